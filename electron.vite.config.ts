@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+// Custom roots (electron/main, electron/preload, renderer/) instead of the template's src/.
+// `dependencies` (better-sqlite3-multiple-ciphers, sharp, …) stay external to the main bundle; the
+// preload and the renderer are fully bundled. Targets follow the pinned Electron's Node and Chromium.
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      externalizeDeps: true,
+      lib: { entry: resolve(__dirname, 'electron/main/index.ts') },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // A sandboxed preload cannot require npm modules, so everything it uses is bundled in.
+      externalizeDeps: false,
+      lib: { entry: resolve(__dirname, 'electron/preload/index.ts') },
+      rollupOptions: { output: { format: 'cjs' } },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    plugins: [react()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      emptyOutDir: true,
+      minify: true,
+      rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,86 @@
+// `npm run start:browser`: the whole app in a browser, through the browser host.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { localReviewer } from '../api/person';
+import { openWorkstation } from '../api/workstation';
+import { ExplicitKeyProvider } from '../store/keys';
+import { startHost } from './server';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+function fail(message: string): never {
+  process.stderr.write(`verity: ${message}\n`);
+  process.exit(2);
+}
+
+function loadKey(dataDir: string, keyFile: string | undefined): Buffer {
+  const fromEnv = process.env.VERITY_DATA_KEY;
+  if (fromEnv) {
+    if (!/^[0-9a-f]{64}$/i.test(fromEnv)) fail('VERITY_DATA_KEY must be 64 hex characters (32 bytes).');
+    return Buffer.from(fromEnv, 'hex');
+  }
+  // Without safeStorage the browser host cannot protect the key; it lives beside the data, which is
+  // acceptable only because this host is for development and tests (the Electron app wraps its key).
+  const path = keyFile ?? join(dataDir, 'host-dev.key');
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
+  }
+  const hex = readFileSync(path, 'utf8').trim();
+  if (!/^[0-9a-f]{64}$/i.test(hex)) fail(`The key file ${path} must hold 64 hex characters.`);
+  return Buffer.from(hex, 'hex');
+}
+
+function openBrowser(url: string): void {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(command, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => process.stderr.write(`verity: no system browser could be opened; open ${url} yourself.\n`));
+  child.unref();
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      data: { type: 'string' },
+      'key-file': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      open: { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port takes a number from 0 to 65535 (0 picks a free one).');
+  const dataDir = resolve(values.data ?? join(root, '.data', 'host'));
+  const rendererDir = join(root, 'out', 'renderer');
+  const clientScript = join(root, 'out', 'host', 'workstation.js');
+  if (!existsSync(join(rendererDir, 'index.html')) || !existsSync(clientScript)) fail('The app is not built. Run `npm run build` first (npm run start:browser does it for you).');
+
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  const workstation = await openWorkstation({
+    dataDir,
+    host: 'browser',
+    version: pkg.version,
+    keyProvider: new ExplicitKeyProvider(loadKey(dataDir, values['key-file'])),
+    person: localReviewer(),
+  });
+  const host = await startHost({ workstation, rendererDir, clientScript, port });
+  const url = `${host.url}#token=${host.token}`;
+  if (values.json) process.stdout.write(JSON.stringify({ url: host.url, token: host.token }) + '\n');
+  else process.stdout.write(`Verity is running in the browser host.\nOpen ${url}\nData folder: ${dataDir}\nPress Ctrl+C to stop.\n`);
+  if (values.open) openBrowser(url);
+
+  const stop = async () => {
+    await host.close();
+    await workstation.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

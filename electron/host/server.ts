@@ -1,0 +1,185 @@
+// The browser host: serves the built renderer and the handler registry over HTTP on 127.0.0.1 only,
+// so the whole app runs in any browser without the Electron binary (development and tests).
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { EventName } from '../../shared/api';
+import type { Outcome } from '../../shared/errors';
+import { contentSecurityPolicy } from '../api/csp';
+import { log } from '../api/log';
+import { contentTypeOf, resolveStatic } from '../api/static';
+import { dispatch } from '../api/registry';
+import type { Workstation } from '../api/workstation';
+
+export interface HostOptions {
+  workstation: Workstation;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  /** The built browser transport (out/host/workstation.js). */
+  clientScript: string;
+  port?: number;
+  /** Fixed token (tests); otherwise random per run. */
+  token?: string;
+}
+
+export interface RunningHost {
+  url: string;
+  token: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+export function isLoopbackAddress(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::ffff:127.0.0.1';
+}
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const tokenBytes = Buffer.from(token);
+  const { workstation } = options;
+  const csp = contentSecurityPolicy('');
+  let origin = '';
+  let allowedHosts = new Set<string>();
+  let allowedOrigins = new Set<string>();
+
+  const authorised = (req: IncomingMessage): boolean => {
+    const header = req.headers.authorization ?? '';
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+    return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes);
+  };
+
+  const send = (res: ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}) => {
+    res.writeHead(status, {
+      'Content-Type': type,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'Content-Security-Policy': csp,
+      ...extra,
+    });
+    res.end(body);
+  };
+  const sendOutcome = (res: ServerResponse, status: number, outcome: Outcome<unknown>) =>
+    send(res, status, JSON.stringify(outcome), 'application/json; charset=utf-8', { 'Cache-Control': 'no-store' });
+  const refuse = (res: ServerResponse, status: number, code: string, message: string) =>
+    sendOutcome(res, status, { ok: false, error: { code, message } });
+
+  const readBody = (req: IncomingMessage): Promise<Buffer | null> =>
+    new Promise((done, fail) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY) {
+          // Answer 413 and drain the rest rather than cutting the socket, so the client reads the answer.
+          if (chunks.length) chunks.length = 0;
+          done(null);
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => done(Buffer.concat(chunks)));
+      req.on('error', fail);
+    });
+
+  const serveStatic = async (res: ServerResponse, urlPath: string) => {
+    const file = urlPath === '/' ? join(options.rendererDir, 'index.html') : resolveStatic(options.rendererDir, urlPath);
+    if (!file) return send(res, 404, 'Not found', 'text/plain; charset=utf-8');
+    try {
+      let body: Buffer | string = await readFile(file);
+      if (file.endsWith('index.html')) {
+        // The browser transport must define window.workstation before the renderer's module runs.
+        body = body.toString('utf8').replace('<head>', '<head>\n    <script src="/host/workstation.js"></script>');
+      }
+      send(res, 200, body, contentTypeOf(file), { 'Cache-Control': 'no-cache' });
+    } catch {
+      send(res, 404, 'Not found', 'text/plain; charset=utf-8');
+    }
+  };
+
+  const streamEvents = (req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.write(': connected\n\n');
+    const stop = workstation.events.listen((event: EventName, payload: unknown) => {
+      res.write(`data: ${JSON.stringify({ event, payload })}\n\n`);
+    });
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(keepAlive);
+      stop();
+    });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    // Bound to 127.0.0.1, and checked again: no other machine, and no page on a rebound DNS name.
+    if (!isLoopbackAddress(req.socket.remoteAddress)) return refuse(res, 403, 'forbidden', 'The browser host answers only this machine (127.0.0.1).');
+    if (!allowedHosts.has(req.headers.host ?? '')) return refuse(res, 421, 'forbidden', 'Unexpected Host header; open the URL the host printed.');
+    const url = new URL(req.url ?? '/', origin);
+    const path = url.pathname;
+
+    if (path.startsWith('/api/')) {
+      if (req.headers.origin !== undefined && !allowedOrigins.has(req.headers.origin)) return refuse(res, 403, 'forbidden', 'Requests from other origins are refused.');
+      if (!authorised(req)) return refuse(res, 401, 'unauthorized', 'Missing or wrong token: open the URL the host printed, including its #token part.');
+      if (path === '/api/events' && req.method === 'GET') return streamEvents(req, res);
+      if (req.method !== 'POST') return refuse(res, 405, 'invalid_request', 'Use POST with a JSON body.');
+      const body = await readBody(req);
+      if (body === null) {
+        res.setHeader('Connection', 'close');
+        return refuse(res, 413, 'invalid_request', `The request body is larger than ${MAX_BODY} bytes.`);
+      }
+      let payload: unknown;
+      try {
+        payload = body.length ? JSON.parse(body.toString('utf8')) : {};
+      } catch {
+        return refuse(res, 400, 'invalid_request', 'The request body is not valid JSON.');
+      }
+      const outcome = await dispatch(workstation.handlers, decodeURIComponent(path.slice('/api/'.length)), payload, workstation.context('http'));
+      const status = outcome.ok ? 200 : outcome.error.code === 'unknown_channel' ? 404 : outcome.error.code === 'internal' ? 500 : 400;
+      return sendOutcome(res, status, outcome);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', 'text/plain; charset=utf-8');
+    if (path === '/host/workstation.js') {
+      try {
+        return send(res, 200, await readFile(options.clientScript), contentTypeOf('x.js'), { 'Cache-Control': 'no-cache' });
+      } catch {
+        return send(res, 500, 'The browser transport is not built; run npm run build.', 'text/plain; charset=utf-8');
+      }
+    }
+    return serveStatic(res, path);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log.error('host request failed', { error: err instanceof Error ? err.stack : String(err) });
+      if (!res.headersSent) refuse(res, 500, 'internal', 'The browser host failed to answer.');
+      else res.end();
+    });
+  });
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, '127.0.0.1', () => ready());
+  });
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
+
+  return {
+    url: origin + '/',
+    token,
+    server,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}

@@ -1,0 +1,74 @@
+// The Electron main process: thin glue binding the plain-Node workstation to Electron.
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
+import { localReviewer } from '../api/person';
+import { openWorkstation, type Workstation } from '../api/workstation';
+import { WrappedFileKeyProvider } from '../store/keys';
+import { bindIpc, forwardEvents } from './ipc';
+import { sqliteBindingPath } from './natives';
+import { privilegedSchemes, registerAppProtocol } from './protocol';
+import { denyPermissions, hardenWebContents } from './security';
+import { createMainWindow } from './window';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+let workstation: Workstation | null = null;
+
+protocol.registerSchemesAsPrivileged(privilegedSchemes);
+app.enableSandbox();
+
+// `--data=DIR` gives a separate data folder (end-to-end tests use a fresh one per test).
+const dataArg = process.argv.find((a) => a.startsWith('--data='));
+if (dataArg) app.setPath('userData', resolve(dataArg.slice('--data='.length)));
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  denyPermissions(session.defaultSession);
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+
+  if (!safeStorage.isEncryptionAvailable()) {
+    dialog.showErrorBox('Verity cannot protect its data', 'This computer offers no keychain (safeStorage) to protect the data key, so Verity will not store applicants\' documents here. Sign in to a desktop session with a keychain and start Verity again.');
+    app.exit(1);
+    return;
+  }
+  const dataDir = app.getPath('userData');
+  const keyProvider = new WrappedFileKeyProvider(join(dataDir, 'data.key'), {
+    wrap: (key) => safeStorage.encryptString(key.toString('base64')),
+    unwrap: (wrapped) => Buffer.from(safeStorage.decryptString(wrapped), 'base64'),
+  });
+  workstation = await openWorkstation({
+    dataDir,
+    host: 'electron',
+    version: app.getVersion(),
+    keyProvider,
+    person: localReviewer(),
+    sqliteNativeBinding: sqliteBindingPath({
+      packaged: app.isPackaged,
+      resourcesPath: process.resourcesPath,
+      appPath: app.getAppPath(),
+      electronVersion: process.versions.electron ?? '',
+    }),
+  });
+  registerAppProtocol(protocol, join(here, '../renderer'));
+  bindIpc(ipcMain, workstation);
+  forwardEvents(workstation, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
+  createMainWindow(join(here, '../preload/index.cjs'));
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows();
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => void workstation?.close());
+  start().catch((err: unknown) => {
+    dialog.showErrorBox('Verity could not start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+  });
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// `npm test`: type-check, lint, unit tests, build, end-to-end tests; then one line
+// `N passed, N failed` summed over every step (each check counts one, each test case one).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules/.bin', name);
+const results = join(root, 'test-results');
+mkdirSync(results, { recursive: true });
+
+const summary = [];
+const run = (label, command, args, env = {}) => {
+  console.log(`\n━━ ${label} ━━`);
+  const started = Date.now();
+  const status = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status;
+  console.log(`━━ ${label}: ${status === 0 ? 'ok' : `failed (exit ${status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return status === 0;
+};
+const readJson = (file) => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+};
+const check = (label, ok) => summary.push({ label, passed: ok ? 1 : 0, failed: ok ? 0 : 1 });
+
+check('typecheck', ['tsconfig.json', 'tsconfig.web.json', 'tsconfig.e2e.json'].every((c) => run(`typecheck ${c}`, bin('tsc'), ['-p', c])));
+check('lint', run('lint', bin('eslint'), ['--max-warnings', '0', '.']));
+
+const vitestReport = join(results, 'vitest.json');
+rmSync(vitestReport, { force: true });
+const unitOk = run('unit and integration tests (Vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], { VERITY_QUIET: '1' });
+const unit = readJson(vitestReport);
+summary.push(unit ? { label: 'vitest', passed: unit.numPassedTests, failed: unit.numFailedTests + (unitOk || unit.numFailedTests ? 0 : 1) } : { label: 'vitest (no report)', passed: 0, failed: 1 });
+
+const built = run('build', 'npm', ['run', '-s', 'build']);
+check('build', built && ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/host/workstation.js'].every((f) => existsSync(join(root, f))));
+
+const e2eReport = join(results, 'e2e-report.json');
+rmSync(e2eReport, { force: true });
+if (built) {
+  const e2eOk = run('end-to-end tests (Playwright, Chromium, browser host)', bin('playwright'), ['test']);
+  const e2e = readJson(e2eReport);
+  summary.push(
+    e2e
+      ? { label: 'playwright', passed: e2e.stats.expected + e2e.stats.flaky, failed: e2e.stats.unexpected + (e2eOk || e2e.stats.unexpected ? 0 : 1) }
+      : { label: 'playwright (no report)', passed: 0, failed: 1 },
+  );
+} else {
+  summary.push({ label: 'playwright (not run: build failed)', passed: 0, failed: 1 });
+}
+
+console.log('\n━━ summary ━━');
+for (const s of summary) console.log(`  ${s.label}: ${s.passed} passed, ${s.failed} failed`);
+const passed = summary.reduce((n, s) => n + s.passed, 0);
+const failed = summary.reduce((n, s) => n + s.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

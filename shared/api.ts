@@ -1,0 +1,52 @@
+// The contract between renderer and main: every channel and event. Both transports (IPC and the
+// browser host's HTTP) are derived from this one list, so the compiler catches any drift.
+import type { z } from 'zod';
+import type { Outcome } from './errors';
+import { appChannels, appEvents } from './contract/app';
+
+export const channels = {
+  ...appChannels,
+} as const;
+
+export const events = {
+  ...appEvents,
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type EventName = keyof typeof events;
+
+export type RequestOf<C extends ChannelName> = z.input<Channels[C]['request']>;
+/** The request after validation (defaults applied), as handlers see it. */
+export type ParsedRequestOf<C extends ChannelName> = z.output<Channels[C]['request']>;
+export type ResponseOf<C extends ChannelName> = z.output<Channels[C]['response']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]['payload']>;
+
+export const channelNames = Object.keys(channels) as ChannelName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isChannelName(name: string): name is ChannelName {
+  return Object.hasOwn(channels, name);
+}
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}
+
+type GroupOf<C extends string> = C extends `${infer G}.${string}` ? G : never;
+type MethodsOf<G extends string> = {
+  [C in ChannelName as C extends `${G}.${infer M}` ? M : never]: (request: RequestOf<C>) => Promise<Outcome<ResponseOf<C>>>;
+};
+
+export interface EventApi {
+  /** Subscribes to one main→renderer event; returns the unsubscribe function. */
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** `window.workstation`: one named function per channel (`workstation.queue.list(…)`), plus events. */
+export type WorkstationApi = { [G in GroupOf<ChannelName>]: MethodsOf<G> } & { events: EventApi };
+
+/** Splits 'queue.list' into its group and method, as WorkstationApi names them. */
+export function splitChannel(name: ChannelName): [group: string, method: string] {
+  const dot = name.indexOf('.');
+  return [name.slice(0, dot), name.slice(dot + 1)];
+}

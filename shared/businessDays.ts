@@ -1,0 +1,332 @@
+// Business-day maths for the review deadline (R7 of DOMAIN.md), in a named IANA time zone.
+//
+// Semantics:
+// - The clock starts at submission when the submission's local date is a working day; otherwise at
+//   00:00 local time of the next working day.
+// - dueAt is the same local wall-clock time as the clock start, 3 working days later;
+//   escalateAt is the same wall-clock time 2 working days later ("escalates from day 2").
+//   E.g. Monday 10:00 → escalate Wednesday 10:00, due Thursday 10:00; Saturday 15:00 → clock starts
+//   Monday 00:00 → due Thursday 00:00.
+// - States are half-open: on_time before escalateAt, escalated from escalateAt, overdue from dueAt.
+// - Working days: Monday to Friday, minus public holidays, plus adjusted working days (China moves working
+//   days onto weekends around public holidays, 调休). With region 'CN' holidays come from chinese-days
+//   (see shared/holidays.ts for the years covered); outside that range only weekends are days off, and
+//   calendarCoverage() tells the UI so it can warn. Administrator overrides win over package data.
+// - A wall-clock time that does not exist on the target day (spring-forward gap) moves forward by the
+//   gap; one that exists twice (autumn fall-back) takes the earlier instant (Temporal's 'compatible').
+import { z } from 'zod';
+import { DomainError } from './errors';
+import { chinaHolidays } from './holidays';
+
+export interface BusinessCalendar {
+  readonly timeZone: string;
+  /** localDate is YYYY-MM-DD in the calendar's time zone. */
+  isWorkingDay(localDate: string): boolean;
+}
+
+const localDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function parseLocalDate(value: string): { year: number; month: number; day: number } | null {
+  const match = localDatePattern.exec(value);
+  if (!match) return null;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return null;
+  return { year, month, day };
+}
+
+/** A calendar date written YYYY-MM-DD that exists (no 2026-02-30). */
+export const LocalDate = z.string().refine((v) => parseLocalDate(v) !== null, {
+  message: 'a calendar date written YYYY-MM-DD, such as 2026-10-01',
+});
+
+/** The administrator's file: extra days off and extra working days (YYYY-MM-DD, local to the calendar). */
+export const CalendarOverrides: z.ZodType<{ holidays: string[]; workingDays: string[] }> = z
+  .object({
+    holidays: z.array(LocalDate).max(2000),
+    workingDays: z.array(LocalDate).max(2000),
+  })
+  .superRefine((value, ctx) => {
+    const holidays = new Set(value.holidays);
+    const both = value.workingDays.filter((d) => holidays.has(d));
+    if (both.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workingDays'],
+        message: `listed both as a holiday and as a working day: ${both.slice(0, 5).join(', ')}`,
+      });
+    }
+  });
+export type CalendarOverrides = z.infer<typeof CalendarOverrides>;
+
+export type CalendarRegion = 'CN' | 'none';
+
+export interface CalendarCoverage {
+  readonly region: CalendarRegion;
+  /** First and last year of official holiday data the calendar knows (package data only); null for region 'none'. */
+  readonly firstYear: number | null;
+  readonly lastYear: number | null;
+  /**
+   * Whether holidays are known for this local date: always for region 'none' (weekends and overrides are the
+   * whole calendar), for 'CN' when the package has that year or the overrides list any date in that year.
+   */
+  covers(localDate: string): boolean;
+}
+
+const coverageByCalendar = new WeakMap<BusinessCalendar, CalendarCoverage>();
+
+const alwaysCovered: CalendarCoverage = { region: 'none', firstYear: null, lastYear: null, covers: () => true };
+
+/** What holiday data a calendar rests on; calendars not made by createCalendar count as fully covered. */
+export function calendarCoverage(calendar: BusinessCalendar): CalendarCoverage {
+  return coverageByCalendar.get(calendar) ?? alwaysCovered;
+}
+
+function isWeekday(date: { year: number; month: number; day: number }): boolean {
+  const weekday = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
+  return weekday !== 0 && weekday !== 6;
+}
+
+function assertTimeZone(timeZone: string): void {
+  formatterFor(timeZone);
+}
+
+export function createCalendar(
+  options: { timeZone?: string; overrides?: { holidays: string[]; workingDays: string[] }; region?: CalendarRegion } = {},
+): BusinessCalendar {
+  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+  assertTimeZone(timeZone);
+  const region = options.region ?? 'CN';
+  const parsed = CalendarOverrides.safeParse(options.overrides ?? { holidays: [], workingDays: [] });
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new DomainError(
+      'invalid_calendar_overrides',
+      `The holiday overrides file is not valid (${first ? `${first.path.join('.')}: ${first.message}` : 'unreadable'}); fix it and reload.`,
+    );
+  }
+  const extraHolidays = new Set(parsed.data.holidays);
+  const extraWorkingDays = new Set(parsed.data.workingDays);
+  const overrideYears = new Set([...extraHolidays, ...extraWorkingDays].map((d) => Number(d.slice(0, 4))));
+  const table = region === 'CN' ? chinaHolidays : null;
+
+  const calendar: BusinessCalendar = {
+    timeZone,
+    isWorkingDay(localDate: string): boolean {
+      const date = parseLocalDate(localDate);
+      if (!date) throw new DomainError('invalid_local_date', `"${localDate}" is not a calendar date written YYYY-MM-DD`);
+      if (extraWorkingDays.has(localDate)) return true;
+      if (extraHolidays.has(localDate)) return false;
+      if (table) {
+        if (table.workdays.has(localDate)) return true;
+        if (table.holidays.has(localDate)) return false;
+      }
+      return isWeekday(date);
+    },
+  };
+  coverageByCalendar.set(calendar, {
+    region,
+    firstYear: table?.firstYear ?? null,
+    lastYear: table?.lastYear ?? null,
+    covers(localDate: string): boolean {
+      if (!table) return true;
+      const year = Number(localDate.slice(0, 4));
+      return table.years.has(year) || overrideYears.has(year);
+    },
+  });
+  return calendar;
+}
+
+// ---- time zone conversion (Intl only) ----
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    try {
+      formatter = newFormatter(timeZone);
+    } catch {
+      throw new DomainError('invalid_time_zone', `"${timeZone}" is not a time zone this system knows; use an IANA name such as Asia/Shanghai`);
+    }
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+function newFormatter(timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    calendar: 'gregory',
+    numberingSystem: 'latn',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    era: 'short',
+  });
+}
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+}
+
+function wallClock(instant: Date, timeZone: string): WallClock {
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new DomainError('invalid_instant', 'A date needed for the deadline is missing or not a valid time');
+  const parts: Record<string, string> = {};
+  for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
+  let year = Number(parts.year);
+  if (parts.era === 'BC' || parts.era === 'B') year = 1 - year;
+  return {
+    year,
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+    millisecond: ((ms % 1000) + 1000) % 1000,
+  };
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in the given IANA time zone. */
+export function localDate(instant: Date, timeZone: string): string {
+  const w = wallClock(instant, timeZone);
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
+}
+
+/** Milliseconds the zone is ahead of UTC at this instant. */
+function offsetAt(epochMs: number, timeZone: string): number {
+  const w = wallClock(new Date(epochMs), timeZone);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond);
+  return asUtc - epochMs;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The instant at which the zone's clocks show this wall-clock time (gap → later, overlap → earlier). */
+function instantOf(wall: WallClock, timeZone: string): Date {
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
+  const before = offsetAt(asUtc - DAY_MS, timeZone);
+  const after = offsetAt(asUtc + DAY_MS, timeZone);
+  const candidates = [...new Set([before, after])]
+    .map((offset) => asUtc - offset)
+    .filter((t) => offsetAt(t, timeZone) === asUtc - t)
+    .sort((a, b) => a - b);
+  const earliest = candidates[0];
+  if (earliest !== undefined) return new Date(earliest);
+  // In a gap: read the wall time with the offset in force before the jump, which lands after it.
+  return new Date(asUtc - before);
+}
+
+/** The calendar date `days` after (or before, if negative) a YYYY-MM-DD date. */
+export function addLocalDays(date: string, days: number): string {
+  const d = parseLocalDate(date);
+  if (!d) throw new DomainError('invalid_local_date', `"${date}" is not a calendar date written YYYY-MM-DD`);
+  const next = new Date(Date.UTC(d.year, d.month - 1, d.day + days));
+  return `${pad(next.getUTCFullYear(), 4)}-${pad(next.getUTCMonth() + 1)}-${pad(next.getUTCDate())}`;
+}
+
+function nextDate(date: string): string {
+  return addLocalDays(date, 1);
+}
+
+/** The first instant of a local date in the zone (01:00 where midnight is skipped by a DST switch). */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const d = parseLocalDate(date);
+  if (!d) throw new DomainError('invalid_local_date', `"${date}" is not a calendar date written YYYY-MM-DD`);
+  return instantOf({ ...d, hour: 0, minute: 0, second: 0, millisecond: 0 }, timeZone);
+}
+
+/** The first instant after `instant` that falls on the next local calendar day. */
+export function endOfLocalDay(instant: Date, timeZone: string): Date {
+  return startOfLocalDay(nextDate(localDate(instant, timeZone)), timeZone);
+}
+
+/** A year without a working day means a broken calendar; fail loudly instead of looping. */
+const MAX_SEARCH_DAYS = 400;
+
+function nextWorkingDay(after: string, calendar: BusinessCalendar): string {
+  let date = after;
+  for (let i = 0; i < MAX_SEARCH_DAYS; i++) {
+    date = nextDate(date);
+    if (calendar.isWorkingDay(date)) return date;
+  }
+  throw new DomainError(
+    'calendar_without_working_days',
+    `The business calendar has no working day for ${MAX_SEARCH_DAYS} days after ${after}; check the holiday overrides.`,
+  );
+}
+
+function addWorkingDays(from: string, count: number, calendar: BusinessCalendar): string {
+  let date = from;
+  for (let i = 0; i < count; i++) date = nextWorkingDay(date, calendar);
+  return date;
+}
+
+function atDate(date: string, time: WallClock): WallClock {
+  const d = parseLocalDate(date);
+  if (!d) throw new DomainError('invalid_local_date', `"${date}" is not a calendar date written YYYY-MM-DD`);
+  return { ...time, year: d.year, month: d.month, day: d.day };
+}
+
+/** Where the review clock starts: the submission on a working day, else 00:00 of the next working day. */
+export function reviewClockStart(submittedAt: Date, calendar: BusinessCalendar): { date: string; time: WallClock } {
+  const wall = wallClock(submittedAt, calendar.timeZone);
+  const date = `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}`;
+  if (calendar.isWorkingDay(date)) return { date, time: wall };
+  const start = nextWorkingDay(date, calendar);
+  return { date: start, time: { ...wall, hour: 0, minute: 0, second: 0, millisecond: 0 } };
+}
+
+export const REVIEW_DUE_WORKING_DAYS = 3;
+export const REVIEW_ESCALATE_WORKING_DAYS = 2;
+
+export function reviewDeadline(submittedAt: Date, calendar: BusinessCalendar): { dueAt: Date; escalateAt: Date } {
+  const start = reviewClockStart(submittedAt, calendar);
+  const escalateDate = addWorkingDays(start.date, REVIEW_ESCALATE_WORKING_DAYS, calendar);
+  const dueDate = addWorkingDays(escalateDate, REVIEW_DUE_WORKING_DAYS - REVIEW_ESCALATE_WORKING_DAYS, calendar);
+  return {
+    escalateAt: instantOf(atDate(escalateDate, start.time), calendar.timeZone),
+    dueAt: instantOf(atDate(dueDate, start.time), calendar.timeZone),
+  };
+}
+
+export type DeadlineState = 'on_time' | 'escalated' | 'overdue';
+
+export function deadlineState(now: Date, submittedAt: Date, calendar: BusinessCalendar): DeadlineState {
+  const { dueAt, escalateAt } = reviewDeadline(submittedAt, calendar);
+  const t = now.getTime();
+  if (t >= dueAt.getTime()) return 'overdue';
+  if (t >= escalateAt.getTime()) return 'escalated';
+  return 'on_time';
+}
+
+/** Whether every local date from submission to the due date has official holiday data (else the UI warns). */
+export function deadlineCovered(submittedAt: Date, calendar: BusinessCalendar): boolean {
+  const coverage = calendarCoverage(calendar);
+  const { dueAt } = reviewDeadline(submittedAt, calendar);
+  const last = localDate(dueAt, calendar.timeZone);
+  let date = localDate(submittedAt, calendar.timeZone);
+  for (let i = 0; i < MAX_SEARCH_DAYS * 3; i++) {
+    if (!coverage.covers(date)) return false;
+    if (date >= last) return true;
+    date = nextDate(date);
+  }
+  return true;
+}

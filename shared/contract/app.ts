@@ -1,0 +1,64 @@
+// Channels of the app frame: who and what is running, the person's settings, sync state.
+import { z } from 'zod';
+import { Person } from '../domain';
+import { defineChannel, defineEvent } from './channel';
+
+export const UiLanguage = z.enum(['en', 'zh-CN']);
+export type UiLanguage = z.infer<typeof UiLanguage>;
+
+export const Settings = z.object({
+  /** null follows the operating system's language. */
+  language: UiLanguage.nullable(),
+  theme: z.enum(['system', 'light', 'dark']),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const defaultSettings: Settings = { language: null, theme: 'system' };
+
+export const SyncState = z.enum(['not_configured', 'idle', 'syncing', 'offline', 'signed_out', 'error']);
+export type SyncState = z.infer<typeof SyncState>;
+
+export const appChannels = {
+  'app.info': defineChannel({
+    request: z.object({}).strict(),
+    response: z.object({
+      name: z.literal('Verity'),
+      version: z.string(),
+      /** Which transport carries the contract: the Electron app or the browser host. */
+      host: z.enum(['electron', 'browser']),
+      platform: z.string(),
+      deviceId: z.string(),
+    }),
+    errors: [],
+  }),
+  'session.current': defineChannel({
+    request: z.object({}).strict(),
+    response: z.object({ person: Person.nullable() }),
+    errors: [],
+  }),
+  'settings.get': defineChannel({
+    request: z.object({}).strict(),
+    response: Settings,
+    errors: [],
+  }),
+  'settings.update': defineChannel({
+    request: Settings.partial().strict(),
+    response: Settings,
+    errors: ['settings_unwritable'],
+  }),
+  'sync.status': defineChannel({
+    request: z.object({}).strict(),
+    response: z.object({
+      state: SyncState,
+      /** Decisions recorded here and not yet applied by the central service. */
+      pendingDecisions: z.number().int().nonnegative(),
+      lastSyncAt: z.iso.datetime({ offset: true }).nullable(),
+      centralUrl: z.string().nullable(),
+    }),
+    errors: [],
+  }),
+} as const;
+
+export const appEvents = {
+  'settings.changed': defineEvent(Settings),
+} as const;

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { applicationStatuses, type ApplicationStatus } from './domain';
+import { DomainError } from './errors';
+import { canDecide, isDecided, isFinal, lifecycleEvents, nextStatus, type LifecycleEvent } from './lifecycle';
+
+/** Every status × event pair: the next status, or the error code. */
+const table: Record<ApplicationStatus, Record<LifecycleEvent, ApplicationStatus | `error:${string}`>> = {
+  submitted: { queue: 'queued', open: 'error:illegal_transition', approve: 'error:illegal_transition', reject: 'error:illegal_transition', withdraw: 'withdrawn' },
+  queued: { queue: 'error:illegal_transition', open: 'in_review', approve: 'approved', reject: 'rejected', withdraw: 'withdrawn' },
+  in_review: { queue: 'error:illegal_transition', open: 'error:illegal_transition', approve: 'approved', reject: 'rejected', withdraw: 'withdrawn' },
+  approved: { queue: 'error:illegal_transition', open: 'error:illegal_transition', approve: 'error:already_decided', reject: 'error:already_decided', withdraw: 'error:already_decided' },
+  rejected: { queue: 'error:illegal_transition', open: 'error:illegal_transition', approve: 'error:already_decided', reject: 'error:already_decided', withdraw: 'error:already_decided' },
+  withdrawn: { queue: 'error:illegal_transition', open: 'error:illegal_transition', approve: 'error:application_withdrawn', reject: 'error:application_withdrawn', withdraw: 'error:illegal_transition' },
+};
+
+const pairs = applicationStatuses.flatMap((status) => lifecycleEvents.map((event) => [status, event, table[status][event]] as const));
+
+describe('nextStatus', () => {
+  it('the table covers every status and event', () => {
+    expect(pairs).toHaveLength(applicationStatuses.length * lifecycleEvents.length);
+  });
+
+  it.each(pairs)('%s --%s--> %s', (status, event, expected) => {
+    if (expected.startsWith('error:')) {
+      let error: unknown;
+      try {
+        nextStatus(status, event);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(DomainError);
+      const domainError = error as DomainError;
+      expect(domainError.code).toBe(expected.slice('error:'.length));
+      expect(domainError.message.length).toBeGreaterThan(20);
+    } else {
+      expect(nextStatus(status, event)).toBe(expected);
+    }
+  });
+
+  it('messages say what happened', () => {
+    expect(() => nextStatus('approved', 'reject')).toThrow(/already approved/);
+    expect(() => nextStatus('rejected', 'withdraw')).toThrow(/no longer be withdrawn/);
+    expect(() => nextStatus('withdrawn', 'approve')).toThrow(/withdrew/);
+    expect(() => nextStatus('in_review', 'queue')).toThrow(/in review/);
+  });
+});
+
+describe('status predicates', () => {
+  it.each([
+    ['submitted', false, false, false],
+    ['queued', true, false, false],
+    ['in_review', true, false, false],
+    ['approved', false, true, true],
+    ['rejected', false, true, true],
+    ['withdrawn', false, false, true],
+  ] as const)('%s: canDecide %s, isDecided %s, isFinal %s', (status, decide, decided, final) => {
+    expect(canDecide(status)).toBe(decide);
+    expect(isDecided(status)).toBe(decided);
+    expect(isFinal(status)).toBe(final);
+  });
+});

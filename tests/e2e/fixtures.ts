@@ -1,0 +1,73 @@
+// Each test gets its own browser host with a fresh data folder, started through the real CLI.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { _electron, test as base, expect, type Page } from '@playwright/test';
+
+const root = resolve(import.meta.dirname, '../..');
+
+export interface Host {
+  url: string;
+  token: string;
+  dataDir: string;
+  /** Calls a channel over the host's HTTP form, as scripts do. */
+  call(channel: string, body: unknown, init?: { token?: string | null }): Promise<{ status: number; json: unknown }>;
+}
+
+async function startHost(dataDir: string): Promise<{ host: Host; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--json', '--data', dataDir], {
+    cwd: root,
+    env: { ...process.env, VERITY_QUIET: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('the browser host did not start within 30 s')), 30_000);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      ok(line);
+    });
+    child.once('exit', (code) => fail(new Error(`the browser host exited with ${code}`)));
+  });
+  const { url, token } = JSON.parse(first) as { url: string; token: string };
+  const call: Host['call'] = async (channel, body, init) => {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    const useToken = init?.token === undefined ? token : init.token;
+    if (useToken !== null) headers.Authorization = `Bearer ${useToken}`;
+    const res = await fetch(`${url}api/${channel}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    return { status: res.status, json: await res.json() };
+  };
+  return { host: { url, token, dataDir, call }, child };
+}
+
+/** `npm run test:electron` runs this suite against the built Electron app instead of the browser host. */
+export const target = process.env.VERITY_E2E_TARGET === 'electron' ? 'electron' : 'browser';
+
+export const test = base.extend<{ host: Host; app: Page }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies
+  host: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'verity-e2e-'));
+    const { host, child } = await startHost(dataDir);
+    await use(host);
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+  app: async ({ page, host }, use) => {
+    if (target === 'electron') {
+      const electronApp = await _electron.launch({ args: [join(root, 'out/main/index.js'), `--data=${host.dataDir}/electron`] });
+      const window = await electronApp.firstWindow();
+      await expect(window.getByTestId('signed-in-person')).toBeVisible();
+      await use(window);
+      await electronApp.close();
+      return;
+    }
+    await page.goto(`${host.url}#token=${host.token}`);
+    await expect(page.getByTestId('signed-in-person')).toBeVisible();
+    await use(page);
+  },
+});
+
+export { expect };

@@ -10,7 +10,8 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      lib: { entry: resolve(__dirname, 'electron/main/index.ts') },
+      // The imaging worker is its own entry: worker threads load it from out/main/imaging-worker.js.
+      lib: { entry: { index: resolve(__dirname, 'electron/main/index.ts'), 'imaging-worker': resolve(__dirname, 'electron/imaging/worker.ts') } },
     },
   },
   preload: {

@@ -33,9 +33,19 @@ check('lint', run('lint', bin('eslint'), ['--max-warnings', '0', '.']));
 
 const vitestReport = join(results, 'vitest.json');
 rmSync(vitestReport, { force: true });
-const unitOk = run('unit and integration tests (Vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], { VERITY_QUIET: '1' });
+// The first pass runs the central API on its default, embedded PGlite (an empty URL means none).
+const unitOk = run('unit and integration tests (Vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], { VERITY_QUIET: '1', VERITY_TEST_DATABASE_URL: '' });
 const unit = readJson(vitestReport);
 summary.push(unit ? { label: 'vitest', passed: unit.numPassedTests, failed: unit.numFailedTests + (unitOk || unit.numFailedTests ? 0 : 1) } : { label: 'vitest (no report)', passed: 0, failed: 1 });
+
+// The central API's suite again on a real PostgreSQL, when CI provides one (.ci/run starts it).
+if (process.env.VERITY_TEST_DATABASE_URL) {
+  const pgReport = join(results, 'vitest-postgres.json');
+  rmSync(pgReport, { force: true });
+  const pgOk = run('central API on PostgreSQL (Vitest)', bin('vitest'), ['run', 'server', '--reporter=default', '--reporter=json', `--outputFile.json=${pgReport}`], { VERITY_QUIET: '1' });
+  const pg = readJson(pgReport);
+  summary.push(pg ? { label: 'vitest on PostgreSQL', passed: pg.numPassedTests, failed: pg.numFailedTests + (pgOk || pg.numFailedTests ? 0 : 1) } : { label: 'vitest on PostgreSQL (no report)', passed: 0, failed: 1 });
+}
 
 const built = run('build', 'npm', ['run', '-s', 'build']);
 check('build', built && ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/host/workstation.js'].every((f) => existsSync(join(root, f))));

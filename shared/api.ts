@@ -3,13 +3,16 @@
 import type { z } from 'zod';
 import type { Outcome } from './errors';
 import { appChannels, appEvents } from './contract/app';
+import { caseChannels, caseEvents } from './contract/cases';
 
 export const channels = {
   ...appChannels,
+  ...caseChannels,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...caseEvents,
 } as const;
 
 export type Channels = typeof channels;
@@ -42,8 +45,24 @@ export interface EventApi {
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-/** `window.workstation`: one named function per channel (`workstation.queue.list(…)`), plus events. */
-export type WorkstationApi = { [G in GroupOf<ChannelName>]: MethodsOf<G> } & { events: EventApi };
+export const imageVariants = ['original', 'preview', 'thumbnail'] as const;
+export type ImageVariant = (typeof imageVariants)[number];
+export interface ImageRef {
+  /** SHA-256 (lower-case hex) of the original image, as in a case's documents. */
+  sha256: string;
+  variant: ImageVariant;
+}
+
+export interface ImageApi {
+  /**
+   * A URL an <img> can show: `case-image://…` in Electron, a blob: URL in the browser host. Images
+   * never travel as base64 over the contract; the serving side checks access on every request.
+   */
+  url(ref: ImageRef): Promise<Outcome<string>>;
+}
+
+/** `window.workstation`: one named function per channel (`workstation.queue.list(…)`), plus events and image URLs. */
+export type WorkstationApi = { [G in GroupOf<ChannelName>]: MethodsOf<G> } & { events: EventApi; images: ImageApi };
 
 /** Splits 'queue.list' into its group and method, as WorkstationApi names them. */
 export function splitChannel(name: ChannelName): [group: string, method: string] {

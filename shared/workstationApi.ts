@@ -1,16 +1,28 @@
 // The one list of window.workstation's functions, shared by both transports (Electron preload and
 // the browser host's client). Type-only imports: no schema code is bundled into the preload.
-import type { ChannelName, EventName, EventPayload, RequestOf, ResponseOf, WorkstationApi } from './api';
+import type { ChannelName, EventName, EventPayload, ImageRef, RequestOf, ResponseOf, WorkstationApi } from './api';
 import type { Outcome } from './errors';
 
 export interface Transport {
   invoke<C extends ChannelName>(channel: C, request: RequestOf<C>): Promise<Outcome<ResponseOf<C>>>;
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  imageUrl(ref: ImageRef): Promise<Outcome<string>>;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const VARIANTS = new Set(['original', 'preview', 'thumbnail']);
+
+/** Checks an image reference before any transport builds a URL from it. */
+export function isImageRef(ref: unknown): ref is ImageRef {
+  const r = ref as Partial<ImageRef> | null;
+  return typeof r === 'object' && r !== null && typeof r.sha256 === 'string' && SHA256.test(r.sha256) && typeof r.variant === 'string' && VARIANTS.has(r.variant);
 }
 
 /** Every event name, checked against the contract by the compiler (a missing or extra name fails). */
 export const eventNameSet = {
   'settings.changed': true,
+  'session.changed': true,
+  'queue.changed': true,
 } as const satisfies Record<EventName, true>;
 
 export function isKnownEvent(name: unknown): name is EventName {
@@ -20,12 +32,30 @@ export function isKnownEvent(name: unknown): name is EventName {
 export function createWorkstationApi(t: Transport): WorkstationApi {
   return {
     app: { info: (r) => t.invoke('app.info', r) },
-    session: { current: (r) => t.invoke('session.current', r) },
+    session: {
+      current: (r) => t.invoke('session.current', r),
+      signIn: (r) => t.invoke('session.signIn', r),
+      lock: (r) => t.invoke('session.lock', r),
+      signOut: (r) => t.invoke('session.signOut', r),
+    },
     settings: {
       get: (r) => t.invoke('settings.get', r),
       update: (r) => t.invoke('settings.update', r),
     },
     sync: { status: (r) => t.invoke('sync.status', r) },
+    queue: {
+      list: (r) => t.invoke('queue.list', r),
+      counts: (r) => t.invoke('queue.counts', r),
+    },
+    case: {
+      get: (r) => t.invoke('case.get', r),
+      decide: (r) => t.invoke('case.decide', r),
+    },
+    audit: { verify: (r) => t.invoke('audit.verify', r) },
+    images: {
+      url: async (ref) =>
+        isImageRef(ref) ? t.imageUrl(ref) : { ok: false, error: { code: 'invalid_request', message: 'An image is named by a 64-character SHA-256 and a variant (original, preview or thumbnail).' } },
+    },
     events: {
       subscribe: (event, listener) => {
         if (!isKnownEvent(event)) throw new Error(`Unknown event ${String(event)}`);

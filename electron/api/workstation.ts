@@ -1,12 +1,19 @@
-// The composition root of the node side: opens the data folder's services and builds the handler
-// registry that both transports bind. Electron's main process and the browser host both call this.
+// The composition root of the node side: opens the data folder's services (case store, image
+// pipeline, people, settings) and builds the handler registry that both transports bind.
+// Electron's main process and the browser host both call this.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Person } from '../../shared/domain';
+import { createCalendar } from '../../shared/businessDays';
+import { createImagePipeline, type CaseImage, type ImagePipeline } from '../imaging';
+import { openCaseStore, type CaseStore } from '../store/caseStore';
 import type { KeyProvider } from '../store/keys';
+import { createCaseHandlers } from './cases';
+import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
 import { EventHub } from './events';
+import { log } from './log';
 import type { CallContext, Handlers } from './registry';
+import { LocalProfiles, Session } from './session';
 import { SettingsFile } from './settings';
 
 export interface WorkstationOptions {
@@ -14,17 +21,24 @@ export interface WorkstationOptions {
   host: 'electron' | 'browser';
   version: string;
   keyProvider: KeyProvider;
-  /** The person working at this workstation until central sign-in exists: the local reviewer profile. */
-  person: Person;
   /** In Electron: the better-sqlite3 binding built for Electron's ABI (see electron/main/natives.ts). */
   sqliteNativeBinding?: string;
+  /** Seed an empty data folder with demo people and this many demo applications. */
+  demo?: { count: number; onProgress?: (done: number, total: number) => void };
+  /** Imaging worker script of a bundled build (see electron/imaging/pool.ts); sources find their own. */
+  imagingWorker?: URL;
+  /** Sign this person in at start (tests and the embedded demo). */
+  signIn?: { username: string; password: string };
 }
 
 export interface Workstation {
   readonly handlers: Handlers;
   readonly events: EventHub;
   readonly deviceId: string;
+  readonly store: CaseStore;
   context(transport: CallContext['transport']): CallContext;
+  /** The one way images leave the data folder: checks the person and that a local case shows the image. */
+  readImage(ref: unknown): Promise<CaseImage>;
   close(): Promise<void>;
 }
 
@@ -32,26 +46,77 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   mkdirSync(options.dataDir, { recursive: true });
   const deviceId = loadDeviceId(join(options.dataDir, 'device-id'));
   const settings = new SettingsFile(join(options.dataDir, 'settings.json'));
+  const profiles = new LocalProfiles(join(options.dataDir, 'people.json'));
+  const session = new Session(profiles);
   const events = new EventHub();
+  const store = openCaseStore({
+    path: join(options.dataDir, 'cases.db'),
+    keyProvider: options.keyProvider,
+    calendar: createCalendar({}),
+    ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+  });
+  const seedingDemo = options.demo !== undefined && profiles.isEmpty;
+  const drawn = seedingDemo ? await drawDemo({ count: options.demo!.count }) : null;
+  const images: ImagePipeline = createImagePipeline({
+    blobDir: join(options.dataDir, 'blobs'),
+    keyProvider: options.keyProvider,
+    ...(options.imagingWorker ? { workers: { workerScript: options.imagingWorker } } : {}),
+  });
+
+  if (drawn) {
+    const started = Date.now();
+    const count = await seedDemo(store, images, profiles, drawn, options.demo?.onProgress);
+    log.info('demo data seeded', { applications: count, ms: Date.now() - started });
+  }
+  if (options.signIn) session.signIn(options.signIn.username, options.signIn.password);
+
+  const sessionChanged = () => events.emit('session.changed', session.state());
+  const context = (transport: CallContext['transport']): CallContext => ({ person: session.activePerson(), deviceId, transport });
 
   const handlers: Handlers = {
     'app.info': () => ({ name: 'Verity', version: options.version, host: options.host, platform: process.platform, deviceId }),
-    'session.current': () => ({ person: options.person }),
+    'session.current': () => session.state(),
+    'session.signIn': ({ username, password }) => {
+      const state = session.signIn(username, password);
+      sessionChanged();
+      return state;
+    },
+    'session.lock': () => {
+      const state = session.lock();
+      sessionChanged();
+      return state;
+    },
+    'session.signOut': () => {
+      const state = session.signOut();
+      sessionChanged();
+      return state;
+    },
     'settings.get': () => settings.read(),
     'settings.update': (patch) => {
       const next = settings.update(patch);
       events.emit('settings.changed', next);
       return next;
     },
-    // No central API can be configured yet (the sync engine is not built), so there is nothing pending.
-    'sync.status': () => ({ state: 'not_configured', pendingDecisions: 0, lastSyncAt: null, centralUrl: null }),
+    // No central API can be configured yet (the sync engine is not built): decisions wait in the outbox.
+    'sync.status': () => ({ state: 'not_configured', pendingDecisions: store.outboxCounts().pending, lastSyncAt: null, centralUrl: null }),
+    ...createCaseHandlers(store, { onQueueChanged: (payload) => events.emit('queue.changed', payload) }),
   };
 
   return {
     handlers,
     events,
     deviceId,
-    context: (transport) => ({ person: options.person, deviceId, transport }),
-    close: async () => {},
+    store,
+    context,
+    async readImage(ref) {
+      const person = session.activePerson();
+      return images.read(ref, {
+        canView: (sha256: string) => person !== null && store.hasDocument(sha256),
+      });
+    },
+    close: async () => {
+      await images.close();
+      store.close();
+    },
   };
 }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { localReviewer } from '../api/person';
+import { demoPassword } from '../api/demo';
 import { openWorkstation } from '../api/workstation';
 import { ExplicitKeyProvider } from '../store/keys';
 import { startHost } from './server';
@@ -50,12 +50,17 @@ async function main(): Promise<void> {
       'key-file': { type: 'string' },
       json: { type: 'boolean', default: false },
       open: { type: 'boolean', default: false },
+      demo: { type: 'boolean', default: false },
+      'demo-count': { type: 'string' },
+      'sign-in': { type: 'string' },
     },
     allowPositionals: false,
   });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port takes a number from 0 to 65535 (0 picks a free one).');
   const dataDir = resolve(values.data ?? join(root, '.data', 'host'));
+  const demoCount = values['demo-count'] === undefined ? 40 : Number(values['demo-count']);
+  if (!Number.isInteger(demoCount) || demoCount < 1 || demoCount > 5000) fail('--demo-count takes a number from 1 to 5000.');
   const rendererDir = join(root, 'out', 'renderer');
   const clientScript = join(root, 'out', 'host', 'workstation.js');
   if (!existsSync(join(rendererDir, 'index.html')) || !existsSync(clientScript)) fail('The app is not built. Run `npm run build` first (npm run start:browser does it for you).');
@@ -66,7 +71,8 @@ async function main(): Promise<void> {
     host: 'browser',
     version: pkg.version,
     keyProvider: new ExplicitKeyProvider(loadKey(dataDir, values['key-file'])),
-    person: localReviewer(),
+    ...(values.demo ? { demo: { count: demoCount } } : {}),
+    ...(values['sign-in'] ? { signIn: { username: values['sign-in'], password: process.env.VERITY_PASSWORD ?? demoPassword } } : {}),
   });
   const host = await startHost({ workstation, rendererDir, clientScript, port });
   const url = `${host.url}#token=${host.token}`;

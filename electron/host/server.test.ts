@@ -38,7 +38,6 @@ describe('browser host', () => {
       host: 'browser',
       version: '0.0.0-test',
       keyProvider: new ExplicitKeyProvider(Buffer.alloc(32, 1)),
-      person: { id: 'r1', displayName: 'Reviewer One', role: 'reviewer' },
     });
     host = await startHost({ workstation, rendererDir: renderer, clientScript: join(dir, 'client.js'), token: 't'.repeat(32) });
     port = Number(new URL(host.url).port);

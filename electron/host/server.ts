@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { EventName } from '../../shared/api';
-import type { Outcome } from '../../shared/errors';
+import { DomainError, type Outcome } from '../../shared/errors';
+import { caseImageRequestFromPath } from '../imaging';
 import { contentSecurityPolicy } from '../api/csp';
 import { log } from '../api/log';
 import { contentTypeOf, resolveStatic } from '../api/static';
@@ -144,6 +145,18 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       const outcome = await dispatch(workstation.handlers, decodeURIComponent(path.slice('/api/'.length)), payload, workstation.context('http'));
       const status = outcome.ok ? 200 : outcome.error.code === 'unknown_channel' ? 404 : outcome.error.code === 'internal' ? 500 : 400;
       return sendOutcome(res, status, outcome);
+    }
+    if (path.startsWith('/images/')) {
+      if (!authorised(req)) return refuse(res, 401, 'unauthorized', 'Missing or wrong token.');
+      try {
+        const image = await workstation.readImage(caseImageRequestFromPath(path.slice('/images'.length)));
+        return send(res, 200, image.bytes, image.contentType, { 'Cache-Control': 'private, no-store' });
+      } catch (err) {
+        const code = err instanceof DomainError ? err.code : 'internal';
+        const status = code === 'forbidden' ? 403 : code === 'invalid_request' ? 400 : code === 'internal' ? 500 : 404;
+        if (code === 'internal') log.error('image request failed', { error: err instanceof Error ? err.stack : String(err) });
+        return refuse(res, status, code, err instanceof DomainError ? err.message : 'The image could not be read.');
+      }
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', 'text/plain; charset=utf-8');
     if (path === '/host/workstation.js') {

@@ -2,12 +2,11 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
-import { localReviewer } from '../api/person';
 import { openWorkstation, type Workstation } from '../api/workstation';
 import { WrappedFileKeyProvider } from '../store/keys';
 import { bindIpc, forwardEvents } from './ipc';
 import { sqliteBindingPath } from './natives';
-import { privilegedSchemes, registerAppProtocol } from './protocol';
+import { privilegedSchemes, registerProtocols } from './protocol';
 import { denyPermissions, hardenWebContents } from './security';
 import { createMainWindow } from './window';
 
@@ -41,7 +40,9 @@ async function start(): Promise<void> {
     host: 'electron',
     version: app.getVersion(),
     keyProvider,
-    person: localReviewer(),
+    imagingWorker: new URL('./imaging-worker.js', import.meta.url),
+    // No central service can be configured yet: like the browser host's --demo, start with demo data.
+    demo: { count: 40 },
     sqliteNativeBinding: sqliteBindingPath({
       packaged: app.isPackaged,
       resourcesPath: process.resourcesPath,
@@ -49,7 +50,7 @@ async function start(): Promise<void> {
       electronVersion: process.versions.electron ?? '',
     }),
   });
-  registerAppProtocol(protocol, join(here, '../renderer'));
+  registerProtocols(protocol, join(here, '../renderer'), workstation);
   bindIpc(ipcMain, workstation);
   forwardEvents(workstation, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
   createMainWindow(join(here, '../preload/index.cjs'));

@@ -122,7 +122,6 @@ describe('IPC binding', () => {
       host: 'electron',
       version: '1.2.3',
       keyProvider: new ExplicitKeyProvider(Buffer.alloc(32, 2)),
-      person: { id: 'r1', displayName: 'R', role: 'reviewer' },
     });
     bindIpc({ handle: (channel: string, fn: (event: unknown, payload: unknown) => Promise<unknown>) => handlers.set(channel, fn) } as never, workstation);
   });

@@ -3,7 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Protocol } from 'electron';
 import { contentSecurityPolicy } from '../api/csp';
+import { DomainError } from '../../shared/errors';
 import { contentTypeOf, resolveStatic } from '../api/static';
+import type { Workstation } from '../api/workstation';
+import { caseImageRequestFromPath } from '../imaging';
 
 export const privilegedSchemes = [
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -28,6 +31,23 @@ export function appProtocolHandler(rendererDir: string): (request: Request) => P
   };
 }
 
-export function registerAppProtocol(protocol: Pick<Protocol, 'handle'>, rendererDir: string): void {
+
+/** case-image://verity/<sha256>/<variant>: a document image, after the workstation's access check. */
+export function imageProtocolHandler(readImage: Workstation['readImage']): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const url = new URL(request.url);
+    try {
+      if (url.host !== 'verity') throw new DomainError('invalid_request', 'Not a valid image address.');
+      const image = await readImage(caseImageRequestFromPath(url.pathname));
+      return new Response(new Uint8Array(image.bytes), { headers: { 'Content-Type': image.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } });
+    } catch (err) {
+      const code = err instanceof DomainError ? err.code : 'internal';
+      return new Response(code, { status: code === 'forbidden' ? 403 : code === 'invalid_request' ? 400 : 404 });
+    }
+  };
+}
+
+export function registerProtocols(protocol: Pick<Protocol, 'handle'>, rendererDir: string, workstation: Pick<Workstation, 'readImage'>): void {
   protocol.handle('app', appProtocolHandler(rendererDir));
+  protocol.handle('case-image', imageProtocolHandler(workstation.readImage));
 }

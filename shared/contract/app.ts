@@ -10,10 +10,20 @@ export const Settings = z.object({
   /** null follows the operating system's language. */
   language: UiLanguage.nullable(),
   theme: z.enum(['system', 'light', 'dark']),
+  /** The screen locks after this many idle minutes and hides applicant data. */
+  idleLockMinutes: z.number().int().min(1).max(240),
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const defaultSettings: Settings = { language: null, theme: 'system' };
+export const defaultSettings: Settings = { language: null, theme: 'system', idleLockMinutes: 10 };
+
+export const SessionState = z.object({
+  /** The signed-in person; null before sign-in and after sign-out. */
+  person: Person.nullable(),
+  /** Locked after idle time: the person stays known but no applicant data is served until they sign in again. */
+  locked: z.boolean(),
+});
+export type SessionState = z.infer<typeof SessionState>;
 
 export const SyncState = z.enum(['not_configured', 'idle', 'syncing', 'offline', 'signed_out', 'error']);
 export type SyncState = z.infer<typeof SyncState>;
@@ -33,7 +43,22 @@ export const appChannels = {
   }),
   'session.current': defineChannel({
     request: z.object({}).strict(),
-    response: z.object({ person: Person.nullable() }),
+    response: SessionState,
+    errors: [],
+  }),
+  'session.signIn': defineChannel({
+    request: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict(),
+    response: SessionState,
+    errors: ['sign_in_failed', 'sign_in_throttled'],
+  }),
+  'session.lock': defineChannel({
+    request: z.object({}).strict(),
+    response: SessionState,
+    errors: [],
+  }),
+  'session.signOut': defineChannel({
+    request: z.object({}).strict(),
+    response: SessionState,
     errors: [],
   }),
   'settings.get': defineChannel({
@@ -61,4 +86,5 @@ export const appChannels = {
 
 export const appEvents = {
   'settings.changed': defineEvent(Settings),
+  'session.changed': defineEvent(SessionState),
 } as const;

@@ -16,15 +16,16 @@ export interface Host {
   call(channel: string, body: unknown, init?: { token?: string | null }): Promise<{ status: number; json: unknown }>;
 }
 
-async function startHost(dataDir: string): Promise<{ host: Host; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--json', '--data', dataDir], {
+async function startHost(dataDir: string, demoCount: number): Promise<{ host: Host; child: ChildProcess }> {
+  // Every host starts on a fresh data folder seeded with demo people and applications (real specimen images).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--json', '--data', dataDir, '--demo', '--demo-count', String(demoCount)], {
     cwd: root,
     env: { ...process.env, VERITY_QUIET: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('the browser host did not start within 30 s')), 30_000);
+    const timer = setTimeout(() => fail(new Error('the browser host did not start within 60 s')), 60_000);
     lines.once('line', (line) => {
       clearTimeout(timer);
       ok(line);
@@ -45,11 +46,12 @@ async function startHost(dataDir: string): Promise<{ host: Host; child: ChildPro
 /** `npm run test:electron` runs this suite against the built Electron app instead of the browser host. */
 export const target = process.env.VERITY_E2E_TARGET === 'electron' ? 'electron' : 'browser';
 
-export const test = base.extend<{ host: Host; app: Page }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies
-  host: async ({}, use) => {
+export const test = base.extend<{ demoCount: number; host: Host; app: Page }>({
+  /** How many demo applications the test's host seeds (override with test.use({ demoCount })). */
+  demoCount: [12, { option: true }],
+  host: async ({ demoCount }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'verity-e2e-'));
-    const { host, child } = await startHost(dataDir);
+    const { host, child } = await startHost(dataDir, demoCount);
     await use(host);
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

@@ -1,6 +1,6 @@
 // The browser transport of the contract: window.workstation over the host's HTTP API.
 // Built by vite into out/host/workstation.js and loaded by the host before the renderer.
-import type { ChannelName, EventName, EventPayload, RequestOf, ResponseOf } from '../../../shared/api';
+import type { ChannelName, EventName, EventPayload, ImageRef, RequestOf, ResponseOf } from '../../../shared/api';
 import type { Outcome } from '../../../shared/errors';
 import { createWorkstationApi, isKnownEvent, type Transport } from '../../../shared/workstationApi';
 
@@ -57,7 +57,42 @@ async function streamEvents(): Promise<void> {
   }
 }
 
+// Images come from the host with the token in a header, so they are fetched and shown as blob: URLs,
+// kept per image and variant for the life of the page (a case's few images, never the whole queue).
+const imageCache = new Map<string, Promise<Outcome<string>>>();
+const MAX_CACHED_IMAGES = 64;
+
+async function loadImage(ref: ImageRef): Promise<Outcome<string>> {
+  try {
+    const res = await fetch(`/images/${ref.sha256}/${ref.variant}`, { headers: { Authorization: headers.Authorization } });
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as Outcome<unknown> | null;
+      return body && !body.ok ? body : { ok: false, error: { code: 'image_unavailable', message: `The image could not be loaded (${res.status}).` } };
+    }
+    return { ok: true, value: URL.createObjectURL(await res.blob()) };
+  } catch {
+    return { ok: false, error: { code: 'host_unreachable', message: 'The workstation host does not answer. Is it still running?' } };
+  }
+}
+
 const transport: Transport = {
+  imageUrl(ref) {
+    const key = `${ref.sha256}/${ref.variant}`;
+    let entry = imageCache.get(key);
+    if (!entry) {
+      entry = loadImage(ref);
+      imageCache.set(key, entry);
+      void entry.then((o) => {
+        if (!o.ok) imageCache.delete(key);
+      });
+      if (imageCache.size > MAX_CACHED_IMAGES) {
+        const [oldestKey, oldest] = imageCache.entries().next().value as [string, Promise<Outcome<string>>];
+        imageCache.delete(oldestKey);
+        void oldest.then((o) => o.ok && URL.revokeObjectURL(o.value));
+      }
+    }
+    return entry;
+  },
   async invoke<C extends ChannelName>(channel: C, request: RequestOf<C>): Promise<Outcome<ResponseOf<C>>> {
     try {
       const res = await fetch(`/api/${channel}`, { method: 'POST', headers, body: JSON.stringify(request ?? {}) });

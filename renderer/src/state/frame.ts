@@ -29,7 +29,7 @@ export const useFrame = create<FrameState>()((set) => ({
   status: 'loading',
   info: null,
   person: null,
-  settings: { language: null, theme: 'system' },
+  settings: { language: null, theme: 'system', idleLockMinutes: 10 },
   sync: null,
   error: null,
   async load() {

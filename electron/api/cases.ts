@@ -1,0 +1,55 @@
+// Handlers of the case channels (shared/contract/cases.ts): the queue, one case, deciding, the audit check.
+// They only check who is calling and hand over to the store; validation happened in dispatch.
+import type { EventPayload } from '../../shared/api';
+import type { Person } from '../../shared/domain';
+import { DomainError } from '../../shared/errors';
+import type { CaseStore } from '../store/caseStore';
+import type { CallContext, Handler } from './registry';
+
+export interface CaseHandlerOptions {
+  /** Whether the workstation reaches the central service now; recorded with every audit entry. Default: offline. */
+  isOnline?: () => boolean;
+  /** After a decision: the composition root emits 'queue.changed' (EventHub) so every window refetches. */
+  onQueueChanged?: (payload: EventPayload<'queue.changed'>) => void;
+}
+
+export interface CaseHandlers {
+  'queue.list': Handler<'queue.list'>;
+  'queue.counts': Handler<'queue.counts'>;
+  'case.get': Handler<'case.get'>;
+  'case.decide': Handler<'case.decide'>;
+  'audit.verify': Handler<'audit.verify'>;
+}
+
+function signedIn(ctx: CallContext): Person {
+  if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to see and decide cases.');
+  return ctx.person;
+}
+
+export function createCaseHandlers(store: CaseStore, options: CaseHandlerOptions = {}): CaseHandlers {
+  const online = options.isOnline ?? (() => false);
+  return {
+    'queue.list': (request, ctx) => {
+      signedIn(ctx);
+      return store.listQueue(request);
+    },
+    'queue.counts': (_request, ctx) => {
+      signedIn(ctx);
+      return store.queueCounts();
+    },
+    'case.get': (request, ctx) => {
+      const person = signedIn(ctx);
+      return store.getCase(request.applicationId, request.open ? { actor: person, deviceId: ctx.deviceId, online: online() } : undefined);
+    },
+    'case.decide': (request, ctx) => {
+      const person = signedIn(ctx);
+      const recorded = store.recordDecision(request, person, ctx.deviceId, online());
+      options.onQueueChanged?.({ reason: 'decision', applicationIds: [request.applicationId] });
+      return recorded;
+    },
+    'audit.verify': (_request, ctx) => {
+      signedIn(ctx);
+      return store.verifyAudit();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// Who works at this workstation. Until sign-in goes to the central API (sync), people are local
+// profiles in the data folder, with scrypt-hashed passwords. Locking keeps the person but serves
+// no applicant data until they sign in again.
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { SessionState } from '../../shared/contract/app';
+import { Person } from '../../shared/domain';
+import { DomainError } from '../../shared/errors';
+
+const LocalProfile = Person.extend({
+  username: z.string().min(1).max(64),
+  salt: z.string().regex(/^[0-9a-f]{32}$/),
+  hash: z.string().regex(/^[0-9a-f]{128}$/),
+});
+type LocalProfile = z.infer<typeof LocalProfile>;
+const ProfilesFile = z.object({ version: z.literal(1), people: z.array(LocalProfile) });
+
+const hashPassword = (password: string, salt: string) => scryptSync(password.normalize('NFKC'), Buffer.from(salt, 'hex'), 64).toString('hex');
+
+export class LocalProfiles {
+  constructor(private readonly path: string) {}
+
+  private read(): LocalProfile[] {
+    if (!existsSync(this.path)) return [];
+    const parsed = ProfilesFile.safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
+    if (!parsed.success) throw new DomainError('profiles_damaged', `The local profiles file ${this.path} is damaged; restore it from a backup or remove it to set people up again.`);
+    return parsed.data.people;
+  }
+
+  get isEmpty(): boolean {
+    return this.read().length === 0;
+  }
+
+  /** Adds or replaces a person's profile. */
+  save(person: Person & { username: string }, password: string): void {
+    const salt = randomBytes(16).toString('hex');
+    const profile = LocalProfile.parse({ ...person, salt, hash: hashPassword(password, salt) });
+    const people = [...this.read().filter((p) => p.username !== person.username), profile];
+    mkdirSync(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ version: 1, people }, null, 2), { mode: 0o600 });
+    renameSync(tmp, this.path);
+  }
+
+  verify(username: string, password: string): Person | null {
+    const profile = this.read().find((p) => p.username === username);
+    // Hash even for an unknown name, so timing does not tell which names exist.
+    const salt = profile?.salt ?? '0'.repeat(32);
+    const given = Buffer.from(hashPassword(password, salt), 'hex');
+    const expected = Buffer.from(profile?.hash ?? '0'.repeat(128), 'hex');
+    if (!profile || !timingSafeEqual(given, expected)) return null;
+    return { id: profile.id, displayName: profile.displayName, role: profile.role };
+  }
+}
+
+const MAX_FAILURES = 5;
+const LOCKOUT_MS = 60_000;
+
+export class Session {
+  private person: Person | null = null;
+  private locked = false;
+  private failures = 0;
+  private blockedUntil = 0;
+
+  constructor(
+    private readonly profiles: LocalProfiles,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  state(): SessionState {
+    return { person: this.person, locked: this.locked };
+  }
+
+  /** The person allowed to see applicant data now: nobody while signed out or locked. */
+  activePerson(): Person | null {
+    return this.locked ? null : this.person;
+  }
+
+  signIn(username: string, password: string): SessionState {
+    if (this.now() < this.blockedUntil) {
+      throw new DomainError('sign_in_throttled', `Too many failed attempts. Wait ${Math.ceil((this.blockedUntil - this.now()) / 1000)} seconds and try again.`);
+    }
+    const person = this.profiles.verify(username, password);
+    // After a lock only the same person may unlock; anyone else signs the first one out.
+    if (!person) {
+      this.failures += 1;
+      if (this.failures >= MAX_FAILURES) {
+        this.blockedUntil = this.now() + LOCKOUT_MS;
+        this.failures = 0;
+      }
+      throw new DomainError('sign_in_failed', 'The user name or password is not right.');
+    }
+    this.failures = 0;
+    this.person = person;
+    this.locked = false;
+    return this.state();
+  }
+
+  lock(): SessionState {
+    if (this.person) this.locked = true;
+    return this.state();
+  }
+
+  signOut(): SessionState {
+    this.person = null;
+    this.locked = false;
+    return this.state();
+  }
+}

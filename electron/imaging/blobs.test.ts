@@ -1,0 +1,111 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DomainError } from '../../shared/errors';
+import { BlobStore } from './blobs';
+
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+let root: string;
+let store: BlobStore;
+const key = Buffer.alloc(32, 9);
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    return error instanceof DomainError ? error.code : `crash: ${String(error)}`;
+  }
+}
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'verity-blobs-'));
+  store = new BlobStore(root, key);
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('BlobStore', () => {
+  it('round-trips, and keeps no plain bytes or temp files on disk', async () => {
+    const original = Buffer.concat([Buffer.from('\xff\xd8\xff-secret-applicant-photo', 'latin1'), randomBytes(5000)]);
+    const hash = sha(original);
+    await store.write(hash, 'original', original);
+    await store.write(hash, 'preview', Buffer.from('preview bytes'));
+    expect(await store.read(hash, 'original')).toEqual(original);
+    expect((await store.read(hash, 'preview')).toString()).toBe('preview bytes');
+    const files = readdirSync(join(root, hash.slice(0, 2)));
+    expect(files.sort()).toEqual([`${hash}.original`, `${hash}.preview`]);
+    const onDisk = readFileSync(join(root, hash.slice(0, 2), `${hash}.original`));
+    expect(onDisk.includes(Buffer.from('secret-applicant-photo'))).toBe(false);
+    // Content addressing: a second write of the same hash is a no-op.
+    await store.write(hash, 'original', original);
+    expect(readFileSync(join(root, hash.slice(0, 2), `${hash}.original`))).toEqual(onDisk);
+  });
+
+  it('detects a flipped bit, a wrong key, and a blob moved under another name', async () => {
+    const a = Buffer.from('image A');
+    const b = Buffer.from('image B');
+    await store.write(sha(a), 'original', a);
+    await store.write(sha(b), 'original', b);
+    const pathA = join(root, sha(a).slice(0, 2), `${sha(a)}.original`);
+    const pristine = readFileSync(pathA);
+    const flipped = Buffer.from(pristine);
+    flipped[flipped.length - 1]! ^= 1;
+    writeFileSync(pathA, flipped);
+    expect(await codeOf(store.read(sha(a), 'original'))).toBe('image_blob_corrupt');
+    writeFileSync(pathA, pristine);
+    expect(await codeOf(new BlobStore(root, Buffer.alloc(32, 1)).read(sha(a), 'original'))).toBe('image_blob_corrupt');
+    // B's file renamed to A's name: GCM's associated data binds the name, so it fails instead of showing B.
+    renameSync(join(root, sha(b).slice(0, 2), `${sha(b)}.original`), pathA);
+    expect(await codeOf(store.read(sha(a), 'original'))).toBe('image_blob_corrupt');
+    // A preview stored as another variant fails the same way.
+    await store.write(sha(b), 'preview', b);
+    renameSync(join(root, sha(b).slice(0, 2), `${sha(b)}.preview`), join(root, sha(b).slice(0, 2), `${sha(b)}.thumbnail`));
+    expect(await codeOf(store.read(sha(b), 'thumbnail'))).toBe('image_blob_corrupt');
+    expect(await codeOf(store.read('0'.repeat(64), 'original'))).toBe('image_not_found');
+  });
+
+  it('verifies the original against the hash it is named by', async () => {
+    const bytes = Buffer.from('real content');
+    const wrongName = sha(Buffer.from('other content'));
+    await store.write(wrongName, 'original', bytes);
+    expect(await codeOf(store.read(wrongName, 'original'))).toBe('image_blob_corrupt');
+  });
+
+  it('never builds a path from anything but a hash and a known variant', () => {
+    for (const bad of ['../etc/passwd', 'A'.repeat(64), `${'a'.repeat(63)}/`, '']) {
+      expect(() => store.pathOf(bad, 'original')).toThrow(DomainError);
+    }
+    expect(() => store.pathOf('a'.repeat(64), '../x' as 'original')).toThrow(DomainError);
+  });
+
+  it('collects garbage: unreferenced blobs and stale temp files go, referenced ones stay', async () => {
+    const keep = Buffer.from('keep me');
+    const drop = Buffer.from('drop me');
+    for (const v of ['original', 'preview', 'thumbnail'] as const) {
+      await store.write(sha(keep), v, keep);
+      await store.write(sha(drop), v, drop);
+    }
+    const shard = join(root, 'ab');
+    mkdirSync(shard, { recursive: true });
+    const stale = join(shard, `${'ab'.repeat(32)}.original.123456.tmp`);
+    const fresh = join(shard, `${'ab'.repeat(32)}.original.654321.tmp`);
+    writeFileSync(stale, 'x');
+    writeFileSync(fresh, 'y');
+    utimesSync(stale, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+    const report = await store.collectGarbage(new Set([sha(keep)]));
+    expect(report).toMatchObject({ removedImages: 1, removedFiles: 4, keptFiles: 4 });
+    expect(report.bytesFreed).toBeGreaterThan(0);
+    expect(await store.read(sha(keep), 'thumbnail')).toEqual(keep);
+    expect(await codeOf(store.read(sha(drop), 'original'))).toBe('image_not_found');
+    expect(readdirSync(shard)).toEqual([`${'ab'.repeat(32)}.original.654321.tmp`]);
+  });
+
+  it('spares blobs younger than the grace period', async () => {
+    const fresh = Buffer.from('just ingested');
+    await store.write(sha(fresh), 'original', fresh);
+    expect((await store.collectGarbage(new Set(), { minAgeMs: 60_000 })).removedFiles).toBe(0);
+    expect((await store.collectGarbage(new Set(), { minAgeMs: 0 })).removedFiles).toBe(1);
+  });
+});

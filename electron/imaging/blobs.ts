@@ -1,0 +1,165 @@
+// Encrypted, content-addressed image blobs: <root>/<first two hex>/<sha256>.<variant>, each AES-256-GCM with the
+// name bound in as associated data, so a blob moved or renamed on disk fails to decrypt instead of showing the
+// wrong applicant's document. Writes are atomic (temp file, fsync, rename); reads verify the tag and, for an
+// original, the SHA-256 the blob is named by.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DomainError } from '../../shared/errors';
+
+export const blobVariants = ['original', 'preview', 'thumbnail'] as const;
+export type BlobVariant = (typeof blobVariants)[number];
+
+const MAGIC = Buffer.from('VBL1');
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const HEADER_BYTES = MAGIC.length + IV_BYTES + TAG_BYTES;
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+const BLOB_NAME = /^([0-9a-f]{64})\.(original|preview|thumbnail)$/;
+/** Temp files older than this are leftovers of a crash and may be removed by garbage collection. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+const aad = (sha256: string, variant: BlobVariant) => Buffer.from(`verity/blob/v1/${sha256}/${variant}`);
+
+export function encryptBlob(key: Buffer, sha256: string, variant: BlobVariant, plain: Uint8Array): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(aad(sha256, variant));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]);
+}
+
+export function decryptBlob(key: Buffer, sha256: string, variant: BlobVariant, sealed: Buffer): Buffer {
+  const damaged = () => new DomainError('image_blob_corrupt', 'The stored copy of this document image is damaged or was altered. Download the case again to restore it.');
+  if (sealed.length < HEADER_BYTES || !sealed.subarray(0, MAGIC.length).equals(MAGIC)) throw damaged();
+  const iv = sealed.subarray(MAGIC.length, MAGIC.length + IV_BYTES);
+  const tag = sealed.subarray(MAGIC.length + IV_BYTES, HEADER_BYTES);
+  let plain: Buffer;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.setAAD(aad(sha256, variant));
+    decipher.setAuthTag(tag);
+    plain = Buffer.concat([decipher.update(sealed.subarray(HEADER_BYTES)), decipher.final()]);
+  } catch {
+    throw damaged();
+  }
+  if (variant === 'original' && createHash('sha256').update(plain).digest('hex') !== sha256) throw damaged();
+  return plain;
+}
+
+export interface GarbageReport {
+  /** Distinct image hashes whose blobs were removed. */
+  removedImages: number;
+  removedFiles: number;
+  bytesFreed: number;
+  keptFiles: number;
+}
+
+export class BlobStore {
+  private readonly key: Buffer;
+  constructor(
+    readonly root: string,
+    key: Buffer,
+  ) {
+    if (key.length !== 32) throw new RangeError('the blob key must be 32 bytes');
+    this.key = Buffer.from(key);
+  }
+
+  /** The only place a path is made; the hash and variant are checked here too, whatever the caller did. */
+  pathOf(sha256: string, variant: BlobVariant): string {
+    if (!SHA256_HEX.test(sha256) || !blobVariants.includes(variant)) throw new DomainError('invalid_request', 'Not a valid image reference.');
+    return join(this.root, sha256.slice(0, 2), `${sha256}.${variant}`);
+  }
+
+  async has(sha256: string, variant: BlobVariant): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(sha256, variant))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Writes unless a blob of that name exists already (content addressing makes it the same content). */
+  async write(sha256: string, variant: BlobVariant, plain: Uint8Array): Promise<void> {
+    const path = this.pathOf(sha256, variant);
+    if (await this.has(sha256, variant)) return;
+    const sealed = encryptBlob(this.key, sha256, variant, plain);
+    await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true, mode: 0o700 });
+    const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(sealed);
+      await handle.sync();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+    await handle.close();
+    await rename(temp, path);
+  }
+
+  async read(sha256: string, variant: BlobVariant): Promise<Buffer> {
+    let sealed: Buffer;
+    try {
+      sealed = await readFile(this.pathOf(sha256, variant));
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      throw new DomainError('image_not_found', 'This document image is not on this workstation. Sync the case to download it.');
+    }
+    return decryptBlob(this.key, sha256, variant, sealed);
+  }
+
+  /**
+   * Removes every blob whose hash is not referenced by a case, and temp files a crash left behind. Blobs younger
+   * than `minAgeMs` are kept: an image ingested a moment ago may not be recorded in a case yet.
+   */
+  async collectGarbage(referenced: ReadonlySet<string>, options: { minAgeMs?: number } = {}): Promise<GarbageReport> {
+    const minAgeMs = options.minAgeMs ?? 0;
+    const report: GarbageReport = { removedImages: 0, removedFiles: 0, bytesFreed: 0, keptFiles: 0 };
+    const removedHashes = new Set<string>();
+    let shards: string[];
+    try {
+      shards = await readdir(this.root);
+    } catch {
+      return report;
+    }
+    for (const shard of shards) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      const dir = join(this.root, shard);
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const path = join(dir, name);
+        const match = BLOB_NAME.exec(name);
+        let remove = false;
+        if (match && !referenced.has(match[1]!)) {
+          const info = minAgeMs > 0 ? await stat(path).catch(() => null) : null;
+          remove = minAgeMs === 0 || (info !== null && Date.now() - info.mtimeMs >= minAgeMs);
+          if (remove) removedHashes.add(match[1]!);
+        } else if (name.endsWith('.tmp')) {
+          const info = await stat(path).catch(() => null);
+          remove = info !== null && Date.now() - info.mtimeMs > STALE_TEMP_MS;
+        }
+        if (!remove) {
+          report.keptFiles++;
+          continue;
+        }
+        const info = await stat(path).catch(() => null);
+        try {
+          await unlink(path);
+          report.removedFiles++;
+          report.bytesFreed += info?.size ?? 0;
+        } catch {
+          // gone already
+        }
+      }
+    }
+    report.removedImages = removedHashes.size;
+    return report;
+  }
+}

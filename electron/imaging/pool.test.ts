@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainError } from '../../shared/errors';
+import { defaultImageLimits } from './limits';
+import { ImageWorkerPool } from './pool';
+import { corpusFile } from './test-support';
+
+let dir: string;
+let fakeWorker: URL;
+
+// A stand-in worker whose behaviour the first byte of the image chooses: hang, exit, throw, or answer.
+const fakeSource = `
+import { parentPort } from 'node:worker_threads';
+parentPort.postMessage({ ready: true });
+parentPort.on('message', (job) => {
+  const mode = job.bytes[0];
+  if (mode === 0) { for (;;) {} }
+  if (mode === 1) process.exit(3);
+  if (mode === 2) throw new Error('decoder blew up');
+  const result = { sha256: 'f'.repeat(64), format: 'jpeg', width: 1, height: 1 };
+  parentPort.postMessage({ id: job.id, ok: true, result, recycle: mode === 4 });
+});
+`;
+
+async function outcome(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    return error instanceof DomainError ? error.code : `crash: ${String(error)}`;
+  }
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'verity-pool-'));
+  const path = join(dir, 'fake-worker.mjs');
+  writeFileSync(path, fakeSource);
+  fakeWorker = pathToFileURL(path);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const init = () => ({ blobDir: join(dir, 'blobs'), blobKey: new Uint8Array(32), limits: { ...defaultImageLimits, jobTimeoutMs: 1500 } });
+
+describe('ImageWorkerPool', () => {
+  it('fails only the image whose worker hangs, exits or throws, and keeps serving the rest', async () => {
+    const pool = new ImageWorkerPool(init(), { size: 2, workerScript: fakeWorker });
+    const modes = [0, 3, 1, 3, 2, 3, 4, 3, 3];
+    const results = await Promise.all(modes.map((m) => outcome(pool.run(Uint8Array.of(m)))));
+    expect(results).toEqual(['image_timeout', 'ok', 'image_decoder_crashed', 'ok', 'image_decoder_crashed', 'ok', 'ok', 'ok', 'ok']);
+    await pool.close();
+  });
+
+  it('bounds its queue and refuses work once closed', async () => {
+    const pool = new ImageWorkerPool(init(), { size: 1, maxQueue: 2, workerScript: fakeWorker });
+    const accepted = [pool.run(Uint8Array.of(3)), pool.run(Uint8Array.of(3))];
+    // The worker is still starting, so both wait in the queue: a third exceeds it.
+    expect(await outcome(pool.run(Uint8Array.of(3)))).toBe('image_queue_full');
+    expect(await Promise.all(accepted.map(outcome))).toEqual(['ok', 'ok']);
+    const pending = outcome(pool.run(Uint8Array.of(0)));
+    await pool.close();
+    expect(await pending).toBe('image_pipeline_closed');
+    expect(await outcome(pool.run(Uint8Array.of(3)))).toBe('image_pipeline_closed');
+  });
+
+  it('runs the real worker from the TypeScript sources and stops an image past its deadline', async () => {
+    const real = new ImageWorkerPool({ ...init(), limits: { ...defaultImageLimits, jobTimeoutMs: 1 } }, { size: 1 });
+    expect(await outcome(real.run(corpusFile('quality/q-reference.jpg')))).toBe('image_timeout');
+    await real.close();
+    const pool = new ImageWorkerPool({ ...init(), limits: defaultImageLimits }, { size: 1 });
+    const result = await pool.run(corpusFile('Landscape_6.jpg'));
+    expect([result.width, result.height, result.format]).toEqual([600, 450, 'jpeg']);
+    await pool.close();
+  });
+});

@@ -1,0 +1,214 @@
+// One image, start to end, inside a worker: sniff, header checks, one decode to an upright sRGB preview, the
+// thumbnail and quality copy from that preview, and the forensic summary of the original. No file system here.
+import { createHash } from 'node:crypto';
+import sharp, { type Metadata, type OutputInfo, type Sharp, type SharpOptions } from 'sharp';
+import type { ForensicSummary, QualitySignals } from '../../shared/domain';
+import { DomainError } from '../../shared/errors';
+import { readExif, readXmpHints } from './exif';
+import { decodeHeic } from './heic';
+import { PREVIEW_LONG_SIDE, THUMBNAIL_LONG_SIDE, type ImageLimits } from './limits';
+import { judgeQuality, measureQuality, QUALITY_LONG_SIDE } from './quality';
+import { sniffFormat, type AllowedFormat } from './sniff';
+
+/** The libvips loaders untrusted bytes may reach: buffer loaders of the allowed formats, nothing else. */
+export const allowedLoaders = [
+  'VipsForeignLoadJpegBuffer',
+  'VipsForeignLoadPngBuffer',
+  'VipsForeignLoadWebpBuffer',
+  'VipsForeignLoadHeifBuffer',
+  'VipsForeignLoadTiffBuffer',
+] as const;
+
+let configured = false;
+/** Process-wide libvips settings (block lists are global to libvips, so this also guards the main thread). */
+export function configureSharp(): void {
+  if (configured) return;
+  sharp.block({ operation: ['VipsForeignLoad'] });
+  sharp.unblock({ operation: [...allowedLoaders] });
+  // Each image is decoded once; libvips' operation cache would only hold memory between images.
+  sharp.cache(false);
+  configured = true;
+}
+
+export interface DerivedImage {
+  width: number;
+  height: number;
+  bytes: Buffer;
+}
+
+export interface ProcessedImage {
+  sha256: string;
+  format: AllowedFormat;
+  /** Upright size of the original. */
+  width: number;
+  height: number;
+  forensic: ForensicSummary;
+  quality: QualitySignals;
+  preview: DerivedImage;
+  thumbnail: DerivedImage;
+}
+
+const expectedLibvipsFormat: Record<AllowedFormat, { format: string; compression?: string }> = {
+  jpeg: { format: 'jpeg' },
+  png: { format: 'png' },
+  webp: { format: 'webp' },
+  tiff: { format: 'tiff' },
+  avif: { format: 'heif', compression: 'av1' },
+  heic: { format: 'heif', compression: 'hevc' },
+};
+
+/** Translates a libvips/sharp failure into a code; the raw message goes to the log, never to the reviewer. */
+export function classifyDecodeError(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/pixel limit/i.test(message)) {
+    return new DomainError('image_pixel_limit', 'The image has more pixels than this workstation accepts. Ask the applicant for a normal photo or scan of the document.');
+  }
+  if (/timeout/i.test(message)) {
+    return new DomainError('image_timeout', 'The image took too long to open and was stopped. Ask the applicant to upload it again, as a JPEG photo.');
+  }
+  if (/blocked|unsupported image format/i.test(message)) {
+    return new DomainError('image_format_not_allowed', 'The file is not an accepted image format. Ask the applicant for a JPEG, PNG, WebP, AVIF or HEIC photo, or a TIFF scan.');
+  }
+  return new DomainError('image_corrupt', 'The image is damaged or incomplete and cannot be opened. Ask the applicant to upload it again.');
+}
+
+const inputOptions = (limits: ImageLimits): SharpOptions => ({
+  failOn: 'warning',
+  limitInputPixels: limits.maxPixels,
+  sequentialRead: true,
+});
+
+async function readHeader(input: Uint8Array, format: AllowedFormat, limits: ImageLimits): Promise<Metadata> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, inputOptions(limits)).metadata();
+  } catch (error) {
+    throw classifyDecodeError(error);
+  }
+  const expected = expectedLibvipsFormat[format];
+  // libvips reports a HEIF file's compression from its brand; the codec configuration box says what it really holds.
+  const heifCodec = format === 'avif' || format === 'heic' ? heifCodecOf(input) : null;
+  if (meta.format !== expected.format || (expected.compression && (meta.compression !== expected.compression || heifCodec !== expected.compression))) {
+    throw new DomainError('image_format_mismatch', 'The file’s contents do not match its image type. It may be damaged or disguised; ask the applicant to upload the photo again.');
+  }
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (!(width > 0 && height > 0)) throw new DomainError('image_corrupt', 'The image has no valid size. Ask the applicant to upload it again.');
+  if (width * height > limits.maxPixels) {
+    throw new DomainError('image_pixel_limit', `The image is ${width}×${height} pixels, more than this workstation accepts (${Math.round(limits.maxPixels / 1e6)} MP). Ask for a normal photo or scan.`);
+  }
+  const pages = meta.pages ?? 1;
+  if (format === 'webp' && (pages > 1 || meta.delay !== undefined)) {
+    throw new DomainError('image_animated', 'The file is an animation. Only still photos or scans of a document are accepted.');
+  }
+  if (format === 'tiff' && pages > 1) {
+    throw new DomainError('image_multipage', `The TIFF holds ${pages} pages. Ask the applicant to upload each page of the document as its own image.`);
+  }
+  // HEIF containers (AVIF, HEIC) often hold several items (thumbnails, depth maps, bursts' extra shots):
+  // the primary item is the photo, and it is what both decoders return.
+  return meta;
+}
+
+/** The codec of a HEIF file's image items, from the hvcC / av1C property boxes in its leading meta box. */
+function heifCodecOf(input: Uint8Array): 'hevc' | 'av1' | 'both' | null {
+  const head = Buffer.from(input.buffer, input.byteOffset, Math.min(input.byteLength, 512 * 1024));
+  const hevc = head.includes('hvcC', 0, 'latin1');
+  const av1 = head.includes('av1C', 0, 'latin1');
+  return hevc && av1 ? 'both' : hevc ? 'hevc' : av1 ? 'av1' : null;
+}
+
+const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2})?$/;
+
+function forensicSummary(input: Uint8Array, format: AllowedFormat, meta: Metadata): ForensicSummary {
+  const exif = readExif(meta.exif);
+  // A TIFF file is itself a TIFF directory: its Make/Model/Software tags sit in the file's first IFD.
+  const own = format === 'tiff' ? readExif(input.subarray(0, Math.min(input.length, 8 * 1024 * 1024))) : null;
+  const xmp = readXmpHints(meta.xmp);
+  const capturedAt = exif.capturedAt ?? own?.capturedAt ?? null;
+  return {
+    format,
+    width: meta.width ?? 1,
+    height: meta.height ?? 1,
+    hasExif: Boolean(meta.exif?.length) || Boolean(own?.hasExifIfd),
+    hasGps: exif.hasGps || Boolean(own?.hasGps) || xmp.hasGps,
+    hasXmp: Boolean(meta.xmp?.length),
+    hasIcc: Boolean(meta.icc?.length),
+    cameraMake: exif.make ?? own?.make ?? null,
+    cameraModel: exif.model ?? own?.model ?? null,
+    software: exif.software ?? own?.software ?? xmp.creatorTool,
+    capturedAt: capturedAt && isoTime.test(capturedAt) ? capturedAt : null,
+  };
+}
+
+/** Validates and normalises one original. Throws DomainError with an image_* code on refusal. */
+export async function processImage(input: Uint8Array, limits: ImageLimits): Promise<ProcessedImage> {
+  configureSharp();
+  if (input.length > limits.maxBytes) {
+    throw new DomainError('image_too_large', `The file is ${(input.length / 1048576).toFixed(1)} MB; at most ${Math.round(limits.maxBytes / 1048576)} MB is accepted. Ask the applicant for a smaller photo.`);
+  }
+  const format = sniffFormat(input);
+  const meta = await readHeader(input, format, limits);
+  const sha256 = createHash('sha256').update(input).digest('hex');
+  const forensic = forensicSummary(input, format, meta);
+  const timeout = { seconds: limits.decodeTimeoutSeconds };
+  const fit = { fit: 'inside', withoutEnlargement: true } as const;
+
+  let decoder: Sharp;
+  let upright: { width: number; height: number };
+  if (format === 'heic') {
+    // libheif returns the picture already rotated and mirrored as the file's irot/imir boxes say.
+    const raw = await decodeHeic(input, Math.min(limits.maxHeicPixels, limits.maxPixels));
+    decoder = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels }, limitInputPixels: limits.maxPixels });
+    upright = { width: raw.width, height: raw.height };
+  } else {
+    // EXIF orientations 1–8; anything else (0 included) is treated as 1 by libvips.
+    decoder = sharp(input, inputOptions(limits)).rotate();
+    const orientation = meta.orientation ?? 1;
+    const swap = orientation >= 5 && orientation <= 8;
+    upright = swap ? { width: meta.height!, height: meta.width! } : { width: meta.width!, height: meta.height! };
+  }
+
+  let preview: { data: Buffer; info: OutputInfo };
+  try {
+    // The one full decode: orient, shrink (JPEG shrink-on-load where the ratio allows), flatten alpha onto white
+    // paper, convert to sRGB through the embedded profile (CMYK, Display P3, 16-bit), drop every metadata block.
+    preview = await decoder
+      .timeout(timeout)
+      .resize(PREVIEW_LONG_SIDE, PREVIEW_LONG_SIDE, fit)
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw classifyDecodeError(error);
+  }
+  const { width: pw, height: ph, channels } = preview.info;
+  const fromPreview = () => sharp(preview.data, { raw: { width: pw, height: ph, channels } }).timeout(timeout);
+
+  // Huffman optimisation would cost 3–5× the encode time for under 1 % smaller previews.
+  const [previewJpeg, thumbnail, qualityCopy] = await Promise.all([
+    fromPreview().jpeg({ quality: 85, optimiseCoding: false }).toBuffer({ resolveWithObject: true }),
+    fromPreview().resize(THUMBNAIL_LONG_SIDE, THUMBNAIL_LONG_SIDE, fit).jpeg({ quality: 80, optimiseCoding: false }).toBuffer({ resolveWithObject: true }),
+    Math.max(pw, ph) > QUALITY_LONG_SIDE
+      ? fromPreview().resize(QUALITY_LONG_SIDE, QUALITY_LONG_SIDE, fit).raw().toBuffer({ resolveWithObject: true })
+      : Promise.resolve(preview),
+  ]).catch((error: unknown) => {
+    throw classifyDecodeError(error);
+  });
+
+  const { width, height } = upright;
+  const colourSource = (meta.channels ?? 3) >= 3 && meta.space !== 'b-w' && meta.space !== 'grey16';
+  const stats = measureQuality({ data: qualityCopy.data, width: qualityCopy.info.width, height: qualityCopy.info.height, channels: qualityCopy.info.channels });
+
+  return {
+    sha256,
+    format,
+    width,
+    height,
+    forensic,
+    quality: judgeQuality(stats, width, height, colourSource),
+    preview: { width: previewJpeg.info.width, height: previewJpeg.info.height, bytes: previewJpeg.data },
+    thumbnail: { width: thumbnail.info.width, height: thumbnail.info.height, bytes: thumbnail.data },
+  };
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainError } from '../../shared/errors';
+import { BlobStore } from './blobs';
+import { caseImageRequestFromPath, readCaseImage } from './serve';
+import { corpusFile } from './test-support';
+
+let root: string;
+let store: BlobStore;
+let hash: string;
+const allowAll = { canView: () => true };
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    return error instanceof DomainError ? error.code : `crash: ${String(error)}`;
+  }
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'verity-serve-'));
+  store = new BlobStore(join(root, 'blobs'), Buffer.alloc(32, 3));
+  const original = corpusFile('swiss.png');
+  hash = createHash('sha256').update(original).digest('hex');
+  await store.write(hash, 'original', original);
+  await store.write(hash, 'preview', Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+  // A file outside the blob root that a traversal would like to reach.
+  writeFileSync(join(root, 'secret.txt'), 'do not serve');
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('readCaseImage', () => {
+  it('serves a stored image with its content type', async () => {
+    const original = await readCaseImage(store, { sha256: hash, variant: 'original' }, allowAll);
+    expect(original.contentType).toBe('image/png');
+    expect(original.bytes).toEqual(corpusFile('swiss.png'));
+    expect((await readCaseImage(store, { sha256: hash, variant: 'preview' }, allowAll)).contentType).toBe('image/jpeg');
+  });
+
+  it('checks access before reading', async () => {
+    const seen: string[] = [];
+    const deny = { canView: (sha: string) => (seen.push(sha), false) };
+    expect(await codeOf(readCaseImage(store, { sha256: hash, variant: 'original' }, deny))).toBe('forbidden');
+    expect(seen).toEqual([hash]);
+    expect(await codeOf(readCaseImage(store, { sha256: hash, variant: 'original' }, { canView: async () => false }))).toBe('forbidden');
+  });
+
+  it('refuses every malformed request before touching the disk', async () => {
+    const bad: unknown[] = [
+      null,
+      'string',
+      { sha256: hash },
+      { sha256: hash, variant: 'full' },
+      { sha256: hash.toUpperCase(), variant: 'original' },
+      { sha256: `../${hash.slice(3)}`, variant: 'original' },
+      { sha256: '../../secret.txt', variant: 'original' },
+      { sha256: `${hash.slice(0, 62)}%2f`, variant: 'original' },
+      { sha256: `${hash.slice(0, 63)}\0`, variant: 'original' },
+      { sha256: `/etc/${hash.slice(5)}`, variant: 'original' },
+      { sha256: hash, variant: '../original' },
+      { sha256: hash, variant: 'original/../../secret.txt' },
+      { sha256: hash, variant: 'original\0' },
+      { sha256: hash, variant: 'original', extra: 1 },
+      { sha256: [hash], variant: 'original' },
+    ];
+    let asked = 0;
+    const counting = { canView: () => (asked++, true) };
+    for (const request of bad) expect(await codeOf(readCaseImage(store, request, counting)), JSON.stringify(request)).toBe('invalid_request');
+    expect(asked).toBe(0);
+  });
+
+  it('answers image_not_found for a well-formed but unknown image', async () => {
+    expect(await codeOf(readCaseImage(store, { sha256: 'f'.repeat(64), variant: 'thumbnail' }, allowAll))).toBe('image_not_found');
+  });
+});
+
+describe('caseImageRequestFromPath', () => {
+  it('parses /<sha256>/<variant> and nothing else', () => {
+    expect(caseImageRequestFromPath(`/${hash}/preview`)).toEqual({ sha256: hash, variant: 'preview' });
+    expect(caseImageRequestFromPath(`${hash}/thumbnail`)).toEqual({ sha256: hash, variant: 'thumbnail' });
+    const attacks = [
+      `/../${hash}/preview`,
+      `/${hash}/../preview`,
+      `/${hash}/preview/..`,
+      `/..%2f..%2fsecret.txt/original`,
+      `/${hash}%2foriginal`,
+      `/${hash}%2Foriginal`,
+      `/${hash}/%2e%2e%2fsecret.txt`,
+      `/${hash}/original%00.png`,
+      `/${hash}/original\0`,
+      `//etc/passwd`,
+      `/etc/passwd`,
+      `C:\\Windows\\win.ini`,
+      `/${hash}\\original`,
+      `/${hash}/original?x=1`,
+      `/${hash.toUpperCase()}/original`,
+      `/${hash}/`,
+      '',
+    ];
+    for (const path of attacks) expect(() => caseImageRequestFromPath(path), path).toThrow(DomainError);
+  });
+});

@@ -1,0 +1,50 @@
+// Serving a case image to the renderer: the single function behind `case-image://` (Electron) and `/images/…`
+// (browser host). The request is validated strictly before anything touches the disk; a path is only ever built
+// from a 64-hex hash and a variant from a closed list, so no traversal can be expressed.
+import { z } from 'zod';
+import { describeIssues, DomainError } from '../../shared/errors';
+import { blobVariants, type BlobStore, type BlobVariant } from './blobs';
+import { contentTypes, sniffFormat } from './sniff';
+
+export const CaseImageRequest = z.strictObject({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex characters'),
+  variant: z.enum(blobVariants),
+});
+export type CaseImageRequest = z.infer<typeof CaseImageRequest>;
+
+/** Decides whether the signed-in person may see this image (the case it belongs to is theirs, or they supervise). */
+export interface ImageAccess {
+  canView(sha256: string): boolean | Promise<boolean>;
+}
+
+export interface CaseImage {
+  bytes: Buffer;
+  contentType: string;
+}
+
+/**
+ * Parses the path part of an image URL, `/<sha256>/<variant>`, exactly as received (still percent-encoded).
+ * Percent signs, dots, backslashes, NUL bytes or any other character outside the pattern are refused rather than
+ * decoded, so `%2e%2e%2f` and friends never become a path.
+ */
+export function caseImageRequestFromPath(path: string): CaseImageRequest {
+  const match = /^\/?([0-9a-f]{64})\/(original|preview|thumbnail)$/.exec(path);
+  if (!match) throw new DomainError('invalid_request', 'Not a valid image address.');
+  return { sha256: match[1]!, variant: match[2] as BlobVariant };
+}
+
+export async function readCaseImage(store: BlobStore, request: unknown, access: ImageAccess): Promise<CaseImage> {
+  const parsed = CaseImageRequest.safeParse(request);
+  if (!parsed.success) throw new DomainError('invalid_request', `Not a valid image request (${describeIssues(parsed.error)}).`);
+  const { sha256, variant } = parsed.data;
+  if (!(await access.canView(sha256))) throw new DomainError('forbidden', 'You do not have access to this document image.');
+  const bytes = await store.read(sha256, variant);
+  if (variant !== 'original') return { bytes, contentType: 'image/jpeg' };
+  let contentType = 'application/octet-stream';
+  try {
+    contentType = contentTypes[sniffFormat(bytes)];
+  } catch {
+    // an original is only ever stored after sniffing; keep the neutral type if that ever changes
+  }
+  return { bytes, contentType };
+}

@@ -1,0 +1,366 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Application } from '../../shared/domain';
+import { DomainError } from '../../shared/errors';
+import { uuidv7Pattern } from '../../shared/ids';
+import type { CaseStore } from './caseStore';
+import { generateApplications, hostileNames, seedEpoch, type SeedRecord } from './seed';
+import { reviewer, tempStore, type TempStore } from './testing';
+
+const HOUR = 3_600_000;
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DomainError) return err.code;
+    throw err;
+  }
+  return 'no error';
+}
+
+/** A clean, decidable individual application: no flag blocks approving it. */
+function cleanRecord(id: string, overrides: Partial<Application> = {}): SeedRecord {
+  const base = generateApplications(1, 99)[0]!;
+  return {
+    application: {
+      ...base.application,
+      id,
+      kind: 'individual',
+      status: 'queued',
+      version: 3,
+      registrationLocation: 'CN',
+      identity: { kind: 'individual', fullName: '测试 Clean', documentType: 'id_card', documentNumber: '110101199001011234', issuingLocation: 'CN' },
+      currentIdentity: null,
+      changeDirection: null,
+      icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
+      submittedAt: new Date(seedEpoch.getTime() - 2 * HOUR).toISOString(),
+      ...overrides,
+    },
+    documents: base.documents.map((d, i) => ({ ...d, id: `${id}-${i}`, quality: d.quality && { ...d.quality, lowResolution: false, blurry: false, underExposed: false, overExposed: false, glare: false } })),
+    facts: { accountsVerifiedWithDocument: 0, enterpriseAccountsVerified: 0, lastVerifiedAt: null },
+  };
+}
+
+const approve = (applicationId: string, overrideNote: string | null = null) => ({
+  applicationId,
+  outcome: 'approve' as const,
+  reasonCodes: [],
+  applicantMessage: 'Your identity is verified.',
+  internalNote: '',
+  overrideNote,
+});
+const reject = (applicationId: string) => ({
+  applicationId,
+  outcome: 'reject' as const,
+  reasonCodes: ['document_unreadable' as const],
+  applicantMessage: 'Please upload a sharper photo.',
+  internalNote: 'blurred',
+  overrideNote: null,
+});
+
+describe('case store: queue', () => {
+  let t: TempStore;
+  let store: CaseStore;
+  let records: SeedRecord[];
+  beforeAll(() => {
+    t = tempStore();
+    store = t.store;
+    records = generateApplications(1200, 5);
+    store.upsertApplications(records);
+  });
+  afterAll(() => t.cleanup());
+
+  it('pages the whole open queue in due order with an opaque cursor, no duplicates, no gaps', () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let lastKey = '';
+    do {
+      const page = store.listQueue({ limit: 97, ...(cursor ? { cursor } : {}) });
+      for (const item of page.items) {
+        const key = `${item.dueAt}|${item.submittedAt}|${item.id}`;
+        expect(key > lastKey).toBe(true);
+        lastKey = key;
+        seen.push(item.id);
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const open = records.filter((r) => ['submitted', 'queued', 'in_review'].includes(r.application.status));
+    expect(seen.length).toBe(open.length);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('refuses a cursor from other filters or a forged one', () => {
+    const page = store.listQueue({ limit: 5 });
+    expect(codeOf(() => store.listQueue({ limit: 5, kind: 'enterprise', cursor: page.nextCursor! }))).toBe('bad_cursor');
+    expect(codeOf(() => store.listQueue({ cursor: 'not-a-cursor' }))).toBe('bad_cursor');
+  });
+
+  it('filters by kind, status, assignee, flag and due window, each matching a direct count', () => {
+    const all = (q: Parameters<CaseStore['listQueue']>[0]) => {
+      const items = [];
+      let cursor: string | undefined;
+      do {
+        const page = store.listQueue({ ...q, limit: 37, ...(cursor ? { cursor } : {}) });
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return items;
+    };
+    const open = (r: SeedRecord) => ['submitted', 'queued', 'in_review'].includes(r.application.status);
+    expect(all({ kind: 'change' }).length).toBe(records.filter((r) => open(r) && r.application.kind === 'change').length);
+    expect(all({ status: 'withdrawn' }).length).toBe(records.filter((r) => r.application.status === 'withdrawn').length);
+    expect(all({ status: 'all' }).length).toBe(records.length);
+    expect(all({ assignee: 'reviewer-03' }).every((i) => i.assignee === 'reviewer-03')).toBe(true);
+    const r2 = all({ flag: 'R2' });
+    expect(r2.length).toBeGreaterThan(0);
+    expect(r2.every((i) => i.flags.some((f) => f.rule === 'R2'))).toBe(true);
+    const counts = store.queueCounts();
+    for (const rule of ['R1', 'R2', 'R3', 'R4', 'R5', 'R8'] as const) expect(all({ flag: rule }).length).toBe(counts.byFlag[rule]);
+    expect(all({ flag: 'R7' }).length).toBe(counts.byFlag.R7);
+    const overdue = all({ due: 'overdue' });
+    expect(overdue.length).toBe(counts.byDue.overdue);
+    expect(overdue.every((i) => i.deadline === 'overdue')).toBe(true);
+    const escalated = all({ due: 'escalated' });
+    expect(escalated.length).toBe(counts.byDue.escalated);
+    expect(escalated.every((i) => i.deadline === 'escalated')).toBe(true);
+    expect(all({ due: 'due_today' }).length).toBe(counts.byDue.dueToday);
+    const combined = all({ kind: 'individual', flag: 'R1', due: 'overdue' });
+    expect(combined.every((i) => i.kind === 'individual' && i.deadline === 'overdue' && i.flags.some((f) => f.rule === 'R1'))).toBe(true);
+  });
+
+  it('counts per status match the applications', () => {
+    const counts = store.queueCounts();
+    for (const status of ['submitted', 'queued', 'in_review', 'approved', 'rejected', 'withdrawn'] as const) {
+      expect(counts.byStatus[status]).toBe(records.filter((r) => r.application.status === status).length);
+    }
+    expect(counts.conflicts).toBe(0);
+  });
+
+  it('finds cases by application id prefix, account id prefix, name prefix and name substring', () => {
+    const target = records.find((r) => r.application.identity.kind === 'individual' && /^[A-Z]/.test(r.application.identity.fullName))!;
+    const name = target.application.identity.kind === 'individual' ? target.application.identity.fullName : '';
+    expect(store.listQueue({ status: 'all', text: target.application.id }).items.map((i) => i.id)).toEqual([target.application.id]);
+    expect(store.listQueue({ status: 'all', text: target.application.accountId.slice(0, 12) }).items.map((i) => i.id)).toContain(target.application.id);
+    expect(store.listQueue({ status: 'all', text: name.slice(0, 2).toLowerCase(), limit: 200 }).items.length).toBeGreaterThan(0);
+    const lastName = name.split(' ').slice(1).join(' ');
+    const bySurname = store.listQueue({ status: 'all', text: lastName.toUpperCase(), limit: 200 }).items;
+    expect(bySurname.every((i) => i.displayName.toLowerCase().includes(lastName.toLowerCase()))).toBe(true);
+    expect(bySurname.map((i) => i.id)).toContain(target.application.id);
+    const chinese = records.find((r) => r.application.identity.kind === 'enterprise' && r.application.identity.enterpriseName.endsWith('有限公司'))!;
+    const company = chinese.application.identity.kind === 'enterprise' ? chinese.application.identity.enterpriseName : '';
+    expect(store.listQueue({ status: 'all', text: company.slice(2, 6), limit: 200 }).items.map((i) => i.id)).toContain(chinese.application.id);
+    // FTS syntax in the text is searched for, not executed.
+    expect(store.listQueue({ status: 'all', text: '" OR * NEAR(' }).items).toEqual([]);
+  });
+
+  it('keeps hostile names as plain text', () => {
+    const found = store.listQueue({ status: 'all', text: '<img src=x', limit: 200 }).items;
+    expect(found.some((i) => i.displayName === hostileNames[0])).toBe(true);
+    const sql = store.listQueue({ status: 'all', text: "robert'); drop", limit: 10 }).items;
+    expect(sql.map((i) => i.displayName)).toContain(hostileNames[1]);
+    expect(store.queueCounts().byStatus).toBeDefined();
+  });
+});
+
+describe('case store: decisions, audit and outbox', () => {
+  let t: TempStore;
+  let store: CaseStore;
+  beforeAll(() => {
+    t = tempStore();
+    store = t.store;
+  });
+  afterAll(() => t.cleanup());
+
+  it('records a decision, its audit entry and its outbox mutation together and moves the status', () => {
+    store.upsertApplications([cleanRecord('A-1')]);
+    const { decision, mutationId } = store.recordDecision(approve('A-1'), reviewer, 'device-1', false);
+    expect(decision.id).toMatch(uuidv7Pattern);
+    expect(mutationId).toMatch(uuidv7Pattern);
+    expect(decision).toMatchObject({ applicationId: 'A-1', outcome: 'approve', baseVersion: 3, sync: 'pending', online: false, deviceId: 'device-1' });
+    const c = store.getCase('A-1');
+    expect(c.application.status).toBe('approved');
+    expect(c.decisions.map((d) => d.id)).toEqual([decision.id]);
+    expect(c.audit.map((a) => a.action)).toEqual(['decision_recorded']);
+    expect(c.audit[0]).toMatchObject({ actor: { id: reviewer.id }, deviceId: 'device-1', online: false });
+    const pending = store.pendingMutations(10);
+    expect(pending).toHaveLength(1);
+    expect(pending[0]).toMatchObject({ id: mutationId, applicationId: 'A-1', baseVersion: 3, payload: { decisionId: decision.id, outcome: 'approve' } });
+    expect(store.outboxCounts()).toEqual({ pending: 1, applied: 0, rejected: 0 });
+    expect(store.listQueue({ status: 'approved' }).items[0]).toMatchObject({ id: 'A-1', pendingSync: true });
+  });
+
+  it('refuses a second decision, a withdrawn case, an unknown case and a submitted one', () => {
+    expect(codeOf(() => store.recordDecision(reject('A-1'), reviewer, 'device-1', true))).toBe('already_decided');
+    store.upsertApplications([cleanRecord('A-2', { status: 'withdrawn' }), cleanRecord('A-3', { status: 'submitted' })]);
+    expect(codeOf(() => store.recordDecision(reject('A-2'), reviewer, 'device-1', true))).toBe('application_withdrawn');
+    expect(codeOf(() => store.recordDecision(reject('nope'), reviewer, 'device-1', true))).toBe('case_not_found');
+    expect(codeOf(() => store.recordDecision(approve('A-3'), reviewer, 'device-1', true))).toBe('illegal_transition');
+    expect(store.outboxCounts().pending).toBe(1);
+  });
+
+  it('blocks approval on a blocking flag, naming the rule; R1 yields to an override note', () => {
+    const r2 = cleanRecord('A-4');
+    r2.facts.accountsVerifiedWithDocument = 1;
+    const r1 = cleanRecord('A-5', { identity: { kind: 'individual', fullName: 'Ana Silva', documentType: 'passport', documentNumber: 'P1234567', issuingLocation: 'BR' } });
+    store.upsertApplications([r2, r1]);
+    let message = '';
+    try {
+      store.recordDecision(approve('A-4', 'I checked it'), reviewer, 'device-1', true);
+    } catch (err) {
+      expect(err).toBeInstanceOf(DomainError);
+      expect((err as DomainError).code).toBe('approval_blocked');
+      message = (err as DomainError).message;
+    }
+    expect(message).toMatch(/R2/);
+    // Rejecting is always possible (short of R6).
+    expect(store.recordDecision(reject('A-4'), reviewer, 'device-1', true).decision.outcome).toBe('reject');
+    expect(codeOf(() => store.recordDecision(approve('A-5'), reviewer, 'device-1', true))).toBe('approval_blocked');
+    expect(codeOf(() => store.recordDecision(approve('A-5', '   '), reviewer, 'device-1', true))).toBe('approval_blocked');
+    const { decision } = store.recordDecision(approve('A-5', 'Resident permit seen on video call'), reviewer, 'device-1', true);
+    expect(decision.overriddenRules).toEqual(['R1']);
+    expect(decision.overrideNote).toBe('Resident permit seen on video call');
+  });
+
+  it('records opening a case as an audit entry in the same call', () => {
+    store.upsertApplications([cleanRecord('A-6')]);
+    const opened = store.getCase('A-6', { actor: reviewer, deviceId: 'device-2', online: true });
+    expect(opened.audit.at(-1)).toMatchObject({ action: 'documents_opened', deviceId: 'device-2', online: true, actor: { id: reviewer.id } });
+    expect(opened.audit.at(-1)?.details.documents).toEqual(opened.documents.map((d) => d.id));
+    expect(store.getCase('A-6').audit).toHaveLength(1);
+    expect(codeOf(() => store.getCase('missing', { actor: reviewer, deviceId: 'd', online: true }))).toBe('case_not_found');
+  });
+
+  it('computes R7 at read time from the deadline', () => {
+    store.upsertApplications([cleanRecord('A-7', { submittedAt: new Date(seedEpoch.getTime() - 9 * 24 * HOUR).toISOString() })]);
+    const c = store.getCase('A-7');
+    expect(c.deadline).toBe('overdue');
+    expect(c.flags.find((f) => f.rule === 'R7')).toMatchObject({ severity: 'warning', reason: 'overdue' });
+    expect(store.db.prepare(`SELECT count(*) AS n FROM flags WHERE rule = 'R7'`).get()).toEqual({ n: 0 });
+  });
+
+  it('keeps the local decision when the central service changes the case meanwhile, and marks a conflict', () => {
+    store.upsertApplications([cleanRecord('A-8')]);
+    const { mutationId } = store.recordDecision(approve('A-8'), reviewer, 'device-1', false);
+    const withdrawn = cleanRecord('A-8', { status: 'withdrawn', version: 4 });
+    const result = store.upsertApplications([withdrawn]);
+    expect(result).toMatchObject({ conflicts: 1, inserted: 0, updated: 0 });
+    const c = store.getCase('A-8');
+    expect(c.application.status).toBe('approved');
+    expect(c.conflict).toMatchObject({ reason: 'withdrawn', serverVersion: 4, serverStatus: 'withdrawn' });
+    expect(store.queueCounts().conflicts).toBe(1);
+    // The server refuses the decision: its view (the parked withdrawal) replaces the local one.
+    store.markMutationRejected(mutationId, 'withdrawn', null);
+    const after = store.getCase('A-8');
+    expect(after.application.status).toBe('withdrawn');
+    expect(after.conflict).toBeNull();
+    expect(after.decisions[0]).toMatchObject({ sync: 'rejected', rejectedReason: 'withdrawn' });
+    expect(store.queueCounts().conflicts).toBe(0);
+  });
+
+  it('marks a mutation applied (idempotently) and takes the server version', () => {
+    store.upsertApplications([cleanRecord('A-9')]);
+    const { mutationId } = store.recordDecision(reject('A-9'), reviewer, 'device-1', true);
+    store.markMutationApplied(mutationId, 4);
+    store.markMutationApplied(mutationId, 4);
+    expect(store.getCase('A-9').application.version).toBe(4);
+    expect(store.getCase('A-9').decisions[0]?.sync).toBe('applied');
+    expect(codeOf(() => store.markMutationRejected(mutationId, 'stale', null))).toBe('mutation_settled');
+    expect(codeOf(() => store.markMutationApplied('missing', 1))).toBe('mutation_not_found');
+    // A stale record from the server does not roll the case back.
+    expect(store.upsertApplications([cleanRecord('A-9', { version: 2 })]).stale).toBe(1);
+    expect(store.getCase('A-9').application.status).toBe('rejected');
+  });
+
+  it('restores the prior status when a rejected mutation comes without the server view', () => {
+    store.upsertApplications([cleanRecord('A-10', { status: 'in_review' })]);
+    const { mutationId } = store.recordDecision(reject('A-10'), reviewer, 'device-1', true);
+    store.markMutationRejected(mutationId, 'reassigned', null);
+    expect(store.getCase('A-10').application.status).toBe('in_review');
+  });
+
+  it('refuses a batch with an invalid record as a whole, naming the record', () => {
+    const good = cleanRecord('V-1');
+    const bad = cleanRecord('V-2');
+    bad.documents[0]!.sha256 = 'not-a-hash';
+    let message = '';
+    try {
+      store.upsertApplications([good, bad]);
+    } catch (err) {
+      expect((err as DomainError).code).toBe('invalid_application');
+      message = (err as DomainError).message;
+    }
+    expect(message).toMatch(/Record 1 .*documents\.0\.sha256/);
+    expect(codeOf(() => store.getCase('V-1'))).toBe('case_not_found');
+  });
+
+  it('knows which images belong to a local case', () => {
+    const doc = store.getCase('A-1').documents[0]!;
+    expect(store.hasDocument(doc.sha256)).toBe(true);
+    expect(store.hasDocument('0'.repeat(64))).toBe(false);
+    expect(store.hasDocument("' OR 1=1 --")).toBe(false);
+  });
+
+  it('keeps sync state', () => {
+    expect(store.getSyncState('cursor')).toBeNull();
+    store.setSyncState('cursor', 'abc');
+    store.setSyncState('cursor', 'def');
+    expect(store.getSyncState('cursor')).toBe('def');
+  });
+
+  it('refuses to change or delete audit entries, and names the first entry changed behind its back', () => {
+    expect(store.verifyAudit()).toMatchObject({ ok: true });
+    expect(() => store.db.prepare(`UPDATE audit_log SET actor_id = 'mallory' WHERE seq = 2`).run()).toThrow(/append-only/);
+    expect(() => store.db.prepare('DELETE FROM audit_log WHERE seq = 2').run()).toThrow(/append-only/);
+    // Tamper as an attacker with the key would: drop the trigger, edit, restore the trigger.
+    store.db.exec('DROP TRIGGER audit_log_no_update');
+    store.db.prepare(`UPDATE audit_log SET actor_id = 'mallory' WHERE seq = 3`).run();
+    const broken = store.verifyAudit();
+    expect(broken).toMatchObject({ ok: false, firstBrokenSeq: 3 });
+    if (!broken.ok) expect(broken.reason).toMatch(/changed/);
+  });
+});
+
+describe('case store: disk full', () => {
+  it('rolls back a decision that does not fit and reports store_disk_full', () => {
+    const t = tempStore();
+    try {
+      const { store } = t;
+      store.upsertApplications([cleanRecord('F-1'), cleanRecord('F-2')]);
+      const pages = store.db.pragma('page_count', { simple: true }) as number;
+      store.db.pragma(`max_page_count = ${pages}`);
+      const bigNote = 'x'.repeat(3900);
+      let code = '';
+      for (let i = 0; i < 2 && code === ''; i++) {
+        try {
+          store.recordDecision({ ...reject(`F-${i + 1}`), internalNote: bigNote, applicantMessage: bigNote }, reviewer, 'device-1', true);
+        } catch (err) {
+          code = err instanceof DomainError ? err.code : String(err);
+        }
+      }
+      expect(code).toBe('store_disk_full');
+      store.db.pragma(`max_page_count = 1073741823`);
+      const decided = store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM decisions').get()!.n;
+      const outbox = store.outboxCounts().pending;
+      const audit = store.verifyAudit();
+      expect(outbox).toBe(decided);
+      expect(audit).toEqual({ ok: true, count: decided });
+      expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      // After space is freed, the same decision goes through.
+      const failedId = `F-${decided + 1}`;
+      expect(store.getCase(failedId).application.status).toBe('queued');
+      expect(store.recordDecision(reject(failedId), reviewer, 'device-1', true).decision.applicationId).toBe(failedId);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe('endOfLocalDay', () => {
+  it('is the next local midnight, exact to the millisecond, also across a DST change', async () => {
+    const { endOfLocalDay } = await import('./caseStore');
+    expect(new Date(endOfLocalDay(new Date('2026-11-26T06:00:00Z'), 'Asia/Shanghai')).toISOString()).toBe('2026-11-26T16:00:00.000Z');
+    expect(new Date(endOfLocalDay(new Date('2026-11-26T15:59:59.999Z'), 'Asia/Shanghai')).toISOString()).toBe('2026-11-26T16:00:00.000Z');
+    // Berlin leaves summer time on 2026-10-25: that day has 25 hours.
+    expect(new Date(endOfLocalDay(new Date('2026-10-24T22:30:00Z'), 'Europe/Berlin')).toISOString()).toBe('2026-10-25T23:00:00.000Z');
+  });
+});

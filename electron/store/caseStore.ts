@@ -1,0 +1,1023 @@
+// The case store: applications, documents, facts and flags pulled from the central service; decisions with
+// their audit entries and outbox mutations written here. One SQLite handle, encrypted, prepared statements only.
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import {
+  Application,
+  DecisionInput,
+  Instant,
+  type ApplicationStatus,
+  type DocumentRole,
+  type Flag,
+  type Person,
+  type QualitySignals,
+  type RuleId,
+} from '../../shared/domain';
+import {
+  DocumentRecord,
+  QueueQuery,
+  type AuditVerification,
+  type CaseConflict,
+  type CaseDetail,
+  type DeadlineState,
+  type DecisionRecord,
+  type MutationState,
+  type QueueCounts,
+  type QueueItem,
+  type QueuePage,
+} from '../../shared/contract/cases';
+import { DomainError, describeIssues } from '../../shared/errors';
+import { uuidv7 } from '../../shared/ids';
+import { nextStatus } from '../../shared/lifecycle';
+import { approvalBlockers, blockingFlags, evaluateRules, rejectionBlockers, type RuleFacts } from '../../shared/rules';
+import { createCalendar, localDate, reviewDeadline, type BusinessCalendar } from '../../shared/businessDays';
+import { AuditLog } from './audit';
+import { backupDatabase, openDatabase, translateSqliteError, type Db } from './database';
+import { deriveKey, type KeyProvider } from './keys';
+import { assertNotTooNew, migrate, migrations as allMigrations, schemaVersion, type Migration } from './migrations';
+import { log } from '../api/log';
+
+export interface OpenCaseStoreOptions {
+  path: string;
+  keyProvider: KeyProvider;
+  calendar?: BusinessCalendar;
+  now?: () => Date;
+  /** In Electron: the better-sqlite3 addon built for Electron's ABI. */
+  nativeBinding?: string;
+  /** Only for tests of the migration runner: a prefix of the real list. */
+  migrations?: readonly Migration[];
+}
+
+export interface UpsertRecord {
+  application: Application;
+  documents: DocumentRecord[];
+  facts: RuleFacts;
+}
+
+const RuleFactsSchema = z.object({
+  accountsVerifiedWithDocument: z.number().int().nonnegative(),
+  enterpriseAccountsVerified: z.number().int().nonnegative(),
+  lastVerifiedAt: Instant.nullable(),
+}) satisfies z.ZodType<RuleFacts>;
+
+/** What upsertApplications accepts, checked at the store's boundary (sync and demo data both pass through it). */
+const UpsertRecordSchema = z.object({
+  application: Application,
+  documents: z.array(DocumentRecord).max(20),
+  facts: RuleFactsSchema,
+});
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+  /** Cases with a pending local decision that the central service changed: kept as they are, marked. */
+  conflicts: number;
+  /** Records older than what the store holds: ignored. */
+  stale: number;
+  applicationIds: string[];
+}
+
+/** What travels to the central service for one decision (POST /v1/mutations:batch). */
+export interface DecisionMutationPayload {
+  decisionId: string;
+  applicationId: string;
+  outcome: DecisionRecord['outcome'];
+  reasonCodes: DecisionRecord['reasonCodes'];
+  applicantMessage: string;
+  internalNote: string;
+  overrideNote: string | null;
+  overriddenRules: RuleId[];
+  decidedBy: string;
+  decidedAt: string;
+  deviceId: string;
+  online: boolean;
+}
+
+export interface PendingMutation {
+  id: string;
+  applicationId: string;
+  kind: 'decision';
+  baseVersion: number;
+  payload: DecisionMutationPayload;
+  createdAt: string;
+}
+
+export interface OutboxCounts {
+  pending: number;
+  applied: number;
+  rejected: number;
+}
+
+export interface RecordedDecision {
+  decision: DecisionRecord;
+  mutationId: string;
+}
+
+/** Who opens a case's documents; each opening is an audit entry. */
+export interface CaseOpening {
+  actor: Person;
+  deviceId: string;
+  online: boolean;
+}
+
+export interface CaseStore {
+  readonly path: string;
+  upsertApplications(records: readonly UpsertRecord[]): UpsertResult;
+  listQueue(query: QueueQuery): QueuePage;
+  /** The SQL and parameters listQueue would run (for EXPLAIN QUERY PLAN in tests). */
+  queueQuery(query: QueueQuery, at?: Date): { sql: string; params: Record<string, unknown> };
+  queueCounts(): QueueCounts;
+  /** One case with everything the case view shows; with `opening`, records 'documents_opened' in the same transaction. */
+  getCase(applicationId: string, opening?: CaseOpening): CaseDetail;
+  recordDecision(input: DecisionInput, actor: Person, deviceId: string, online: boolean): RecordedDecision;
+  verifyAudit(): AuditVerification;
+  pendingMutations(limit: number): PendingMutation[];
+  markMutationApplied(id: string, serverVersion: number): void;
+  /** The central service refused a mutation; `current` is its view of the application, when it sent one. */
+  markMutationRejected(id: string, reason: string, current: Application | null): void;
+  outboxCounts(): OutboxCounts;
+  /** Whether a document of a case on this workstation has this SHA-256 (the image protocol's access check). */
+  hasDocument(sha256: string): boolean;
+  getSyncState(key: string): string | null;
+  setSyncState(key: string, value: string): void;
+  /** The database handle, for tests and the benchmark (EXPLAIN QUERY PLAN, pragmas). */
+  readonly db: Db;
+  close(): void;
+}
+
+interface ApplicationRow {
+  rid: number;
+  id: string;
+  account_id: string;
+  kind: string;
+  change_direction: string | null;
+  status: ApplicationStatus;
+  submitted_at: number;
+  due_at: number;
+  escalate_at: number;
+  version: number;
+  assignee: string | null;
+  display_name: string;
+  body: string;
+  server_body: string | null;
+  conflict: string | null;
+}
+
+interface DocumentRow {
+  id: string;
+  role: DocumentRole;
+  sha256: string;
+  format: string;
+  width: number;
+  height: number;
+  forensic: string | null;
+  quality: string | null;
+}
+
+interface DecisionRow {
+  id: string;
+  application_id: string;
+  outcome: 'approve' | 'reject';
+  reason_codes: string;
+  applicant_message: string;
+  internal_note: string;
+  override_note: string | null;
+  overridden_rules: string;
+  decided_by: string;
+  decided_by_name: string;
+  decided_at: number;
+  device_id: string;
+  online: number;
+  base_version: number;
+  prior_status: ApplicationStatus;
+  mutation_id: string;
+  state: MutationState;
+  rejected_reason: string | null;
+}
+
+interface OutboxRow {
+  id: string;
+  application_id: string;
+  kind: string;
+  base_version: number;
+  payload: string;
+  state: MutationState;
+  created_at: number;
+  server_version: number | null;
+}
+
+interface QueueRow {
+  id: string;
+  account_id: string;
+  kind: QueueItem['kind'];
+  change_direction: QueueItem['changeDirection'];
+  status: ApplicationStatus;
+  display_name: string;
+  submitted_at: number;
+  due_at: number;
+  escalate_at: number;
+  assignee: string | null;
+  has_conflict: number;
+  pending: number;
+  flag_list: string | null;
+}
+
+/** The read statements of the store, by name: tests run EXPLAIN QUERY PLAN on each to prove an index is used. */
+export const readSql = {
+  app: 'SELECT a.*, b.body, b.server_body FROM applications a JOIN application_bodies b ON b.application_id = a.id WHERE a.id = ?',
+  docs: 'SELECT id, role, sha256, format, width, height, forensic, quality FROM documents WHERE application_id = ? ORDER BY position',
+  quality: 'SELECT quality FROM documents WHERE application_id = ? AND quality IS NOT NULL ORDER BY position',
+  facts: 'SELECT body FROM facts WHERE application_id = ?',
+  counters: 'SELECT name, n FROM counters',
+  countOverdue: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_open WHERE open = 1 AND due_at <= ?',
+  countDueBetween: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_open WHERE open = 1 AND due_at > ? AND due_at <= ?',
+  countConflicts: 'SELECT count(*) AS n FROM applications WHERE conflict IS NOT NULL',
+  outboxCounts: 'SELECT state, count(*) AS n FROM outbox GROUP BY state',
+  pending: `SELECT * FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?`,
+  hasDocument: 'SELECT 1 AS found FROM documents WHERE sha256 = ? LIMIT 1',
+  countEscalated: 'SELECT count(*) AS n FROM applications INDEXED BY applications_escalation WHERE open = 1 AND escalate_at <= ? AND due_at > ?',
+  decisions: `SELECT d.*, o.state, o.rejected_reason FROM decisions d JOIN outbox o ON o.id = d.mutation_id WHERE d.application_id = ? ORDER BY d.decided_at, d.id`,
+  appState: `SELECT rid, version, status, (SELECT count(*) FROM outbox o WHERE o.application_id = a.id AND o.state = 'pending') AS pending FROM applications a WHERE id = ?`,
+} as const;
+
+const openStatuses: ReadonlySet<ApplicationStatus> = new Set<ApplicationStatus>(['submitted', 'queued', 'in_review']);
+const severityRank = { blocking: 3, warning: 2, info: 1 } as const;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** NFKC, lower case, trimmed: how names are stored for search and how search text is compared. */
+export function searchForm(text: string): string {
+  return text.normalize('NFKC').toLowerCase().trim();
+}
+
+/** Upper bound of a prefix range: every string starting with `prefix` sorts below it. */
+function prefixEnd(prefix: string): string {
+  return prefix + '\u{10FFFF}';
+}
+
+function deadlineOf(row: { status: ApplicationStatus; due_at: number; escalate_at: number }, now: number): DeadlineState {
+  if (!openStatuses.has(row.status)) return 'closed';
+  if (now >= row.due_at) return 'overdue';
+  if (now >= row.escalate_at) return 'escalated';
+  return 'on_time';
+}
+
+/** The first instant after `now` that falls on the next calendar day in the time zone (local midnight, exact to the ms). */
+export function endOfLocalDay(now: Date, timeZone: string): number {
+  const today = localDate(now, timeZone);
+  // Step an hour at a time past the date change, then bisect: correct whatever the offset or a DST change.
+  let lo = now.getTime();
+  let hi = lo + 3_600_000;
+  while (localDate(new Date(hi), timeZone) === today) {
+    lo = hi;
+    hi += 3_600_000;
+  }
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (localDate(new Date(mid), timeZone) === today) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+function parseJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+interface CursorKey {
+  due: number;
+  sub: number;
+  id: string;
+  filter: string;
+}
+
+function encodeCursor(key: CursorKey): string {
+  return Buffer.from(JSON.stringify([key.due, key.sub, key.id, key.filter]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, filter: string): CursorKey {
+  const bad = () => new DomainError('bad_cursor', 'This page of the queue is no longer valid (the filters changed). Go back to the first page.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 4) throw bad();
+  const [due, sub, id, f] = parsed as unknown[];
+  if (typeof due !== 'number' || typeof sub !== 'number' || typeof id !== 'string' || f !== filter) throw bad();
+  return { due, sub, id, filter };
+}
+
+export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
+  const now = options.now ?? (() => new Date());
+  const calendar = options.calendar ?? createCalendar();
+  const known = options.migrations ?? allMigrations;
+  const key = deriveKey(options.keyProvider, 'sqlite');
+  const { db, created } = openDatabase(options.path, key, options.nativeBinding);
+  try {
+    assertNotTooNew(db, options.path, known);
+    const version = schemaVersion(db);
+    const hasTables = (db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n > 0;
+    if (!created && hasTables && version < known.length) {
+      const backup = backupDatabase(db, options.path, version, now());
+      log.info('case store backed up before migrating', { from: version, to: known.length, backup });
+    }
+    const [from, to] = migrate(db, known);
+    if (from !== to) log.info('case store migrated', { from, to });
+  } catch (err) {
+    db.close();
+    throw translateSqliteError(err, options.path);
+  }
+  return new SqliteCaseStore(options.path, db, calendar, now);
+}
+
+class SqliteCaseStore implements CaseStore {
+  private readonly audit: AuditLog;
+  private readonly s;
+  private readonly queueStatements = new Map<string, Database.Statement<Record<string, unknown>, QueueRow>>();
+  /** End of the reviewer's current day: the same for every query until the date changes. */
+  private dayEnd = { date: '', end: 0 };
+
+  constructor(
+    readonly path: string,
+    readonly db: Db,
+    private readonly calendar: BusinessCalendar,
+    private readonly now: () => Date,
+  ) {
+    this.audit = new AuditLog(db);
+    this.s = {
+      appState: db.prepare<[string], { rid: number; version: number; status: ApplicationStatus; pending: number }>(
+        readSql.appState,
+      ),
+      app: db.prepare<[string], ApplicationRow>(readSql.app),
+      upsertApp: db.prepare(
+        `INSERT INTO applications (id, account_id, kind, change_direction, registration_location, submitted_at, due_at, escalate_at,
+           status, version, assignee, display_name, search_name, conflict, updated_at)
+         VALUES (@id, @account_id, @kind, @change_direction, @registration_location, @submitted_at, @due_at, @escalate_at,
+           @status, @version, @assignee, @display_name, @search_name, NULL, @updated_at)
+         ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, kind = excluded.kind, change_direction = excluded.change_direction,
+           registration_location = excluded.registration_location, submitted_at = excluded.submitted_at, due_at = excluded.due_at,
+           escalate_at = excluded.escalate_at, status = excluded.status, version = excluded.version, assignee = excluded.assignee,
+           display_name = excluded.display_name, search_name = excluded.search_name, conflict = NULL, updated_at = excluded.updated_at`,
+      ),
+      upsertBody: db.prepare<[string, string]>(
+        `INSERT INTO application_bodies (application_id, body, server_body) VALUES (?, ?, NULL)
+         ON CONFLICT (application_id) DO UPDATE SET body = excluded.body, server_body = NULL`,
+      ),
+      markConflict: db.prepare<[string, number, string]>('UPDATE applications SET conflict = ?, updated_at = ? WHERE id = ?'),
+      parkServerBody: db.prepare<[string, string]>('UPDATE application_bodies SET server_body = ? WHERE application_id = ?'),
+      setStatus: db.prepare<[ApplicationStatus, number, string]>('UPDATE applications SET status = ?, updated_at = ? WHERE id = ?'),
+      settleApp: db.prepare<[number, number, string]>(
+        `UPDATE applications SET version = max(version, ?), updated_at = ?,
+           conflict = CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = applications.id AND o.state = 'pending') THEN conflict END
+         WHERE id = ?`,
+      ),
+      settleBody: db.prepare<[string]>(
+        `UPDATE application_bodies SET
+           server_body = CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = application_bodies.application_id AND o.state = 'pending') THEN server_body END
+         WHERE application_id = ?`,
+      ),
+      deleteDocs: db.prepare<[string]>('DELETE FROM documents WHERE application_id = ?'),
+      insertDoc: db.prepare(
+        `INSERT INTO documents (id, application_id, position, role, sha256, format, width, height, forensic, quality)
+         VALUES (@id, @application_id, @position, @role, @sha256, @format, @width, @height, @forensic, @quality)
+         ON CONFLICT (id) DO UPDATE SET application_id = excluded.application_id, position = excluded.position, role = excluded.role,
+           sha256 = excluded.sha256, format = excluded.format, width = excluded.width, height = excluded.height,
+           forensic = excluded.forensic, quality = excluded.quality`,
+      ),
+      docs: db.prepare<[string], DocumentRow>(readSql.docs),
+      quality: db.prepare<[string], { quality: string }>(readSql.quality),
+      upsertFacts: db.prepare<[string, string, number]>(
+        'INSERT INTO facts (application_id, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (application_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
+      ),
+      facts: db.prepare<[string], { body: string }>(readSql.facts),
+      deleteFlags: db.prepare<[string]>('DELETE FROM flags WHERE application_id = ?'),
+      insertFlag: db.prepare(
+        `INSERT INTO flags (application_id, position, rule, severity, reason, overridable, facts, first_of_rule, open, due_at, submitted_at)
+         VALUES (@application_id, @position, @rule, @severity, @reason, @overridable, @facts, @first_of_rule, @open, @due_at, @submitted_at)`,
+      ),
+      insertDecision: db.prepare(
+        `INSERT INTO decisions (id, application_id, outcome, reason_codes, applicant_message, internal_note, override_note, overridden_rules,
+           decided_by, decided_by_name, decided_at, device_id, online, base_version, prior_status, mutation_id)
+         VALUES (@id, @application_id, @outcome, @reason_codes, @applicant_message, @internal_note, @override_note, @overridden_rules,
+           @decided_by, @decided_by_name, @decided_at, @device_id, @online, @base_version, @prior_status, @mutation_id)`,
+      ),
+      decisions: db.prepare<[string], DecisionRow>(
+        readSql.decisions,
+      ),
+      decisionByMutation: db.prepare<[string], DecisionRow>(
+        'SELECT d.*, o.state, o.rejected_reason FROM decisions d JOIN outbox o ON o.id = d.mutation_id WHERE d.mutation_id = ?',
+      ),
+      insertOutbox: db.prepare(
+        `INSERT INTO outbox (id, application_id, kind, base_version, payload, state, created_at)
+         VALUES (@id, @application_id, 'decision', @base_version, @payload, 'pending', @created_at)`,
+      ),
+      outboxRow: db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE id = ?'),
+      pending: db.prepare<[number], OutboxRow>(readSql.pending),
+      applied: db.prepare<[number, number, string]>(`UPDATE outbox SET state = 'applied', server_version = ?, settled_at = ? WHERE id = ?`),
+      rejected: db.prepare<[string, string | null, number, string]>(
+        `UPDATE outbox SET state = 'rejected', rejected_reason = ?, rejected_current = ?, settled_at = ? WHERE id = ?`,
+      ),
+      outboxCounts: db.prepare<[], { state: MutationState; n: number }>(readSql.outboxCounts),
+      counters: db.prepare<[], { name: string; n: number }>(readSql.counters),
+      countOverdue: db.prepare<[number], { n: number }>(readSql.countOverdue),
+      countDueBetween: db.prepare<[number, number], { n: number }>(readSql.countDueBetween),
+      countEscalated: db.prepare<[number, number], { n: number }>(
+        readSql.countEscalated,
+      ),
+      countConflicts: db.prepare<[], { n: number }>(readSql.countConflicts),
+      hasDocument: db.prepare<[string], { found: number }>(readSql.hasDocument),
+      getSync: db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?'),
+      setSync: db.prepare<[string, string]>('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    };
+  }
+
+  /**
+   * Runs `fn` as one transaction and turns SQLite failures into the store's error codes. `durable`
+   * commits with synchronous=FULL (the WAL is fsynced before the call returns: a decision survives power
+   * loss, and so does everything committed before it); other writes use NORMAL, which survives a crash
+   * of the app and can lose only the last moments on power loss (sync refetches; an opening's audit entry).
+   */
+  private write<T>(fn: () => T, durable = false): T {
+    try {
+      if (durable) this.db.pragma('synchronous = FULL');
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      throw translateSqliteError(err, this.path);
+    } finally {
+      if (durable) this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  private read<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw translateSqliteError(err, this.path);
+    }
+  }
+
+  // ---- writes from the central service ------------------------------------------------------------
+
+  upsertApplications(records: readonly UpsertRecord[]): UpsertResult {
+    // Validate everything before the transaction: one bad record refuses the whole batch, naming it.
+    const parsed = records.map((r, i) => {
+      const result = UpsertRecordSchema.safeParse(r);
+      if (!result.success) {
+        throw new DomainError('invalid_application', `Record ${i} from the central service is not valid (${describeIssues(result.error)}); nothing was stored.`);
+      }
+      return result.data;
+    });
+    return this.write(() => {
+      const at = this.now();
+      const result: UpsertResult = { inserted: 0, updated: 0, conflicts: 0, stale: 0, applicationIds: [] };
+      for (const record of parsed) {
+        const app = record.application;
+        const existing = this.s.appState.get(app.id);
+        if (existing && app.version < existing.version) {
+          result.stale += 1;
+          continue;
+        }
+        if (existing && existing.pending > 0) {
+          // A local decision waits to sync: keep it (and what the reviewer saw), park the server's view aside.
+          if (app.version === existing.version) {
+            result.stale += 1;
+            continue;
+          }
+          const conflict: CaseConflict = {
+            reason: app.status === 'withdrawn' ? 'withdrawn' : 'changed',
+            serverVersion: app.version,
+            serverStatus: app.status,
+            at: at.toISOString(),
+          };
+          this.s.markConflict.run(JSON.stringify(conflict), at.getTime(), app.id);
+          this.s.parkServerBody.run(JSON.stringify(app), app.id);
+          result.conflicts += 1;
+          result.applicationIds.push(app.id);
+          continue;
+        }
+        this.writeApplication(app, record.documents, record.facts, at);
+        if (existing) result.updated += 1;
+        else result.inserted += 1;
+        result.applicationIds.push(app.id);
+      }
+      return result;
+    });
+  }
+
+  /** Writes the application (and, when given, its documents and facts), then recomputes its flags. */
+  private writeApplication(app: Application, documents: readonly DocumentRecord[] | null, facts: RuleFacts | null, at: Date): void {
+    const { dueAt, escalateAt } = reviewDeadline(new Date(app.submittedAt), this.calendar);
+    const displayName = app.identity.kind === 'individual' ? app.identity.fullName : app.identity.enterpriseName;
+    this.s.upsertApp.run({
+      id: app.id,
+      account_id: app.accountId,
+      kind: app.kind,
+      change_direction: app.changeDirection,
+      registration_location: app.registrationLocation,
+      submitted_at: Date.parse(app.submittedAt),
+      due_at: dueAt.getTime(),
+      escalate_at: escalateAt.getTime(),
+      status: app.status,
+      version: app.version,
+      assignee: app.assignee,
+      display_name: displayName,
+      search_name: searchForm(displayName),
+      updated_at: at.getTime(),
+    });
+    this.s.upsertBody.run(app.id, JSON.stringify(app));
+    if (documents) {
+      this.s.deleteDocs.run(app.id);
+      documents.forEach((d, position) =>
+        this.s.insertDoc.run({
+          id: d.id,
+          application_id: app.id,
+          position,
+          role: d.role,
+          sha256: d.sha256,
+          format: d.format,
+          width: d.width,
+          height: d.height,
+          forensic: d.forensic ? JSON.stringify(d.forensic) : null,
+          quality: d.quality ? JSON.stringify(d.quality) : null,
+        }),
+      );
+    }
+    if (facts) this.s.upsertFacts.run(app.id, JSON.stringify(facts), at.getTime());
+    this.storeFlags(app, dueAt.getTime(), at);
+  }
+
+  private factsOf(applicationId: string): RuleFacts {
+    const row = this.s.facts.get(applicationId);
+    return row ? parseJson<RuleFacts>(row.body) : { accountsVerifiedWithDocument: 0, enterpriseAccountsVerified: 0, lastVerifiedAt: null };
+  }
+
+  private qualityOf(applicationId: string): QualitySignals[] {
+    return this.s.quality.all(applicationId).map((r) => parseJson<QualitySignals>(r.quality));
+  }
+
+  private evaluate(app: Application, at: Date): Flag[] {
+    return evaluateRules({ application: app, facts: this.factsOf(app.id), quality: this.qualityOf(app.id), now: at, calendar: this.calendar });
+  }
+
+  /** Stores R1–R6 and R8; R7 depends on the clock alone, so it is derived from due_at/escalate_at when read. */
+  private storeFlags(app: Application, dueAt: number, at: Date): void {
+    this.s.deleteFlags.run(app.id);
+    const seen = new Set<string>();
+    const open = openStatuses.has(app.status) ? 1 : 0;
+    this.evaluate(app, at)
+      .filter((f) => f.rule !== 'R7')
+      .forEach((f, position) => {
+        this.s.insertFlag.run({
+          application_id: app.id,
+          position,
+          rule: f.rule,
+          severity: f.severity,
+          reason: f.reason,
+          overridable: f.overridable ? 1 : 0,
+          facts: JSON.stringify(f.facts),
+          first_of_rule: seen.has(f.rule) ? 0 : 1,
+          open,
+          due_at: dueAt,
+          submitted_at: Date.parse(app.submittedAt),
+        });
+        seen.add(f.rule);
+      });
+  }
+
+  private application(row: ApplicationRow): Application {
+    // The status column moves with local decisions; the JSON body is the central service's record.
+    return { ...parseJson<Application>(row.body), status: row.status, version: row.version };
+  }
+
+  // ---- queue ----------------------------------------------------------------------------------------
+
+  listQueue(query: QueueQuery): QueuePage {
+    return this.read(() => {
+      const at = this.now();
+      const nowMs = at.getTime();
+      const { q, sql, params, filterKey } = this.buildQueueQuery(query, at);
+      const rows = this.queueStatement(sql).all(params);
+      const more = rows.length > q.limit;
+      const page = more ? rows.slice(0, q.limit) : rows;
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => this.queueItem(r, nowMs)),
+        nextCursor: more && last ? encodeCursor({ due: last.due_at, sub: last.submitted_at, id: last.id, filter: filterKey }) : null,
+      };
+    });
+  }
+
+  /** The SQL and parameters of a queue query; also used by tests for EXPLAIN QUERY PLAN. */
+  queueQuery(query: QueueQuery, at: Date = this.now()): { sql: string; params: Record<string, unknown> } {
+    const { sql, params } = this.buildQueueQuery(query, at);
+    return { sql, params };
+  }
+
+  private buildQueueQuery(query: QueueQuery, at: Date) {
+    const q = QueueQuery.parse(query);
+    const nowMs = at.getTime();
+    const viaFlags = q.flag !== undefined && q.flag !== 'R7';
+    const k = viaFlags
+      ? { due: 'f.due_at', sub: 'f.submitted_at', id: 'f.application_id' }
+      : { due: 'a.due_at', sub: 'a.submitted_at', id: 'a.id' };
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: q.limit + 1 };
+    if (viaFlags) {
+      where.push('f.rule = @flag', 'f.first_of_rule = 1');
+      params.flag = q.flag;
+    }
+    if (q.status === 'open') where.push(viaFlags ? 'f.open = 1' : 'a.open = 1');
+    else if (q.status !== 'all') {
+      where.push('a.status = @status');
+      params.status = q.status;
+    }
+    if (q.kind) {
+      where.push('a.kind = @kind');
+      params.kind = q.kind;
+    }
+    if (q.assignee) {
+      where.push('a.assignee = @assignee');
+      params.assignee = q.assignee;
+    }
+    // `+a.escalate_at` keeps the planner on the due-ordered index: escalated cases are the first-due ones anyway.
+    if (q.flag === 'R7') {
+      where.push('a.open = 1', '+a.escalate_at <= @now');
+      params.now = nowMs;
+    }
+    // The window's lower bound on due_at (exclusive) is merged with the cursor below: two lower bounds on the
+    // same column make the planner fall back to a skip-scan.
+    let lowerDue: number | null = null;
+    if (q.due !== 'all') {
+      params.now = nowMs;
+      if (q.due === 'overdue') where.push('a.open = 1', `${k.due} <= @now`);
+      else if (q.due === 'escalated') {
+        where.push('a.open = 1', '+a.escalate_at <= @now');
+        lowerDue = nowMs;
+      } else {
+        where.push('a.open = 1', `${k.due} <= @endOfDay`);
+        params.endOfDay = this.endOfDay(at);
+        lowerDue = nowMs;
+      }
+    }
+    const text = q.text ? q.text : '';
+    if (text !== '') {
+      const name = searchForm(text);
+      params.textLo = text;
+      params.textHi = prefixEnd(text);
+      params.nameLo = name;
+      params.nameHi = prefixEnd(name);
+      const parts = [
+        'SELECT id FROM applications WHERE id >= @textLo AND id < @textHi',
+        'SELECT id FROM applications WHERE account_id >= @textLo AND account_id < @textHi',
+        'SELECT id FROM applications WHERE search_name >= @nameLo AND search_name < @nameHi',
+      ];
+      if ([...name].length >= 3) {
+        // A quoted FTS5 string: the text is bound, and quoting happens in SQL, so it cannot become query syntax.
+        parts.push(
+          `SELECT s.id FROM application_search JOIN applications s ON s.rid = application_search.rowid
+           WHERE application_search MATCH '"' || replace(@nameLo, '"', '""') || '"'`,
+        );
+      }
+      // UNION ALL: IN (…) removes duplicates itself, without sorting each branch.
+      where.push(`a.id IN (${parts.join(' UNION ALL ')})`);
+    }
+    const filterKey = createHash('sha256')
+      .update(JSON.stringify([q.status, q.kind ?? null, q.flag ?? null, q.assignee ?? null, q.due, text]))
+      .digest('base64url')
+      .slice(0, 12);
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor, filterKey);
+      // due > L is the same as (due, sub, id) > (L, max, max): take whichever bound is higher.
+      const bound = lowerDue !== null && lowerDue >= c.due ? { cDue: lowerDue, cSub: Number.MAX_SAFE_INTEGER, cId: '\u{10FFFF}' } : { cDue: c.due, cSub: c.sub, cId: c.id };
+      where.push(`(${k.due}, ${k.sub}, ${k.id}) > (@cDue, @cSub, @cId)`);
+      Object.assign(params, bound);
+    } else if (lowerDue !== null) {
+      where.push(`${k.due} > @lowerDue`);
+      params.lowerDue = lowerDue;
+    }
+    // The access path is pinned (INDEXED BY): with ANALYZE statistics the planner may prefer a skip-scan of
+    // another index, which reads the whole table at 100,000 cases. Text search is left to the planner: its
+    // IN (…) list is the selective part.
+    let index: string | null = null;
+    if (text === '') {
+      if (viaFlags) index = 'flags_queue';
+      else if (q.status === 'open') index = q.assignee ? 'applications_queue_assignee' : q.kind ? 'applications_queue_kind' : 'applications_queue_open';
+      else index = q.status === 'all' ? 'applications_queue_all' : 'applications_queue_status';
+    }
+    const pin = index ? ` INDEXED BY ${index}` : '';
+    const from = viaFlags ? `flags f${pin} JOIN applications a ON a.id = f.application_id` : `applications a${pin}`;
+    const sql = `SELECT a.id, a.account_id, a.kind, a.change_direction, a.status, a.display_name, a.submitted_at, a.due_at,
+        a.escalate_at, a.assignee, a.conflict IS NOT NULL AS has_conflict,
+        EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = a.id AND o.state = 'pending') AS pending,
+        (SELECT group_concat(fl.rule || ':' || fl.severity) FROM flags fl WHERE fl.application_id = a.id) AS flag_list
+      FROM ${from}
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY ${k.due}, ${k.sub}, ${k.id}
+      LIMIT @limit`;
+    return { q, sql, params, filterKey };
+  }
+
+  private endOfDay(at: Date): number {
+    const date = localDate(at, this.calendar.timeZone);
+    if (this.dayEnd.date !== date) this.dayEnd = { date, end: endOfLocalDay(at, this.calendar.timeZone) };
+    return this.dayEnd.end;
+  }
+
+  private queueStatement(sql: string): Database.Statement<Record<string, unknown>, QueueRow> {
+    let stmt = this.queueStatements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare<Record<string, unknown>, QueueRow>(sql);
+      this.queueStatements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  private queueItem(r: QueueRow, nowMs: number): QueueItem {
+    const byRule = new Map<RuleId, Flag['severity']>();
+    for (const part of r.flag_list ? r.flag_list.split(',') : []) {
+      const [rule, severity] = part.split(':') as [RuleId, Flag['severity']];
+      const had = byRule.get(rule);
+      if (!had || severityRank[severity] > severityRank[had]) byRule.set(rule, severity);
+    }
+    const deadline = deadlineOf(r, nowMs);
+    if (deadline === 'overdue') byRule.set('R7', 'warning');
+    else if (deadline === 'escalated') byRule.set('R7', 'info');
+    return {
+      id: r.id,
+      accountId: r.account_id,
+      kind: r.kind,
+      changeDirection: r.change_direction,
+      status: r.status,
+      displayName: r.display_name,
+      submittedAt: iso(r.submitted_at),
+      dueAt: iso(r.due_at),
+      escalateAt: iso(r.escalate_at),
+      deadline,
+      assignee: r.assignee,
+      flags: [...byRule].sort(([a], [b]) => (a < b ? -1 : 1)).map(([rule, severity]) => ({ rule, severity })),
+      conflict: r.has_conflict === 1,
+      pendingSync: r.pending === 1,
+    };
+  }
+
+  queueCounts(): QueueCounts {
+    return this.read(() => {
+      const at = this.now();
+      const nowMs = at.getTime();
+      const byStatus: QueueCounts['byStatus'] = { submitted: 0, queued: 0, in_review: 0, approved: 0, rejected: 0, withdrawn: 0 };
+      const byFlag: QueueCounts['byFlag'] = { R1: 0, R2: 0, R3: 0, R4: 0, R5: 0, R6: 0, R7: 0, R8: 0 };
+      for (const { name, n } of this.s.counters.all()) {
+        const [dim, value] = name.split(':') as [string, string];
+        if (dim === 'status' && value in byStatus) byStatus[value as ApplicationStatus] = n;
+        if (dim === 'flag' && value in byFlag) byFlag[value as RuleId] = n;
+      }
+      const overdue = this.s.countOverdue.get(nowMs)?.n ?? 0;
+      const escalated = this.s.countEscalated.get(nowMs, nowMs)?.n ?? 0;
+      const dueToday = this.s.countDueBetween.get(nowMs, this.endOfDay(at))?.n ?? 0;
+      byFlag.R7 = overdue + escalated;
+      return { byStatus, byFlag, byDue: { overdue, escalated, dueToday }, conflicts: this.s.countConflicts.get()?.n ?? 0 };
+    });
+  }
+
+  // ---- one case -----------------------------------------------------------------------------------
+
+  getCase(applicationId: string, opening?: CaseOpening): CaseDetail {
+    const load = (): CaseDetail => {
+      const at = this.now();
+      const row = this.s.app.get(applicationId);
+      if (!row) throw notFound(applicationId);
+      const application = this.application(row);
+      const documents = this.s.docs.all(applicationId).map(toDocumentRecord);
+      if (opening) {
+        this.audit.append({
+          at: at.getTime(),
+          action: 'documents_opened',
+          applicationId,
+          actor: opening.actor,
+          deviceId: opening.deviceId,
+          online: opening.online,
+          details: { documents: documents.map((d) => d.id) },
+        });
+      }
+      // Flags as of now: the stored ones may be older than the clock (R4's cooldown, R7's deadline).
+      const flags = this.evaluate(application, at);
+      return {
+        application,
+        dueAt: iso(row.due_at),
+        escalateAt: iso(row.escalate_at),
+        deadline: deadlineOf(row, at.getTime()),
+        documents,
+        flags,
+        decisions: this.s.decisions.all(applicationId).map(toDecisionRecord),
+        audit: this.audit.forApplication(applicationId),
+        conflict: row.conflict ? parseJson<CaseConflict>(row.conflict) : null,
+      };
+    };
+    return opening ? this.write(load) : this.read(load);
+  }
+
+  // ---- decisions ----------------------------------------------------------------------------------
+
+  recordDecision(rawInput: DecisionInput, actor: Person, deviceId: string, online: boolean): RecordedDecision {
+    const input = DecisionInput.parse(rawInput);
+    return this.write(() => {
+      const at = this.now();
+      const row = this.s.app.get(input.applicationId);
+      if (!row) throw notFound(input.applicationId);
+      const application = this.application(row);
+      const status = nextStatus(application.status, input.outcome); // withdrawn, already decided, not yet queued
+      const flags = this.evaluate(application, at);
+      const blockers = input.outcome === 'approve' ? approvalBlockers(flags, input.overrideNote) : rejectionBlockers(flags);
+      if (blockers.length > 0) {
+        const named = [...new Set(blockers.map((f) => `${f.rule} (${f.reason})`))].join(', ');
+        throw new DomainError(
+          'approval_blocked',
+          input.outcome === 'approve'
+            ? `This application cannot be approved: ${named} ${blockers.length > 1 ? 'block' : 'blocks'} it. Reject it with the matching reason, or resolve the flag first.`
+            : `This application cannot be decided: ${named}.`,
+        );
+      }
+      const overriddenRules =
+        input.outcome === 'approve' && input.overrideNote !== null && input.overrideNote.trim() !== ''
+          ? [...new Set(blockingFlags(flags).filter((f) => f.overridable).map((f) => f.rule))]
+          : [];
+      const decisionId = uuidv7(at.getTime());
+      const mutationId = uuidv7(at.getTime());
+      const payload: DecisionMutationPayload = {
+        decisionId,
+        applicationId: application.id,
+        outcome: input.outcome,
+        reasonCodes: input.reasonCodes,
+        applicantMessage: input.applicantMessage,
+        internalNote: input.internalNote,
+        overrideNote: input.overrideNote,
+        overriddenRules,
+        decidedBy: actor.id,
+        decidedAt: at.toISOString(),
+        deviceId,
+        online,
+      };
+      this.s.insertOutbox.run({ id: mutationId, application_id: application.id, base_version: application.version, payload: JSON.stringify(payload), created_at: at.getTime() });
+      this.s.insertDecision.run({
+        id: decisionId,
+        application_id: application.id,
+        outcome: input.outcome,
+        reason_codes: JSON.stringify(input.reasonCodes),
+        applicant_message: input.applicantMessage,
+        internal_note: input.internalNote,
+        override_note: input.overrideNote,
+        overridden_rules: JSON.stringify(overriddenRules),
+        decided_by: actor.id,
+        decided_by_name: actor.displayName,
+        decided_at: at.getTime(),
+        device_id: deviceId,
+        online: online ? 1 : 0,
+        base_version: application.version,
+        prior_status: application.status,
+        mutation_id: mutationId,
+      });
+      this.s.setStatus.run(status, at.getTime(), application.id);
+      this.audit.append({
+        at: at.getTime(),
+        action: 'decision_recorded',
+        applicationId: application.id,
+        actor,
+        deviceId,
+        online,
+        details: { decisionId, mutationId, outcome: input.outcome, reasonCodes: [...input.reasonCodes], overriddenRules, baseVersion: application.version },
+      });
+      this.storeFlags({ ...application, status }, row.due_at, at);
+      const decision = this.s.decisionByMutation.get(mutationId);
+      if (!decision) throw new Error('decision vanished inside its own transaction');
+      return { decision: toDecisionRecord(decision), mutationId };
+    }, true);
+  }
+
+  verifyAudit(): AuditVerification {
+    return this.read(() => this.audit.verify());
+  }
+
+  // ---- outbox -------------------------------------------------------------------------------------
+
+  pendingMutations(limit: number): PendingMutation[] {
+    const n = Math.max(1, Math.min(1000, Math.trunc(limit)));
+    return this.read(() =>
+      this.s.pending.all(n).map((r) => ({
+        id: r.id,
+        applicationId: r.application_id,
+        kind: 'decision' as const,
+        baseVersion: r.base_version,
+        payload: parseJson<DecisionMutationPayload>(r.payload),
+        createdAt: iso(r.created_at),
+      })),
+    );
+  }
+
+  markMutationApplied(id: string, serverVersion: number): void {
+    this.write(() => {
+      const row = this.s.outboxRow.get(id);
+      if (!row) throw new DomainError('mutation_not_found', `There is no outbox mutation ${id.slice(0, 64)}.`);
+      if (row.state === 'applied' && row.server_version === serverVersion) return; // a repeated answer
+      if (row.state !== 'pending') throw new DomainError('mutation_settled', `Mutation ${id} was already ${row.state}.`);
+      const at = this.now().getTime();
+      this.s.applied.run(serverVersion, at, id);
+      this.s.settleApp.run(serverVersion, at, row.application_id);
+      this.s.settleBody.run(row.application_id);
+    });
+  }
+
+  markMutationRejected(id: string, reason: string, current: Application | null): void {
+    const server = current === null ? null : Application.parse(current);
+    this.write(() => {
+      const row = this.s.outboxRow.get(id);
+      if (!row) throw new DomainError('mutation_not_found', `There is no outbox mutation ${id.slice(0, 64)}.`);
+      if (row.state === 'rejected') return;
+      if (row.state !== 'pending') throw new DomainError('mutation_settled', `Mutation ${id} was already ${row.state}.`);
+      const at = this.now();
+      this.s.rejected.run(reason.slice(0, 200), server ? JSON.stringify(server) : null, at.getTime(), id);
+      const appRow = this.s.app.get(row.application_id);
+      if (!appRow) return;
+      // The central service's view wins: what it sent now, else what sync parked during the conflict,
+      // else the status the case had before the refused decision.
+      const parked = appRow.server_body ? parseJson<Application>(appRow.server_body) : null;
+      const decision = this.s.decisionByMutation.get(id);
+      const restored = server ?? parked ?? { ...this.application(appRow), status: decision?.prior_status ?? appRow.status };
+      this.writeApplication(restored, null, null, at);
+    });
+  }
+
+  outboxCounts(): OutboxCounts {
+    return this.read(() => {
+      const counts: OutboxCounts = { pending: 0, applied: 0, rejected: 0 };
+      for (const { state, n } of this.s.outboxCounts.all()) counts[state] = n;
+      return counts;
+    });
+  }
+
+  hasDocument(sha256: string): boolean {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) return false;
+    return this.read(() => this.s.hasDocument.get(sha256) !== undefined);
+  }
+
+  getSyncState(key: string): string | null {
+    return this.read(() => this.s.getSync.get(key)?.value ?? null);
+  }
+
+  setSyncState(key: string, value: string): void {
+    this.write(() => this.s.setSync.run(key, value));
+  }
+
+  close(): void {
+    if (this.db.open) {
+      try {
+        this.db.pragma('optimize');
+      } catch {
+        // optimize is advice only; closing matters more.
+      }
+      this.db.close();
+    }
+  }
+}
+
+function notFound(applicationId: string): DomainError {
+  return new DomainError('case_not_found', `Case ${applicationId.slice(0, 64)} is not on this workstation. Sync, or check the id.`);
+}
+
+function toDocumentRecord(r: DocumentRow): DocumentRecord {
+  return {
+    id: r.id,
+    role: r.role,
+    sha256: r.sha256,
+    format: r.format,
+    width: r.width,
+    height: r.height,
+    forensic: r.forensic ? parseJson<DocumentRecord['forensic']>(r.forensic) : null,
+    quality: r.quality ? parseJson<DocumentRecord['quality']>(r.quality) : null,
+  };
+}
+
+function toDecisionRecord(r: DecisionRow): DecisionRecord {
+  return {
+    id: r.id,
+    applicationId: r.application_id,
+    outcome: r.outcome,
+    reasonCodes: parseJson<DecisionRecord['reasonCodes']>(r.reason_codes),
+    applicantMessage: r.applicant_message,
+    internalNote: r.internal_note,
+    overrideNote: r.override_note,
+    overriddenRules: parseJson<RuleId[]>(r.overridden_rules),
+    decidedBy: { id: r.decided_by, displayName: r.decided_by_name },
+    decidedAt: iso(r.decided_at),
+    deviceId: r.device_id,
+    online: r.online === 1,
+    baseVersion: r.base_version,
+    mutationId: r.mutation_id,
+    sync: r.state,
+    rejectedReason: r.rejected_reason,
+  };
+}

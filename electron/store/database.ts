@@ -1,0 +1,157 @@
+// Opening the one SQLite handle of a case store: SQLCipher encryption with a raw derived key, pragmas,
+// and telling apart "wrong key", "damaged file" and "disk full" so each reaches the reviewer as a clear error.
+import Database from 'better-sqlite3-multiple-ciphers';
+import { createHmac } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { DomainError } from '../../shared/errors';
+
+export type Db = Database.Database;
+
+/** Sidecar proving which key made the database: lets a wrong key be told apart from a damaged first page. */
+function keyCheckPath(path: string): string {
+  return `${path}.keycheck`;
+}
+
+function keyCheckValue(key: Buffer): string {
+  return createHmac('sha256', key).update('verity/sqlite/keycheck/v1').digest('hex');
+}
+
+function readKeyCheck(path: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(keyCheckPath(path), 'utf8'));
+    if (typeof parsed === 'object' && parsed !== null && 'check' in parsed && typeof parsed.check === 'string') return parsed.check;
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+/** The newest `<file>.bak-v<N>-<timestamp>` next to the database, or null. */
+export function newestBackup(path: string): string | null {
+  const prefix = `${basename(path)}.bak-v`;
+  let best: { name: string; stamp: string } | null = null;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return null;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const stamp = name.slice(name.lastIndexOf('-') + 1);
+    if (!best || stamp > best.stamp) best = { name, stamp };
+  }
+  return best ? join(dirname(path), best.name) : null;
+}
+
+export function corruptError(path: string, detail: string): DomainError {
+  const backup = newestBackup(path);
+  return new DomainError(
+    'store_corrupt',
+    `The case store at ${path} is damaged (${detail}); it was not changed. ` +
+      (backup
+        ? `The newest backup is ${backup}: close Verity, keep the damaged file aside, and restore that backup, or ask support.`
+        : 'There is no backup next to it: keep the file aside and ask support; cases can be synced again from the central service.'),
+  );
+}
+
+interface SqliteErrorLike {
+  code: string;
+  message: string;
+}
+
+function isSqliteError(err: unknown): err is SqliteErrorLike {
+  if (!(err instanceof Error)) return false;
+  const code: unknown = (err as Error & { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
+/** Maps SQLite failures to the store's error codes; anything else is rethrown as is. */
+export function translateSqliteError(err: unknown, path: string): unknown {
+  if (err instanceof DomainError || !isSqliteError(err)) return err;
+  const code = err.code;
+  if (code === 'SQLITE_FULL') {
+    return new DomainError('store_disk_full', 'The disk holding the case store is full, so nothing was saved. Free some disk space and try again.');
+  }
+  if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED') {
+    return new DomainError('store_busy', 'The case store is in use by another Verity window or process. Close it and try again.');
+  }
+  if (code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_') || code === 'SQLITE_NOTADB') {
+    return corruptError(path, err.message);
+  }
+  if (code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR_')) {
+    return new DomainError('store_io_error', `The case store at ${path} could not be read or written (${code}). Check the disk and try again.`);
+  }
+  return err;
+}
+
+export interface OpenedDatabase {
+  db: Db;
+  /** The file did not exist (or was empty with no store made there before): a fresh store. */
+  created: boolean;
+}
+
+/**
+ * Opens and keys the database. Refuses: a wrong key (`store_key_wrong`), a damaged or truncated
+ * file (`store_corrupt`, after `PRAGMA quick_check`); never recreates an existing store.
+ */
+export function openDatabase(path: string, key: Buffer, nativeBinding?: string): OpenedDatabase {
+  if (key.length !== 32) throw new DomainError('bad_key', 'The database key must be 32 bytes.');
+  const existed = existsSync(path) && statSync(path).size > 0;
+  const expectedCheck = readKeyCheck(path);
+  if (!existed && expectedCheck !== null) {
+    // A store was made here before and its file is now gone or empty: never start over silently.
+    throw corruptError(path, 'the database file is missing or empty');
+  }
+  let db: Db;
+  try {
+    db = new Database(path, nativeBinding ? { fileMustExist: existed, nativeBinding } : { fileMustExist: existed });
+  } catch (err) {
+    throw translateSqliteError(err, path);
+  }
+  try {
+    // Cipher settings first, then the raw 256-bit key as a blob literal (no passphrase KDF: the key is random).
+    db.pragma(`cipher='sqlcipher'`);
+    db.pragma('legacy=4');
+    db.pragma(`key="x'${key.toString('hex')}'"`);
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (err) {
+      if (isSqliteError(err) && err.code === 'SQLITE_NOTADB') {
+        if (expectedCheck !== null && expectedCheck === keyCheckValue(key)) throw corruptError(path, 'the first page cannot be read');
+        throw new DomainError(
+          'store_key_wrong',
+          `The case store at ${path} cannot be unlocked with this user's data key${expectedCheck === null ? ' (or its first page is damaged)' : ''}. ` +
+            'Sign in as the user who created it; the file was not changed.',
+        );
+      }
+      throw err;
+    }
+    if (existed) {
+      const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
+      const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+      if (problems.length > 0) throw corruptError(path, `quick_check: ${problems.join('; ').slice(0, 300)}`);
+    }
+    db.pragma('journal_mode = WAL');
+    // NORMAL by default; the store switches to FULL around each decision (see SqliteCaseStore.#write).
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 2000');
+    db.pragma('cache_size = -16000'); // 16 MB of page cache: keeps RSS bounded on large stores
+    db.pragma('temp_store = MEMORY');
+    if (!existed) writeFileSync(keyCheckPath(path), JSON.stringify({ v: 1, check: keyCheckValue(key) }) + '\n', { mode: 0o600 });
+    return { db, created: !existed };
+  } catch (err) {
+    db.close();
+    throw translateSqliteError(err, path);
+  }
+}
+
+/** A consistent, encrypted copy (same key) taken with VACUUM INTO; returns its path. */
+export function backupDatabase(db: Db, path: string, version: number, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:.]/g, '');
+  const target = `${path}.bak-v${version}-${stamp}`;
+  db.prepare('VACUUM INTO ?').run(target);
+  return target;
+}

@@ -1,0 +1,122 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../shared/errors';
+import { openCaseStore } from './caseStore';
+import { openDatabase } from './database';
+import { deriveKey } from './keys';
+import { latestVersion, migrations, schemaVersion, type Migration } from './migrations';
+import { generateApplications } from './seed';
+import { tempStore, testKey } from './testing';
+
+/** Statements without SQL comments and string literals, upper-cased: what the additivity rules read. */
+function normalised(sql: string): string {
+  return sql
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/'(?:[^']|'')*'/g, "''")
+    .replace(/\s+/g, ' ')
+    .toUpperCase();
+}
+
+describe('migrations', () => {
+  it('are numbered 1..n without gaps', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    expect(latestVersion).toBe(migrations.length);
+  });
+
+  it('only ever add: no DROP, no RENAME, no NOT NULL column added without a DEFAULT after migration 1', () => {
+    for (const m of migrations) {
+      for (const statement of m.statements) {
+        const sql = normalised(statement);
+        expect(sql, `migration ${m.version}`).not.toMatch(/\bDROP\b/);
+        expect(sql, `migration ${m.version}`).not.toMatch(/\bRENAME\b/);
+        if (m.version > 1) {
+          for (const add of sql.matchAll(/ALTER TABLE \S+ ADD (?:COLUMN )?([^;]*)/g)) {
+            const column = add[1] ?? '';
+            if (/\bNOT NULL\b/.test(column)) expect(column, `migration ${m.version}: ${column}`).toMatch(/\bDEFAULT\b/);
+          }
+          // A new table may not take the place of an old one (that would be a DROP + CREATE in disguise).
+          expect(sql).not.toMatch(/CREATE TABLE (IF NOT EXISTS )?(APPLICATIONS|DOCUMENTS|FACTS|FLAGS|DECISIONS|OUTBOX|AUDIT_LOG|SYNC_STATE|COUNTERS)\b/);
+        }
+      }
+    }
+  });
+
+  it('the rule catches what it should', () => {
+    const bad = normalised(`ALTER TABLE applications ADD COLUMN x INTEGER NOT NULL -- no default`);
+    expect(/NOT NULL/.test(bad) && !/DEFAULT/.test(bad)).toBe(true);
+    expect(normalised(`DROP INDEX x`)).toMatch(/\bDROP\b/);
+    expect(normalised(`SELECT 'drop it'`)).not.toMatch(/\bDROP\b/);
+  });
+
+  it('makes every table STRICT and comments every column of it', () => {
+    for (const m of migrations) {
+      for (const statement of m.statements.filter((s) => /^\s*CREATE TABLE/i.test(s))) {
+        expect(statement).toMatch(/\)\s*STRICT\s*$/);
+        const body = statement.slice(statement.indexOf('(') + 1, statement.lastIndexOf(')'));
+        for (const line of body.split('\n').map((l) => l.trim()).filter((l) => l && !/^(PRIMARY KEY|UNIQUE|FOREIGN KEY|CHECK)/.test(l))) {
+          expect(line, `uncommented column in migration ${m.version}`).toMatch(/--/);
+        }
+      }
+    }
+  });
+
+  it('backs the store up before migrating it, in one transaction, and keeps the data', () => {
+    const first = migrations.slice(0, 1);
+    const t = tempStore(0, 1, { migrations: first });
+    try {
+      t.store.upsertApplications(generateApplications(200, 21));
+      expect(schemaVersion(t.store.db)).toBe(1);
+      const store = t.reopen({ migrations });
+      expect(schemaVersion(store.db)).toBe(latestVersion);
+      const backups = readdirSync(t.dir).filter((n) => n.startsWith('cases.db.bak-v1-'));
+      expect(backups).toHaveLength(1);
+      // The search index of migration 2 was filled from the existing rows.
+      const someone = store.listQueue({ status: 'all', limit: 1 }).items[0]!;
+      const name = someone.displayName.toLowerCase();
+      if ([...name].length >= 4) expect(store.listQueue({ status: 'all', text: [...name].slice(1, 4).join(''), limit: 200 }).items.map((i) => i.id)).toContain(someone.id);
+      // The backup is encrypted with the same key and still at version 1.
+      const { db } = openDatabase(`${t.dir}/${backups[0]}`, deriveKey(testKey(), 'sqlite'));
+      expect(schemaVersion(db)).toBe(1);
+      expect((db.prepare('SELECT count(*) AS n FROM applications').get() as { n: number }).n).toBe(200);
+      db.close();
+      // No backup when nothing is to be migrated.
+      t.reopen({ migrations });
+      expect(readdirSync(t.dir).filter((n) => n.includes('.bak-v'))).toHaveLength(1);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('rolls a failing migration back entirely', () => {
+    const t = tempStore();
+    try {
+      t.store.close();
+      const broken: Migration = { version: latestVersion + 1, name: 'broken', statements: ['CREATE TABLE extra (a TEXT) STRICT', 'CREATE TABLE extra (b TEXT) STRICT'] };
+      expect(() => openCaseStore({ path: t.path, keyProvider: testKey(), migrations: [...migrations, broken] })).toThrow();
+      const store = t.reopen();
+      expect(schemaVersion(store.db)).toBe(latestVersion);
+      expect(store.db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'`).get()).toEqual({ n: 0 });
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('refuses a store written by a newer Verity', () => {
+    const t = tempStore();
+    try {
+      t.store.db.pragma(`user_version = ${latestVersion + 3}`);
+      t.store.close();
+      let code = '';
+      try {
+        openCaseStore({ path: t.path, keyProvider: testKey() });
+      } catch (err) {
+        code = err instanceof DomainError ? err.code : String(err);
+      }
+      expect(code).toBe('store_too_new');
+      expect(existsSync(t.path)).toBe(true);
+      expect(readdirSync(t.dir).filter((n) => n.includes('.bak-v'))).toHaveLength(0);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

@@ -1,0 +1,237 @@
+// Numbered schema migrations. Each is a function over the database, plus the SQL it runs, so a test can
+// read that SQL and prove the schema only ever grows (no DROP, no RENAME, new NOT NULL columns have a DEFAULT):
+// an older Verity reading a newer store's backup, and rollbacks of the app, keep working.
+import type { Db } from './database';
+import { DomainError } from '../../shared/errors';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** The DDL this migration runs, one statement each. */
+  readonly statements: readonly string[];
+  /** Data work after the DDL (backfills); runs in the same transaction. */
+  readonly after?: (db: Db) => void;
+}
+
+const openStatuses = `('submitted','queued','in_review')`;
+
+const v1: Migration = {
+  version: 1,
+  name: 'case store',
+  statements: [
+    `CREATE TABLE applications (
+      rid INTEGER PRIMARY KEY,            -- stable row id: the search index refers to it (VACUUM keeps it)
+      id TEXT NOT NULL UNIQUE,            -- the central service's application id
+      account_id TEXT NOT NULL,           -- the cloud account the identity is for
+      kind TEXT NOT NULL,                 -- individual | enterprise | change
+      change_direction TEXT,              -- for a change: individual_to_enterprise etc.; NULL otherwise
+      registration_location TEXT NOT NULL, -- the account's registration location (R1)
+      submitted_at INTEGER NOT NULL,      -- submission instant, Unix ms
+      due_at INTEGER NOT NULL,            -- R7 due time (3 business days), Unix ms, computed at upsert with businessDays
+      escalate_at INTEGER NOT NULL,       -- R7 escalation time (business day 2), Unix ms, computed at upsert
+      status TEXT NOT NULL,               -- ApplicationStatus; a local decision moves it to approved/rejected at once
+      open INTEGER GENERATED ALWAYS AS (status IN ${openStatuses}) VIRTUAL, -- 1 while waiting for a decision
+      version INTEGER NOT NULL,           -- the central service's version; a decision carries it as baseVersion
+      assignee TEXT,                      -- the reviewer the case is assigned to
+      display_name TEXT NOT NULL,         -- requested identity's full name or enterprise name, as the queue shows it
+      search_name TEXT NOT NULL,          -- display_name, NFKC and lower-cased: prefix and trigram search
+      conflict TEXT,                      -- JSON {reason, serverVersion, serverStatus, at} while a conflict is unresolved
+      updated_at INTEGER NOT NULL         -- last local write, Unix ms
+    ) STRICT`,
+    // The queue reads pages in (due_at, submitted_at, id) order; one index per leading filter.
+    `CREATE INDEX applications_queue_all ON applications (due_at, submitted_at, id)`,
+    `CREATE INDEX applications_queue_open ON applications (open, due_at, submitted_at, id)`,
+    `CREATE INDEX applications_queue_status ON applications (status, due_at, submitted_at, id)`,
+    `CREATE INDEX applications_queue_kind ON applications (kind, open, due_at, submitted_at, id)`,
+    `CREATE INDEX applications_queue_assignee ON applications (assignee, open, due_at, submitted_at, id)`,
+    `CREATE INDEX applications_escalation ON applications (open, escalate_at, due_at)`,
+    `CREATE INDEX applications_account ON applications (account_id)`,
+    `CREATE INDEX applications_search_name ON applications (search_name)`,
+    `CREATE INDEX applications_conflict ON applications (id) WHERE conflict IS NOT NULL`,
+
+    // The full records live apart from the queue's columns, so queue rows stay narrow (about 20 to a page)
+    // and the queue's working set stays in the page cache.
+    `CREATE TABLE application_bodies (
+      application_id TEXT PRIMARY KEY REFERENCES applications (id) ON DELETE CASCADE, -- one row per application
+      body TEXT NOT NULL,                 -- the whole Application as JSON (identities, ICP facts, language)
+      server_body TEXT                    -- during a conflict: the central service's newer Application JSON, kept aside
+    ) STRICT`,
+
+    `CREATE TABLE documents (
+      id TEXT PRIMARY KEY,                -- the central service's document id
+      application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE, -- the application it belongs to
+      position INTEGER NOT NULL,          -- order within the application, as the central service lists them
+      role TEXT NOT NULL,                 -- front | back | page | licence | selfie
+      sha256 TEXT NOT NULL,               -- SHA-256 hex of the original image bytes (the blob store's key)
+      format TEXT NOT NULL,               -- image format of the original, e.g. jpeg
+      width INTEGER NOT NULL,             -- upright pixel width of the original
+      height INTEGER NOT NULL,            -- upright pixel height of the original
+      forensic TEXT,                      -- ForensicSummary JSON, NULL until imaging has read the file
+      quality TEXT                        -- QualitySignals JSON (R8 inputs), NULL until imaging has measured it
+    ) STRICT`,
+    `CREATE INDEX documents_application ON documents (application_id, position)`,
+    // The image protocol asks whether any local case shows an image before serving it.
+    `CREATE INDEX documents_sha256 ON documents (sha256)`,
+
+    `CREATE TABLE facts (
+      application_id TEXT PRIMARY KEY REFERENCES applications (id) ON DELETE CASCADE, -- one row per application
+      body TEXT NOT NULL,                 -- RuleFacts JSON from the central service (R2, R3, R4 inputs)
+      updated_at INTEGER NOT NULL         -- when these facts were stored, Unix ms
+    ) STRICT`,
+
+    `CREATE TABLE flags (
+      application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE, -- the flagged application
+      position INTEGER NOT NULL,          -- order as evaluateRules returned them
+      rule TEXT NOT NULL,                 -- R1..R8 (R7 is never stored: it is computed at read time)
+      severity TEXT NOT NULL,             -- blocking | warning | info
+      reason TEXT NOT NULL,               -- machine-readable reason, e.g. document_used_elsewhere
+      overridable INTEGER NOT NULL,       -- 1 when a note may override this blocking flag (R1)
+      facts TEXT NOT NULL,                -- JSON of the numbers behind the flag
+      first_of_rule INTEGER NOT NULL,     -- 1 on one flag per (application, rule): the queue filter and counts read only those
+      open INTEGER NOT NULL,              -- copy of applications.open when the flags were computed
+      due_at INTEGER NOT NULL,            -- copy of applications.due_at: the flag filter pages in queue order
+      submitted_at INTEGER NOT NULL,      -- copy of applications.submitted_at, same reason
+      PRIMARY KEY (application_id, position)
+    ) STRICT`,
+    `CREATE INDEX flags_queue ON flags (rule, due_at, submitted_at, application_id) WHERE first_of_rule = 1`,
+    // Covers the queue's per-row flag summary, so listing a page never reads the wide flag rows.
+    `CREATE INDEX flags_summary ON flags (application_id, rule, severity)`,
+
+    `CREATE TABLE decisions (
+      id TEXT PRIMARY KEY,                -- UUIDv7 made here
+      application_id TEXT NOT NULL REFERENCES applications (id), -- the decided application (never cascades: decisions stay)
+      outcome TEXT NOT NULL,              -- approve | reject
+      reason_codes TEXT NOT NULL,         -- JSON array of ReasonCode
+      applicant_message TEXT NOT NULL,    -- the message the central service sends the applicant
+      internal_note TEXT NOT NULL,        -- for reviewers and supervisors only
+      override_note TEXT,                 -- why an overridable blocking flag (R1) was overridden
+      overridden_rules TEXT NOT NULL,     -- JSON array of the rules the override note covered
+      decided_by TEXT NOT NULL,           -- person id
+      decided_by_name TEXT NOT NULL,      -- person display name at decision time
+      decided_at INTEGER NOT NULL,        -- Unix ms
+      device_id TEXT NOT NULL,            -- the workstation that recorded it
+      online INTEGER NOT NULL,            -- 1 when recorded while connected to the central service
+      base_version INTEGER NOT NULL,      -- applications.version the decision was made on
+      prior_status TEXT NOT NULL,         -- the status before the decision, restored if the central service rejects it
+      mutation_id TEXT NOT NULL UNIQUE    -- the outbox mutation carrying it
+    ) STRICT`,
+    `CREATE INDEX decisions_application ON decisions (application_id, decided_at)`,
+
+    `CREATE TABLE outbox (
+      id TEXT PRIMARY KEY,                -- mutation id, UUIDv7: sorts in creation order; the server dedupes on it
+      application_id TEXT NOT NULL REFERENCES applications (id), -- the application the mutation changes
+      kind TEXT NOT NULL,                 -- 'decision'
+      base_version INTEGER NOT NULL,      -- the application's version the mutation was made on
+      payload TEXT NOT NULL,              -- JSON body as sent in POST /v1/mutations:batch
+      state TEXT NOT NULL DEFAULT 'pending', -- pending | applied | rejected
+      created_at INTEGER NOT NULL,        -- Unix ms
+      settled_at INTEGER,                 -- when applied or rejected, Unix ms
+      server_version INTEGER,             -- the application's version after the server applied it
+      rejected_reason TEXT,               -- why the server refused it (withdrawn, already_decided, reassigned, stale)
+      rejected_current TEXT               -- JSON of the server's current application when it refused
+    ) STRICT`,
+    `CREATE INDEX outbox_state ON outbox (state, id)`,
+    `CREATE INDEX outbox_application ON outbox (application_id, state)`,
+
+    `CREATE TABLE audit_log (
+      seq INTEGER PRIMARY KEY,            -- 1, 2, 3…: the chain order; never reused (no deletes)
+      at INTEGER NOT NULL,                -- Unix ms
+      action TEXT NOT NULL,               -- decision_recorded | documents_opened
+      application_id TEXT,                -- the case it concerns
+      actor_id TEXT,                      -- person id; NULL for the system
+      actor_name TEXT,                    -- person display name at that time
+      device_id TEXT NOT NULL,            -- the workstation
+      online INTEGER NOT NULL,            -- 1 when connected to the central service
+      details TEXT NOT NULL,              -- canonical JSON: ids, outcome, reason codes, rule ids; no applicant data
+      prev_hash TEXT NOT NULL,            -- hash of entry seq-1 (64 zeros for the first)
+      hash TEXT NOT NULL                  -- SHA-256 hex of prev_hash and this entry's canonical encoding
+    ) STRICT`,
+    `CREATE INDEX audit_log_application ON audit_log (application_id, seq)`,
+    `CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`,
+    `CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`,
+
+    `CREATE TABLE sync_state (
+      key TEXT PRIMARY KEY,               -- e.g. 'cursor', 'last_pull_at'
+      value TEXT NOT NULL                 -- opaque to the store
+    ) STRICT`,
+
+    // Counts per status and per flag, kept by triggers so queue.counts reads a handful of rows, not 100,000.
+    `CREATE TABLE counters (
+      name TEXT PRIMARY KEY,              -- 'status:<status>' or 'flag:<rule>' (open cases only)
+      n INTEGER NOT NULL                  -- current count
+    ) STRICT`,
+    `CREATE TRIGGER applications_count_insert AFTER INSERT ON applications BEGIN
+      INSERT INTO counters (name, n) VALUES ('status:' || new.status, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+    END`,
+    `CREATE TRIGGER applications_count_update AFTER UPDATE OF status ON applications WHEN old.status IS NOT new.status BEGIN
+      UPDATE counters SET n = n - 1 WHERE name = 'status:' || old.status;
+      INSERT INTO counters (name, n) VALUES ('status:' || new.status, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+    END`,
+    `CREATE TRIGGER applications_count_delete AFTER DELETE ON applications BEGIN
+      UPDATE counters SET n = n - 1 WHERE name = 'status:' || old.status;
+    END`,
+    `CREATE TRIGGER flags_count_insert AFTER INSERT ON flags WHEN new.first_of_rule = 1 AND new.open = 1 BEGIN
+      INSERT INTO counters (name, n) VALUES ('flag:' || new.rule, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1;
+    END`,
+    `CREATE TRIGGER flags_count_delete AFTER DELETE ON flags WHEN old.first_of_rule = 1 AND old.open = 1 BEGIN
+      UPDATE counters SET n = n - 1 WHERE name = 'flag:' || old.rule;
+    END`,
+  ],
+};
+
+const v2: Migration = {
+  version: 2,
+  name: 'name search (FTS5 trigram)',
+  statements: [
+    // Substring search on names, 3 characters or more; shorter text uses the prefix index.
+    `CREATE VIRTUAL TABLE application_search USING fts5 (search_name, content = 'applications', content_rowid = 'rid', tokenize = 'trigram')`,
+    `CREATE TRIGGER application_search_insert AFTER INSERT ON applications BEGIN
+      INSERT INTO application_search (rowid, search_name) VALUES (new.rid, new.search_name);
+    END`,
+    `CREATE TRIGGER application_search_delete AFTER DELETE ON applications BEGIN
+      INSERT INTO application_search (application_search, rowid, search_name) VALUES ('delete', old.rid, old.search_name);
+    END`,
+    `CREATE TRIGGER application_search_update AFTER UPDATE OF search_name ON applications BEGIN
+      INSERT INTO application_search (application_search, rowid, search_name) VALUES ('delete', old.rid, old.search_name);
+      INSERT INTO application_search (rowid, search_name) VALUES (new.rid, new.search_name);
+    END`,
+  ],
+  after: (db) => {
+    db.prepare(`INSERT INTO application_search (application_search) VALUES ('rebuild')`).run();
+  },
+};
+
+export const migrations: readonly Migration[] = [v1, v2];
+
+export const latestVersion = migrations.length;
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Refuses a database made by a newer Verity: its schema may hold things this code would damage. */
+export function assertNotTooNew(db: Db, path: string, known: readonly Migration[] = migrations): void {
+  const version = schemaVersion(db);
+  if (version > known.length) {
+    throw new DomainError(
+      'store_too_new',
+      `The case store at ${path} was written by a newer version of Verity (schema ${version}; this one knows up to ${known.length}). Update Verity to open it; the file was not changed.`,
+    );
+  }
+}
+
+/** Runs the missing migrations in one transaction; user_version follows. Returns [from, to]. */
+export function migrate(db: Db, known: readonly Migration[] = migrations): [number, number] {
+  const from = schemaVersion(db);
+  const pending = known.filter((m) => m.version > from);
+  if (pending.length === 0) return [from, from];
+  db.transaction(() => {
+    for (const m of pending) {
+      for (const sql of m.statements) db.prepare(sql).run();
+      m.after?.(db);
+      // PRAGMA takes no bound parameters; the version is an integer from this file.
+      db.pragma(`user_version = ${Math.trunc(m.version)}`);
+    }
+  })();
+  return [from, pending[pending.length - 1]!.version];
+}

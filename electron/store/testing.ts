@@ -1,0 +1,47 @@
+// Helpers for the store's tests and benchmark: a temporary folder, a fixed key, a seeded store.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Person } from '../../shared/domain';
+import { openCaseStore, type CaseStore, type OpenCaseStoreOptions } from './caseStore';
+import { ExplicitKeyProvider } from './keys';
+import { generateApplications, seedEpoch } from './seed';
+
+// Tests make many stores; their migration lines would drown the test output.
+process.env.VERITY_QUIET ??= '1';
+
+export const testKeyHex = '5e'.repeat(32);
+export const testKey = (): ExplicitKeyProvider => new ExplicitKeyProvider(Buffer.from(testKeyHex, 'hex'));
+export const reviewer: Person = { id: 'reviewer-01', displayName: 'Lin Wei', role: 'reviewer' };
+
+export interface TempStore {
+  dir: string;
+  path: string;
+  store: CaseStore;
+  reopen(options?: Partial<OpenCaseStoreOptions>): CaseStore;
+  cleanup(): void;
+}
+
+/** A fresh store in its own temp folder, with `count` generated applications; the clock is fixed at seedEpoch. */
+export function tempStore(count = 0, seed = 1, options: Partial<OpenCaseStoreOptions> = {}): TempStore {
+  const dir = mkdtempSync(join(tmpdir(), 'verity-store-'));
+  const path = join(dir, 'cases.db');
+  const base: OpenCaseStoreOptions = { path, keyProvider: testKey(), now: () => seedEpoch, ...options };
+  const store = openCaseStore(base);
+  if (count > 0) store.upsertApplications(generateApplications(count, seed));
+  const t: TempStore = {
+    dir,
+    path,
+    store,
+    reopen(more = {}) {
+      if (t.store.db.open) t.store.close();
+      t.store = openCaseStore({ ...base, ...more });
+      return t.store;
+    },
+    cleanup() {
+      if (t.store.db.open) t.store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}

@@ -1,0 +1,661 @@
+// The central API through real HTTP on 127.0.0.1 against a real database (in-memory PGlite, or the
+// PostgreSQL of VERITY_TEST_DATABASE_URL). Every answer is checked against the route's zod schema at
+// once, and at the end against server/openapi.yaml: each operation of the spec must have been called,
+// each status seen must be declared there, and each JSON body must validate against the spec's schema.
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import {
+  type ApplicationEnvelope,
+  CentralError,
+  centralRoutes,
+  type ChangesResponse,
+  type DecisionsResponse,
+  type MutationBatchResponse,
+  SessionResponse,
+  type CentralRoute,
+  type Change,
+  type IntakeRequest,
+  type Mutation,
+  type MutationResult,
+} from '../shared/contract/central';
+import type { Identity } from '../shared/domain';
+import { drawSpecimen } from '../resources/specimens/draw';
+import { openApiPath } from './openapi';
+import { sampleImage, startTestServer, TestClient, type Answer, type TestServer } from './testing';
+
+type OperationId = (typeof centralRoutes)[number]['operationId'] | 'headDocumentContent';
+const routeOf = (op: OperationId): CentralRoute =>
+  (centralRoutes as readonly CentralRoute[]).find((r) => r.operationId === (op === 'headDocumentContent' ? 'getDocumentContent' : op)) as CentralRoute;
+
+const observed: { op: OperationId; status: number; body: unknown }[] = [];
+
+let server: TestServer;
+let intake: TestClient;
+let r1: TestClient;
+let r2: TestClient;
+let sup: TestClient;
+let anonymous: TestClient;
+const images: Record<string, Buffer> = {};
+
+async function call(
+  op: OperationId,
+  client: TestClient,
+  path: string,
+  init: { json?: unknown; body?: string | Buffer; headers?: Record<string, string>; token?: string | null } = {},
+): Promise<Answer> {
+  const route = routeOf(op);
+  const method = op === 'headDocumentContent' ? 'HEAD' : route.method.toUpperCase();
+  const answer = await client.request(method, path, init);
+  observed.push({ op, status: answer.status, body: answer.body });
+  const declared = route.responses[answer.status];
+  if (declared && declared !== 'binary') {
+    const parsed = declared.safeParse(answer.body);
+    if (!parsed.success) throw new Error(`${op} ${answer.status}: ${JSON.stringify(parsed.error.issues.slice(0, 3))}`);
+  } else if (answer.status >= 400 && answer.status !== 416) {
+    expect(CentralError.safeParse(answer.body).success, `${op} ${answer.status} error envelope`).toBe(true);
+  }
+  return answer;
+}
+
+const errorCode = (a: Answer) => (a.body as CentralError).error.code;
+const errorMessage = (a: Answer) => (a.body as CentralError).error.message;
+const b64 = (bytes: Buffer) => bytes.toString('base64');
+
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+let accountCounter = 0;
+const nextAccount = () => `T-ACC-${(accountCounter += 1)}`;
+const noIcp = { mainlandResources: false, icpFilingIntended: false, icpEntityName: null };
+
+function individual(number: string, overrides: Partial<Extract<Identity, { kind: 'individual' }>> = {}): Identity {
+  return { kind: 'individual', fullName: 'SPECIMEN Person', documentType: 'id_card', documentNumber: number, issuingLocation: 'CN', ...overrides };
+}
+
+function intakeBody(overrides: Partial<IntakeRequest> = {}): IntakeRequest {
+  const identity = overrides.identity ?? individual(`ID${randomUUID().slice(0, 8)}`);
+  return {
+    accountId: nextAccount(),
+    kind: identity.kind,
+    registrationLocation: 'CN',
+    identity,
+    icp: noIcp,
+    applicantLanguage: 'en',
+    documents: [{ role: identity.kind === 'enterprise' ? 'licence' : 'front', contentBase64: b64(images.jpeg as Buffer) }],
+    ...overrides,
+  };
+}
+
+async function submit(overrides: Partial<IntakeRequest> = {}): Promise<ApplicationEnvelope> {
+  const answer = await call('submitApplication', intake, '/v1/applications', { json: intakeBody(overrides) });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  return answer.body as ApplicationEnvelope;
+}
+
+const cursors = new Map<TestClient, string | undefined>();
+async function pull(client: TestClient, limit = 500): Promise<Change[]> {
+  const cursor = cursors.get(client);
+  const answer = await call('listChanges', client, `/v1/changes?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+  expect(answer.status).toBe(200);
+  const body = answer.body as ChangesResponse;
+  cursors.set(client, body.cursor);
+  return body.changes;
+}
+
+let deviceCounter = 0;
+async function mutate(client: TestClient, mutations: Mutation[]): Promise<MutationResult[]> {
+  const answer = await call('applyMutations', client, '/v1/mutations:batch', { json: { deviceId: `device-${(deviceCounter += 1)}`, mutations } });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return (answer.body as MutationBatchResponse).results;
+}
+
+function decision(envelope: ApplicationEnvelope | { application: { id: string; version: number } }, overrides: Partial<Extract<Mutation, { type: 'decision' }>> = {}): Mutation {
+  return {
+    type: 'decision',
+    id: randomUUID(),
+    applicationId: envelope.application.id,
+    baseVersion: envelope.application.version,
+    madeAt: server.clock.now.toISOString(),
+    offline: false,
+    outcome: 'approve',
+    reasonCodes: [],
+    applicantMessage: 'Verified.',
+    internalNote: '',
+    overrideNote: null,
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ assignmentCap: 4, loginLimit: { attempts: 5, windowMs: 15 * 60 * 1000 } });
+  intake = new TestClient(server.url, () => server.clock.now);
+  r1 = new TestClient(server.url, () => server.clock.now);
+  r2 = new TestClient(server.url, () => server.clock.now);
+  sup = new TestClient(server.url, () => server.clock.now);
+  anonymous = new TestClient(server.url, () => server.clock.now);
+  images.jpeg = await drawSpecimen({ kind: 'id_card', side: 'front', fullName: 'SPECIMEN Person', documentNumber: 'X1', issuingLocation: 'CN', birthDate: '1990-01-01', expiryDate: '2035-01-01' });
+  images.png = await sampleImage('png');
+  images.webp = await sampleImage('webp');
+  images.tiff = await sampleImage('tiff');
+  images.avif = await sampleImage('avif', 64, 64);
+  const red = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 255, g: 0, b: 0 } } }).png().toBuffer();
+  const green = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 0, g: 255, b: 0 } } }).png().toBuffer();
+  images.animated = await sharp([red, green], { join: { animated: true } }).webp().toBuffer();
+  images.multipage = await sharp([red, red], { join: { animated: true } }).tiff().toBuffer();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('session', () => {
+  it('refuses a wrong password, unknown fields and non-JSON bodies', async () => {
+    const wrong = await call('createSession', anonymous, '/v1/session', { json: { username: 'reviewer1', password: 'nope' } });
+    expect(wrong.status).toBe(401);
+    expect(errorCode(wrong)).toBe('bad_credentials');
+    const unknown = await call('createSession', anonymous, '/v1/session', { json: { username: 'reviewer1', password: 'x', admin: true } });
+    expect(unknown.status).toBe(400);
+    expect(errorMessage(unknown)).toMatch(/admin/);
+    const text = await call('createSession', anonymous, '/v1/session', { body: '{"username":"a","password":"b"}', headers: { 'content-type': 'text/plain' } });
+    expect(text.status).toBe(415);
+    const broken = await call('createSession', anonymous, '/v1/session', { body: '{"username":', headers: { 'content-type': 'application/json' } });
+    expect(broken.status).toBe(400);
+  });
+
+  it('refuses an oversized body with 413', async () => {
+    const big = await call('createSession', anonymous, '/v1/session', { json: { username: 'reviewer1', password: 'x'.repeat(70 * 1024) } });
+    expect(big.status).toBe(413);
+    expect(errorCode(big)).toBe('payload_too_large');
+  });
+
+  it('signs in with a 15-minute access token, refreshes once, and the token expires', async () => {
+    const answer = await call('createSession', anonymous, '/v1/session', { json: { username: 'reviewer1', password: 'verity-demo' } });
+    expect(answer.status).toBe(200);
+    const session = SessionResponse.parse(answer.body);
+    expect(session.person).toEqual({ username: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' });
+    expect(Date.parse(session.accessTokenExpiresAt) - server.clock.now.getTime()).toBe(15 * 60 * 1000);
+
+    const refreshed = await call('refreshSession', anonymous, '/v1/session/refresh', { json: { refreshToken: session.refreshToken } });
+    expect(refreshed.status).toBe(200);
+    const again = await call('refreshSession', anonymous, '/v1/session/refresh', { json: { refreshToken: session.refreshToken } });
+    expect(again.status).toBe(401);
+    expect(errorCode(again)).toBe('bad_refresh_token');
+
+    const fresh = SessionResponse.parse(refreshed.body).accessToken;
+    expect((await call('listChanges', anonymous, '/v1/changes', { token: fresh })).status).toBe(200);
+    server.clock.advance(16 * 60 * 1000);
+    const expired = await call('listChanges', anonymous, '/v1/changes', { token: fresh });
+    expect(expired.status).toBe(401);
+    expect(errorCode(expired)).toBe('unauthorized');
+  });
+
+  it('throttles failed sign-ins per username and address with 429 and Retry-After', async () => {
+    for (let i = 0; i < 5; i++) {
+      expect((await call('createSession', anonymous, '/v1/session', { json: { username: 'reviewer2', password: `bad${i}` } })).status).toBe(401);
+    }
+    const limited = await call('createSession', anonymous, '/v1/session', { json: { username: 'reviewer2', password: 'verity-demo' } });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another username from the same address is not affected.
+    expect((await call('createSession', anonymous, '/v1/session', { json: { username: 'supervisor1', password: 'verity-demo' } })).status).toBe(200);
+    server.clock.advance(15 * 60 * 1000 + 1000);
+    expect((await call('createSession', anonymous, '/v1/session', { json: { username: 'reviewer2', password: 'verity-demo' } })).status).toBe(200);
+  });
+
+  it('signs everybody in for the rest of the suite', async () => {
+    await Promise.all([intake.signIn('intake'), r1.signIn('reviewer1'), r2.signIn('reviewer2'), sup.signIn('supervisor1')]);
+  });
+});
+
+describe('roles', () => {
+  it('answers 401 without or with a bad token and 403 for the wrong role', async () => {
+    expect((await call('listChanges', anonymous, '/v1/changes')).status).toBe(401);
+    expect((await call('listChanges', anonymous, '/v1/changes', { token: 'va_not-a-token' })).status).toBe(401);
+    expect((await call('submitApplication', r1, '/v1/applications', { json: intakeBody() })).status).toBe(403);
+    expect((await call('listChanges', intake, '/v1/changes')).status).toBe(403);
+    expect((await call('listChanges', sup, '/v1/changes')).status).toBe(403);
+    expect((await call('applyMutations', sup, '/v1/mutations:batch', { json: { deviceId: 'd', mutations: [] } })).status).toBe(403);
+    expect((await call('listDecisions', r1, '/v1/decisions')).status).toBe(403);
+    expect((await call('createReview', r1, '/v1/reviews', { json: { decisionId: randomUUID(), verdict: 'agree', reason: 'x' } })).status).toBe(403);
+    expect((await call('assignApplication', r1, '/v1/applications/x/assign', { json: { reviewer: 'reviewer1' } })).status).toBe(403);
+    expect((await call('withdrawApplication', r1, '/v1/applications/x/withdraw', { json: {} })).status).toBe(403);
+    expect((await call('getDocumentContent', intake, '/v1/documents/x/content')).status).toBe(403);
+  });
+
+  it('answers 404 for an unknown route and 405 for a wrong method', async () => {
+    const missing = await anonymous.get('/v1/nothing');
+    expect(missing.status).toBe(404);
+    const method = await anonymous.request('DELETE', '/v1/session');
+    expect(method.status).toBe(405);
+    expect(method.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('intake', () => {
+  it('accepts JPEG, PNG, WebP, TIFF and AVIF and stores each with its SHA-256', async () => {
+    for (const format of ['jpeg', 'png', 'webp', 'tiff', 'avif'] as const) {
+      const bytes = images[format] as Buffer;
+      const envelope = await submit({ documents: [{ role: 'front', contentBase64: b64(bytes) }, { role: 'selfie', contentBase64: b64(images.png as Buffer) }] });
+      expect(envelope.documents[0]?.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(envelope.documents[0]?.byteSize).toBe(bytes.length);
+      expect(envelope.documents[0]?.mediaType).toBe(`image/${format}`);
+      expect(envelope.application.status).toBe('queued');
+      expect(envelope.application.version).toBe(1);
+      expect(envelope.application.assignee).toBeNull();
+      expect(envelope.facts).toEqual({ accountsVerifiedWithDocument: 0, enterpriseAccountsVerified: 0, lastVerifiedAt: null });
+      // Tuesday 10:00 in Shanghai + 3 business days; escalation on day 2.
+      expect(Date.parse(envelope.dueAt)).toBeGreaterThan(Date.parse(envelope.escalateAt));
+      // Withdraw at once so these do not crowd the reviewers' queues below.
+      expect((await call('withdrawApplication', intake, `/v1/applications/${envelope.application.id}/withdraw`)).status).toBe(200);
+    }
+  });
+
+  it('refuses bad images, naming the document', async () => {
+    const cases: [string, Buffer][] = [
+      ['text', Buffer.from('this is not an image at all, just text')],
+      ['heic', Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic'), Buffer.alloc(64)])],
+      ['gif', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1')],
+      ['truncated jpeg', (images.jpeg as Buffer).subarray(0, 2000)],
+      ['png claiming jpeg', Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), (images.png as Buffer).subarray(3)])],
+      ['animated webp', images.animated as Buffer],
+      ['multi-page tiff', images.multipage as Buffer],
+    ];
+    for (const [name, bytes] of cases) {
+      const answer = await call('submitApplication', intake, '/v1/applications', {
+        json: intakeBody({ documents: [{ role: 'front', contentBase64: b64(images.png as Buffer) }, { role: 'back', contentBase64: b64(bytes) }] }),
+      });
+      expect(answer.status, name).toBe(400);
+      expect(errorCode(answer), name).toBe('invalid_image');
+      expect(errorMessage(answer), name).toMatch(/documents\.1\.contentBase64/);
+    }
+  });
+
+  it('refuses images over 100 megapixels', async () => {
+    // A tiny PNG whose header declares 20000 × 6000 pixels.
+    const big = pngHeaderOnly(20000, 6000);
+    const answer = await call('submitApplication', intake, '/v1/applications', { json: intakeBody({ documents: [{ role: 'front', contentBase64: b64(big) }] }) });
+    expect(answer.status).toBe(400);
+    expect(errorCode(answer)).toBe('invalid_image');
+  });
+
+  it('refuses unknown fields, wrong kinds and missing documents, naming the field', async () => {
+    const extra = await call('submitApplication', intake, '/v1/applications', { json: { ...intakeBody(), score: 3 } });
+    expect(extra.status).toBe(400);
+    expect(errorMessage(extra)).toMatch(/score/);
+    const nested = await call('submitApplication', intake, '/v1/applications', { json: intakeBody({ identity: { ...individual('N1'), nickname: 'x' } as unknown as Identity }) });
+    expect(nested.status).toBe(400);
+    expect(errorMessage(nested)).toMatch(/nickname/);
+    const location = await call('submitApplication', intake, '/v1/applications', { json: intakeBody({ registrationLocation: 'china' }) });
+    expect(location.status).toBe(400);
+    expect(errorMessage(location)).toMatch(/registrationLocation/);
+    const kind = await call('submitApplication', intake, '/v1/applications', { json: intakeBody({ kind: 'enterprise' }) });
+    expect(kind.status).toBe(400);
+    expect(errorMessage(kind)).toMatch(/identity/);
+    const selfieOnly = await call('submitApplication', intake, '/v1/applications', {
+      json: intakeBody({ documents: [{ role: 'selfie', contentBase64: b64(images.png as Buffer) }] }),
+    });
+    expect(selfieOnly.status).toBe(400);
+    expect(errorMessage(selfieOnly)).toMatch(/documents/);
+    const change = await call('submitApplication', intake, '/v1/applications', { json: intakeBody({ kind: 'change' }) });
+    expect(change.status).toBe(409);
+    expect(errorCode(change)).toBe('account_not_verified');
+  });
+
+  it('refuses a second open application for one account', async () => {
+    const body = intakeBody();
+    expect((await call('submitApplication', intake, '/v1/applications', { json: body })).status).toBe(201);
+    const second = await call('submitApplication', intake, '/v1/applications', { json: { ...body } });
+    expect(second.status).toBe(409);
+    expect(errorCode(second)).toBe('application_pending');
+    const id = ((await server.db.query<{ id: string }>(`SELECT id FROM applications WHERE account_id = $1`, [body.accountId]))[0] as { id: string }).id;
+    expect((await call('withdrawApplication', intake, `/v1/applications/${id}/withdraw`, { json: { ticketRef: 'T-1' } })).status).toBe(200);
+  });
+});
+
+// The flow: applications come in, reviewers pull, decide, get refused, get reassigned.
+const docX = individual('DOCX-0001', { fullName: 'SPECIMEN Xiao' });
+const app: Record<string, ApplicationEnvelope> = {};
+
+describe('assignment and the changes feed', () => {
+  it('assigns the oldest due first, up to the cap, and pages with an opaque cursor', async () => {
+    const hoursAgo = (h: number) => new Date(server.clock.now.getTime() - h * 3_600_000).toISOString();
+    app.a = await submit({ identity: docX, submittedAt: hoursAgo(30) });
+    app.d = await submit({ identity: docX, submittedAt: hoursAgo(29) }); // the same document on another account
+    app.mismatch = await submit({ identity: individual('HK-777', { issuingLocation: 'HK' }), submittedAt: hoursAgo(28) });
+    app.b = await submit({ submittedAt: hoursAgo(27) });
+    app.late = await submit({ submittedAt: hoursAgo(1) });
+
+    const first = await call('listChanges', r1, '/v1/changes?limit=3');
+    const page = first.body as ChangesResponse;
+    expect(page.hasMore).toBe(true);
+    expect(page.changes.map((c) => [c.type, c.application.id])).toEqual([
+      ['assigned', app.a.application.id],
+      ['assigned', app.d.application.id],
+      ['assigned', app.mismatch.application.id],
+    ]);
+    expect(page.cursor).not.toMatch(/^\d+$/);
+    const rest = await call('listChanges', r1, `/v1/changes?limit=3&cursor=${page.cursor}`);
+    const restPage = rest.body as ChangesResponse;
+    expect(restPage.changes.map((c) => c.application.id)).toEqual([app.b.application.id]);
+    expect(restPage.hasMore).toBe(false);
+    cursors.set(r1, restPage.cursor);
+    for (const change of [...page.changes, ...restPage.changes]) {
+      expect(change.application.assignee).toBe('reviewer1');
+      expect(change.application.version).toBe(2);
+      expect(change.documents).toHaveLength(1);
+    }
+    // Refreshing versions after assignment.
+    for (const key of ['a', 'd', 'mismatch', 'b'] as const) {
+      const change = [...page.changes, ...restPage.changes].find((c) => c.application.id === app[key]?.application.id) as Change;
+      app[key] = change;
+    }
+    expect(await pull(r1)).toEqual([]);
+    // The fifth goes to the next reviewer, since reviewer1 is at the cap of 4.
+    const r2Changes = await pull(r2);
+    expect(r2Changes.map((c) => c.application.id)).toEqual([app.late?.application.id]);
+    app.late = r2Changes[0] as Change;
+  });
+
+  it('refuses a bad cursor, a bad limit and unknown parameters', async () => {
+    const bad = await call('listChanges', r1, '/v1/changes?cursor=bm9wZQ');
+    expect(bad.status).toBe(400);
+    expect(errorCode(bad)).toBe('invalid_cursor');
+    expect((await call('listChanges', r1, '/v1/changes?limit=0')).status).toBe(400);
+    expect((await call('listChanges', r1, '/v1/changes?limit=5000')).status).toBe(400);
+    const unknown = await call('listChanges', r1, '/v1/changes?since=2026-01-01');
+    expect(unknown.status).toBe(400);
+    expect(errorMessage(unknown)).toMatch(/since/);
+  });
+});
+
+describe('documents', () => {
+  it('serves the bytes with the SHA-256 as ETag, ranges, and 304', async () => {
+    const doc = app.a?.documents[0];
+    if (!doc) throw new Error('no document');
+    const path = `/v1/documents/${doc.id}/content`;
+    const full = await call('getDocumentContent', r1, path);
+    expect(full.status).toBe(200);
+    expect(full.headers.get('etag')).toBe(`"${doc.sha256}"`);
+    expect(full.headers.get('content-type')).toBe(doc.mediaType);
+    expect(createHash('sha256').update(full.bytes).digest('hex')).toBe(doc.sha256);
+
+    const head = await call('headDocumentContent', r1, path);
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get('content-length'))).toBe(doc.byteSize);
+
+    const range = await call('getDocumentContent', r1, path, { headers: { range: 'bytes=10-19' } });
+    expect(range.status).toBe(206);
+    expect(range.headers.get('content-range')).toBe(`bytes 10-19/${doc.byteSize}`);
+    expect(range.bytes.equals(full.bytes.subarray(10, 20))).toBe(true);
+    const tail = await call('getDocumentContent', r1, path, { headers: { range: 'bytes=-5' } });
+    expect(tail.bytes.equals(full.bytes.subarray(-5))).toBe(true);
+    const open = await call('getDocumentContent', r1, path, { headers: { range: `bytes=${doc.byteSize - 3}-` } });
+    expect(open.bytes).toHaveLength(3);
+    const beyond = await call('getDocumentContent', r1, path, { headers: { range: `bytes=${doc.byteSize}-` } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-range')).toBe(`bytes */${doc.byteSize}`);
+    const changed = await call('getDocumentContent', r1, path, { headers: { range: 'bytes=0-9', 'if-range': '"other"' } });
+    expect(changed.status).toBe(200);
+
+    const cached = await call('getDocumentContent', r1, path, { headers: { 'if-none-match': `"${doc.sha256}"` } });
+    expect(cached.status).toBe(304);
+    expect(cached.bytes).toHaveLength(0);
+  });
+
+  it('lets the supervisor read it, and refuses another reviewer and unknown ids', async () => {
+    const doc = app.a?.documents[0];
+    if (!doc) throw new Error('no document');
+    expect((await call('getDocumentContent', sup, `/v1/documents/${doc.id}/content`)).status).toBe(200);
+    const other = await call('getDocumentContent', r2, `/v1/documents/${doc.id}/content`);
+    expect(other.status).toBe(403);
+    expect(errorCode(other)).toBe('not_assigned');
+    expect((await call('getDocumentContent', r1, `/v1/documents/${randomUUID()}/content`)).status).toBe(404);
+  });
+});
+
+describe('mutations', () => {
+  let approvalOfA: Mutation;
+
+  it('applies a note and a decision, and answers a repeated id with the stored answer', async () => {
+    const a = app.a as ApplicationEnvelope;
+    const [note] = await mutate(r1, [
+      { type: 'note', id: randomUUID(), applicationId: a.application.id, baseVersion: a.application.version, madeAt: server.clock.now.toISOString(), offline: true, text: 'Photo checked against the entered data.' },
+    ]);
+    expect(note).toMatchObject({ status: 'applied', serverVersion: a.application.version });
+
+    approvalOfA = decision(a);
+    const [applied] = await mutate(r1, [approvalOfA]);
+    expect(applied).toEqual({ id: approvalOfA.id, status: 'applied', serverVersion: a.application.version + 1 });
+
+    const [repeat] = await mutate(r1, [approvalOfA]);
+    expect(repeat).toEqual(applied);
+    const [{ n }] = (await server.db.query<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE application_id = $1`, [a.application.id])) as [{ n: number }];
+    expect(Number(n)).toBe(1);
+  });
+
+  it('tells the reviewer about the decision and about facts that changed for another case', async () => {
+    const changes = await pull(r1);
+    const ofA = changes.find((c) => c.application.id === app.a?.application.id);
+    expect(ofA).toMatchObject({ type: 'updated', application: { status: 'approved', version: 3 } });
+    // The same document on another pending application now counts one verified account (R2).
+    const ofD = changes.find((c) => c.application.id === app.d?.application.id);
+    expect(ofD?.type).toBe('updated');
+    expect(ofD?.facts.accountsVerifiedWithDocument).toBe(1);
+  });
+
+  it('rejects a second decision as already_decided and a stale one as stale, with the current state', async () => {
+    const a = app.a as ApplicationEnvelope;
+    const [twice] = await mutate(r1, [decision(a, { baseVersion: a.application.version + 1, outcome: 'reject', reasonCodes: ['other'] })]);
+    expect(twice).toMatchObject({ status: 'rejected', reason: 'already_decided', current: { status: 'approved' } });
+
+    const b = app.b as ApplicationEnvelope;
+    const [stale] = await mutate(r1, [decision(b, { baseVersion: b.application.version - 1 })]);
+    expect(stale).toMatchObject({ status: 'rejected', reason: 'stale', current: { id: b.application.id, version: b.application.version } });
+  });
+
+  it('rejects decisions the rules forbid as invalid: R2 document used elsewhere, R1 without an override note', async () => {
+    const d = app.d as ApplicationEnvelope;
+    const [r2Block] = await mutate(r1, [decision(d)]);
+    expect(r2Block).toMatchObject({ status: 'rejected', reason: 'invalid' });
+    expect((r2Block as { message: string }).message).toMatch(/R2/);
+    const [rejectD] = await mutate(r1, [decision(d, { outcome: 'reject', reasonCodes: ['document_already_used'] })]);
+    expect(rejectD?.status).toBe('applied');
+
+    const m = app.mismatch as ApplicationEnvelope;
+    const [r1Block] = await mutate(r1, [decision(m)]);
+    expect(r1Block).toMatchObject({ status: 'rejected', reason: 'invalid' });
+    expect((r1Block as { message: string }).message).toMatch(/R1/);
+    const [noReason] = await mutate(r1, [decision(m, { outcome: 'reject', reasonCodes: [] })]);
+    expect(noReason).toMatchObject({ status: 'rejected', reason: 'invalid' });
+    expect((noReason as { message: string }).message).toMatch(/reasonCodes/);
+    const [overridden] = await mutate(r1, [decision(m, { overrideNote: 'Hong Kong document accepted: account moved, ticket 88.' })]);
+    expect(overridden?.status).toBe('applied');
+  });
+
+  it('rejects a decision on a withdrawn application, and a withdrawal after a decision', async () => {
+    const b = app.b as ApplicationEnvelope;
+    const withdrawn = await call('withdrawApplication', intake, `/v1/applications/${b.application.id}/withdraw`, { json: { ticketRef: 'SUP-42' } });
+    expect(withdrawn.status).toBe(200);
+    expect((withdrawn.body as ApplicationEnvelope).application.status).toBe('withdrawn');
+    const [late] = await mutate(r1, [decision(b)]);
+    expect(late).toMatchObject({ status: 'rejected', reason: 'withdrawn', current: { status: 'withdrawn' } });
+    const feed = await pull(r1);
+    expect(feed.map((c) => [c.type, c.application.id])).toContainEqual(['withdrawn', b.application.id]);
+
+    const afterDecision = await call('withdrawApplication', intake, `/v1/applications/${app.a?.application.id}/withdraw`);
+    expect(afterDecision.status).toBe(409);
+    expect(errorCode(afterDecision)).toBe('already_decided');
+    expect((await call('withdrawApplication', intake, `/v1/applications/nope/withdraw`)).status).toBe(404);
+  });
+
+  it("rejects a decision on another reviewer's application as not_assigned, and a reused id of another reviewer", async () => {
+    const late = app.late as ApplicationEnvelope;
+    const [notMine] = await mutate(r1, [decision(late)]);
+    expect(notMine).toMatchObject({ status: 'rejected', reason: 'not_assigned' });
+    const [missing] = await mutate(r1, [decision({ application: { id: 'no-such-application', version: 1 } })]);
+    expect(missing).toMatchObject({ status: 'rejected', reason: 'invalid', current: null });
+  });
+
+  it('refuses a malformed batch with 400 naming the field', async () => {
+    const late = app.late as ApplicationEnvelope;
+    const badId = await call('applyMutations', r2, '/v1/mutations:batch', { json: { deviceId: 'd1', mutations: [{ ...decision(late), id: 'not-a-uuid' }] } });
+    expect(badId.status).toBe(400);
+    expect(errorMessage(badId)).toMatch(/mutations\.0\.id/);
+    const extra = await call('applyMutations', r2, '/v1/mutations:batch', { json: { deviceId: 'd1', mutations: [{ ...decision(late), score: 1 }] } });
+    expect(extra.status).toBe(400);
+    expect(errorMessage(extra)).toMatch(/score/);
+    const empty = await call('applyMutations', r2, '/v1/mutations:batch', { json: { deviceId: 'd1', mutations: [] } });
+    expect(empty.status).toBe(400);
+  });
+});
+
+describe('supervisor', () => {
+  it('reassigns an open application; the old reviewer sees reassigned, the new one assigned', async () => {
+    const late = app.late as ApplicationEnvelope;
+    const answer = await call('assignApplication', sup, `/v1/applications/${late.application.id}/assign`, { json: { reviewer: 'reviewer1' } });
+    expect(answer.status).toBe(200);
+    expect((answer.body as ApplicationEnvelope).application).toMatchObject({ assignee: 'reviewer1', version: late.application.version + 1 });
+    expect((await pull(r2)).map((c) => [c.type, c.application.id, c.application.assignee])).toEqual([['reassigned', late.application.id, 'reviewer1']]);
+    expect((await pull(r1)).map((c) => [c.type, c.application.id])).toContainEqual(['assigned', late.application.id]);
+
+    expect((await call('assignApplication', sup, `/v1/applications/${late.application.id}/assign`, { json: { reviewer: 'intake' } })).status).toBe(400);
+    const decided = await call('assignApplication', sup, `/v1/applications/${app.a?.application.id}/assign`, { json: { reviewer: 'reviewer2' } });
+    expect(decided.status).toBe(409);
+    expect(errorCode(decided)).toBe('already_decided');
+    expect((await call('assignApplication', sup, `/v1/applications/${app.b?.application.id}/assign`, { json: { reviewer: 'reviewer2' } })).status).toBe(409);
+    expect((await call('assignApplication', sup, `/v1/applications/nope/assign`, { json: { reviewer: 'reviewer2' } })).status).toBe(404);
+  });
+
+  it('lists decisions with filters and keyset paging', async () => {
+    const all = await call('listDecisions', sup, '/v1/decisions');
+    const body = all.body as DecisionsResponse;
+    expect(body.decisions).toHaveLength(3);
+    expect(body.decisions.every((d) => d.reviewer === 'reviewer1')).toBe(true);
+    const rejected = (await call('listDecisions', sup, '/v1/decisions?outcome=reject')).body as DecisionsResponse;
+    expect(rejected.decisions.map((d) => d.application.id)).toEqual([app.d?.application.id]);
+    const byCode = (await call('listDecisions', sup, '/v1/decisions?reasonCode=document_already_used')).body as DecisionsResponse;
+    expect(byCode.decisions).toHaveLength(1);
+    expect(((await call('listDecisions', sup, '/v1/decisions?reviewer=reviewer2')).body as DecisionsResponse).decisions).toHaveLength(0);
+    expect(((await call('listDecisions', sup, '/v1/decisions?kind=enterprise')).body as DecisionsResponse).decisions).toHaveLength(0);
+    const future = new Date(server.clock.now.getTime() + 1000).toISOString();
+    expect(((await call('listDecisions', sup, `/v1/decisions?from=${future}`)).body as DecisionsResponse).decisions).toHaveLength(0);
+    expect(((await call('listDecisions', sup, `/v1/decisions?to=${future}`)).body as DecisionsResponse).decisions).toHaveLength(3);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const pageAnswer = await call('listDecisions', sup, `/v1/decisions?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      const pageBody = pageAnswer.body as DecisionsResponse;
+      seen.push(...pageBody.decisions.map((d) => d.id));
+      cursor = pageBody.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(body.decisions.map((d) => d.id));
+    expect((await call('listDecisions', sup, '/v1/decisions?cursor=garbage')).status).toBe(400);
+    expect((await call('listDecisions', sup, '/v1/decisions?outcome=maybe')).status).toBe(400);
+  });
+
+  it('records a review once per supervisor and decision', async () => {
+    const decisions = ((await call('listDecisions', sup, '/v1/decisions')).body as DecisionsResponse).decisions;
+    const target = decisions[0];
+    if (!target) throw new Error('no decision');
+    const created = await call('createReview', sup, '/v1/reviews', { json: { decisionId: target.id, verdict: 'overturn', reason: 'The photo is too dark to read the number.' } });
+    expect(created.status).toBe(201);
+    const again = await call('createReview', sup, '/v1/reviews', { json: { decisionId: target.id, verdict: 'agree', reason: 'Second thoughts' } });
+    expect(again.status).toBe(409);
+    expect(errorCode(again)).toBe('already_reviewed');
+    expect((await call('createReview', sup, '/v1/reviews', { json: { decisionId: randomUUID(), verdict: 'agree', reason: 'x' } })).status).toBe(404);
+    expect((await call('createReview', sup, '/v1/reviews', { json: { decisionId: target.id, verdict: 'maybe', reason: 'x' } })).status).toBe(400);
+    const listed = ((await call('listDecisions', sup, '/v1/decisions?limit=1')).body as DecisionsResponse).decisions[0];
+    expect(listed?.reviews).toMatchObject([{ verdict: 'overturn', supervisor: 'supervisor1' }]);
+  });
+});
+
+describe('concurrency', () => {
+  it('applies one decision when the same mutation races itself and a rival decision', async () => {
+    const fresh = await submit();
+    const mine = (await pull(r1)).find((c) => c.application.id === fresh.application.id);
+    if (!mine) throw new Error('not assigned');
+    const first = decision(mine);
+    const rival = decision(mine, { outcome: 'reject', reasonCodes: ['other'] });
+    const batch = (mutations: Mutation[]) =>
+      r1.post('/v1/mutations:batch', { deviceId: 'race', mutations }).then((a) => (a.body as MutationBatchResponse).results);
+    const [a, b, c] = await Promise.all([batch([first]), batch([first]), batch([rival])]);
+    expect(a).toEqual(b);
+    const outcomes = [a?.[0], c?.[0]].map((r) => r?.status).sort();
+    expect(outcomes).toEqual(['applied', 'rejected']);
+    const [{ n }] = (await server.db.query<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE application_id = $1`, [fresh.application.id])) as [{ n: number }];
+    expect(Number(n)).toBe(1);
+  });
+});
+
+describe('leases', () => {
+  it('releases an assignment not renewed in 72 hours to the next reviewer who pulls', async () => {
+    const open = (await server.db.query<{ id: string }>(`SELECT id FROM applications WHERE assignee = 'reviewer1' AND status = 'queued'`)).map((r) => r.id);
+    expect(open.length).toBeGreaterThan(0);
+    server.clock.advance(71 * 3_600_000);
+    await pull(r1); // renews reviewer1's leases
+    server.clock.advance(71 * 3_600_000);
+    expect((await pull(r2)).filter((c) => c.type === 'assigned')).toHaveLength(0);
+    server.clock.advance(2 * 3_600_000);
+    const taken = await pull(r2);
+    expect(taken.filter((c) => c.type === 'assigned').map((c) => c.application.id).sort()).toEqual([...open].sort());
+    const lost = await pull(r1);
+    expect(lost.filter((c) => c.type === 'reassigned').map((c) => c.application.id).sort()).toEqual([...open].sort());
+  });
+});
+
+describe('the contract of server/openapi.yaml', () => {
+  it('was exercised on every operation, with declared statuses and bodies that validate against the spec', () => {
+    const spec = parse(readFileSync(openApiPath, 'utf8')) as {
+      paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const defs = JSON.parse(JSON.stringify(spec.components.schemas).replaceAll('#/components/schemas/', '#/$defs/')) as Record<string, unknown>;
+    const operations = Object.values(spec.paths).flatMap((methods) => Object.values(methods));
+    expect(operations.length).toBe(centralRoutes.length + 1);
+    for (const operation of operations) {
+      const calls = observed.filter((o) => o.op === operation.operationId);
+      expect(calls.length, `${operation.operationId} was called`).toBeGreaterThan(0);
+      expect(calls.some((c) => c.status < 300), `${operation.operationId} succeeded at least once`).toBe(true);
+      for (const c of calls) {
+        const response = operation.responses[String(c.status)] ?? operation.responses.default;
+        expect(response, `${operation.operationId} declares ${c.status}`).toBeDefined();
+        if (c.status >= 500) throw new Error(`${operation.operationId} answered ${c.status}`);
+        expect(operation.responses[String(c.status)], `${operation.operationId} declares ${c.status} explicitly`).toBeDefined();
+        const schema = response?.content?.['application/json']?.schema;
+        if (!schema) continue;
+        const local = JSON.parse(JSON.stringify(schema).replaceAll('#/components/schemas/', '#/$defs/')) as object;
+        const validator = z.fromJSONSchema({ $defs: defs, ...local } as Parameters<typeof z.fromJSONSchema>[0]);
+        const result = validator.safeParse(c.body);
+        expect(result.success, `${operation.operationId} ${c.status}: ${result.success ? '' : JSON.stringify(result.error.issues.slice(0, 2))}`).toBe(true);
+      }
+    }
+  });
+});

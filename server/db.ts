@@ -1,0 +1,119 @@
+// One small query interface over PostgreSQL with two drivers: `pg` (a real server, DATABASE_URL) and
+// PGlite (embedded, in a data folder or in memory). Both run the same SQL; results are normalised so
+// int8 comes back as number and bytea as Buffer whichever driver answered.
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export type SqlValue = string | number | boolean | null | Date | Buffer | string[];
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  query<R extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<R[]>;
+}
+
+export interface Database extends Queryable {
+  /** Runs fn in one transaction (READ COMMITTED); rolls back if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  readonly driver: 'pg' | 'pglite';
+}
+
+function normaliseRow(row: Row): Row {
+  for (const [key, value] of Object.entries(row)) {
+    if (value instanceof Uint8Array && !Buffer.isBuffer(value)) {
+      row[key] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    }
+  }
+  return row;
+}
+
+export interface PgliteOptions {
+  /** A folder for the data; omitted: in memory. */
+  dataDir?: string;
+}
+
+export async function openPglite(options: PgliteOptions = {}): Promise<Database> {
+  const db = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
+  const wrap = (runner: { query: PGlite['query'] }): Queryable => ({
+    async query<R extends Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+      const result = await runner.query<R>(sql, [...params]);
+      return result.rows.map((r) => normaliseRow(r) as R);
+    },
+  });
+  const base = wrap(db);
+  return {
+    driver: 'pglite',
+    query: base.query,
+    // PGlite has one connection; its transaction() holds it for the whole callback, so other work waits.
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    close: () => db.close(),
+  };
+}
+
+const int8AsNumber = (value: string): number => Number(value);
+
+export interface PgOptions {
+  connectionString: string;
+  /** A schema to create and use (tests use a fresh one per file). */
+  schema?: string;
+  max?: number;
+}
+
+export async function openPg(options: PgOptions): Promise<Database> {
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === 20 ? int8AsNumber : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+  };
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 8,
+    types,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  if (schema) {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  }
+  const wrap = (runner: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<R extends Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+      const result = await runner.query<R>(sql, [...params]);
+      return result.rows.map((r) => normaliseRow(r) as R);
+    },
+  });
+  const base = wrap(pool);
+  return {
+    driver: 'pg',
+    query: base.query,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+export interface OpenOptions {
+  /** postgres://… uses `pg`; otherwise PGlite. */
+  databaseUrl?: string;
+  /** PGlite data folder; omitted with no databaseUrl: in memory. */
+  dataDir?: string;
+  schema?: string;
+}
+
+export function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    return openPg({ connectionString: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
+  }
+  return openPglite(options.dataDir ? { dataDir: options.dataDir } : {});
+}

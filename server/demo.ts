@@ -1,0 +1,251 @@
+// Demo data for the zero-setup central service: a few hundred applications of every kind, change
+// direction and rule situation, with specimen document images. Deterministic in content (a seeded
+// generator); times are relative to the server's clock so deadlines look live. Each distinct image is
+// drawn and checked once and reused (the same document on two accounts is the same image).
+import { drawSpecimen, type PersonSpecimen, type Specimen } from '../resources/specimens/draw';
+import type { IntakeRequest } from '../shared/contract/central';
+import type { DocumentType, EnterpriseIdentity, IcpFacts, Identity, IndividualIdentity } from '../shared/domain';
+import { checkImage } from './images';
+import { identityKeys } from './keys';
+import type { CentralService, CheckedDocument } from './service';
+import { seededRandom } from '../shared/prng';
+
+const surnames = ['ZHANG', 'WANG', 'LI', 'LIU', 'CHEN', 'YANG', 'HUANG', 'ZHAO', 'WU', 'ZHOU', 'XU', 'SUN', 'MA', 'ZHU', 'HU', 'GUO', 'HE', 'LIN', 'LUO', 'GAO'];
+const givenNames = ['Wei', 'Fang', 'Na', 'Min', 'Jing', 'Lei', 'Qiang', 'Yan', 'Jun', 'Yong', 'Jie', 'Tao', 'Ming', 'Chao', 'Xiu Ying', 'Hui', 'Lan', 'Ping', 'Gang', 'Hong'];
+const westernNames = ['Anna Keller', 'Lucas Martin', 'Sofia Rossi', 'Daniel Novak', 'Emma Laurent', 'Noah Fischer', 'Mia Jensen', 'Leo Costa'];
+const enterpriseStems = ['Bluewater Cloud', 'Redpine Data', 'Silverlake Logistics', 'Goldleaf Trading', 'Northstar Robotics', 'Jade River Media', 'Summit Analytics', 'Lotus Payments', 'Harbor Freight Tech', 'Crane Software', 'Peony Foods', 'Kestrel Games'];
+const cities = ['Hangzhou', 'Shanghai', 'Shenzhen', 'Beijing', 'Chengdu', 'Suzhou'];
+const docTypes: readonly DocumentType[] = ['id_card', 'passport', 'drivers_license', 'work_permit'];
+
+export interface DemoOptions {
+  /** How many applications; default 300. */
+  count?: number;
+  seed?: number;
+}
+
+type Situation =
+  | 'plain'
+  | 'issuing_mismatch'
+  | 'document_used'
+  | 'icp_mismatch'
+  | 'enterprise_fifth'
+  | 'enterprise_sixth'
+  | 'change_ok'
+  | 'change_too_soon'
+  | 'withdrawn';
+
+export async function seedDemo(service: CentralService, options: DemoOptions = {}): Promise<{ applications: number }> {
+  const db = service.db;
+  const [existing] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM applications`);
+  if (Number(existing?.n ?? 0) > 0) return { applications: 0 };
+
+  const count = options.count ?? 300;
+  const random = seededRandom(options.seed ?? 20261126);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const now = service.options.now();
+  const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
+  const daysAgo = (d: number) => hoursAgo(d * 24);
+  const uuid = (): string => {
+    const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${hex.slice(13, 16)}-${'89ab'[Math.floor(random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  };
+
+  // Distinct images, drawn and checked once.
+  const images = new Map<string, Promise<CheckedDocument>>();
+  const imageOf = (key: string, role: CheckedDocument['role'], specimen: Specimen): Promise<CheckedDocument> => {
+    let image = images.get(key);
+    if (!image) {
+      image = drawSpecimen(specimen).then(async (bytes) => ({ role, bytes, ...(await checkImage(bytes, key)) }));
+      images.set(key, image);
+    }
+    return image.then((i) => ({ ...i, role }));
+  };
+  const personImage = (p: IndividualIdentity): Promise<CheckedDocument> => {
+    const specimen: PersonSpecimen = {
+      kind: p.documentType,
+      side: 'front',
+      fullName: p.fullName,
+      documentNumber: p.documentNumber,
+      issuingLocation: p.issuingLocation,
+      birthDate: `19${60 + (p.documentNumber.charCodeAt(3) % 40)}-0${1 + (p.documentNumber.charCodeAt(4) % 9)}-1${p.documentNumber.charCodeAt(5) % 10}`,
+      expiryDate: `20${30 + (p.documentNumber.charCodeAt(6) % 9)}-06-30`,
+    };
+    return imageOf(`person:${identityKeys(p).docKey}`, p.documentType === 'passport' ? 'page' : 'front', specimen);
+  };
+  const enterpriseImage = (e: EnterpriseIdentity): Promise<CheckedDocument> =>
+    imageOf(`enterprise:${e.businessRegistrationNumber}`, 'licence', {
+      kind: 'business_licence',
+      enterpriseName: e.enterpriseName,
+      registeredAddress: e.registeredAddress,
+      businessRegistrationNumber: e.businessRegistrationNumber,
+      issuedDate: `20${10 + (e.businessRegistrationNumber.charCodeAt(5) % 14)}-0${1 + (e.businessRegistrationNumber.charCodeAt(6) % 9)}-15`,
+    });
+  const imagesOf = (identity: Identity) => (identity.kind === 'individual' ? personImage(identity) : enterpriseImage(identity));
+
+  let personCounter = 0;
+  const person = (location: string, issuing = location): IndividualIdentity => {
+    personCounter += 1;
+    const chinese = location === 'CN' || location === 'HK' || location === 'TW' || location === 'MO';
+    const fullName = chinese ? `${pick(surnames)} ${pick(givenNames)}` : pick(westernNames);
+    const documentType = chinese ? pick(['id_card', 'id_card', 'passport', 'drivers_license'] as const) : pick(docTypes);
+    const digits = String(100000000 + Math.floor(random() * 899999999));
+    const documentNumber = documentType === 'id_card' && issuing === 'CN' ? `3301${digits}${String(personCounter).padStart(5, '0')}`.slice(0, 18) : `${documentType[0]?.toUpperCase()}${digits}${personCounter}`;
+    return { kind: 'individual', fullName, documentType, documentNumber, issuingLocation: issuing };
+  };
+  const enterprises: EnterpriseIdentity[] = enterpriseStems.map((stem, i) => {
+    const city = cities[i % cities.length] ?? 'Hangzhou';
+    return {
+      kind: 'enterprise',
+      enterpriseName: `${city} ${stem} Technology Co., Ltd.`,
+      registeredAddress: `${10 + i * 7} ${pick(['Wenyi West Road', 'Century Avenue', 'Keyuan Road', 'Zhongguancun Street', 'Tianfu Avenue'])}, ${city}`,
+      businessRegistrationNumber: `9133${String(1000 + i)}MA${String.fromCharCode(65 + i)}${String(100000 + i * 7919).slice(0, 6)}X`,
+    };
+  });
+
+  // Accounts verified in the past: direct history rows, as the central service would have them.
+  let accountCounter = 0;
+  const newAccountId = () => `ACC-${String(100000 + (accountCounter += 1))}`;
+  const verifyAccount = async (accountId: string, location: string, identity: Identity, at: Date): Promise<void> => {
+    const keys = identityKeys(identity);
+    await db.query(
+      `INSERT INTO accounts (id, registration_location, verified_identity, verified_at, doc_key, ent_name_key, ent_reg_key)
+       VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7)`,
+      [accountId, location, JSON.stringify(identity), at, keys.docKey, keys.entNameKey, keys.entRegKey],
+    );
+    await db.query(`INSERT INTO verifications (account_id, identity, verified_at) VALUES ($1, $2::jsonb, $3)`, [accountId, JSON.stringify(identity), at]);
+  };
+
+  // R3: enterprise 0 has five verified accounts (a sixth is blocked); enterprise 1 has four (a fifth is fine).
+  const sixthEnterprise = enterprises[0] as EnterpriseIdentity;
+  const fifthEnterprise = enterprises[1] as EnterpriseIdentity;
+  for (let i = 0; i < 5; i++) await verifyAccount(newAccountId(), 'CN', sixthEnterprise, daysAgo(200 + i));
+  for (let i = 0; i < 4; i++) await verifyAccount(newAccountId(), 'CN', fifthEnterprise, daysAgo(150 + i));
+  // R2: documents verified on other accounts already.
+  const usedDocuments: IndividualIdentity[] = [];
+  for (let i = 0; i < 8; i++) {
+    const p = person('CN');
+    usedDocuments.push(p);
+    await verifyAccount(newAccountId(), 'CN', p, daysAgo(60 + i));
+  }
+
+  const situations: Situation[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = i % 20;
+    situations.push(
+      r === 1 ? 'issuing_mismatch'
+      : r === 3 ? 'document_used'
+      : r === 5 ? 'icp_mismatch'
+      : r === 7 ? 'enterprise_sixth'
+      : r === 8 ? 'enterprise_fifth'
+      : r === 10 || r === 11 || r === 12 || r === 13 ? 'change_ok'
+      : r === 14 || r === 15 ? 'change_too_soon'
+      : r === 17 ? 'withdrawn'
+      : 'plain',
+    );
+  }
+
+  const directions = ['individual_to_enterprise', 'individual_to_individual', 'enterprise_to_individual', 'enterprise_to_enterprise'] as const;
+  const submitted: { id: string; situation: Situation; identity: Identity }[] = [];
+  const plan: { request: Omit<IntakeRequest, 'documents'>; identity: Identity; situation: Situation; id: string; before?: () => Promise<void> }[] = [];
+
+  for (const [i, situation] of situations.entries()) {
+    const location = i % 9 === 4 ? 'HK' : i % 13 === 6 ? 'SG' : 'CN';
+    const submittedAt = hoursAgo(1 + ((i * 37) % (24 * 6))).toISOString();
+    const accountId = newAccountId();
+    const icpOff: IcpFacts = { mainlandResources: false, icpFilingIntended: false, icpEntityName: null };
+    let kind: IntakeRequest['kind'];
+    let identity: Identity;
+    let icp = icpOff;
+    let before: (() => Promise<void>) | undefined;
+    switch (situation) {
+      case 'issuing_mismatch':
+        kind = 'individual';
+        identity = person(location, location === 'CN' ? 'HK' : 'CN');
+        break;
+      case 'document_used':
+        kind = 'individual';
+        identity = usedDocuments[i % usedDocuments.length] as IndividualIdentity;
+        break;
+      case 'icp_mismatch': {
+        kind = i % 40 === 5 ? 'enterprise' : 'individual';
+        identity = kind === 'enterprise' ? (enterprises[2 + (i % 10)] as EnterpriseIdentity) : person('CN');
+        const verified = identity.kind === 'enterprise' ? identity.enterpriseName : identity.fullName;
+        icp = { mainlandResources: true, icpFilingIntended: true, icpEntityName: `${verified} (Shanghai Branch)` };
+        break;
+      }
+      case 'enterprise_sixth':
+        kind = 'enterprise';
+        identity = sixthEnterprise;
+        break;
+      case 'enterprise_fifth':
+        kind = 'enterprise';
+        identity = fifthEnterprise;
+        break;
+      case 'change_ok':
+      case 'change_too_soon': {
+        kind = 'change';
+        const direction = directions[i % directions.length] ?? 'individual_to_individual';
+        const current: Identity = direction.startsWith('individual') ? person(location) : (enterprises[2 + (i % 10)] as EnterpriseIdentity);
+        identity = direction.endsWith('to_individual') ? person(location) : (enterprises[2 + ((i + 3) % 10)] as EnterpriseIdentity);
+        const verifiedAt = situation === 'change_ok' ? daysAgo(45 + (i % 300)) : daysAgo(3 + (i % 20));
+        before = () => verifyAccount(accountId, location, current, verifiedAt);
+        break;
+      }
+      default: {
+        const enterprise = i % 5 === 2;
+        kind = enterprise ? 'enterprise' : 'individual';
+        identity = enterprise ? (enterprises[2 + (i % 10)] as EnterpriseIdentity) : person(location);
+        if (i % 6 === 0) {
+          const name = identity.kind === 'enterprise' ? identity.enterpriseName : identity.fullName;
+          icp = { mainlandResources: true, icpFilingIntended: true, icpEntityName: name };
+        }
+      }
+    }
+    plan.push({
+      id: uuid(),
+      identity,
+      situation,
+      request: { accountId, kind, registrationLocation: location, submittedAt, identity, icp, applicantLanguage: i % 3 === 0 ? 'en' : 'zh-CN' },
+      ...(before ? { before } : {}),
+    });
+  }
+
+  // Draw every distinct image up front, two at a time per core.
+  await Promise.all(plan.map((p) => imagesOf(p.identity)));
+  for (const p of plan) {
+    if (p.before) await p.before();
+    const image = await imagesOf(p.identity);
+    await service.submitChecked(p.request, [image], p.id, false);
+    submitted.push({ id: p.id, situation: p.situation, identity: p.identity });
+  }
+
+  for (const s of submitted) if (s.situation === 'withdrawn') await service.withdraw(s.id);
+
+  // Some decided work for the supervisor: plain cases, decided by both reviewers over the last days.
+  const decidable = submitted.filter((s) => s.situation === 'plain').filter((_, i) => i % 4 === 1).slice(0, Math.ceil(count / 8));
+  for (const [i, s] of decidable.entries()) {
+    const reviewer = i % 2 === 0 ? 'reviewer1' : 'reviewer2';
+    const envelope = await service.assign(s.id, reviewer);
+    const reject = i % 3 === 0;
+    const decisionId = uuid();
+    const [result] = await service.applyMutations(reviewer, `demo-device-${reviewer}`, [
+      {
+        type: 'decision',
+        id: decisionId,
+        applicationId: s.id,
+        baseVersion: envelope.application.version,
+        madeAt: now.toISOString(),
+        offline: i % 5 === 0,
+        outcome: reject ? 'reject' : 'approve',
+        reasonCodes: reject ? [pick(['document_unreadable', 'name_mismatch', 'document_expired', 'information_incomplete'] as const)] : [],
+        applicantMessage: reject ? 'Please upload a clear photo of a valid document.' : 'Your identity has been verified.',
+        internalNote: '',
+        overrideNote: null,
+      },
+    ]);
+    if (result?.status === 'applied') {
+      await db.query(`UPDATE decisions SET decided_at = $2, made_at = $2 WHERE id = $1`, [decisionId, hoursAgo(2 + i * 3)]);
+    }
+  }
+  return { applications: submitted.length };
+}

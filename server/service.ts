@@ -1,0 +1,697 @@
+// The central service's operations, free of HTTP: intake, assignment leases, the changes feed,
+// mutations, supervision. Every write that appends to the changes feed holds one advisory lock for its
+// transaction, so feed rows commit in sequence order and an opaque cursor never skips one.
+import { randomUUID } from 'node:crypto';
+import { createCalendar, reviewDeadline, type BusinessCalendar } from '../shared/businessDays';
+import {
+  type ApplicationEnvelope,
+  type CentralFacts,
+  type ChangeType,
+  type ChangesResponse,
+  type DecisionMutation,
+  type DecisionRecord,
+  type DecisionsResponse,
+  type DocumentRef,
+  type IntakeRequest,
+  type Mutation,
+  type MutationResult,
+  type NoteMutation,
+  type Review,
+  decisionInputOf,
+} from '../shared/contract/central';
+import {
+  type Application,
+  DecisionInput,
+  type ApplicationStatus,
+  type DocumentRole,
+  type Identity,
+  type ReasonCode,
+} from '../shared/domain';
+import { DomainError, describeIssues } from '../shared/errors';
+import { canDecide, isDecided, nextStatus } from '../shared/lifecycle';
+import { approvalBlockers, evaluateRules, rejectionBlockers, type RuleFacts } from '../shared/rules';
+import type { Database, Queryable } from './db';
+import { checkImage, type CheckedImage, type MediaType } from './images';
+import { identityKeys } from './keys';
+
+// The wire type and the rules' input type must stay one shape.
+const factsMatch: (f: CentralFacts) => RuleFacts = (f) => f;
+void factsMatch;
+
+const CHANGES_LOCK = 7_331_001;
+
+export type CheckedDocument = CheckedImage & { role: DocumentRole; bytes: Buffer };
+
+export interface ServiceOptions {
+  now: () => Date;
+  /** Open applications a reviewer holds at most (automatic assignment stops there). */
+  assignmentCap: number;
+  /** How long an assignment lasts without the reviewer syncing. */
+  leaseMs: number;
+  calendar: BusinessCalendar;
+}
+
+export const defaultServiceOptions = (): ServiceOptions => ({
+  now: () => new Date(),
+  assignmentCap: 200,
+  leaseMs: 72 * 60 * 60 * 1000,
+  calendar: createCalendar(),
+});
+
+interface ApplicationRow {
+  id: string;
+  account_id: string;
+  kind: Application['kind'];
+  registration_location: string;
+  submitted_at: Date;
+  status: ApplicationStatus;
+  version: number;
+  assignee: string | null;
+  lease_expires_at: Date | null;
+  identity: Identity;
+  current_identity: Identity | null;
+  change_direction: Application['changeDirection'];
+  icp: Application['icp'];
+  applicant_language: Application['applicantLanguage'];
+  due_at: Date;
+  escalate_at: Date;
+}
+
+const jsonOf = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+
+function applicationOf(row: ApplicationRow): Application {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    kind: row.kind,
+    registrationLocation: row.registration_location,
+    submittedAt: row.submitted_at.toISOString(),
+    status: row.status,
+    version: row.version,
+    assignee: row.assignee,
+    identity: jsonOf(row.identity) as Identity,
+    currentIdentity: (jsonOf(row.current_identity) as Identity | null) ?? null,
+    changeDirection: row.change_direction,
+    icp: jsonOf(row.icp) as Application['icp'],
+    applicantLanguage: row.applicant_language,
+  };
+}
+
+const OPEN = 'queued';
+
+async function lockChanges(tx: Queryable): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(${CHANGES_LOCK})`);
+}
+
+async function appendChange(tx: Queryable, reviewer: string, applicationId: string, type: ChangeType, now: Date): Promise<void> {
+  await tx.query(`INSERT INTO changes (reviewer, application_id, type, created_at) VALUES ($1, $2, $3, $4)`, [
+    reviewer,
+    applicationId,
+    type,
+    now,
+  ]);
+}
+
+const idsParam = (ids: readonly string[]) => JSON.stringify(ids);
+
+async function selectApplications(q: Queryable, ids: readonly string[], forUpdate = false): Promise<Map<string, ApplicationRow>> {
+  const rows = await q.query<ApplicationRow & Record<string, unknown>>(
+    `SELECT * FROM applications WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))${forUpdate ? ' FOR UPDATE' : ''}`,
+    [idsParam(ids)],
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+async function factsFor(q: Queryable, ids: readonly string[]): Promise<Map<string, CentralFacts>> {
+  const rows = await q.query<{ id: string; doc_accounts: number; ent_accounts: number; last_verified_at: Date | null }>(
+    `SELECT a.id,
+            (SELECT count(*) FROM accounts o
+              WHERE a.doc_key IS NOT NULL AND o.doc_key = a.doc_key AND o.id <> a.account_id) AS doc_accounts,
+            (SELECT count(*) FROM accounts o
+              WHERE o.id <> a.account_id
+                AND ((a.ent_name_key IS NOT NULL AND o.ent_name_key = a.ent_name_key)
+                  OR (a.ent_reg_key IS NOT NULL AND o.ent_reg_key = a.ent_reg_key))) AS ent_accounts,
+            acc.verified_at AS last_verified_at
+       FROM applications a JOIN accounts acc ON acc.id = a.account_id
+      WHERE a.id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+    [idsParam(ids)],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        accountsVerifiedWithDocument: Number(r.doc_accounts),
+        enterpriseAccountsVerified: Number(r.ent_accounts),
+        lastVerifiedAt: r.last_verified_at ? r.last_verified_at.toISOString() : null,
+      },
+    ]),
+  );
+}
+
+async function documentsFor(q: Queryable, ids: readonly string[]): Promise<Map<string, DocumentRef[]>> {
+  const rows = await q.query<{ id: string; application_id: string; role: DocumentRole; sha256: string; media_type: MediaType; byte_size: number }>(
+    `SELECT d.id, d.application_id, d.role, d.sha256, b.media_type, b.byte_size
+       FROM documents d JOIN blobs b ON b.sha256 = d.sha256
+      WHERE d.application_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+      ORDER BY d.application_id, d.position`,
+    [idsParam(ids)],
+  );
+  const map = new Map<string, DocumentRef[]>();
+  for (const r of rows) {
+    const list = map.get(r.application_id) ?? [];
+    list.push({ id: r.id, role: r.role, mediaType: r.media_type, sha256: r.sha256, byteSize: r.byte_size });
+    map.set(r.application_id, list);
+  }
+  return map;
+}
+
+export class CentralService {
+  constructor(
+    readonly db: Database,
+    readonly options: ServiceOptions,
+  ) {}
+
+  private now(): Date {
+    return this.options.now();
+  }
+
+  async envelopes(q: Queryable, ids: readonly string[]): Promise<Map<string, ApplicationEnvelope>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const [apps, facts, docs] = await Promise.all([selectApplications(q, unique), factsFor(q, unique), documentsFor(q, unique)]);
+    const result = new Map<string, ApplicationEnvelope>();
+    for (const id of unique) {
+      const row = apps.get(id);
+      const f = facts.get(id);
+      if (!row || !f) continue;
+      result.set(id, {
+        application: applicationOf(row),
+        documents: docs.get(id) ?? [],
+        facts: f,
+        dueAt: row.due_at.toISOString(),
+        escalateAt: row.escalate_at.toISOString(),
+      });
+    }
+    return result;
+  }
+
+  private async envelope(q: Queryable, id: string): Promise<ApplicationEnvelope> {
+    const env = (await this.envelopes(q, [id])).get(id);
+    if (!env) throw new DomainError('not_found', 'No application with this id');
+    return env;
+  }
+
+  // ── intake ─────────────────────────────────────────────────────────────────────────────────────
+  async submit(request: IntakeRequest, id: string = randomUUID()): Promise<ApplicationEnvelope> {
+    this.checkIntake(request, request.documents.map((d) => d.role));
+    const images: CheckedDocument[] = [];
+    for (const [index, document] of request.documents.entries()) {
+      const bytes = Buffer.from(document.contentBase64, 'base64');
+      const checked = await checkImage(bytes, `documents.${index}.contentBase64`);
+      images.push({ role: document.role, bytes, ...checked });
+    }
+    return this.submitChecked(request, images, id);
+  }
+
+  private checkIntake(request: Omit<IntakeRequest, 'documents'>, roles: readonly DocumentRole[]): void {
+    const { kind, identity } = request;
+    if (kind === 'individual' && identity.kind !== 'individual') {
+      throw new DomainError('invalid_request', 'identity.kind: an individual application carries an individual identity');
+    }
+    if (kind === 'enterprise' && identity.kind !== 'enterprise') {
+      throw new DomainError('invalid_request', 'identity.kind: an enterprise application carries an enterprise identity');
+    }
+    if (identity.kind === 'enterprise' && !roles.includes('licence')) {
+      throw new DomainError('invalid_request', 'documents: an enterprise identity needs a photo of the business licence (role licence)');
+    }
+    if (identity.kind === 'individual' && !roles.includes('front') && !roles.includes('page')) {
+      throw new DomainError('invalid_request', 'documents: an individual identity needs the document (role front or page)');
+    }
+    if (request.submittedAt && Date.parse(request.submittedAt) > this.now().getTime() + 5 * 60 * 1000) {
+      throw new DomainError('invalid_request', 'submittedAt: in the future');
+    }
+  }
+
+  /** Intake with images already checked (the demo seeder checks each distinct image once). */
+  async submitChecked(request: Omit<IntakeRequest, 'documents'>, images: readonly CheckedDocument[], id?: string): Promise<ApplicationEnvelope>;
+  async submitChecked(request: Omit<IntakeRequest, 'documents'>, images: readonly CheckedDocument[], id: string, answer: false): Promise<null>;
+  async submitChecked(
+    request: Omit<IntakeRequest, 'documents'>,
+    images: readonly CheckedDocument[],
+    id: string = randomUUID(),
+    answer = true,
+  ): Promise<ApplicationEnvelope | null> {
+    this.checkIntake(request, images.map((i) => i.role));
+    const now = this.now();
+    const { kind, identity } = request;
+    const submittedAt = request.submittedAt ? new Date(request.submittedAt) : now;
+    const { dueAt, escalateAt } = reviewDeadline(submittedAt, this.options.calendar);
+    const keys = identityKeys(identity);
+
+    return this.db.transaction(async (tx) => {
+      await lockChanges(tx);
+      await tx.query(`INSERT INTO accounts (id, registration_location) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [
+        request.accountId,
+        request.registrationLocation,
+      ]);
+      const [account] = await tx.query<{ verified_identity: unknown }>(
+        `SELECT verified_identity FROM accounts WHERE id = $1 FOR UPDATE`,
+        [request.accountId],
+      );
+      const current = (jsonOf(account?.verified_identity ?? null) as Identity | null) ?? null;
+      if (kind === 'change' && current === null) {
+        throw new DomainError('account_not_verified', 'A change needs an account that is already verified; submit an individual or enterprise application');
+      }
+      if (kind !== 'change' && current !== null) {
+        throw new DomainError('account_already_verified', 'This account is verified already; submit a change application');
+      }
+      const pending = await tx.query(`SELECT 1 FROM applications WHERE account_id = $1 AND status = $2 LIMIT 1`, [request.accountId, OPEN]);
+      if (pending.length > 0) {
+        throw new DomainError('application_pending', 'This account has an application waiting for a decision; withdraw it first');
+      }
+      const status = nextStatus('submitted', 'queue');
+      const direction = kind === 'change' && current ? (`${current.kind}_to_${identity.kind}` as const) : null;
+      await tx.query(
+        `INSERT INTO applications (id, account_id, kind, registration_location, submitted_at, status, version, assignee,
+           lease_expires_at, identity, current_identity, change_direction, icp, applicant_language, due_at, escalate_at,
+           doc_key, ent_name_key, ent_reg_key)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, NULL, NULL, $7::jsonb, $8::jsonb, $9, $10::jsonb, $11, $12, $13, $14, $15, $16)`,
+        [
+          id,
+          request.accountId,
+          kind,
+          request.registrationLocation,
+          submittedAt,
+          status,
+          JSON.stringify(identity),
+          current ? JSON.stringify(current) : null,
+          direction,
+          JSON.stringify(request.icp),
+          request.applicantLanguage,
+          dueAt,
+          escalateAt,
+          keys.docKey,
+          keys.entNameKey,
+          keys.entRegKey,
+        ],
+      );
+      for (const [position, image] of images.entries()) {
+        // The same bytes are stored once; skip sending them when they are there already.
+        const [stored] = await tx.query(`SELECT 1 FROM blobs WHERE sha256 = $1`, [image.sha256]);
+        if (!stored) {
+          await tx.query(
+            // base64 text, not a bytea parameter: several times faster through PGlite, the same for pg.
+            `INSERT INTO blobs (sha256, media_type, byte_size, bytes) VALUES ($1, $2, $3, decode($4, 'base64')) ON CONFLICT (sha256) DO NOTHING`,
+            [image.sha256, image.mediaType, image.bytes.length, image.bytes.toString('base64')],
+          );
+        }
+        await tx.query(`INSERT INTO documents (id, application_id, position, role, sha256) VALUES ($1, $2, $3, $4, $5)`, [
+          randomUUID(),
+          id,
+          position,
+          image.role,
+          image.sha256,
+        ]);
+      }
+      return answer ? this.envelope(tx, id) : null;
+    });
+  }
+
+  async withdraw(id: string): Promise<ApplicationEnvelope> {
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      await lockChanges(tx);
+      const row = (await selectApplications(tx, [id], true)).get(id);
+      if (!row) throw new DomainError('not_found', 'No application with this id');
+      if (row.status !== 'withdrawn') {
+        const status = nextStatus(row.status, 'withdraw'); // throws already_decided after a decision
+        await tx.query(`UPDATE applications SET status = $2, version = version + 1, lease_expires_at = NULL WHERE id = $1`, [id, status]);
+        if (row.assignee) await appendChange(tx, row.assignee, id, 'withdrawn', now);
+      }
+      return this.envelope(tx, id);
+    });
+  }
+
+  // ── assignment ─────────────────────────────────────────────────────────────────────────────────
+  /** The caller's leases are renewed (even past expiry, if nobody took them meanwhile), others' expired ones released, and the caller's queue topped up. */
+  private async syncAssignments(tx: Queryable, reviewer: string, now: Date): Promise<void> {
+    const leaseEnd = new Date(now.getTime() + this.options.leaseMs);
+    await tx.query(`UPDATE applications SET lease_expires_at = $2 WHERE assignee = $1 AND status = $3`, [reviewer, leaseEnd, OPEN]);
+    const expired = await tx.query<{ id: string; assignee: string }>(
+      `SELECT id, assignee FROM applications WHERE status = $1 AND assignee IS NOT NULL AND lease_expires_at <= $2 FOR UPDATE`,
+      [OPEN, now],
+    );
+    if (expired.length > 0) {
+      await tx.query(
+        `UPDATE applications SET assignee = NULL, lease_expires_at = NULL, version = version + 1
+          WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+        [idsParam(expired.map((e) => e.id))],
+      );
+    }
+    for (const e of expired) await appendChange(tx, e.assignee, e.id, 'reassigned', now);
+    const [held] = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM applications WHERE assignee = $1 AND status = $2`, [reviewer, OPEN]);
+    const room = this.options.assignmentCap - Number(held?.n ?? 0);
+    if (room <= 0) return;
+    // Oldest due first; the feed rows are written in that order too (RETURNING has no order).
+    const taken = await tx.query<{ id: string }>(
+      `SELECT id FROM applications WHERE assignee IS NULL AND status = $1 ORDER BY due_at, submitted_at, id LIMIT $2 FOR UPDATE`,
+      [OPEN, room],
+    );
+    if (taken.length === 0) return;
+    await tx.query(
+      `UPDATE applications SET assignee = $1, lease_expires_at = $2, version = version + 1
+        WHERE id IN (SELECT jsonb_array_elements_text($3::jsonb)) AND assignee IS NULL`,
+      [reviewer, leaseEnd, idsParam(taken.map((t) => t.id))],
+    );
+    for (const t of taken) await appendChange(tx, reviewer, t.id, 'assigned', now);
+  }
+
+  async assign(id: string, reviewer: string): Promise<ApplicationEnvelope> {
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      await lockChanges(tx);
+      const [person] = await tx.query(`SELECT 1 FROM people WHERE username = $1 AND role = 'reviewer' AND active`, [reviewer]);
+      if (!person) throw new DomainError('unknown_reviewer', 'reviewer: no active reviewer with this username');
+      const row = (await selectApplications(tx, [id], true)).get(id);
+      if (!row) throw new DomainError('not_found', 'No application with this id');
+      if (row.status === 'withdrawn') throw new DomainError('withdrawn', 'The applicant withdrew this application');
+      if (isDecided(row.status)) throw new DomainError('already_decided', `This application was already ${row.status}`);
+      const leaseEnd = new Date(now.getTime() + this.options.leaseMs);
+      if (row.assignee !== reviewer) {
+        await tx.query(`UPDATE applications SET assignee = $2, lease_expires_at = $3, version = version + 1 WHERE id = $1`, [id, reviewer, leaseEnd]);
+        if (row.assignee) await appendChange(tx, row.assignee, id, 'reassigned', now);
+        await appendChange(tx, reviewer, id, 'assigned', now);
+      } else {
+        await tx.query(`UPDATE applications SET lease_expires_at = $2 WHERE id = $1`, [id, leaseEnd]);
+      }
+      return this.envelope(tx, id);
+    });
+  }
+
+  // ── changes feed ───────────────────────────────────────────────────────────────────────────────
+  async changes(reviewer: string, cursor: string | undefined, limit: number): Promise<ChangesResponse> {
+    const after = cursor === undefined || cursor === '' ? 0 : decodeChangesCursor(cursor);
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      await lockChanges(tx);
+      await this.syncAssignments(tx, reviewer, now);
+      const rows = await tx.query<{ seq: number; application_id: string; type: ChangeType }>(
+        `SELECT seq, application_id, type FROM changes WHERE reviewer = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+        [reviewer, after, limit + 1],
+      );
+      const page = rows.slice(0, limit);
+      const envelopes = await this.envelopes(tx, page.map((r) => r.application_id));
+      const changes = page.flatMap((r) => {
+        const env = envelopes.get(r.application_id);
+        return env ? [{ type: r.type, ...env }] : [];
+      });
+      const last = page.at(-1)?.seq ?? after;
+      return { changes, cursor: encodeChangesCursor(last), hasMore: rows.length > limit };
+    });
+  }
+
+  // ── mutations ──────────────────────────────────────────────────────────────────────────────────
+  async applyMutations(reviewer: string, deviceId: string, mutations: readonly Mutation[]): Promise<MutationResult[]> {
+    const results: MutationResult[] = [];
+    // Renew first, so a reviewer whose lease lapsed but was not taken keeps the work.
+    await this.db.transaction(async (tx) => {
+      await lockChanges(tx);
+      await tx.query(`UPDATE applications SET lease_expires_at = $2 WHERE assignee = $1 AND status = $3`, [
+        reviewer,
+        new Date(this.now().getTime() + this.options.leaseMs),
+        OPEN,
+      ]);
+    });
+    for (const mutation of mutations) {
+      results.push(await this.db.transaction((tx) => this.applyOne(tx, reviewer, deviceId, mutation)));
+    }
+    return results;
+  }
+
+  private async applyOne(tx: Queryable, reviewer: string, deviceId: string, mutation: Mutation): Promise<MutationResult> {
+    const now = this.now();
+    await lockChanges(tx);
+    const inserted = await tx.query(
+      `INSERT INTO mutations (id, username, device_id, application_id, received_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [mutation.id, reviewer, deviceId, mutation.applicationId, now],
+    );
+    if (inserted.length === 0) {
+      const [stored] = await tx.query<{ username: string; result: unknown }>(`SELECT username, result FROM mutations WHERE id = $1`, [mutation.id]);
+      if (stored && stored.username === reviewer && stored.result) return jsonOf(stored.result) as MutationResult;
+      return { id: mutation.id, status: 'rejected', reason: 'invalid', message: 'This mutation id was already used', current: null };
+    }
+    const result = await this.decide(tx, reviewer, deviceId, mutation, now);
+    await tx.query(`UPDATE mutations SET result = $2::jsonb WHERE id = $1`, [mutation.id, JSON.stringify(result)]);
+    return result;
+  }
+
+  private async decide(tx: Queryable, reviewer: string, deviceId: string, mutation: Mutation, now: Date): Promise<MutationResult> {
+    const row = (await selectApplications(tx, [mutation.applicationId], true)).get(mutation.applicationId);
+    const reject = (reason: Extract<MutationResult, { status: 'rejected' }>['reason'], message: string, current: ApplicationRow | undefined): MutationResult => ({
+      id: mutation.id,
+      status: 'rejected',
+      reason,
+      message,
+      current: current ? applicationOf(current) : null,
+    });
+    if (!row) return reject('invalid', 'No application with this id', undefined);
+    if (row.assignee !== reviewer) return reject('not_assigned', 'This application is not assigned to you (any more)', row);
+
+    if (mutation.type === 'note') return this.addNote(tx, reviewer, mutation, row, now);
+
+    if (row.status === 'withdrawn') return reject('withdrawn', 'The applicant withdrew this application before your decision reached the server', row);
+    if (isDecided(row.status)) return reject('already_decided', `This application was already ${row.status}`, row);
+    if (!canDecide(row.status)) return reject('invalid', `An application in status ${row.status} cannot be decided`, row);
+    if (mutation.baseVersion !== row.version) {
+      return reject('stale', `You decided on version ${mutation.baseVersion}; the application is now at version ${row.version}`, row);
+    }
+    const input = DecisionInput.safeParse(decisionInputOf(mutation));
+    if (!input.success) return reject('invalid', describeIssues(input.error), row);
+
+    const application = applicationOf(row);
+    const facts = (await factsFor(tx, [row.id])).get(row.id);
+    if (!facts) return reject('invalid', 'No facts for this application', row);
+    const flags = evaluateRules({ application, facts, quality: [], now, calendar: this.options.calendar });
+    const blockers = mutation.outcome === 'approve' ? approvalBlockers(flags, mutation.overrideNote) : rejectionBlockers(flags);
+    if (blockers.length > 0) {
+      return reject('invalid', `Blocked by ${blockers.map((f) => `${f.rule} ${f.reason}`).join(', ')}`, row);
+    }
+    return this.recordDecision(tx, reviewer, deviceId, mutation, row, now);
+  }
+
+  private async addNote(tx: Queryable, reviewer: string, mutation: NoteMutation, row: ApplicationRow, now: Date): Promise<MutationResult> {
+    await tx.query(`INSERT INTO notes (id, application_id, author, text, made_at, received_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      mutation.id,
+      row.id,
+      reviewer,
+      mutation.text,
+      new Date(mutation.madeAt),
+      now,
+    ]);
+    return { id: mutation.id, status: 'applied', serverVersion: row.version };
+  }
+
+  private async recordDecision(tx: Queryable, reviewer: string, deviceId: string, m: DecisionMutation, row: ApplicationRow, now: Date): Promise<MutationResult> {
+    const status = nextStatus(row.status, m.outcome);
+    const version = row.version + 1;
+    await tx.query(`UPDATE applications SET status = $2, version = $3, lease_expires_at = NULL WHERE id = $1`, [row.id, status, version]);
+    await tx.query(
+      `INSERT INTO decisions (id, application_id, kind, reviewer, device_id, outcome, reason_codes, applicant_message,
+         internal_note, override_note, decided_at, made_at, offline)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13)`,
+      [
+        m.id,
+        row.id,
+        row.kind,
+        reviewer,
+        deviceId,
+        m.outcome,
+        JSON.stringify(m.reasonCodes),
+        m.applicantMessage,
+        m.internalNote,
+        m.overrideNote,
+        now,
+        new Date(m.madeAt),
+        m.offline,
+      ],
+    );
+    await appendChange(tx, reviewer, row.id, 'updated', now);
+    if (m.outcome === 'approve') await this.recordVerification(tx, row, now);
+    return { id: m.id, status: 'applied', serverVersion: version };
+  }
+
+  /** The approved identity becomes the account's; pending applications whose facts change are announced to their reviewers. */
+  private async recordVerification(tx: Queryable, row: ApplicationRow, now: Date): Promise<void> {
+    const identity = jsonOf(row.identity) as Identity;
+    const keys = identityKeys(identity);
+    await tx.query(
+      `UPDATE accounts SET verified_identity = $2::jsonb, verified_at = $3, doc_key = $4, ent_name_key = $5, ent_reg_key = $6 WHERE id = $1`,
+      [row.account_id, JSON.stringify(identity), now, keys.docKey, keys.entNameKey, keys.entRegKey],
+    );
+    await tx.query(`INSERT INTO verifications (account_id, identity, verified_at, application_id) VALUES ($1, $2::jsonb, $3, $4)`, [
+      row.account_id,
+      JSON.stringify(identity),
+      now,
+      row.id,
+    ]);
+    const affected = await tx.query<{ id: string; assignee: string }>(
+      `SELECT id, assignee FROM applications
+        WHERE status = $1 AND assignee IS NOT NULL AND id <> $2
+          AND ((doc_key IS NOT NULL AND doc_key = $3) OR (ent_name_key IS NOT NULL AND ent_name_key = $4)
+            OR (ent_reg_key IS NOT NULL AND ent_reg_key = $5) OR account_id = $6)`,
+      [OPEN, row.id, keys.docKey, keys.entNameKey, keys.entRegKey, row.account_id],
+    );
+    for (const a of affected) await appendChange(tx, a.assignee, a.id, 'updated', now);
+  }
+
+  // ── documents ──────────────────────────────────────────────────────────────────────────────────
+  async documentContent(
+    documentId: string,
+    caller: { username: string; role: string },
+  ): Promise<{ bytes: Buffer; sha256: string; mediaType: MediaType }> {
+    const [row] = await this.db.query<{ bytes: string; sha256: string; media_type: MediaType; assignee: string | null }>(
+      `SELECT encode(b.bytes, 'base64') AS bytes, b.sha256, b.media_type, a.assignee
+         FROM documents d JOIN blobs b ON b.sha256 = d.sha256 JOIN applications a ON a.id = d.application_id
+        WHERE d.id = $1`,
+      [documentId],
+    );
+    if (!row) throw new DomainError('not_found', 'No document with this id');
+    if (caller.role !== 'supervisor' && row.assignee !== caller.username) {
+      throw new DomainError('not_assigned', 'This document belongs to an application not assigned to you');
+    }
+    return { bytes: Buffer.from(row.bytes, 'base64'), sha256: row.sha256, mediaType: row.media_type };
+  }
+
+  // ── supervision ────────────────────────────────────────────────────────────────────────────────
+  async decisions(filter: {
+    reviewer?: string | undefined;
+    outcome?: 'approve' | 'reject' | undefined;
+    kind?: Application['kind'] | undefined;
+    reasonCode?: ReasonCode | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  }): Promise<DecisionsResponse> {
+    const where: string[] = [];
+    const params: (string | number | Date)[] = [];
+    const add = (clause: (n: string) => string, value: string | number | Date) => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (filter.reviewer) add((n) => `d.reviewer = ${n}`, filter.reviewer);
+    if (filter.outcome) add((n) => `d.outcome = ${n}`, filter.outcome);
+    if (filter.kind) add((n) => `d.kind = ${n}`, filter.kind);
+    if (filter.reasonCode) add((n) => `d.reason_codes @> ${n}::jsonb`, JSON.stringify([filter.reasonCode]));
+    if (filter.from) add((n) => `d.decided_at >= ${n}`, new Date(filter.from));
+    if (filter.to) add((n) => `d.decided_at < ${n}`, new Date(filter.to));
+    if (filter.cursor) {
+      const [at, id] = decodeDecisionsCursor(filter.cursor);
+      params.push(new Date(at), id);
+      where.push(`(d.decided_at, d.id) < ($${params.length - 1}, $${params.length}::uuid)`);
+    }
+    params.push(filter.limit + 1);
+    const rows = await this.db.query<{
+      id: string;
+      application_id: string;
+      reviewer: string;
+      device_id: string;
+      outcome: 'approve' | 'reject';
+      reason_codes: unknown;
+      applicant_message: string;
+      internal_note: string;
+      override_note: string | null;
+      decided_at: Date;
+      made_at: Date;
+      offline: boolean;
+    }>(
+      `SELECT d.* FROM decisions d ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY d.decided_at DESC, d.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, filter.limit);
+    const apps = await selectApplications(this.db, page.map((r) => r.application_id));
+    const reviews = await this.reviewsOf(page.map((r) => r.id));
+    const decisions: DecisionRecord[] = page.flatMap((r) => {
+      const app = apps.get(r.application_id);
+      if (!app) return [];
+      return [
+        {
+          id: r.id,
+          application: applicationOf(app),
+          reviewer: r.reviewer,
+          deviceId: r.device_id,
+          outcome: r.outcome,
+          reasonCodes: jsonOf(r.reason_codes) as ReasonCode[],
+          applicantMessage: r.applicant_message,
+          internalNote: r.internal_note,
+          overrideNote: r.override_note,
+          decidedAt: r.decided_at.toISOString(),
+          madeAt: r.made_at.toISOString(),
+          offline: r.offline,
+          reviews: reviews.get(r.id) ?? [],
+        },
+      ];
+    });
+    const last = page.at(-1);
+    return { decisions, nextCursor: rows.length > filter.limit && last ? encodeDecisionsCursor(last.decided_at, last.id) : null };
+  }
+
+  private async reviewsOf(decisionIds: readonly string[]): Promise<Map<string, Review[]>> {
+    const map = new Map<string, Review[]>();
+    if (decisionIds.length === 0) return map;
+    const rows = await this.db.query<{ id: string; decision_id: string; supervisor: string; verdict: Review['verdict']; reason: string; reviewed_at: Date }>(
+      `SELECT * FROM reviews WHERE decision_id::text IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY reviewed_at, id`,
+      [idsParam(decisionIds)],
+    );
+    for (const r of rows) {
+      const list = map.get(r.decision_id) ?? [];
+      list.push(reviewOf(r));
+      map.set(r.decision_id, list);
+    }
+    return map;
+  }
+
+  async review(supervisor: string, decisionId: string, verdict: Review['verdict'], reason: string): Promise<Review> {
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      const [decision] = await tx.query(`SELECT 1 FROM decisions WHERE id = $1::uuid`, [decisionId]);
+      if (!decision) throw new DomainError('not_found', 'No decision with this id');
+      const rows = await tx.query<{ id: string; decision_id: string; supervisor: string; verdict: Review['verdict']; reason: string; reviewed_at: Date }>(
+        `INSERT INTO reviews (id, decision_id, supervisor, verdict, reason, reviewed_at) VALUES ($1, $2::uuid, $3, $4, $5, $6)
+         ON CONFLICT (decision_id, supervisor) DO NOTHING RETURNING *`,
+        [randomUUID(), decisionId, supervisor, verdict, reason, now],
+      );
+      const row = rows[0];
+      if (!row) throw new DomainError('already_reviewed', 'You reviewed this decision already');
+      return reviewOf(row);
+    });
+  }
+}
+
+function reviewOf(r: { id: string; decision_id: string; supervisor: string; verdict: Review['verdict']; reason: string; reviewed_at: Date }): Review {
+  return { id: r.id, decisionId: r.decision_id, supervisor: r.supervisor, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewed_at.toISOString() };
+}
+
+export function encodeChangesCursor(seq: number): string {
+  return Buffer.from(`c1:${seq}`).toString('base64url');
+}
+
+export function decodeChangesCursor(cursor: string): number {
+  const match = /^c1:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new DomainError('invalid_cursor', 'cursor: not a cursor this server gave out');
+  return Number(match[1]);
+}
+
+function encodeDecisionsCursor(at: Date, id: string): string {
+  return Buffer.from(`d1:${at.toISOString()}:${id}`).toString('base64url');
+}
+
+function decodeDecisionsCursor(cursor: string): [string, string] {
+  const match = /^d1:(\d{4}-\d{2}-\d{2}T[\d:.]+Z):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match || !match[1] || !match[2] || Number.isNaN(Date.parse(match[1]))) {
+    throw new DomainError('invalid_cursor', 'cursor: not a cursor this server gave out');
+  }
+  return [match[1], match[2]];
+}

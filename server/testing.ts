@@ -1,0 +1,113 @@
+// Test support: a real server on 127.0.0.1 with a controllable clock, on in-memory PGlite, or on the
+// PostgreSQL of VERITY_TEST_DATABASE_URL in a fresh schema (dropped on close) when that is set.
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { defaultSeedPassword, startServer, type RunningServer, type StartOptions } from './app';
+import { openDatabase, type Database } from './db';
+
+export const testDatabaseUrl = process.env.VERITY_TEST_DATABASE_URL || undefined;
+
+export interface TestClock {
+  now: Date;
+  advance(ms: number): void;
+}
+
+export function testClock(start = '2026-11-24T02:00:00.000Z'): TestClock {
+  const clock = {
+    now: new Date(start),
+    advance(ms: number) {
+      clock.now = new Date(clock.now.getTime() + ms);
+    },
+  };
+  return clock;
+}
+
+export interface TestServer extends RunningServer {
+  clock: TestClock;
+}
+
+export async function startTestServer(options: StartOptions = {}, clock: TestClock = testClock()): Promise<TestServer> {
+  const database: StartOptions = testDatabaseUrl
+    ? { databaseUrl: testDatabaseUrl, schema: `verity_test_${randomBytes(6).toString('hex')}`, dropSchemaOnClose: true }
+    : {};
+  const server = await startServer({ ...database, now: () => clock.now, log: () => undefined, ...options });
+  return { ...server, clock };
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  bytes: Buffer;
+}
+
+export class TestClient {
+  token: string | null = null;
+  private username: string | null = null;
+  private password = defaultSeedPassword;
+  private expiresAt = 0;
+  /** now: the server's clock, to sign in again when the 15-minute token is about to expire. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async request(method: string, path: string, init: { json?: unknown; body?: string | Buffer; headers?: Record<string, string>; token?: string | null } = {}): Promise<Answer> {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.token === undefined && this.username && this.expiresAt - this.now().getTime() < 60_000) {
+      await this.signIn(this.username, this.password);
+    }
+    const token = init.token === undefined ? this.token : init.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | Buffer | undefined = init.body;
+    if (init.json !== undefined) {
+      body = JSON.stringify(init.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const type = response.headers.get('content-type') ?? '';
+    return { status: response.status, headers: response.headers, bytes, body: type.startsWith('application/json') ? JSON.parse(bytes.toString('utf8')) : null };
+  }
+
+  get(path: string, init?: Parameters<TestClient['request']>[2]) {
+    return this.request('GET', path, init);
+  }
+  post(path: string, json: unknown, init?: Parameters<TestClient['request']>[2]) {
+    return this.request('POST', path, { ...init, json });
+  }
+
+  async signIn(username: string, password = defaultSeedPassword): Promise<this> {
+    const answer = await this.post('/v1/session', { username, password }, { token: null });
+    if (answer.status !== 200) throw new Error(`sign-in of ${username} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    const session = answer.body as { accessToken: string; accessTokenExpiresAt: string };
+    this.token = session.accessToken;
+    this.username = username;
+    this.password = password;
+    this.expiresAt = Date.parse(session.accessTokenExpiresAt);
+    return this;
+  }
+}
+
+/** A small plain image in the given format (not a document: enough for intake's checks). */
+export async function sampleImage(format: 'jpeg' | 'png' | 'webp' | 'tiff' | 'avif', width = 640, height = 400): Promise<Buffer> {
+  const base = sharp({ create: { width, height, channels: 3, background: { r: 200, g: 210, b: 220 } } });
+  return base.toFormat(format).toBuffer();
+}
+
+/** A bare database for storage tests: in-memory PGlite, or a fresh schema on VERITY_TEST_DATABASE_URL. */
+export async function openTestDatabase(): Promise<{ db: Database; close(): Promise<void> }> {
+  if (!testDatabaseUrl) {
+    const db = await openDatabase({});
+    return { db, close: () => db.close() };
+  }
+  const schema = `verity_test_${randomBytes(6).toString('hex')}`;
+  const db = await openDatabase({ databaseUrl: testDatabaseUrl, schema });
+  return {
+    db,
+    async close() {
+      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,226 @@
+// Channels of the case store: the queue, one case, recording a decision, and checking the audit chain.
+import { z } from 'zod';
+import {
+  Application,
+  ApplicationKind,
+  ApplicationStatus,
+  ChangeDirection,
+  DecisionInput,
+  DecisionOutcome,
+  DocumentRole,
+  Flag,
+  FlagSeverity,
+  ForensicSummary,
+  Instant,
+  QualitySignals,
+  ReasonCode,
+  RuleId,
+  applicationStatuses,
+} from '../domain';
+import { defineChannel, defineEvent } from './channel';
+
+/** One document of an application as the store keeps it; the image bytes live in the blob store, keyed by sha256. */
+export const DocumentRecord = z.object({
+  id: z.string().min(1).max(64),
+  role: DocumentRole,
+  /** SHA-256 (lower-case hex) of the original image bytes. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  format: z.string().min(1).max(16),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  forensic: ForensicSummary.nullable(),
+  quality: QualitySignals.nullable(),
+});
+export type DocumentRecord = z.infer<typeof DocumentRecord>;
+
+/** 'open' is submitted, queued or in review: the cases still waiting for a decision. */
+export const QueueStatusFilter = z.enum(['open', 'all', ...applicationStatuses]);
+export type QueueStatusFilter = z.infer<typeof QueueStatusFilter>;
+
+/**
+ * Deadline windows of open cases (R7): `overdue` past the due time; `escalated` past the escalation
+ * time but not yet due; `due_today` due between now and the end of today (reviewer's calendar).
+ */
+export const DueWindow = z.enum(['all', 'overdue', 'due_today', 'escalated']);
+export type DueWindow = z.infer<typeof DueWindow>;
+
+export const DeadlineState = z.enum(['on_time', 'escalated', 'overdue', 'closed']);
+export type DeadlineState = z.infer<typeof DeadlineState>;
+
+export const QueueQuery = z
+  .object({
+    status: QueueStatusFilter.default('open'),
+    kind: ApplicationKind.optional(),
+    /** Only cases carrying a flag of this rule (R7 means escalated or overdue). */
+    flag: RuleId.optional(),
+    assignee: z.string().min(1).max(64).optional(),
+    due: DueWindow.default('all'),
+    /** Prefix of an application id, account id or name; or any 3+ characters of a name. */
+    text: z.string().trim().max(100).optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+    /** The `nextCursor` of the previous page, as given; opaque. */
+    cursor: z.string().min(1).max(400).optional(),
+  })
+  .strict();
+export type QueueQuery = z.input<typeof QueueQuery>;
+
+export const FlagSummary = z.object({ rule: RuleId, severity: FlagSeverity });
+
+export const QueueItem = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  kind: ApplicationKind,
+  changeDirection: ChangeDirection.nullable(),
+  status: ApplicationStatus,
+  displayName: z.string(),
+  submittedAt: Instant,
+  dueAt: Instant,
+  escalateAt: Instant,
+  deadline: DeadlineState,
+  assignee: z.string().nullable(),
+  flags: z.array(FlagSummary),
+  /** The central service changed this case while a local decision was waiting to sync. */
+  conflict: z.boolean(),
+  /** A local decision waits in the outbox. */
+  pendingSync: z.boolean(),
+});
+export type QueueItem = z.infer<typeof QueueItem>;
+
+export const QueuePage = z.object({
+  items: z.array(QueueItem),
+  nextCursor: z.string().nullable(),
+});
+export type QueuePage = z.infer<typeof QueuePage>;
+
+export const QueueCounts = z.object({
+  byStatus: z.record(ApplicationStatus, z.number().int().nonnegative()),
+  /** Open cases carrying each rule's flag; R7 counts escalated and overdue ones. */
+  byFlag: z.record(RuleId, z.number().int().nonnegative()),
+  byDue: z.object({
+    overdue: z.number().int().nonnegative(),
+    escalated: z.number().int().nonnegative(),
+    dueToday: z.number().int().nonnegative(),
+  }),
+  conflicts: z.number().int().nonnegative(),
+});
+export type QueueCounts = z.infer<typeof QueueCounts>;
+
+export const PersonRef = z.object({ id: z.string(), displayName: z.string() });
+
+export const MutationState = z.enum(['pending', 'applied', 'rejected']);
+export type MutationState = z.infer<typeof MutationState>;
+
+export const DecisionRecord = z.object({
+  id: z.string(),
+  applicationId: z.string(),
+  outcome: DecisionOutcome,
+  reasonCodes: z.array(ReasonCode),
+  applicantMessage: z.string(),
+  internalNote: z.string(),
+  overrideNote: z.string().nullable(),
+  /** Blocking rules the override note was given for. */
+  overriddenRules: z.array(RuleId),
+  decidedBy: PersonRef,
+  decidedAt: Instant,
+  deviceId: z.string(),
+  online: z.boolean(),
+  baseVersion: z.number().int().nonnegative(),
+  mutationId: z.string(),
+  sync: MutationState,
+  /** Why the central service refused it, when it did. */
+  rejectedReason: z.string().nullable(),
+});
+export type DecisionRecord = z.infer<typeof DecisionRecord>;
+
+export const auditActions = ['decision_recorded', 'documents_opened'] as const;
+export const AuditAction = z.enum(auditActions);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+export const AuditEntry = z.object({
+  seq: z.number().int().positive(),
+  at: Instant,
+  action: AuditAction,
+  applicationId: z.string().nullable(),
+  actor: PersonRef.nullable(),
+  deviceId: z.string(),
+  online: z.boolean(),
+  /** What happened, without applicant data: ids, outcome, reason codes, rule ids. */
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())])),
+  /** SHA-256 over the previous entry's hash and this entry's canonical encoding. */
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const CaseConflict = z.object({
+  reason: z.string(),
+  serverVersion: z.number().int().nonnegative(),
+  serverStatus: ApplicationStatus,
+  at: Instant,
+});
+export type CaseConflict = z.infer<typeof CaseConflict>;
+
+export const CaseDetail = z.object({
+  application: Application,
+  dueAt: Instant,
+  escalateAt: Instant,
+  deadline: DeadlineState,
+  documents: z.array(DocumentRecord),
+  /** R1–R8 as of now; R7 is computed at read time from the deadline. */
+  flags: z.array(Flag),
+  decisions: z.array(DecisionRecord),
+  audit: z.array(AuditEntry),
+  conflict: CaseConflict.nullable(),
+});
+export type CaseDetail = z.infer<typeof CaseDetail>;
+
+export const AuditVerification = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), count: z.number().int().nonnegative() }),
+  z.object({ ok: z.literal(false), count: z.number().int().nonnegative(), firstBrokenSeq: z.number().int(), reason: z.string() }),
+]);
+export type AuditVerification = z.infer<typeof AuditVerification>;
+
+const storeErrors = ['store_busy', 'store_disk_full', 'store_corrupt'] as const;
+
+export const caseChannels = {
+  'queue.list': defineChannel({
+    request: QueueQuery,
+    response: QueuePage,
+    errors: ['bad_cursor', ...storeErrors],
+  }),
+  'queue.counts': defineChannel({
+    request: z.object({}).strict(),
+    response: QueueCounts,
+    errors: [...storeErrors],
+  }),
+  'case.get': defineChannel({
+    request: z
+      .object({
+        applicationId: z.string().min(1).max(64),
+        /** true when the reviewer opens the documents: recorded in the audit log in the same call. */
+        open: z.boolean(),
+      })
+      .strict(),
+    response: CaseDetail,
+    errors: ['case_not_found', ...storeErrors],
+  }),
+  'case.decide': defineChannel({
+    request: DecisionInput.strict(),
+    response: z.object({ decision: DecisionRecord, mutationId: z.string() }),
+    errors: ['case_not_found', 'application_withdrawn', 'already_decided', 'illegal_transition', 'approval_blocked', ...storeErrors],
+  }),
+  'audit.verify': defineChannel({
+    request: z.object({}).strict(),
+    response: AuditVerification,
+    errors: [...storeErrors],
+  }),
+} as const;
+
+export const caseEvents = {
+  /** Cases changed (sync, a decision, demo data); the renderer refetches what it shows. */
+  'queue.changed': defineEvent(
+    z.object({
+      reason: z.enum(['sync', 'decision', 'seed']),
+      applicationIds: z.array(z.string()).max(500),
+    }),
+  ),
+} as const;

@@ -1,0 +1,417 @@
+// The central API (v1): request and response bodies of every route, shared by server/ (which validates
+// what it receives) and electron/sync (which validates what it gets back). server/openapi.ts turns
+// `centralRoutes` into server/openapi.yaml, so this file is the one definition of the HTTP contract.
+import { z } from 'zod';
+import {
+  ApplicantLanguage,
+  Application,
+  ApplicationKind,
+  type DecisionInput,
+  DecisionOutcome,
+  DocumentRole,
+  EnterpriseIdentity,
+  IcpFacts,
+  IndividualIdentity,
+  Instant,
+  LocationCode,
+  ReasonCode,
+} from '../domain';
+
+/** Every error answer: `{ error: { code, message } }`; the message names the field, never echoes values. */
+export const CentralError = z
+  .object({
+    error: z.object({ code: z.string().min(1).max(64), message: z.string().max(2000) }).strict(),
+  })
+  .strict();
+export type CentralError = z.infer<typeof CentralError>;
+
+export const centralRoles = ['reviewer', 'supervisor', 'intake'] as const;
+export const CentralRole = z.enum(centralRoles);
+export type CentralRole = z.infer<typeof CentralRole>;
+
+const Username = z.string().min(1).max(64);
+/** A mutation id made by the client (UUIDv7 by convention; any RFC 4122 UUID is accepted). */
+export const MutationId = z.uuid();
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256');
+
+// ── session ──────────────────────────────────────────────────────────────────────────────────────
+export const SessionRequest = z
+  .object({ username: Username, password: z.string().min(1).max(200) })
+  .strict();
+export const RefreshRequest = z.object({ refreshToken: z.string().min(16).max(200) }).strict();
+export const SessionResponse = z
+  .object({
+    accessToken: z.string(),
+    /** When the access token stops working (15 minutes after issue); refresh before then. */
+    accessTokenExpiresAt: Instant,
+    refreshToken: z.string(),
+    refreshTokenExpiresAt: Instant,
+    person: z.object({ username: Username, displayName: z.string(), role: CentralRole }).strict(),
+  })
+  .strict();
+export type SessionResponse = z.infer<typeof SessionResponse>;
+
+/** Request bodies refuse unknown fields at every level, so the domain's objects are made strict here. */
+export const StrictIdentity = z.discriminatedUnion('kind', [IndividualIdentity.strict(), EnterpriseIdentity.strict()]);
+export const StrictIcpFacts = IcpFacts.strict();
+
+// ── intake ───────────────────────────────────────────────────────────────────────────────────────
+/** Base64 of one image file (JPEG, PNG, WebP, TIFF or AVIF; at most 8 MiB decoded). */
+export const maxImageBytes = 8 * 1024 * 1024;
+export const IntakeDocument = z
+  .object({
+    role: DocumentRole,
+    contentBase64: z
+      .string()
+      .min(8)
+      .max(Math.ceil(maxImageBytes / 3) * 4)
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64 without line breaks'),
+  })
+  .strict();
+export const IntakeRequest = z
+  .object({
+    accountId: z.string().min(1).max(64),
+    kind: ApplicationKind,
+    registrationLocation: LocationCode,
+    /** When the applicant submitted; defaults to the moment the server receives it. */
+    submittedAt: Instant.optional(),
+    /** The identity to verify (the new one for a change; the current one is the server's record). */
+    identity: StrictIdentity,
+    icp: StrictIcpFacts,
+    applicantLanguage: ApplicantLanguage,
+    documents: z.array(IntakeDocument).min(1).max(6),
+  })
+  .strict();
+export type IntakeRequest = z.infer<typeof IntakeRequest>;
+
+export const DocumentRef = z
+  .object({
+    id: z.string(),
+    role: DocumentRole,
+    mediaType: z.enum(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/avif']),
+    sha256: Sha256Hex,
+    byteSize: z.number().int().positive(),
+  })
+  .strict();
+export type DocumentRef = z.infer<typeof DocumentRef>;
+
+/** What the rules need to know that only the central service knows (shared/rules.ts RuleFacts). */
+export const CentralFacts = z
+  .object({
+    /** Other accounts verified now with this identity document (type + number + issuing location). */
+    accountsVerifiedWithDocument: z.number().int().nonnegative(),
+    /** Other accounts verified now by this enterprise (same name or same registration number). */
+    enterpriseAccountsVerified: z.number().int().nonnegative(),
+    /** The account's last successful verification, or null if it never was. */
+    lastVerifiedAt: Instant.nullable(),
+  })
+  .strict();
+export type CentralFacts = z.infer<typeof CentralFacts>;
+
+export const ApplicationEnvelope = z
+  .object({
+    application: Application,
+    documents: z.array(DocumentRef),
+    facts: CentralFacts,
+    /** The review deadline (R7: three business days) and the escalation time (day two). */
+    dueAt: Instant,
+    escalateAt: Instant,
+  })
+  .strict();
+export type ApplicationEnvelope = z.infer<typeof ApplicationEnvelope>;
+
+export const WithdrawRequest = z.object({ ticketRef: z.string().min(1).max(64).optional() }).strict();
+export const AssignRequest = z.object({ reviewer: Username }).strict();
+
+// ── changes feed ─────────────────────────────────────────────────────────────────────────────────
+export const changeTypes = ['assigned', 'updated', 'withdrawn', 'reassigned'] as const;
+export const ChangeType = z.enum(changeTypes);
+export type ChangeType = z.infer<typeof ChangeType>;
+
+export const Change = ApplicationEnvelope.extend({ type: ChangeType }).strict();
+export type Change = z.infer<typeof Change>;
+
+export const maxChangesLimit = 500;
+export const ChangesQuery = z
+  .object({
+    /** Opaque; absent for the first pull. */
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(maxChangesLimit).default(100),
+  })
+  .strict();
+export const ChangesResponse = z
+  .object({
+    changes: z.array(Change),
+    /** Pass back as `cursor` on the next pull; opaque. */
+    cursor: z.string(),
+    hasMore: z.boolean(),
+  })
+  .strict();
+export type ChangesResponse = z.infer<typeof ChangesResponse>;
+
+// ── mutations ────────────────────────────────────────────────────────────────────────────────────
+const MutationBase = {
+  id: MutationId,
+  applicationId: z.string().min(1).max(64),
+  /** The application's version the reviewer saw. */
+  baseVersion: z.number().int().nonnegative(),
+  /** The device clock when the reviewer acted (for the audit trail only; the server orders by its own clock). */
+  madeAt: Instant,
+  /** Whether the reviewer acted while the workstation was offline. */
+  offline: z.boolean(),
+};
+export const DecisionMutation = z
+  .object({
+    ...MutationBase,
+    type: z.literal('decision'),
+    outcome: DecisionOutcome,
+    reasonCodes: z.array(ReasonCode).max(20),
+    applicantMessage: z.string().max(4000),
+    internalNote: z.string().max(4000),
+    overrideNote: z.string().trim().max(4000).nullable(),
+  })
+  .strict();
+export type DecisionMutation = z.infer<typeof DecisionMutation>;
+export const NoteMutation = z
+  .object({ ...MutationBase, type: z.literal('note'), text: z.string().trim().min(1).max(4000) })
+  .strict();
+export type NoteMutation = z.infer<typeof NoteMutation>;
+export const Mutation = z.discriminatedUnion('type', [DecisionMutation, NoteMutation]);
+export type Mutation = z.infer<typeof Mutation>;
+
+/** The decision fields as shared/domain's DecisionInput, for the same checks on both ends. */
+export function decisionInputOf(m: DecisionMutation): z.infer<typeof DecisionInput> {
+  return {
+    applicationId: m.applicationId,
+    outcome: m.outcome,
+    reasonCodes: m.reasonCodes,
+    applicantMessage: m.applicantMessage,
+    internalNote: m.internalNote,
+    overrideNote: m.overrideNote,
+  };
+}
+
+export const maxMutationsPerBatch = 100;
+export const MutationBatchRequest = z
+  .object({
+    deviceId: z.string().min(1).max(64),
+    mutations: z.array(Mutation).min(1).max(maxMutationsPerBatch),
+  })
+  .strict();
+export type MutationBatchRequest = z.infer<typeof MutationBatchRequest>;
+
+export const rejectionReasons = ['withdrawn', 'already_decided', 'not_assigned', 'stale', 'invalid'] as const;
+export const RejectionReason = z.enum(rejectionReasons);
+export type RejectionReason = z.infer<typeof RejectionReason>;
+
+export const MutationResult = z.discriminatedUnion('status', [
+  z.object({ id: MutationId, status: z.literal('applied'), serverVersion: z.number().int().nonnegative() }).strict(),
+  z
+    .object({
+      id: MutationId,
+      status: z.literal('rejected'),
+      reason: RejectionReason,
+      /** A sentence for the reviewer; for `invalid`, which rule or field. */
+      message: z.string().max(2000),
+      /** The application as the server has it now; null when it does not exist. */
+      current: Application.nullable(),
+    })
+    .strict(),
+]);
+export type MutationResult = z.infer<typeof MutationResult>;
+export const MutationBatchResponse = z.object({ results: z.array(MutationResult) }).strict();
+export type MutationBatchResponse = z.infer<typeof MutationBatchResponse>;
+
+// ── supervisor ───────────────────────────────────────────────────────────────────────────────────
+export const reviewVerdicts = ['agree', 'overturn'] as const;
+export const ReviewVerdict = z.enum(reviewVerdicts);
+
+export const Review = z
+  .object({
+    id: z.string(),
+    decisionId: MutationId,
+    supervisor: Username,
+    verdict: ReviewVerdict,
+    reason: z.string(),
+    reviewedAt: Instant,
+  })
+  .strict();
+export type Review = z.infer<typeof Review>;
+
+export const DecisionRecord = z
+  .object({
+    /** The mutation id the reviewer's workstation made. */
+    id: MutationId,
+    application: Application,
+    reviewer: Username,
+    deviceId: z.string(),
+    outcome: DecisionOutcome,
+    reasonCodes: z.array(ReasonCode),
+    applicantMessage: z.string(),
+    internalNote: z.string(),
+    overrideNote: z.string().nullable(),
+    /** The server's clock when the decision was applied. */
+    decidedAt: Instant,
+    /** The device's clock when the reviewer decided. */
+    madeAt: Instant,
+    offline: z.boolean(),
+    reviews: z.array(Review),
+  })
+  .strict();
+export type DecisionRecord = z.infer<typeof DecisionRecord>;
+
+export const DecisionsQuery = z
+  .object({
+    reviewer: Username.optional(),
+    outcome: DecisionOutcome.optional(),
+    kind: ApplicationKind.optional(),
+    reasonCode: ReasonCode.optional(),
+    /** decidedAt ≥ from, < to. */
+    from: Instant.optional(),
+    to: Instant.optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export const DecisionsResponse = z
+  .object({
+    decisions: z.array(DecisionRecord),
+    /** Pass as `cursor` for the next page (newest first); null at the end. */
+    nextCursor: z.string().nullable(),
+  })
+  .strict();
+export type DecisionsResponse = z.infer<typeof DecisionsResponse>;
+
+export const ReviewRequest = z
+  .object({ decisionId: MutationId, verdict: ReviewVerdict, reason: z.string().trim().min(1).max(2000) })
+  .strict();
+
+// ── the route table ──────────────────────────────────────────────────────────────────────────────
+export interface CentralRoute {
+  readonly method: 'get' | 'post';
+  /** OpenAPI path, with `{param}` placeholders. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  /** null: no token needed. */
+  readonly roles: readonly CentralRole[] | null;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  /** Status → schema of the JSON body; 'binary' for raw bytes. */
+  readonly responses: Readonly<Record<number, z.ZodType | 'binary' | null>>;
+  /** Error codes this route may answer beyond the common ones. */
+  readonly errors: readonly string[];
+}
+
+export const centralRoutes = [
+  {
+    method: 'post',
+    path: '/v1/session',
+    operationId: 'createSession',
+    summary: 'Sign in with username and password',
+    roles: null,
+    body: SessionRequest,
+    responses: { 200: SessionResponse },
+    errors: ['bad_credentials', 'rate_limited'],
+  },
+  {
+    method: 'post',
+    path: '/v1/session/refresh',
+    operationId: 'refreshSession',
+    summary: 'Trade a refresh token for a new access and refresh token',
+    roles: null,
+    body: RefreshRequest,
+    responses: { 200: SessionResponse },
+    errors: ['bad_refresh_token'],
+  },
+  {
+    method: 'post',
+    path: '/v1/applications',
+    operationId: 'submitApplication',
+    summary: 'Intake: submit an application with its document images',
+    roles: ['intake'],
+    body: IntakeRequest,
+    responses: { 201: ApplicationEnvelope },
+    errors: ['invalid_image', 'account_not_verified', 'account_already_verified', 'application_pending'],
+  },
+  {
+    method: 'post',
+    path: '/v1/applications/{id}/withdraw',
+    operationId: 'withdrawApplication',
+    summary: 'Intake: the applicant withdraws before a decision',
+    roles: ['intake'],
+    body: WithdrawRequest,
+    responses: { 200: ApplicationEnvelope },
+    errors: ['not_found', 'already_decided'],
+  },
+  {
+    method: 'post',
+    path: '/v1/applications/{id}/assign',
+    operationId: 'assignApplication',
+    summary: 'Supervisor: assign an open application to a reviewer',
+    roles: ['supervisor'],
+    body: AssignRequest,
+    responses: { 200: ApplicationEnvelope },
+    errors: ['not_found', 'unknown_reviewer', 'already_decided', 'withdrawn'],
+  },
+  {
+    method: 'get',
+    path: '/v1/changes',
+    operationId: 'listChanges',
+    summary: "Reviewer: the caller's changes since the cursor; renews the caller's leases",
+    roles: ['reviewer'],
+    query: ChangesQuery,
+    responses: { 200: ChangesResponse },
+    errors: ['invalid_cursor'],
+  },
+  {
+    method: 'get',
+    path: '/v1/documents/{id}/content',
+    operationId: 'getDocumentContent',
+    summary: 'The image bytes (ETag is the SHA-256; Range and If-None-Match supported)',
+    roles: ['reviewer', 'supervisor'],
+    responses: { 200: 'binary', 206: 'binary', 304: null, 416: null },
+    errors: ['not_found', 'not_assigned'],
+  },
+  {
+    method: 'post',
+    path: '/v1/mutations:batch',
+    operationId: 'applyMutations',
+    summary: "Reviewer: apply decisions and notes, each in its own transaction; renews the caller's leases",
+    roles: ['reviewer'],
+    body: MutationBatchRequest,
+    responses: { 200: MutationBatchResponse },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/v1/decisions',
+    operationId: 'listDecisions',
+    summary: "Supervisor: all reviewers' decisions, newest first, keyset-paged",
+    roles: ['supervisor'],
+    query: DecisionsQuery,
+    responses: { 200: DecisionsResponse },
+    errors: ['invalid_cursor'],
+  },
+  {
+    method: 'post',
+    path: '/v1/reviews',
+    operationId: 'createReview',
+    summary: "Supervisor: agree with or overturn a reviewer's decision",
+    roles: ['supervisor'],
+    body: ReviewRequest,
+    responses: { 201: Review },
+    errors: ['not_found', 'already_reviewed'],
+  },
+] as const satisfies readonly CentralRoute[];
+
+/** Answered by any route: bad body (400), token (401), role (403), size (413), login throttle (429). */
+export const commonCentralErrors = [
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'payload_too_large',
+  'unsupported_media_type',
+  'not_found',
+  'internal',
+] as const;

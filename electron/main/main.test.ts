@@ -26,7 +26,8 @@ vi.mock('electron', () => ({ BrowserWindow: electron.BrowserWindow, shell: elect
 import { openWorkstation } from '../api/workstation';
 import { ExplicitKeyProvider } from '../store/keys';
 import { bindIpc, isTrustedSender } from './ipc';
-import { appProtocolHandler } from './protocol';
+import { DomainError } from '../../shared/errors';
+import { appProtocolHandler, imageProtocolHandler } from './protocol';
 import { denyPermissions, hardenWebContents, isAllowedExternal, isAppUrl } from './security';
 import { createMainWindow } from './window';
 
@@ -172,5 +173,30 @@ describe('app:// protocol', () => {
   it.each(['app://verity/../secret.txt', 'app://verity/..%2fsecret.txt', 'app://verity/assets/%2e%2e/%2e%2e/secret.txt', 'app://other/index.html'])('refuses %s', async (url) => {
     const res = await handle(new Request(url));
     expect(res.status).toBe(404);
+  });
+});
+
+describe('case-image:// protocol', () => {
+  const sha = 'a'.repeat(64);
+  const handle = imageProtocolHandler(async (ref) => {
+    const r = ref as { sha256: string; variant: string };
+    if (r.sha256 !== sha) throw new DomainError('forbidden', 'no access');
+    return { bytes: Buffer.from('jpeg-bytes'), contentType: 'image/jpeg' };
+  });
+
+  it('serves an image the workstation lets through', async () => {
+    const res = await handle(new Request(`case-image://verity/${sha}/preview`));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect(await res.text()).toBe('jpeg-bytes');
+  });
+
+  it.each([
+    [`case-image://verity/${'b'.repeat(64)}/preview`, 403],
+    [`case-image://verity/${sha}/secret`, 400],
+    ['case-image://verity/../../cases.db', 400],
+    [`case-image://other/${sha}/preview`, 400],
+  ])('refuses %s with %i', async (url, status) => {
+    expect((await handle(new Request(url))).status).toBe(status);
   });
 });

@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LocalProfiles, Session } from './session';
+
+const reviewer = { username: 'reviewer1', id: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' as const };
+
+function profiles() {
+  const path = join(mkdtempSync(join(tmpdir(), 'verity-people-')), 'people.json');
+  const p = new LocalProfiles(path);
+  p.save(reviewer, 'correct horse');
+  return { p, path };
+}
+
+describe('local profiles', () => {
+  it('stores a scrypt hash, never the password', () => {
+    const { path } = profiles();
+    const text = readFileSync(path, 'utf8');
+    expect(text).not.toContain('correct horse');
+    expect(text).toMatch(/"hash": "[0-9a-f]{128}"/);
+  });
+  it('verifies the right password only', () => {
+    const { p } = profiles();
+    expect(p.verify('reviewer1', 'correct horse')).toEqual({ id: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' });
+    expect(p.verify('reviewer1', 'wrong')).toBeNull();
+    expect(p.verify('nobody', 'correct horse')).toBeNull();
+  });
+  it('reports a damaged profiles file instead of letting anyone in', () => {
+    const { p, path } = profiles();
+    writeFileSync(path, JSON.stringify({ version: 1, people: [{ username: 'x' }] }));
+    expect(() => p.verify('x', 'y')).toThrow(/damaged/);
+  });
+});
+
+describe('session', () => {
+  it('serves no person before sign-in and while locked', () => {
+    const { p } = profiles();
+    const session = new Session(p);
+    expect(session.activePerson()).toBeNull();
+    session.signIn('reviewer1', 'correct horse');
+    expect(session.activePerson()?.id).toBe('reviewer1');
+    expect(session.lock()).toMatchObject({ locked: true, person: { id: 'reviewer1' } });
+    expect(session.activePerson()).toBeNull();
+    session.signIn('reviewer1', 'correct horse');
+    expect(session.state().locked).toBe(false);
+    expect(session.signOut()).toEqual({ person: null, locked: false });
+  });
+  it('refuses a wrong password with a code and throttles after five failures', () => {
+    const { p } = profiles();
+    let now = 1_000_000;
+    const session = new Session(p, () => now);
+    for (let i = 0; i < 5; i++) expect(() => session.signIn('reviewer1', 'nope')).toThrow(expect.objectContaining({ code: 'sign_in_failed' }));
+    expect(() => session.signIn('reviewer1', 'correct horse')).toThrow(expect.objectContaining({ code: 'sign_in_throttled' }));
+    now += 61_000;
+    expect(session.signIn('reviewer1', 'correct horse').person?.id).toBe('reviewer1');
+  });
+});

@@ -3,10 +3,10 @@
 // Electron's main process and the browser host both call this.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCalendar } from '../../shared/businessDays';
 import { createImagePipeline, type CaseImage, type ImagePipeline } from '../imaging';
 import { openCaseStore, type CaseStore } from '../store/caseStore';
 import type { KeyProvider } from '../store/keys';
+import { loadCalendar } from './calendar';
 import { createCaseHandlers } from './cases';
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
@@ -52,7 +52,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const store = openCaseStore({
     path: join(options.dataDir, 'cases.db'),
     keyProvider: options.keyProvider,
-    calendar: createCalendar({}),
+    calendar: loadCalendar(join(options.dataDir, 'calendar.json')),
     ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
   });
   const seedingDemo = options.demo !== undefined && profiles.isEmpty;

@@ -1,0 +1,248 @@
+// The central API client: one fetch per request with a deadline, bearer tokens with one refresh on 401, every
+// JSON answer validated against shared/contract/central, every failure classified (see errors.ts).
+import { z } from 'zod';
+import { CentralError, CentralRole, SessionResponse } from '../../shared/contract/central';
+import { parseRetryAfter } from './backoff';
+import { networkFailure, SyncError } from './errors';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** What a session is made of; Electron persists it wrapped with safeStorage via a TokenVault (validate on load). */
+export const SessionTokens = z
+  .object({
+    username: z.string().min(1).max(64),
+    role: CentralRole,
+    accessToken: z.string().min(1).max(200),
+    accessTokenExpiresAt: z.string(),
+    refreshToken: z.string().min(1).max(200),
+    refreshTokenExpiresAt: z.string(),
+  })
+  .strict();
+export type SessionTokens = z.infer<typeof SessionTokens>;
+
+/** Where tokens live between runs. In memory by default; Electron wraps them with safeStorage. */
+export interface TokenVault {
+  load(): SessionTokens | null;
+  /** null: the session ended (refresh refused, signed out); forget it. */
+  save(tokens: SessionTokens | null): void;
+}
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface CentralClientOptions {
+  centralUrl: string;
+  fetch: FetchLike;
+  now: () => Date;
+  /** Deadline of one JSON request (connect to last byte). */
+  requestTimeoutMs: number;
+  /** Deadline of one document download. */
+  downloadTimeoutMs: number;
+  vault: TokenVault;
+  credentials: Credentials | null;
+}
+
+export interface RequestOptions {
+  method: 'GET' | 'POST';
+  path: string;
+  json?: unknown;
+  headers?: Record<string, string>;
+  signal: AbortSignal;
+  timeoutMs?: number;
+}
+
+export class CentralClient {
+  private readonly base: URL;
+  private tokens: SessionTokens | null;
+  private credentials: Credentials | null;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(private readonly options: CentralClientOptions) {
+    const base = new URL(options.centralUrl);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new SyncError('fatal', 'bad_central_url', 'The central service URL must be http(s).');
+    if (!base.pathname.endsWith('/')) base.pathname += '/';
+    this.base = base;
+    // A vault is a file on disk in Electron: what it gives back is checked like any input.
+    const stored = SessionTokens.safeParse(options.vault.load());
+    this.tokens = stored.success ? stored.data : null;
+    this.credentials = options.credentials;
+  }
+
+  /** The signed-in person's username, or null before sign-in. */
+  get username(): string | null {
+    return this.tokens?.username ?? null;
+  }
+
+  get hasSession(): boolean {
+    return this.tokens !== null || this.credentials !== null;
+  }
+
+  /** Gives the client a password to sign in with at the next request (after signed_out, or at first use). */
+  setCredentials(credentials: Credentials): void {
+    this.credentials = credentials;
+  }
+
+  signOut(): void {
+    this.tokens = null;
+    this.credentials = null;
+    this.options.vault.save(null);
+  }
+
+  private url(path: string): string {
+    return new URL(path.replace(/^\//, ''), this.base).toString();
+  }
+
+  /** One HTTP exchange, no auth, no retry; failures become SyncErrors; HTTP errors are returned for the caller. */
+  private async exchange(request: RequestOptions, token: string | null): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (request.json !== undefined) {
+      body = JSON.stringify(request.json);
+      headers['content-type'] = 'application/json';
+    }
+    const timeout = AbortSignal.timeout(request.timeoutMs ?? this.options.requestTimeoutMs);
+    const signal = AbortSignal.any([request.signal, timeout]);
+    try {
+      return await this.options.fetch(this.url(request.path), {
+        method: request.method,
+        headers,
+        signal,
+        redirect: 'error',
+        ...(body !== undefined ? { body } : {}),
+      });
+    } catch (error) {
+      throw networkFailure(error, request.signal.aborted, timeout.aborted);
+    }
+  }
+
+  /** Throws the SyncError an unsuccessful answer means (after the body is read for its error code). */
+  async failure(response: Response): Promise<SyncError> {
+    let code = `http_${response.status}`;
+    let message = `The central service answered ${response.status}.`;
+    try {
+      const parsed = CentralError.safeParse(await response.json());
+      if (parsed.success) {
+        code = parsed.data.error.code;
+        message = parsed.data.error.message;
+      }
+    } catch {
+      // Not JSON (a proxy's page): the status says enough.
+    }
+    const status = response.status;
+    if (status === 429 || status === 408 || status >= 500) {
+      return new SyncError('transient', code, message, parseRetryAfter(response.headers.get('retry-after'), this.options.now()), status);
+    }
+    if (status === 401) return new SyncError('signed_out', 'signed_out', 'Your session with the central service ended. Sign in again to sync.', null, status);
+    return new SyncError('fatal', code, message, null, status);
+  }
+
+  private remember(session: SessionResponse): void {
+    this.tokens = {
+      username: session.person.username,
+      role: session.person.role,
+      accessToken: session.accessToken,
+      accessTokenExpiresAt: session.accessTokenExpiresAt,
+      refreshToken: session.refreshToken,
+      refreshTokenExpiresAt: session.refreshTokenExpiresAt,
+    };
+    this.options.vault.save(this.tokens);
+  }
+
+  private async signIn(credentials: Credentials, signal: AbortSignal): Promise<void> {
+    const response = await this.exchange({ method: 'POST', path: '/v1/session', json: credentials, signal }, null);
+    if (response.status === 401) {
+      // Wrong password: asking again will not help, a person must.
+      this.credentials = null;
+      throw new SyncError('signed_out', 'bad_credentials', 'The central service refused the username or password. Sign in again.', null, 401);
+    }
+    if (!response.ok) throw await this.failure(response);
+    this.remember(await parseJson(response, SessionResponse));
+    // The password is needed once; keep it no longer than that.
+    this.credentials = null;
+  }
+
+  /** Trades the refresh token once; concurrent callers share the one exchange (the server rotates the token). */
+  private refresh(signal: AbortSignal): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        const refreshToken = this.tokens?.refreshToken;
+        if (!refreshToken) throw new SyncError('signed_out', 'signed_out', 'Sign in to sync with the central service.');
+        const response = await this.exchange({ method: 'POST', path: '/v1/session/refresh', json: { refreshToken }, signal }, null);
+        if (response.status === 401 || response.status === 400) {
+          this.tokens = null;
+          this.options.vault.save(null);
+          throw new SyncError('signed_out', 'signed_out', 'Your session with the central service ended. Sign in again to sync.', null, 401);
+        }
+        if (!response.ok) throw await this.failure(response);
+        this.remember(await parseJson(response, SessionResponse));
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async accessToken(signal: AbortSignal): Promise<string> {
+    if (this.refreshing) await this.refreshing;
+    if (!this.tokens && this.credentials) await this.signIn(this.credentials, signal);
+    // No refresh by the clock: the workstation's clock may be off; a 401 is the server's word that it is time.
+    if (!this.tokens) throw new SyncError('signed_out', 'signed_out', 'Sign in to sync with the central service.');
+    return this.tokens.accessToken;
+  }
+
+  /**
+   * An authenticated request. On 401 the refresh token is traded once (or another request's fresh token is
+   * used) and the request repeated; a second 401 signs out. Other non-2xx answers are returned as they are.
+   */
+  async request(request: RequestOptions): Promise<Response> {
+    const token = await this.accessToken(request.signal);
+    const response = await this.exchange(request, token);
+    if (response.status !== 401) return response;
+    await response.body?.cancel();
+    if (this.tokens && this.tokens.accessToken === token) await this.refresh(request.signal);
+    const again = await this.exchange(request, await this.accessToken(request.signal));
+    if (again.status === 401) {
+      await again.body?.cancel();
+      this.tokens = null;
+      this.options.vault.save(null);
+      throw new SyncError('signed_out', 'signed_out', 'Your session with the central service ended. Sign in again to sync.', null, 401);
+    }
+    return again;
+  }
+
+  /** An authenticated JSON request whose 2xx answer must match `schema`; other answers throw their SyncError. */
+  async json<S extends z.ZodType>(request: RequestOptions, schema: S): Promise<z.output<S>> {
+    const response = await this.request(request);
+    if (!response.ok) throw await this.failure(response);
+    return parseJson(response, schema);
+  }
+}
+
+async function parseJson<S extends z.ZodType>(response: Response, schema: S): Promise<z.output<S>> {
+  let value: unknown;
+  try {
+    value = await response.json();
+  } catch (error) {
+    // A body cut off halfway is a network failure, not a contract breach.
+    throw networkFailure(error, false, false);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new SyncError('fatal', 'bad_response', `The central service answered outside the contract (${parsed.error.issues[0]?.path.join('.') ?? 'body'}).`);
+  }
+  return parsed.data;
+}
+
+/** Tokens in memory only: the default when no vault is given. */
+export function memoryVault(initial: SessionTokens | null = null): TokenVault {
+  let tokens = initial;
+  return {
+    load: () => tokens,
+    save: (next) => {
+      tokens = next;
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// One document image, downloaded once and checked: the bytes must hash to the SHA-256 the change named (and the
+// ETag, when sent). A download that breaks off resumes with Range + If-Range from the bytes already received.
+import { createHash } from 'node:crypto';
+import type { DocumentRef } from '../../shared/contract/central';
+import type { CentralClient } from './client';
+import { networkFailure, SyncError } from './errors';
+
+/** What survives between attempts of one download. */
+export interface PartialDownload {
+  chunks: Buffer[];
+  received: number;
+  /** The validator of the bytes received so far; a resumed answer must carry the same. */
+  etag: string | null;
+  /** Bytes that arrived on a resumed (206) answer, for the report. */
+  resumedBytes: number;
+}
+
+export function emptyDownload(): PartialDownload {
+  return { chunks: [], received: 0, etag: null, resumedBytes: 0 };
+}
+
+function restart(partial: PartialDownload): void {
+  partial.chunks = [];
+  partial.received = 0;
+  partial.etag = null;
+}
+
+/**
+ * One attempt: asks for the rest of the document (or all of it) and reads the body into `partial`. Returns the
+ * verified bytes; throws a SyncError (transient for broken bodies and checksum mismatches, so the caller retries).
+ */
+export async function downloadAttempt(client: CentralClient, ref: DocumentRef, partial: PartialDownload, signal: AbortSignal, timeoutMs: number): Promise<Buffer> {
+  const headers: Record<string, string> = { accept: ref.mediaType };
+  const resuming = partial.received > 0 && partial.etag !== null;
+  if (resuming) {
+    headers.range = `bytes=${partial.received}-`;
+    headers['if-range'] = partial.etag as string;
+  } else {
+    restart(partial);
+  }
+  const response = await client.request({ method: 'GET', path: `/v1/documents/${encodeURIComponent(ref.id)}/content`, headers, signal, timeoutMs });
+  if (response.status === 416) {
+    // Our offset is past the end: the document is not what we were reading. Start over.
+    await response.body?.cancel();
+    restart(partial);
+    throw new SyncError('transient', 'range_not_satisfiable', 'The document changed during the download; starting over.');
+  }
+  if (!response.ok) throw await client.failure(response);
+  const etag = response.headers.get('etag');
+  if (response.status === 206) {
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
+    if (!resuming || !range || Number(range[1]) !== partial.received || etag !== partial.etag) {
+      await response.body?.cancel();
+      restart(partial);
+      throw new SyncError('transient', 'bad_range', 'The resumed download did not continue where it broke off; starting over.');
+    }
+  } else {
+    // 200: the whole body (the server ignored Range, or If-Range did not match).
+    restart(partial);
+  }
+  partial.etag = etag;
+  const expectedTag = `"${ref.sha256}"`;
+  if (etag !== null && etag !== expectedTag && etag !== `W/${expectedTag}`) {
+    await response.body?.cancel();
+    restart(partial);
+    throw new SyncError('transient', 'checksum_mismatch', 'The central service sent a different document than it announced.');
+  }
+  const body = response.body;
+  if (!body) throw new SyncError('transient', 'empty_body', 'The document arrived without a body.');
+  const resumedAt = partial.received;
+  try {
+    for await (const chunk of body) {
+      const bytes = Buffer.from(chunk as Uint8Array);
+      partial.chunks.push(bytes);
+      partial.received += bytes.length;
+      if (partial.received > ref.byteSize) {
+        restart(partial);
+        throw new SyncError('transient', 'checksum_mismatch', 'The document is longer than announced.');
+      }
+    }
+  } catch (error) {
+    if (error instanceof SyncError) throw error;
+    // The bytes read so far stay in `partial`: the next attempt asks only for the rest.
+    throw networkFailure(error, signal.aborted, false);
+  } finally {
+    if (response.status === 206) partial.resumedBytes += partial.received - resumedAt;
+  }
+  const bytes = Buffer.concat(partial.chunks, partial.received);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (bytes.length !== ref.byteSize || sha256 !== ref.sha256) {
+    restart(partial);
+    throw new SyncError('transient', 'checksum_mismatch', 'The downloaded document does not match its checksum; downloading it again.');
+  }
+  return bytes;
+}

@@ -1,0 +1,564 @@
+// The sync engine: push the outbox, then pull the changes feed, against the central API (ARCHITECTURE.md, "Sync
+// protocol"). Transient failures retry with capped, jittered backoff; rejections are final and land in the store;
+// the cursor is saved only after the changes it covers are stored; images are fetched once and checksummed.
+import { ChangesResponse, maxMutationsPerBatch, MutationBatchResponse, type Change, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
+import type { DocumentRecord } from '../../shared/contract/cases';
+import { DomainError } from '../../shared/errors';
+import { log } from '../api/log';
+import type { ImagePipeline } from '../imaging';
+import type { CaseStore, UpsertRecord } from '../store/caseStore';
+import { backoffDelay, defaultBackoff, realSleep, yieldToEventLoop, type BackoffPolicy, type Sleep } from './backoff';
+import { CentralClient, memoryVault, type Credentials, type FetchLike, type TokenVault } from './client';
+import { downloadAttempt, emptyDownload } from './download';
+import { SyncError } from './errors';
+import { documentRecord, openStatuses, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
+
+/**
+ * The parts of the case store sync uses. `imageBySha256`, when the store offers it, names an image some stored
+ * case already has, so a new case showing the same image does not fetch it again after a restart.
+ */
+export type SyncStore = Pick<
+  CaseStore,
+  'upsertApplications' | 'pendingMutations' | 'markMutationApplied' | 'markMutationRejected' | 'outboxCounts' | 'getSyncState' | 'setSyncState' | 'getCase'
+> & { imageBySha256?(sha256: string): ImageFacts | null };
+export type SyncImages = Pick<ImagePipeline, 'ingest'>;
+
+export type SyncEngineState = 'idle' | 'syncing' | 'offline' | 'signed_out' | 'error';
+
+export interface SyncStatus {
+  state: SyncEngineState;
+  lastSyncAt: string | null;
+  /** Outbox mutations not yet answered by the central service. */
+  pending: number;
+  /** Outbox mutations the central service refused ("needs attention"). */
+  rejected: number;
+  lastError: { code: string; message: string } | null;
+}
+
+export type SyncPhase = 'push' | 'pull' | 'images';
+
+export interface SyncProgress {
+  phase: SyncPhase;
+  done: number;
+  /** null while the total is unknown (the changes feed says only whether more follows). */
+  total: number | null;
+}
+
+export interface SyncReport {
+  ok: boolean;
+  state: SyncEngineState;
+  startedAt: string;
+  finishedAt: string;
+  pushed: { applied: number; rejected: number; batches: number };
+  pulled: { changes: number; pages: number; inserted: number; updated: number; conflicts: number; stale: number; skipped: number };
+  images: { downloaded: number; reused: number; bytes: number; resumedBytes: number; refused: number };
+  /** Requests repeated after a transient failure. */
+  retries: number;
+  error: { code: string; message: string } | null;
+}
+
+export interface SyncEngineOptions {
+  store: SyncStore;
+  images: SyncImages;
+  centralUrl: string;
+  /** Signs in with these at the first request; kept only until then. */
+  credentials?: Credentials;
+  /** Where the session's tokens are kept (default: in memory). Electron wraps them with safeStorage here. */
+  vault?: TokenVault;
+  deviceId: string;
+  fetch?: FetchLike;
+  now?: () => Date;
+  /** In [0, 1); drives the backoff jitter. */
+  random?: () => number;
+  /** How the engine waits between retries inside one sync; tests pass one that does not wait. */
+  sleep?: Sleep;
+  onProgress?: (progress: SyncProgress) => void;
+  onStatus?: (status: SyncStatus) => void;
+  /** Between syncs while all is well; default 60 s. */
+  intervalMs?: number;
+  backoff?: Partial<BackoffPolicy>;
+  /** Tries of one request within a sync before the sync gives up (the scheduler tries again later); default 5. */
+  maxAttempts?: number;
+  /** A retry that must wait longer than this (a long Retry-After) ends the sync; the scheduler waits instead. Default 30 s. */
+  maxInlineWaitMs?: number;
+  /** Mutations per POST; at most the contract's maxMutationsPerBatch. */
+  batchSize?: number;
+  /** Changes per page of GET /v1/changes. */
+  pageSize?: number;
+  /** Document downloads (and ingests) at once; default 4. */
+  downloadConcurrency?: number;
+  requestTimeoutMs?: number;
+  downloadTimeoutMs?: number;
+}
+
+export interface SyncEngine {
+  /** One push-then-pull; concurrent calls share the running sync. Never rejects: failures are in the report. */
+  syncNow(): Promise<SyncReport>;
+  /** Syncs now, then on a timer (backing off after failures; paused while signed out). */
+  start(): void;
+  /** Stops the timer and aborts a running sync (what it stored so far stays stored). */
+  stop(): Promise<void>;
+  status(): SyncStatus;
+  /** Resume after signed_out (or sign in the first time): the password is used once and then dropped. */
+  signIn(credentials: Credentials): Promise<SyncReport>;
+  signOut(): void;
+  /** The network came back (Electron's online event): try now instead of waiting out the backoff. */
+  nudge(): void;
+}
+
+/** Applications per store transaction while pulling. */
+const upsertChunk = 25;
+
+/** Images the engine has ingested lately, by SHA-256, so a document shared by cases is fetched once. */
+const imageCacheLimit = 10_000;
+
+function emptyReport(startedAt: Date): SyncReport {
+  return {
+    ok: false,
+    state: 'syncing',
+    startedAt: startedAt.toISOString(),
+    finishedAt: startedAt.toISOString(),
+    pushed: { applied: 0, rejected: 0, batches: 0 },
+    pulled: { changes: 0, pages: 0, inserted: 0, updated: 0, conflicts: 0, stale: 0, skipped: 0 },
+    images: { downloaded: 0, reused: 0, bytes: 0, resumedBytes: 0, refused: 0 },
+    retries: 0,
+    error: null,
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` at once; the first failure is rethrown after the others settle. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const worker = async () => {
+    while (next < items.length && failure === null) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index] as T);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== null) throw (failure as { error: unknown }).error;
+  return results;
+}
+
+function asSyncError(error: unknown): SyncError {
+  if (error instanceof SyncError) return error;
+  if (error instanceof DomainError) return new SyncError('fatal', error.code, error.message);
+  log.error('sync failed unexpectedly', { error: error instanceof Error ? error.stack : String(error) });
+  return new SyncError('fatal', 'internal', 'Sync failed unexpectedly; it will try again.');
+}
+
+class Engine implements SyncEngine {
+  private readonly client: CentralClient;
+  private readonly now: () => Date;
+  private readonly random: () => number;
+  private readonly sleep: Sleep;
+  private readonly policy: BackoffPolicy;
+  private readonly maxAttempts: number;
+  private readonly maxInlineWaitMs: number;
+  private readonly batchSize: number;
+  private readonly pageSize: number;
+  private readonly concurrency: number;
+  private readonly intervalMs: number;
+  private readonly downloadTimeoutMs: number;
+  private readonly imageCache = new Map<string, ImageFacts>();
+
+  private state: SyncEngineState = 'idle';
+  private lastSyncAt: string | null = null;
+  private lastError: SyncStatus['lastError'] = null;
+  /** Syncs that failed in a row; the scheduler's backoff grows with it. */
+  private failures = 0;
+  private retryAfterMs: number | null = null;
+  private running: Promise<SyncReport> | null = null;
+  private controller: AbortController | null = null;
+  private started = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: SyncEngineOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? realSleep;
+    this.policy = { ...defaultBackoff, ...options.backoff };
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+    this.maxInlineWaitMs = options.maxInlineWaitMs ?? 30_000;
+    this.batchSize = Math.max(1, Math.min(maxMutationsPerBatch, options.batchSize ?? maxMutationsPerBatch));
+    this.pageSize = Math.max(1, Math.min(500, options.pageSize ?? 100));
+    this.concurrency = Math.max(1, options.downloadConcurrency ?? 4);
+    this.intervalMs = options.intervalMs ?? 60_000;
+    this.downloadTimeoutMs = options.downloadTimeoutMs ?? 120_000;
+    this.client = new CentralClient({
+      centralUrl: options.centralUrl,
+      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      now: this.now,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      downloadTimeoutMs: this.downloadTimeoutMs,
+      vault: options.vault ?? memoryVault(),
+      credentials: options.credentials ?? null,
+    });
+    if (!this.client.hasSession) this.state = 'signed_out';
+  }
+
+  status(): SyncStatus {
+    const counts = this.options.store.outboxCounts();
+    return { state: this.state, lastSyncAt: this.lastSyncAt, pending: counts.pending, rejected: counts.rejected, lastError: this.lastError };
+  }
+
+  private setState(state: SyncEngineState): void {
+    this.state = state;
+    this.options.onStatus?.(this.status());
+  }
+
+  private progress(phase: SyncPhase, done: number, total: number | null): void {
+    this.options.onProgress?.({ phase, done, total });
+  }
+
+  syncNow(): Promise<SyncReport> {
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.controller?.abort(new SyncError('aborted', 'sync_stopped', 'Sync was stopped.'));
+    await this.running?.catch(() => undefined);
+  }
+
+  signIn(credentials: Credentials): Promise<SyncReport> {
+    this.client.setCredentials(credentials);
+    this.failures = 0;
+    if (this.state === 'signed_out') this.setState('idle');
+    return this.syncNow().then((report) => {
+      if (this.started) this.schedule(report.ok ? this.intervalMs : this.retryDelay());
+      return report;
+    });
+  }
+
+  signOut(): void {
+    this.client.signOut();
+    this.setState('signed_out');
+  }
+
+  nudge(): void {
+    if (!this.started || this.state === 'signed_out') return;
+    this.failures = 0;
+    this.schedule(0);
+  }
+
+  private retryDelay(): number {
+    return Math.max(1, backoffDelay(this.failures - 1, this.random, this.policy, this.retryAfterMs));
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.started) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.syncNow().then((report) => {
+        if (!this.started || this.timer) return;
+        if (report.state === 'signed_out') return; // paused until signIn()
+        this.schedule(report.ok ? this.intervalMs : this.retryDelay());
+      });
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  private async run(): Promise<SyncReport> {
+    const report = emptyReport(this.now());
+    const controller = new AbortController();
+    this.controller = controller;
+    this.setState('syncing');
+    try {
+      await this.push(report, controller.signal);
+      await this.pull(report, controller.signal);
+      report.ok = true;
+      this.failures = 0;
+      this.retryAfterMs = null;
+      this.lastError = null;
+      this.lastSyncAt = this.now().toISOString();
+      this.setState('idle');
+    } catch (raw) {
+      const error = asSyncError(raw);
+      report.error = { code: error.code, message: error.message };
+      if (error.kind === 'aborted') {
+        this.setState(this.client.hasSession ? 'idle' : 'signed_out');
+      } else {
+        this.failures += 1;
+        this.retryAfterMs = error.retryAfterMs;
+        this.lastError = report.error;
+        log.warn('sync did not complete', { code: error.code, kind: error.kind, status: error.status, failures: this.failures });
+        this.setState(error.kind === 'offline' ? 'offline' : error.kind === 'signed_out' ? 'signed_out' : 'error');
+      }
+    } finally {
+      if (this.controller === controller) this.controller = null;
+    }
+    report.state = this.state;
+    report.finishedAt = this.now().toISOString();
+    return report;
+  }
+
+  /** Repeats `fn` after transient failures (backoff with full jitter, Retry-After as a floor), up to maxAttempts. */
+  private async retrying<T>(report: SyncReport, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      if (signal.aborted) throw new SyncError('aborted', 'sync_stopped', 'Sync was stopped.');
+      try {
+        return await fn();
+      } catch (raw) {
+        const error = asSyncError(raw);
+        if (error.kind !== 'transient' || attempt + 1 >= this.maxAttempts) throw error;
+        const delay = backoffDelay(attempt, this.random, this.policy, error.retryAfterMs);
+        // A sync holding its place for minutes helps nobody: end it, and let the scheduler wait (Retry-After included).
+        if (delay > this.maxInlineWaitMs) throw error;
+        report.retries += 1;
+        try {
+          await this.sleep(delay, signal);
+        } catch {
+          throw new SyncError('aborted', 'sync_stopped', 'Sync was stopped.');
+        }
+      }
+    }
+  }
+
+  // ── push ─────────────────────────────────────────────────────────────────────────────────────────
+  private async push(report: SyncReport, signal: AbortSignal): Promise<void> {
+    const { store } = this.options;
+    const total = store.outboxCounts().pending;
+    let done = 0;
+    if (total === 0) return;
+    this.progress('push', 0, total);
+    for (;;) {
+      const pending = store.pendingMutations(this.batchSize);
+      if (pending.length === 0) break;
+      const mutations: DecisionMutation[] = [];
+      let settled = 0;
+      for (const row of pending) {
+        const mapped = toCentralMutation(row);
+        if (mapped.ok) {
+          mutations.push(mapped.mutation);
+        } else {
+          // The server would refuse the whole batch for it; the reviewer must see it instead.
+          log.warn('outbox mutation outside the contract', { mutationId: row.id, problem: mapped.reason });
+          store.markMutationRejected(row.id, 'invalid', null);
+          report.pushed.rejected += 1;
+          settled += 1;
+        }
+      }
+      if (mutations.length > 0) {
+        // A repeated id is answered with the stored outcome, so a batch whose answer was lost is simply resent.
+        const answer = await this.retrying(report, signal, () =>
+          this.client.json(
+            { method: 'POST', path: '/v1/mutations:batch', json: { deviceId: this.options.deviceId, mutations }, signal },
+            MutationBatchResponse,
+          ),
+        );
+        report.pushed.batches += 1;
+        const results = new Map(answer.results.map((r) => [r.id, r]));
+        for (const mutation of mutations) {
+          const result = results.get(mutation.id);
+          if (!result) continue;
+          try {
+            if (result.status === 'applied') {
+              store.markMutationApplied(mutation.id, result.serverVersion);
+              report.pushed.applied += 1;
+            } else {
+              store.markMutationRejected(mutation.id, result.reason, result.current);
+              report.pushed.rejected += 1;
+            }
+          } catch (error) {
+            // Settled meanwhile (another sync of the same store): it is no longer pending either way.
+            if (!(error instanceof DomainError)) throw error;
+            log.warn('outbox mutation already settled', { mutationId: mutation.id, code: error.code });
+          }
+          settled += 1;
+        }
+      }
+      done += settled;
+      this.progress('push', Math.min(done, total), Math.max(done, total));
+      if (settled === 0) throw new SyncError('fatal', 'push_stalled', 'The central service answered none of the decisions sent; sync will try again later.');
+      await yieldToEventLoop();
+    }
+  }
+
+  // ── pull ─────────────────────────────────────────────────────────────────────────────────────────
+  private async pull(report: SyncReport, signal: AbortSignal): Promise<void> {
+    const { store } = this.options;
+    this.progress('pull', 0, null);
+    for (;;) {
+      const cursor = store.getSyncState('cursor');
+      const query = new URLSearchParams({ limit: String(this.pageSize) });
+      if (cursor) query.set('cursor', cursor);
+      const page = await this.retrying(report, signal, () =>
+        this.client.json({ method: 'GET', path: `/v1/changes?${query.toString()}`, signal }, ChangesResponse),
+      );
+      report.pulled.pages += 1;
+      const records = await this.prepare(page.changes, report, signal);
+      // Small transactions with a yield between them: a page of 500 in one would hold the event loop for a second.
+      for (let i = 0; i < records.length; i += upsertChunk) {
+        const result = store.upsertApplications(records.slice(i, i + upsertChunk));
+        report.pulled.inserted += result.inserted;
+        report.pulled.updated += result.updated;
+        report.pulled.conflicts += result.conflicts;
+        report.pulled.stale += result.stale;
+        if (i + upsertChunk < records.length) await yieldToEventLoop();
+      }
+      // Only now: a crash before this line pulls the same page again, which the store takes as a no-op.
+      store.setSyncState('cursor', page.cursor);
+      report.pulled.changes += page.changes.length;
+      this.progress('pull', report.pulled.changes, page.hasMore ? null : report.pulled.changes);
+      await yieldToEventLoop();
+      if (!page.hasMore || page.cursor === cursor) break;
+    }
+  }
+
+  /** The store's documents of an application, or null when the store does not have it. */
+  private localDocuments(applicationId: string): DocumentRecord[] | null {
+    try {
+      return this.options.store.getCase(applicationId).documents;
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'case_not_found') return null;
+      throw error;
+    }
+  }
+
+  /** Turns a page of changes into store records, fetching the images the store lacks. */
+  private async prepare(changes: readonly Change[], report: SyncReport, signal: AbortSignal): Promise<UpsertRecord[]> {
+    const me = this.client.username;
+    // The feed may name one application twice in a page; every entry carries its current state, so the last wins.
+    const latest = new Map<string, Change>();
+    for (const change of changes) {
+      latest.delete(change.application.id);
+      latest.set(change.application.id, change);
+    }
+    type Plan = { change: Change; documents: (DocumentRecord | DocumentRef)[] };
+    const plans: Plan[] = [];
+    const wanted = new Map<string, DocumentRef>();
+    let looked = 0;
+    for (const change of latest.values()) {
+      // Each lookup is a synchronous read of the store; let the event loop breathe between a few.
+      if (++looked % upsertChunk === 0) await yieldToEventLoop();
+      const app = change.application;
+      const local = this.localDocuments(app.id);
+      const mine = me !== null && app.assignee === me;
+      if (local === null && !(mine && openStatuses.has(app.status))) {
+        // Not this reviewer's work (reassigned away, withdrawn, decided) and never stored here: nothing to keep.
+        report.pulled.skipped += 1;
+        continue;
+      }
+      const documents: (DocumentRecord | DocumentRef)[] = [];
+      let fetchable = true;
+      for (const ref of change.documents) {
+        const known = local?.find((d) => d.sha256 === ref.sha256) ?? this.imageCache.get(ref.sha256) ?? this.options.store.imageBySha256?.(ref.sha256) ?? undefined;
+        if (known) {
+          documents.push(documentRecord(ref, known));
+          report.images.reused += 1;
+        } else {
+          documents.push(ref);
+          if (!mine) fetchable = false;
+        }
+      }
+      if (!fetchable) {
+        // Only the assignee may fetch images; keep what the store has and let the server's state through.
+        plans.push({ change, documents: local ?? [] });
+        continue;
+      }
+      for (const d of documents) if (!('format' in d)) wanted.set(d.sha256, d);
+      plans.push({ change, documents });
+    }
+
+    const failed = new Map<string, string>();
+    const refs = [...wanted.values()];
+    let done = 0;
+    if (refs.length > 0) this.progress('images', 0, refs.length);
+    await mapLimit(refs, this.concurrency, async (ref) => {
+      const outcome = await this.fetchImage(ref, report, signal);
+      if (outcome !== null) failed.set(ref.sha256, outcome);
+      done += 1;
+      this.progress('images', done, refs.length);
+    });
+
+    const records: UpsertRecord[] = [];
+    for (const plan of plans) {
+      const documents: DocumentRecord[] = [];
+      let missing: string | null = null;
+      for (const d of plan.documents) {
+        if ('format' in d) {
+          documents.push(d);
+          continue;
+        }
+        const image = this.imageCache.get(d.sha256);
+        if (image) documents.push(documentRecord(d, image));
+        else missing = failed.get(d.sha256) ?? 'image_missing';
+      }
+      if (missing !== null) {
+        // A case without all its documents must not reach the queue; the next change of it brings it again.
+        log.warn('application skipped: a document could not be stored', { applicationId: plan.change.application.id, code: missing });
+        report.pulled.skipped += 1;
+        continue;
+      }
+      records.push(upsertRecord(plan.change, documents));
+    }
+    return records;
+  }
+
+  /** Downloads, verifies and ingests one image; null when stored, else the code of a permanent refusal. */
+  private async fetchImage(ref: DocumentRef, report: SyncReport, signal: AbortSignal): Promise<string | null> {
+    const partial = emptyDownload();
+    let bytes: Buffer;
+    try {
+      bytes = await this.retrying(report, signal, () => downloadAttempt(this.client, ref, partial, signal, this.downloadTimeoutMs));
+    } catch (error) {
+      // 403/404: the case moved to someone else meanwhile; its next change says so. Anything else ends this sync.
+      if (error instanceof SyncError && error.kind === 'fatal' && (error.status === 403 || error.status === 404)) return error.code;
+      throw error;
+    } finally {
+      report.images.resumedBytes += partial.resumedBytes;
+    }
+    report.images.downloaded += 1;
+    report.images.bytes += bytes.length;
+    try {
+      const result = await this.options.images.ingest(bytes);
+      if (result.sha256 !== ref.sha256) return 'image_hash_mismatch';
+      this.remember(result);
+      return null;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      report.images.refused += 1;
+      log.warn('document image refused by the imaging pipeline', { documentId: ref.id, code: error.code });
+      return error.code;
+    }
+  }
+
+  private remember(image: ImageFacts): void {
+    if (this.imageCache.size >= imageCacheLimit) {
+      const oldest = this.imageCache.keys().next();
+      if (!oldest.done) this.imageCache.delete(oldest.value);
+    }
+    this.imageCache.set(image.sha256, {
+      sha256: image.sha256,
+      format: image.format,
+      width: image.width,
+      height: image.height,
+      forensic: image.forensic,
+      quality: image.quality,
+    });
+  }
+}
+
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  return new Engine(options);
+}

@@ -1,0 +1,217 @@
+// Fault injection: the engine talks to the real central server through a proxy that drops connections, delays,
+// answers 500/503/429 (with Retry-After), loses answers after the server acted, and cuts or corrupts image bodies.
+// After every scenario each local decision is applied on the server exactly once, nothing is lost locally, and
+// the outbox holds nothing pending. Backoff waits are recorded, never slept.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSyncEngine, type SyncEngine, type SyncEngineOptions, type SyncReport } from './index';
+import { startFaultProxy, type Fault, type FaultProxy } from './faultProxy';
+import { instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
+
+let central: CentralFixture;
+let proxy: FaultProxy;
+let local: Workstation;
+
+beforeAll(async () => {
+  central = await startCentral();
+  proxy = await startFaultProxy(central.server.url);
+  local = openWorkstationSide();
+}, 60_000);
+
+afterAll(async () => {
+  await proxy?.settled();
+  await proxy?.close();
+  await local?.close();
+  await central?.close();
+});
+
+const batch = /\/v1\/mutations:batch$/;
+const changes = /\/v1\/changes$/;
+const content = /\/v1\/documents\/[^/]+\/content$/;
+
+function engine(extra: Partial<SyncEngineOptions> = {}): { engine: SyncEngine; waits: number[] } {
+  const sleeper = instantSleep();
+  return {
+    waits: sleeper.waits,
+    engine: createSyncEngine({
+      store: local.store,
+      images: local.images,
+      centralUrl: proxy.url,
+      credentials: { username: 'reviewer1', password: 'verity-demo' },
+      deviceId: 'device-faults',
+      random: () => 0.5,
+      sleep: sleeper.sleep,
+      batchSize: 2,
+      ...extra,
+    }),
+  };
+}
+
+/** What the scheduler would do: sync again until a sync completes (bounded, so a bug cannot spin). */
+async function syncUntilDone(e: SyncEngine, rounds = 6): Promise<SyncReport[]> {
+  const reports: SyncReport[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const report = await e.syncNow();
+    reports.push(report);
+    if (report.ok) break;
+  }
+  return reports;
+}
+
+/** Brings `count` new applications to the store (no faults) and decides each locally; returns id → mutation id. */
+async function decidedCases(count: number): Promise<Map<string, string>> {
+  const envelopes = await central.submit(count);
+  const report = await engine().engine.syncNow();
+  expect(report.ok, JSON.stringify(report.error)).toBe(true);
+  return new Map(envelopes.map((e) => [e.application.id, rejectLocally(local.store, e.application.id)]));
+}
+
+async function expectAppliedOnce(decided: Map<string, string>): Promise<void> {
+  const onServer = await central.decisionsFor([...decided.keys()]);
+  expect(onServer).toHaveLength(decided.size);
+  for (const row of onServer) expect(row.id).toBe(decided.get(row.application_id));
+  for (const [applicationId, mutationId] of decided) {
+    const [decision] = local.store.getCase(applicationId).decisions;
+    expect(decision).toMatchObject({ mutationId, sync: 'applied' });
+  }
+  expect(local.store.outboxCounts().pending).toBe(0);
+}
+
+const pushScenarios: { name: string; faults: [RegExp, Fault, number][]; retries: number }[] = [
+  { name: 'dropped connections', faults: [[batch, { kind: 'drop' }, 2]], retries: 2 },
+  { name: '500 and 503 answers', faults: [[batch, { kind: 'status', status: 500 }, 1], [batch, { kind: 'status', status: 503 }, 1]], retries: 2 },
+  { name: 'answers lost after the server applied the batch', faults: [[batch, { kind: 'lose_response' }, 3]], retries: 3 },
+];
+
+describe('push under faults', () => {
+  for (const scenario of pushScenarios) {
+    it(`${scenario.name}: every decision applied exactly once`, async () => {
+      const decided = await decidedCases(5);
+      proxy.clear();
+      for (const [route, fault, times] of scenario.faults) proxy.inject(route, fault, times);
+      const { engine: e } = engine();
+      const reports = await syncUntilDone(e);
+      expect(reports.at(-1)?.ok).toBe(true);
+      expect(reports.reduce((n, r) => n + r.retries, 0)).toBe(scenario.retries);
+      expect(proxy.remaining()).toBe(0);
+      await expectAppliedOnce(decided);
+    });
+  }
+
+  it('429 with Retry-After: the wait honours it', async () => {
+    const decided = await decidedCases(3);
+    proxy.clear();
+    proxy.inject(batch, { kind: 'status', status: 429, headers: { 'retry-after': '7' } }, 1);
+    const { engine: e, waits } = engine();
+    const report = await e.syncNow();
+    expect(report.ok).toBe(true);
+    expect(waits).toEqual([7_000]);
+    await expectAppliedOnce(decided);
+  });
+
+  it('a Retry-After longer than a sync should hold on ends the sync; nothing is sent twice, nothing lost', async () => {
+    const decided = await decidedCases(1);
+    proxy.clear();
+    proxy.inject(batch, { kind: 'status', status: 429, headers: { 'retry-after': '3600' } }, 1);
+    const { engine: e, waits } = engine();
+    const first = await e.syncNow();
+    expect(first).toMatchObject({ ok: false, state: 'error', error: { code: 'injected' } });
+    expect(waits).toEqual([]);
+    expect(local.store.outboxCounts().pending).toBe(1);
+    expect((await e.syncNow()).ok).toBe(true);
+    await expectAppliedOnce(decided);
+  });
+
+  it('more failures than one sync tries: the sync ends in error, the next one finishes the job', async () => {
+    const decided = await decidedCases(3);
+    proxy.clear();
+    proxy.inject(batch, { kind: 'status', status: 503 }, 4);
+    const { engine: e, waits } = engine({ maxAttempts: 3 });
+    const reports = await syncUntilDone(e);
+    expect(reports.map((r) => r.ok)).toEqual([false, true]);
+    expect(reports[0]?.state).toBe('error');
+    // Exponential, full jitter at 0.5: 500 ms, 1 s; then the second sync's first retry.
+    expect(waits).toEqual([500, 1_000, 500]);
+    await expectAppliedOnce(decided);
+  });
+
+  it('a delayed answer past the client deadline: resent, and the late original is answered from the stored outcome', async () => {
+    const decided = await decidedCases(2);
+    proxy.clear();
+    proxy.inject(batch, { kind: 'delay', ms: 2_500 }, 1);
+    const { engine: e } = engine({ requestTimeoutMs: 800, batchSize: 10 });
+    const reports = await syncUntilDone(e);
+    expect(reports.at(-1)?.ok).toBe(true);
+    await proxy.settled();
+    await expectAppliedOnce(decided);
+  });
+
+  it('a withdrawal plus faults: the outbox ends holding only the rejected mutation', async () => {
+    const decided = await decidedCases(3);
+    const [withdrawnId] = [...decided.keys()];
+    await central.withdraw(withdrawnId as string);
+    proxy.clear();
+    proxy.inject(batch, { kind: 'lose_response' }, 1);
+    proxy.inject(batch, { kind: 'drop' }, 1);
+    const before = local.store.outboxCounts();
+    const reports = await syncUntilDone(engine().engine);
+    expect(reports.at(-1)?.ok).toBe(true);
+    const after = local.store.outboxCounts();
+    expect(after.pending).toBe(0);
+    expect(after.rejected - before.rejected).toBe(1);
+    expect(local.store.getCase(withdrawnId as string).decisions[0]).toMatchObject({ sync: 'rejected', rejectedReason: 'withdrawn' });
+    decided.delete(withdrawnId as string);
+    await expectAppliedOnce(decided);
+    expect(await central.decisionsFor([withdrawnId as string])).toHaveLength(0);
+  });
+});
+
+describe('stop', () => {
+  it('aborts a sync waiting on a slow answer; the decision stays pending and goes through later', async () => {
+    const decided = await decidedCases(1);
+    proxy.clear();
+    proxy.inject(batch, { kind: 'delay', ms: 1_500 }, 1);
+    const { engine: e } = engine();
+    const running = e.syncNow();
+    while (!proxy.seen.some((s) => batch.test(s.path))) await new Promise((resolve) => setTimeout(resolve, 10));
+    await e.stop();
+    const report = await running;
+    expect(report).toMatchObject({ ok: false, error: { code: 'sync_stopped' } });
+    expect(e.status().state).toBe('idle');
+    await proxy.settled(); // the server may have applied it meanwhile: the next sync learns the stored outcome
+    expect((await engine().engine.syncNow()).ok).toBe(true);
+    await expectAppliedOnce(decided);
+  });
+});
+
+describe('pull under faults', () => {
+  it('a body cut off halfway resumes with Range; a corrupted body is refused by the checksum and fetched again', async () => {
+    const envelopes = await central.submit(2);
+    proxy.clear();
+    proxy.inject(content, { kind: 'truncate', bytes: 50_000 }, 1);
+    proxy.inject(content, { kind: 'corrupt' }, 1);
+    proxy.inject(changes, { kind: 'status', status: 500 }, 1);
+    const { engine: e } = engine();
+    const reports = await syncUntilDone(e);
+    const report = reports.at(-1) as SyncReport;
+    expect(report.ok).toBe(true);
+    expect(proxy.remaining()).toBe(0);
+    const ranges = proxy.seen.filter((s) => content.test(s.path) && s.range !== null).map((s) => s.range);
+    expect(ranges).toEqual(['bytes=50000-']);
+    expect(report.images.resumedBytes).toBeGreaterThan(0);
+    for (const envelope of envelopes) {
+      const detail = local.store.getCase(envelope.application.id);
+      expect(detail.documents.map((d) => d.sha256)).toEqual(envelope.documents.map((d) => d.sha256));
+    }
+  });
+
+  it('the cursor is saved only after the page is stored: a lost changes answer repeats the page harmlessly', async () => {
+    const envelopes = await central.submit(2);
+    proxy.clear();
+    proxy.inject(changes, { kind: 'lose_response' }, 1);
+    const cursorBefore = local.store.getSyncState('cursor');
+    const report = await engine().engine.syncNow();
+    expect(report.ok).toBe(true);
+    expect(local.store.getSyncState('cursor')).not.toBe(cursorBefore);
+    for (const envelope of envelopes) expect(local.store.getCase(envelope.application.id).application.id).toBe(envelope.application.id);
+  });
+});

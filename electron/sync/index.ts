@@ -1,0 +1,7 @@
+// The sync engine's public face: the Electron main process and the browser host create one per data folder.
+export { createSyncEngine } from './engine';
+export type { SyncEngine, SyncEngineOptions, SyncEngineState, SyncImages, SyncPhase, SyncProgress, SyncReport, SyncStatus, SyncStore } from './engine';
+export { memoryVault, SessionTokens } from './client';
+export type { Credentials, FetchLike, TokenVault } from './client';
+export { SyncError, type SyncFailureKind } from './errors';
+export { backoffDelay, defaultBackoff, parseRetryAfter, type BackoffPolicy, type Sleep } from './backoff';

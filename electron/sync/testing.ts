@@ -1,0 +1,130 @@
+// Test support for the sync tests only (never imported by the engine): the real central server with applications
+// submitted through intake with real photos from the corpus, and a workstation side (real store file, real
+// image pipeline) in a temporary folder.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTestServer, TestClient, type TestServer } from '../../server/testing';
+import type { ApplicationEnvelope, IntakeRequest } from '../../shared/contract/central';
+import type { Person } from '../../shared/domain';
+import { createImagePipeline, type ImagePipeline } from '../imaging';
+import { openCaseStore, type CaseStore } from '../store/caseStore';
+import { ExplicitKeyProvider } from '../store/keys';
+
+process.env.VERITY_QUIET ??= '1';
+
+const corpusDir = fileURLToPath(new URL('../../../shared/corpus/images/', import.meta.url));
+/** Sixteen distinct real photos (~135 KB each); applications beyond sixteen share them, as real documents never do. */
+const photoNames = [...Array.from({ length: 8 }, (_, i) => `Landscape_${i + 1}.jpg`), ...Array.from({ length: 8 }, (_, i) => `Portrait_${i + 1}.jpg`)];
+const photos = photoNames.map((name) => readFileSync(corpusDir + name));
+
+export const reviewer1: Person = { id: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' };
+
+export interface CentralFixture {
+  server: TestServer;
+  intake: TestClient;
+  supervisor: TestClient;
+  /** Submits `count` individual applications, each with one photo (the n-th photo of the corpus, cycling, or `photo`). */
+  submit(count: number, photo?: number): Promise<ApplicationEnvelope[]>;
+  withdraw(applicationId: string): Promise<void>;
+  assign(applicationId: string, reviewer: string): Promise<void>;
+  /** The decisions the server holds for these applications: mutation id and application. */
+  decisionsFor(applicationIds: readonly string[]): Promise<{ id: string; application_id: string }[]>;
+  close(): Promise<void>;
+}
+
+let submitted = 0;
+
+export async function startCentral(): Promise<CentralFixture> {
+  const server = await startTestServer();
+  const intake = await new TestClient(server.url, () => server.clock.now).signIn('intake');
+  const supervisor = await new TestClient(server.url, () => server.clock.now).signIn('supervisor1');
+  return {
+    server,
+    intake,
+    supervisor,
+    async submit(count, photo) {
+      const out: ApplicationEnvelope[] = [];
+      for (let i = 0; i < count; i++) {
+        const n = submitted++;
+        const body: IntakeRequest = {
+          accountId: `SYNC-ACC-${n}-${randomUUID().slice(0, 8)}`,
+          kind: 'individual',
+          registrationLocation: 'CN',
+          identity: { kind: 'individual', fullName: `SPECIMEN Person ${n}`, documentType: 'id_card', documentNumber: `SYNC${randomUUID().slice(0, 12)}`, issuingLocation: 'CN' },
+          icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
+          applicantLanguage: 'en',
+          documents: [{ role: 'front', contentBase64: (photos[(photo ?? n) % photos.length] as Buffer).toString('base64') }],
+        };
+        const answer = await intake.post('/v1/applications', body);
+        if (answer.status !== 201) throw new Error(`intake failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+        out.push(answer.body as ApplicationEnvelope);
+      }
+      return out;
+    },
+    async withdraw(applicationId) {
+      const answer = await intake.post(`/v1/applications/${applicationId}/withdraw`, {});
+      if (answer.status !== 200) throw new Error(`withdraw failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    },
+    async assign(applicationId, reviewer) {
+      const answer = await supervisor.post(`/v1/applications/${applicationId}/assign`, { reviewer });
+      if (answer.status !== 200) throw new Error(`assign failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    },
+    async decisionsFor(applicationIds) {
+      return server.db.query<{ id: string; application_id: string }>(
+        `SELECT id::text AS id, application_id FROM decisions WHERE application_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY application_id`,
+        [JSON.stringify(applicationIds)],
+      );
+    },
+    close: () => server.close(),
+  };
+}
+
+export interface Workstation {
+  dir: string;
+  store: CaseStore;
+  images: ImagePipeline;
+  close(): Promise<void>;
+}
+
+/** A real store file and image pipeline in a fresh temporary folder. */
+export function openWorkstationSide(now?: () => Date): Workstation {
+  const dir = mkdtempSync(join(tmpdir(), 'verity-sync-'));
+  const keyProvider = new ExplicitKeyProvider(Buffer.alloc(32, 7));
+  const store = openCaseStore({ path: join(dir, 'cases.db'), keyProvider, ...(now ? { now } : {}) });
+  const images = createImagePipeline({ blobDir: join(dir, 'blobs'), keyProvider, workers: { size: 1 } });
+  return {
+    dir,
+    store,
+    images,
+    async close() {
+      await images.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Records a rejection of the application locally, the way the decision panel does. */
+export function rejectLocally(store: CaseStore, applicationId: string, online = false): string {
+  return store.recordDecision(
+    { applicationId, outcome: 'reject', reasonCodes: ['other'], applicantMessage: 'Please submit a clearer photo.', internalNote: '', overrideNote: null },
+    reviewer1,
+    'device-test',
+    online,
+  ).mutationId;
+}
+
+/** Sleep for tests: never waits, records what the engine asked for. */
+export function instantSleep(): { sleep: (ms: number, signal: AbortSignal) => Promise<void>; waits: number[] } {
+  const waits: number[] = [];
+  return {
+    waits,
+    sleep: async (ms, signal) => {
+      waits.push(ms);
+      if (signal.aborted) throw signal.reason;
+    },
+  };
+}

@@ -298,6 +298,9 @@ describe('case store: decisions, audit and outbox', () => {
     expect(store.hasDocument(doc.sha256)).toBe(true);
     expect(store.hasDocument('0'.repeat(64))).toBe(false);
     expect(store.hasDocument("' OR 1=1 --")).toBe(false);
+    const { id: _id, role: _role, ...image } = doc;
+    expect(store.imageBySha256(doc.sha256)).toEqual(image);
+    expect(store.imageBySha256('0'.repeat(64))).toBeNull();
   });
 
   it('keeps sync state', () => {

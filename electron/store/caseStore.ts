@@ -139,6 +139,8 @@ export interface CaseStore {
   outboxCounts(): OutboxCounts;
   /** Whether a document of a case on this workstation has this SHA-256 (the image protocol's access check). */
   hasDocument(sha256: string): boolean;
+  /** What the store knows of an image already ingested for any case (sync skips downloading it again). */
+  imageBySha256(sha256: string): Omit<DocumentRecord, 'id' | 'role'> | null;
   getSyncState(key: string): string | null;
   setSyncState(key: string, value: string): void;
   /** The database handle, for tests and the benchmark (EXPLAIN QUERY PLAN, pragmas). */
@@ -236,6 +238,7 @@ export const readSql = {
   outboxCounts: 'SELECT state, count(*) AS n FROM outbox GROUP BY state',
   pending: `SELECT * FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?`,
   hasDocument: 'SELECT 1 AS found FROM documents WHERE sha256 = ? LIMIT 1',
+  imageBySha256: 'SELECT id, role, sha256, format, width, height, forensic, quality FROM documents WHERE sha256 = ? LIMIT 1',
   countEscalated: 'SELECT count(*) AS n FROM applications INDEXED BY applications_escalation WHERE open = 1 AND escalate_at <= ? AND due_at > ?',
   decisions: `SELECT d.*, o.state, o.rejected_reason FROM decisions d JOIN outbox o ON o.id = d.mutation_id WHERE d.application_id = ? ORDER BY d.decided_at, d.id`,
   appState: `SELECT rid, version, status, (SELECT count(*) FROM outbox o WHERE o.application_id = a.id AND o.state = 'pending') AS pending FROM applications a WHERE id = ?`,
@@ -431,6 +434,7 @@ class SqliteCaseStore implements CaseStore {
       ),
       countConflicts: db.prepare<[], { n: number }>(readSql.countConflicts),
       hasDocument: db.prepare<[string], { found: number }>(readSql.hasDocument),
+      imageBySha256: db.prepare<[string], DocumentRow>(readSql.imageBySha256),
       getSync: db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?'),
       setSync: db.prepare<[string, string]>('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
@@ -963,6 +967,15 @@ class SqliteCaseStore implements CaseStore {
     if (!/^[0-9a-f]{64}$/.test(sha256)) return false;
     return this.read(() => this.s.hasDocument.get(sha256) !== undefined);
   }
+  imageBySha256(sha256: string): Omit<DocumentRecord, 'id' | 'role'> | null {
+    return this.read(() => {
+      const row = this.s.imageBySha256.get(sha256);
+      if (!row) return null;
+      const { id: _id, role: _role, ...image } = toDocumentRecord(row);
+      return image;
+    });
+  }
+
 
   getSyncState(key: string): string | null {
     return this.read(() => this.s.getSync.get(key)?.value ?? null);

@@ -84,6 +84,7 @@ describe('query plans', () => {
           [auditForApplicationSql, ['VA0100000001']],
           [readSql.pending, [10]],
           [readSql.hasDocument, ['0'.repeat(64)]],
+          [readSql.imageBySha256, ['0'.repeat(64)]],
           [readSql.outboxCounts, []],
         ];
         for (const [sql, params] of checks) {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { startTestServer, TestClient, type TestServer } from '../../server/testing';
 import type { ApplicationEnvelope, IntakeRequest } from '../../shared/contract/central';
 import type { Person } from '../../shared/domain';
@@ -37,6 +38,16 @@ export interface CentralFixture {
 
 let submitted = 0;
 
+/**
+ * The photo of the n-th application: a shared corpus photo when `photo` is given; otherwise one with a
+ * description of its own in EXIF, so its bytes (and SHA-256) are unique and sync must really download it.
+ */
+async function photoFor(n: number, photo: number | undefined): Promise<Buffer> {
+  const base = photos[(photo ?? n) % photos.length] as Buffer;
+  if (photo !== undefined) return base;
+  return sharp(base).withExif({ IFD0: { ImageDescription: `sync test ${n}` } }).jpeg({ quality: 90 }).toBuffer();
+}
+
 export async function startCentral(): Promise<CentralFixture> {
   const server = await startTestServer();
   const intake = await new TestClient(server.url, () => server.clock.now).signIn('intake');
@@ -56,7 +67,7 @@ export async function startCentral(): Promise<CentralFixture> {
           identity: { kind: 'individual', fullName: `SPECIMEN Person ${n}`, documentType: 'id_card', documentNumber: `SYNC${randomUUID().slice(0, 12)}`, issuingLocation: 'CN' },
           icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
           applicantLanguage: 'en',
-          documents: [{ role: 'front', contentBase64: (photos[(photo ?? n) % photos.length] as Buffer).toString('base64') }],
+          documents: [{ role: 'front', contentBase64: (await photoFor(n, photo)).toString('base64') }],
         };
         const answer = await intake.post('/v1/applications', body);
         if (answer.status !== 201) throw new Error(`intake failed: ${answer.status} ${JSON.stringify(answer.body)}`);

@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { WorkstationApi } from '../../shared/api';
 import { expect, target, test } from './fixtures';
+import { signIn } from './review-support';
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -9,6 +10,7 @@ async function seriousViolations(page: Page) {
 }
 
 test('the app frame shows the signed-in person, sync state and status bar', async ({ app }) => {
+  await signIn(app);
   await expect(app.getByTestId('signed-in-person')).toContainText('Signed in as');
   await expect(app.getByRole('status', { name: 'Sync' })).toHaveText('No central service configured');
   await expect(app.locator('footer')).toContainText(target === 'electron' ? 'Desktop app' : 'Browser host');
@@ -17,6 +19,7 @@ test('the app frame shows the signed-in person, sync state and status bar', asyn
 });
 
 test('switches to Simplified Chinese and back, and stays accessible in both', async ({ app }) => {
+  await signIn(app);
   await app.getByLabel('Language').selectOption('zh-CN');
   await expect(app.locator('html')).toHaveAttribute('lang', 'zh-CN');
   await expect(app.getByTestId('signed-in-person')).toContainText('当前登录');
@@ -25,9 +28,10 @@ test('switches to Simplified Chinese and back, and stays accessible in both', as
 
   // The choice is a real setting: a reload keeps it.
   await app.reload();
+  // The session lives in the workstation, so a reload stays signed in.
   await expect(app.getByTestId('signed-in-person')).toContainText('当前登录');
   const stored = await app.evaluate(() => (window as unknown as { workstation: WorkstationApi }).workstation.settings.get({}));
-  expect(stored).toEqual({ ok: true, value: { language: 'zh-CN', theme: 'system' } });
+  expect(stored).toEqual({ ok: true, value: { language: 'zh-CN', theme: 'system', idleLockMinutes: 10 } });
 
   await app.getByLabel('语言').selectOption('en');
   await expect(app.locator('html')).toHaveAttribute('lang', 'en');

@@ -1,10 +1,17 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect } from 'react';
 import type { Settings } from '../../../shared/contract/app';
-import { errorMessage, translator, type Translate } from '../i18n';
-import { effectiveLanguage, useFrame } from '../state/frame';
+import { errorMessage } from '../i18n';
+import { useLanguage, useT } from '../i18n/useT';
+import { formatDateTime } from '../lib/format';
+import { useFrame } from '../state/frame';
+import { lockWorkstation, signOutOfWorkstation } from '../state/session';
+import { SignIn } from './SignIn';
+import { Workspace } from './Workspace';
 
-function Header({ t }: { t: Translate }) {
+function Header() {
+  const t = useT();
   const person = useFrame((s) => s.person);
+  const locked = useFrame((s) => s.locked);
   const settings = useFrame((s) => s.settings);
   const sync = useFrame((s) => s.sync);
   const updateSettings = useFrame((s) => s.updateSettings);
@@ -46,16 +53,42 @@ function Header({ t }: { t: Translate }) {
             t('frame.notSignedIn')
           )}
         </span>
+        {person && !locked && <SessionButtons />}
       </div>
     </header>
   );
 }
 
-function StatusBar({ t }: { t: Translate }) {
+function SessionButtons() {
+  const t = useT();
+  return (
+    <>
+      <button type="button" onClick={() => void lockWorkstation()}>
+        {t('frame.lock')}
+      </button>
+      <button type="button" onClick={() => void signOutOfWorkstation()}>
+        {t('frame.signOut')}
+      </button>
+    </>
+  );
+}
+
+function StatusBar() {
+  const t = useT();
+  const language = useLanguage();
   const info = useFrame((s) => s.info);
   const sync = useFrame((s) => s.sync);
+  const online = useFrame((s) => s.online);
   return (
     <footer className="status-bar">
+      <span className={online ? 'net online' : 'net offline'} data-testid="connection">
+        <span aria-hidden="true" className="dot" />
+        <span className="visually-hidden">{t('status.connection')}: </span>
+        {online ? t('status.online') : t('status.offline')}
+      </span>
+      {sync && <span data-testid="pending-sync">{t('sync.pending', { count: sync.pendingDecisions })}</span>}
+      {sync && <span>{sync.lastSyncAt ? t('status.lastSync', { time: formatDateTime(sync.lastSyncAt, language) }) : t('status.neverSynced')}</span>}
+      <span className="spacer" />
       {info && (
         <>
           <span>{t(`status.host.${info.host}`)}</span>
@@ -63,20 +96,20 @@ function StatusBar({ t }: { t: Translate }) {
           <span>{t('status.device', { id: info.deviceId.slice(0, 8) })}</span>
         </>
       )}
-      {sync && <span>{t('sync.pending', { count: sync.pendingDecisions })}</span>}
     </footer>
   );
 }
 
 export function Frame() {
+  const t = useT();
+  const language = useLanguage();
   const status = useFrame((s) => s.status);
   const settings = useFrame((s) => s.settings);
   const person = useFrame((s) => s.person);
+  const locked = useFrame((s) => s.locked);
   const error = useFrame((s) => s.error);
   const load = useFrame((s) => s.load);
   const dismissError = useFrame((s) => s.dismissError);
-  const language = effectiveLanguage(settings);
-  const t = useMemo(() => translator(language), [language]);
 
   useEffect(() => {
     document.documentElement.lang = language;
@@ -89,26 +122,21 @@ export function Frame() {
 
   return (
     <div className="frame">
-      <Header t={t} />
+      <Header />
       <main className="frame-main" aria-label={t('frame.main')}>
         {error && (
           <div className="error-banner" role="alert">
             <strong>{t('error.title')}</strong>
             <p>{errorMessage(t, error)}</p>
             <button type="button" onClick={() => (status === 'failed' ? void load() : dismissError())}>
-              {t('error.retry')}
+              {status === 'failed' ? t('error.retry') : t('error.dismiss')}
             </button>
           </div>
         )}
-        {status === 'loading' && <p>{t('frame.loading')}</p>}
-        {status === 'ready' && (
-          <section className="welcome">
-            <h1>{t('frame.welcome', { name: person?.displayName ?? '' })}</h1>
-            <p>{t('frame.noCases')}</p>
-          </section>
-        )}
+        {status === 'loading' && <p className="padded">{t('frame.loading')}</p>}
+        {status === 'ready' && (person === null || locked ? <SignIn /> : <Workspace />)}
       </main>
-      <StatusBar t={t} />
+      <StatusBar />
     </div>
   );
 }

@@ -1,36 +1,55 @@
-// The app frame's state: who is signed in, the settings, sync state, and the last error.
+// The app frame's state: who is signed in (and whether the screen is locked), the settings, sync state,
+// connectivity, and the last error.
 import { create } from 'zustand';
 import type { ResponseOf } from '../../../shared/api';
-import type { Settings, UiLanguage } from '../../../shared/contract/app';
+import { defaultSettings, type SessionState, type Settings, type UiLanguage } from '../../../shared/contract/app';
 import type { Person } from '../../../shared/domain';
 import { systemLanguage } from '../i18n';
 import { unwrap, workstation, WorkstationError } from '../workstation';
 
 type AppInfo = ResponseOf<'app.info'>;
-type SyncStatus = ResponseOf<'sync.status'>;
+export type SyncStatus = ResponseOf<'sync.status'>;
+export interface UiError {
+  code: string;
+  message: string;
+}
 
 interface FrameState {
   status: 'loading' | 'ready' | 'failed';
   info: AppInfo | null;
   person: Person | null;
+  locked: boolean;
+  /** The user name last signed in with (memory only), offered again on the lock screen. */
+  username: string | null;
   settings: Settings;
   sync: SyncStatus | null;
-  error: { code: string; message: string } | null;
+  online: boolean;
+  error: UiError | null;
   load(): Promise<void>;
   updateSettings(patch: Partial<Settings>): Promise<void>;
   applySettings(settings: Settings): void;
+  applySession(session: SessionState): void;
+  /** Resolves to null on success, or to the error to show on the sign-in screen. */
+  signIn(username: string, password: string): Promise<UiError | null>;
+  signOut(): Promise<void>;
+  lock(): Promise<void>;
+  refreshSync(): Promise<void>;
+  setOnline(online: boolean): void;
   dismissError(): void;
 }
 
-const asError = (err: unknown) =>
+export const asUiError = (err: unknown): UiError =>
   err instanceof WorkstationError ? { code: err.code, message: err.message } : { code: 'internal', message: String(err) };
 
 export const useFrame = create<FrameState>()((set) => ({
   status: 'loading',
   info: null,
   person: null,
-  settings: { language: null, theme: 'system', idleLockMinutes: 10 },
+  locked: false,
+  username: null,
+  settings: defaultSettings,
   sync: null,
+  online: typeof navigator === 'undefined' ? true : navigator.onLine,
   error: null,
   async load() {
     set({ status: 'loading', error: null });
@@ -42,20 +61,60 @@ export const useFrame = create<FrameState>()((set) => ({
         unwrap(api.settings.get({})),
         unwrap(api.sync.status({})),
       ]);
-      set({ status: 'ready', info, person: session.person, settings, sync });
+      set({ status: 'ready', info, person: session.person, locked: session.locked, settings, sync });
     } catch (err) {
-      set({ status: 'failed', error: asError(err) });
+      set({ status: 'failed', error: asUiError(err) });
     }
   },
   async updateSettings(patch) {
     try {
       set({ settings: await unwrap(workstation().settings.update(patch)) });
     } catch (err) {
-      set({ error: asError(err) });
+      set({ error: asUiError(err) });
     }
   },
   applySettings(settings) {
     set({ settings });
+  },
+  applySession(session) {
+    set({ person: session.person, locked: session.locked });
+  },
+  async signIn(username, password) {
+    try {
+      const session = await unwrap(workstation().session.signIn({ username, password }));
+      set({ person: session.person, locked: session.locked, username: username.trim() });
+      return null;
+    } catch (err) {
+      return asUiError(err);
+    }
+  },
+  async signOut() {
+    try {
+      const session = await unwrap(workstation().session.signOut({}));
+      set({ person: session.person, locked: session.locked, username: null });
+    } catch (err) {
+      set({ error: asUiError(err) });
+    }
+  },
+  async lock() {
+    // Hide applicant data at once, before the workstation answers.
+    set({ locked: true });
+    try {
+      const session = await unwrap(workstation().session.lock({}));
+      set({ person: session.person, locked: session.locked });
+    } catch (err) {
+      set({ error: asUiError(err) });
+    }
+  },
+  async refreshSync() {
+    try {
+      set({ sync: await unwrap(workstation().sync.status({})) });
+    } catch {
+      // The status bar keeps the last known state; a failing host shows up on the next real call.
+    }
+  },
+  setOnline(online) {
+    set({ online });
   },
   dismissError() {
     set({ error: null });

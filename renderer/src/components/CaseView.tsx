@@ -1,0 +1,153 @@
+// One case, side by side: the documents on the left, the entered data, flags and history on the right,
+// and the decision panel. Keyboard: viewer keys, A/R/1–9/Enter to decide, J/K for the next case, Esc back.
+import { useEffect, useRef } from 'react';
+import type { DecisionInput } from '../../../shared/domain';
+import { errorMessage } from '../i18n';
+import { useLanguage, useT } from '../i18n/useT';
+import { formatDateTime, formatDue } from '../lib/format';
+import { hasModifier, isTypingTarget } from '../lib/keys';
+import { useNow } from '../lib/useNow';
+import { useQueue } from '../state/queue';
+import { useReview } from '../state/review';
+import { useUi } from '../state/ui';
+import { CaseDetails } from './CaseDetails';
+import { DecisionPanel, type DecisionHandle } from './DecisionPanel';
+import { DocumentViewer, type ViewerHandle } from './DocumentViewer';
+
+/** The queue neighbour of a case (skipping one that waits out its undo window). */
+function neighbour(applicationId: string, step: 1 | -1, skip: string | null): string | null {
+  const { items } = useQueue.getState();
+  const at = items.findIndex((i) => i.id === applicationId);
+  if (at < 0) return step === 1 ? (items.find((i) => i.id !== skip)?.id ?? null) : null;
+  for (let i = at + step; i >= 0 && i < items.length; i += step) {
+    const item = items[i];
+    if (item && item.id !== skip && item.id !== applicationId) return item.id;
+  }
+  return null;
+}
+
+function selectInQueue(applicationId: string | null) {
+  if (!applicationId) return;
+  const index = useQueue.getState().items.findIndex((i) => i.id === applicationId);
+  if (index >= 0) useQueue.getState().select(index);
+}
+
+export function CaseView() {
+  const t = useT();
+  const language = useLanguage();
+  const detail = useReview((s) => s.detail);
+  const openId = useReview((s) => s.openId);
+  const loading = useReview((s) => s.loading);
+  const error = useReview((s) => s.error);
+  const open = useReview((s) => s.open);
+  const backToQueue = useReview((s) => s.backToQueue);
+  const decide = useReview((s) => s.decide);
+  const prefetch = useReview((s) => s.prefetch);
+  const now = useNow(30_000);
+  const viewer = useRef<ViewerHandle>(null);
+  const decision = useRef<DecisionHandle>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  // Prefetch the next case (data and images) while this one is reviewed.
+  useEffect(() => {
+    if (!openId || !detail) return;
+    const next = neighbour(openId, 1, useReview.getState().pending?.input.applicationId ?? null);
+    if (next) prefetch(next);
+  }, [openId, detail, prefetch]);
+
+  useEffect(() => {
+    if (detail) heading.current?.focus({ preventScroll: true });
+  }, [detail?.application.id]);
+
+  useEffect(() => {
+    const go = (step: 1 | -1) => {
+      const id = useReview.getState().openId;
+      if (!id) return;
+      const next = neighbour(id, step, null);
+      if (next) {
+        selectInQueue(next);
+        void open(next);
+      }
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || useUi.getState().helpOpen) return;
+      if (decision.current?.handleKey(event)) {
+        event.preventDefault();
+        return;
+      }
+      if (isTypingTarget(event.target) || hasModifier(event)) return;
+      if (event.target instanceof HTMLInputElement && event.target.type === 'range' && event.key.startsWith('Arrow')) return;
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        backToQueue();
+        return;
+      }
+      if (event.key === 'j' || event.key === 'J') {
+        event.preventDefault();
+        go(1);
+        return;
+      }
+      if (event.key === 'k' || event.key === 'K') {
+        event.preventDefault();
+        go(-1);
+        return;
+      }
+      if (viewer.current?.handleKey(event)) event.preventDefault();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open, backToQueue]);
+
+  const onDecide = (input: DecisionInput) => {
+    const label = detail ? `${detail.application.id}` : input.applicationId;
+    const next = neighbour(input.applicationId, 1, null);
+    selectInQueue(next);
+    decide(input, label, next);
+  };
+
+  const application = detail?.application;
+  return (
+    <section className="case" aria-labelledby="case-title">
+      <div className="case-bar">
+        <button type="button" onClick={backToQueue} aria-keyshortcuts="Escape">
+          ← {t('case.back')}
+        </button>
+        <h1 id="case-title" ref={heading} tabIndex={-1}>
+          {application ? t('case.heading', { kind: t(`kind.${application.kind}`), id: application.id }) : t('case.loading')}
+        </h1>
+        {application && detail && (
+          <div className="case-meta">
+            <span className="mono">{t('case.account', { id: application.accountId })}</span>
+            <span>{t('case.submitted', { time: formatDateTime(application.submittedAt, language) })}</span>
+            <span className={`deadline-${detail.deadline}`}>
+              {detail.deadline === 'closed' ? t('deadline.closed') : t('case.due', { time: formatDue(detail.dueAt, now, t) })}
+            </span>
+            <span className={`status-pill status-${application.status}`}>{t(`appStatus.${application.status}`)}</span>
+          </div>
+        )}
+      </div>
+      {error && (
+        <p className="form-error padded" role="alert">
+          {errorMessage(t, error)}
+        </p>
+      )}
+      {loading && !detail && <p className="padded muted">{t('case.loading')}</p>}
+      {detail && (
+        <div className="case-body">
+          <DocumentViewer key={detail.application.id} documents={detail.documents} ref={viewer} />
+          <div className="case-side">
+            <div className="case-details" role="region" aria-label={t('case.details')} tabIndex={0}>
+              {detail.conflict && (
+                <p className="blocked" role="alert">
+                  {t('case.conflict', { reason: detail.conflict.reason })}
+                </p>
+              )}
+              <CaseDetails detail={detail} />
+            </div>
+            <DecisionPanel key={detail.application.id} detail={detail} onDecide={onDecide} ref={decision} />
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,358 @@
+// The document viewer: preview first, the original once the reviewer zooms in; zoom (wheel, +/−, fit, 1:1),
+// pan (drag, arrow keys), rotate, brightness and contrast, front/back thumbnails, and a watermark naming
+// the reviewer and the time, drawn over the image by the renderer.
+import { useCallback, useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import type { ImageVariant } from '../../../shared/api';
+import type { DocumentRecord } from '../../../shared/contract/cases';
+import { errorMessage } from '../i18n';
+import { useLanguage, useT } from '../i18n/useT';
+import { formatDateTime } from '../lib/format';
+import { useNow } from '../lib/useNow';
+import { useFrame, type UiError } from '../state/frame';
+import { workstation } from '../workstation';
+
+export interface ViewerHandle {
+  /** Handles a viewer shortcut; true when the key was used. */
+  handleKey(event: KeyboardEvent): boolean;
+}
+
+const MIN_SCALE = 0.05;
+const MAX_SCALE = 8;
+const PAN_STEP = 60;
+
+function useImageUrl(sha256: string | undefined, variant: ImageVariant, wanted = true): { url: string | null; error: UiError | null } {
+  const [state, setState] = useState<{ key: string; url: string | null; error: UiError | null }>({ key: '', url: null, error: null });
+  const key = sha256 ? `${sha256}/${variant}` : '';
+  useEffect(() => {
+    if (!sha256 || !wanted) return;
+    let live = true;
+    void workstation()
+      .images.url({ sha256, variant })
+      .then((o) => {
+        if (!live) return;
+        setState(o.ok ? { key: `${sha256}/${variant}`, url: o.value, error: null } : { key: `${sha256}/${variant}`, url: null, error: o.error });
+      });
+    return () => {
+      live = false;
+    };
+  }, [sha256, variant, wanted]);
+  return state.key === key ? { url: state.url, error: state.error } : { url: null, error: null };
+}
+
+function Thumbnail({ doc, index, active, onSelect }: { doc: DocumentRecord; index: number; active: boolean; onSelect(): void }) {
+  const t = useT();
+  const { url } = useImageUrl(doc.sha256, 'thumbnail');
+  const label = t('viewer.thumb', { n: index + 1, role: t(`docRole.${doc.role}`) });
+  return (
+    <button type="button" className={`thumb${active ? ' active' : ''}`} aria-pressed={active} aria-label={label} title={label} onClick={onSelect}>
+      {url ? <img src={url} alt="" draggable={false} /> : <span className="thumb-placeholder" aria-hidden="true" />}
+      <span className="thumb-label" aria-hidden="true">
+        {index + 1} · {t(`docRole.${doc.role}`)}
+      </span>
+    </button>
+  );
+}
+
+/** The reviewer's id and the time, tiled faintly over the document on a canvas (drawn here, never part of the image). */
+function Watermark() {
+  const t = useT();
+  const language = useLanguage();
+  const person = useFrame((s) => s.person);
+  const now = useNow(30_000);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  const text = t('viewer.watermark', { id: person?.id ?? '', time: formatDateTime(new Date(now).toISOString(), language) });
+
+  useEffect(() => {
+    const el = canvas.current?.parentElement;
+    if (!el) return;
+    const measure = () => setSize({ width: el.clientWidth, height: el.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const c = canvas.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx || size.width === 0) return;
+    const ratio = window.devicePixelRatio || 1;
+    c.width = Math.round(size.width * ratio);
+    c.height = Math.round(size.height * ratio);
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, size.width, size.height);
+    ctx.font = '600 15px system-ui, sans-serif';
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.2)';
+    ctx.strokeStyle = 'rgba(0, 0, 0, 0.18)';
+    ctx.lineWidth = 1;
+    const step = ctx.measureText(text).width + 80;
+    ctx.translate(size.width / 2, size.height / 2);
+    ctx.rotate(-Math.PI / 6);
+    const reach = Math.hypot(size.width, size.height) / 2 + step;
+    for (let y = -reach, row = 0; y < reach; y += 90, row++) {
+      for (let x = -reach + (row % 2) * (step / 2); x < reach; x += step) {
+        ctx.strokeText(text, x, y);
+        ctx.fillText(text, x, y);
+      }
+    }
+  }, [text, size]);
+
+  return <canvas ref={canvas} className="watermark" aria-hidden="true" data-testid="watermark" data-text={text} />;
+}
+
+export function DocumentViewer({ documents, ref }: { documents: DocumentRecord[]; ref?: Ref<ViewerHandle> }) {
+  const t = useT();
+  const [index, setIndex] = useState(0);
+  const [zoom, setZoom] = useState<'fit' | number>('fit');
+  const [rotation, setRotation] = useState(0);
+  const [pan, setPan] = useState({ x: 0, y: 0 });
+  const [brightness, setBrightness] = useState(100);
+  const [contrast, setContrast] = useState(100);
+  const [stage, setStage] = useState({ width: 800, height: 600 });
+  const [wantOriginal, setWantOriginal] = useState(false);
+  const [originalReady, setOriginalReady] = useState(false);
+  const stageRef = useRef<HTMLDivElement>(null);
+  const drag = useRef<{ x: number; y: number; panX: number; panY: number } | null>(null);
+
+  const doc = documents[index] ?? documents[0];
+  const preview = useImageUrl(doc?.sha256, 'preview');
+  const original = useImageUrl(doc?.sha256, 'original', wantOriginal);
+
+  const quarterTurns = ((rotation / 90) % 4 + 4) % 4;
+  const w = doc ? (quarterTurns % 2 === 0 ? doc.width : doc.height) : 1;
+  const h = doc ? (quarterTurns % 2 === 0 ? doc.height : doc.width) : 1;
+  const fitScale = Math.min((stage.width - 16) / w, (stage.height - 16) / h);
+  const scale = zoom === 'fit' ? fitScale : zoom;
+
+  useEffect(() => {
+    const el = stageRef.current;
+    if (!el) return;
+    const measure = () => setStage({ width: el.clientWidth || 800, height: el.clientHeight || 600 });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // A new image starts fitted, upright, unadjusted, from its preview.
+  useEffect(() => {
+    setZoom('fit');
+    setRotation(0);
+    setPan({ x: 0, y: 0 });
+    setWantOriginal(false);
+    setOriginalReady(false);
+  }, [doc?.sha256]);
+
+  // Zoomed past the fitted size, the preview is too coarse: switch to the original.
+  useEffect(() => {
+    if (zoom !== 'fit' && zoom > fitScale * 1.05) setWantOriginal(true);
+  }, [zoom, fitScale]);
+
+  const zoomTo = useCallback(
+    (next: number, focus?: { x: number; y: number }) => {
+      const clamped = Math.min(MAX_SCALE, Math.max(MIN_SCALE, next));
+      const ratio = clamped / scale;
+      // Keep the point under the cursor (relative to the stage centre) where it is.
+      if (focus) setPan((p) => ({ x: focus.x - (focus.x - p.x) * ratio, y: focus.y - (focus.y - p.y) * ratio }));
+      else setPan((p) => ({ x: p.x * ratio, y: p.y * ratio }));
+      setZoom(clamped);
+    },
+    [scale],
+  );
+  const fit = useCallback(() => {
+    setZoom('fit');
+    setPan({ x: 0, y: 0 });
+  }, []);
+  const actualSize = useCallback(() => {
+    setZoom(1);
+    setPan({ x: 0, y: 0 });
+    setWantOriginal(true);
+  }, []);
+  const rotate = useCallback(() => {
+    setRotation((r) => r + 90);
+    setPan({ x: 0, y: 0 });
+  }, []);
+
+  // Wheel zoom needs a non-passive listener to keep the page from scrolling.
+  useEffect(() => {
+    const el = stageRef.current;
+    if (!el) return;
+    const onWheel = (event: WheelEvent) => {
+      event.preventDefault();
+      const rect = el.getBoundingClientRect();
+      const focus = { x: event.clientX - rect.left - rect.width / 2, y: event.clientY - rect.top - rect.height / 2 };
+      zoomTo(scale * (event.deltaY < 0 ? 1.15 : 1 / 1.15), focus);
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, [scale, zoomTo]);
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      handleKey(event) {
+        switch (event.key) {
+          case '+':
+          case '=':
+            zoomTo(scale * 1.25);
+            return true;
+          case '-':
+          case '_':
+            zoomTo(scale / 1.25);
+            return true;
+          case 'f':
+          case 'F':
+            fit();
+            return true;
+          case '0':
+            actualSize();
+            return true;
+          case 'e':
+          case 'E':
+            rotate();
+            return true;
+          case 'v':
+          case 'V':
+            if (documents.length > 1) setIndex((i) => (i + 1) % documents.length);
+            return true;
+          case 'ArrowLeft':
+            setPan((p) => ({ ...p, x: p.x + PAN_STEP }));
+            return true;
+          case 'ArrowRight':
+            setPan((p) => ({ ...p, x: p.x - PAN_STEP }));
+            return true;
+          case 'ArrowUp':
+            setPan((p) => ({ ...p, y: p.y + PAN_STEP }));
+            return true;
+          case 'ArrowDown':
+            setPan((p) => ({ ...p, y: p.y - PAN_STEP }));
+            return true;
+          default:
+            return false;
+        }
+      },
+    }),
+    [scale, zoomTo, fit, actualSize, rotate, documents.length],
+  );
+
+  if (!doc) {
+    return (
+      <section className="viewer" aria-label={t('viewer.label')}>
+        <p className="padded">{t('case.noDocuments')}</p>
+      </section>
+    );
+  }
+
+  const showOriginal = originalReady && original.url !== null;
+  const src = showOriginal ? original.url : preview.url;
+  const error = preview.error ?? (wantOriginal ? original.error : null);
+  const percent = Math.round(scale * 100);
+  const role = t(`docRole.${doc.role}`);
+
+  return (
+    <section className="viewer" aria-label={t('viewer.label')}>
+      <div className="viewer-toolbar" role="toolbar" aria-label={t('viewer.toolbar')}>
+        <button type="button" onClick={() => zoomTo(scale / 1.25)} aria-label={t('viewer.zoomOut')} title={t('viewer.zoomOut')} aria-keyshortcuts="-">
+          −
+        </button>
+        <span className="zoom-level" data-testid="zoom-level">
+          {t('viewer.zoomLevel', { percent })}
+        </span>
+        <button type="button" onClick={() => zoomTo(scale * 1.25)} aria-label={t('viewer.zoomIn')} title={t('viewer.zoomIn')} aria-keyshortcuts="+">
+          +
+        </button>
+        <button type="button" onClick={fit} aria-label={t('viewer.fitName')} aria-keyshortcuts="F" aria-pressed={zoom === 'fit'}>
+          {t('viewer.fit')}
+        </button>
+        <button type="button" onClick={actualSize} aria-label={t('viewer.actualName')} aria-keyshortcuts="0">
+          {t('viewer.actual')}
+        </button>
+        <button type="button" onClick={rotate} aria-keyshortcuts="E">
+          {t('viewer.rotate')}
+        </button>
+        <span className="muted small" data-testid="rotation">
+          {t('viewer.rotation', { degrees: (quarterTurns * 90) % 360 })}
+        </span>
+        <label className="field slider">
+          <span>{t('viewer.brightness')}</span>
+          <input type="range" min={30} max={200} step={5} value={brightness} onChange={(e) => setBrightness(Number(e.target.value))} />
+        </label>
+        <label className="field slider">
+          <span>{t('viewer.contrast')}</span>
+          <input type="range" min={30} max={200} step={5} value={contrast} onChange={(e) => setContrast(Number(e.target.value))} />
+        </label>
+        <button
+          type="button"
+          onClick={() => {
+            setBrightness(100);
+            setContrast(100);
+          }}
+          aria-label={t('viewer.resetAdjust')}
+          title={t('viewer.resetAdjust')}
+        >
+          ↺
+        </button>
+        <span className="muted small resolution" data-testid="resolution">
+          {showOriginal ? t('viewer.resolution.original') : t('viewer.resolution.preview')}
+        </span>
+      </div>
+      <div
+        className="viewer-stage"
+        ref={stageRef}
+        data-testid="viewer-stage"
+        onPointerDown={(e) => {
+          if (e.button !== 0) return;
+          e.currentTarget.setPointerCapture(e.pointerId);
+          drag.current = { x: e.clientX, y: e.clientY, panX: pan.x, panY: pan.y };
+        }}
+        onPointerMove={(e) => {
+          const d = drag.current;
+          if (d) setPan({ x: d.panX + e.clientX - d.x, y: d.panY + e.clientY - d.y });
+        }}
+        onPointerUp={() => {
+          drag.current = null;
+        }}
+        onPointerCancel={() => {
+          drag.current = null;
+        }}
+      >
+        {src && (
+          <img
+            key={doc.sha256}
+            className="viewer-image"
+            src={src}
+            alt={t('viewer.image', { n: index + 1, role })}
+            draggable={false}
+            data-testid="document-image"
+            data-variant={showOriginal ? 'original' : 'preview'}
+            style={{
+              width: doc.width,
+              height: doc.height,
+              transform: `translate(-50%, -50%) translate(${pan.x}px, ${pan.y}px) rotate(${rotation}deg) scale(${scale})`,
+              filter: `brightness(${brightness}%) contrast(${contrast}%)`,
+            }}
+          />
+        )}
+        {/* The original loads hidden and replaces the preview once decoded, so the picture never blanks. */}
+        {wantOriginal && original.url && !originalReady && (
+          <img className="preload" src={original.url} alt="" aria-hidden="true" onLoad={() => setOriginalReady(true)} />
+        )}
+        {!src && !error && <p className="viewer-note">{t('viewer.loading')}</p>}
+        {error && (
+          <p className="viewer-note form-error" role="alert">
+            {t('viewer.failed', { message: errorMessage(t, error) })}
+          </p>
+        )}
+        <Watermark />
+      </div>
+      {documents.length > 1 && (
+        <div className="thumbs" role="group" aria-label={t('viewer.thumbnails')}>
+          {documents.map((d, i) => (
+            <Thumbnail key={d.id} doc={d} index={i} active={i === index} onSelect={() => setIndex(i)} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,95 @@
+// The `?` dialog: every keyboard shortcut, grouped by where it works.
+import { useEffect, useRef } from 'react';
+import type { MessageKey } from '../i18n';
+import { useT } from '../i18n/useT';
+import { useUi } from '../state/ui';
+
+type Row = [keys: string[], action: MessageKey];
+const sections: [MessageKey, Row[]][] = [
+  [
+    'shortcuts.queue',
+    [
+      [['↑', '↓', 'J', 'K'], 'shortcut.move'],
+      [['Enter'], 'shortcut.open'],
+      [['/'], 'shortcut.search'],
+    ],
+  ],
+  [
+    'shortcuts.case',
+    [
+      [['A'], 'shortcut.approve'],
+      [['R'], 'shortcut.reject'],
+      [['1', '…', '9'], 'shortcut.reasons'],
+      [['Enter', 'Ctrl+Enter'], 'shortcut.confirm'],
+      [['Esc'], 'shortcut.back'],
+      [['J', 'K'], 'shortcut.nextCase'],
+    ],
+  ],
+  [
+    'shortcuts.viewer',
+    [
+      [['+', '−'], 'shortcut.zoom'],
+      [['F'], 'shortcut.fit'],
+      [['0'], 'shortcut.actual'],
+      [['E'], 'shortcut.rotate'],
+      [['←', '↑', '→', '↓'], 'shortcut.pan'],
+      [['V'], 'shortcut.nextImage'],
+    ],
+  ],
+  [
+    'shortcuts.anywhere',
+    [
+      [['U', 'Ctrl+Z'], 'shortcut.undo'],
+      [['?'], 'shortcut.help'],
+    ],
+  ],
+];
+
+export function ShortcutHelp() {
+  const t = useT();
+  const open = useUi((s) => s.helpOpen);
+  const setOpen = useUi((s) => s.setHelpOpen);
+  const dialog = useRef<HTMLDialogElement>(null);
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+
+  return (
+    <dialog ref={dialog} className="help-dialog" aria-labelledby="help-title" onClose={() => setOpen(false)}>
+      <div className="dialog-head">
+        <h2 id="help-title">{t('shortcuts.title')}</h2>
+        <button type="button" onClick={() => setOpen(false)} autoFocus>
+          {t('shortcuts.close')}
+        </button>
+      </div>
+      <div className="help-grid">
+        {sections.map(([title, rows]) => (
+          <section key={title}>
+            <h3>{t(title)}</h3>
+            <table className="shortcut-table">
+              <tbody>
+                {rows.map(([keys, action]) => (
+                  <tr key={action}>
+                    <th scope="row">
+                      {keys.map((k, i) => (
+                        <span key={k + i}>
+                          {i > 0 && k !== '…' && keys[i - 1] !== '…' && <span className="muted"> {t('shortcut.or')} </span>}
+                          <kbd>{k}</kbd>
+                        </span>
+                      ))}
+                    </th>
+                    <td>{t(action)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        ))}
+      </div>
+    </dialog>
+  );
+}

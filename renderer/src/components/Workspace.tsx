@@ -1,0 +1,120 @@
+// Everything a signed-in, unlocked reviewer sees: the queue or one case, the undo bar and the shortcut help.
+// Unmounted while locked. Also runs the idle lock and follows queue changes.
+import { useEffect } from 'react';
+import { errorMessage } from '../i18n';
+import { useT } from '../i18n/useT';
+import { hasModifier, isTypingTarget } from '../lib/keys';
+import { useNow } from '../lib/useNow';
+import { useFrame } from '../state/frame';
+import { useQueue } from '../state/queue';
+import { useReview } from '../state/review';
+import { lockWorkstation } from '../state/session';
+import { useUi } from '../state/ui';
+import { workstation } from '../workstation';
+import { CaseView } from './CaseView';
+import { QueueView } from './QueueView';
+import { ShortcutHelp } from './ShortcutHelp';
+
+const activityEvents = ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'] as const;
+
+function useIdleLock(minutes: number) {
+  useEffect(() => {
+    let last = Date.now();
+    const bump = () => {
+      last = Date.now();
+    };
+    for (const name of activityEvents) window.addEventListener(name, bump, { capture: true, passive: true });
+    const timer = setInterval(() => {
+      if (Date.now() - last >= minutes * 60_000) {
+        clearInterval(timer);
+        void lockWorkstation();
+      }
+    }, 1_000);
+    return () => {
+      clearInterval(timer);
+      for (const name of activityEvents) window.removeEventListener(name, bump, { capture: true });
+    };
+  }, [minutes]);
+}
+
+function UndoBar() {
+  const t = useT();
+  const pending = useReview((s) => s.pending);
+  const undo = useReview((s) => s.undo);
+  const now = useNow(250);
+  if (!pending) return null;
+  const seconds = Math.max(0, Math.ceil((pending.deadline - now) / 1000));
+  return (
+    <div className="undo-bar" role="status" aria-live="polite" data-testid="undo-bar">
+      <span>{t(pending.input.outcome === 'approve' ? 'undo.approve' : 'undo.reject', { label: pending.label })}</span>
+      <span className="muted">{t('undo.countdown', { seconds })}</span>
+      <button type="button" onClick={undo} aria-keyshortcuts="U">
+        {t('undo.action')}
+      </button>
+    </div>
+  );
+}
+
+function CommitError() {
+  const t = useT();
+  const error = useReview((s) => s.commitError);
+  const dismiss = useReview((s) => s.dismissCommitError);
+  if (!error) return null;
+  return (
+    <div className="error-banner" role="alert">
+      <p>{t('undo.failed', { id: error.applicationId, message: errorMessage(t, error) })}</p>
+      <button type="button" onClick={dismiss}>
+        {t('error.dismiss')}
+      </button>
+    </div>
+  );
+}
+
+export function Workspace() {
+  const idleLockMinutes = useFrame((s) => s.settings.idleLockMinutes);
+  const view = useReview((s) => s.view);
+  useIdleLock(idleLockMinutes);
+
+  useEffect(() => {
+    void useQueue.getState().reload({ keepSelection: true });
+    void useFrame.getState().refreshSync();
+    const off = workstation().events.subscribe('queue.changed', (change) => {
+      void useQueue.getState().reload({ keepSelection: true });
+      void useFrame.getState().refreshSync();
+      // A case on screen that changed elsewhere is read again (without a second audit entry).
+      const review = useReview.getState();
+      if (review.view === 'case' && review.openId && change.applicationIds.includes(review.openId) && change.reason !== 'decision') {
+        void review.refresh();
+      }
+    });
+    return off;
+  }, []);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || useUi.getState().helpOpen) return;
+      const typing = isTypingTarget(event.target);
+      if (event.key === '?' && !typing) {
+        event.preventDefault();
+        useUi.getState().setHelpOpen(true);
+        return;
+      }
+      const undo = (!typing && !hasModifier(event) && (event.key === 'u' || event.key === 'U')) || ((event.ctrlKey || event.metaKey) && event.key === 'z' && !typing);
+      if (undo && useReview.getState().pending) {
+        event.preventDefault();
+        useReview.getState().undo();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <div className="workspace">
+      <CommitError />
+      {view === 'case' ? <CaseView /> : <QueueView />}
+      <UndoBar />
+      <ShortcutHelp />
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+// Locking and signing out: a decision waiting out its undo window is recorded first, then every case
+// is forgotten, so nothing of an applicant stays mounted or in memory behind the lock screen.
+import { useFrame } from './frame';
+import { useQueue } from './queue';
+import { useReview } from './review';
+
+function forgetCases(): void {
+  useQueue.getState().clear();
+  useReview.getState().clear();
+}
+
+export async function lockWorkstation(): Promise<void> {
+  // Hide applicant data at once; recording the pending decision still needs the unlocked session.
+  useFrame.setState({ locked: true });
+  await useReview.getState().flush();
+  forgetCases();
+  await useFrame.getState().lock();
+}
+
+export async function signOutOfWorkstation(): Promise<void> {
+  await useReview.getState().flush();
+  forgetCases();
+  await useFrame.getState().signOut();
+}
+
+/** Keeps the stores empty whenever nobody may see applicant data (also when another window locks). */
+export function watchSession(): () => void {
+  return useFrame.subscribe((state, previous) => {
+    const hidden = state.person === null || state.locked;
+    const wasHidden = previous.person === null || previous.locked;
+    if (hidden && !wasHidden) forgetCases();
+  });
+}

@@ -1,0 +1,83 @@
+// Helpers of the review-*.e2e.ts suites: signing in through the UI, finding demo cases through the host's
+// own API (the same session), and accessibility checks.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import type { CaseDetail, QueueItem, QueuePage, QueueQuery } from '../../shared/contract/cases';
+import type { Outcome } from '../../shared/errors';
+import { expect, type Host } from './fixtures';
+
+export const demoPassword = 'verity-demo';
+
+export async function signIn(page: Page, username = 'reviewer1', password = demoPassword): Promise<void> {
+  // A host started with --sign-in (or a session from an earlier page) is already signed in.
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  await expect(page.getByLabel('User name').or(signOut)).toBeVisible();
+  if (await signOut.isVisible()) {
+    await expect(page.getByRole('grid')).toBeVisible();
+    return;
+  }
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('grid')).toBeVisible();
+}
+
+async function value<T>(host: Host, channel: string, body: unknown): Promise<T> {
+  const { json } = await host.call(channel, body);
+  const outcome = json as Outcome<T>;
+  if (!outcome.ok) throw new Error(`${channel} failed: ${outcome.error.code} ${outcome.error.message}`);
+  return outcome.value;
+}
+
+/** Every case matching the query (first page of up to 200), through the host's HTTP API. */
+export async function listCases(host: Host, query: QueueQuery = {}): Promise<QueueItem[]> {
+  const page = await value<QueuePage>(host, 'queue.list', { status: 'open', limit: 200, ...query });
+  return page.items;
+}
+
+export async function getCase(host: Host, applicationId: string): Promise<CaseDetail> {
+  return value<CaseDetail>(host, 'case.get', { applicationId, open: false });
+}
+
+export function findCase(items: QueueItem[], predicate: (item: QueueItem) => boolean, what: string): QueueItem {
+  const found = items.find(predicate);
+  if (!found) throw new Error(`The demo data has no ${what}; cases: ${items.map((i) => `${i.id}:${i.kind}:${i.flags.map((f) => f.rule).join('+')}`).join(', ')}`);
+  return found;
+}
+
+export const isClean = (i: QueueItem) => i.flags.every((f) => f.severity !== 'blocking');
+export const isHardBlocked = (i: QueueItem) => i.flags.some((f) => f.severity === 'blocking' && (f.rule === 'R2' || f.rule === 'R3' || f.rule === 'R4'));
+
+/** Finds a case with the search box and opens it, keyboard only. */
+export async function openBySearch(page: Page, applicationId: string): Promise<void> {
+  if ((await page.getByRole('grid').count()) === 0) await page.keyboard.press('Escape');
+  await expect(page.getByRole('grid')).toBeVisible();
+  await page.keyboard.press('/');
+  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeFocused();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type(applicationId);
+  await page.keyboard.press('Enter');
+  const rows = page.getByRole('grid').locator('.queue-body [role="row"]');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-application-id', applicationId);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(applicationId);
+}
+
+/** Waits until every document image on screen has really been decoded and painted. */
+export async function imagesPainted(page: Page): Promise<void> {
+  await expect(page.getByTestId('document-image')).toBeVisible();
+  await page.waitForFunction(() => [...document.querySelectorAll('img')].filter((i) => !i.classList.contains('preload')).every((i) => i.complete && i.naturalWidth > 0));
+}
+
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')})`);
+}
+
+export async function setSettings(host: Host, patch: Record<string, unknown>): Promise<void> {
+  await value(host, 'settings.update', patch);
+}

@@ -70,7 +70,7 @@ describe('demo data', () => {
 
   it('prints the entered data on specimens (a font for SVG text is installed: fonts-dejavu-core)', async () => {
     const base = { kind: 'id_card', side: 'front', documentNumber: 'N1', issuingLocation: 'CN', birthDate: '1990-01-01', expiryDate: '2030-01-01' } as const;
-    const region = { left: 260, top: 100, width: 500, height: 60 };
+    const region = { left: 520, top: 200, width: 1000, height: 120 }; // the name line, at the 2× drawing scale
     const nameArea = async (fullName: string) =>
       sharp(await drawSpecimen({ ...base, fullName })).extract(region).greyscale().raw().toBuffer();
     const [a, b] = await Promise.all([nameArea('AAAA'), nameArea('WWWWWWWW')]);

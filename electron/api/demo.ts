@@ -38,8 +38,25 @@ function specimenFor(record: SeedRecord, documentIndex: number): Specimen {
   };
 }
 
+/** Lays a flat specimen on a desk with a soft shadow, as a phone photo of a document looks. */
+async function photograph(document: Buffer): Promise<Buffer> {
+  const { width = 0, height = 0 } = await sharp(document).metadata();
+  const margin = Math.round(Math.max(width, height) * 0.06);
+  const canvas = { width: width + 2 * margin, height: height + 2 * margin };
+  const shadow = await sharp({ create: { ...canvas, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    .composite([{ input: { create: { width, height, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.9 } } }, left: margin + 12, top: margin + 18 }])
+    .blur(14)
+    .png()
+    .toBuffer();
+  return sharp({ create: { ...canvas, channels: 3, background: { r: 62, g: 48, b: 38 } } })
+    .composite([{ input: shadow }, { input: document, left: margin, top: margin }])
+    .jpeg({ quality: 88 })
+    .toBuffer();
+}
+
 /** Degrades a specimen the way the seeded quality signals describe, so R8 flags come from real pixels. */
-async function degrade(image: Buffer, record: SeedRecord, documentIndex: number): Promise<Buffer> {
+async function degrade(flat: Buffer, record: SeedRecord, documentIndex: number): Promise<Buffer> {
+  const image = await photograph(flat);
   const seeded = record.documents[documentIndex]?.quality;
   if (!seeded) return image;
   if (seeded.blurry) return sharp(image).blur(8).jpeg({ quality: 85 }).toBuffer();

@@ -293,6 +293,13 @@ describe('case store: decisions, audit and outbox', () => {
     expect(codeOf(() => store.getCase('V-1'))).toBe('case_not_found');
   });
 
+  it("gives the case the account's last verification date, the R4 input", () => {
+    const record = cleanRecord('LV-1');
+    store.upsertApplications([{ ...record, facts: { ...record.facts, lastVerifiedAt: '2026-01-02T03:04:05.000Z' } }]);
+    expect(store.getCase('LV-1').lastVerifiedAt).toBe('2026-01-02T03:04:05.000Z');
+    expect(store.getCase('A-1').lastVerifiedAt).toBeNull();
+  });
+
   it('knows which images belong to a local case', () => {
     const doc = store.getCase('A-1').documents[0]!;
     expect(store.hasDocument(doc.sha256)).toBe(true);

@@ -820,6 +820,7 @@ class SqliteCaseStore implements CaseStore {
         decisions: this.s.decisions.all(applicationId).map(toDecisionRecord),
         audit: this.audit.forApplication(applicationId),
         conflict: row.conflict ? parseJson<CaseConflict>(row.conflict) : null,
+        lastVerifiedAt: this.factsOf(applicationId).lastVerifiedAt,
       };
     };
     return opening ? this.write(load) : this.read(load);

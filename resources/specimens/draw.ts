@@ -33,7 +33,7 @@ function esc(text: string): string {
 
 function field(x: number, y: number, label: string, value: string, size = 26): string {
   return `<text x="${x}" y="${y}" font-family="${FONT}" font-size="14" fill="#5a6470">${esc(label.toUpperCase())}</text>
-    <text x="${x}" y="${y + size + 4}" font-family="${FONT}" font-size="${size}" font-weight="bold" fill="#1b2430">${esc(value)}</text>`;
+    <text x="${x}" y="${y + size + 4}" font-family="${FONT}" font-size="${size}" font-weight="bold" fill="#0b0e13">${esc(value)}</text>`;
 }
 
 function silhouette(x: number, y: number, w: number, h: number): string {
@@ -72,7 +72,7 @@ function personSvg(s: PersonSpecimen): { svg: string; width: number; height: num
   const passport = s.kind === 'passport';
   const width = passport ? 880 : 856;
   const height = passport ? 620 : 540;
-  const tint = { id_card: '#e8f1fb', passport: '#f3eefb', drivers_license: '#eaf7ee', work_permit: '#fbf3e6' }[s.kind];
+  const tint = { id_card: '#dbe7f5', passport: '#e6ddf3', drivers_license: '#dcefe2', work_permit: '#f3e6cf' }[s.kind];
   const band = { id_card: '#2f6db5', passport: '#5b3f8f', drivers_license: '#2e7d4f', work_permit: '#a86a12' }[s.kind];
   const header = `<rect width="${width}" height="${height}" rx="${passport ? 6 : 28}" fill="${tint}"/>
     ${guilloche(width, height, band)}
@@ -85,7 +85,7 @@ function personSvg(s: PersonSpecimen): { svg: string; width: number; height: num
     const mrz2 = `${s.documentNumber.replace(/[^A-Z0-9]/gi, '').toUpperCase()}<${s.birthDate.replace(/-/g, '').slice(2)}<${s.expiryDate.replace(/-/g, '').slice(2)}`.padEnd(44, '<').slice(0, 44);
     body = `${field(40, 120, 'Issuing authority', `Government of ${s.issuingLocation} (specimen)`)}
       ${field(40, 200, 'Date of expiry', s.expiryDate)}
-      <rect x="30" y="${height - 150}" width="${width - 60}" height="100" fill="#ffffff" opacity="0.8"/>
+      <rect x="30" y="${height - 150}" width="${width - 60}" height="100" fill="#e4e7eb" opacity="0.9"/>
       <text x="44" y="${height - 105}" font-family="DejaVu Sans Mono, monospace" font-size="26" fill="#111">${esc(mrz)}</text>
       <text x="44" y="${height - 66}" font-family="DejaVu Sans Mono, monospace" font-size="26" fill="#111">${esc(mrz2)}</text>`;
   } else {
@@ -106,16 +106,16 @@ function enterpriseSvg(s: EnterpriseSpecimen): { svg: string; width: number; hei
   const height = 1060;
   const address = wrap(s.registeredAddress, 46);
   const name = wrap(s.enterpriseName, 34);
-  const svg = `<rect width="${width}" height="${height}" fill="#fffaf0"/>
+  const svg = `<rect width="${width}" height="${height}" fill="#f1e7cc"/>
     <rect x="20" y="20" width="${width - 40}" height="${height - 40}" fill="none" stroke="#b8860b" stroke-width="10"/>
     <rect x="38" y="38" width="${width - 76}" height="${height - 76}" fill="none" stroke="#b8860b" stroke-width="2"/>
     <text x="${width / 2}" y="130" text-anchor="middle" font-family="${FONT}" font-size="46" font-weight="bold" fill="#8b1a1a">BUSINESS LICENCE</text>
     <text x="${width / 2}" y="175" text-anchor="middle" font-family="${FONT}" font-size="18" fill="#5a4a2a">Certificate of registration (specimen layout)</text>
     ${field(80, 250, 'Registration number', s.businessRegistrationNumber, 28)}
     <text x="80" y="350" font-family="${FONT}" font-size="14" fill="#5a6470">ENTERPRISE NAME</text>
-    ${name.map((line, i) => `<text x="80" y="${386 + i * 36}" font-family="${FONT}" font-size="30" font-weight="bold" fill="#1b2430">${esc(line)}</text>`).join('')}
+    ${name.map((line, i) => `<text x="80" y="${386 + i * 36}" font-family="${FONT}" font-size="30" font-weight="bold" fill="#0b0e13">${esc(line)}</text>`).join('')}
     <text x="80" y="530" font-family="${FONT}" font-size="14" fill="#5a6470">REGISTERED ADDRESS</text>
-    ${address.map((line, i) => `<text x="80" y="${560 + i * 30}" font-family="${FONT}" font-size="22" fill="#1b2430">${esc(line)}</text>`).join('')}
+    ${address.map((line, i) => `<text x="80" y="${560 + i * 30}" font-family="${FONT}" font-size="22" fill="#0b0e13">${esc(line)}</text>`).join('')}
     ${field(80, 700, 'Date of issue', s.issuedDate)}
     <circle cx="600" cy="860" r="110" fill="none" stroke="#c0392b" stroke-width="8" opacity="0.7"/>
     <text x="600" y="868" text-anchor="middle" font-family="${FONT}" font-size="22" font-weight="bold" fill="#c0392b" opacity="0.7">REGISTRY SEAL</text>
@@ -138,9 +138,12 @@ function wrap(text: string, columns: number): string[] {
   return lines.slice(0, 4);
 }
 
+/** Pixels per layout unit: an ID card comes out about 1700 px wide, like a phone photo cropped to the card. */
+const SCALE = 2;
+
 /** One specimen as a JPEG (quality 85, no metadata). */
 export async function drawSpecimen(specimen: Specimen): Promise<Buffer> {
   const { svg, width, height } = specimen.kind === 'business_licence' ? enterpriseSvg(specimen) : personSvg(specimen);
-  const document = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${svg}</svg>`;
+  const document = `<svg xmlns="http://www.w3.org/2000/svg" width="${width * SCALE}" height="${height * SCALE}" viewBox="0 0 ${width} ${height}">${svg}</svg>`;
   return sharp(Buffer.from(document)).flatten({ background: '#ffffff' }).jpeg({ quality: 85, mozjpeg: false }).toBuffer();
 }

@@ -170,6 +170,8 @@ export const CaseDetail = z.object({
   decisions: z.array(DecisionRecord),
   audit: z.array(AuditEntry),
   conflict: CaseConflict.nullable(),
+  /** The account's last successful verification (the R4 input), when the central service knows it. */
+  lastVerifiedAt: Instant.nullable(),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
 

@@ -91,8 +91,11 @@ function ChangeComparison({ detail }: { detail: CaseDetail }) {
   let waiting: string;
   if (direction === 'individual_to_enterprise') waiting = t('change.noWait');
   else if (r4?.reason === 'change_too_soon') waiting = t('change.daysSince', { days: Number(r4.facts.daysSinceVerification), required: CHANGE_COOLDOWN_DAYS });
-  else if (r4?.reason === 'last_verification_unknown') waiting = t('change.waitUnknown');
-  else waiting = t('change.waitMet', { required: CHANGE_COOLDOWN_DAYS });
+  else if (r4?.reason === 'last_verification_unknown' || !detail.lastVerifiedAt) waiting = t('change.waitUnknown');
+  else {
+    const days = Math.floor((Date.now() - Date.parse(detail.lastVerifiedAt)) / 86_400_000);
+    waiting = t('change.daysSince', { days, required: CHANGE_COOLDOWN_DAYS });
+  }
   return (
     <Section title={t('change.title')} testId="change-comparison">
       <p>

@@ -216,7 +216,6 @@ export const en = {
   'change.empty': '—',
   'change.noWait': 'Individual → enterprise: no waiting period applies.',
   'change.daysSince': '{days} days since the last verification; a change needs {required}.',
-  'change.waitMet': 'The {required}-day waiting period since the last verification has passed.',
   'change.waitUnknown': 'The date of the last verification is unknown.',
 
   'forensic.title': 'Image forensics and quality',

@@ -217,7 +217,6 @@ export const zhCN: Record<MessageKey, string> = {
   'change.empty': '—',
   'change.noWait': '个人 → 企业：无等待期限制。',
   'change.daysSince': '距上次认证 {days} 天；变更需满 {required} 天。',
-  'change.waitMet': '距上次认证已满 {required} 天等待期。',
   'change.waitUnknown': '上次认证日期未知。',
 
   'forensic.title': '图片取证与质量',

@@ -4,10 +4,12 @@ import type { z } from 'zod';
 import type { Outcome } from './errors';
 import { appChannels, appEvents } from './contract/app';
 import { caseChannels, caseEvents } from './contract/cases';
+import { imageChannels } from './contract/images';
 
 export const channels = {
   ...appChannels,
   ...caseChannels,
+  ...imageChannels,
 } as const;
 
 export const events = {

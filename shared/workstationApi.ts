@@ -53,6 +53,7 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
     },
     audit: { verify: (r) => t.invoke('audit.verify', r) },
     images: {
+      import: (r) => t.invoke('images.import', r),
       url: async (ref) =>
         isImageRef(ref) ? t.imageUrl(ref) : { ok: false, error: { code: 'invalid_request', message: 'An image is named by a 64-character SHA-256 and a variant (original, preview or thumbnail).' } },
     },

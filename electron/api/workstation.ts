@@ -3,6 +3,7 @@
 // Electron's main process and the browser host both call this.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DomainError } from '../../shared/errors';
 import { createImagePipeline, type CaseImage, type ImagePipeline } from '../imaging';
 import { openCaseStore, type CaseStore } from '../store/caseStore';
 import type { KeyProvider } from '../store/keys';
@@ -69,6 +70,11 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     log.info('demo data seeded', { applications: count, ms: Date.now() - started });
   }
   if (options.signIn) session.signIn(options.signIn.username, options.signIn.password);
+  // Blobs no local case shows any more (decided and purged, or reassigned) are removed in the background.
+  void images
+    .collectGarbage(store.referencedImages())
+    .then((report) => log.info('image blobs collected', { ...report }))
+    .catch((err: unknown) => log.warn('image blob collection failed', { error: String(err) }));
 
   const sessionChanged = () => events.emit('session.changed', session.state());
   const context = (transport: CallContext['transport']): CallContext => ({ person: session.activePerson(), deviceId, transport });
@@ -100,6 +106,18 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     // No central API can be configured yet (the sync engine is not built): decisions wait in the outbox.
     'sync.status': () => ({ state: 'not_configured', pendingDecisions: store.outboxCounts().pending, lastSyncAt: null, centralUrl: null }),
     ...createCaseHandlers(store, { onQueueChanged: (payload) => events.emit('queue.changed', payload) }),
+    'images.import': async ({ applicationId, role, bytes }, ctx) => {
+      if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
+      store.getCase(applicationId); // case_not_found before any decoding
+      const image = await images.ingest(bytes);
+      const document = store.addLocalDocument(
+        applicationId,
+        { role, sha256: image.sha256, format: image.format, width: image.width, height: image.height, forensic: image.forensic, quality: image.quality },
+        { actor: ctx.person, deviceId, online: false },
+      );
+      events.emit('queue.changed', { reason: 'document', applicationIds: [applicationId] });
+      return { document };
+    },
   };
 
   return {

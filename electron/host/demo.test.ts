@@ -59,7 +59,24 @@ describe('browser host with demo data', () => {
     const withoutToken = await fetch(`${host.url}images/${document.sha256}/preview`);
     expect(withoutToken.status).toBe(401);
 
+    // A reviewer adds a photo to the case: raw bytes in the body, the rest in the query.
+    const upload = (bytes: Buffer, query = `applicationId=${page.items[0]!.id}&role=page`) =>
+      fetch(`${host.url}api/images.import?${query}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' }, body: bytes }).then(
+        async (r) => ({ status: r.status, json: (await r.json()) as { ok: boolean; value?: { document: { id: string; sha256: string } }; error?: { code: string } } }),
+      );
+    const photo = await sharp({ create: { width: 1600, height: 1000, channels: 3, background: '#8a6d4b' } }).jpeg().toBuffer();
+    const added = await upload(photo);
+    expect(added.json).toMatchObject({ ok: true, value: { document: { id: expect.stringMatching(/^local-/) } } });
+    const after = (await call('case.get', { applicationId: page.items[0]!.id, open: false })).value as ResponseOf<'case.get'>;
+    expect(after.documents.map((d) => d.id)).toContain(added.json.value!.document.id);
+    expect((await image(added.json.value!.document.sha256, 'thumbnail')).status).toBe(200);
+    const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw==', 'base64');
+    expect((await upload(gif)).json).toMatchObject({ ok: false, error: { code: 'image_format_not_allowed' } });
+    expect((await upload(photo, 'applicationId=NOPE&role=page')).json).toMatchObject({ ok: false, error: { code: 'case_not_found' } });
+    expect((await upload(photo, `applicationId=${page.items[0]!.id}&role=passport`)).json).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+
     await call('session.lock', {});
+    expect((await upload(photo)).json).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     expect((await image(document.sha256, 'preview')).status).toBe(403);
     expect(await call('case.get', { applicationId: page.items[0]!.id, open: false })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
   });

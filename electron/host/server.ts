@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { EventName } from '../../shared/api';
 import { DomainError, type Outcome } from '../../shared/errors';
+import { maxImportBytes } from '../../shared/contract/images';
 import { caseImageRequestFromPath } from '../imaging';
 import { contentSecurityPolicy } from '../api/csp';
 import { log } from '../api/log';
@@ -69,13 +70,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const refuse = (res: ServerResponse, status: number, code: string, message: string) =>
     sendOutcome(res, status, { ok: false, error: { code, message } });
 
-  const readBody = (req: IncomingMessage): Promise<Buffer | null> =>
+  const readBody = (req: IncomingMessage, limit = MAX_BODY): Promise<Buffer | null> =>
     new Promise((done, fail) => {
       const chunks: Buffer[] = [];
       let size = 0;
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_BODY) {
+        if (size > limit) {
           // Answer 413 and drain the rest rather than cutting the socket, so the client reads the answer.
           if (chunks.length) chunks.length = 0;
           done(null);
@@ -131,16 +132,23 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       if (!authorised(req)) return refuse(res, 401, 'unauthorized', 'Missing or wrong token: open the URL the host printed, including its #token part.');
       if (path === '/api/events' && req.method === 'GET') return streamEvents(req, res);
       if (req.method !== 'POST') return refuse(res, 405, 'invalid_request', 'Use POST with a JSON body.');
-      const body = await readBody(req);
+      // An image upload is the one request whose body is raw bytes (its other fields are in the query).
+      const upload = path === '/api/images.import' && req.headers['content-type'] === 'application/octet-stream';
+      const limit = upload ? maxImportBytes + 1 : MAX_BODY;
+      const body = await readBody(req, limit);
       if (body === null) {
         res.setHeader('Connection', 'close');
-        return refuse(res, 413, 'invalid_request', `The request body is larger than ${MAX_BODY} bytes.`);
+        return refuse(res, 413, upload ? 'image_too_large' : 'invalid_request', `The request body is larger than ${limit - (upload ? 1 : 0)} bytes.`);
       }
       let payload: unknown;
-      try {
-        payload = body.length ? JSON.parse(body.toString('utf8')) : {};
-      } catch {
-        return refuse(res, 400, 'invalid_request', 'The request body is not valid JSON.');
+      if (upload) {
+        payload = { applicationId: url.searchParams.get('applicationId') ?? '', role: url.searchParams.get('role') ?? '', bytes: body };
+      } else {
+        try {
+          payload = body.length ? JSON.parse(body.toString('utf8')) : {};
+        } catch {
+          return refuse(res, 400, 'invalid_request', 'The request body is not valid JSON.');
+        }
       }
       const outcome = await dispatch(workstation.handlers, decodeURIComponent(path.slice('/api/'.length)), payload, workstation.context('http'));
       const status = outcome.ok ? 200 : outcome.error.code === 'unknown_channel' ? 404 : outcome.error.code === 'internal' ? 500 : 400;

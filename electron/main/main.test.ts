@@ -154,6 +154,13 @@ describe('IPC binding', () => {
     const notObject = await handlers.get('verity:settings.update')!({ senderFrame: appFrame }, 'DROP TABLE');
     expect(notObject).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
+
+  it('takes image bytes as a Uint8Array (structured clone), never base64, and checks who asks', async () => {
+    const asBase64 = await handlers.get('verity:images.import')!({ senderFrame: appFrame }, { applicationId: 'A', role: 'page', bytes: 'aGVsbG8=' });
+    expect(asBase64).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    const asBytes = await handlers.get('verity:images.import')!({ senderFrame: appFrame }, { applicationId: 'A', role: 'page', bytes: new Uint8Array([1, 2, 3]) });
+    expect(asBytes).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  });
 });
 
 describe('app:// protocol', () => {

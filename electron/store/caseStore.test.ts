@@ -300,6 +300,24 @@ describe('case store: decisions, audit and outbox', () => {
     expect(store.getCase('A-1').lastVerifiedAt).toBeNull();
   });
 
+  it('adds an image the reviewer brought in, with an audit entry, and keeps it through central updates', () => {
+    const record = cleanRecord('LD-1');
+    store.upsertApplications([record]);
+    const by = { actor: { id: 'r1', displayName: 'R', role: 'reviewer' as const }, deviceId: 'dev', online: false };
+    const { id: _id, ...image } = record.documents[0]!;
+    const added = store.addLocalDocument('LD-1', { ...image, sha256: 'c'.repeat(64), role: 'page' }, by);
+    expect(added.id).toMatch(/^local-/);
+    const detail = store.getCase('LD-1');
+    expect(detail.documents.map((d) => d.id)).toEqual([...record.documents.map((d) => d.id), added.id]);
+    expect(detail.audit.at(-1)).toMatchObject({ action: 'document_added', actor: { id: 'r1' } });
+    expect(store.hasDocument('c'.repeat(64))).toBe(true);
+    // The central service sends the case again (a new version): its own documents are replaced, ours stays.
+    store.upsertApplications([{ ...record, application: { ...record.application, version: 4 } }]);
+    expect(store.getCase('LD-1').documents.map((d) => d.id)).toEqual([...record.documents.map((d) => d.id), added.id]);
+    expect(store.verifyAudit()).toMatchObject({ ok: true });
+    expect(codeOf(() => store.addLocalDocument('nope', { ...image, role: 'page' }, by))).toBe('case_not_found');
+  });
+
   it('knows which images belong to a local case', () => {
     const doc = store.getCase('A-1').documents[0]!;
     expect(store.hasDocument(doc.sha256)).toBe(true);
@@ -308,6 +326,8 @@ describe('case store: decisions, audit and outbox', () => {
     const { id: _id, role: _role, ...image } = doc;
     expect(store.imageBySha256(doc.sha256)).toEqual(image);
     expect(store.imageBySha256('0'.repeat(64))).toBeNull();
+    expect(store.referencedImages().has(doc.sha256)).toBe(true);
+    expect(store.referencedImages().has('0'.repeat(64))).toBe(false);
   });
 
   it('keeps sync state', () => {

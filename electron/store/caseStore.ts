@@ -139,6 +139,13 @@ export interface CaseStore {
   outboxCounts(): OutboxCounts;
   /** Whether a document of a case on this workstation has this SHA-256 (the image protocol's access check). */
   hasDocument(sha256: string): boolean;
+  /** Every image hash a local case shows (what the blob store must keep). */
+  referencedImages(): Set<string>;
+  /**
+   * Adds an image the reviewer brought in (e.g. a clearer photo the applicant sent through a ticket) to a
+   * local case, with an audit entry, in one transaction; it stays when the central service updates the case.
+   */
+  addLocalDocument(applicationId: string, image: Omit<DocumentRecord, 'id'>, by: CaseOpening): DocumentRecord;
   /** What the store knows of an image already ingested for any case (sync skips downloading it again). */
   imageBySha256(sha256: string): Omit<DocumentRecord, 'id' | 'role'> | null;
   getSyncState(key: string): string | null;
@@ -239,6 +246,7 @@ export const readSql = {
   pending: `SELECT * FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?`,
   hasDocument: 'SELECT 1 AS found FROM documents WHERE sha256 = ? LIMIT 1',
   imageBySha256: 'SELECT id, role, sha256, format, width, height, forensic, quality FROM documents WHERE sha256 = ? LIMIT 1',
+  referencedImages: 'SELECT DISTINCT sha256 FROM documents',
   countEscalated: 'SELECT count(*) AS n FROM applications INDEXED BY applications_escalation WHERE open = 1 AND escalate_at <= ? AND due_at > ?',
   decisions: `SELECT d.*, o.state, o.rejected_reason FROM decisions d JOIN outbox o ON o.id = d.mutation_id WHERE d.application_id = ? ORDER BY d.decided_at, d.id`,
   appState: `SELECT rid, version, status, (SELECT count(*) FROM outbox o WHERE o.application_id = a.id AND o.state = 'pending') AS pending FROM applications a WHERE id = ?`,
@@ -384,7 +392,11 @@ class SqliteCaseStore implements CaseStore {
            server_body = CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = application_bodies.application_id AND o.state = 'pending') THEN server_body END
          WHERE application_id = ?`,
       ),
-      deleteDocs: db.prepare<[string]>('DELETE FROM documents WHERE application_id = ?'),
+      // Documents a reviewer added on this workstation (ids 'local-…') survive the central service's updates.
+      deleteDocs: db.prepare<[string]>("DELETE FROM documents WHERE application_id = ? AND id NOT LIKE 'local-%'"),
+      nextLocalPosition: db.prepare<[string], { next: number }>(
+        "SELECT max(1000, coalesce(max(position) + 1, 0)) AS next FROM documents WHERE application_id = ? AND id LIKE 'local-%'",
+      ),
       insertDoc: db.prepare(
         `INSERT INTO documents (id, application_id, position, role, sha256, format, width, height, forensic, quality)
          VALUES (@id, @application_id, @position, @role, @sha256, @format, @width, @height, @forensic, @quality)
@@ -435,6 +447,7 @@ class SqliteCaseStore implements CaseStore {
       countConflicts: db.prepare<[], { n: number }>(readSql.countConflicts),
       hasDocument: db.prepare<[string], { found: number }>(readSql.hasDocument),
       imageBySha256: db.prepare<[string], DocumentRow>(readSql.imageBySha256),
+      referencedImages: db.prepare<[], { sha256: string }>(readSql.referencedImages),
       getSync: db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?'),
       setSync: db.prepare<[string, string]>('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
@@ -826,6 +839,39 @@ class SqliteCaseStore implements CaseStore {
     return opening ? this.write(load) : this.read(load);
   }
 
+  addLocalDocument(applicationId: string, image: Omit<DocumentRecord, 'id'>, by: CaseOpening): DocumentRecord {
+    return this.write(() => {
+      const at = this.now();
+      const row = this.s.app.get(applicationId);
+      if (!row) throw notFound(applicationId);
+      const document: DocumentRecord = { ...image, id: `local-${uuidv7(at.getTime())}` };
+      this.s.insertDoc.run({
+        id: document.id,
+        application_id: applicationId,
+        position: this.s.nextLocalPosition.get(applicationId)?.next ?? 1000,
+        role: document.role,
+        sha256: document.sha256,
+        format: document.format,
+        width: document.width,
+        height: document.height,
+        forensic: document.forensic ? JSON.stringify(document.forensic) : null,
+        quality: document.quality ? JSON.stringify(document.quality) : null,
+      });
+      this.audit.append({
+        at: at.getTime(),
+        action: 'document_added',
+        applicationId,
+        actor: by.actor,
+        deviceId: by.deviceId,
+        online: by.online,
+        details: { document: document.id, sha256: document.sha256 },
+      });
+      // R8 reads every document's quality, so the flags are stored anew.
+      this.storeFlags(this.application(row), row.due_at, at);
+      return document;
+    }, true);
+  }
+
   // ---- decisions ----------------------------------------------------------------------------------
 
   recordDecision(rawInput: DecisionInput, actor: Person, deviceId: string, online: boolean): RecordedDecision {
@@ -968,6 +1014,10 @@ class SqliteCaseStore implements CaseStore {
     if (!/^[0-9a-f]{64}$/.test(sha256)) return false;
     return this.read(() => this.s.hasDocument.get(sha256) !== undefined);
   }
+  referencedImages(): Set<string> {
+    return this.read(() => new Set(this.s.referencedImages.all().map((r) => r.sha256)));
+  }
+
   imageBySha256(sha256: string): Omit<DocumentRecord, 'id' | 'role'> | null {
     return this.read(() => {
       const row = this.s.imageBySha256.get(sha256);

@@ -85,6 +85,7 @@ describe('query plans', () => {
           [readSql.pending, [10]],
           [readSql.hasDocument, ['0'.repeat(64)]],
           [readSql.imageBySha256, ['0'.repeat(64)]],
+          [readSql.referencedImages, []],
           [readSql.outboxCounts, []],
         ];
         for (const [sql, params] of checks) {

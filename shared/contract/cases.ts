@@ -132,7 +132,7 @@ export const DecisionRecord = z.object({
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
 
-export const auditActions = ['decision_recorded', 'documents_opened'] as const;
+export const auditActions = ['decision_recorded', 'documents_opened', 'document_added'] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -221,7 +221,7 @@ export const caseEvents = {
   /** Cases changed (sync, a decision, demo data); the renderer refetches what it shows. */
   'queue.changed': defineEvent(
     z.object({
-      reason: z.enum(['sync', 'decision', 'seed']),
+      reason: z.enum(['sync', 'decision', 'seed', 'document']),
       applicationIds: z.array(z.string()).max(500),
     }),
   ),

@@ -95,7 +95,15 @@ const transport: Transport = {
   },
   async invoke<C extends ChannelName>(channel: C, request: RequestOf<C>): Promise<Outcome<ResponseOf<C>>> {
     try {
-      const res = await fetch(`/api/${channel}`, { method: 'POST', headers, body: JSON.stringify(request ?? {}) });
+      // Image bytes go as a raw body (never base64 in JSON); the rest of the request rides in the query.
+      const upload = channel === 'images.import' ? (request as RequestOf<'images.import'>) : null;
+      const res = upload
+        ? await fetch(`/api/${channel}?${new URLSearchParams({ applicationId: upload.applicationId, role: upload.role })}`, {
+            method: 'POST',
+            headers: { Authorization: headers.Authorization, 'Content-Type': 'application/octet-stream' },
+            body: upload.bytes as Uint8Array<ArrayBuffer>,
+          })
+        : await fetch(`/api/${channel}`, { method: 'POST', headers, body: JSON.stringify(request ?? {}) });
       return (await res.json()) as Outcome<ResponseOf<C>>;
     } catch {
       return { ok: false, error: { code: 'host_unreachable', message: 'The workstation host does not answer. Is it still running?' } };

@@ -134,7 +134,7 @@ export function CaseView() {
       {loading && !detail && <p className="padded muted">{t('case.loading')}</p>}
       {detail && (
         <div className="case-body">
-          <DocumentViewer key={detail.application.id} documents={detail.documents} ref={viewer} />
+          <DocumentViewer key={detail.application.id} documents={detail.documents} applicationId={detail.application.id} ref={viewer} />
           <div className="case-side">
             <div className="case-details" role="region" aria-label={t('case.details')} tabIndex={0}>
               {detail.conflict && (

@@ -9,6 +9,7 @@ import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime } from '../lib/format';
 import { useNow } from '../lib/useNow';
 import { useFrame, type UiError } from '../state/frame';
+import { useReview } from '../state/review';
 import { workstation } from '../workstation';
 
 export interface ViewerHandle {
@@ -101,7 +102,49 @@ function Watermark() {
   return <canvas ref={canvas} className="watermark" aria-hidden="true" data-testid="watermark" data-text={text} />;
 }
 
-export function DocumentViewer({ documents, ref }: { documents: DocumentRecord[]; ref?: Ref<ViewerHandle> }) {
+/** Brings an image file into the case (e.g. a clearer photo the applicant sent through a ticket). */
+function AddImage({ applicationId, onAdded }: { applicationId: string; onAdded: () => void }) {
+  const t = useT();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<UiError | null>(null);
+  const add = async (file: File) => {
+    setBusy(true);
+    setError(null);
+    const outcome = await workstation().images.import({ applicationId, role: 'page', bytes: new Uint8Array(await file.arrayBuffer()) });
+    setBusy(false);
+    if (!outcome.ok) {
+      setError(outcome.error);
+      return;
+    }
+    await useReview.getState().open(applicationId);
+    onAdded();
+  };
+  return (
+    <div className="add-image">
+      <label className={`button${busy ? ' busy' : ''}`}>
+        {busy ? t('viewer.addImageBusy') : t('viewer.addImage')}
+        <input
+          type="file"
+          accept="image/jpeg,image/png,image/webp,image/avif,image/heic,image/heif,image/tiff"
+          className="visually-hidden"
+          disabled={busy}
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) void add(file);
+          }}
+        />
+      </label>
+      {error && (
+        <p className="form-error" role="alert">
+          {t('viewer.addImageFailed', { message: errorMessage(t, error) })}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function DocumentViewer({ documents, applicationId, ref }: { documents: DocumentRecord[]; applicationId?: string; ref?: Ref<ViewerHandle> }) {
   const t = useT();
   const [index, setIndex] = useState(0);
   const [zoom, setZoom] = useState<'fit' | number>('fit');
@@ -346,13 +389,11 @@ export function DocumentViewer({ documents, ref }: { documents: DocumentRecord[]
         )}
         <Watermark />
       </div>
-      {documents.length > 1 && (
-        <div className="thumbs" role="group" aria-label={t('viewer.thumbnails')}>
-          {documents.map((d, i) => (
-            <Thumbnail key={d.id} doc={d} index={i} active={i === index} onSelect={() => setIndex(i)} />
-          ))}
-        </div>
-      )}
+      <div className="thumbs" role="group" aria-label={t('viewer.thumbnails')}>
+        {documents.length > 1 &&
+          documents.map((d, i) => <Thumbnail key={d.id} doc={d} index={i} active={i === index} onSelect={() => setIndex(i)} />)}
+        {applicationId && <AddImage applicationId={applicationId} onAdded={() => setIndex(documents.length)} />}
+      </div>
     </section>
   );
 }

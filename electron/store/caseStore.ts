@@ -549,20 +549,7 @@ class SqliteCaseStore implements CaseStore {
     this.s.upsertBody.run(app.id, JSON.stringify(app));
     if (documents) {
       this.s.deleteDocs.run(app.id);
-      documents.forEach((d, position) =>
-        this.s.insertDoc.run({
-          id: d.id,
-          application_id: app.id,
-          position,
-          role: d.role,
-          sha256: d.sha256,
-          format: d.format,
-          width: d.width,
-          height: d.height,
-          forensic: d.forensic ? JSON.stringify(d.forensic) : null,
-          quality: d.quality ? JSON.stringify(d.quality) : null,
-        }),
-      );
+      documents.forEach((d, position) => this.s.insertDoc.run(documentRow(d, app.id, position)));
     }
     if (facts) this.s.upsertFacts.run(app.id, JSON.stringify(facts), at.getTime());
     this.storeFlags(app, dueAt.getTime(), at);
@@ -845,18 +832,7 @@ class SqliteCaseStore implements CaseStore {
       const row = this.s.app.get(applicationId);
       if (!row) throw notFound(applicationId);
       const document: DocumentRecord = { ...image, id: `local-${uuidv7(at.getTime())}` };
-      this.s.insertDoc.run({
-        id: document.id,
-        application_id: applicationId,
-        position: this.s.nextLocalPosition.get(applicationId)?.next ?? 1000,
-        role: document.role,
-        sha256: document.sha256,
-        format: document.format,
-        width: document.width,
-        height: document.height,
-        forensic: document.forensic ? JSON.stringify(document.forensic) : null,
-        quality: document.quality ? JSON.stringify(document.quality) : null,
-      });
+      this.s.insertDoc.run(documentRow(document, applicationId, this.s.nextLocalPosition.get(applicationId)?.next ?? 1000));
       this.audit.append({
         at: at.getTime(),
         action: 'document_added',
@@ -1050,6 +1026,22 @@ class SqliteCaseStore implements CaseStore {
 
 function notFound(applicationId: string): DomainError {
   return new DomainError('case_not_found', `Case ${applicationId.slice(0, 64)} is not on this workstation. Sync, or check the id.`);
+}
+
+/** The parameters of insertDoc for one document. */
+function documentRow(d: DocumentRecord, applicationId: string, position: number): Record<string, unknown> {
+  return {
+    id: d.id,
+    application_id: applicationId,
+    position,
+    role: d.role,
+    sha256: d.sha256,
+    format: d.format,
+    width: d.width,
+    height: d.height,
+    forensic: d.forensic ? JSON.stringify(d.forensic) : null,
+    quality: d.quality ? JSON.stringify(d.quality) : null,
+  };
 }
 
 function toDocumentRecord(r: DocumentRow): DocumentRecord {

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
       open: { type: 'boolean', default: false },
       demo: { type: 'boolean', default: false },
+      empty: { type: 'boolean', default: false },
       'demo-count': { type: 'string' },
       'sign-in': { type: 'string' },
     },
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port takes a number from 0 to 65535 (0 picks a free one).');
   const dataDir = resolve(values.data ?? join(root, '.data', 'host'));
+  if (values.empty && values.demo) fail('--empty and --demo exclude each other.');
   const demoCount = values['demo-count'] === undefined ? 40 : Number(values['demo-count']);
   if (!Number.isInteger(demoCount) || demoCount < 1 || demoCount > 5000) fail('--demo-count takes a number from 1 to 5000.');
   const rendererDir = join(root, 'out', 'renderer');
@@ -71,7 +73,18 @@ async function main(): Promise<void> {
     host: 'browser',
     version: pkg.version,
     keyProvider: new ExplicitKeyProvider(loadKey(dataDir, values['key-file'])),
-    ...(values.demo ? { demo: { count: demoCount } } : {}),
+    // A new data folder gets the demo people and applications unless --empty asks for none (--demo is the default).
+    ...(values.empty
+      ? {}
+      : {
+          demo: {
+            count: demoCount,
+            // Progress goes to stderr so that --json's one line stays the first line of stdout.
+            onProgress: (done: number, total: number) => {
+              if (done === total || done % 20 < 2) process.stderr.write(`Preparing demo data (first start only): ${done} of ${total} document images\n`);
+            },
+          },
+        }),
     ...(values['sign-in'] ? { signIn: { username: values['sign-in'], password: process.env.VERITY_PASSWORD ?? demoPassword } } : {}),
   });
   const host = await startHost({ workstation, rendererDir, clientScript, port });

@@ -2,12 +2,13 @@
 // thumbnail and quality copy from that preview, and the forensic summary of the original. No file system here.
 import { createHash } from 'node:crypto';
 import sharp, { type Metadata, type OutputInfo, type Sharp, type SharpOptions } from 'sharp';
-import type { ForensicSummary, QualitySignals } from '../../shared/domain';
+import type { ForensicSummary } from '../../shared/domain';
 import { DomainError } from '../../shared/errors';
 import { readExif, readXmpHints } from './exif';
 import { decodeHeic } from './heic';
 import { PREVIEW_LONG_SIDE, THUMBNAIL_LONG_SIDE, type ImageLimits } from './limits';
 import { judgeQuality, measureQuality, QUALITY_LONG_SIDE } from './quality';
+import type { IngestResult } from './protocol';
 import { sniffFormat, type AllowedFormat } from './sniff';
 
 /** The libvips loaders untrusted bytes may reach: buffer loaders of the allowed formats, nothing else. */
@@ -36,17 +37,8 @@ export interface DerivedImage {
   bytes: Buffer;
 }
 
-export interface ProcessedImage {
-  sha256: string;
-  format: AllowedFormat;
-  /** Upright size of the original. */
-  width: number;
-  height: number;
-  forensic: ForensicSummary;
-  quality: QualitySignals;
-  preview: DerivedImage;
-  thumbnail: DerivedImage;
-}
+/** What the worker makes of one original: the ingest result, with the derived images' bytes. */
+export type ProcessedImage = Omit<IngestResult, 'preview' | 'thumbnail'> & { preview: DerivedImage; thumbnail: DerivedImage };
 
 const expectedLibvipsFormat: Record<AllowedFormat, { format: string; compression?: string }> = {
   jpeg: { format: 'jpeg' },

@@ -5,20 +5,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import { BlobStore } from './blobs';
+import { codeOf } from './test-support';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 let root: string;
 let store: BlobStore;
 const key = Buffer.alloc(32, 9);
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    return error instanceof DomainError ? error.code : `crash: ${String(error)}`;
-  }
-}
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'verity-blobs-'));

@@ -7,20 +7,12 @@ import { DomainError } from '../../shared/errors';
 import { BlobStore } from './blobs';
 import { caseImageRequestFromPath, readCaseImage } from './serve';
 import { corpusFile } from './test-support';
+import { codeOf } from './test-support';
 
 let root: string;
 let store: BlobStore;
 let hash: string;
 const allowAll = { canView: () => true };
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    return error instanceof DomainError ? error.code : `crash: ${String(error)}`;
-  }
-}
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'verity-serve-'));

@@ -59,7 +59,15 @@ export function ShortcutHelp() {
   }, [open]);
 
   return (
-    <dialog ref={dialog} className="help-dialog" aria-labelledby="help-title" onClose={() => setOpen(false)}>
+    // `cancel` fires synchronously on Escape, `close` only a task later: without it the next
+    // Escape could reach the case view while the store still says the help is open.
+    <dialog
+      ref={dialog}
+      className="help-dialog"
+      aria-labelledby="help-title"
+      onCancel={() => setOpen(false)}
+      onClose={() => setOpen(false)}
+    >
       <div className="dialog-head">
         <h2 id="help-title">{t('shortcuts.title')}</h2>
         <button type="button" onClick={() => setOpen(false)} autoFocus>

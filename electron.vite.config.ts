@@ -10,8 +10,15 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      // The imaging worker is its own entry: worker threads load it from out/main/imaging-worker.js.
-      lib: { entry: { index: resolve(__dirname, 'electron/main/index.ts'), 'imaging-worker': resolve(__dirname, 'electron/imaging/worker.ts') } },
+      // Worker threads load their own entries: out/main/imaging-worker.js and the built-in central service's
+      // out/main/central-worker.js.
+      lib: {
+        entry: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          'imaging-worker': resolve(__dirname, 'electron/imaging/worker.ts'),
+          'central-worker': resolve(__dirname, 'electron/api/embeddedCentral.worker.ts'),
+        },
+      },
     },
   },
   preload: {

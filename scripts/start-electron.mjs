@@ -31,4 +31,7 @@ if (!existsSync(join(electronDir, 'path.txt'))) {
 
 const step = (args) => spawnSync(node, args, { cwd: root, stdio: 'inherit' }).status === 0;
 if (!step([join(root, 'scripts/electron-natives.mjs')])) explain('the SQLite module for Electron could not be built');
-if (!step([join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'preview', ...process.argv.slice(2)])) process.exit(1);
+// Arguments after `npm start --` (e.g. --central=URL, --data=DIR) are the app's: electron-vite hands what follows
+// its own `--` to Electron.
+const appArgs = process.argv.slice(2);
+if (!step([join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'preview', ...(appArgs.length ? ['--', ...appArgs] : [])])) process.exit(1);

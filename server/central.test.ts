@@ -615,6 +615,31 @@ describe('concurrency', () => {
   });
 });
 
+describe('one batch', () => {
+  it('decides in order on the state the earlier mutations left: a repeated id, a second decision, an approval changing facts', async () => {
+    const number = `SHARED${randomUUID().slice(0, 6)}`;
+    const [p, q] = [await submit({ identity: individual(number) }), await submit({ identity: individual(number) })];
+    const assigned = await pull(r1);
+    const mine = (id: string) => assigned.find((c) => c.application.id === id) as Change;
+    const first = decision(mine(p.application.id));
+    const rival = decision(mine(p.application.id), { outcome: 'reject', reasonCodes: ['other'] });
+    const next = decision(mine(q.application.id));
+    const [applied, repeated, second, blocked] = await mutate(r1, [first, first, rival, next]);
+    expect(applied).toEqual({ id: first.id, status: 'applied', serverVersion: mine(p.application.id).application.version + 1 });
+    expect(repeated).toEqual(applied);
+    expect(second).toMatchObject({ status: 'rejected', reason: 'already_decided', current: { status: 'approved' } });
+    // q shows the document p's account was just verified with (R2), within the same batch.
+    expect(blocked).toMatchObject({ status: 'rejected', reason: 'invalid' });
+    expect((blocked as { message: string }).message).toMatch(/R2/);
+    expect(await mutate(r1, [rival, next])).toEqual([second, blocked]);
+    const feed = (await pull(r1)).map((c) => [c.type, c.application.id]);
+    expect(feed).toEqual([
+      ['updated', p.application.id],
+      ['updated', q.application.id],
+    ]);
+  });
+});
+
 describe('leases', () => {
   it('releases an assignment not renewed in 72 hours to the next reviewer who pulls', async () => {
     const open = (await server.db.query<{ id: string }>(`SELECT id FROM applications WHERE assignee = 'reviewer1' AND status = 'queued'`)).map((r) => r.id);

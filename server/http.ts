@@ -188,7 +188,7 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
 
   const documentRoute = async ({ req, res, params, caller }: Context): Promise<void> => {
     if (!caller) throw new HttpError(401, 'unauthorized', 'Sign in first');
-    const doc = await service.documentContent(params.id ?? '', caller);
+    const doc = await service.documentInfo(params.id ?? '', caller);
     const etag = `"${doc.sha256}"`;
     const headers: Record<string, string> = {
       'content-type': doc.mediaType,
@@ -203,7 +203,7 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
       res.end();
       return;
     }
-    const total = doc.bytes.length;
+    const total = doc.byteSize;
     const range = req.headers.range;
     const ifRange = req.headers['if-range'];
     if (range && (!ifRange || ifRange === etag)) {
@@ -223,14 +223,16 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
           res.end();
           return;
         }
+        const part = req.method === 'HEAD' ? undefined : await service.documentBytes(doc.sha256, start, end - start + 1);
         res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${total}`, 'content-length': end - start + 1 });
-        res.end(req.method === 'HEAD' ? undefined : doc.bytes.subarray(start, end + 1));
+        res.end(part);
         return;
       }
       // A multi-range or malformed Range is ignored: the whole body follows (RFC 9110 allows it).
     }
+    const body = req.method === 'HEAD' ? undefined : await service.documentBytes(doc.sha256);
     res.writeHead(200, { ...headers, 'content-length': total });
-    res.end(req.method === 'HEAD' ? undefined : doc.bytes);
+    res.end(body);
   };
 
   const routes: Route[] = [

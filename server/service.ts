@@ -15,7 +15,6 @@ import {
   type IntakeRequest,
   type Mutation,
   type MutationResult,
-  type NoteMutation,
   type Review,
   decisionInputOf,
 } from '../shared/contract/central';
@@ -125,12 +124,13 @@ async function selectApplications(q: Queryable, ids: readonly string[], forUpdat
 async function factsFor(q: Queryable, ids: readonly string[]): Promise<Map<string, CentralFacts>> {
   const rows = await q.query<{ id: string; doc_accounts: number; ent_accounts: number; last_verified_at: Date | null }>(
     `SELECT a.id,
-            (SELECT count(*) FROM accounts o
-              WHERE a.doc_key IS NOT NULL AND o.doc_key = a.doc_key AND o.id <> a.account_id) AS doc_accounts,
-            (SELECT count(*) FROM accounts o
-              WHERE o.id <> a.account_id
-                AND ((a.ent_name_key IS NOT NULL AND o.ent_name_key = a.ent_name_key)
-                  OR (a.ent_reg_key IS NOT NULL AND o.ent_reg_key = a.ent_reg_key))) AS ent_accounts,
+            (SELECT count(*) FROM accounts o WHERE o.doc_key = a.doc_key AND o.id <> a.account_id) AS doc_accounts,
+            -- two index look-ups (a NULL key matches nothing) rather than one OR across two columns
+            (SELECT count(*) FROM (
+               SELECT o.id FROM accounts o WHERE o.ent_name_key = a.ent_name_key
+               UNION
+               SELECT o.id FROM accounts o WHERE o.ent_reg_key = a.ent_reg_key) o
+              WHERE o.id <> a.account_id) AS ent_accounts,
             acc.verified_at AS last_verified_at
        FROM applications a JOIN accounts acc ON acc.id = a.account_id
       WHERE a.id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
@@ -163,6 +163,28 @@ async function documentsFor(q: Queryable, ids: readonly string[]): Promise<Map<s
     map.set(r.application_id, list);
   }
   return map;
+}
+
+/** Writes of a mutation batch not yet sent, as rows for jsonb_to_recordset. */
+interface BatchWrites {
+  applications: { id: string; status: ApplicationStatus; version: number }[];
+  decisions: Record<string, unknown>[];
+  notes: { id: string; application_id: string; text: string; made_at: string }[];
+  changes: { reviewer: string; application_id: string; type: ChangeType }[];
+  results: { id: string; result: MutationResult }[];
+}
+
+const emptyWrites = (): BatchWrites => ({ applications: [], decisions: [], notes: [], changes: [], results: [] });
+
+interface Batch {
+  tx: Queryable;
+  reviewer: string;
+  deviceId: string;
+  now: Date;
+  /** The batch's applications, locked, as the earlier mutations of the batch left them. */
+  rows: Map<string, ApplicationRow>;
+  facts: Map<string, CentralFacts> | null;
+  writes: BatchWrites;
 }
 
 export class CentralService {
@@ -299,11 +321,13 @@ export class CentralService {
         // The same bytes are stored once; skip sending them when they are there already.
         const [stored] = await tx.query(`SELECT 1 FROM blobs WHERE sha256 = $1`, [image.sha256]);
         if (!stored) {
-          await tx.query(
-            // base64 text, not a bytea parameter: several times faster through PGlite, the same for pg.
-            `INSERT INTO blobs (sha256, media_type, byte_size, bytes) VALUES ($1, $2, $3, decode($4, 'base64')) ON CONFLICT (sha256) DO NOTHING`,
-            [image.sha256, image.mediaType, image.bytes.length, image.bytes.toString('base64')],
-          );
+          // A bytea parameter: both drivers send it as hex text encoded natively (db.ts).
+          await tx.query(`INSERT INTO blobs (sha256, media_type, byte_size, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING`, [
+            image.sha256,
+            image.mediaType,
+            image.bytes.length,
+            image.bytes,
+          ]);
         }
         await tx.query(`INSERT INTO documents (id, application_id, position, role, sha256) VALUES ($1, $2, $3, $4, $5)`, [
           randomUUID(),
@@ -335,8 +359,7 @@ export class CentralService {
   // ── assignment ─────────────────────────────────────────────────────────────────────────────────
   /** The caller's leases are renewed (even past expiry, if nobody took them meanwhile), others' expired ones released, and the caller's queue topped up. */
   private async syncAssignments(tx: Queryable, reviewer: string, now: Date): Promise<void> {
-    const leaseEnd = new Date(now.getTime() + this.options.leaseMs);
-    await tx.query(`UPDATE applications SET lease_expires_at = $2 WHERE assignee = $1 AND status = $3`, [reviewer, leaseEnd, OPEN]);
+    const leaseEnd = await this.renewLeases(tx, reviewer, now);
     const expired = await tx.query<{ id: string; assignee: string }>(
       `SELECT id, assignee FROM applications WHERE status = $1 AND assignee IS NOT NULL AND lease_expires_at <= $2 FOR UPDATE`,
       [OPEN, now],
@@ -411,43 +434,142 @@ export class CentralService {
   }
 
   // ── mutations ──────────────────────────────────────────────────────────────────────────────────
+  /**
+   * One transaction per batch, answered only after its commit: any failure rolls the whole batch back, so no
+   * mutation is ever half-applied and the client's resend is answered afresh or from the stored results. The
+   * mutations are still decided one by one, in order, on the state the earlier ones left; only the reads and
+   * writes are set-based (a few statements per batch instead of about ten per mutation, each a round-trip).
+   */
   async applyMutations(reviewer: string, deviceId: string, mutations: readonly Mutation[]): Promise<MutationResult[]> {
-    const results: MutationResult[] = [];
-    // Renew first, so a reviewer whose lease lapsed but was not taken keeps the work.
-    await this.db.transaction(async (tx) => {
-      await lockChanges(tx);
-      await tx.query(`UPDATE applications SET lease_expires_at = $2 WHERE assignee = $1 AND status = $3`, [
-        reviewer,
-        new Date(this.now().getTime() + this.options.leaseMs),
-        OPEN,
-      ]);
-    });
-    for (const mutation of mutations) {
-      results.push(await this.db.transaction((tx) => this.applyOne(tx, reviewer, deviceId, mutation)));
-    }
-    return results;
-  }
-
-  private async applyOne(tx: Queryable, reviewer: string, deviceId: string, mutation: Mutation): Promise<MutationResult> {
     const now = this.now();
-    await lockChanges(tx);
-    const inserted = await tx.query(
-      `INSERT INTO mutations (id, username, device_id, application_id, received_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [mutation.id, reviewer, deviceId, mutation.applicationId, now],
-    );
-    if (inserted.length === 0) {
-      const [stored] = await tx.query<{ username: string; result: unknown }>(`SELECT username, result FROM mutations WHERE id = $1`, [mutation.id]);
-      if (stored && stored.username === reviewer && stored.result) return jsonOf(stored.result) as MutationResult;
-      return { id: mutation.id, status: 'rejected', reason: 'invalid', message: 'This mutation id was already used', current: null };
-    }
-    const result = await this.decide(tx, reviewer, deviceId, mutation, now);
-    await tx.query(`UPDATE mutations SET result = $2::jsonb WHERE id = $1`, [mutation.id, JSON.stringify(result)]);
-    return result;
+    return this.db.transaction(async (tx) => {
+      await lockChanges(tx);
+      // Renew first, so a reviewer whose lease lapsed but was not taken keeps the work.
+      await this.renewLeases(tx, reviewer, now);
+      const keyOf = (m: Mutation) => m.id.toLowerCase();
+      const inserted = new Set(
+        (
+          await tx.query<{ id: string }>(
+            `INSERT INTO mutations (id, username, device_id, application_id, received_at)
+             SELECT m.id, $2, $3, m.application_id, $4 FROM jsonb_to_recordset($1::jsonb) AS m(id uuid, application_id text)
+             ON CONFLICT (id) DO NOTHING RETURNING id`,
+            [JSON.stringify(mutations.map((m) => ({ id: m.id, application_id: m.applicationId }))), reviewer, deviceId, now],
+          )
+        ).map((r) => r.id),
+      );
+      const repeated = [...new Set(mutations.map(keyOf).filter((id) => !inserted.has(id)))];
+      const stored = new Map(
+        repeated.length === 0
+          ? []
+          : (
+              await tx.query<{ id: string; username: string; result: unknown }>(
+                `SELECT id, username, result FROM mutations WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
+                [idsParam(repeated)],
+              )
+            ).map((r) => [r.id, r]),
+      );
+      const batch: Batch = {
+        tx,
+        reviewer,
+        deviceId,
+        now,
+        rows: await selectApplications(tx, [...new Set(mutations.filter((m) => inserted.has(keyOf(m))).map((m) => m.applicationId))], true),
+        facts: null,
+        writes: emptyWrites(),
+      };
+      const answered = new Map<string, MutationResult>();
+      const results: MutationResult[] = [];
+      for (const mutation of mutations) {
+        const key = keyOf(mutation);
+        let result = answered.get(key);
+        if (!result && !inserted.has(key)) {
+          const earlier = stored.get(key);
+          result =
+            earlier && earlier.username === reviewer && earlier.result
+              ? (jsonOf(earlier.result) as MutationResult)
+              : { id: mutation.id, status: 'rejected', reason: 'invalid', message: 'This mutation id was already used', current: null };
+        }
+        if (!result) {
+          // The first time this id is seen: decide it, and store the answer with it.
+          result = await this.decide(batch, mutation);
+          answered.set(key, result);
+          batch.writes.results.push({ id: mutation.id, result });
+        }
+        results.push(result);
+      }
+      await this.flush(batch);
+      return results;
+    });
   }
 
-  private async decide(tx: Queryable, reviewer: string, deviceId: string, mutation: Mutation, now: Date): Promise<MutationResult> {
-    const row = (await selectApplications(tx, [mutation.applicationId], true)).get(mutation.applicationId);
+  /** Renews the reviewer's open leases that are older than a little while (rewriting all of them on every request costs a row version each). */
+  private async renewLeases(tx: Queryable, reviewer: string, now: Date): Promise<Date> {
+    const leaseEnd = new Date(now.getTime() + this.options.leaseMs);
+    const slack = Math.min(60_000, this.options.leaseMs / 1000);
+    await tx.query(
+      `UPDATE applications SET lease_expires_at = $2
+        WHERE assignee = $1 AND status = $3 AND (lease_expires_at IS NULL OR lease_expires_at < $4)`,
+      [reviewer, leaseEnd, OPEN, new Date(leaseEnd.getTime() - slack)],
+    );
+    return leaseEnd;
+  }
+
+  /** The facts of the batch's applications, read again after an approval changed accounts. */
+  private async batchFacts(batch: Batch, id: string): Promise<CentralFacts | undefined> {
+    batch.facts ??= await factsFor(batch.tx, [...batch.rows.keys()]);
+    return batch.facts.get(id);
+  }
+
+  /** Sends the batch's collected writes, in the order they were made (the changes feed keeps its sequence). */
+  private async flush(batch: Batch): Promise<void> {
+    const { tx, writes: w } = batch;
+    batch.writes = emptyWrites();
+    if (w.applications.length > 0) {
+      await tx.query(
+        `UPDATE applications a SET status = v.status, version = v.version, lease_expires_at = NULL
+           FROM jsonb_to_recordset($1::jsonb) AS v(id text, status text, version integer) WHERE a.id = v.id`,
+        [JSON.stringify(w.applications)],
+      );
+    }
+    if (w.decisions.length > 0) {
+      await tx.query(
+        `INSERT INTO decisions (id, application_id, kind, reviewer, device_id, outcome, reason_codes, applicant_message,
+           internal_note, override_note, decided_at, made_at, offline)
+         SELECT v.id, v.application_id, v.kind, $2, $3, v.outcome, v.reason_codes, v.applicant_message,
+           v.internal_note, v.override_note, $4, v.made_at, v.offline
+           FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, application_id text, kind text, outcome text, reason_codes jsonb,
+             applicant_message text, internal_note text, override_note text, made_at timestamptz, offline boolean)`,
+        [JSON.stringify(w.decisions), batch.reviewer, batch.deviceId, batch.now],
+      );
+    }
+    if (w.notes.length > 0) {
+      await tx.query(
+        `INSERT INTO notes (id, application_id, author, text, made_at, received_at)
+         SELECT v.id, v.application_id, $2, v.text, v.made_at, $3
+           FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, application_id text, text text, made_at timestamptz)`,
+        [JSON.stringify(w.notes), batch.reviewer, batch.now],
+      );
+    }
+    if (w.changes.length > 0) {
+      await tx.query(
+        `INSERT INTO changes (reviewer, application_id, type, created_at)
+         SELECT v.reviewer, v.application_id, v.type, $2
+           FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (reviewer text, application_id text, type text)) WITH ORDINALITY AS v(reviewer, application_id, type, n)
+          ORDER BY v.n`,
+        [JSON.stringify(w.changes), batch.now],
+      );
+    }
+    if (w.results.length > 0) {
+      await tx.query(
+        `UPDATE mutations m SET result = v.result FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, result jsonb) WHERE m.id = v.id`,
+        [JSON.stringify(w.results)],
+      );
+    }
+  }
+
+  private async decide(batch: Batch, mutation: Mutation): Promise<MutationResult> {
+    const { reviewer, now } = batch;
+    const row = batch.rows.get(mutation.applicationId);
     const reject = (reason: Extract<MutationResult, { status: 'rejected' }>['reason'], message: string, current: ApplicationRow | undefined): MutationResult => ({
       id: mutation.id,
       status: 'rejected',
@@ -458,7 +580,10 @@ export class CentralService {
     if (!row) return reject('invalid', 'No application with this id', undefined);
     if (row.assignee !== reviewer) return reject('not_assigned', 'This application is not assigned to you (any more)', row);
 
-    if (mutation.type === 'note') return this.addNote(tx, reviewer, mutation, row, now);
+    if (mutation.type === 'note') {
+      batch.writes.notes.push({ id: mutation.id, application_id: row.id, text: mutation.text, made_at: new Date(mutation.madeAt).toISOString() });
+      return { id: mutation.id, status: 'applied', serverVersion: row.version };
+    }
 
     if (row.status === 'withdrawn') return reject('withdrawn', 'The applicant withdrew this application before your decision reached the server', row);
     if (isDecided(row.status)) return reject('already_decided', `This application was already ${row.status}`, row);
@@ -470,54 +595,41 @@ export class CentralService {
     if (!input.success) return reject('invalid', describeIssues(input.error), row);
 
     const application = applicationOf(row);
-    const facts = (await factsFor(tx, [row.id])).get(row.id);
+    const facts = await this.batchFacts(batch, row.id);
     if (!facts) return reject('invalid', 'No facts for this application', row);
     const flags = evaluateRules({ application, facts, quality: [], now, calendar: this.options.calendar });
     const blockers = mutation.outcome === 'approve' ? approvalBlockers(flags, mutation.overrideNote) : rejectionBlockers(flags);
     if (blockers.length > 0) {
       return reject('invalid', `Blocked by ${blockers.map((f) => `${f.rule} ${f.reason}`).join(', ')}`, row);
     }
-    return this.recordDecision(tx, reviewer, deviceId, mutation, row, now);
+    return this.recordDecision(batch, mutation, row);
   }
 
-  private async addNote(tx: Queryable, reviewer: string, mutation: NoteMutation, row: ApplicationRow, now: Date): Promise<MutationResult> {
-    await tx.query(`INSERT INTO notes (id, application_id, author, text, made_at, received_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      mutation.id,
-      row.id,
-      reviewer,
-      mutation.text,
-      new Date(mutation.madeAt),
-      now,
-    ]);
-    return { id: mutation.id, status: 'applied', serverVersion: row.version };
-  }
-
-  private async recordDecision(tx: Queryable, reviewer: string, deviceId: string, m: DecisionMutation, row: ApplicationRow, now: Date): Promise<MutationResult> {
+  private async recordDecision(batch: Batch, m: DecisionMutation, row: ApplicationRow): Promise<MutationResult> {
     const status = nextStatus(row.status, m.outcome);
     const version = row.version + 1;
-    await tx.query(`UPDATE applications SET status = $2, version = $3, lease_expires_at = NULL WHERE id = $1`, [row.id, status, version]);
-    await tx.query(
-      `INSERT INTO decisions (id, application_id, kind, reviewer, device_id, outcome, reason_codes, applicant_message,
-         internal_note, override_note, decided_at, made_at, offline)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13)`,
-      [
-        m.id,
-        row.id,
-        row.kind,
-        reviewer,
-        deviceId,
-        m.outcome,
-        JSON.stringify(m.reasonCodes),
-        m.applicantMessage,
-        m.internalNote,
-        m.overrideNote,
-        now,
-        new Date(m.madeAt),
-        m.offline,
-      ],
-    );
-    await appendChange(tx, reviewer, row.id, 'updated', now);
-    if (m.outcome === 'approve') await this.recordVerification(tx, row, now);
+    // Later mutations of the batch see the decided application.
+    batch.rows.set(row.id, { ...row, status, version, lease_expires_at: null });
+    batch.writes.applications.push({ id: row.id, status, version });
+    batch.writes.decisions.push({
+      id: m.id,
+      application_id: row.id,
+      kind: row.kind,
+      outcome: m.outcome,
+      reason_codes: m.reasonCodes,
+      applicant_message: m.applicantMessage,
+      internal_note: m.internalNote,
+      override_note: m.overrideNote,
+      made_at: new Date(m.madeAt).toISOString(),
+      offline: m.offline,
+    });
+    batch.writes.changes.push({ reviewer: batch.reviewer, application_id: row.id, type: 'updated' });
+    if (m.outcome === 'approve') {
+      // The verification looks for other open applications: the database must show this batch's decisions first.
+      await this.flush(batch);
+      await this.recordVerification(batch.tx, row, batch.now);
+      batch.facts = null;
+    }
     return { id: m.id, status: 'applied', serverVersion: version };
   }
 
@@ -546,12 +658,13 @@ export class CentralService {
   }
 
   // ── documents ──────────────────────────────────────────────────────────────────────────────────
-  async documentContent(
+  /** A document's validator, type and size, once the caller may see it; the bytes come with documentBytes. */
+  async documentInfo(
     documentId: string,
     caller: { username: string; role: string },
-  ): Promise<{ bytes: Buffer; sha256: string; mediaType: MediaType }> {
-    const [row] = await this.db.query<{ bytes: string; sha256: string; media_type: MediaType; assignee: string | null }>(
-      `SELECT encode(b.bytes, 'base64') AS bytes, b.sha256, b.media_type, a.assignee
+  ): Promise<{ sha256: string; mediaType: MediaType; byteSize: number }> {
+    const [row] = await this.db.query<{ sha256: string; media_type: MediaType; byte_size: number; assignee: string | null }>(
+      `SELECT b.sha256, b.media_type, b.byte_size, a.assignee
          FROM documents d JOIN blobs b ON b.sha256 = d.sha256 JOIN applications a ON a.id = d.application_id
         WHERE d.id = $1`,
       [documentId],
@@ -560,7 +673,21 @@ export class CentralService {
     if (caller.role !== 'supervisor' && row.assignee !== caller.username) {
       throw new DomainError('not_assigned', 'This document belongs to an application not assigned to you');
     }
-    return { bytes: Buffer.from(row.bytes, 'base64'), sha256: row.sha256, mediaType: row.media_type };
+    return { sha256: row.sha256, mediaType: row.media_type, byteSize: Number(row.byte_size) };
+  }
+
+  /** The stored bytes of a blob, or the `length` bytes from `start` (0-based): a resumed download reads only the rest. */
+  async documentBytes(sha256: string, start = 0, length?: number): Promise<Buffer> {
+    const [row] =
+      start === 0 && length === undefined
+        ? await this.db.query<{ bytes: Buffer }>(`SELECT bytes FROM blobs WHERE sha256 = $1`, [sha256])
+        : await this.db.query<{ bytes: Buffer }>(`SELECT substring(bytes FROM $2 FOR $3) AS bytes FROM blobs WHERE sha256 = $1`, [
+            sha256,
+            start + 1,
+            length ?? 2 ** 31 - 1,
+          ]);
+    if (!row) throw new DomainError('not_found', 'No document with this id');
+    return row.bytes;
   }
 
   // ── supervision ────────────────────────────────────────────────────────────────────────────────

@@ -5,15 +5,18 @@ import type { Outcome } from './errors';
 import { appChannels, appEvents } from './contract/app';
 import { caseChannels, caseEvents } from './contract/cases';
 import { imageChannels } from './contract/images';
+import { syncChannels, syncEvents } from './contract/sync';
 
 export const channels = {
   ...appChannels,
+  ...syncChannels,
   ...caseChannels,
   ...imageChannels,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...syncEvents,
   ...caseEvents,
 } as const;
 

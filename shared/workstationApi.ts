@@ -23,6 +23,8 @@ export const eventNameSet = {
   'settings.changed': true,
   'session.changed': true,
   'queue.changed': true,
+  'sync.changed': true,
+  'sync.progress': true,
 } as const satisfies Record<EventName, true>;
 
 export function isKnownEvent(name: unknown): name is EventName {
@@ -42,7 +44,11 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       get: (r) => t.invoke('settings.get', r),
       update: (r) => t.invoke('settings.update', r),
     },
-    sync: { status: (r) => t.invoke('sync.status', r) },
+    sync: {
+      status: (r) => t.invoke('sync.status', r),
+      now: (r) => t.invoke('sync.now', r),
+      attention: (r) => t.invoke('sync.attention', r),
+    },
     queue: {
       list: (r) => t.invoke('queue.list', r),
       counts: (r) => t.invoke('queue.counts', r),

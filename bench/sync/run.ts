@@ -4,16 +4,16 @@
 // against the engine's event loop. Measured in this process, per phase: wall time, throughput, peak RSS and the
 // longest event-loop stall (perf_hooks.monitorEventLoopDelay), next to a plain loopback download of the same bytes.
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { startServer } from '../../server/app';
-import { checkImage } from '../../server/images';
+import { checkImage, type CheckedImage } from '../../server/images';
 import type { CheckedDocument } from '../../server/service';
 import { ChangesResponse, SessionResponse, type IntakeRequest } from '../../shared/contract/central';
 import type { Person } from '../../shared/domain';
@@ -52,10 +52,28 @@ function distinctPhoto(base: Buffer, n: number): Buffer {
   return Buffer.concat([base.subarray(0, 2), segment, base.subarray(2)]);
 }
 
+/** Documents per application in the pull phase (front and back), as the issue asks: 1,000 applications, 2,000 images. */
+const photosPerApplication = 2;
+
+/**
+ * Four ~1 MB JPEGs of a real 6 MP photo (2725×2225, the corpus' 2569067123_aca715a2ee_o.jpg): as it is, mirrored,
+ * flipped, and both, re-encoded at quality 92. Each document then gets its own bytes with distinctPhoto.
+ */
+async function basePhotos(): Promise<{ bytes: Buffer; check: CheckedImage }[]> {
+  const source = readFileSync(`${corpusDir}2569067123_aca715a2ee_o.jpg`);
+  const variants = [(s: Sharp) => s, (s: Sharp) => s.flop(), (s: Sharp) => s.flip(), (s: Sharp) => s.flip().flop()];
+  return Promise.all(
+    variants.map(async (variant) => {
+      const bytes = await variant(sharp(source)).jpeg({ quality: 92 }).toBuffer();
+      return { bytes, check: await checkImage(bytes, 'front') };
+    }),
+  );
+}
+
 // ── the server child ─────────────────────────────────────────────────────────────────────────────
 if (args[0] === '--server') {
   const server = await startServer({ assignmentCap: 100_000, log: () => undefined });
-  const photos = Array.from({ length: 8 }, (_, i) => readFileSync(`${corpusDir}Landscape_${i + 1}.jpg`));
+  const photos = await basePhotos();
   const commands = createInterface({ input: process.stdin });
   process.stdout.write(JSON.stringify({ url: server.url }) + '\n');
   for await (const line of commands) {
@@ -64,9 +82,14 @@ if (args[0] === '--server') {
     const started = performance.now();
     if (command === 'seed-photos') {
       for (let n = 0; n < count; n++) {
-        const bytes = distinctPhoto(photos[n % photos.length] as Buffer, n);
-        const checked: CheckedDocument = { role: 'front', bytes, ...(await checkImage(bytes, 'front')) };
-        await server.service.submitChecked(request(n, 'P'), [checked], randomUUID(), false);
+        const documents = (['front', 'back'] as const).slice(0, photosPerApplication).map((role, i): CheckedDocument => {
+          const k = n * photosPerApplication + i;
+          const base = photos[k % photos.length] as (typeof photos)[number];
+          // A comment segment changes the bytes, not the picture: the base's full check holds, only the hash is new.
+          const bytes = distinctPhoto(base.bytes, k);
+          return { role, bytes, ...base.check, sha256: createHash('sha256').update(bytes).digest('hex') };
+        });
+        await server.service.submitChecked(request(n, 'P'), documents, randomUUID(), false);
       }
     } else if (command === 'seed-plain') {
       const bytes = await sharp({ create: { width: 640, height: 400, channels: 3, background: { r: 200, g: 210, b: 220 } } }).jpeg().toBuffer();
@@ -116,9 +139,14 @@ const phases: Phase[] = [];
 /** Runs `fn` while sampling RSS and the event-loop delay. */
 async function measure<T>(name: string, unit: string, fn: () => Promise<{ result: T; items: number; bytes: number }>): Promise<T> {
   global.gc?.();
+  storeCalls.clear();
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  let atPeak = process.memoryUsage();
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    if (usage.rss > peak) [peak, atPeak] = [usage.rss, usage];
+  }, 50);
   histogram.enable();
   const started = performance.now();
   const { result, items, bytes } = await fn();
@@ -127,27 +155,77 @@ async function measure<T>(name: string, unit: string, fn: () => Promise<{ result
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   phases.push({ name, ms, items, unit, bytes, peakRssMb: peak / 2 ** 20, maxStallMs: histogram.max / 1e6, p99StallMs: histogram.percentile(99) / 1e6 });
-  console.log(`${name}: ${(ms / 1000).toFixed(1)} s`);
+  const mb = (n: number) => (n / 2 ** 20).toFixed(0);
+  console.log(`${name}: ${(ms / 1000).toFixed(1)} s, longest stall ${(histogram.max / 1e6).toFixed(0)} ms`);
+  console.log(`  at peak RSS ${mb(peak)} MB: V8 heap ${mb(atPeak.heapUsed)}/${mb(atPeak.heapTotal)} MB, external ${mb(atPeak.external)} MB (array buffers ${mb(atPeak.arrayBuffers)} MB)`);
+  reportStoreCalls(name);
   return result;
+}
+
+// --trace-gaps: prints every pause of the event loop over 50 ms as it happens, with the engine's last progress event.
+let lastProgress = '';
+if (args.includes('--trace-gaps')) {
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last > 55) console.log(`  gap ${(now - last - 5).toFixed(0)} ms after ${lastProgress}`);
+    last = now;
+  }, 5).unref();
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'verity-bench-sync-'));
 const keyProvider = new ExplicitKeyProvider(Buffer.alloc(32, 9));
 
+/** The longest single call of each store method (synchronous work on the engine's event loop), per phase. */
+const storeCalls = new Map<string, { calls: number; maxMs: number; totalMs: number }>();
+function timedStore<S extends object>(store: S): S {
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...callArgs: unknown[]) => {
+        const started = performance.now();
+        try {
+          return (value as (...a: unknown[]) => unknown).apply(target, callArgs);
+        } finally {
+          const ms = performance.now() - started;
+          const entry = storeCalls.get(String(key)) ?? { calls: 0, maxMs: 0, totalMs: 0 };
+          entry.calls += 1;
+          entry.maxMs = Math.max(entry.maxMs, ms);
+          entry.totalMs += ms;
+          storeCalls.set(String(key), entry);
+        }
+      };
+    },
+  });
+}
+function reportStoreCalls(phase: string): void {
+  const rows = [...storeCalls].sort((x, y) => y[1].maxMs - x[1].maxMs).slice(0, 5);
+  console.log(`  store calls during ${phase}: ${rows.map(([k, v]) => `${k} ×${v.calls} max ${v.maxMs.toFixed(0)} ms, total ${(v.totalMs / 1000).toFixed(1)} s`).join('; ')}`);
+  storeCalls.clear();
+}
+
 function workstation(name: string) {
-  const store = openCaseStore({ path: join(dir, `${name}.db`), keyProvider });
+  const store = timedStore(openCaseStore({ path: join(dir, `${name}.db`), keyProvider }));
   const images = createImagePipeline({ blobDir: join(dir, `${name}-blobs`), keyProvider });
   return { store, images };
 }
 
 try {
-  // 1. Pull: reviewer1 receives pullCount applications, each with its own ~135 KB photo.
+  // 1. Pull: reviewer1 receives pullCount applications, each with two photos of its own (~1 MB each).
   const seedPhotosMs = await command(`seed-photos ${pullCount}`);
-  console.log(`seeded ${pullCount} applications with distinct photos in ${(seedPhotosMs / 1000).toFixed(1)} s`);
+  console.log(`seeded ${pullCount} applications with ${pullCount * photosPerApplication} distinct photos in ${(seedPhotosMs / 1000).toFixed(1)} s`);
   const a = workstation('reviewer1');
   const progress: SyncProgress[] = [];
-  const pullEngine = createSyncEngine({ store: a.store, images: a.images, centralUrl: url, credentials: { username: 'reviewer1', password: 'verity-demo' }, deviceId: 'bench-a', pageSize: 100, onProgress: (p) => progress.push(p) });
-  const pulled = await measure<SyncReport>(`pull ${pullCount} applications with images (download + verify + ingest + store)`, 'applications', async () => {
+  const pullEngine = createSyncEngine({ store: a.store, images: a.images, centralUrl: url, credentials: { username: 'reviewer1', password: 'verity-demo' }, deviceId: 'bench-a', pageSize: 100, onProgress: (p) => {
+    progress.push(p);
+    lastProgress = `${p.phase} ${p.done}/${p.total ?? '?'}`;
+  } });
+  // Paid once per app run, not per sync, so not measured: the first fetch (Node loads undici) at sign-in, and the
+  // imaging worker's start (under tsx in development it compiles the worker's TypeScript; the built app does not).
+  await pullEngine.authenticate({ username: 'reviewer1', password: 'verity-demo' });
+  await a.images.ingest(await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 90, g: 120, b: 150 } } }).jpeg().toBuffer());
+  const pulled = await measure<SyncReport>(`pull ${pullCount} applications with ${pullCount * photosPerApplication} images (download + verify + ingest + store)`, 'applications', async () => {
     const report = await pullEngine.syncNow();
     if (!report.ok) throw new Error(`pull failed: ${JSON.stringify(report.error)}`);
     return { result: report, items: report.pulled.inserted, bytes: report.images.bytes };
@@ -171,20 +249,31 @@ try {
       Array.from({ length: 4 }, async () => {
         while (next < documentIds.length) {
           const id = documentIds[next++] as string;
-          bytes += (await (await fetch(`${url}/v1/documents/${id}/content`, { headers: auth })).arrayBuffer()).byteLength;
+          const response = await fetch(`${url}/v1/documents/${id}/content`, { headers: auth });
+          if (response.status !== 200) throw new Error(`plain download of ${id}: HTTP ${response.status} ${await response.text()}`);
+          bytes += (await response.arrayBuffer()).byteLength;
         }
       }),
     );
     return { result: null, items: documentIds.length, bytes };
   });
+  const [pullPhase, plainPhase] = phases.slice(-2) as [Phase, Phase];
+  console.log(`pull throughput ÷ plain download throughput: ${((pullPhase.bytes / pullPhase.ms / (plainPhase.bytes / plainPhase.ms)) * 100).toFixed(0)} %`);
   await a.images.close();
   a.store.close();
+
+  // The noise floor of this machine: the same histogram over an idle event loop (nothing but the RSS sampler).
+  await measure('idle event loop, 10 s (the machine\'s noise floor for stalls)', 'seconds', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    return { result: null, items: 10, bytes: 0 };
+  });
 
   // 2. Push: reviewer2 receives pushCount applications (one shared image), decides each offline, then syncs.
   const seedPlainMs = await command(`seed-plain ${pushCount}`);
   console.log(`seeded ${pushCount} applications in ${(seedPlainMs / 1000).toFixed(1)} s`);
   const b = workstation('reviewer2');
-  const pushEngine = createSyncEngine({ store: b.store, images: b.images, centralUrl: url, credentials: { username: 'reviewer2', password: 'verity-demo' }, deviceId: 'bench-b' });
+  const pushEngine = createSyncEngine({ store: b.store, images: b.images, centralUrl: url, credentials: { username: 'reviewer2', password: 'verity-demo' }, deviceId: 'bench-b', onProgress: (p) => (lastProgress = `${p.phase} ${p.done}/${p.total ?? '?'}`) });
+  await b.images.ingest(await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 150, g: 120, b: 90 } } }).jpeg().toBuffer());
   await measure(`pull ${pushCount} applications (one shared image)`, 'applications', async () => {
     const report = await pushEngine.syncNow();
     if (!report.ok) throw new Error(`pull failed: ${JSON.stringify(report.error)}`);
@@ -211,6 +300,7 @@ try {
     credentials: { username: 'reviewer2', password: 'verity-demo' },
     deviceId: 'bench-b',
     onProgress: (p) => {
+      lastProgress = `${p.phase} ${p.done}/${p.total ?? '?'}`;
       if (p.phase !== 'push' && pushEndedAt === 0) pushEndedAt = performance.now();
     },
   });

@@ -34,25 +34,62 @@ describe('local profiles', () => {
 });
 
 describe('session', () => {
-  it('serves no person before sign-in and while locked', () => {
+  it('serves no person before sign-in and while locked', async () => {
     const { p } = profiles();
     const session = new Session(p);
     expect(session.activePerson()).toBeNull();
-    session.signIn('reviewer1', 'correct horse');
+    await session.signIn('reviewer1', 'correct horse');
     expect(session.activePerson()?.id).toBe('reviewer1');
     expect(session.lock()).toMatchObject({ locked: true, person: { id: 'reviewer1' } });
     expect(session.activePerson()).toBeNull();
-    session.signIn('reviewer1', 'correct horse');
+    await session.signIn('reviewer1', 'correct horse');
     expect(session.state().locked).toBe(false);
     expect(session.signOut()).toEqual({ person: null, locked: false });
   });
-  it('refuses a wrong password with a code and throttles after five failures', () => {
+  it('refuses a wrong password with a code and throttles after five failures', async () => {
     const { p } = profiles();
     let now = 1_000_000;
     const session = new Session(p, () => now);
-    for (let i = 0; i < 5; i++) expect(() => session.signIn('reviewer1', 'nope')).toThrow(expect.objectContaining({ code: 'sign_in_failed' }));
-    expect(() => session.signIn('reviewer1', 'correct horse')).toThrow(expect.objectContaining({ code: 'sign_in_throttled' }));
+    for (let i = 0; i < 5; i++) await expect(session.signIn('reviewer1', 'nope')).rejects.toMatchObject({ code: 'sign_in_failed' });
+    await expect(session.signIn('reviewer1', 'correct horse')).rejects.toMatchObject({ code: 'sign_in_throttled' });
     now += 61_000;
-    expect(session.signIn('reviewer1', 'correct horse').person?.id).toBe('reviewer1');
+    expect((await session.signIn('reviewer1', 'correct horse')).person?.id).toBe('reviewer1');
+  });
+});
+
+describe('session with a central service', () => {
+  const central = { id: 'reviewer3', displayName: 'Reviewer Three', role: 'reviewer' as const };
+
+  it('asks the central service and caches the person for offline sign-in', async () => {
+    const { p } = profiles();
+    let reachable = true;
+    const session = new Session(p, Date.now, async (u, pw) => (!reachable ? 'unreachable' : u === 'reviewer3' && pw === 'central pw' ? central : null));
+    expect(p.verify('reviewer3', 'central pw')).toBeNull();
+    expect((await session.signIn('reviewer3', 'central pw')).person).toEqual(central);
+    expect(p.verify('reviewer3', 'central pw')).toEqual(central);
+    session.signOut();
+    reachable = false;
+    // Offline: the cached profile decides, and a wrong password is still wrong.
+    expect((await session.signIn('reviewer3', 'central pw')).person).toEqual(central);
+    await expect(session.signIn('reviewer3', 'guess')).rejects.toMatchObject({ code: 'sign_in_failed' });
+  });
+
+  it('drops the cached profile when the central service refuses the password (changed centrally)', async () => {
+    const { p } = profiles();
+    let password = 'old pw';
+    let reachable = true;
+    const session = new Session(p, Date.now, async (_u, pw) => (!reachable ? 'unreachable' : pw === password ? central : null));
+    await session.signIn('reviewer3', 'old pw');
+    session.signOut();
+    password = 'new pw';
+    await expect(session.signIn('reviewer3', 'old pw')).rejects.toMatchObject({ code: 'sign_in_failed' });
+    reachable = false;
+    await expect(session.signIn('reviewer3', 'old pw')).rejects.toMatchObject({ code: 'sign_in_failed' });
+  });
+
+  it('does not accept a local-only profile the central service refuses', async () => {
+    const { p } = profiles();
+    const session = new Session(p, Date.now, async () => null);
+    await expect(session.signIn('reviewer1', 'correct horse')).rejects.toMatchObject({ code: 'sign_in_failed' });
   });
 });

@@ -1,6 +1,7 @@
-// Who works at this workstation. Until sign-in goes to the central API (sync), people are local
-// profiles in the data folder, with scrypt-hashed passwords. Locking keeps the person but serves
-// no applicant data until they sign in again.
+// Who works at this workstation. With a central service, sign-in asks it, and a successful sign-in
+// is cached as a local profile (scrypt-hashed) so the same person can sign in while offline; without
+// one, people are local profiles only. Locking keeps the person but serves no applicant data until
+// they sign in again.
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -44,6 +45,16 @@ export class LocalProfiles {
     renameSync(tmp, this.path);
   }
 
+  /** Drops a cached profile (the central service refused that password: the cache must not outlive it). */
+  forget(username: string): void {
+    const people = this.read();
+    const kept = people.filter((p) => p.username !== username);
+    if (kept.length === people.length) return;
+    const tmp = `${this.path}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ version: 1, people: kept }, null, 2), { mode: 0o600 });
+    renameSync(tmp, this.path);
+  }
+
   verify(username: string, password: string): Person | null {
     const profile = this.read().find((p) => p.username === username);
     // Hash even for an unknown name, so timing does not tell which names exist.
@@ -54,6 +65,12 @@ export class LocalProfiles {
     return { id: profile.id, displayName: profile.displayName, role: profile.role };
   }
 }
+
+/**
+ * The central service's answer to a password: the person it signs in, null for a refusal, or 'unreachable'
+ * (offline, timed out) when the local cache has to decide.
+ */
+export type CentralCheck = (username: string, password: string) => Promise<Person | null | 'unreachable'>;
 
 const MAX_FAILURES = 5;
 const LOCKOUT_MS = 60_000;
@@ -67,6 +84,7 @@ export class Session {
   constructor(
     private readonly profiles: LocalProfiles,
     private readonly now: () => number = Date.now,
+    private readonly central: CentralCheck | null = null,
   ) {}
 
   state(): SessionState {
@@ -78,11 +96,11 @@ export class Session {
     return this.locked ? null : this.person;
   }
 
-  signIn(username: string, password: string): SessionState {
+  async signIn(username: string, password: string): Promise<SessionState> {
     if (this.now() < this.blockedUntil) {
       throw new DomainError('sign_in_throttled', `Too many failed attempts. Wait ${Math.ceil((this.blockedUntil - this.now()) / 1000)} seconds and try again.`);
     }
-    const person = this.profiles.verify(username, password);
+    const person = await this.verify(username, password);
     // After a lock only the same person may unlock; anyone else signs the first one out.
     if (!person) {
       this.failures += 1;
@@ -96,6 +114,18 @@ export class Session {
     this.person = person;
     this.locked = false;
     return this.state();
+  }
+
+  private async verify(username: string, password: string): Promise<Person | null> {
+    if (!this.central) return this.profiles.verify(username, password);
+    const answer = await this.central(username, password);
+    if (answer === 'unreachable') return this.profiles.verify(username, password);
+    if (answer === null) {
+      this.profiles.forget(username);
+      return null;
+    }
+    this.profiles.save({ ...answer, username }, password);
+    return answer;
   }
 
   lock(): SessionState {

@@ -8,6 +8,7 @@ import { createImagePipeline, type CaseImage, type ImagePipeline } from '../imag
 import { openCaseStore, type CaseStore } from '../store/caseStore';
 import type { KeyProvider } from '../store/keys';
 import { loadCalendar } from './calendar';
+import { connectCentral, notConfiguredHandlers, type CentralConfig, type CentralLink } from './central';
 import { createCaseHandlers } from './cases';
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
@@ -30,6 +31,8 @@ export interface WorkstationOptions {
   imagingWorker?: URL;
   /** Sign this person in at start (tests and the embedded demo). */
   signIn?: { username: string; password: string };
+  /** The central service to sync with; without one, decisions wait in the outbox and people are local profiles. */
+  central?: CentralConfig;
 }
 
 export interface Workstation {
@@ -48,7 +51,6 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const deviceId = loadDeviceId(join(options.dataDir, 'device-id'));
   const settings = new SettingsFile(join(options.dataDir, 'settings.json'));
   const profiles = new LocalProfiles(join(options.dataDir, 'people.json'));
-  const session = new Session(profiles);
   const events = new EventHub();
   const store = openCaseStore({
     path: join(options.dataDir, 'cases.db'),
@@ -69,7 +71,16 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     const count = await seedDemo(store, images, profiles, drawn, options.demo?.onProgress);
     log.info('demo data seeded', { applications: count, ms: Date.now() - started });
   }
-  if (options.signIn) session.signIn(options.signIn.username, options.signIn.password);
+  // `session` is made after `central` (it asks it for passwords); this only runs once both exist.
+  const personActive = (): boolean => session.activePerson() !== null;
+  const central: CentralLink | null = options.central ? connectCentral(options.central, { store, images, deviceId, events, personActive }) : null;
+  const session: Session = new Session(profiles, Date.now, central?.check ?? null);
+  const signIn = async (username: string, password: string) => {
+    const state = await session.signIn(username, password);
+    central?.started();
+    return state;
+  };
+  if (options.signIn) await signIn(options.signIn.username, options.signIn.password);
   // Blobs no local case shows any more (decided and purged, or reassigned) are removed in the background.
   void images
     .collectGarbage(store.referencedImages())
@@ -82,8 +93,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const handlers: Handlers = {
     'app.info': () => ({ name: 'Verity', version: options.version, host: options.host, platform: process.platform, deviceId }),
     'session.current': () => session.state(),
-    'session.signIn': ({ username, password }) => {
-      const state = session.signIn(username, password);
+    'session.signIn': async ({ username, password }) => {
+      const state = await signIn(username, password);
       sessionChanged();
       return state;
     },
@@ -94,6 +105,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     },
     'session.signOut': () => {
       const state = session.signOut();
+      central?.signedOut();
       sessionChanged();
       return state;
     },
@@ -103,9 +115,13 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       events.emit('settings.changed', next);
       return next;
     },
-    // No central API can be configured yet (the sync engine is not built): decisions wait in the outbox.
-    'sync.status': () => ({ state: 'not_configured', pendingDecisions: store.outboxCounts().pending, lastSyncAt: null, centralUrl: null }),
-    ...createCaseHandlers(store, { onQueueChanged: (payload) => events.emit('queue.changed', payload) }),
+    ...(central?.handlers ?? notConfiguredHandlers(store, personActive)),
+    ...createCaseHandlers(store, {
+      onQueueChanged: (payload) => {
+        events.emit('queue.changed', payload);
+        if (payload.reason === 'decision') central?.decided();
+      },
+    }),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding
@@ -133,6 +149,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       });
     },
     close: async () => {
+      await central?.close();
       await images.close();
       store.close();
     },

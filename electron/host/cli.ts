@@ -6,7 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { demoPassword } from '../api/demo';
-import { openWorkstation } from '../api/workstation';
+import { parseCentralMode, type CentralMode } from '../api/central';
+import { startEmbeddedCentral, type EmbeddedCentral } from '../api/embeddedCentral';
+import { openWorkstation, type WorkstationOptions } from '../api/workstation';
 import { ExplicitKeyProvider } from '../store/keys';
 import { startHost } from './server';
 
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
       empty: { type: 'boolean', default: false },
       'demo-count': { type: 'string' },
       'sign-in': { type: 'string' },
+      central: { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -67,35 +70,62 @@ async function main(): Promise<void> {
   const clientScript = join(root, 'out', 'host', 'workstation.js');
   if (!existsSync(join(rendererDir, 'index.html')) || !existsSync(clientScript)) fail('The app is not built. Run `npm run build` first (npm run start:browser does it for you).');
 
+  let central: CentralMode;
+  try {
+    central = parseCentralMode(values.central ?? process.env.VERITY_CENTRAL_URL);
+  } catch (error) {
+    fail(`--central: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const mode = central.mode;
+  if (mode === 'remote' && values.demo) fail('--demo seeds the built-in or standalone modes; a central service at a URL has its own data.');
+  // Progress goes to stderr so that --json's one line stays the first line of stdout.
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+  let embedded: EmbeddedCentral | null = null;
+  if (mode === 'embedded') {
+    progress('Starting the built-in central service (a new data folder gets its demo data first)…');
+    embedded = await startEmbeddedCentral({ dataDir: join(dataDir, 'central'), demoCount: values.empty ? 0 : demoCount });
+  }
+  // The built-in central service signs its demo reviewer in, so a new user lands in a working queue.
+  const signInName = values['sign-in'] ?? (mode === 'embedded' && !values.empty ? 'reviewer1' : 'none');
+
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-  const workstation = await openWorkstation({
+  const options: WorkstationOptions = {
     dataDir,
     host: 'browser',
     version: pkg.version,
     keyProvider: new ExplicitKeyProvider(loadKey(dataDir, values['key-file'])),
-    // A new data folder gets the demo people and applications unless --empty asks for none (--demo is the default).
-    ...(values.empty
-      ? {}
-      : {
+    ...(embedded ? { central: { url: embedded.url, embedded: true } } : central.mode === 'remote' ? { central: { url: central.url, embedded: false } } : {}),
+    // Standalone: a new data folder gets local demo people and applications unless --empty asks for none.
+    ...(mode === 'standalone' && !values.empty
+      ? {
           demo: {
             count: demoCount,
-            // Progress goes to stderr so that --json's one line stays the first line of stdout.
             onProgress: (done: number, total: number) => {
-              if (done === total || done % 20 < 2) process.stderr.write(`Preparing demo data (first start only): ${done} of ${total} document images\n`);
+              if (done === total || done % 20 < 2) progress(`Preparing demo data (first start only): ${done} of ${total} document images`);
             },
           },
-        }),
-    ...(values['sign-in'] ? { signIn: { username: values['sign-in'], password: process.env.VERITY_PASSWORD ?? demoPassword } } : {}),
+        }
+      : {}),
+    ...(signInName !== 'none' ? { signIn: { username: signInName, password: process.env.VERITY_PASSWORD ?? demoPassword } } : {}),
+  };
+  const workstation = await openWorkstation(options).catch(async (error: unknown) => {
+    await embedded?.close();
+    throw error;
   });
   const host = await startHost({ workstation, rendererDir, clientScript, port });
   const url = `${host.url}#token=${host.token}`;
   if (values.json) process.stdout.write(JSON.stringify({ url: host.url, token: host.token }) + '\n');
-  else process.stdout.write(`Verity is running in the browser host.\nOpen ${url}\nData folder: ${dataDir}\nPress Ctrl+C to stop.\n`);
+  else {
+    const centralLine = embedded ? `built-in demo service at ${embedded.url}` : central.mode === 'remote' ? central.url : 'none (standalone)';
+    process.stdout.write(`Verity is running in the browser host.\nOpen ${url}\nData folder: ${dataDir}\nCentral service: ${centralLine}\nPress Ctrl+C to stop.\n`);
+  }
   if (values.open) openBrowser(url);
 
   const stop = async () => {
     await host.close();
     await workstation.close();
+    await embedded?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

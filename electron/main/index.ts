@@ -2,7 +2,11 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
-import { openWorkstation, type Workstation } from '../api/workstation';
+import { parseCentralMode } from '../api/central';
+import { startEmbeddedCentral, type EmbeddedCentral } from '../api/embeddedCentral';
+import { openWorkstation, type Workstation, type WorkstationOptions } from '../api/workstation';
+import { fileVault } from '../sync/fileVault';
+import { demoPassword } from '../api/demo';
 import { WrappedFileKeyProvider } from '../store/keys';
 import { bindIpc, forwardEvents } from './ipc';
 import { sqliteBindingPath } from './natives';
@@ -12,6 +16,7 @@ import { createMainWindow } from './window';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 let workstation: Workstation | null = null;
+let embedded: EmbeddedCentral | null = null;
 
 protocol.registerSchemesAsPrivileged(privilegedSchemes);
 app.enableSandbox();
@@ -19,6 +24,9 @@ app.enableSandbox();
 // `--data=DIR` gives a separate data folder (end-to-end tests use a fresh one per test).
 const dataArg = process.argv.find((a) => a.startsWith('--data='));
 if (dataArg) app.setPath('userData', resolve(dataArg.slice('--data='.length)));
+// `--central=URL` syncs with that central service, `--central=none` works standalone; without it the
+// built-in demo service starts (see electron/api/embeddedCentral.ts).
+const centralArg = process.argv.find((a) => a.startsWith('--central='))?.slice('--central='.length);
 
 async function start(): Promise<void> {
   await app.whenReady();
@@ -35,21 +43,40 @@ async function start(): Promise<void> {
     wrap: (key) => safeStorage.encryptString(key.toString('base64')),
     unwrap: (wrapped) => Buffer.from(safeStorage.decryptString(wrapped), 'base64'),
   });
-  workstation = await openWorkstation({
+  const central = parseCentralMode(centralArg ?? process.env.VERITY_CENTRAL_URL);
+  if (central.mode === 'embedded') {
+    embedded = await startEmbeddedCentral({ dataDir: join(dataDir, 'central'), demoCount: 40, workerScript: new URL('./central-worker.js', import.meta.url) });
+  }
+  const centralUrl = embedded?.url ?? (central.mode === 'remote' ? central.url : null);
+  const options: WorkstationOptions = {
     dataDir,
     host: 'electron',
     version: app.getVersion(),
     keyProvider,
     imagingWorker: new URL('./imaging-worker.js', import.meta.url),
-    // No central service can be configured yet: like the browser host's --demo, start with demo data.
-    demo: { count: 40 },
     sqliteNativeBinding: sqliteBindingPath({
       packaged: app.isPackaged,
       resourcesPath: process.resourcesPath,
       appPath: app.getAppPath(),
       electronVersion: process.versions.electron ?? '',
     }),
-  });
+    ...(centralUrl
+      ? {
+          central: {
+            url: centralUrl,
+            embedded: embedded !== null,
+            // The central session's tokens survive restarts only wrapped by the OS keychain.
+            vault: fileVault(join(dataDir, 'central-session.bin'), {
+              wrap: (plain) => safeStorage.encryptString(plain),
+              unwrap: (wrapped) => safeStorage.decryptString(wrapped),
+            }),
+          },
+        }
+      : { demo: { count: 40 } }),
+    // The built-in demo service signs its demo reviewer in, so a new user lands in a working queue.
+    ...(embedded ? { signIn: { username: 'reviewer1', password: demoPassword } } : {}),
+  };
+  workstation = await openWorkstation(options);
   registerProtocols(protocol, join(here, '../renderer'), workstation);
   bindIpc(ipcMain, workstation);
   forwardEvents(workstation, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
@@ -67,7 +94,12 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => void workstation?.close());
+  app.on('will-quit', () => {
+    void workstation
+      ?.close()
+      .then(() => embedded?.close())
+      .catch(() => undefined);
+  });
   start().catch((err: unknown) => {
     dialog.showErrorBox('Verity could not start', err instanceof Error ? err.message : String(err));
     app.exit(1);

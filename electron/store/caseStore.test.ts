@@ -271,6 +271,31 @@ describe('case store: decisions, audit and outbox', () => {
     expect(store.getCase('A-9').application.status).toBe('rejected');
   });
 
+  it('settles a batch of answers in one transaction, skipping (and naming) those settled otherwise', () => {
+    store.upsertApplications([cleanRecord('A-21'), cleanRecord('A-22'), cleanRecord('A-23')]);
+    const a = store.recordDecision(reject('A-21'), reviewer, 'device-1', false).mutationId;
+    const b = store.recordDecision(reject('A-22'), reviewer, 'device-1', false).mutationId;
+    const c = store.recordDecision(reject('A-23'), reviewer, 'device-1', false).mutationId;
+    store.markMutationRejected(c, 'stale', null);
+    const result = store.settleMutations([
+      { id: a, status: 'applied', serverVersion: 5 },
+      { id: b, status: 'rejected', reason: 'withdrawn', current: null },
+      { id: c, status: 'applied', serverVersion: 9 },
+      { id: 'missing', status: 'applied', serverVersion: 1 },
+    ]);
+    expect(result).toEqual({ settled: 2, skipped: [{ id: c, code: 'mutation_settled' }, { id: 'missing', code: 'mutation_not_found' }] });
+    expect(store.getCase('A-21').decisions[0]?.sync).toBe('applied');
+    expect(store.getCase('A-21').application.version).toBe(5);
+    expect(store.getCase('A-22').decisions[0]).toMatchObject({ sync: 'rejected', rejectedReason: 'withdrawn' });
+    expect(store.getCase('A-23').decisions[0]).toMatchObject({ sync: 'rejected', rejectedReason: 'stale' });
+    expect(store.needsAttention().map((i) => [i.applicationId, i.reason])).toEqual(
+      expect.arrayContaining([
+        ['A-22', 'withdrawn'],
+        ['A-23', 'stale'],
+      ]),
+    );
+  });
+
   it('restores the prior status when a rejected mutation comes without the server view', () => {
     store.upsertApplications([cleanRecord('A-10', { status: 'in_review' })]);
     const { mutationId } = store.recordDecision(reject('A-10'), reviewer, 'device-1', true);

@@ -8,6 +8,7 @@ import {
   DecisionInput,
   Instant,
   type ApplicationStatus,
+  type DecisionOutcome,
   type DocumentRole,
   type Flag,
   type Person,
@@ -27,6 +28,7 @@ import {
   type QueueItem,
   type QueuePage,
 } from '../../shared/contract/cases';
+import type { AttentionItem } from '../../shared/contract/sync';
 import { DomainError, describeIssues } from '../../shared/errors';
 import { uuidv7 } from '../../shared/ids';
 import { nextStatus } from '../../shared/lifecycle';
@@ -103,6 +105,9 @@ export interface PendingMutation {
   createdAt: string;
 }
 
+/** One answer of the central service to an outbox mutation. */
+export type MutationAnswer = { id: string; status: 'applied'; serverVersion: number } | { id: string; status: 'rejected'; reason: string; current: Application | null };
+
 export interface OutboxCounts {
   pending: number;
   applied: number;
@@ -136,7 +141,14 @@ export interface CaseStore {
   markMutationApplied(id: string, serverVersion: number): void;
   /** The central service refused a mutation; `current` is its view of the application, when it sent one. */
   markMutationRejected(id: string, reason: string, current: Application | null): void;
+  /**
+   * The central service's answers to a batch, in one transaction (one commit instead of one per answer). An
+   * answer for a mutation that is unknown or was settled otherwise is skipped and named; the rest still go in.
+   */
+  settleMutations(answers: readonly MutationAnswer[]): { settled: number; skipped: { id: string; code: string }[] };
   outboxCounts(): OutboxCounts;
+  /** Decisions the central service refused, newest first: the "needs attention" list. */
+  needsAttention(limit?: number): AttentionItem[];
   /** Whether a document of a case on this workstation has this SHA-256 (the image protocol's access check). */
   hasDocument(sha256: string): boolean;
   /** Every image hash a local case shows (what the blob store must keep). */
@@ -153,6 +165,17 @@ export interface CaseStore {
   /** The database handle, for tests and the benchmark (EXPLAIN QUERY PLAN, pragmas). */
   readonly db: Db;
   close(): void;
+}
+
+interface AttentionRow {
+  mutation_id: string;
+  application_id: string;
+  display_name: string | null;
+  outcome: DecisionOutcome;
+  decided_at: number;
+  settled_at: number | null;
+  rejected_reason: string | null;
+  rejected_current: string | null;
 }
 
 interface ApplicationRow {
@@ -243,6 +266,9 @@ export const readSql = {
   countDueBetween: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_open WHERE open = 1 AND due_at > ? AND due_at <= ?',
   countConflicts: 'SELECT count(*) AS n FROM applications WHERE conflict IS NOT NULL',
   outboxCounts: 'SELECT state, count(*) AS n FROM outbox GROUP BY state',
+  needsAttention: `SELECT o.id AS mutation_id, o.application_id, a.display_name, d.outcome, d.decided_at, o.settled_at, o.rejected_reason, o.rejected_current
+    FROM outbox o JOIN decisions d ON d.mutation_id = o.id LEFT JOIN applications a ON a.id = o.application_id
+    WHERE o.state = 'rejected' ORDER BY o.settled_at DESC, o.id DESC LIMIT ?`,
   pending: `SELECT * FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?`,
   hasDocument: 'SELECT 1 AS found FROM documents WHERE sha256 = ? LIMIT 1',
   imageBySha256: 'SELECT id, role, sha256, format, width, height, forensic, quality FROM documents WHERE sha256 = ? LIMIT 1',
@@ -438,6 +464,7 @@ class SqliteCaseStore implements CaseStore {
         `UPDATE outbox SET state = 'rejected', rejected_reason = ?, rejected_current = ?, settled_at = ? WHERE id = ?`,
       ),
       outboxCounts: db.prepare<[], { state: MutationState; n: number }>(readSql.outboxCounts),
+      needsAttention: db.prepare<[number], AttentionRow>(readSql.needsAttention),
       counters: db.prepare<[], { name: string; n: number }>(readSql.counters),
       countOverdue: db.prepare<[number], { n: number }>(readSql.countOverdue),
       countDueBetween: db.prepare<[number, number], { n: number }>(readSql.countDueBetween),
@@ -946,36 +973,60 @@ class SqliteCaseStore implements CaseStore {
   }
 
   markMutationApplied(id: string, serverVersion: number): void {
-    this.write(() => {
-      const row = this.s.outboxRow.get(id);
-      if (!row) throw new DomainError('mutation_not_found', `There is no outbox mutation ${id.slice(0, 64)}.`);
-      if (row.state === 'applied' && row.server_version === serverVersion) return; // a repeated answer
-      if (row.state !== 'pending') throw new DomainError('mutation_settled', `Mutation ${id} was already ${row.state}.`);
-      const at = this.now().getTime();
-      this.s.applied.run(serverVersion, at, id);
-      this.s.settleApp.run(serverVersion, at, row.application_id);
-      this.s.settleBody.run(row.application_id);
-    });
+    this.write(() => this.settleApplied(id, serverVersion));
   }
 
   markMutationRejected(id: string, reason: string, current: Application | null): void {
     const server = current === null ? null : Application.parse(current);
-    this.write(() => {
-      const row = this.s.outboxRow.get(id);
-      if (!row) throw new DomainError('mutation_not_found', `There is no outbox mutation ${id.slice(0, 64)}.`);
-      if (row.state === 'rejected') return;
-      if (row.state !== 'pending') throw new DomainError('mutation_settled', `Mutation ${id} was already ${row.state}.`);
-      const at = this.now();
-      this.s.rejected.run(reason.slice(0, 200), server ? JSON.stringify(server) : null, at.getTime(), id);
-      const appRow = this.s.app.get(row.application_id);
-      if (!appRow) return;
-      // The central service's view wins: what it sent now, else what sync parked during the conflict,
-      // else the status the case had before the refused decision.
-      const parked = appRow.server_body ? parseJson<Application>(appRow.server_body) : null;
-      const decision = this.s.decisionByMutation.get(id);
-      const restored = server ?? parked ?? { ...this.application(appRow), status: decision?.prior_status ?? appRow.status };
-      this.writeApplication(restored, null, null, at);
+    this.write(() => this.settleRejected(id, reason, server));
+  }
+
+  settleMutations(answers: readonly MutationAnswer[]): { settled: number; skipped: { id: string; code: string }[] } {
+    const checked = answers.map((a) => (a.status === 'rejected' && a.current !== null ? { ...a, current: Application.parse(a.current) } : a));
+    return this.write(() => {
+      let settled = 0;
+      const skipped: { id: string; code: string }[] = [];
+      for (const answer of checked) {
+        try {
+          if (answer.status === 'applied') this.settleApplied(answer.id, answer.serverVersion);
+          else this.settleRejected(answer.id, answer.reason, answer.current);
+          settled += 1;
+        } catch (error) {
+          // Unknown or settled otherwise: refused before anything of it was written, so the others still go in.
+          if (!(error instanceof DomainError)) throw error;
+          skipped.push({ id: answer.id, code: error.code });
+        }
+      }
+      return { settled, skipped };
     });
+  }
+
+  private settleApplied(id: string, serverVersion: number): void {
+    const row = this.s.outboxRow.get(id);
+    if (!row) throw new DomainError('mutation_not_found', `There is no outbox mutation ${id.slice(0, 64)}.`);
+    if (row.state === 'applied' && row.server_version === serverVersion) return; // a repeated answer
+    if (row.state !== 'pending') throw new DomainError('mutation_settled', `Mutation ${id} was already ${row.state}.`);
+    const at = this.now().getTime();
+    this.s.applied.run(serverVersion, at, id);
+    this.s.settleApp.run(serverVersion, at, row.application_id);
+    this.s.settleBody.run(row.application_id);
+  }
+
+  private settleRejected(id: string, reason: string, server: Application | null): void {
+    const row = this.s.outboxRow.get(id);
+    if (!row) throw new DomainError('mutation_not_found', `There is no outbox mutation ${id.slice(0, 64)}.`);
+    if (row.state === 'rejected') return;
+    if (row.state !== 'pending') throw new DomainError('mutation_settled', `Mutation ${id} was already ${row.state}.`);
+    const at = this.now();
+    this.s.rejected.run(reason.slice(0, 200), server ? JSON.stringify(server) : null, at.getTime(), id);
+    const appRow = this.s.app.get(row.application_id);
+    if (!appRow) return;
+    // The central service's view wins: what it sent now, else what sync parked during the conflict,
+    // else the status the case had before the refused decision.
+    const parked = appRow.server_body ? parseJson<Application>(appRow.server_body) : null;
+    const decision = this.s.decisionByMutation.get(id);
+    const restored = server ?? parked ?? { ...this.application(appRow), status: decision?.prior_status ?? appRow.status };
+    this.writeApplication(restored, null, null, at);
   }
 
   outboxCounts(): OutboxCounts {
@@ -984,6 +1035,24 @@ class SqliteCaseStore implements CaseStore {
       for (const { state, n } of this.s.outboxCounts.all()) counts[state] = n;
       return counts;
     });
+  }
+
+  needsAttention(limit = 500): AttentionItem[] {
+    return this.read(() =>
+      this.s.needsAttention.all(limit).map((r) => {
+        const current = r.rejected_current ? parseJson<Application>(r.rejected_current) : null;
+        return {
+          mutationId: r.mutation_id,
+          applicationId: r.application_id,
+          displayName: r.display_name ?? r.application_id,
+          outcome: r.outcome,
+          decidedAt: new Date(r.decided_at).toISOString(),
+          refusedAt: r.settled_at === null ? null : new Date(r.settled_at).toISOString(),
+          reason: r.rejected_reason ?? 'unknown',
+          current: current ? { status: current.status, assignee: current.assignee } : null,
+        };
+      }),
+    );
   }
 
   hasDocument(sha256: string): boolean {

@@ -151,7 +151,13 @@ export class CentralClient {
     this.options.vault.save(this.tokens);
   }
 
-  private async signIn(credentials: Credentials, signal: AbortSignal): Promise<void> {
+  /** Signs in with a password now (no retry) and answers who the central service says this is. */
+  async authenticate(credentials: Credentials, signal: AbortSignal): Promise<SessionResponse['person']> {
+    this.credentials = credentials;
+    return this.signIn(credentials, signal);
+  }
+
+  private async signIn(credentials: Credentials, signal: AbortSignal): Promise<SessionResponse['person']> {
     const response = await this.exchange({ method: 'POST', path: '/v1/session', json: credentials, signal }, null);
     if (response.status === 401) {
       // Wrong password: asking again will not help, a person must.
@@ -159,9 +165,11 @@ export class CentralClient {
       throw new SyncError('signed_out', 'bad_credentials', 'The central service refused the username or password. Sign in again.', null, 401);
     }
     if (!response.ok) throw await this.failure(response);
-    this.remember(await parseJson(response, SessionResponse));
+    const session = await parseJson(response, SessionResponse);
+    this.remember(session);
     // The password is needed once; keep it no longer than that.
     this.credentials = null;
+    return session.person;
   }
 
   /** Trades the refresh token once; concurrent callers share the one exchange (the server rotates the token). */

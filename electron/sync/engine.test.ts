@@ -136,7 +136,7 @@ describe('images once', () => {
     const store: SyncStore = {
       upsertApplications: (records) => s.upsertApplications(records),
       pendingMutations: (limit) => s.pendingMutations(limit),
-      markMutationApplied: (id, version) => s.markMutationApplied(id, version),
+      settleMutations: (answers) => s.settleMutations(answers),
       markMutationRejected: (id, reason, current) => s.markMutationRejected(id, reason, current),
       outboxCounts: () => s.outboxCounts(),
       getSyncState: (key) => s.getSyncState(key),
@@ -238,6 +238,37 @@ describe('a lost response', () => {
     expect(counted.count('POST', /mutations:batch$/)).toBe(2);
     expect(await central.decisionsFor([id])).toEqual([{ id: mutationId, application_id: id }]);
     expect(local.store.getCase(id).decisions[0]?.sync).toBe('applied');
+  });
+});
+
+describe('a push of several batches', () => {
+  it('sends the next batch while storing the answers of the last, never two at once, and settles every one', async () => {
+    const envelopes = await central.submit(5);
+    const ids = envelopes.map((e) => e.application.id);
+    expect((await createSyncEngine(engineOptions()).syncNow()).ok).toBe(true);
+    const mutationIds = ids.map((id) => rejectLocally(local.store, id));
+
+    let inFlight = 0;
+    let most = 0;
+    const sent: string[][] = [];
+    const counted = countingFetch(async (input, init) => {
+      if (!new URL(input).pathname.endsWith('mutations:batch')) return fetch(input, init);
+      sent.push((JSON.parse(String(init.body)) as { mutations: { id: string }[] }).mutations.map((m) => m.id));
+      most = Math.max(most, (inFlight += 1));
+      try {
+        return await fetch(input, init);
+      } finally {
+        inFlight -= 1;
+      }
+    });
+    const report = await createSyncEngine(engineOptions({ fetch: counted.fetch, batchSize: 2 })).syncNow();
+    expect(report.ok).toBe(true);
+    expect(report.pushed).toMatchObject({ applied: 5, rejected: 0, batches: 3 });
+    expect(most).toBe(1);
+    // Oldest first, each mutation sent once.
+    expect(sent.flat()).toEqual(mutationIds);
+    expect((await central.decisionsFor(ids)).map((d) => d.id).sort()).toEqual([...mutationIds].sort());
+    for (const id of ids) expect(local.store.getCase(id).decisions[0]?.sync).toBe('applied');
   });
 });
 

@@ -1,12 +1,12 @@
 // The sync engine: push the outbox, then pull the changes feed, against the central API (ARCHITECTURE.md, "Sync
 // protocol"). Transient failures retry with capped, jittered backoff; rejections are final and land in the store;
 // the cursor is saved only after the changes it covers are stored; images are fetched once and checksummed.
-import { ChangesResponse, maxMutationsPerBatch, MutationBatchResponse, type Change, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
+import { ChangesResponse, maxMutationsPerBatch, MutationBatchResponse, type MutationResult, type Change, type SessionResponse, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
 import type { DocumentRecord } from '../../shared/contract/cases';
 import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
 import type { ImagePipeline } from '../imaging';
-import type { CaseStore, UpsertRecord } from '../store/caseStore';
+import type { CaseStore, MutationAnswer, UpsertRecord } from '../store/caseStore';
 import { backoffDelay, defaultBackoff, realSleep, yieldToEventLoop, type BackoffPolicy, type Sleep } from './backoff';
 import { CentralClient, memoryVault, type Credentials, type FetchLike, type TokenVault } from './client';
 import { downloadAttempt, emptyDownload } from './download';
@@ -19,9 +19,11 @@ import { documentRecord, openStatuses, toCentralMutation, upsertRecord, type Ima
  */
 export type SyncStore = Pick<
   CaseStore,
-  'upsertApplications' | 'pendingMutations' | 'markMutationApplied' | 'markMutationRejected' | 'outboxCounts' | 'getSyncState' | 'setSyncState' | 'getCase'
+  'upsertApplications' | 'pendingMutations' | 'settleMutations' | 'markMutationRejected' | 'outboxCounts' | 'getSyncState' | 'setSyncState' | 'getCase'
 > & { imageBySha256?(sha256: string): ImageFacts | null };
 export type SyncImages = Pick<ImagePipeline, 'ingest'>;
+
+export type CentralPerson = SessionResponse['person'];
 
 export type SyncEngineState = 'idle' | 'syncing' | 'offline' | 'signed_out' | 'error';
 
@@ -74,6 +76,8 @@ export interface SyncEngineOptions {
   sleep?: Sleep;
   onProgress?: (progress: SyncProgress) => void;
   onStatus?: (status: SyncStatus) => void;
+  /** After every sync, whatever its outcome (the queue may have changed). */
+  onSynced?: (report: SyncReport) => void;
   /** Between syncs while all is well; default 60 s. */
   intervalMs?: number;
   backoff?: Partial<BackoffPolicy>;
@@ -101,13 +105,30 @@ export interface SyncEngine {
   status(): SyncStatus;
   /** Resume after signed_out (or sign in the first time): the password is used once and then dropped. */
   signIn(credentials: Credentials): Promise<SyncReport>;
+  /**
+   * Checks a password with the central service at once, without syncing, and keeps the session it opens.
+   * Throws a SyncError: kind 'signed_out' for a refused password, 'offline'/'transient' when it cannot be asked.
+   */
+  authenticate(credentials: Credentials, timeoutMs?: number): Promise<CentralPerson>;
   signOut(): void;
   /** The network came back (Electron's online event): try now instead of waiting out the backoff. */
   nudge(): void;
 }
 
-/** Applications per store transaction while pulling. */
+/** Applications per store transaction while pulling, at first and at most; in between it follows upsertBudgetMs. */
 const upsertChunk = 25;
+const upsertChunkMax = 100;
+/** What one store transaction of a pull may hold the event loop for, well under the 50 ms of a noticeable stall. */
+const upsertBudgetMs = 15;
+
+/** Mutations on their way to the central service, and how many of the picked rows were settled locally instead. */
+interface Batch {
+  mutations: DecisionMutation[];
+  settled: number;
+}
+
+/** Outbox answers stored between two yields to the event loop while pushing. */
+const settleChunk = 50;
 
 /** Images the engine has ingested lately, by SHA-256, so a document shared by cases is fetched once. */
 const imageCacheLimit = 10_000;
@@ -167,6 +188,7 @@ class Engine implements SyncEngine {
   private readonly intervalMs: number;
   private readonly downloadTimeoutMs: number;
   private readonly imageCache = new Map<string, ImageFacts>();
+  private upsertChunk = upsertChunk;
 
   private state: SyncEngineState = 'idle';
   private lastSyncAt: string | null = null;
@@ -248,6 +270,20 @@ class Engine implements SyncEngine {
     });
   }
 
+  async authenticate(credentials: Credentials, timeoutMs = 10_000): Promise<CentralPerson> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const person = await this.client.authenticate(credentials, signal);
+      this.failures = 0;
+      if (this.state === 'signed_out') this.setState('idle');
+      return person;
+    } catch (error) {
+      // Our own deadline passed: as good as unreachable for a person waiting at the sign-in screen.
+      if (signal.aborted) throw new SyncError('offline', 'timeout', 'The central service did not answer in time.');
+      throw asSyncError(error);
+    }
+  }
+
   signOut(): void {
     this.client.signOut();
     this.setState('signed_out');
@@ -309,6 +345,7 @@ class Engine implements SyncEngine {
     }
     report.state = this.state;
     report.finishedAt = this.now().toISOString();
+    this.options.onSynced?.(report);
     return report;
   }
 
@@ -341,57 +378,83 @@ class Engine implements SyncEngine {
     let done = 0;
     if (total === 0) return;
     this.progress('push', 0, total);
-    for (;;) {
-      const pending = store.pendingMutations(this.batchSize);
-      if (pending.length === 0) break;
-      const mutations: DecisionMutation[] = [];
-      let settled = 0;
-      for (const row of pending) {
-        const mapped = toCentralMutation(row);
-        if (mapped.ok) {
-          mutations.push(mapped.mutation);
-        } else {
-          // The server would refuse the whole batch for it; the reviewer must see it instead.
-          log.warn('outbox mutation outside the contract', { mutationId: row.id, problem: mapped.reason });
-          store.markMutationRejected(row.id, 'invalid', null);
-          report.pushed.rejected += 1;
-          settled += 1;
-        }
-      }
-      if (mutations.length > 0) {
-        // A repeated id is answered with the stored outcome, so a batch whose answer was lost is simply resent.
-        const answer = await this.retrying(report, signal, () =>
-          this.client.json(
-            { method: 'POST', path: '/v1/mutations:batch', json: { deviceId: this.options.deviceId, mutations }, signal },
-            MutationBatchResponse,
-          ),
-        );
+    const send = (mutations: DecisionMutation[]) =>
+      // A repeated id is answered with the stored outcome, so a batch whose answer was lost is simply resent.
+      this.retrying(report, signal, () =>
+        this.client.json({ method: 'POST', path: '/v1/mutations:batch', json: { deviceId: this.options.deviceId, mutations }, signal }, MutationBatchResponse),
+      );
+    // One batch on the wire while the answers of the previous one are stored: the server's work and the store's
+    // overlap. Batches still reach the server one after another, each only once the one before was answered.
+    let batch = this.nextBatch(report, new Set());
+    let answer = batch.mutations.length > 0 ? send(batch.mutations) : null;
+    while (batch.settled > 0 || answer !== null) {
+      let settled = batch.settled;
+      let next: Batch | null = null;
+      let nextAnswer: Promise<MutationBatchResponse> | null = null;
+      if (answer !== null) {
+        const results = new Map((await answer).results.map((r) => [r.id, r]));
         report.pushed.batches += 1;
-        const results = new Map(answer.results.map((r) => [r.id, r]));
-        for (const mutation of mutations) {
-          const result = results.get(mutation.id);
-          if (!result) continue;
-          try {
-            if (result.status === 'applied') {
-              store.markMutationApplied(mutation.id, result.serverVersion);
-              report.pushed.applied += 1;
-            } else {
-              store.markMutationRejected(mutation.id, result.reason, result.current);
-              report.pushed.rejected += 1;
-            }
-          } catch (error) {
-            // Settled meanwhile (another sync of the same store): it is no longer pending either way.
-            if (!(error instanceof DomainError)) throw error;
-            log.warn('outbox mutation already settled', { mutationId: mutation.id, code: error.code });
-          }
-          settled += 1;
-        }
+        next = this.nextBatch(report, new Set(batch.mutations.map((m) => m.id)));
+        nextAnswer = next.mutations.length > 0 ? send(next.mutations) : null;
+        // Settling below may fail; the request in flight must not become an unhandled rejection meanwhile.
+        nextAnswer?.catch(() => undefined);
+        settled += await this.settle(batch.mutations, results, report);
+        if (settled === 0) throw new SyncError('fatal', 'push_stalled', 'The central service answered none of the decisions sent; sync will try again later.');
       }
       done += settled;
       this.progress('push', Math.min(done, total), Math.max(done, total));
-      if (settled === 0) throw new SyncError('fatal', 'push_stalled', 'The central service answered none of the decisions sent; sync will try again later.');
       await yieldToEventLoop();
+      if (next !== null && (next.mutations.length > 0 || next.settled > 0)) {
+        batch = next;
+        answer = nextAnswer;
+      } else {
+        // Nothing was left beside the batch just answered: look again, in case some of it got no answer.
+        batch = this.nextBatch(report, new Set());
+        answer = batch.mutations.length > 0 ? send(batch.mutations) : null;
+      }
     }
+  }
+
+  /** The next pending mutations not already on the wire; those outside the contract are rejected locally at once. */
+  private nextBatch(report: SyncReport, sending: ReadonlySet<string>): Batch {
+    const { store } = this.options;
+    const pending = store.pendingMutations(this.batchSize + sending.size).filter((row) => !sending.has(row.id));
+    const mutations: DecisionMutation[] = [];
+    let settled = 0;
+    for (const row of pending.slice(0, this.batchSize)) {
+      const mapped = toCentralMutation(row);
+      if (mapped.ok) {
+        mutations.push(mapped.mutation);
+      } else {
+        // The server would refuse the whole batch for it; the reviewer must see it instead.
+        log.warn('outbox mutation outside the contract', { mutationId: row.id, problem: mapped.reason });
+        store.markMutationRejected(row.id, 'invalid', null);
+        report.pushed.rejected += 1;
+        settled += 1;
+      }
+    }
+    return { mutations, settled };
+  }
+
+  /** Stores the central service's answers; returns how many mutations they settled. */
+  private async settle(mutations: readonly DecisionMutation[], results: ReadonlyMap<string, MutationResult>, report: SyncReport): Promise<number> {
+    const answers: MutationAnswer[] = [];
+    for (const mutation of mutations) {
+      const result = results.get(mutation.id);
+      if (!result) continue;
+      answers.push(result.status === 'applied' ? result : { id: result.id, status: 'rejected', reason: result.reason, current: result.current });
+      if (result.status === 'applied') report.pushed.applied += 1;
+      else report.pushed.rejected += 1;
+    }
+    // A few store transactions per batch instead of one per answer (each commit is a disk flush), with a yield
+    // between them so that the event loop is never held for long.
+    for (let i = 0; i < answers.length; i += settleChunk) {
+      const { skipped } = this.options.store.settleMutations(answers.slice(i, i + settleChunk));
+      // Settled meanwhile (another sync of the same store): it is no longer pending either way.
+      for (const s of skipped) log.warn('outbox mutation already settled', { mutationId: s.id, code: s.code });
+      if (i + settleChunk < answers.length) await yieldToEventLoop();
+    }
+    return answers.length;
   }
 
   // ── pull ─────────────────────────────────────────────────────────────────────────────────────────
@@ -408,13 +471,18 @@ class Engine implements SyncEngine {
       report.pulled.pages += 1;
       const records = await this.prepare(page.changes, report, signal);
       // Small transactions with a yield between them: a page of 500 in one would hold the event loop for a second.
-      for (let i = 0; i < records.length; i += upsertChunk) {
-        const result = store.upsertApplications(records.slice(i, i + upsertChunk));
+      // Their size follows the time they take (a new case with documents costs several times a bare update).
+      for (let i = 0; i < records.length; ) {
+        const chunk = records.slice(i, i + this.upsertChunk);
+        const started = performance.now();
+        const result = store.upsertApplications(chunk);
+        this.adaptUpsertChunk(performance.now() - started);
+        i += chunk.length;
         report.pulled.inserted += result.inserted;
         report.pulled.updated += result.updated;
         report.pulled.conflicts += result.conflicts;
         report.pulled.stale += result.stale;
-        if (i + upsertChunk < records.length) await yieldToEventLoop();
+        if (i < records.length) await yieldToEventLoop();
       }
       // Only now: a crash before this line pulls the same page again, which the store takes as a no-op.
       store.setSyncState('cursor', page.cursor);
@@ -423,6 +491,12 @@ class Engine implements SyncEngine {
       await yieldToEventLoop();
       if (!page.hasMore || page.cursor === cursor) break;
     }
+  }
+
+  /** Halves the next store transaction when one took over the budget, doubles it when it took under a quarter. */
+  private adaptUpsertChunk(ms: number): void {
+    if (ms > upsertBudgetMs) this.upsertChunk = Math.max(1, Math.floor(this.upsertChunk / 2));
+    else if (ms < upsertBudgetMs / 4) this.upsertChunk = Math.min(upsertChunkMax, this.upsertChunk * 2);
   }
 
   /** The store's documents of an application, or null when the store does not have it. */

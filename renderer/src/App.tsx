@@ -14,8 +14,15 @@ export function App() {
     // Settings and the session may change elsewhere (another window, the main process): they arrive as events.
     const offSettings = api.events.subscribe('settings.changed', (s) => useFrame.getState().applySettings(s));
     const offSession = api.events.subscribe('session.changed', (s) => useFrame.getState().applySession(s));
+    const offSync = api.events.subscribe('sync.changed', (s) => useFrame.getState().applySync(s));
+    const offProgress = api.events.subscribe('sync.progress', (p) => useFrame.getState().applyProgress(p));
     const offWatch = watchSession();
-    const online = () => useFrame.getState().setOnline(navigator.onLine);
+    const online = () => {
+      const frame = useFrame.getState();
+      frame.setOnline(navigator.onLine);
+      // Back on the network: sync now rather than at the end of the backoff.
+      if (navigator.onLine && frame.person && !frame.locked && frame.sync && frame.sync.state !== 'not_configured') void workstation().sync.now({});
+    };
     window.addEventListener('online', online);
     window.addEventListener('offline', online);
     const poll = setInterval(() => {
@@ -25,6 +32,8 @@ export function App() {
     return () => {
       offSettings();
       offSession();
+      offSync();
+      offProgress();
       offWatch();
       window.removeEventListener('online', online);
       window.removeEventListener('offline', online);

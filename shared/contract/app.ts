@@ -1,4 +1,4 @@
-// Channels of the app frame: who and what is running, the person's settings, sync state.
+// Channels of the app frame: who and what is running, and the person's settings.
 import { z } from 'zod';
 import { Person } from '../domain';
 import { defineChannel, defineEvent } from './channel';
@@ -24,9 +24,6 @@ export const SessionState = z.object({
   locked: z.boolean(),
 });
 export type SessionState = z.infer<typeof SessionState>;
-
-export const SyncState = z.enum(['not_configured', 'idle', 'syncing', 'offline', 'signed_out', 'error']);
-export type SyncState = z.infer<typeof SyncState>;
 
 export const appChannels = {
   'app.info': defineChannel({
@@ -70,17 +67,6 @@ export const appChannels = {
     request: Settings.partial().strict(),
     response: Settings,
     errors: ['settings_unwritable'],
-  }),
-  'sync.status': defineChannel({
-    request: z.object({}).strict(),
-    response: z.object({
-      state: SyncState,
-      /** Decisions recorded here and not yet applied by the central service. */
-      pendingDecisions: z.number().int().nonnegative(),
-      lastSyncAt: z.iso.datetime({ offset: true }).nullable(),
-      centralUrl: z.string().nullable(),
-    }),
-    errors: [],
   }),
 } as const;
 

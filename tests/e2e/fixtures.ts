@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { _electron, test as base, expect, type Page } from '@playwright/test';
+import { startServer, type RunningServer } from '../../server/app';
+import { startNetSwitch, type NetSwitch } from './netSwitch';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -16,16 +18,30 @@ export interface Host {
   call(channel: string, body: unknown, init?: { token?: string | null }): Promise<{ status: number; json: unknown }>;
 }
 
-async function startHost(dataDir: string, demoCount: number): Promise<{ host: Host; child: ChildProcess }> {
+/** A real central server (PGlite in memory, demo data) that the test's host syncs with through a link it can cut. */
+export interface Central {
+  server: RunningServer;
+  link: NetSwitch;
+}
+
+/** How the test's host is started: standalone with local demo data, or synced with the central server, signed in. */
+function hostArgs(dataDir: string, demoCount: number, central: Central | null): string[] {
+  const common = ['--import', 'tsx', 'electron/host/cli.ts', '--json', '--data', dataDir];
+  if (central) return [...common, '--central', central.link.url, '--sign-in', 'reviewer1'];
+  return [...common, '--central', 'none', '--demo', '--demo-count', String(demoCount)];
+}
+
+async function startHost(dataDir: string, demoCount: number, central: Central | null): Promise<{ host: Host; child: ChildProcess }> {
   // Every host starts on a fresh data folder seeded with demo people and applications (real specimen images).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--json', '--data', dataDir, '--demo', '--demo-count', String(demoCount)], {
+  const child = spawn(process.execPath, hostArgs(dataDir, demoCount, central), {
     cwd: root,
     env: { ...process.env, VERITY_QUIET: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('the browser host did not start within 60 s')), 60_000);
+    // Seeding demo data on a loaded two-core machine can take minutes.
+    const timer = setTimeout(() => fail(new Error('the browser host did not start within 180 s')), 180_000);
     lines.once('line', (line) => {
       clearTimeout(timer);
       ok(line);
@@ -46,20 +62,35 @@ async function startHost(dataDir: string, demoCount: number): Promise<{ host: Ho
 /** `npm run test:electron` runs this suite against the built Electron app instead of the browser host. */
 export const target = process.env.VERITY_E2E_TARGET === 'electron' ? 'electron' : 'browser';
 
-export const test = base.extend<{ demoCount: number; host: Host; app: Page }>({
+export const test = base.extend<{ demoCount: number; centralDemoCount: number | null; central: Central | null; host: Host; app: Page }>({
   /** How many demo applications the test's host seeds (override with test.use({ demoCount })). */
   demoCount: [12, { option: true }],
-  host: async ({ demoCount }, use) => {
+  /** With a number: a real central server with that many demo applications, and the host syncs with it. */
+  centralDemoCount: [null, { option: true }],
+  central: async ({ centralDemoCount }, use) => {
+    if (centralDemoCount === null) {
+      await use(null);
+      return;
+    }
+    const server = await startServer({ demo: { count: centralDemoCount }, log: () => undefined });
+    const link = await startNetSwitch(server.port);
+    await use({ server, link });
+    await link.close();
+    await server.close();
+  },
+  host: async ({ demoCount, central }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'verity-e2e-'));
-    const { host, child } = await startHost(dataDir, demoCount);
+    const { host, child } = await startHost(dataDir, demoCount, central);
     await use(host);
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
   },
-  app: async ({ page, host }, use) => {
+  app: async ({ page, host, central }, use) => {
     if (target === 'electron') {
-      const electronApp = await _electron.launch({ args: [join(root, 'out/main/index.js'), `--data=${host.dataDir}/electron`] });
+      const electronApp = await _electron.launch({
+        args: [join(root, 'out/main/index.js'), `--data=${host.dataDir}/electron`, `--central=${central ? central.link.url : 'none'}`],
+      });
       const window = await electronApp.firstWindow();
       await expect(window.getByTestId('signed-in-person')).toBeVisible();
       await use(window);

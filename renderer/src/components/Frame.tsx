@@ -2,10 +2,10 @@ import { useEffect } from 'react';
 import type { Settings } from '../../../shared/contract/app';
 import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
-import { formatDateTime } from '../lib/format';
 import { useFrame } from '../state/frame';
 import { lockWorkstation, signOutOfWorkstation } from '../state/session';
 import { SignIn } from './SignIn';
+import { StatusBar } from './StatusBar';
 import { Workspace } from './Workspace';
 
 function Header() {
@@ -70,33 +70,6 @@ function SessionButtons() {
         {t('frame.signOut')}
       </button>
     </>
-  );
-}
-
-function StatusBar() {
-  const t = useT();
-  const language = useLanguage();
-  const info = useFrame((s) => s.info);
-  const sync = useFrame((s) => s.sync);
-  const online = useFrame((s) => s.online);
-  return (
-    <footer className="status-bar">
-      <span className={online ? 'net online' : 'net offline'} data-testid="connection">
-        <span aria-hidden="true" className="dot" />
-        <span className="visually-hidden">{t('status.connection')}: </span>
-        {online ? t('status.online') : t('status.offline')}
-      </span>
-      {sync && <span data-testid="pending-sync">{t('sync.pending', { count: sync.pendingDecisions })}</span>}
-      {sync && <span>{sync.lastSyncAt ? t('status.lastSync', { time: formatDateTime(sync.lastSyncAt, language) }) : t('status.neverSynced')}</span>}
-      <span className="spacer" />
-      {info && (
-        <>
-          <span>{t(`status.host.${info.host}`)}</span>
-          <span>{t('status.version', { version: info.version })}</span>
-          <span>{t('status.device', { id: info.deviceId.slice(0, 8) })}</span>
-        </>
-      )}
-    </footer>
   );
 }
 

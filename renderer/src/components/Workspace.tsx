@@ -78,12 +78,15 @@ export function Workspace() {
   useEffect(() => {
     void useQueue.getState().reload({ keepSelection: true });
     void useFrame.getState().refreshSync();
+    void useFrame.getState().loadAttention();
     const off = workstation().events.subscribe('queue.changed', (change) => {
       void useQueue.getState().reload({ keepSelection: true });
       void useFrame.getState().refreshSync();
-      // A case on screen that changed elsewhere is read again (without a second audit entry).
+      // A case on screen that changed elsewhere is read again (without a second audit entry); a sync names no
+      // ids (any case may have changed).
       const review = useReview.getState();
-      if (review.view === 'case' && review.openId && change.applicationIds.includes(review.openId) && change.reason !== 'decision') {
+      const touched = change.applicationIds.length === 0 ? change.reason === 'sync' : review.openId !== null && change.applicationIds.includes(review.openId);
+      if (review.view === 'case' && review.openId && touched && change.reason !== 'decision') {
         void review.refresh();
       }
     });

@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { ResponseOf } from '../../../shared/api';
 import { defaultSettings, type SessionState, type Settings, type UiLanguage } from '../../../shared/contract/app';
+import type { AttentionItem, SyncProgress } from '../../../shared/contract/sync';
 import type { Person } from '../../../shared/domain';
 import { systemLanguage } from '../i18n';
 import { unwrap, workstation, WorkstationError } from '../workstation';
@@ -23,6 +24,12 @@ interface FrameState {
   username: string | null;
   settings: Settings;
   sync: SyncStatus | null;
+  /** The running sync's phase and count; null when none runs. */
+  progress: SyncProgress | null;
+  /** Decisions the central service refused ("needs attention"), newest first. */
+  attention: AttentionItem[];
+  /** A "Sync now" the person asked for is running. */
+  syncing: boolean;
   online: boolean;
   error: UiError | null;
   load(): Promise<void>;
@@ -34,6 +41,10 @@ interface FrameState {
   signOut(): Promise<void>;
   lock(): Promise<void>;
   refreshSync(): Promise<void>;
+  applySync(status: SyncStatus): void;
+  applyProgress(progress: SyncProgress): void;
+  loadAttention(): Promise<void>;
+  syncNow(): Promise<void>;
   setOnline(online: boolean): void;
   dismissError(): void;
 }
@@ -41,7 +52,7 @@ interface FrameState {
 export const asUiError = (err: unknown): UiError =>
   err instanceof WorkstationError ? { code: err.code, message: err.message } : { code: 'internal', message: String(err) };
 
-export const useFrame = create<FrameState>()((set) => ({
+export const useFrame = create<FrameState>()((set, get) => ({
   status: 'loading',
   info: null,
   person: null,
@@ -49,6 +60,9 @@ export const useFrame = create<FrameState>()((set) => ({
   username: null,
   settings: defaultSettings,
   sync: null,
+  progress: null,
+  attention: [],
+  syncing: false,
   online: typeof navigator === 'undefined' ? true : navigator.onLine,
   error: null,
   async load() {
@@ -108,9 +122,38 @@ export const useFrame = create<FrameState>()((set) => ({
   },
   async refreshSync() {
     try {
-      set({ sync: await unwrap(workstation().sync.status({})) });
+      get().applySync(await unwrap(workstation().sync.status({})));
     } catch {
       // The status bar keeps the last known state; a failing host shows up on the next real call.
+    }
+  },
+  applySync(status) {
+    const before = get().sync;
+    set({ sync: status, ...(status.state === 'syncing' ? {} : { progress: null }) });
+    if (before?.rejectedDecisions !== status.rejectedDecisions) void get().loadAttention();
+  },
+  applyProgress(progress) {
+    set({ progress });
+  },
+  async loadAttention() {
+    const { person, locked } = get();
+    if (!person || locked) return;
+    try {
+      set({ attention: (await unwrap(workstation().sync.attention({}))).items });
+    } catch {
+      // Kept as it was; the count in the status bar comes from sync.status and stays right.
+    }
+  },
+  async syncNow() {
+    set({ syncing: true });
+    try {
+      const report = await unwrap(workstation().sync.now({}));
+      if (report.error) set({ error: report.error });
+    } catch (err) {
+      set({ error: asUiError(err) });
+    } finally {
+      set({ syncing: false });
+      await get().refreshSync();
     }
   },
   setOnline(online) {

@@ -1,0 +1,92 @@
+// The workstation with a real central server: sign-in asks the central service and caches the person for offline
+// use, sync fills the queue, decisions reach the server, a refused one is listed under "needs attention".
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCentralMode } from './central';
+import { dispatch } from './registry';
+import { openWorkstation, type Workstation } from './workstation';
+import { ExplicitKeyProvider } from '../store/keys';
+import { startCentral, type CentralFixture } from '../sync/testing';
+
+describe('parseCentralMode', () => {
+  it('reads the built-in default, none, and http(s) URLs, and refuses anything else with a reason', () => {
+    expect(parseCentralMode(undefined)).toEqual({ mode: 'embedded' });
+    expect(parseCentralMode('none')).toEqual({ mode: 'standalone' });
+    expect(parseCentralMode('https://central.example.com/api')).toEqual({ mode: 'remote', url: 'https://central.example.com/api' });
+    for (const bad of ['ftp://x', 'central', 'http://user:pw@host/', 'javascript:alert(1)']) {
+      expect(() => parseCentralMode(bad)).toThrow(expect.objectContaining({ code: 'bad_central_url' }));
+    }
+  });
+});
+
+describe('workstation synced with a central service', () => {
+  let central: CentralFixture;
+  let dir: string;
+  let workstation: Workstation;
+  const call = async <T>(channel: string, body: unknown = {}): Promise<T> => {
+    const outcome = await dispatch(workstation.handlers, channel, body, workstation.context('ipc'));
+    if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), { code: outcome.error.code });
+    return outcome.value as T;
+  };
+  const decide = (applicationId: string) =>
+    call('case.decide', { applicationId, outcome: 'reject', reasonCodes: ['document_unreadable'], applicantMessage: 'Please send a sharper photo.', internalNote: '', overrideNote: null });
+
+  beforeAll(async () => {
+    central = await startCentral();
+    dir = mkdtempSync(join(tmpdir(), 'verity-central-'));
+    workstation = await openWorkstation({
+      dataDir: dir,
+      host: 'browser',
+      version: 't',
+      keyProvider: new ExplicitKeyProvider(Buffer.alloc(32, 7)),
+      // No timer ticks during the test: every sync here is asked for.
+      central: { url: central.server.url, embedded: false, intervalMs: 3_600_000 },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await workstation.close();
+    await central.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a password the central service refuses', async () => {
+    await expect(call('session.signIn', { username: 'reviewer1', password: 'wrong' })).rejects.toMatchObject({ code: 'sign_in_failed' });
+    expect(await call('sync.status')).toMatchObject({ state: 'signed_out', centralUrl: central.server.url, embedded: false });
+  });
+
+  it('signs in with the central service, syncs, sends decisions, and lists a refused one', async () => {
+    const [a, b, c] = await central.submit(3);
+    const session = await call<{ person: { id: string; displayName: string } }>('session.signIn', { username: 'reviewer1', password: 'verity-demo' });
+    expect(session.person).toEqual({ id: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' });
+    const first = await call<{ ok: boolean; changes: number }>('sync.now');
+    expect(first.ok).toBe(true);
+    const queue = await call<{ items: { id: string }[] }>('queue.list', { status: 'open', limit: 50 });
+    expect(queue.items.map((i) => i.id)).toEqual(expect.arrayContaining([a!.application.id, b!.application.id, c!.application.id]));
+
+    await decide(a!.application.id);
+    await central.withdraw(b!.application.id);
+    await decide(b!.application.id);
+    expect(await call('sync.status')).toMatchObject({ pendingDecisions: 2 });
+    const report = await call('sync.now');
+    expect(report).toMatchObject({ ok: true, applied: 1, rejected: 1 });
+    expect((await central.decisionsFor([a!.application.id, b!.application.id])).map((d) => d.application_id)).toEqual([a!.application.id]);
+    expect(await call('sync.status')).toMatchObject({ state: 'idle', pendingDecisions: 0, rejectedDecisions: 1 });
+    const { items } = await call<{ items: unknown[] }>('sync.attention');
+    expect(items).toEqual([
+      expect.objectContaining({ applicationId: b!.application.id, outcome: 'reject', reason: 'withdrawn', current: { status: 'withdrawn', assignee: expect.anything() } }),
+    ]);
+  }, 120_000);
+
+  it('signs the cached person in while the central service is down, and says it is offline', async () => {
+    await call('session.signOut');
+    expect(await call('sync.status')).toMatchObject({ state: 'signed_out' });
+    await expect(call('sync.attention')).rejects.toMatchObject({ code: 'unauthorized' });
+    await central.close();
+    const session = await call<{ person: { id: string } }>('session.signIn', { username: 'reviewer1', password: 'verity-demo' });
+    expect(session.person.id).toBe('reviewer1');
+    await expect(call('session.signIn', { username: 'reviewer1', password: 'not it' })).rejects.toMatchObject({ code: 'sign_in_failed' });
+    await expect.poll(async () => (await call<{ state: string }>('sync.status')).state, { timeout: 20_000 }).toBe('offline');
+  }, 60_000);
+});

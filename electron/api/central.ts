@@ -1,0 +1,165 @@
+// The workstation's link to a central service: the sync engine over the case store and image pipeline, the
+// password check sign-in uses (central first, the local profile cache when it cannot be reached), the sync
+// channels, and the events the renderer follows (sync.changed, sync.progress, queue.changed after a pull).
+import type { Person } from '../../shared/domain';
+import { DomainError } from '../../shared/errors';
+import type { SyncStatus } from '../../shared/contract/sync';
+import type { ImagePipeline } from '../imaging';
+import type { CaseStore } from '../store/caseStore';
+import { createSyncEngine, type SyncEngine } from '../sync/engine';
+import type { TokenVault } from '../sync/client';
+import { SyncError } from '../sync/errors';
+import type { EventHub } from './events';
+import { log } from './log';
+import type { Handlers } from './registry';
+import type { CentralCheck } from './session';
+
+export interface CentralConfig {
+  url: string;
+  /** The reference server this app started itself (the zero-setup demo). */
+  embedded: boolean;
+  /** Where the central session's tokens are kept between runs (Electron: safeStorage); default memory. */
+  vault?: TokenVault;
+  /** Between syncs while online; default 60 s. */
+  intervalMs?: number;
+}
+
+/** Where decisions go: the built-in demo service (default), a central service at a URL, or none (standalone). */
+export type CentralMode = { mode: 'embedded' } | { mode: 'standalone' } | { mode: 'remote'; url: string };
+
+/** Reads `--central URL|none` (or VERITY_CENTRAL_URL); no value means the built-in service. */
+export function parseCentralMode(value: string | undefined): CentralMode {
+  if (value === undefined || value === '') return { mode: 'embedded' };
+  if (value === 'none') return { mode: 'standalone' };
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
+    throw new DomainError('bad_central_url', `The central service is named by an http(s) URL without credentials, or "none"; got ${value.slice(0, 200)}.`);
+  }
+  return { mode: 'remote', url: url.toString() };
+}
+
+export interface CentralLink {
+  readonly handlers: Pick<Handlers, 'sync.status' | 'sync.now' | 'sync.attention'>;
+  readonly check: CentralCheck;
+  /** The person signed in (central or cached): sync runs on their session. */
+  started(): void;
+  /** A decision was recorded: push it now rather than at the next tick. */
+  decided(): void;
+  signedOut(): void;
+  close(): Promise<void>;
+}
+
+interface LinkParts {
+  store: CaseStore;
+  images: ImagePipeline;
+  deviceId: string;
+  events: EventHub;
+  /** Whether a person may see sync details now (signed in and not locked). */
+  personActive: () => boolean;
+}
+
+/** No central service configured: decisions wait in the outbox; the status says so. */
+export function notConfiguredHandlers(store: CaseStore, personActive: () => boolean): CentralLink['handlers'] {
+  return {
+    'sync.status': () => statusOf(store, null, null),
+    'sync.now': () => {
+      throw new DomainError('sync_not_configured', 'No central service is configured. Start the app with --central URL to sync.');
+    },
+    'sync.attention': () => {
+      if (!personActive()) throw new DomainError('unauthorized', 'Sign in to see decisions that need attention.');
+      return { items: store.needsAttention() };
+    },
+  };
+}
+
+function statusOf(store: CaseStore, engine: SyncEngine | null, config: CentralConfig | null): SyncStatus {
+  const counts = store.outboxCounts();
+  const status = engine?.status();
+  return {
+    state: status?.state ?? 'not_configured',
+    centralUrl: config?.url ?? null,
+    embedded: config?.embedded ?? false,
+    pendingDecisions: counts.pending,
+    rejectedDecisions: counts.rejected,
+    lastSyncAt: status?.lastSyncAt ?? null,
+    lastError: status?.lastError ?? null,
+  };
+}
+
+export function connectCentral(config: CentralConfig, parts: LinkParts): CentralLink {
+  const { store, events } = parts;
+  let engine: SyncEngine | null = null;
+  const status = () => statusOf(store, engine, config);
+  engine = createSyncEngine({
+    store,
+    images: parts.images,
+    centralUrl: config.url,
+    deviceId: parts.deviceId,
+    ...(config.vault ? { vault: config.vault } : {}),
+    ...(config.intervalMs ? { intervalMs: config.intervalMs } : {}),
+    onStatus: () => events.emit('sync.changed', status()),
+    onProgress: (progress) => events.emit('sync.progress', progress),
+    onSynced: (report) => {
+      const touched = report.pulled.inserted + report.pulled.updated + report.pulled.conflicts + report.pushed.applied + report.pushed.rejected;
+      if (touched > 0) events.emit('queue.changed', { reason: 'sync', applicationIds: [] });
+      events.emit('sync.changed', status());
+    },
+  });
+  const sync = engine;
+
+  const check: CentralCheck = async (username, password) => {
+    try {
+      const person = await sync.authenticate({ username, password });
+      // Intake clients (the customer console) have no place at a review workstation.
+      if (person.role !== 'reviewer' && person.role !== 'supervisor') return null;
+      return { id: person.username, displayName: person.displayName, role: person.role } satisfies Person;
+    } catch (error) {
+      if (error instanceof SyncError && error.kind === 'signed_out') return null;
+      if (error instanceof SyncError && (error.kind === 'offline' || error.kind === 'transient')) {
+        // The cached profile decides; the engine keeps the password to open a central session once it can.
+        log.info('central service unreachable at sign-in; using the local profile', { code: error.code });
+        void sync.signIn({ username, password });
+        return 'unreachable';
+      }
+      throw error;
+    }
+  };
+
+  return {
+    check,
+    handlers: {
+      'sync.status': () => status(),
+      'sync.now': async () => {
+        if (!parts.personActive()) throw new DomainError('unauthorized', 'Sign in to sync.');
+        const report = await sync.syncNow();
+        return {
+          ok: report.ok,
+          applied: report.pushed.applied,
+          rejected: report.pushed.rejected,
+          changes: report.pulled.changes,
+          images: report.images.downloaded,
+          error: report.error,
+        };
+      },
+      'sync.attention': () => {
+        if (!parts.personActive()) throw new DomainError('unauthorized', 'Sign in to see decisions that need attention.');
+        return { items: store.needsAttention() };
+      },
+    },
+    started: () => {
+      sync.start();
+      sync.nudge();
+    },
+    decided: () => sync.nudge(),
+    signedOut: () => {
+      sync.signOut();
+      void sync.stop();
+    },
+    close: () => sync.stop(),
+  };
+}

@@ -1,0 +1,71 @@
+// The zero-setup central service: the reference server (server/) on PGlite in the data folder, seeded with
+// demo people and applications, started inside this app on a worker thread so that its WebAssembly database
+// never holds the main event loop. Start it before the workstation's image pipeline: the demo's specimen
+// drawings need libvips' SVG loader, which the pipeline blocks process-wide.
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { DomainError } from '../../shared/errors';
+
+export interface EmbeddedCentral {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedCentralOptions {
+  /** Its PGlite folder (e.g. <data>/central). */
+  dataDir: string;
+  /** Demo applications seeded into a new database. */
+  demoCount: number;
+  /** The bundled worker entry of a build (out/main/central-worker.js); sources find their own. */
+  workerScript?: URL;
+}
+
+export interface EmbeddedCentralWorkerData {
+  entry?: string;
+  dataDir: string;
+  demoCount: number;
+}
+
+export type EmbeddedCentralMessage = { type: 'ready'; url: string } | { type: 'failed'; message: string };
+
+function defaultScript(): { script: URL; entry?: string } {
+  const here = import.meta.url;
+  // From TypeScript sources (tsx, vitest) the imaging pool's boot file registers tsx in the thread.
+  if (here.endsWith('.ts')) return { script: new URL('../imaging/worker-boot.dev.mjs', here), entry: new URL('./embeddedCentral.worker.ts', here).href };
+  return { script: new URL('./central-worker.js', here) };
+}
+
+export async function startEmbeddedCentral(options: EmbeddedCentralOptions): Promise<EmbeddedCentral> {
+  try {
+    mkdirSync(options.dataDir, { recursive: true });
+  } catch (error) {
+    throw new DomainError('central_failed', `The built-in central service cannot keep its data in ${options.dataDir}: ${(error as Error).message}`);
+  }
+  const resolved = options.workerScript ? { script: options.workerScript } : defaultScript();
+  const workerData: EmbeddedCentralWorkerData = { dataDir: options.dataDir, demoCount: options.demoCount, ...(resolved.entry ? { entry: resolved.entry } : {}) };
+  const worker = new Worker(resolved.script, { workerData });
+  const url = await new Promise<string>((resolve, reject) => {
+    worker.once('message', (message: EmbeddedCentralMessage) =>
+      message.type === 'ready' ? resolve(message.url) : reject(new DomainError('central_failed', `The built-in central service did not start: ${message.message}`)),
+    );
+    worker.once('error', (error) => reject(new DomainError('central_failed', `The built-in central service did not start: ${error.message}`)));
+    worker.once('exit', (code) => reject(new DomainError('central_failed', `The built-in central service stopped (exit code ${code}) before it was ready.`)));
+  });
+  worker.on('error', (error) => console.error('[central] worker failed', error));
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    close() {
+      closing ??= (async () => {
+        const exited = once(worker, 'exit');
+        worker.postMessage({ type: 'close' });
+        // PGlite flushes its files on close; give it time, then end the thread regardless.
+        const timer = setTimeout(() => void worker.terminate(), 10_000);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+// Worker thread of the built-in central service (see embeddedCentral.ts): runs the reference server until told
+// to close, then lets the thread end.
+import { parentPort, workerData } from 'node:worker_threads';
+import { startServer } from '../../server/app';
+import type { EmbeddedCentralMessage, EmbeddedCentralWorkerData } from './embeddedCentral';
+
+const data = workerData as EmbeddedCentralWorkerData;
+const port = parentPort!;
+const send = (message: EmbeddedCentralMessage) => port.postMessage(message);
+
+try {
+  const server = await startServer({ dataDir: data.dataDir, demo: data.demoCount > 0 ? { count: data.demoCount } : false });
+  port.on('message', (message: { type: string }) => {
+    if (message.type !== 'close') return;
+    void server.close().finally(() => port.close());
+  });
+  send({ type: 'ready', url: server.url });
+} catch (error) {
+  send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  port.close();
+}

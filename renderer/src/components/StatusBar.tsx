@@ -1,0 +1,123 @@
+// The status bar: connection, sync state and progress, decisions waiting, last sync, "Sync now", and the
+// decisions the central service refused ("needs attention"), each with its reason and the case to open.
+import { useEffect, useRef, useState } from 'react';
+import type { AttentionItem } from '../../../shared/contract/sync';
+import type { MessageKey } from '../i18n';
+import { useLanguage, useT } from '../i18n/useT';
+import { formatDateTime } from '../lib/format';
+import { useFrame } from '../state/frame';
+import { useReview } from '../state/review';
+
+const knownReasons = new Set(['withdrawn', 'already_decided', 'not_assigned', 'stale', 'invalid']);
+
+function AttentionList({ onClose }: { onClose: () => void }) {
+  const t = useT();
+  const language = useLanguage();
+  const items = useFrame((s) => s.attention);
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+  const reasonText = (item: AttentionItem) => {
+    const key = (knownReasons.has(item.reason) ? `attention.reason.${item.reason}` : 'attention.reason.other') as MessageKey;
+    return t(key, { reason: item.reason, assignee: item.current?.assignee ?? '—' });
+  };
+  const open = (applicationId: string) => {
+    onClose();
+    void useReview.getState().open(applicationId);
+  };
+  return (
+    <dialog ref={dialog} className="help-dialog attention-dialog" aria-labelledby="attention-title" onCancel={onClose} onClose={onClose}>
+      <div className="dialog-head">
+        <h2 id="attention-title">{t('attention.title')}</h2>
+        <button type="button" onClick={onClose} autoFocus>
+          {t('shortcuts.close')}
+        </button>
+      </div>
+      <p>{t('attention.explain')}</p>
+      {items.length === 0 ? (
+        <p>{t('attention.empty')}</p>
+      ) : (
+        <ul className="attention-list" data-testid="attention-list">
+          {items.map((item) => (
+            <li key={item.mutationId} data-application={item.applicationId} data-reason={item.reason}>
+              <div>
+                <strong>{item.displayName}</strong> <span className="muted">{item.applicationId}</span>
+              </div>
+              <div>
+                {t(item.outcome === 'approve' ? 'attention.approved' : 'attention.rejected', { time: formatDateTime(item.decidedAt, language) })}
+              </div>
+              <div className="attention-reason">{reasonText(item)}</div>
+              {item.current && <div className="muted">{t('attention.current', { status: t(`appStatus.${item.current.status}`) })}</div>}
+              <button type="button" onClick={() => open(item.applicationId)}>
+                {t('attention.open', { id: item.applicationId })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </dialog>
+  );
+}
+
+function SyncProgressText() {
+  const t = useT();
+  const progress = useFrame((s) => s.progress);
+  if (!progress) return null;
+  const phase = t(`sync.phase.${progress.phase}`);
+  return (
+    <span data-testid="sync-progress">
+      {progress.total === null ? t('sync.progress.open', { phase, done: progress.done }) : t('sync.progress', { phase, done: progress.done, total: progress.total })}
+    </span>
+  );
+}
+
+export function StatusBar() {
+  const t = useT();
+  const language = useLanguage();
+  const info = useFrame((s) => s.info);
+  const sync = useFrame((s) => s.sync);
+  const online = useFrame((s) => s.online);
+  const person = useFrame((s) => s.person);
+  const locked = useFrame((s) => s.locked);
+  const syncing = useFrame((s) => s.syncing);
+  const syncNow = useFrame((s) => s.syncNow);
+  const [attentionOpen, setAttentionOpen] = useState(false);
+  // Reachable means the network is up and the central service answered the last time it was asked.
+  const connected = online && sync?.state !== 'offline';
+  const canSync = person !== null && !locked && sync !== null && sync.state !== 'not_configured';
+  return (
+    <footer className="status-bar">
+      <span className={connected ? 'net online' : 'net offline'} data-testid="connection">
+        <span aria-hidden="true" className="dot" />
+        <span className="visually-hidden">{t('status.connection')}: </span>
+        {connected ? t('status.online') : t('status.offline')}
+      </span>
+      {sync && <span data-testid="pending-sync">{t('sync.pending', { count: sync.pendingDecisions })}</span>}
+      {sync && <span>{sync.lastSyncAt ? t('status.lastSync', { time: formatDateTime(sync.lastSyncAt, language) }) : t('status.neverSynced')}</span>}
+      <span aria-live="polite">
+        <SyncProgressText />
+      </span>
+      {canSync && (
+        <button type="button" onClick={() => void syncNow()} disabled={syncing || sync.state === 'syncing'}>
+          {t('sync.now')}
+        </button>
+      )}
+      {sync && sync.rejectedDecisions > 0 && person && !locked && (
+        <button type="button" className="attention-button" data-testid="needs-attention" onClick={() => setAttentionOpen(true)}>
+          {t('attention.button', { count: sync.rejectedDecisions })}
+        </button>
+      )}
+      <span className="spacer" />
+      {info && (
+        <>
+          <span>{sync?.embedded ? t('status.central.embedded') : sync?.centralUrl ? t('status.central', { url: sync.centralUrl }) : null}</span>
+          <span>{t(`status.host.${info.host}`)}</span>
+          <span>{t('status.version', { version: info.version })}</span>
+          <span>{t('status.device', { id: info.deviceId.slice(0, 8) })}</span>
+        </>
+      )}
+      {attentionOpen && <AttentionList onClose={() => setAttentionOpen(false)} />}
+    </footer>
+  );
+}

@@ -1,0 +1,76 @@
+// Channels of sync with the central service: its state, "Sync now", progress, and the decisions it
+// refused ("needs attention"). The engine lives in electron/sync; these are what the renderer sees.
+import { z } from 'zod';
+import { ApplicationStatus, DecisionOutcome } from '../domain';
+import { defineChannel, defineEvent } from './channel';
+
+export const SyncState = z.enum(['not_configured', 'idle', 'syncing', 'offline', 'signed_out', 'error']);
+export type SyncState = z.infer<typeof SyncState>;
+
+export const SyncStatus = z.object({
+  state: SyncState,
+  /** The central service this workstation syncs with; null when none is configured. */
+  centralUrl: z.string().nullable(),
+  /** True when that service is the reference server started inside this app (the zero-setup demo). */
+  embedded: z.boolean(),
+  /** Decisions recorded here and not yet applied by the central service. */
+  pendingDecisions: z.number().int().nonnegative(),
+  /** Decisions the central service refused: listed under "needs attention". */
+  rejectedDecisions: z.number().int().nonnegative(),
+  lastSyncAt: z.iso.datetime({ offset: true }).nullable(),
+  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+export const SyncProgress = z.object({
+  phase: z.enum(['push', 'pull', 'images']),
+  done: z.number().int().nonnegative(),
+  /** null while the total is not known yet. */
+  total: z.number().int().nonnegative().nullable(),
+});
+export type SyncProgress = z.infer<typeof SyncProgress>;
+
+/** Why the central service refused a decision (shared/contract/central's rejection reasons, as stored). */
+export const AttentionItem = z.object({
+  mutationId: z.string(),
+  applicationId: z.string(),
+  /** The applicant or enterprise name, for the list. */
+  displayName: z.string(),
+  outcome: DecisionOutcome,
+  decidedAt: z.iso.datetime({ offset: true }),
+  refusedAt: z.iso.datetime({ offset: true }).nullable(),
+  reason: z.string(),
+  /** The application as the central service had it when it refused: its status and reviewer. */
+  current: z.object({ status: ApplicationStatus, assignee: z.string().nullable() }).nullable(),
+});
+export type AttentionItem = z.infer<typeof AttentionItem>;
+
+export const syncChannels = {
+  'sync.status': defineChannel({
+    request: z.object({}).strict(),
+    response: SyncStatus,
+    errors: [],
+  }),
+  'sync.now': defineChannel({
+    request: z.object({}).strict(),
+    response: z.object({
+      ok: z.boolean(),
+      applied: z.number().int().nonnegative(),
+      rejected: z.number().int().nonnegative(),
+      changes: z.number().int().nonnegative(),
+      images: z.number().int().nonnegative(),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    }),
+    errors: ['sync_not_configured', 'unauthorized'],
+  }),
+  'sync.attention': defineChannel({
+    request: z.object({}).strict(),
+    response: z.object({ items: z.array(AttentionItem) }),
+    errors: ['unauthorized'],
+  }),
+} as const;
+
+export const syncEvents = {
+  'sync.changed': defineEvent(SyncStatus),
+  'sync.progress': defineEvent(SyncProgress),
+} as const;

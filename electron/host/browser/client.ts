@@ -75,6 +75,20 @@ async function loadImage(ref: ImageRef): Promise<Outcome<string>> {
   }
 }
 
+// A request started while the page is going away (a decision committed on pagehide, see renderer/src/state/review.ts)
+// is sent with keepalive, so the browser finishes it after the page is gone. Keepalive bodies are capped at 64 KB in
+// all, so only then and only for small bodies. These listeners are added before the renderer's, so they run first.
+let leaving = false;
+const KEEPALIVE_MAX_BYTES = 60_000;
+for (const event of ['pagehide', 'beforeunload'] as const) window.addEventListener(event, () => (leaving = true));
+window.addEventListener('pageshow', () => (leaving = false));
+document.addEventListener('visibilitychange', () => (leaving = document.visibilityState === 'hidden'));
+
+function postJson(channel: ChannelName, body: string): Promise<Response> {
+  const keepalive = leaving && new TextEncoder().encode(body).length <= KEEPALIVE_MAX_BYTES;
+  return fetch(`/api/${channel}`, { method: 'POST', headers, body, keepalive });
+}
+
 const transport: Transport = {
   imageUrl(ref) {
     const key = `${ref.sha256}/${ref.variant}`;
@@ -103,7 +117,7 @@ const transport: Transport = {
             headers: { Authorization: headers.Authorization, 'Content-Type': 'application/octet-stream' },
             body: upload.bytes as Uint8Array<ArrayBuffer>,
           })
-        : await fetch(`/api/${channel}`, { method: 'POST', headers, body: JSON.stringify(request ?? {}) });
+        : await postJson(channel, JSON.stringify(request ?? {}));
       return (await res.json()) as Outcome<ResponseOf<C>>;
     } catch {
       return { ok: false, error: { code: 'host_unreachable', message: 'The workstation host does not answer. Is it still running?' } };

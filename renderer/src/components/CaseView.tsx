@@ -48,11 +48,16 @@ export function CaseView() {
   const decision = useRef<DecisionHandle>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
-  // Prefetch the next case (data and images) while this one is reviewed.
+  // Prefetch the next two cases (data and images) while this one is reviewed: J pressed quickly twice still
+  // lands on a case that is ready.
   useEffect(() => {
     if (!openId || !detail) return;
-    const next = neighbour(openId, 1, useReview.getState().pending?.input.applicationId ?? null);
-    if (next) prefetch(next);
+    const skip = useReview.getState().pending?.input.applicationId ?? null;
+    const next = neighbour(openId, 1, skip);
+    if (!next) return;
+    prefetch(next);
+    const after = neighbour(next, 1, skip);
+    if (after) prefetch(after);
   }, [openId, detail, prefetch]);
 
   useEffect(() => {

@@ -1,7 +1,7 @@
 // The document viewer: preview first, the original once the reviewer zooms in; zoom (wheel, +/−, fit, 1:1),
 // pan (drag, arrow keys), rotate, brightness and contrast, front/back thumbnails, and a watermark naming
 // the reviewer and the time, drawn over the image by the renderer.
-import { useCallback, useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import type { ImageVariant } from '../../../shared/api';
 import type { DocumentRecord } from '../../../shared/contract/cases';
 import { errorMessage } from '../i18n';
@@ -9,7 +9,7 @@ import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime } from '../lib/format';
 import { useNow } from '../lib/useNow';
 import { useFrame, type UiError } from '../state/frame';
-import { useReview } from '../state/review';
+import { knownImageUrl, rememberImageUrl, useReview } from '../state/review';
 import { workstation } from '../workstation';
 
 export interface ViewerHandle {
@@ -21,8 +21,10 @@ const MIN_SCALE = 0.05;
 const MAX_SCALE = 8;
 const PAN_STEP = 60;
 
-function useImageUrl(sha256: string | undefined, variant: ImageVariant, wanted = true): { url: string | null; error: UiError | null } {
+function useImageUrl(sha256: string | undefined, variant: ImageVariant, wanted = true): { url: string | null; error: UiError | null; failed(): void } {
   const [state, setState] = useState<{ key: string; url: string | null; error: UiError | null }>({ key: '', url: null, error: null });
+  const [attempt, setAttempt] = useState(0);
+  const retried = useRef('');
   const key = sha256 ? `${sha256}/${variant}` : '';
   useEffect(() => {
     if (!sha256 || !wanted) return;
@@ -31,22 +33,32 @@ function useImageUrl(sha256: string | undefined, variant: ImageVariant, wanted =
       .images.url({ sha256, variant })
       .then((o) => {
         if (!live) return;
+        if (o.ok) rememberImageUrl(sha256, variant, o.value);
         setState(o.ok ? { key: `${sha256}/${variant}`, url: o.value, error: null } : { key: `${sha256}/${variant}`, url: null, error: o.error });
       });
     return () => {
       live = false;
     };
-  }, [sha256, variant, wanted]);
-  return state.key === key ? { url: state.url, error: state.error } : { url: null, error: null };
+  }, [sha256, variant, wanted, attempt]);
+  // A URL that does not load may have been let go by the transport since it was remembered: ask once more.
+  const failed = useCallback(() => {
+    if (!sha256 || retried.current === key) return;
+    retried.current = key;
+    rememberImageUrl(sha256, variant, null);
+    setAttempt((n) => n + 1);
+  }, [sha256, variant, key]);
+  if (state.key === key) return { url: state.url, error: state.error, failed };
+  // Before this image's own answer: a URL already warmed for it (prefetch) lets the first render show it.
+  return { url: sha256 && wanted ? knownImageUrl(sha256, variant) : null, error: null, failed };
 }
 
 function Thumbnail({ doc, index, active, onSelect }: { doc: DocumentRecord; index: number; active: boolean; onSelect(): void }) {
   const t = useT();
-  const { url } = useImageUrl(doc.sha256, 'thumbnail');
+  const { url, failed } = useImageUrl(doc.sha256, 'thumbnail');
   const label = t('viewer.thumb', { n: index + 1, role: t(`docRole.${doc.role}`) });
   return (
     <button type="button" className={`thumb${active ? ' active' : ''}`} aria-pressed={active} aria-label={label} title={label} onClick={onSelect}>
-      {url ? <img src={url} alt="" draggable={false} /> : <span className="thumb-placeholder" aria-hidden="true" />}
+      {url ? <img src={url} alt="" draggable={false} onError={failed} /> : <span className="thumb-placeholder" aria-hidden="true" />}
       <span className="thumb-label" aria-hidden="true">
         {index + 1} · {t(`docRole.${doc.role}`)}
       </span>
@@ -54,52 +66,51 @@ function Thumbnail({ doc, index, active, onSelect }: { doc: DocumentRecord; inde
   );
 }
 
-/** The reviewer's id and the time, tiled faintly over the document on a canvas (drawn here, never part of the image). */
+/** The stage's last measured size: the next case's viewer starts from it, so its first render is already fitted. */
+let lastStage = { width: 800, height: 600 };
+
+const WATERMARK_FONT = { family: 'system-ui, sans-serif', weight: 600, size: 15 };
+const watermarkUrls = new Map<string, string>();
+let measuring: CanvasRenderingContext2D | null = null;
+
+/**
+ * The watermark as an SVG pattern (text tiled at −30°, stroked under a faint fill), one blob: URL per text. A view
+ * of a case only sets it as a background: nothing is drawn per case switch, and the browser rasterises it once.
+ */
+function watermarkUrl(text: string): string {
+  const known = watermarkUrls.get(text);
+  if (known) return known;
+  measuring ??= document.createElement('canvas').getContext('2d');
+  if (measuring) measuring.font = `${WATERMARK_FONT.weight} ${WATERMARK_FONT.size}px ${WATERMARK_FONT.family}`;
+  const step = Math.ceil((measuring?.measureText(text).width ?? text.length * WATERMARK_FONT.size * 0.6) + 80);
+  const escaped = text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  // The second row is offset by half a step; drawn twice so the part past the tile's edge shows on the next tile.
+  const rows = [`<text x="0" y="45">${escaped}</text>`, `<text x="${step / 2}" y="135">${escaped}</text>`, `<text x="${step / 2 - step}" y="135">${escaped}</text>`];
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="100%"><defs>` +
+    `<pattern id="w" width="${step}" height="180" patternUnits="userSpaceOnUse" patternTransform="rotate(-30)">` +
+    `<g font-family="${WATERMARK_FONT.family}" font-weight="${WATERMARK_FONT.weight}" font-size="${WATERMARK_FONT.size}" fill="rgba(255,255,255,0.2)" stroke="rgba(0,0,0,0.18)" stroke-width="1" paint-order="stroke">` +
+    `${rows.join('')}</g></pattern></defs><rect width="100%" height="100%" fill="url(#w)"/></svg>`;
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  watermarkUrls.set(text, url);
+  // One person and the time to the minute: only the last few texts can be on screen.
+  if (watermarkUrls.size > 4) {
+    const [oldest, old] = watermarkUrls.entries().next().value as [string, string];
+    watermarkUrls.delete(oldest);
+    URL.revokeObjectURL(old);
+  }
+  return url;
+}
+
+/** The reviewer's id and the time, tiled faintly over the document (drawn by the renderer, never part of the image). */
 function Watermark() {
   const t = useT();
   const language = useLanguage();
   const person = useFrame((s) => s.person);
   const now = useNow(30_000);
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const [size, setSize] = useState({ width: 0, height: 0 });
   const text = t('viewer.watermark', { id: person?.id ?? '', time: formatDateTime(new Date(now).toISOString(), language) });
-
-  useEffect(() => {
-    const el = canvas.current?.parentElement;
-    if (!el) return;
-    const measure = () => setSize({ width: el.clientWidth, height: el.clientHeight });
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-
-  useEffect(() => {
-    const c = canvas.current;
-    const ctx = c?.getContext('2d');
-    if (!c || !ctx || size.width === 0) return;
-    const ratio = window.devicePixelRatio || 1;
-    c.width = Math.round(size.width * ratio);
-    c.height = Math.round(size.height * ratio);
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, size.width, size.height);
-    ctx.font = '600 15px system-ui, sans-serif';
-    ctx.fillStyle = 'rgba(255, 255, 255, 0.2)';
-    ctx.strokeStyle = 'rgba(0, 0, 0, 0.18)';
-    ctx.lineWidth = 1;
-    const step = ctx.measureText(text).width + 80;
-    ctx.translate(size.width / 2, size.height / 2);
-    ctx.rotate(-Math.PI / 6);
-    const reach = Math.hypot(size.width, size.height) / 2 + step;
-    for (let y = -reach, row = 0; y < reach; y += 90, row++) {
-      for (let x = -reach + (row % 2) * (step / 2); x < reach; x += step) {
-        ctx.strokeText(text, x, y);
-        ctx.fillText(text, x, y);
-      }
-    }
-  }, [text, size]);
-
-  return <canvas ref={canvas} className="watermark" aria-hidden="true" data-testid="watermark" data-text={text} />;
+  const url = useMemo(() => watermarkUrl(text), [text]);
+  return <div className="watermark" aria-hidden="true" data-testid="watermark" data-text={text} style={{ backgroundImage: `url("${url}")` }} />;
 }
 
 /** Brings an image file into the case (e.g. a clearer photo the applicant sent through a ticket). */
@@ -152,7 +163,7 @@ export function DocumentViewer({ documents, applicationId, ref }: { documents: D
   const [pan, setPan] = useState({ x: 0, y: 0 });
   const [brightness, setBrightness] = useState(100);
   const [contrast, setContrast] = useState(100);
-  const [stage, setStage] = useState({ width: 800, height: 600 });
+  const [stage, setStage] = useState(lastStage);
   const [wantOriginal, setWantOriginal] = useState(false);
   const [originalReady, setOriginalReady] = useState(false);
   const stageRef = useRef<HTMLDivElement>(null);
@@ -168,12 +179,16 @@ export function DocumentViewer({ documents, applicationId, ref }: { documents: D
   const fitScale = Math.min((stage.width - 16) / w, (stage.height - 16) / h);
   const scale = zoom === 'fit' ? fitScale : zoom;
 
+  // Measured by the observer once layout is done (its first call comes before the first paint), never by reading
+  // the size here, which forced a layout and a second render on every case switch.
   useEffect(() => {
     const el = stageRef.current;
     if (!el) return;
-    const measure = () => setStage({ width: el.clientWidth || 800, height: el.clientHeight || 600 });
-    measure();
-    const observer = new ResizeObserver(measure);
+    const observer = new ResizeObserver(() => {
+      const next = { width: el.clientWidth || 800, height: el.clientHeight || 600 };
+      lastStage = next;
+      setStage((s) => (s.width === next.width && s.height === next.height ? s : next));
+    });
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
@@ -369,6 +384,7 @@ export function DocumentViewer({ documents, applicationId, ref }: { documents: D
             draggable={false}
             data-testid="document-image"
             data-variant={showOriginal ? 'original' : 'preview'}
+            onError={showOriginal ? original.failed : preview.failed}
             style={{
               width: doc.width,
               height: doc.height,

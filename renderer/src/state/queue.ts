@@ -1,7 +1,10 @@
 // The reviewer's queue: filters (kept across restarts), the loaded pages of cases, counts, and the selected row.
 import { create } from 'zustand';
-import type { DueWindow, QueueCounts, QueueItem, QueueQuery, QueueStatusFilter } from '../../../shared/contract/cases';
+import type { DueWindow, QueueCounts, QueueItem, QueuePage, QueueQuery, QueueStatusFilter } from '../../../shared/contract/cases';
 import { applicationKinds, applicationStatuses, ruleIds, type ApplicationKind, type RuleId } from '../../../shared/domain';
+import type { Outcome } from '../../../shared/errors';
+import { systemLanguage } from '../i18n';
+import { formatDateTime } from '../lib/format';
 import { unwrap, workstation } from '../workstation';
 import { asUiError, useFrame, type UiError } from './frame';
 
@@ -67,6 +70,64 @@ function toQuery(filters: QueueFilters, limit: number, cursor?: string): QueueQu
   };
 }
 
+/**
+ * The first page and the counts, asked for as the renderer starts, alongside the session, instead of one round
+ * trip and two renders later when the queue mounts: at start this is most of the wait for an interactive queue.
+ * The workstation answers only a signed-in, unlocked person (anyone else gets an error, and the queue asks again
+ * when it mounts). The page goes into the store only once the session is known to show it (signed in, unlocked),
+ * so the queue's first render has its rows; it is never kept past a lock or sign-out (clear()) or EARLY_TTL_MS.
+ */
+interface Early {
+  key: string;
+  at: number;
+  list: Promise<Outcome<QueuePage>>;
+  counts: Promise<Outcome<QueueCounts>>;
+  /** The page is already in the store. */
+  applied: boolean;
+}
+let early: Early | null = null;
+const EARLY_TTL_MS = 10_000;
+
+function startEarly(): void {
+  const filters = loadFilters();
+  // "Mine" needs the person's id, which the session has not told yet.
+  if (filters.mine || typeof window === 'undefined' || !window.workstation) return;
+  const query = toQuery(filters, PAGE_SIZE);
+  const started: Early = { key: JSON.stringify(query), at: Date.now(), list: workstation().queue.list(query), counts: workstation().queue.counts({}), applied: false };
+  early = started;
+  void started.list.then((answer) => {
+    if (!answer.ok || early !== started) return;
+    /** True once settled: applied, or not to be (taken by a reload, dropped, too old, nobody to show it to). */
+    const apply = () => {
+      if (early !== started) return true;
+      const { person, locked, status } = useFrame.getState();
+      if (status === 'loading') return false;
+      const state = useQueue.getState();
+      // Only into an untouched queue, only while fresh, and only for a person who may see it now.
+      if (status === 'ready' && person && !locked && state.generation === 0 && !state.loaded && Date.now() - started.at < EARLY_TTL_MS) {
+        started.applied = true;
+        useQueue.setState({ items: answer.value.items, nextCursor: answer.value.nextCursor, loaded: true, selected: 0 });
+      }
+      return true;
+    };
+    if (apply()) return;
+    // Applied within the session's own update, so the queue's first render already has the rows.
+    const off = useFrame.subscribe(() => {
+      if (apply()) off();
+    });
+  });
+  // While the answers travel, the first date format (loading the locale's data, tens of ms) is made when the page
+  // is idle, not when the first rows render.
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => formatDateTime(new Date().toISOString(), systemLanguage()), { timeout: 3000 });
+}
+
+/** The early answer for this query, if it is still fresh; it can be taken once. */
+function takeEarly(query: QueueQuery): Early | null {
+  const taken = early;
+  early = null;
+  return taken && taken.key === JSON.stringify(query) && Date.now() - taken.at < EARLY_TTL_MS ? taken : null;
+}
+
 interface QueueState {
   filters: QueueFilters;
   items: QueueItem[];
@@ -83,7 +144,8 @@ interface QueueState {
   resetFilters(): void;
   reload(options?: { keepSelection?: boolean }): Promise<void>;
   loadMore(): Promise<void>;
-  refreshCounts(): Promise<void>;
+  /** Reads the counts, or takes them from an answer already on its way. */
+  refreshCounts(answer?: Promise<Outcome<QueueCounts>>): Promise<void>;
   select(index: number): void;
   /** Forgets every loaded case (on lock and sign-out); the filters stay. */
   clear(): void;
@@ -117,10 +179,16 @@ export const useQueue = create<QueueState>()((set, get) => ({
     const selectedId = options?.keepSelection ? previous.items[previous.selected]?.id : undefined;
     // A refresh keeps as many rows loaded as before, so the reviewer's place in a long list survives.
     const limit = options?.keepSelection ? Math.min(200, Math.max(PAGE_SIZE, previous.items.length)) : PAGE_SIZE;
-    set({ generation, loading: true, error: null });
-    void get().refreshCounts();
+    const query = toQuery(get().filters, limit);
+    const head = takeEarly(query);
+    set({ generation, loading: head?.applied !== true, error: null });
+    void get().refreshCounts(head?.counts);
+    // The early page is already shown: this reload is it.
+    if (head?.applied) return;
     try {
-      const page = await unwrap(workstation().queue.list(toQuery(get().filters, limit)));
+      // An early answer that failed (e.g. nobody was signed in yet) is simply asked again.
+      const first = head ? await head.list : null;
+      const page = first?.ok ? first.value : await unwrap(workstation().queue.list(query));
       if (get().generation !== generation) return;
       const keptIndex = selectedId ? page.items.findIndex((i) => i.id === selectedId) : -1;
       const selected = keptIndex >= 0 ? keptIndex : Math.min(previous.selected, Math.max(0, page.items.length - 1));
@@ -144,9 +212,10 @@ export const useQueue = create<QueueState>()((set, get) => ({
       set({ loadingMore: false, error: asUiError(err) });
     }
   },
-  async refreshCounts() {
+  async refreshCounts(answer) {
     try {
-      set({ counts: await unwrap(workstation().queue.counts({})) });
+      const given = answer ? await answer : null;
+      set({ counts: given?.ok ? given.value : await unwrap(workstation().queue.counts({})) });
     } catch {
       // Counts are a convenience; the list itself reports errors.
     }
@@ -157,6 +226,9 @@ export const useQueue = create<QueueState>()((set, get) => ({
     set({ selected: Math.max(0, Math.min(items.length - 1, index)) });
   },
   clear() {
+    early = null;
     set({ items: [], nextCursor: null, counts: null, selected: 0, loaded: false, loading: false, loadingMore: false, error: null, generation: get().generation + 1 });
   },
 }));
+
+startEarly();

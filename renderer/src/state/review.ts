@@ -1,6 +1,7 @@
 // The case being reviewed, the decision waiting out its undo window, and prefetching of the next case.
 import { create } from 'zustand';
 import type { CaseDetail } from '../../../shared/contract/cases';
+import type { ImageVariant } from '../../../shared/api';
 import type { DecisionInput } from '../../../shared/domain';
 import { unwrap, workstation } from '../workstation';
 import { asUiError, useFrame, type UiError } from './frame';
@@ -44,19 +45,55 @@ interface ReviewState {
 
 let pendingTimer: ReturnType<typeof setTimeout> | null = null;
 const prefetched = new Map<string, Promise<CaseDetail>>();
+/** Prefetched cases whose answer has arrived: opening one shows it in the same frame as the keypress. */
+const ready = new Map<string, CaseDetail>();
 const MAX_PREFETCHED = 4;
+/** Bumped by clear(): answers that arrive after a lock or sign-out are not kept. */
+let epoch = 0;
 
-/** Asks for the preview and thumbnails so the browser has them before the case is shown. */
+/**
+ * Image URLs already answered, so a viewer shows a warmed image in its first render instead of one round of
+ * effects later. Kept below the browser transport's own cache (64 URLs), and a URL that fails to load (the
+ * transport let it go) is dropped by the viewer and asked for again.
+ */
+const knownUrls = new Map<string, string>();
+const MAX_KNOWN_URLS = 32;
+/** Decoded copies of the warmed images, held so the browser keeps their pixels ready (a few cases' worth). */
+const decoded: HTMLImageElement[] = [];
+const MAX_DECODED = 16;
+
+export function knownImageUrl(sha256: string, variant: ImageVariant): string | null {
+  return knownUrls.get(`${sha256}/${variant}`) ?? null;
+}
+
+export function rememberImageUrl(sha256: string, variant: ImageVariant, url: string | null): void {
+  const key = `${sha256}/${variant}`;
+  knownUrls.delete(key);
+  if (url === null) return;
+  knownUrls.set(key, url);
+  if (knownUrls.size > MAX_KNOWN_URLS) knownUrls.delete(knownUrls.keys().next().value as string);
+}
+
+/** Asks for the preview and thumbnails and decodes them, so the browser has them before the case is shown. */
 export function warmImages(detail: CaseDetail): void {
+  const asked = epoch;
   for (const doc of detail.documents) {
     for (const variant of ['preview', 'thumbnail'] as const) {
       void workstation()
         .images.url({ sha256: doc.sha256, variant })
         .then((o) => {
-          if (!o.ok) return;
+          if (!o.ok || asked !== epoch) return;
+          rememberImageUrl(doc.sha256, variant, o.value);
           const img = new Image();
-          img.decoding = 'async';
           img.src = o.value;
+          img.decode().then(
+            () => {
+              if (asked !== epoch) return;
+              decoded.push(img);
+              if (decoded.length > MAX_DECODED) decoded.shift();
+            },
+            () => rememberImageUrl(doc.sha256, variant, null),
+          );
         });
     }
   }
@@ -84,10 +121,13 @@ export const useReview = create<ReviewState>()((set, get) => ({
   async open(applicationId) {
     const generation = get().openGeneration + 1;
     const early = prefetched.get(applicationId);
+    const known = ready.get(applicationId) ?? null;
     prefetched.delete(applicationId);
-    set({ view: 'case', openId: applicationId, openGeneration: generation, loading: true, error: null, detail: null });
-    if (early) {
-      // Show the prefetched case at once; the opening call below records the audit entry and refreshes it.
+    ready.delete(applicationId);
+    // A prefetched case is shown at once; the opening call below records the audit entry and refreshes it.
+    set({ view: 'case', openId: applicationId, openGeneration: generation, loading: known === null, error: null, detail: known });
+    if (early && !known) {
+      // Prefetched but not answered yet: shown when it arrives, unless the opening call answers first.
       void early.then((detail) => {
         if (get().openGeneration === generation && get().detail === null) set({ detail, loading: false });
       }, () => undefined);
@@ -151,15 +191,49 @@ export const useReview = create<ReviewState>()((set, get) => ({
   prefetch(applicationId) {
     if (prefetched.has(applicationId) || get().openId === applicationId) return;
     const request = unwrap(workstation().case.get({ applicationId, open: false }));
+    const asked = epoch;
     prefetched.set(applicationId, request);
     if (prefetched.size > MAX_PREFETCHED) {
       const oldest = prefetched.keys().next().value;
-      if (oldest !== undefined) prefetched.delete(oldest);
+      if (oldest !== undefined) {
+        prefetched.delete(oldest);
+        ready.delete(oldest);
+      }
     }
-    request.then(warmImages, () => prefetched.delete(applicationId));
+    request.then(
+      (detail) => {
+        if (asked !== epoch) return;
+        // Kept only while still wanted (not evicted, not opened meanwhile); the images are wanted either way.
+        if (prefetched.get(applicationId) === request) ready.set(applicationId, detail);
+        warmImages(detail);
+      },
+      () => prefetched.delete(applicationId),
+    );
   },
   clear() {
+    epoch += 1;
     prefetched.clear();
+    ready.clear();
+    knownUrls.clear();
+    decoded.length = 0;
     set({ view: 'queue', openId: null, detail: null, loading: false, error: null, openGeneration: get().openGeneration + 1 });
   },
 }));
+
+/**
+ * Never lose a decision: when the page goes away (closed, reloaded, navigated) or is hidden (which may be the last
+ * chance a browser gives), a decision still in its undo window is recorded at once. The call is started
+ * synchronously here; Electron's IPC sends it at once, and the browser transport sends it with keepalive.
+ */
+function commitBeforeLeaving(): void {
+  // flush() reaches the transport's call before its first await, i.e. before this handler returns.
+  void useReview.getState().flush();
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', commitBeforeLeaving);
+  window.addEventListener('beforeunload', commitBeforeLeaving);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') commitBeforeLeaving();
+  });
+}

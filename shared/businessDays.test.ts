@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors';
 import {
-  CalendarOverrides,
+  calendarOverridesSchema,
   calendarCoverage,
   createCalendar,
   deadlineCovered,
@@ -152,8 +152,8 @@ describe('overrides', () => {
     [{ holidays: ['2026-10-01'], workingDays: ['2026-10-01'] }, false],
     [{ holidays: [], workingDays: [] }, true],
     [{ holidays: [] }, false],
-  ])('CalendarOverrides.parse(%j) valid: %s', (value, valid) => {
-    expect(CalendarOverrides.safeParse(value).success).toBe(valid);
+  ])('calendar overrides %j valid: %s', (value, valid) => {
+    expect(calendarOverridesSchema().safeParse(value).success).toBe(valid);
   });
 
   it('createCalendar refuses invalid overrides and unknown zones with a code', () => {

@@ -37,29 +37,36 @@ function parseLocalDate(value: string): { year: number; month: number; day: numb
   return { year, month, day };
 }
 
-/** A calendar date written YYYY-MM-DD that exists (no 2026-02-30). */
-export const LocalDate = z.string().refine((v) => parseLocalDate(v) !== null, {
-  message: 'a calendar date written YYYY-MM-DD, such as 2026-10-01',
-});
+type Overrides = { holidays: string[]; workingDays: string[] };
+let overridesSchema: z.ZodType<Overrides> | null = null;
 
-/** The administrator's file: extra days off and extra working days (YYYY-MM-DD, local to the calendar). */
-export const CalendarOverrides: z.ZodType<{ holidays: string[]; workingDays: string[] }> = z
-  .object({
-    holidays: z.array(LocalDate).max(2000),
-    workingDays: z.array(LocalDate).max(2000),
-  })
-  .superRefine((value, ctx) => {
-    const holidays = new Set(value.holidays);
-    const both = value.workingDays.filter((d) => holidays.has(d));
-    if (both.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['workingDays'],
-        message: `listed both as a holiday and as a working day: ${both.slice(0, 5).join(', ')}`,
-      });
-    }
-  });
-export type CalendarOverrides = z.infer<typeof CalendarOverrides>;
+/**
+ * The administrator's file: extra days off and extra working days (YYYY-MM-DD, local to the calendar). Built on
+ * first use: module-level zod calls would keep zod in the renderer's bundle, which uses this module's date math.
+ */
+export function calendarOverridesSchema(): z.ZodType<Overrides> {
+  // A calendar date written YYYY-MM-DD that exists (no 2026-02-30).
+  const localDate = () => z.string().refine((v) => parseLocalDate(v) !== null, { message: 'a calendar date written YYYY-MM-DD, such as 2026-10-01' });
+  overridesSchema ??= z
+    .object({
+      holidays: z.array(localDate()).max(2000),
+      workingDays: z.array(localDate()).max(2000),
+    })
+    .superRefine((value, ctx) => {
+      const holidays = new Set(value.holidays);
+      const both = value.workingDays.filter((d) => holidays.has(d));
+      if (both.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workingDays'],
+          message: `listed both as a holiday and as a working day: ${both.slice(0, 5).join(', ')}`,
+        });
+      }
+    });
+  return overridesSchema;
+}
+
+export type CalendarOverrides = Overrides;
 
 export type CalendarRegion = 'CN' | 'none';
 
@@ -99,7 +106,7 @@ export function createCalendar(
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   assertTimeZone(timeZone);
   const region = options.region ?? 'CN';
-  const parsed = CalendarOverrides.safeParse(options.overrides ?? { holidays: [], workingDays: [] });
+  const parsed = calendarOverridesSchema().safeParse(options.overrides ?? { holidays: [], workingDays: [] });
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new DomainError(

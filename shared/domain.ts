@@ -1,7 +1,9 @@
 // The domain of DOMAIN.md as zod schemas; the types are inferred so one definition serves validation and typing.
 import { z } from 'zod';
+import { applicationKinds, applicationStatuses, reasonCodes, ruleIds } from './vocabulary';
 
-export const applicationKinds = ['individual', 'enterprise', 'change'] as const;
+export { applicationKinds, applicationStatuses, reasonCodes, ruleIds };
+
 export const ApplicationKind = z.enum(applicationKinds);
 export type ApplicationKind = z.infer<typeof ApplicationKind>;
 
@@ -44,7 +46,6 @@ export type EnterpriseIdentity = z.infer<typeof EnterpriseIdentity>;
 export const Identity = z.discriminatedUnion('kind', [IndividualIdentity, EnterpriseIdentity]);
 export type Identity = z.infer<typeof Identity>;
 
-export const applicationStatuses = ['submitted', 'queued', 'in_review', 'approved', 'rejected', 'withdrawn'] as const;
 export const ApplicationStatus = z.enum(applicationStatuses);
 export type ApplicationStatus = z.infer<typeof ApplicationStatus>;
 
@@ -91,7 +92,6 @@ export const documentRoles = ['front', 'back', 'page', 'licence', 'selfie'] as c
 export const DocumentRole = z.enum(documentRoles);
 export type DocumentRole = z.infer<typeof DocumentRole>;
 
-export const ruleIds = ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8'] as const;
 export const RuleId = z.enum(ruleIds);
 export type RuleId = z.infer<typeof RuleId>;
 
@@ -110,21 +110,6 @@ export const Flag = z.object({
 });
 export type Flag = z.infer<typeof Flag>;
 
-export const reasonCodes = [
-  'document_unreadable',
-  'document_expired',
-  'document_type_not_accepted',
-  'issuing_location_mismatch',
-  'name_mismatch',
-  'number_mismatch',
-  'document_already_used',
-  'enterprise_account_limit',
-  'change_too_soon',
-  'suspected_tampering',
-  'information_incomplete',
-  'address_mismatch',
-  'other',
-] as const;
 export const ReasonCode = z.enum(reasonCodes);
 export type ReasonCode = z.infer<typeof ReasonCode>;
 

@@ -1,14 +1,14 @@
 // Error codes every channel may answer, on top of its own; the renderer translates each code.
-import { z } from 'zod';
+import type { z } from 'zod';
 
 export const commonErrorCodes = ['invalid_request', 'unknown_channel', 'unauthorized', 'forbidden', 'internal'] as const;
 export type CommonErrorCode = (typeof commonErrorCodes)[number];
 
-export const ErrorBody = z.object({
-  code: z.string().min(1).max(64),
-  message: z.string().max(2000),
-});
-export type ErrorBody = z.infer<typeof ErrorBody>;
+/** What a refused call answers: a code (at most 64 characters) and a message a person can act on. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+}
 
 /** The one envelope both transports answer with: IPC and the browser host's HTTP. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };

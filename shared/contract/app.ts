@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Person } from '../domain';
 import { defineChannel, defineEvent } from './channel';
+import { defaultSettings as vocabularyDefaults } from '../vocabulary';
 
 export const UiLanguage = z.enum(['en', 'zh-CN']);
 export type UiLanguage = z.infer<typeof UiLanguage>;
@@ -15,7 +16,7 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const defaultSettings: Settings = { language: null, theme: 'system', idleLockMinutes: 10 };
+export const defaultSettings: Settings = vocabularyDefaults;
 
 export const SessionState = z.object({
   /** The signed-in person; null before sign-in and after sign-out. */

@@ -3,7 +3,8 @@
 // the undo window before it is recorded, and the next case opens at once.
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { CaseDetail } from '../../../shared/contract/cases';
-import { reasonCodes, type DecisionInput, type ReasonCode } from '../../../shared/domain';
+import type { DecisionInput, ReasonCode } from '../../../shared/domain';
+import { reasonCodes } from '../../../shared/vocabulary';
 import { approvalBlockers, blockingFlags, rejectionBlockers } from '../../../shared/rules';
 import { useT } from '../i18n/useT';
 import { applicantMessage } from '../lib/applicantMessage';

@@ -2,7 +2,7 @@
 // Only the rows in view (plus a small margin) are in the DOM, whatever the number of cases.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { QueueItem } from '../../../shared/contract/cases';
-import { applicationKinds, ruleIds } from '../../../shared/domain';
+import { applicationKinds, ruleIds } from '../../../shared/vocabulary';
 import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatDue } from '../lib/format';

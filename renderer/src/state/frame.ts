@@ -2,7 +2,8 @@
 // connectivity, and the last error.
 import { create } from 'zustand';
 import type { ResponseOf } from '../../../shared/api';
-import { defaultSettings, type SessionState, type Settings, type UiLanguage } from '../../../shared/contract/app';
+import type { SessionState, Settings, UiLanguage } from '../../../shared/contract/app';
+import { defaultSettings } from '../../../shared/vocabulary';
 import type { AttentionItem, SyncProgress } from '../../../shared/contract/sync';
 import type { Person } from '../../../shared/domain';
 import { systemLanguage } from '../i18n';

@@ -1,7 +1,8 @@
 // The reviewer's queue: filters (kept across restarts), the loaded pages of cases, counts, and the selected row.
 import { create } from 'zustand';
 import type { DueWindow, QueueCounts, QueueItem, QueuePage, QueueQuery, QueueStatusFilter } from '../../../shared/contract/cases';
-import { applicationKinds, applicationStatuses, ruleIds, type ApplicationKind, type RuleId } from '../../../shared/domain';
+import type { ApplicationKind, RuleId } from '../../../shared/domain';
+import { applicationKinds, applicationStatuses, ruleIds } from '../../../shared/vocabulary';
 import type { Outcome } from '../../../shared/errors';
 import { systemLanguage } from '../i18n';
 import { formatDateTime } from '../lib/format';

@@ -70,10 +70,15 @@ export function notConfiguredHandlers(store: CaseStore, personActive: () => bool
     'sync.now': () => {
       throw new DomainError('sync_not_configured', 'No central service is configured. Start the app with --central URL to sync.');
     },
-    'sync.attention': () => {
-      if (!personActive()) throw new DomainError('unauthorized', 'Sign in to see decisions that need attention.');
-      return { items: store.needsAttention() };
-    },
+    'sync.attention': attentionHandler(store, personActive),
+  };
+}
+
+/** "Needs attention" reads the store: refused decisions stay listed even when no central service is configured now. */
+function attentionHandler(store: CaseStore, personActive: () => boolean): CentralLink['handlers']['sync.attention'] {
+  return () => {
+    if (!personActive()) throw new DomainError('unauthorized', 'Sign in to see decisions that need attention.');
+    return { items: store.needsAttention() };
   };
 }
 
@@ -146,10 +151,7 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
           error: report.error,
         };
       },
-      'sync.attention': () => {
-        if (!parts.personActive()) throw new DomainError('unauthorized', 'Sign in to see decisions that need attention.');
-        return { items: store.needsAttention() };
-      },
+      'sync.attention': attentionHandler(store, parts.personActive),
     },
     started: () => {
       sync.start();

@@ -83,16 +83,16 @@ function attentionHandler(store: CaseStore, personActive: () => boolean): Centra
 }
 
 function statusOf(store: CaseStore, engine: SyncEngine | null, config: CentralConfig | null): SyncStatus {
-  const counts = store.outboxCounts();
-  const status = engine?.status();
+  // The engine's status already carries the outbox counts; the store is asked only when there is no engine.
+  const status = engine?.status() ?? { state: 'not_configured' as const, ...store.outboxCounts(), lastSyncAt: null, lastError: null };
   return {
-    state: status?.state ?? 'not_configured',
+    state: status.state,
     centralUrl: config?.url ?? null,
     embedded: config?.embedded ?? false,
-    pendingDecisions: counts.pending,
-    rejectedDecisions: counts.rejected,
-    lastSyncAt: status?.lastSyncAt ?? null,
-    lastError: status?.lastError ?? null,
+    pendingDecisions: status.pending,
+    rejectedDecisions: status.rejected,
+    lastSyncAt: status.lastSyncAt,
+    lastError: status.lastError,
   };
 }
 

@@ -5,7 +5,11 @@
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
 import { DomainError } from '../../shared/errors';
+import type { TokenVault } from '../sync/client';
+import type { CentralConfig, CentralMode } from './central';
+import { demoPassword } from './demo';
 
 export interface EmbeddedCentral {
   url: string;
@@ -68,4 +72,26 @@ export async function startEmbeddedCentral(options: EmbeddedCentralOptions): Pro
       return closing;
     },
   };
+}
+
+/** Whom the built-in service signs in at start, so a new user lands in a working queue. */
+export const builtInDemoSignIn = { username: 'reviewer1', password: demoPassword } as const;
+
+/**
+ * What a central mode needs before the workstation opens: the built-in service started (in `<dataDir>/central`)
+ * for 'embedded', the workstation's central configuration (null when standalone), and what to close at the end.
+ */
+export async function prepareCentral(
+  mode: CentralMode,
+  options: { dataDir: string; demoCount: number; workerScript?: URL; vault?: TokenVault },
+): Promise<{ config: CentralConfig | null; embedded: EmbeddedCentral | null }> {
+  const vault = options.vault ? { vault: options.vault } : {};
+  if (mode.mode === 'remote') return { config: { url: mode.url, embedded: false, ...vault }, embedded: null };
+  if (mode.mode === 'standalone') return { config: null, embedded: null };
+  const embedded = await startEmbeddedCentral({
+    dataDir: join(options.dataDir, 'central'),
+    demoCount: options.demoCount,
+    ...(options.workerScript ? { workerScript: options.workerScript } : {}),
+  });
+  return { config: { url: embedded.url, embedded: true, ...vault }, embedded };
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { demoPassword } from '../api/demo';
 import { parseCentralMode, type CentralMode } from '../api/central';
-import { startEmbeddedCentral, type EmbeddedCentral } from '../api/embeddedCentral';
+import { builtInDemoSignIn, prepareCentral } from '../api/embeddedCentral';
 import { openWorkstation, type WorkstationOptions } from '../api/workstation';
 import { ExplicitKeyProvider } from '../store/keys';
 import { startHost } from './server';
@@ -76,18 +76,16 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(`--central: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const mode = central.mode;
-  if (mode === 'remote' && values.demo) fail('--demo seeds the built-in or standalone modes; a central service at a URL has its own data.');
+  if (central.mode === 'remote' && values.demo) fail('--demo seeds the built-in or standalone modes; a central service at a URL has its own data.');
   // Progress goes to stderr so that --json's one line stays the first line of stdout.
   const progress = (line: string) => process.stderr.write(`${line}\n`);
 
-  let embedded: EmbeddedCentral | null = null;
-  if (mode === 'embedded') {
-    progress('Starting the built-in central service (a new data folder gets its demo data first)…');
-    embedded = await startEmbeddedCentral({ dataDir: join(dataDir, 'central'), demoCount: values.empty ? 0 : demoCount });
-  }
-  // The built-in central service signs its demo reviewer in, so a new user lands in a working queue.
-  const signInName = values['sign-in'] ?? (mode === 'embedded' && !values.empty ? 'reviewer1' : 'none');
+  if (central.mode === 'embedded') progress('Starting the built-in central service (a new data folder gets its demo data first)…');
+  const { config, embedded } = await prepareCentral(central, { dataDir, demoCount: values.empty ? 0 : demoCount });
+  // The built-in demo service signs its reviewer in unless --sign-in names someone else (or none).
+  let signIn: { username: string; password: string } | null = embedded && !values.empty ? builtInDemoSignIn : null;
+  if (values['sign-in'] === 'none') signIn = null;
+  else if (values['sign-in'] !== undefined) signIn = { username: values['sign-in'], password: process.env.VERITY_PASSWORD ?? demoPassword };
 
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   const options: WorkstationOptions = {
@@ -95,9 +93,9 @@ async function main(): Promise<void> {
     host: 'browser',
     version: pkg.version,
     keyProvider: new ExplicitKeyProvider(loadKey(dataDir, values['key-file'])),
-    ...(embedded ? { central: { url: embedded.url, embedded: true } } : central.mode === 'remote' ? { central: { url: central.url, embedded: false } } : {}),
+    ...(config ? { central: config } : {}),
     // Standalone: a new data folder gets local demo people and applications unless --empty asks for none.
-    ...(mode === 'standalone' && !values.empty
+    ...(central.mode === 'standalone' && !values.empty
       ? {
           demo: {
             count: demoCount,
@@ -107,7 +105,7 @@ async function main(): Promise<void> {
           },
         }
       : {}),
-    ...(signInName !== 'none' ? { signIn: { username: signInName, password: process.env.VERITY_PASSWORD ?? demoPassword } } : {}),
+    ...(signIn ? { signIn } : {}),
   };
   const workstation = await openWorkstation(options).catch(async (error: unknown) => {
     await embedded?.close();

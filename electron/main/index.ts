@@ -3,10 +3,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import { parseCentralMode } from '../api/central';
-import { startEmbeddedCentral, type EmbeddedCentral } from '../api/embeddedCentral';
+import { builtInDemoSignIn, prepareCentral, type EmbeddedCentral } from '../api/embeddedCentral';
 import { openWorkstation, type Workstation, type WorkstationOptions } from '../api/workstation';
 import { fileVault } from '../sync/fileVault';
-import { demoPassword } from '../api/demo';
 import { WrappedFileKeyProvider } from '../store/keys';
 import { bindIpc, forwardEvents } from './ipc';
 import { sqliteBindingPath } from './natives';
@@ -43,11 +42,17 @@ async function start(): Promise<void> {
     wrap: (key) => safeStorage.encryptString(key.toString('base64')),
     unwrap: (wrapped) => Buffer.from(safeStorage.decryptString(wrapped), 'base64'),
   });
-  const central = parseCentralMode(centralArg ?? process.env.VERITY_CENTRAL_URL);
-  if (central.mode === 'embedded') {
-    embedded = await startEmbeddedCentral({ dataDir: join(dataDir, 'central'), demoCount: 40, workerScript: new URL('./central-worker.js', import.meta.url) });
-  }
-  const centralUrl = embedded?.url ?? (central.mode === 'remote' ? central.url : null);
+  const prepared = await prepareCentral(parseCentralMode(centralArg ?? process.env.VERITY_CENTRAL_URL), {
+    dataDir,
+    demoCount: 40,
+    workerScript: new URL('./central-worker.js', import.meta.url),
+    // The central session's tokens survive restarts only wrapped by the OS keychain.
+    vault: fileVault(join(dataDir, 'central-session.bin'), {
+      wrap: (plain) => safeStorage.encryptString(plain),
+      unwrap: (wrapped) => safeStorage.decryptString(wrapped),
+    }),
+  });
+  embedded = prepared.embedded;
   const options: WorkstationOptions = {
     dataDir,
     host: 'electron',
@@ -60,21 +65,9 @@ async function start(): Promise<void> {
       appPath: app.getAppPath(),
       electronVersion: process.versions.electron ?? '',
     }),
-    ...(centralUrl
-      ? {
-          central: {
-            url: centralUrl,
-            embedded: embedded !== null,
-            // The central session's tokens survive restarts only wrapped by the OS keychain.
-            vault: fileVault(join(dataDir, 'central-session.bin'), {
-              wrap: (plain) => safeStorage.encryptString(plain),
-              unwrap: (wrapped) => safeStorage.decryptString(wrapped),
-            }),
-          },
-        }
-      : { demo: { count: 40 } }),
-    // The built-in demo service signs its demo reviewer in, so a new user lands in a working queue.
-    ...(embedded ? { signIn: { username: 'reviewer1', password: demoPassword } } : {}),
+    // Standalone (--central=none): a new data folder gets local demo people and applications.
+    ...(prepared.config ? { central: prepared.config } : { demo: { count: 40 } }),
+    ...(embedded ? { signIn: builtInDemoSignIn } : {}),
   };
   workstation = await openWorkstation(options);
   registerProtocols(protocol, join(here, '../renderer'), workstation);

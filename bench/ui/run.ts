@@ -94,7 +94,10 @@ try {
     });
     await context.close();
   }
-  const launchMs = quantile(launches.map((l) => l.wallMs!), 0.5);
+  // The page's own clock, from the start of navigation to the first row: what the person waits for. The wall time
+  // seen from Playwright adds its command round trips and is reported next to it.
+  const launchMs = Math.round(quantile(launches.map((l) => l.firstRowMs!), 0.5));
+  const launchWallMs = quantile(launches.map((l) => l.wallMs!), 0.5);
   const launchCpuMs = quantile(launches.map((l) => l.mainThreadCpuMs!), 0.5);
 
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -166,6 +169,7 @@ try {
     applications: count,
     hostStartMs: host.startMs,
     launchToInteractiveQueueMs: launchMs,
+    launchWallMsSeenByPlaywright: launchWallMs,
     launchMainThreadCpuMedianMs: launchCpuMs,
     launches,
     scrollMaxRowsInDom: scroll.maxRows,

@@ -67,7 +67,7 @@ describe('browser host', () => {
   it('serves the renderer with the transport script injected and a CSP', async () => {
     const res = await raw({ port, path: '/' });
     expect(res.status).toBe(200);
-    expect(res.body).toContain('<script src="/host/workstation.js"></script>');
+    expect(res.body).toContain('<script defer src="/host/workstation.js"></script>');
     expect(String(res.headers['content-security-policy'])).toContain("script-src 'self'");
   });
 

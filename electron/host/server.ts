@@ -94,8 +94,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     try {
       let body: Buffer | string = await readFile(file);
       if (file.endsWith('index.html')) {
-        // The browser transport must define window.workstation before the renderer's module runs.
-        body = body.toString('utf8').replace('<head>', '<head>\n    <script src="/host/workstation.js"></script>');
+        // The browser transport must define window.workstation before the renderer's module runs. A deferred script
+        // placed before the module runs first (both wait for the parse, in document order), and unlike a blocking
+        // one it lets the browser fetch the bundle at the same time.
+        body = body.toString('utf8').replace('<head>', '<head>\n    <script defer src="/host/workstation.js"></script>');
       }
       send(res, 200, body, contentTypeOf(file), { 'Cache-Control': 'no-cache' });
     } catch {

@@ -8,8 +8,7 @@ const SYNC_POLL_MS = 15_000;
 
 export function App() {
   useEffect(() => {
-    const frame = useFrame.getState();
-    void frame.load();
+    // The frame's first load is started in main.tsx, before this first render.
     const api = workstation();
     // Settings and the session may change elsewhere (another window, the main process): they arrive as events.
     const offSettings = api.events.subscribe('settings.changed', (s) => useFrame.getState().applySettings(s));

@@ -7,7 +7,8 @@ import { CHANGE_COOLDOWN_DAYS } from '../../../shared/rules';
 import type { Translate } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatLocation, formatNumber } from '../lib/format';
-import { explainFlag, ruleName } from '../lib/flags';
+import { explainFlag } from '../lib/flags';
+import { ruleName } from '../lib/ruleLabels';
 import { FlagIcon } from './FlagIcon';
 
 type FieldRow = { key: string; label: string; value: string; mono?: boolean };

@@ -8,7 +8,7 @@ import { reasonCodes } from '../../../shared/vocabulary';
 import { approvalBlockers, blockingFlags, rejectionBlockers } from '../../../shared/rules';
 import { useT } from '../i18n/useT';
 import { applicantMessage } from '../lib/applicantMessage';
-import { ruleName } from '../lib/flags';
+import { ruleName } from '../lib/ruleLabels';
 import { isTypingTarget } from '../lib/keys';
 
 export interface DecisionHandle {

@@ -1,6 +1,6 @@
 import type { FlagSeverity, RuleId } from '../../../shared/domain';
 import { useT } from '../i18n/useT';
-import { ruleName, severitySymbol } from '../lib/flags';
+import { ruleName, severitySymbol } from '../lib/ruleLabels';
 
 /** A flag as a small icon with its rule id; the text alternative names the rule and its severity. */
 export function FlagIcon({ rule, severity }: { rule: RuleId; severity: FlagSeverity }) {

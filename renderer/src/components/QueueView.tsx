@@ -6,7 +6,7 @@ import { applicationKinds, ruleIds } from '../../../shared/vocabulary';
 import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatDue } from '../lib/format';
-import { ruleName } from '../lib/flags';
+import { ruleName } from '../lib/ruleLabels';
 import { hasModifier, isTypingTarget } from '../lib/keys';
 import { useNow } from '../lib/useNow';
 import { dueWindows, statusFilters, useQueue, type QueueFilters } from '../state/queue';

@@ -1,6 +1,6 @@
 // Everything a signed-in, unlocked reviewer sees: the queue or one case, the undo bar and the shortcut help.
 // Unmounted while locked. Also runs the idle lock and follows queue changes.
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { errorMessage } from '../i18n';
 import { useT } from '../i18n/useT';
 import { hasModifier, isTypingTarget } from '../lib/keys';
@@ -11,9 +11,13 @@ import { useReview } from '../state/review';
 import { lockWorkstation } from '../state/session';
 import { useUi } from '../state/ui';
 import { workstation } from '../workstation';
-import { CaseView } from './CaseView';
 import { QueueView } from './QueueView';
 import { ShortcutHelp } from './ShortcutHelp';
+
+// The case view (viewer, details, decisions, the rules and their holiday tables) is its own chunk: the queue's first
+// render does not wait for it. It is fetched as soon as the queue is up, so opening a case does not wait either.
+const loadCaseView = () => import('./CaseView');
+const CaseView = lazy(() => loadCaseView().then((m) => ({ default: m.CaseView })));
 
 const activityEvents = ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'] as const;
 
@@ -70,10 +74,25 @@ function CommitError() {
   );
 }
 
+function CaseLoading() {
+  const t = useT();
+  return (
+    <p className="padded" role="status">
+      {t('case.loading')}
+    </p>
+  );
+}
+
 export function Workspace() {
   const idleLockMinutes = useFrame((s) => s.settings.idleLockMinutes);
   const view = useReview((s) => s.view);
   useIdleLock(idleLockMinutes);
+
+  useEffect(() => {
+    // After the first rows are painted, when the page is idle.
+    const preload = requestIdleCallback(() => void loadCaseView(), { timeout: 1000 });
+    return () => cancelIdleCallback(preload);
+  }, []);
 
   useEffect(() => {
     void useQueue.getState().reload({ keepSelection: true });
@@ -115,7 +134,13 @@ export function Workspace() {
   return (
     <div className="workspace">
       <CommitError />
-      {view === 'case' ? <CaseView /> : <QueueView />}
+      {view === 'case' ? (
+        <Suspense fallback={<CaseLoading />}>
+          <CaseView />
+        </Suspense>
+      ) : (
+        <QueueView />
+      )}
       <UndoBar />
       <ShortcutHelp />
     </div>

@@ -1,6 +1,6 @@
 // Plain-language explanations of rule flags (shared/rules.ts), with the numbers behind them.
 import type { UiLanguage } from '../../../shared/contract/app';
-import type { Application, Flag, RuleId } from '../../../shared/domain';
+import type { Application, Flag } from '../../../shared/domain';
 import { verifiedName } from '../../../shared/rules';
 import type { MessageKey, Translate } from '../i18n';
 import { en } from '../i18n/en';
@@ -8,10 +8,6 @@ import { formatDateTime, formatLocation, formatNumber, formatPercent } from './f
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
-
-export function ruleName(rule: RuleId, t: Translate): string {
-  return t(`rule.${rule}`);
-}
 
 /** One or more sentences explaining a flag in the reviewer's language. */
 export function explainFlag(flag: Flag, application: Application, t: Translate, language: UiLanguage): string[] {
@@ -54,5 +50,3 @@ export function explainFlag(flag: Flag, application: Application, t: Translate, 
       return [t(key)];
   }
 }
-
-export const severitySymbol: Record<Flag['severity'], string> = { blocking: '✖', warning: '⚠', info: 'ℹ' };

@@ -4,8 +4,6 @@ import type { DueWindow, QueueCounts, QueueItem, QueuePage, QueueQuery, QueueSta
 import type { ApplicationKind, RuleId } from '../../../shared/domain';
 import { applicationKinds, applicationStatuses, ruleIds } from '../../../shared/vocabulary';
 import type { Outcome } from '../../../shared/errors';
-import { systemLanguage } from '../i18n';
-import { formatDateTime } from '../lib/format';
 import { unwrap, workstation } from '../workstation';
 import { asUiError, useFrame, type UiError } from './frame';
 
@@ -117,9 +115,6 @@ function startEarly(): void {
       if (apply()) off();
     });
   });
-  // While the answers travel, the first date format (loading the locale's data, tens of ms) is made when the page
-  // is idle, not when the first rows render.
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => formatDateTime(new Date().toISOString(), systemLanguage()), { timeout: 3000 });
 }
 
 /** The early answer for this query, if it is still fresh; it can be taken once. */

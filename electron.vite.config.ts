@@ -10,13 +10,14 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      // Worker threads load their own entries: out/main/imaging-worker.js and the built-in central service's
-      // out/main/central-worker.js.
+      // Worker threads load their own entries: out/main/imaging-worker.js, the built-in central service's
+      // out/main/central-worker.js and the case store's WAL checkpointer, out/main/checkpoint-worker.js.
       lib: {
         entry: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           'imaging-worker': resolve(__dirname, 'electron/imaging/worker.ts'),
           'central-worker': resolve(__dirname, 'electron/api/embeddedCentral.worker.ts'),
+          'checkpoint-worker': resolve(__dirname, 'electron/store/checkpointWorker.ts'),
         },
       },
     },

@@ -1,5 +1,5 @@
 // Benchmark of the sync engine against the real central server (PGlite in memory) on loopback.
-//   node --import tsx bench/sync/run.ts [--pull 1000] [--push 10000]
+//   node --expose-gc --import tsx bench/sync/run.ts [--pull 1000] [--push 10000]   (0 skips a phase)
 // The server runs in a child process, so its work (PGlite is WebAssembly on the main thread) does not count
 // against the engine's event loop. Measured in this process, per phase: wall time, throughput, peak RSS and the
 // longest event-loop stall (perf_hooks.monitorEventLoopDelay), next to a plain loopback download of the same bytes.
@@ -21,6 +21,7 @@ import { createImagePipeline } from '../../electron/imaging';
 import { openCaseStore } from '../../electron/store/caseStore';
 import { ExplicitKeyProvider } from '../../electron/store/keys';
 import { createSyncEngine, type SyncProgress, type SyncReport } from '../../electron/sync';
+import { recordDerivedQuality } from '../../electron/sync/derivedQuality';
 
 process.env.VERITY_QUIET = '1';
 const args = process.argv.slice(2);
@@ -213,34 +214,42 @@ function workstation(name: string) {
 
 try {
   // 1. Pull: reviewer1 receives pullCount applications, each with two photos of its own (~1 MB each).
-  const seedPhotosMs = await command(`seed-photos ${pullCount}`);
-  console.log(`seeded ${pullCount} applications with ${pullCount * photosPerApplication} distinct photos in ${(seedPhotosMs / 1000).toFixed(1)} s`);
-  const a = workstation('reviewer1');
-  const progress: SyncProgress[] = [];
-  const pullEngine = createSyncEngine({ store: a.store, images: a.images, centralUrl: url, credentials: { username: 'reviewer1', password: 'verity-demo' }, deviceId: 'bench-a', pageSize: 100, onProgress: (p) => {
-    progress.push(p);
-    lastProgress = `${p.phase} ${p.done}/${p.total ?? '?'}`;
-  } });
-  // Paid once per app run, not per sync, so not measured: the first fetch (Node loads undici) at sign-in, and the
-  // imaging worker's start (under tsx in development it compiles the worker's TypeScript; the built app does not).
-  await pullEngine.authenticate({ username: 'reviewer1', password: 'verity-demo' });
-  await a.images.ingest(await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 90, g: 120, b: 150 } } }).jpeg().toBuffer());
-  const pulled = await measure<SyncReport>(`pull ${pullCount} applications with ${pullCount * photosPerApplication} images (download + verify + ingest + store)`, 'applications', async () => {
-    const report = await pullEngine.syncNow();
-    if (!report.ok) throw new Error(`pull failed: ${JSON.stringify(report.error)}`);
-    return { result: report, items: report.pulled.inserted, bytes: report.images.bytes };
-  });
-  console.log(JSON.stringify(pulled.images));
+  if (pullCount > 0) {
+    const seedPhotosMs = await command(`seed-photos ${pullCount}`);
+    console.log(`seeded ${pullCount} applications with ${pullCount * photosPerApplication} distinct photos in ${(seedPhotosMs / 1000).toFixed(1)} s`);
+    const a = workstation('reviewer1');
+    // As the app wires it (electron/api/workstation.ts): derived quality goes to the store in batches.
+    const derivedOutcomes = { ok: 0, failed: 0 };
+    a.images.onDerived((o) => (o.ok ? derivedOutcomes.ok++ : derivedOutcomes.failed++));
+    const recorder = recordDerivedQuality({ images: a.images, store: a.store });
+    // Background derivation is held through the pull (the engine holds it too) and the plain download, so that
+    // neither competes with it; it is measured on its own below.
+    a.images.pauseBackground();
+    const progress: SyncProgress[] = [];
+    const pullEngine = createSyncEngine({ store: a.store, images: a.images, centralUrl: url, credentials: { username: 'reviewer1', password: 'verity-demo' }, deviceId: 'bench-a', pageSize: 100, onProgress: (p) => {
+      progress.push(p);
+      lastProgress = `${p.phase} ${p.done}/${p.total ?? '?'}`;
+    } });
+    // Paid once per app run, not per sync, so not measured: the first fetch (Node loads undici) at sign-in, and the
+    // imaging worker's start (under tsx in development it compiles the worker's TypeScript; the built app does not).
+    await pullEngine.authenticate({ username: 'reviewer1', password: 'verity-demo' });
+    await a.images.ingest(await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 90, g: 120, b: 150 } } }).jpeg().toBuffer());
+    const pulled = await measure<SyncReport>(`pull ${pullCount} applications with ${pullCount * photosPerApplication} images (download + verify + admit original + store)`, 'applications', async () => {
+      const report = await pullEngine.syncNow();
+      if (!report.ok) throw new Error(`pull failed: ${JSON.stringify(report.error)}`);
+      return { result: report, items: report.pulled.inserted, bytes: report.images.bytes };
+    });
+    console.log(JSON.stringify(pulled.images));
 
-  // The same documents with plain fetch, 4 at a time, no hashing, no ingest: the loopback ceiling.
-  const session = SessionResponse.parse(await (await fetch(`${url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'reviewer1', password: 'verity-demo' }) })).json());
-  const auth = { authorization: `Bearer ${session.accessToken}` };
-  const documentIds: string[] = [];
-  for (let cursor: string | undefined; ; ) {
-    const page = ChangesResponse.parse(await (await fetch(`${url}/v1/changes?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: auth })).json());
-    for (const change of page.changes) documentIds.push(...change.documents.map((d) => d.id));
-    cursor = page.cursor;
-    if (!page.hasMore) break;
+    // The same documents with plain fetch, 4 at a time, no hashing, no ingest: the loopback ceiling.
+    const session = SessionResponse.parse(await (await fetch(`${url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'reviewer1', password: 'verity-demo' }) })).json());
+    const auth = { authorization: `Bearer ${session.accessToken}` };
+    const documentIds: string[] = [];
+    for (let cursor: string | undefined; ; ) {
+      const page = ChangesResponse.parse(await (await fetch(`${url}/v1/changes?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: auth })).json());
+      for (const change of page.changes) documentIds.push(...change.documents.map((d) => d.id));
+      cursor = page.cursor;
+      if (!page.hasMore) break;
   }
   await measure(`plain loopback download of the same ${documentIds.length} images (fetch, 4 at a time)`, 'images', async () => {
     let next = 0;
@@ -259,8 +268,21 @@ try {
   });
   const [pullPhase, plainPhase] = phases.slice(-2) as [Phase, Phase];
   console.log(`pull throughput ÷ plain download throughput: ${((pullPhase.bytes / pullPhase.ms / (plainPhase.bytes / plainPhase.ms)) * 100).toFixed(0)} %`);
+  const underived = a.store.imagesLackingQuality().length;
+  console.log(`after the pull: ${pulled.pulled.inserted} cases and their originals stored; ${underived} images still to derive`);
+
+  // What the pull left for later: preview, thumbnail and quality of every image, one at a time in the background.
+  await measure(`derive previews, thumbnails and quality of ${underived} images in the background (1 at a time)`, 'images', async () => {
+    a.images.resumeBackground();
+    await a.images.whenDerived();
+    recorder.flush();
+    return { result: null, items: derivedOutcomes.ok + derivedOutcomes.failed, bytes: 0 };
+  });
+  console.log(`derived ${derivedOutcomes.ok}, failed ${derivedOutcomes.failed}; still without quality: ${a.store.imagesLackingQuality().length}`);
+  recorder.close();
   await a.images.close();
   a.store.close();
+  }
 
   // The noise floor of this machine: the same histogram over an idle event loop (nothing but the RSS sampler).
   await measure('idle event loop, 10 s (the machine\'s noise floor for stalls)', 'seconds', async () => {
@@ -268,24 +290,25 @@ try {
     return { result: null, items: 10, bytes: 0 };
   });
 
-  // 2. Push: reviewer2 receives pushCount applications (one shared image), decides each offline, then syncs.
-  const seedPlainMs = await command(`seed-plain ${pushCount}`);
-  console.log(`seeded ${pushCount} applications in ${(seedPlainMs / 1000).toFixed(1)} s`);
-  const b = workstation('reviewer2');
-  const pushEngine = createSyncEngine({ store: b.store, images: b.images, centralUrl: url, credentials: { username: 'reviewer2', password: 'verity-demo' }, deviceId: 'bench-b', onProgress: (p) => (lastProgress = `${p.phase} ${p.done}/${p.total ?? '?'}`) });
-  await b.images.ingest(await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 150, g: 120, b: 90 } } }).jpeg().toBuffer());
-  await measure(`pull ${pushCount} applications (one shared image)`, 'applications', async () => {
-    const report = await pushEngine.syncNow();
-    if (!report.ok) throw new Error(`pull failed: ${JSON.stringify(report.error)}`);
-    return { result: report, items: report.pulled.inserted, bytes: report.images.bytes };
-  });
-  const reviewer2: Person = { id: 'reviewer2', displayName: 'Reviewer Two', role: 'reviewer' };
-  const ids = b.store.listQueue({ limit: 200 });
-  const all: string[] = [];
-  for (let page = ids; ; ) {
-    all.push(...page.items.map((i) => i.id));
-    if (!page.nextCursor) break;
-    page = b.store.listQueue({ limit: 200, cursor: page.nextCursor });
+  if (pushCount > 0) {
+    // 2. Push: reviewer2 receives pushCount applications (one shared image), decides each offline, then syncs.
+    const seedPlainMs = await command(`seed-plain ${pushCount}`);
+    console.log(`seeded ${pushCount} applications in ${(seedPlainMs / 1000).toFixed(1)} s`);
+    const b = workstation('reviewer2');
+    const pushEngine = createSyncEngine({ store: b.store, images: b.images, centralUrl: url, credentials: { username: 'reviewer2', password: 'verity-demo' }, deviceId: 'bench-b', onProgress: (p) => (lastProgress = `${p.phase} ${p.done}/${p.total ?? '?'}`) });
+    await b.images.ingest(await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 150, g: 120, b: 90 } } }).jpeg().toBuffer());
+    await measure(`pull ${pushCount} applications (one shared image)`, 'applications', async () => {
+      const report = await pushEngine.syncNow();
+      if (!report.ok) throw new Error(`pull failed: ${JSON.stringify(report.error)}`);
+      return { result: report, items: report.pulled.inserted, bytes: report.images.bytes };
+    });
+    const reviewer2: Person = { id: 'reviewer2', displayName: 'Reviewer Two', role: 'reviewer' };
+    const ids = b.store.listQueue({ limit: 200 });
+    const all: string[] = [];
+    for (let page = ids; ; ) {
+      all.push(...page.items.map((i) => i.id));
+      if (!page.nextCursor) break;
+      page = b.store.listQueue({ limit: 200, cursor: page.nextCursor });
   }
   const decideStarted = performance.now();
   for (const applicationId of all) {
@@ -315,9 +338,11 @@ try {
   const counts = b.store.outboxCounts();
   await b.images.close();
   b.store.close();
+  console.log(`outbox after push: ${JSON.stringify(counts)}; push part alone ${((pushEndedAt - pushStartedAt) / 1000).toFixed(1)} s`);
+  }
 
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, ${platform()} ${release()}, Node ${process.version}`;
-  console.log(`\n${machine}\n${new Date().toISOString()}\noutbox after push: ${JSON.stringify(counts)}; push part alone ${((pushEndedAt - pushStartedAt) / 1000).toFixed(1)} s`);
+  console.log(`\n${machine}\n${new Date().toISOString()}`);
   console.log(
     [
       '| phase | wall s | items | per s | MB/s | peak RSS MB | longest event-loop stall ms | p99 stall ms |',

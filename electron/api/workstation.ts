@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DomainError } from '../../shared/errors';
 import { createImagePipeline, type CaseImage, type ImagePipeline } from '../imaging';
 import { openCaseStore, type CaseStore } from '../store/caseStore';
+import { recordDerivedQuality } from '../sync/derivedQuality';
 import type { KeyProvider } from '../store/keys';
 import { loadCalendar } from './calendar';
 import { connectCentral, notConfiguredHandlers, type CentralConfig, type CentralLink } from './central';
@@ -29,6 +30,8 @@ export interface WorkstationOptions {
   demo?: { count: number; onProgress?: (done: number, total: number) => void };
   /** Imaging worker script of a bundled build (see electron/imaging/pool.ts); sources find their own. */
   imagingWorker?: URL;
+  /** The case store's WAL checkpointer entry of a build (out/main/checkpoint-worker.js); sources find their own. */
+  checkpointWorker?: URL;
   /** Sign this person in at start (tests and the embedded demo). */
   signIn?: { username: string; password: string };
   /** The central service to sync with; without one, decisions wait in the outbox and people are local profiles. */
@@ -57,6 +60,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     keyProvider: options.keyProvider,
     calendar: loadCalendar(join(options.dataDir, 'calendar.json')),
     ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
+    ...(options.checkpointWorker ? { checkpointer: { workerScript: options.checkpointWorker } } : {}),
   });
   const seedingDemo = options.demo !== undefined && profiles.isEmpty;
   const drawn = seedingDemo ? await drawDemo({ count: options.demo!.count }) : null;
@@ -71,6 +75,13 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     const count = await seedDemo(store, images, profiles, drawn, options.demo?.onProgress);
     log.info('demo data seeded', { applications: count, ms: Date.now() - started });
   }
+  // Sync stores originals and leaves preview, thumbnail and quality to background derivation; this writes the
+  // quality (and R8's flags) when it is ready, and queues what a previous run left underived.
+  const derived = recordDerivedQuality({
+    images,
+    store,
+    onRecorded: (applicationIds) => events.emit('queue.changed', { reason: 'sync', applicationIds: applicationIds.length <= 500 ? applicationIds : [] }),
+  });
   // `session` is made after `central` (it asks it for passwords); this only runs once both exist.
   const personActive = (): boolean => session.activePerson() !== null;
   const central: CentralLink | null = options.central ? connectCentral(options.central, { store, images, deviceId, events, personActive }) : null;
@@ -151,6 +162,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     close: async () => {
       await central?.close();
       await images.close();
+      derived.close();
       store.close();
     },
   };

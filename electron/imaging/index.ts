@@ -1,13 +1,14 @@
 // The public face of the image pipeline. Main process and browser host create one pipeline per data folder.
 import { DomainError } from '../../shared/errors';
 import { deriveKey, type KeyProvider } from '../store/keys';
-import { BlobStore, type GarbageReport } from './blobs';
+import { log } from '../api/log';
+import { BlobStore, SHA256_HEX, type GarbageReport } from './blobs';
 import { resolveLimits, type ImageLimits } from './limits';
 import { ImageWorkerPool, type ImageWorkerPoolOptions } from './pool';
-import type { IngestResult } from './protocol';
+import type { AdmitResult, DeriveResult, IngestResult } from './protocol';
 import { readCaseImage, type CaseImage, type ImageAccess } from './serve';
 
-export type { IngestResult } from './protocol';
+export type { AdmitResult, DeriveResult, IngestResult } from './protocol';
 export type { ImageLimits } from './limits';
 export type { CaseImage, CaseImageRequest, ImageAccess } from './serve';
 export type { BlobVariant, GarbageReport } from './blobs';
@@ -38,9 +39,31 @@ export type BatchOutcome =
   | { index: number; ok: true; result: IngestResult }
   | { index: number; ok: false; error: { code: string; message: string } };
 
+/** How the derivation of one stored original ended (background or on demand). */
+export type DeriveOutcome = { sha256: string; ok: true; result: DeriveResult } | { sha256: string; ok: false; error: { code: string; message: string } };
+
 export interface ImagePipeline {
   /** Validates, normalises and stores one original; rejects with a DomainError (image_* code) on refusal. */
   ingest(bytes: Uint8Array): Promise<IngestResult>;
+  /**
+   * Admits one original without decoding its pixels: every check the header allows, SHA-256, forensics, upright
+   * size; writes the original blob. Preview, thumbnail and quality come later from `derive`/`requestDerive`.
+   */
+  admit(bytes: Uint8Array): Promise<AdmitResult>;
+  /** Derives preview, thumbnail and quality of a stored original now, before any background work; image_* on failure. */
+  derive(sha256: string): Promise<DeriveResult>;
+  /** Queues stored originals for background derivation (first in, first out, each once); outcomes go to onDerived. */
+  requestDerive(sha256s: Iterable<string>): void;
+  /** Follows every derivation's outcome; returns the unsubscribe function. */
+  onDerived(listener: (outcome: DeriveOutcome) => void): () => void;
+  /**
+   * Holds background derivation (a sync is downloading: the worker's core is better spent admitting); on-demand
+   * derivation still runs. Counted: each pause needs its resume.
+   */
+  pauseBackground(): void;
+  resumeBackground(): void;
+  /** Resolves when no derivation is queued or running (for tests and the benchmark). */
+  whenDerived(): Promise<void>;
   /** Ingests many originals, at most `workers.size` at a time; never rejects, reports each outcome and progress. */
   ingestBatch(items: readonly Uint8Array[], onProgress?: (progress: BatchProgress) => void): Promise<BatchOutcome[]>;
   /** The function to bind to `case-image://` and `/images/…`; see serve.ts. */
@@ -53,24 +76,154 @@ export interface ImagePipeline {
   close(): Promise<void>;
 }
 
+/** Derivation outcomes remembered, so a hash asked for again (another case showing the image) is answered at once. */
+const derivedMemoLimit = 10_000;
+
 export function createImagePipeline(options: ImagePipelineOptions): ImagePipeline {
   const limits = resolveLimits(options.limits);
   const blobKey = deriveKey(options.keyProvider, 'blobs');
   const store = new BlobStore(options.blobDir, blobKey);
   const pool = new ImageWorkerPool({ blobDir: options.blobDir, blobKey, limits }, options.workers);
 
-  const ingest = (bytes: Uint8Array): Promise<IngestResult> => {
+  const tooLarge = (bytes: Uint8Array): DomainError | null =>
     // Refuse the obvious before copying the bytes to a worker.
-    if (bytes.length > limits.maxBytes) {
-      return Promise.reject(
-        new DomainError('image_too_large', `The file is ${(bytes.length / 1048576).toFixed(1)} MB; at most ${Math.round(limits.maxBytes / 1048576)} MB is accepted. Ask the applicant for a smaller photo.`),
-      );
+    bytes.length > limits.maxBytes
+      ? new DomainError('image_too_large', `The file is ${(bytes.length / 1048576).toFixed(1)} MB; at most ${Math.round(limits.maxBytes / 1048576)} MB is accepted. Ask the applicant for a smaller photo.`)
+      : null;
+
+  const ingest = (bytes: Uint8Array): Promise<IngestResult> => {
+    const refusal = tooLarge(bytes);
+    return refusal ? Promise.reject(refusal) : pool.run(bytes);
+  };
+
+  // ── derivation: a FIFO background queue (one at a time, pausable) and on-demand jobs that jump it ──
+  const listeners = new Set<(outcome: DeriveOutcome) => void>();
+  const memo = new Map<string, DeriveOutcome>();
+  const running = new Map<string, Promise<DeriveResult>>();
+  const queued = new Set<string>(); // insertion order is the queue's order
+  let pauses = 0;
+  let backgroundBusy = false;
+  let closed = false;
+  let idleWaiters: (() => void)[] = [];
+
+  const emit = (outcome: DeriveOutcome): void => {
+    for (const listener of listeners) {
+      try {
+        listener(outcome);
+      } catch (error) {
+        log.error('imaging: derive listener failed', { error: error instanceof Error ? error.message : String(error) });
+      }
     }
-    return pool.run(bytes);
+  };
+  const remember = (outcome: DeriveOutcome): void => {
+    memo.delete(outcome.sha256);
+    if (memo.size >= derivedMemoLimit) {
+      const oldest = memo.keys().next();
+      if (!oldest.done) memo.delete(oldest.value);
+    }
+    memo.set(outcome.sha256, outcome);
+  };
+  const settleIdle = (): void => {
+    if (queued.size > 0 || running.size > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  const runDerive = (sha256: string, priority: boolean): Promise<DeriveResult> => {
+    const existing = running.get(sha256);
+    if (existing) return existing;
+    const job = pool.runTask({ kind: 'derive', sha256 }, { priority }).then(
+      (result) => {
+        const outcome: DeriveOutcome = { sha256, ok: true, result };
+        remember(outcome);
+        emit(outcome);
+        return result;
+      },
+      (error: unknown) => {
+        const refusal = error instanceof DomainError ? error : new DomainError('image_corrupt', 'The image could not be processed.');
+        // A shut-down pipeline is no verdict on the image: the next start derives it again.
+        if (refusal.code !== 'image_pipeline_closed') {
+          const outcome: DeriveOutcome = { sha256, ok: false, error: { code: refusal.code, message: refusal.message } };
+          remember(outcome);
+          emit(outcome);
+        }
+        throw refusal;
+      },
+    );
+    running.set(sha256, job);
+    void job
+      .catch(() => undefined)
+      .finally(() => {
+        running.delete(sha256);
+        settleIdle();
+      });
+    return job;
+  };
+
+  const pump = (): void => {
+    if (pauses > 0 || backgroundBusy || closed) return;
+    const next = queued.values().next();
+    if (next.done) {
+      settleIdle();
+      return;
+    }
+    queued.delete(next.value);
+    backgroundBusy = true;
+    void runDerive(next.value, false)
+      .catch(() => undefined)
+      .finally(() => {
+        backgroundBusy = false;
+        pump();
+      });
+  };
+
+  const derive = (sha256: string): Promise<DeriveResult> => {
+    const known = memo.get(sha256);
+    if (known) return known.ok ? Promise.resolve(known.result) : Promise.reject(new DomainError(known.error.code, known.error.message));
+    queued.delete(sha256);
+    return runDerive(sha256, true);
   };
 
   return {
     ingest,
+    admit(bytes) {
+      const refusal = tooLarge(bytes);
+      if (refusal) return Promise.reject(refusal);
+      return pool.runTask({ kind: 'admit', bytes }).then(({ derived, ...admitted }) => {
+        if (derived) remember({ sha256: derived.sha256, ok: true, result: derived });
+        return admitted;
+      });
+    },
+    derive,
+    requestDerive(sha256s) {
+      for (const sha256 of sha256s) {
+        if (!SHA256_HEX.test(sha256) || running.has(sha256) || queued.has(sha256)) continue;
+        const known = memo.get(sha256);
+        if (known) {
+          // Said once already; a success is said again for the store (a new case may show the same image).
+          if (known.ok) queueMicrotask(() => emit(known));
+          continue;
+        }
+        queued.add(sha256);
+      }
+      pump();
+    },
+    onDerived(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    pauseBackground() {
+      pauses++;
+    },
+    resumeBackground() {
+      pauses = Math.max(0, pauses - 1);
+      pump();
+    },
+    whenDerived() {
+      if (queued.size === 0 && running.size === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
     async ingestBatch(items, onProgress) {
       let done = 0;
       return Promise.all(
@@ -88,8 +241,22 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
         }),
       );
     },
-    read: (request, access) => readCaseImage(store, request, access),
+    read: (request, access) =>
+      readCaseImage(store, request, access, async (sha256, variant) => {
+        // Admitted during a sync and not derived yet: derive it now, ahead of the background queue. A remembered
+        // success is not trusted here (the blob is missing after all); a remembered failure is.
+        if (variant === 'original' || (await store.has(sha256, variant)) || !(await store.has(sha256, 'original'))) return;
+        const known = memo.get(sha256);
+        if (known && !known.ok) throw new DomainError(known.error.code, known.error.message);
+        queued.delete(sha256);
+        await runDerive(sha256, true);
+      }),
     collectGarbage: (referenced, gc) => store.collectGarbage(referenced, { minAgeMs: gc?.minAgeMs ?? 15 * 60_000 }),
-    close: () => pool.close(),
+    async close() {
+      closed = true;
+      queued.clear();
+      await pool.close();
+      settleIdle();
+    },
   };
 }

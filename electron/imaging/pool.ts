@@ -17,7 +17,7 @@ import sharp from 'sharp';
 import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
 import type { ImageLimits } from './limits';
-import type { IngestResult, JobReply, JobRequest, WorkerInit, WorkerReady } from './protocol';
+import type { ImageTask, JobReply, JobRequest, TaskKind, TaskResults, WorkerInit, WorkerReady } from './protocol';
 
 export interface ImageWorkerPoolOptions {
   /**
@@ -37,8 +37,8 @@ export interface ImageWorkerPoolOptions {
 
 interface Job {
   id: number;
-  bytes: Uint8Array;
-  resolve(result: IngestResult): void;
+  task: ImageTask;
+  resolve(result: TaskResults[TaskKind]): void;
   reject(error: DomainError): void;
 }
 
@@ -87,14 +87,25 @@ export class ImageWorkerPool {
     return this.init.limits;
   }
 
-  /** Processes one original in a worker; resolves with the result or rejects with a DomainError. */
-  run(bytes: Uint8Array): Promise<IngestResult> {
+  /** Ingests one original (admit and derive at once) in a worker; resolves with the result or rejects with a DomainError. */
+  run(bytes: Uint8Array): Promise<TaskResults['ingest']> {
+    return this.runTask({ kind: 'ingest', bytes });
+  }
+
+  /**
+   * Runs one task in a worker; resolves with its result or rejects with a DomainError. A `priority` task (a
+   * reviewer waiting for a preview) goes before every queued one.
+   */
+  runTask<K extends TaskKind>(task: Extract<ImageTask, { kind: K }>, options: { priority?: boolean } = {}): Promise<TaskResults[K]> {
     if (this.closed) return Promise.reject(new DomainError('image_pipeline_closed', 'The image pipeline is shutting down; try again after restart.'));
     if (this.queue.length >= this.maxQueue) {
       return Promise.reject(new DomainError('image_queue_full', 'Too many images are waiting to be processed. Wait for the current download to finish.'));
     }
-    return new Promise<IngestResult>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, bytes, resolve, reject });
+    return new Promise<TaskResults[K]>((resolve, reject) => {
+      // The worker answers a task of kind K with TaskResults[K] (worker.ts); the reply type cannot say which.
+      const job: Job = { id: this.nextId++, task, resolve: resolve as (result: TaskResults[TaskKind]) => void, reject };
+      if (options.priority) this.queue.unshift(job);
+      else this.queue.push(job);
       this.dispatch();
     });
   }
@@ -120,7 +131,7 @@ export class ImageWorkerPool {
         log.warn('imaging: job timed out; replacing its worker', { ms: this.init.limits.jobTimeoutMs });
         void this.retire(slot, new DomainError('image_timeout', 'The image took too long to process and was stopped. Ask the applicant to upload it again, as a JPEG photo.'));
       }, this.init.limits.jobTimeoutMs);
-      const request: JobRequest = { id: job.id, bytes: job.bytes };
+      const request: JobRequest = { ...job.task, id: job.id };
       slot.worker.postMessage(request);
     }
   }

@@ -2,7 +2,7 @@
 // thumbnail and quality copy from that preview, and the forensic summary of the original. No file system here.
 import { createHash } from 'node:crypto';
 import sharp, { type Metadata, type OutputInfo, type Sharp, type SharpOptions } from 'sharp';
-import type { ForensicSummary } from '../../shared/domain';
+import type { ForensicSummary, QualitySignals } from '../../shared/domain';
 import { DomainError } from '../../shared/errors';
 import { readExif, readXmpHints } from './exif';
 import { decodeHeic } from './heic';
@@ -133,8 +133,18 @@ function forensicSummary(input: Uint8Array, format: AllowedFormat, meta: Metadat
   };
 }
 
-/** Validates and normalises one original. Throws DomainError with an image_* code on refusal. */
-export async function processImage(input: Uint8Array, limits: ImageLimits): Promise<ProcessedImage> {
+/** What the header read tells of an original, without decoding a pixel (the admit step). */
+export interface InspectedImage {
+  sha256: string;
+  format: AllowedFormat;
+  meta: Metadata;
+  forensic: ForensicSummary;
+  /** Upright size from the EXIF orientation; null for HEIC, whose upright size only libheif's decode tells. */
+  upright: { width: number; height: number } | null;
+}
+
+/** Size cap, sniff, header checks, SHA-256 and forensics: every refusal that needs no decode. */
+export async function inspectImage(input: Uint8Array, limits: ImageLimits): Promise<InspectedImage> {
   configureSharp();
   if (input.length > limits.maxBytes) {
     throw new DomainError('image_too_large', `The file is ${(input.length / 1048576).toFixed(1)} MB; at most ${Math.round(limits.maxBytes / 1048576)} MB is accepted. Ask the applicant for a smaller photo.`);
@@ -143,22 +153,41 @@ export async function processImage(input: Uint8Array, limits: ImageLimits): Prom
   const meta = await readHeader(input, format, limits);
   const sha256 = createHash('sha256').update(input).digest('hex');
   const forensic = forensicSummary(input, format, meta);
+  let upright: InspectedImage['upright'] = null;
+  if (format !== 'heic') {
+    // EXIF orientations 1–8; anything else (0 included) is treated as 1 by libvips.
+    const orientation = meta.orientation ?? 1;
+    const swap = orientation >= 5 && orientation <= 8;
+    upright = swap ? { width: meta.height!, height: meta.width! } : { width: meta.width!, height: meta.height! };
+  }
+  return { sha256, format, meta, forensic, upright };
+}
+
+/** What the decode makes of an inspected original: preview, thumbnail and the quality signals (the derive step). */
+export interface RenderedImage {
+  width: number;
+  height: number;
+  quality: QualitySignals;
+  preview: DerivedImage;
+  thumbnail: DerivedImage;
+}
+
+export async function renderImage(input: Uint8Array, inspected: InspectedImage, limits: ImageLimits): Promise<RenderedImage> {
+  configureSharp();
+  const { format, meta } = inspected;
   const timeout = { seconds: limits.decodeTimeoutSeconds };
   const fit = { fit: 'inside', withoutEnlargement: true } as const;
 
   let decoder: Sharp;
   let upright: { width: number; height: number };
-  if (format === 'heic') {
+  if (format === 'heic' || !inspected.upright) {
     // libheif returns the picture already rotated and mirrored as the file's irot/imir boxes say.
     const raw = await decodeHeic(input, Math.min(limits.maxHeicPixels, limits.maxPixels));
     decoder = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels }, limitInputPixels: limits.maxPixels });
     upright = { width: raw.width, height: raw.height };
   } else {
-    // EXIF orientations 1–8; anything else (0 included) is treated as 1 by libvips.
     decoder = sharp(input, inputOptions(limits)).rotate();
-    const orientation = meta.orientation ?? 1;
-    const swap = orientation >= 5 && orientation <= 8;
-    upright = swap ? { width: meta.height!, height: meta.width! } : { width: meta.width!, height: meta.height! };
+    upright = inspected.upright;
   }
 
   let preview: { data: Buffer; info: OutputInfo };
@@ -194,13 +223,17 @@ export async function processImage(input: Uint8Array, limits: ImageLimits): Prom
   const stats = measureQuality({ data: qualityCopy.data, width: qualityCopy.info.width, height: qualityCopy.info.height, channels: qualityCopy.info.channels });
 
   return {
-    sha256,
-    format,
     width,
     height,
-    forensic,
     quality: judgeQuality(stats, width, height, colourSource),
     preview: { width: previewJpeg.info.width, height: previewJpeg.info.height, bytes: previewJpeg.data },
     thumbnail: { width: thumbnail.info.width, height: thumbnail.info.height, bytes: thumbnail.data },
   };
+}
+
+/** Validates and normalises one original (admit and derive at once). Throws DomainError with an image_* code on refusal. */
+export async function processImage(input: Uint8Array, limits: ImageLimits): Promise<ProcessedImage> {
+  const inspected = await inspectImage(input, limits);
+  const rendered = await renderImage(input, inspected, limits);
+  return { sha256: inspected.sha256, format: inspected.format, forensic: inspected.forensic, ...rendered };
 }

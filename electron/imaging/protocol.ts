@@ -15,6 +15,25 @@ export interface IngestResult {
   thumbnail: { width: number; height: number };
 }
 
+/** What admitting an original tells: everything but what needs a decode. The original blob is written. */
+export type AdmitResult = Pick<IngestResult, 'sha256' | 'format' | 'width' | 'height' | 'forensic'>;
+
+/** What deriving a stored original makes: quality signals, and the preview and thumbnail blobs written. */
+export type DeriveResult = Pick<IngestResult, 'sha256' | 'quality' | 'preview' | 'thumbnail'>;
+
+/** Admitting a HEIC decodes it anyway (libheif has no header-only path for the upright size): derived at once. */
+export type AdmitReply = AdmitResult & { derived: DeriveResult | null };
+
+/** The jobs a worker runs: the whole ingest, or its two halves (admit now, derive later). */
+export type ImageTask = { kind: 'ingest'; bytes: Uint8Array } | { kind: 'admit'; bytes: Uint8Array } | { kind: 'derive'; sha256: string };
+
+export interface TaskResults {
+  ingest: IngestResult;
+  admit: AdmitReply;
+  derive: DeriveResult;
+}
+export type TaskKind = ImageTask['kind'];
+
 export interface WorkerInit {
   blobDir: string;
   /** The derived 32-byte blob key; it stays inside this process. */
@@ -24,13 +43,10 @@ export interface WorkerInit {
   entry?: string;
 }
 
-export interface JobRequest {
-  id: number;
-  bytes: Uint8Array;
-}
+export type JobRequest = ImageTask & { id: number };
 
 export type JobReply =
-  | { id: number; ok: true; result: IngestResult; recycle: boolean }
+  | { id: number; ok: true; result: TaskResults[TaskKind]; recycle: boolean }
   | { id: number; ok: false; code: string; message: string; recycle: boolean };
 
 /** Posted once by a worker when its modules are loaded. */

@@ -33,11 +33,21 @@ export function caseImageRequestFromPath(path: string): CaseImageRequest {
   return { sha256: match[1]!, variant: match[2] as BlobVariant };
 }
 
-export async function readCaseImage(store: BlobStore, request: unknown, access: ImageAccess): Promise<CaseImage> {
+/**
+ * `ensure` runs after the access check and before the read: the pipeline derives a preview or thumbnail there that
+ * does not exist yet (an image admitted during sync, not yet derived in the background).
+ */
+export async function readCaseImage(
+  store: BlobStore,
+  request: unknown,
+  access: ImageAccess,
+  ensure?: (sha256: string, variant: BlobVariant) => Promise<void>,
+): Promise<CaseImage> {
   const parsed = CaseImageRequest.safeParse(request);
   if (!parsed.success) throw new DomainError('invalid_request', `Not a valid image request (${describeIssues(parsed.error)}).`);
   const { sha256, variant } = parsed.data;
   if (!(await access.canView(sha256))) throw new DomainError('forbidden', 'You do not have access to this document image.');
+  await ensure?.(sha256, variant);
   const bytes = await store.read(sha256, variant);
   if (variant !== 'original') return { bytes, contentType: 'image/jpeg' };
   let contentType = 'application/octet-stream';

@@ -1,11 +1,12 @@
-// The imaging worker thread: takes original bytes, runs the pipeline, writes the three encrypted blobs and answers
-// with the small result. It never imports electron; it runs the same from TypeScript sources and from a bundle.
+// The imaging worker thread: admits an original (checks, hash, forensics, original blob), derives a stored one
+// (decode: preview, thumbnail, quality), or both at once (ingest), and answers with the small result. It never
+// imports electron; it runs the same from TypeScript sources and from a bundle.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
-import { BlobStore } from './blobs';
-import { classifyDecodeError, configureSharp, processImage } from './process';
-import type { JobReply, JobRequest, WorkerInit, WorkerReady } from './protocol';
+import { BlobStore, type BlobVariant } from './blobs';
+import { classifyDecodeError, configureSharp, inspectImage, renderImage, type RenderedImage } from './process';
+import type { AdmitResult, DeriveResult, JobReply, JobRequest, WorkerInit, WorkerReady } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('electron/imaging/worker must run in a worker thread');
@@ -13,34 +14,62 @@ const init = workerData as WorkerInit;
 const store = new BlobStore(init.blobDir, Buffer.from(init.blobKey));
 configureSharp();
 
-async function handle(job: JobRequest): Promise<JobReply> {
-  const bytes = job.bytes;
-  let processed;
+const storeFailed = (id: number): JobReply => ({
+  id,
+  ok: false,
+  code: 'image_store_failed',
+  message: 'The image could not be saved on this workstation (disk full or not writable). Free some space and sync again.',
+  recycle: false,
+});
+
+async function writeBlobs(sha256: string, blobs: readonly [BlobVariant, Uint8Array][]): Promise<boolean> {
   try {
-    processed = await processImage(bytes, init.limits);
+    await Promise.all(blobs.map(([variant, bytes]) => store.write(sha256, variant, bytes)));
+    return true;
+  } catch (error) {
+    log.error('imaging: blob write failed', { code: (error as NodeJS.ErrnoException).code ?? 'unknown' });
+    return false;
+  }
+}
+
+const sizes = (r: RenderedImage): Pick<DeriveResult, 'preview' | 'thumbnail'> => ({
+  preview: { width: r.preview.width, height: r.preview.height },
+  thumbnail: { width: r.thumbnail.width, height: r.thumbnail.height },
+});
+
+async function handle(job: JobRequest): Promise<JobReply> {
+  let bytes: Uint8Array | null = job.kind === 'derive' ? null : job.bytes;
+  try {
+    if (job.kind === 'derive') {
+      // The stored original was admitted before; it is decrypted and its hash checked (blobs.ts) before decoding.
+      bytes = await store.read(job.sha256, 'original');
+      const inspected = await inspectImage(bytes, init.limits);
+      const rendered = await renderImage(bytes, inspected, init.limits);
+      if (!(await writeBlobs(inspected.sha256, [['preview', rendered.preview.bytes], ['thumbnail', rendered.thumbnail.bytes]]))) return storeFailed(job.id);
+      const result: DeriveResult = { sha256: inspected.sha256, quality: rendered.quality, ...sizes(rendered) };
+      return { id: job.id, ok: true, result, recycle: inspected.format === 'heic' };
+    }
+    const input = job.bytes;
+    const inspected = await inspectImage(input, init.limits);
+    // A HEIC is decoded at admission too: its upright size is known only after libheif's decode.
+    const rendered = job.kind === 'ingest' || inspected.format === 'heic' ? await renderImage(input, inspected, init.limits) : null;
+    const blobs: [BlobVariant, Uint8Array][] = [['original', input]];
+    if (rendered) blobs.push(['preview', rendered.preview.bytes], ['thumbnail', rendered.thumbnail.bytes]);
+    if (!(await writeBlobs(inspected.sha256, blobs))) return storeFailed(job.id);
+    const upright = rendered ?? inspected.upright!;
+    const admitted: AdmitResult = { sha256: inspected.sha256, format: inspected.format, width: upright.width, height: upright.height, forensic: inspected.forensic };
+    const recycle = inspected.format === 'heic';
+    if (job.kind === 'ingest') {
+      return { id: job.id, ok: true, result: { ...admitted, quality: rendered!.quality, ...sizes(rendered!) }, recycle };
+    }
+    const derived: DeriveResult | null = rendered ? { sha256: inspected.sha256, quality: rendered.quality, ...sizes(rendered) } : null;
+    return { id: job.id, ok: true, result: { ...admitted, derived }, recycle };
   } catch (error) {
     const refusal = classifyDecodeError(error);
     if (!(error instanceof DomainError)) log.warn('imaging: decode failed', { code: refusal.code, detail: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
     // libheif's WebAssembly heap only grows, and a trap may leave it inconsistent: start afresh after any HEIC.
-    return { id: job.id, ok: false, code: refusal.code, message: refusal.message, recycle: isHeic(bytes) };
+    return { id: job.id, ok: false, code: refusal.code, message: refusal.message, recycle: bytes !== null && isHeic(bytes) };
   }
-  try {
-    await Promise.all([
-      store.write(processed.sha256, 'original', bytes),
-      store.write(processed.sha256, 'preview', processed.preview.bytes),
-      store.write(processed.sha256, 'thumbnail', processed.thumbnail.bytes),
-    ]);
-  } catch (error) {
-    log.error('imaging: blob write failed', { code: (error as NodeJS.ErrnoException).code ?? 'unknown' });
-    return { id: job.id, ok: false, code: 'image_store_failed', message: 'The image could not be saved on this workstation (disk full or not writable). Free some space and sync again.', recycle: false };
-  }
-  const { preview, thumbnail, ...rest } = processed;
-  return {
-    id: job.id,
-    ok: true,
-    result: { ...rest, preview: { width: preview.width, height: preview.height }, thumbnail: { width: thumbnail.width, height: thumbnail.height } },
-    recycle: processed.format === 'heic',
-  };
 }
 
 function isHeic(bytes: Uint8Array): boolean {

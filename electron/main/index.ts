@@ -59,6 +59,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     keyProvider,
     imagingWorker: new URL('./imaging-worker.js', import.meta.url),
+    checkpointWorker: new URL('./checkpoint-worker.js', import.meta.url),
     sqliteNativeBinding: sqliteBindingPath({
       packaged: app.isPackaged,
       resourcesPath: process.resourcesPath,

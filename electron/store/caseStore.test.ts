@@ -375,6 +375,53 @@ describe('case store: decisions, audit and outbox', () => {
   });
 });
 
+describe('case store: quality derived after the images were stored', () => {
+  let t: TempStore;
+  beforeAll(() => {
+    t = tempStore(0);
+  });
+  afterAll(() => t.cleanup());
+
+  it('stores cases without quality, then records it on every document of that image and stores the flags anew', () => {
+    const store = t.store;
+    const a = cleanRecord('DQ-1');
+    const b = cleanRecord('DQ-2');
+    const measured = a.documents[0]!.quality!;
+    const shared = 'd'.repeat(64);
+    const other = 'e'.repeat(64);
+    // Sync admitted the originals only: quality unmeasured. DQ-1 and DQ-2 show the same front image.
+    const unmeasured = (r: SeedRecord, hashes: string[]) => ({ ...r, documents: r.documents.map((d, i) => ({ ...d, sha256: hashes[i] ?? other, quality: null })) });
+    store.upsertApplications([unmeasured(a, [shared]), unmeasured(b, [shared])]);
+    expect(store.getCase('DQ-1').documents.every((d) => d.quality === null)).toBe(true);
+    expect(store.getCase('DQ-1').flags.some((f) => f.rule === 'R8')).toBe(false);
+    expect(store.imagesLackingQuality().sort()).toEqual([shared, ...(a.documents.length > 1 || b.documents.length > 1 ? [other] : [])].sort());
+
+    const blurry = { ...measured, blurry: true, blurVariance: 3.5 };
+    const recorded = store.recordImageQuality([{ sha256: shared, quality: blurry }]);
+    expect(recorded.applicationIds.sort()).toEqual(['DQ-1', 'DQ-2']);
+    expect(recorded.documents).toBe(2);
+    for (const id of ['DQ-1', 'DQ-2']) {
+      const detail = store.getCase(id);
+      expect(detail.documents[0]!.quality).toEqual(blurry);
+      expect(detail.flags.find((f) => f.rule === 'R8')).toMatchObject({ severity: 'warning', facts: { blurVariance: 3.5 } });
+    }
+    // The stored flags (what the queue filters on) follow too.
+    expect(store.listQueue({ flag: 'R8' }).items.map((i) => i.id).sort()).toEqual(['DQ-1', 'DQ-2']);
+    expect(store.imagesLackingQuality()).not.toContain(shared);
+    // A second result for the same image changes nothing (measured quality is never overwritten).
+    expect(store.recordImageQuality([{ sha256: shared, quality: measured }])).toEqual({ documents: 0, applicationIds: [] });
+    expect(store.getCase('DQ-1').documents[0]!.quality).toEqual(blurry);
+    expect(store.recordImageQuality([])).toEqual({ documents: 0, applicationIds: [] });
+  });
+
+  it('refuses a malformed result without storing any of the batch', () => {
+    const store = t.store;
+    const good = { sha256: 'f'.repeat(64), quality: cleanRecord('x').documents[0]!.quality! };
+    expect(codeOf(() => store.recordImageQuality([good, { sha256: 'nope', quality: good.quality }]))).toBe('invalid_quality');
+    expect(codeOf(() => store.recordImageQuality([{ ...good, quality: { ...good.quality, darkShare: 7 } }]))).toBe('invalid_quality');
+  });
+});
+
 describe('case store: disk full', () => {
   it('rolls back a decision that does not fit and reports store_disk_full', () => {
     const t = tempStore();

@@ -12,7 +12,7 @@ import {
   type DocumentRole,
   type Flag,
   type Person,
-  type QualitySignals,
+  QualitySignals,
   type RuleId,
 } from '../../shared/domain';
 import {
@@ -35,6 +35,7 @@ import { nextStatus } from '../../shared/lifecycle';
 import { approvalBlockers, blockingFlags, evaluateRules, rejectionBlockers, type RuleFacts } from '../../shared/rules';
 import { createCalendar, localDate, reviewDeadline, type BusinessCalendar } from '../../shared/businessDays';
 import { AuditLog } from './audit';
+import { WalCheckpointer, type WalCheckpointerOptions } from './checkpointer';
 import { backupDatabase, openDatabase, translateSqliteError, type Db } from './database';
 import { deriveKey, type KeyProvider } from './keys';
 import { assertNotTooNew, migrate, migrations as allMigrations, schemaVersion, type Migration } from './migrations';
@@ -49,6 +50,11 @@ export interface OpenCaseStoreOptions {
   nativeBinding?: string;
   /** Only for tests of the migration runner: a prefix of the real list. */
   migrations?: readonly Migration[];
+  /**
+   * WAL checkpoints on a worker thread (checkpointer.ts), so that no commit on the main thread pays for one.
+   * `false`: the main connection checkpoints itself (SQLite's default), e.g. for a short-lived tool.
+   */
+  checkpointer?: WalCheckpointerOptions | false;
 }
 
 export interface UpsertRecord {
@@ -126,6 +132,12 @@ export interface CaseOpening {
   online: boolean;
 }
 
+/** The derived quality of one image, by the SHA-256 of its original. */
+export interface ImageQuality {
+  sha256: string;
+  quality: QualitySignals;
+}
+
 export interface CaseStore {
   readonly path: string;
   upsertApplications(records: readonly UpsertRecord[]): UpsertResult;
@@ -160,10 +172,19 @@ export interface CaseStore {
   addLocalDocument(applicationId: string, image: Omit<DocumentRecord, 'id'>, by: CaseOpening): DocumentRecord;
   /** What the store knows of an image already ingested for any case (sync skips downloading it again). */
   imageBySha256(sha256: string): Omit<DocumentRecord, 'id' | 'role'> | null;
+  /**
+   * Quality signals derived after the image was stored (sync admits originals first): set on every document with
+   * that SHA-256 still lacking them, and the flags of the applications concerned stored anew (R8), in one transaction.
+   */
+  recordImageQuality(results: readonly ImageQuality[]): { documents: number; applicationIds: string[] };
+  /** SHA-256s of documents whose quality was never measured: what to derive again after a restart. */
+  imagesLackingQuality(): string[];
   getSyncState(key: string): string | null;
   setSyncState(key: string, value: string): void;
   /** The database handle, for tests and the benchmark (EXPLAIN QUERY PLAN, pragmas). */
   readonly db: Db;
+  /** The WAL checkpointer (null when turned off), for tests and the benchmark. */
+  readonly checkpointer: WalCheckpointer | null;
   close(): void;
 }
 
@@ -369,7 +390,9 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     db.close();
     throw translateSqliteError(err, options.path);
   }
-  return new SqliteCaseStore(options.path, db, calendar, now);
+  // Started only once the schema is in place: its connection must never see a half-migrated store.
+  const checkpointer = options.checkpointer === false ? null : new WalCheckpointer(db, options.path, key, options.nativeBinding, options.checkpointer);
+  return new SqliteCaseStore(options.path, db, calendar, now, checkpointer);
 }
 
 class SqliteCaseStore implements CaseStore {
@@ -384,6 +407,7 @@ class SqliteCaseStore implements CaseStore {
     readonly db: Db,
     private readonly calendar: BusinessCalendar,
     private readonly now: () => Date,
+    readonly checkpointer: WalCheckpointer | null,
   ) {
     this.audit = new AuditLog(db);
     this.s = {
@@ -475,6 +499,10 @@ class SqliteCaseStore implements CaseStore {
       hasDocument: db.prepare<[string], { found: number }>(readSql.hasDocument),
       imageBySha256: db.prepare<[string], DocumentRow>(readSql.imageBySha256),
       referencedImages: db.prepare<[], { sha256: string }>(readSql.referencedImages),
+      setQuality: db.prepare<[string, string], { application_id: string }>(
+        'UPDATE documents SET quality = ? WHERE sha256 = ? AND quality IS NULL RETURNING application_id',
+      ),
+      lackingQuality: db.prepare<[], { sha256: string }>('SELECT DISTINCT sha256 FROM documents WHERE quality IS NULL'),
       getSync: db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?'),
       setSync: db.prepare<[string, string]>('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
@@ -489,7 +517,9 @@ class SqliteCaseStore implements CaseStore {
   private write<T>(fn: () => T, durable = false): T {
     try {
       if (durable) this.db.pragma('synchronous = FULL');
-      return this.db.transaction(fn).immediate();
+      const result = this.db.transaction(fn).immediate();
+      this.checkpointer?.noteCommit();
+      return result;
     } catch (err) {
       throw translateSqliteError(err, this.path);
     } finally {
@@ -1072,6 +1102,38 @@ class SqliteCaseStore implements CaseStore {
     });
   }
 
+  recordImageQuality(results: readonly ImageQuality[]): { documents: number; applicationIds: string[] } {
+    // Validate before the transaction: the signals come from a worker thread, i.e. across a boundary.
+    const parsed = results.map((r, i) => {
+      const quality = QualitySignals.safeParse(r.quality);
+      if (!/^[0-9a-f]{64}$/.test(r.sha256) || !quality.success) {
+        throw new DomainError('invalid_quality', `Derived image quality ${i} is not valid${quality.success ? ' (hash)' : ` (${describeIssues(quality.error)})`}; nothing was stored.`);
+      }
+      return { sha256: r.sha256, quality: JSON.stringify(quality.data) };
+    });
+    if (parsed.length === 0) return { documents: 0, applicationIds: [] };
+    return this.write(() => {
+      const at = this.now();
+      let documents = 0;
+      const touched = new Set<string>();
+      for (const r of parsed) {
+        for (const row of this.s.setQuality.all(r.quality, r.sha256)) {
+          documents += 1;
+          touched.add(row.application_id);
+        }
+      }
+      // R8 reads every document's quality, so the flags of each application concerned are stored anew.
+      for (const applicationId of touched) {
+        const row = this.s.app.get(applicationId);
+        if (row) this.storeFlags(this.application(row), row.due_at, at);
+      }
+      return { documents, applicationIds: [...touched] };
+    });
+  }
+
+  imagesLackingQuality(): string[] {
+    return this.read(() => this.s.lackingQuality.all().map((r) => r.sha256));
+  }
 
   getSyncState(key: string): string | null {
     return this.read(() => this.s.getSync.get(key)?.value ?? null);
@@ -1082,6 +1144,8 @@ class SqliteCaseStore implements CaseStore {
   }
 
   close(): void {
+    // The worker's connection first: the main's close then, as the last connection, checkpoints and removes the WAL.
+    this.checkpointer?.close();
     if (this.db.open) {
       try {
         this.db.pragma('optimize');

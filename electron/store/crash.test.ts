@@ -29,8 +29,10 @@ interface Ack {
 // The child is crash-child.ts bundled once into one ESM file (the native addon stays external). Started as
 // `node --import tsx crash-child.ts` it costs about 1.5 s of CPU per start (tsx's loader hooks resolve every
 // zod module), the bundle about 0.45 s: 54 starts fit the time budget on two busy cores.
-const bundleDir = join(process.cwd(), 'node_modules', '.cache', 'verity');
-const childScript = join(bundleDir, `crash-child-${process.pid}.mjs`);
+// The store's WAL checkpointer worker is bundled next to it (checkpoint-worker.mjs, found by the store as the
+// bundled app finds out/main/checkpoint-worker.js), so the kills also land while that thread checkpoints.
+const bundleDir = join(process.cwd(), 'node_modules', '.cache', 'verity', `crash-${process.pid}`);
+const childScript = join(bundleDir, 'crash-child.mjs');
 
 /** Starts the child, kills it `delayMs` after it said ready (or earlier, if it finishes), returns its acks. */
 function runAndKill(path: string, delayMs: number): Promise<{ acks: Ack[]; killed: boolean }> {
@@ -113,19 +115,20 @@ describe('crash durability', () => {
   beforeAll(async () => {
     mkdirSync(bundleDir, { recursive: true });
     await build({
-      entryPoints: ['electron/store/crash-child.ts'],
+      entryPoints: { 'crash-child': 'electron/store/crash-child.ts', 'checkpoint-worker': 'electron/store/checkpointWorker.ts' },
       bundle: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      outfile: childScript,
+      outdir: bundleDir,
+      outExtension: { '.js': '.mjs' },
       external: ['better-sqlite3-multiple-ciphers'],
       logLevel: 'error',
     });
   });
   afterAll(() => {
     lanes.forEach((l) => l.cleanup());
-    rmSync(childScript, { force: true });
+    rmSync(bundleDir, { recursive: true, force: true });
   });
 
   it(`keeps every acknowledged decision whole across ${ROUNDS} SIGKILLs`, async () => {

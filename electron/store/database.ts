@@ -5,6 +5,7 @@ import { createHmac } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DomainError } from '../../shared/errors';
+import { applyCipherKey } from './cipher';
 
 export type Db = Database.Database;
 
@@ -111,10 +112,7 @@ export function openDatabase(path: string, key: Buffer, nativeBinding?: string):
     throw translateSqliteError(err, path);
   }
   try {
-    // Cipher settings first, then the raw 256-bit key as a blob literal (no passphrase KDF: the key is random).
-    db.pragma(`cipher='sqlcipher'`);
-    db.pragma('legacy=4');
-    db.pragma(`key="x'${key.toString('hex')}'"`);
+    applyCipherKey(db, key);
     try {
       db.prepare('SELECT count(*) FROM sqlite_master').get();
     } catch (err) {

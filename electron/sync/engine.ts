@@ -21,7 +21,11 @@ export type SyncStore = Pick<
   CaseStore,
   'upsertApplications' | 'pendingMutations' | 'settleMutations' | 'markMutationRejected' | 'outboxCounts' | 'getSyncState' | 'setSyncState' | 'getCase'
 > & { imageBySha256?(sha256: string): ImageFacts | null };
-export type SyncImages = Pick<ImagePipeline, 'ingest'>;
+/**
+ * The parts of the image pipeline sync uses: originals are admitted (checked, hashed, stored) while pulling;
+ * preview, thumbnail and quality are derived in the background afterwards (held while a pull runs).
+ */
+export type SyncImages = Pick<ImagePipeline, 'admit' | 'requestDerive' | 'pauseBackground' | 'resumeBackground'>;
 
 export type CentralPerson = SessionResponse['person'];
 
@@ -459,6 +463,17 @@ class Engine implements SyncEngine {
 
   // ── pull ─────────────────────────────────────────────────────────────────────────────────────────
   private async pull(report: SyncReport, signal: AbortSignal): Promise<void> {
+    const { images } = this.options;
+    // Background derivation would take the imaging worker from the downloads; it resumes when the pull ends.
+    images.pauseBackground();
+    try {
+      await this.pullPages(report, signal);
+    } finally {
+      images.resumeBackground();
+    }
+  }
+
+  private async pullPages(report: SyncReport, signal: AbortSignal): Promise<void> {
     const { store } = this.options;
     this.progress('pull', 0, null);
     for (;;) {
@@ -482,6 +497,9 @@ class Engine implements SyncEngine {
         report.pulled.updated += result.updated;
         report.pulled.conflicts += result.conflicts;
         report.pulled.stale += result.stale;
+        // Only once stored: the derived quality is written to the documents that show the image.
+        const underived = chunk.flatMap((r) => r.documents.filter((d) => d.quality === null).map((d) => d.sha256));
+        if (underived.length > 0) this.options.images.requestDerive(underived);
         if (i < records.length) await yieldToEventLoop();
       }
       // Only now: a crash before this line pulls the same page again, which the store takes as a no-op.
@@ -589,7 +607,7 @@ class Engine implements SyncEngine {
     return records;
   }
 
-  /** Downloads, verifies and ingests one image; null when stored, else the code of a permanent refusal. */
+  /** Downloads, verifies and admits one image (its original stored); null when stored, else the code of a permanent refusal. */
   private async fetchImage(ref: DocumentRef, report: SyncReport, signal: AbortSignal): Promise<string | null> {
     const partial = emptyDownload();
     let bytes: Buffer;
@@ -605,9 +623,10 @@ class Engine implements SyncEngine {
     report.images.downloaded += 1;
     report.images.bytes += bytes.length;
     try {
-      const result = await this.options.images.ingest(bytes);
+      const result = await this.options.images.admit(bytes);
       if (result.sha256 !== ref.sha256) return 'image_hash_mismatch';
-      this.remember(result);
+      // Quality is unmeasured until the image is derived (after the pull, or when the reviewer opens it).
+      this.remember({ ...result, quality: null });
       return null;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

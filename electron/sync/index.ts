@@ -5,3 +5,4 @@ export { memoryVault, SessionTokens } from './client';
 export type { Credentials, FetchLike, TokenVault } from './client';
 export { SyncError, type SyncFailureKind } from './errors';
 export { backoffDelay, defaultBackoff, parseRetryAfter, type BackoffPolicy, type Sleep } from './backoff';
+export { recordDerivedQuality, type DerivedQualityOptions, type DerivedQualityRecorder } from './derivedQuality';

@@ -224,7 +224,8 @@ function Forensics({ detail }: { detail: CaseDetail }) {
             )}
             <p className="quality">
               <span className="muted">{t('quality.title')}: </span>
-              {!q ? t('quality.none') : problems.length === 0 ? t('quality.ok') : problems.map(([k]) => t(`quality.${k}`)).join(' · ')}
+              {/* Null until the image is derived in the background (sync stores originals first). */}
+              {!q ? t('quality.pending') : problems.length === 0 ? t('quality.ok') : problems.map(([k]) => t(`quality.${k}`)).join(' · ')}
               {q && <span className="muted small"> ({formatNumber(q.blurVariance, language)})</span>}
             </p>
           </div>

@@ -258,7 +258,7 @@ export const en = {
   'forensic.unknown': 'unknown',
   'quality.title': 'Quality',
   'quality.ok': 'No quality problem found',
-  'quality.none': 'Not measured',
+  'quality.pending': 'Image checks pending',
   'quality.lowResolution': 'Low resolution',
   'quality.blurry': 'Blurred',
   'quality.underExposed': 'Too dark',

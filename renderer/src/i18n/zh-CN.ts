@@ -259,7 +259,7 @@ export const zhCN: Record<MessageKey, string> = {
   'forensic.unknown': '未知',
   'quality.title': '质量',
   'quality.ok': '未发现质量问题',
-  'quality.none': '未测量',
+  'quality.pending': '图像检查待完成',
   'quality.lowResolution': '分辨率低',
   'quality.blurry': '模糊',
   'quality.underExposed': '过暗',

@@ -1,0 +1,190 @@
+// The WAL checkpointer's worker thread: its own connection to the case store, keyed like the main one, copies the
+// WAL back into the database (PASSIVE: never waits for, nor blocks, the main connection's readers and writers)
+// at most every `intervalMs` while commits arrive and as soon as they pause for `quietMs`, and when they stop for
+// `idleMs` truncates the WAL file, then sleeps until the next commit. SQLite3MultipleCiphers encrypts at the file layer,
+// so a checkpoint decrypts and re-encrypts every page it copies, and fsyncs: ~50 ms inside a commit on the main
+// thread, which is why it runs here. It never imports electron; it runs the same from sources and from a bundle.
+//
+// The thread blocks in Atomics.wait between rounds (it has nothing else to do), so it hears the main thread
+// through shared memory only (checkpointProtocol.ts), and posts a message only at start-up and on failure.
+import Database from 'better-sqlite3-multiple-ciphers';
+import { parentPort, workerData } from 'node:worker_threads';
+import { applyCipherKey } from './cipher';
+import { Slot, WorkerState, type CheckpointWorkerData, type CheckpointWorkerMessage } from './checkpointProtocol';
+
+interface CheckpointRow {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+const port = parentPort;
+if (!port) throw new Error('electron/store/checkpointWorker must run in a worker thread');
+const data = workerData as CheckpointWorkerData;
+const control = new Int32Array(data.control);
+const post = (message: CheckpointWorkerMessage): void => port.postMessage(message);
+const stopped = (): boolean => Atomics.load(control, Slot.stop) === 1;
+
+function setState(state: number): void {
+  Atomics.store(control, Slot.state, state);
+  Atomics.notify(control, Slot.state);
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  const code = (error as { code?: unknown }).code;
+  return { code: typeof code === 'string' ? code : 'unknown', message: error instanceof Error ? error.message : String(error) };
+}
+
+function open(): Database.Database {
+  const db = new Database(data.path, data.nativeBinding ? { fileMustExist: true, nativeBinding: data.nativeBinding } : { fileMustExist: true });
+  try {
+    applyCipherKey(db, data.key);
+    // Reading the schema proves the key (a wrong one fails here with SQLITE_NOTADB).
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    // Never wait: PASSIVE does not anyway, and TRUNCATE would hold the write lock while waiting for the main
+    // connection's readers (and so make its next commit wait too); it is simply tried again at the next idle.
+    db.pragma('busy_timeout = 0');
+    db.pragma('synchronous = NORMAL');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function checkpoint(db: Database.Database, mode: 'PASSIVE' | 'TRUNCATE'): CheckpointRow {
+  const rows = db.pragma(`wal_checkpoint(${mode})`) as CheckpointRow[];
+  Atomics.add(control, Slot.checkpoints, 1);
+  return rows[0] ?? { busy: 1, log: -1, checkpointed: -1 };
+}
+
+/**
+ * A PASSIVE checkpoint never lets the WAL start over while commits keep coming: it copies the frames that were
+ * there when it began, the main thread appends more meanwhile, and SQLite rewinds the WAL (its next writer starts
+ * from the file's beginning) only once every frame was copied. So once the WAL passes `rewindFrames`, catch up
+ * with a few more PASSIVE rounds (each copies what the last one's duration let in, so they shrink), then ask the
+ * main thread to copy the small rest itself, between two of its transactions (checkpointer.ts), where nothing can
+ * write meanwhile. Not FULL or RESTART from here: they need the write lock, which the main thread takes again
+ * within a millisecond of each commit, so they starve (measured: busy after 50–140 ms, and the WAL grew to 1 GB
+ * over 10,000 applications), and RESTART's wait for readers makes the main writer wait with it.
+ */
+function catchUp(db: Database.Database, first: CheckpointRow): void {
+  let last = first;
+  let added = Infinity;
+  let roundStart = 0;
+  for (let round = 0; round < 8 && added > catchUpFrames; round++) {
+    roundStart = Atomics.load(control, Slot.commits);
+    const next = checkpoint(db, 'PASSIVE');
+    added = next.log - last.log;
+    last = next;
+  }
+  // Nothing was committed during the last round: the WAL starts over at the next commit by itself.
+  if (added <= 0) return;
+  // Not caught up (this thread gets too little CPU for the pace of commits): the main thread's share would be
+  // large, so try again later, unless the WAL has grown far past its mark.
+  const forced = last.log >= 4 * data.rewindFrames;
+  if (added > catchUpFrames && !forced) return;
+  Atomics.store(control, Slot.rewindFrom, roundStart);
+  Atomics.store(control, Slot.rewind, forced ? 2 : 1);
+}
+
+/** What the main thread may be left to copy, besides the commits since: 1 MB of 4 KB pages. */
+const catchUpFrames = 256;
+
+/** One PASSIVE checkpoint, and the catch-up when the WAL has grown past `rewindFrames` all the same. */
+function copy(db: Database.Database): void {
+  const passive = checkpoint(db, 'PASSIVE');
+  if (passive.log >= data.rewindFrames) catchUp(db, passive);
+}
+
+/** Runs until stopped; throws when a PASSIVE checkpoint fails (the main connection then checkpoints itself). */
+function run(db: Database.Database): void {
+  let seen = Atomics.load(control, Slot.commits);
+  // Whether a checkpoint ran since the last commit seen, and whether the WAL file was truncated since. Both false
+  // at first: the WAL may hold commits from before this thread was ready.
+  let copied = false;
+  let truncated = false;
+  let lastCopy = -Infinity;
+  let quietSince = performance.now();
+  while (!stopped()) {
+    if (copied && truncated) {
+      // Nothing to do until the main thread counts a commit (or stops us: it wakes this slot too).
+      Atomics.wait(control, Slot.commits, seen);
+      quietSince = performance.now();
+      copied = false;
+      truncated = false;
+      continue;
+    }
+    Atomics.wait(control, Slot.stop, 0, data.quietMs);
+    if (stopped()) break;
+    const now = performance.now();
+    const commits = Atomics.load(control, Slot.commits);
+    if (commits !== seen) {
+      // Commits keep coming: copy in bulk, at most every intervalMs (a page rewritten many times is copied once).
+      seen = commits;
+      quietSince = now;
+      copied = false;
+      truncated = false;
+      if (now - lastCopy < data.intervalMs) continue;
+      lastCopy = now;
+      copy(db);
+      continue;
+    }
+    if (!copied) {
+      // No commit for quietMs: the main thread is between bursts (the sync waits on the network between pages), so
+      // a copy now most likely completes, and the WAL then starts over at the next commit, staying small.
+      lastCopy = now;
+      copied = true;
+      copy(db);
+      continue;
+    }
+    if (now - quietSince < data.idleMs) continue;
+    // Idle: give the file's space back. TRUNCATE only once PASSIVE has copied everything, so the write lock it
+    // holds is held for a truncation, not for a copy.
+    quietSince = now;
+    const passive = checkpoint(db, 'PASSIVE');
+    if (passive.busy !== 0 || passive.checkpointed < passive.log) continue; // a reader holds old pages: later
+    if (passive.log > 0) {
+      try {
+        const result = checkpoint(db, 'TRUNCATE');
+        if (result.busy !== 0) continue;
+        Atomics.add(control, Slot.truncations, 1);
+      } catch (error) {
+        // The copy is done either way; only the file's size stays. Retried at the next idle.
+        post({ type: 'warning', ...describe(error) });
+        continue;
+      }
+    }
+    truncated = true;
+  }
+}
+
+let db: Database.Database | null = null;
+try {
+  db = open();
+} catch (error) {
+  setState(WorkerState.failed);
+  post({ type: 'failed', ...describe(error) });
+}
+if (db) {
+  setState(WorkerState.ready);
+  post({ type: 'ready' });
+  let failure: { code: string; message: string } | null = null;
+  try {
+    run(db);
+  } catch (error) {
+    failure = describe(error);
+  }
+  // Closing while the main connection is open never checkpoints or deletes the WAL: that stays the main's job.
+  try {
+    db.close();
+  } catch {
+    // Nothing left to save: the connection only read.
+  }
+  if (failure) {
+    setState(WorkerState.failed);
+    post({ type: 'failed', ...failure });
+  } else {
+    setState(WorkerState.closed);
+  }
+}

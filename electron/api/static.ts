@@ -29,3 +29,12 @@ export function resolveStatic(root: string, urlPath: string): string | null {
   const target = resolve(base, '.' + (decoded.startsWith('/') ? decoded : '/' + decoded));
   return target.startsWith(base + sep) ? target : null;
 }
+
+/**
+ * Vite names every built asset after a hash of its content (`/assets/index-CgOpI3dI.js`), so such a file never
+ * changes under its name: it may be cached for good, and the browser keeps its compiled code (V8's code cache) from
+ * one launch to the next. Anything else (index.html, the host's transport script) is asked for again each time.
+ */
+export function cacheControlOf(urlPath: string): string {
+  return /^\/assets\/[\w.-]+-[\w-]{8}\.(?:js|css|woff2|svg|png)$/.test(urlPath) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}

@@ -31,6 +31,7 @@ describe('browser host', () => {
     mkdirSync(join(renderer, 'assets'), { recursive: true });
     writeFileSync(join(renderer, 'index.html'), '<html><head></head><body>app</body></html>');
     writeFileSync(join(renderer, 'assets', 'a.js'), 'console.log(1)');
+    writeFileSync(join(renderer, 'assets', 'index-CgOpI3dI.js'), 'console.log(2)');
     writeFileSync(join(dir, 'secret.txt'), 'do not serve');
     writeFileSync(join(dir, 'client.js'), 'window.x=1');
     workstation = await openWorkstation({
@@ -69,6 +70,12 @@ describe('browser host', () => {
     expect(res.status).toBe(200);
     expect(res.body).toContain('<script defer src="/host/workstation.js"></script>');
     expect(String(res.headers['content-security-policy'])).toContain("script-src 'self'");
+    expect(res.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('lets the browser keep content-hashed assets for good, and nothing else', async () => {
+    expect((await raw({ port, path: '/assets/index-CgOpI3dI.js' })).headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await raw({ port, path: '/assets/a.js' })).headers['cache-control']).toBe('no-cache');
   });
 
   it.each(['/../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/%00', '/..%5csecret.txt'])('refuses path traversal %s', async (path) => {

@@ -11,7 +11,7 @@ import { maxImportBytes } from '../../shared/contract/images';
 import { caseImageRequestFromPath } from '../imaging';
 import { contentSecurityPolicy } from '../api/csp';
 import { log } from '../api/log';
-import { contentTypeOf, resolveStatic } from '../api/static';
+import { cacheControlOf, contentTypeOf, resolveStatic } from '../api/static';
 import { dispatch } from '../api/registry';
 import type { Workstation } from '../api/workstation';
 
@@ -99,7 +99,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         // one it lets the browser fetch the bundle at the same time.
         body = body.toString('utf8').replace('<head>', '<head>\n    <script defer src="/host/workstation.js"></script>');
       }
-      send(res, 200, body, contentTypeOf(file), { 'Cache-Control': 'no-cache' });
+      send(res, 200, body, contentTypeOf(file), { 'Cache-Control': cacheControlOf(urlPath) });
     } catch {
       send(res, 404, 'Not found', 'text/plain; charset=utf-8');
     }

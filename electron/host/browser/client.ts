@@ -7,11 +7,19 @@ import { createWorkstationApi, isKnownEvent, type Transport } from '../../../sha
 const TOKEN_KEY = 'verity.host.token';
 
 function takeToken(): string {
-  // The host prints its URL with #token=…; keep it for this tab only and drop it from the address bar.
+  // The host prints its URL with #token=…; keep it for this tab only and drop it from the address bar. Both are
+  // round trips to the browser process (a replaceState took ~30 ms of a launch), so they wait until the page is
+  // idle; until then a reload still finds the token in the address.
   const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash);
-  if (match?.[1]) {
-    sessionStorage.setItem(TOKEN_KEY, match[1]);
-    history.replaceState(null, '', location.pathname + location.search);
+  const fromAddress = match?.[1];
+  if (fromAddress) {
+    const keep = () => {
+      sessionStorage.setItem(TOKEN_KEY, fromAddress);
+      history.replaceState(null, '', location.pathname + location.search);
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(keep, { timeout: 2000 });
+    else setTimeout(keep, 0);
+    return fromAddress;
   }
   return sessionStorage.getItem(TOKEN_KEY) ?? '';
 }

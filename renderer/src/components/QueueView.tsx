@@ -1,6 +1,6 @@
 // The queue: filters with counts, free-text search, and a windowed grid of applications sorted by due time.
 // Only the rows in view (plus a small margin) are in the DOM, whatever the number of cases.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { QueueItem } from '../../../shared/contract/cases';
 import { applicationKinds, ruleIds } from '../../../shared/vocabulary';
 import { errorMessage } from '../i18n';
@@ -128,7 +128,8 @@ function uniqueRules(flags: QueueItem['flags']): QueueItem['flags'] {
 
 const columns = ['kind', 'account', 'name', 'submitted', 'due', 'flags', 'status', 'sync'] as const;
 
-function Row({ item, index, selected, now, pendingId, onOpen }: { item: QueueItem; index: number; selected: boolean; now: number; pendingId: string | null; onOpen(index: number): void }) {
+// Memoised: moving the selection, scrolling or measuring the grid renders only the rows whose props changed.
+const Row = memo(function Row({ item, index, selected, now, pendingId, onOpen }: { item: QueueItem; index: number; selected: boolean; now: number; pendingId: string | null; onOpen(index: number): void }) {
   const t = useT();
   const language = useLanguage();
   const deadline = item.deadline;
@@ -185,7 +186,7 @@ function Row({ item, index, selected, now, pendingId, onOpen }: { item: QueueIte
       </div>
     </div>
   );
-}
+});
 
 export function QueueView() {
   const t = useT();
@@ -217,8 +218,20 @@ export function QueueView() {
     return () => observer.disconnect();
   }, []);
 
+  // The first render draws what fits on screen and two rows more; the rest of the overscan follows once that has
+  // been painted, so a launch shows its queue sooner.
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setPainted(true), 0)));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
+
   const visible = Math.ceil(viewport / ROW_HEIGHT) + 1;
-  const overscan = Math.max(2, Math.min(8, Math.floor((MAX_ROWS - visible) / 2)));
+  const overscan = painted ? Math.max(2, Math.min(8, Math.floor((MAX_ROWS - visible) / 2))) : 2;
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - overscan);
   const last = Math.min(items.length, first + Math.min(MAX_ROWS, visible + 2 * overscan));
 

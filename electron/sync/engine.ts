@@ -119,11 +119,17 @@ export interface SyncEngine {
   nudge(): void;
 }
 
-/** Applications per store transaction while pulling, at first and at most; in between it follows upsertBudgetMs. */
+/** Store lookups between two yields while a page is prepared; and at most this many applications per transaction. */
 const upsertChunk = 25;
 const upsertChunkMax = 100;
 /** What one store transaction of a pull may hold the event loop for, well under the 50 ms of a noticeable stall. */
 const upsertBudgetMs = 15;
+
+/** A pulled application ready for the store; `fresh` when the store does not have it yet. */
+interface Prepared {
+  record: UpsertRecord;
+  fresh: boolean;
+}
 
 /** Mutations on their way to the central service, and how many of the picked rows were settled locally instead. */
 interface Batch {
@@ -192,7 +198,12 @@ class Engine implements SyncEngine {
   private readonly intervalMs: number;
   private readonly downloadTimeoutMs: number;
   private readonly imageCache = new Map<string, ImageFacts>();
-  private upsertChunk = upsertChunk;
+  /**
+   * What one application costs a store transaction in ms, learnt while pulling. A new case (its rows, documents,
+   * search index and counters) costs several times an update of a known one, so each is learnt apart: sizing by
+   * one average made a run of cheap updates grow the transaction that the next new cases then overran (60 ms).
+   */
+  private readonly upsertCost = { fresh: upsertBudgetMs / upsertChunk, known: upsertBudgetMs / upsertChunkMax };
 
   private state: SyncEngineState = 'idle';
   private lastSyncAt: string | null = null;
@@ -486,12 +497,13 @@ class Engine implements SyncEngine {
       report.pulled.pages += 1;
       const records = await this.prepare(page.changes, report, signal);
       // Small transactions with a yield between them: a page of 500 in one would hold the event loop for a second.
-      // Their size follows the time they take (a new case with documents costs several times a bare update).
+      // Each holds what the learnt costs fit into the budget.
       for (let i = 0; i < records.length; ) {
-        const chunk = records.slice(i, i + this.upsertChunk);
+        const prepared = records.slice(i, this.chunkEnd(records, i));
+        const chunk = prepared.map((p) => p.record);
         const started = performance.now();
         const result = store.upsertApplications(chunk);
-        this.adaptUpsertChunk(performance.now() - started);
+        this.learnUpsertCost(prepared, performance.now() - started);
         i += chunk.length;
         report.pulled.inserted += result.inserted;
         report.pulled.updated += result.updated;
@@ -511,10 +523,29 @@ class Engine implements SyncEngine {
     }
   }
 
-  /** Halves the next store transaction when one took over the budget, doubles it when it took under a quarter. */
-  private adaptUpsertChunk(ms: number): void {
-    if (ms > upsertBudgetMs) this.upsertChunk = Math.max(1, Math.floor(this.upsertChunk / 2));
-    else if (ms < upsertBudgetMs / 4) this.upsertChunk = Math.min(upsertChunkMax, this.upsertChunk * 2);
+  /** Where the next store transaction ends: as many records as the learnt costs fit into the budget (at least one). */
+  private chunkEnd(records: readonly Prepared[], from: number): number {
+    let end = from;
+    let cost = 0;
+    while (end < records.length && end - from < upsertChunkMax) {
+      const next = records[end]!.fresh ? this.upsertCost.fresh : this.upsertCost.known;
+      if (end > from && cost + next > upsertBudgetMs) break;
+      cost += next;
+      end += 1;
+    }
+    return end;
+  }
+
+  /** Moves the learnt costs of the kinds in this transaction halfway to what it really took. */
+  private learnUpsertCost(chunk: readonly Prepared[], ms: number): void {
+    const fresh = chunk.filter((p) => p.fresh).length;
+    const predicted = fresh * this.upsertCost.fresh + (chunk.length - fresh) * this.upsertCost.known;
+    if (!(predicted > 0)) return;
+    // Bounded, so one transaction preempted on a busy machine does not swing the sizes far.
+    const ratio = Math.min(8, Math.max(1 / 8, ms / predicted));
+    const factor = 0.5 + 0.5 * ratio;
+    if (fresh > 0) this.upsertCost.fresh *= factor;
+    if (fresh < chunk.length) this.upsertCost.known *= factor;
   }
 
   /** The store's documents of an application, or null when the store does not have it. */
@@ -528,7 +559,7 @@ class Engine implements SyncEngine {
   }
 
   /** Turns a page of changes into store records, fetching the images the store lacks. */
-  private async prepare(changes: readonly Change[], report: SyncReport, signal: AbortSignal): Promise<UpsertRecord[]> {
+  private async prepare(changes: readonly Change[], report: SyncReport, signal: AbortSignal): Promise<Prepared[]> {
     const me = this.client.username;
     // The feed may name one application twice in a page; every entry carries its current state, so the last wins.
     const latest = new Map<string, Change>();
@@ -536,7 +567,7 @@ class Engine implements SyncEngine {
       latest.delete(change.application.id);
       latest.set(change.application.id, change);
     }
-    type Plan = { change: Change; documents: (DocumentRecord | DocumentRef)[] };
+    type Plan = { change: Change; documents: (DocumentRecord | DocumentRef)[]; fresh: boolean };
     const plans: Plan[] = [];
     const wanted = new Map<string, DocumentRef>();
     let looked = 0;
@@ -565,11 +596,11 @@ class Engine implements SyncEngine {
       }
       if (!fetchable) {
         // Only the assignee may fetch images; keep what the store has and let the server's state through.
-        plans.push({ change, documents: local ?? [] });
+        plans.push({ change, documents: local ?? [], fresh: local === null });
         continue;
       }
       for (const d of documents) if (!('format' in d)) wanted.set(d.sha256, d);
-      plans.push({ change, documents });
+      plans.push({ change, documents, fresh: local === null });
     }
 
     const failed = new Map<string, string>();
@@ -583,7 +614,7 @@ class Engine implements SyncEngine {
       this.progress('images', done, refs.length);
     });
 
-    const records: UpsertRecord[] = [];
+    const records: Prepared[] = [];
     for (const plan of plans) {
       const documents: DocumentRecord[] = [];
       let missing: string | null = null;
@@ -602,7 +633,7 @@ class Engine implements SyncEngine {
         report.pulled.skipped += 1;
         continue;
       }
-      records.push(upsertRecord(plan.change, documents));
+      records.push({ record: upsertRecord(plan.change, documents), fresh: plan.fresh });
     }
     return records;
   }

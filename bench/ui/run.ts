@@ -64,7 +64,7 @@ try {
   // 1. Launch → interactive queue: from navigation until the first queue row is rendered, on the page's own clock.
   // In-page times (since navigation start) split it into document + scripts, the first API answers, first row.
   const measureLaunch = async (context: BrowserContext): Promise<Record<string, number>> => {
-    const p = context.pages()[0] ?? (await context.newPage());
+    const p = await context.newPage();
     // Thread CPU time (not wall time) of the page's main thread: what the renderer itself spends, whatever the load.
     const launchCdp = await context.newCDPSession(p);
     await launchCdp.send('Performance.enable', { timeDomain: 'threadTicks' });

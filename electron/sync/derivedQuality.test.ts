@@ -8,7 +8,7 @@ import { createImagePipeline, type ImagePipeline } from '../imaging';
 import { ExplicitKeyProvider } from '../store/keys';
 import { recordDerivedQuality } from './derivedQuality';
 import { createSyncEngine } from './index';
-import { instantSleep, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from './testing';
+import { engineOptions, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from './testing';
 
 let central: CentralFixture;
 let local: Workstation;
@@ -35,15 +35,7 @@ describe('a pull admits originals; derivation follows', () => {
     hashes = envelopes.map((e) => e.documents[0]!.sha256);
     // Held from outside too, so that this test sees the state between the pull and the background work.
     local.images.pauseBackground();
-    const engine = createSyncEngine({
-      store: local.store,
-      images: local.images,
-      centralUrl: central.server.url,
-      credentials: { username: 'reviewer1', password: 'verity-demo' },
-      deviceId: 'device-test',
-      random: () => 0.5,
-      sleep: instantSleep().sleep,
-    });
+    const engine = createSyncEngine(engineOptions(local, central.server.url));
     const report = await engine.syncNow();
     expect(report.error).toBeNull();
     expect(report.images.downloaded).toBe(5);
@@ -91,15 +83,7 @@ describe('a restart', () => {
   it('queues the images a previous run left underived, and records them', async () => {
     const envelopes = await central.submit(3);
     const hashes = envelopes.map((e) => e.documents[0]!.sha256);
-    const engine = createSyncEngine({
-      store: local.store,
-      images: local.images,
-      centralUrl: central.server.url,
-      credentials: { username: 'reviewer1', password: 'verity-demo' },
-      deviceId: 'device-test',
-      random: () => 0.5,
-      sleep: instantSleep().sleep,
-    });
+    const engine = createSyncEngine(engineOptions(local, central.server.url));
     // The app is shut down right after the pull: nothing derived yet.
     local.images.pauseBackground();
     expect((await engine.syncNow()).ok).toBe(true);

@@ -7,7 +7,7 @@ import type { ForensicSummary, QualitySignals } from '../../shared/domain';
 import { createSyncEngine, type SyncEngineOptions, type SyncProgress, type SyncStatus, type SyncStore } from './index';
 import { backoffDelay, parseRetryAfter } from './backoff';
 import type { FetchLike } from './client';
-import { instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
+import { engineOptions as sharedEngineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
 
 let central: CentralFixture;
 let local: Workstation;
@@ -41,18 +41,7 @@ function countingFetch(inner: FetchLike = (input, init) => fetch(input, init)): 
   };
 }
 
-function engineOptions(extra: Partial<SyncEngineOptions> = {}): SyncEngineOptions {
-  return {
-    store: local.store,
-    images: local.images,
-    centralUrl: central.server.url,
-    credentials: { username: 'reviewer1', password: 'verity-demo' },
-    deviceId: 'device-test',
-    random: () => 0.5,
-    sleep: instantSleep().sleep,
-    ...extra,
-  };
-}
+const engineOptions = (extra: Partial<SyncEngineOptions> = {}): SyncEngineOptions => sharedEngineOptions(local, central.server.url, extra);
 
 describe('backoff', () => {
   it('grows exponentially with full jitter, caps at five minutes, and honours Retry-After', () => {

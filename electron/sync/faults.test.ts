@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions, type SyncReport } from './index';
 import { startFaultProxy, type Fault, type FaultProxy } from './faultProxy';
-import { instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
+import { engineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
 
 let central: CentralFixture;
 let proxy: FaultProxy;
@@ -32,17 +32,7 @@ function engine(extra: Partial<SyncEngineOptions> = {}): { engine: SyncEngine; w
   const sleeper = instantSleep();
   return {
     waits: sleeper.waits,
-    engine: createSyncEngine({
-      store: local.store,
-      images: local.images,
-      centralUrl: proxy.url,
-      credentials: { username: 'reviewer1', password: 'verity-demo' },
-      deviceId: 'device-faults',
-      random: () => 0.5,
-      sleep: sleeper.sleep,
-      batchSize: 2,
-      ...extra,
-    }),
+    engine: createSyncEngine(engineOptions(local, proxy.url, { deviceId: 'device-faults', sleep: sleeper.sleep, batchSize: 2, ...extra })),
   };
 }
 

@@ -13,6 +13,7 @@ import type { Person } from '../../shared/domain';
 import { createImagePipeline, type ImagePipeline } from '../imaging';
 import { openCaseStore, type CaseStore } from '../store/caseStore';
 import { ExplicitKeyProvider } from '../store/keys';
+import type { SyncEngineOptions } from './engine';
 
 process.env.VERITY_QUIET ??= '1';
 
@@ -137,5 +138,19 @@ export function instantSleep(): { sleep: (ms: number, signal: AbortSignal) => Pr
       waits.push(ms);
       if (signal.aborted) throw signal.reason;
     },
+  };
+}
+
+/** The engine of the demo reviewer on a test workstation: no real waits, jitter fixed at its middle. */
+export function engineOptions(local: Workstation, centralUrl: string, extra: Partial<SyncEngineOptions> = {}): SyncEngineOptions {
+  return {
+    store: local.store,
+    images: local.images,
+    centralUrl,
+    credentials: { username: 'reviewer1', password: 'verity-demo' },
+    deviceId: 'device-test',
+    random: () => 0.5,
+    sleep: instantSleep().sleep,
+    ...extra,
   };
 }

@@ -10,8 +10,9 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      // Worker threads load their own entries: out/main/imaging-worker.js, the built-in central service's
-      // out/main/central-worker.js and the case store's WAL checkpointer, out/main/checkpoint-worker.js.
+      // Entries of their own: the imaging process, out/main/imaging-worker.js, and the worker threads of the
+      // built-in central service, out/main/central-worker.js, and of the case store's WAL checkpointer,
+      // out/main/checkpoint-worker.js.
       lib: {
         entry: {
           index: resolve(__dirname, 'electron/main/index.ts'),

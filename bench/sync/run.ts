@@ -1,21 +1,20 @@
 // Benchmark of the sync engine against the real central server (PGlite in memory) on loopback.
-//   node --expose-gc --import tsx bench/sync/run.ts [--pull 1000] [--push 10000]   (0 skips a phase)
-// The server runs in a child process, so its work (PGlite is WebAssembly on the main thread) does not count
-// against the engine's event loop. Measured in this process, per phase: wall time, throughput, peak RSS and the
-// longest event-loop stall (perf_hooks.monitorEventLoopDelay), next to a plain loopback download of the same bytes.
-import { spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//   node --expose-gc --import tsx bench/sync/run.ts [--pull 1000] [--push 10000] [--trace-gaps] [--sources]   (0 skips a phase)
+// Measured as shipped: started from TypeScript, this file bundles itself and the imaging and checkpoint entries with
+// esbuild (as electron-vite builds the app) and runs the bundle, since tsx's loader alone adds ~37 MB to every process
+// it runs in; --sources measures the sources under tsx instead. The server runs in a child process (server.ts), so
+// its work (PGlite is WebAssembly on the main thread) does not count against the engine's event loop. Measured per phase: wall time, throughput, peak RSS of this process, of its
+// imaging child processes and of the whole workstation (this process and its descendants but the server, from
+// Linux /proc), and the longest event-loop stall (perf_hooks.monitorEventLoopDelay), next to a plain loopback
+// download of the same bytes. --trace-gaps also prints every pause over 50 ms with how the main thread spent it.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import sharp, { type Sharp } from 'sharp';
-import { startServer } from '../../server/app';
-import { checkImage, type CheckedImage } from '../../server/images';
-import type { CheckedDocument } from '../../server/service';
-import { ChangesResponse, SessionResponse, type IntakeRequest } from '../../shared/contract/central';
+import { ChangesResponse, SessionResponse } from '../../shared/contract/central';
 import type { Person } from '../../shared/domain';
 import { createImagePipeline } from '../../electron/imaging';
 import { openCaseStore } from '../../electron/store/caseStore';
@@ -29,88 +28,39 @@ const argValue = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const self = fileURLToPath(import.meta.url);
-const corpusDir = fileURLToPath(new URL('../../../shared/corpus/images/', import.meta.url));
+// The repository: two folders up from this file; a bundle is told where it is.
+const root = process.env.VERITY_BENCH_REPO ?? fileURLToPath(new URL('../../', import.meta.url));
+const corpusDir = join(root, '../shared/corpus/images/');
 
-function request(n: number, tag: string): Omit<IntakeRequest, 'documents'> {
-  return {
-    accountId: `BENCH-${tag}-${n}`,
-    kind: 'individual',
-    registrationLocation: 'CN',
-    identity: { kind: 'individual', fullName: `SPECIMEN Bench ${n}`, documentType: 'id_card', documentNumber: `B${tag}${n}${randomUUID().slice(0, 6)}`, issuingLocation: 'CN' },
-    icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
-    applicantLanguage: 'en',
-  };
-}
-
-/** A distinct, valid JPEG per n: a real photo with a comment segment (FF FE) naming n right after SOI. */
-function distinctPhoto(base: Buffer, n: number): Buffer {
-  const text = Buffer.from(`verity bench ${n}`);
-  const segment = Buffer.alloc(4 + text.length);
-  segment.writeUInt16BE(0xfffe, 0);
-  segment.writeUInt16BE(2 + text.length, 2);
-  text.copy(segment, 4);
-  return Buffer.concat([base.subarray(0, 2), segment, base.subarray(2)]);
-}
-
-/** Documents per application in the pull phase (front and back), as the issue asks: 1,000 applications, 2,000 images. */
-const photosPerApplication = 2;
-
-/**
- * Four ~1 MB JPEGs of a real 6 MP photo (2725×2225, the corpus' 2569067123_aca715a2ee_o.jpg): as it is, mirrored,
- * flipped, and both, re-encoded at quality 92. Each document then gets its own bytes with distinctPhoto.
- */
-async function basePhotos(): Promise<{ bytes: Buffer; check: CheckedImage }[]> {
-  const source = readFileSync(`${corpusDir}2569067123_aca715a2ee_o.jpg`);
-  const variants = [(s: Sharp) => s, (s: Sharp) => s.flop(), (s: Sharp) => s.flip(), (s: Sharp) => s.flip().flop()];
-  return Promise.all(
-    variants.map(async (variant) => {
-      const bytes = await variant(sharp(source)).jpeg({ quality: 92 }).toBuffer();
-      return { bytes, check: await checkImage(bytes, 'front') };
-    }),
-  );
-}
-
-// ── the server child ─────────────────────────────────────────────────────────────────────────────
-if (args[0] === '--server') {
-  const server = await startServer({ assignmentCap: 100_000, log: () => undefined });
-  const photos = await basePhotos();
-  const commands = createInterface({ input: process.stdin });
-  process.stdout.write(JSON.stringify({ url: server.url }) + '\n');
-  for await (const line of commands) {
-    const [command, countText] = line.trim().split(' ');
-    const count = Number(countText);
-    const started = performance.now();
-    if (command === 'seed-photos') {
-      for (let n = 0; n < count; n++) {
-        const documents = (['front', 'back'] as const).slice(0, photosPerApplication).map((role, i): CheckedDocument => {
-          const k = n * photosPerApplication + i;
-          const base = photos[k % photos.length] as (typeof photos)[number];
-          // A comment segment changes the bytes, not the picture: the base's full check holds, only the hash is new.
-          const bytes = distinctPhoto(base.bytes, k);
-          return { role, bytes, ...base.check, sha256: createHash('sha256').update(bytes).digest('hex') };
-        });
-        await server.service.submitChecked(request(n, 'P'), documents, randomUUID(), false);
-      }
-    } else if (command === 'seed-plain') {
-      const bytes = await sharp({ create: { width: 640, height: 400, channels: 3, background: { r: 200, g: 210, b: 220 } } }).jpeg().toBuffer();
-      const checked: CheckedDocument = { role: 'front', bytes, ...(await checkImage(bytes, 'front')) };
-      for (let n = 0; n < count; n++) await server.service.submitChecked(request(n, 'D'), [checked], randomUUID(), false);
-    } else if (command === 'quit') {
-      break;
-    }
-    process.stdout.write(JSON.stringify({ done: command, ms: performance.now() - started }) + '\n');
-  }
-  commands.close();
-  await server.close();
-  process.exit(0);
+if (import.meta.url.endsWith('.ts') && !args.includes('--sources')) {
+  const outdir = join(root, 'out/bench-sync');
+  const { build } = await import('esbuild');
+  // The entries' names are the ones pool.ts and checkpointer.ts look for next to a bundle; packages stay external
+  // and resolve from the repository's node_modules, as the app's do.
+  await build({
+    entryPoints: {
+      run: join(root, 'bench/sync/run.ts'),
+      'imaging-worker': join(root, 'electron/imaging/worker.ts'),
+      'checkpoint-worker': join(root, 'electron/store/checkpointWorker.ts'),
+    },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  });
+  const run = spawnSync(process.execPath, ['--expose-gc', join(outdir, 'run.mjs'), ...args], { stdio: 'inherit', env: { ...process.env, VERITY_BENCH_REPO: root } });
+  process.exit(run.status ?? 1);
 }
 
 // ── the workstation side ─────────────────────────────────────────────────────────────────────────
 const pullCount = Number(argValue('--pull') ?? 1_000);
 const pushCount = Number(argValue('--push') ?? 10_000);
 
-const child = spawn(process.execPath, ['--import', 'tsx', self, '--server'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, VERITY_QUIET: '1' } });
+const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/sync/server.ts')], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, VERITY_QUIET: '1' } });
 const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
 async function nextLine(): Promise<Record<string, unknown>> {
   const { value, done } = await lines.next();
@@ -122,7 +72,7 @@ async function command(text: string): Promise<number> {
   return Number((await nextLine()).ms);
 }
 
-const { url } = (await nextLine()) as { url: string };
+const { url, photosPerApplication } = (await nextLine()) as { url: string; photosPerApplication: number };
 console.log(`central server (child process) at ${url}`);
 
 interface Phase {
@@ -132,45 +82,269 @@ interface Phase {
   unit: string;
   bytes: number;
   peakRssMb: number;
+  /** Null where /proc cannot be read. */
+  peakImagingRssMb: number | null;
+  peakTotalRssMb: number | null;
   maxStallMs: number;
   p99StallMs: number;
 }
 const phases: Phase[] = [];
 
-/** Runs `fn` while sampling RSS and the event-loop delay. */
+// ── memory of the workstation's processes ────────────────────────────────────────────────────────
+// The workstation is this process and its descendants: the imaging child processes (they come and go as the pool
+// recycles them) and, under tsx, esbuild's service — but not the server child, which stands for the remote server.
+// Sampled on the measured event loop, so a sample is only a few small synchronous /proc reads.
+const pageSize = 4096;
+const gone = (error: unknown) => ['ENOENT', 'ESRCH'].includes((error as NodeJS.ErrnoException).code ?? '');
+const procBuffer = Buffer.alloc(16 * 1024);
+/** The text of an open /proc file, read afresh: at offset 0 the kernel regenerates it. */
+const preadText = (fd: number) => procBuffer.toString('latin1', 0, readSync(fd, procBuffer, 0, procBuffer.length, 0));
+/**
+ * /proc files kept open between samples: on this VM a pread costs ~3 µs, opening, reading and closing ~13 µs,
+ * readFileSync ~40 µs (it reads /proc's zero-size files in chunks). Processes and threads may go between listing and reading (ENOENT, ESRCH: skipped); `sweep` closes the
+ * files not read since the last sweep, i.e. of those gone.
+ */
+class ProcFiles {
+  private readonly files = new Map<string, { fd: number; read: boolean }>();
+  text(path: string): string | undefined {
+    let file = this.files.get(path);
+    try {
+      if (file) file.read = true;
+      else this.files.set(path, (file = { fd: openSync(path, 'r'), read: true }));
+      return preadText(file.fd);
+    } catch (error) {
+      if (!gone(error)) throw error;
+      if (file) this.close(path, file.fd);
+      return undefined;
+    }
+  }
+  sweep(): void {
+    for (const [path, file] of this.files) {
+      if (file.read) file.read = false;
+      else this.close(path, file.fd);
+    }
+  }
+  private close(path: string, fd: number): void {
+    closeSync(fd);
+    this.files.delete(path);
+  }
+}
+const procFiles = new ProcFiles();
+/** Command name, RSS and thread count of a process, from one read of its stat (the fields as proc(5) numbers them). */
+function procStat(pid: number): { name: string; rss: number; threads: number } | undefined {
+  const stat = procFiles.text(`/proc/${pid}/stat`);
+  if (stat === undefined) return undefined;
+  // The name is in parentheses and may hold spaces and parentheses; field 3 starts after the last ')'.
+  const nameEnd = stat.lastIndexOf(')');
+  const fields = stat.slice(nameEnd + 2).split(' ');
+  // Field 24, resident pages, is the counter statm's second field and process.memoryUsage().rss show.
+  return { name: stat.slice(stat.indexOf('(') + 1, nameEnd), rss: Number(fields[21]) * pageSize, threads: Number(fields[17]) };
+}
+/**
+ * Thread ids per process, listed again when its thread count (field 20) changes and every 20th walk: listing a
+ * task directory costs as much as ten reads, and the threads of these processes hardly change.
+ */
+const taskLists = new Map<number, { threads: number; tids: string[]; walk: number }>();
+let walks = 0;
+/** Child processes of every thread of pid (a process forked from a worker thread is that thread's child). */
+function childPids(pid: number, threads: number): number[] {
+  let tasks = taskLists.get(pid);
+  if (!tasks || tasks.threads !== threads || walks % 20 === 0) {
+    try {
+      tasks = { threads, tids: readdirSync(`/proc/${pid}/task`), walk: walks };
+    } catch (error) {
+      if (gone(error)) return [];
+      throw error;
+    }
+    taskLists.set(pid, tasks);
+  }
+  tasks.walk = walks;
+  return tasks.tids.flatMap((tid) => (procFiles.text(`/proc/${pid}/task/${tid}/children`) ?? '').split(' ').filter(Boolean).map(Number));
+}
+const procReadable = procFiles.text(`/proc/${process.pid}/task/${process.pid}/children`) !== undefined;
+if (!procReadable) console.log('/proc/<pid>/task/<tid>/children is unreadable here: only this process\'s RSS is measured');
+interface WorkstationMemory {
+  engine: number;
+  imaging: number;
+  imagingProcs: number;
+  /** tsx's esbuild services (development only, the built app has none). */
+  esbuild: number;
+}
+/** RSS of this process and of its descendants but the server child's subtree, all from one walk. */
+function workstationMemory(): WorkstationMemory {
+  walks++;
+  const self = procStat(process.pid) as NonNullable<ReturnType<typeof procStat>>;
+  const memory = { engine: self.rss, imaging: 0, imagingProcs: 0, esbuild: 0 };
+  const pending = childPids(process.pid, self.threads);
+  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+    if (pid === child.pid) continue;
+    const stat = procStat(pid);
+    if (!stat) continue;
+    if (stat.name === 'esbuild') {
+      memory.esbuild += stat.rss;
+    } else {
+      memory.imaging += stat.rss;
+      memory.imagingProcs += 1;
+    }
+    pending.push(...childPids(pid, stat.threads));
+  }
+  procFiles.sweep();
+  for (const [pid, tasks] of taskLists) if (tasks.walk !== walks) taskLists.delete(pid);
+  return memory;
+}
+/** How long each memory sample took (ms), over the whole run: it runs on the event loop it measures. */
+const sampleCosts: number[] = [];
+
+/** Runs `fn` while sampling RSS (every 50 ms) and the event-loop delay. */
 async function measure<T>(name: string, unit: string, fn: () => Promise<{ result: T; items: number; bytes: number }>): Promise<T> {
   global.gc?.();
   storeCalls.clear();
   const histogram = monitorEventLoopDelay({ resolution: 10 });
-  let peak = process.memoryUsage().rss;
+  let peakEngine = process.memoryUsage.rss();
   let atPeak = process.memoryUsage();
-  const sampler = setInterval(() => {
-    const usage = process.memoryUsage();
-    if (usage.rss > peak) [peak, atPeak] = [usage.rss, usage];
-  }, 50);
+  let peakImaging = { rss: 0, procs: 0 };
+  let atPeakTotal = null as (WorkstationMemory & { total: number }) | null;
+  const sample = () => {
+    const started = performance.now();
+    const memory = procReadable ? workstationMemory() : null;
+    const engine = memory?.engine ?? process.memoryUsage.rss();
+    // The heap figures only at a new peak: process.memoryUsage() reads /proc/self/stat again and the heap stats.
+    if (engine > peakEngine) [peakEngine, atPeak] = [engine, process.memoryUsage()];
+    if (memory) {
+      if (memory.imaging > peakImaging.rss) peakImaging = { rss: memory.imaging, procs: memory.imagingProcs };
+      const total = memory.engine + memory.imaging + memory.esbuild;
+      if (total > (atPeakTotal?.total ?? 0)) atPeakTotal = { ...memory, total };
+    }
+    sampleCosts.push(performance.now() - started);
+  };
+  sample();
+  const sampler = setInterval(sample, 50);
   histogram.enable();
+  currentPhase = name;
   const started = performance.now();
   const { result, items, bytes } = await fn();
   const ms = performance.now() - started;
+  currentPhase = betweenPhases;
   histogram.disable();
   clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  phases.push({ name, ms, items, unit, bytes, peakRssMb: peak / 2 ** 20, maxStallMs: histogram.max / 1e6, p99StallMs: histogram.percentile(99) / 1e6 });
+  sample();
+  phases.push({
+    name,
+    ms,
+    items,
+    unit,
+    bytes,
+    peakRssMb: peakEngine / 2 ** 20,
+    peakImagingRssMb: atPeakTotal ? peakImaging.rss / 2 ** 20 : null,
+    peakTotalRssMb: atPeakTotal ? atPeakTotal.total / 2 ** 20 : null,
+    maxStallMs: histogram.max / 1e6,
+    p99StallMs: histogram.percentile(99) / 1e6,
+  });
   const mb = (n: number) => (n / 2 ** 20).toFixed(0);
   console.log(`${name}: ${(ms / 1000).toFixed(1)} s, longest stall ${(histogram.max / 1e6).toFixed(0)} ms`);
-  console.log(`  at peak RSS ${mb(peak)} MB: V8 heap ${mb(atPeak.heapUsed)}/${mb(atPeak.heapTotal)} MB, external ${mb(atPeak.external)} MB (array buffers ${mb(atPeak.arrayBuffers)} MB)`);
+  console.log(`  at peak RSS ${mb(peakEngine)} MB: V8 heap ${mb(atPeak.heapUsed)}/${mb(atPeak.heapTotal)} MB, external ${mb(atPeak.external)} MB (array buffers ${mb(atPeak.arrayBuffers)} MB)`);
+  if (atPeakTotal) {
+    const { total, engine, imaging, imagingProcs, esbuild } = atPeakTotal;
+    console.log(`  workstation at its peak ${mb(total)} MB = engine ${mb(engine)} + imaging procs ${mb(imaging)} (${imagingProcs}) + tsx's esbuild ${mb(esbuild)} MB; imaging procs alone at most ${mb(peakImaging.rss)} MB (${peakImaging.procs})`);
+  }
   reportStoreCalls(name);
+  if (traceGaps) {
+    await gapsSettled(name);
+    reportGaps(name);
+  }
   return result;
 }
 
-// --trace-gaps: prints every pause of the event loop over 50 ms as it happens, with the engine's last progress event.
+// --trace-gaps: prints every pause of the event loop over 50 ms, with the engine's last progress event, the main
+// thread's time on CPU and waiting for a core across it (its schedstat, read at every 5 ms tick), and any garbage
+// collection that overlapped it. Gaps are kept per phase for a summary at the end of each measured phase.
+const traceGaps = args.includes('--trace-gaps');
+const betweenPhases = '(between phases)';
+let currentPhase = betweenPhases;
 let lastProgress = '';
-if (args.includes('--trace-gaps')) {
-  let last = performance.now();
+interface Gap {
+  phase: string;
+  /** The ticks before and after the pause (performance.now() ms). */
+  from: number;
+  to: number;
+  after: string;
+  /** From schedstat; undefined when it cannot be read. */
+  cpuMs?: number;
+  runQueueMs?: number;
+  gcs: { kind: string; start: number; ms: number }[];
+}
+const gaps: Gap[] = [];
+/** Gaps waiting for the GC entries that overlapped them: those reach observers an event-loop turn or two late. */
+const unsettledGaps: { gap: Gap; ticksLeft: number }[] = [];
+const recentGcs: Gap['gcs'] = [];
+const gapMs = (gap: Gap) => gap.to - gap.from - 5;
+const schedstatPath = `/proc/self/task/${process.pid}/schedstat`;
+/** Null once schedstat has proved unreadable. */
+let schedstatFd: number | null | undefined;
+/** The main thread's ns on CPU and ns waiting on a run queue, or undefined (said once) where schedstat is unreadable. */
+function schedstat(): [number, number] | undefined {
+  if (schedstatFd === null) return undefined;
+  try {
+    schedstatFd ??= openSync(schedstatPath, 'r');
+    const [cpu, wait] = preadText(schedstatFd).split(' ').map(Number);
+    return [cpu as number, wait as number];
+  } catch (error) {
+    schedstatFd = null;
+    console.log(`${schedstatPath} is unreadable (${(error as Error).message}): gaps are traced without on-CPU and run-queue time`);
+    return undefined;
+  }
+}
+function settleGaps(): void {
+  for (const pending of unsettledGaps) pending.ticksLeft--;
+  while (unsettledGaps[0] && unsettledGaps[0].ticksLeft <= 0) {
+    const { gap } = unsettledGaps.shift() as (typeof unsettledGaps)[number];
+    gap.gcs = recentGcs.filter((gc) => gc.start < gap.to && gc.start + gc.ms > gap.from);
+    const ms = gapMs(gap);
+    const sched = gap.cpuMs === undefined ? '' : `: on CPU ${gap.cpuMs.toFixed(0)} ms, run queue ${(gap.runQueueMs as number).toFixed(0)} ms, blocked or asleep ${Math.max(0, gap.to - gap.from - gap.cpuMs - (gap.runQueueMs as number)).toFixed(0)} ms`;
+    const gcs = gap.gcs.map((gc) => `${gc.kind} GC ${gc.ms.toFixed(0)} ms at +${(gc.start - gap.from).toFixed(0)} ms`).join(', ');
+    console.log(`  gap ${ms.toFixed(0)} ms after ${gap.after}${sched}${gcs ? `; ${gcs}` : ''}`);
+    gaps.push(gap);
+  }
+  // No pending or later gap reaches back before the oldest pending one or the last tick.
+  const horizon = unsettledGaps[0]?.gap.from ?? lastTick;
+  while (recentGcs[0] && recentGcs[0].start + recentGcs[0].ms < horizon) recentGcs.shift();
+}
+async function gapsSettled(phase: string): Promise<void> {
+  while (unsettledGaps.some(({ gap }) => gap.phase === phase)) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+function reportGaps(phase: string): void {
+  const mine = gaps.filter((gap) => gap.phase === phase);
+  const timed = mine.filter((gap) => gap.cpuMs !== undefined);
+  const mostCpu = timed.reduce<Gap | undefined>((best, gap) => (!best || (gap.cpuMs as number) > (best.cpuMs as number) ? gap : best), undefined);
+  const parts = [`${mine.length}`];
+  if (timed.length > 0) parts.push(`mostly run-queue wait ${timed.filter((gap) => (gap.runQueueMs as number) > (gap.cpuMs as number)).length}`);
+  parts.push(`overlapping a GC ≥ 20 ms ${mine.filter((gap) => gap.gcs.some((gc) => gc.ms >= 20)).length}`);
+  if (mostCpu) parts.push(`largest on-CPU ${(mostCpu.cpuMs as number).toFixed(0)} ms (of a ${gapMs(mostCpu).toFixed(0)} ms gap after ${mostCpu.after})`);
+  console.log(`  gaps > 50 ms during ${phase}: ${parts.join(', ')}`);
+}
+let lastTick = performance.now();
+if (traceGaps) {
+  const gcKinds = new Map([
+    [perfConstants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
+    [perfConstants.NODE_PERFORMANCE_GC_MAJOR, 'major'],
+    [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental'],
+    [perfConstants.NODE_PERFORMANCE_GC_WEAKCB, 'weakcb'],
+  ]);
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) recentGcs.push({ kind: gcKinds.get((entry as unknown as { detail: { kind: number } }).detail.kind) ?? 'other', start: entry.startTime, ms: entry.duration });
+  }).observe({ entryTypes: ['gc'] });
+  let lastSched = schedstat();
   setInterval(() => {
     const now = performance.now();
-    if (now - last > 55) console.log(`  gap ${(now - last - 5).toFixed(0)} ms after ${lastProgress}`);
-    last = now;
+    const sched = schedstat();
+    if (now - lastTick > 55) {
+      const gap: Gap = { phase: currentPhase, from: lastTick, to: now, after: lastProgress, gcs: [] };
+      if (sched && lastSched) [gap.cpuMs, gap.runQueueMs] = [(sched[0] - lastSched[0]) / 1e6, (sched[1] - lastSched[1]) / 1e6];
+      // Ten ticks: at least 50 ms and as many event-loop turns, past the GC entries' late delivery.
+      unsettledGaps.push({ gap, ticksLeft: 10 });
+    }
+    [lastTick, lastSched] = [now, sched];
+    settleGaps();
   }, 5).unref();
 }
 
@@ -233,7 +407,7 @@ try {
     // Paid once per app run, not per sync, so not measured: the first fetch (Node loads undici) at sign-in, and the
     // imaging worker's start (under tsx in development it compiles the worker's TypeScript; the built app does not).
     await pullEngine.authenticate({ username: 'reviewer1', password: 'verity-demo' });
-    await a.images.ingest(await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 90, g: 120, b: 150 } } }).jpeg().toBuffer());
+    await a.images.ingest(readFileSync(join(corpusDir, 'Landscape_6.jpg')));
     const pulled = await measure<SyncReport>(`pull ${pullCount} applications with ${pullCount * photosPerApplication} images (download + verify + admit original + store)`, 'applications', async () => {
       const report = await pullEngine.syncNow();
       if (!report.ok) throw new Error(`pull failed: ${JSON.stringify(report.error)}`);
@@ -296,7 +470,7 @@ try {
     console.log(`seeded ${pushCount} applications in ${(seedPlainMs / 1000).toFixed(1)} s`);
     const b = workstation('reviewer2');
     const pushEngine = createSyncEngine({ store: b.store, images: b.images, centralUrl: url, credentials: { username: 'reviewer2', password: 'verity-demo' }, deviceId: 'bench-b', onProgress: (p) => (lastProgress = `${p.phase} ${p.done}/${p.total ?? '?'}`) });
-    await b.images.ingest(await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 150, g: 120, b: 90 } } }).jpeg().toBuffer());
+    await b.images.ingest(readFileSync(join(corpusDir, 'Landscape_6.jpg')));
     await measure(`pull ${pushCount} applications (one shared image)`, 'applications', async () => {
       const report = await pushEngine.syncNow();
       if (!report.ok) throw new Error(`pull failed: ${JSON.stringify(report.error)}`);
@@ -345,14 +519,16 @@ try {
   console.log(`\n${machine}\n${new Date().toISOString()}`);
   console.log(
     [
-      '| phase | wall s | items | per s | MB/s | peak RSS MB | longest event-loop stall ms | p99 stall ms |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| phase | wall s | items | per s | MB/s | peak RSS MB | imaging procs peak RSS MB | total peak RSS MB | longest event-loop stall ms | p99 stall ms |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...phases.map(
         (p) =>
-          `| ${p.name} | ${(p.ms / 1000).toFixed(1)} | ${p.items} ${p.unit} | ${(p.items / (p.ms / 1000)).toFixed(0)} | ${p.bytes ? (p.bytes / 2 ** 20 / (p.ms / 1000)).toFixed(1) : '–'} | ${p.peakRssMb.toFixed(0)} | ${p.maxStallMs.toFixed(0)} | ${p.p99StallMs.toFixed(0)} |`,
+          `| ${p.name} | ${(p.ms / 1000).toFixed(1)} | ${p.items} ${p.unit} | ${(p.items / (p.ms / 1000)).toFixed(0)} | ${p.bytes ? (p.bytes / 2 ** 20 / (p.ms / 1000)).toFixed(1) : '–'} | ${p.peakRssMb.toFixed(0)} | ${p.peakImagingRssMb?.toFixed(0) ?? '–'} | ${p.peakTotalRssMb?.toFixed(0) ?? '–'} | ${p.maxStallMs.toFixed(0)} | ${p.p99StallMs.toFixed(0)} |`,
       ),
     ].join('\n'),
   );
+  const costs = [...sampleCosts].sort((x, y) => x - y);
+  console.log(`memory sample (engine + its child processes from /proc): median ${(costs[Math.floor(costs.length / 2)] ?? 0).toFixed(3)} ms, max ${(costs.at(-1) ?? 0).toFixed(3)} ms over ${costs.length} samples`);
 } finally {
   child.stdin.write('quit\n');
   await new Promise((resolve) => child.once('exit', resolve));

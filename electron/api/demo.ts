@@ -78,8 +78,8 @@ export interface DrawnDemo {
 }
 
 /**
- * Generates the demo applications and draws their specimens. Drawing renders SVG, a loader the image
- * pipeline blocks process-wide once its workers start, so this runs before the pipeline is created.
+ * Generates the demo applications and draws their specimens. Drawing renders SVG, which libvips may do here: the
+ * image pipeline's loader block (untrusted bytes reach only the photo loaders) holds inside its imaging processes.
  */
 export async function drawDemo(options: DemoOptions): Promise<DrawnDemo> {
   const records = generateApplications(options.count, options.seed ?? 7, { now: options.now ?? new Date(), reviewers: 2 }).map((r, i) => ({

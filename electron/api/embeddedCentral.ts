@@ -1,11 +1,14 @@
 // The zero-setup central service: the reference server (server/) on PGlite in the data folder, seeded with
 // demo people and applications, started inside this app on a worker thread so that its WebAssembly database
-// never holds the main event loop. Start it before the workstation's image pipeline: the demo's specimen
-// drawings need libvips' SVG loader, which the pipeline blocks process-wide.
+// never holds the main event loop.
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
+// The service validates intake images with sharp on its worker thread. libvips must be loaded by the main thread
+// before any worker loads it, or glibc may unload it under a live worker when that worker exits (sharp's
+// documented requirement for worker threads).
+import 'sharp';
 import { DomainError } from '../../shared/errors';
 import type { TokenVault } from '../sync/client';
 import type { CentralConfig, CentralMode } from './central';

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '../../shared/errors';
-import { createImagePipeline, type CaseImage, type ImagePipeline } from '../imaging';
+import { createImagePipeline, type CaseImage, type ImagePipeline, type LaunchImagingProcess } from '../imaging';
 import { openCaseStore, type CaseStore } from '../store/caseStore';
 import { recordDerivedQuality } from '../sync/derivedQuality';
 import type { KeyProvider } from '../store/keys';
@@ -28,8 +28,10 @@ export interface WorkstationOptions {
   sqliteNativeBinding?: string;
   /** Seed an empty data folder with demo people and this many demo applications. */
   demo?: { count: number; onProgress?: (done: number, total: number) => void };
-  /** Imaging worker script of a bundled build (see electron/imaging/pool.ts); sources find their own. */
+  /** Imaging process entry of a bundled build (see electron/imaging/pool.ts); sources find their own. */
   imagingWorker?: URL;
+  /** How imaging processes start; a Node fork by default (Electron passes its utilityProcess launcher). */
+  launchImaging?: LaunchImagingProcess;
   /** The case store's WAL checkpointer entry of a build (out/main/checkpoint-worker.js); sources find their own. */
   checkpointWorker?: URL;
   /** Sign this person in at start (tests and the embedded demo). */
@@ -67,7 +69,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const images: ImagePipeline = createImagePipeline({
     blobDir: join(options.dataDir, 'blobs'),
     keyProvider: options.keyProvider,
-    ...(options.imagingWorker ? { workers: { workerScript: options.imagingWorker } } : {}),
+    workers: { ...(options.imagingWorker ? { workerScript: options.imagingWorker } : {}), ...(options.launchImaging ? { launch: options.launchImaging } : {}) },
   });
 
   if (drawn) {

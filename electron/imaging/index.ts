@@ -9,6 +9,7 @@ import type { AdmitResult, DeriveResult, IngestResult } from './protocol';
 import { readCaseImage, type CaseImage, type ImageAccess } from './serve';
 
 export type { AdmitResult, DeriveResult, IngestResult } from './protocol';
+export type { ImagingProcess, LaunchImagingProcess } from './launch';
 export type { ImageLimits } from './limits';
 export type { CaseImage, CaseImageRequest, ImageAccess } from './serve';
 export type { BlobVariant, GarbageReport } from './blobs';

@@ -11,17 +11,16 @@ import { corpusFile } from './test-support';
 let dir: string;
 let fakeWorker: URL;
 
-// A stand-in worker whose behaviour the first byte of the image chooses: hang, exit, throw, or answer.
+// A stand-in imaging process whose behaviour the first byte of the image chooses: hang, exit, throw, or answer.
 const fakeSource = `
-import { parentPort } from 'node:worker_threads';
-parentPort.postMessage({ ready: true });
-parentPort.on('message', (job) => {
+process.on('message', (job) => {
+  if (job.init) { process.send({ ready: true }); return; }
   const mode = job.bytes[0];
   if (mode === 0) { for (;;) {} }
   if (mode === 1) process.exit(3);
   if (mode === 2) throw new Error('decoder blew up');
-  const result = { sha256: 'f'.repeat(64), format: 'jpeg', width: 1, height: 1 };
-  parentPort.postMessage({ id: job.id, ok: true, result, recycle: mode === 4 });
+  const result = { sha256: 'f'.repeat(64), format: 'jpeg', width: 1, height: 1, pid: process.pid, arenas: process.env.MALLOC_ARENA_MAX };
+  process.send({ id: job.id, ok: true, result, recycle: mode === 4 });
 });
 `;
 
@@ -50,6 +49,18 @@ describe('ImageWorkerPool', () => {
     const modes = [0, 3, 1, 3, 2, 3, 4, 3, 3];
     const results = await Promise.all(modes.map((m) => outcome(pool.run(Uint8Array.of(m)))));
     expect(results).toEqual(['image_timeout', 'ok', 'image_decoder_crashed', 'ok', 'image_decoder_crashed', 'ok', 'ok', 'ok', 'ok']);
+    await pool.close();
+  });
+
+  it('decodes in child processes with one malloc arena, replaced after maxJobsPerWorker images or a recycle request', async () => {
+    const pool = new ImageWorkerPool(init(), { size: 1, maxJobsPerWorker: 2, workerScript: fakeWorker });
+    const served = [];
+    for (const mode of [3, 3, 3, 4, 3]) served.push((await pool.run(Uint8Array.of(mode))) as unknown as { pid: number; arenas: string });
+    const pids = served.map((s) => s.pid);
+    expect(pids).not.toContain(process.pid);
+    expect(served.map((s) => s.arenas)).toEqual(['1', '1', '1', '1', '1']);
+    // Two images per process; the fourth asked to be recycled, so the fifth has a process of its own.
+    expect([pids[0] === pids[1], pids[1] === pids[2], pids[2] === pids[3], pids[3] === pids[4]]).toEqual([true, false, true, false]);
     await pool.close();
   });
 

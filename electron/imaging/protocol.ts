@@ -1,4 +1,4 @@
-// Messages between the pool (main side) and an imaging worker; plain structured-clone data only.
+// Messages between the pool (main side) and an imaging process; plain structured-clone data only.
 import type { ForensicSummary, QualitySignals } from '../../shared/domain';
 import type { ImageLimits } from './limits';
 import type { AllowedFormat } from './sniff';
@@ -34,13 +34,12 @@ export interface TaskResults {
 }
 export type TaskKind = ImageTask['kind'];
 
+/** The first message to a new imaging process (the key travels on the private channel, never in argv or env). */
 export interface WorkerInit {
   blobDir: string;
-  /** The derived 32-byte blob key; it stays inside this process. */
+  /** The derived 32-byte blob key; it stays inside this app's processes. */
   blobKey: Uint8Array;
   limits: ImageLimits;
-  /** Only for the development bootstrap: the TypeScript entry to import after registering tsx. */
-  entry?: string;
 }
 
 export type JobRequest = ImageTask & { id: number };
@@ -49,7 +48,10 @@ export type JobReply =
   | { id: number; ok: true; result: TaskResults[TaskKind]; recycle: boolean }
   | { id: number; ok: false; code: string; message: string; recycle: boolean };
 
-/** Posted once by a worker when its modules are loaded. */
+/** Posted once by an imaging process when it has its init and its modules are loaded. */
 export interface WorkerReady {
   ready: true;
 }
+
+export type ParentMessage = { init: WorkerInit } | JobRequest;
+export type WorkerMessage = JobReply | WorkerReady;

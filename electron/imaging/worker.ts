@@ -1,18 +1,33 @@
-// The imaging worker thread: admits an original (checks, hash, forensics, original blob), derives a stored one
+// The imaging process: admits an original (checks, hash, forensics, original blob), derives a stored one
 // (decode: preview, thumbnail, quality), or both at once (ingest), and answers with the small result. It never
-// imports electron; it runs the same from TypeScript sources and from a bundle.
-import { parentPort, workerData } from 'node:worker_threads';
+// imports electron; it runs the same from TypeScript sources and from a bundle, as a Node child process or as an
+// Electron utility process (launch.ts).
 import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
 import { BlobStore, type BlobVariant } from './blobs';
 import { classifyDecodeError, configureSharp, inspectImage, renderImage, type RenderedImage } from './process';
-import type { AdmitResult, DeriveResult, JobReply, JobRequest, WorkerInit, WorkerReady } from './protocol';
+import type { AdmitResult, DeriveResult, JobReply, JobRequest, ParentMessage, WorkerInit, WorkerMessage } from './protocol';
 
-const port = parentPort;
-if (!port) throw new Error('electron/imaging/worker must run in a worker thread');
-const init = workerData as WorkerInit;
-const store = new BlobStore(init.blobDir, Buffer.from(init.blobKey));
-configureSharp();
+interface ParentChannel {
+  post(message: WorkerMessage): void;
+  listen(listener: (message: ParentMessage) => void): void;
+}
+
+/** Electron's utility process talks through `process.parentPort`; a Node child through its IPC channel. */
+function parentChannel(): ParentChannel {
+  const utility = (process as { parentPort?: { postMessage(message: unknown): void; on(event: 'message', listener: (event: { data: unknown }) => void): void } }).parentPort;
+  if (utility) return { post: (message) => utility.postMessage(message), listen: (listener) => utility.on('message', (event) => listener(event.data as ParentMessage)) };
+  if (process.send) {
+    // The app has gone (crashed or killed): nothing will read our answers.
+    process.on('disconnect', () => process.exit(0));
+    return { post: (message) => process.send!(message), listen: (listener) => process.on('message', (message) => listener(message as ParentMessage)) };
+  }
+  throw new Error('electron/imaging/worker must run as an imaging process started by electron/imaging/pool.ts');
+}
+
+const port = parentChannel();
+let init: WorkerInit | null = null;
+let store: BlobStore | null = null;
 
 const storeFailed = (id: number): JobReply => ({
   id,
@@ -22,7 +37,7 @@ const storeFailed = (id: number): JobReply => ({
   recycle: false,
 });
 
-async function writeBlobs(sha256: string, blobs: readonly [BlobVariant, Uint8Array][]): Promise<boolean> {
+async function writeBlobs(store: BlobStore, sha256: string, blobs: readonly [BlobVariant, Uint8Array][]): Promise<boolean> {
   try {
     await Promise.all(blobs.map(([variant, bytes]) => store.write(sha256, variant, bytes)));
     return true;
@@ -37,7 +52,7 @@ const sizes = (r: RenderedImage): Pick<DeriveResult, 'preview' | 'thumbnail'> =>
   thumbnail: { width: r.thumbnail.width, height: r.thumbnail.height },
 });
 
-async function handle(job: JobRequest): Promise<JobReply> {
+async function handle(init: WorkerInit, store: BlobStore, job: JobRequest): Promise<JobReply> {
   let bytes: Uint8Array | null = job.kind === 'derive' ? null : job.bytes;
   try {
     if (job.kind === 'derive') {
@@ -45,7 +60,7 @@ async function handle(job: JobRequest): Promise<JobReply> {
       bytes = await store.read(job.sha256, 'original');
       const inspected = await inspectImage(bytes, init.limits);
       const rendered = await renderImage(bytes, inspected, init.limits);
-      if (!(await writeBlobs(inspected.sha256, [['preview', rendered.preview.bytes], ['thumbnail', rendered.thumbnail.bytes]]))) return storeFailed(job.id);
+      if (!(await writeBlobs(store, inspected.sha256, [['preview', rendered.preview.bytes], ['thumbnail', rendered.thumbnail.bytes]]))) return storeFailed(job.id);
       const result: DeriveResult = { sha256: inspected.sha256, quality: rendered.quality, ...sizes(rendered) };
       return { id: job.id, ok: true, result, recycle: inspected.format === 'heic' };
     }
@@ -55,7 +70,7 @@ async function handle(job: JobRequest): Promise<JobReply> {
     const rendered = job.kind === 'ingest' || inspected.format === 'heic' ? await renderImage(input, inspected, init.limits) : null;
     const blobs: [BlobVariant, Uint8Array][] = [['original', input]];
     if (rendered) blobs.push(['preview', rendered.preview.bytes], ['thumbnail', rendered.thumbnail.bytes]);
-    if (!(await writeBlobs(inspected.sha256, blobs))) return storeFailed(job.id);
+    if (!(await writeBlobs(store, inspected.sha256, blobs))) return storeFailed(job.id);
     const upright = rendered ?? inspected.upright!;
     const admitted: AdmitResult = { sha256: inspected.sha256, format: inspected.format, width: upright.width, height: upright.height, forensic: inspected.forensic };
     const recycle = inspected.format === 'heic';
@@ -76,9 +91,20 @@ function isHeic(bytes: Uint8Array): boolean {
   return bytes.length > 12 && String.fromCharCode(...bytes.subarray(4, 8)) === 'ftyp' && !String.fromCharCode(...bytes.subarray(8, 12)).startsWith('avi');
 }
 
-port.postMessage({ ready: true } satisfies WorkerReady);
-port.on('message', (job: JobRequest) => {
-  void handle(job)
+port.listen((message) => {
+  if ('init' in message) {
+    init = message.init;
+    store = new BlobStore(init.blobDir, Buffer.from(init.blobKey));
+    configureSharp();
+    port.post({ ready: true });
+    return;
+  }
+  const job = message;
+  if (!init || !store) {
+    port.post({ id: job.id, ok: false, code: 'image_decoder_crashed', message: 'The image decoder was not ready; try again.', recycle: true });
+    return;
+  }
+  void handle(init, store, job)
     .catch((): JobReply => ({ id: job.id, ok: false, code: 'image_corrupt', message: 'The image could not be processed. Ask the applicant to upload it again.', recycle: true }))
-    .then((reply) => port.postMessage(reply));
+    .then((reply) => port.post(reply));
 });

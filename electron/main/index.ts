@@ -7,6 +7,7 @@ import { builtInDemoSignIn, prepareCentral, type EmbeddedCentral } from '../api/
 import { openWorkstation, type Workstation, type WorkstationOptions } from '../api/workstation';
 import { fileVault } from '../sync/fileVault';
 import { WrappedFileKeyProvider } from '../store/keys';
+import { launchUtilityImagingProcess } from './imagingProcess';
 import { bindIpc, forwardEvents } from './ipc';
 import { sqliteBindingPath } from './natives';
 import { privilegedSchemes, registerProtocols } from './protocol';
@@ -59,6 +60,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     keyProvider,
     imagingWorker: new URL('./imaging-worker.js', import.meta.url),
+    launchImaging: launchUtilityImagingProcess,
     checkpointWorker: new URL('./checkpoint-worker.js', import.meta.url),
     sqliteNativeBinding: sqliteBindingPath({
       packaged: app.isPackaged,

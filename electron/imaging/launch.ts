@@ -1,0 +1,98 @@
+// Starting an imaging process. The pool only needs a message channel, an exit signal and a kill; how the process
+// starts differs by host: plain Node (browser host, tests, benchmarks) forks a Node child here, Electron's main
+// process passes a launcher built on utilityProcess (electron/main/imagingProcess.ts), since a packaged app
+// cannot run itself as Node.
+import { fork } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { log } from '../api/log';
+import type { ParentMessage, WorkerMessage } from './protocol';
+
+export interface ImagingProcess {
+  send(message: ParentMessage): void;
+  onMessage(listener: (message: WorkerMessage) => void): void;
+  /** Called once when the process has gone, whatever the cause; `detail` names it for the log. */
+  onExit(listener: (detail: string) => void): void;
+  /** Stops the process at once (a hung decoder does not get to finish); resolves when it has gone. */
+  kill(): Promise<void>;
+}
+
+export interface ImagingLaunchSpec {
+  /** The process's entry script. */
+  script: URL;
+  /** Arguments for the entry (the development bootstrap's TypeScript entry). */
+  args: string[];
+  /** The environment: the parent's plus the allocator settings (see imagingEnvironment). */
+  env: NodeJS.ProcessEnv;
+  /** V8 heap ceiling; the pixel buffers live outside it, bounded by the image limits. */
+  maxOldGenerationSizeMb: number;
+}
+
+export type LaunchImagingProcess = (spec: ImagingLaunchSpec) => ImagingProcess;
+
+/**
+ * glibc gives each thread that allocates an arena of its own (up to 8 per core) and keeps the free middle of an
+ * arena for itself; libvips' threads fragment them, so a long derivation grew by 100+ MB (bench/sync/README.md).
+ * One arena keeps an imaging process flat (~115–120 MB over 200 six-megapixel photos, against 150+ and growing with
+ * two); images are decoded one at a time per process, so the threads hardly contend for it. Set for the child
+ * only: glibc reads it when a process starts.
+ */
+export function imagingEnvironment(parent: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...parent, MALLOC_ARENA_MAX: '1' };
+}
+
+/**
+ * Imaging is background work: below the UI and the sync engine when the cores are contended, at full speed when
+ * they are not. Failure (a platform that refuses) only costs that preference.
+ */
+export function lowerPriority(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    setPriority(pid, 10);
+  } catch (error) {
+    log.warn('imaging: could not lower the imaging process priority', { detail: (error as Error).message });
+  }
+}
+
+/** Plain Node: a forked child, messages as structured clones (Uint8Array bytes travel without base64). */
+export const forkImagingProcess: LaunchImagingProcess = (spec) => {
+  const child = fork(spec.script, spec.args, {
+    env: spec.env,
+    // The parent's flags (tsx loaders, --expose-gc, the test runner's) are not the child's business.
+    execArgv: [`--max-old-space-size=${spec.maxOldGenerationSizeMb}`],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  lowerPriority(child.pid);
+  let exited = false;
+  const exitListeners: ((detail: string) => void)[] = [];
+  const exit = (detail: string): void => {
+    if (exited) return;
+    exited = true;
+    for (const listener of exitListeners) listener(detail);
+  };
+  child.on('exit', (code, signal) => exit(signal ? `signal ${signal}` : `exit code ${code}`));
+  child.on('error', (error) => {
+    exit(`failed: ${error.message}`);
+    child.kill('SIGKILL');
+  });
+  return {
+    send(message) {
+      if (exited || !child.connected) return;
+      child.send(message, (error) => {
+        if (error) exit(`channel failed: ${error.message}`);
+      });
+    },
+    onMessage(listener) {
+      child.on('message', (message) => listener(message as WorkerMessage));
+    },
+    onExit(listener) {
+      exitListeners.push(listener);
+    },
+    kill() {
+      if (exited) return Promise.resolve();
+      const gone = new Promise<void>((resolve) => exitListeners.push(() => resolve()));
+      child.kill('SIGKILL');
+      return gone;
+    },
+  };
+};

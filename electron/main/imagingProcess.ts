@@ -1,0 +1,39 @@
+// Imaging processes under Electron: a packaged app cannot fork itself as Node (the runAsNode fuse is off), so
+// each one is a utility process — Chromium's sandbox-aware child with Node, listed as "Verity imaging" in the OS.
+import { fileURLToPath } from 'node:url';
+import { utilityProcess } from 'electron';
+import { lowerPriority, type LaunchImagingProcess } from '../imaging/launch';
+import type { WorkerMessage } from '../imaging/protocol';
+
+export const launchUtilityImagingProcess: LaunchImagingProcess = (spec) => {
+  const child = utilityProcess.fork(fileURLToPath(spec.script), spec.args, {
+    env: spec.env,
+    execArgv: [`--max-old-space-size=${spec.maxOldGenerationSizeMb}`],
+    serviceName: 'Verity imaging',
+    stdio: 'inherit',
+  });
+  let exited = false;
+  const exitListeners: ((detail: string) => void)[] = [];
+  child.once('spawn', () => lowerPriority(child.pid));
+  child.once('exit', (code) => {
+    exited = true;
+    for (const listener of exitListeners) listener(`exit code ${code}`);
+  });
+  return {
+    send(message) {
+      if (!exited) child.postMessage(message);
+    },
+    onMessage(listener) {
+      child.on('message', (message: WorkerMessage) => listener(message));
+    },
+    onExit(listener) {
+      exitListeners.push(listener);
+    },
+    kill() {
+      if (exited) return Promise.resolve();
+      const gone = new Promise<void>((resolve) => exitListeners.push(() => resolve()));
+      child.kill();
+      return gone;
+    },
+  };
+};

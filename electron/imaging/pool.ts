@@ -32,8 +32,8 @@ export interface ImageWorkerPoolOptions {
   maxQueue?: number;
   /**
    * A process is replaced after this many images, returning any memory fragmentation to the system. Default 1000:
-   * with one malloc arena an imaging process grows ~4 MB over 600 photos, and every start blocks the parent's event
-   * loop for the fork (12 ms on a quiet 2-core machine, 30–45 ms on a busy one).
+   * with one malloc arena an imaging process grows ~4 MB over 600 photos, while under plain Node each start blocks
+   * the event loop for the fork (12 ms on a quiet 2-core machine, 30–70 ms on a busy one).
    */
   maxJobsPerWorker?: number;
   /** V8 old-generation ceiling of each process in MB (the pixel buffers live outside it). Default 256. */

@@ -3,8 +3,6 @@
 // process passes a launcher built on utilityProcess (electron/main/imagingProcess.ts), since a packaged app
 // cannot run itself as Node.
 import { fork } from 'node:child_process';
-import { setPriority } from 'node:os';
-import { log } from '../api/log';
 import type { ParentMessage, WorkerMessage } from './protocol';
 
 export interface ImagingProcess {
@@ -40,19 +38,6 @@ export function imagingEnvironment(parent: NodeJS.ProcessEnv = process.env): Nod
   return { ...parent, MALLOC_ARENA_MAX: '1' };
 }
 
-/**
- * Imaging is background work: below the UI and the sync engine when the cores are contended, at full speed when
- * they are not. Failure (a platform that refuses) only costs that preference.
- */
-export function lowerPriority(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    setPriority(pid, 10);
-  } catch (error) {
-    log.warn('imaging: could not lower the imaging process priority', { detail: (error as Error).message });
-  }
-}
-
 /** Plain Node: a forked child, messages as structured clones (Uint8Array bytes travel without base64). */
 export const forkImagingProcess: LaunchImagingProcess = (spec) => {
   const child = fork(spec.script, spec.args, {
@@ -62,7 +47,6 @@ export const forkImagingProcess: LaunchImagingProcess = (spec) => {
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  lowerPriority(child.pid);
   let exited = false;
   const exitListeners: ((detail: string) => void)[] = [];
   const exit = (detail: string): void => {

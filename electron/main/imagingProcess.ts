@@ -2,7 +2,7 @@
 // each one is a utility process — Chromium's sandbox-aware child with Node, listed as "Verity imaging" in the OS.
 import { fileURLToPath } from 'node:url';
 import { utilityProcess } from 'electron';
-import { lowerPriority, type LaunchImagingProcess } from '../imaging/launch';
+import type { LaunchImagingProcess } from '../imaging/launch';
 import type { WorkerMessage } from '../imaging/protocol';
 
 export const launchUtilityImagingProcess: LaunchImagingProcess = (spec) => {
@@ -14,7 +14,6 @@ export const launchUtilityImagingProcess: LaunchImagingProcess = (spec) => {
   });
   let exited = false;
   const exitListeners: ((detail: string) => void)[] = [];
-  child.once('spawn', () => lowerPriority(child.pid));
   child.once('exit', (code) => {
     exited = true;
     for (const listener of exitListeners) listener(`exit code ${code}`);

@@ -5,10 +5,6 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-// The service validates intake images with sharp on its worker thread. libvips must be loaded by the main thread
-// before any worker loads it, or glibc may unload it under a live worker when that worker exits (sharp's
-// documented requirement for worker threads).
-import 'sharp';
 import { DomainError } from '../../shared/errors';
 import type { TokenVault } from '../sync/client';
 import type { CentralConfig, CentralMode } from './central';
@@ -51,6 +47,10 @@ export async function startEmbeddedCentral(options: EmbeddedCentralOptions): Pro
   }
   const resolved = options.workerScript ? { script: options.workerScript } : defaultScript();
   const workerData: EmbeddedCentralWorkerData = { dataDir: options.dataDir, demoCount: options.demoCount, ...(resolved.entry ? { entry: resolved.entry } : {}) };
+  // The service validates intake images with sharp on its worker thread. libvips must be loaded by the main thread
+  // before any worker loads it, or glibc may unload it under a live worker when that worker exits (sharp's
+  // documented requirement for worker threads); only then, so a workstation with a real central has no libvips.
+  await import('sharp');
   const worker = new Worker(resolved.script, { workerData });
   const url = await new Promise<string>((resolve, reject) => {
     worker.once('message', (message: EmbeddedCentralMessage) =>

@@ -1,0 +1,61 @@
+// Drawing the demo's document photos: SPECIMEN drawings (resources/specimens) laid on a desk and degraded as the
+// seeded quality signals say. Its own module so that sharp is loaded into the app's process only to seed a demo.
+// Drawing renders SVG, which libvips may do here: the image pipeline's loader block (untrusted bytes reach only
+// the photo loaders) holds inside its imaging processes.
+import sharp from 'sharp';
+import { drawSpecimen, type Specimen } from '../../resources/specimens/draw';
+import type { SeedRecord } from '../store/seed';
+
+function specimenFor(record: SeedRecord, documentIndex: number): Specimen {
+  const identity = record.application.identity;
+  if (identity.kind === 'enterprise') {
+    return {
+      kind: 'business_licence',
+      enterpriseName: identity.enterpriseName,
+      registeredAddress: identity.registeredAddress,
+      businessRegistrationNumber: identity.businessRegistrationNumber,
+      issuedDate: record.application.submittedAt.slice(0, 10),
+    };
+  }
+  return {
+    kind: identity.documentType,
+    side: documentIndex === 0 ? 'front' : 'back',
+    fullName: identity.fullName,
+    documentNumber: identity.documentNumber,
+    issuingLocation: identity.issuingLocation,
+    birthDate: '1990-05-17',
+    expiryDate: '2034-05-16',
+  };
+}
+
+/** Lays a flat specimen on a desk with a soft shadow, as a phone photo of a document looks. */
+async function photograph(document: Buffer): Promise<Buffer> {
+  const { width = 0, height = 0 } = await sharp(document).metadata();
+  const margin = Math.round(Math.max(width, height) * 0.06);
+  const canvas = { width: width + 2 * margin, height: height + 2 * margin };
+  const shadow = await sharp({ create: { ...canvas, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    .composite([{ input: { create: { width, height, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0.9 } } }, left: margin + 12, top: margin + 18 }])
+    .blur(14)
+    .png()
+    .toBuffer();
+  return sharp({ create: { ...canvas, channels: 3, background: { r: 62, g: 48, b: 38 } } })
+    .composite([{ input: shadow }, { input: document, left: margin, top: margin }])
+    .jpeg({ quality: 88 })
+    .toBuffer();
+}
+
+/** Degrades a specimen the way the seeded quality signals describe, so R8 flags come from real pixels. */
+async function degrade(flat: Buffer, record: SeedRecord, documentIndex: number): Promise<Buffer> {
+  const image = await photograph(flat);
+  const seeded = record.documents[documentIndex]?.quality;
+  if (!seeded) return image;
+  if (seeded.blurry) return sharp(image).blur(8).jpeg({ quality: 85 }).toBuffer();
+  if (seeded.underExposed) return sharp(image).linear(0.18, 0).jpeg({ quality: 85 }).toBuffer();
+  if (seeded.overExposed) return sharp(image).linear(0.3, 190).jpeg({ quality: 85 }).toBuffer();
+  return image;
+}
+
+/** The photo of one of a demo record's documents. */
+export async function drawDocument(record: SeedRecord, documentIndex: number): Promise<Buffer> {
+  return degrade(await drawSpecimen(specimenFor(record, documentIndex)), record, documentIndex);
+}

@@ -38,6 +38,30 @@ export function imagingEnvironment(parent: NodeJS.ProcessEnv = process.env): Nod
   return { ...parent, MALLOC_ARENA_MAX: '1' };
 }
 
+/**
+ * The exit bookkeeping both launchers share: listeners called once, whatever ends the process, and a kill that
+ * resolves when it has gone.
+ */
+export function exitTracker(stop: () => void): { exited(): boolean; exit(detail: string): void; onExit(listener: (detail: string) => void): void; kill(): Promise<void> } {
+  let exited = false;
+  const listeners: ((detail: string) => void)[] = [];
+  return {
+    exited: () => exited,
+    exit(detail) {
+      if (exited) return;
+      exited = true;
+      for (const listener of listeners) listener(detail);
+    },
+    onExit: (listener) => listeners.push(listener),
+    kill() {
+      if (exited) return Promise.resolve();
+      const gone = new Promise<void>((resolve) => listeners.push(() => resolve()));
+      stop();
+      return gone;
+    },
+  };
+}
+
 /** Plain Node: a forked child, messages as structured clones (Uint8Array bytes travel without base64). */
 export const forkImagingProcess: LaunchImagingProcess = (spec) => {
   const child = fork(spec.script, spec.args, {
@@ -47,36 +71,23 @@ export const forkImagingProcess: LaunchImagingProcess = (spec) => {
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  let exited = false;
-  const exitListeners: ((detail: string) => void)[] = [];
-  const exit = (detail: string): void => {
-    if (exited) return;
-    exited = true;
-    for (const listener of exitListeners) listener(detail);
-  };
-  child.on('exit', (code, signal) => exit(signal ? `signal ${signal}` : `exit code ${code}`));
+  const tracker = exitTracker(() => child.kill('SIGKILL'));
+  child.on('exit', (code, signal) => tracker.exit(signal ? `signal ${signal}` : `exit code ${code}`));
   child.on('error', (error) => {
-    exit(`failed: ${error.message}`);
+    tracker.exit(`failed: ${error.message}`);
     child.kill('SIGKILL');
   });
   return {
     send(message) {
-      if (exited || !child.connected) return;
+      if (tracker.exited() || !child.connected) return;
       child.send(message, (error) => {
-        if (error) exit(`channel failed: ${error.message}`);
+        if (error) tracker.exit(`channel failed: ${error.message}`);
       });
     },
     onMessage(listener) {
       child.on('message', (message) => listener(message as WorkerMessage));
     },
-    onExit(listener) {
-      exitListeners.push(listener);
-    },
-    kill() {
-      if (exited) return Promise.resolve();
-      const gone = new Promise<void>((resolve) => exitListeners.push(() => resolve()));
-      child.kill('SIGKILL');
-      return gone;
-    },
+    onExit: tracker.onExit,
+    kill: tracker.kill,
   };
 };

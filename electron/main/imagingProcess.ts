@@ -2,7 +2,7 @@
 // each one is a utility process — Chromium's sandbox-aware child with Node, listed as "Verity imaging" in the OS.
 import { fileURLToPath } from 'node:url';
 import { utilityProcess } from 'electron';
-import type { LaunchImagingProcess } from '../imaging/launch';
+import { exitTracker, type LaunchImagingProcess } from '../imaging/launch';
 import type { WorkerMessage } from '../imaging/protocol';
 
 export const launchUtilityImagingProcess: LaunchImagingProcess = (spec) => {
@@ -12,27 +12,16 @@ export const launchUtilityImagingProcess: LaunchImagingProcess = (spec) => {
     serviceName: 'Verity imaging',
     stdio: 'inherit',
   });
-  let exited = false;
-  const exitListeners: ((detail: string) => void)[] = [];
-  child.once('exit', (code) => {
-    exited = true;
-    for (const listener of exitListeners) listener(`exit code ${code}`);
-  });
+  const tracker = exitTracker(() => child.kill());
+  child.once('exit', (code) => tracker.exit(`exit code ${code}`));
   return {
     send(message) {
-      if (!exited) child.postMessage(message);
+      if (!tracker.exited()) child.postMessage(message);
     },
     onMessage(listener) {
       child.on('message', (message: WorkerMessage) => listener(message));
     },
-    onExit(listener) {
-      exitListeners.push(listener);
-    },
-    kill() {
-      if (exited) return Promise.resolve();
-      const gone = new Promise<void>((resolve) => exitListeners.push(() => resolve()));
-      child.kill();
-      return gone;
-    },
+    onExit: tracker.onExit,
+    kill: tracker.kill,
   };
 };

@@ -199,7 +199,7 @@ const sampleCosts: number[] = [];
 async function measure<T>(name: string, unit: string, fn: () => Promise<{ result: T; items: number; bytes: number }>): Promise<T> {
   global.gc?.();
   storeCalls.clear();
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
   let peakEngine = process.memoryUsage.rss();
   let atPeak = process.memoryUsage();
   let peakImaging = { rss: 0, procs: 0 };

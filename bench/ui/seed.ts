@@ -68,7 +68,7 @@ export async function seedDataFolder(dataDir: string, count: number): Promise<Se
   const ingestMs = performance.now() - t;
 
   const profiles = new LocalProfiles(join(dataDir, 'people.json'));
-  for (const person of demoPeople) profiles.save(person, demoPassword);
+  for (const person of demoPeople) await profiles.save(person, demoPassword);
 
   const all = [...pool.values()].flat();
   t = performance.now();

@@ -45,7 +45,7 @@ export async function drawDemo(options: DemoOptions): Promise<DrawnDemo> {
 
 /** Seeds an empty data folder: the demo people, and the drawn applications (assigned to reviewer1, some to reviewer2). */
 export async function seedDemo(store: CaseStore, pipeline: ImagePipeline, profiles: LocalProfiles, demo: DrawnDemo, onProgress?: (done: number, total: number) => void): Promise<number> {
-  for (const person of demoPeople) profiles.save(person, demoPassword);
+  for (const person of demoPeople) await profiles.save(person, demoPassword);
   const { records } = demo;
   const total = records.reduce((n, r) => n + r.documents.length, 0);
   let done = 0;

@@ -6,36 +6,44 @@ import { LocalProfiles, Session } from './session';
 
 const reviewer = { username: 'reviewer1', id: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' as const };
 
-function profiles() {
+async function profiles() {
   const path = join(mkdtempSync(join(tmpdir(), 'verity-people-')), 'people.json');
   const p = new LocalProfiles(path);
-  p.save(reviewer, 'correct horse');
+  await p.save(reviewer, 'correct horse');
   return { p, path };
 }
 
 describe('local profiles', () => {
-  it('stores a scrypt hash, never the password', () => {
-    const { path } = profiles();
+  it('stores a scrypt hash, never the password', async () => {
+    const { path } = await profiles();
     const text = readFileSync(path, 'utf8');
     expect(text).not.toContain('correct horse');
     expect(text).toMatch(/"hash": "[0-9a-f]{128}"/);
   });
-  it('verifies the right password only', () => {
-    const { p } = profiles();
-    expect(p.verify('reviewer1', 'correct horse')).toEqual({ id: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' });
-    expect(p.verify('reviewer1', 'wrong')).toBeNull();
-    expect(p.verify('nobody', 'correct horse')).toBeNull();
+  it('verifies the right password only', async () => {
+    const { p } = await profiles();
+    expect(await p.verify('reviewer1', 'correct horse')).toEqual({ id: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' });
+    expect(await p.verify('reviewer1', 'wrong')).toBeNull();
+    expect(await p.verify('nobody', 'correct horse')).toBeNull();
   });
-  it('reports a damaged profiles file instead of letting anyone in', () => {
-    const { p, path } = profiles();
+  it('hashes off the event loop: the app keeps serving while a password is checked', async () => {
+    const { p } = await profiles();
+    let served = false;
+    setImmediate(() => (served = true));
+    // scrypt on the main thread would finish before any other callback could run.
+    expect(await p.verify('reviewer1', 'correct horse')).not.toBeNull();
+    expect(served).toBe(true);
+  });
+  it('reports a damaged profiles file instead of letting anyone in', async () => {
+    const { p, path } = await profiles();
     writeFileSync(path, JSON.stringify({ version: 1, people: [{ username: 'x' }] }));
-    expect(() => p.verify('x', 'y')).toThrow(/damaged/);
+    await expect(p.verify('x', 'y')).rejects.toThrow(/damaged/);
   });
 });
 
 describe('session', () => {
   it('serves no person before sign-in and while locked', async () => {
-    const { p } = profiles();
+    const { p } = await profiles();
     const session = new Session(p);
     expect(session.activePerson()).toBeNull();
     await session.signIn('reviewer1', 'correct horse');
@@ -47,7 +55,7 @@ describe('session', () => {
     expect(session.signOut()).toEqual({ person: null, locked: false });
   });
   it('refuses a wrong password with a code and throttles after five failures', async () => {
-    const { p } = profiles();
+    const { p } = await profiles();
     let now = 1_000_000;
     const session = new Session(p, () => now);
     for (let i = 0; i < 5; i++) await expect(session.signIn('reviewer1', 'nope')).rejects.toMatchObject({ code: 'sign_in_failed' });
@@ -61,12 +69,12 @@ describe('session with a central service', () => {
   const central = { id: 'reviewer3', displayName: 'Reviewer Three', role: 'reviewer' as const };
 
   it('asks the central service and caches the person for offline sign-in', async () => {
-    const { p } = profiles();
+    const { p } = await profiles();
     let reachable = true;
     const session = new Session(p, Date.now, async (u, pw) => (!reachable ? 'unreachable' : u === 'reviewer3' && pw === 'central pw' ? central : null));
-    expect(p.verify('reviewer3', 'central pw')).toBeNull();
+    expect(await p.verify('reviewer3', 'central pw')).toBeNull();
     expect((await session.signIn('reviewer3', 'central pw')).person).toEqual(central);
-    expect(p.verify('reviewer3', 'central pw')).toEqual(central);
+    expect(await p.verify('reviewer3', 'central pw')).toEqual(central);
     session.signOut();
     reachable = false;
     // Offline: the cached profile decides, and a wrong password is still wrong.
@@ -75,7 +83,7 @@ describe('session with a central service', () => {
   });
 
   it('drops the cached profile when the central service refuses the password (changed centrally)', async () => {
-    const { p } = profiles();
+    const { p } = await profiles();
     let password = 'old pw';
     let reachable = true;
     const session = new Session(p, Date.now, async (_u, pw) => (!reachable ? 'unreachable' : pw === password ? central : null));
@@ -88,7 +96,7 @@ describe('session with a central service', () => {
   });
 
   it('does not accept a local-only profile the central service refuses', async () => {
-    const { p } = profiles();
+    const { p } = await profiles();
     const session = new Session(p, Date.now, async () => null);
     await expect(session.signIn('reviewer1', 'correct horse')).rejects.toMatchObject({ code: 'sign_in_failed' });
   });

@@ -2,9 +2,10 @@
 // is cached as a local profile (scrypt-hashed) so the same person can sign in while offline; without
 // one, people are local profiles only. Locking keeps the person but serves no applicant data until
 // they sign in again.
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { promisify } from 'node:util';
 import { z } from 'zod';
 import type { SessionState } from '../../shared/contract/app';
 import { Person } from '../../shared/domain';
@@ -18,7 +19,9 @@ const LocalProfile = Person.extend({
 type LocalProfile = z.infer<typeof LocalProfile>;
 const ProfilesFile = z.object({ version: z.literal(1), people: z.array(LocalProfile) });
 
-const hashPassword = (password: string, salt: string) => scryptSync(password.normalize('NFKC'), Buffer.from(salt, 'hex'), 64).toString('hex');
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keyLength: number) => Promise<Buffer>;
+// On libuv's pool: one hash takes 50–90 ms of CPU, which on the main thread would stall the app at every sign-in.
+const hashPassword = async (password: string, salt: string) => (await scryptAsync(password.normalize('NFKC'), Buffer.from(salt, 'hex'), 64)).toString('hex');
 
 export class LocalProfiles {
   constructor(private readonly path: string) {}
@@ -35,9 +38,10 @@ export class LocalProfiles {
   }
 
   /** Adds or replaces a person's profile. */
-  save(person: Person & { username: string }, password: string): void {
+  async save(person: Person & { username: string }, password: string): Promise<void> {
     const salt = randomBytes(16).toString('hex');
-    const profile = LocalProfile.parse({ ...person, salt, hash: hashPassword(password, salt) });
+    const profile = LocalProfile.parse({ ...person, salt, hash: await hashPassword(password, salt) });
+    // From here to the rename nothing awaits, so concurrent saves cannot lose each other's profiles.
     const people = [...this.read().filter((p) => p.username !== person.username), profile];
     mkdirSync(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.tmp`;
@@ -55,11 +59,11 @@ export class LocalProfiles {
     renameSync(tmp, this.path);
   }
 
-  verify(username: string, password: string): Person | null {
+  async verify(username: string, password: string): Promise<Person | null> {
     const profile = this.read().find((p) => p.username === username);
     // Hash even for an unknown name, so timing does not tell which names exist.
     const salt = profile?.salt ?? '0'.repeat(32);
-    const given = Buffer.from(hashPassword(password, salt), 'hex');
+    const given = Buffer.from(await hashPassword(password, salt), 'hex');
     const expected = Buffer.from(profile?.hash ?? '0'.repeat(128), 'hex');
     if (!profile || !timingSafeEqual(given, expected)) return null;
     return { id: profile.id, displayName: profile.displayName, role: profile.role };
@@ -124,7 +128,7 @@ export class Session {
       this.profiles.forget(username);
       return null;
     }
-    this.profiles.save({ ...answer, username }, password);
+    await this.profiles.save({ ...answer, username }, password);
     return answer;
   }
 

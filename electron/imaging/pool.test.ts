@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import { defaultImageLimits } from './limits';
+import { forkImagingProcess, type LaunchImagingProcess } from './launch';
 import { ImageWorkerPool } from './pool';
 import { corpusFile } from './test-support';
 
@@ -84,5 +85,22 @@ describe('ImageWorkerPool', () => {
     const result = await pool.run(corpusFile('Landscape_6.jpg'));
     expect([result.width, result.height, result.format]).toEqual([600, 450, 'jpeg']);
     await pool.close();
+  });
+
+  it('replaces a real imaging process once it has grown past its resident size, and only then', async () => {
+    const launches = async (recycleAboveRssMb: number | undefined): Promise<number> => {
+      let launched = 0;
+      const launch: LaunchImagingProcess = (spec) => {
+        launched++;
+        return forkImagingProcess(spec);
+      };
+      const pool = new ImageWorkerPool({ ...init(), limits: defaultImageLimits }, { size: 1, launch, ...(recycleAboveRssMb === undefined ? {} : { recycleAboveRssMb }) });
+      for (const name of ['Landscape_6.jpg', 'Portrait_6.jpg', 'quality/q-reference.jpg']) await pool.run(corpusFile(name));
+      await pool.close();
+      return launched;
+    };
+    // No Node process is as small as 1 MB: every image asks for a fresh one. At the default all three share one.
+    expect(await launches(1)).toBe(3);
+    expect(await launches(undefined)).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 // A small pool of imaging processes: bounded concurrency (one image per process), a bounded queue, a hard
-// per-image deadline, and a fresh process after a crash, a timeout, a HEIC decode or N images. A failure fails that
+// per-image deadline, and a fresh process after a crash, a timeout, a HEIC decode or once it has grown past a
+// resident size (or, as a backstop, N images). A failure fails that
 // one image with a code; the pool and the app carry on. Processes rather than worker threads: a decoder that
 // crashes (libvips and libheif are native code fed untrusted bytes) takes only its process down, and the memory
 // libvips fragments goes back to the system with the process (see launch.ts for the allocator settings).
@@ -17,7 +18,7 @@ import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
 import { forkImagingProcess, imagingEnvironment, type ImagingProcess, type LaunchImagingProcess } from './launch';
 import type { ImageLimits } from './limits';
-import type { ImageTask, JobReply, JobRequest, TaskKind, TaskResults, WorkerInit } from './protocol';
+import type { ImageTask, JobReply, JobRequest, ProcessInit, TaskKind, TaskResults, WorkerInit } from './protocol';
 
 export interface ImageWorkerPoolOptions {
   /**
@@ -31,10 +32,14 @@ export interface ImageWorkerPoolOptions {
   /** Images waiting beyond the busy workers; past it `run` refuses with image_queue_full. Default 1000. */
   maxQueue?: number;
   /**
-   * A process is replaced after this many images, returning any memory fragmentation to the system. Default 1000:
-   * with one malloc arena an imaging process grows ~4 MB over 600 photos, while under plain Node each start blocks
-   * the event loop for the fork (12 ms on a quiet 2-core machine, 30–70 ms on a busy one).
+   * A process whose resident size has grown past this after an image asks to be replaced, returning what libvips
+   * fragmented to the system. Default 200 MB: with one malloc arena a process holds 115–125 MB after thousands of
+   * 6 MP photos (bench/sync/README.md), so it is replaced only when something grows. Replacing by size rather
+   * than by count matters under plain Node, where each start blocks the event loop for the fork (12 ms on a quiet
+   * 2-core machine, 30–70 ms on a busy one); Electron's utilityProcess starts off the main thread.
    */
+  recycleAboveRssMb?: number;
+  /** A backstop: a process is replaced after this many images whatever its size. Default 20,000. */
   maxJobsPerWorker?: number;
   /** V8 old-generation ceiling of each process in MB (the pixel buffers live outside it). Default 256. */
   maxOldGenerationSizeMb?: number;
@@ -64,7 +69,7 @@ function defaultWorkerScript(): { script: URL; entry?: string } {
 }
 
 export class ImageWorkerPool {
-  private readonly init: WorkerInit;
+  private readonly init: ProcessInit;
   private readonly script: URL;
   private readonly args: string[];
   private readonly launch: LaunchImagingProcess;
@@ -82,10 +87,10 @@ export class ImageWorkerPool {
     this.script = resolved.script;
     this.args = resolved.entry ? [resolved.entry] : [];
     this.launch = options.launch ?? forkImagingProcess;
-    this.init = { ...init, blobKey: Uint8Array.from(init.blobKey) };
+    this.init = { ...init, blobKey: Uint8Array.from(init.blobKey), recycleAboveRssBytes: (options.recycleAboveRssMb ?? 200) * 2 ** 20 };
     this.size = Math.max(1, Math.floor(options.size ?? Math.min(2, availableParallelism() - 1)));
     this.maxQueue = options.maxQueue ?? 1000;
-    this.maxJobsPerWorker = options.maxJobsPerWorker ?? 1000;
+    this.maxJobsPerWorker = options.maxJobsPerWorker ?? 20_000;
     this.maxOldGenerationSizeMb = options.maxOldGenerationSizeMb ?? 256;
     log.info('imaging: pool ready', { processes: this.size });
   }

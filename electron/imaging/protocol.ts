@@ -42,6 +42,9 @@ export interface WorkerInit {
   limits: ImageLimits;
 }
 
+/** What the pool sends a new process: the init, and the resident size past which it asks to be replaced. */
+export type ProcessInit = WorkerInit & { recycleAboveRssBytes: number };
+
 export type JobRequest = ImageTask & { id: number };
 
 export type JobReply =
@@ -53,5 +56,5 @@ export interface WorkerReady {
   ready: true;
 }
 
-export type ParentMessage = { init: WorkerInit } | JobRequest;
+export type ParentMessage = { init: ProcessInit } | JobRequest;
 export type WorkerMessage = JobReply | WorkerReady;

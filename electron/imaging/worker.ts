@@ -6,7 +6,7 @@ import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
 import { BlobStore, type BlobVariant } from './blobs';
 import { classifyDecodeError, configureSharp, inspectImage, renderImage, type RenderedImage } from './process';
-import type { AdmitResult, DeriveResult, JobReply, JobRequest, ParentMessage, WorkerInit, WorkerMessage } from './protocol';
+import type { AdmitResult, DeriveResult, JobReply, JobRequest, ParentMessage, ProcessInit, WorkerInit, WorkerMessage } from './protocol';
 
 interface ParentChannel {
   post(message: WorkerMessage): void;
@@ -26,7 +26,7 @@ function parentChannel(): ParentChannel {
 }
 
 const port = parentChannel();
-let init: WorkerInit | null = null;
+let init: ProcessInit | null = null;
 let store: BlobStore | null = null;
 
 const storeFailed = (id: number): JobReply => ({
@@ -104,7 +104,9 @@ port.listen((message) => {
     port.post({ id: job.id, ok: false, code: 'image_decoder_crashed', message: 'The image decoder was not ready; try again.', recycle: true });
     return;
   }
+  const { recycleAboveRssBytes } = init;
   void handle(init, store, job)
     .catch((): JobReply => ({ id: job.id, ok: false, code: 'image_corrupt', message: 'The image could not be processed. Ask the applicant to upload it again.', recycle: true }))
-    .then((reply) => port.post(reply));
+    // Grown past its size (fragmentation, a leak): the pool starts a fresh process for the next image.
+    .then((reply) => port.post(reply.recycle || process.memoryUsage.rss() <= recycleAboveRssBytes ? reply : { ...reply, recycle: true }));
 });

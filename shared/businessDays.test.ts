@@ -43,6 +43,41 @@ describe('localDate', () => {
     expect(localDate(new Date(instant), zone)).toBe(expected);
   });
 
+  it('agrees with Intl minute by minute around clock changes, whatever the offset (offsets are cached per hour)', () => {
+    // Days with a change: the US, Europe, Lord Howe's half-hour DST, Kathmandu's move to +05:45 (mid-hour in
+    // UTC), São Paulo's and Havana's changes at local midnight; each scanned from the day before to the day after.
+    const days: [string, string][] = [
+      ['America/New_York', '2026-03-08'],
+      ['America/New_York', '2026-11-01'],
+      ['Europe/London', '2026-03-29'],
+      ['Europe/London', '2026-10-25'],
+      ['Australia/Lord_Howe', '2026-04-05'],
+      ['Australia/Lord_Howe', '2026-10-04'],
+      ['Asia/Kathmandu', '1986-01-01'],
+      ['America/Sao_Paulo', '2018-11-04'],
+      ['America/Havana', '2026-03-08'],
+    ];
+    let compared = 0;
+    for (const [zone, day] of days) {
+      const intl = new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+      // Every day a working day, so the review clock starts at the submission's own wall-clock time.
+      const everyDay = [-2, -1, 0, 1, 2].map((n) => addLocalDays(day, n));
+      const calendar = plain(zone, { holidays: [], workingDays: everyDay });
+      const from = Date.parse(`${day}T00:00:00Z`) - 36 * 3_600_000;
+      for (let t = from; t < from + 72 * 3_600_000; t += 7 * 60_000 + 13_000) {
+        const parts = Object.fromEntries(intl.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+        const expected = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+        const start = reviewClockStart(new Date(t), calendar);
+        const pad = (n: number) => String(n).padStart(2, '0');
+        const seen = `${start.date} ${pad(start.time.hour)}:${pad(start.time.minute)}:${pad(start.time.second)}`;
+        expect(seen, `${new Date(t).toISOString()} in ${zone}`).toBe(expected);
+        expect(localDate(new Date(t), zone)).toBe(expected.slice(0, 10));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(5000);
+  });
+
   it('refuses an invalid instant', () => {
     expect(codeOf(() => localDate(new Date('nope'), 'UTC'))).toBe('invalid_instant');
     expect(codeOf(() => localDate(new Date(), 'Nowhere/Special'))).toBe('invalid_time_zone');

@@ -87,3 +87,22 @@ test('a change application compares current and proposed identity field by field
     await expect(app.getByTestId('change-comparison').locator('tr[data-changed="true"]').filter({ hasText: 'Identity type' })).toBeVisible();
   }
 });
+
+test('a case view that fails to load says so, leads back to the queue, and loads when tried again', async ({ page, host }) => {
+  // The browser host's page, whichever target the suite runs: the failure is made by refusing the chunk's request.
+  const chunk = '**/assets/CaseView-*.js';
+  await page.route(chunk, (route) => route.abort('connectionfailed'));
+  await page.goto(`${host.url}#token=${host.token}`);
+  await signIn(page);
+  const [target] = await listCases(host);
+  const row = page.getByRole('grid').locator(`[data-application-id="${target!.id}"]`);
+  await row.click();
+  const failed = page.getByRole('alert').filter({ hasText: 'The case view could not be shown' });
+  await expect(failed).toBeVisible();
+  await failed.getByRole('button', { name: 'Back to queue' }).click();
+  await row.click();
+  await expect(failed).toBeVisible();
+  await page.unroute(chunk);
+  await failed.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(target!.id);
+});

@@ -1,6 +1,6 @@
 // Everything a signed-in, unlocked reviewer sees: the queue or one case, the undo bar and the shortcut help.
 // Unmounted while locked. Also runs the idle lock and follows queue changes.
-import { lazy, Suspense, useEffect } from 'react';
+import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { errorMessage } from '../i18n';
 import { useT } from '../i18n/useT';
 import { hasModifier, isTypingTarget } from '../lib/keys';
@@ -17,7 +17,8 @@ import { ShortcutHelp } from './ShortcutHelp';
 // The case view (viewer, details, decisions, the rules and their holiday tables) is its own chunk: the queue's first
 // render does not wait for it. It is fetched as soon as the queue is up, so opening a case does not wait either.
 const loadCaseView = () => import('./CaseView');
-const CaseView = lazy(() => loadCaseView().then((m) => ({ default: m.CaseView })));
+// A rejected lazy() stays rejected, so trying again needs a fresh one.
+const lazyCaseView = () => lazy(() => loadCaseView().then((m) => ({ default: m.CaseView })));
 
 const activityEvents = ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'] as const;
 
@@ -74,6 +75,44 @@ function CommitError() {
   );
 }
 
+/**
+ * If the case view cannot be shown (its chunk failed to load, or it threw while rendering), the reviewer gets a
+ * message and a way on instead of an empty window: React unmounts the whole tree on an uncaught render error.
+ */
+class CaseViewBoundary extends Component<{ children: ReactNode; fallback: (error: unknown) => ReactNode }, { error: unknown }> {
+  override state: { error: unknown } = { error: null };
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
+  }
+  override render() {
+    return this.state.error === null ? this.props.children : this.props.fallback(this.state.error);
+  }
+}
+
+function CaseViewFailed({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  const t = useT();
+  const backToQueue = useReview((s) => s.backToQueue);
+  // The next case opened tries the load afresh too.
+  const back = () => {
+    onRetry();
+    backToQueue();
+  };
+  return (
+    <div className="padded" role="alert">
+      <p>{t('case.viewFailed')}</p>
+      <p className="muted">{error instanceof Error ? error.message : String(error)}</p>
+      <div className="row">
+        <button type="button" onClick={onRetry}>
+          {t('case.viewRetry')}
+        </button>
+        <button type="button" onClick={back}>
+          ← {t('case.back')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 function CaseLoading() {
   const t = useT();
   return (
@@ -86,11 +125,13 @@ function CaseLoading() {
 export function Workspace() {
   const idleLockMinutes = useFrame((s) => s.settings.idleLockMinutes);
   const view = useReview((s) => s.view);
+  const [caseView, setCaseView] = useState(() => ({ View: lazyCaseView(), attempt: 0 }));
   useIdleLock(idleLockMinutes);
 
   useEffect(() => {
     // After the first rows are painted, when the page is idle.
-    const preload = requestIdleCallback(() => void loadCaseView(), { timeout: 1000 });
+    // A failure here is not the reviewer's concern yet: opening a case loads it again, and says so if it fails.
+    const preload = requestIdleCallback(() => void loadCaseView().catch(() => undefined), { timeout: 1000 });
     return () => cancelIdleCallback(preload);
   }, []);
 
@@ -135,9 +176,11 @@ export function Workspace() {
     <div className="workspace">
       <CommitError />
       {view === 'case' ? (
-        <Suspense fallback={<CaseLoading />}>
-          <CaseView />
-        </Suspense>
+        <CaseViewBoundary key={caseView.attempt} fallback={(error) => <CaseViewFailed error={error} onRetry={() => setCaseView((c) => ({ View: lazyCaseView(), attempt: c.attempt + 1 }))} />}>
+          <Suspense fallback={<CaseLoading />}>
+            <caseView.View />
+          </Suspense>
+        </CaseViewBoundary>
       ) : (
         <QueueView />
       )}

@@ -193,6 +193,8 @@ export const en = {
   'flags.overridable': 'May be overridden with a note.',
 
   'case.back': 'Back to queue',
+  'case.viewFailed': 'The case view could not be shown. Try again, or go back to the queue; if it keeps failing, restart Verity.',
+  'case.viewRetry': 'Try again',
   'case.heading': '{kind} application {id}',
   'case.account': 'Account {id}',
   'case.submitted': 'Submitted {time}',

@@ -194,6 +194,8 @@ export const zhCN: Record<MessageKey, string> = {
   'flags.overridable': '可填写说明后强制通过。',
 
   'case.back': '返回队列',
+  'case.viewFailed': '无法显示案件视图。请重试，或返回队列；如果仍然失败，请重新启动 Verity。',
+  'case.viewRetry': '重试',
   'case.heading': '{kind}申请 {id}',
   'case.account': '账号 {id}',
   'case.submitted': '提交于 {time}',

@@ -1,5 +1,5 @@
 // Shared by the imaging tests only: where the corpus lives and how to read its manifest.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DomainError } from '../../shared/errors';
 
@@ -34,4 +34,41 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
   } catch (error) {
     return error instanceof DomainError ? error.code : `crash: ${String(error)}`;
   }
+}
+
+/** VmRSS of a process in bytes, or null if it has gone. */
+function vmRss(pid: number): number | null {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) * 1024;
+  } catch {
+    return null;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Resident memory of this process plus every process it started (the imaging processes), summed, and how many
+ * of those there were, from Linux /proc; null where there is no /proc (macOS, Windows).
+ */
+export function processTreeRss(root = process.pid): { bytes: number; descendants: number } | null {
+  if (!existsSync(`/proc/${root}/task`)) return null;
+  let bytes = vmRss(root) ?? 0;
+  let descendants = 0;
+  const pending = childrenOf(root);
+  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+    const rss = vmRss(pid);
+    if (rss === null) continue;
+    bytes += rss;
+    descendants++;
+    pending.push(...childrenOf(pid));
+  }
+  return { bytes, descendants };
 }

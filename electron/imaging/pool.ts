@@ -1,9 +1,9 @@
 // A small pool of imaging processes: bounded concurrency (one image per process), a bounded queue, a hard
-// per-image deadline, and a fresh process after a crash, a timeout, a HEIC decode or once it has grown past a
-// resident size (or, as a backstop, N images). A failure fails that
-// one image with a code; the pool and the app carry on. Processes rather than worker threads: a decoder that
-// crashes (libvips and libheif are native code fed untrusted bytes) takes only its process down, and the memory
-// libvips fragments goes back to the system with the process (see launch.ts for the allocator settings).
+// per-image deadline, and a fresh process after a crash, a timeout, a HEIC decode, N images, or as soon as it has
+// grown past a resident size. A failure fails that one image with a code; the pool and the app carry on.
+// Processes rather than worker threads: a decoder that crashes (libvips and libheif are native code fed untrusted
+// bytes) takes only its process down, and the memory libvips fragments goes back to the system with the process
+// (see launch.ts for the allocator settings).
 //
 // Entry script resolution (the `workerScript` option):
 //  - given: used as is. The Electron build passes the bundled entry, out/main/imaging-worker.js (electron.vite.config.ts).
@@ -32,14 +32,17 @@ export interface ImageWorkerPoolOptions {
   /** Images waiting beyond the busy workers; past it `run` refuses with image_queue_full. Default 1000. */
   maxQueue?: number;
   /**
-   * A process whose resident size has grown past this after an image asks to be replaced, returning what libvips
-   * fragmented to the system. Default 200 MB: with one malloc arena a process holds 115–125 MB after thousands of
-   * 6 MP photos (bench/sync/README.md), so it is replaced only when something grows. Replacing by size rather
-   * than by count matters under plain Node, where each start blocks the event loop for the fork (12 ms on a quiet
-   * 2-core machine, 30–70 ms on a busy one); Electron's utilityProcess starts off the main thread.
+   * A process whose resident size is past this after an image asks to be replaced at once: something (a leak, an
+   * odd file) made it grow. Default 200 MB; deriving 6 MP photos, a process holds 115–135 MB.
    */
   recycleAboveRssMb?: number;
-  /** A backstop: a process is replaced after this many images whatever its size. Default 20,000. */
+  /**
+   * A process is replaced after this many images, returning what libvips fragmented to the system. Default 1000:
+   * without it a process went on from 109 MB after 2,000 admissions to 134 MB while deriving them, against
+   * 123–127 MB when replaced every 1,000 (bench/sync/README.md). Not more often: under plain Node each start
+   * blocks the event loop for the fork (12 ms on a quiet 2-core machine, 30–70 ms on a busy one); Electron's
+   * utilityProcess starts off the main thread.
+   */
   maxJobsPerWorker?: number;
   /** V8 old-generation ceiling of each process in MB (the pixel buffers live outside it). Default 256. */
   maxOldGenerationSizeMb?: number;
@@ -90,7 +93,7 @@ export class ImageWorkerPool {
     this.init = { ...init, blobKey: Uint8Array.from(init.blobKey), recycleAboveRssBytes: (options.recycleAboveRssMb ?? 200) * 2 ** 20 };
     this.size = Math.max(1, Math.floor(options.size ?? Math.min(2, availableParallelism() - 1)));
     this.maxQueue = options.maxQueue ?? 1000;
-    this.maxJobsPerWorker = options.maxJobsPerWorker ?? 20_000;
+    this.maxJobsPerWorker = options.maxJobsPerWorker ?? 1000;
     this.maxOldGenerationSizeMb = options.maxOldGenerationSizeMb ?? 256;
     log.info('imaging: pool ready', { processes: this.size });
   }

@@ -294,6 +294,7 @@ export const readSql = {
   hasDocument: 'SELECT 1 AS found FROM documents WHERE sha256 = ? LIMIT 1',
   imageBySha256: 'SELECT id, role, sha256, format, width, height, forensic, quality FROM documents WHERE sha256 = ? LIMIT 1',
   referencedImages: 'SELECT DISTINCT sha256 FROM documents',
+  lackingQuality: 'SELECT DISTINCT sha256 FROM documents WHERE quality IS NULL',
   countEscalated: 'SELECT count(*) AS n FROM applications INDEXED BY applications_escalation WHERE open = 1 AND escalate_at <= ? AND due_at > ?',
   decisions: `SELECT d.*, o.state, o.rejected_reason FROM decisions d JOIN outbox o ON o.id = d.mutation_id WHERE d.application_id = ? ORDER BY d.decided_at, d.id`,
   appState: `SELECT rid, version, status, (SELECT count(*) FROM outbox o WHERE o.application_id = a.id AND o.state = 'pending') AS pending FROM applications a WHERE id = ?`,
@@ -502,7 +503,7 @@ class SqliteCaseStore implements CaseStore {
       setQuality: db.prepare<[string, string], { application_id: string }>(
         'UPDATE documents SET quality = ? WHERE sha256 = ? AND quality IS NULL RETURNING application_id',
       ),
-      lackingQuality: db.prepare<[], { sha256: string }>('SELECT DISTINCT sha256 FROM documents WHERE quality IS NULL'),
+      lackingQuality: db.prepare<[], { sha256: string }>(readSql.lackingQuality),
       getSync: db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?'),
       setSync: db.prepare<[string, string]>('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };

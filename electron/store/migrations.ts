@@ -201,7 +201,16 @@ const v2: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [v1, v2];
+const v3: Migration = {
+  version: 3,
+  name: 'documents still without quality signals',
+  statements: [
+    // What background derivation still has to do, read at every start: only those rows, not all documents.
+    `CREATE INDEX documents_quality_pending ON documents (sha256) WHERE quality IS NULL`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3];
 
 export const latestVersion = migrations.length;
 

@@ -87,6 +87,7 @@ describe('query plans', () => {
           [readSql.imageBySha256, ['0'.repeat(64)]],
           [readSql.referencedImages, []],
           [readSql.outboxCounts, []],
+          [readSql.lackingQuality, []],
         ];
         for (const [sql, params] of checks) {
           const details = plan(t.store, sql, params);
@@ -94,6 +95,11 @@ describe('query plans', () => {
           expect(scans, `${sql}\n${details.join('\n')}`).toEqual([]);
           expect(details.some((d) => d.includes('ANY(')), `${sql}\n${details.join('\n')}`).toBe(false);
         }
+      });
+
+      it('finds the images still to derive through the partial index, not by reading every document', () => {
+        const details = plan(t.store, readSql.lackingQuality, []);
+        expect(details.join('\n'), details.join('\n')).toMatch(/USING (COVERING )?INDEX documents_quality_pending\b/);
       });
     });
   }

@@ -337,7 +337,11 @@ export function reviewDeadline(submittedAt: Date, calendar: BusinessCalendar): {
 export type DeadlineState = 'on_time' | 'escalated' | 'overdue';
 
 export function deadlineState(now: Date, submittedAt: Date, calendar: BusinessCalendar): DeadlineState {
-  const { dueAt, escalateAt } = reviewDeadline(submittedAt, calendar);
+  return deadlineStateOf(now, reviewDeadline(submittedAt, calendar));
+}
+
+/** The state at `now` of a deadline already computed. */
+export function deadlineStateOf(now: Date, { dueAt, escalateAt }: { dueAt: Date; escalateAt: Date }): DeadlineState {
   const t = now.getTime();
   if (t >= dueAt.getTime()) return 'overdue';
   if (t >= escalateAt.getTime()) return 'escalated';

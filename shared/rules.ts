@@ -1,7 +1,7 @@
 // Rules R1–R8 of DOMAIN.md as pure functions: each reads the application, the central service's facts,
 // the image quality signals and the clock, and returns the flags the reviewer must see.
 import type { Application, ChangeDirection, Flag, Identity, QualitySignals } from './domain';
-import { calendarCoverage, deadlineState, localDate, reviewDeadline, type BusinessCalendar } from './businessDays';
+import { calendarCoverage, deadlineStateOf, localDate, reviewDeadline, type BusinessCalendar } from './businessDays';
 
 export interface RuleFacts {
   /** Other accounts already verified with this application's document (type+number+issuing location); excludes this account. */
@@ -148,9 +148,9 @@ const undecided = new Set<Application['status']>(['submitted', 'queued', 'in_rev
 export function ruleR7(application: Application, now: Date, calendar: BusinessCalendar): Flag | null {
   if (!undecided.has(application.status)) return null;
   const submittedAt = new Date(application.submittedAt);
-  const state = deadlineState(now, submittedAt, calendar);
-  if (state === 'on_time') return null;
   const { dueAt, escalateAt } = reviewDeadline(submittedAt, calendar);
+  const state = deadlineStateOf(now, { dueAt, escalateAt });
+  if (state === 'on_time') return null;
   const coverage = calendarCoverage(calendar);
   const holidayDataCovered =
     coverage.covers(localDate(submittedAt, calendar.timeZone)) && coverage.covers(localDate(dueAt, calendar.timeZone));

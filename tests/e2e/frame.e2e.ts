@@ -80,6 +80,8 @@ test('injected script cannot run and the app page stays in place', async ({ app 
     return (window as unknown as { __injected?: boolean }).__injected === true;
   });
   expect(ran).toBe(false);
+  // The app takes its token off the address bar once idle; compare with the page as it then stays.
+  await expect.poll(() => app.url()).not.toContain('#token=');
   const before = app.url();
   // A link to another site and a pop-up must not replace the app's page.
   await app.evaluate(() => {

@@ -1,8 +1,15 @@
 // Starting an imaging process. The pool only needs a message channel, an exit signal and a kill; how the process
-// starts differs by host: plain Node (browser host, tests, benchmarks) forks a Node child here, Electron's main
+// starts differs by host: plain Node (browser host, tests, benchmarks) starts a Node child here, Electron's main
 // process passes a launcher built on utilityProcess (electron/main/imagingProcess.ts), since a packaged app
 // cannot run itself as Node.
-import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { log } from '../api/log';
+import { channelVariable, readFrames, ticketVariable, writeFrame, type ChannelHello } from './channel';
 import type { ParentMessage, WorkerMessage } from './protocol';
 
 export interface ImagingProcess {
@@ -62,32 +69,197 @@ export function exitTracker(stop: () => void): { exited(): boolean; exit(detail:
   };
 }
 
-/** Plain Node: a forked child, messages as structured clones (Uint8Array bytes travel without base64). */
-export const forkImagingProcess: LaunchImagingProcess = (spec) => {
-  const child = fork(spec.script, spec.args, {
-    env: spec.env,
-    // The parent's flags (tsx loaders, --expose-gc, the test runner's) are not the child's business.
-    execArgv: [`--max-old-space-size=${spec.maxOldGenerationSizeMb}`],
-    serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const tracker = exitTracker(() => child.kill('SIGKILL'));
-  child.on('exit', (code, signal) => tracker.exit(signal ? `signal ${signal}` : `exit code ${code}`));
-  child.on('error', (error) => {
-    tracker.exit(`failed: ${error.message}`);
-    child.kill('SIGKILL');
-  });
-  return {
-    send(message) {
-      if (tracker.exited() || !child.connected) return;
-      child.send(message, (error) => {
-        if (error) tracker.exit(`channel failed: ${error.message}`);
-      });
-    },
-    onMessage(listener) {
-      child.on('message', (message) => listener(message as WorkerMessage));
-    },
-    onExit: tracker.onExit,
-    kill: tracker.kill,
+/**
+ * The launcher thread's code. It starts imaging processes and reaps them (a process is reaped by the event loop that
+ * started it, so the thread lives as long as any of them); it never sees a message to or from them.
+ */
+const launcherThreadSource = `
+const { parentPort } = require('node:worker_threads');
+const { spawn } = require('node:child_process');
+const { fileURLToPath } = require('node:url');
+const children = new Map();
+parentPort.on('message', (m) => {
+  if (m.op === 'kill') { children.get(m.ticket)?.kill('SIGKILL'); return; }
+  let reported = false;
+  const report = (detail) => {
+    if (reported) return;
+    reported = true;
+    children.delete(m.ticket);
+    parentPort.postMessage({ ticket: m.ticket, detail });
   };
+  try {
+    const child = spawn(process.execPath, [...m.execArgv, fileURLToPath(m.script), ...m.args], { env: m.env, stdio: ['ignore', 'inherit', 'inherit'] });
+    children.set(m.ticket, child);
+    child.on('exit', (code, signal) => report(signal ? 'signal ' + signal : 'exit code ' + code));
+    child.on('error', (error) => { report('failed: ' + error.message); child.kill('SIGKILL'); });
+  } catch (error) {
+    report('failed: ' + error.message);
+  }
+});
+`;
+
+interface SpawnRequest {
+  op: 'spawn';
+  ticket: string;
+  script: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  execArgv: string[];
+}
+type LauncherRequest = SpawnRequest | { op: 'kill'; ticket: string };
+interface LauncherReport {
+  ticket: string;
+  detail: string;
+}
+
+/** What the launcher knows of one process: where its messages go once it has connected, and how it ends. */
+interface Started {
+  connected(socket: Socket): void;
+  deliver(message: unknown): void;
+  exited(detail: string): void;
+}
+
+/**
+ * Starts imaging processes from a thread of its own, so the main thread never waits for a `fork()`: under plain
+ * Node `child_process` blocks its caller until the child has exec'd (12 ms on a quiet 2-core machine, 50–70 ms
+ * on a busy one: bench/sync/README.md). Messages do not pass through the thread (relaying images through one cost
+ * ~60 MB): each process connects back to a local socket of the main thread and names itself with a one-time
+ * ticket. The socket is in a folder only this user can enter. A launcher lives while any process it started does.
+ */
+class ProcessLauncher {
+  private readonly thread = new Worker(launcherThreadSource, { eval: true, name: 'Verity imaging launcher', resourceLimits: { maxOldGenerationSizeMb: 16 } });
+  private readonly server = createServer();
+  private readonly folder: string | null;
+  private readonly address: string;
+  private readonly processes = new Map<string, Started>();
+  /** Tickets already used by a connection: a ticket names one connection only. */
+  private readonly connected = new Set<string>();
+  private closed = false;
+
+  constructor(private readonly onClosed: () => void) {
+    if (process.platform === 'win32') {
+      this.folder = null;
+      this.address = `\\\\.\\pipe\\verity-imaging-${randomBytes(12).toString('hex')}`;
+    } else {
+      this.folder = mkdtempSync(join(tmpdir(), 'verity-imaging-'));
+      this.address = join(this.folder, 'channel');
+    }
+    this.server.on('connection', (socket) => this.admit(socket));
+    this.server.on('error', (error) => log.error('imaging: channel listener failed', { detail: error.message }));
+    this.server.listen(this.address);
+    this.server.unref();
+    // An app that exits without closing its pipeline leaves no folder behind either.
+    process.once('exit', this.removeFolder);
+    this.thread.on('message', (report: LauncherReport) => this.ended(report.ticket, report.detail));
+    this.thread.on('error', (error) => {
+      log.error('imaging: launcher thread failed', { detail: error.message });
+      for (const ticket of [...this.processes.keys()]) this.ended(ticket, 'launcher thread failed');
+    });
+  }
+
+  start(spec: ImagingLaunchSpec): ImagingProcess {
+    const ticket = randomBytes(16).toString('hex');
+    let socket: Socket | null = null;
+    const outbox: ParentMessage[] = [];
+    const listeners: ((message: WorkerMessage) => void)[] = [];
+    const tracker = exitTracker(() => this.request({ op: 'kill', ticket }));
+    this.processes.set(ticket, {
+      connected: (connection) => {
+        socket = connection;
+        // The process exits by itself when its channel closes; the kill makes sure. Its exit is reported by the thread.
+        connection.on('close', () => this.request({ op: 'kill', ticket }));
+        for (const message of outbox.splice(0)) writeFrame(connection, message);
+      },
+      deliver: (message) => {
+        for (const listener of listeners) listener(message as WorkerMessage);
+      },
+      exited: (detail) => tracker.exit(detail),
+    });
+    this.request({
+      op: 'spawn',
+      ticket,
+      script: spec.script.href,
+      args: spec.args,
+      env: { ...spec.env, [channelVariable]: this.address, [ticketVariable]: ticket },
+      // The parent's flags (tsx loaders, --expose-gc, the test runner's) are not the child's business.
+      execArgv: [`--max-old-space-size=${spec.maxOldGenerationSizeMb}`],
+    });
+    return {
+      send(message) {
+        if (tracker.exited()) return;
+        if (socket) writeFrame(socket, message);
+        else outbox.push(message);
+      },
+      onMessage: (listener) => listeners.push(listener),
+      onExit: tracker.onExit,
+      kill: tracker.kill,
+    };
+  }
+
+  /** A connection speaks first: the ticket of a process this launcher started and has not heard from, or it is closed. */
+  private admit(socket: Socket): void {
+    socket.on('error', () => undefined); // 'close' follows
+    const timer = setTimeout(() => socket.destroy(), helloTimeoutMs);
+    let owner: Started | null = null;
+    readFrames(
+      socket,
+      (message) => {
+        if (owner) {
+          owner.deliver(message);
+          return;
+        }
+        clearTimeout(timer);
+        const ticket = (message as Partial<ChannelHello> | null)?.ticket;
+        const started = typeof ticket === 'string' ? this.processes.get(ticket) : undefined;
+        if (!started || this.connected.has(ticket!)) {
+          socket.destroy();
+          return;
+        }
+        this.connected.add(ticket!);
+        owner = started;
+        started.connected(socket);
+      },
+      (reason) => {
+        log.warn('imaging: channel broken; stopping its process', { reason });
+        socket.destroy();
+      },
+    );
+  }
+
+  private ended(ticket: string, detail: string): void {
+    const started = this.processes.get(ticket);
+    if (!started) return;
+    this.processes.delete(ticket);
+    this.connected.delete(ticket);
+    started.exited(detail);
+    if (this.processes.size === 0) this.close();
+  }
+
+  private request(message: LauncherRequest): void {
+    if (!this.closed) this.thread.postMessage(message);
+  }
+
+  private close(): void {
+    this.closed = true;
+    this.onClosed();
+    this.server.close();
+    void this.thread.terminate();
+    process.off('exit', this.removeFolder);
+    this.removeFolder();
+  }
+
+  private readonly removeFolder = (): void => {
+    if (this.folder) rmSync(this.folder, { recursive: true, force: true });
+  };
+}
+
+const helloTimeoutMs = 30_000;
+let launcher: ProcessLauncher | null = null;
+
+/** Plain Node: a Node child started from the launcher thread; messages over a local socket (channel.ts). */
+export const forkImagingProcess: LaunchImagingProcess = (spec) => {
+  launcher ??= new ProcessLauncher(() => {
+    launcher = null;
+  });
+  return launcher.start(spec);
 };

@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
+import { writeFrame } from './channel';
 import { defaultImageLimits } from './limits';
 import { forkImagingProcess, type LaunchImagingProcess } from './launch';
 import { ImageWorkerPool } from './pool';
@@ -12,17 +14,39 @@ import { corpusFile } from './test-support';
 let dir: string;
 let fakeWorker: URL;
 
-// A stand-in imaging process whose behaviour the first byte of the image chooses: hang, exit, throw, or answer.
+// A stand-in imaging process whose behaviour the first byte of the image chooses: hang, exit, throw, or answer. It
+// speaks the channel as channel.ts documents it (written out here: the stand-in is plain JavaScript).
 const fakeSource = `
-process.on('message', (job) => {
-  if (job.init) { process.send({ ready: true }); return; }
+import { connect } from 'node:net';
+import { deserialize, serialize } from 'node:v8';
+const socket = connect(process.env.VERITY_IMAGING_CHANNEL);
+socket.on('close', () => process.exit(0));
+const send = (message) => {
+  const body = serialize(message);
+  const header = Buffer.alloc(4);
+  header.writeUInt32LE(body.length);
+  socket.write(Buffer.concat([header, body]));
+};
+send({ ticket: process.env.VERITY_IMAGING_TICKET });
+let buffered = Buffer.alloc(0);
+socket.on('data', (chunk) => {
+  buffered = Buffer.concat([buffered, chunk]);
+  while (buffered.length >= 4 && buffered.length >= 4 + buffered.readUInt32LE(0)) {
+    const length = buffered.readUInt32LE(0);
+    const job = deserialize(buffered.subarray(4, 4 + length));
+    buffered = buffered.subarray(4 + length);
+    handle(job);
+  }
+});
+function handle(job) {
+  if (job.init) { send({ ready: true }); return; }
   const mode = job.bytes[0];
   if (mode === 0) { for (;;) {} }
   if (mode === 1) process.exit(3);
   if (mode === 2) throw new Error('decoder blew up');
-  const result = { sha256: 'f'.repeat(64), format: 'jpeg', width: 1, height: 1, pid: process.pid, arenas: process.env.MALLOC_ARENA_MAX };
-  process.send({ id: job.id, ok: true, result, recycle: mode === 4 });
-});
+  const result = { sha256: 'f'.repeat(64), format: 'jpeg', width: 1, height: 1, pid: process.pid, ppid: process.ppid, arenas: process.env.MALLOC_ARENA_MAX, channel: process.env.VERITY_IMAGING_CHANNEL };
+  send({ id: job.id, ok: true, result, recycle: mode === 4 });
+}
 `;
 
 async function outcome(promise: Promise<unknown>): Promise<string> {
@@ -63,6 +87,25 @@ describe('ImageWorkerPool', () => {
     // Two images per process; the fourth asked to be recycled, so the fifth has a process of its own.
     expect([pids[0] === pids[1], pids[1] === pids[2], pids[2] === pids[3], pids[3] === pids[4]]).toEqual([true, false, true, false]);
     await pool.close();
+  });
+
+  it('starts its processes from a launcher thread, over a private socket that refuses a connection without its ticket', async () => {
+    const pool = new ImageWorkerPool(init(), { size: 1, workerScript: fakeWorker });
+    const first = (await pool.run(Uint8Array.of(3))) as unknown as { pid: number; ppid: number; channel: string };
+    // The child of this process (its thread), not of some helper process.
+    expect(first.ppid).toBe(process.pid);
+    const folder = dirname(first.channel);
+    if (process.platform !== 'win32') expect(statSync(folder).mode & 0o777).toBe(0o700);
+    // A stranger that connects and names a wrong ticket is hung up on; the process's own channel carries on.
+    const stranger = connect(first.channel);
+    stranger.on('error', () => undefined);
+    writeFrame(stranger, { ticket: 'f'.repeat(32) });
+    await new Promise((resolve) => stranger.on('close', resolve));
+    const second = (await pool.run(Uint8Array.of(3))) as unknown as { pid: number };
+    expect(second.pid).toBe(first.pid);
+    await pool.close();
+    // With no process left, the launcher has gone and taken its folder with it.
+    await expect.poll(() => existsSync(folder)).toBe(false);
   });
 
   it('bounds its queue and refuses work once closed', async () => {

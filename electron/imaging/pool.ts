@@ -27,7 +27,7 @@ export interface ImageWorkerPoolOptions {
    */
   size?: number;
   workerScript?: URL;
-  /** How a process starts: a Node fork by default; Electron passes its utilityProcess launcher. */
+  /** How a process starts: a Node child from a launcher thread by default; Electron passes its utilityProcess launcher. */
   launch?: LaunchImagingProcess;
   /** Images waiting beyond the busy workers; past it `run` refuses with image_queue_full. Default 1000. */
   maxQueue?: number;
@@ -39,9 +39,8 @@ export interface ImageWorkerPoolOptions {
   /**
    * A process is replaced after this many images, returning what libvips fragmented to the system. Default 1000:
    * without it a process went on from 109 MB after 2,000 admissions to 134 MB while deriving them, against
-   * 123–127 MB when replaced every 1,000 (bench/sync/README.md). Not more often: under plain Node each start
-   * blocks the event loop for the fork (12 ms on a quiet 2-core machine, 30–70 ms on a busy one); Electron's
-   * utilityProcess starts off the main thread.
+   * 123–127 MB when replaced every 1,000 (bench/sync/README.md). Not more often: each start costs a core for a
+   * moment (both hosts start processes off the main thread: launch.ts).
    */
   maxJobsPerWorker?: number;
   /** V8 old-generation ceiling of each process in MB (the pixel buffers live outside it). Default 256. */

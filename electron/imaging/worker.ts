@@ -5,6 +5,7 @@
 import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
 import { BlobStore, type BlobVariant } from './blobs';
+import { connectToLauncher, readFrames, writeFrame } from './channel';
 import { classifyDecodeError, configureSharp, inspectImage, renderImage, type RenderedImage } from './process';
 import type { AdmitResult, DeriveResult, JobReply, JobRequest, ParentMessage, ProcessInit, WorkerInit, WorkerMessage } from './protocol';
 
@@ -13,14 +14,19 @@ interface ParentChannel {
   listen(listener: (message: ParentMessage) => void): void;
 }
 
-/** Electron's utility process talks through `process.parentPort`; a Node child through its IPC channel. */
+/** Electron's utility process talks through `process.parentPort`; a Node child through its socket (channel.ts). */
 function parentChannel(): ParentChannel {
   const utility = (process as { parentPort?: { postMessage(message: unknown): void; on(event: 'message', listener: (event: { data: unknown }) => void): void } }).parentPort;
   if (utility) return { post: (message) => utility.postMessage(message), listen: (listener) => utility.on('message', (event) => listener(event.data as ParentMessage)) };
-  if (process.send) {
-    // The app has gone (crashed or killed): nothing will read our answers.
-    process.on('disconnect', () => process.exit(0));
-    return { post: (message) => process.send!(message), listen: (listener) => process.on('message', (message) => listener(message as ParentMessage)) };
+  const socket = connectToLauncher();
+  if (socket) {
+    // The channel has closed (the app crashed, was killed, or let this process go): nothing will read our answers.
+    socket.on('close', () => process.exit(0));
+    socket.on('error', () => undefined); // 'close' follows
+    return {
+      post: (message) => writeFrame(socket, message),
+      listen: (listener) => readFrames(socket, (message) => listener(message as ParentMessage), () => socket.destroy()),
+    };
   }
   throw new Error('electron/imaging/worker must run as an imaging process started by electron/imaging/pool.ts');
 }

@@ -1,0 +1,88 @@
+// The message channel between the pool and an imaging process under plain Node: a local socket (a Unix socket in a
+// private folder, a named pipe on Windows) carrying frames of a 4-byte little-endian length and a V8 serialization
+// of one message (so image bytes travel as Uint8Array, never base64). A socket rather than Node's fork IPC channel
+// because the process is started from a launcher thread (launch.ts): the channel must reach the main thread.
+import { connect, type Socket } from 'node:net';
+import { deserialize, serialize } from 'node:v8';
+
+/** Set by the launcher in an imaging process's environment: the socket to connect to, and the ticket to name. */
+export const channelVariable = 'VERITY_IMAGING_CHANNEL';
+export const ticketVariable = 'VERITY_IMAGING_TICKET';
+
+/** A process's first frame: the one-time ticket the launcher gave it, so no other connection takes its place. */
+export interface ChannelHello {
+  ticket: string;
+}
+
+const headerBytes = 4;
+
+/**
+ * The largest frame either side accepts: an original at the largest allowed size (limits.ts, 25 MB) with room to
+ * spare. A longer length is a broken or foreign peer, refused before anything is allocated for it.
+ */
+export const maxFrameBytes = 64 * 2 ** 20;
+
+/** Writes one message; header and body leave in one write. */
+export function writeFrame(socket: Socket, message: unknown): void {
+  const body = serialize(message);
+  const header = Buffer.allocUnsafe(headerBytes);
+  header.writeUInt32LE(body.length, 0);
+  socket.cork();
+  socket.write(header);
+  socket.write(body);
+  socket.uncork();
+}
+
+/**
+ * Calls `onMessage` for every whole frame that arrives; a frame over the bound or one that does not deserialize
+ * calls `onBroken` once and stops reading (the caller closes the socket).
+ */
+export function readFrames(socket: Socket, onMessage: (message: unknown) => void, onBroken: (reason: string) => void): void {
+  let chunks: Buffer[] = [];
+  let buffered = 0;
+  let broken = false;
+  const onData = (chunk: Buffer): void => {
+    chunks.push(chunk);
+    buffered += chunk.length;
+    while (!broken && buffered >= headerBytes) {
+      if (chunks[0]!.length < headerBytes) chunks = [Buffer.concat(chunks, buffered)];
+      const length = chunks[0]!.readUInt32LE(0);
+      if (length > maxFrameBytes) {
+        fail(`a frame of ${length} bytes is over the ${maxFrameBytes}-byte bound`);
+        return;
+      }
+      if (buffered < headerBytes + length) return;
+      // One copy per frame at most; the message's typed arrays are views into it (v8.deserialize does not copy).
+      const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, buffered);
+      const rest = all.subarray(headerBytes + length);
+      chunks = rest.length > 0 ? [rest] : [];
+      buffered = rest.length;
+      let message: unknown;
+      try {
+        message = deserialize(all.subarray(headerBytes, headerBytes + length));
+      } catch (error) {
+        fail(`a frame did not deserialize: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      onMessage(message);
+    }
+  };
+  const fail = (reason: string): void => {
+    broken = true;
+    chunks = [];
+    socket.off('data', onData);
+    onBroken(reason);
+  };
+  socket.on('data', onData);
+}
+
+/** The imaging process's side: connects to the launcher's socket and names itself; null when not started by one. */
+export function connectToLauncher(env: NodeJS.ProcessEnv = process.env): Socket | null {
+  const address = env[channelVariable];
+  const ticket = env[ticketVariable];
+  if (!address || !ticket) return null;
+  const socket = connect(address);
+  const hello: ChannelHello = { ticket };
+  writeFrame(socket, hello);
+  return socket;
+}

@@ -42,7 +42,7 @@ function collect(socket: Socket, count: number): Promise<{ messages: unknown[]; 
 }
 
 describe('imaging channel frames', () => {
-  it('carries messages with large byte arrays whole and in order, however the socket splits them', async () => {
+  it('carries messages whole and in order, an image raw beside the rest, however the socket splits them', async () => {
     const [client, accepted] = await socketPair();
     const image = new Uint8Array(3 * 2 ** 20).map((_, i) => i % 251);
     const received = collect(accepted, 4);
@@ -56,7 +56,8 @@ describe('imaging channel frames', () => {
     const { messages, broken } = await received;
     expect(broken).toBeNull();
     expect(messages[0]).toEqual({ init: { limits: { maxBytes: 1 } } });
-    const job = messages[1] as { id: number; bytes: Uint8Array };
+    const job = messages[1] as { id: number; kind: string; bytes: Uint8Array };
+    expect([job.id, job.kind]).toEqual([1, 'admit']);
     expect(job.bytes).toBeInstanceOf(Uint8Array);
     expect(Buffer.from(job.bytes).equals(Buffer.from(image))).toBe(true);
     expect(messages.slice(2)).toEqual([{ id: 2 }, { id: 3, kind: 'derive', sha256: 'ab' }]);
@@ -67,8 +68,8 @@ describe('imaging channel frames', () => {
     const [client, accepted] = await socketPair();
     const received = collect(accepted, 2);
     writeFrame(client, { ready: true });
-    const header = Buffer.alloc(4);
-    header.writeUInt32LE(maxFrameBytes + 1);
+    const header = Buffer.alloc(8);
+    header.writeUInt32LE(maxFrameBytes + 1, 0);
     client.write(header);
     const { messages, broken } = await received;
     expect(messages).toEqual([{ ready: true }]);
@@ -76,12 +77,25 @@ describe('imaging channel frames', () => {
     client.destroy();
   });
 
+  it('stops reading at a frame whose serialized part claims more than the frame holds', async () => {
+    const [client, accepted] = await socketPair();
+    const received = collect(accepted, 1);
+    const header = Buffer.alloc(8);
+    header.writeUInt32LE(4 + 10, 0);
+    header.writeUInt32LE(11, 4);
+    client.write(Buffer.concat([header, Buffer.alloc(10)]));
+    const { broken } = await received;
+    expect(broken).toMatch(/its own length/);
+    client.destroy();
+  });
+
   it('stops reading at a frame that is not a V8 serialization', async () => {
     const [client, accepted] = await socketPair();
     const received = collect(accepted, 1);
     const body = Buffer.from('not a serialized message');
-    const header = Buffer.alloc(4);
-    header.writeUInt32LE(body.length);
+    const header = Buffer.alloc(8);
+    header.writeUInt32LE(4 + body.length, 0);
+    header.writeUInt32LE(body.length, 4);
     client.write(Buffer.concat([header, body]));
     const { messages, broken } = await received;
     expect(messages).toEqual([]);

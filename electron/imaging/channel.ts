@@ -1,7 +1,10 @@
 // The message channel between the pool and an imaging process under plain Node: a local socket (a Unix socket in a
-// private folder, a named pipe on Windows) carrying frames of a 4-byte little-endian length and a V8 serialization
-// of one message (so image bytes travel as Uint8Array, never base64). A socket rather than Node's fork IPC channel
-// because the process is started from a launcher thread (launch.ts): the channel must reach the main thread.
+// private folder, a named pipe on Windows) carrying one frame per message:
+//   [u32 LE frame length][u32 LE length of the rest][V8 serialization of the message but its `bytes`][raw bytes]
+// A message's top-level `bytes` (an image) travels raw after the rest, written from the caller's buffer: no copy
+// into a serializer on the main thread, and on arrival it is a view into the frame. A socket rather than Node's fork
+// IPC channel because the process is started from a launcher thread (launch.ts): the channel must reach the main
+// thread.
 import { connect, type Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
 
@@ -14,7 +17,7 @@ export interface ChannelHello {
   ticket: string;
 }
 
-const headerBytes = 4;
+const headerBytes = 8;
 
 /**
  * The largest frame either side accepts: an original at the largest allowed size (limits.ts, 25 MB) with room to
@@ -22,14 +25,18 @@ const headerBytes = 4;
  */
 export const maxFrameBytes = 64 * 2 ** 20;
 
-/** Writes one message; header and body leave in one write. */
+/** Writes one message; its parts leave in one write. */
 export function writeFrame(socket: Socket, message: unknown): void {
-  const body = serialize(message);
+  const { bytes, ...rest } = message !== null && typeof message === 'object' ? (message as { bytes?: unknown }) : {};
+  const raw = bytes instanceof Uint8Array ? bytes : null;
+  const serialized = serialize(raw ? rest : message);
   const header = Buffer.allocUnsafe(headerBytes);
-  header.writeUInt32LE(body.length, 0);
+  header.writeUInt32LE(4 + serialized.length + (raw?.length ?? 0), 0);
+  header.writeUInt32LE(serialized.length, 4);
   socket.cork();
   socket.write(header);
-  socket.write(body);
+  socket.write(serialized);
+  if (raw) socket.write(raw);
   socket.uncork();
 }
 
@@ -47,19 +54,25 @@ export function readFrames(socket: Socket, onMessage: (message: unknown) => void
     while (!broken && buffered >= headerBytes) {
       if (chunks[0]!.length < headerBytes) chunks = [Buffer.concat(chunks, buffered)];
       const length = chunks[0]!.readUInt32LE(0);
-      if (length > maxFrameBytes) {
-        fail(`a frame of ${length} bytes is over the ${maxFrameBytes}-byte bound`);
+      const serializedLength = chunks[0]!.readUInt32LE(4);
+      if (length > maxFrameBytes || serializedLength > length - 4) {
+        fail(`a frame of ${length} bytes (${serializedLength} serialized) is over the ${maxFrameBytes}-byte bound or its own length`);
         return;
       }
-      if (buffered < headerBytes + length) return;
-      // One copy per frame at most; the message's typed arrays are views into it (v8.deserialize does not copy).
+      const end = 4 + length;
+      if (buffered < end) return;
+      // One copy per frame at most; `bytes` and the message's typed arrays are views into it.
       const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, buffered);
-      const rest = all.subarray(headerBytes + length);
-      chunks = rest.length > 0 ? [rest] : [];
-      buffered = rest.length;
+      const next = all.subarray(end);
+      chunks = next.length > 0 ? [next] : [];
+      buffered = next.length;
       let message: unknown;
       try {
-        message = deserialize(all.subarray(headerBytes, headerBytes + length));
+        message = deserialize(all.subarray(headerBytes, headerBytes + serializedLength));
+        if (end > headerBytes + serializedLength) {
+          if (message === null || typeof message !== 'object') throw new Error('raw bytes follow a message that is not an object');
+          (message as { bytes: Uint8Array }).bytes = all.subarray(headerBytes + serializedLength, end);
+        }
       } catch (error) {
         fail(`a frame did not deserialize: ${error instanceof Error ? error.message : String(error)}`);
         return;

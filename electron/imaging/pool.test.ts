@@ -23,18 +23,21 @@ const socket = connect(process.env.VERITY_IMAGING_CHANNEL);
 socket.on('close', () => process.exit(0));
 const send = (message) => {
   const body = serialize(message);
-  const header = Buffer.alloc(4);
-  header.writeUInt32LE(body.length);
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(4 + body.length, 0);
+  header.writeUInt32LE(body.length, 4);
   socket.write(Buffer.concat([header, body]));
 };
 send({ ticket: process.env.VERITY_IMAGING_TICKET });
 let buffered = Buffer.alloc(0);
 socket.on('data', (chunk) => {
   buffered = Buffer.concat([buffered, chunk]);
-  while (buffered.length >= 4 && buffered.length >= 4 + buffered.readUInt32LE(0)) {
-    const length = buffered.readUInt32LE(0);
-    const job = deserialize(buffered.subarray(4, 4 + length));
-    buffered = buffered.subarray(4 + length);
+  while (buffered.length >= 8 && buffered.length >= 4 + buffered.readUInt32LE(0)) {
+    const end = 4 + buffered.readUInt32LE(0);
+    const serialized = buffered.readUInt32LE(4);
+    const job = deserialize(buffered.subarray(8, 8 + serialized));
+    if (end > 8 + serialized) job.bytes = buffered.subarray(8 + serialized, end);
+    buffered = buffered.subarray(end);
     handle(job);
   }
 });

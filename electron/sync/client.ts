@@ -1,9 +1,10 @@
-// The central API client: one fetch per request with a deadline, bearer tokens with one refresh on 401, every
+// The central API client: one HTTP exchange per request with a deadline (http.ts), bearer tokens with one refresh on 401, every
 // JSON answer validated against shared/contract/central, every failure classified (see errors.ts).
 import { z } from 'zod';
 import { CentralError, CentralRole, SessionResponse } from '../../shared/contract/central';
 import { parseRetryAfter } from './backoff';
 import { networkFailure, SyncError } from './errors';
+import type { HttpResponse, HttpTransport } from './http';
 
 export interface Credentials {
   username: string;
@@ -30,11 +31,9 @@ export interface TokenVault {
   save(tokens: SessionTokens | null): void;
 }
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
-
 export interface CentralClientOptions {
   centralUrl: string;
-  fetch: FetchLike;
+  transport: HttpTransport;
   now: () => Date;
   /** Deadline of one JSON request (connect to last byte). */
   requestTimeoutMs: number;
@@ -95,7 +94,7 @@ export class CentralClient {
   }
 
   /** One HTTP exchange, no auth, no retry; failures become SyncErrors; HTTP errors are returned for the caller. */
-  private async exchange(request: RequestOptions, token: string | null): Promise<Response> {
+  private async exchange(request: RequestOptions, token: string | null): Promise<HttpResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     let body: string | undefined;
@@ -106,20 +105,14 @@ export class CentralClient {
     const timeout = AbortSignal.timeout(request.timeoutMs ?? this.options.requestTimeoutMs);
     const signal = AbortSignal.any([request.signal, timeout]);
     try {
-      return await this.options.fetch(this.url(request.path), {
-        method: request.method,
-        headers,
-        signal,
-        redirect: 'error',
-        ...(body !== undefined ? { body } : {}),
-      });
+      return await this.options.transport(this.url(request.path), { method: request.method, headers, signal, ...(body !== undefined ? { body } : {}) });
     } catch (error) {
       throw networkFailure(error, request.signal.aborted, timeout.aborted);
     }
   }
 
   /** Throws the SyncError an unsuccessful answer means (after the body is read for its error code). */
-  async failure(response: Response): Promise<SyncError> {
+  async failure(response: HttpResponse): Promise<SyncError> {
     let code = `http_${response.status}`;
     let message = `The central service answered ${response.status}.`;
     try {
@@ -205,15 +198,15 @@ export class CentralClient {
    * An authenticated request. On 401 the refresh token is traded once (or another request's fresh token is
    * used) and the request repeated; a second 401 signs out. Other non-2xx answers are returned as they are.
    */
-  async request(request: RequestOptions): Promise<Response> {
+  async request(request: RequestOptions): Promise<HttpResponse> {
     const token = await this.accessToken(request.signal);
     const response = await this.exchange(request, token);
     if (response.status !== 401) return response;
-    await response.body?.cancel();
+    response.discard();
     if (this.tokens && this.tokens.accessToken === token) await this.refresh(request.signal);
     const again = await this.exchange(request, await this.accessToken(request.signal));
     if (again.status === 401) {
-      await again.body?.cancel();
+      again.discard();
       this.tokens = null;
       this.options.vault.save(null);
       throw new SyncError('signed_out', 'signed_out', 'Your session with the central service ended. Sign in again to sync.', null, 401);
@@ -229,7 +222,7 @@ export class CentralClient {
   }
 }
 
-async function parseJson<S extends z.ZodType>(response: Response, schema: S): Promise<z.output<S>> {
+async function parseJson<S extends z.ZodType>(response: HttpResponse, schema: S): Promise<z.output<S>> {
   let value: unknown;
   try {
     value = await response.json();

@@ -44,7 +44,7 @@ export async function downloadAttempt(client: CentralClient, ref: DocumentRef, p
   const response = await client.request({ method: 'GET', path: `/v1/documents/${encodeURIComponent(ref.id)}/content`, headers, signal, timeoutMs });
   if (response.status === 416) {
     // Our offset is past the end: the document is not what we were reading. Start over.
-    await response.body?.cancel();
+    response.discard();
     restart(partial);
     throw new SyncError('transient', 'range_not_satisfiable', 'The document changed during the download; starting over.');
   }
@@ -53,7 +53,7 @@ export async function downloadAttempt(client: CentralClient, ref: DocumentRef, p
   if (response.status === 206) {
     const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
     if (!resuming || !range || Number(range[1]) !== partial.received || etag !== partial.etag) {
-      await response.body?.cancel();
+      response.discard();
       restart(partial);
       throw new SyncError('transient', 'bad_range', 'The resumed download did not continue where it broke off; starting over.');
     }
@@ -64,17 +64,15 @@ export async function downloadAttempt(client: CentralClient, ref: DocumentRef, p
   partial.etag = etag;
   const expectedTag = `"${ref.sha256}"`;
   if (etag !== null && etag !== expectedTag && etag !== `W/${expectedTag}`) {
-    await response.body?.cancel();
+    response.discard();
     restart(partial);
     throw new SyncError('transient', 'checksum_mismatch', 'The central service sent a different document than it announced.');
   }
   const body = response.body;
-  if (!body) throw new SyncError('transient', 'empty_body', 'The document arrived without a body.');
   const resumedAt = partial.received;
   try {
     for await (const chunk of body) {
-      // fetch hands over each chunk in a buffer of its own: wrapped, not copied (a download's bytes are otherwise
-      // copied three times, and that garbage brings the main thread's collections).
+      // Each chunk is a buffer of its own: wrapped, not copied (copies are garbage the main thread collects).
       const view = chunk as Uint8Array;
       const bytes = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
       partial.chunks.push(bytes);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ForensicSummary, QualitySignals } from '../../shared/domain';
 import { createSyncEngine, type SyncEngineOptions, type SyncProgress, type SyncStatus, type SyncStore } from './index';
 import { backoffDelay, parseRetryAfter } from './backoff';
-import type { FetchLike } from './client';
+import { nodeHttpTransport, type HttpTransport } from './http';
 import { engineOptions as sharedEngineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
 
 let central: CentralFixture;
@@ -23,19 +23,19 @@ afterAll(async () => {
 });
 
 interface Counted {
-  fetch: FetchLike;
+  transport: HttpTransport;
   calls: { method: string; path: string }[];
   count(method: string, path: RegExp): number;
 }
 
-/** Node's fetch, counting what the engine asks for. */
-function countingFetch(inner: FetchLike = (input, init) => fetch(input, init)): Counted {
+/** The engine's own transport, counting what the engine asks for. */
+function countingTransport(inner: HttpTransport = nodeHttpTransport): Counted {
   const calls: Counted['calls'] = [];
   return {
     calls,
-    fetch: (input, init) => {
-      calls.push({ method: init.method ?? 'GET', path: new URL(input).pathname });
-      return inner(input, init);
+    transport: (url, request) => {
+      calls.push({ method: request.method, path: new URL(url).pathname });
+      return inner(url, request);
     },
     count: (method, path) => calls.filter((c) => c.method === method && path.test(c.path)).length,
   };
@@ -64,10 +64,10 @@ describe('a full round trip', () => {
   it('pulls assigned applications with their images, pushes local decisions, and the server applies each exactly once', async () => {
     const envelopes = await central.submit(6);
     const ids = envelopes.map((e) => e.application.id);
-    const counted = countingFetch();
+    const counted = countingTransport();
     const progress: SyncProgress[] = [];
     const statuses: SyncStatus['state'][] = [];
-    const engine = createSyncEngine(engineOptions({ fetch: counted.fetch, onProgress: (p) => progress.push(p), onStatus: (s) => statuses.push(s.state) }));
+    const engine = createSyncEngine(engineOptions({ transport: counted.transport, onProgress: (p) => progress.push(p), onStatus: (s) => statuses.push(s.state) }));
 
     const first = await engine.syncNow();
     expect(first.error).toBeNull();
@@ -141,8 +141,8 @@ describe('images once', () => {
         };
       },
     };
-    const counted = countingFetch();
-    const report = await createSyncEngine(engineOptions({ store, fetch: counted.fetch })).syncNow();
+    const counted = countingTransport();
+    const report = await createSyncEngine(engineOptions({ store, transport: counted.transport })).syncNow();
     expect(report.ok).toBe(true);
     expect(counted.count('GET', /\/content$/)).toBe(0);
     const detail = local.store.getCase(envelope?.application.id as string);
@@ -154,8 +154,8 @@ describe('rejections', () => {
   it('a decision on a case withdrawn meanwhile ends rejected with the reason, shows the withdrawal, and is never resent', async () => {
     const [envelope] = await central.submit(1);
     const id = envelope?.application.id as string;
-    const counted = countingFetch();
-    const engine = createSyncEngine(engineOptions({ fetch: counted.fetch }));
+    const counted = countingTransport();
+    const engine = createSyncEngine(engineOptions({ transport: counted.transport }));
     expect((await engine.syncNow()).ok).toBe(true);
 
     await central.withdraw(id);
@@ -209,17 +209,17 @@ describe('a lost response', () => {
     const mutationId = rejectLocally(local.store, id);
 
     let lost = 0;
-    const counted = countingFetch(async (input, init) => {
-      const response = await fetch(input, init);
-      if (new URL(input).pathname.endsWith('mutations:batch') && lost === 0) {
+    const counted = countingTransport(async (url, request) => {
+      const response = await nodeHttpTransport(url, request);
+      if (new URL(url).pathname.endsWith('mutations:batch') && lost === 0) {
         lost += 1;
-        await response.arrayBuffer(); // the server applied it; the answer never arrives
-        throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+        await response.json(); // the server applied it; the answer never arrives
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
       }
       return response;
     });
     const sleeper = instantSleep();
-    const engine = createSyncEngine(engineOptions({ fetch: counted.fetch, sleep: sleeper.sleep }));
+    const engine = createSyncEngine(engineOptions({ transport: counted.transport, sleep: sleeper.sleep }));
     const report = await engine.syncNow();
     expect(report.ok).toBe(true);
     expect(report.retries).toBe(1);
@@ -240,17 +240,17 @@ describe('a push of several batches', () => {
     let inFlight = 0;
     let most = 0;
     const sent: string[][] = [];
-    const counted = countingFetch(async (input, init) => {
-      if (!new URL(input).pathname.endsWith('mutations:batch')) return fetch(input, init);
-      sent.push((JSON.parse(String(init.body)) as { mutations: { id: string }[] }).mutations.map((m) => m.id));
+    const counted = countingTransport(async (url, request) => {
+      if (!new URL(url).pathname.endsWith('mutations:batch')) return nodeHttpTransport(url, request);
+      sent.push((JSON.parse(String(request.body)) as { mutations: { id: string }[] }).mutations.map((m) => m.id));
       most = Math.max(most, (inFlight += 1));
       try {
-        return await fetch(input, init);
+        return await nodeHttpTransport(url, request);
       } finally {
         inFlight -= 1;
       }
     });
-    const report = await createSyncEngine(engineOptions({ fetch: counted.fetch, batchSize: 2 })).syncNow();
+    const report = await createSyncEngine(engineOptions({ transport: counted.transport, batchSize: 2 })).syncNow();
     expect(report.ok).toBe(true);
     expect(report.pushed).toMatchObject({ applied: 5, rejected: 0, batches: 3 });
     expect(most).toBe(1);
@@ -263,10 +263,10 @@ describe('a push of several batches', () => {
 
 describe('sessions', () => {
   it('refreshes once on 401; when the refresh is refused too, it stops as signed_out until someone signs in', async () => {
-    const counted = countingFetch();
+    const counted = countingTransport();
     const tokens: (string | null)[] = [];
     const engine = createSyncEngine(
-      engineOptions({ fetch: counted.fetch, vault: { load: () => null, save: (t) => tokens.push(t?.accessToken ?? null) } }),
+      engineOptions({ transport: counted.transport, vault: { load: () => null, save: (t) => tokens.push(t?.accessToken ?? null) } }),
     );
     expect((await engine.syncNow()).ok).toBe(true);
     expect(counted.count('POST', /\/v1\/session$/)).toBe(1);
@@ -299,8 +299,8 @@ describe('sessions', () => {
     expect((await createSyncEngine(engineOptions({ vault })).syncNow()).ok).toBe(true);
     expect(kept).toMatchObject({ username: 'reviewer1', role: 'reviewer' });
     const { credentials: _omit, ...withoutPassword } = engineOptions({ vault });
-    const counted = countingFetch();
-    const next = createSyncEngine({ ...withoutPassword, fetch: counted.fetch });
+    const counted = countingTransport();
+    const next = createSyncEngine({ ...withoutPassword, transport: counted.transport });
     expect(next.status().state).toBe('idle');
     expect((await next.syncNow()).ok).toBe(true);
     expect(counted.count('POST', /\/v1\/session$/)).toBe(0);

@@ -8,9 +8,10 @@ import { log } from '../api/log';
 import type { ImagePipeline } from '../imaging';
 import type { CaseStore, MutationAnswer, UpsertRecord } from '../store/caseStore';
 import { backoffDelay, defaultBackoff, realSleep, yieldToEventLoop, type BackoffPolicy, type Sleep } from './backoff';
-import { CentralClient, memoryVault, type Credentials, type FetchLike, type TokenVault } from './client';
+import { CentralClient, memoryVault, type Credentials, type TokenVault } from './client';
 import { downloadAttempt, emptyDownload } from './download';
 import { SyncError } from './errors';
+import { nodeHttpTransport, type HttpTransport } from './http';
 import { documentRecord, openStatuses, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
 
 /**
@@ -72,7 +73,8 @@ export interface SyncEngineOptions {
   /** Where the session's tokens are kept (default: in memory). Electron wraps them with safeStorage here. */
   vault?: TokenVault;
   deviceId: string;
-  fetch?: FetchLike;
+  /** How requests reach the central service (default: node:http/https); tests wrap it to count or break exchanges. */
+  transport?: HttpTransport;
   now?: () => Date;
   /** In [0, 1); drives the backoff jitter. */
   random?: () => number;
@@ -235,7 +237,7 @@ class Engine implements SyncEngine {
     this.downloadTimeoutMs = options.downloadTimeoutMs ?? 120_000;
     this.client = new CentralClient({
       centralUrl: options.centralUrl,
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      transport: options.transport ?? nodeHttpTransport,
       now: this.now,
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
       downloadTimeoutMs: this.downloadTimeoutMs,

@@ -30,7 +30,8 @@ export class SyncError extends DomainError {
 const offlineCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'EADDRNOTAVAIL']);
 
 function codeOf(error: unknown): string | null {
-  // fetch wraps the socket error: TypeError('fetch failed', { cause }) and sometimes an AggregateError inside.
+  // Node's socket errors carry the code; a wrapper may hide it in `cause` (fetch: TypeError('fetch failed', { cause }))
+  // or in an AggregateError's first error.
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
     const code = (current as { code?: unknown }).code;
@@ -45,7 +46,7 @@ function codeOf(error: unknown): string | null {
   return null;
 }
 
-/** Turns what fetch threw into a SyncError. `aborted`: stop() was called; `timedOut`: our deadline passed. */
+/** Turns what the transport threw into a SyncError. `aborted`: stop() was called; `timedOut`: our deadline passed. */
 export function networkFailure(error: unknown, aborted: boolean, timedOut: boolean): SyncError {
   if (error instanceof SyncError) return error;
   if (aborted) return new SyncError('aborted', 'sync_stopped', 'Sync was stopped.');

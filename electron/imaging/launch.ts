@@ -88,7 +88,9 @@ parentPort.on('message', (m) => {
     parentPort.postMessage({ ticket: m.ticket, detail });
   };
   try {
+    const started = performance.now();
     const child = spawn(process.execPath, [...m.execArgv, fileURLToPath(m.script), ...m.args], { env: m.env, stdio: ['ignore', 'inherit', 'inherit'] });
+    parentPort.postMessage({ ticket: m.ticket, spawnMs: performance.now() - started });
     children.set(m.ticket, child);
     child.on('exit', (code, signal) => report(signal ? 'signal ' + signal : 'exit code ' + code));
     child.on('error', (error) => { report('failed: ' + error.message); child.kill('SIGKILL'); });
@@ -107,10 +109,8 @@ interface SpawnRequest {
   execArgv: string[];
 }
 type LauncherRequest = SpawnRequest | { op: 'kill'; ticket: string };
-interface LauncherReport {
-  ticket: string;
-  detail: string;
-}
+/** The thread's reports: a process has started (how long its spawn took the thread), or has ended. */
+type LauncherReport = { ticket: string; spawnMs: number } | { ticket: string; detail: string };
 
 /** What the launcher knows of one process: where its messages go once it has connected, and how it ends. */
 interface Started {
@@ -150,7 +150,12 @@ class ProcessLauncher {
     this.server.unref();
     // An app that exits without closing its pipeline leaves no folder behind either.
     process.once('exit', this.removeFolder);
-    this.thread.on('message', (report: LauncherReport) => this.ended(report.ticket, report.detail));
+    this.thread.on('message', (report: LauncherReport) => {
+      // The spawn's duration is what the main thread would have waited under child_process (and may still wait for
+      // at a page fault while the kernel copies this process's page tables for the fork).
+      if ('spawnMs' in report) log.info('imaging: process started', { spawnMs: Math.round(report.spawnMs * 10) / 10 });
+      else this.ended(report.ticket, report.detail);
+    });
     this.thread.on('error', (error) => {
       log.error('imaging: launcher thread failed', { detail: error.message });
       for (const ticket of [...this.processes.keys()]) this.ended(ticket, 'launcher thread failed');

@@ -124,7 +124,8 @@ interface Started {
  * Node `child_process` blocks its caller until the child has exec'd (12 ms on a quiet 2-core machine, 50–70 ms
  * on a busy one: bench/sync/README.md). Messages do not pass through the thread (relaying images through one cost
  * ~60 MB): each process connects back to a local socket of the main thread and names itself with a one-time
- * ticket. The socket is in a folder only this user can enter. A launcher lives while any process it started does.
+ * ticket. The socket is in a folder only this user can enter. One launcher serves the app's life; its thread holds
+ * the app open only while a process it started lives.
  */
 class ProcessLauncher {
   private readonly thread = new Worker(launcherThreadSource, { eval: true, name: 'Verity imaging launcher', resourceLimits: { maxOldGenerationSizeMb: 16 } });
@@ -134,9 +135,9 @@ class ProcessLauncher {
   private readonly processes = new Map<string, Started>();
   /** Tickets already used by a connection: a ticket names one connection only. */
   private readonly connected = new Set<string>();
-  private closed = false;
+  usable = true;
 
-  constructor(private readonly onClosed: () => void) {
+  constructor() {
     if (process.platform === 'win32') {
       this.folder = null;
       this.address = `\\\\.\\pipe\\verity-imaging-${randomBytes(12).toString('hex')}`;
@@ -148,7 +149,7 @@ class ProcessLauncher {
     this.server.on('error', (error) => log.error('imaging: channel listener failed', { detail: error.message }));
     this.server.listen(this.address);
     this.server.unref();
-    // An app that exits without closing its pipeline leaves no folder behind either.
+    // The folder goes with the process, however it exits.
     process.once('exit', this.removeFolder);
     this.thread.on('message', (report: LauncherReport) => {
       // The spawn's duration is what the main thread would have waited under child_process (and may still wait for
@@ -156,13 +157,18 @@ class ProcessLauncher {
       if ('spawnMs' in report) log.info('imaging: process started', { spawnMs: Math.round(report.spawnMs * 10) / 10 });
       else this.ended(report.ticket, report.detail);
     });
-    this.thread.on('error', (error) => {
-      log.error('imaging: launcher thread failed', { detail: error.message });
-      for (const ticket of [...this.processes.keys()]) this.ended(ticket, 'launcher thread failed');
+    this.thread.on('error', (error) => log.error('imaging: launcher thread failed', { detail: error.message }));
+    this.thread.on('exit', () => {
+      // Not expected while the app runs: its processes are orphaned (they exit when their channels close), and the
+      // next start gets a new launcher.
+      this.usable = false;
+      this.server.close();
+      for (const ticket of [...this.processes.keys()]) this.ended(ticket, 'launcher thread stopped');
     });
   }
 
   start(spec: ImagingLaunchSpec): ImagingProcess {
+    this.thread.ref();
     const ticket = randomBytes(16).toString('hex');
     let socket: Socket | null = null;
     const outbox: ParentMessage[] = [];
@@ -237,20 +243,13 @@ class ProcessLauncher {
     this.processes.delete(ticket);
     this.connected.delete(ticket);
     started.exited(detail);
-    if (this.processes.size === 0) this.close();
+    // Idle, the thread must not keep the app from exiting; it stays for the next start (a new thread and isolate
+    // cost the main thread ~30 ms, and the pool replaces processes often).
+    if (this.processes.size === 0) this.thread.unref();
   }
 
   private request(message: LauncherRequest): void {
-    if (!this.closed) this.thread.postMessage(message);
-  }
-
-  private close(): void {
-    this.closed = true;
-    this.onClosed();
-    this.server.close();
-    void this.thread.terminate();
-    process.off('exit', this.removeFolder);
-    this.removeFolder();
+    this.thread.postMessage(message);
   }
 
   private readonly removeFolder = (): void => {
@@ -263,8 +262,6 @@ let launcher: ProcessLauncher | null = null;
 
 /** Plain Node: a Node child started from the launcher thread; messages over a local socket (channel.ts). */
 export const forkImagingProcess: LaunchImagingProcess = (spec) => {
-  launcher ??= new ProcessLauncher(() => {
-    launcher = null;
-  });
+  if (!launcher?.usable) launcher = new ProcessLauncher();
   return launcher.start(spec);
 };

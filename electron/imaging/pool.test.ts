@@ -107,8 +107,13 @@ describe('ImageWorkerPool', () => {
     const second = (await pool.run(Uint8Array.of(3))) as unknown as { pid: number };
     expect(second.pid).toBe(first.pid);
     await pool.close();
-    // With no process left, the launcher has gone and taken its folder with it.
-    await expect.poll(() => existsSync(folder)).toBe(false);
+    // The launcher outlives the pool: the next pool's processes connect to the same socket.
+    const next = new ImageWorkerPool(init(), { size: 1, workerScript: fakeWorker });
+    const third = (await next.run(Uint8Array.of(3))) as unknown as { pid: number; channel: string };
+    expect(third.channel).toBe(first.channel);
+    expect(third.pid).not.toBe(first.pid);
+    await next.close();
+    expect(existsSync(folder)).toBe(true);
   });
 
   it('bounds its queue and refuses work once closed', async () => {

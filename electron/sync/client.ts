@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CentralError, CentralRole, SessionResponse } from '../../shared/contract/central';
 import { parseRetryAfter } from './backoff';
 import { networkFailure, SyncError } from './errors';
-import type { HttpResponse, HttpTransport } from './http';
+import { HttpTimeout, type HttpResponse, type HttpTransport } from './http';
 
 export interface Credentials {
   username: string;
@@ -102,12 +102,11 @@ export class CentralClient {
       body = JSON.stringify(request.json);
       headers['content-type'] = 'application/json';
     }
-    const timeout = AbortSignal.timeout(request.timeoutMs ?? this.options.requestTimeoutMs);
-    const signal = AbortSignal.any([request.signal, timeout]);
+    const timeoutMs = request.timeoutMs ?? this.options.requestTimeoutMs;
     try {
-      return await this.options.transport(this.url(request.path), { method: request.method, headers, signal, ...(body !== undefined ? { body } : {}) });
+      return await this.options.transport(this.url(request.path), { method: request.method, headers, signal: request.signal, timeoutMs, ...(body !== undefined ? { body } : {}) });
     } catch (error) {
-      throw networkFailure(error, request.signal.aborted, timeout.aborted);
+      throw networkFailure(error, request.signal.aborted, error instanceof HttpTimeout);
     }
   }
 

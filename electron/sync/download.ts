@@ -4,6 +4,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { DocumentRef } from '../../shared/contract/central';
 import type { CentralClient } from './client';
 import { networkFailure, SyncError } from './errors';
+import { HttpTimeout } from './http';
 
 /** What survives between attempts of one download. */
 export interface PartialDownload {
@@ -86,7 +87,7 @@ export async function downloadAttempt(client: CentralClient, ref: DocumentRef, p
   } catch (error) {
     if (error instanceof SyncError) throw error;
     // The bytes read so far stay in `partial`: the next attempt asks only for the rest.
-    throw networkFailure(error, signal.aborted, false);
+    throw networkFailure(error, signal.aborted, error instanceof HttpTimeout);
   } finally {
     if (response.status === 206) partial.resumedBytes += partial.received - resumedAt;
   }

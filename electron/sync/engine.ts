@@ -125,7 +125,7 @@ export interface SyncEngine {
 const upsertChunk = 25;
 const upsertChunkMax = 100;
 /** What one store transaction of a pull may hold the event loop for, well under the 50 ms of a noticeable stall. */
-const upsertBudgetMs = 15;
+const upsertBudgetMs = 10;
 /**
  * New cases in a run's first transaction: it is the dearest (statements compiled, pages not cached; 25 took 44 ms
  * in bench/sync), so sizing starts small and grows with what is learnt.

@@ -2,7 +2,9 @@
 // through the main thread, and fetch's web streams copied every chunk into a fresh ArrayBuffer and made ~3× the
 // garbage-collection time of a plain node:http read, with mark-compacts fetch's way and none this way (1,000
 // loopback downloads of 1 MB: 220–260 ms of GC against 70 ms; bench/sync/README.md). Bodies are Node streams of
-// Buffers; nothing here follows a redirect (a 3xx is an answer like any other, and the caller refuses it).
+// Buffers; nothing here follows a redirect (a 3xx is an answer like any other, and the caller refuses it). The
+// deadline is one timer per exchange, cleared when the body closes: AbortSignal.timeout + AbortSignal.any kept
+// ~2.7 KB per request alive for the whole timeout (5 MB over a pull's 2,000 downloads), for the GC to promote.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
@@ -10,8 +12,19 @@ export interface HttpRequest {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
-  /** Aborts the exchange, the body's reading included. */
+  /** Aborts the exchange, the body's reading included (the sync's stop). */
   signal: AbortSignal;
+  /** From the request's start to the body's last byte; past it the exchange fails with HttpTimeout. */
+  timeoutMs: number;
+}
+
+/** The exchange passed its deadline (thrown by the request or by the body's reading). */
+export class HttpTimeout extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(ms: number) {
+    super(`no complete answer within ${ms} ms`);
+    this.name = 'HttpTimeout';
+  }
 }
 
 export interface HttpResponse {
@@ -35,8 +48,30 @@ export const nodeHttpTransport: HttpTransport = (url, request) =>
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const headers: Record<string, string> = { ...request.headers };
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
-    const outgoing = send(target, { method: request.method, headers, signal: request.signal }, (incoming) => resolve(httpResponse(incoming)));
-    outgoing.on('error', reject);
+    const outgoing = send(target, { method: request.method, headers });
+    let incoming: IncomingMessage | null = null;
+    // Ends the exchange, the body too: its reader gets `error` (not Node's generic "aborted").
+    const stop = (error: Error): void => {
+      incoming?.destroy(error);
+      outgoing.destroy(error);
+    };
+    const timer = setTimeout(() => stop(new HttpTimeout(request.timeoutMs)), request.timeoutMs);
+    const onAbort = (): void => stop(new Error('the exchange was stopped', { cause: request.signal.reason }));
+    const finish = (): void => {
+      clearTimeout(timer);
+      request.signal.removeEventListener('abort', onAbort);
+    };
+    if (request.signal.aborted) onAbort();
+    else request.signal.addEventListener('abort', onAbort, { once: true });
+    outgoing.on('response', (response) => {
+      incoming = response;
+      response.once('close', finish);
+      resolve(httpResponse(response));
+    });
+    outgoing.on('error', (error) => {
+      finish();
+      reject(error);
+    });
     outgoing.end(request.body);
   });
 

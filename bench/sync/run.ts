@@ -353,6 +353,7 @@ function reportGaps(phase: string): void {
   console.log(`  gaps > ${gapThresholdMs} ms during ${phase}: ${parts.join(', ')}`);
 }
 let lastTick = performance.now();
+let lastTickPhase = currentPhase;
 if (traceGaps) {
   const gcKinds = new Map([
     [perfConstants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
@@ -368,12 +369,13 @@ if (traceGaps) {
     const now = performance.now();
     const sched = schedstat();
     if (now - lastTick > gapThresholdMs + 5) {
-      const gap: Gap = { phase: currentPhase, from: lastTick, to: now, after: lastProgress, gcs: [] };
+      // The phase the pause began in: one between phases (the push's local recording) is not the next phase's.
+      const gap: Gap = { phase: lastTickPhase, from: lastTick, to: now, after: lastProgress, gcs: [] };
       if (sched && lastSched) [gap.cpuMs, gap.runQueueMs] = [(sched[0] - lastSched[0]) / 1e6, (sched[1] - lastSched[1]) / 1e6];
       // Ten ticks: at least 50 ms and as many event-loop turns, past the GC entries' late delivery.
       unsettledGaps.push({ gap, ticksLeft: 10 });
     }
-    [lastTick, lastSched] = [now, sched];
+    [lastTick, lastSched, lastTickPhase] = [now, sched, currentPhase];
     settleGaps();
   }, 5).unref();
 }

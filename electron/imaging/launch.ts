@@ -71,7 +71,7 @@ export function exitTracker(stop: () => void): { exited(): boolean; exit(detail:
 
 /**
  * The launcher thread's code. It starts imaging processes and reaps them (a process is reaped by the event loop that
- * started it, so the thread lives as long as any of them); it never sees a message to or from them.
+ * started it, so the thread must outlive them); it never sees a message to or from them.
  */
 const launcherThreadSource = `
 const { parentPort } = require('node:worker_threads');
@@ -114,6 +114,8 @@ type LauncherReport = { ticket: string; spawnMs: number } | { ticket: string; de
 
 /** What the launcher knows of one process: where its messages go once it has connected, and how it ends. */
 interface Started {
+  /** Its channel, once it has connected. */
+  socket: Socket | null;
   connected(socket: Socket): void;
   deliver(message: unknown): void;
   exited(detail: string): void;
@@ -135,7 +137,7 @@ class ProcessLauncher {
   private readonly processes = new Map<string, Started>();
   /** Tickets already used by a connection: a ticket names one connection only. */
   private readonly connected = new Set<string>();
-  usable = true;
+  private stopped = false;
 
   constructor() {
     if (process.platform === 'win32') {
@@ -159,24 +161,29 @@ class ProcessLauncher {
     });
     this.thread.on('error', (error) => log.error('imaging: launcher thread failed', { detail: error.message }));
     this.thread.on('exit', () => {
-      // Not expected while the app runs: its processes are orphaned (they exit when their channels close), and the
-      // next start gets a new launcher.
-      this.usable = false;
+      // Not expected while the app runs. Its processes can no longer be stopped or reaped from here: their channels
+      // are closed (they exit then, and are reaped by the system), and the next start gets a new launcher.
+      this.stopped = true;
       this.server.close();
       for (const ticket of [...this.processes.keys()]) this.ended(ticket, 'launcher thread stopped');
     });
   }
 
+  /** False once its thread has gone (then a new launcher is made). */
+  get usable(): boolean {
+    return !this.stopped;
+  }
+
   start(spec: ImagingLaunchSpec): ImagingProcess {
     this.thread.ref();
     const ticket = randomBytes(16).toString('hex');
-    let socket: Socket | null = null;
     const outbox: ParentMessage[] = [];
     const listeners: ((message: WorkerMessage) => void)[] = [];
     const tracker = exitTracker(() => this.request({ op: 'kill', ticket }));
-    this.processes.set(ticket, {
+    const started: Started = {
+      socket: null,
       connected: (connection) => {
-        socket = connection;
+        started.socket = connection;
         // The process exits by itself when its channel closes; the kill makes sure. Its exit is reported by the thread.
         connection.on('close', () => this.request({ op: 'kill', ticket }));
         for (const message of outbox.splice(0)) writeFrame(connection, message);
@@ -185,7 +192,8 @@ class ProcessLauncher {
         for (const listener of listeners) listener(message as WorkerMessage);
       },
       exited: (detail) => tracker.exit(detail),
-    });
+    };
+    this.processes.set(ticket, started);
     this.request({
       op: 'spawn',
       ticket,
@@ -198,7 +206,7 @@ class ProcessLauncher {
     return {
       send(message) {
         if (tracker.exited()) return;
-        if (socket) writeFrame(socket, message);
+        if (started.socket) writeFrame(started.socket, message);
         else outbox.push(message);
       },
       onMessage: (listener) => listeners.push(listener),
@@ -242,9 +250,11 @@ class ProcessLauncher {
     if (!started) return;
     this.processes.delete(ticket);
     this.connected.delete(ticket);
+    // Ended, not destroyed: a last answer still in the socket is read first.
+    started.socket?.end();
     started.exited(detail);
-    // Idle, the thread must not keep the app from exiting; it stays for the next start (a new thread and isolate
-    // cost the main thread ~30 ms, and the pool replaces processes often).
+    // Idle, the thread must not keep the app from exiting; it stays for the next start (creating a thread cost the
+    // main thread tens of ms in a CPU profile, and the pool replaces processes often).
     if (this.processes.size === 0) this.thread.unref();
   }
 

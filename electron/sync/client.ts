@@ -1,5 +1,5 @@
-// The central API client: one HTTP exchange per request with a deadline (http.ts), bearer tokens with one refresh on 401, every
-// JSON answer validated against shared/contract/central, every failure classified (see errors.ts).
+// The central API client: one HTTP exchange per request with a deadline (http.ts), bearer tokens with one refresh
+// on 401, every JSON answer validated against shared/contract/central, every failure classified (see errors.ts).
 import { z } from 'zod';
 import { CentralError, CentralRole, SessionResponse } from '../../shared/contract/central';
 import { parseRetryAfter } from './backoff';

@@ -4,7 +4,7 @@
 // cannot run itself as Node.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -112,6 +112,12 @@ type LauncherRequest = SpawnRequest | { op: 'kill'; ticket: string };
 /** The thread's reports: a process has started (how long its spawn took the thread), or has ended. */
 type LauncherReport = { ticket: string; spawnMs: number } | { ticket: string; detail: string };
 
+interface Listener {
+  address: string;
+  server: Server;
+  removeFolder(): void;
+}
+
 /** What the launcher knows of one process: where its messages go once it has connected, and how it ends. */
 interface Started {
   /** Its channel, once it has connected. */
@@ -126,33 +132,19 @@ interface Started {
  * Node `child_process` blocks its caller until the child has exec'd (12 ms on a quiet 2-core machine, 50–70 ms
  * on a busy one: bench/sync/README.md). Messages do not pass through the thread (relaying images through one cost
  * ~60 MB): each process connects back to a local socket of the main thread and names itself with a one-time
- * ticket. The socket is in a folder only this user can enter. One launcher serves the app's life; its thread holds
- * the app open only while a process it started lives.
+ * ticket. The socket is in a folder only this user can enter, and exists while any process does. One launcher
+ * serves the app's life; its thread holds the app open only while a process it started lives.
  */
 class ProcessLauncher {
   private readonly thread = new Worker(launcherThreadSource, { eval: true, name: 'Verity imaging launcher', resourceLimits: { maxOldGenerationSizeMb: 16 } });
-  private readonly server = createServer();
-  private readonly folder: string | null;
-  private readonly address: string;
+  /** The socket processes connect to: only while any of them lives, so that a killed app leaves no folder behind. */
+  private listener: Listener | null = null;
   private readonly processes = new Map<string, Started>();
   /** Tickets already used by a connection: a ticket names one connection only. */
   private readonly connected = new Set<string>();
   private stopped = false;
 
   constructor() {
-    if (process.platform === 'win32') {
-      this.folder = null;
-      this.address = `\\\\.\\pipe\\verity-imaging-${randomBytes(12).toString('hex')}`;
-    } else {
-      this.folder = mkdtempSync(join(tmpdir(), 'verity-imaging-'));
-      this.address = join(this.folder, 'channel');
-    }
-    this.server.on('connection', (socket) => this.admit(socket));
-    this.server.on('error', (error) => log.error('imaging: channel listener failed', { detail: error.message }));
-    this.server.listen(this.address);
-    this.server.unref();
-    // The folder goes with the process, however it exits.
-    process.once('exit', this.removeFolder);
     this.thread.on('message', (report: LauncherReport) => {
       // The spawn's duration is what the main thread would have waited under child_process (and may still wait for
       // at a page fault while the kernel copies this process's page tables for the fork).
@@ -164,7 +156,7 @@ class ProcessLauncher {
       // Not expected while the app runs. Its processes can no longer be stopped or reaped from here: their channels
       // are closed (they exit then, and are reaped by the system), and the next start gets a new launcher.
       this.stopped = true;
-      this.server.close();
+      this.unlisten();
       for (const ticket of [...this.processes.keys()]) this.ended(ticket, 'launcher thread stopped');
     });
   }
@@ -199,7 +191,7 @@ class ProcessLauncher {
       ticket,
       script: spec.script.href,
       args: spec.args,
-      env: { ...spec.env, [channelVariable]: this.address, [ticketVariable]: ticket },
+      env: { ...spec.env, [channelVariable]: this.listen(), [ticketVariable]: ticket },
       // The parent's flags (tsx loaders, --expose-gc, the test runner's) are not the child's business.
       execArgv: [`--max-old-space-size=${spec.maxOldGenerationSizeMb}`],
     });
@@ -255,16 +247,42 @@ class ProcessLauncher {
     started.exited(detail);
     // Idle, the thread must not keep the app from exiting; it stays for the next start (creating a thread cost the
     // main thread tens of ms in a CPU profile, and the pool replaces processes often).
-    if (this.processes.size === 0) this.thread.unref();
+    if (this.processes.size === 0) {
+      this.thread.unref();
+      this.unlisten();
+    }
+  }
+
+  /** The address to connect to, listening first if nothing is. */
+  private listen(): string {
+    if (this.listener) return this.listener.address;
+    const folder = process.platform === 'win32' ? null : mkdtempSync(join(tmpdir(), 'verity-imaging-'));
+    const address = folder ? join(folder, 'channel') : `\\\\.\\pipe\\verity-imaging-${randomBytes(12).toString('hex')}`;
+    const server = createServer((socket) => this.admit(socket));
+    server.on('error', (error) => log.error('imaging: channel listener failed', { detail: error.message }));
+    server.listen(address);
+    server.unref();
+    // The folder goes with the app, however it exits (a signal's default action aside).
+    const removeFolder = (): void => {
+      if (folder) rmSync(folder, { recursive: true, force: true });
+    };
+    process.once('exit', removeFolder);
+    this.listener = { address, server, removeFolder };
+    return address;
+  }
+
+  private unlisten(): void {
+    if (!this.listener) return;
+    const { server, removeFolder } = this.listener;
+    this.listener = null;
+    server.close();
+    process.off('exit', removeFolder);
+    removeFolder();
   }
 
   private request(message: LauncherRequest): void {
     this.thread.postMessage(message);
   }
-
-  private readonly removeFolder = (): void => {
-    if (this.folder) rmSync(this.folder, { recursive: true, force: true });
-  };
 }
 
 const helloTimeoutMs = 30_000;

@@ -107,13 +107,14 @@ describe('ImageWorkerPool', () => {
     const second = (await pool.run(Uint8Array.of(3))) as unknown as { pid: number };
     expect(second.pid).toBe(first.pid);
     await pool.close();
-    // The launcher outlives the pool: the next pool's processes connect to the same socket.
+    // With no process left the socket and its folder go; the next pool's process gets a fresh one.
+    await expect.poll(() => existsSync(folder)).toBe(false);
     const next = new ImageWorkerPool(init(), { size: 1, workerScript: fakeWorker });
     const third = (await next.run(Uint8Array.of(3))) as unknown as { pid: number; channel: string };
-    expect(third.channel).toBe(first.channel);
+    expect(third.channel).not.toBe(first.channel);
     expect(third.pid).not.toBe(first.pid);
     await next.close();
-    expect(existsSync(folder)).toBe(true);
+    await expect.poll(() => existsSync(dirname(third.channel))).toBe(false);
   });
 
   it('bounds its queue and refuses work once closed', async () => {

@@ -140,8 +140,6 @@ class ProcessLauncher {
   /** The socket processes connect to: only while any of them lives, so that a killed app leaves no folder behind. */
   private listener: Listener | null = null;
   private readonly processes = new Map<string, Started>();
-  /** Tickets already used by a connection: a ticket names one connection only. */
-  private readonly connected = new Set<string>();
   private stopped = false;
 
   constructor() {
@@ -222,11 +220,11 @@ class ProcessLauncher {
         clearTimeout(timer);
         const ticket = (message as Partial<ChannelHello> | null)?.ticket;
         const started = typeof ticket === 'string' ? this.processes.get(ticket) : undefined;
-        if (!started || this.connected.has(ticket!)) {
+        // A ticket names one connection only: a process that already has its channel is not taken over.
+        if (!started || started.socket) {
           socket.destroy();
           return;
         }
-        this.connected.add(ticket!);
         owner = started;
         started.connected(socket);
       },
@@ -241,7 +239,6 @@ class ProcessLauncher {
     const started = this.processes.get(ticket);
     if (!started) return;
     this.processes.delete(ticket);
-    this.connected.delete(ticket);
     // Ended, not destroyed: a last answer still in the socket is read first.
     started.socket?.end();
     started.exited(detail);

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../store/tempFolder';
 import { loadCalendar } from './calendar';
 
 const file = (content: string) => {
-  const path = join(mkdtempSync(join(tmpdir(), 'verity-cal-')), 'calendar.json');
+  const path = join(tempFolder('verity-cal-'), 'calendar.json');
   writeFileSync(path, content);
   return path;
 };

@@ -1,13 +1,11 @@
 // The workstation with a real central server: sign-in asks the central service and caches the person for offline
 // use, sync fills the queue, decisions reach the server, a refused one is listed under "needs attention".
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCentralMode } from './central';
 import { dispatch } from './registry';
 import { openWorkstation, type Workstation } from './workstation';
 import { ExplicitKeyProvider } from '../store/keys';
+import { tempFolder } from '../store/tempFolder';
 import { startCentral, type CentralFixture } from '../sync/testing';
 
 describe('parseCentralMode', () => {
@@ -23,7 +21,6 @@ describe('parseCentralMode', () => {
 
 describe('workstation synced with a central service', () => {
   let central: CentralFixture;
-  let dir: string;
   let workstation: Workstation;
   const call = async <T>(channel: string, body: unknown = {}): Promise<T> => {
     const outcome = await dispatch(workstation.handlers, channel, body, workstation.context('ipc'));
@@ -35,9 +32,8 @@ describe('workstation synced with a central service', () => {
 
   beforeAll(async () => {
     central = await startCentral();
-    dir = mkdtempSync(join(tmpdir(), 'verity-central-'));
     workstation = await openWorkstation({
-      dataDir: dir,
+      dataDir: tempFolder('verity-central-'),
       host: 'browser',
       version: 't',
       keyProvider: new ExplicitKeyProvider(Buffer.alloc(32, 7)),
@@ -48,7 +44,6 @@ describe('workstation synced with a central service', () => {
   afterAll(async () => {
     await workstation.close();
     await central.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses a password the central service refuses', async () => {

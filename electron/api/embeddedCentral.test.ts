@@ -1,12 +1,14 @@
 // The built-in central service starts on a worker thread with demo data, keeps it across restarts, and closes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../store/tempFolder';
 import { startEmbeddedCentral } from './embeddedCentral';
 
-const dir = mkdtempSync(join(tmpdir(), 'verity-embedded-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let dir: string;
+beforeAll(() => {
+  dir = tempFolder('verity-embedded-');
+});
 
 async function demoApplications(url: string): Promise<number> {
   const session = await fetch(`${url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'reviewer1', password: 'verity-demo' }) });

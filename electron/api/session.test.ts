@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../store/tempFolder';
 import { LocalProfiles, Session } from './session';
 
 const reviewer = { username: 'reviewer1', id: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' as const };
 
 async function profiles() {
-  const path = join(mkdtempSync(join(tmpdir(), 'verity-people-')), 'people.json');
+  const path = join(tempFolder('verity-people-'), 'people.json');
   const p = new LocalProfiles(path);
   await p.save(reviewer, 'correct horse');
   return { p, path };

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkstation, type Workstation } from '../api/workstation';
 import { ExplicitKeyProvider } from '../store/keys';
+import { tempFolder } from '../store/tempFolder';
 import { isLoopbackAddress, startHost, type RunningHost } from './server';
 
 function raw(options: { port: number; path: string; method?: string; headers?: Record<string, string>; localAddress?: string; body?: string }) {
@@ -26,7 +26,7 @@ describe('browser host', () => {
   let port: number;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'verity-host-'));
+    dir = tempFolder('verity-host-');
     const renderer = join(dir, 'renderer');
     mkdirSync(join(renderer, 'assets'), { recursive: true });
     writeFileSync(join(renderer, 'index.html'), '<html><head></head><body>app</body></html>');
@@ -44,8 +44,9 @@ describe('browser host', () => {
     port = Number(new URL(host.url).port);
   });
   afterAll(async () => {
-    await host.close();
-    await workstation.close();
+    // After a failed start, whatever did open still closes (live imaging processes keep a folder in /tmp).
+    await host?.close();
+    await workstation?.close();
   });
 
   it('listens on 127.0.0.1 only', () => {

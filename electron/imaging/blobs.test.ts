@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync, utimesSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, renameSync, writeFileSync, mkdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
+import { tempFolder } from '../store/tempFolder';
 import { BlobStore } from './blobs';
 import { codeOf } from './test-support';
 
@@ -13,10 +13,9 @@ let store: BlobStore;
 const key = Buffer.alloc(32, 9);
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'verity-blobs-'));
+  root = tempFolder('verity-blobs-');
   store = new BlobStore(root, key);
 });
-afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('BlobStore', () => {
   it('round-trips, and keeps no plain bytes or temp files on disk', async () => {

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import { ForensicSummary, QualitySignals } from '../../shared/domain';
 import { ExplicitKeyProvider } from '../store/keys';
+import { tempFolder } from '../store/tempFolder';
 import { createImagePipeline, type BatchOutcome, type BatchProgress, type ImagePipeline } from './index';
 import { corpusFile, processTreeRss, readManifest } from './test-support';
 
@@ -32,13 +31,10 @@ let pipeline: ImagePipeline;
 const allowAll = { canView: () => true };
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'verity-pipeline-'));
+  root = tempFolder('verity-pipeline-');
   pipeline = createImagePipeline({ blobDir: join(root, 'blobs'), keyProvider: new ExplicitKeyProvider(Buffer.alloc(32, 5)), workers: { size: 2 } });
 });
-afterAll(async () => {
-  await pipeline.close();
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => pipeline.close());
 
 describe('the corpus, end to end through the worker pool', () => {
   const manifest = readManifest();

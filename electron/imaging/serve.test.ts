@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
+import { tempFolder } from '../store/tempFolder';
 import { BlobStore } from './blobs';
 import { caseImageRequestFromPath, readCaseImage } from './serve';
 import { corpusFile } from './test-support';
@@ -15,7 +15,7 @@ let hash: string;
 const allowAll = { canView: () => true };
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'verity-serve-'));
+  root = tempFolder('verity-serve-');
   store = new BlobStore(join(root, 'blobs'), Buffer.alloc(32, 3));
   const original = corpusFile('swiss.png');
   hash = createHash('sha256').update(original).digest('hex');
@@ -24,7 +24,6 @@ beforeAll(async () => {
   // A file outside the blob root that a traversal would like to reach.
   writeFileSync(join(root, 'secret.txt'), 'do not serve');
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('readCaseImage', () => {
   it('serves a stored image with its content type', async () => {

@@ -1,9 +1,8 @@
 // The Electron glue with the `electron` module replaced by a test double: the real options and
 // checks this code passes to Electron are asserted, since the Electron binary cannot run here.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const electron = vi.hoisted(() => {
   const created: { options: unknown; loaded: string[] }[] = [];
@@ -23,8 +22,9 @@ const electron = vi.hoisted(() => {
 });
 vi.mock('electron', () => ({ BrowserWindow: electron.BrowserWindow, shell: electron.shell }));
 
-import { openWorkstation } from '../api/workstation';
+import { openWorkstation, type Workstation } from '../api/workstation';
 import { ExplicitKeyProvider } from '../store/keys';
+import { tempFolder } from '../store/tempFolder';
 import { bindIpc, isTrustedSender } from './ipc';
 import { DomainError } from '../../shared/errors';
 import { appProtocolHandler, imageProtocolHandler } from './protocol';
@@ -114,18 +114,20 @@ describe('navigation and links', () => {
 
 describe('IPC binding', () => {
   let handlers: Map<string, (event: unknown, payload: unknown) => Promise<unknown>>;
+  let workstation: Workstation;
   const appFrame = { url: 'app://verity/index.html', parent: null };
 
   beforeEach(async () => {
     handlers = new Map();
-    const workstation = await openWorkstation({
-      dataDir: mkdtempSync(join(tmpdir(), 'verity-ipc-')),
+    workstation = await openWorkstation({
+      dataDir: tempFolder('verity-ipc-'),
       host: 'electron',
       version: '1.2.3',
       keyProvider: new ExplicitKeyProvider(Buffer.alloc(32, 2)),
     });
     bindIpc({ handle: (channel: string, fn: (event: unknown, payload: unknown) => Promise<unknown>) => handlers.set(channel, fn) } as never, workstation);
   });
+  afterEach(() => workstation.close());
 
   it('binds one handler per contract channel', () => {
     expect([...handlers.keys()]).toContain('verity:app.info');
@@ -164,11 +166,14 @@ describe('IPC binding', () => {
 });
 
 describe('app:// protocol', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'verity-proto-'));
-  mkdirSync(join(dir, 'renderer', 'assets'), { recursive: true });
-  writeFileSync(join(dir, 'renderer', 'index.html'), '<html></html>');
-  writeFileSync(join(dir, 'secret.txt'), 'secret');
-  const handle = appProtocolHandler(join(dir, 'renderer'));
+  let handle: ReturnType<typeof appProtocolHandler>;
+  beforeAll(() => {
+    const dir = tempFolder('verity-proto-');
+    mkdirSync(join(dir, 'renderer', 'assets'), { recursive: true });
+    writeFileSync(join(dir, 'renderer', 'index.html'), '<html></html>');
+    writeFileSync(join(dir, 'secret.txt'), 'secret');
+    handle = appProtocolHandler(join(dir, 'renderer'));
+  });
 
   it('serves the renderer with the CSP header', async () => {
     const res = await handle(new Request('app://verity/index.html'));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCaseStore } from './caseStore';
-import { tempStore, testKey, testKeyHex } from './testing';
+import { tempStore, testKey, testKeyHex, type TempStore } from './testing';
 
 const ROUNDS = 54;
 
@@ -110,9 +110,10 @@ function checkAfterKill(path: string, acks: readonly Ack[]): number {
 
 describe('crash durability', () => {
   // Three stores killed in parallel lanes: a child needs about a second to start (tsx), mostly waiting.
-  const lanes = [tempStore(800, 7), tempStore(800, 8), tempStore(800, 9)];
-  for (const lane of lanes) lane.store.close();
+  let lanes: TempStore[] = [];
   beforeAll(async () => {
+    lanes = [tempStore(800, 7), tempStore(800, 8), tempStore(800, 9)];
+    for (const lane of lanes) lane.store.close();
     mkdirSync(bundleDir, { recursive: true });
     await build({
       entryPoints: { 'crash-child': 'electron/store/crash-child.ts', 'checkpoint-worker': 'electron/store/checkpointWorker.ts' },
@@ -126,10 +127,7 @@ describe('crash durability', () => {
       logLevel: 'error',
     });
   });
-  afterAll(() => {
-    lanes.forEach((l) => l.cleanup());
-    rmSync(bundleDir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
   it(`keeps every acknowledged decision whole across ${ROUNDS} SIGKILLs`, async () => {
     const perLane = Math.ceil(ROUNDS / lanes.length);

@@ -1,8 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deriveKey, ExplicitKeyProvider, WrappedFileKeyProvider } from './keys';
+import { tempFolder } from './tempFolder';
 
 // A reversible stand-in for safeStorage, enough to see that the file never holds the raw key.
 const xorWrapper = { wrap: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)), unwrap: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)) };
@@ -17,13 +16,13 @@ describe('keys', () => {
     expect(() => new ExplicitKeyProvider(Buffer.alloc(16))).toThrow(/32 bytes/);
   });
   it('creates a wrapped key once and reads the same key back', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'verity-key-')), 'data.key');
+    const path = join(tempFolder('verity-key-'), 'data.key');
     const a = new WrappedFileKeyProvider(path, xorWrapper).masterKey();
     const b = new WrappedFileKeyProvider(path, xorWrapper).masterKey();
     expect(a.equals(b)).toBe(true);
   });
   it('reports a key the keychain cannot unwrap', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'verity-key-')), 'data.key');
+    const path = join(tempFolder('verity-key-'), 'data.key');
     new WrappedFileKeyProvider(path, xorWrapper).masterKey();
     const failing = { wrap: xorWrapper.wrap, unwrap: () => { throw new Error('no keychain'); } };
     expect(() => new WrappedFileKeyProvider(path, failing).masterKey()).toThrow(/cannot be unlocked/);

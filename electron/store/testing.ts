@@ -1,11 +1,10 @@
 // Helpers for the store's tests and benchmark: a temporary folder, a fixed key, a seeded store.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Person } from '../../shared/domain';
 import { openCaseStore, type CaseStore, type OpenCaseStoreOptions } from './caseStore';
 import { ExplicitKeyProvider } from './keys';
 import { generateApplications, seedEpoch } from './seed';
+import { tempFolder } from './tempFolder';
 
 // Tests make many stores; their migration lines would drown the test output.
 process.env.VERITY_QUIET ??= '1';
@@ -19,12 +18,13 @@ export interface TempStore {
   path: string;
   store: CaseStore;
   reopen(options?: Partial<OpenCaseStoreOptions>): CaseStore;
+  /** Closes the store; its folder goes with the test file (tempFolder). */
   cleanup(): void;
 }
 
 /** A fresh store in its own temp folder, with `count` generated applications; the clock is fixed at seedEpoch. */
 export function tempStore(count = 0, seed = 1, options: Partial<OpenCaseStoreOptions> = {}): TempStore {
-  const dir = mkdtempSync(join(tmpdir(), 'verity-store-'));
+  const dir = tempFolder('verity-store-');
   const path = join(dir, 'cases.db');
   const base: OpenCaseStoreOptions = { path, keyProvider: testKey(), now: () => seedEpoch, ...options };
   const store = openCaseStore(base);
@@ -40,7 +40,6 @@ export function tempStore(count = 0, seed = 1, options: Partial<OpenCaseStoreOpt
     },
     cleanup() {
       if (t.store.db.open) t.store.close();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
   return t;

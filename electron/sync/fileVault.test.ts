@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../store/tempFolder';
 import { fileVault, type TokenWrapper } from './fileVault';
 
 // A stand-in keychain: XOR with a byte, enough to prove the file never holds the tokens in the clear.
@@ -21,7 +21,7 @@ const tokens = {
 
 describe('file token vault', () => {
   it('keeps the session wrapped on disk and gives it back', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'verity-vault-')), 'central-session.bin');
+    const path = join(tempFolder('verity-vault-'), 'central-session.bin');
     const vault = fileVault(path, xor(0x5a));
     expect(vault.load()).toBeNull();
     vault.save(tokens);
@@ -32,7 +32,7 @@ describe('file token vault', () => {
   });
 
   it('treats a file another keychain wrapped, or a damaged one, as no session', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'verity-vault-')), 'central-session.bin');
+    const path = join(tempFolder('verity-vault-'), 'central-session.bin');
     fileVault(path, xor(0x5a)).save(tokens);
     expect(fileVault(path, xor(0x33)).load()).toBeNull();
     writeFileSync(path, xor(0x5a).wrap(JSON.stringify({ ...tokens, extra: 'field' })));

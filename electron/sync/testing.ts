@@ -2,8 +2,7 @@
 // submitted through intake with real photos from the corpus, and a workstation side (real store file, real
 // image pipeline) in a temporary folder.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -13,6 +12,7 @@ import type { Person } from '../../shared/domain';
 import { createImagePipeline, type ImagePipeline } from '../imaging';
 import { openCaseStore, type CaseStore } from '../store/caseStore';
 import { ExplicitKeyProvider } from '../store/keys';
+import { tempFolder } from '../store/tempFolder';
 import type { SyncEngineOptions } from './engine';
 
 process.env.VERITY_QUIET ??= '1';
@@ -103,20 +103,21 @@ export interface Workstation {
 
 /** A real store file and image pipeline in a fresh temporary folder. */
 export function openWorkstationSide(now?: () => Date): Workstation {
-  const dir = mkdtempSync(join(tmpdir(), 'verity-sync-'));
+  const dir = tempFolder('verity-sync-');
   const keyProvider = new ExplicitKeyProvider(Buffer.alloc(32, 7));
   const store = openCaseStore({ path: join(dir, 'cases.db'), keyProvider, ...(now ? { now } : {}) });
   const images = createImagePipeline({ blobDir: join(dir, 'blobs'), keyProvider, workers: { size: 1 } });
-  return {
+  const side: Workstation = {
     dir,
     store,
     images,
     async close() {
-      await images.close();
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+      // What the side holds now: a test may have put a new pipeline in (a restart), whose processes must end.
+      await side.images.close();
+      side.store.close();
     },
   };
+  return side;
 }
 
 /** Records a rejection of the application locally, the way the decision panel does. */

@@ -39,16 +39,24 @@ async function startHost(dataDir: string, demoCount: number, central: Central | 
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
-  const first = await new Promise<string>((ok, fail) => {
-    // Seeding demo data on a loaded two-core machine can take minutes.
-    const timer = setTimeout(() => fail(new Error('the browser host did not start within 180 s')), 180_000);
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      ok(line);
+  let started: { url: string; token: string };
+  try {
+    const first = await new Promise<string>((ok, fail) => {
+      // Seeding demo data on a loaded two-core machine can take minutes.
+      const timer = setTimeout(() => fail(new Error('the browser host did not start within 180 s')), 180_000);
+      lines.once('line', (line) => {
+        clearTimeout(timer);
+        ok(line);
+      });
+      child.once('exit', (code) => fail(new Error(`the browser host exited with ${code}`)));
     });
-    child.once('exit', (code) => fail(new Error(`the browser host exited with ${code}`)));
-  });
-  const { url, token } = JSON.parse(first) as { url: string; token: string };
+    started = JSON.parse(first) as { url: string; token: string };
+  } catch (error) {
+    // A host that failed to start must not go on writing into the data folder the fixture removes.
+    await stopHost(child);
+    throw error;
+  }
+  const { url, token } = started;
   const call: Host['call'] = async (channel, body, init) => {
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     const useToken = init?.token === undefined ? token : init.token;
@@ -57,6 +65,17 @@ async function startHost(dataDir: string, demoCount: number, central: Central | 
     return { status: res.status, json: await res.json() };
   };
   return { host: { url, token, dataDir, call }, child };
+}
+
+/** Stops the host and waits for it to exit; SIGKILL if SIGTERM has not ended it within 20 s. */
+async function stopHost(child: ChildProcess): Promise<void> {
+  // A host that already exited emits no second 'exit': waiting for one would hang the teardown.
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const stubborn = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(stubborn);
 }
 
 /** `npm run test:electron` runs this suite against the built Electron app instead of the browser host. */
@@ -80,11 +99,16 @@ export const test = base.extend<{ demoCount: number; centralDemoCount: number | 
   },
   host: async ({ demoCount, central }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'verity-e2e-'));
-    const { host, child } = await startHost(dataDir, demoCount, central);
-    await use(host);
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    let child: ChildProcess | null = null;
+    try {
+      const started = await startHost(dataDir, demoCount, central);
+      child = started.child;
+      await use(started.host);
+    } finally {
+      if (child) await stopHost(child);
+      // Also when the host failed to start: the folder holds the host's data key.
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   },
   app: async ({ page, host, central }, use) => {
     if (target === 'electron') {

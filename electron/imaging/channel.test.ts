@@ -1,17 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempFolder } from '../store/tempFolder';
 import { maxFrameBytes, readFrames, writeFrame } from './channel';
 
 let server: Server | null = null;
-let dir: string | null = null;
 
 /** A connected pair of real local sockets. */
 async function socketPair(): Promise<[Socket, Socket]> {
-  dir = mkdtempSync(join(tmpdir(), 'verity-channel-'));
-  const address = join(dir, 'socket');
+  const address = join(tempFolder('verity-channel-'), 'socket');
   const accepted = new Promise<Socket>((resolve) => {
     server = createServer(resolve);
   });
@@ -23,8 +20,6 @@ async function socketPair(): Promise<[Socket, Socket]> {
 afterEach(() => {
   server?.close();
   server = null;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = null;
 });
 
 function collect(socket: Socket, count: number): Promise<{ messages: unknown[]; broken: string | null }> {
@@ -61,6 +56,23 @@ describe('imaging channel frames', () => {
     expect(job.bytes).toBeInstanceOf(Uint8Array);
     expect(Buffer.from(job.bytes).equals(Buffer.from(image))).toBe(true);
     expect(messages.slice(2)).toEqual([{ id: 2 }, { id: 3, kind: 'derive', sha256: 'ab' }]);
+    client.destroy();
+  });
+
+  it('joins an image sent as the chunks a download arrived in into one view on arrival', async () => {
+    const [client, accepted] = await socketPair();
+    const image = Buffer.from(new Uint8Array(2 ** 20 + 7).map((_, i) => (i * 7) % 253));
+    const chunks = [image.subarray(0, 65536), image.subarray(65536, 65537), image.subarray(65537)];
+    const received = collect(accepted, 2);
+    writeFrame(client, { id: 1, kind: 'admit', bytes: chunks });
+    writeFrame(client, { id: 2, kind: 'admit', bytes: [] });
+    const { messages, broken } = await received;
+    expect(broken).toBeNull();
+    const [first, second] = messages as { id: number; bytes: Uint8Array }[];
+    expect(first!.bytes).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(first!.bytes).equals(image)).toBe(true);
+    // Nothing raw to send: the empty list travels serialized, as sent.
+    expect(second!.bytes).toEqual([]);
     client.destroy();
   });
 

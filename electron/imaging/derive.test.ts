@@ -1,11 +1,12 @@
 // Admit now, derive later: the two halves of an ingest, run apart, must come to what the ingest comes to; and the
 // pipeline's derive queue (background, pausable, on demand from read()) must derive each image once.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ExplicitKeyProvider } from '../store/keys';
+import { tempFolder } from '../store/tempFolder';
 import { createImagePipeline, type DeriveOutcome, type ImagePipeline } from './index';
 import { codeOf, corpusFile, readManifest } from './test-support';
 
@@ -20,9 +21,8 @@ const blobNames = (name: string): string[] =>
     .sort();
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'verity-derive-'));
+  root = tempFolder('verity-derive-');
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('admit + derive against ingest, over the whole corpus', () => {
   it('gives the same facts, quality, sizes and refusal codes', async () => {
@@ -67,6 +67,19 @@ describe('the derive queue', () => {
       const admitted = await images.admit(photos[0]!);
       expect(blobNames('admit-only')).toEqual([`${admitted.sha256}.original`]);
       expect([admitted.width, admitted.height]).toEqual([600, 450]);
+    } finally {
+      await images.close();
+    }
+  });
+
+  it('admits an original given as the chunks it was downloaded in, as if it were one buffer', async () => {
+    const images = open('admit-chunks');
+    try {
+      const whole = photos[1]!;
+      const chunks = [whole.subarray(0, 1000), whole.subarray(1000, 65536), whole.subarray(65536)];
+      const admitted = await images.admit(chunks);
+      expect(admitted.sha256).toBe(createHash('sha256').update(whole).digest('hex'));
+      expect(blobNames('admit-chunks')).toEqual([`${admitted.sha256}.original`]);
     } finally {
       await images.close();
     }

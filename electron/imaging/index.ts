@@ -5,7 +5,7 @@ import { log } from '../api/log';
 import { BlobStore, SHA256_HEX, type GarbageReport } from './blobs';
 import { resolveLimits, type ImageLimits } from './limits';
 import { ImageWorkerPool, type ImageWorkerPoolOptions } from './pool';
-import type { AdmitResult, DeriveResult, IngestResult } from './protocol';
+import { byteLengthOf, type AdmitResult, type DeriveResult, type ImageBytes, type IngestResult } from './protocol';
 import { readCaseImage, type CaseImage, type ImageAccess } from './serve';
 
 export type { AdmitResult, DeriveResult, IngestResult } from './protocol';
@@ -50,7 +50,7 @@ export interface ImagePipeline {
    * Admits one original without decoding its pixels: every check the header allows, SHA-256, forensics, upright
    * size; writes the original blob. Preview, thumbnail and quality come later from `derive`/`requestDerive`.
    */
-  admit(bytes: Uint8Array): Promise<AdmitResult>;
+  admit(bytes: ImageBytes): Promise<AdmitResult>;
   /** Derives preview, thumbnail and quality of a stored original now, before any background work; image_* on failure. */
   derive(sha256: string): Promise<DeriveResult>;
   /** Queues stored originals for background derivation (first in, first out, each once); outcomes go to onDerived. */
@@ -86,11 +86,13 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
   const store = new BlobStore(options.blobDir, blobKey);
   const pool = new ImageWorkerPool({ blobDir: options.blobDir, blobKey, limits }, options.workers);
 
-  const tooLarge = (bytes: Uint8Array): DomainError | null =>
+  const tooLarge = (bytes: ImageBytes): DomainError | null => {
     // Refuse the obvious before copying the bytes to a worker.
-    bytes.length > limits.maxBytes
-      ? new DomainError('image_too_large', `The file is ${(bytes.length / 1048576).toFixed(1)} MB; at most ${Math.round(limits.maxBytes / 1048576)} MB is accepted. Ask the applicant for a smaller photo.`)
+    const length = byteLengthOf(bytes);
+    return length > limits.maxBytes
+      ? new DomainError('image_too_large', `The file is ${(length / 1048576).toFixed(1)} MB; at most ${Math.round(limits.maxBytes / 1048576)} MB is accepted. Ask the applicant for a smaller photo.`)
       : null;
+  };
 
   const ingest = (bytes: Uint8Array): Promise<IngestResult> => {
     const refusal = tooLarge(bytes);

@@ -59,7 +59,7 @@ const sizes = (r: RenderedImage): Pick<DeriveResult, 'preview' | 'thumbnail'> =>
 });
 
 async function handle(init: WorkerInit, store: BlobStore, job: JobRequest): Promise<JobReply> {
-  let bytes: Uint8Array | null = job.kind === 'derive' ? null : job.bytes;
+  let bytes: Uint8Array | null = null;
   try {
     if (job.kind === 'derive') {
       // The stored original was admitted before; it is decrypted and its hash checked (blobs.ts) before decoding.
@@ -70,7 +70,9 @@ async function handle(init: WorkerInit, store: BlobStore, job: JobRequest): Prom
       const result: DeriveResult = { sha256: inspected.sha256, quality: rendered.quality, ...sizes(rendered) };
       return { id: job.id, ok: true, result, recycle: inspected.format === 'heic' };
     }
-    const input = job.bytes;
+    // Chunks arrive joined over the socket (channel.ts); as a list only through Electron's utility process port.
+    const input = job.bytes instanceof Uint8Array ? job.bytes : Buffer.concat(job.bytes);
+    bytes = input;
     const inspected = await inspectImage(input, init.limits);
     // A HEIC is decoded at admission too: its upright size is known only after libheif's decode.
     const rendered = job.kind === 'ingest' || inspected.format === 'heic' ? await renderImage(input, inspected, init.limits) : null;

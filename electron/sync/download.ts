@@ -31,9 +31,10 @@ function restart(partial: PartialDownload): void {
 
 /**
  * One attempt: asks for the rest of the document (or all of it) and reads the body into `partial`. Returns the
- * verified bytes; throws a SyncError (transient for broken bodies and checksum mismatches, so the caller retries).
+ * verified bytes as the chunks they arrived in (the imaging process joins them: no megabyte's copy on the main
+ * thread); throws a SyncError (transient for broken bodies and checksum mismatches, so the caller retries).
  */
-export async function downloadAttempt(client: CentralClient, ref: DocumentRef, partial: PartialDownload, signal: AbortSignal, timeoutMs: number): Promise<Buffer> {
+export async function downloadAttempt(client: CentralClient, ref: DocumentRef, partial: PartialDownload, signal: AbortSignal, timeoutMs: number): Promise<readonly Buffer[]> {
   const headers: Record<string, string> = { accept: ref.mediaType };
   const resuming = partial.received > 0 && partial.etag !== null;
   if (resuming) {
@@ -91,11 +92,10 @@ export async function downloadAttempt(client: CentralClient, ref: DocumentRef, p
   } finally {
     if (response.status === 206) partial.resumedBytes += partial.received - resumedAt;
   }
-  const bytes = partial.chunks.length === 1 ? (partial.chunks[0] as Buffer) : Buffer.concat(partial.chunks, partial.received);
   const sha256 = partial.hash.digest('hex');
-  if (bytes.length !== ref.byteSize || sha256 !== ref.sha256) {
+  if (partial.received !== ref.byteSize || sha256 !== ref.sha256) {
     restart(partial);
     throw new SyncError('transient', 'checksum_mismatch', 'The downloaded document does not match its checksum; downloading it again.');
   }
-  return bytes;
+  return partial.chunks;
 }

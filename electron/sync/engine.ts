@@ -648,7 +648,7 @@ class Engine implements SyncEngine {
   /** Downloads, verifies and admits one image (its original stored); null when stored, else the code of a permanent refusal. */
   private async fetchImage(ref: DocumentRef, report: SyncReport, signal: AbortSignal): Promise<string | null> {
     const partial = emptyDownload();
-    let bytes: Buffer;
+    let bytes: readonly Buffer[];
     try {
       bytes = await this.retrying(report, signal, () => downloadAttempt(this.client, ref, partial, signal, this.downloadTimeoutMs));
     } catch (error) {
@@ -659,7 +659,7 @@ class Engine implements SyncEngine {
       report.images.resumedBytes += partial.resumedBytes;
     }
     report.images.downloaded += 1;
-    report.images.bytes += bytes.length;
+    report.images.bytes += partial.received;
     try {
       const result = await this.options.images.admit(bytes);
       if (result.sha256 !== ref.sha256) return 'image_hash_mismatch';

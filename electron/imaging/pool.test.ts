@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DomainError } from '../../shared/errors';
+import { tempFolder } from '../store/tempFolder';
 import { writeFrame } from './channel';
 import { defaultImageLimits } from './limits';
 import { forkImagingProcess, type LaunchImagingProcess } from './launch';
@@ -62,18 +62,24 @@ async function outcome(promise: Promise<unknown>): Promise<string> {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'verity-pool-'));
+  dir = tempFolder('verity-pool-');
   const path = join(dir, 'fake-worker.mjs');
   writeFileSync(path, fakeSource);
   fakeWorker = pathToFileURL(path);
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const init = () => ({ blobDir: join(dir, 'blobs'), blobKey: new Uint8Array(32), limits: { ...defaultImageLimits, jobTimeoutMs: 1500 } });
 
+/** Closed when its test ends, passed or failed: processes left running would keep their socket folder in /tmp. */
+function openPool(...args: ConstructorParameters<typeof ImageWorkerPool>): ImageWorkerPool {
+  const pool = new ImageWorkerPool(...args);
+  onTestFinished(() => pool.close());
+  return pool;
+}
+
 describe('ImageWorkerPool', () => {
   it('fails only the image whose worker hangs, exits or throws, and keeps serving the rest', async () => {
-    const pool = new ImageWorkerPool(init(), { size: 2, workerScript: fakeWorker });
+    const pool = openPool(init(), { size: 2, workerScript: fakeWorker });
     const modes = [0, 3, 1, 3, 2, 3, 4, 3, 3];
     const results = await Promise.all(modes.map((m) => outcome(pool.run(Uint8Array.of(m)))));
     expect(results).toEqual(['image_timeout', 'ok', 'image_decoder_crashed', 'ok', 'image_decoder_crashed', 'ok', 'ok', 'ok', 'ok']);
@@ -81,7 +87,7 @@ describe('ImageWorkerPool', () => {
   });
 
   it('decodes in child processes with one malloc arena, replaced after maxJobsPerWorker images or a recycle request', async () => {
-    const pool = new ImageWorkerPool(init(), { size: 1, maxJobsPerWorker: 2, workerScript: fakeWorker });
+    const pool = openPool(init(), { size: 1, maxJobsPerWorker: 2, workerScript: fakeWorker });
     const served = [];
     for (const mode of [3, 3, 3, 4, 3]) served.push((await pool.run(Uint8Array.of(mode))) as unknown as { pid: number; arenas: string });
     const pids = served.map((s) => s.pid);
@@ -93,7 +99,7 @@ describe('ImageWorkerPool', () => {
   });
 
   it('starts its processes from a launcher thread, over a private socket that refuses a connection without its ticket', async () => {
-    const pool = new ImageWorkerPool(init(), { size: 1, workerScript: fakeWorker });
+    const pool = openPool(init(), { size: 1, workerScript: fakeWorker });
     const first = (await pool.run(Uint8Array.of(3))) as unknown as { pid: number; ppid: number; channel: string };
     // The child of this process (its thread), not of some helper process.
     expect(first.ppid).toBe(process.pid);
@@ -109,7 +115,7 @@ describe('ImageWorkerPool', () => {
     await pool.close();
     // With no process left the socket and its folder go; the next pool's process gets a fresh one.
     await expect.poll(() => existsSync(folder)).toBe(false);
-    const next = new ImageWorkerPool(init(), { size: 1, workerScript: fakeWorker });
+    const next = openPool(init(), { size: 1, workerScript: fakeWorker });
     const third = (await next.run(Uint8Array.of(3))) as unknown as { pid: number; channel: string };
     expect(third.channel).not.toBe(first.channel);
     expect(third.pid).not.toBe(first.pid);
@@ -118,7 +124,7 @@ describe('ImageWorkerPool', () => {
   });
 
   it('bounds its queue and refuses work once closed', async () => {
-    const pool = new ImageWorkerPool(init(), { size: 1, maxQueue: 2, workerScript: fakeWorker });
+    const pool = openPool(init(), { size: 1, maxQueue: 2, workerScript: fakeWorker });
     const accepted = [pool.run(Uint8Array.of(3)), pool.run(Uint8Array.of(3))];
     // The worker is still starting, so both wait in the queue: a third exceeds it.
     expect(await outcome(pool.run(Uint8Array.of(3)))).toBe('image_queue_full');
@@ -130,10 +136,10 @@ describe('ImageWorkerPool', () => {
   });
 
   it('runs the real worker from the TypeScript sources and stops an image past its deadline', async () => {
-    const real = new ImageWorkerPool({ ...init(), limits: { ...defaultImageLimits, jobTimeoutMs: 1 } }, { size: 1 });
+    const real = openPool({ ...init(), limits: { ...defaultImageLimits, jobTimeoutMs: 1 } }, { size: 1 });
     expect(await outcome(real.run(corpusFile('quality/q-reference.jpg')))).toBe('image_timeout');
     await real.close();
-    const pool = new ImageWorkerPool({ ...init(), limits: defaultImageLimits }, { size: 1 });
+    const pool = openPool({ ...init(), limits: defaultImageLimits }, { size: 1 });
     const result = await pool.run(corpusFile('Landscape_6.jpg'));
     expect([result.width, result.height, result.format]).toEqual([600, 450, 'jpeg']);
     await pool.close();
@@ -146,7 +152,7 @@ describe('ImageWorkerPool', () => {
         launched++;
         return forkImagingProcess(spec);
       };
-      const pool = new ImageWorkerPool({ ...init(), limits: defaultImageLimits }, { size: 1, launch, ...(recycleAboveRssMb === undefined ? {} : { recycleAboveRssMb }) });
+      const pool = openPool({ ...init(), limits: defaultImageLimits }, { size: 1, launch, ...(recycleAboveRssMb === undefined ? {} : { recycleAboveRssMb }) });
       for (const name of ['Landscape_6.jpg', 'Portrait_6.jpg', 'quality/q-reference.jpg']) await pool.run(corpusFile(name));
       await pool.close();
       return launched;

@@ -6,15 +6,18 @@
 // its work (PGlite is WebAssembly on the main thread) does not count against the engine's event loop. Measured per phase: wall time, throughput, peak RSS of this process, of its
 // imaging child processes and of the whole workstation (this process and its descendants but the server, from
 // Linux /proc), and the longest event-loop stall (perf_hooks.monitorEventLoopDelay), next to a plain loopback
-// download of the same bytes. --trace-gaps also prints every pause over 50 ms with how the main thread spent it.
+// download of the same bytes; memory is sampled on a thread of its own (memorySampler.ts), off the measured loop.
+// Per phase also the engine process's CPU and page faults and its main thread's time on and waiting for a core.
+// --trace-gaps also prints every pause over 50 ms with how the main thread spent it, and the phase's GCs.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
 import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { ChangesResponse, SessionResponse } from '../../shared/contract/central';
 import type { Person } from '../../shared/domain';
 import { createImagePipeline } from '../../electron/imaging';
@@ -22,6 +25,7 @@ import { openCaseStore } from '../../electron/store/caseStore';
 import { ExplicitKeyProvider } from '../../electron/store/keys';
 import { createSyncEngine, type SyncProgress, type SyncReport } from '../../electron/sync';
 import { recordDerivedQuality } from '../../electron/sync/derivedQuality';
+import type { SamplerReport, SamplerRequest } from './memorySampler';
 
 process.env.VERITY_QUIET = '1';
 const args = process.argv.slice(2);
@@ -43,6 +47,7 @@ if (import.meta.url.endsWith('.ts') && !args.includes('--sources')) {
       run: join(root, 'bench/sync/run.ts'),
       'imaging-worker': join(root, 'electron/imaging/worker.ts'),
       'checkpoint-worker': join(root, 'electron/store/checkpointWorker.ts'),
+      'memory-sampler': join(root, 'bench/sync/memorySampler.ts'),
     },
     outdir,
     outExtension: { '.js': '.mjs' },
@@ -115,111 +120,37 @@ interface Phase {
 }
 const phases: Phase[] = [];
 
-// ── memory of the workstation's processes ────────────────────────────────────────────────────────
-// The workstation is this process and its descendants: the imaging child processes (they come and go as the pool
-// recycles them) and, under tsx, esbuild's service — but not the server child, which stands for the remote server.
-// Sampled on the measured event loop, so a sample is only a few small synchronous /proc reads.
-const pageSize = 4096;
-const gone = (error: unknown) => ['ENOENT', 'ESRCH'].includes((error as NodeJS.ErrnoException).code ?? '');
-const procBuffer = Buffer.alloc(16 * 1024);
-/** The text of an open /proc file, read afresh: at offset 0 the kernel regenerates it. */
-const preadText = (fd: number) => procBuffer.toString('latin1', 0, readSync(fd, procBuffer, 0, procBuffer.length, 0));
-/**
- * /proc files kept open between samples: on this VM a pread costs ~3 µs, opening, reading and closing ~13 µs,
- * readFileSync ~40 µs (it reads /proc's zero-size files in chunks). Processes and threads may go between listing and reading (ENOENT, ESRCH: skipped); `sweep` closes the
- * files not read since the last sweep, i.e. of those gone.
- */
-class ProcFiles {
-  private readonly files = new Map<string, { fd: number; read: boolean }>();
-  text(path: string): string | undefined {
-    let file = this.files.get(path);
-    try {
-      if (file) file.read = true;
-      else this.files.set(path, (file = { fd: openSync(path, 'r'), read: true }));
-      return preadText(file.fd);
-    } catch (error) {
-      if (!gone(error)) throw error;
-      if (file) this.close(path, file.fd);
-      return undefined;
-    }
+// ── memory of the workstation's processes: sampled on a thread of its own (memorySampler.ts) ───────────
+const samplerEntry = import.meta.url.endsWith('.ts') ? './memorySampler.ts' : './memory-sampler.mjs';
+const sampler = new Worker(new URL(samplerEntry, import.meta.url));
+sampler.unref();
+const samplerReports: SamplerReport[] = [];
+let samplerWaiting: (() => void) | null = null;
+/** At a new peak of the engine's RSS, the heap figures (process.memoryUsage() of the main thread's isolate). */
+let atPeak = process.memoryUsage();
+sampler.on('message', (report: SamplerReport) => {
+  if (report.op === 'enginePeak') {
+    atPeak = process.memoryUsage();
+    return;
   }
-  sweep(): void {
-    for (const [path, file] of this.files) {
-      if (file.read) file.read = false;
-      else this.close(path, file.fd);
-    }
-  }
-  private close(path: string, fd: number): void {
-    closeSync(fd);
-    this.files.delete(path);
+  samplerReports.push(report);
+  samplerWaiting?.();
+});
+sampler.on('error', (error) => {
+  console.error(`memory sampler failed: ${error.message}`);
+  process.exit(1);
+});
+async function samplerReport<K extends SamplerReport['op']>(op: K): Promise<Extract<SamplerReport, { op: K }>> {
+  for (;;) {
+    const i = samplerReports.findIndex((r) => r.op === op);
+    if (i >= 0) return samplerReports.splice(i, 1)[0] as Extract<SamplerReport, { op: K }>;
+    await new Promise<void>((resolve) => (samplerWaiting = resolve));
   }
 }
-const procFiles = new ProcFiles();
-/** Command name, RSS and thread count of a process, from one read of its stat (the fields as proc(5) numbers them). */
-function procStat(pid: number): { name: string; rss: number; threads: number } | undefined {
-  const stat = procFiles.text(`/proc/${pid}/stat`);
-  if (stat === undefined) return undefined;
-  // The name is in parentheses and may hold spaces and parentheses; field 3 starts after the last ')'.
-  const nameEnd = stat.lastIndexOf(')');
-  const fields = stat.slice(nameEnd + 2).split(' ');
-  // Field 24, resident pages, is the counter statm's second field and process.memoryUsage().rss show.
-  return { name: stat.slice(stat.indexOf('(') + 1, nameEnd), rss: Number(fields[21]) * pageSize, threads: Number(fields[17]) };
-}
-/**
- * Thread ids per process, listed again when its thread count (field 20) changes and every 20th walk: listing a
- * task directory costs as much as ten reads, and the threads of these processes hardly change.
- */
-const taskLists = new Map<number, { threads: number; tids: string[]; walk: number }>();
-let walks = 0;
-/** Child processes of every thread of pid (a process forked from a worker thread is that thread's child). */
-function childPids(pid: number, threads: number): number[] {
-  let tasks = taskLists.get(pid);
-  if (!tasks || tasks.threads !== threads || walks % 20 === 0) {
-    try {
-      tasks = { threads, tids: readdirSync(`/proc/${pid}/task`), walk: walks };
-    } catch (error) {
-      if (gone(error)) return [];
-      throw error;
-    }
-    taskLists.set(pid, tasks);
-  }
-  tasks.walk = walks;
-  return tasks.tids.flatMap((tid) => (procFiles.text(`/proc/${pid}/task/${tid}/children`) ?? '').split(' ').filter(Boolean).map(Number));
-}
-const procReadable = procFiles.text(`/proc/${process.pid}/task/${process.pid}/children`) !== undefined;
-if (!procReadable) console.log('/proc/<pid>/task/<tid>/children is unreadable here: only this process\'s RSS is measured');
-interface WorkstationMemory {
-  engine: number;
-  imaging: number;
-  imagingProcs: number;
-  /** tsx's esbuild services (development only, the built app has none). */
-  esbuild: number;
-}
-/** RSS of this process and of its descendants but the server child's subtree, all from one walk. */
-function workstationMemory(): WorkstationMemory {
-  walks++;
-  const self = procStat(process.pid) as NonNullable<ReturnType<typeof procStat>>;
-  const memory = { engine: self.rss, imaging: 0, imagingProcs: 0, esbuild: 0 };
-  const pending = childPids(process.pid, self.threads);
-  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
-    if (pid === child.pid || loadPids.has(pid)) continue;
-    const stat = procStat(pid);
-    if (!stat) continue;
-    if (stat.name === 'esbuild') {
-      memory.esbuild += stat.rss;
-    } else {
-      memory.imaging += stat.rss;
-      memory.imagingProcs += 1;
-    }
-    pending.push(...childPids(pid, stat.threads));
-  }
-  procFiles.sweep();
-  for (const [pid, tasks] of taskLists) if (tasks.walk !== walks) taskLists.delete(pid);
-  return memory;
-}
-/** Processes the bench starts to load the machine (the loaded floor): not the workstation's. */
-const loadPids = new Set<number>();
-/** How long each memory sample took (ms), over the whole run: it runs on the event loop it measures. */
+const tell = (request: SamplerRequest) => sampler.postMessage(request);
+if (child.pid) tell({ op: 'exclude', pid: child.pid });
+if (!(await samplerReport('ready')).procReadable) console.log('/proc/<pid>/task/<tid>/children is unreadable here: only this process\'s RSS is measured');
+/** How long each memory sample took the sampler's thread (ms), over the whole run. */
 const sampleCosts: number[] = [];
 
 /** Runs `fn` while sampling RSS (every 50 ms) and the event-loop delay. */
@@ -227,34 +158,22 @@ async function measure<T>(name: string, unit: string, fn: () => Promise<{ result
   global.gc?.();
   storeCalls.clear();
   const histogram = monitorEventLoopDelay({ resolution: 1 });
-  let peakEngine = process.memoryUsage.rss();
-  let atPeak = process.memoryUsage();
-  let peakImaging = { rss: 0, procs: 0 };
-  let atPeakTotal = null as (WorkstationMemory & { total: number }) | null;
-  const sample = () => {
-    const started = performance.now();
-    const memory = procReadable ? workstationMemory() : null;
-    const engine = memory?.engine ?? process.memoryUsage.rss();
-    // The heap figures only at a new peak: process.memoryUsage() reads /proc/self/stat again and the heap stats.
-    if (engine > peakEngine) [peakEngine, atPeak] = [engine, process.memoryUsage()];
-    if (memory) {
-      if (memory.imaging > peakImaging.rss) peakImaging = { rss: memory.imaging, procs: memory.imagingProcs };
-      const total = memory.engine + memory.imaging + memory.esbuild;
-      if (total > (atPeakTotal?.total ?? 0)) atPeakTotal = { ...memory, total };
-    }
-    sampleCosts.push(performance.now() - started);
-  };
-  sample();
-  const sampler = setInterval(sample, 50);
+  tell({ op: 'start' });
+  atPeak = process.memoryUsage();
+  const usageBefore = process.resourceUsage();
+  const mainBefore = schedstat();
   histogram.enable();
   currentPhase = name;
   const started = performance.now();
   const { result, items, bytes } = await fn();
   const ms = performance.now() - started;
+  const usage = process.resourceUsage();
+  const mainAfter = schedstat();
   currentPhase = betweenPhases;
   histogram.disable();
-  clearInterval(sampler);
-  sample();
+  tell({ op: 'stop' });
+  const { peakEngine, peakImaging, atPeakTotal, sampleMs } = await samplerReport('stopped');
+  sampleCosts.push(...sampleMs);
   phases.push({
     name,
     ms,
@@ -274,9 +193,14 @@ async function measure<T>(name: string, unit: string, fn: () => Promise<{ result
     const { total, engine, imaging, imagingProcs, esbuild } = atPeakTotal;
     console.log(`  workstation at its peak ${mb(total)} MB = engine ${mb(engine)} + imaging procs ${mb(imaging)} (${imagingProcs}) + tsx's esbuild ${mb(esbuild)} MB; imaging procs alone at most ${mb(peakImaging.rss)} MB (${peakImaging.procs})`);
   }
+  // All its threads (main, libuv's pool, GC helpers, checkpointer, launcher, sampler); a fault is a page first touched.
+  const cpuS = (u: NodeJS.ResourceUsage) => (u.userCPUTime + u.systemCPUTime) / 1e6;
+  const main = mainBefore && mainAfter ? `; its main thread ${((mainAfter[0] - mainBefore[0]) / 1e9).toFixed(1)} s on a CPU, ${((mainAfter[1] - mainBefore[1]) / 1e9).toFixed(1)} s waiting for one` : '';
+  console.log(`  engine process: CPU ${(cpuS(usage) - cpuS(usageBefore)).toFixed(1)} s (system ${((usage.systemCPUTime - usageBefore.systemCPUTime) / 1e6).toFixed(1)}), ${usage.minorPageFault - usageBefore.minorPageFault} minor page faults${main}`);
   reportStoreCalls(name);
   if (traceGaps) {
     await gapsSettled(name);
+    reportGcs(name, started, started + ms);
     reportGaps(name);
   }
   return result;
@@ -307,6 +231,9 @@ const gaps: Gap[] = [];
 const unsettledGaps: { gap: Gap; ticksLeft: number }[] = [];
 const recentGcs: Gap['gcs'] = [];
 const gapMs = (gap: Gap) => gap.to - gap.from - 5;
+const schedstatBuffer = Buffer.alloc(256);
+/** The text of an open /proc file, read afresh: at offset 0 the kernel regenerates it. */
+const preadText = (fd: number) => schedstatBuffer.toString('latin1', 0, readSync(fd, schedstatBuffer, 0, schedstatBuffer.length, 0));
 const schedstatPath = `/proc/self/task/${process.pid}/schedstat`;
 /** Null once schedstat has proved unreadable. */
 let schedstatFd: number | null | undefined;
@@ -342,6 +269,19 @@ function settleGaps(): void {
 async function gapsSettled(phase: string): Promise<void> {
   while (unsettledGaps.some(({ gap }) => gap.phase === phase)) await new Promise((resolve) => setTimeout(resolve, 10));
 }
+/** Every garbage collection of the main thread's heap in the run (a few thousand entries). */
+const gcLog: Gap['gcs'] = [];
+/** The garbage collections that began within a phase, by kind. */
+function reportGcs(phase: string, from: number, to: number): void {
+  const totals = new Map<string, { count: number; ms: number; maxMs: number }>();
+  for (const gc of gcLog) {
+    if (gc.start < from || gc.start > to) continue;
+    const total = totals.get(gc.kind) ?? { count: 0, ms: 0, maxMs: 0 };
+    totals.set(gc.kind, { count: total.count + 1, ms: total.ms + gc.ms, maxMs: Math.max(total.maxMs, gc.ms) });
+  }
+  const kinds = [...totals].map(([kind, t]) => `${kind} ×${t.count} ${(t.ms / 1000).toFixed(2)} s (longest ${t.maxMs.toFixed(0)} ms)`);
+  console.log(`  garbage collections during ${phase}: ${kinds.join(', ') || 'none'}`);
+}
 function reportGaps(phase: string): void {
   const mine = gaps.filter((gap) => gap.phase === phase);
   const timed = mine.filter((gap) => gap.cpuMs !== undefined);
@@ -362,7 +302,11 @@ if (traceGaps) {
     [perfConstants.NODE_PERFORMANCE_GC_WEAKCB, 'weakcb'],
   ]);
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) recentGcs.push({ kind: gcKinds.get((entry as unknown as { detail: { kind: number } }).detail.kind) ?? 'other', start: entry.startTime, ms: entry.duration });
+    for (const entry of list.getEntries()) {
+      const kind = gcKinds.get((entry as unknown as { detail: { kind: number } }).detail.kind) ?? 'other';
+      recentGcs.push({ kind, start: entry.startTime, ms: entry.duration });
+      gcLog.push({ kind, start: entry.startTime, ms: entry.duration });
+    }
   }).observe({ entryTypes: ['gc'] });
   let lastSched = schedstat();
   setInterval(() => {
@@ -501,7 +445,7 @@ try {
   // process, the server child and the engine's own threads do during a sync. What this shows is the machine's.
   // Started before the measurement, so that their fork() is not in it.
   const spinners = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' }));
-  for (const spinner of spinners) if (spinner.pid) loadPids.add(spinner.pid);
+  for (const spinner of spinners) if (spinner.pid) tell({ op: 'exclude', pid: spinner.pid });
   await new Promise((resolve) => setTimeout(resolve, 500));
   await measure('idle event loop, 10 s, while two other processes keep both cores busy (the loaded floor)', 'seconds', async () => {
     await new Promise((resolve) => setTimeout(resolve, 10_000));
@@ -573,7 +517,7 @@ try {
     ].join('\n'),
   );
   const costs = [...sampleCosts].sort((x, y) => x - y);
-  console.log(`memory sample (engine + its child processes from /proc): median ${(costs[Math.floor(costs.length / 2)] ?? 0).toFixed(3)} ms, max ${(costs.at(-1) ?? 0).toFixed(3)} ms over ${costs.length} samples`);
+  console.log(`memory sample (engine + its child processes from /proc, on the sampler's thread): median ${(costs[Math.floor(costs.length / 2)] ?? 0).toFixed(3)} ms, max ${(costs.at(-1) ?? 0).toFixed(3)} ms over ${costs.length} samples`);
 } finally {
   child.stdin.write('quit\n');
   await new Promise((resolve) => child.once('exit', resolve));

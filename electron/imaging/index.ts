@@ -49,8 +49,9 @@ export interface ImagePipeline {
   /**
    * Admits one original without decoding its pixels: every check the header allows, SHA-256, forensics, upright
    * size; writes the original blob. Preview, thumbnail and quality come later from `derive`/`requestDerive`.
+   * `expected.sha256` (a download's checksum) is checked first: `image_hash_mismatch` when the bytes differ.
    */
-  admit(bytes: ImageBytes): Promise<AdmitResult>;
+  admit(bytes: ImageBytes, expected?: { sha256: string }): Promise<AdmitResult>;
   /** Derives preview, thumbnail and quality of a stored original now, before any background work; image_* on failure. */
   derive(sha256: string): Promise<DeriveResult>;
   /** Queues stored originals for background derivation (first in, first out, each once); outcomes go to onDerived. */
@@ -190,10 +191,10 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
 
   return {
     ingest,
-    admit(bytes) {
+    admit(bytes, expected) {
       const refusal = tooLarge(bytes);
       if (refusal) return Promise.reject(refusal);
-      return pool.runTask({ kind: 'admit', bytes }).then(({ derived, ...admitted }) => {
+      return pool.runTask({ kind: 'admit', bytes, ...(expected ? { sha256: expected.sha256 } : {}) }).then(({ derived, ...admitted }) => {
         if (derived) remember({ sha256: derived.sha256, ok: true, result: derived });
         return admitted;
       });

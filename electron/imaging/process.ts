@@ -143,15 +143,22 @@ export interface InspectedImage {
   upright: { width: number; height: number } | null;
 }
 
-/** Size cap, sniff, header checks, SHA-256 and forensics: every refusal that needs no decode. */
-export async function inspectImage(input: Uint8Array, limits: ImageLimits): Promise<InspectedImage> {
+/**
+ * Size cap, SHA-256, sniff, header checks and forensics: every refusal that needs no decode. With `expectedSha256`
+ * (a download) the hash is checked first: bytes damaged on the way are `image_hash_mismatch`, fetched again, never
+ * judged as the applicant's image.
+ */
+export async function inspectImage(input: Uint8Array, limits: ImageLimits, expectedSha256?: string): Promise<InspectedImage> {
   configureSharp();
   if (input.length > limits.maxBytes) {
     throw new DomainError('image_too_large', `The file is ${(input.length / 1048576).toFixed(1)} MB; at most ${Math.round(limits.maxBytes / 1048576)} MB is accepted. Ask the applicant for a smaller photo.`);
   }
+  const sha256 = createHash('sha256').update(input).digest('hex');
+  if (expectedSha256 !== undefined && sha256 !== expectedSha256) {
+    throw new DomainError('image_hash_mismatch', 'The image did not arrive as the central service sent it (its SHA-256 differs); it is downloaded again.');
+  }
   const format = sniffFormat(input);
   const meta = await readHeader(input, format, limits);
-  const sha256 = createHash('sha256').update(input).digest('hex');
   const forensic = forensicSummary(input, format, meta);
   let upright: InspectedImage['upright'] = null;
   if (format !== 'heic') {

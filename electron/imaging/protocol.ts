@@ -35,7 +35,11 @@ export function byteLengthOf(bytes: ImageBytes): number {
 }
 
 /** The jobs a worker runs: the whole ingest, or its two halves (admit now, derive later). */
-export type ImageTask = { kind: 'ingest'; bytes: Uint8Array } | { kind: 'admit'; bytes: ImageBytes } | { kind: 'derive'; sha256: string };
+export type ImageTask =
+  | { kind: 'ingest'; bytes: Uint8Array }
+  /** `sha256`: what the bytes must hash to (a download's announced checksum), checked before anything else. */
+  | { kind: 'admit'; bytes: ImageBytes; sha256?: string }
+  | { kind: 'derive'; sha256: string };
 
 export interface TaskResults {
   ingest: IngestResult;

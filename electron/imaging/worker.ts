@@ -73,7 +73,7 @@ async function handle(init: WorkerInit, store: BlobStore, job: JobRequest): Prom
     // Chunks arrive joined over the socket (channel.ts); as a list only through Electron's utility process port.
     const input = job.bytes instanceof Uint8Array ? job.bytes : Buffer.concat(job.bytes);
     bytes = input;
-    const inspected = await inspectImage(input, init.limits);
+    const inspected = await inspectImage(input, init.limits, job.kind === 'admit' ? job.sha256 : undefined);
     // A HEIC is decoded at admission too: its upright size is known only after libheif's decode.
     const rendered = job.kind === 'ingest' || inspected.format === 'heic' ? await renderImage(input, inspected, init.limits) : null;
     const blobs: [BlobVariant, Uint8Array][] = [['original', input]];

@@ -1,6 +1,5 @@
-// One document image, downloaded once and checked: the bytes must hash to the SHA-256 the change named (and the
-// ETag, when sent). A download that breaks off resumes with Range + If-Range from the bytes already received.
-import { createHash, type Hash } from 'node:crypto';
+// One document image, downloaded once and checked: its length and ETag (when sent) must be the ones the change
+// named; its SHA-256 is checked by the imaging process before admission (engine.ts), not on the main thread. A download that breaks off resumes with Range + If-Range from the bytes already received.
 import type { DocumentRef } from '../../shared/contract/central';
 import type { CentralClient } from './client';
 import { networkFailure, SyncError } from './errors';
@@ -10,8 +9,6 @@ import { HttpTimeout } from './http';
 export interface PartialDownload {
   chunks: Buffer[];
   received: number;
-  /** SHA-256 of the chunks so far, hashed as they arrive (no second pass over a megabyte on the event loop). */
-  hash: Hash;
   /** The validator of the bytes received so far; a resumed answer must carry the same. */
   etag: string | null;
   /** Bytes that arrived on a resumed (206) answer, for the report. */
@@ -19,20 +16,21 @@ export interface PartialDownload {
 }
 
 export function emptyDownload(): PartialDownload {
-  return { chunks: [], received: 0, hash: createHash('sha256'), etag: null, resumedBytes: 0 };
+  return { chunks: [], received: 0, etag: null, resumedBytes: 0 };
 }
 
-function restart(partial: PartialDownload): void {
+/** Drops what was received: the next attempt downloads the whole document. */
+export function restartDownload(partial: PartialDownload): void {
   partial.chunks = [];
   partial.received = 0;
-  partial.hash = createHash('sha256');
   partial.etag = null;
 }
 
 /**
  * One attempt: asks for the rest of the document (or all of it) and reads the body into `partial`. Returns the
- * verified bytes as the chunks they arrived in (the imaging process joins them: no megabyte's copy on the main
- * thread); throws a SyncError (transient for broken bodies and checksum mismatches, so the caller retries).
+ * bytes as the chunks they arrived in, of the announced length (the imaging process joins them and checks their
+ * SHA-256: no megabyte's copy or hash on the main thread); throws a SyncError (transient for broken bodies and
+ * wrong lengths, so the caller retries).
  */
 export async function downloadAttempt(client: CentralClient, ref: DocumentRef, partial: PartialDownload, signal: AbortSignal, timeoutMs: number): Promise<readonly Buffer[]> {
   const headers: Record<string, string> = { accept: ref.mediaType };
@@ -41,13 +39,13 @@ export async function downloadAttempt(client: CentralClient, ref: DocumentRef, p
     headers.range = `bytes=${partial.received}-`;
     headers['if-range'] = partial.etag as string;
   } else {
-    restart(partial);
+    restartDownload(partial);
   }
   const response = await client.request({ method: 'GET', path: `/v1/documents/${encodeURIComponent(ref.id)}/content`, headers, signal, timeoutMs });
   if (response.status === 416) {
     // Our offset is past the end: the document is not what we were reading. Start over.
     response.discard();
-    restart(partial);
+    restartDownload(partial);
     throw new SyncError('transient', 'range_not_satisfiable', 'The document changed during the download; starting over.');
   }
   if (!response.ok) throw await client.failure(response);
@@ -56,18 +54,18 @@ export async function downloadAttempt(client: CentralClient, ref: DocumentRef, p
     const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
     if (!resuming || !range || Number(range[1]) !== partial.received || etag !== partial.etag) {
       response.discard();
-      restart(partial);
+      restartDownload(partial);
       throw new SyncError('transient', 'bad_range', 'The resumed download did not continue where it broke off; starting over.');
     }
   } else {
     // 200: the whole body (the server ignored Range, or If-Range did not match).
-    restart(partial);
+    restartDownload(partial);
   }
   partial.etag = etag;
   const expectedTag = `"${ref.sha256}"`;
   if (etag !== null && etag !== expectedTag && etag !== `W/${expectedTag}`) {
     response.discard();
-    restart(partial);
+    restartDownload(partial);
     throw new SyncError('transient', 'checksum_mismatch', 'The central service sent a different document than it announced.');
   }
   const body = response.body;
@@ -78,10 +76,9 @@ export async function downloadAttempt(client: CentralClient, ref: DocumentRef, p
       const view = chunk as Uint8Array;
       const bytes = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
       partial.chunks.push(bytes);
-      partial.hash.update(bytes);
       partial.received += bytes.length;
       if (partial.received > ref.byteSize) {
-        restart(partial);
+        restartDownload(partial);
         throw new SyncError('transient', 'checksum_mismatch', 'The document is longer than announced.');
       }
     }
@@ -92,10 +89,9 @@ export async function downloadAttempt(client: CentralClient, ref: DocumentRef, p
   } finally {
     if (response.status === 206) partial.resumedBytes += partial.received - resumedAt;
   }
-  const sha256 = partial.hash.digest('hex');
-  if (partial.received !== ref.byteSize || sha256 !== ref.sha256) {
-    restart(partial);
-    throw new SyncError('transient', 'checksum_mismatch', 'The downloaded document does not match its checksum; downloading it again.');
+  if (partial.received !== ref.byteSize) {
+    restartDownload(partial);
+    throw new SyncError('transient', 'checksum_mismatch', 'The downloaded document is shorter than announced; downloading it again.');
   }
   return partial.chunks;
 }

@@ -5,11 +5,11 @@ import { ChangesResponse, maxMutationsPerBatch, MutationBatchResponse, type Muta
 import type { DocumentRecord } from '../../shared/contract/cases';
 import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
-import type { ImagePipeline } from '../imaging';
+import type { AdmitResult, ImagePipeline } from '../imaging';
 import type { CaseStore, MutationAnswer, UpsertRecord } from '../store/caseStore';
 import { backoffDelay, defaultBackoff, realSleep, yieldToEventLoop, type BackoffPolicy, type Sleep } from './backoff';
 import { CentralClient, memoryVault, type Credentials, type TokenVault } from './client';
-import { downloadAttempt, emptyDownload } from './download';
+import { downloadAttempt, emptyDownload, restartDownload } from './download';
 import { SyncError } from './errors';
 import { nodeHttpTransport, type HttpTransport } from './http';
 import { documentRecord, openStatuses, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
@@ -648,9 +648,21 @@ class Engine implements SyncEngine {
   /** Downloads, verifies and admits one image (its original stored); null when stored, else the code of a permanent refusal. */
   private async fetchImage(ref: DocumentRef, report: SyncReport, signal: AbortSignal): Promise<string | null> {
     const partial = emptyDownload();
-    let bytes: readonly Buffer[];
+    let outcome: { admitted: AdmitResult } | { refused: DomainError };
     try {
-      bytes = await this.retrying(report, signal, () => downloadAttempt(this.client, ref, partial, signal, this.downloadTimeoutMs));
+      outcome = await this.retrying(report, signal, async () => {
+        const chunks = await downloadAttempt(this.client, ref, partial, signal, this.downloadTimeoutMs);
+        try {
+          // The imaging process hashes the bytes anyway: it checks them against the announced SHA-256 first.
+          return { admitted: await this.options.images.admit(chunks, { sha256: ref.sha256 }) };
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          if (error.code !== 'image_hash_mismatch') return { refused: error };
+          // Damaged on the way (or resumed onto other bytes): the whole document again.
+          restartDownload(partial);
+          throw new SyncError('transient', 'checksum_mismatch', 'The downloaded document does not match its checksum; downloading it again.');
+        }
+      });
     } catch (error) {
       // 403/404: the case moved to someone else meanwhile; its next change says so. Anything else ends this sync.
       if (error instanceof SyncError && error.kind === 'fatal' && (error.status === 403 || error.status === 404)) return error.code;
@@ -660,18 +672,14 @@ class Engine implements SyncEngine {
     }
     report.images.downloaded += 1;
     report.images.bytes += partial.received;
-    try {
-      const result = await this.options.images.admit(bytes);
-      if (result.sha256 !== ref.sha256) return 'image_hash_mismatch';
-      // Quality is unmeasured until the image is derived (after the pull, or when the reviewer opens it).
-      this.remember({ ...result, quality: null });
-      return null;
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
+    if ('refused' in outcome) {
       report.images.refused += 1;
-      log.warn('document image refused by the imaging pipeline', { documentId: ref.id, code: error.code });
-      return error.code;
+      log.warn('document image refused by the imaging pipeline', { documentId: ref.id, code: outcome.refused.code });
+      return outcome.refused.code;
     }
+    // Quality is unmeasured until the image is derived (after the pull, or when the reviewer opens it).
+    this.remember({ ...outcome.admitted, quality: null });
+    return null;
   }
 
   private remember(image: ImageFacts): void {

@@ -287,7 +287,17 @@ function reportGaps(phase: string): void {
   const timed = mine.filter((gap) => gap.cpuMs !== undefined);
   const mostCpu = timed.reduce<Gap | undefined>((best, gap) => (!best || (gap.cpuMs as number) > (best.cpuMs as number) ? gap : best), undefined);
   const parts = [`${mine.length}`];
-  if (timed.length > 0) parts.push(`mostly run-queue wait ${timed.filter((gap) => (gap.runQueueMs as number) > (gap.cpuMs as number)).length}`);
+  if (timed.length > 0) {
+    // Each gap by where most of it went: our work on a CPU, waiting for a core, or neither (a blocking call, or
+    // the VM not running the thread).
+    const mostly = { cpu: 0, queue: 0, neither: 0 };
+    for (const gap of timed) {
+      const [cpu, queue] = [gap.cpuMs as number, gap.runQueueMs as number];
+      const neither = gap.to - gap.from - cpu - queue;
+      mostly[cpu >= queue && cpu >= neither ? 'cpu' : queue >= neither ? 'queue' : 'neither'] += 1;
+    }
+    parts.push(`mostly on a CPU ${mostly.cpu}, waiting for a core ${mostly.queue}, neither ${mostly.neither}`);
+  }
   parts.push(`overlapping a GC ≥ 20 ms ${mine.filter((gap) => gap.gcs.some((gc) => gc.ms >= 20)).length}`);
   if (mostCpu) parts.push(`largest on-CPU ${(mostCpu.cpuMs as number).toFixed(0)} ms (of a ${gapMs(mostCpu).toFixed(0)} ms gap after ${mostCpu.after})`);
   console.log(`  gaps > ${gapThresholdMs} ms during ${phase}: ${parts.join(', ')}`);

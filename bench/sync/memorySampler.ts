@@ -3,7 +3,7 @@
 // which stands for the remote server, and the processes that load the machine). Run on the measured event loop
 // (before 2026-11-27 14:00) a sample took 0.3–0.5 ms at the median but up to 52 ms, and its reads were 0.8 s of
 // the main thread's CPU in a pull: the instrument was in the stall figures it reports.
-import { openSync, closeSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 
 /** What the bench asks: leave a process out, start sampling a phase, stop and report it. */
@@ -23,8 +23,10 @@ export interface PhaseMemory {
   atPeakTotal: (WorkstationMemory & { total: number }) | null;
   sampleMs: number[];
 }
-/** What the sampler says: whether it can see child processes; a new peak of the engine's RSS (the main thread then
- * notes its heap figures); a stopped phase. */
+/**
+ * What the sampler says: whether it can see child processes; a new peak of the engine's RSS (the main thread then
+ * notes its heap figures); a stopped phase.
+ */
 export type SamplerReport = { op: 'ready'; procReadable: boolean } | { op: 'enginePeak' } | ({ op: 'stopped' } & PhaseMemory);
 
 const excluded = new Set<number>();
@@ -35,8 +37,8 @@ const procBuffer = Buffer.alloc(16 * 1024);
 const preadText = (fd: number) => procBuffer.toString('latin1', 0, readSync(fd, procBuffer, 0, procBuffer.length, 0));
 /**
  * /proc files kept open between samples: on this VM a pread costs ~3 µs, opening, reading and closing ~13 µs,
- * readFileSync ~40 µs (it reads /proc's zero-size files in chunks). Processes and threads may go between listing and reading (ENOENT, ESRCH: skipped); `sweep` closes the
- * files not read since the last sweep, i.e. of those gone.
+ * readFileSync ~40 µs (it reads /proc's zero-size files in chunks). Processes and threads may go between listing
+ * and reading (ENOENT, ESRCH: skipped); `sweep` closes the files not read since the last sweep, i.e. of those gone.
  */
 class ProcFiles {
   private readonly files = new Map<string, { fd: number; read: boolean }>();
@@ -96,7 +98,7 @@ function childPids(pid: number, threads: number): number[] {
   return tasks.tids.flatMap((tid) => (procFiles.text(`/proc/${pid}/task/${tid}/children`) ?? '').split(' ').filter(Boolean).map(Number));
 }
 const procReadable = procFiles.text(`/proc/${process.pid}/task/${process.pid}/children`) !== undefined;
-/** RSS of this process and of its descendants but the server child's subtree, all from one walk. */
+/** RSS of this process and of its descendants but the excluded processes' subtrees, all from one walk. */
 function workstationMemory(): WorkstationMemory {
   walks++;
   const self = procStat(process.pid) as NonNullable<ReturnType<typeof procStat>>;

@@ -1,5 +1,6 @@
 // One document image, downloaded once and checked: its length and ETag (when sent) must be the ones the change
-// named; its SHA-256 is checked by the imaging process before admission (engine.ts), not on the main thread. A download that breaks off resumes with Range + If-Range from the bytes already received.
+// named; its SHA-256 is checked by the imaging process before admission (engine.ts), not on the main thread. A
+// download that breaks off resumes with Range + If-Range from the bytes already received.
 import type { DocumentRef } from '../../shared/contract/central';
 import type { CentralClient } from './client';
 import { networkFailure, SyncError } from './errors';

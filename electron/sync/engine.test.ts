@@ -3,6 +3,7 @@
 // applications through intake.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainError } from '../../shared/errors';
 import type { ForensicSummary, QualitySignals } from '../../shared/domain';
 import { createSyncEngine, type SyncEngineOptions, type SyncProgress, type SyncStatus, type SyncStore } from './index';
 import { backoffDelay, parseRetryAfter } from './backoff';
@@ -345,6 +346,28 @@ describe('offline', () => {
     // Back online: the pending decision goes through.
     const online = await createSyncEngine(engineOptions()).syncNow();
     expect(online.pushed.applied).toBe(1);
+  });
+});
+
+describe('a changes page outside the contract', () => {
+  it('is refused whole, naming the change at fault: nothing of it is stored and the cursor stays', async () => {
+    const envelopes = await central.submit(3);
+    const cursorBefore = local.store.getSyncState('cursor');
+    const counted = countingTransport(async (url, request) => {
+      const response = await nodeHttpTransport(url, request);
+      if (!new URL(url).pathname.endsWith('/v1/changes')) return response;
+      const page = (await response.json()) as { changes: { type: string }[] };
+      if (page.changes[1]) page.changes[1].type = 'teleported';
+      return { status: response.status, ok: response.ok, headers: response.headers, body: (async function* () {})(), json: async () => page, discard: () => undefined };
+    });
+    const report = await createSyncEngine(engineOptions({ transport: counted.transport })).syncNow();
+    expect(report).toMatchObject({ ok: false, error: { code: 'bad_response' } });
+    expect(report.error?.message).toContain('changes.1.type');
+    expect(local.store.getSyncState('cursor')).toBe(cursorBefore);
+    for (const envelope of envelopes) expect(() => local.store.getCase(envelope.application.id)).toThrow(DomainError);
+    // The same page as sent is taken whole.
+    expect((await createSyncEngine(engineOptions()).syncNow()).ok).toBe(true);
+    for (const envelope of envelopes) expect(local.store.getCase(envelope.application.id).application.id).toBe(envelope.application.id);
   });
 });
 

@@ -1,7 +1,8 @@
 // The sync engine: push the outbox, then pull the changes feed, against the central API (ARCHITECTURE.md, "Sync
 // protocol"). Transient failures retry with capped, jittered backoff; rejections are final and land in the store;
 // the cursor is saved only after the changes it covers are stored; images are fetched once and checksummed.
-import { ChangesResponse, maxMutationsPerBatch, MutationBatchResponse, type MutationResult, type Change, type SessionResponse, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
+import { z } from 'zod';
+import { Change, ChangesResponse, maxMutationsPerBatch, MutationBatchResponse, type MutationResult, type SessionResponse, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
 import type { DocumentRecord } from '../../shared/contract/cases';
 import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
@@ -132,6 +133,14 @@ const upsertBudgetMs = 10;
  */
 const upsertFirstFresh = 5;
 
+/**
+ * A changes page as it arrives: the envelope is checked at once, each change by `validateChanges`. Checking a page
+ * of 100 in one go took 13–22 ms the first time in a process (V8 runs zod's code cold; 1.5–2 ms warm).
+ */
+const ChangesPage = ChangesResponse.extend({ changes: z.array(z.unknown()) });
+/** How long checking a page's changes may hold the event loop before it yields. */
+const validateSliceMs = 4;
+
 /** A pulled application ready for the store; `fresh` when the store does not have it yet. */
 interface Prepared {
   record: UpsertRecord;
@@ -162,6 +171,25 @@ function emptyReport(startedAt: Date): SyncReport {
     retries: 0,
     error: null,
   };
+}
+
+/** Checks a page's changes against the contract, yielding to the event loop every few milliseconds. */
+async function validateChanges(raw: readonly unknown[]): Promise<Change[]> {
+  const changes: Change[] = [];
+  let sliceStarted = performance.now();
+  for (const [i, item] of raw.entries()) {
+    if (performance.now() - sliceStarted > validateSliceMs) {
+      await yieldToEventLoop();
+      sliceStarted = performance.now();
+    }
+    const parsed = Change.safeParse(item);
+    if (!parsed.success) {
+      const where = ['changes', i, ...(parsed.error.issues[0]?.path ?? [])].join('.');
+      throw new SyncError('fatal', 'bad_response', `The central service answered outside the contract (${where}).`);
+    }
+    changes.push(parsed.data);
+  }
+  return changes;
 }
 
 /** Runs `fn` over `items` with at most `limit` at once; the first failure is rethrown after the others settle. */
@@ -499,10 +527,11 @@ class Engine implements SyncEngine {
       const query = new URLSearchParams({ limit: String(this.pageSize) });
       if (cursor) query.set('cursor', cursor);
       const page = await this.retrying(report, signal, () =>
-        this.client.json({ method: 'GET', path: `/v1/changes?${query.toString()}`, signal }, ChangesResponse),
+        this.client.json({ method: 'GET', path: `/v1/changes?${query.toString()}`, signal }, ChangesPage),
       );
       report.pulled.pages += 1;
-      const records = await this.prepare(page.changes, report, signal);
+      const changes = await validateChanges(page.changes);
+      const records = await this.prepare(changes, report, signal);
       // Small transactions with a yield between them: a page of 500 in one would hold the event loop for a second.
       // Each holds what the learnt costs fit into the budget.
       for (let i = 0; i < records.length; ) {

@@ -532,4 +532,6 @@ try {
   child.stdin.write('quit\n');
   await new Promise((resolve) => child.once('exit', resolve));
   rmSync(dir, { recursive: true, force: true });
+  // Unreferenced, its port still held the process open after the last phase.
+  await sampler.terminate();
 }

@@ -7,6 +7,7 @@
 // the channel must reach the main thread.
 import { connect, type Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
+import { byteLengthOf } from './protocol';
 
 /** Set by the launcher in an imaging process's environment: the socket to connect to, and the ticket to name. */
 export const channelVariable = 'VERITY_IMAGING_CHANNEL';
@@ -29,7 +30,7 @@ export const maxFrameBytes = 64 * 2 ** 20;
 export function writeFrame(socket: Socket, message: unknown): void {
   const { bytes, ...rest } = message !== null && typeof message === 'object' ? (message as { bytes?: unknown }) : {};
   const parts = rawParts(bytes);
-  const rawLength = parts?.reduce((sum, part) => sum + part.byteLength, 0) ?? 0;
+  const rawLength = parts ? byteLengthOf(parts) : 0;
   // No raw bytes reads as no `bytes` on arrival: empty ones are serialized with the rest.
   const raw = rawLength > 0 ? parts : null;
   const serialized = serialize(raw ? rest : message);

@@ -25,6 +25,7 @@ import {
 import type { Identity } from '../shared/domain';
 import { drawSpecimen } from '../resources/specimens/draw';
 import { openApiPath } from './openapi';
+import { CentralService, defaultServiceOptions } from './service';
 import { sampleImage, startTestServer, TestClient, type Answer, type TestServer } from './testing';
 
 type OperationId = (typeof centralRoutes)[number]['operationId'] | 'headDocumentContent';
@@ -533,6 +534,33 @@ describe('mutations', () => {
     expect(errorMessage(extra)).toMatch(/score/);
     const empty = await call('applyMutations', r2, '/v1/mutations:batch', { json: { deviceId: 'd1', mutations: [] } });
     expect(empty.status).toBe(400);
+  });
+
+  it('answers with its central id, stable across restarts of the process; one bound to another is refused with 409 and nothing changes', async () => {
+    const page = (await call('listChanges', r2, '/v1/changes?limit=1')).body as ChangesResponse;
+    expect(page.centralId).toMatch(/^[0-9a-f-]{36}$/);
+    const [row] = await server.db.query<{ id: string }>(`SELECT id::text AS id FROM central_identity`);
+    expect(page.centralId).toBe(row?.id);
+    // A second service process on the same database (a restart) is the same central service.
+    expect(await new CentralService(server.db, defaultServiceOptions()).centralId()).toBe(page.centralId);
+
+    const other = randomUUID();
+    // A decision on no application: answered (rejected, invalid) when accepted, so the flow's cases stay as they are.
+    const mutation = decision({ application: { id: 'no-such-application', version: 1 } });
+    const refused = await call('applyMutations', r2, '/v1/mutations:batch', { json: { deviceId: 'd1', centralId: other, mutations: [mutation] } });
+    expect(refused.status).toBe(409);
+    expect(errorCode(refused)).toBe('wrong_central');
+    expect(errorMessage(refused)).toContain(other);
+    expect(await server.db.query(`SELECT id FROM mutations WHERE id = $1`, [mutation.id])).toEqual([]);
+    const feed = await call('listChanges', r2, `/v1/changes?limit=1&centralId=${other}`);
+    expect(feed.status).toBe(409);
+    expect(errorCode(feed)).toBe('wrong_central');
+
+    // Its own id is accepted on both.
+    const same = await call('applyMutations', r2, '/v1/mutations:batch', { json: { deviceId: 'd1', centralId: page.centralId, mutations: [mutation] } });
+    expect(same.status).toBe(200);
+    expect((same.body as MutationBatchResponse).centralId).toBe(page.centralId);
+    expect((await call('listChanges', r2, `/v1/changes?limit=1&centralId=${page.centralId}`)).status).toBe(200);
   });
 });
 

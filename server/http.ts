@@ -30,6 +30,7 @@ const statusOfCode: Record<string, number> = {
   invalid_request: 400,
   invalid_image: 400,
   invalid_cursor: 400,
+  wrong_central: 409,
   unknown_reviewer: 400,
   bad_credentials: 401,
   bad_refresh_token: 401,
@@ -287,14 +288,16 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
     }),
     route('GET', '/v1/changes', ['reviewer'], async ({ res, url, caller }) => {
       const query = queryOf(url, ChangesQuery);
-      sendJson(res, 200, await service.changes(caller?.username ?? '', query.cursor, query.limit));
+      const centralId = await service.expectCentral(query.centralId);
+      sendJson(res, 200, { centralId, ...(await service.changes(caller?.username ?? '', query.cursor, query.limit)) });
     }),
     route('GET', '/v1/documents/{id}/content', ['reviewer', 'supervisor'], documentRoute),
     route('HEAD', '/v1/documents/{id}/content', ['reviewer', 'supervisor'], documentRoute),
     route('POST', '/v1/mutations:batch', ['reviewer'], async ({ req, res, caller }) => {
       const body = await jsonBody(req, MutationBatchRequest, bodyLimits.mutations);
+      const centralId = await service.expectCentral(body.centralId);
       const results = await service.applyMutations(caller?.username ?? '', body.deviceId, body.mutations);
-      sendJson(res, 200, { results });
+      sendJson(res, 200, { centralId, results });
     }),
     route('GET', '/v1/decisions', ['supervisor'], async ({ res, url }) => {
       const query = queryOf(url, DecisionsQuery);

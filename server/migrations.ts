@@ -1,6 +1,7 @@
 // Numbered migrations, each run in one transaction with its version row; the runner refuses a database
 // written by a newer server. Migrations only ever add: an older server keeps working on a newer schema
 // until the refusal, never half-way.
+import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from './db';
 
 export interface Migration {
@@ -154,6 +155,21 @@ export const migrations: readonly Migration[] = [
           reviewed_at timestamptz NOT NULL,
           UNIQUE (decision_id, supervisor)
         )`);
+    },
+  },
+  {
+    version: 2,
+    name: 'central identity',
+    async up(tx) {
+      // Which central service this database is, made once: workstations bind their cases and outbox to it, so a
+      // workstation pointed at another service refuses to sync instead of sending decisions where they do not belong.
+      await tx.query(`
+        CREATE TABLE central_identity (
+          id         uuid PRIMARY KEY,
+          created_at timestamptz NOT NULL,
+          only_row   boolean NOT NULL DEFAULT true UNIQUE CHECK (only_row)
+        )`);
+      await tx.query(`INSERT INTO central_identity (id, created_at) VALUES ($1, $2)`, [randomUUID(), new Date()]);
     },
   },
 ];

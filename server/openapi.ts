@@ -119,6 +119,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     if (route.errors.some((code) => ['already_decided', 'withdrawn', 'account_not_verified', 'already_reviewed'].includes(code))) {
       answers['409'] = error('Conflict with the application state');
     }
+    if (route.errors.some((code) => code === 'wrong_central')) {
+      answers['409'] = error('The workstation is bound to another central service (centralId); nothing was read or changed');
+    }
     if (route.body) {
       answers['413'] = error('The body is over the route’s size limit');
       answers['415'] = error('The body is not application/json');

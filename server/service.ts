@@ -188,10 +188,39 @@ interface Batch {
 }
 
 export class CentralService {
+  private identity: Promise<string> | null = null;
+
   constructor(
     readonly db: Database,
     readonly options: ServiceOptions,
   ) {}
+
+  /** Which central service this database is (made once by migration 2); read once per process. */
+  centralId(): Promise<string> {
+    this.identity ??= this.db.query<{ id: string }>(`SELECT id::text AS id FROM central_identity`).then(
+      ([row]) => {
+        if (!row) throw new Error('central_identity has no row; the database was not migrated');
+        return row.id;
+      },
+      (error: unknown) => {
+        this.identity = null;
+        throw error;
+      },
+    );
+    return this.identity;
+  }
+
+  /** This service's identity; refuses a workstation bound to another one before anything is read or written. */
+  async expectCentral(expected: string | undefined): Promise<string> {
+    const id = await this.centralId();
+    if (expected !== undefined && expected.toLowerCase() !== id) {
+      throw new DomainError(
+        'wrong_central',
+        `This is central service ${id}, but the workstation's cases and decisions came from central service ${expected.slice(0, 100)}; nothing was read or changed.`,
+      );
+    }
+    return id;
+  }
 
   private now(): Date {
     return this.options.now();
@@ -412,7 +441,7 @@ export class CentralService {
   }
 
   // ── changes feed ───────────────────────────────────────────────────────────────────────────────
-  async changes(reviewer: string, cursor: string | undefined, limit: number): Promise<ChangesResponse> {
+  async changes(reviewer: string, cursor: string | undefined, limit: number): Promise<Omit<ChangesResponse, 'centralId'>> {
     const after = cursor === undefined || cursor === '' ? 0 : decodeChangesCursor(cursor);
     const now = this.now();
     return this.db.transaction(async (tx) => {

@@ -132,15 +132,25 @@ export const Change = ApplicationEnvelope.extend({ type: ChangeType }).strict();
 export type Change = z.infer<typeof Change>;
 
 export const maxChangesLimit = 500;
+/**
+ * Which central service a database is: opaque, made once, answered with every changes page and mutation batch.
+ * A workstation sends back the one it is bound to; another service refuses it (409 wrong_central), so cases and
+ * decisions never cross from one central service to another.
+ */
+export const CentralId = z.string().min(1).max(100);
+
 export const ChangesQuery = z
   .object({
     /** Opaque; absent for the first pull. */
     cursor: z.string().max(200).optional(),
+    /** The central service the cursor came from; absent before the first answer. */
+    centralId: CentralId.optional(),
     limit: z.coerce.number().int().min(1).max(maxChangesLimit).default(100),
   })
   .strict();
 export const ChangesResponse = z
   .object({
+    centralId: CentralId,
     changes: z.array(Change),
     /** Pass back as `cursor` on the next pull; opaque. */
     cursor: z.string(),
@@ -195,6 +205,8 @@ export const maxMutationsPerBatch = 100;
 export const MutationBatchRequest = z
   .object({
     deviceId: z.string().min(1).max(64),
+    /** The central service the mutations' applications came from; absent before the first answer. */
+    centralId: CentralId.optional(),
     mutations: z.array(Mutation).min(1).max(maxMutationsPerBatch),
   })
   .strict();
@@ -219,7 +231,7 @@ export const MutationResult = z.discriminatedUnion('status', [
     .strict(),
 ]);
 export type MutationResult = z.infer<typeof MutationResult>;
-export const MutationBatchResponse = z.object({ results: z.array(MutationResult) }).strict();
+export const MutationBatchResponse = z.object({ centralId: CentralId, results: z.array(MutationResult) }).strict();
 export type MutationBatchResponse = z.infer<typeof MutationBatchResponse>;
 
 // ── supervisor ───────────────────────────────────────────────────────────────────────────────────
@@ -362,7 +374,7 @@ export const centralRoutes = [
     roles: ['reviewer'],
     query: ChangesQuery,
     responses: { 200: ChangesResponse },
-    errors: ['invalid_cursor'],
+    errors: ['invalid_cursor', 'wrong_central'],
   },
   {
     method: 'get',
@@ -381,7 +393,7 @@ export const centralRoutes = [
     roles: ['reviewer'],
     body: MutationBatchRequest,
     responses: { 200: MutationBatchResponse },
-    errors: [],
+    errors: ['wrong_central'],
   },
   {
     method: 'get',

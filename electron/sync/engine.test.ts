@@ -349,6 +349,40 @@ describe('offline', () => {
   });
 });
 
+describe('another central service', () => {
+  it('is refused: nothing is pushed to it or pulled from it, decisions stay pending, and the way on is said', async () => {
+    const [envelope] = await central.submit(1);
+    const id = envelope?.application.id as string;
+    expect((await createSyncEngine(engineOptions()).syncNow()).ok).toBe(true);
+    const bound = local.store.getSyncState('central_id');
+    expect(bound).toMatch(/^[0-9a-f-]{36}$/);
+    const cursor = local.store.getSyncState('cursor');
+    const mutationId = rejectLocally(local.store, id);
+
+    // Another central service (its own database) with an application for the same reviewer.
+    const other = await startCentral();
+    try {
+      const [theirs] = await other.submit(1);
+      const engine = createSyncEngine(sharedEngineOptions(local, other.server.url));
+      const report = await engine.syncNow();
+      expect(report).toMatchObject({ ok: false, state: 'error', error: { code: 'wrong_central' }, pushed: { applied: 0, rejected: 0 } });
+      expect(report.error?.message).toContain(other.server.url);
+      expect(report.error?.message).toMatch(/1 unsent decision stays here.*--central/);
+      expect(engine.status()).toMatchObject({ state: 'error', pending: 1 });
+      expect(await other.server.db.query(`SELECT id FROM mutations`)).toEqual([]);
+      expect(() => local.store.getCase(theirs?.application.id as string)).toThrow(DomainError);
+      expect(local.store.getSyncState('cursor')).toBe(cursor);
+      expect(local.store.getSyncState('central_id')).toBe(bound);
+    } finally {
+      await other.close();
+    }
+
+    // Back at its own central service, the decision goes through once.
+    expect((await createSyncEngine(engineOptions()).syncNow()).pushed.applied).toBe(1);
+    expect((await central.decisionsFor([id])).map((d) => d.id)).toEqual([mutationId]);
+  });
+});
+
 describe('a changes page outside the contract', () => {
   it('is refused whole, naming the change at fault: nothing of it is stored and the cursor stays', async () => {
     const envelopes = await central.submit(3);

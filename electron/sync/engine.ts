@@ -379,7 +379,7 @@ class Engine implements SyncEngine {
       this.lastSyncAt = this.now().toISOString();
       this.setState('idle');
     } catch (raw) {
-      const error = asSyncError(raw);
+      const error = this.explained(asSyncError(raw));
       report.error = { code: error.code, message: error.message };
       if (error.kind === 'aborted') {
         this.setState(this.client.hasSession ? 'idle' : 'signed_out');
@@ -421,6 +421,38 @@ class Engine implements SyncEngine {
     }
   }
 
+  // ── which central service ──────────────────────────────────────────────────────────────────────
+  /**
+   * The central service this store's cases and outbox belong to, sent with every push and pull: another service
+   * refuses them (409 wrong_central), so decisions are never pushed where their cases do not exist, and a cursor
+   * is never read by a service that did not give it out.
+   */
+  private boundCentral(): { centralId?: string } {
+    const bound = this.options.store.getSyncState('central_id');
+    return bound ? { centralId: bound } : {};
+  }
+
+  /** The first answer binds the store (a new store, or one from before central ids); later ones must agree. */
+  private bindCentral(centralId: string): void {
+    const bound = this.options.store.getSyncState('central_id');
+    if (bound === null) this.options.store.setSyncState('central_id', centralId);
+    else if (bound !== centralId) throw new SyncError('fatal', 'bad_response', 'The central service answered as another central service than the one asked for.');
+  }
+
+  /** In the person's words: which service this is not, what waits, and the two ways on. */
+  private explained(error: SyncError): SyncError {
+    if (error.code !== 'wrong_central') return error;
+    const pending = this.options.store.outboxCounts().pending;
+    const waiting = pending === 0 ? '' : ` Its ${pending} unsent decision${pending === 1 ? '' : 's'} stay${pending === 1 ? 's' : ''} here.`;
+    return new SyncError(
+      'fatal',
+      'wrong_central',
+      `The central service at ${this.options.centralUrl} is not the one this workstation's cases came from, so nothing was sent to it or taken from it.${waiting} Start the app with --central pointing at the service it used before, or with another data folder to work with this one.`,
+      null,
+      error.status,
+    );
+  }
+
   // ── push ─────────────────────────────────────────────────────────────────────────────────────────
   private async push(report: SyncReport, signal: AbortSignal): Promise<void> {
     const { store } = this.options;
@@ -430,9 +462,12 @@ class Engine implements SyncEngine {
     this.progress('push', 0, total);
     const send = (mutations: DecisionMutation[]) =>
       // A repeated id is answered with the stored outcome, so a batch whose answer was lost is simply resent.
-      this.retrying(report, signal, () =>
-        this.client.json({ method: 'POST', path: '/v1/mutations:batch', json: { deviceId: this.options.deviceId, mutations }, signal }, MutationBatchResponse),
-      );
+      this.retrying(report, signal, async () => {
+        const json = { deviceId: this.options.deviceId, ...this.boundCentral(), mutations };
+        const answer = await this.client.json({ method: 'POST', path: '/v1/mutations:batch', json, signal }, MutationBatchResponse);
+        this.bindCentral(answer.centralId);
+        return answer;
+      });
     // One batch on the wire while the answers of the previous one are stored: the server's work and the store's
     // overlap. Batches still reach the server one after another, each only once the one before was answered.
     let batch = this.nextBatch(report, new Set());
@@ -524,11 +559,12 @@ class Engine implements SyncEngine {
     this.progress('pull', 0, null);
     for (;;) {
       const cursor = store.getSyncState('cursor');
-      const query = new URLSearchParams({ limit: String(this.pageSize) });
+      const query = new URLSearchParams({ limit: String(this.pageSize), ...this.boundCentral() });
       if (cursor) query.set('cursor', cursor);
       const page = await this.retrying(report, signal, () =>
         this.client.json({ method: 'GET', path: `/v1/changes?${query.toString()}`, signal }, ChangesPage),
       );
+      this.bindCentral(page.centralId);
       report.pulled.pages += 1;
       const changes = await validateChanges(page.changes);
       const records = await this.prepare(changes, report, signal);

@@ -1,15 +1,19 @@
 // A TCP link to the central server that can be cut like a network: down() stops listening and drops open
-// connections (the workstation sees ECONNREFUSED, as when offline); up() listens on the same port again.
+// connections (the workstation sees ECONNREFUSED, as when offline); up() listens on the same port again;
+// retarget() puts another server behind the same URL, as when an address comes to name another service.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 export interface NetSwitch {
   url: string;
   down(): Promise<void>;
   up(): Promise<void>;
+  /** New connections go to this port; open ones are dropped. */
+  retarget(port: number): void;
   close(): Promise<void>;
 }
 
-export async function startNetSwitch(targetPort: number): Promise<NetSwitch> {
+export async function startNetSwitch(initialPort: number): Promise<NetSwitch> {
+  let targetPort = initialPort;
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   let port = 0;
@@ -40,5 +44,9 @@ export async function startNetSwitch(targetPort: number): Promise<NetSwitch> {
     await new Promise<void>((resolve) => s.close(() => resolve()));
   };
   await listen();
-  return { url: `http://127.0.0.1:${port}`, down: stop, up: () => (server ? Promise.resolve() : listen()), close: stop };
+  const retarget = (next: number) => {
+    targetPort = next;
+    for (const socket of sockets) socket.destroy();
+  };
+  return { url: `http://127.0.0.1:${port}`, down: stop, up: () => (server ? Promise.resolve() : listen()), retarget, close: stop };
 }

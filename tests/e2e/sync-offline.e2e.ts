@@ -2,6 +2,7 @@
 // cases, the server meanwhile sees one application withdrawn and one reassigned, the link comes back, and one
 // "Sync now" applies 18 decisions and lists 2 under "needs attention" with their reasons.
 import type { QueueItem } from '../../shared/contract/cases';
+import { startServer } from '../../server/app';
 import { expect, test, type Host } from './fixtures';
 import { listCases, openBySearch, signIn } from './review-support';
 
@@ -102,4 +103,29 @@ test('decides 20 cases offline; back online, 18 are applied and 2 need attention
   // A refused decision's case opens from the list.
   await list.locator(`li[data-application="${withdrawn.id}"]`).getByRole('button').click();
   await expect(app.getByRole('heading', { level: 1 })).toContainText(withdrawn.id);
+
+  // The address comes to name another central service (its own database, its own demo data): the workstation
+  // refuses it, says why in the status bar, and takes none of its applications; back at its own, all is well.
+  const casesBefore = (await listCases(host)).length;
+  const other = await startServer({ demo: { count: 4 }, log: () => undefined });
+  try {
+    link.retarget(other.port);
+    // Its sessions are its own: the workstation's is refused, and the reviewer signs in again (there too).
+    await app.getByRole('button', { name: 'Sync now' }).click();
+    await expect(app.getByRole('status', { name: 'Sync' })).toHaveText('Signed out of the central service');
+    await app.getByRole('button', { name: 'Dismiss' }).click();
+    await app.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(app);
+    await expect(app.getByTestId('sync-error')).toContainText("is not the one this workstation's cases came from");
+    await expect(app.getByRole('status', { name: 'Sync' })).toHaveText('Sync failed');
+    expect(await syncStatus(host)).toMatchObject({ state: 'error', pendingDecisions: 0, rejectedDecisions: 2 });
+    expect((await listCases(host)).length).toBe(casesBefore);
+  } finally {
+    link.retarget(server.port);
+    await other.close();
+  }
+  await app.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(app);
+  await expect(app.getByTestId('sync-error')).toBeHidden();
+  await expect(app.getByRole('status', { name: 'Sync' })).toHaveText('Up to date');
 });

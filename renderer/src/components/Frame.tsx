@@ -73,6 +73,21 @@ function SessionButtons() {
   );
 }
 
+/** While syncing fails, why and what to do, in full (the header only says "Sync failed"); gone once a sync succeeds. */
+function SyncProblem() {
+  const t = useT();
+  const sync = useFrame((s) => s.sync);
+  const person = useFrame((s) => s.person);
+  const locked = useFrame((s) => s.locked);
+  if (sync?.state !== 'error' || !sync.lastError || person === null || locked) return null;
+  return (
+    <div className="error-banner sync-problem" role="status" data-testid="sync-error" data-code={sync.lastError.code}>
+      <strong>{t('sync.state.error')}</strong>
+      <p>{errorMessage(t, sync.lastError)}</p>
+    </div>
+  );
+}
+
 export function Frame() {
   const t = useT();
   const language = useLanguage();
@@ -106,6 +121,7 @@ export function Frame() {
             </button>
           </div>
         )}
+        <SyncProblem />
         {status === 'loading' && <p className="padded">{t('frame.loading')}</p>}
         {status === 'ready' && (person === null || locked ? <SignIn /> : <Workspace />)}
       </main>

@@ -149,12 +149,14 @@ export const useFrame = create<FrameState>()((set, get) => ({
     set({ syncing: true });
     try {
       const report = await unwrap(workstation().sync.now({}));
-      if (report.error) set({ error: report.error });
+      await get().refreshSync();
+      // A failed sync stays in view (the sync problem banner) until one succeeds; offline and signed out are said here.
+      if (report.error && get().sync?.state !== 'error') set({ error: report.error });
     } catch (err) {
       set({ error: asUiError(err) });
+      await get().refreshSync();
     } finally {
       set({ syncing: false });
-      await get().refreshSync();
     }
   },
   setOnline(online) {

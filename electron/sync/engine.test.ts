@@ -367,7 +367,7 @@ describe('another central service', () => {
       const report = await engine.syncNow();
       expect(report).toMatchObject({ ok: false, state: 'error', error: { code: 'wrong_central' }, pushed: { applied: 0, rejected: 0 } });
       expect(report.error?.message).toContain(other.server.url);
-      expect(report.error?.message).toMatch(/1 unsent decision stays here.*--central/);
+      expect(report.error?.message).toMatch(/The decision not yet sent stays on this workstation\..*--central/);
       expect(engine.status()).toMatchObject({ state: 'error', pending: 1 });
       expect(await other.server.db.query(`SELECT id FROM mutations`)).toEqual([]);
       expect(() => local.store.getCase(theirs?.application.id as string)).toThrow(DomainError);

@@ -225,11 +225,14 @@ interface Gap {
   cpuMs?: number;
   runQueueMs?: number;
   gcs: { kind: string; start: number; ms: number }[];
+  /** Store calls of 2 ms or more that overlapped it: the engine's own synchronous work in the pause (five printed). */
+  storeCalls: { kind: string; start: number; ms: number }[];
 }
 const gaps: Gap[] = [];
 /** Gaps waiting for the GC entries that overlapped them: those reach observers an event-loop turn or two late. */
 const unsettledGaps: { gap: Gap; ticksLeft: number }[] = [];
 const recentGcs: Gap['gcs'] = [];
+const recentStoreCalls: Gap['storeCalls'] = [];
 const gapMs = (gap: Gap) => gap.to - gap.from - 5;
 const schedstatBuffer = Buffer.alloc(256);
 /** The text of an open /proc file, read afresh: at offset 0 the kernel regenerates it. */
@@ -255,16 +258,21 @@ function settleGaps(): void {
   while (unsettledGaps[0] && unsettledGaps[0].ticksLeft <= 0) {
     const { gap } = unsettledGaps.shift() as (typeof unsettledGaps)[number];
     gap.gcs = recentGcs.filter((gc) => gc.start < gap.to && gc.start + gc.ms > gap.from);
+    gap.storeCalls = recentStoreCalls.filter((call) => call.start < gap.to && call.start + call.ms > gap.from);
     const ms = gapMs(gap);
     const sched = gap.cpuMs === undefined ? '' : `: on CPU ${gap.cpuMs.toFixed(0)} ms, run queue ${(gap.runQueueMs as number).toFixed(0)} ms, blocked or asleep ${Math.max(0, gap.to - gap.from - gap.cpuMs - (gap.runQueueMs as number)).toFixed(0)} ms`;
     const gcs = gap.gcs.map((gc) => `${gc.kind} GC ${gc.ms.toFixed(0)} ms at +${(gc.start - gap.from).toFixed(0)} ms`).join(', ');
     const clock = new Date(performance.timeOrigin + gap.from).toISOString().slice(11, 23);
-    console.log(`  gap ${ms.toFixed(0)} ms at ${clock} after ${gap.after}${sched}${gcs ? `; ${gcs}` : ''}`);
+    // The five longest, in the order they ran (a pause outside the phases, the local recording, holds thousands).
+    const longest = [...gap.storeCalls].sort((x, y) => y.ms - x.ms).slice(0, 5).sort((x, y) => x.start - y.start);
+    const calls = longest.map((call) => `${call.kind} ${call.ms.toFixed(0)} ms at +${(call.start - gap.from).toFixed(0)} ms`).join(', ');
+    console.log(`  gap ${ms.toFixed(0)} ms at ${clock} after ${gap.after}${sched}${gcs ? `; ${gcs}` : ''}${calls ? `; store: ${calls}` : ''}`);
     gaps.push(gap);
   }
   // No pending or later gap reaches back before the oldest pending one or the last tick.
   const horizon = unsettledGaps[0]?.gap.from ?? lastTick;
   while (recentGcs[0] && recentGcs[0].start + recentGcs[0].ms < horizon) recentGcs.shift();
+  while (recentStoreCalls[0] && recentStoreCalls[0].start + recentStoreCalls[0].ms < horizon) recentStoreCalls.shift();
 }
 async function gapsSettled(phase: string): Promise<void> {
   while (unsettledGaps.some(({ gap }) => gap.phase === phase)) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -324,7 +332,7 @@ if (traceGaps) {
     const sched = schedstat();
     if (now - lastTick > gapThresholdMs + 5) {
       // The phase the pause began in: one between phases (the push's local recording) is not the next phase's.
-      const gap: Gap = { phase: lastTickPhase, from: lastTick, to: now, after: lastProgress, gcs: [] };
+      const gap: Gap = { phase: lastTickPhase, from: lastTick, to: now, after: lastProgress, gcs: [], storeCalls: [] };
       if (sched && lastSched) [gap.cpuMs, gap.runQueueMs] = [(sched[0] - lastSched[0]) / 1e6, (sched[1] - lastSched[1]) / 1e6];
       // Ten ticks: at least 50 ms and as many event-loop turns, past the GC entries' late delivery.
       unsettledGaps.push({ gap, ticksLeft: 10 });
@@ -355,6 +363,7 @@ function timedStore<S extends object>(store: S): S {
           entry.maxMs = Math.max(entry.maxMs, ms);
           entry.totalMs += ms;
           storeCalls.set(String(key), entry);
+          if (traceGaps && ms >= 2) recentStoreCalls.push({ kind: String(key), start: started, ms });
         }
       };
     },

@@ -197,16 +197,17 @@ export class CentralService {
 
   /** Which central service this database is (made once by migration 2); read once per process. */
   centralId(): Promise<string> {
-    this.identity ??= this.db.query<{ id: string }>(`SELECT id::text AS id FROM central_identity`).then(
-      ([row]) => {
+    this.identity ??= this.db
+      .query<{ id: string }>(`SELECT id::text AS id FROM central_identity`)
+      .then(([row]) => {
         if (!row) throw new Error('central_identity has no row; the database was not migrated');
         return row.id;
-      },
-      (error: unknown) => {
+      })
+      .catch((error: unknown) => {
+        // Asked again next time rather than failing every request from now on.
         this.identity = null;
         throw error;
-      },
-    );
+      });
     return this.identity;
   }
 

@@ -66,7 +66,7 @@ interface LinkParts {
 /** No central service configured: decisions wait in the outbox; the status says so. */
 export function notConfiguredHandlers(store: CaseStore, personActive: () => boolean): CentralLink['handlers'] {
   return {
-    'sync.status': () => statusOf(store, null, null),
+    'sync.status': () => statusOf(store, null, null, 0),
     'sync.now': () => {
       throw new DomainError('sync_not_configured', 'No central service is configured. Start the app with --central URL to sync.');
     },
@@ -82,7 +82,7 @@ function attentionHandler(store: CaseStore, personActive: () => boolean): Centra
   };
 }
 
-function statusOf(store: CaseStore, engine: SyncEngine | null, config: CentralConfig | null): SyncStatus {
+function statusOf(store: CaseStore, engine: SyncEngine | null, config: CentralConfig | null, revision: number): SyncStatus {
   // The engine's status already carries the outbox counts; the store is asked only when there is no engine.
   const status = engine?.status() ?? { state: 'not_configured' as const, ...store.outboxCounts(), lastSyncAt: null, lastError: null };
   return {
@@ -93,13 +93,16 @@ function statusOf(store: CaseStore, engine: SyncEngine | null, config: CentralCo
     rejectedDecisions: status.rejected,
     lastSyncAt: status.lastSyncAt,
     lastError: status.lastError,
+    revision,
   };
 }
 
 export function connectCentral(config: CentralConfig, parts: LinkParts): CentralLink {
   const { store, events } = parts;
   let engine: SyncEngine | null = null;
-  const status = () => statusOf(store, engine, config);
+  // Counts the engine's state changes, so that the renderer can tell an older status from a newer one.
+  let revision = 0;
+  const status = () => statusOf(store, engine, config, revision);
   engine = createSyncEngine({
     store,
     images: parts.images,
@@ -107,7 +110,10 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
     deviceId: parts.deviceId,
     ...(config.vault ? { vault: config.vault } : {}),
     ...(config.intervalMs ? { intervalMs: config.intervalMs } : {}),
-    onStatus: () => events.emit('sync.changed', status()),
+    onStatus: () => {
+      revision += 1;
+      events.emit('sync.changed', status());
+    },
     onProgress: (progress) => events.emit('sync.progress', progress),
     onSynced: (report) => {
       const touched = report.pulled.inserted + report.pulled.updated + report.pulled.conflicts + report.pushed.applied + report.pushed.rejected;

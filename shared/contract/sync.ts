@@ -19,6 +19,11 @@ export const SyncStatus = z.object({
   rejectedDecisions: z.number().int().nonnegative(),
   lastSyncAt: z.iso.datetime({ offset: true }).nullable(),
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /**
+   * Grows with every change of the sync state. A reply to sync.status and a sync.changed event can cross on the
+   * way; a status with a lower revision than the one shown is the older one.
+   */
+  revision: z.number().int().nonnegative(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

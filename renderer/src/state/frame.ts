@@ -76,7 +76,9 @@ export const useFrame = create<FrameState>()((set, get) => ({
         unwrap(api.settings.get({})),
         unwrap(api.sync.status({})),
       ]);
-      set({ status: 'ready', info, person: session.person, locked: session.locked, settings, sync });
+      // An event may have brought a newer status while these were on their way.
+      const shown = get().sync;
+      set({ status: 'ready', info, person: session.person, locked: session.locked, settings, sync: shown && shown.revision > sync.revision ? shown : sync });
     } catch (err) {
       set({ status: 'failed', error: asUiError(err) });
     }
@@ -130,6 +132,8 @@ export const useFrame = create<FrameState>()((set, get) => ({
   },
   applySync(status) {
     const before = get().sync;
+    // A reply fetched while a sync ran can arrive after the event that it ended: the older status is dropped.
+    if (before && status.revision < before.revision) return;
     set({ sync: status, ...(status.state === 'syncing' ? {} : { progress: null }) });
     if (before?.rejectedDecisions !== status.rejectedDecisions) void get().loadAttention();
   },

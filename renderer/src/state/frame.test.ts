@@ -1,0 +1,26 @@
+// The frame's sync status: a reply to sync.status and a sync.changed event can cross on the way.
+import { describe, expect, it } from 'vitest';
+import { useFrame, type SyncStatus } from './frame';
+
+const status = (state: SyncStatus['state'], revision: number): SyncStatus => ({
+  state,
+  centralUrl: 'http://central.test/',
+  embedded: false,
+  pendingDecisions: 0,
+  rejectedDecisions: 0,
+  lastSyncAt: null,
+  lastError: null,
+  revision,
+});
+
+describe('applySync', () => {
+  it('keeps the newer status when a reply fetched during a sync arrives after the event that it ended', () => {
+    const { applySync } = useFrame.getState();
+    applySync(status('syncing', 4));
+    applySync(status('idle', 5)); // the event: the sync ended
+    applySync(status('syncing', 4)); // the reply to a request answered while it ran
+    expect(useFrame.getState().sync).toMatchObject({ state: 'idle', revision: 5 });
+    applySync(status('syncing', 6)); // the next sync
+    expect(useFrame.getState().sync).toMatchObject({ state: 'syncing', revision: 6 });
+  });
+});

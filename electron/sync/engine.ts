@@ -184,7 +184,9 @@ async function validateChanges(raw: readonly unknown[]): Promise<Change[]> {
       await yieldToEventLoop();
       sliceStarted = performance.now();
     }
-    const parsed = Change.safeParse(item);
+    // Without zod's JIT: in a fresh process the first parse compiles a fast path in one piece (11–23 ms for the
+    // first Change, measured 2026-11-27, against ~5 ms without); warm, a change costs ~26 µs instead of 14–19.
+    const parsed = Change.safeParse(item, { jitless: true });
     if (!parsed.success) {
       const where = ['changes', i, ...(parsed.error.issues[0]?.path ?? [])].join('.');
       throw new SyncError('fatal', 'bad_response', `The central service answered outside the contract (${where}).`);

@@ -73,13 +73,17 @@ function SessionButtons() {
   );
 }
 
-/** While syncing fails, why and what to do, in full (the header only says "Sync failed"); gone once a sync succeeds. */
+/**
+ * While syncing fails, why and what to do, in full (the header only says "Sync failed"); it stays while the engine
+ * tries again and goes once a sync ends otherwise.
+ */
 function SyncProblem() {
   const t = useT();
   const sync = useFrame((s) => s.sync);
+  const failing = useFrame((s) => s.syncFailing);
   const person = useFrame((s) => s.person);
   const locked = useFrame((s) => s.locked);
-  if (sync?.state !== 'error' || !sync.lastError || person === null || locked) return null;
+  if (!failing || !sync?.lastError || person === null || locked) return null;
   return (
     <div className="error-banner sync-problem" role="status" data-testid="sync-error" data-code={sync.lastError.code}>
       <strong>{t('sync.state.error')}</strong>

@@ -25,6 +25,8 @@ interface FrameState {
   username: string | null;
   settings: Settings;
   sync: SyncStatus | null;
+  /** Whether the last sync that ended, ended in an error: kept while the next one runs (the engine retries). */
+  syncFailing: boolean;
   /** The running sync's phase and count; null when none runs. */
   progress: SyncProgress | null;
   /** Decisions the central service refused ("needs attention"), newest first. */
@@ -61,6 +63,7 @@ export const useFrame = create<FrameState>()((set, get) => ({
   username: null,
   settings: defaultSettings,
   sync: null,
+  syncFailing: false,
   progress: null,
   attention: [],
   syncing: false,
@@ -78,7 +81,8 @@ export const useFrame = create<FrameState>()((set, get) => ({
       ]);
       // An event may have brought a newer status while these were on their way.
       const shown = get().sync;
-      set({ status: 'ready', info, person: session.person, locked: session.locked, settings, sync: shown && shown.revision > sync.revision ? shown : sync });
+      const current = shown && shown.revision > sync.revision ? shown : sync;
+      set({ status: 'ready', info, person: session.person, locked: session.locked, settings, sync: current, syncFailing: current.state === 'error' });
     } catch (err) {
       set({ status: 'failed', error: asUiError(err) });
     }
@@ -134,7 +138,7 @@ export const useFrame = create<FrameState>()((set, get) => ({
     const before = get().sync;
     // A reply fetched while a sync ran can arrive after the event that it ended: the older status is dropped.
     if (before && status.revision < before.revision) return;
-    set({ sync: status, ...(status.state === 'syncing' ? {} : { progress: null }) });
+    set({ sync: status, syncFailing: status.state === 'syncing' ? get().syncFailing : status.state === 'error', ...(status.state === 'syncing' ? {} : { progress: null }) });
     if (before?.rejectedDecisions !== status.rejectedDecisions) void get().loadAttention();
   },
   applyProgress(progress) {
@@ -155,7 +159,7 @@ export const useFrame = create<FrameState>()((set, get) => ({
       const report = await unwrap(workstation().sync.now({}));
       await get().refreshSync();
       // A failed sync stays in view (the sync problem banner) until one succeeds; offline and signed out are said here.
-      if (report.error && get().sync?.state !== 'error') set({ error: report.error });
+      if (report.error && !get().syncFailing) set({ error: report.error });
     } catch (err) {
       set({ error: asUiError(err) });
       await get().refreshSync();

@@ -237,6 +237,8 @@ class Engine implements SyncEngine {
   private readonly intervalMs: number;
   private readonly downloadTimeoutMs: number;
   private readonly imageCache = new Map<string, ImageFacts>();
+  /** The central service the store is bound to; null until known. */
+  private centralId: string | null = null;
   /**
    * What one application costs a store transaction in ms, learnt while pulling. A new case (its rows, documents,
    * search index and counters) costs several times an update of a known one, so each is learnt apart: sizing by
@@ -432,15 +434,23 @@ class Engine implements SyncEngine {
    * is never read by a service that did not give it out.
    */
   private boundCentral(): { centralId?: string } {
-    const bound = this.options.store.getSyncState('central_id');
+    const bound = this.storeCentral();
     return bound ? { centralId: bound } : {};
+  }
+
+  /** The store's binding, read once it exists (it never changes then), not once per request. */
+  private storeCentral(): string | null {
+    this.centralId ??= this.options.store.getSyncState('central_id');
+    return this.centralId;
   }
 
   /** The first answer binds the store (a new store, or one from before central ids); later ones must agree. */
   private bindCentral(centralId: string): void {
-    const bound = this.options.store.getSyncState('central_id');
-    if (bound === null) this.options.store.setSyncState('central_id', centralId);
-    else if (bound !== centralId) throw new SyncError('fatal', 'bad_response', 'The central service answered as another central service than the one asked for.');
+    const bound = this.storeCentral();
+    if (bound === null) {
+      this.options.store.setSyncState('central_id', centralId);
+      this.centralId = centralId;
+    } else if (bound !== centralId) throw new SyncError('fatal', 'bad_response', 'The central service answered as another central service than the one asked for.');
   }
 
   /** In the person's words: which service this is not, what waits, and the two ways on. */

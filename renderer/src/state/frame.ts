@@ -55,6 +55,15 @@ interface FrameState {
 export const asUiError = (err: unknown): UiError =>
   err instanceof WorkstationError ? { code: err.code, message: err.message } : { code: 'internal', message: String(err) };
 
+/**
+ * The sync status to show once `next` arrives, or null when it is older than the one shown (a reply fetched while a
+ * sync ran can arrive after the event that it ended). A sync that failed stays failing while the next one runs.
+ */
+function nextSync(shown: Pick<FrameState, 'sync' | 'syncFailing'>, next: SyncStatus): Pick<FrameState, 'sync' | 'syncFailing'> | null {
+  if (shown.sync && next.revision < shown.sync.revision) return null;
+  return { sync: next, syncFailing: next.state === 'syncing' ? shown.syncFailing : next.state === 'error' };
+}
+
 export const useFrame = create<FrameState>()((set, get) => ({
   status: 'loading',
   info: null,
@@ -80,9 +89,7 @@ export const useFrame = create<FrameState>()((set, get) => ({
         unwrap(api.sync.status({})),
       ]);
       // An event may have brought a newer status while these were on their way.
-      const shown = get().sync;
-      const current = shown && shown.revision > sync.revision ? shown : sync;
-      set({ status: 'ready', info, person: session.person, locked: session.locked, settings, sync: current, syncFailing: current.state === 'error' });
+      set({ status: 'ready', info, person: session.person, locked: session.locked, settings, ...nextSync(get(), sync) });
     } catch (err) {
       set({ status: 'failed', error: asUiError(err) });
     }
@@ -136,9 +143,9 @@ export const useFrame = create<FrameState>()((set, get) => ({
   },
   applySync(status) {
     const before = get().sync;
-    // A reply fetched while a sync ran can arrive after the event that it ended: the older status is dropped.
-    if (before && status.revision < before.revision) return;
-    set({ sync: status, syncFailing: status.state === 'syncing' ? get().syncFailing : status.state === 'error', ...(status.state === 'syncing' ? {} : { progress: null }) });
+    const next = nextSync(get(), status);
+    if (next === null) return;
+    set({ ...next, ...(status.state === 'syncing' ? {} : { progress: null }) });
     if (before?.rejectedDecisions !== status.rejectedDecisions) void get().loadAttention();
   },
   applyProgress(progress) {

@@ -137,7 +137,7 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
   const runDerive = (sha256: string, priority: boolean): Promise<DeriveResult> => {
     const existing = running.get(sha256);
     if (existing) return existing;
-    const job = pool.runTask({ kind: 'derive', sha256 }, { priority }).then(
+    const job = pool.runTask({ kind: 'derive', sha256 }, { lane: priority ? 'urgent' : 'background' }).then(
       (result) => {
         const outcome: DeriveOutcome = { sha256, ok: true, result };
         remember(outcome);

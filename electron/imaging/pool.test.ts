@@ -1,4 +1,4 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +9,7 @@ import { writeFrame } from './channel';
 import { defaultImageLimits } from './limits';
 import { forkImagingProcess, type LaunchImagingProcess } from './launch';
 import { ImageWorkerPool } from './pool';
+import { imagingPriority } from './priority';
 import { corpusFile } from './test-support';
 
 let dir: string;
@@ -142,6 +143,46 @@ describe('ImageWorkerPool', () => {
     const pool = openPool({ ...init(), limits: defaultImageLimits }, { size: 1 });
     const result = await pool.run(corpusFile('Landscape_6.jpg'));
     expect([result.width, result.height, result.format]).toEqual([600, 450, 'jpeg']);
+    await pool.close();
+  });
+
+  it.runIf(process.platform === 'linux')('lowers a real process for background derivation, and admits only at normal priority', async () => {
+    const pool = openPool({ ...init(), limits: defaultImageLimits }, { size: 1 });
+    const fields = (stat: string): string[] => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    /** This test's imaging processes, each with the niceness of its threads (the 19th field of a thread's stat). */
+    const imagingProcesses = (): { pid: string; niceness: number[] }[] =>
+      readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .flatMap((pid) => {
+          try {
+            if (Number(fields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[1]) !== process.pid || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('worker')) return [];
+            const niceness = readdirSync(`/proc/${pid}/task`).map((thread) => Number(fields(readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8'))[16]));
+            return [{ pid, niceness }];
+          } catch {
+            return []; // gone meanwhile
+          }
+        });
+    const photo = corpusFile('Landscape_6.jpg');
+    // Ingestion (an upload somebody waits for): normal priority, like this test's own process.
+    const { sha256 } = await pool.run(photo);
+    const [first] = imagingProcesses();
+    expect(first?.niceness.length).toBeGreaterThan(4);
+    expect(new Set(first?.niceness)).toEqual(new Set([0]));
+    // A background derivation lowers the process, every thread of it: those that existed (libvips' among them by
+    // now) and any started since.
+    await pool.runTask({ kind: 'derive', sha256 }, { lane: 'background' });
+    const lowered = imagingProcesses();
+    expect(lowered.map((p) => p.pid)).toEqual([first?.pid]);
+    expect(new Set(lowered[0]?.niceness)).toEqual(new Set([imagingPriority]));
+    // A reviewer waiting for a preview is served by it at once; admission gets a fresh process at normal priority.
+    await pool.runTask({ kind: 'derive', sha256 }, { lane: 'urgent' });
+    expect(imagingProcesses().map((p) => p.pid)).toEqual([first?.pid]);
+    await pool.runTask({ kind: 'admit', bytes: photo });
+    const [second, ...others] = imagingProcesses();
+    expect(others).toEqual([]);
+    expect(second?.pid).not.toBe(first?.pid);
+    expect(new Set(second?.niceness)).toEqual(new Set([0]));
+    expect(Number(fields(readFileSync('/proc/self/stat', 'utf8'))[16])).toBe(0);
     await pool.close();
   });
 

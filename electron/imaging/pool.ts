@@ -47,9 +47,19 @@ export interface ImageWorkerPoolOptions {
   maxOldGenerationSizeMb?: number;
 }
 
+/**
+ * Who waits for a job. `urgent`: a reviewer waiting for a preview; it goes before every queued job. `background`:
+ * nobody (the background derivation); its process runs below normal priority from then on, so that the app's main
+ * process gets a core first. Otherwise a sync or an upload waits: admission and ingestion run in a process at normal
+ * priority (at niceness 10 on a machine busy with other work, admission starved and a sync's pull fell to 37 % of a
+ * plain download: bench/sync/README.md), and a lowered process that is idle is replaced for them.
+ */
+export type JobLane = 'urgent' | 'background';
+
 interface Job {
   id: number;
   task: ImageTask;
+  lane: JobLane | undefined;
   resolve(result: TaskResults[TaskKind]): void;
   reject(error: DomainError): void;
 }
@@ -62,6 +72,8 @@ interface Slot {
   timer: NodeJS.Timeout | null;
   jobsDone: number;
   retired: boolean;
+  /** It has run a background job, and so runs below normal priority for the rest of its life. */
+  lowered: boolean;
 }
 
 function defaultWorkerScript(): { script: URL; entry?: string } {
@@ -106,19 +118,16 @@ export class ImageWorkerPool {
     return this.runTask({ kind: 'ingest', bytes });
   }
 
-  /**
-   * Runs one task in an imaging process; resolves with its result or rejects with a DomainError. A `priority` task (a
-   * reviewer waiting for a preview) goes before every queued one.
-   */
-  runTask<K extends TaskKind>(task: Extract<ImageTask, { kind: K }>, options: { priority?: boolean } = {}): Promise<TaskResults[K]> {
+  /** Runs one task in an imaging process; resolves with its result or rejects with a DomainError. See JobLane. */
+  runTask<K extends TaskKind>(task: Extract<ImageTask, { kind: K }>, options: { lane?: JobLane } = {}): Promise<TaskResults[K]> {
     if (this.closed) return Promise.reject(new DomainError('image_pipeline_closed', 'The image pipeline is shutting down; try again after restart.'));
     if (this.queue.length >= this.maxQueue) {
       return Promise.reject(new DomainError('image_queue_full', 'Too many images are waiting to be processed. Wait for the current download to finish.'));
     }
     return new Promise<TaskResults[K]>((resolve, reject) => {
       // The process answers a task of kind K with TaskResults[K] (worker.ts); the reply type cannot say which.
-      const job: Job = { id: this.nextId++, task, resolve: resolve as (result: TaskResults[TaskKind]) => void, reject };
-      if (options.priority) this.queue.unshift(job);
+      const job: Job = { id: this.nextId++, task, lane: options.lane, resolve: resolve as (result: TaskResults[TaskKind]) => void, reject };
+      if (options.lane === 'urgent') this.queue.unshift(job);
       else this.queue.push(job);
       this.dispatch();
     });
@@ -133,26 +142,36 @@ export class ImageWorkerPool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const slot = [...this.slots].find((s) => s.ready && !s.job && !s.retired);
+      const job = this.queue[0]!;
+      const idle = [...this.slots].filter((s) => s.ready && !s.job && !s.retired);
+      // Derivations run anywhere (background ones in a lowered process first); admission and ingestion only at
+      // normal priority. A derivation somebody waits for does not wait for a fresh process.
+      const slot = job.task.kind === 'derive' ? (idle.find((s) => s.lowered === (job.lane === 'background')) ?? idle[0]) : idle.find((s) => !s.lowered);
       if (!slot) {
-        const starting = [...this.slots].filter((s) => !s.ready).length;
-        if (this.slots.size < this.size && starting < this.queue.length) this.spawn();
+        const lowered = idle.find((s) => s.lowered);
+        // Its replacement is started by retire's own dispatch.
+        if (lowered) void this.retire(lowered, null);
+        else {
+          const starting = [...this.slots].filter((s) => !s.ready).length;
+          if (this.slots.size < this.size && starting < this.queue.length) this.spawn();
+        }
         return;
       }
-      const job = this.queue.shift()!;
+      this.queue.shift();
       slot.job = job;
+      if (job.lane === 'background') slot.lowered = true;
       slot.timer = setTimeout(() => {
         log.warn('imaging: job timed out; replacing its process', { ms: this.init.limits.jobTimeoutMs });
         void this.retire(slot, new DomainError('image_timeout', 'The image took too long to process and was stopped. Ask the applicant to upload it again, as a JPEG photo.'));
       }, this.init.limits.jobTimeoutMs);
-      const request: JobRequest = { ...job.task, id: job.id };
+      const request: JobRequest = { ...job.task, id: job.id, ...(job.lane === 'background' ? { background: true as const } : {}) };
       slot.worker.send(request);
     }
   }
 
   private spawn(): Slot {
     const worker = this.launch({ script: this.script, args: this.args, env: imagingEnvironment(), maxOldGenerationSizeMb: this.maxOldGenerationSizeMb });
-    const slot: Slot = { worker, ready: false, job: null, timer: null, jobsDone: 0, retired: false };
+    const slot: Slot = { worker, ready: false, job: null, timer: null, jobsDone: 0, retired: false, lowered: false };
     this.slots.add(slot);
     worker.onMessage((message) => {
       if ('ready' in message) {

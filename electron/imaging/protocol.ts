@@ -59,7 +59,11 @@ export interface WorkerInit {
 /** What the pool sends a new process: the init, and the resident size past which it asks to be replaced. */
 export type ProcessInit = WorkerInit & { recycleAboveRssBytes: number };
 
-export type JobRequest = ImageTask & { id: number };
+/**
+ * `background`: nobody waits for this job (a background derivation); the process lowers its priority for it, for
+ * good (priority.ts), and the pool gives work somebody waits for to a process that has not.
+ */
+export type JobRequest = ImageTask & { id: number; background?: true };
 
 export type JobReply =
   | { id: number; ok: true; result: TaskResults[TaskKind]; recycle: boolean }

@@ -6,6 +6,7 @@ import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
 import { BlobStore, type BlobVariant } from './blobs';
 import { connectToLauncher, readFrames, writeFrame } from './channel';
+import { lowerOwnPriority } from './priority';
 import { classifyDecodeError, configureSharp, inspectImage, renderImage, type RenderedImage } from './process';
 import type { AdmitResult, DeriveResult, JobReply, JobRequest, ParentMessage, ProcessInit, WorkerInit, WorkerMessage } from './protocol';
 
@@ -99,6 +100,15 @@ function isHeic(bytes: Uint8Array): boolean {
   return bytes.length > 12 && String.fromCharCode(...bytes.subarray(4, 8)) === 'ftyp' && !String.fromCharCode(...bytes.subarray(8, 12)).startsWith('avi');
 }
 
+let lowered = false;
+/** Before its first background job: from then on the app's main process gets a core first (priority.ts). */
+function lowerPriorityOnce(): void {
+  if (lowered) return;
+  lowered = true;
+  const result = lowerOwnPriority();
+  if (result.failed) log.warn('imaging: could not lower the process priority; background work runs at normal priority', { detail: result.failed });
+}
+
 port.listen((message) => {
   if ('init' in message) {
     init = message.init;
@@ -112,6 +122,7 @@ port.listen((message) => {
     port.post({ id: job.id, ok: false, code: 'image_decoder_crashed', message: 'The image decoder was not ready; try again.', recycle: true });
     return;
   }
+  if (job.background) lowerPriorityOnce();
   const { recycleAboveRssBytes } = init;
   void handle(init, store, job)
     .catch((): JobReply => ({ id: job.id, ok: false, code: 'image_corrupt', message: 'The image could not be processed. Ask the applicant to upload it again.', recycle: true }))

@@ -12,7 +12,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
-import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
 import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -61,22 +60,6 @@ if (import.meta.url.endsWith('.ts') && !args.includes('--sources')) {
   });
   const run = spawnSync(process.execPath, ['--expose-gc', join(outdir, 'run.mjs'), ...args], { stdio: 'inherit', env: { ...process.env, VERITY_BENCH_REPO: root } });
   process.exit(run.status ?? 1);
-}
-
-/** One GET with node:http, the whole body in one buffer. */
-function plainGet(address: string, headers: Record<string, string>, what: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    httpGet(address, { headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const body = Buffer.concat(chunks);
-        if (response.statusCode === 200) resolve(body);
-        else reject(new Error(`plain download of ${what}: HTTP ${response.statusCode} ${body.toString('utf8', 0, 200)}`));
-      });
-    }).on('error', reject);
-  });
 }
 
 // ── the workstation side ─────────────────────────────────────────────────────────────────────────
@@ -228,7 +211,9 @@ interface Gap {
   gcs: { kind: string; start: number; ms: number }[];
   /** Store calls of 2 ms or more that overlapped it: the engine's own synchronous work in the pause (five printed). */
   storeCalls: { kind: string; start: number; ms: number }[];
-  /** How much of it the witness process was paused too (ms), when the witness ran. */
+  /** The core the main thread last ran on before it (undefined where /proc cannot tell). */
+  core?: number;
+  /** How much of it the witness on that core was paused too (ms), when witnesses ran. */
   witnessMs?: number;
 }
 const gaps: Gap[] = [];
@@ -256,13 +241,29 @@ function schedstat(): [number, number] | undefined {
     return undefined;
   }
 }
+const statBuffer = Buffer.alloc(1024);
+/** Null once the thread's stat has proved unreadable. */
+let statFd: number | null | undefined;
+/** The core the main thread is on (its stat's 39th field), or undefined where /proc cannot tell. */
+function currentCore(): number | undefined {
+  if (statFd === null) return undefined;
+  try {
+    statFd ??= openSync(`/proc/self/task/${process.pid}/stat`, 'r');
+    const stat = statBuffer.toString('latin1', 0, readSync(statFd, statBuffer, 0, statBuffer.length, 0));
+    // Fields from the 3rd on follow the command name's closing parenthesis.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[36]);
+  } catch {
+    statFd = null;
+    return undefined;
+  }
+}
 function settleGaps(): void {
   for (const pending of unsettledGaps) pending.ticksLeft--;
   while (unsettledGaps[0] && unsettledGaps[0].ticksLeft <= 0) {
     const { gap } = unsettledGaps.shift() as (typeof unsettledGaps)[number];
     gap.gcs = recentGcs.filter((gc) => gc.start < gap.to && gc.start + gc.ms > gap.from);
     gap.storeCalls = recentStoreCalls.filter((call) => call.start < gap.to && call.start + call.ms > gap.from);
-    if (witness) gap.witnessMs = witness.pausedWithin(performance.timeOrigin + gap.from + 5, performance.timeOrigin + gap.to);
+    if (witnesses) gap.witnessMs = witnesses.pausedWithin(gap.core ?? -1, performance.timeOrigin + gap.from + 5, performance.timeOrigin + gap.to);
     const ms = gapMs(gap);
     const sched = gap.cpuMs === undefined ? '' : `: on CPU ${gap.cpuMs.toFixed(0)} ms, run queue ${(gap.runQueueMs as number).toFixed(0)} ms, blocked or asleep ${Math.max(0, gap.to - gap.from - gap.cpuMs - (gap.runQueueMs as number)).toFixed(0)} ms`;
     const gcs = gap.gcs.map((gc) => `${gc.kind} GC ${gc.ms.toFixed(0)} ms at +${(gc.start - gap.from).toFixed(0)} ms`).join(', ');
@@ -270,7 +271,7 @@ function settleGaps(): void {
     // The five longest, in the order they ran (a pause outside the phases, the local recording, holds thousands).
     const longest = [...gap.storeCalls].sort((x, y) => y.ms - x.ms).slice(0, 5).sort((x, y) => x.start - y.start);
     const calls = longest.map((call) => `${call.kind} ${call.ms.toFixed(0)} ms at +${(call.start - gap.from).toFixed(0)} ms`).join(', ');
-    const shared = gap.witnessMs === undefined ? '' : `; the witness paused ${gap.witnessMs.toFixed(0)} ms of it`;
+    const shared = gap.witnessMs === undefined ? '' : `; the witness${witnesses?.pinned ? ` on its core (${gap.core})` : ''} paused ${gap.witnessMs.toFixed(0)} ms of it`;
     console.log(`  gap ${ms.toFixed(0)} ms at ${clock} after ${gap.after}${sched}${shared}${gcs ? `; ${gcs}` : ''}${calls ? `; store: ${calls}` : ''}`);
     gaps.push(gap);
   }
@@ -315,32 +316,51 @@ function reportGaps(phase: string): void {
   if (mostCpu) parts.push(`largest on-CPU ${(mostCpu.cpuMs as number).toFixed(0)} ms (of a ${gapMs(mostCpu).toFixed(0)} ms gap after ${mostCpu.after})`);
   const witnessed = mine.filter((gap) => gap.witnessMs !== undefined);
   if (witnessed.length > 0) {
-    // The part of each pause the machine does not explain: the witness ran meanwhile, this loop did not.
+    // The part of each pause the machine does not explain: the witness on the same core ran meanwhile, this loop did not.
     const own = Math.max(...witnessed.map((gap) => Math.max(0, gapMs(gap) - (gap.witnessMs as number))));
-    parts.push(`shared with the witness ${witnessed.filter((gap) => (gap.witnessMs as number) >= gapMs(gap) / 2).length} of ${witnessed.length}, longest part it did not share ${own.toFixed(0)} ms`);
+    parts.push(`shared with a witness ${witnessed.filter((gap) => (gap.witnessMs as number) >= gapMs(gap) / 2).length} of ${witnessed.length}, longest part it did not share ${own.toFixed(0)} ms`);
   }
   console.log(`  gaps > ${gapThresholdMs} ms during ${phase}: ${parts.join(', ')}`);
 }
 /**
- * The witness: a separate process whose event loop does nothing but tick every 5 ms, at the engine's priority. A
- * pause the witness had at the same time is the machine's (the VM not running, both cores taken), not the engine's
- * work: its pauses of over 20 ms come back on its stdout as wall-clock [from, to] pairs.
+ * The witnesses: one process per core, pinned to it (`taskset`), whose event loop does nothing but tick every 5 ms at
+ * the engine's priority. A pause the witness on the engine's core had at the same time is the machine's (the VM not
+ * running that core, another process on it), not the engine's own work; a VM here pauses one core at a time too.
+ * Their pauses of over 20 ms come back on their stdout as wall-clock [from, to] pairs.
  */
-function startWitness(): { pid: number | undefined; pausedWithin(from: number, to: number): number; stop(): void } {
+interface Witnesses {
+  pids: number[];
+  /** Pinned to one core each; else one unpinned witness, reported as core -1. */
+  pinned: boolean;
+  /** How long the witness on `core` (any core's, unpinned) was paused between the wall-clock times from and to. */
+  pausedWithin(core: number, from: number, to: number): number;
+  stop(): void;
+}
+function startWitnesses(): Witnesses {
   const source = `let last = performance.now();
 setInterval(() => { const now = performance.now(); if (now - last > 25) process.stdout.write(JSON.stringify([performance.timeOrigin + last + 5, performance.timeOrigin + now]) + '\\n'); last = now; }, 5);`;
-  const witnessProcess = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const pauses: [number, number][] = [];
-  createInterface({ input: witnessProcess.stdout }).on('line', (line) => pauses.push(JSON.parse(line) as [number, number]));
-  witnessProcess.unref();
+  const pinned = process.platform === 'linux' && spawnSync('taskset', ['--version']).status === 0;
+  const cores = pinned ? cpus().map((_, core) => core) : [-1];
+  const witnesses = cores.map((core) => {
+    const command = core >= 0 ? ['taskset', '--cpu-list', String(core), process.execPath] : [process.execPath];
+    const witness = spawn(command[0] as string, [...command.slice(1), '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pauses: [number, number][] = [];
+    createInterface({ input: witness.stdout }).on('line', (line) => pauses.push(JSON.parse(line) as [number, number]));
+    witness.unref();
+    return { core, witness, pauses };
+  });
   return {
-    pid: witnessProcess.pid,
-    pausedWithin: (from, to) => pauses.reduce((sum, [a, b]) => sum + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0),
-    stop: () => witnessProcess.kill('SIGKILL'),
+    pids: witnesses.flatMap(({ witness }) => (witness.pid ? [witness.pid] : [])),
+    pinned,
+    pausedWithin: (core, from, to) => {
+      const pauses = (witnesses.find((w) => w.core === core) ?? witnesses[0])?.pauses ?? [];
+      return pauses.reduce((sum, [a, b]) => sum + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0);
+    },
+    stop: () => witnesses.forEach(({ witness }) => witness.kill('SIGKILL')),
   };
 }
-const witness = traceGaps ? startWitness() : null;
-if (witness?.pid) tell({ op: 'exclude', pid: witness.pid });
+const witnesses = traceGaps ? startWitnesses() : null;
+for (const pid of witnesses?.pids ?? []) tell({ op: 'exclude', pid });
 
 let lastTick = performance.now();
 let lastTickPhase = currentPhase;
@@ -359,17 +379,19 @@ if (traceGaps) {
     }
   }).observe({ entryTypes: ['gc'] });
   let lastSched = schedstat();
+  let lastCore = currentCore();
   setInterval(() => {
     const now = performance.now();
     const sched = schedstat();
     if (now - lastTick > gapThresholdMs + 5) {
-      // The phase the pause began in: one between phases (the push's local recording) is not the next phase's.
-      const gap: Gap = { phase: lastTickPhase, from: lastTick, to: now, after: lastProgress, gcs: [], storeCalls: [] };
+      // The phase the pause began in: one between phases (the push's local recording) is not the next phase's. The
+      // core is the one the thread was on at the tick before the pause: where it then slept or worked.
+      const gap: Gap = { phase: lastTickPhase, from: lastTick, to: now, after: lastProgress, gcs: [], storeCalls: [], ...(lastCore === undefined ? {} : { core: lastCore }) };
       if (sched && lastSched) [gap.cpuMs, gap.runQueueMs] = [(sched[0] - lastSched[0]) / 1e6, (sched[1] - lastSched[1]) / 1e6];
       // Ten ticks: at least 50 ms and as many event-loop turns, past the GC entries' late delivery.
       unsettledGaps.push({ gap, ticksLeft: 10 });
     }
-    [lastTick, lastSched, lastTickPhase] = [now, sched, currentPhase];
+    [lastTick, lastSched, lastTickPhase, lastCore] = [now, sched, currentPhase, currentCore()];
     settleGaps();
   }, 5).unref();
 }
@@ -405,6 +427,61 @@ function reportStoreCalls(phase: string): void {
   const rows = [...storeCalls].sort((x, y) => y[1].maxMs - x[1].maxMs).slice(0, 5);
   console.log(`  store calls during ${phase}: ${rows.map(([k, v]) => `${k} ×${v.calls} max ${v.maxMs.toFixed(0)} ms, total ${(v.totalMs / 1000).toFixed(1)} s`).join('; ')}`);
   storeCalls.clear();
+}
+
+/**
+ * The plain download runs in a process of its own: in the engine's process its buffers stayed in the RSS of every
+ * phase after it (the engine went from 146–148 MB pulling to 182–187 MB downloading, and the derivation that
+ * followed counted them: 312 MB at 19:32). Its figures are its own: wall time of the downloads (not the process's
+ * start), its event loop's stalls, its peak RSS.
+ */
+async function plainDownload(address: string, token: string, documentIds: string[]): Promise<Phase> {
+  const source = `
+const { get } = require('node:http');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+let input = '';
+process.stdin.on('data', (data) => (input += data)).on('end', async () => {
+  const { address, token, ids } = JSON.parse(input);
+  const download = (id) => new Promise((resolve, reject) => {
+    get(address + '/v1/documents/' + id + '/content', { headers: { authorization: 'Bearer ' + token } }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (response.statusCode === 200) resolve(body.length);
+        else reject(new Error('plain download of ' + id + ': HTTP ' + response.statusCode + ' ' + body.toString('utf8', 0, 200)));
+      });
+    }).on('error', reject);
+  });
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const started = performance.now();
+  let next = 0;
+  let bytes = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < ids.length) {
+      // Awaited first: bytes += await … would read bytes before the wait and lose the other downloads' sums.
+      const length = await download(ids[next++]);
+      bytes += length;
+    }
+  }));
+  const ms = performance.now() - started;
+  histogram.disable();
+  process.stdout.write(JSON.stringify({ ms, bytes, maxStallMs: histogram.max / 1e6, p99StallMs: histogram.percentile(99) / 1e6, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+});`;
+  const downloader = spawn(process.execPath, ['-e', source], { stdio: ['pipe', 'pipe', 'inherit'] });
+  if (downloader.pid) tell({ op: 'exclude', pid: downloader.pid });
+  let output = '';
+  downloader.stdout.on('data', (data: Buffer) => (output += data.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => downloader.once('exit', resolve));
+  downloader.stdin.end(JSON.stringify({ address, token, ids: documentIds }));
+  const code = await exited;
+  if (code !== 0) throw new Error(`the plain download failed (exit code ${code})`);
+  const result = JSON.parse(output) as { ms: number; bytes: number; maxStallMs: number; p99StallMs: number; peakRssMb: number };
+  const name = `plain loopback download of the same ${documentIds.length} images (node:http, 4 at a time, a process of its own)`;
+  console.log(`${name}: ${(result.ms / 1000).toFixed(1)} s, its longest stall ${result.maxStallMs.toFixed(0)} ms, its peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+  return { name, ms: result.ms, items: documentIds.length, unit: 'images', bytes: result.bytes, peakRssMb: result.peakRssMb, peakImagingRssMb: null, peakTotalRssMb: null, maxStallMs: result.maxStallMs, p99StallMs: result.p99StallMs };
 }
 
 function workstation(name: string) {
@@ -443,7 +520,7 @@ try {
     console.log(JSON.stringify(pulled.images));
 
     // The same documents with plain node:http (the engine's client; fetch is slower and makes more garbage), 4 at a
-    // time, no hashing, no ingest: the loopback ceiling.
+    // time, no hashing, no ingest: the loopback ceiling. In a process of its own (plainDownload).
     const session = SessionResponse.parse(await (await fetch(`${url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'reviewer1', password: 'verity-demo' }) })).json());
     const auth = { authorization: `Bearer ${session.accessToken}` };
     const documentIds: string[] = [];
@@ -453,21 +530,7 @@ try {
       cursor = page.cursor;
       if (!page.hasMore) break;
   }
-  await measure(`plain loopback download of the same ${documentIds.length} images (node:http, 4 at a time)`, 'images', async () => {
-    let next = 0;
-    let bytes = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < documentIds.length) {
-          const id = documentIds[next++] as string;
-          // Awaited first: `bytes += await …` would read `bytes` before the wait and lose the other downloads' sums.
-          const body = await plainGet(`${url}/v1/documents/${id}/content`, auth, id);
-          bytes += body.length;
-        }
-      }),
-    );
-    return { result: null, items: documentIds.length, bytes };
-  });
+  phases.push(await plainDownload(url, session.accessToken, documentIds));
   const [pullPhase, plainPhase] = phases.slice(-2) as [Phase, Phase];
   console.log(`pull throughput ÷ plain download throughput: ${((pullPhase.bytes / pullPhase.ms / (plainPhase.bytes / plainPhase.ms)) * 100).toFixed(0)} %`);
   const underived = a.store.imagesLackingQuality().length;
@@ -579,5 +642,5 @@ try {
   rmSync(dir, { recursive: true, force: true });
   // Unreferenced, its port still held the process open after the last phase.
   await sampler.terminate();
-  witness?.stop();
+  witnesses?.stop();
 }

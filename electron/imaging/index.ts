@@ -134,10 +134,10 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
     for (const resolve of waiters) resolve();
   };
 
-  const runDerive = (sha256: string, priority: boolean): Promise<DeriveResult> => {
+  const runDerive = (sha256: string, urgent: boolean): Promise<DeriveResult> => {
     const existing = running.get(sha256);
     if (existing) return existing;
-    const job = pool.runTask({ kind: 'derive', sha256 }, { lane: priority ? 'urgent' : 'background' }).then(
+    const job = pool.runTask({ kind: 'derive', sha256 }, { lane: urgent ? 'urgent' : 'background' }).then(
       (result) => {
         const outcome: DeriveOutcome = { sha256, ok: true, result };
         remember(outcome);

@@ -1,7 +1,7 @@
 // Background derivation runs below normal priority: decoding and encoding photos takes a core for minutes, and the
 // app's main process (the engine, the store, the UI's requests) must get a core the moment it wants one. Measured on
-// a 2-core machine: an event loop beside two busy processes of equal priority waited up to 101 ms for a core; with
-// the two at niceness 10, 6 ms (bench/sync/README.md). The pool decides which process lowers itself (pool.ts, JobLane).
+// a 2-core machine: an idle event loop beside two busy processes of equal priority paused up to 101–105 ms; with the
+// two at niceness 10, 6 ms (once 30; bench/sync/README.md). The pool decides which process lowers itself (pool.ts, JobLane).
 import { readdirSync } from 'node:fs';
 import { constants, getPriority, setPriority } from 'node:os';
 

@@ -222,40 +222,39 @@ const unsettledGaps: { gap: Gap; ticksLeft: number }[] = [];
 const recentGcs: Gap['gcs'] = [];
 const recentStoreCalls: Gap['storeCalls'] = [];
 const gapMs = (gap: Gap) => gap.to - gap.from - 5;
-const schedstatBuffer = Buffer.alloc(256);
-/** The text of an open /proc file, read afresh: at offset 0 the kernel regenerates it. */
-const preadText = (fd: number) => schedstatBuffer.toString('latin1', 0, readSync(fd, schedstatBuffer, 0, schedstatBuffer.length, 0));
-const schedstatPath = `/proc/self/task/${process.pid}/schedstat`;
-/** Null once schedstat has proved unreadable. */
-let schedstatFd: number | null | undefined;
-/** The main thread's ns on CPU and ns waiting on a run queue, or undefined (said once) where schedstat is unreadable. */
-function schedstat(): [number, number] | undefined {
-  if (schedstatFd === null) return undefined;
-  try {
-    schedstatFd ??= openSync(schedstatPath, 'r');
-    const [cpu, wait] = preadText(schedstatFd).split(' ').map(Number);
-    return [cpu as number, wait as number];
-  } catch (error) {
-    schedstatFd = null;
-    console.log(`${schedstatPath} is unreadable (${(error as Error).message}): gaps are traced without on-CPU and run-queue time`);
-    return undefined;
-  }
+/**
+ * A /proc file of the main thread, kept open and read afresh at every call (at offset 0 the kernel regenerates it);
+ * undefined once it has proved unreadable, which `onFailure` is told once.
+ */
+function procReader(path: string, onFailure: (error: Error) => void = () => undefined): () => string | undefined {
+  const buffer = Buffer.alloc(1024);
+  /** Null once the file has proved unreadable. */
+  let fd: number | null | undefined;
+  return () => {
+    if (fd === null) return undefined;
+    try {
+      fd ??= openSync(path, 'r');
+      return buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0));
+    } catch (error) {
+      fd = null;
+      onFailure(error as Error);
+      return undefined;
+    }
+  };
 }
-const statBuffer = Buffer.alloc(1024);
-/** Null once the thread's stat has proved unreadable. */
-let statFd: number | null | undefined;
+const schedstatPath = `/proc/self/task/${process.pid}/schedstat`;
+const readSchedstat = procReader(schedstatPath, (error) => console.log(`${schedstatPath} is unreadable (${error.message}): gaps are traced without on-CPU and run-queue time`));
+/** The main thread's ns on CPU and ns waiting on a run queue, or undefined where schedstat is unreadable. */
+function schedstat(): [number, number] | undefined {
+  const [cpu, wait] = readSchedstat()?.split(' ').map(Number) ?? [];
+  return cpu === undefined || wait === undefined ? undefined : [cpu, wait];
+}
+const readStat = procReader(`/proc/self/task/${process.pid}/stat`);
 /** The core the main thread is on (its stat's 39th field), or undefined where /proc cannot tell. */
 function currentCore(): number | undefined {
-  if (statFd === null) return undefined;
-  try {
-    statFd ??= openSync(`/proc/self/task/${process.pid}/stat`, 'r');
-    const stat = statBuffer.toString('latin1', 0, readSync(statFd, statBuffer, 0, statBuffer.length, 0));
-    // Fields from the 3rd on follow the command name's closing parenthesis.
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[36]);
-  } catch {
-    statFd = null;
-    return undefined;
-  }
+  const stat = readStat();
+  // Fields from the 3rd on follow the command name's closing parenthesis.
+  return stat === undefined ? undefined : Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[36]);
 }
 function settleGaps(): void {
   for (const pending of unsettledGaps) pending.ticksLeft--;

@@ -10,7 +10,7 @@ import { defaultImageLimits } from './limits';
 import { forkImagingProcess, type LaunchImagingProcess } from './launch';
 import { ImageWorkerPool } from './pool';
 import { imagingPriority } from './priority';
-import { corpusFile } from './test-support';
+import { corpusFile, statFields, threadNiceness } from './test-support';
 
 let dir: string;
 let fakeWorker: URL;
@@ -148,16 +148,14 @@ describe('ImageWorkerPool', () => {
 
   it.runIf(process.platform === 'linux')('lowers a real process for background derivation, and admits only at normal priority', async () => {
     const pool = openPool({ ...init(), limits: defaultImageLimits }, { size: 1 });
-    const fields = (stat: string): string[] => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    /** This test's imaging processes, each with the niceness of its threads (the 19th field of a thread's stat). */
+    /** This test's imaging processes, each with the niceness of its threads. */
     const imagingProcesses = (): { pid: string; niceness: number[] }[] =>
       readdirSync('/proc')
         .filter((entry) => /^\d+$/.test(entry))
         .flatMap((pid) => {
           try {
-            if (Number(fields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[1]) !== process.pid || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('worker')) return [];
-            const niceness = readdirSync(`/proc/${pid}/task`).map((thread) => Number(fields(readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8'))[16]));
-            return [{ pid, niceness }];
+            if (Number(statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[1]) !== process.pid || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('worker')) return [];
+            return [{ pid, niceness: threadNiceness(pid) }];
           } catch {
             return []; // gone meanwhile
           }
@@ -182,7 +180,7 @@ describe('ImageWorkerPool', () => {
     expect(others).toEqual([]);
     expect(second?.pid).not.toBe(first?.pid);
     expect(new Set(second?.niceness)).toEqual(new Set([0]));
-    expect(Number(fields(readFileSync('/proc/self/stat', 'utf8'))[16])).toBe(0);
+    expect(new Set(threadNiceness('self'))).toEqual(new Set([0]));
     await pool.close();
   });
 

@@ -7,11 +7,10 @@ describe('lowerOwnPriority', () => {
     expect(imagingPriority).toBe(10);
     // In a child, so that this test process keeps its priority. The child's main thread reports its threads' niceness.
     const script = `
-      import { readdirSync, readFileSync } from 'node:fs';
       import { lowerOwnPriority } from ${JSON.stringify(new URL('./priority.ts', import.meta.url).href)};
+      import { threadNiceness } from ${JSON.stringify(new URL('./test-support.ts', import.meta.url).href)};
       const result = lowerOwnPriority();
-      const nice = (tid) => { const s = readFileSync('/proc/self/task/' + tid + '/stat', 'utf8'); return Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[16]); };
-      console.log(JSON.stringify({ result, niceness: process.platform === 'linux' ? readdirSync('/proc/self/task').map(nice) : [] }));`;
+      console.log(JSON.stringify({ result, niceness: process.platform === 'linux' ? threadNiceness('self') : [] }));`;
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     const { result, niceness } = JSON.parse(run.stdout) as { result: { priority: number; threads: number; failed?: string }; niceness: number[] };

@@ -26,6 +26,13 @@ export function readManifest(): ManifestRow[] {
 
 export const corpusFile = (name: string): Buffer => readFileSync(corpusDir + name);
 
+/** A /proc stat line's fields from the 3rd (the state) on: they follow the command name's closing parenthesis. */
+export const statFields = (stat: string): string[] => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+
+/** The niceness of every thread of a process (Linux: the 19th field of each thread's stat); `self` for this one. */
+export const threadNiceness = (pid: number | string): number[] =>
+  readdirSync(`/proc/${pid}/task`).map((thread) => Number(statFields(readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8'))[16]));
+
 /** The DomainError code a promise fails with, 'ok' when it succeeds, or 'crash: …' for any other error. */
 export async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {

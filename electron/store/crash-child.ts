@@ -19,8 +19,9 @@ const actor = { id: 'reviewer-crash', displayName: 'Crash Test', role: 'reviewer
 // writeSync: the line is in the pipe before the next decision starts, so "acknowledged" means "printed".
 writeSync(1, 'ready\n');
 for (;;) {
-  const candidates = store.listQueue({ status: 'open', limit: 20 }).items.filter((i) => i.status === 'queued' || i.status === 'in_review');
-  const next = candidates[0];
+  // By status, not the first 20 open cases: those can all be cases one may not decide, which ended the child early
+  // (no kill that round) once the decidable ones before them were used up.
+  const next = store.listQueue({ status: 'queued', limit: 1 }).items[0] ?? store.listQueue({ status: 'in_review', limit: 1 }).items[0];
   if (!next) break;
   const { decision, mutationId } = store.recordDecision(
     { applicationId: next.id, outcome: 'reject', reasonCodes: ['other'], applicantMessage: 'crash test', internalNote: '', overrideNote: null },

@@ -71,7 +71,26 @@ describe('BlobStore', () => {
     expect(() => store.pathOf('a'.repeat(64), '../x' as 'original')).toThrow(DomainError);
   });
 
-  it('collects garbage: unreferenced blobs and stale temp files go, referenced ones stay', async () => {
+  it('keeps a broken-off download sealed under its hash: one moved, damaged or sealed with another key reads as none, and is removed', async () => {
+    const hash = 'cd'.repeat(32);
+    const bytes = Buffer.from('-partial-applicant-photo-'.repeat(40));
+    await store.writePartial(hash, { etag: `"${hash}"`, bytes });
+    expect(await store.readPartial(hash)).toEqual({ etag: `"${hash}"`, bytes });
+    const dir = join(root, 'partial');
+    expect(readdirSync(dir)).toEqual([`${hash}.part`]);
+    expect(readFileSync(join(dir, `${hash}.part`)).includes(Buffer.from('-partial-applicant-photo-'))).toBe(false);
+    expect(await new BlobStore(root, Buffer.alloc(32, 1)).readPartial(hash)).toBeNull();
+    expect(readdirSync(dir)).toEqual([]);
+
+    await store.writePartial(hash, { etag: '"x"', bytes });
+    const other = 'ef'.repeat(32);
+    renameSync(join(dir, `${hash}.part`), join(dir, `${other}.part`));
+    expect(await store.readPartial(other)).toBeNull();
+    expect(await store.readPartial(hash)).toBeNull();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('collects garbage: unreferenced blobs, stale temp files and stale partial downloads go, referenced ones stay', async () => {
     const keep = Buffer.from('keep me');
     const drop = Buffer.from('drop me');
     for (const v of ['original', 'preview', 'thumbnail'] as const) {
@@ -85,8 +104,13 @@ describe('BlobStore', () => {
     writeFileSync(stale, 'x');
     writeFileSync(fresh, 'y');
     utimesSync(stale, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+    // Partial downloads are never referenced by a case: they go when nobody resumed them within the hour.
+    await store.writePartial('12'.repeat(32), { etag: '"old"', bytes: Buffer.from('old') });
+    await store.writePartial('34'.repeat(32), { etag: '"new"', bytes: Buffer.from('new') });
+    utimesSync(join(root, 'partial', `${'12'.repeat(32)}.part`), new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
     const report = await store.collectGarbage(new Set([sha(keep)]));
-    expect(report).toMatchObject({ removedImages: 1, removedFiles: 4, keptFiles: 4 });
+    expect(report).toMatchObject({ removedImages: 1, removedFiles: 5, keptFiles: 5 });
+    expect(readdirSync(join(root, 'partial'))).toEqual([`${'34'.repeat(32)}.part`]);
     expect(report.bytesFreed).toBeGreaterThan(0);
     expect(await store.read(sha(keep), 'thumbnail')).toEqual(keep);
     expect(await codeOf(store.read(sha(drop), 'original'))).toBe('image_not_found');

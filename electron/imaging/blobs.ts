@@ -3,7 +3,7 @@
 // wrong applicant's document. Writes are atomic (temp file, fsync, rename); reads verify the tag and, for an
 // original, the SHA-256 the blob is named by.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from '../../shared/errors';
 
@@ -20,31 +20,49 @@ const BLOB_NAME = /^([0-9a-f]{64})\.(original|preview|thumbnail)$/;
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
 const aad = (sha256: string, variant: BlobVariant) => Buffer.from(`verity/blob/v1/${sha256}/${variant}`);
+const partialAad = (sha256: string) => Buffer.from(`verity/partial/v1/${sha256}`);
+/** Where broken-off downloads wait to be resumed, sealed like blobs (they are applicants' documents too). */
+const PARTIAL_DIR = 'partial';
 
 export function encryptBlob(key: Buffer, sha256: string, variant: BlobVariant, plain: Uint8Array): Buffer {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(aad(sha256, variant));
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]);
+  return seal(key, aad(sha256, variant), plain);
 }
 
 export function decryptBlob(key: Buffer, sha256: string, variant: BlobVariant, sealed: Buffer): Buffer {
   const damaged = () => new DomainError('image_blob_corrupt', 'The stored copy of this document image is damaged or was altered. Download the case again to restore it.');
-  if (sealed.length < HEADER_BYTES || !sealed.subarray(0, MAGIC.length).equals(MAGIC)) throw damaged();
-  const iv = sealed.subarray(MAGIC.length, MAGIC.length + IV_BYTES);
-  const tag = sealed.subarray(MAGIC.length + IV_BYTES, HEADER_BYTES);
-  let plain: Buffer;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, iv);
-    decipher.setAAD(aad(sha256, variant));
-    decipher.setAuthTag(tag);
-    plain = Buffer.concat([decipher.update(sealed.subarray(HEADER_BYTES)), decipher.final()]);
-  } catch {
-    throw damaged();
-  }
+  const plain = unseal(key, aad(sha256, variant), sealed);
+  if (plain === null) throw damaged();
   if (variant === 'original' && createHash('sha256').update(plain).digest('hex') !== sha256) throw damaged();
   return plain;
+}
+
+function seal(key: Buffer, associated: Buffer, plain: Uint8Array): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(associated);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]);
+}
+
+/** The plain bytes, or null when the sealed ones are damaged, altered, or sealed under another name. */
+function unseal(key: Buffer, associated: Buffer, sealed: Buffer): Buffer | null {
+  if (sealed.length < HEADER_BYTES || !sealed.subarray(0, MAGIC.length).equals(MAGIC)) return null;
+  const iv = sealed.subarray(MAGIC.length, MAGIC.length + IV_BYTES);
+  const tag = sealed.subarray(MAGIC.length + IV_BYTES, HEADER_BYTES);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, iv);
+    decipher.setAAD(associated);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(sealed.subarray(HEADER_BYTES)), decipher.final()]);
+  } catch {
+    return null;
+  }
+}
+
+/** A download that broke off: the bytes received, and the ETag they came with (a resume must name it in If-Range). */
+export interface PartialOriginal {
+  etag: string;
+  bytes: Buffer;
 }
 
 export interface GarbageReport {
@@ -99,6 +117,44 @@ export class BlobStore {
     await rename(temp, path);
   }
 
+  private partialPath(sha256: string): string {
+    if (!SHA256_HEX.test(sha256)) throw new DomainError('invalid_request', 'Not a valid image reference.');
+    return join(this.root, PARTIAL_DIR, `${sha256}.part`);
+  }
+
+  /** Keeps a broken-off download for a later attempt, in whichever imaging process it runs (atomic, sealed). */
+  async writePartial(sha256: string, partial: PartialOriginal): Promise<void> {
+    const etag = Buffer.from(partial.etag, 'utf8');
+    const header = Buffer.allocUnsafe(2);
+    header.writeUInt16BE(etag.length);
+    const path = this.partialPath(sha256);
+    await mkdir(join(this.root, PARTIAL_DIR), { recursive: true, mode: 0o700 });
+    const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(temp, seal(this.key, partialAad(sha256), Buffer.concat([header, etag, partial.bytes])), { mode: 0o600, flag: 'wx' });
+    await rename(temp, path);
+  }
+
+  /** The kept download of `sha256`, or null; one that is damaged is removed and reads as none. */
+  async readPartial(sha256: string): Promise<PartialOriginal | null> {
+    let sealed: Buffer;
+    try {
+      sealed = await readFile(this.partialPath(sha256));
+    } catch {
+      return null;
+    }
+    const plain = unseal(this.key, partialAad(sha256), sealed);
+    const etagLength = plain && plain.length >= 2 ? plain.readUInt16BE(0) : -1;
+    if (!plain || etagLength < 1 || plain.length < 2 + etagLength) {
+      await this.removePartial(sha256);
+      return null;
+    }
+    return { etag: plain.subarray(2, 2 + etagLength).toString('utf8'), bytes: plain.subarray(2 + etagLength) };
+  }
+
+  async removePartial(sha256: string): Promise<void> {
+    await unlink(this.partialPath(sha256)).catch(() => undefined);
+  }
+
   async read(sha256: string, variant: BlobVariant): Promise<Buffer> {
     let sealed: Buffer;
     try {
@@ -111,8 +167,9 @@ export class BlobStore {
   }
 
   /**
-   * Removes every blob whose hash is not referenced by a case, and temp files a crash left behind. Blobs younger
-   * than `minAgeMs` are kept: an image ingested a moment ago may not be recorded in a case yet.
+   * Removes every blob whose hash is not referenced by a case, temp files a crash left behind, and broken-off
+   * downloads nobody resumed within the hour. Blobs younger than `minAgeMs` are kept: an image ingested a moment
+   * ago may not be recorded in a case yet.
    */
   async collectGarbage(referenced: ReadonlySet<string>, options: { minAgeMs?: number } = {}): Promise<GarbageReport> {
     const minAgeMs = options.minAgeMs ?? 0;
@@ -125,7 +182,8 @@ export class BlobStore {
       return report;
     }
     for (const shard of shards) {
-      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      const partials = shard === PARTIAL_DIR;
+      if (!partials && !/^[0-9a-f]{2}$/.test(shard)) continue;
       const dir = join(this.root, shard);
       let names: string[];
       try {
@@ -137,13 +195,13 @@ export class BlobStore {
         const path = join(dir, name);
         const match = BLOB_NAME.exec(name);
         let remove = false;
-        if (match && !referenced.has(match[1]!)) {
+        if (partials || name.endsWith('.tmp')) {
+          const info = await stat(path).catch(() => null);
+          remove = info !== null && Date.now() - info.mtimeMs > STALE_TEMP_MS;
+        } else if (match && !referenced.has(match[1]!)) {
           const info = minAgeMs > 0 ? await stat(path).catch(() => null) : null;
           remove = minAgeMs === 0 || (info !== null && Date.now() - info.mtimeMs >= minAgeMs);
           if (remove) removedHashes.add(match[1]!);
-        } else if (name.endsWith('.tmp')) {
-          const info = await stat(path).catch(() => null);
-          remove = info !== null && Date.now() - info.mtimeMs > STALE_TEMP_MS;
         }
         if (!remove) {
           report.keptFiles++;

@@ -5,10 +5,10 @@ import { log } from '../api/log';
 import { BlobStore, SHA256_HEX, type GarbageReport } from './blobs';
 import { resolveLimits, type ImageLimits } from './limits';
 import { ImageWorkerPool, type ImageWorkerPoolOptions } from './pool';
-import { byteLengthOf, type AdmitResult, type DeriveResult, type ImageBytes, type IngestResult } from './protocol';
+import { byteLengthOf, type AdmitResult, type DeriveResult, type FetchRequest, type FetchResult, type ImageBytes, type IngestResult } from './protocol';
 import { readCaseImage, type CaseImage, type ImageAccess } from './serve';
 
-export type { AdmitResult, DeriveResult, IngestResult } from './protocol';
+export type { AdmitResult, DeriveResult, FetchRequest, FetchResult, IngestResult } from './protocol';
 export type { ImagingProcess, LaunchImagingProcess } from './launch';
 export type { ImageLimits } from './limits';
 export type { CaseImage, CaseImageRequest, ImageAccess } from './serve';
@@ -52,6 +52,12 @@ export interface ImagePipeline {
    * `expected.sha256` (a download's checksum) is checked first: `image_hash_mismatch` when the bytes differ.
    */
   admit(bytes: ImageBytes, expected?: { sha256: string }): Promise<AdmitResult>;
+  /**
+   * Downloads one original in an imaging process and admits it there (a sync's pull; see fetch.ts): one attempt,
+   * its outcome for the caller to act on. Rejects with a DomainError only when the process failed (crashed, hung,
+   * shut down) or `signal` stopped it before it ran.
+   */
+  fetchOriginal(request: FetchRequest, signal: AbortSignal): Promise<FetchResult>;
   /** Derives preview, thumbnail and quality of a stored original now, before any background work; image_* on failure. */
   derive(sha256: string): Promise<DeriveResult>;
   /** Queues stored originals for background derivation (first in, first out, each once); outcomes go to onDerived. */
@@ -198,6 +204,11 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
         if (derived) remember({ sha256: derived.sha256, ok: true, result: derived });
         return admitted;
       });
+    },
+    async fetchOriginal(request, signal) {
+      const result = await pool.runTask({ kind: 'fetch', ...request }, { signal });
+      if (result.kind === 'admitted' && result.admitted.derived) remember({ sha256: result.admitted.derived.sha256, ok: true, result: result.admitted.derived });
+      return result;
     },
     derive,
     requestDerive(sha256s) {

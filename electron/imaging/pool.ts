@@ -1,5 +1,5 @@
-// A small pool of imaging processes: bounded concurrency (one image per process), a bounded queue, a hard
-// per-image deadline, and a fresh process after a crash, a timeout, a HEIC decode, N images, or as soon as it has
+// A small pool of imaging processes: bounded concurrency (one image per process, or a few downloads: a download
+// waits for the network most of the time), a bounded queue, a hard per-job deadline, and a fresh process after a crash, a timeout, a HEIC decode, N images, or as soon as it has
 // grown past a resident size. A failure fails that one image with a code; the pool and the app carry on.
 // Processes rather than worker threads: a decoder that crashes (libvips and libheif are native code fed untrusted
 // bytes) takes only its process down, and the memory libvips fragments goes back to the system with the process
@@ -45,6 +45,11 @@ export interface ImageWorkerPoolOptions {
   maxJobsPerWorker?: number;
   /** V8 old-generation ceiling of each process in MB (the pixel buffers live outside it). Default 256. */
   maxOldGenerationSizeMb?: number;
+  /**
+   * Downloads (fetch jobs) one process runs at once; they share it with nothing else. Default 4, the sync
+   * engine's download concurrency: each holds at most one original in memory.
+   */
+  fetchesPerProcess?: number;
 }
 
 /**
@@ -60,6 +65,9 @@ interface Job {
   id: number;
   task: ImageTask;
   lane: JobLane | undefined;
+  /** Where it runs, once dispatched. */
+  slot: Slot | null;
+  timer: NodeJS.Timeout | null;
   resolve(result: TaskResults[TaskKind]): void;
   reject(error: DomainError): void;
 }
@@ -68,9 +76,11 @@ interface Slot {
   worker: ImagingProcess;
   /** The process has loaded its modules; deadlines start only then (tsx start-up in development takes seconds). */
   ready: boolean;
-  job: Job | null;
-  timer: NodeJS.Timeout | null;
+  /** Running: one decode job, or up to fetchesPerProcess fetch jobs. */
+  jobs: Map<number, Job>;
   jobsDone: number;
+  /** Asked to be replaced while other jobs ran: it takes no new job and is retired when they end. */
+  draining: boolean;
   retired: boolean;
   /** It has run a background job, and so runs below normal priority for the rest of its life. */
   lowered: boolean;
@@ -91,6 +101,7 @@ export class ImageWorkerPool {
   private readonly maxQueue: number;
   private readonly maxJobsPerWorker: number;
   private readonly maxOldGenerationSizeMb: number;
+  private readonly fetchesPerProcess: number;
   private readonly slots = new Set<Slot>();
   private readonly queue: Job[] = [];
   private nextId = 1;
@@ -106,6 +117,7 @@ export class ImageWorkerPool {
     this.maxQueue = options.maxQueue ?? 1000;
     this.maxJobsPerWorker = options.maxJobsPerWorker ?? 1000;
     this.maxOldGenerationSizeMb = options.maxOldGenerationSizeMb ?? 256;
+    this.fetchesPerProcess = Math.max(1, Math.floor(options.fetchesPerProcess ?? 4));
     log.info('imaging: pool ready', { processes: this.size });
   }
 
@@ -118,15 +130,43 @@ export class ImageWorkerPool {
     return this.runTask({ kind: 'ingest', bytes });
   }
 
-  /** Runs one task in an imaging process; resolves with its result or rejects with a DomainError. See JobLane. */
-  runTask<K extends TaskKind>(task: Extract<ImageTask, { kind: K }>, options: { lane?: JobLane } = {}): Promise<TaskResults[K]> {
+  /**
+   * Runs one task in an imaging process; resolves with its result or rejects with a DomainError. See JobLane.
+   * `signal`: a queued job is dropped (image_job_stopped); a running fetch is told to stop and answers as it can.
+   */
+  runTask<K extends TaskKind>(task: Extract<ImageTask, { kind: K }>, options: { lane?: JobLane; signal?: AbortSignal } = {}): Promise<TaskResults[K]> {
     if (this.closed) return Promise.reject(new DomainError('image_pipeline_closed', 'The image pipeline is shutting down; try again after restart.'));
     if (this.queue.length >= this.maxQueue) {
       return Promise.reject(new DomainError('image_queue_full', 'Too many images are waiting to be processed. Wait for the current download to finish.'));
     }
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(stopped());
     return new Promise<TaskResults[K]>((resolve, reject) => {
-      // The process answers a task of kind K with TaskResults[K] (worker.ts); the reply type cannot say which.
-      const job: Job = { id: this.nextId++, task, lane: options.lane, resolve: resolve as (result: TaskResults[TaskKind]) => void, reject };
+      const onAbort = (): void => {
+        const queued = this.queue.indexOf(job);
+        if (queued >= 0) {
+          this.queue.splice(queued, 1);
+          job.reject(stopped());
+        } else if (job.slot && !job.slot.retired) job.slot.worker.send({ cancel: job.id });
+      };
+      const settled = (): void => signal?.removeEventListener('abort', onAbort);
+      const job: Job = {
+        id: this.nextId++,
+        task,
+        lane: options.lane,
+        slot: null,
+        timer: null,
+        // The process answers a task of kind K with TaskResults[K] (worker.ts); the reply type cannot say which.
+        resolve: (result) => {
+          settled();
+          resolve(result as TaskResults[K]);
+        },
+        reject: (error) => {
+          settled();
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       if (options.lane === 'urgent') this.queue.unshift(job);
       else this.queue.push(job);
       this.dispatch();
@@ -140,15 +180,27 @@ export class ImageWorkerPool {
     await Promise.all([...this.slots].map((slot) => this.retire(slot, new DomainError('image_pipeline_closed', 'The image pipeline was shut down while this image was processed.'))));
   }
 
+  /** Where a job may run now, or undefined. */
+  private slotFor(job: Job): Slot | undefined {
+    const open = [...this.slots].filter((s) => s.ready && !s.retired && !s.draining);
+    if (job.task.kind === 'fetch') {
+      // Downloads share a process at normal priority with other downloads only; the least busy one first.
+      return open
+        .filter((s) => !s.lowered && s.jobs.size < this.fetchesPerProcess && [...s.jobs.values()].every((j) => j.task.kind === 'fetch'))
+        .sort((a, b) => a.jobs.size - b.jobs.size)[0];
+    }
+    const idle = open.filter((s) => s.jobs.size === 0);
+    // Derivations run anywhere (background ones in a lowered process first); admission and ingestion only at
+    // normal priority. A derivation somebody waits for does not wait for a fresh process.
+    return job.task.kind === 'derive' ? (idle.find((s) => s.lowered === (job.lane === 'background')) ?? idle[0]) : idle.find((s) => !s.lowered);
+  }
+
   private dispatch(): void {
     while (this.queue.length > 0) {
       const job = this.queue[0]!;
-      const idle = [...this.slots].filter((s) => s.ready && !s.job && !s.retired);
-      // Derivations run anywhere (background ones in a lowered process first); admission and ingestion only at
-      // normal priority. A derivation somebody waits for does not wait for a fresh process.
-      const slot = job.task.kind === 'derive' ? (idle.find((s) => s.lowered === (job.lane === 'background')) ?? idle[0]) : idle.find((s) => !s.lowered);
+      const slot = this.slotFor(job);
       if (!slot) {
-        const lowered = idle.find((s) => s.lowered);
+        const lowered = [...this.slots].find((s) => s.ready && !s.retired && s.lowered && s.jobs.size === 0);
         // Its replacement is started by retire's own dispatch.
         if (lowered) void this.retire(lowered, null);
         else {
@@ -158,12 +210,15 @@ export class ImageWorkerPool {
         return;
       }
       this.queue.shift();
-      slot.job = job;
+      job.slot = slot;
+      slot.jobs.set(job.id, job);
       if (job.lane === 'background') slot.lowered = true;
-      slot.timer = setTimeout(() => {
-        log.warn('imaging: job timed out; replacing its process', { ms: this.init.limits.jobTimeoutMs });
+      // A download has its own deadline in the process (its answer says so); this one is for a process that hangs.
+      const deadline = this.init.limits.jobTimeoutMs + (job.task.kind === 'fetch' ? job.task.timeoutMs : 0);
+      job.timer = setTimeout(() => {
+        log.warn('imaging: job timed out; replacing its process', { ms: deadline });
         void this.retire(slot, new DomainError('image_timeout', 'The image took too long to process and was stopped. Ask the applicant to upload it again, as a JPEG photo.'));
-      }, this.init.limits.jobTimeoutMs);
+      }, deadline);
       const request: JobRequest = { ...job.task, id: job.id, ...(job.lane === 'background' ? { background: true as const } : {}) };
       slot.worker.send(request);
     }
@@ -171,7 +226,7 @@ export class ImageWorkerPool {
 
   private spawn(): Slot {
     const worker = this.launch({ script: this.script, args: this.args, env: imagingEnvironment(), maxOldGenerationSizeMb: this.maxOldGenerationSizeMb });
-    const slot: Slot = { worker, ready: false, job: null, timer: null, jobsDone: 0, retired: false, lowered: false };
+    const slot: Slot = { worker, ready: false, jobs: new Map(), jobsDone: 0, draining: false, retired: false, lowered: false };
     this.slots.add(slot);
     worker.onMessage((message) => {
       if ('ready' in message) {
@@ -188,29 +243,33 @@ export class ImageWorkerPool {
   }
 
   private onReply(slot: Slot, reply: JobReply): void {
-    const job = slot.job;
-    if (!job || job.id !== reply.id) return;
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.job = null;
-    slot.timer = null;
+    const job = slot.jobs.get(reply.id);
+    if (!job) return;
+    if (job.timer) clearTimeout(job.timer);
+    slot.jobs.delete(reply.id);
     slot.jobsDone++;
     if (reply.ok) job.resolve(reply.result);
     else job.reject(new DomainError(reply.code, reply.message));
-    if (reply.recycle || slot.jobsDone >= this.maxJobsPerWorker) void this.retire(slot, null);
+    if (reply.recycle || slot.jobsDone >= this.maxJobsPerWorker) slot.draining = true;
+    if (slot.draining && slot.jobs.size === 0) void this.retire(slot, null);
     this.dispatch();
   }
 
-  /** Takes a process out of service, failing its current image (if any) with `reason`. */
+  /** Takes a process out of service, failing its running jobs (if any) with `reason`. */
   private async retire(slot: Slot, reason: DomainError | null): Promise<void> {
     if (slot.retired) return;
     slot.retired = true;
     this.slots.delete(slot);
-    if (slot.timer) clearTimeout(slot.timer);
-    const job = slot.job;
-    slot.job = null;
-    if (job) job.reject(reason ?? new DomainError('image_decoder_crashed', 'The image decoder stopped unexpectedly on this image.'));
+    const jobs = [...slot.jobs.values()];
+    slot.jobs.clear();
+    for (const job of jobs) {
+      if (job.timer) clearTimeout(job.timer);
+      job.reject(reason ?? new DomainError('image_decoder_crashed', 'The image decoder stopped unexpectedly on this image.'));
+    }
     const gone = slot.worker.kill();
     if (!this.closed) this.dispatch();
     await gone;
   }
 }
+
+const stopped = (): DomainError => new DomainError('image_job_stopped', 'The image job was stopped before it ran.');

@@ -34,17 +34,50 @@ export function byteLengthOf(bytes: ImageBytes): number {
   return bytes instanceof Uint8Array ? bytes.byteLength : bytes.reduce((sum, chunk) => sum + chunk.byteLength, 0);
 }
 
-/** The jobs a worker runs: the whole ingest, or its two halves (admit now, derive later). */
+/**
+ * One original for an imaging process to download and admit (a sync's pull): the bytes go from the socket to the
+ * decoder's process and never through the app's main thread. What the document must be comes from the change
+ * that named it; `authorization` is the bearer header of the moment (the main process refreshes it).
+ */
+export interface FetchRequest {
+  url: string;
+  authorization: string;
+  sha256: string;
+  byteSize: number;
+  mediaType: string;
+  /** From the request's start to the body's last byte. */
+  timeoutMs: number;
+}
+
+/**
+ * How a download attempt ended. Only `admitted` and `refused` are final; the main process retries the others as
+ * the sync engine retries any exchange (an `http` answer's body is kept for its error code).
+ */
+export type FetchOutcome =
+  | { kind: 'admitted'; admitted: AdmitReply }
+  /** The image itself was refused (an image_* code): downloading it again will not help. */
+  | { kind: 'refused'; code: string; message: string }
+  | { kind: 'http'; status: number; retryAfter: string | null; body: string }
+  | { kind: 'network'; timedOut: boolean; aborted: boolean; message: string; code: string | null }
+  /** The bytes were not the document announced, or a resume did not continue it: downloaded again from the start. */
+  | { kind: 'transfer'; code: 'checksum_mismatch' | 'bad_range' | 'range_not_satisfiable'; message: string };
+
+/** `received`: the document's bytes held at the end; `resumedBytes`: those that came on a resumed (206) answer. */
+export type FetchResult = FetchOutcome & { received: number; resumedBytes: number };
+
+/** The jobs a worker runs: the whole ingest, or its two halves (admit now, derive later), or a download and admit. */
 export type ImageTask =
   | { kind: 'ingest'; bytes: Uint8Array }
-  /** `sha256`: what the bytes must hash to (a download's announced checksum), checked before anything else. */
+  /** `sha256`: what the bytes must hash to, checked before anything else. */
   | { kind: 'admit'; bytes: ImageBytes; sha256?: string }
-  | { kind: 'derive'; sha256: string };
+  | { kind: 'derive'; sha256: string }
+  | ({ kind: 'fetch' } & FetchRequest);
 
 export interface TaskResults {
   ingest: IngestResult;
   admit: AdmitReply;
   derive: DeriveResult;
+  fetch: FetchResult;
 }
 export type TaskKind = ImageTask['kind'];
 
@@ -74,5 +107,10 @@ export interface WorkerReady {
   ready: true;
 }
 
-export type ParentMessage = { init: ProcessInit } | JobRequest;
+/** Stops a running job early (a fetch whose sync was stopped); it is answered as usual, as soon as it can be. */
+export interface JobCancel {
+  cancel: number;
+}
+
+export type ParentMessage = { init: ProcessInit } | JobRequest | JobCancel;
 export type WorkerMessage = JobReply | WorkerReady;

@@ -8,7 +8,8 @@ import { BlobStore, type BlobVariant } from './blobs';
 import { connectToLauncher, readFrames, writeFrame } from './channel';
 import { lowerOwnPriority } from './priority';
 import { classifyDecodeError, configureSharp, inspectImage, renderImage, type RenderedImage } from './process';
-import type { AdmitResult, DeriveResult, JobReply, JobRequest, ParentMessage, ProcessInit, WorkerInit, WorkerMessage } from './protocol';
+import { downloadOriginal } from './fetch';
+import type { AdmitReply, AdmitResult, DeriveResult, FetchResult, JobReply, JobRequest, ParentMessage, ProcessInit, WorkerInit, WorkerMessage } from './protocol';
 
 interface ParentChannel {
   post(message: WorkerMessage): void;
@@ -36,13 +37,9 @@ const port = parentChannel();
 let init: ProcessInit | null = null;
 let store: BlobStore | null = null;
 
-const storeFailed = (id: number): JobReply => ({
-  id,
-  ok: false,
-  code: 'image_store_failed',
-  message: 'The image could not be saved on this workstation (disk full or not writable). Free some space and sync again.',
-  recycle: false,
-});
+const storeFailedCode = 'image_store_failed';
+const storeFailedMessage = 'The image could not be saved on this workstation (disk full or not writable). Free some space and sync again.';
+const storeFailed = (id: number): JobReply => ({ id, ok: false, code: storeFailedCode, message: storeFailedMessage, recycle: false });
 
 async function writeBlobs(store: BlobStore, sha256: string, blobs: readonly [BlobVariant, Uint8Array][]): Promise<boolean> {
   try {
@@ -59,7 +56,58 @@ const sizes = (r: RenderedImage): Pick<DeriveResult, 'preview' | 'thumbnail'> =>
   thumbnail: { width: r.thumbnail.width, height: r.thumbnail.height },
 });
 
+/** Checks and stores one original (a HEIC is derived at once); throws a DomainError (image_*) on refusal. */
+async function admitOriginal(init: WorkerInit, store: BlobStore, input: Uint8Array, sha256: string | undefined): Promise<{ reply: AdmitReply; recycle: boolean }> {
+  const inspected = await inspectImage(input, init.limits, sha256);
+  // A HEIC is decoded at admission: its upright size is known only after libheif's decode.
+  const rendered = inspected.format === 'heic' ? await renderImage(input, inspected, init.limits) : null;
+  const blobs: [BlobVariant, Uint8Array][] = [['original', input]];
+  if (rendered) blobs.push(['preview', rendered.preview.bytes], ['thumbnail', rendered.thumbnail.bytes]);
+  if (!(await writeBlobs(store, inspected.sha256, blobs))) throw new DomainError(storeFailedCode, storeFailedMessage);
+  const upright = rendered ?? inspected.upright!;
+  const derived: DeriveResult | null = rendered ? { sha256: inspected.sha256, quality: rendered.quality, ...sizes(rendered) } : null;
+  return {
+    reply: { sha256: inspected.sha256, format: inspected.format, width: upright.width, height: upright.height, forensic: inspected.forensic, derived },
+    recycle: inspected.format === 'heic',
+  };
+}
+
+/** Fetch jobs running, by id: a cancel aborts the download (it is answered as a network outcome). */
+const fetches = new Map<number, AbortController>();
+
+async function handleFetch(init: WorkerInit, store: BlobStore, job: JobRequest & { kind: 'fetch' }): Promise<JobReply> {
+  const controller = new AbortController();
+  fetches.set(job.id, controller);
+  try {
+    const downloaded = await downloadOriginal(job, store, init.limits, controller.signal);
+    if (downloaded.kind !== 'downloaded') return { id: job.id, ok: true, result: downloaded, recycle: false };
+    const { bytes, resumedBytes } = downloaded;
+    const done = { received: bytes.length, resumedBytes };
+    let result: FetchResult;
+    let recycle = false;
+    try {
+      const admitted = await admitOriginal(init, store, bytes, job.sha256);
+      result = { kind: 'admitted', admitted: admitted.reply, ...done };
+      recycle = admitted.recycle;
+    } catch (error) {
+      const refusal = classifyDecodeError(error);
+      if (!(error instanceof DomainError)) log.warn('imaging: decode failed', { code: refusal.code, detail: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
+      recycle = isHeic(bytes);
+      // Damaged on the way (or resumed onto other bytes): the whole document again.
+      result =
+        refusal.code === 'image_hash_mismatch'
+          ? { kind: 'transfer', code: 'checksum_mismatch', message: 'The downloaded document does not match its checksum; downloading it again.', ...done }
+          : { kind: 'refused', code: refusal.code, message: refusal.message, ...done };
+    }
+    await store.removePartial(job.sha256);
+    return { id: job.id, ok: true, result, recycle };
+  } finally {
+    fetches.delete(job.id);
+  }
+}
+
 async function handle(init: WorkerInit, store: BlobStore, job: JobRequest): Promise<JobReply> {
+  if (job.kind === 'fetch') return handleFetch(init, store, job);
   let bytes: Uint8Array | null = null;
   try {
     if (job.kind === 'derive') {
@@ -74,20 +122,15 @@ async function handle(init: WorkerInit, store: BlobStore, job: JobRequest): Prom
     // Chunks arrive joined over the socket (channel.ts); as a list only through Electron's utility process port.
     const input = job.bytes instanceof Uint8Array ? job.bytes : Buffer.concat(job.bytes);
     bytes = input;
-    const inspected = await inspectImage(input, init.limits, job.kind === 'admit' ? job.sha256 : undefined);
-    // A HEIC is decoded at admission too: its upright size is known only after libheif's decode.
-    const rendered = job.kind === 'ingest' || inspected.format === 'heic' ? await renderImage(input, inspected, init.limits) : null;
-    const blobs: [BlobVariant, Uint8Array][] = [['original', input]];
-    if (rendered) blobs.push(['preview', rendered.preview.bytes], ['thumbnail', rendered.thumbnail.bytes]);
-    if (!(await writeBlobs(store, inspected.sha256, blobs))) return storeFailed(job.id);
-    const upright = rendered ?? inspected.upright!;
-    const admitted: AdmitResult = { sha256: inspected.sha256, format: inspected.format, width: upright.width, height: upright.height, forensic: inspected.forensic };
-    const recycle = inspected.format === 'heic';
-    if (job.kind === 'ingest') {
-      return { id: job.id, ok: true, result: { ...admitted, quality: rendered!.quality, ...sizes(rendered!) }, recycle };
+    if (job.kind === 'admit') {
+      const admitted = await admitOriginal(init, store, input, job.sha256);
+      return { id: job.id, ok: true, result: admitted.reply, recycle: admitted.recycle };
     }
-    const derived: DeriveResult | null = rendered ? { sha256: inspected.sha256, quality: rendered.quality, ...sizes(rendered) } : null;
-    return { id: job.id, ok: true, result: { ...admitted, derived }, recycle };
+    const inspected = await inspectImage(input, init.limits);
+    const rendered = await renderImage(input, inspected, init.limits);
+    if (!(await writeBlobs(store, inspected.sha256, [['original', input], ['preview', rendered.preview.bytes], ['thumbnail', rendered.thumbnail.bytes]]))) return storeFailed(job.id);
+    const admitted: AdmitResult = { sha256: inspected.sha256, format: inspected.format, width: rendered.width, height: rendered.height, forensic: inspected.forensic };
+    return { id: job.id, ok: true, result: { ...admitted, quality: rendered.quality, ...sizes(rendered) }, recycle: inspected.format === 'heic' };
   } catch (error) {
     const refusal = classifyDecodeError(error);
     if (!(error instanceof DomainError)) log.warn('imaging: decode failed', { code: refusal.code, detail: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
@@ -115,6 +158,10 @@ port.listen((message) => {
     store = new BlobStore(init.blobDir, Buffer.from(init.blobKey));
     configureSharp();
     port.post({ ready: true });
+    return;
+  }
+  if ('cancel' in message) {
+    fetches.get(message.cancel)?.abort();
     return;
   }
   const job = message;

@@ -37,8 +37,6 @@ export interface CentralClientOptions {
   now: () => Date;
   /** Deadline of one JSON request (connect to last byte). */
   requestTimeoutMs: number;
-  /** Deadline of one document download. */
-  downloadTimeoutMs: number;
   vault: TokenVault;
   credentials: Credentials | null;
 }
@@ -89,14 +87,15 @@ export class CentralClient {
     this.options.vault.save(null);
   }
 
-  private url(path: string): string {
+  /** The absolute URL of a path of the central API (for exchanges made elsewhere: document downloads). */
+  url(path: string): string {
     return new URL(path.replace(/^\//, ''), this.base).toString();
   }
 
   /** One HTTP exchange, no auth, no retry; failures become SyncErrors; HTTP errors are returned for the caller. */
-  private async exchange(request: RequestOptions, token: string | null): Promise<HttpResponse> {
+  private async exchange(request: RequestOptions, authorization: string | null): Promise<HttpResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
-    if (token) headers.authorization = `Bearer ${token}`;
+    if (authorization) headers.authorization = authorization;
     let body: string | undefined;
     if (request.json !== undefined) {
       body = JSON.stringify(request.json);
@@ -110,22 +109,28 @@ export class CentralClient {
     }
   }
 
-  /** Throws the SyncError an unsuccessful answer means (after the body is read for its error code). */
+  /** The SyncError an unsuccessful answer means (after the body is read for its error code). */
   async failure(response: HttpResponse): Promise<SyncError> {
-    let code = `http_${response.status}`;
-    let message = `The central service answered ${response.status}.`;
+    let body: unknown = null;
     try {
-      const parsed = CentralError.safeParse(await response.json());
-      if (parsed.success) {
-        code = parsed.data.error.code;
-        message = parsed.data.error.message;
-      }
+      body = await response.json();
     } catch {
       // Not JSON (a proxy's page): the status says enough.
     }
-    const status = response.status;
+    return this.failureOf(response.status, body, response.headers.get('retry-after'));
+  }
+
+  /** The SyncError an unsuccessful answer means, from its status, its body as parsed, and its Retry-After. */
+  failureOf(status: number, body: unknown, retryAfter: string | null): SyncError {
+    let code = `http_${status}`;
+    let message = `The central service answered ${status}.`;
+    const parsed = CentralError.safeParse(body);
+    if (parsed.success) {
+      code = parsed.data.error.code;
+      message = parsed.data.error.message;
+    }
     if (status === 429 || status === 408 || status >= 500) {
-      return new SyncError('transient', code, message, parseRetryAfter(response.headers.get('retry-after'), this.options.now()), status);
+      return new SyncError('transient', code, message, parseRetryAfter(retryAfter, this.options.now()), status);
     }
     if (status === 401) return new SyncError('signed_out', 'signed_out', 'Your session with the central service ended. Sign in again to sync.', null, status);
     return new SyncError('fatal', code, message, null, status);
@@ -197,15 +202,23 @@ export class CentralClient {
    * An authenticated request. On 401 the refresh token is traded once (or another request's fresh token is
    * used) and the request repeated; a second 401 signs out. Other non-2xx answers are returned as they are.
    */
-  async request(request: RequestOptions): Promise<HttpResponse> {
-    const token = await this.accessToken(request.signal);
-    const response = await this.exchange(request, token);
-    if (response.status !== 401) return response;
-    response.discard();
-    if (this.tokens && this.tokens.accessToken === token) await this.refresh(request.signal);
-    const again = await this.exchange(request, await this.accessToken(request.signal));
+  request(request: RequestOptions): Promise<HttpResponse> {
+    return this.authorized(request.signal, (authorization) => this.exchange(request, authorization), (response) => response.discard());
+  }
+
+  /**
+   * Sends an authenticated exchange made elsewhere (`send` gets the Authorization header's value and answers with
+   * the status it met), with request()'s rule for 401; `drop` lets go of an answer that is not used.
+   */
+  async authorized<T extends { status: number }>(signal: AbortSignal, send: (authorization: string) => Promise<T>, drop: (answer: T) => void = () => undefined): Promise<T> {
+    const token = await this.accessToken(signal);
+    const answer = await send(`Bearer ${token}`);
+    if (answer.status !== 401) return answer;
+    drop(answer);
+    if (this.tokens && this.tokens.accessToken === token) await this.refresh(signal);
+    const again = await send(`Bearer ${await this.accessToken(signal)}`);
     if (again.status === 401) {
-      again.discard();
+      drop(again);
       this.tokens = null;
       this.options.vault.save(null);
       throw new SyncError('signed_out', 'signed_out', 'Your session with the central service ended. Sign in again to sync.', null, 401);

@@ -1,6 +1,7 @@
 // The sync engine against the real central server (in-memory PGlite) over real HTTP on 127.0.0.1, with a real
 // store file and the real image pipeline. One server and one workstation for the file; each test brings its own
-// applications through intake.
+// applications through intake. The engine reaches the server through a proxy that injects no faults here: it sees
+// the document downloads too, which the imaging process makes (not the engine's transport).
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
@@ -8,18 +9,22 @@ import type { ForensicSummary, QualitySignals } from '../../shared/domain';
 import { createSyncEngine, type SyncEngineOptions, type SyncProgress, type SyncStatus, type SyncStore } from './index';
 import { backoffDelay, parseRetryAfter } from './backoff';
 import { nodeHttpTransport, type HttpTransport } from './http';
+import { startFaultProxy, type FaultProxy } from './faultProxy';
 import { engineOptions as sharedEngineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
 
 let central: CentralFixture;
 let local: Workstation;
+let proxy: FaultProxy;
 
 beforeAll(async () => {
   central = await startCentral();
+  proxy = await startFaultProxy(central.server.url);
   local = openWorkstationSide();
 }, 60_000);
 
 afterAll(async () => {
   await local?.close();
+  await proxy?.close();
   await central?.close();
 });
 
@@ -42,7 +47,10 @@ function countingTransport(inner: HttpTransport = nodeHttpTransport): Counted {
   };
 }
 
-const engineOptions = (extra: Partial<SyncEngineOptions> = {}): SyncEngineOptions => sharedEngineOptions(local, central.server.url, extra);
+const engineOptions = (extra: Partial<SyncEngineOptions> = {}): SyncEngineOptions => sharedEngineOptions(local, proxy.url, extra);
+
+/** Document downloads the central service was asked for since the proxy was last cleared. */
+const downloads = (): number => proxy.seen.filter((s) => s.method === 'GET' && /\/content$/.test(s.path)).length;
 
 describe('backoff', () => {
   it('grows exponentially with full jitter, caps at five minutes, and honours Retry-After', () => {
@@ -66,6 +74,7 @@ describe('a full round trip', () => {
     const envelopes = await central.submit(6);
     const ids = envelopes.map((e) => e.application.id);
     const counted = countingTransport();
+    proxy.clear();
     const progress: SyncProgress[] = [];
     const statuses: SyncStatus['state'][] = [];
     const engine = createSyncEngine(engineOptions({ transport: counted.transport, onProgress: (p) => progress.push(p), onStatus: (s) => statuses.push(s.state) }));
@@ -82,7 +91,8 @@ describe('a full round trip', () => {
     }
     // Each distinct image once; the cursor is stored.
     const distinct = new Set(envelopes.map((e) => e.documents[0]?.sha256)).size;
-    expect(counted.count('GET', /\/content$/)).toBe(distinct);
+    expect(downloads()).toBe(distinct);
+    expect(first.images.downloaded).toBe(distinct);
     expect(local.store.getSyncState('cursor')).toMatch(/.+/);
     expect(progress.some((p) => p.phase === 'images' && p.done === p.total)).toBe(true);
     expect(statuses).toContain('syncing');
@@ -94,6 +104,7 @@ describe('a full round trip', () => {
     expect(engine.status().pending).toBe(2);
 
     counted.calls.length = 0;
+    proxy.clear();
     const second = await engine.syncNow();
     expect(second.ok).toBe(true);
     expect(second.pushed).toMatchObject({ applied: 2, rejected: 0, batches: 1 });
@@ -102,7 +113,7 @@ describe('a full round trip', () => {
     expect(local.store.getCase(ids[0] as string).decisions[0]).toMatchObject({ sync: 'applied', mutationId: m1 });
     expect(engine.status().pending).toBe(0);
     // The decided cases came back as updated; their images were not fetched again.
-    expect(counted.count('GET', /\/content$/)).toBe(0);
+    expect(downloads()).toBe(0);
     expect(local.store.getCase(ids[0] as string).application.status).toBe('rejected');
 
     counted.calls.length = 0;
@@ -142,10 +153,11 @@ describe('images once', () => {
         };
       },
     };
-    const counted = countingTransport();
-    const report = await createSyncEngine(engineOptions({ store, transport: counted.transport })).syncNow();
+    proxy.clear();
+    const report = await createSyncEngine(engineOptions({ store })).syncNow();
     expect(report.ok).toBe(true);
-    expect(counted.count('GET', /\/content$/)).toBe(0);
+    expect(downloads()).toBe(0);
+    expect(proxy.seen.some((s) => /\/changes$/.test(s.path))).toBe(true);
     const detail = local.store.getCase(envelope?.application.id as string);
     expect(detail.documents.map((d) => d.sha256)).toEqual(envelope?.documents.map((d) => d.sha256));
   });

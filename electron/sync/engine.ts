@@ -6,12 +6,11 @@ import { Change, ChangesResponse, maxMutationsPerBatch, MutationBatchResponse, t
 import type { DocumentRecord } from '../../shared/contract/cases';
 import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
-import type { AdmitResult, ImagePipeline } from '../imaging';
+import type { AdmitResult, FetchResult, ImagePipeline } from '../imaging';
 import type { CaseStore, MutationAnswer, UpsertRecord } from '../store/caseStore';
 import { backoffDelay, defaultBackoff, realSleep, yieldToEventLoop, type BackoffPolicy, type Sleep } from './backoff';
 import { CentralClient, memoryVault, type Credentials, type TokenVault } from './client';
-import { downloadAttempt, emptyDownload, restartDownload } from './download';
-import { SyncError } from './errors';
+import { networkFailure, SyncError } from './errors';
 import { nodeHttpTransport, type HttpTransport } from './http';
 import { documentRecord, openStatuses, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
 
@@ -27,7 +26,7 @@ export type SyncStore = Pick<
  * The parts of the image pipeline sync uses: originals are admitted (checked, hashed, stored) while pulling;
  * preview, thumbnail and quality are derived in the background afterwards (held while a pull runs).
  */
-export type SyncImages = Pick<ImagePipeline, 'admit' | 'requestDerive' | 'pauseBackground' | 'resumeBackground'>;
+export type SyncImages = Pick<ImagePipeline, 'fetchOriginal' | 'requestDerive' | 'pauseBackground' | 'resumeBackground'>;
 
 export type CentralPerson = SessionResponse['person'];
 
@@ -274,7 +273,6 @@ class Engine implements SyncEngine {
       transport: options.transport ?? nodeHttpTransport,
       now: this.now,
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
-      downloadTimeoutMs: this.downloadTimeoutMs,
       vault: options.vault ?? memoryVault(),
       credentials: options.credentials ?? null,
     });
@@ -724,33 +722,53 @@ class Engine implements SyncEngine {
     return records;
   }
 
-  /** Downloads, verifies and admits one image (its original stored); null when stored, else the code of a permanent refusal. */
+  /**
+   * Downloads, verifies and admits one image (its original stored) in an imaging process: the bytes never pass
+   * through this thread. Null when stored, else the code of a permanent refusal.
+   */
   private async fetchImage(ref: DocumentRef, report: SyncReport, signal: AbortSignal): Promise<string | null> {
-    const partial = emptyDownload();
+    const url = this.client.url(`/v1/documents/${encodeURIComponent(ref.id)}/content`);
+    let stops = 0;
+    let received = 0;
     let outcome: { admitted: AdmitResult } | { refused: DomainError };
     try {
       outcome = await this.retrying(report, signal, async () => {
-        const chunks = await downloadAttempt(this.client, ref, partial, signal, this.downloadTimeoutMs);
+        let result: FetchResult;
         try {
-          // The imaging process hashes the bytes anyway: it checks them against the announced SHA-256 first.
-          return { admitted: await this.options.images.admit(chunks, { sha256: ref.sha256 }) };
+          result = await this.client.authorized(signal, (authorization) =>
+            this.options.images
+              .fetchOriginal({ url, authorization, sha256: ref.sha256, byteSize: ref.byteSize, mediaType: ref.mediaType, timeoutMs: this.downloadTimeoutMs }, signal)
+              .then((answer) => ({ status: answer.kind === 'http' ? answer.status : 0, answer })),
+          ).then(({ answer }) => answer);
         } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
-          if (error.code !== 'image_hash_mismatch') return { refused: error };
-          // Damaged on the way (or resumed onto other bytes): the whole document again.
-          restartDownload(partial);
-          throw new SyncError('transient', 'checksum_mismatch', 'The downloaded document does not match its checksum; downloading it again.');
+          if (!(error instanceof DomainError) || error instanceof SyncError) throw error;
+          if (signal.aborted) throw networkFailure(error, true, false);
+          // The imaging process stopped or hung, perhaps over another download it ran: once more, then a refusal.
+          if (++stops < 2) throw new SyncError('transient', error.code, error.message);
+          return { refused: error };
+        }
+        report.images.resumedBytes += result.resumedBytes;
+        received = result.received;
+        switch (result.kind) {
+          case 'admitted':
+            return { admitted: result.admitted };
+          case 'refused':
+            return { refused: new DomainError(result.code, result.message) };
+          case 'http':
+            throw this.client.failureOf(result.status, parseBody(result.body), result.retryAfter);
+          case 'network':
+            throw networkFailure(Object.assign(new Error(result.message), { code: result.code }), result.aborted || signal.aborted, result.timedOut);
+          case 'transfer':
+            throw new SyncError('transient', result.code, result.message);
         }
       });
     } catch (error) {
       // 403/404: the case moved to someone else meanwhile; its next change says so. Anything else ends this sync.
       if (error instanceof SyncError && error.kind === 'fatal' && (error.status === 403 || error.status === 404)) return error.code;
       throw error;
-    } finally {
-      report.images.resumedBytes += partial.resumedBytes;
     }
     report.images.downloaded += 1;
-    report.images.bytes += partial.received;
+    report.images.bytes += received;
     if ('refused' in outcome) {
       report.images.refused += 1;
       log.warn('document image refused by the imaging pipeline', { documentId: ref.id, code: outcome.refused.code });
@@ -779,4 +797,13 @@ class Engine implements SyncEngine {
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   return new Engine(options);
+}
+
+/** An error answer's body as JSON, or null (a proxy's page). */
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return null;
+  }
 }

@@ -59,23 +59,6 @@ describe('imaging channel frames', () => {
     client.destroy();
   });
 
-  it('joins an image sent as the chunks a download arrived in into one view on arrival', async () => {
-    const [client, accepted] = await socketPair();
-    const image = Buffer.from(new Uint8Array(2 ** 20 + 7).map((_, i) => (i * 7) % 253));
-    const chunks = [image.subarray(0, 65536), image.subarray(65536, 65537), image.subarray(65537)];
-    const received = collect(accepted, 2);
-    writeFrame(client, { id: 1, kind: 'admit', bytes: chunks });
-    writeFrame(client, { id: 2, kind: 'admit', bytes: [] });
-    const { messages, broken } = await received;
-    expect(broken).toBeNull();
-    const [first, second] = messages as { id: number; bytes: Uint8Array }[];
-    expect(first!.bytes).toBeInstanceOf(Uint8Array);
-    expect(Buffer.from(first!.bytes).equals(image)).toBe(true);
-    // Nothing raw to send: the empty list travels serialized, as sent.
-    expect(second!.bytes).toEqual([]);
-    client.destroy();
-  });
-
   it('stops reading at a frame longer than the bound, before allocating for it', async () => {
     const [client, accepted] = await socketPair();
     const received = collect(accepted, 2);

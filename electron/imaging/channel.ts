@@ -1,13 +1,11 @@
 // The message channel between the pool and an imaging process under plain Node: a local socket (a Unix socket in a
 // private folder, a named pipe on Windows) carrying one frame per message:
 //   [u32 LE frame length][u32 LE length of the rest][V8 serialization of the message but its `bytes`][raw bytes]
-// A message's top-level `bytes` (an image, one buffer or its chunks) travels raw after the rest, written from the
-// caller's buffers: no copy into a serializer on the main thread, and on arrival it is one view into the frame. A
+// A message's top-level `bytes` (an image) travels raw after the rest, written from the caller's buffer: no copy into a serializer on the main thread, and on arrival it is one view into the frame. A
 // socket rather than Node's fork IPC channel because the process is started from a launcher thread (launch.ts):
 // the channel must reach the main thread.
 import { connect, type Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
-import { byteLengthOf } from './protocol';
 
 /** Set by the launcher in an imaging process's environment: the socket to connect to, and the ticket to name. */
 export const channelVariable = 'VERITY_IMAGING_CHANNEL';
@@ -29,10 +27,9 @@ export const maxFrameBytes = 64 * 2 ** 20;
 /** Writes one message; its parts leave in one write. */
 export function writeFrame(socket: Socket, message: unknown): void {
   const { bytes, ...rest } = message !== null && typeof message === 'object' ? (message as { bytes?: unknown }) : {};
-  const parts = rawParts(bytes);
-  const rawLength = parts ? byteLengthOf(parts) : 0;
   // No raw bytes reads as no `bytes` on arrival: empty ones are serialized with the rest.
-  const raw = rawLength > 0 ? parts : null;
+  const raw = bytes instanceof Uint8Array && bytes.byteLength > 0 ? bytes : null;
+  const rawLength = raw ? raw.byteLength : 0;
   const serialized = serialize(raw ? rest : message);
   const header = Buffer.allocUnsafe(headerBytes);
   header.writeUInt32LE(4 + serialized.length + rawLength, 0);
@@ -40,15 +37,8 @@ export function writeFrame(socket: Socket, message: unknown): void {
   socket.cork();
   socket.write(header);
   socket.write(serialized);
-  for (const part of raw ?? []) socket.write(part);
+  if (raw) socket.write(raw);
   socket.uncork();
-}
-
-/** `bytes` as the parts to write raw: one buffer or a list of chunks (a download's); null when it is neither. */
-function rawParts(bytes: unknown): readonly Uint8Array[] | null {
-  if (bytes instanceof Uint8Array) return [bytes];
-  if (Array.isArray(bytes) && bytes.every((part) => part instanceof Uint8Array)) return bytes as Uint8Array[];
-  return null;
 }
 
 /**

@@ -1,6 +1,5 @@
 // Admit now, derive later: the two halves of an ingest, run apart, must come to what the ingest comes to; and the
 // pipeline's derive queue (background, pausable, on demand from read()) must derive each image once.
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -67,25 +66,6 @@ describe('the derive queue', () => {
       const admitted = await images.admit(photos[0]!);
       expect(blobNames('admit-only')).toEqual([`${admitted.sha256}.original`]);
       expect([admitted.width, admitted.height]).toEqual([600, 450]);
-    } finally {
-      await images.close();
-    }
-  });
-
-  it('admits an original given as the chunks it was downloaded in, checked against the announced SHA-256 first', async () => {
-    const images = open('admit-chunks');
-    try {
-      const whole = photos[1]!;
-      const chunks = [whole.subarray(0, 1000), whole.subarray(1000, 65536), whole.subarray(65536)];
-      const sha256 = createHash('sha256').update(whole).digest('hex');
-      // Bytes damaged on the way are told apart from a bad image, and nothing of them is stored.
-      const damaged = Buffer.from(whole);
-      damaged[5000] = (damaged[5000] ?? 0) ^ 0xff;
-      expect(await codeOf(images.admit([damaged], { sha256 }))).toBe('image_hash_mismatch');
-      expect(blobNames('admit-chunks')).toEqual([]);
-      const admitted = await images.admit(chunks, { sha256 });
-      expect(admitted.sha256).toBe(sha256);
-      expect(blobNames('admit-chunks')).toEqual([`${admitted.sha256}.original`]);
     } finally {
       await images.close();
     }

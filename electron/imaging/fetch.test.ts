@@ -107,6 +107,20 @@ describe('an imaging process downloads and admits an original', () => {
     expect(partialFiles('resume')).toEqual([]);
   });
 
+  it('tells bytes damaged on the way from a bad image: a transfer failure, and nothing of them stored', async () => {
+    const damaged = Buffer.from(photo);
+    damaged[5_000] = (damaged[5_000] ?? 0) ^ 0xff;
+    handler = (_req, res) => {
+      res.writeHead(200, { etag, 'content-length': String(damaged.length) });
+      res.end(damaged);
+    };
+    const images = open('damaged');
+    const result = await images.fetchOriginal(request(), new AbortController().signal);
+    expect(result).toMatchObject({ kind: 'transfer', code: 'checksum_mismatch', received: photo.length });
+    expect(existsSync(join(root, 'damaged', sha256.slice(0, 2)))).toBe(false);
+    expect(partialFiles('damaged')).toEqual([]);
+  });
+
   it('answers an HTTP refusal with its status, Retry-After and body; a different document as a transfer failure', async () => {
     handler = (_req, res) => {
       res.writeHead(401, { 'content-type': 'application/json', 'retry-after': '3' });

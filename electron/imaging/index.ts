@@ -5,7 +5,7 @@ import { log } from '../api/log';
 import { BlobStore, SHA256_HEX, type GarbageReport } from './blobs';
 import { resolveLimits, type ImageLimits } from './limits';
 import { ImageWorkerPool, type ImageWorkerPoolOptions } from './pool';
-import { byteLengthOf, type AdmitResult, type DeriveResult, type FetchRequest, type FetchResult, type ImageBytes, type IngestResult } from './protocol';
+import type { AdmitResult, DeriveResult, FetchRequest, FetchResult, IngestResult } from './protocol';
 import { readCaseImage, type CaseImage, type ImageAccess } from './serve';
 
 export type { AdmitResult, DeriveResult, FetchRequest, FetchResult, IngestResult } from './protocol';
@@ -49,9 +49,9 @@ export interface ImagePipeline {
   /**
    * Admits one original without decoding its pixels: every check the header allows, SHA-256, forensics, upright
    * size; writes the original blob. Preview, thumbnail and quality come later from `derive`/`requestDerive`.
-   * `expected.sha256` (a download's checksum) is checked first: `image_hash_mismatch` when the bytes differ.
+   * A sync's downloads are admitted the same way inside the imaging process (`fetchOriginal`).
    */
-  admit(bytes: ImageBytes, expected?: { sha256: string }): Promise<AdmitResult>;
+  admit(bytes: Uint8Array): Promise<AdmitResult>;
   /**
    * Downloads one original in an imaging process and admits it there (a sync's pull; see fetch.ts): one attempt,
    * its outcome for the caller to act on. Rejects with a DomainError only when the process failed (crashed, hung,
@@ -93,9 +93,9 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
   const store = new BlobStore(options.blobDir, blobKey);
   const pool = new ImageWorkerPool({ blobDir: options.blobDir, blobKey, limits }, options.workers);
 
-  const tooLarge = (bytes: ImageBytes): DomainError | null => {
+  const tooLarge = (bytes: Uint8Array): DomainError | null => {
     // Refuse the obvious before copying the bytes to a worker.
-    const length = byteLengthOf(bytes);
+    const length = bytes.byteLength;
     return length > limits.maxBytes
       ? new DomainError('image_too_large', `The file is ${(length / 1048576).toFixed(1)} MB; at most ${Math.round(limits.maxBytes / 1048576)} MB is accepted. Ask the applicant for a smaller photo.`)
       : null;
@@ -197,10 +197,10 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
 
   return {
     ingest,
-    admit(bytes, expected) {
+    admit(bytes) {
       const refusal = tooLarge(bytes);
       if (refusal) return Promise.reject(refusal);
-      return pool.runTask({ kind: 'admit', bytes, ...(expected ? { sha256: expected.sha256 } : {}) }).then(({ derived, ...admitted }) => {
+      return pool.runTask({ kind: 'admit', bytes }).then(({ derived, ...admitted }) => {
         if (derived) remember({ sha256: derived.sha256, ok: true, result: derived });
         return admitted;
       });

@@ -25,16 +25,6 @@ export type DeriveResult = Pick<IngestResult, 'sha256' | 'quality' | 'preview' |
 export type AdmitReply = AdmitResult & { derived: DeriveResult | null };
 
 /**
- * An original's bytes: one buffer, or the chunks a download arrived in. Chunks are joined in the imaging process,
- * not on the main thread (a megabyte's copy there per image was a third of the pull's main-thread allocation).
- */
-export type ImageBytes = Uint8Array | readonly Uint8Array[];
-
-export function byteLengthOf(bytes: ImageBytes): number {
-  return bytes instanceof Uint8Array ? bytes.byteLength : bytes.reduce((sum, chunk) => sum + chunk.byteLength, 0);
-}
-
-/**
  * One original for an imaging process to download and admit (a sync's pull): the bytes go from the socket to the
  * decoder's process and never through the app's main thread. What the document must be comes from the change
  * that named it; `authorization` is the bearer header of the moment (the main process refreshes it).
@@ -68,8 +58,7 @@ export type FetchResult = FetchOutcome & { received: number; resumedBytes: numbe
 /** The jobs a worker runs: the whole ingest, or its two halves (admit now, derive later), or a download and admit. */
 export type ImageTask =
   | { kind: 'ingest'; bytes: Uint8Array }
-  /** `sha256`: what the bytes must hash to, checked before anything else. */
-  | { kind: 'admit'; bytes: ImageBytes; sha256?: string }
+  | { kind: 'admit'; bytes: Uint8Array }
   | { kind: 'derive'; sha256: string }
   | ({ kind: 'fetch' } & FetchRequest);
 

@@ -119,11 +119,10 @@ async function handle(init: WorkerInit, store: BlobStore, job: JobRequest): Prom
       const result: DeriveResult = { sha256: inspected.sha256, quality: rendered.quality, ...sizes(rendered) };
       return { id: job.id, ok: true, result, recycle: inspected.format === 'heic' };
     }
-    // Chunks arrive joined over the socket (channel.ts); as a list only through Electron's utility process port.
-    const input = job.bytes instanceof Uint8Array ? job.bytes : Buffer.concat(job.bytes);
+    const input = job.bytes;
     bytes = input;
     if (job.kind === 'admit') {
-      const admitted = await admitOriginal(init, store, input, job.sha256);
+      const admitted = await admitOriginal(init, store, input, undefined);
       return { id: job.id, ok: true, result: admitted.reply, recycle: admitted.recycle };
     }
     const inspected = await inspectImage(input, init.limits);

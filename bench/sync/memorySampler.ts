@@ -6,8 +6,11 @@
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 
-/** What the bench asks: leave a process out, start sampling a phase, stop and report it. */
-export type SamplerRequest = { op: 'exclude'; pid: number } | { op: 'start' } | { op: 'stop' };
+/**
+ * What the bench asks: leave a process out, start sampling a phase, stop and report it; with --trace-gaps, watch
+ * where in the kernel the main thread waits (its wchan, every 5 ms).
+ */
+export type SamplerRequest = { op: 'exclude'; pid: number } | { op: 'start' } | { op: 'stop' } | { op: 'watchMainThread' };
 export interface WorkstationMemory {
   engine: number;
   imaging: number;
@@ -27,7 +30,12 @@ export interface PhaseMemory {
  * What the sampler says: whether it can see child processes; a new peak of the engine's RSS (the main thread then
  * notes its heap figures); a stopped phase.
  */
-export type SamplerReport = { op: 'ready'; procReadable: boolean } | { op: 'enginePeak' } | ({ op: 'stopped' } & PhaseMemory);
+export type SamplerReport =
+  | { op: 'ready'; procReadable: boolean }
+  | { op: 'enginePeak' }
+  | ({ op: 'stopped' } & PhaseMemory)
+  /** The main thread was seen asleep in the kernel at `at` (epoch ms) in `wchan`, other than waiting for events. */
+  | { op: 'kernelWait'; at: number; wchan: string };
 
 const excluded = new Set<number>();
 const pageSize = 4096;
@@ -143,8 +151,23 @@ function sample(): void {
   phase.sampleMs.push(performance.now() - started);
 }
 
+/**
+ * The kernel function the main thread sleeps in ('0' while it runs or is runnable). Waiting in epoll is the idle
+ * event loop and is not reported; anything else (a lock, a disk flush, a page read) during a pause names its cause.
+ */
+const idleWaits = new Set(['0', 'ep_poll', 'do_epoll_wait']);
+function watchMainThread(): void {
+  const path = `/proc/${process.pid}/task/${process.pid}/wchan`;
+  setInterval(() => {
+    const wchan = procFiles.text(path)?.trim();
+    if (wchan !== undefined && !idleWaits.has(wchan)) port!.postMessage({ op: 'kernelWait', at: performance.timeOrigin + performance.now(), wchan } satisfies SamplerReport);
+  }, 5);
+}
+
 port.on('message', (request: SamplerRequest) => {
-  if (request.op === 'exclude') {
+  if (request.op === 'watchMainThread') {
+    watchMainThread();
+  } else if (request.op === 'exclude') {
     excluded.add(request.pid);
   } else if (request.op === 'start') {
     phase = { peakEngine: 0, peakImaging: { rss: 0, procs: 0 }, atPeakTotal: null, sampleMs: [] };

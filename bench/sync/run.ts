@@ -117,6 +117,10 @@ sampler.on('message', (report: SamplerReport) => {
     atPeak = process.memoryUsage();
     return;
   }
+  if (report.op === 'kernelWait') {
+    recentKernelWaits.push({ at: report.at - performance.timeOrigin, wchan: report.wchan });
+    return;
+  }
   samplerReports.push(report);
   samplerWaiting?.();
 });
@@ -211,6 +215,8 @@ interface Gap {
   gcs: { kind: string; start: number; ms: number }[];
   /** Store calls of 2 ms or more that overlapped it: the engine's own synchronous work in the pause (five printed). */
   storeCalls: { kind: string; start: number; ms: number }[];
+  /** Where in the kernel the main thread was seen asleep during it (sampled every 5 ms), by function. */
+  kernelWaits: Map<string, number>;
   /** The core the main thread last ran on before it (undefined where /proc cannot tell). */
   core?: number;
   /** How much of it the witness on that core was paused too (ms), when witnesses ran. */
@@ -221,6 +227,8 @@ const gaps: Gap[] = [];
 const unsettledGaps: { gap: Gap; ticksLeft: number }[] = [];
 const recentGcs: Gap['gcs'] = [];
 const recentStoreCalls: Gap['storeCalls'] = [];
+const recentKernelWaits: { at: number; wchan: string }[] = [];
+if (traceGaps) tell({ op: 'watchMainThread' });
 const gapMs = (gap: Gap) => gap.to - gap.from - 5;
 /**
  * A /proc file of the main thread, kept open and read afresh at every call (at offset 0 the kernel regenerates it);
@@ -262,6 +270,7 @@ function settleGaps(): void {
     const { gap } = unsettledGaps.shift() as (typeof unsettledGaps)[number];
     gap.gcs = recentGcs.filter((gc) => gc.start < gap.to && gc.start + gc.ms > gap.from);
     gap.storeCalls = recentStoreCalls.filter((call) => call.start < gap.to && call.start + call.ms > gap.from);
+    for (const wait of recentKernelWaits) if (wait.at > gap.from && wait.at < gap.to) gap.kernelWaits.set(wait.wchan, (gap.kernelWaits.get(wait.wchan) ?? 0) + 1);
     if (witnesses) gap.witnessMs = witnesses.pausedWithin(gap.core ?? -1, performance.timeOrigin + gap.from + 5, performance.timeOrigin + gap.to);
     const ms = gapMs(gap);
     const sched = gap.cpuMs === undefined ? '' : `: on CPU ${gap.cpuMs.toFixed(0)} ms, run queue ${(gap.runQueueMs as number).toFixed(0)} ms, blocked or asleep ${Math.max(0, gap.to - gap.from - gap.cpuMs - (gap.runQueueMs as number)).toFixed(0)} ms`;
@@ -271,13 +280,15 @@ function settleGaps(): void {
     const longest = [...gap.storeCalls].sort((x, y) => y.ms - x.ms).slice(0, 5).sort((x, y) => x.start - y.start);
     const calls = longest.map((call) => `${call.kind} ${call.ms.toFixed(0)} ms at +${(call.start - gap.from).toFixed(0)} ms`).join(', ');
     const shared = gap.witnessMs === undefined ? '' : `; the witness${witnesses?.pinned ? ` on its core (${gap.core})` : ''} paused ${gap.witnessMs.toFixed(0)} ms of it`;
-    console.log(`  gap ${ms.toFixed(0)} ms at ${clock} after ${gap.after}${sched}${shared}${gcs ? `; ${gcs}` : ''}${calls ? `; store: ${calls}` : ''}`);
+    const waits = [...gap.kernelWaits].map(([wchan, n]) => `${wchan} ×${n}`).join(', ');
+    console.log(`  gap ${ms.toFixed(0)} ms at ${clock} after ${gap.after}${sched}${shared}${gcs ? `; ${gcs}` : ''}${calls ? `; store: ${calls}` : ''}${waits ? `; asleep in the kernel in (5 ms samples): ${waits}` : ''}`);
     gaps.push(gap);
   }
   // No pending or later gap reaches back before the oldest pending one or the last tick.
   const horizon = unsettledGaps[0]?.gap.from ?? lastTick;
   while (recentGcs[0] && recentGcs[0].start + recentGcs[0].ms < horizon) recentGcs.shift();
   while (recentStoreCalls[0] && recentStoreCalls[0].start + recentStoreCalls[0].ms < horizon) recentStoreCalls.shift();
+  while (recentKernelWaits[0] && recentKernelWaits[0].at < horizon) recentKernelWaits.shift();
 }
 async function gapsSettled(phase: string): Promise<void> {
   while (unsettledGaps.some(({ gap }) => gap.phase === phase)) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -385,7 +396,7 @@ if (traceGaps) {
     if (now - lastTick > gapThresholdMs + 5) {
       // The phase the pause began in: one between phases (the push's local recording) is not the next phase's. The
       // core is the one the thread was on at the tick before the pause: where it then slept or worked.
-      const gap: Gap = { phase: lastTickPhase, from: lastTick, to: now, after: lastProgress, gcs: [], storeCalls: [], ...(lastCore === undefined ? {} : { core: lastCore }) };
+      const gap: Gap = { phase: lastTickPhase, from: lastTick, to: now, after: lastProgress, gcs: [], storeCalls: [], kernelWaits: new Map(), ...(lastCore === undefined ? {} : { core: lastCore }) };
       if (sched && lastSched) [gap.cpuMs, gap.runQueueMs] = [(sched[0] - lastSched[0]) / 1e6, (sched[1] - lastSched[1]) / 1e6];
       // Ten ticks: at least 50 ms and as many event-loop turns, past the GC entries' late delivery.
       unsettledGaps.push({ gap, ticksLeft: 10 });

@@ -10,6 +10,7 @@ import { deriveKey, ExplicitKeyProvider } from '../store/keys';
 import { tempFolder } from '../store/tempFolder';
 import { BlobStore } from './blobs';
 import { createImagePipeline, type FetchRequest, type ImagePipeline } from './index';
+import type { ImageWorkerPoolOptions } from './pool';
 import { codeOf, corpusFile } from './test-support';
 
 const key = Buffer.alloc(32, 5);
@@ -24,8 +25,8 @@ let handler: (req: IncomingMessage, res: ServerResponse) => void;
 const seen: { range: string | null; authorization: string | null }[] = [];
 const pipelines: ImagePipeline[] = [];
 
-const open = (name: string, size = 1): ImagePipeline => {
-  const pipeline = createImagePipeline({ blobDir: join(root, name), keyProvider: new ExplicitKeyProvider(key), workers: { size } });
+const open = (name: string, workers: ImageWorkerPoolOptions = { size: 1 }): ImagePipeline => {
+  const pipeline = createImagePipeline({ blobDir: join(root, name), keyProvider: new ExplicitKeyProvider(key), workers });
   pipelines.push(pipeline);
   return pipeline;
 };
@@ -160,5 +161,21 @@ describe('an imaging process downloads and admits an original', () => {
     expect(outcomes.slice(0, 4)).toEqual(Array.from({ length: 4 }, () => expect.objectContaining({ kind: 'network', aborted: true })));
     expect(await codeOf(Promise.reject(outcomes[4]))).toBe('image_job_stopped');
     for (const res of held) res.destroy();
+  });
+
+  it('lets the downloads a process runs finish when it asks to be replaced, and starts a fresh one for the rest', async () => {
+    const held: ServerResponse[] = [];
+    handler = (req, res) => {
+      held.push(res);
+      // Answered together once four are in: all four run in one process at once.
+      if (held.length === 4) for (const r of held) serveDocument(req, r);
+    };
+    // Replaced after two jobs: the third and fourth reply after that point and must still be answered.
+    const images = open('drain', { size: 1, maxJobsPerWorker: 2 });
+    const signal = new AbortController().signal;
+    const first = await Promise.all(Array.from({ length: 4 }, () => images.fetchOriginal(request(), signal)));
+    expect(first.map((r) => r.kind)).toEqual(['admitted', 'admitted', 'admitted', 'admitted']);
+    handler = (req, res) => serveDocument(req, res);
+    expect((await images.fetchOriginal(request(), signal)).kind).toBe('admitted');
   });
 });

@@ -1,6 +1,7 @@
 // A small pool of imaging processes: bounded concurrency (one image per process, or a few downloads: a download
-// waits for the network most of the time), a bounded queue, a hard per-job deadline, and a fresh process after a crash, a timeout, a HEIC decode, N images, or as soon as it has
-// grown past a resident size. A failure fails that one image with a code; the pool and the app carry on.
+// waits for the network most of the time), a bounded queue, a hard per-job deadline, and a fresh process after a
+// crash, a timeout, a HEIC decode, N images, or as soon as it has grown past a resident size. A failure fails that
+// one image (or the downloads that shared its process) with a code; the pool and the app carry on.
 // Processes rather than worker threads: a decoder that crashes (libvips and libheif are native code fed untrusted
 // bytes) takes only its process down, and the memory libvips fragments goes back to the system with the process
 // (see launch.ts for the allocator settings).

@@ -17,8 +17,24 @@ import { ShortcutHelp } from './ShortcutHelp';
 // The case view (viewer, details, decisions, the rules and their holiday tables) is its own chunk: the queue's first
 // render does not wait for it. It is fetched as soon as the queue is up, so opening a case does not wait either.
 const loadCaseView = () => import('./CaseView');
+type CaseViewModule = Awaited<ReturnType<typeof loadCaseView>>;
+
+/**
+ * The chunk again, after `error` said it could not be loaded. Chromium keeps a failed module fetch in its module map
+ * and answers that URL with the same failure for the page's life (Chromium 150 does), so the retry asks for the URL
+ * the failure names under a query of its own: a new module to the browser, whose own imports are shared as usual.
+ */
+function reloadCaseView(error: unknown, attempt: number): Promise<CaseViewModule> {
+  const named = error instanceof Error ? /imported module: (\S+)$/.exec(error.message)?.[1] : undefined;
+  if (!named || !URL.canParse(named)) return loadCaseView();
+  const url = new URL(named);
+  url.searchParams.set('attempt', String(attempt));
+  return import(/* @vite-ignore */ url.href) as Promise<CaseViewModule>;
+}
+
 // A rejected lazy() stays rejected, so trying again needs a fresh one.
-const lazyCaseView = () => lazy(() => loadCaseView().then((m) => ({ default: m.CaseView })));
+const lazyCaseView = (failed?: { error: unknown; attempt: number }) =>
+  lazy(() => (failed ? reloadCaseView(failed.error, failed.attempt) : loadCaseView()).then((m) => ({ default: m.CaseView })));
 
 const activityEvents = ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'] as const;
 
@@ -176,7 +192,7 @@ export function Workspace() {
     <div className="workspace">
       <CommitError />
       {view === 'case' ? (
-        <CaseViewBoundary key={caseView.attempt} fallback={(error) => <CaseViewFailed error={error} onRetry={() => setCaseView((c) => ({ View: lazyCaseView(), attempt: c.attempt + 1 }))} />}>
+        <CaseViewBoundary key={caseView.attempt} fallback={(error) => <CaseViewFailed error={error} onRetry={() => setCaseView((c) => ({ View: lazyCaseView({ error, attempt: c.attempt + 1 }), attempt: c.attempt + 1 }))} />}>
           <Suspense fallback={<CaseLoading />}>
             <caseView.View />
           </Suspense>

@@ -194,6 +194,25 @@ describe('pull under faults', () => {
     }
   });
 
+  it('a download the imaging process makes is classified as any exchange: 401 refreshes the session, 429 waits Retry-After', async () => {
+    const envelopes = await central.submit(1);
+    proxy.clear();
+    proxy.inject(content, { kind: 'status', status: 401, body: JSON.stringify({ error: { code: 'unauthorized', message: 'Token expired.' } }) }, 1);
+    proxy.inject(content, { kind: 'status', status: 429, headers: { 'retry-after': '7' } }, 1);
+    const { engine: e, waits } = engine();
+    const report = await e.syncNow();
+    expect(report.ok, JSON.stringify(report.error)).toBe(true);
+    expect(proxy.remaining()).toBe(0);
+    // The 401 was followed by a refresh (and the download repeated), the 429 by a wait of at least its Retry-After.
+    const seen = proxy.seen.map((s) => s.path);
+    const refused = seen.findIndex((path) => content.test(path));
+    expect(seen.slice(refused).some((path) => path.endsWith('/v1/session/refresh'))).toBe(true);
+    expect(waits.some((ms) => ms >= 7_000)).toBe(true);
+    expect(e.status().state).toBe('idle');
+    const detail = local.store.getCase(envelopes[0]!.application.id);
+    expect(detail.documents.map((d) => d.sha256)).toEqual(envelopes[0]!.documents.map((d) => d.sha256));
+  });
+
   it('the cursor is saved only after the page is stored: a lost changes answer repeats the page harmlessly', async () => {
     const envelopes = await central.submit(2);
     proxy.clear();

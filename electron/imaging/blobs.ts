@@ -3,7 +3,7 @@
 // wrong applicant's document. Writes are atomic (temp file, fsync, rename); reads verify the tag and, for an
 // original, the SHA-256 the blob is named by.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from '../../shared/errors';
 
@@ -65,6 +65,22 @@ export interface PartialOriginal {
   bytes: Buffer;
 }
 
+/** A temp file beside `path`, written (and flushed, with `flush`) and renamed over it; removed if writing fails. */
+async function writeAtomically(path: string, sealed: Buffer, flush: boolean): Promise<void> {
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(sealed);
+    if (flush) await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+  await rename(temp, path);
+}
+
 export interface GarbageReport {
   /** Distinct image hashes whose blobs were removed. */
   removedImages: number;
@@ -101,20 +117,8 @@ export class BlobStore {
   async write(sha256: string, variant: BlobVariant, plain: Uint8Array): Promise<void> {
     const path = this.pathOf(sha256, variant);
     if (await this.has(sha256, variant)) return;
-    const sealed = encryptBlob(this.key, sha256, variant, plain);
     await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true, mode: 0o700 });
-    const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(sealed);
-      await handle.sync();
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      await unlink(temp).catch(() => undefined);
-      throw error;
-    }
-    await handle.close();
-    await rename(temp, path);
+    await writeAtomically(path, encryptBlob(this.key, sha256, variant, plain), true);
   }
 
   private partialPath(sha256: string): string {
@@ -127,11 +131,9 @@ export class BlobStore {
     const etag = Buffer.from(partial.etag, 'utf8');
     const header = Buffer.allocUnsafe(2);
     header.writeUInt16BE(etag.length);
-    const path = this.partialPath(sha256);
     await mkdir(join(this.root, PARTIAL_DIR), { recursive: true, mode: 0o700 });
-    const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(temp, seal(this.key, partialAad(sha256), Buffer.concat([header, etag, partial.bytes])), { mode: 0o600, flag: 'wx' });
-    await rename(temp, path);
+    // Not flushed to disk: a partial lost in a power cut is downloaded again.
+    await writeAtomically(this.partialPath(sha256), seal(this.key, partialAad(sha256), Buffer.concat([header, etag, partial.bytes])), false);
   }
 
   /** The kept download of `sha256`, or null; one that is damaged is removed and reads as none. */

@@ -90,8 +90,7 @@ async function handleFetch(init: WorkerInit, store: BlobStore, job: JobRequest &
       result = { kind: 'admitted', admitted: admitted.reply, ...done };
       recycle = admitted.recycle;
     } catch (error) {
-      const refusal = classifyDecodeError(error);
-      if (!(error instanceof DomainError)) log.warn('imaging: decode failed', { code: refusal.code, detail: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
+      const refusal = refusalOf(error);
       recycle = isHeic(bytes);
       // Damaged on the way (or resumed onto other bytes): the whole document again.
       result =
@@ -131,11 +130,17 @@ async function handle(init: WorkerInit, store: BlobStore, job: JobRequest): Prom
     const admitted: AdmitResult = { sha256: inspected.sha256, format: inspected.format, width: rendered.width, height: rendered.height, forensic: inspected.forensic };
     return { id: job.id, ok: true, result: { ...admitted, quality: rendered.quality, ...sizes(rendered) }, recycle: inspected.format === 'heic' };
   } catch (error) {
-    const refusal = classifyDecodeError(error);
-    if (!(error instanceof DomainError)) log.warn('imaging: decode failed', { code: refusal.code, detail: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
+    const refusal = refusalOf(error);
     // libheif's WebAssembly heap only grows, and a trap may leave it inconsistent: start afresh after any HEIC.
     return { id: job.id, ok: false, code: refusal.code, message: refusal.message, recycle: bytes !== null && isHeic(bytes) };
   }
+}
+
+/** The refusal an error means; one the decoder threw (not one of our checks) is logged. */
+function refusalOf(error: unknown): DomainError {
+  const refusal = classifyDecodeError(error);
+  if (!(error instanceof DomainError)) log.warn('imaging: decode failed', { code: refusal.code, detail: error instanceof Error ? error.message.slice(0, 200) : 'unknown' });
+  return refusal;
 }
 
 function isHeic(bytes: Uint8Array): boolean {

@@ -22,8 +22,10 @@ export const Slot = {
   rewind: 5,
   /** The `commits` count when the worker's last catch-up round began (what it copied ends about there). */
   rewindFrom: 6,
+  /** Times the worker started a fully copied WAL over with a write of its own (see `prime` in checkpointWorker.ts). */
+  primes: 7,
 } as const;
-export const slotCount = 7;
+export const slotCount = 8;
 
 export const WorkerState = {
   starting: 0,
@@ -48,6 +50,10 @@ export interface CheckpointWorkerData {
   quietMs: number;
   /** No commit for this long: checkpoint everything and truncate the WAL, then sleep until the next commit. */
   idleMs: number;
+  /** Start a fully copied WAL over from the worker (see `prime` in checkpointWorker.ts); false only in tests. */
+  prime: boolean;
+  /** …after a copy, once commits have paused this long (after a truncation: at once). */
+  primeQuietMs: number;
   /** A WAL of this many frames (pages) is rewound even while commits keep coming (see checkpointWorker.ts). */
   rewindFrames: number;
   /** From TypeScript sources only: the module worker-boot.dev.mjs imports (this file's sibling checkpointWorker.ts). */

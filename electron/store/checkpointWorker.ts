@@ -3,7 +3,9 @@
 // at most every `intervalMs` while commits arrive and as soon as they pause for `quietMs`, and when they stop for
 // `idleMs` truncates the WAL file, then sleeps until the next commit. SQLite3MultipleCiphers encrypts at the file layer,
 // so a checkpoint decrypts and re-encrypts every page it copies, and fsyncs: ~50 ms inside a commit on the main
-// thread, which is why it runs here. It never imports electron; it runs the same from sources and from a bundle.
+// thread, which is why it runs here. After a truncation, and after a copy once commits pause, it also starts the
+// WAL over itself (`prime`), since the first commit into a fresh WAL fsyncs it. It never imports electron; it runs
+// the same from sources and from a bundle.
 //
 // The thread blocks in Atomics.wait between rounds (it has nothing else to do), so it hears the main thread
 // through shared memory only (checkpointProtocol.ts), and posts a message only at start-up and on failure.
@@ -59,6 +61,48 @@ function checkpoint(db: Database.Database, mode: 'PASSIVE' | 'TRUNCATE'): Checkp
 }
 
 /**
+ * SQLite starts a fully copied WAL over at the next write, and that write's commit writes a new WAL header and fsyncs
+ * it (even with synchronous=NORMAL, so that no out-of-order write after the restart can corrupt the store). Left
+ * to the main connection, that is an fsync on the main thread after every pause: 0.3–2 ms as a rule, over 100 ms
+ * while another process writes heavily (bench/store/README.md, "commits under disk pressure"). So the worker makes
+ * that first write itself, the smallest there is (the database header's application id, rewritten unchanged), and
+ * the main thread's next commit appends to a WAL that is not empty. Skipped when a commit came since `since` (the
+ * main connection has started the WAL over already) or is under way (busy_timeout 0: never waits for the main
+ * thread's write lock). A main-thread commit that arrives during this short write waits for it; before, every such
+ * commit paid for the fsync itself. The price: another connection's commit makes the main connection drop its page
+ * cache (it re-reads and decrypts what it needs: ~0.8 ms on its next commit, bench/store/README.md), so after a
+ * copy the worker primes only once commits have paused for `primeQuietMs` (between pull pages, derived-quality
+ * batches), not in a fast stream, where it would cost more than the fsync it saves (push of 10,000: 4.0 → 5.2 s).
+ */
+function prime(db: Database.Database, since: number): void {
+  if (Atomics.load(control, Slot.commits) !== since) return;
+  try {
+    db.exec('BEGIN IMMEDIATE');
+  } catch {
+    return; // SQLITE_BUSY: the main connection is writing, and starts the WAL over itself
+  }
+  try {
+    const applicationId = Number(db.pragma('application_id', { simple: true }));
+    // PRAGMA takes no bound parameters; the value is the integer just read.
+    db.pragma(`application_id = ${Math.trunc(applicationId)}`);
+    db.exec('COMMIT');
+    Atomics.add(control, Slot.primes, 1);
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    post({ type: 'warning', ...describe(error) });
+  }
+}
+
+/** Whether a checkpoint left nothing to copy (and so the WAL starts over at the next write). */
+const fullyCopied = (row: CheckpointRow): boolean => row.busy === 0 && row.log > 0 && row.checkpointed === row.log;
+
+/**
+ * The commit count at the start of the last copy that left nothing to copy (null: none since the last commit): the
+ * WAL may be primed once commits have paused for `primeQuietMs`, if that count has not moved.
+ */
+let primeSince: number | null = null;
+
+/**
  * A PASSIVE checkpoint never lets the WAL start over while commits keep coming: it copies the frames that were
  * there when it began, the main thread appends more meanwhile, and SQLite rewinds the WAL (its next writer starts
  * from the file's beginning) only once every frame was copied. So once the WAL passes `rewindFrames`, catch up
@@ -78,8 +122,11 @@ function catchUp(db: Database.Database, first: CheckpointRow): void {
     added = next.log - last.log;
     last = next;
   }
-  // Nothing was committed during the last round: the WAL starts over at the next commit by itself.
-  if (added <= 0) return;
+  // Nothing was committed during the last round: the WAL can start over, from here.
+  if (added <= 0) {
+    if (fullyCopied(last)) primeSince = roundStart;
+    return;
+  }
   // Not caught up (this thread gets too little CPU for the pace of commits): the main thread's share would be
   // large, so try again later, unless the WAL has grown far past its mark.
   const forced = last.log >= 4 * data.rewindFrames;
@@ -93,8 +140,10 @@ const catchUpFrames = 256;
 
 /** One PASSIVE checkpoint, and the catch-up when the WAL has grown past `rewindFrames` all the same. */
 function copy(db: Database.Database): void {
+  const since = Atomics.load(control, Slot.commits);
   const passive = checkpoint(db, 'PASSIVE');
   if (passive.log >= data.rewindFrames) catchUp(db, passive);
+  else if (fullyCopied(passive)) primeSince = since;
 }
 
 /** Runs until stopped; throws when a PASSIVE checkpoint fails (the main connection then checkpoints itself). */
@@ -125,23 +174,31 @@ function run(db: Database.Database): void {
       quietSince = now;
       copied = false;
       truncated = false;
+      primeSince = null;
       if (now - lastCopy < data.intervalMs) continue;
       lastCopy = now;
       copy(db);
+      copied = true;
       continue;
     }
     if (!copied) {
       // No commit for quietMs: the main thread is between bursts (the sync waits on the network between pages), so
-      // a copy now most likely completes, and the WAL then starts over at the next commit, staying small.
+      // a copy now most likely completes, and the WAL then starts over (`prime`), staying small.
       lastCopy = now;
       copied = true;
       copy(db);
+      continue;
+    }
+    if (primeSince !== null && data.prime && now - quietSince >= data.primeQuietMs) {
+      prime(db, primeSince);
+      primeSince = null;
       continue;
     }
     if (now - quietSince < data.idleMs) continue;
     // Idle: give the file's space back. TRUNCATE only once PASSIVE has copied everything, so the write lock it
     // holds is held for a truncation, not for a copy.
     quietSince = now;
+    const since = Atomics.load(control, Slot.commits);
     const passive = checkpoint(db, 'PASSIVE');
     if (passive.busy !== 0 || passive.checkpointed < passive.log) continue; // a reader holds old pages: later
     if (passive.log > 0) {
@@ -155,6 +212,9 @@ function run(db: Database.Database): void {
         continue;
       }
     }
+    // The emptied file starts over with a header of this thread's (one page follows it, 4 KB).
+    if (data.prime) prime(db, since);
+    primeSince = null;
     truncated = true;
   }
 }

@@ -1,12 +1,12 @@
 // The WAL checkpointer thread: it keeps the WAL bounded while commits stream in, truncates it when they stop,
 // stops before the store closes, and whenever it cannot do its job the main connection checkpoints itself again.
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { log } from '../api/log';
-import { WalCheckpointer, type CheckpointerState } from './checkpointer';
+import { WalCheckpointer, walResetFixed, type CheckpointerState } from './checkpointer';
 import { generateApplications } from './seed';
 import { tempStore, type TempStore } from './testing';
 
@@ -23,6 +23,18 @@ async function until(cond: () => boolean, what: string, ms = 20_000): Promise<vo
 }
 
 const walSize = (path: string): number => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+/** The WAL header's salts (bytes 16–23; SQLite3MultipleCiphers encrypts the frames' pages, not the header): new ones whenever the WAL starts over. */
+function walSalts(path: string): string {
+  const header = Buffer.alloc(32);
+  const fd = openSync(`${path}-wal`, 'r');
+  try {
+    if (readSync(fd, header, 0, 32, 0) < 32) return 'empty'; // truncated, and no header written since
+  } finally {
+    closeSync(fd);
+  }
+  expect(header.readUInt32BE(0) & 0xfffffffe).toBe(0x377f0682); // the WAL magic
+  return header.subarray(16, 24).toString('hex');
+}
 const autocheckpoint = (t: TempStore): unknown => t.store.db.pragma('wal_autocheckpoint', { simple: true });
 const count = (t: TempStore): number => (t.store.db.prepare('SELECT count(*) AS n FROM applications').get() as { n: number }).n;
 const stateOf = (checkpointer: WalCheckpointer | null): CheckpointerState | undefined => checkpointer?.stats().state;
@@ -59,10 +71,61 @@ describe('WAL checkpointer', () => {
     }
     expect(maxWal).toBeLessThan(32 * 1024 * 1024);
     expect(t.store.checkpointer!.stats().checkpoints).toBeGreaterThan(0);
-    // (The file is truncated inside the worker's checkpoint call, just before it counts it.)
-    await until(() => walSize(t.path) === 0 && t.store.checkpointer!.stats().truncations > 0, 'the idle truncation');
+    // Truncated, then started over by the worker: a header and the one page it rewrote (see the test below).
+    await until(() => t.store.checkpointer!.stats().truncations > 0 && t.store.checkpointer!.stats().primes > 0 && walSize(t.path) < 8192, 'the idle truncation');
     expect(count(t)).toBe(1500);
   }, 60_000);
+
+  it('starts the WAL over itself after copying or truncating it, so that commits on the main thread append and never fsync a new WAL header', async () => {
+    // Each commit after a pause: does it start the WAL over (a header written and fsynced on the main thread, new
+    // salts), or append to the WAL the worker started over? Without priming, the former every time.
+    const restartsByMain = async (prime: boolean): Promise<number> => {
+      // Between commits the worker goes idle (truncates), and then sleeps until a commit wakes it; it looks at the WAL
+      // only quietMs after that, so the header read right after a commit is the one that commit left.
+      const t = store({ checkpointer: { prime, intervalMs: 100, quietMs: 100, idleMs: 150 } });
+      await until(() => stateOf(t.store.checkpointer) === 'running', 'the worker to start');
+      const idleAgain = (before: { truncations: number; primes: number }) => () => {
+        const now = t.store.checkpointer!.stats();
+        // Primed twice when priming: after the copy that follows the commit, and after the truncation.
+        return now.truncations > before.truncations && (!prime || now.primes >= before.primes + 2);
+      };
+      await until(idleAgain({ truncations: 0, primes: -1 }), 'the first idle truncation');
+      let restarts = 0;
+      for (let i = 0; i < 8; i++) {
+        const before = t.store.checkpointer!.stats();
+        const salts = walSalts(t.path);
+        t.store.setSyncState('probe', String(i));
+        if (walSalts(t.path) !== salts) restarts += 1;
+        await until(idleAgain(before), 'the copy and truncation after the commit');
+      }
+      expect(t.store.getSyncState('probe')).toBe('7');
+      expect(t.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      return restarts;
+    };
+    expect(await restartsByMain(false)).toBe(8);
+    expect(await restartsByMain(true)).toBe(0);
+  }, 60_000);
+
+  it('primes only once commits pause: in a stream, the main connection keeps its page cache', async () => {
+    const t = store({ checkpointer: { intervalMs: 20, quietMs: 5, primeQuietMs: 1500, idleMs: 60_000 } });
+    await until(() => stateOf(t.store.checkpointer) === 'running', 'the worker to start');
+    await until(() => t.store.checkpointer!.stats().primes > 0, 'the prime after the first copy');
+    const before = t.store.checkpointer!.stats();
+    const started = performance.now();
+    for (let i = 0; performance.now() - started < 600; i++) {
+      t.store.setSyncState('probe', String(i));
+      await sleep(10);
+    }
+    const during = t.store.checkpointer!.stats();
+    expect(during.checkpoints).toBeGreaterThan(before.checkpoints); // copied meanwhile…
+    expect(during.primes).toBe(before.primes); // …but did not prime
+    await until(() => t.store.checkpointer!.stats().primes > before.primes, 'the prime in the pause');
+  }, 30_000);
+
+  it('keeps checkpointing on the main connection with a SQLite that has the WAL-reset bug', () => {
+    expect(['3.7.17', '3.50.4', '3.51.2'].map(walResetFixed)).toEqual([false, false, false]);
+    expect(['3.51.3', '3.52.0', '3.53.2', '4.0.0'].map(walResetFixed)).toEqual([true, true, true, true]);
+  });
 
   it('keeps the WAL bounded for a writer that never yields to the event loop', async () => {
     const t = store({ checkpointer: { rewindFrames: 256, intervalMs: 20, quietMs: 5 } });

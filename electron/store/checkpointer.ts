@@ -37,6 +37,13 @@ export interface WalCheckpointerOptions {
   rewindFrames?: number;
   /** How long `close` waits for a checkpoint in progress before it lets the thread go. Default 3000. */
   closeTimeoutMs?: number;
+  /**
+   * Whether the worker starts a fully copied WAL over itself, so that no commit on the main thread fsyncs a new WAL
+   * header (checkpointWorker.ts, `prime`). Default true; false only for the test that shows the difference.
+   */
+  prime?: boolean;
+  /** After a copy, the worker primes the WAL once commits have paused this long. Default 100. */
+  primeQuietMs?: number;
 }
 
 export type CheckpointerState = 'starting' | 'running' | 'fallback' | 'closed';
@@ -46,6 +53,8 @@ export interface CheckpointerStats {
   /** Checkpoints the worker ran, and the idle truncations of the WAL file among them. */
   checkpoints: number;
   truncations: number;
+  /** Times the worker started the WAL over with a write of its own. */
+  primes: number;
   /** Small checkpoints the main thread ran to let a WAL grown past `rewindFrames` start over. */
   rewinds: number;
   longestRewindMs: number;
@@ -56,6 +65,16 @@ const maxCommitsBehind = 4;
 
 /** SQLite's own default, restored on the main connection whenever the worker is not there to checkpoint. */
 const defaultAutocheckpoint = 1000;
+
+/**
+ * SQLite before 3.51.3 has the "WAL-reset bug" (sqlite.org/wal.html#walresetbug): a checkpoint on one connection
+ * racing a commit on another that starts the WAL over can mark frames as copied that were not, which is exactly
+ * this design's situation; such a SQLite keeps checkpointing on the main connection.
+ */
+export function walResetFixed(version: string): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
+  return major > 3 || (major === 3 && (minor > 51 || (minor === 51 && patch >= 3)));
+}
 
 function defaultWorkerScript(): { script: URL; entry?: string } {
   const here = import.meta.url;
@@ -83,6 +102,11 @@ export class WalCheckpointer {
     const shared = new SharedArrayBuffer(slotCount * Int32Array.BYTES_PER_ELEMENT);
     this.control = new Int32Array(shared);
     this.closeTimeoutMs = options.closeTimeoutMs ?? 3000;
+    const version = String(db.prepare('SELECT sqlite_version()').pluck().get());
+    if (!walResetFixed(version)) {
+      this.fallBack('sqlite_wal_reset_bug', `SQLite ${version} can corrupt a WAL database checkpointed by a second connection while the first writes (fixed in 3.51.3)`);
+      return;
+    }
     const resolved = options.workerScript ? { script: options.workerScript } : defaultWorkerScript();
     const data: CheckpointWorkerData = {
       path,
@@ -93,6 +117,8 @@ export class WalCheckpointer {
       quietMs: Math.max(1, Math.floor(options.quietMs ?? 10)),
       idleMs: Math.max(1, Math.floor(options.idleMs ?? 2000)),
       rewindFrames: Math.max(1, Math.floor(options.rewindFrames ?? 8192)),
+      prime: options.prime ?? true,
+      primeQuietMs: Math.max(0, Math.floor(options.primeQuietMs ?? 100)),
       ...(resolved.entry ? { entry: resolved.entry } : {}),
     };
     try {
@@ -117,6 +143,7 @@ export class WalCheckpointer {
       state: this.state,
       checkpoints: Atomics.load(this.control, Slot.checkpoints),
       truncations: Atomics.load(this.control, Slot.truncations),
+      primes: Atomics.load(this.control, Slot.primes),
       rewinds: this.rewinds,
       longestRewindMs: Math.round(this.longestRewindMs * 10) / 10,
     };

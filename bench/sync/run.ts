@@ -198,7 +198,10 @@ async function measure<T>(name: string, unit: string, fn: () => Promise<{ result
 // thread's time on CPU and waiting for a core across it (its schedstat, read at every 5 ms tick), and any garbage
 // collection that overlapped it. Gaps are kept per phase for a summary at the end of each measured phase.
 const traceGaps = args.includes('--trace-gaps');
-/** --gap-ms N: the pause the tracer prints from (default 50, the goal; lower to see what the longest pauses are made of). */
+/**
+ * --gap-ms N: the pause the tracer prints from (default 50, the goal; lower to see what the longest pauses are made
+ * of). Printed as the time between two 5 ms ticks less 5 ms, so a few just under N come too.
+ */
 const gapThresholdMs = Number(argValue('--gap-ms') ?? 50);
 const betweenPhases = '(between phases)';
 let currentPhase = betweenPhases;
@@ -393,7 +396,9 @@ if (traceGaps) {
   setInterval(() => {
     const now = performance.now();
     const sched = schedstat();
-    if (now - lastTick > gapThresholdMs + 5) {
+    // Ticks further apart than the threshold, not the threshold + the 5 ms interval: a pause of 54 ms that began
+    // just after a tick ends 54–59 ms after it, and the histogram's 54 ms is then traced (2026-11-28 01:37 was not).
+    if (now - lastTick > gapThresholdMs) {
       // The phase the pause began in: one between phases (the push's local recording) is not the next phase's. The
       // core is the one the thread was on at the tick before the pause: where it then slept or worked.
       const gap: Gap = { phase: lastTickPhase, from: lastTick, to: now, after: lastProgress, gcs: [], storeCalls: [], kernelWaits: new Map(), ...(lastCore === undefined ? {} : { core: lastCore }) };

@@ -122,7 +122,7 @@ describe('WAL checkpointer', () => {
     await until(() => t.store.checkpointer!.stats().primes > before.primes, 'the prime in the pause');
   }, 30_000);
 
-  it('keeps checkpointing on the main connection with a SQLite that has the WAL-reset bug', () => {
+  it('tells the SQLite versions with the WAL-reset bug (with those the main connection keeps checkpointing)', () => {
     expect(['3.7.17', '3.50.4', '3.51.2'].map(walResetFixed)).toEqual([false, false, false]);
     expect(['3.51.3', '3.52.0', '3.53.2', '4.0.0'].map(walResetFixed)).toEqual([true, true, true, true]);
   });

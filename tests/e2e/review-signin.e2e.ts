@@ -59,9 +59,9 @@ test('locks after the idle time, hides all applicant data, and unlocks with the 
   await expect(page.getByRole('grid')).toHaveCount(0);
   expect(await page.locator('body').innerText()).not.toContain(first!.displayName);
   expect(await page.content()).not.toContain(first!.id);
-  // The workstation itself serves nothing while locked.
-  const locked = await host.call('queue.list', {});
-  expect(locked.json).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  // The workstation itself serves nothing while locked. The screen hides the data first and locks the workstation
+  // after recording a decision still in its undo window (renderer/src/state/session.ts), so that lands a moment later.
+  await expect.poll(async () => (await host.call('queue.list', {})).json, { timeout: 10_000 }).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
   await expect(page.getByTestId('signed-in-person')).toContainText('Reviewer One');
   expect(await seriousViolations(page)).toEqual([]);
 

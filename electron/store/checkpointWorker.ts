@@ -75,7 +75,7 @@ function checkpoint(db: Database.Database, mode: 'PASSIVE' | 'TRUNCATE'): Checkp
  * batches), not in a fast stream, where it would cost more than the fsync it saves (push of 10,000: 4.0 → 5.2 s).
  */
 function prime(db: Database.Database, since: number): void {
-  if (Atomics.load(control, Slot.commits) !== since) return;
+  if (!data.prime || Atomics.load(control, Slot.commits) !== since) return;
   try {
     db.exec('BEGIN IMMEDIATE');
   } catch {
@@ -97,12 +97,6 @@ function prime(db: Database.Database, since: number): void {
 const fullyCopied = (row: CheckpointRow): boolean => row.busy === 0 && row.log > 0 && row.checkpointed === row.log;
 
 /**
- * The commit count at the start of the last copy that left nothing to copy (null: none since the last commit): the
- * WAL may be primed once commits have paused for `primeQuietMs`, if that count has not moved.
- */
-let primeSince: number | null = null;
-
-/**
  * A PASSIVE checkpoint never lets the WAL start over while commits keep coming: it copies the frames that were
  * there when it began, the main thread appends more meanwhile, and SQLite rewinds the WAL (its next writer starts
  * from the file's beginning) only once every frame was copied. So once the WAL passes `rewindFrames`, catch up
@@ -112,7 +106,7 @@ let primeSince: number | null = null;
  * within a millisecond of each commit, so they starve (measured: busy after 50–140 ms, and the WAL grew to 1 GB
  * over 10,000 applications), and RESTART's wait for readers makes the main writer wait with it.
  */
-function catchUp(db: Database.Database, first: CheckpointRow): void {
+function catchUp(db: Database.Database, first: CheckpointRow): number | null {
   let last = first;
   let added = Infinity;
   let roundStart = 0;
@@ -123,27 +117,29 @@ function catchUp(db: Database.Database, first: CheckpointRow): void {
     last = next;
   }
   // Nothing was committed during the last round: the WAL can start over, from here.
-  if (added <= 0) {
-    if (fullyCopied(last)) primeSince = roundStart;
-    return;
-  }
+  if (added <= 0) return fullyCopied(last) ? roundStart : null;
   // Not caught up (this thread gets too little CPU for the pace of commits): the main thread's share would be
   // large, so try again later, unless the WAL has grown far past its mark.
   const forced = last.log >= 4 * data.rewindFrames;
-  if (added > catchUpFrames && !forced) return;
+  if (added > catchUpFrames && !forced) return null;
   Atomics.store(control, Slot.rewindFrom, roundStart);
   Atomics.store(control, Slot.rewind, forced ? 2 : 1);
+  return null;
 }
 
 /** What the main thread may be left to copy, besides the commits since: 1 MB of 4 KB pages. */
 const catchUpFrames = 256;
 
-/** One PASSIVE checkpoint, and the catch-up when the WAL has grown past `rewindFrames` all the same. */
-function copy(db: Database.Database): void {
+/**
+ * One PASSIVE checkpoint, and the catch-up when the WAL has grown past `rewindFrames` all the same. Returns the
+ * commit count it began at when it left nothing to copy (the WAL may then be primed, if that count has not moved
+ * once commits have paused for `primeQuietMs`), else null.
+ */
+function copy(db: Database.Database): number | null {
   const since = Atomics.load(control, Slot.commits);
   const passive = checkpoint(db, 'PASSIVE');
-  if (passive.log >= data.rewindFrames) catchUp(db, passive);
-  else if (fullyCopied(passive)) primeSince = since;
+  if (passive.log >= data.rewindFrames) return catchUp(db, passive);
+  return fullyCopied(passive) ? since : null;
 }
 
 /** Runs until stopped; throws when a PASSIVE checkpoint fails (the main connection then checkpoints itself). */
@@ -155,6 +151,8 @@ function run(db: Database.Database): void {
   let truncated = false;
   let lastCopy = -Infinity;
   let quietSince = performance.now();
+  // From the last copy that left nothing to copy (see `copy`); null once a commit came or the WAL was primed.
+  let primeSince: number | null = null;
   while (!stopped()) {
     if (copied && truncated) {
       // Nothing to do until the main thread counts a commit (or stops us: it wakes this slot too).
@@ -177,7 +175,7 @@ function run(db: Database.Database): void {
       primeSince = null;
       if (now - lastCopy < data.intervalMs) continue;
       lastCopy = now;
-      copy(db);
+      primeSince = copy(db);
       copied = true;
       continue;
     }
@@ -186,10 +184,10 @@ function run(db: Database.Database): void {
       // a copy now most likely completes, and the WAL then starts over (`prime`), staying small.
       lastCopy = now;
       copied = true;
-      copy(db);
+      primeSince = copy(db);
       continue;
     }
-    if (primeSince !== null && data.prime && now - quietSince >= data.primeQuietMs) {
+    if (primeSince !== null && now - quietSince >= data.primeQuietMs) {
       prime(db, primeSince);
       primeSince = null;
       continue;
@@ -213,7 +211,7 @@ function run(db: Database.Database): void {
       }
     }
     // The emptied file starts over with a header of this thread's (one page follows it, 4 KB).
-    if (data.prime) prime(db, since);
+    prime(db, since);
     primeSince = null;
     truncated = true;
   }

@@ -6,17 +6,12 @@
 // the worker priming or not (the main connection then starts each WAL over itself and fsyncs its header), each on
 // a quiet disk and while `dd` rewrites 256 MB with an fsync in a loop. Reports commit times on the main thread.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generateApplications } from '../../electron/store/seed';
 import { tempStore } from '../../electron/store/testing';
+import { argValue, machine } from '../common';
 
 process.env.VERITY_QUIET = '1';
-const args = process.argv.slice(2);
-const argValue = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const commits = Number(argValue('--commits') ?? 150);
 const everyMs = Number(argValue('--every-ms') ?? 200);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -62,8 +57,7 @@ async function run(prime: boolean, pressure: boolean): Promise<Row> {
 
 const rows: Row[] = [];
 for (const pressure of [false, true]) for (const prime of [false, true]) rows.push(await run(prime, pressure));
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, ${platform()} ${release()}, Node ${process.version}`;
-console.log(`${machine}\n${new Date().toISOString()}\n${commits} commits of 5 applications, one every ${everyMs} ms, per run\n`);
+console.log(`${machine()}\n${new Date().toISOString()}\n${commits} commits of 5 applications, one every ${everyMs} ms, per run\n`);
 console.log('| disk | worker primes the WAL | median ms | p90 ms | p99 ms | max ms | commits > 20 ms | primes |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {

@@ -4,20 +4,17 @@
 // fresh process: first queue page, next page, counts, open case, record decision; and the process RSS.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCaseStore } from '../../electron/store/caseStore';
 import { generateApplications, seedEpoch } from '../../electron/store/seed';
 import { reviewer, testKey } from '../../electron/store/testing';
 import type { QueueQuery } from '../../shared/contract/cases';
+import { argValue, machine } from '../common';
 
 process.env.VERITY_QUIET = '1';
 const args = process.argv.slice(2);
-const argValue = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const SEED = 1;
 const self = fileURLToPath(import.meta.url);
 
@@ -124,9 +121,8 @@ const docs = (store.db.prepare('SELECT count(*) AS n FROM documents').get() as {
 store.close();
 const fileMb = statSync(path).size / 1024 / 1024;
 
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, ${platform()} ${release()}, Node ${process.version}`;
 const date = new Date().toISOString();
-console.log(`\n${machine}\n${date}\napplications ${count}, documents ${docs}, file ${fileMb.toFixed(0)} MB, open cases ${counts.byStatus.queued + counts.byStatus.in_review + counts.byStatus.submitted}`);
+console.log(`\n${machine()}\n${date}\napplications ${count}, documents ${docs}, file ${fileMb.toFixed(0)} MB, open cases ${counts.byStatus.queued + counts.byStatus.in_review + counts.byStatus.submitted}`);
 console.log(`RSS: ${(rssBefore / 2 ** 20).toFixed(0)} MB before opening, ${(rss / 2 ** 20).toFixed(0)} MB after the runs (store + Node + zod)`);
 const table = [
   '| operation | runs | median ms | p95 ms | max ms |',
@@ -139,7 +135,7 @@ const resultsDir = join(fileURLToPath(new URL('.', import.meta.url)), '..', '.re
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(
   join(resultsDir, 'store.json'),
-  JSON.stringify({ date, machine, count, documents: docs, fileMb, buildMs: built?.buildMs ?? null, rssMb: rss / 2 ** 20, rssBeforeMb: rssBefore / 2 ** 20, results }, null, 2) + '\n',
+  JSON.stringify({ date, machine: machine(), count, documents: docs, fileMb, buildMs: built?.buildMs ?? null, rssMb: rss / 2 ** 20, rssBeforeMb: rssBefore / 2 ** 20, results }, null, 2) + '\n',
 );
 if (!args.includes('--keep') && !reuse) rmSync(dir, { recursive: true, force: true });
 else console.log(`kept ${path}`);

@@ -11,7 +11,7 @@
 // --trace-gaps also prints every pause over 50 ms with how the main thread spent it, and the phase's GCs.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -26,13 +26,10 @@ import { ExplicitKeyProvider } from '../../electron/store/keys';
 import { createSyncEngine, type SyncProgress, type SyncReport } from '../../electron/sync';
 import { recordDerivedQuality } from '../../electron/sync/derivedQuality';
 import type { SamplerReport, SamplerRequest } from './memorySampler';
+import { argValue, machine } from '../common';
 
 process.env.VERITY_QUIET = '1';
 const args = process.argv.slice(2);
-const argValue = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 // The repository: two folders up from this file; a bundle is told where it is.
 const root = process.env.VERITY_BENCH_REPO ?? fileURLToPath(new URL('../../', import.meta.url));
 const corpusDir = join(root, '../shared/corpus/images/');
@@ -637,8 +634,7 @@ try {
   console.log(`outbox after push: ${JSON.stringify(counts)}; push part alone ${((pushEndedAt - pushStartedAt) / 1000).toFixed(1)} s`);
   }
 
-  const machine = `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, ${platform()} ${release()}, Node ${process.version}`;
-  console.log(`\n${machine}\n${new Date().toISOString()}`);
+    console.log(`\n${machine()}\n${new Date().toISOString()}`);
   console.log(
     [
       '| phase | wall s | items | per s | MB/s | peak RSS MB | imaging procs peak RSS MB | total peak RSS MB | longest event-loop stall ms | p99 stall ms |',

@@ -91,6 +91,20 @@ export function calendarCoverage(calendar: BusinessCalendar): CalendarCoverage {
   return coverageByCalendar.get(calendar) ?? alwaysCovered;
 }
 
+/** What createCalendar was given: enough to make the same calendar again in another thread. */
+export interface CalendarSpec {
+  timeZone?: string;
+  overrides?: { holidays: string[]; workingDays: string[] };
+  region?: CalendarRegion;
+}
+
+const specByCalendar = new WeakMap<BusinessCalendar, CalendarSpec>();
+
+/** The options a calendar was made with; null for calendars not made by createCalendar. */
+export function calendarSpec(calendar: BusinessCalendar): CalendarSpec | null {
+  return specByCalendar.get(calendar) ?? null;
+}
+
 function isWeekday(date: { year: number; month: number; day: number }): boolean {
   const weekday = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
   return weekday !== 0 && weekday !== 6;
@@ -100,9 +114,7 @@ function assertTimeZone(timeZone: string): void {
   formatterFor(timeZone);
 }
 
-export function createCalendar(
-  options: { timeZone?: string; overrides?: { holidays: string[]; workingDays: string[] }; region?: CalendarRegion } = {},
-): BusinessCalendar {
+export function createCalendar(options: CalendarSpec = {}): BusinessCalendar {
   const timeZone = options.timeZone ?? 'Asia/Shanghai';
   assertTimeZone(timeZone);
   const region = options.region ?? 'CN';
@@ -133,6 +145,7 @@ export function createCalendar(
       return isWeekday(date);
     },
   };
+  specByCalendar.set(calendar, { timeZone, region, overrides: { holidays: [...extraHolidays], workingDays: [...extraWorkingDays] } });
   coverageByCalendar.set(calendar, {
     region,
     firstYear: table?.firstYear ?? null,

@@ -34,6 +34,8 @@ export interface WorkstationOptions {
   launchImaging?: LaunchImagingProcess;
   /** The case store's WAL checkpointer entry of a build (out/main/checkpoint-worker.js); sources find their own. */
   checkpointWorker?: URL;
+  /** The case store writer's entry of a build (out/main/store-writer.js); sources find their own. */
+  storeWriterWorker?: URL;
   /** Sign this person in at start (tests and the embedded demo). */
   signIn?: { username: string; password: string };
   /** The central service to sync with; without one, decisions wait in the outbox and people are local profiles. */
@@ -63,6 +65,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     calendar: loadCalendar(join(options.dataDir, 'calendar.json')),
     ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
     ...(options.checkpointWorker ? { checkpointer: { workerScript: options.checkpointWorker } } : {}),
+    // Sync's and derivation's writes on a thread of their own, so that their commits never hold up this one.
+    writer: options.storeWriterWorker ? { workerScript: options.storeWriterWorker } : {},
   });
   const seedingDemo = options.demo !== undefined && profiles.isEmpty;
   const drawn = seedingDemo ? await drawDemo({ count: options.demo!.count }) : null;
@@ -164,7 +168,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     close: async () => {
       await central?.close();
       await images.close();
-      derived.close();
+      await derived.close();
       store.close();
     },
   };

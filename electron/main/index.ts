@@ -62,6 +62,7 @@ async function start(): Promise<void> {
     imagingWorker: new URL('./imaging-worker.js', import.meta.url),
     launchImaging: launchUtilityImagingProcess,
     checkpointWorker: new URL('./checkpoint-worker.js', import.meta.url),
+    storeWriterWorker: new URL('./store-writer.js', import.meta.url),
     sqliteNativeBinding: sqliteBindingPath({
       packaged: app.isPackaged,
       resourcesPath: process.resourcesPath,

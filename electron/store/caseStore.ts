@@ -33,10 +33,11 @@ import { DomainError, describeIssues } from '../../shared/errors';
 import { uuidv7 } from '../../shared/ids';
 import { nextStatus } from '../../shared/lifecycle';
 import { approvalBlockers, blockingFlags, evaluateRules, rejectionBlockers, type RuleFacts } from '../../shared/rules';
-import { createCalendar, localDate, reviewDeadline, type BusinessCalendar } from '../../shared/businessDays';
+import { calendarSpec, createCalendar, localDate, reviewDeadline, type BusinessCalendar } from '../../shared/businessDays';
 import { AuditLog } from './audit';
 import { WalCheckpointer, type WalCheckpointerOptions } from './checkpointer';
 import { backupDatabase, openDatabase, translateSqliteError, type Db } from './database';
+import { inlineWrites, StoreWriter, type StoreWriterOptions, type StoreWrites } from './storeWriter';
 import { deriveKey, type KeyProvider } from './keys';
 import { assertNotTooNew, migrate, migrations as allMigrations, schemaVersion, type Migration } from './migrations';
 import { log } from '../api/log';
@@ -55,6 +56,12 @@ export interface OpenCaseStoreOptions {
    * `false`: the main connection checkpoints itself (SQLite's default), e.g. for a short-lived tool.
    */
   checkpointer?: WalCheckpointerOptions | false;
+  /**
+   * Runs `writes` (sync's writes) on a thread with a connection of its own (storeWriter.ts), so that the main
+   * thread never waits for their file writes. Without it they run on the main connection. The thread keeps the
+   * real clock: a store opened with a test's `now` should not ask for it.
+   */
+  writer?: StoreWriterOptions;
 }
 
 export interface UpsertRecord {
@@ -185,6 +192,10 @@ export interface CaseStore {
   readonly db: Db;
   /** The WAL checkpointer (null when turned off), for tests and the benchmark. */
   readonly checkpointer: WalCheckpointer | null;
+  /** Sync's writes, answered asynchronously: on the store writer's thread when opened with `writer`, else here. */
+  readonly writes: StoreWrites;
+  /** The store writer (null when opened without `writer`), for tests and the benchmark. */
+  readonly writer: StoreWriter | null;
   close(): void;
 }
 
@@ -393,7 +404,39 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
   }
   // Started only once the schema is in place: its connection must never see a half-migrated store.
   const checkpointer = options.checkpointer === false ? null : new WalCheckpointer(db, options.path, key, options.nativeBinding, options.checkpointer);
-  return new SqliteCaseStore(options.path, db, calendar, now, checkpointer);
+  const store = new SqliteCaseStore(options.path, db, calendar, now, checkpointer);
+  if (options.writer) {
+    const spec = calendarSpec(calendar);
+    // A calendar made in code (tests) cannot be made again in the thread; its writes stay on this connection.
+    if (spec === null) log.warn('case store: the store writer needs a calendar from createCalendar; sync writes on the main thread');
+    else {
+      const data = { path: options.path, key, calendar: spec, checkpoint: checkpointer?.shared ?? null, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) };
+      store.useWriter(new StoreWriter(store, data, options.writer));
+    }
+  }
+  return store;
+}
+
+/**
+ * A second connection to a store that openCaseStore has opened (checked and migrated) in this process: the store
+ * writer's (storeWriterWorker.ts). Its commits are counted by the main connection's checkpointer when it has one.
+ */
+export function attachCaseStore(options: { path: string; key: Buffer; nativeBinding?: string; calendar: BusinessCalendar; checkpoint: SharedArrayBuffer | null }): CaseStore {
+  const { db } = openDatabase(options.path, options.key, options.nativeBinding, { quickCheck: false });
+  try {
+    const version = schemaVersion(db);
+    if (version !== allMigrations.length) {
+      throw new DomainError('store_schema_mismatch', `The case store at ${options.path} is at schema ${version}, not ${allMigrations.length}; restart Verity.`);
+    }
+  } catch (err) {
+    db.close();
+    throw translateSqliteError(err, options.path);
+  }
+  // A quarter of the main connection's page cache: it writes in short transactions and reads little, and its cache
+  // is memory on top of the main connection's.
+  db.pragma('cache_size = -4000');
+  const checkpointer = options.checkpoint ? WalCheckpointer.join(db, options.checkpoint) : null;
+  return new SqliteCaseStore(options.path, db, options.calendar, () => new Date(), checkpointer);
 }
 
 class SqliteCaseStore implements CaseStore {
@@ -402,6 +445,8 @@ class SqliteCaseStore implements CaseStore {
   private readonly queueStatements = new Map<string, Database.Statement<Record<string, unknown>, QueueRow>>();
   /** End of the reviewer's current day: the same for every query until the date changes. */
   private dayEnd = { date: '', end: 0 };
+  writes: StoreWrites = inlineWrites(this);
+  writer: StoreWriter | null = null;
 
   constructor(
     readonly path: string,
@@ -1144,8 +1189,15 @@ class SqliteCaseStore implements CaseStore {
     this.write(() => this.s.setSync.run(key, value));
   }
 
+  /** From openCaseStore: sync's writes go to this thread from now on. */
+  useWriter(writer: StoreWriter): void {
+    this.writer = writer;
+    this.writes = writer.writes;
+  }
+
   close(): void {
-    // The worker's connection first: the main's close then, as the last connection, checkpoints and removes the WAL.
+    // The other connections first: the main's close then, as the last connection, checkpoints and removes the WAL.
+    this.writer?.close();
     this.checkpointer?.close();
     if (this.db.open) {
       try {

@@ -5,7 +5,10 @@
 
 /** Int32 slots of `WorkerData.control`. */
 export const Slot = {
-  /** Commits on the main connection; the main thread adds 1 after each and wakes the worker if it sleeps on it. */
+  /**
+   * Commits on the connections that write (the main one, and the store writer's when there is one); each adds 1
+   * after each commit and wakes the worker if it sleeps on it.
+   */
   commits: 0,
   /** 1: stop now (set by the main thread on close, which then waits on `state`). */
   stop: 1,

@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { log } from '../api/log';
 import { WalCheckpointer, walResetFixed, type CheckpointerState } from './checkpointer';
 import { generateApplications } from './seed';
-import { tempStore, type TempStore } from './testing';
+import { openDatabase } from './database';
+import { deriveKey } from './keys';
+import { tempStore, testKey, type TempStore } from './testing';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -219,5 +221,26 @@ describe('WAL checkpointer', () => {
     expect(autocheckpoint(t)).toBe(1000);
     t.store.upsertApplications(generateApplications(5, 6));
     expect(count(t)).toBe(5);
+  }, 30_000);
+
+  it('a joined connection (the store writer’s) leaves checkpoints to the worker while it runs, and takes them back when it stops', async () => {
+    vi.spyOn(log, 'warn').mockImplementation(() => {});
+    const t = store({});
+    await until(() => stateOf(t.store.checkpointer) === 'running', 'the worker to start');
+    const { db: second } = openDatabase(t.path, deriveKey(testKey(), 'sqlite'), undefined, { quickCheck: false });
+    try {
+      const joined = WalCheckpointer.join(second, t.store.checkpointer!.shared);
+      const secondAutocheckpoint = () => second.pragma('wal_autocheckpoint', { simple: true });
+      expect(secondAutocheckpoint()).toBe(0);
+      await workerOf(t.store.checkpointer!).terminate();
+      await until(() => stateOf(t.store.checkpointer) === 'fallback', 'the fallback');
+      // Learnt at its next commit, without a message.
+      second.prepare("INSERT INTO sync_state (key, value) VALUES ('probe', '1')").run();
+      joined.noteCommit();
+      expect(secondAutocheckpoint()).toBe(1000);
+      joined.close();
+    } finally {
+      second.close();
+    }
   }, 30_000);
 });

@@ -91,6 +91,17 @@ export class WalCheckpointer {
   private longestRewindMs = 0;
   private rewindScheduled = false;
   private exited = false;
+  /** Another connection's checkpointer this one only reports commits to (see `join`); it owns no thread. */
+  private readonly joined: boolean;
+
+  /**
+   * For a second connection that writes to the same store (the store writer's thread, storeWriter.ts): its commits
+   * are counted and its autocheckpoint follows the worker's state, as the main connection's, but the worker stays
+   * the main connection's checkpointer's, started and stopped there.
+   */
+  static join(db: Db, control: SharedArrayBuffer): WalCheckpointer {
+    return new WalCheckpointer(db, '', new Uint8Array(0), undefined, {}, control);
+  }
 
   constructor(
     private readonly db: Db,
@@ -98,10 +109,16 @@ export class WalCheckpointer {
     key: Uint8Array,
     nativeBinding: string | undefined,
     options: WalCheckpointerOptions = {},
+    joinControl?: SharedArrayBuffer,
   ) {
-    const shared = new SharedArrayBuffer(slotCount * Int32Array.BYTES_PER_ELEMENT);
+    this.joined = joinControl !== undefined;
+    const shared = joinControl ?? new SharedArrayBuffer(slotCount * Int32Array.BYTES_PER_ELEMENT);
     this.control = new Int32Array(shared);
     this.closeTimeoutMs = options.closeTimeoutMs ?? 3000;
+    if (this.joined) {
+      if (Atomics.load(this.control, Slot.stop) === 0 && Atomics.load(this.control, Slot.state) === WorkerState.ready) this.engage();
+      return;
+    }
     const version = String(db.prepare('SELECT sqlite_version()').pluck().get());
     if (!walResetFixed(version)) {
       this.fallBack('sqlite_wal_reset_bug', `SQLite ${version} can corrupt a WAL database checkpointed by a second connection while the first writes (fixed in 3.51.3)`);
@@ -138,6 +155,11 @@ export class WalCheckpointer {
     });
   }
 
+  /** What a joining connection's checkpointer is made with (`join`). */
+  get shared(): SharedArrayBuffer {
+    return this.control.buffer as SharedArrayBuffer;
+  }
+
   stats(): CheckpointerStats {
     return {
       state: this.state,
@@ -155,6 +177,8 @@ export class WalCheckpointer {
       // The worker's state is read here too, so neither its start nor its failure waits for an event-loop turn.
       const workerState = Atomics.load(this.control, Slot.state);
       if (workerState === WorkerState.failed) this.fallBack('checkpoint_worker_failed', 'the checkpoint worker gave up');
+      // The owner fell back (or closed): a joined connection checkpoints itself again too.
+      else if (this.joined && Atomics.load(this.control, Slot.stop) === 1) this.fallBack('checkpoint_worker_stopped', 'the checkpoint worker was stopped');
       else if (this.state === 'starting' && workerState === WorkerState.ready) this.engage();
     }
     if (this.state !== 'running') return;
@@ -206,6 +230,11 @@ export class WalCheckpointer {
    */
   close(): void {
     if (this.state === 'closed') return;
+    if (this.joined) {
+      // The worker belongs to the owner, which closes after this connection.
+      this.state = 'closed';
+      return;
+    }
     // After a fallback the thread was already told to stop (and terminated): nothing to wait for.
     const wait = this.state === 'running' || this.state === 'starting';
     this.state = 'closed';
@@ -251,6 +280,7 @@ export class WalCheckpointer {
     if (this.state === 'closed' || this.state === 'fallback') return;
     this.state = 'fallback';
     if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${defaultAutocheckpoint}`);
+    if (this.joined) return;
     log.warn('case store: the WAL checkpointer is not available; checkpointing on the main thread', { code, detail: message.slice(0, 300) });
     Atomics.store(this.control, Slot.stop, 1);
     Atomics.notify(this.control, Slot.stop);

@@ -95,9 +95,10 @@ export interface OpenedDatabase {
 
 /**
  * Opens and keys the database. Refuses: a wrong key (`store_key_wrong`), a damaged or truncated
- * file (`store_corrupt`, after `PRAGMA quick_check`); never recreates an existing store.
+ * file (`store_corrupt`, after `PRAGMA quick_check`, skipped with `quickCheck: false` for a second connection to
+ * a store this process has just opened and checked); never recreates an existing store.
  */
-export function openDatabase(path: string, key: Buffer, nativeBinding?: string): OpenedDatabase {
+export function openDatabase(path: string, key: Buffer, nativeBinding?: string, options: { quickCheck?: boolean } = {}): OpenedDatabase {
   if (key.length !== 32) throw new DomainError('bad_key', 'The database key must be 32 bytes.');
   const existed = existsSync(path) && statSync(path).size > 0;
   const expectedCheck = readKeyCheck(path);
@@ -126,7 +127,7 @@ export function openDatabase(path: string, key: Buffer, nativeBinding?: string):
       }
       throw err;
     }
-    if (existed) {
+    if (existed && options.quickCheck !== false) {
       const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
       const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
       if (problems.length > 0) throw corruptError(path, `quick_check: ${problems.join('; ').slice(0, 300)}`);

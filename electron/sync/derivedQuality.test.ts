@@ -65,8 +65,8 @@ describe('a pull admits originals; derivation follows', () => {
     local.images.resumeBackground();
     await local.images.whenDerived();
     await new Promise((resolve) => setTimeout(resolve, 0));
-    recorder.flush();
-    recorder.close();
+    await recorder.flush();
+    await recorder.close();
     expect(changed.length).toBe(1); // one transaction for the whole batch
     expect(changed[0]).toEqual(expect.arrayContaining(ids));
     for (const [i, id] of ids.entries()) {
@@ -95,7 +95,7 @@ describe('a restart', () => {
     local.images = images; // closed by the file's afterAll
     const recorder = recordDerivedQuality({ images, store: local.store });
     await images.whenDerived();
-    recorder.close();
+    await recorder.close();
     expect(local.store.imagesLackingQuality()).toEqual([]);
     for (const envelope of envelopes) {
       expect(local.store.getCase(envelope.application.id).documents[0]!.quality).toMatchObject({ lowResolution: true });

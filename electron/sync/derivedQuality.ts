@@ -4,10 +4,12 @@
 import { log } from '../api/log';
 import type { DeriveOutcome, ImagePipeline } from '../imaging';
 import type { CaseStore, ImageQuality } from '../store/caseStore';
+import type { StoreWrites } from '../store/storeWriter';
 
 export interface DerivedQualityOptions {
   images: Pick<ImagePipeline, 'onDerived' | 'requestDerive'>;
-  store: Pick<CaseStore, 'recordImageQuality' | 'imagesLackingQuality'>;
+  /** Writes through `writes` (the store writer's thread when the store has one). */
+  store: Pick<CaseStore, 'imagesLackingQuality'> & { writes: Pick<StoreWrites, 'recordImageQuality'> };
   /** After a batch is stored: the applications whose documents (and flags) changed. */
   onRecorded?: (applicationIds: string[]) => void;
   /** Results are written at most this long after they arrive (default 500 ms)… */
@@ -18,9 +20,9 @@ export interface DerivedQualityOptions {
 
 export interface DerivedQualityRecorder {
   /** Writes what is waiting now. */
-  flush(): void;
+  flush(): Promise<void>;
   /** Writes what is waiting and stops following the pipeline. */
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function recordDerivedQuality(options: DerivedQualityOptions): DerivedQualityRecorder {
@@ -30,14 +32,14 @@ export function recordDerivedQuality(options: DerivedQualityOptions): DerivedQua
   let waiting: ImageQuality[] = [];
   let timer: NodeJS.Timeout | null = null;
 
-  const flush = (): void => {
+  const flush = async (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = null;
     if (waiting.length === 0) return;
     const batch = waiting;
     waiting = [];
     try {
-      const { applicationIds } = store.recordImageQuality(batch);
+      const { applicationIds } = await store.writes.recordImageQuality(batch);
       if (applicationIds.length > 0) options.onRecorded?.(applicationIds);
     } catch (error) {
       // Lost only until the next start: the documents still lack quality and are queued again then.
@@ -53,9 +55,9 @@ export function recordDerivedQuality(options: DerivedQualityOptions): DerivedQua
       return;
     }
     waiting.push({ sha256: outcome.sha256, quality: outcome.result.quality });
-    if (waiting.length >= batchSize) flush();
+    if (waiting.length >= batchSize) void flush();
     else if (!timer) {
-      timer = setTimeout(flush, flushMs);
+      timer = setTimeout(() => void flush(), flushMs);
       timer.unref?.();
     }
   });
@@ -70,7 +72,7 @@ export function recordDerivedQuality(options: DerivedQualityOptions): DerivedQua
     flush,
     close() {
       unsubscribe();
-      flush();
+      return flush();
     },
   };
 }

@@ -135,13 +135,10 @@ describe('images once', () => {
     );
     // What the store's imageBySha256 would answer (see the report); the rest is the store itself.
     const store: SyncStore = {
-      upsertApplications: (records) => s.upsertApplications(records),
+      writes: s.writes,
       pendingMutations: (limit) => s.pendingMutations(limit),
-      settleMutations: (answers) => s.settleMutations(answers),
-      markMutationRejected: (id, reason, current) => s.markMutationRejected(id, reason, current),
       outboxCounts: () => s.outboxCounts(),
       getSyncState: (key) => s.getSyncState(key),
-      setSyncState: (key, value) => s.setSyncState(key, value),
       getCase: (id, opening) => s.getCase(id, opening),
       imageBySha256: (sha256) => {
         const row = lookup.get(sha256);

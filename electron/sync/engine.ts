@@ -8,6 +8,7 @@ import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
 import type { AdmitResult, FetchResult, ImagePipeline } from '../imaging';
 import type { CaseStore, MutationAnswer, UpsertRecord } from '../store/caseStore';
+import type { StoreWrites } from '../store/storeWriter';
 import { backoffDelay, defaultBackoff, realSleep, yieldToEventLoop, type BackoffPolicy, type Sleep } from './backoff';
 import { CentralClient, memoryVault, type Credentials, type TokenVault } from './client';
 import { networkFailure, SyncError } from './errors';
@@ -15,13 +16,15 @@ import { nodeHttpTransport, type HttpTransport } from './http';
 import { documentRecord, openStatuses, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
 
 /**
- * The parts of the case store sync uses. `imageBySha256`, when the store offers it, names an image some stored
- * case already has, so a new case showing the same image does not fetch it again after a restart.
+ * The parts of the case store sync uses: it reads on the store's connection and writes through `writes` (on the
+ * store writer's thread when the store has one, so that no commit of a pull or push holds up this thread).
+ * `imageBySha256`, when the store offers it, names an image some stored case already has, so a new case showing the
+ * same image does not fetch it again after a restart.
  */
-export type SyncStore = Pick<
-  CaseStore,
-  'upsertApplications' | 'pendingMutations' | 'settleMutations' | 'markMutationRejected' | 'outboxCounts' | 'getSyncState' | 'setSyncState' | 'getCase'
-> & { imageBySha256?(sha256: string): ImageFacts | null };
+export type SyncStore = Pick<CaseStore, 'pendingMutations' | 'outboxCounts' | 'getSyncState' | 'getCase'> & {
+  writes: Pick<StoreWrites, 'upsertApplications' | 'settleMutations' | 'markMutationRejected' | 'setSyncState'>;
+  imageBySha256?(sha256: string): ImageFacts | null;
+};
 /**
  * The parts of the image pipeline sync uses: originals are admitted (checked, hashed, stored) while pulling;
  * preview, thumbnail and quality are derived in the background afterwards (held while a pull runs).
@@ -443,10 +446,10 @@ class Engine implements SyncEngine {
   }
 
   /** The first answer binds the store (a new store, or one from before central ids); later ones must agree. */
-  private bindCentral(centralId: string): void {
+  private async bindCentral(centralId: string): Promise<void> {
     const bound = this.storeCentral();
     if (bound === null) {
-      this.options.store.setSyncState('central_id', centralId);
+      await this.options.store.writes.setSyncState('central_id', centralId);
       this.centralId = centralId;
     } else if (bound !== centralId) throw new SyncError('fatal', 'bad_response', 'The central service answered as another central service than the one asked for.');
   }
@@ -477,12 +480,12 @@ class Engine implements SyncEngine {
       this.retrying(report, signal, async () => {
         const json = { deviceId: this.options.deviceId, ...this.boundCentral(), mutations };
         const answer = await this.client.json({ method: 'POST', path: '/v1/mutations:batch', json, signal }, MutationBatchResponse);
-        this.bindCentral(answer.centralId);
+        await this.bindCentral(answer.centralId);
         return answer;
       });
     // One batch on the wire while the answers of the previous one are stored: the server's work and the store's
     // overlap. Batches still reach the server one after another, each only once the one before was answered.
-    let batch = this.nextBatch(report, new Set());
+    let batch = await this.nextBatch(report, new Set());
     let answer = batch.mutations.length > 0 ? send(batch.mutations) : null;
     while (batch.settled > 0 || answer !== null) {
       let settled = batch.settled;
@@ -491,7 +494,7 @@ class Engine implements SyncEngine {
       if (answer !== null) {
         const results = new Map((await answer).results.map((r) => [r.id, r]));
         report.pushed.batches += 1;
-        next = this.nextBatch(report, new Set(batch.mutations.map((m) => m.id)));
+        next = await this.nextBatch(report, new Set(batch.mutations.map((m) => m.id)));
         nextAnswer = next.mutations.length > 0 ? send(next.mutations) : null;
         // Settling below may fail; the request in flight must not become an unhandled rejection meanwhile.
         nextAnswer?.catch(() => undefined);
@@ -506,14 +509,14 @@ class Engine implements SyncEngine {
         answer = nextAnswer;
       } else {
         // Nothing was left beside the batch just answered: look again, in case some of it got no answer.
-        batch = this.nextBatch(report, new Set());
+        batch = await this.nextBatch(report, new Set());
         answer = batch.mutations.length > 0 ? send(batch.mutations) : null;
       }
     }
   }
 
   /** The next pending mutations not already on the wire; those outside the contract are rejected locally at once. */
-  private nextBatch(report: SyncReport, sending: ReadonlySet<string>): Batch {
+  private async nextBatch(report: SyncReport, sending: ReadonlySet<string>): Promise<Batch> {
     const { store } = this.options;
     const pending = store.pendingMutations(this.batchSize + sending.size).filter((row) => !sending.has(row.id));
     const mutations: DecisionMutation[] = [];
@@ -525,7 +528,7 @@ class Engine implements SyncEngine {
       } else {
         // The server would refuse the whole batch for it; the reviewer must see it instead.
         log.warn('outbox mutation outside the contract', { mutationId: row.id, problem: mapped.reason });
-        store.markMutationRejected(row.id, 'invalid', null);
+        await store.writes.markMutationRejected(row.id, 'invalid', null);
         report.pushed.rejected += 1;
         settled += 1;
       }
@@ -546,7 +549,7 @@ class Engine implements SyncEngine {
     // A few store transactions per batch instead of one per answer (each commit is a disk flush), with a yield
     // between them so that the event loop is never held for long.
     for (let i = 0; i < answers.length; i += settleChunk) {
-      const { skipped } = this.options.store.settleMutations(answers.slice(i, i + settleChunk));
+      const { skipped } = await this.options.store.writes.settleMutations(answers.slice(i, i + settleChunk));
       // Settled meanwhile (another sync of the same store): it is no longer pending either way.
       for (const s of skipped) log.warn('outbox mutation already settled', { mutationId: s.id, code: s.code });
       if (i + settleChunk < answers.length) await yieldToEventLoop();
@@ -576,7 +579,7 @@ class Engine implements SyncEngine {
       const page = await this.retrying(report, signal, () =>
         this.client.json({ method: 'GET', path: `/v1/changes?${query.toString()}`, signal }, ChangesPage),
       );
-      this.bindCentral(page.centralId);
+      await this.bindCentral(page.centralId);
       report.pulled.pages += 1;
       const changes = await validateChanges(page.changes);
       const records = await this.prepare(changes, report, signal);
@@ -586,7 +589,7 @@ class Engine implements SyncEngine {
         const prepared = records.slice(i, this.chunkEnd(records, i));
         const chunk = prepared.map((p) => p.record);
         const started = performance.now();
-        const result = store.upsertApplications(chunk);
+        const result = await store.writes.upsertApplications(chunk);
         this.learnUpsertCost(prepared, performance.now() - started);
         i += chunk.length;
         report.pulled.inserted += result.inserted;
@@ -599,7 +602,7 @@ class Engine implements SyncEngine {
         if (i < records.length) await yieldToEventLoop();
       }
       // Only now: a crash before this line pulls the same page again, which the store takes as a no-op.
-      store.setSyncState('cursor', page.cursor);
+      await store.writes.setSyncState('cursor', page.cursor);
       report.pulled.changes += page.changes.length;
       this.progress('pull', report.pulled.changes, page.hasMore ? null : report.pulled.changes);
       await yieldToEventLoop();

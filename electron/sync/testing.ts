@@ -101,11 +101,11 @@ export interface Workstation {
   close(): Promise<void>;
 }
 
-/** A real store file and image pipeline in a fresh temporary folder. */
-export function openWorkstationSide(now?: () => Date): Workstation {
+/** A real store file (with its writer thread, as the app opens it) and image pipeline in a fresh temporary folder. */
+export function openWorkstationSide(): Workstation {
   const dir = tempFolder('verity-sync-');
   const keyProvider = new ExplicitKeyProvider(Buffer.alloc(32, 7));
-  const store = openCaseStore({ path: join(dir, 'cases.db'), keyProvider, ...(now ? { now } : {}) });
+  const store = openCaseStore({ path: join(dir, 'cases.db'), keyProvider, writer: {} });
   const images = createImagePipeline({ blobDir: join(dir, 'blobs'), keyProvider, workers: { size: 1 } });
   const side: Workstation = {
     dir,

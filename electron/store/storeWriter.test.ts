@@ -1,0 +1,140 @@
+// The store writer thread: sync's writes run on a connection of its own, land in the same store the main
+// connection reads, keep their errors' codes, are counted by the WAL checkpointer, share the store with the main
+// thread's own writes, and fall back to the main connection whenever the thread is not there.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DomainError } from '../../shared/errors';
+import { openCaseStore, type CaseStore, type OpenCaseStoreOptions, type UpsertRecord } from './caseStore';
+import { generateApplications } from './seed';
+import { tempFolder } from './tempFolder';
+import { reviewer, testKey } from './testing';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+const open = new Set(['submitted', 'queued', 'in_review']);
+const opened: CaseStore[] = [];
+/** A store with its writer thread, on the real clock (the thread keeps it). */
+function openStore(options: Partial<OpenCaseStoreOptions> = {}, path = join(tempFolder('verity-writer-'), 'cases.db')): CaseStore {
+  const store = openCaseStore({ path, keyProvider: testKey(), writer: {}, ...options });
+  opened.push(store);
+  return store;
+}
+const running = (store: CaseStore) => until(() => store.writer?.where === 'running', 'the store writer to start');
+const count = (store: CaseStore): number => (store.db.prepare('SELECT count(*) AS n FROM applications').get() as { n: number }).n;
+const threadOf = (store: CaseStore): Worker => Reflect.get(store.writer as object, 'worker') as Worker;
+
+afterEach(() => {
+  for (const store of opened.splice(0)) if (store.db.open) store.close();
+});
+
+describe('store writer', () => {
+  it('runs sync’s writes on its own connection; the main connection reads them at once', async () => {
+    const store = openStore();
+    await running(store);
+    const records = generateApplications(30, 3);
+    const result = await store.writes.upsertApplications(records);
+    expect(result.inserted).toBe(30);
+    expect(count(store)).toBe(30);
+    await store.writes.setSyncState('cursor', 'c-1');
+    expect(store.getSyncState('cursor')).toBe('c-1');
+    // The same records again are updates of equal versions: the thread's answers carry its results.
+    expect((await store.writes.upsertApplications(records.slice(0, 5))).updated).toBe(5);
+    expect(store.writer?.where).toBe('running');
+  });
+
+  it('answers a refusal with the store’s error code, and stores nothing of the refused batch', async () => {
+    const store = openStore();
+    await running(store);
+    const [good, bad] = generateApplications(2, 4) as [UpsertRecord, UpsertRecord];
+    const broken = { ...bad, application: { ...bad.application, submittedAt: 'yesterday' } } as UpsertRecord;
+    const refusal = await store.writes.upsertApplications([good, broken]).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(DomainError);
+    expect((refusal as DomainError).code).toBe('invalid_application');
+    expect(count(store)).toBe(0);
+    const unknown = await store.writes.markMutationRejected('no-such-mutation', 'stale', null).catch((e: unknown) => e);
+    expect((unknown as DomainError).code).toBe('mutation_not_found');
+  });
+
+  it('shares the store with the main thread’s decisions: both land, the audit chain holds, and the outbox settles from the thread', async () => {
+    const store = openStore();
+    await running(store);
+    // Open cases first: those are the ones a reviewer decides.
+    const all = generateApplications(200, 5);
+    const records = [...all.filter((r) => open.has(r.application.status)), ...all.filter((r) => !open.has(r.application.status))];
+    expect(records.slice(0, 20).every((r) => open.has(r.application.status))).toBe(true);
+    await store.writes.upsertApplications(records.slice(0, 20));
+    // Decisions on the main connection while the thread writes the rest in small transactions.
+    const writing = Promise.all(Array.from({ length: 18 }, (_, i) => store.writes.upsertApplications(records.slice(20 + i * 10, 30 + i * 10))));
+    const ids = records.slice(0, 20).map((r) => r.application.id);
+    const mutations: string[] = [];
+    for (const applicationId of ids) {
+      const decided = store.recordDecision(
+        { applicationId, outcome: 'reject', reasonCodes: ['other'], applicantMessage: 'Please send a clearer photo.', internalNote: '', overrideNote: null },
+        reviewer,
+        'device-test',
+        false,
+      );
+      mutations.push(decided.mutationId);
+    }
+    await writing;
+    expect(count(store)).toBe(200);
+    expect(store.outboxCounts().pending).toBe(20);
+    const settled = await store.writes.settleMutations(mutations.map((id, i) => ({ id, status: 'applied' as const, serverVersion: 100 + i })));
+    expect(settled).toEqual({ settled: 20, skipped: [] });
+    expect(store.outboxCounts().pending).toBe(0);
+    expect(store.verifyAudit().ok).toBe(true);
+  });
+
+  it('its commits are counted by the WAL checkpointer, which copies them with no commit on the main connection', async () => {
+    // No idle truncation within the test: a checkpoint can only follow a commit the worker was told of.
+    const store = openStore({ checkpointer: { quietMs: 5, intervalMs: 20, idleMs: 60_000 } });
+    await running(store);
+    await until(() => store.checkpointer?.stats().state === 'running', 'the checkpointer to start');
+    const before = store.checkpointer?.stats().checkpoints ?? 0;
+    await store.writes.upsertApplications(generateApplications(20, 6));
+    await until(() => (store.checkpointer?.stats().checkpoints ?? 0) > before, 'a checkpoint after the thread’s commit', 3000);
+  });
+
+  it('finishes what it was sent before the store closes: nothing is lost', async () => {
+    const path = join(tempFolder('verity-writer-'), 'cases.db');
+    const store = openStore({}, path);
+    await running(store);
+    const sent = store.writes.upsertApplications(generateApplications(50, 7));
+    sent.catch(() => undefined); // answered or not, it must be stored
+    store.close();
+    const again = openStore({ writer: undefined }, path);
+    expect(count(again)).toBe(50);
+  });
+
+  it('without its thread (no script), sync’s writes run on the main connection', async () => {
+    const store = openStore({ writer: { workerScript: pathToFileURL(join(tempFolder('verity-writer-'), 'no-such-writer.js')) } });
+    const result = await store.writes.upsertApplications(generateApplications(10, 8));
+    expect(result.inserted).toBe(10);
+    await until(() => store.writer?.where === 'inline', 'the fallback');
+    expect((await store.writes.upsertApplications(generateApplications(10, 9))).inserted).toBe(10);
+    expect(count(store)).toBe(20);
+  });
+
+  it('when the thread dies, the writes it owed fail with a code sync retries on, and later ones run on the main connection', async () => {
+    const store = openStore();
+    await running(store);
+    const owed = store.writes.upsertApplications(generateApplications(100, 10)).catch((e: unknown) => e);
+    await threadOf(store).terminate();
+    const outcome = await owed;
+    // Either it was answered before the thread went, or it fails with the writer's code; never hangs.
+    if (outcome instanceof DomainError) expect(outcome.code).toBe('store_writer_stopped');
+    else expect((outcome as { inserted: number }).inserted).toBe(100);
+    await until(() => store.writer?.where === 'inline', 'the fallback');
+    expect((await store.writes.upsertApplications(generateApplications(5, 11))).inserted).toBe(5);
+  });
+});

@@ -1,0 +1,57 @@
+// The store writer's thread (storeWriter.ts): a second connection to the case store the main thread opened and
+// migrated, keyed the same, running the writes it is sent one after another, each in its own transaction, and
+// answering each with its result or its error's code. It never imports electron; it runs the same from sources and
+// from a bundle.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createCalendar } from '../../shared/businessDays';
+import { DomainError } from '../../shared/errors';
+import { attachCaseStore, type CaseStore } from './caseStore';
+import { WriterSlot, WriterState, type StoreWriterData, type WriterReply, type WriterRequest } from './storeWriter';
+
+const port = parentPort;
+if (!port) throw new Error('electron/store/storeWriterWorker must run in a worker thread');
+const data = workerData as StoreWriterData;
+const control = new Int32Array(data.control);
+const post = (reply: WriterReply): void => port.postMessage(reply);
+
+function setState(state: number): void {
+  Atomics.store(control, WriterSlot.state, state);
+  Atomics.notify(control, WriterSlot.state);
+}
+
+let store: CaseStore | null = null;
+try {
+  store = attachCaseStore({
+    path: data.path,
+    key: Buffer.from(data.key),
+    ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}),
+    calendar: createCalendar(data.calendar),
+    checkpoint: data.checkpoint,
+  });
+} catch (error) {
+  setState(WriterState.failed);
+  post({ type: 'failed', code: error instanceof DomainError ? error.code : 'store_writer_open_failed', message: error instanceof Error ? error.message : String(error) });
+  port.close();
+}
+
+if (store !== null) {
+  const open = store;
+  setState(WriterState.ready);
+  post({ type: 'ready' });
+  port.on('message', (request: WriterRequest) => {
+    if (request.type === 'close') {
+      open.close();
+      setState(WriterState.closed);
+      port.close();
+      return;
+    }
+    try {
+      const method = open[request.method] as (...args: unknown[]) => unknown;
+      post({ type: 'result', id: request.id, value: method.apply(open, request.args) });
+    } catch (error) {
+      const domain = error instanceof DomainError;
+      const code = domain ? error.code : String((error as { code?: unknown }).code ?? 'store_write_failed');
+      post({ type: 'error', id: request.id, domain, code, message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+}

@@ -9,6 +9,7 @@ import { DomainError } from '../../shared/errors';
 import type { TokenVault } from '../sync/client';
 import type { CentralConfig, CentralMode } from './central';
 import { demoPassword } from './demo';
+import { workerScript } from '../imaging/workerScript';
 
 export interface EmbeddedCentral {
   url: string;
@@ -32,12 +33,6 @@ export interface EmbeddedCentralWorkerData {
 
 export type EmbeddedCentralMessage = { type: 'ready'; url: string } | { type: 'failed'; message: string };
 
-function defaultScript(): { script: URL; entry?: string } {
-  const here = import.meta.url;
-  // From TypeScript sources (tsx, vitest) the imaging pool's boot file registers tsx in the thread.
-  if (here.endsWith('.ts')) return { script: new URL('../imaging/worker-boot.dev.mjs', here), entry: new URL('./embeddedCentral.worker.ts', here).href };
-  return { script: new URL('./central-worker.js', here) };
-}
 
 export async function startEmbeddedCentral(options: EmbeddedCentralOptions): Promise<EmbeddedCentral> {
   try {
@@ -45,7 +40,7 @@ export async function startEmbeddedCentral(options: EmbeddedCentralOptions): Pro
   } catch (error) {
     throw new DomainError('central_failed', `The built-in central service cannot keep its data in ${options.dataDir}: ${(error as Error).message}`);
   }
-  const resolved = options.workerScript ? { script: options.workerScript } : defaultScript();
+  const resolved = options.workerScript ? { script: options.workerScript } : workerScript(import.meta.url, './embeddedCentral.worker.ts', 'central-worker');
   const workerData: EmbeddedCentralWorkerData = { dataDir: options.dataDir, demoCount: options.demoCount, ...(resolved.entry ? { entry: resolved.entry } : {}) };
   // The service validates intake images with sharp on its worker thread. libvips must be loaded by the main thread
   // before any worker loads it, or glibc may unload it under a live worker when that worker exits (sharp's

@@ -13,13 +13,12 @@
 //  - omitted, running from a bundle: `imaging-worker` with this module's extension next to the bundle
 //    (out/main/imaging-worker.js; .mjs for the sync benchmark's esbuild bundle).
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
 import { forkImagingProcess, imagingEnvironment, type ImagingProcess, type LaunchImagingProcess } from './launch';
 import type { ImageLimits } from './limits';
 import type { ImageTask, JobReply, JobRequest, ProcessInit, TaskKind, TaskResults, WorkerInit } from './protocol';
+import { workerScript } from './workerScript';
 
 export interface ImageWorkerPoolOptions {
   /**
@@ -87,11 +86,6 @@ interface Slot {
   lowered: boolean;
 }
 
-function defaultWorkerScript(): { script: URL; entry?: string } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return { script: new URL('./worker-boot.dev.mjs', here), entry: new URL('./worker.ts', here).href };
-  return { script: new URL(`./imaging-worker${extname(fileURLToPath(here)) || '.js'}`, here) };
-}
 
 export class ImageWorkerPool {
   private readonly init: ProcessInit;
@@ -109,7 +103,7 @@ export class ImageWorkerPool {
   private closed = false;
 
   constructor(init: WorkerInit, options: ImageWorkerPoolOptions = {}) {
-    const resolved = options.workerScript ? { script: options.workerScript } : defaultWorkerScript();
+    const resolved = options.workerScript ? { script: options.workerScript } : workerScript(import.meta.url, './worker.ts', 'imaging-worker');
     this.script = resolved.script;
     this.args = resolved.entry ? [resolved.entry] : [];
     this.launch = options.launch ?? forkImagingProcess;

@@ -15,12 +15,11 @@
 //    thread and imports checkpointWorker.ts next to this file.
 //  - omitted, running from a bundle: `checkpoint-worker` with this module's extension next to the bundle
 //    (out/main/checkpoint-worker.js from electron.vite.config.ts; .mjs for the crash test's esbuild bundle).
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { log } from '../api/log';
 import { Slot, WorkerState, slotCount, type CheckpointWorkerData, type CheckpointWorkerMessage } from './checkpointProtocol';
 import type { Db } from './database';
+import { workerScript } from '../imaging/workerScript';
 
 export interface WalCheckpointerOptions {
   workerScript?: URL;
@@ -76,11 +75,6 @@ export function walResetFixed(version: string): boolean {
   return major > 3 || (major === 3 && (minor > 51 || (minor === 51 && patch >= 3)));
 }
 
-function defaultWorkerScript(): { script: URL; entry?: string } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return { script: new URL('../imaging/worker-boot.dev.mjs', here), entry: new URL('./checkpointWorker.ts', here).href };
-  return { script: new URL(`./checkpoint-worker${extname(fileURLToPath(here)) || '.js'}`, here) };
-}
 
 export class WalCheckpointer {
   private state: CheckpointerState = 'starting';
@@ -124,7 +118,7 @@ export class WalCheckpointer {
       this.fallBack('sqlite_wal_reset_bug', `SQLite ${version} can corrupt a WAL database checkpointed by a second connection while the first writes (fixed in 3.51.3)`);
       return;
     }
-    const resolved = options.workerScript ? { script: options.workerScript } : defaultWorkerScript();
+    const resolved = options.workerScript ? { script: options.workerScript } : workerScript(import.meta.url, './checkpointWorker.ts', 'checkpoint-worker');
     const data: CheckpointWorkerData = {
       path,
       key: Uint8Array.from(key),

@@ -17,13 +17,12 @@
 // Worker script resolution, as in checkpointer.ts: a given `workerScript`; from TypeScript sources,
 // ../imaging/worker-boot.dev.mjs importing storeWriterWorker.ts; from a bundle, `store-writer` with this module's
 // extension next to it (out/main/store-writer.js).
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CalendarSpec } from '../../shared/businessDays';
 import { DomainError } from '../../shared/errors';
 import { log } from '../api/log';
 import type { CaseStore } from './caseStore';
+import { workerScript } from '../imaging/workerScript';
 
 /** The store's writes that may run on the writer's thread. */
 export const writerMethods = ['upsertApplications', 'settleMutations', 'markMutationRejected', 'setSyncState', 'recordImageQuality'] as const;
@@ -69,11 +68,6 @@ export type WriterReply =
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; domain: boolean; code: string; message: string };
 
-function defaultWorkerScript(): { script: URL; entry?: string } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return { script: new URL('../imaging/worker-boot.dev.mjs', here), entry: new URL('./storeWriterWorker.ts', here).href };
-  return { script: new URL(`./store-writer${extname(fileURLToPath(here)) || '.js'}`, here) };
-}
 
 interface Pending {
   method: WriterMethod;
@@ -102,7 +96,7 @@ export class StoreWriter {
     this.control = new Int32Array(shared);
     const call = <M extends WriterMethod>(method: M) => ((...args: unknown[]) => this.call(method, args)) as StoreWrites[M];
     this.writes = Object.fromEntries(writerMethods.map((m) => [m, call(m)])) as StoreWrites;
-    const resolved = options.workerScript ? { script: options.workerScript } : defaultWorkerScript();
+    const resolved = options.workerScript ? { script: options.workerScript } : workerScript(import.meta.url, './storeWriterWorker.ts', 'store-writer');
     try {
       this.worker = new Worker(resolved.script, {
         workerData: { ...data, key: Uint8Array.from(data.key), control: shared, ...(resolved.entry ? { entry: resolved.entry } : {}) } satisfies StoreWriterData,

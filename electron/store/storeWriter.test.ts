@@ -95,6 +95,23 @@ describe('store writer', () => {
     expect(store.verifyAudit().ok).toBe(true);
   });
 
+  it('runs only the writes it is for: any other method asked of the thread is refused, and the store stays open', async () => {
+    const store = openStore();
+    await running(store);
+    const thread = threadOf(store);
+    const reply = new Promise<unknown>((resolve) => {
+      const listen = (message: { type: string; id?: number }) => {
+        if (message.id !== 999_999) return;
+        thread.off('message', listen);
+        resolve(message);
+      };
+      thread.on('message', listen);
+    });
+    thread.postMessage({ type: 'call', id: 999_999, method: 'close', args: [] });
+    expect(await reply).toMatchObject({ type: 'error', code: 'store_write_unknown' });
+    expect((await store.writes.upsertApplications(generateApplications(3, 12))).inserted).toBe(3);
+  });
+
   it('its commits are counted by the WAL checkpointer, which copies them with no commit on the main connection', async () => {
     // No idle truncation within the test: a checkpoint can only follow a commit the worker was told of.
     const store = openStore({ checkpointer: { quietMs: 5, intervalMs: 20, idleMs: 60_000 } });

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createCalendar } from '../../shared/businessDays';
 import { DomainError } from '../../shared/errors';
 import { attachCaseStore, type CaseStore } from './caseStore';
-import { WriterSlot, WriterState, type StoreWriterData, type WriterReply, type WriterRequest } from './storeWriter';
+import { writerMethods, WriterSlot, WriterState, type StoreWriterData, type WriterReply, type WriterRequest } from './storeWriter';
 
 const port = parentPort;
 if (!port) throw new Error('electron/store/storeWriterWorker must run in a worker thread');
@@ -43,6 +43,10 @@ if (store !== null) {
       open.close();
       setState(WriterState.closed);
       port.close();
+      return;
+    }
+    if (!(writerMethods as readonly string[]).includes(request.method)) {
+      post({ type: 'error', id: request.id, domain: true, code: 'store_write_unknown', message: `The store writer does not run ${String(request.method).slice(0, 64)}.` });
       return;
     }
     try {

@@ -14,9 +14,8 @@
 // loop, never lost. When it dies after starting, the calls it had not answered fail with `store_writer_stopped`
 // (each is one transaction: it committed or not, and sync's writes can be repeated), and later ones run inline.
 //
-// Worker script resolution, as in checkpointer.ts: a given `workerScript`; from TypeScript sources,
-// ../imaging/worker-boot.dev.mjs importing storeWriterWorker.ts; from a bundle, `store-writer` with this module's
-// extension next to it (out/main/store-writer.js).
+// Worker script: a given `workerScript`, else as ../imaging/workerScript.ts finds it (storeWriterWorker.ts from
+// sources; `store-writer` next to the bundle, out/main/store-writer.js).
 import { Worker } from 'node:worker_threads';
 import type { CalendarSpec } from '../../shared/businessDays';
 import { DomainError } from '../../shared/errors';
@@ -67,7 +66,6 @@ export type WriterReply =
   | { type: 'failed'; code: string; message: string }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; domain: boolean; code: string; message: string };
-
 
 interface Pending {
   method: WriterMethod;

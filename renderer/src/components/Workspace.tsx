@@ -3,6 +3,7 @@
 import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { errorMessage } from '../i18n';
 import { useT } from '../i18n/useT';
+import { retryChunk } from '../lib/chunkRetry';
 import { hasModifier, isTypingTarget } from '../lib/keys';
 import { useNow } from '../lib/useNow';
 import { useFrame } from '../state/frame';
@@ -19,22 +20,17 @@ import { ShortcutHelp } from './ShortcutHelp';
 const loadCaseView = () => import('./CaseView');
 type CaseViewModule = Awaited<ReturnType<typeof loadCaseView>>;
 
-/**
- * The chunk again, after `error` said it could not be loaded. Chromium keeps a failed module fetch in its module map
- * and answers that URL with the same failure for the page's life (Chromium 150 does), so the retry asks for the URL
- * the failure names under a query of its own: a new module to the browser, whose own imports are shared as usual.
- */
-function reloadCaseView(error: unknown, attempt: number): Promise<CaseViewModule> {
-  const named = error instanceof Error ? /imported module: (\S+)$/.exec(error.message)?.[1] : undefined;
-  if (!named || !URL.canParse(named)) return loadCaseView();
-  const url = new URL(named);
-  url.searchParams.set('attempt', String(attempt));
-  return import(/* @vite-ignore */ url.href) as Promise<CaseViewModule>;
-}
+/** The case view module that loaded last: a retry after a render error uses it again (lib/chunkRetry.ts). */
+let loadedCaseView: CaseViewModule | null = null;
 
 // A rejected lazy() stays rejected, so trying again needs a fresh one.
 const lazyCaseView = (failed?: { error: unknown; attempt: number }) =>
-  lazy(() => (failed ? reloadCaseView(failed.error, failed.attempt) : loadCaseView()).then((m) => ({ default: m.CaseView })));
+  lazy(() =>
+    (failed ? retryChunk(failed.error, failed.attempt, loadedCaseView, loadCaseView, (href) => import(/* @vite-ignore */ href) as Promise<CaseViewModule>) : loadCaseView()).then((m) => {
+      loadedCaseView = m;
+      return { default: m.CaseView };
+    }),
+  );
 
 const activityEvents = ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'] as const;
 

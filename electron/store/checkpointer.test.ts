@@ -10,19 +10,10 @@ import { WalCheckpointer, walResetFixed, type CheckpointerState } from './checkp
 import { generateApplications } from './seed';
 import { openDatabase } from './database';
 import { deriveKey } from './keys';
-import { tempStore, testKey, type TempStore } from './testing';
+import { tempStore, testKey, until, type TempStore } from './testing';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Waits (yielding to the event loop) until `cond` holds; the worker starts under tsx here, which takes a moment. */
-async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 const walSize = (path: string): number => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
 /** The WAL header's salts (bytes 16–23; SQLite3MultipleCiphers encrypts the frames' pages, not the header): new ones whenever the WAL starts over. */

@@ -9,17 +9,7 @@ import { DomainError } from '../../shared/errors';
 import { openCaseStore, type CaseStore, type OpenCaseStoreOptions, type UpsertRecord } from './caseStore';
 import { generateApplications } from './seed';
 import { tempFolder } from './tempFolder';
-import { reviewer, testKey } from './testing';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+import { reviewer, testKey, until } from './testing';
 
 const open = new Set(['submitted', 'queued', 'in_review']);
 const opened: CaseStore[] = [];

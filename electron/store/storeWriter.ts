@@ -32,11 +32,22 @@ export type StoreWrites = {
   [M in WriterMethod]: (...args: Parameters<CaseStore[M]>) => Promise<ReturnType<CaseStore[M]>>;
 };
 
+type Send = (method: WriterMethod, args: unknown[]) => Promise<unknown>;
+
+/** The writes, each handed to `send` by name. */
+function writesThrough(send: Send): StoreWrites {
+  return Object.fromEntries(writerMethods.map((m) => [m, (...args: unknown[]) => send(m, args)])) as StoreWrites;
+}
+
+/** Runs a write on the store's own connection, in the caller's thread; a throw becomes a rejection. */
+const runOn =
+  (store: Pick<CaseStore, WriterMethod>): Send =>
+  (method, args) =>
+    new Promise<unknown>((resolve) => resolve((store[method] as (...a: unknown[]) => unknown).apply(store, args)));
+
 /** The writes on the store's own connection, in the caller's thread. */
 export function inlineWrites(store: Pick<CaseStore, WriterMethod>): StoreWrites {
-  const call = <M extends WriterMethod>(method: M) =>
-    ((...args: unknown[]) => new Promise<unknown>((resolve) => resolve((store[method] as (...a: unknown[]) => unknown)(...args)))) as StoreWrites[M];
-  return Object.fromEntries(writerMethods.map((m) => [m, call(m)])) as StoreWrites;
+  return writesThrough(runOn(store));
 }
 
 export interface StoreWriterOptions {
@@ -82,18 +93,17 @@ export class StoreWriter {
   private state: StoreWriterState = 'starting';
   private readonly worker: Worker | null = null;
   private readonly control: Int32Array;
-  private readonly inline: StoreWrites;
+  private readonly inline: Send;
   private readonly pending = new Map<number, Pending>();
   private readonly closeTimeoutMs: number;
   private nextId = 1;
 
   constructor(store: Pick<CaseStore, WriterMethod>, data: Omit<StoreWriterData, 'control' | 'entry'>, options: StoreWriterOptions = {}) {
-    this.inline = inlineWrites(store);
+    this.inline = runOn(store);
     this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
     const shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     this.control = new Int32Array(shared);
-    const call = <M extends WriterMethod>(method: M) => ((...args: unknown[]) => this.call(method, args)) as StoreWrites[M];
-    this.writes = Object.fromEntries(writerMethods.map((m) => [m, call(m)])) as StoreWrites;
+    this.writes = writesThrough((method, args) => this.call(method, args));
     const resolved = options.workerScript ? { script: options.workerScript } : workerScript(import.meta.url, './storeWriterWorker.ts', 'store-writer');
     try {
       this.worker = new Worker(resolved.script, {
@@ -120,7 +130,7 @@ export class StoreWriter {
 
   private call(method: WriterMethod, args: unknown[]): Promise<unknown> {
     if (this.state === 'closed') return Promise.reject(new DomainError('store_closed', 'The case store is closed.'));
-    if (this.state === 'inline' || !this.worker) return (this.inline[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+    if (this.state === 'inline' || !this.worker) return this.inline(method, args);
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { method, args, resolve, reject });
@@ -167,7 +177,7 @@ export class StoreWriter {
     this.pending.clear();
     for (const entry of owed) {
       if (notStarted) {
-        (this.inline[entry.method] as (...a: unknown[]) => Promise<unknown>)(...entry.args).then(entry.resolve, entry.reject);
+        this.inline(entry.method, entry.args).then(entry.resolve, entry.reject);
       } else {
         entry.reject(new DomainError('store_writer_stopped', 'The case store writer stopped before it answered; sync will try again.'));
       }

@@ -44,3 +44,12 @@ export function tempStore(count = 0, seed = 1, options: Partial<OpenCaseStoreOpt
   };
   return t;
 }
+
+/** Waits (yielding to the event loop) until `cond` holds: worker threads start under tsx here, which takes a moment. */
+export async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise<void>((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -79,6 +79,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       assignmentCap: options.assignmentCap ?? 200,
       leaseMs: options.leaseMs ?? 72 * 60 * 60 * 1000,
       calendar: options.calendar ?? createCalendar(),
+      log,
     });
     if (options.demo) {
       await seedDemo(service, typeof options.demo === 'object' ? options.demo : {});

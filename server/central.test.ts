@@ -144,6 +144,7 @@ function decision(envelope: ApplicationEnvelope | { application: { id: string; v
     applicationId: envelope.application.id,
     baseVersion: envelope.application.version,
     madeAt: server.clock.now.toISOString(),
+    madeBy: 'reviewer1',
     offline: false,
     outcome: 'approve',
     reasonCodes: [],
@@ -447,7 +448,7 @@ describe('mutations', () => {
   it('applies a note and a decision, and answers a repeated id with the stored answer', async () => {
     const a = app.a as ApplicationEnvelope;
     const [note] = await mutate(r1, [
-      { type: 'note', id: randomUUID(), applicationId: a.application.id, baseVersion: a.application.version, madeAt: server.clock.now.toISOString(), offline: true, text: 'Photo checked against the entered data.' },
+      { type: 'note', id: randomUUID(), applicationId: a.application.id, baseVersion: a.application.version, madeAt: server.clock.now.toISOString(), madeBy: 'reviewer1', offline: true, text: 'Photo checked against the entered data.' },
     ]);
     expect(note).toMatchObject({ status: 'applied', serverVersion: a.application.version });
 

@@ -235,6 +235,7 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
         applicationId: s.id,
         baseVersion: envelope.application.version,
         madeAt: now.toISOString(),
+        madeBy: reviewer,
         offline: i % 5 === 0,
         outcome: reject ? 'reject' : 'approve',
         reasonCodes: reject ? [pick(['document_unreadable', 'name_mismatch', 'document_expired', 'information_incomplete'] as const)] : [],

@@ -16,6 +16,7 @@ import {
   type SessionResponse,
 } from '../shared/contract/central';
 import { DomainError, describeIssues } from '../shared/errors';
+import { isLineText } from '../shared/text';
 import { callerOfToken, dummyPasswordHash, issueTokens, type LoginThrottle, tokenHash, verifyPassword, type Caller } from './auth';
 import type { CentralService } from './service';
 
@@ -129,6 +130,12 @@ function queryOf<S extends z.ZodType>(url: URL, schema: S): z.output<S> {
   const parsed = schema.safeParse(object);
   if (!parsed.success) throw new HttpError(400, 'invalid_request', describeIssues(parsed.error));
   return parsed.data;
+}
+
+/** A PostgreSQL data exception (SQLSTATE class 22), e.g. 22P05 for a NUL in text: caused by the request's values. */
+function isDataException(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
 function clientIp(req: IncomingMessage): string {
@@ -328,6 +335,10 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
     } catch {
       throw new HttpError(404, 'not_found', 'No such route');
     }
+    // A path parameter is an id: the same text rule as every body field, so no NUL or broken text reaches a query.
+    for (const [key, value] of Object.entries(params)) {
+      if (value === '' || !isLineText(value, 64)) throw new HttpError(400, 'invalid_request', `${key}: not a valid id (1 to 64 characters, no control characters)`);
+    }
     let caller: Caller | null = null;
     if (found.roles !== null) {
       const header = req.headers.authorization ?? '';
@@ -355,6 +366,10 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
         sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
       } else if (error instanceof DomainError) {
         sendJson(res, statusOfCode[error.code] ?? 400, { error: { code: error.code, message: error.message } });
+      } else if (isDataException(error)) {
+        // The schemas refuse what PostgreSQL cannot hold; should a value slip past them, it is still the request's fault.
+        log('data exception from the request', error);
+        sendJson(res, 400, { error: { code: 'invalid_request', message: 'The request holds a value the central service cannot store' } });
       } else {
         log('internal error', error);
         sendJson(res, 500, { error: { code: 'internal', message: 'Something went wrong on the server' } });

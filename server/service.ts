@@ -48,6 +48,8 @@ export interface ServiceOptions {
   /** How long an assignment lasts without the reviewer syncing. */
   leaseMs: number;
   calendar: BusinessCalendar;
+  /** Where the service reports what it set aside (a mutation it could not apply); default: nowhere. */
+  log?: (message: string, error?: unknown) => void;
 }
 
 export const defaultServiceOptions = (): ServiceOptions => ({
@@ -471,6 +473,52 @@ export class CentralService {
    * writes are set-based (a few statements per batch instead of about ten per mutation, each a round-trip).
    */
   async applyMutations(reviewer: string, deviceId: string, mutations: readonly Mutation[]): Promise<MutationResult[]> {
+    try {
+      return await this.applyBatch(reviewer, deviceId, mutations);
+    } catch (error) {
+      if (mayBeTransient(error)) throw error;
+      this.options.log?.(`a mutation batch failed deterministically; applying its ${mutations.length} mutation(s) one by one`, error);
+    }
+    // One of them fails every time (a poison mutation): each alone, so only that one is set aside and the rest apply.
+    const results: MutationResult[] = [];
+    for (const mutation of mutations) {
+      try {
+        results.push(...(await this.applyBatch(reviewer, deviceId, [mutation])));
+      } catch (error) {
+        if (mayBeTransient(error)) throw error;
+        this.options.log?.(`mutation ${mutation.id} set aside: it cannot be applied`, error);
+        results.push(await this.setAside(reviewer, deviceId, mutation));
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Answers a mutation that fails whenever it is applied as rejected (`cannot_apply`), and stores that answer like any
+   * other, so a resend gets it again instead of failing the batch again: a workstation's sync never stalls on it.
+   */
+  private async setAside(reviewer: string, deviceId: string, mutation: Mutation): Promise<MutationResult> {
+    return this.db.transaction(async (tx) => {
+      const current = (await selectApplications(tx, [mutation.applicationId])).get(mutation.applicationId);
+      const result: MutationResult = {
+        id: mutation.id,
+        status: 'rejected',
+        reason: 'cannot_apply',
+        message: 'The central service could not apply this decision (it failed the same way each time), so nothing of it was applied. Decide the case again, or hand it to a supervisor.',
+        current: current ? applicationOf(current) : null,
+      };
+      const [stored] = await tx.query<{ username: string; result: unknown }>(
+        `INSERT INTO mutations (id, username, device_id, application_id, received_at, result) VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+         ON CONFLICT (id) DO UPDATE SET result = COALESCE(mutations.result, excluded.result) WHERE mutations.username = excluded.username
+         RETURNING username, result`,
+        [mutation.id, reviewer, deviceId, mutation.applicationId, this.now(), JSON.stringify(result)],
+      );
+      return stored ? (jsonOf(stored.result) as MutationResult) : { ...result, reason: 'invalid', message: 'This mutation id was already used', current: null };
+    });
+  }
+
+  /** One transaction for the whole batch (see applyMutations). */
+  private async applyBatch(reviewer: string, deviceId: string, mutations: readonly Mutation[]): Promise<MutationResult[]> {
     const now = this.now();
     return this.db.transaction(async (tx) => {
       await lockChanges(tx);
@@ -607,6 +655,9 @@ export class CentralService {
       message,
       current: current ? applicationOf(current) : null,
     });
+    if (mutation.madeBy !== reviewer) {
+      return reject('wrong_author', `This was done by ${mutation.madeBy}; it is accepted only under their own session, not under ${reviewer}'s`, row);
+    }
     if (!row) return reject('invalid', 'No application with this id', undefined);
     if (row.assignee !== reviewer) return reject('not_assigned', 'This application is not assigned to you (any more)', row);
 
@@ -829,6 +880,20 @@ export class CentralService {
 
 function reviewOf(r: { id: string; decision_id: string; supervisor: string; verdict: Review['verdict']; reason: string; reviewed_at: Date }): Review {
   return { id: r.id, decisionId: r.decision_id, supervisor: r.supervisor, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewed_at.toISOString() };
+}
+
+/**
+ * Whether a failure may go away if tried again (the database unreachable, a serialisation conflict, out of resources),
+ * as opposed to one the same input meets every time (a data exception, a constraint, an exception raised by the
+ * database, a bug in our code). Anything unknown counts as transient: retrying is the safe default.
+ */
+export function mayBeTransient(error: unknown): boolean {
+  if (error instanceof DomainError) return false;
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) return false;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+  // A SQLSTATE: data exception (22), integrity (23), invalid transaction state (25), routine exceptions (2F, 38, 39),
+  // syntax or access rule (42), PL/pgSQL raise (P0).
+  return !(typeof code === 'string' && /^(22|23|25|2F|38|39|42|P0)[0-9A-Z]{3}$/.test(code));
 }
 
 export function encodeChangesCursor(seq: number): string {

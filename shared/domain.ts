@@ -1,5 +1,6 @@
 // The domain of DOMAIN.md as zod schemas; the types are inferred so one definition serves validation and typing.
 import { z } from 'zod';
+import { lineText, multilineText } from './text';
 import { applicationKinds, applicationStatuses, reasonCodes, ruleIds } from './vocabulary';
 
 export { applicationKinds, applicationStatuses, reasonCodes, ruleIds };
@@ -24,7 +25,7 @@ export type DocumentType = z.infer<typeof DocumentType>;
 export const LocationCode = z.string().regex(/^[A-Z]{2}$/, 'a two-letter location code such as CN');
 export type LocationCode = z.infer<typeof LocationCode>;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => lineText(max).trim().min(1);
 
 export const IndividualIdentity = z.object({
   kind: z.literal('individual'),
@@ -62,13 +63,13 @@ export const IcpFacts = z.object({
   /** The account intends ICP filing (or has one). */
   icpFilingIntended: z.boolean(),
   /** The ICP filing entity's name, when known. */
-  icpEntityName: z.string().max(300).nullable(),
+  icpEntityName: lineText(300).nullable(),
 });
 export type IcpFacts = z.infer<typeof IcpFacts>;
 
 export const Application = z.object({
-  id: z.string().min(1).max(64),
-  accountId: z.string().min(1).max(64),
+  id: lineText(64).min(1),
+  accountId: lineText(64).min(1),
   kind: ApplicationKind,
   /** The account's registration location; R1 compares the document's issuing location with it. */
   registrationLocation: LocationCode,
@@ -76,7 +77,7 @@ export const Application = z.object({
   status: ApplicationStatus,
   /** The central service's version; decisions carry it as baseVersion. */
   version: z.number().int().nonnegative(),
-  assignee: z.string().max(64).nullable(),
+  assignee: lineText(64).nullable(),
   /** The identity the applicant asks to be verified with (the new one for a change). */
   identity: Identity,
   /** For a change: the identity verified now. */
@@ -102,11 +103,11 @@ export const Flag = z.object({
   rule: RuleId,
   severity: FlagSeverity,
   /** Machine-readable reason, e.g. 'document_used_elsewhere'; the renderer translates it. */
-  reason: z.string().min(1).max(64),
+  reason: lineText(64).min(1),
   /** A blocking flag the reviewer may override with a note (R1 only, product choice). */
   overridable: z.boolean(),
   /** The numbers behind the flag, e.g. { accounts: 5, limit: 5 }. */
-  facts: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+  facts: z.record(lineText(64), z.union([z.number(), lineText(300), z.boolean(), z.null()])),
 });
 export type Flag = z.infer<typeof Flag>;
 
@@ -119,13 +120,13 @@ export type DecisionOutcome = z.infer<typeof DecisionOutcome>;
 /** What a reviewer submits; the store adds who, when, where. */
 export const DecisionInput = z
   .object({
-    applicationId: z.string().min(1).max(64),
+    applicationId: lineText(64).min(1),
     outcome: DecisionOutcome,
     reasonCodes: z.array(ReasonCode).max(reasonCodes.length),
-    applicantMessage: z.string().max(4000),
-    internalNote: z.string().max(4000),
+    applicantMessage: multilineText(4000),
+    internalNote: multilineText(4000),
     /** Required to approve past an overridable blocking flag (R1). */
-    overrideNote: z.string().trim().max(4000).nullable(),
+    overrideNote: multilineText(4000).trim().nullable(),
   })
   .refine((d) => d.outcome === 'approve' || d.reasonCodes.length > 0, {
     message: 'A rejection carries at least one reason code',
@@ -141,8 +142,8 @@ export const Role = z.enum(['reviewer', 'supervisor']);
 export type Role = z.infer<typeof Role>;
 
 export const Person = z.object({
-  id: z.string().min(1).max(64),
-  displayName: z.string().min(1).max(200),
+  id: lineText(64).min(1),
+  displayName: lineText(200).min(1),
   role: Role,
 });
 export type Person = z.infer<typeof Person>;
@@ -169,17 +170,17 @@ export type QualitySignals = z.infer<typeof QualitySignals>;
 
 /** What the original image file told us, computed at ingest. GPS coordinates are never kept: only that they were present. */
 export const ForensicSummary = z.object({
-  format: z.string().max(16),
+  format: lineText(16),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   hasExif: z.boolean(),
   hasGps: z.boolean(),
   hasXmp: z.boolean(),
   hasIcc: z.boolean(),
-  cameraMake: z.string().max(100).nullable(),
-  cameraModel: z.string().max(100).nullable(),
+  cameraMake: lineText(100).nullable(),
+  cameraModel: lineText(100).nullable(),
   /** The EXIF Software tag; an editor's name is a tampering hint. */
-  software: z.string().max(200).nullable(),
-  capturedAt: z.string().max(40).nullable(),
+  software: lineText(200).nullable(),
+  capturedAt: lineText(40).nullable(),
 });
 export type ForensicSummary = z.infer<typeof ForensicSummary>;

@@ -6,13 +6,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { createCalendar, type BusinessCalendar } from '../../shared/businessDays';
 import { DomainError, describeIssues } from '../../shared/errors';
+import { lineText } from '../../shared/text';
 
-const CalendarFile = z
+export const CalendarFile = z
   .object({
-    timeZone: z.string().min(1).max(64).optional(),
+    timeZone: lineText(64).min(1).optional(),
     region: z.enum(['CN', 'none']).optional(),
-    holidays: z.array(z.string()).max(2000).default([]),
-    workingDays: z.array(z.string()).max(2000).default([]),
+    holidays: z.array(lineText(10)).max(2000).default([]),
+    workingDays: z.array(lineText(10)).max(2000).default([]),
   })
   .strict();
 

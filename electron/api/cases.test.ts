@@ -57,6 +57,20 @@ describe('case handlers through dispatch', () => {
     }
   });
 
+  it('refuses text the central service or a screen cannot hold, naming the field, and records nothing', async () => {
+    const base = { applicationId: 'VA3100000001', outcome: 'reject', reasonCodes: ['other'], applicantMessage: 'Please resubmit.', internalNote: '', overrideNote: null };
+    for (const [field, value] of [
+      ['internalNote', 'checked\u0000'],
+      ['applicantMessage', 'broken \uD800 text'],
+      ['overrideNote', 'bell\u0007'],
+      ['applicationId', 'VA31\u0000'],
+    ] as const) {
+      const outcome = await call('case.decide', { ...base, [field]: value });
+      expect(outcome, field).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining(`${field}:`) } });
+    }
+    expect(t.store.outboxCounts()).toEqual({ pending: 0, applied: 0, rejected: 0 });
+  });
+
   it('refuses callers who are not signed in', async () => {
     for (const [channel, payload] of [
       ['queue.list', {}],

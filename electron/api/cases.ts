@@ -7,8 +7,8 @@ import type { CaseStore } from '../store/caseStore';
 import type { CallContext, Handler } from './registry';
 
 export interface CaseHandlerOptions {
-  /** Whether the workstation reaches the central service now; recorded with every audit entry. Default: offline. */
-  isOnline?: () => boolean;
+  /** Whether the workstation reaches the central service now; recorded with every audit entry and decision. */
+  isOnline: () => boolean;
   /** After a decision: the composition root emits 'queue.changed' (EventHub) so every window refetches. */
   onQueueChanged?: (payload: EventPayload<'queue.changed'>) => void;
 }
@@ -26,8 +26,8 @@ function signedIn(ctx: CallContext): Person {
   return ctx.person;
 }
 
-export function createCaseHandlers(store: CaseStore, options: CaseHandlerOptions = {}): CaseHandlers {
-  const online = options.isOnline ?? (() => false);
+export function createCaseHandlers(store: CaseStore, options: CaseHandlerOptions): CaseHandlers {
+  const online = options.isOnline;
   return {
     'queue.list': (request, ctx) => {
       signedIn(ctx);

@@ -74,6 +74,19 @@ describe('workstation synced with a central service', () => {
     ]);
   }, 120_000);
 
+  it('records what happens while the central service answers as online, and the decision reaches it as made online', async () => {
+    const [d] = await central.submit(1);
+    expect(await call('sync.now')).toMatchObject({ ok: true });
+    const opened = await call<{ audit: { action: string; online: boolean }[] }>('case.get', { applicationId: d!.application.id, open: true });
+    expect(opened.audit).toEqual([expect.objectContaining({ action: 'documents_opened', online: true })]);
+    await decide(d!.application.id);
+    const detail = await call<{ decisions: { online: boolean }[]; audit: { action: string; online: boolean }[] }>('case.get', { applicationId: d!.application.id, open: false });
+    expect(detail.decisions).toEqual([expect.objectContaining({ online: true })]);
+    expect(detail.audit.at(-1)).toMatchObject({ action: 'decision_recorded', online: true });
+    expect(await call('sync.now')).toMatchObject({ ok: true, applied: 1 });
+    expect(await central.decisionsFor([d!.application.id])).toEqual([expect.objectContaining({ reviewer: 'reviewer1', offline: false })]);
+  }, 120_000);
+
   it('signs the cached person in while the central service is down, and says it is offline', async () => {
     await call('session.signOut');
     expect(await call('sync.status')).toMatchObject({ state: 'signed_out' });
@@ -83,5 +96,9 @@ describe('workstation synced with a central service', () => {
     expect(session.person.id).toBe('reviewer1');
     await expect(call('session.signIn', { username: 'reviewer1', password: 'not it' })).rejects.toMatchObject({ code: 'sign_in_failed' });
     await expect.poll(async () => (await call<{ state: string }>('sync.status')).state, { timeout: 20_000 }).toBe('offline');
+    // Offline now: what the reviewer does is recorded as done offline.
+    const { items } = await call<{ items: { id: string }[] }>('queue.list', { status: 'open', limit: 1 });
+    const opened = await call<{ audit: { action: string; online: boolean }[] }>('case.get', { applicationId: items[0]!.id, open: true });
+    expect(opened.audit.at(-1)).toMatchObject({ action: 'documents_opened', online: false });
   }, 60_000);
 });

@@ -50,6 +50,8 @@ export interface CentralLink {
   started(): void;
   /** A decision was recorded: push it now rather than at the next tick. */
   decided(): void;
+  /** Whether the central service answers now (the sync engine's last contact); recorded with each audit entry. */
+  isOnline(): boolean;
   signedOut(): void;
   close(): Promise<void>;
 }
@@ -84,13 +86,14 @@ function attentionHandler(store: CaseStore, personActive: () => boolean): Centra
 
 function statusOf(store: CaseStore, engine: SyncEngine | null, config: CentralConfig | null, revision: number): SyncStatus {
   // The engine's status already carries the outbox counts; the store is asked only when there is no engine.
-  const status = engine?.status() ?? { state: 'not_configured' as const, ...store.outboxCounts(), lastSyncAt: null, lastError: null };
+  const status = engine?.status() ?? { state: 'not_configured' as const, ...store.outboxCounts(), waitingFor: [], lastSyncAt: null, lastError: null };
   return {
     state: status.state,
     centralUrl: config?.url ?? null,
     embedded: config?.embedded ?? false,
     pendingDecisions: status.pending,
     rejectedDecisions: status.rejected,
+    waitingFor: status.waitingFor,
     lastSyncAt: status.lastSyncAt,
     lastError: status.lastError,
     revision,
@@ -164,6 +167,7 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
       sync.nudge();
     },
     decided: () => sync.nudge(),
+    isOnline: () => sync.online(),
     signedOut: () => {
       sync.signOut();
       void sync.stop();

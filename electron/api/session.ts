@@ -10,14 +10,16 @@ import { z } from 'zod';
 import type { SessionState } from '../../shared/contract/app';
 import { Person } from '../../shared/domain';
 import { DomainError } from '../../shared/errors';
+import { lineText } from '../../shared/text';
 
 const LocalProfile = Person.extend({
-  username: z.string().min(1).max(64),
+  username: lineText(64).min(1),
   salt: z.string().regex(/^[0-9a-f]{32}$/),
   hash: z.string().regex(/^[0-9a-f]{128}$/),
 });
 type LocalProfile = z.infer<typeof LocalProfile>;
-const ProfilesFile = z.object({ version: z.literal(1), people: z.array(LocalProfile) });
+/** people.json, checked like any input: it is a file anyone with the folder can edit. */
+export const ProfilesFile = z.object({ version: z.literal(1), people: z.array(LocalProfile) });
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keyLength: number) => Promise<Buffer>;
 // On libuv's pool: one hash takes 50–90 ms of CPU, which on the main thread would stall the app at every sign-in.

@@ -106,6 +106,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
 
   const sessionChanged = () => events.emit('session.changed', session.state());
   const context = (transport: CallContext['transport']): CallContext => ({ person: session.activePerson(), deviceId, transport });
+  // The sync engine's state at the moment of each decision or opening; standalone, always offline.
+  const isOnline = (): boolean => central?.isOnline() ?? false;
 
   const handlers: Handlers = {
     'app.info': () => ({ name: 'Verity', version: options.version, host: options.host, platform: process.platform, deviceId }),
@@ -134,6 +136,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     },
     ...(central?.handlers ?? notConfiguredHandlers(store, personActive)),
     ...createCaseHandlers(store, {
+      isOnline,
       onQueueChanged: (payload) => {
         events.emit('queue.changed', payload);
         if (payload.reason === 'decision') central?.decided();
@@ -146,7 +149,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       const document = store.addLocalDocument(
         applicationId,
         { role, sha256: image.sha256, format: image.format, width: image.width, height: image.height, forensic: image.forensic, quality: image.quality },
-        { actor: ctx.person, deviceId, online: false },
+        { actor: ctx.person, deviceId, online: isOnline() },
       );
       events.emit('queue.changed', { reason: 'document', applicationIds: [applicationId] });
       return { document };

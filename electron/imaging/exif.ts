@@ -1,5 +1,6 @@
 // A minimal, bounds-checked reader of the few EXIF/TIFF tags forensics needs. GPS values are never read,
 // only whether a GPS directory with entries exists.
+import { toLineText } from '../../shared/text';
 
 export interface ExifFacts {
   make: string | null;
@@ -25,15 +26,6 @@ const TAG = {
   offsetTimeOriginal: 0x9011,
 } as const;
 
-/** Control characters never belong in these tags; dropping them keeps anything odd off the reviewer's screen. */
-function withoutControlCharacters(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.charCodeAt(0);
-    if (code >= 0x20 && code !== 0x7f) out += ch;
-  }
-  return out;
-}
 
 const TYPE_SIZES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8 };
 const MAX_ENTRIES = 512;
@@ -89,8 +81,9 @@ class TiffReader {
     const text = new TextDecoder('utf-8', { fatal: false })
       .decode(raw)
       .replace(/\0[\s\S]*$/, '');
-    const clean = withoutControlCharacters(text).trim();
-    return clean ? clean.slice(0, max) : null;
+    // Control characters never belong in these tags; dropping them keeps anything odd off the reviewer's screen.
+    const clean = toLineText(text, max);
+    return clean || null;
   }
   short(entry: Entry | undefined): number | null {
     if (!entry || entry.type !== 3) return null;
@@ -167,6 +160,6 @@ export function readXmpHints(xmp: Uint8Array | undefined): { hasGps: boolean; cr
   const text = new TextDecoder('utf-8', { fatal: false }).decode(xmp.subarray(0, 256 * 1024));
   const hasGps = /exif:GPS(Latitude|Longitude)/.test(text);
   const tool = text.match(/xmp:CreatorTool(?:="([^"]{1,200})"|>([^<]{1,200})<)/);
-  const creatorTool = withoutControlCharacters(tool?.[1] ?? tool?.[2] ?? '').trim();
+  const creatorTool = toLineText(tool?.[1] ?? tool?.[2] ?? '', 200);
   return { hasGps, creatorTool: creatorTool || null };
 }

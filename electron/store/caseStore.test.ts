@@ -182,7 +182,7 @@ describe('case store: decisions, audit and outbox', () => {
     expect(c.decisions.map((d) => d.id)).toEqual([decision.id]);
     expect(c.audit.map((a) => a.action)).toEqual(['decision_recorded']);
     expect(c.audit[0]).toMatchObject({ actor: { id: reviewer.id }, deviceId: 'device-1', online: false });
-    const pending = store.pendingMutations(10);
+    const pending = store.pendingMutations(10, reviewer.id);
     expect(pending).toHaveLength(1);
     expect(pending[0]).toMatchObject({ id: mutationId, applicationId: 'A-1', baseVersion: 3, payload: { decisionId: decision.id, outcome: 'approve' } });
     expect(store.outboxCounts()).toEqual({ pending: 1, applied: 0, rejected: 0 });

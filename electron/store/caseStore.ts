@@ -156,7 +156,10 @@ export interface CaseStore {
   getCase(applicationId: string, opening?: CaseOpening): CaseDetail;
   recordDecision(input: DecisionInput, actor: Person, deviceId: string, online: boolean): RecordedDecision;
   verifyAudit(): AuditVerification;
-  pendingMutations(limit: number): PendingMutation[];
+  /** The oldest pending mutations made by `decidedBy`: only that person's session may send them (never another's). */
+  pendingMutations(limit: number, decidedBy: string): PendingMutation[];
+  /** Pending decisions by person, for "waiting for this person to sign in". */
+  pendingByPerson(): { person: { id: string; displayName: string }; decisions: number }[];
   markMutationApplied(id: string, serverVersion: number): void;
   /** The central service refused a mutation; `current` is its view of the application, when it sent one. */
   markMutationRejected(id: string, reason: string, current: Application | null): void;
@@ -301,7 +304,9 @@ export const readSql = {
   needsAttention: `SELECT o.id AS mutation_id, o.application_id, a.display_name, d.outcome, d.decided_at, o.settled_at, o.rejected_reason, o.rejected_current
     FROM outbox o JOIN decisions d ON d.mutation_id = o.id LEFT JOIN applications a ON a.id = o.application_id
     WHERE o.state = 'rejected' ORDER BY o.settled_at DESC, o.id DESC LIMIT ?`,
-  pending: `SELECT * FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?`,
+  pending: `SELECT o.* FROM outbox o JOIN decisions d ON d.mutation_id = o.id WHERE o.state = 'pending' AND d.decided_by = ? ORDER BY o.id LIMIT ?`,
+  pendingByPerson: `SELECT d.decided_by, max(d.decided_by_name) AS decided_by_name, count(*) AS n
+    FROM outbox o JOIN decisions d ON d.mutation_id = o.id WHERE o.state = 'pending' GROUP BY d.decided_by ORDER BY d.decided_by`,
   hasDocument: 'SELECT 1 AS found FROM documents WHERE sha256 = ? LIMIT 1',
   imageBySha256: 'SELECT id, role, sha256, format, width, height, forensic, quality FROM documents WHERE sha256 = ? LIMIT 1',
   referencedImages: 'SELECT DISTINCT sha256 FROM documents',
@@ -528,7 +533,8 @@ class SqliteCaseStore implements CaseStore {
          VALUES (@id, @application_id, 'decision', @base_version, @payload, 'pending', @created_at)`,
       ),
       outboxRow: db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE id = ?'),
-      pending: db.prepare<[number], OutboxRow>(readSql.pending),
+      pending: db.prepare<[string, number], OutboxRow>(readSql.pending),
+      pendingByPerson: db.prepare<[], { decided_by: string; decided_by_name: string; n: number }>(readSql.pendingByPerson),
       applied: db.prepare<[number, number, string]>(`UPDATE outbox SET state = 'applied', server_version = ?, settled_at = ? WHERE id = ?`),
       rejected: db.prepare<[string, string | null, number, string]>(
         `UPDATE outbox SET state = 'rejected', rejected_reason = ?, rejected_current = ?, settled_at = ? WHERE id = ?`,
@@ -1034,10 +1040,14 @@ class SqliteCaseStore implements CaseStore {
 
   // ---- outbox -------------------------------------------------------------------------------------
 
-  pendingMutations(limit: number): PendingMutation[] {
+  pendingByPerson(): { person: { id: string; displayName: string }; decisions: number }[] {
+    return this.read(() => this.s.pendingByPerson.all().map((r) => ({ person: { id: r.decided_by, displayName: r.decided_by_name }, decisions: r.n })));
+  }
+
+  pendingMutations(limit: number, decidedBy: string): PendingMutation[] {
     const n = Math.max(1, Math.min(1000, Math.trunc(limit)));
     return this.read(() =>
-      this.s.pending.all(n).map((r) => ({
+      this.s.pending.all(decidedBy, n).map((r) => ({
         id: r.id,
         applicationId: r.application_id,
         kind: 'decision' as const,

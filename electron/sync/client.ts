@@ -2,6 +2,7 @@
 // on 401, every JSON answer validated against shared/contract/central, every failure classified (see errors.ts).
 import { z } from 'zod';
 import { CentralError, CentralRole, SessionResponse } from '../../shared/contract/central';
+import { lineText } from '../../shared/text';
 import { parseRetryAfter } from './backoff';
 import { networkFailure, SyncError } from './errors';
 import { HttpTimeout, type HttpResponse, type HttpTransport } from './http';
@@ -14,12 +15,12 @@ export interface Credentials {
 /** What a session is made of; Electron persists it wrapped with safeStorage via a TokenVault (validate on load). */
 export const SessionTokens = z
   .object({
-    username: z.string().min(1).max(64),
+    username: lineText(64).min(1),
     role: CentralRole,
-    accessToken: z.string().min(1).max(200),
-    accessTokenExpiresAt: z.string(),
-    refreshToken: z.string().min(1).max(200),
-    refreshTokenExpiresAt: z.string(),
+    accessToken: lineText(200).min(1),
+    accessTokenExpiresAt: lineText(40),
+    refreshToken: lineText(200).min(1),
+    refreshTokenExpiresAt: lineText(40),
   })
   .strict();
 export type SessionTokens = z.infer<typeof SessionTokens>;
@@ -76,8 +77,20 @@ export class CentralClient {
     return this.tokens !== null || this.credentials !== null;
   }
 
+  /** The username of the session sync runs on, signing in first when only a password is known. */
+  async sessionUsername(signal: AbortSignal): Promise<string> {
+    await this.accessToken(signal);
+    if (!this.tokens) throw new SyncError('signed_out', 'signed_out', 'Sign in to sync with the central service.');
+    return this.tokens.username;
+  }
+
   /** Gives the client a password to sign in with at the next request (after signed_out, or at first use). */
   setCredentials(credentials: Credentials): void {
+    // Another person's session must not carry this person's work (their decisions would be credited to the other).
+    if (this.tokens && this.tokens.username !== credentials.username) {
+      this.tokens = null;
+      this.options.vault.save(null);
+    }
     this.credentials = credentials;
   }
 

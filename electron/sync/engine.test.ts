@@ -136,7 +136,8 @@ describe('images once', () => {
     // What the store's imageBySha256 would answer (see the report); the rest is the store itself.
     const store: SyncStore = {
       writes: s.writes,
-      pendingMutations: (limit) => s.pendingMutations(limit),
+      pendingMutations: (limit, decidedBy) => s.pendingMutations(limit, decidedBy),
+      pendingByPerson: () => s.pendingByPerson(),
       outboxCounts: () => s.outboxCounts(),
       getSyncState: (key) => s.getSyncState(key),
       getCase: (id, opening) => s.getCase(id, opening),
@@ -235,7 +236,7 @@ describe('a lost response', () => {
     expect(report.retries).toBe(1);
     expect(sleeper.waits).toEqual([500]); // random 0.5 × base 1 s
     expect(counted.count('POST', /mutations:batch$/)).toBe(2);
-    expect(await central.decisionsFor([id])).toEqual([{ id: mutationId, application_id: id }]);
+    expect(await central.decisionsFor([id])).toEqual([{ id: mutationId, application_id: id, reviewer: 'reviewer1', offline: true }]);
     expect(local.store.getCase(id).decisions[0]?.sync).toBe('applied');
   });
 });

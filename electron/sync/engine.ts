@@ -21,7 +21,7 @@ import { documentRecord, openStatuses, toCentralMutation, upsertRecord, type Ima
  * `imageBySha256`, when the store offers it, names an image some stored case already has, so a new case showing the
  * same image does not fetch it again after a restart.
  */
-export type SyncStore = Pick<CaseStore, 'pendingMutations' | 'outboxCounts' | 'getSyncState' | 'getCase'> & {
+export type SyncStore = Pick<CaseStore, 'pendingMutations' | 'pendingByPerson' | 'outboxCounts' | 'getSyncState' | 'getCase'> & {
   writes: Pick<StoreWrites, 'upsertApplications' | 'settleMutations' | 'markMutationRejected' | 'setSyncState'>;
   imageBySha256?(sha256: string): ImageFacts | null;
 };
@@ -42,6 +42,8 @@ export interface SyncStatus {
   pending: number;
   /** Outbox mutations the central service refused ("needs attention"). */
   rejected: number;
+  /** Pending decisions of people other than the one whose session syncs: each is sent only under its author's own. */
+  waitingFor: { person: { id: string; displayName: string }; decisions: number }[];
   lastError: { code: string; message: string } | null;
 }
 
@@ -122,6 +124,12 @@ export interface SyncEngine {
   signOut(): void;
   /** The network came back (Electron's online event): try now instead of waiting out the backoff. */
   nudge(): void;
+  /**
+   * Whether the workstation reaches the central service now: its last exchange got an answer (a sync that ended,
+   * even with an error answer, or a sign-in). False before the first contact and after a network failure. Every
+   * decision and audit entry records it.
+   */
+  online(): boolean;
 }
 
 /** Store lookups between two yields while a page is prepared; and at most this many applications per transaction. */
@@ -249,6 +257,7 @@ class Engine implements SyncEngine {
   private readonly upsertCost = { fresh: upsertBudgetMs / upsertFirstFresh, known: upsertBudgetMs / upsertFirstKnown };
 
   private state: SyncEngineState = 'idle';
+  private reachable = false;
   private lastSyncAt: string | null = null;
   private lastError: SyncStatus['lastError'] = null;
   /** Syncs that failed in a row; the scheduler's backoff grows with it. */
@@ -283,8 +292,11 @@ class Engine implements SyncEngine {
   }
 
   status(): SyncStatus {
-    const counts = this.options.store.outboxCounts();
-    return { state: this.state, lastSyncAt: this.lastSyncAt, pending: counts.pending, rejected: counts.rejected, lastError: this.lastError };
+    const { store } = this.options;
+    const counts = store.outboxCounts();
+    const me = this.client.username;
+    const waitingFor = counts.pending === 0 ? [] : store.pendingByPerson().filter((p) => p.person.id !== me);
+    return { state: this.state, lastSyncAt: this.lastSyncAt, pending: counts.pending, rejected: counts.rejected, waitingFor, lastError: this.lastError };
   }
 
   private setState(state: SyncEngineState): void {
@@ -331,19 +343,35 @@ class Engine implements SyncEngine {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
       const person = await this.client.authenticate(credentials, signal);
+      this.reachable = true;
       this.failures = 0;
       if (this.state === 'signed_out') this.setState('idle');
       return person;
     } catch (error) {
       // Our own deadline passed: as good as unreachable for a person waiting at the sign-in screen.
-      if (signal.aborted) throw new SyncError('offline', 'timeout', 'The central service did not answer in time.');
-      throw asSyncError(error);
+      if (signal.aborted) {
+        this.reachable = false;
+        throw new SyncError('offline', 'timeout', 'The central service did not answer in time.');
+      }
+      const failure = asSyncError(error);
+      this.noteReach(failure);
+      throw failure;
     }
   }
 
   signOut(): void {
     this.client.signOut();
     this.setState('signed_out');
+  }
+
+  online(): boolean {
+    return this.reachable;
+  }
+
+  /** An answer (even a refusal) means the service was reached; a network failure means it was not. */
+  private noteReach(error: SyncError): void {
+    if (error.kind === 'offline') this.reachable = false;
+    else if (error.status !== null) this.reachable = true;
   }
 
   nudge(): void {
@@ -377,8 +405,11 @@ class Engine implements SyncEngine {
     this.controller = controller;
     this.setState('syncing');
     try {
-      await this.push(report, controller.signal);
+      const pushFailure = await this.pushUnlessStopped(report, controller.signal);
+      // Pull even when the push failed: withdrawals, reassignments and new work must still arrive.
       await this.pull(report, controller.signal);
+      if (pushFailure) throw pushFailure;
+      this.reachable = true;
       report.ok = true;
       this.failures = 0;
       this.retryAfterMs = null;
@@ -387,6 +418,7 @@ class Engine implements SyncEngine {
       this.setState('idle');
     } catch (raw) {
       const error = this.explained(asSyncError(raw));
+      this.noteReach(error);
       report.error = { code: error.code, message: error.message };
       if (error.kind === 'aborted') {
         this.setState(this.client.hasSession ? 'idle' : 'signed_out');
@@ -469,23 +501,54 @@ class Engine implements SyncEngine {
   }
 
   // ── push ─────────────────────────────────────────────────────────────────────────────────────────
+  /**
+   * Pushes; a failure that leaves the central service reachable (an error answer, retries used up) is returned for
+   * the run to report after the pull, so one decision the service cannot take never starves the pull. Offline,
+   * signed out, stopped and another central service end the run at once.
+   */
+  private async pushUnlessStopped(report: SyncReport, signal: AbortSignal): Promise<SyncError | null> {
+    try {
+      await this.push(report, signal);
+      return null;
+    } catch (raw) {
+      const error = asSyncError(raw);
+      if ((error.kind !== 'fatal' && error.kind !== 'transient') || error.code === 'wrong_central') throw error;
+      log.warn('push did not complete; pulling anyway', { code: error.code, kind: error.kind, status: error.status });
+      return error;
+    }
+  }
+
   private async push(report: SyncReport, signal: AbortSignal): Promise<void> {
     const { store } = this.options;
-    const total = store.outboxCounts().pending;
+    if (store.outboxCounts().pending === 0) return;
+    // Only the decisions of the person whose session this is: the central service credits them to that person.
+    const me = await this.retrying(report, signal, () => this.client.sessionUsername(signal));
+    const total = store.pendingByPerson().find((p) => p.person.id === me)?.decisions ?? 0;
     let done = 0;
     if (total === 0) return;
     this.progress('push', 0, total);
-    const send = (mutations: DecisionMutation[]) =>
+    const send = (mutations: DecisionMutation[]): Promise<MutationBatchResponse> =>
       // A repeated id is answered with the stored outcome, so a batch whose answer was lost is simply resent.
       this.retrying(report, signal, async () => {
         const json = { deviceId: this.options.deviceId, ...this.boundCentral(), mutations };
         const answer = await this.client.json({ method: 'POST', path: '/v1/mutations:batch', json, signal }, MutationBatchResponse);
         await this.bindCentral(answer.centralId);
         return answer;
+      }).catch(async (error: unknown) => {
+        // The service refused the whole batch for one mutation it names (a stricter schema than ours): that one is
+        // answered as refused, and the others are sent again without it.
+        const index = refusedMutationIndex(error, mutations.length);
+        const refused = index === null ? undefined : mutations[index];
+        if (!refused || !(error instanceof SyncError)) throw error;
+        log.warn('outbox mutation refused by the central service', { mutationId: refused.id, code: error.code });
+        const rest = mutations.filter((m) => m !== refused);
+        const answer = rest.length > 0 ? await send(rest) : { centralId: this.storeCentral() ?? '', results: [] };
+        const rejection: MutationResult = { id: refused.id, status: 'rejected', reason: 'invalid', message: error.message.slice(0, 2000), current: null };
+        return { ...answer, results: [...answer.results, rejection] };
       });
     // One batch on the wire while the answers of the previous one are stored: the server's work and the store's
     // overlap. Batches still reach the server one after another, each only once the one before was answered.
-    let batch = await this.nextBatch(report, new Set());
+    let batch = await this.nextBatch(report, new Set(), me);
     let answer = batch.mutations.length > 0 ? send(batch.mutations) : null;
     while (batch.settled > 0 || answer !== null) {
       let settled = batch.settled;
@@ -494,7 +557,7 @@ class Engine implements SyncEngine {
       if (answer !== null) {
         const results = new Map((await answer).results.map((r) => [r.id, r]));
         report.pushed.batches += 1;
-        next = await this.nextBatch(report, new Set(batch.mutations.map((m) => m.id)));
+        next = await this.nextBatch(report, new Set(batch.mutations.map((m) => m.id)), me);
         nextAnswer = next.mutations.length > 0 ? send(next.mutations) : null;
         // Settling below may fail; the request in flight must not become an unhandled rejection meanwhile.
         nextAnswer?.catch(() => undefined);
@@ -509,16 +572,16 @@ class Engine implements SyncEngine {
         answer = nextAnswer;
       } else {
         // Nothing was left beside the batch just answered: look again, in case some of it got no answer.
-        batch = await this.nextBatch(report, new Set());
+        batch = await this.nextBatch(report, new Set(), me);
         answer = batch.mutations.length > 0 ? send(batch.mutations) : null;
       }
     }
   }
 
   /** The next pending mutations not already on the wire; those outside the contract are rejected locally at once. */
-  private async nextBatch(report: SyncReport, sending: ReadonlySet<string>): Promise<Batch> {
+  private async nextBatch(report: SyncReport, sending: ReadonlySet<string>, me: string): Promise<Batch> {
     const { store } = this.options;
-    const pending = store.pendingMutations(this.batchSize + sending.size).filter((row) => !sending.has(row.id));
+    const pending = store.pendingMutations(this.batchSize + sending.size, me).filter((row) => !sending.has(row.id));
     const mutations: DecisionMutation[] = [];
     let settled = 0;
     for (const row of pending.slice(0, this.batchSize)) {
@@ -800,6 +863,14 @@ class Engine implements SyncEngine {
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   return new Engine(options);
+}
+
+/** Which mutation of a batch of `size` a 400 answer names (`mutations.3.internalNote: …`), or null. */
+function refusedMutationIndex(error: unknown, size: number): number | null {
+  if (!(error instanceof SyncError) || error.status !== 400 || error.code !== 'invalid_request') return null;
+  const match = /^mutations\.(\d+)\b/.exec(error.message);
+  const index = match ? Number(match[1]) : Number.NaN;
+  return Number.isInteger(index) && index < size ? index : null;
 }
 
 /** An error answer's body as JSON, or null (a proxy's page). */

@@ -16,6 +16,7 @@ export function toCentralMutation(pending: PendingMutation): MappedMutation {
     applicationId: pending.applicationId,
     baseVersion: pending.baseVersion,
     madeAt: p.decidedAt,
+    madeBy: p.decidedBy,
     offline: !p.online,
     outcome: p.outcome,
     reasonCodes: p.reasonCodes,

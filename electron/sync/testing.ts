@@ -32,8 +32,8 @@ export interface CentralFixture {
   submit(count: number, photo?: number): Promise<ApplicationEnvelope[]>;
   withdraw(applicationId: string): Promise<void>;
   assign(applicationId: string, reviewer: string): Promise<void>;
-  /** The decisions the server holds for these applications: mutation id and application. */
-  decisionsFor(applicationIds: readonly string[]): Promise<{ id: string; application_id: string }[]>;
+  /** The decisions the server holds for these applications: mutation id, application, who and whether made offline. */
+  decisionsFor(applicationIds: readonly string[]): Promise<{ id: string; application_id: string; reviewer: string; offline: boolean }[]>;
   close(): Promise<void>;
 }
 
@@ -85,8 +85,8 @@ export async function startCentral(): Promise<CentralFixture> {
       if (answer.status !== 200) throw new Error(`assign failed: ${answer.status} ${JSON.stringify(answer.body)}`);
     },
     async decisionsFor(applicationIds) {
-      return server.db.query<{ id: string; application_id: string }>(
-        `SELECT id::text AS id, application_id FROM decisions WHERE application_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY application_id`,
+      return server.db.query<{ id: string; application_id: string; reviewer: string; offline: boolean }>(
+        `SELECT id::text AS id, application_id, reviewer, offline FROM decisions WHERE application_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY application_id`,
         [JSON.stringify(applicationIds)],
       );
     },

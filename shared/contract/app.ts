@@ -1,6 +1,7 @@
 // Channels of the app frame: who and what is running, and the person's settings.
 import { z } from 'zod';
 import { Person } from '../domain';
+import { lineText } from '../text';
 import { defineChannel, defineEvent } from './channel';
 import { defaultSettings as vocabularyDefaults } from '../vocabulary';
 
@@ -45,7 +46,7 @@ export const appChannels = {
     errors: [],
   }),
   'session.signIn': defineChannel({
-    request: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict(),
+    request: z.object({ username: lineText(64).trim().min(1), password: lineText(200).min(1) }).strict(),
     response: SessionState,
     errors: ['sign_in_failed', 'sign_in_throttled'],
   }),

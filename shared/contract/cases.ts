@@ -17,15 +17,16 @@ import {
   RuleId,
   applicationStatuses,
 } from '../domain';
+import { lineText } from '../text';
 import { defineChannel, defineEvent } from './channel';
 
 /** One document of an application as the store keeps it; the image bytes live in the blob store, keyed by sha256. */
 export const DocumentRecord = z.object({
-  id: z.string().min(1).max(64),
+  id: lineText(64).min(1),
   role: DocumentRole,
   /** SHA-256 (lower-case hex) of the original image bytes. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  format: z.string().min(1).max(16),
+  format: lineText(16).min(1),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   forensic: ForensicSummary.nullable(),
@@ -53,13 +54,13 @@ export const QueueQuery = z
     kind: ApplicationKind.optional(),
     /** Only cases carrying a flag of this rule (R7 means escalated or overdue). */
     flag: RuleId.optional(),
-    assignee: z.string().min(1).max(64).optional(),
+    assignee: lineText(64).min(1).optional(),
     due: DueWindow.default('all'),
     /** Prefix of an application id, account id or name; or any 3+ characters of a name. */
-    text: z.string().trim().max(100).optional(),
+    text: lineText(100).trim().optional(),
     limit: z.number().int().min(1).max(200).default(50),
     /** The `nextCursor` of the previous page, as given; opaque. */
-    cursor: z.string().min(1).max(400).optional(),
+    cursor: lineText(400).min(1).optional(),
   })
   .strict();
 export type QueueQuery = z.input<typeof QueueQuery>;
@@ -197,7 +198,7 @@ export const caseChannels = {
   'case.get': defineChannel({
     request: z
       .object({
-        applicationId: z.string().min(1).max(64),
+        applicationId: lineText(64).min(1),
         /** true when the reviewer opens the documents: recorded in the audit log in the same call. */
         open: z.boolean(),
       })

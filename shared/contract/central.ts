@@ -16,11 +16,12 @@ import {
   LocationCode,
   ReasonCode,
 } from '../domain';
+import { lineText, multilineText } from '../text';
 
 /** Every error answer: `{ error: { code, message } }`; the message names the field, never echoes values. */
 export const CentralError = z
   .object({
-    error: z.object({ code: z.string().min(1).max(64), message: z.string().max(2000) }).strict(),
+    error: z.object({ code: lineText(64).min(1), message: lineText(2000) }).strict(),
   })
   .strict();
 export type CentralError = z.infer<typeof CentralError>;
@@ -29,24 +30,25 @@ export const centralRoles = ['reviewer', 'supervisor', 'intake'] as const;
 export const CentralRole = z.enum(centralRoles);
 export type CentralRole = z.infer<typeof CentralRole>;
 
-const Username = z.string().min(1).max(64);
+const Username = lineText(64).min(1);
 /** A mutation id made by the client (UUIDv7 by convention; any RFC 4122 UUID is accepted). */
 export const MutationId = z.uuid();
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case hex SHA-256');
 
 // ── session ──────────────────────────────────────────────────────────────────────────────────────
 export const SessionRequest = z
-  .object({ username: Username, password: z.string().min(1).max(200) })
+  .object({ username: Username, password: lineText(200).min(1) })
   .strict();
-export const RefreshRequest = z.object({ refreshToken: z.string().min(16).max(200) }).strict();
+const Token = lineText(200).min(16);
+export const RefreshRequest = z.object({ refreshToken: Token }).strict();
 export const SessionResponse = z
   .object({
-    accessToken: z.string(),
+    accessToken: Token,
     /** When the access token stops working (15 minutes after issue); refresh before then. */
     accessTokenExpiresAt: Instant,
-    refreshToken: z.string(),
+    refreshToken: Token,
     refreshTokenExpiresAt: Instant,
-    person: z.object({ username: Username, displayName: z.string(), role: CentralRole }).strict(),
+    person: z.object({ username: Username, displayName: lineText(200).min(1), role: CentralRole }).strict(),
   })
   .strict();
 export type SessionResponse = z.infer<typeof SessionResponse>;
@@ -70,7 +72,7 @@ export const IntakeDocument = z
   .strict();
 export const IntakeRequest = z
   .object({
-    accountId: z.string().min(1).max(64),
+    accountId: lineText(64).min(1),
     kind: ApplicationKind,
     registrationLocation: LocationCode,
     /** When the applicant submitted; defaults to the moment the server receives it. */
@@ -86,7 +88,7 @@ export type IntakeRequest = z.infer<typeof IntakeRequest>;
 
 export const DocumentRef = z
   .object({
-    id: z.string(),
+    id: lineText(64).min(1),
     role: DocumentRole,
     mediaType: z.enum(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/avif']),
     sha256: Sha256Hex,
@@ -120,7 +122,7 @@ export const ApplicationEnvelope = z
   .strict();
 export type ApplicationEnvelope = z.infer<typeof ApplicationEnvelope>;
 
-export const WithdrawRequest = z.object({ ticketRef: z.string().min(1).max(64).optional() }).strict();
+export const WithdrawRequest = z.object({ ticketRef: lineText(64).min(1).optional() }).strict();
 export const AssignRequest = z.object({ reviewer: Username }).strict();
 
 // ── changes feed ─────────────────────────────────────────────────────────────────────────────────
@@ -137,12 +139,12 @@ export const maxChangesLimit = 500;
  * A workstation sends back the one it is bound to; another service refuses it (409 wrong_central), so cases and
  * decisions never cross from one central service to another.
  */
-export const CentralId = z.string().min(1).max(100);
+export const CentralId = lineText(100).min(1);
 
 export const ChangesQuery = z
   .object({
     /** Opaque; absent for the first pull. */
-    cursor: z.string().max(200).optional(),
+    cursor: lineText(200).optional(),
     /** The central service the cursor came from; absent before the first answer. */
     centralId: CentralId.optional(),
     limit: z.coerce.number().int().min(1).max(maxChangesLimit).default(100),
@@ -153,7 +155,7 @@ export const ChangesResponse = z
     centralId: CentralId,
     changes: z.array(Change),
     /** Pass back as `cursor` on the next pull; opaque. */
-    cursor: z.string(),
+    cursor: lineText(200),
     hasMore: z.boolean(),
   })
   .strict();
@@ -162,11 +164,13 @@ export type ChangesResponse = z.infer<typeof ChangesResponse>;
 // ── mutations ────────────────────────────────────────────────────────────────────────────────────
 const MutationBase = {
   id: MutationId,
-  applicationId: z.string().min(1).max(64),
+  applicationId: lineText(64).min(1),
   /** The application's version the reviewer saw. */
   baseVersion: z.number().int().nonnegative(),
   /** The device clock when the reviewer acted (for the audit trail only; the server orders by its own clock). */
   madeAt: Instant,
+  /** Who acted: the server applies a mutation only under that person's own session (else `wrong_author`). */
+  madeBy: Username,
   /** Whether the reviewer acted while the workstation was offline. */
   offline: z.boolean(),
 };
@@ -176,14 +180,14 @@ export const DecisionMutation = z
     type: z.literal('decision'),
     outcome: DecisionOutcome,
     reasonCodes: z.array(ReasonCode).max(20),
-    applicantMessage: z.string().max(4000),
-    internalNote: z.string().max(4000),
-    overrideNote: z.string().trim().max(4000).nullable(),
+    applicantMessage: multilineText(4000),
+    internalNote: multilineText(4000),
+    overrideNote: multilineText(4000).trim().nullable(),
   })
   .strict();
 export type DecisionMutation = z.infer<typeof DecisionMutation>;
 export const NoteMutation = z
-  .object({ ...MutationBase, type: z.literal('note'), text: z.string().trim().min(1).max(4000) })
+  .object({ ...MutationBase, type: z.literal('note'), text: multilineText(4000).trim().min(1) })
   .strict();
 export type NoteMutation = z.infer<typeof NoteMutation>;
 export const Mutation = z.discriminatedUnion('type', [DecisionMutation, NoteMutation]);
@@ -204,7 +208,7 @@ export function decisionInputOf(m: DecisionMutation): z.infer<typeof DecisionInp
 export const maxMutationsPerBatch = 100;
 export const MutationBatchRequest = z
   .object({
-    deviceId: z.string().min(1).max(64),
+    deviceId: lineText(64).min(1),
     /** The central service the mutations' applications came from; absent before the first answer. */
     centralId: CentralId.optional(),
     mutations: z.array(Mutation).min(1).max(maxMutationsPerBatch),
@@ -212,7 +216,11 @@ export const MutationBatchRequest = z
   .strict();
 export type MutationBatchRequest = z.infer<typeof MutationBatchRequest>;
 
-export const rejectionReasons = ['withdrawn', 'already_decided', 'not_assigned', 'stale', 'invalid'] as const;
+/**
+ * Why a mutation was refused; each is final. `wrong_author`: sent under another person's session. `cannot_apply`: the
+ * central service failed on it every time it tried (a deterministic fault), so it is set aside rather than retried.
+ */
+export const rejectionReasons = ['withdrawn', 'already_decided', 'not_assigned', 'stale', 'invalid', 'wrong_author', 'cannot_apply'] as const;
 export const RejectionReason = z.enum(rejectionReasons);
 export type RejectionReason = z.infer<typeof RejectionReason>;
 
@@ -224,7 +232,7 @@ export const MutationResult = z.discriminatedUnion('status', [
       status: z.literal('rejected'),
       reason: RejectionReason,
       /** A sentence for the reviewer; for `invalid`, which rule or field. */
-      message: z.string().max(2000),
+      message: lineText(2000),
       /** The application as the server has it now; null when it does not exist. */
       current: Application.nullable(),
     })
@@ -240,11 +248,11 @@ export const ReviewVerdict = z.enum(reviewVerdicts);
 
 export const Review = z
   .object({
-    id: z.string(),
+    id: lineText(64).min(1),
     decisionId: MutationId,
     supervisor: Username,
     verdict: ReviewVerdict,
-    reason: z.string(),
+    reason: multilineText(2000),
     reviewedAt: Instant,
   })
   .strict();
@@ -256,12 +264,12 @@ export const DecisionRecord = z
     id: MutationId,
     application: Application,
     reviewer: Username,
-    deviceId: z.string(),
+    deviceId: lineText(64).min(1),
     outcome: DecisionOutcome,
     reasonCodes: z.array(ReasonCode),
-    applicantMessage: z.string(),
-    internalNote: z.string(),
-    overrideNote: z.string().nullable(),
+    applicantMessage: multilineText(4000),
+    internalNote: multilineText(4000),
+    overrideNote: multilineText(4000).nullable(),
     /** The server's clock when the decision was applied. */
     decidedAt: Instant,
     /** The device's clock when the reviewer decided. */
@@ -281,7 +289,7 @@ export const DecisionsQuery = z
     /** decidedAt ≥ from, < to. */
     from: Instant.optional(),
     to: Instant.optional(),
-    cursor: z.string().max(200).optional(),
+    cursor: lineText(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();
@@ -289,13 +297,13 @@ export const DecisionsResponse = z
   .object({
     decisions: z.array(DecisionRecord),
     /** Pass as `cursor` for the next page (newest first); null at the end. */
-    nextCursor: z.string().nullable(),
+    nextCursor: lineText(200).nullable(),
   })
   .strict();
 export type DecisionsResponse = z.infer<typeof DecisionsResponse>;
 
 export const ReviewRequest = z
-  .object({ decisionId: MutationId, verdict: ReviewVerdict, reason: z.string().trim().min(1).max(2000) })
+  .object({ decisionId: MutationId, verdict: ReviewVerdict, reason: multilineText(2000).trim().min(1) })
   .strict();
 
 // ── the route table ──────────────────────────────────────────────────────────────────────────────

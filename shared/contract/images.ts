@@ -2,6 +2,7 @@
 // are a Uint8Array (structured clone); the browser host takes them as a raw request body.
 import { z } from 'zod';
 import { DocumentRole } from '../domain';
+import { lineText } from '../text';
 import { defineChannel } from './channel';
 import { DocumentRecord } from './cases';
 
@@ -10,7 +11,7 @@ export const maxImportBytes = 25 * 1024 * 1024;
 
 export const ImportImageRequest = z
   .object({
-    applicationId: z.string().min(1).max(64),
+    applicationId: lineText(64).min(1),
     role: DocumentRole,
     bytes: z
       .instanceof(Uint8Array)

@@ -17,6 +17,11 @@ export const SyncStatus = z.object({
   pendingDecisions: z.number().int().nonnegative(),
   /** Decisions the central service refused: listed under "needs attention". */
   rejectedDecisions: z.number().int().nonnegative(),
+  /**
+   * Decisions recorded here by someone other than the person whose session syncs now: each person's decisions are
+   * sent only under their own session, so these wait until that person signs in here again.
+   */
+  waitingFor: z.array(z.object({ person: z.object({ id: z.string(), displayName: z.string() }), decisions: z.number().int().positive() })),
   lastSyncAt: z.iso.datetime({ offset: true }).nullable(),
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
   /**

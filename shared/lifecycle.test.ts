@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applicationStatuses, type ApplicationStatus } from './domain';
 import { DomainError } from './errors';
-import { canDecide, isDecided, isFinal, lifecycleEvents, nextStatus, type LifecycleEvent } from './lifecycle';
+import { canDecide, decidableStatuses, isDecided, isFinal, isOpen, lifecycleEvents, nextStatus, openStatuses, type LifecycleEvent } from './lifecycle';
 
 /** Every status × event pair: the next status, or the error code. */
 const table: Record<ApplicationStatus, Record<LifecycleEvent, ApplicationStatus | `error:${string}`>> = {
@@ -57,5 +57,17 @@ describe('status predicates', () => {
     expect(canDecide(status)).toBe(decide);
     expect(isDecided(status)).toBe(decided);
     expect(isFinal(status)).toBe(final);
+  });
+});
+
+describe('the lists every layer derives from the lifecycle', () => {
+  it('open: still waiting for a decision (withdrawable); decidable: queued or in review, never submitted', () => {
+    expect(openStatuses).toEqual(['submitted', 'queued', 'in_review']);
+    expect(decidableStatuses).toEqual(['queued', 'in_review']);
+    for (const status of openStatuses) expect(isOpen(status)).toBe(true);
+    expect(isOpen('approved') || isOpen('rejected') || isOpen('withdrawn')).toBe(false);
+    // Whatever is decidable is open; a submitted application is open but cannot be decided yet.
+    expect(decidableStatuses.every((s) => isOpen(s))).toBe(true);
+    expect(() => nextStatus('submitted', 'approve')).toThrow(/once it is queued or in review/);
   });
 });

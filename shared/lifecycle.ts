@@ -4,6 +4,7 @@
 //   submitted | queued | in_review ─withdraw→ withdrawn (only before a decision, R6)
 import type { ApplicationStatus } from './domain';
 import { DomainError } from './errors';
+import { applicationStatuses } from './vocabulary';
 
 export const lifecycleEvents = ['queue', 'open', 'approve', 'reject', 'withdraw'] as const;
 export type LifecycleEvent = (typeof lifecycleEvents)[number];
@@ -19,6 +20,20 @@ const transitions: Readonly<Record<ApplicationStatus, Partial<Record<LifecycleEv
 };
 
 const decided: ReadonlySet<ApplicationStatus> = new Set<ApplicationStatus>(['approved', 'rejected']);
+
+/**
+ * The statuses still waiting for a decision: those the applicant may still withdraw from (submitted, queued, in
+ * review). The one list the queue, the store's `open` column, the rules and sync all use.
+ */
+export const openStatuses: readonly ApplicationStatus[] = applicationStatuses.filter((s) => transitions[s].withdraw !== undefined);
+
+/** The statuses a reviewer may approve or reject in (queued, in review): a submitted one is not queued yet. */
+export const decidableStatuses: readonly ApplicationStatus[] = applicationStatuses.filter((s) => canDecide(s));
+
+/** Still waiting for a decision (see openStatuses). */
+export function isOpen(status: ApplicationStatus): boolean {
+  return transitions[status].withdraw !== undefined;
+}
 
 /** The application has been approved or rejected. */
 export function isDecided(status: ApplicationStatus): boolean {

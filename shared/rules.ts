@@ -2,6 +2,7 @@
 // the image quality signals and the clock, and returns the flags the reviewer must see.
 import type { Application, ChangeDirection, Flag, Identity, QualitySignals } from './domain';
 import { calendarCoverage, deadlineStateOf, localDate, reviewDeadline, type BusinessCalendar } from './businessDays';
+import { isOpen } from './lifecycle';
 
 export interface RuleFacts {
   /** Other accounts already verified with this application's document (type+number+issuing location); excludes this account. */
@@ -138,15 +139,13 @@ export function ruleR6(application: Application): Flag | null {
   return flag('R6', 'blocking', 'withdrawn', { status: application.status });
 }
 
-const undecided = new Set<Application['status']>(['submitted', 'queued', 'in_review']);
-
 /**
  * R7 review-deadline (shared/businessDays): info `due_soon` from the escalation time, warning `overdue` from
  * the due time; only for applications still waiting for a decision. `holidayDataCovered: false` means the
  * deadline was counted with weekends only, for want of official holiday data.
  */
 export function ruleR7(application: Application, now: Date, calendar: BusinessCalendar): Flag | null {
-  if (!undecided.has(application.status)) return null;
+  if (!isOpen(application.status)) return null;
   const submittedAt = new Date(application.submittedAt);
   const { dueAt, escalateAt } = reviewDeadline(submittedAt, calendar);
   const state = deadlineStateOf(now, { dueAt, escalateAt });

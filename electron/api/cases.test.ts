@@ -103,6 +103,37 @@ describe('case handlers through dispatch', () => {
     expect(await call('audit.verify', {})).toEqual({ ok: true, value: { ok: true, count: 2 } });
   });
 
+  it("shows a reviewer only their own open cases, with counts that match, and refuses a decision on another's", async () => {
+    const all = await call('queue.list', { status: 'open', assignee: 'reviewer-02', limit: 200 });
+    if (!all.ok) throw new Error('list failed');
+    const items = (all.value as { items: { id: string; assignee: string | null }[] }).items;
+    // Asking for someone else's queue gives one's own.
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((i) => i.assignee === person.id)).toBe(true);
+    const counts = await call('queue.counts', {});
+    if (!counts.ok) throw new Error('counts failed');
+    const byStatus = (counts.value as { byStatus: Record<string, number> }).byStatus;
+    expect((byStatus.submitted ?? 0) + (byStatus.queued ?? 0) + (byStatus.in_review ?? 0)).toBe(items.length);
+    const queued = await call('queue.list', { status: 'queued', limit: 200 });
+    if (!queued.ok) throw new Error('list failed');
+    expect((queued.value as { items: { assignee: string | null }[] }).items.every((i) => i.assignee === person.id)).toBe(true);
+
+    const others = t.store.listQueue({ status: 'queued', assignee: 'reviewer-02', limit: 1 }).items[0];
+    if (!others) throw new Error('the seed has no queued case of reviewer-02');
+    const outcome = await call('case.decide', { applicationId: others.id, outcome: 'reject', reasonCodes: ['other'], applicantMessage: '', internalNote: '', overrideNote: null });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'not_assigned', message: expect.stringContaining('reviewer-02') } });
+    expect(t.store.getCase(others.id).decisions).toEqual([]);
+  });
+
+  it('never lets a supervisor record a decision', async () => {
+    const supervisor: CallContext = { person: { id: 'reviewer-07', displayName: 'Acting supervisor', role: 'supervisor' }, deviceId: 'device-test', transport: 'http' };
+    const target = t.store.listQueue({ status: 'queued', assignee: 'reviewer-07', limit: 1 }).items[0];
+    if (!target) throw new Error('the seed has no queued case of reviewer-07');
+    const outcome = await call('case.decide', { applicationId: target.id, outcome: 'reject', reasonCodes: ['other'], applicantMessage: '', internalNote: '', overrideNote: null }, supervisor);
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(t.store.getCase(target.id).decisions).toEqual([]);
+  });
+
   it('names the blocking rule when an approval is refused', async () => {
     const list = await call('queue.list', { status: 'queued', flag: 'R2', limit: 1 });
     if (!list.ok) throw new Error('list failed');

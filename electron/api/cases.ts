@@ -3,6 +3,7 @@
 import type { EventPayload } from '../../shared/api';
 import type { Person } from '../../shared/domain';
 import { DomainError } from '../../shared/errors';
+import { isOpen } from '../../shared/lifecycle';
 import type { CaseStore } from '../store/caseStore';
 import type { CallContext, Handler } from './registry';
 
@@ -26,23 +27,31 @@ function signedIn(ctx: CallContext): Person {
   return ctx.person;
 }
 
+/**
+ * Whose open cases a person's queue shows: a reviewer's own (a case reassigned to someone else leaves it); a
+ * supervisor, who holds no cases, sees every open case on the workstation.
+ */
+function queueOwner(person: Person): string | undefined {
+  return person.role === 'reviewer' ? person.id : undefined;
+}
+
 export function createCaseHandlers(store: CaseStore, options: CaseHandlerOptions): CaseHandlers {
   const online = options.isOnline;
   return {
     'queue.list': (request, ctx) => {
-      signedIn(ctx);
-      return store.listQueue(request);
+      const owner = queueOwner(signedIn(ctx));
+      const open = request.status === 'open' || (request.status !== 'all' && isOpen(request.status));
+      return store.listQueue(open && owner !== undefined ? { ...request, assignee: owner } : request);
     },
-    'queue.counts': (_request, ctx) => {
-      signedIn(ctx);
-      return store.queueCounts();
-    },
+    'queue.counts': (_request, ctx) => store.queueCounts(queueOwner(signedIn(ctx))),
     'case.get': (request, ctx) => {
       const person = signedIn(ctx);
       return store.getCase(request.applicationId, request.open ? { actor: person, deviceId: ctx.deviceId, online: online() } : undefined);
     },
     'case.decide': (request, ctx) => {
       const person = signedIn(ctx);
+      // DOMAIN.md: a supervisor audits decisions and never records one (the central service would refuse it too).
+      if (person.role !== 'reviewer') throw new DomainError('forbidden', 'Only reviewers decide applications; supervisors review decisions once they are synced.');
       const recorded = store.recordDecision(request, person, ctx.deviceId, online());
       options.onQueueChanged?.({ reason: 'decision', applicationIds: [request.applicationId] });
       return recorded;

@@ -165,7 +165,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     async readImage(ref) {
       const person = session.activePerson();
       return images.read(ref, {
-        canView: (sha256: string) => person !== null && store.hasDocument(sha256),
+        // A reviewer sees the images of their own cases only (not of one reassigned away); a supervisor, any case's.
+        canView: (sha256: string) => person !== null && store.hasDocument(sha256, person.role === 'reviewer' ? person.id : undefined),
       });
     },
     close: async () => {

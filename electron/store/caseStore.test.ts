@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application } from '../../shared/domain';
 import { DomainError } from '../../shared/errors';
 import { uuidv7Pattern } from '../../shared/ids';
+import { applicationStatuses } from '../../shared/vocabulary';
+import { isOpen } from '../../shared/lifecycle';
 import type { CaseStore } from './caseStore';
 import { generateApplications, hostileNames, seedEpoch, type SeedRecord } from './seed';
 import { reviewer, tempStore, type TempStore } from './testing';
@@ -28,6 +30,8 @@ function cleanRecord(id: string, overrides: Partial<Application> = {}): SeedReco
       kind: 'individual',
       status: 'queued',
       version: 3,
+      // The case is the test reviewer's: a reviewer decides only the cases assigned to them.
+      assignee: reviewer.id,
       registrationLocation: 'CN',
       identity: { kind: 'individual', fullName: '测试 Clean', documentType: 'id_card', documentNumber: '110101199001011234', issuingLocation: 'CN' },
       currentIdentity: null,
@@ -84,7 +88,7 @@ describe('case store: queue', () => {
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    const open = records.filter((r) => ['submitted', 'queued', 'in_review'].includes(r.application.status));
+    const open = records.filter((r) => isOpen(r.application.status));
     expect(seen.length).toBe(open.length);
     expect(new Set(seen).size).toBe(seen.length);
   });
@@ -106,7 +110,7 @@ describe('case store: queue', () => {
       } while (cursor);
       return items;
     };
-    const open = (r: SeedRecord) => ['submitted', 'queued', 'in_review'].includes(r.application.status);
+    const open = (r: SeedRecord) => isOpen(r.application.status);
     expect(all({ kind: 'change' }).length).toBe(records.filter((r) => open(r) && r.application.kind === 'change').length);
     expect(all({ status: 'withdrawn' }).length).toBe(records.filter((r) => r.application.status === 'withdrawn').length);
     expect(all({ status: 'all' }).length).toBe(records.length);
@@ -128,9 +132,15 @@ describe('case store: queue', () => {
     expect(combined.every((i) => i.kind === 'individual' && i.deadline === 'overdue' && i.flags.some((f) => f.rule === 'R1'))).toBe(true);
   });
 
+  it("marks a case open exactly when the lifecycle says it waits for a decision (the store's generated column)", () => {
+    const rows = store.db.prepare('SELECT status, open FROM applications').all() as { status: (typeof applicationStatuses)[number]; open: number }[];
+    expect(new Set(rows.map((r) => r.status))).toEqual(new Set(applicationStatuses));
+    for (const row of rows) expect(row.open === 1, row.status).toBe(isOpen(row.status));
+  });
+
   it('counts per status match the applications', () => {
     const counts = store.queueCounts();
-    for (const status of ['submitted', 'queued', 'in_review', 'approved', 'rejected', 'withdrawn'] as const) {
+    for (const status of applicationStatuses) {
       expect(counts.byStatus[status]).toBe(records.filter((r) => r.application.status === status).length);
     }
     expect(counts.conflicts).toBe(0);
@@ -255,6 +265,37 @@ describe('case store: decisions, audit and outbox', () => {
     expect(after.conflict).toBeNull();
     expect(after.decisions[0]).toMatchObject({ sync: 'rejected', rejectedReason: 'withdrawn' });
     expect(store.queueCounts().conflicts).toBe(0);
+  });
+
+  it('shows a decided case with the flags it was decided on, and today’s facts apart; the queue row too', () => {
+    const before = new Date(seedEpoch.getTime() - 45 * 24 * HOUR).toISOString();
+    const change = cleanRecord('A-30', {
+      kind: 'change',
+      changeDirection: 'individual_to_individual',
+      currentIdentity: { kind: 'individual', fullName: '测试 Before', documentType: 'id_card', documentNumber: '110101198001011234', issuingLocation: 'CN' },
+    });
+    store.upsertApplications([{ ...change, facts: { ...change.facts, lastVerifiedAt: before } }]);
+    expect(store.getCase('A-30').flags.some((f) => f.rule === 'R4')).toBe(false);
+    const { decision, mutationId } = store.recordDecision(approve('A-30'), reviewer, 'device-1', true);
+    expect(decision.judgedOn).toEqual({ flags: store.getCase('A-30').flags, lastVerifiedAt: before });
+    store.markMutationApplied(mutationId, 4);
+    // The central service's record after the approval: the account's last verification is this approval itself.
+    const approvedAt = seedEpoch.toISOString();
+    store.upsertApplications([{ ...change, application: { ...change.application, status: 'approved', version: 5 }, facts: { ...change.facts, lastVerifiedAt: approvedAt } }]);
+
+    const c = store.getCase('A-30');
+    expect(c.flagsAsOf).toEqual({ kind: 'decision', decisionId: decision.id, decidedAt: decision.decidedAt });
+    expect(c.flags.some((f) => f.rule === 'R4')).toBe(false);
+    expect(c.lastVerifiedAt).toBe(before);
+    // Today's facts, apart and for information: the cooldown counted from the approval itself.
+    expect(c.current?.lastVerifiedAt).toBe(approvedAt);
+    expect(c.current?.flags).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'R4', severity: 'blocking' })]));
+    const row = store.listQueue({ status: 'approved', text: 'A-30' }).items.find((i) => i.id === 'A-30');
+    expect(row?.flags.some((f) => f.rule === 'R4')).toBe(false);
+    // A case still open is judged now.
+    expect(store.getCase('A-1').flagsAsOf).toEqual({ kind: 'decision', decisionId: expect.any(String), decidedAt: expect.any(String) });
+    store.upsertApplications([cleanRecord('A-31')]);
+    expect(store.getCase('A-31')).toMatchObject({ flagsAsOf: { kind: 'now' }, current: null });
   });
 
   it('marks a mutation applied (idempotently) and takes the server version', () => {

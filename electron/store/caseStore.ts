@@ -23,6 +23,8 @@ import {
   type CaseDetail,
   type DeadlineState,
   type DecisionRecord,
+  type FlagsAsOf,
+  JudgedOn,
   type MutationState,
   type QueueCounts,
   type QueueItem,
@@ -31,7 +33,7 @@ import {
 import type { AttentionItem } from '../../shared/contract/sync';
 import { DomainError, describeIssues } from '../../shared/errors';
 import { uuidv7 } from '../../shared/ids';
-import { nextStatus } from '../../shared/lifecycle';
+import { isDecided, isOpen, nextStatus, openStatuses } from '../../shared/lifecycle';
 import { approvalBlockers, blockingFlags, evaluateRules, rejectionBlockers, type RuleFacts } from '../../shared/rules';
 import { calendarSpec, createCalendar, localDate, reviewDeadline, type BusinessCalendar } from '../../shared/businessDays';
 import { AuditLog } from './audit';
@@ -151,7 +153,11 @@ export interface CaseStore {
   listQueue(query: QueueQuery): QueuePage;
   /** The SQL and parameters listQueue would run (for EXPLAIN QUERY PLAN in tests). */
   queueQuery(query: QueueQuery, at?: Date): { sql: string; params: Record<string, unknown> };
-  queueCounts(): QueueCounts;
+  /**
+   * Counts for the queue's filters. With `assignee`, the open cases counted are that person's only (their queue);
+   * decided and withdrawn cases are counted for the whole workstation, as their lists show them.
+   */
+  queueCounts(assignee?: string): QueueCounts;
   /** One case with everything the case view shows; with `opening`, records 'documents_opened' in the same transaction. */
   getCase(applicationId: string, opening?: CaseOpening): CaseDetail;
   recordDecision(input: DecisionInput, actor: Person, deviceId: string, online: boolean): RecordedDecision;
@@ -171,8 +177,11 @@ export interface CaseStore {
   outboxCounts(): OutboxCounts;
   /** Decisions the central service refused, newest first: the "needs attention" list. */
   needsAttention(limit?: number): AttentionItem[];
-  /** Whether a document of a case on this workstation has this SHA-256 (the image protocol's access check). */
-  hasDocument(sha256: string): boolean;
+  /**
+   * Whether a document of a case on this workstation has this SHA-256 (the image protocol's access check); with
+   * `assignee`, only a case assigned to that person counts (a reviewer no longer sees a case reassigned away).
+   */
+  hasDocument(sha256: string, assignee?: string): boolean;
   /** Every image hash a local case shows (what the blob store must keep). */
   referencedImages(): Set<string>;
   /**
@@ -259,6 +268,7 @@ interface DecisionRow {
   base_version: number;
   prior_status: ApplicationStatus;
   mutation_id: string;
+  judged_on: string | null;
   state: MutationState;
   rejected_reason: string | null;
 }
@@ -308,15 +318,24 @@ export const readSql = {
   pendingByPerson: `SELECT d.decided_by, max(d.decided_by_name) AS decided_by_name, count(*) AS n
     FROM outbox o JOIN decisions d ON d.mutation_id = o.id WHERE o.state = 'pending' GROUP BY d.decided_by ORDER BY d.decided_by`,
   hasDocument: 'SELECT 1 AS found FROM documents WHERE sha256 = ? LIMIT 1',
+  hasAssignedDocument: 'SELECT 1 AS found FROM documents d JOIN applications a ON a.id = d.application_id WHERE d.sha256 = ? AND a.assignee = ? LIMIT 1',
+  openByStatusOf: 'SELECT status, count(*) AS n FROM applications INDEXED BY applications_queue_assignee WHERE assignee = ? AND open = 1 GROUP BY status',
+  openFlagsOf: `SELECT f.rule, count(*) AS n FROM applications a INDEXED BY applications_queue_assignee
+    JOIN flags f ON f.application_id = a.id AND f.first_of_rule = 1 WHERE a.assignee = ? AND a.open = 1 GROUP BY f.rule`,
+  countOverdueOf: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_assignee WHERE assignee = ? AND open = 1 AND due_at <= ?',
+  countDueBetweenOf: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_assignee WHERE assignee = ? AND open = 1 AND due_at > ? AND due_at <= ?',
+  countEscalatedOf: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_assignee WHERE assignee = ? AND open = 1 AND due_at > ? AND escalate_at <= ?',
   imageBySha256: 'SELECT id, role, sha256, format, width, height, forensic, quality FROM documents WHERE sha256 = ? LIMIT 1',
   referencedImages: 'SELECT DISTINCT sha256 FROM documents',
   lackingQuality: 'SELECT DISTINCT sha256 FROM documents WHERE quality IS NULL',
   countEscalated: 'SELECT count(*) AS n FROM applications INDEXED BY applications_escalation WHERE open = 1 AND escalate_at <= ? AND due_at > ?',
   decisions: `SELECT d.*, o.state, o.rejected_reason FROM decisions d JOIN outbox o ON o.id = d.mutation_id WHERE d.application_id = ? ORDER BY d.decided_at, d.id`,
+  /** The decision that decided the case: the latest one the central service did not refuse. */
+  decidingDecision: `SELECT d.id, d.decided_at, d.judged_on FROM decisions d JOIN outbox o ON o.id = d.mutation_id
+    WHERE d.application_id = ? AND o.state <> 'rejected' ORDER BY d.decided_at DESC, d.id DESC LIMIT 1`,
   appState: `SELECT rid, version, status, (SELECT count(*) FROM outbox o WHERE o.application_id = a.id AND o.state = 'pending') AS pending FROM applications a WHERE id = ?`,
 } as const;
 
-const openStatuses: ReadonlySet<ApplicationStatus> = new Set<ApplicationStatus>(['submitted', 'queued', 'in_review']);
 const severityRank = { blocking: 3, warning: 2, info: 1 } as const;
 
 function iso(ms: number): string {
@@ -334,7 +353,7 @@ function prefixEnd(prefix: string): string {
 }
 
 function deadlineOf(row: { status: ApplicationStatus; due_at: number; escalate_at: number }, now: number): DeadlineState {
-  if (!openStatuses.has(row.status)) return 'closed';
+  if (!isOpen(row.status)) return 'closed';
   if (now >= row.due_at) return 'overdue';
   if (now >= row.escalate_at) return 'escalated';
   return 'on_time';
@@ -356,6 +375,22 @@ export function endOfLocalDay(now: Date, timeZone: string): number {
     else hi = mid;
   }
   return hi;
+}
+
+/** An object whose members are made on first access, then kept: prepared statements only a used path needs. */
+function preparedOnUse<T extends Record<string, () => unknown>>(makers: T): { readonly [K in keyof T]: ReturnType<T[K]> } {
+  const made = new Map<keyof T, unknown>();
+  const out = {} as { [K in keyof T]: ReturnType<T[K]> };
+  for (const key of Object.keys(makers) as (keyof T)[]) {
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      get: () => {
+        if (!made.has(key)) made.set(key, makers[key]!());
+        return made.get(key);
+      },
+    });
+  }
+  return out;
 }
 
 function parseJson<T>(text: string): T {
@@ -461,12 +496,13 @@ class SqliteCaseStore implements CaseStore {
     readonly checkpointer: WalCheckpointer | null,
   ) {
     this.audit = new AuditLog(db);
-    this.s = {
-      appState: db.prepare<[string], { rid: number; version: number; status: ApplicationStatus; pending: number }>(
+    // Prepared on first use: a store opened at an older schema (the migration runner's tests) never prepares what it lacks.
+    this.s = preparedOnUse({
+      appState: () => db.prepare<[string], { rid: number; version: number; status: ApplicationStatus; pending: number }>(
         readSql.appState,
       ),
-      app: db.prepare<[string], ApplicationRow>(readSql.app),
-      upsertApp: db.prepare(
+      app: () => db.prepare<[string], ApplicationRow>(readSql.app),
+      upsertApp: () => db.prepare(
         `INSERT INTO applications (id, account_id, kind, change_direction, registration_location, submitted_at, due_at, escalate_at,
            status, version, assignee, display_name, search_name, conflict, updated_at)
          VALUES (@id, @account_id, @kind, @change_direction, @registration_location, @submitted_at, @due_at, @escalate_at,
@@ -476,88 +512,95 @@ class SqliteCaseStore implements CaseStore {
            escalate_at = excluded.escalate_at, status = excluded.status, version = excluded.version, assignee = excluded.assignee,
            display_name = excluded.display_name, search_name = excluded.search_name, conflict = NULL, updated_at = excluded.updated_at`,
       ),
-      upsertBody: db.prepare<[string, string]>(
+      upsertBody: () => db.prepare<[string, string]>(
         `INSERT INTO application_bodies (application_id, body, server_body) VALUES (?, ?, NULL)
          ON CONFLICT (application_id) DO UPDATE SET body = excluded.body, server_body = NULL`,
       ),
-      markConflict: db.prepare<[string, number, string]>('UPDATE applications SET conflict = ?, updated_at = ? WHERE id = ?'),
-      parkServerBody: db.prepare<[string, string]>('UPDATE application_bodies SET server_body = ? WHERE application_id = ?'),
-      setStatus: db.prepare<[ApplicationStatus, number, string]>('UPDATE applications SET status = ?, updated_at = ? WHERE id = ?'),
-      settleApp: db.prepare<[number, number, string]>(
+      markConflict: () => db.prepare<[string, number, string]>('UPDATE applications SET conflict = ?, updated_at = ? WHERE id = ?'),
+      parkServerBody: () => db.prepare<[string, string]>('UPDATE application_bodies SET server_body = ? WHERE application_id = ?'),
+      setStatus: () => db.prepare<[ApplicationStatus, number, string]>('UPDATE applications SET status = ?, updated_at = ? WHERE id = ?'),
+      settleApp: () => db.prepare<[number, number, string]>(
         `UPDATE applications SET version = max(version, ?), updated_at = ?,
            conflict = CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = applications.id AND o.state = 'pending') THEN conflict END
          WHERE id = ?`,
       ),
-      settleBody: db.prepare<[string]>(
+      settleBody: () => db.prepare<[string]>(
         `UPDATE application_bodies SET
            server_body = CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = application_bodies.application_id AND o.state = 'pending') THEN server_body END
          WHERE application_id = ?`,
       ),
       // Documents a reviewer added on this workstation (ids 'local-…') survive the central service's updates.
-      deleteDocs: db.prepare<[string]>("DELETE FROM documents WHERE application_id = ? AND id NOT LIKE 'local-%'"),
-      nextLocalPosition: db.prepare<[string], { next: number }>(
+      deleteDocs: () => db.prepare<[string]>("DELETE FROM documents WHERE application_id = ? AND id NOT LIKE 'local-%'"),
+      nextLocalPosition: () => db.prepare<[string], { next: number }>(
         "SELECT max(1000, coalesce(max(position) + 1, 0)) AS next FROM documents WHERE application_id = ? AND id LIKE 'local-%'",
       ),
-      insertDoc: db.prepare(
+      insertDoc: () => db.prepare(
         `INSERT INTO documents (id, application_id, position, role, sha256, format, width, height, forensic, quality)
          VALUES (@id, @application_id, @position, @role, @sha256, @format, @width, @height, @forensic, @quality)
          ON CONFLICT (id) DO UPDATE SET application_id = excluded.application_id, position = excluded.position, role = excluded.role,
            sha256 = excluded.sha256, format = excluded.format, width = excluded.width, height = excluded.height,
            forensic = excluded.forensic, quality = excluded.quality`,
       ),
-      docs: db.prepare<[string], DocumentRow>(readSql.docs),
-      quality: db.prepare<[string], { quality: string }>(readSql.quality),
-      upsertFacts: db.prepare<[string, string, number]>(
+      docs: () => db.prepare<[string], DocumentRow>(readSql.docs),
+      quality: () => db.prepare<[string], { quality: string }>(readSql.quality),
+      upsertFacts: () => db.prepare<[string, string, number]>(
         'INSERT INTO facts (application_id, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (application_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
       ),
-      facts: db.prepare<[string], { body: string }>(readSql.facts),
-      deleteFlags: db.prepare<[string]>('DELETE FROM flags WHERE application_id = ?'),
-      insertFlag: db.prepare(
+      facts: () => db.prepare<[string], { body: string }>(readSql.facts),
+      deleteFlags: () => db.prepare<[string]>('DELETE FROM flags WHERE application_id = ?'),
+      insertFlag: () => db.prepare(
         `INSERT INTO flags (application_id, position, rule, severity, reason, overridable, facts, first_of_rule, open, due_at, submitted_at)
          VALUES (@application_id, @position, @rule, @severity, @reason, @overridable, @facts, @first_of_rule, @open, @due_at, @submitted_at)`,
       ),
-      insertDecision: db.prepare(
+      insertDecision: () => db.prepare(
         `INSERT INTO decisions (id, application_id, outcome, reason_codes, applicant_message, internal_note, override_note, overridden_rules,
-           decided_by, decided_by_name, decided_at, device_id, online, base_version, prior_status, mutation_id)
+           decided_by, decided_by_name, decided_at, device_id, online, base_version, prior_status, mutation_id, judged_on)
          VALUES (@id, @application_id, @outcome, @reason_codes, @applicant_message, @internal_note, @override_note, @overridden_rules,
-           @decided_by, @decided_by_name, @decided_at, @device_id, @online, @base_version, @prior_status, @mutation_id)`,
+           @decided_by, @decided_by_name, @decided_at, @device_id, @online, @base_version, @prior_status, @mutation_id, @judged_on)`,
       ),
-      decisions: db.prepare<[string], DecisionRow>(
+      decisions: () => db.prepare<[string], DecisionRow>(
         readSql.decisions,
       ),
-      decisionByMutation: db.prepare<[string], DecisionRow>(
+      decidingDecision: () => db.prepare<[string], { id: string; decided_at: number; judged_on: string | null }>(readSql.decidingDecision),
+      decisionByMutation: () => db.prepare<[string], DecisionRow>(
         'SELECT d.*, o.state, o.rejected_reason FROM decisions d JOIN outbox o ON o.id = d.mutation_id WHERE d.mutation_id = ?',
       ),
-      insertOutbox: db.prepare(
+      insertOutbox: () => db.prepare(
         `INSERT INTO outbox (id, application_id, kind, base_version, payload, state, created_at)
          VALUES (@id, @application_id, 'decision', @base_version, @payload, 'pending', @created_at)`,
       ),
-      outboxRow: db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE id = ?'),
-      pending: db.prepare<[string, number], OutboxRow>(readSql.pending),
-      pendingByPerson: db.prepare<[], { decided_by: string; decided_by_name: string; n: number }>(readSql.pendingByPerson),
-      applied: db.prepare<[number, number, string]>(`UPDATE outbox SET state = 'applied', server_version = ?, settled_at = ? WHERE id = ?`),
-      rejected: db.prepare<[string, string | null, number, string]>(
+      outboxRow: () => db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE id = ?'),
+      pending: () => db.prepare<[string, number], OutboxRow>(readSql.pending),
+      pendingByPerson: () => db.prepare<[], { decided_by: string; decided_by_name: string; n: number }>(readSql.pendingByPerson),
+      applied: () => db.prepare<[number, number, string]>(`UPDATE outbox SET state = 'applied', server_version = ?, settled_at = ? WHERE id = ?`),
+      rejected: () => db.prepare<[string, string | null, number, string]>(
         `UPDATE outbox SET state = 'rejected', rejected_reason = ?, rejected_current = ?, settled_at = ? WHERE id = ?`,
       ),
-      outboxCounts: db.prepare<[], { state: MutationState; n: number }>(readSql.outboxCounts),
-      needsAttention: db.prepare<[number], AttentionRow>(readSql.needsAttention),
-      counters: db.prepare<[], { name: string; n: number }>(readSql.counters),
-      countOverdue: db.prepare<[number], { n: number }>(readSql.countOverdue),
-      countDueBetween: db.prepare<[number, number], { n: number }>(readSql.countDueBetween),
-      countEscalated: db.prepare<[number, number], { n: number }>(
+      outboxCounts: () => db.prepare<[], { state: MutationState; n: number }>(readSql.outboxCounts),
+      needsAttention: () => db.prepare<[number], AttentionRow>(readSql.needsAttention),
+      counters: () => db.prepare<[], { name: string; n: number }>(readSql.counters),
+      countOverdue: () => db.prepare<[number], { n: number }>(readSql.countOverdue),
+      countDueBetween: () => db.prepare<[number, number], { n: number }>(readSql.countDueBetween),
+      countEscalated: () => db.prepare<[number, number], { n: number }>(
         readSql.countEscalated,
       ),
-      countConflicts: db.prepare<[], { n: number }>(readSql.countConflicts),
-      hasDocument: db.prepare<[string], { found: number }>(readSql.hasDocument),
-      imageBySha256: db.prepare<[string], DocumentRow>(readSql.imageBySha256),
-      referencedImages: db.prepare<[], { sha256: string }>(readSql.referencedImages),
-      setQuality: db.prepare<[string, string], { application_id: string }>(
+      countConflicts: () => db.prepare<[], { n: number }>(readSql.countConflicts),
+      hasDocument: () => db.prepare<[string], { found: number }>(readSql.hasDocument),
+      hasAssignedDocument: () => db.prepare<[string, string], { found: number }>(readSql.hasAssignedDocument),
+      openByStatusOf: () => db.prepare<[string], { status: ApplicationStatus; n: number }>(readSql.openByStatusOf),
+      openFlagsOf: () => db.prepare<[string], { rule: RuleId; n: number }>(readSql.openFlagsOf),
+      countOverdueOf: () => db.prepare<[string, number], { n: number }>(readSql.countOverdueOf),
+      countDueBetweenOf: () => db.prepare<[string, number, number], { n: number }>(readSql.countDueBetweenOf),
+      countEscalatedOf: () => db.prepare<[string, number, number], { n: number }>(readSql.countEscalatedOf),
+      imageBySha256: () => db.prepare<[string], DocumentRow>(readSql.imageBySha256),
+      referencedImages: () => db.prepare<[], { sha256: string }>(readSql.referencedImages),
+      setQuality: () => db.prepare<[string, string], { application_id: string }>(
         'UPDATE documents SET quality = ? WHERE sha256 = ? AND quality IS NULL RETURNING application_id',
       ),
-      lackingQuality: db.prepare<[], { sha256: string }>(readSql.lackingQuality),
-      getSync: db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?'),
-      setSync: db.prepare<[string, string]>('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-    };
+      lackingQuality: () => db.prepare<[], { sha256: string }>(readSql.lackingQuality),
+      getSync: () => db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?'),
+      setSync: () => db.prepare<[string, string]>('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    });
   }
 
   /**
@@ -677,13 +720,27 @@ class SqliteCaseStore implements CaseStore {
     return evaluateRules({ application: app, facts: this.factsOf(app.id), quality: this.qualityOf(app.id), now: at, calendar: this.calendar });
   }
 
+  /**
+   * What a case's flags are as of its state: for a decided case, those its deciding decision was judged on (or none,
+   * when that was not recorded here); otherwise the rules evaluated now.
+   */
+  private flagsOf(app: Application, at: Date): { flags: Flag[]; lastVerifiedAt: string | null; asOf: FlagsAsOf } {
+    if (isDecided(app.status)) {
+      const deciding = this.s.decidingDecision.get(app.id);
+      const judged = deciding?.judged_on ? JudgedOn.parse(parseJson(deciding.judged_on)) : null;
+      if (deciding && judged) return { ...judged, asOf: { kind: 'decision', decisionId: deciding.id, decidedAt: iso(deciding.decided_at) } };
+      return { flags: [], lastVerifiedAt: null, asOf: { kind: 'unrecorded' } };
+    }
+    return { flags: this.evaluate(app, at), lastVerifiedAt: this.factsOf(app.id).lastVerifiedAt, asOf: { kind: 'now' } };
+  }
+
   /** Stores R1–R6 and R8; R7 depends on the clock alone, so it is derived from due_at/escalate_at when read. */
   private storeFlags(app: Application, dueAt: number, at: Date): void {
     this.s.deleteFlags.run(app.id);
     const seen = new Set<string>();
-    const open = openStatuses.has(app.status) ? 1 : 0;
-    this.evaluate(app, at)
-      .filter((f) => f.rule !== 'R7')
+    const open = isOpen(app.status) ? 1 : 0;
+    this.flagsOf(app, at)
+      .flags.filter((f) => f.rule !== 'R7')
       .forEach((f, position) => {
         this.s.insertFlag.run({
           application_id: app.id,
@@ -878,7 +935,7 @@ class SqliteCaseStore implements CaseStore {
     };
   }
 
-  queueCounts(): QueueCounts {
+  queueCounts(assignee?: string): QueueCounts {
     return this.read(() => {
       const at = this.now();
       const nowMs = at.getTime();
@@ -887,11 +944,18 @@ class SqliteCaseStore implements CaseStore {
       for (const { name, n } of this.s.counters.all()) {
         const [dim, value] = name.split(':') as [string, string];
         if (dim === 'status' && value in byStatus) byStatus[value as ApplicationStatus] = n;
-        if (dim === 'flag' && value in byFlag) byFlag[value as RuleId] = n;
+        if (dim === 'flag' && value in byFlag && assignee === undefined) byFlag[value as RuleId] = n;
       }
-      const overdue = this.s.countOverdue.get(nowMs)?.n ?? 0;
-      const escalated = this.s.countEscalated.get(nowMs, nowMs)?.n ?? 0;
-      const dueToday = this.s.countDueBetween.get(nowMs, this.endOfDay(at))?.n ?? 0;
+      if (assignee !== undefined) {
+        // The person's own open cases: a range of the assignee index each, not the workstation-wide counters.
+        for (const status of openStatuses) byStatus[status] = 0;
+        for (const { status, n } of this.s.openByStatusOf.all(assignee)) byStatus[status] = n;
+        for (const { rule, n } of this.s.openFlagsOf.all(assignee)) byFlag[rule] = n;
+      }
+      const endOfDay = this.endOfDay(at);
+      const overdue = (assignee === undefined ? this.s.countOverdue.get(nowMs) : this.s.countOverdueOf.get(assignee, nowMs))?.n ?? 0;
+      const escalated = (assignee === undefined ? this.s.countEscalated.get(nowMs, nowMs) : this.s.countEscalatedOf.get(assignee, nowMs, nowMs))?.n ?? 0;
+      const dueToday = (assignee === undefined ? this.s.countDueBetween.get(nowMs, endOfDay) : this.s.countDueBetweenOf.get(assignee, nowMs, endOfDay))?.n ?? 0;
       byFlag.R7 = overdue + escalated;
       return { byStatus, byFlag, byDue: { overdue, escalated, dueToday }, conflicts: this.s.countConflicts.get()?.n ?? 0 };
     });
@@ -917,19 +981,23 @@ class SqliteCaseStore implements CaseStore {
           details: { documents: documents.map((d) => d.id) },
         });
       }
-      // Flags as of now: the stored ones may be older than the clock (R4's cooldown, R7's deadline).
-      const flags = this.evaluate(application, at);
+      // An open case's flags as of now (the stored ones may be older than the clock: R4's cooldown, R7's deadline);
+      // a decided one's as it was decided, with today's beside them for information.
+      const judged = this.flagsOf(application, at);
+      const current = isDecided(application.status) ? { flags: this.evaluate(application, at), lastVerifiedAt: this.factsOf(applicationId).lastVerifiedAt } : null;
       return {
         application,
         dueAt: iso(row.due_at),
         escalateAt: iso(row.escalate_at),
         deadline: deadlineOf(row, at.getTime()),
         documents,
-        flags,
+        flags: judged.flags,
+        flagsAsOf: judged.asOf,
+        current,
         decisions: this.s.decisions.all(applicationId).map(toDecisionRecord),
         audit: this.audit.forApplication(applicationId),
         conflict: row.conflict ? parseJson<CaseConflict>(row.conflict) : null,
-        lastVerifiedAt: this.factsOf(applicationId).lastVerifiedAt,
+        lastVerifiedAt: judged.lastVerifiedAt,
       };
     };
     return opening ? this.write(load) : this.read(load);
@@ -967,6 +1035,7 @@ class SqliteCaseStore implements CaseStore {
       if (!row) throw notFound(input.applicationId);
       const application = this.application(row);
       const status = nextStatus(application.status, input.outcome); // withdrawn, already decided, not yet queued
+      if (application.assignee !== actor.id) throw notAssigned(application.assignee);
       const flags = this.evaluate(application, at);
       const blockers = input.outcome === 'approve' ? approvalBlockers(flags, input.overrideNote) : rejectionBlockers(flags);
       if (blockers.length > 0) {
@@ -1016,6 +1085,7 @@ class SqliteCaseStore implements CaseStore {
         base_version: application.version,
         prior_status: application.status,
         mutation_id: mutationId,
+        judged_on: JSON.stringify({ flags, lastVerifiedAt: this.factsOf(application.id).lastVerifiedAt } satisfies JudgedOn),
       });
       this.s.setStatus.run(status, at.getTime(), application.id);
       this.audit.append({
@@ -1141,9 +1211,9 @@ class SqliteCaseStore implements CaseStore {
     );
   }
 
-  hasDocument(sha256: string): boolean {
+  hasDocument(sha256: string, assignee?: string): boolean {
     if (!/^[0-9a-f]{64}$/.test(sha256)) return false;
-    return this.read(() => this.s.hasDocument.get(sha256) !== undefined);
+    return this.read(() => (assignee === undefined ? this.s.hasDocument.get(sha256) : this.s.hasAssignedDocument.get(sha256, assignee)) !== undefined);
   }
   referencedImages(): Set<string> {
     return this.read(() => new Set(this.s.referencedImages.all().map((r) => r.sha256)));
@@ -1220,6 +1290,16 @@ class SqliteCaseStore implements CaseStore {
   }
 }
 
+/** The case is someone else's now (reassigned by a supervisor, or its lease released): no decision here. */
+export function notAssigned(assignee: string | null): DomainError {
+  return new DomainError(
+    'not_assigned',
+    assignee === null
+      ? 'This case is no longer assigned to you (the central service released it), so it cannot be decided here.'
+      : `This case is now assigned to ${assignee}, so it can no longer be decided here.`,
+  );
+}
+
 function notFound(applicationId: string): DomainError {
   return new DomainError('case_not_found', `Case ${applicationId.slice(0, 64)} is not on this workstation. Sync, or check the id.`);
 }
@@ -1271,5 +1351,6 @@ function toDecisionRecord(r: DecisionRow): DecisionRecord {
     mutationId: r.mutation_id,
     sync: r.state,
     rejectedReason: r.rejected_reason,
+    judgedOn: r.judged_on ? parseJson<JudgedOn>(r.judged_on) : null,
   };
 }

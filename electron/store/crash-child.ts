@@ -14,18 +14,19 @@ if (!path || !keyHex || !/^[0-9a-f]{64}$/.test(keyHex)) {
 }
 
 const store = openCaseStore({ path, keyProvider: new ExplicitKeyProvider(Buffer.from(keyHex, 'hex')), now: () => new Date(seedEpoch.getTime() + (Date.now() % 1000)) });
-const actor = { id: 'reviewer-crash', displayName: 'Crash Test', role: 'reviewer' as const };
 
 // writeSync: the line is in the pipe before the next decision starts, so "acknowledged" means "printed".
 writeSync(1, 'ready\n');
 for (;;) {
   // By status, not the first 20 open cases: those can all be cases one may not decide, which ended the child early
   // (no kill that round) once the decidable ones before them were used up.
-  const next = store.listQueue({ status: 'queued', limit: 1 }).items[0] ?? store.listQueue({ status: 'in_review', limit: 1 }).items[0];
-  if (!next) break;
+  // Decided by the reviewer it is assigned to (unassigned ones cannot be decided).
+  const assigned = (status: 'queued' | 'in_review') => store.listQueue({ status, limit: 50 }).items.find((i) => i.assignee !== null);
+  const next = assigned('queued') ?? assigned('in_review');
+  if (!next?.assignee) break;
   const { decision, mutationId } = store.recordDecision(
     { applicationId: next.id, outcome: 'reject', reasonCodes: ['other'], applicantMessage: 'crash test', internalNote: '', overrideNote: null },
-    actor,
+    { id: next.assignee, displayName: 'Crash Test', role: 'reviewer' },
     'crash-device',
     false,
   );

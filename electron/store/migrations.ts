@@ -3,6 +3,7 @@
 // an older Verity reading a newer store's backup, and rollbacks of the app, keep working.
 import type { Db } from './database';
 import { DomainError } from '../../shared/errors';
+import { openStatuses as lifecycleOpen } from '../../shared/lifecycle';
 
 export interface Migration {
   readonly version: number;
@@ -13,7 +14,8 @@ export interface Migration {
   readonly after?: (db: Db) => void;
 }
 
-const openStatuses = `('submitted','queued','in_review')`;
+/** The generated `open` column's list, from the lifecycle (a test proves stored rows agree with it). */
+const openStatuses = `(${lifecycleOpen.map((s) => `'${s}'`).join(',')})`;
 
 const v1: Migration = {
   version: 1,
@@ -210,7 +212,17 @@ const v3: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3];
+const v4: Migration = {
+  version: 4,
+  name: 'what each decision was judged on',
+  statements: [
+    // A decided case shows the flags it was decided on, not today's re-evaluation (an approved change would show R4
+    // "0 days since the last verification", counting its own approval). NULL for decisions recorded before v4.
+    `ALTER TABLE decisions ADD COLUMN judged_on TEXT /* JSON {flags, lastVerifiedAt}: R1-R8 and the R4 input when decided */`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4];
 
 export const latestVersion = migrations.length;
 

@@ -6,12 +6,12 @@ import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
+import { isOpen } from '../../shared/lifecycle';
 import { openCaseStore, type CaseStore, type OpenCaseStoreOptions, type UpsertRecord } from './caseStore';
 import { generateApplications } from './seed';
 import { tempFolder } from './tempFolder';
 import { reviewer, testKey, until } from './testing';
 
-const open = new Set(['submitted', 'queued', 'in_review']);
 const opened: CaseStore[] = [];
 /** A store with its writer thread, on the real clock (the thread keeps it). */
 function openStore(options: Partial<OpenCaseStoreOptions> = {}, path = join(tempFolder('verity-writer-'), 'cases.db')): CaseStore {
@@ -59,9 +59,10 @@ describe('store writer', () => {
     const store = openStore();
     await running(store);
     // Open cases first: those are the ones a reviewer decides.
-    const all = generateApplications(200, 5);
-    const records = [...all.filter((r) => open.has(r.application.status)), ...all.filter((r) => !open.has(r.application.status))];
-    expect(records.slice(0, 20).every((r) => open.has(r.application.status))).toBe(true);
+    // The reviewer's own cases: a reviewer decides only the cases assigned to them.
+    const all = generateApplications(200, 5).map((r) => ({ ...r, application: { ...r.application, assignee: reviewer.id } }));
+    const records = [...all.filter((r) => isOpen(r.application.status)), ...all.filter((r) => !isOpen(r.application.status))];
+    expect(records.slice(0, 20).every((r) => isOpen(r.application.status))).toBe(true);
     await store.writes.upsertApplications(records.slice(0, 20));
     // Decisions on the main connection while the thread writes the rest in small transactions.
     const writing = Promise.all(Array.from({ length: 18 }, (_, i) => store.writes.upsertApplications(records.slice(20 + i * 10, 30 + i * 10))));

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import type { ForensicSummary, QualitySignals } from '../../shared/domain';
 import { createSyncEngine, type SyncEngineOptions, type SyncProgress, type SyncStatus, type SyncStore } from './index';
+import { cursorKey } from './engine';
 import { backoffDelay, parseRetryAfter } from './backoff';
 import { nodeHttpTransport, type HttpTransport } from './http';
 import { startFaultProxy, type FaultProxy } from './faultProxy';
@@ -93,7 +94,7 @@ describe('a full round trip', () => {
     const distinct = new Set(envelopes.map((e) => e.documents[0]?.sha256)).size;
     expect(downloads()).toBe(distinct);
     expect(first.images.downloaded).toBe(distinct);
-    expect(local.store.getSyncState('cursor')).toMatch(/.+/);
+    expect(local.store.getSyncState(cursorKey('reviewer1'))).toMatch(/.+/);
     expect(progress.some((p) => p.phase === 'images' && p.done === p.total)).toBe(true);
     expect(statuses).toContain('syncing');
     expect(engine.status()).toMatchObject({ state: 'idle', pending: 0, lastError: null });
@@ -366,7 +367,7 @@ describe('another central service', () => {
     expect((await createSyncEngine(engineOptions()).syncNow()).ok).toBe(true);
     const bound = local.store.getSyncState('central_id');
     expect(bound).toMatch(/^[0-9a-f-]{36}$/);
-    const cursor = local.store.getSyncState('cursor');
+    const cursor = local.store.getSyncState(cursorKey('reviewer1'));
     const mutationId = rejectLocally(local.store, id);
 
     // Another central service (its own database) with an application for the same reviewer.
@@ -381,7 +382,7 @@ describe('another central service', () => {
       expect(engine.status()).toMatchObject({ state: 'error', pending: 1 });
       expect(await other.server.db.query(`SELECT id FROM mutations`)).toEqual([]);
       expect(() => local.store.getCase(theirs?.application.id as string)).toThrow(DomainError);
-      expect(local.store.getSyncState('cursor')).toBe(cursor);
+      expect(local.store.getSyncState(cursorKey('reviewer1'))).toBe(cursor);
       expect(local.store.getSyncState('central_id')).toBe(bound);
     } finally {
       await other.close();
@@ -396,7 +397,7 @@ describe('another central service', () => {
 describe('a changes page outside the contract', () => {
   it('is refused whole, naming the change at fault: nothing of it is stored and the cursor stays', async () => {
     const envelopes = await central.submit(3);
-    const cursorBefore = local.store.getSyncState('cursor');
+    const cursorBefore = local.store.getSyncState(cursorKey('reviewer1'));
     const counted = countingTransport(async (url, request) => {
       const response = await nodeHttpTransport(url, request);
       if (!new URL(url).pathname.endsWith('/v1/changes')) return response;
@@ -407,7 +408,7 @@ describe('a changes page outside the contract', () => {
     const report = await createSyncEngine(engineOptions({ transport: counted.transport })).syncNow();
     expect(report).toMatchObject({ ok: false, error: { code: 'bad_response' } });
     expect(report.error?.message).toContain('changes.1.type');
-    expect(local.store.getSyncState('cursor')).toBe(cursorBefore);
+    expect(local.store.getSyncState(cursorKey('reviewer1'))).toBe(cursorBefore);
     for (const envelope of envelopes) expect(() => local.store.getCase(envelope.application.id)).toThrow(DomainError);
     // The same page as sent is taken whole.
     expect((await createSyncEngine(engineOptions()).syncNow()).ok).toBe(true);

@@ -13,7 +13,8 @@ import { backoffDelay, defaultBackoff, realSleep, yieldToEventLoop, type Backoff
 import { CentralClient, memoryVault, type Credentials, type TokenVault } from './client';
 import { networkFailure, SyncError } from './errors';
 import { nodeHttpTransport, type HttpTransport } from './http';
-import { documentRecord, openStatuses, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
+import { isOpen } from '../../shared/lifecycle';
+import { documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
 
 /**
  * The parts of the case store sync uses: it reads on the store's connection and writes through `writes` (on the
@@ -635,8 +636,10 @@ class Engine implements SyncEngine {
   private async pullPages(report: SyncReport, signal: AbortSignal): Promise<void> {
     const { store } = this.options;
     this.progress('pull', 0, null);
+    // The feed is each reviewer's own: another person's cursor would skip what the feed holds for this one.
+    const key = cursorKey(await this.retrying(report, signal, () => this.client.sessionUsername(signal)));
     for (;;) {
-      const cursor = store.getSyncState('cursor');
+      const cursor = store.getSyncState(key);
       const query = new URLSearchParams({ limit: String(this.pageSize), ...this.boundCentral() });
       if (cursor) query.set('cursor', cursor);
       const page = await this.retrying(report, signal, () =>
@@ -665,7 +668,7 @@ class Engine implements SyncEngine {
         if (i < records.length) await yieldToEventLoop();
       }
       // Only now: a crash before this line pulls the same page again, which the store takes as a no-op.
-      await store.writes.setSyncState('cursor', page.cursor);
+      await store.writes.setSyncState(key, page.cursor);
       report.pulled.changes += page.changes.length;
       this.progress('pull', report.pulled.changes, page.hasMore ? null : report.pulled.changes);
       await yieldToEventLoop();
@@ -727,7 +730,7 @@ class Engine implements SyncEngine {
       const app = change.application;
       const local = this.localDocuments(app.id);
       const mine = me !== null && app.assignee === me;
-      if (local === null && !(mine && openStatuses.has(app.status))) {
+      if (local === null && !(mine && isOpen(app.status))) {
         // Not this reviewer's work (reassigned away, withdrawn, decided) and never stored here: nothing to keep.
         report.pulled.skipped += 1;
         continue;
@@ -859,6 +862,11 @@ class Engine implements SyncEngine {
       quality: image.quality,
     });
   }
+}
+
+/** Where the store keeps a person's position in their changes feed (sync_state). */
+export function cursorKey(username: string): string {
+  return `cursor:${username}`;
 }
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {

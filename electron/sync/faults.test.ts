@@ -4,6 +4,7 @@
 // the outbox holds nothing pending. Backoff waits are recorded, never slept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions, type SyncReport } from './index';
+import { cursorKey } from './engine';
 import { startFaultProxy, type Fault, type FaultProxy } from './faultProxy';
 import { engineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
 
@@ -217,10 +218,10 @@ describe('pull under faults', () => {
     const envelopes = await central.submit(2);
     proxy.clear();
     proxy.inject(changes, { kind: 'lose_response' }, 1);
-    const cursorBefore = local.store.getSyncState('cursor');
+    const cursorBefore = local.store.getSyncState(cursorKey('reviewer1'));
     const report = await engine().engine.syncNow();
     expect(report.ok).toBe(true);
-    expect(local.store.getSyncState('cursor')).not.toBe(cursorBefore);
+    expect(local.store.getSyncState(cursorKey('reviewer1'))).not.toBe(cursorBefore);
     for (const envelope of envelopes) expect(local.store.getCase(envelope.application.id).application.id).toBe(envelope.application.id);
   });
 });

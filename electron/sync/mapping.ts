@@ -1,7 +1,6 @@
 // Between the case store's shapes and the central API's: outbox payload → DecisionMutation, Change → UpsertRecord.
 import { DecisionMutation, type Change, type DocumentRef } from '../../shared/contract/central';
 import type { DocumentRecord } from '../../shared/contract/cases';
-import type { ApplicationStatus } from '../../shared/domain';
 import { describeIssues } from '../../shared/errors';
 import type { PendingMutation, UpsertRecord } from '../store/caseStore';
 
@@ -27,8 +26,6 @@ export function toCentralMutation(pending: PendingMutation): MappedMutation {
   const parsed = DecisionMutation.safeParse(candidate);
   return parsed.success ? { ok: true, mutation: parsed.data } : { ok: false, reason: describeIssues(parsed.error) };
 }
-
-export const openStatuses: ReadonlySet<ApplicationStatus> = new Set<ApplicationStatus>(['submitted', 'queued', 'in_review']);
 
 /** What the ingest of one image tells the store about it. */
 export type ImageFacts = Pick<DocumentRecord, 'sha256' | 'format' | 'width' | 'height' | 'forensic' | 'quality'>;

@@ -108,6 +108,14 @@ export type QueueCounts = z.infer<typeof QueueCounts>;
 
 export const PersonRef = z.object({ id: z.string(), displayName: z.string() });
 
+/** What a decision was judged on: the rules (R1–R8, R7 included) and the account's last verification, at that moment. */
+export const JudgedOn = z.object({
+  flags: z.array(Flag),
+  /** The R4 input then: the account's last successful verification before this decision. */
+  lastVerifiedAt: Instant.nullable(),
+});
+export type JudgedOn = z.infer<typeof JudgedOn>;
+
 export const MutationState = z.enum(['pending', 'applied', 'rejected']);
 export type MutationState = z.infer<typeof MutationState>;
 
@@ -130,8 +138,22 @@ export const DecisionRecord = z.object({
   sync: MutationState,
   /** Why the central service refused it, when it did. */
   rejectedReason: z.string().nullable(),
+  /** The flags and facts as they stood when it was decided; null for decisions recorded before they were kept. */
+  judgedOn: JudgedOn.nullable(),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
+
+/**
+ * Which moment a case's flags describe: `now` for a case still waiting for a decision; `decision` for a decided case
+ * whose deciding decision was recorded here (the flags it was judged on); `unrecorded` for one decided elsewhere or
+ * before flags were kept (no flags to show as decided; today's are in `current`).
+ */
+export const FlagsAsOf = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('now') }),
+  z.object({ kind: z.literal('decision'), decisionId: z.string(), decidedAt: Instant }),
+  z.object({ kind: z.literal('unrecorded') }),
+]);
+export type FlagsAsOf = z.infer<typeof FlagsAsOf>;
 
 export const auditActions = ['decision_recorded', 'documents_opened', 'document_added'] as const;
 export const AuditAction = z.enum(auditActions);
@@ -166,12 +188,15 @@ export const CaseDetail = z.object({
   escalateAt: Instant,
   deadline: DeadlineState,
   documents: z.array(DocumentRecord),
-  /** R1–R8 as of now; R7 is computed at read time from the deadline. */
+  /** R1–R8 as of `flagsAsOf`: now for an open case (R7 computed at read time), as decided for a decided one. */
   flags: z.array(Flag),
+  flagsAsOf: FlagsAsOf,
+  /** For a decided case: the rules on today's facts, for information only; null for a case still open. */
+  current: JudgedOn.nullable(),
   decisions: z.array(DecisionRecord),
   audit: z.array(AuditEntry),
   conflict: CaseConflict.nullable(),
-  /** The account's last successful verification (the R4 input), when the central service knows it. */
+  /** The account's last successful verification (the R4 input) as of `flagsAsOf`, when known. */
   lastVerifiedAt: Instant.nullable(),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;

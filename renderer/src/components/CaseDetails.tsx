@@ -2,6 +2,7 @@
 // earlier decisions and the audit trail. Applicant data is always rendered as text.
 import { useId, type ReactNode } from 'react';
 import type { CaseDetail } from '../../../shared/contract/cases';
+import type { Flag } from '../../../shared/domain';
 import type { Application, Identity } from '../../../shared/domain';
 import { CHANGE_COOLDOWN_DAYS } from '../../../shared/rules';
 import type { Translate } from '../i18n';
@@ -89,12 +90,14 @@ function ChangeComparison({ detail }: { detail: CaseDetail }) {
   const proposed = identityRows(application.identity, t, language);
   const keys = [...new Set([...current.keys(), ...proposed.keys()])];
   const r4 = detail.flags.find((f) => f.rule === 'R4');
+  // Counted to the decision for a decided case (what it was judged on), to now for an open one.
+  const asOf = detail.flagsAsOf.kind === 'decision' ? Date.parse(detail.flagsAsOf.decidedAt) : Date.now();
   let waiting: string;
   if (direction === 'individual_to_enterprise') waiting = t('change.noWait');
   else if (r4?.reason === 'change_too_soon') waiting = t('change.daysSince', { days: Number(r4.facts.daysSinceVerification), required: CHANGE_COOLDOWN_DAYS });
   else if (r4?.reason === 'last_verification_unknown' || !detail.lastVerifiedAt) waiting = t('change.waitUnknown');
   else {
-    const days = Math.floor((Date.now() - Date.parse(detail.lastVerifiedAt)) / 86_400_000);
+    const days = Math.floor((asOf - Date.parse(detail.lastVerifiedAt)) / 86_400_000);
     waiting = t('change.daysSince', { days, required: CHANGE_COOLDOWN_DAYS });
   }
   return (
@@ -134,31 +137,52 @@ function ChangeComparison({ detail }: { detail: CaseDetail }) {
   );
 }
 
-function Flags({ detail }: { detail: CaseDetail }) {
+function FlagList({ flags, detail }: { flags: readonly Flag[]; detail: CaseDetail }) {
   const t = useT();
   const language = useLanguage();
   return (
-    <Section title={t('flags.title')} testId="flags">
-      {detail.flags.length === 0 ? (
-        <p className="muted">{t('flags.none')}</p>
-      ) : (
-        <ul className="flag-list">
-          {detail.flags.map((f, i) => (
-            <li key={`${f.rule}-${f.reason}-${i}`} className={`flag sev-${f.severity}`} data-rule={f.rule}>
-              <div className="flag-head">
-                <FlagIcon rule={f.rule} severity={f.severity} />
-                <strong>{ruleName(f.rule, t)}</strong>
-                <span className="muted small">{t(`severity.${f.severity}`)}</span>
-              </div>
-              {explainFlag(f, detail.application, t, language).map((sentence, j) => (
-                <p key={j}>{sentence}</p>
-              ))}
-              {f.overridable && f.severity === 'blocking' && <p className="muted small">{t('flags.overridable')}</p>}
-            </li>
+    <ul className="flag-list">
+      {flags.map((f, i) => (
+        <li key={`${f.rule}-${f.reason}-${i}`} className={`flag sev-${f.severity}`} data-rule={f.rule}>
+          <div className="flag-head">
+            <FlagIcon rule={f.rule} severity={f.severity} />
+            <strong>{ruleName(f.rule, t)}</strong>
+            <span className="muted small">{t(`severity.${f.severity}`)}</span>
+          </div>
+          {explainFlag(f, detail.application, t, language).map((sentence, j) => (
+            <p key={j}>{sentence}</p>
           ))}
-        </ul>
+          {f.overridable && f.severity === 'blocking' && <p className="muted small">{t('flags.overridable')}</p>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** An open case's flags as of now; a decided case's as they stood when decided, and today's apart, labelled. */
+function Flags({ detail }: { detail: CaseDetail }) {
+  const t = useT();
+  const language = useLanguage();
+  const asOf = detail.flagsAsOf;
+  const title = asOf.kind === 'decision' ? t('flags.titleDecided', { time: formatDateTime(asOf.decidedAt, language) }) : asOf.kind === 'unrecorded' ? t('flags.titleDecidedUnrecorded') : t('flags.title');
+  return (
+    <>
+      <Section title={title} testId="flags">
+        {asOf.kind === 'unrecorded' ? (
+          <p className="muted">{t('flags.unrecorded')}</p>
+        ) : detail.flags.length === 0 ? (
+          <p className="muted">{t('flags.none')}</p>
+        ) : (
+          <FlagList flags={detail.flags} detail={detail} />
+        )}
+      </Section>
+      {detail.current && (
+        <Section title={t('flags.currentTitle')} testId="current-flags">
+          <p className="muted small">{t('flags.currentExplain')}</p>
+          {detail.current.flags.length === 0 ? <p className="muted">{t('flags.none')}</p> : <FlagList flags={detail.current.flags} detail={detail} />}
+        </Section>
       )}
-    </Section>
+    </>
   );
 }
 

@@ -7,6 +7,7 @@ import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatDue } from '../lib/format';
 import { hasModifier, isTypingTarget } from '../lib/keys';
 import { useNow } from '../lib/useNow';
+import { useFrame } from '../state/frame';
 import { useQueue } from '../state/queue';
 import { useReview } from '../state/review';
 import { useUi } from '../state/ui';
@@ -44,6 +45,7 @@ export function CaseView() {
   const decide = useReview((s) => s.decide);
   const prefetch = useReview((s) => s.prefetch);
   const now = useNow(30_000);
+  const person = useFrame((s) => s.person);
   const viewer = useRef<ViewerHandle>(null);
   const decision = useRef<DecisionHandle>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -111,6 +113,16 @@ export function CaseView() {
   };
 
   const application = detail?.application;
+  // A reviewer decides and sees the documents of their own cases only; a supervisor audits and never decides.
+  const elsewhere = application && person?.role === 'reviewer' && application.assignee !== person.id ? application.assignee : undefined;
+  const unavailable =
+    person?.role === 'supervisor'
+      ? t('decision.supervisor')
+      : elsewhere === undefined
+        ? null
+        : elsewhere === null
+          ? t('case.released')
+          : t('case.reassigned', { assignee: elsewhere });
   return (
     <section className="case" aria-labelledby="case-title">
       <div className="case-bar">
@@ -139,9 +151,20 @@ export function CaseView() {
       {loading && !detail && <p className="padded muted">{t('case.loading')}</p>}
       {detail && (
         <div className="case-body">
-          <DocumentViewer key={detail.application.id} documents={detail.documents} applicationId={detail.application.id} ref={viewer} />
+          {elsewhere === undefined ? (
+            <DocumentViewer key={detail.application.id} documents={detail.documents} applicationId={detail.application.id} ref={viewer} />
+          ) : (
+            <div className="viewer viewer-unavailable" data-testid="documents-unavailable">
+              <p className="padded muted">{t('case.documentsUnavailable')}</p>
+            </div>
+          )}
           <div className="case-side">
             <div className="case-details" role="region" aria-label={t('case.details')} tabIndex={0}>
+              {elsewhere !== undefined && unavailable && (
+                <p className="blocked" role="status" data-testid="not-assigned">
+                  {unavailable}
+                </p>
+              )}
               {detail.conflict && (
                 <p className="blocked" role="alert">
                   {t('case.conflict', { reason: detail.conflict.reason })}
@@ -149,7 +172,7 @@ export function CaseView() {
               )}
               <CaseDetails detail={detail} />
             </div>
-            <DecisionPanel key={detail.application.id} detail={detail} onDecide={onDecide} ref={decision} />
+            <DecisionPanel key={detail.application.id} detail={detail} onDecide={onDecide} unavailable={unavailable} ref={decision} />
           </div>
         </div>
       )}

@@ -5,6 +5,7 @@ import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'reac
 import type { CaseDetail } from '../../../shared/contract/cases';
 import type { DecisionInput, ReasonCode } from '../../../shared/domain';
 import { reasonCodes } from '../../../shared/vocabulary';
+import { canDecide } from '../../../shared/lifecycle';
 import { approvalBlockers, blockingFlags, rejectionBlockers } from '../../../shared/rules';
 import { useT } from '../i18n/useT';
 import { applicantMessage } from '../lib/applicantMessage';
@@ -16,9 +17,22 @@ export interface DecisionHandle {
 }
 
 type Mode = 'idle' | 'approve' | 'reject';
-const openStatuses = new Set(['submitted', 'queued', 'in_review']);
 
-export function DecisionPanel({ detail, onDecide, ref }: { detail: CaseDetail; onDecide(input: DecisionInput): void; ref?: Ref<DecisionHandle> }) {
+/**
+ * `unavailable`: why this person cannot decide this case at all (a supervisor; a case reassigned to someone else),
+ * shown instead of the buttons.
+ */
+export function DecisionPanel({
+  detail,
+  onDecide,
+  unavailable,
+  ref,
+}: {
+  detail: CaseDetail;
+  onDecide(input: DecisionInput): void;
+  unavailable?: string | null;
+  ref?: Ref<DecisionHandle>;
+}) {
   const t = useT();
   const application = detail.application;
   const [mode, setMode] = useState<Mode>('idle');
@@ -34,7 +48,7 @@ export function DecisionPanel({ detail, onDecide, ref }: { detail: CaseDetail; o
   const confirmButton = useRef<HTMLButtonElement>(null);
   const approveButton = useRef<HTMLButtonElement>(null);
 
-  const closed = !openStatuses.has(application.status);
+  const closed = !canDecide(application.status) || Boolean(unavailable);
   const blocking = blockingFlags(detail.flags);
   const hardBlockers = blocking.filter((f) => !f.overridable);
   const overridable = blocking.filter((f) => f.overridable);
@@ -135,7 +149,10 @@ export function DecisionPanel({ detail, onDecide, ref }: { detail: CaseDetail; o
     return (
       <section className="decision-panel" aria-labelledby="decision-title">
         <h2 id="decision-title">{t('decision.title')}</h2>
-        <p>{t('decision.closed', { status: t(`appStatus.${application.status}`) })}</p>
+        <p data-testid="decision-unavailable">
+          {unavailable ??
+            (application.status === 'submitted' ? t('decision.notQueued') : t('decision.closed', { status: t(`appStatus.${application.status}`) }))}
+        </p>
       </section>
     );
   }

@@ -8,7 +8,7 @@ import { formatDateTime } from '../lib/format';
 import { useFrame } from '../state/frame';
 import { useReview } from '../state/review';
 
-const knownReasons = new Set(['withdrawn', 'already_decided', 'not_assigned', 'stale', 'invalid']);
+const knownReasons = new Set(['withdrawn', 'already_decided', 'not_assigned', 'stale', 'invalid', 'wrong_author', 'cannot_apply']);
 
 function AttentionList({ onClose }: { onClose: () => void }) {
   const t = useT();
@@ -94,6 +94,11 @@ export function StatusBar() {
         {connected ? t('status.online') : t('status.offline')}
       </span>
       {sync && <span data-testid="pending-sync">{t('sync.pending', { count: sync.pendingDecisions })}</span>}
+      {sync?.waitingFor.map((w) => (
+        <span key={w.person.id} data-testid="waiting-for" data-person={w.person.id}>
+          {t('sync.waitingFor', { count: w.decisions, person: w.person.displayName })}
+        </span>
+      ))}
       {sync && <span>{sync.lastSyncAt ? t('status.lastSync', { time: formatDateTime(sync.lastSyncAt, language) }) : t('status.neverSynced')}</span>}
       <span aria-live="polite">
         <SyncProgressText />

@@ -94,6 +94,24 @@ describe('browser host', () => {
     expect(JSON.parse(badJson.body)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
 
+  it('answers a malformed address with 4xx, not 500', async () => {
+    const auth = { Authorization: `Bearer ${'t'.repeat(32)}` };
+    // A channel name with a broken percent-escape (decodeURIComponent throws URIError on it).
+    const channel = await raw({ port, path: '/api/queue.list%E0%A4%A', method: 'POST', headers: auth, body: '{}' });
+    expect(channel.status).toBe(400);
+    expect(JSON.parse(channel.body)).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('percent') } });
+    // A request target the URL parser cannot read against the host's origin (`//` is taken as a host name).
+    for (const path of ['//', '//[', '/api//[']) {
+      const target = await raw({ port, path, method: 'POST', headers: auth, body: '{}' });
+      expect(target.status, path).toBeGreaterThanOrEqual(400);
+      expect(target.status, path).toBeLessThan(500);
+    }
+    // The other places the host reads the address: the image path and the upload's query.
+    expect((await raw({ port, path: '/images/%E0%A4%A/preview', headers: auth })).status).toBe(400);
+    const upload = await raw({ port, path: '/api/images.import?applicationId=%E0%A4%A&role=%', method: 'POST', headers: { ...auth, 'Content-Type': 'application/octet-stream' }, body: 'x' });
+    expect(upload.status).toBeLessThan(500);
+  });
+
   it('refuses an oversized body', async () => {
     const res = await raw({ port, path: '/api/settings.update', method: 'POST', headers: { Authorization: `Bearer ${'t'.repeat(32)}` }, body: 'x'.repeat(1024 * 1024 + 10) });
     expect(res.status).toBe(413);

@@ -38,6 +38,26 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::ffff:127.0.0.1';
 }
 
+/** The request target as a URL on the host's origin, or null unless it is a path the URL parser reads. */
+function urlOfTarget(origin: string, target: string): URL | null {
+  if (!target.startsWith('/')) return null;
+  try {
+    // Appended to the origin rather than resolved against it: `//x` is a path here, not another host.
+    return new URL(origin + target);
+  } catch {
+    return null;
+  }
+}
+
+/** decodeURIComponent, or null where it would throw (a broken percent-escape such as `%E0%A4%A`). */
+function decodedOrNull(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}
+
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const tokenBytes = Buffer.from(token);
@@ -126,7 +146,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     // Bound to 127.0.0.1, and checked again: no other machine, and no page on a rebound DNS name.
     if (!isLoopbackAddress(req.socket.remoteAddress)) return refuse(res, 403, 'forbidden', 'The browser host answers only this machine (127.0.0.1).');
     if (!allowedHosts.has(req.headers.host ?? '')) return refuse(res, 421, 'forbidden', 'Unexpected Host header; open the URL the host printed.');
-    const url = new URL(req.url ?? '/', origin);
+    const url = urlOfTarget(origin, req.url ?? '/');
+    if (!url) return refuse(res, 400, 'invalid_request', 'The request address must be a path such as /api/app.info.');
     const path = url.pathname;
 
     if (path.startsWith('/api/')) {
@@ -134,6 +155,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       if (!authorised(req)) return refuse(res, 401, 'unauthorized', 'Missing or wrong token: open the URL the host printed, including its #token part.');
       if (path === '/api/events' && req.method === 'GET') return streamEvents(req, res);
       if (req.method !== 'POST') return refuse(res, 405, 'invalid_request', 'Use POST with a JSON body.');
+      const channel = decodedOrNull(path.slice('/api/'.length));
+      if (channel === null) return refuse(res, 400, 'invalid_request', 'The channel name in the address has a broken percent-escape; send it as plain text, e.g. /api/queue.list.');
       // An image upload is the one request whose body is raw bytes (its other fields are in the query).
       const upload = path === '/api/images.import' && req.headers['content-type'] === 'application/octet-stream';
       const limit = upload ? maxImportBytes + 1 : MAX_BODY;
@@ -152,7 +175,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           return refuse(res, 400, 'invalid_request', 'The request body is not valid JSON.');
         }
       }
-      const outcome = await dispatch(workstation.handlers, decodeURIComponent(path.slice('/api/'.length)), payload, workstation.context('http'));
+      const outcome = await dispatch(workstation.handlers, channel, payload, workstation.context('http'));
       const status = outcome.ok ? 200 : outcome.error.code === 'unknown_channel' ? 404 : outcome.error.code === 'internal' ? 500 : 400;
       return sendOutcome(res, status, outcome);
     }

@@ -1,20 +1,26 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxImportBytes } from '../../shared/contract/images';
 import { openWorkstation, type Workstation } from '../api/workstation';
 import { ExplicitKeyProvider } from '../store/keys';
 import { tempFolder } from '../store/tempFolder';
 import { isLoopbackAddress, startHost, type RunningHost } from './server';
 
-function raw(options: { port: number; path: string; method?: string; headers?: Record<string, string>; localAddress?: string; body?: string }) {
-  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((done, fail) => {
-    const req = request({ host: '127.0.0.1', port: options.port, path: options.path, method: options.method ?? 'GET', headers: options.headers, localAddress: options.localAddress }, (res) => {
+/** One request; settles once the request has closed, so an error met while still sending the body fails it too. */
+function raw(options: { port: number; path: string; method?: string; headers?: Record<string, string>; localAddress?: string; body?: string | Buffer; agent?: Agent }) {
+  return new Promise<{ status: number; body: string; headers: Record<string, unknown>; reusedSocket: boolean }>((done, fail) => {
+    const { port, path, headers, localAddress, agent } = options;
+    let answer: { status: number; body: string; headers: Record<string, unknown>; reusedSocket: boolean } | null = null;
+    let failure: Error | null = null;
+    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers, localAddress, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+      res.on('end', () => (answer = { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers, reusedSocket: req.reusedSocket }));
     });
-    req.on('error', fail);
+    req.on('error', (error) => (failure ??= error));
+    req.on('close', () => (failure ? fail(failure) : answer ? done(answer) : fail(new Error(`${path}: closed without an answer`))));
     req.end(options.body);
   });
 }
@@ -115,5 +121,53 @@ describe('browser host', () => {
   it('refuses an oversized body', async () => {
     const res = await raw({ port, path: '/api/settings.update', method: 'POST', headers: { Authorization: `Bearer ${'t'.repeat(32)}` }, body: 'x'.repeat(1024 * 1024 + 10) });
     expect(res.status).toBe(413);
+  });
+
+  it.each([
+    { what: 'JSON', path: '/api/settings.update', type: 'application/json', size: 6 * 1024 * 1024, code: 'invalid_request' },
+    { what: 'image upload', path: '/api/images.import?applicationId=A&role=page', type: 'application/octet-stream', size: maxImportBytes + 6 * 1024 * 1024, code: 'image_too_large' },
+  ])('answers an oversized $what body 413 on a kept-alive connection, every time', async ({ path, type, size, code }) => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const headers = { Authorization: `Bearer ${'t'.repeat(32)}`, 'Content-Type': type };
+    const big = Buffer.alloc(size, 0x78);
+    try {
+      // Each round warms a connection with a small request, then sends the oversized body on that same socket. The body
+      // is bigger than the socket buffers: a host that answers and hangs up before reading it all resets the connection
+      // under the client still sending it (EPIPE), and raw() fails.
+      for (let round = 0; round < 5; round++) {
+        const small = await raw({ port, path: '/api/app.info', method: 'POST', headers, body: '{}', agent });
+        expect(small.status).toBe(200);
+        const refused = await raw({ port, path, method: 'POST', headers, body: big, agent });
+        expect(refused.reusedSocket, `round ${round}`).toBe(true);
+        expect(refused.status, `round ${round}`).toBe(413);
+        expect(JSON.parse(refused.body)).toMatchObject({ ok: false, error: { code, message: expect.stringContaining('larger than') } });
+        expect(refused.headers.connection).toBe('close');
+      }
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('hangs up on a body that never ends rather than draining it for good', async () => {
+    let sent = 0;
+    const outcome = await new Promise<string>((done) => {
+      const req = request({ host: '127.0.0.1', port, path: '/api/settings.update', method: 'POST', headers: { Authorization: `Bearer ${'t'.repeat(32)}` } }, (res) => {
+        res.resume();
+        res.on('end', () => done(`answered ${res.statusCode}`));
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => done(`cut ${error.code}`));
+      const chunk = Buffer.alloc(1024 * 1024, 0x78);
+      const pump = () => {
+        while (sent < 1024 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    // Either the 413 got through before the hang-up, or the client met the closed connection; never all of it read.
+    expect(outcome).toMatch(/^(answered 413|cut (EPIPE|ECONNRESET))$/);
+    expect(sent).toBeLessThan(128 * 1024 * 1024);
   });
 });

@@ -13,6 +13,7 @@ import { contentSecurityPolicy } from '../api/csp';
 import { log } from '../api/log';
 import { cacheControlOf, contentTypeOf, resolveStatic } from '../api/static';
 import { dispatch } from '../api/registry';
+import { readBodyWithin } from '../../server/body';
 import type { Workstation } from '../api/workstation';
 
 export interface HostOptions {
@@ -34,6 +35,11 @@ export interface RunningHost {
 }
 
 const MAX_BODY = 1024 * 1024;
+/**
+ * How much of an oversized body the host reads and discards before its 413, so a client still sending gets the answer
+ * rather than a reset connection (loopback moves this in milliseconds); a longer one is cut.
+ */
+const DRAIN_BYTES = 16 * 1024 * 1024;
 export function isLoopbackAddress(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::ffff:127.0.0.1';
 }
@@ -90,24 +96,6 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const refuse = (res: ServerResponse, status: number, code: string, message: string) =>
     sendOutcome(res, status, { ok: false, error: { code, message } });
 
-  const readBody = (req: IncomingMessage, limit = MAX_BODY): Promise<Buffer | null> =>
-    new Promise((done, fail) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limit) {
-          // Answer 413 and drain the rest rather than cutting the socket, so the client reads the answer.
-          if (chunks.length) chunks.length = 0;
-          done(null);
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on('end', () => done(Buffer.concat(chunks)));
-      req.on('error', fail);
-    });
-
   const serveStatic = async (res: ServerResponse, urlPath: string) => {
     const file = urlPath === '/' ? join(options.rendererDir, 'index.html') : resolveStatic(options.rendererDir, urlPath);
     if (!file) return send(res, 404, 'Not found', 'text/plain; charset=utf-8');
@@ -160,8 +148,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       // An image upload is the one request whose body is raw bytes (its other fields are in the query).
       const upload = path === '/api/images.import' && req.headers['content-type'] === 'application/octet-stream';
       const limit = upload ? maxImportBytes + 1 : MAX_BODY;
-      const body = await readBody(req, limit);
+      const body = await readBodyWithin(req, limit, DRAIN_BYTES);
       if (body === null) {
+        // Close after the answer: what is past the drained part (if anything) must not be read as the next request.
         res.setHeader('Connection', 'close');
         return refuse(res, 413, upload ? 'image_too_large' : 'invalid_request', `The request body is larger than ${limit - (upload ? 1 : 0)} bytes.`);
       }

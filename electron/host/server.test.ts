@@ -25,6 +25,10 @@ function raw(options: { port: number; path: string; method?: string; headers?: R
   });
 }
 
+// Not one repeated byte: a check that compares part of the token, or the token at another offset, must show.
+const token = 'Zq3-vT8_pL0wXe4sNb7yKc1uHd6jRf2m';
+const image = `/images/${'a'.repeat(64)}/preview`;
+
 describe('browser host', () => {
   let dir: string;
   let workstation: Workstation;
@@ -46,7 +50,7 @@ describe('browser host', () => {
       version: '0.0.0-test',
       keyProvider: new ExplicitKeyProvider(Buffer.alloc(32, 1)),
     });
-    host = await startHost({ workstation, rendererDir: renderer, clientScript: join(dir, 'client.js'), token: 't'.repeat(32) });
+    host = await startHost({ workstation, rendererDir: renderer, clientScript: join(dir, 'client.js'), token });
     port = Number(new URL(host.url).port);
   });
   afterAll(async () => {
@@ -72,6 +76,64 @@ describe('browser host', () => {
     expect(res.status).toBe(421);
   });
 
+  // PORT stands for the host's own port: the right port under another name is refused too.
+  it.each(['evil.example', 'evil.example:PORT', '127.0.0.1', 'localhost', '127.0.0.1:1', '127.0.0.1.evil.example:PORT', '[::1]:PORT'])(
+    'refuses the Host header %s on the API and the images, even with the right token',
+    async (given) => {
+      const host = given.replace('PORT', String(port));
+      for (const path of ['/api/app.info', image]) {
+        const res = await raw({ port, path, method: path === image ? 'GET' : 'POST', headers: { Host: host, Authorization: `Bearer ${token}` }, body: path === image ? undefined : '{}' });
+        expect(res.status, path).toBe(421);
+        expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      }
+    },
+  );
+
+  it.each([
+    { what: 'no Authorization header', header: undefined },
+    { what: 'an empty bearer token', header: 'Bearer ' },
+    { what: 'the token but another scheme', header: `Basic ${token}` },
+    { what: 'the token with its last byte changed', header: `Bearer ${token.slice(0, -1)}n` },
+    { what: 'the token with its first byte changed', header: `Bearer Y${token.slice(1)}` },
+    { what: 'the token and one byte more', header: `Bearer ${token}x` },
+    { what: 'the token twice', header: `Bearer ${token}${token}` },
+    { what: 'the token less its last byte', header: `Bearer ${token.slice(0, -1)}` },
+    { what: 'the first half of the token', header: `Bearer ${token.slice(0, 16)}` },
+  ])('refuses $what with 401 on the API and the images', async ({ header }) => {
+    const headers: Record<string, string> = header === undefined ? {} : { Authorization: header };
+    const api = await raw({ port, path: '/api/app.info', method: 'POST', headers, body: '{}' });
+    expect(api.status).toBe(401);
+    expect(JSON.parse(api.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    const picture = await raw({ port, path: image, headers });
+    expect(picture.status).toBe(401);
+    expect(JSON.parse(picture.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  });
+
+  it('lets the right token through on the API and the images', async () => {
+    const headers = { Authorization: `Bearer ${token}` };
+    expect((await raw({ port, path: '/api/app.info', method: 'POST', headers, body: '{}' })).status).toBe(200);
+    // Nobody is signed in, so the image itself is refused, but by the access check behind the token.
+    const picture = await raw({ port, path: image, headers });
+    expect(picture.status).not.toBe(401);
+    expect(JSON.parse(picture.body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it.each(['http://evil.example', 'null', 'http://127.0.0.1:1', 'https://127.0.0.1:PORT', 'http://127.0.0.1.evil.example:PORT', 'http://localhost'])('refuses a call from the origin %s (403)', async (given) => {
+    const origin = given.replace('PORT', String(port));
+    const res = await raw({ port, path: '/api/app.info', method: 'POST', headers: { Authorization: `Bearer ${token}`, Origin: origin }, body: '{}' });
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('other origins') } });
+  });
+
+  it('answers a call from its own origin, by either name, and one with no Origin', async () => {
+    for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`, undefined]) {
+      const headers: Record<string, string> = { Authorization: `Bearer ${token}`, ...(origin ? { Origin: origin } : {}) };
+      const res = await raw({ port, path: '/api/app.info', method: 'POST', headers, body: '{}' });
+      expect(res.status, String(origin)).toBe(200);
+      expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { name: 'Verity' } });
+    }
+  });
+
   it('serves the renderer with the transport script injected and a CSP', async () => {
     const res = await raw({ port, path: '/' });
     expect(res.status).toBe(200);
@@ -92,16 +154,16 @@ describe('browser host', () => {
   });
 
   it('answers the HTTP form of the contract and refuses a missing token', async () => {
-    const ok = await raw({ port, path: '/api/app.info', method: 'POST', headers: { Authorization: `Bearer ${'t'.repeat(32)}` }, body: '{}' });
+    const ok = await raw({ port, path: '/api/app.info', method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: '{}' });
     expect(JSON.parse(ok.body)).toMatchObject({ ok: true, value: { name: 'Verity', version: '0.0.0-test' } });
     const refused = await raw({ port, path: '/api/app.info', method: 'POST', body: '{}' });
     expect(refused.status).toBe(401);
-    const badJson = await raw({ port, path: '/api/app.info', method: 'POST', headers: { Authorization: `Bearer ${'t'.repeat(32)}` }, body: '{nope' });
+    const badJson = await raw({ port, path: '/api/app.info', method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: '{nope' });
     expect(JSON.parse(badJson.body)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
 
   it('answers a malformed address with 4xx, not 500', async () => {
-    const auth = { Authorization: `Bearer ${'t'.repeat(32)}` };
+    const auth = { Authorization: `Bearer ${token}` };
     // A channel name with a broken percent-escape (decodeURIComponent throws URIError on it).
     const channel = await raw({ port, path: '/api/queue.list%E0%A4%A', method: 'POST', headers: auth, body: '{}' });
     expect(channel.status).toBe(400);
@@ -119,7 +181,7 @@ describe('browser host', () => {
   });
 
   it('refuses an oversized body', async () => {
-    const res = await raw({ port, path: '/api/settings.update', method: 'POST', headers: { Authorization: `Bearer ${'t'.repeat(32)}` }, body: 'x'.repeat(1024 * 1024 + 10) });
+    const res = await raw({ port, path: '/api/settings.update', method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: 'x'.repeat(1024 * 1024 + 10) });
     expect(res.status).toBe(413);
   });
 
@@ -128,7 +190,7 @@ describe('browser host', () => {
     { what: 'image upload', path: '/api/images.import?applicationId=A&role=page', type: 'application/octet-stream', size: maxImportBytes + 6 * 1024 * 1024, code: 'image_too_large' },
   ])('answers an oversized $what body 413 on a kept-alive connection, every time', async ({ path, type, size, code }) => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const headers = { Authorization: `Bearer ${'t'.repeat(32)}`, 'Content-Type': type };
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': type };
     const big = Buffer.alloc(size, 0x78);
     try {
       // Each round warms a connection with a small request, then sends the oversized body on that same socket. The body
@@ -151,7 +213,7 @@ describe('browser host', () => {
   it('hangs up on a body that never ends rather than draining it for good', async () => {
     let sent = 0;
     const outcome = await new Promise<string>((done) => {
-      const req = request({ host: '127.0.0.1', port, path: '/api/settings.update', method: 'POST', headers: { Authorization: `Bearer ${'t'.repeat(32)}` } }, (res) => {
+      const req = request({ host: '127.0.0.1', port, path: '/api/settings.update', method: 'POST', headers: { Authorization: `Bearer ${token}` } }, (res) => {
         res.resume();
         res.on('end', () => done(`answered ${res.statusCode}`));
       });

@@ -17,6 +17,7 @@ import {
 } from '../shared/contract/central';
 import { DomainError, describeIssues } from '../shared/errors';
 import { isLineText } from '../shared/text';
+import { readBodyWithin } from './body';
 import { callerOfToken, dummyPasswordHash, issueTokens, type LoginThrottle, tokenHash, verifyPassword, type Caller } from './auth';
 import type { CentralService } from './service';
 
@@ -76,30 +77,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-/** Reads at most `limit` bytes; past it, drains (bounded) and answers 413. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? Number.NaN);
-    const tooLarge = () => new HttpError(413, 'payload_too_large', `The body is over ${limit} bytes`, { connection: 'close' });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = Number.isFinite(declared) && declared > limit;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) over = true;
-      if (over) {
-        // Drain a while so the client can read our answer; past that, hang up.
-        if (size > limit * 2 + 1024 * 1024) req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => (over ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-    req.on('close', () => {
-      if (!req.complete) reject(tooLarge());
-    });
-  });
+/** Reads at most `limit` bytes; past it, drains (as much again and a MiB more) and answers 413. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const body = await readBodyWithin(req, limit, limit + 1024 * 1024);
+  if (body === null) throw new HttpError(413, 'payload_too_large', `The body is over ${limit} bytes`, { connection: 'close' });
+  return body;
 }
 
 async function jsonBody<S extends z.ZodType>(req: IncomingMessage, schema: S, limit: number, emptyAs?: unknown): Promise<z.output<S>> {

@@ -4,7 +4,8 @@ type Fields = Record<string, unknown>;
 function write(level: 'info' | 'warn' | 'error', message: string, fields?: Fields): void {
   if (level === 'info' && process.env.VERITY_QUIET === '1') return;
   const line = JSON.stringify({ t: new Date().toISOString(), level, message, ...fields });
-  (level === 'error' ? process.stderr : process.stdout).write(line + '\n');
+  // Every level goes to stderr: stdout is what a program answers its caller (the browser host's --json line).
+  process.stderr.write(line + '\n');
 }
 
 export const log = {

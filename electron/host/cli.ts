@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     fail(`--central: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (central.mode === 'remote' && values.demo) fail('--demo seeds the built-in or standalone modes; a central service at a URL has its own data.');
-  // Progress goes to stderr so that --json's one line stays the first line of stdout.
+  // Progress goes to stderr (as log lines do) so that --json's one line is the first line of stdout.
   const progress = (line: string) => process.stderr.write(`${line}\n`);
 
   if (central.mode === 'embedded') progress('Starting the built-in central service (a new data folder gets its demo data first)…');
@@ -113,7 +113,8 @@ async function main(): Promise<void> {
   });
   const host = await startHost({ workstation, rendererDir, clientScript, port });
   const url = `${host.url}#token=${host.token}`;
-  if (values.json) process.stdout.write(JSON.stringify({ url: host.url, token: host.token }) + '\n');
+  // `url` is the base the HTTP API hangs under (scripts call `${url}api/…`); `openUrl` opens the app with its token.
+  if (values.json) process.stdout.write(JSON.stringify({ url: host.url, token: host.token, openUrl: url }) + '\n');
   else {
     const centralLine = embedded ? `built-in demo service at ${embedded.url}` : central.mode === 'remote' ? central.url : 'none (standalone)';
     process.stdout.write(`Verity is running in the browser host.\nOpen ${url}\nData folder: ${dataDir}\nCentral service: ${centralLine}\nPress Ctrl+C to stop.\n`);

@@ -13,6 +13,7 @@ import { contentSecurityPolicy } from '../api/csp';
 import { log } from '../api/log';
 import { cacheControlOf, contentTypeOf, resolveStatic } from '../api/static';
 import { dispatch } from '../api/registry';
+import { readBodyWithin } from '../../server/body';
 import type { Workstation } from '../api/workstation';
 
 export interface HostOptions {
@@ -34,8 +35,33 @@ export interface RunningHost {
 }
 
 const MAX_BODY = 1024 * 1024;
+/**
+ * How much of an oversized body the host reads and discards before its 413, so a client still sending gets the answer
+ * rather than a reset connection (loopback moves this in milliseconds); a longer one is cut.
+ */
+const DRAIN_BYTES = 16 * 1024 * 1024;
 export function isLoopbackAddress(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::ffff:127.0.0.1';
+}
+
+/** The request target as a URL on the host's origin, or null unless it is a path the URL parser reads. */
+function urlOfTarget(origin: string, target: string): URL | null {
+  if (!target.startsWith('/')) return null;
+  try {
+    // Appended to the origin rather than resolved against it: `//x` is a path here, not another host.
+    return new URL(origin + target);
+  } catch {
+    return null;
+  }
+}
+
+/** decodeURIComponent, or null where it would throw (a broken percent-escape such as `%E0%A4%A`). */
+function decodedOrNull(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
 }
 
 export async function startHost(options: HostOptions): Promise<RunningHost> {
@@ -69,24 +95,6 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     send(res, status, JSON.stringify(outcome), 'application/json; charset=utf-8', { 'Cache-Control': 'no-store' });
   const refuse = (res: ServerResponse, status: number, code: string, message: string) =>
     sendOutcome(res, status, { ok: false, error: { code, message } });
-
-  const readBody = (req: IncomingMessage, limit = MAX_BODY): Promise<Buffer | null> =>
-    new Promise((done, fail) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limit) {
-          // Answer 413 and drain the rest rather than cutting the socket, so the client reads the answer.
-          if (chunks.length) chunks.length = 0;
-          done(null);
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on('end', () => done(Buffer.concat(chunks)));
-      req.on('error', fail);
-    });
 
   const serveStatic = async (res: ServerResponse, urlPath: string) => {
     const file = urlPath === '/' ? join(options.rendererDir, 'index.html') : resolveStatic(options.rendererDir, urlPath);
@@ -126,7 +134,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     // Bound to 127.0.0.1, and checked again: no other machine, and no page on a rebound DNS name.
     if (!isLoopbackAddress(req.socket.remoteAddress)) return refuse(res, 403, 'forbidden', 'The browser host answers only this machine (127.0.0.1).');
     if (!allowedHosts.has(req.headers.host ?? '')) return refuse(res, 421, 'forbidden', 'Unexpected Host header; open the URL the host printed.');
-    const url = new URL(req.url ?? '/', origin);
+    const url = urlOfTarget(origin, req.url ?? '/');
+    if (!url) return refuse(res, 400, 'invalid_request', 'The request address must be a path such as /api/app.info.');
     const path = url.pathname;
 
     if (path.startsWith('/api/')) {
@@ -134,11 +143,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       if (!authorised(req)) return refuse(res, 401, 'unauthorized', 'Missing or wrong token: open the URL the host printed, including its #token part.');
       if (path === '/api/events' && req.method === 'GET') return streamEvents(req, res);
       if (req.method !== 'POST') return refuse(res, 405, 'invalid_request', 'Use POST with a JSON body.');
+      const channel = decodedOrNull(path.slice('/api/'.length));
+      if (channel === null) return refuse(res, 400, 'invalid_request', 'The channel name in the address has a broken percent-escape; send it as plain text, e.g. /api/queue.list.');
       // An image upload is the one request whose body is raw bytes (its other fields are in the query).
       const upload = path === '/api/images.import' && req.headers['content-type'] === 'application/octet-stream';
       const limit = upload ? maxImportBytes + 1 : MAX_BODY;
-      const body = await readBody(req, limit);
+      const body = await readBodyWithin(req, limit, DRAIN_BYTES);
       if (body === null) {
+        // Close after the answer: what is past the drained part (if anything) must not be read as the next request.
         res.setHeader('Connection', 'close');
         return refuse(res, 413, upload ? 'image_too_large' : 'invalid_request', `The request body is larger than ${limit - (upload ? 1 : 0)} bytes.`);
       }
@@ -152,7 +164,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           return refuse(res, 400, 'invalid_request', 'The request body is not valid JSON.');
         }
       }
-      const outcome = await dispatch(workstation.handlers, decodeURIComponent(path.slice('/api/'.length)), payload, workstation.context('http'));
+      const outcome = await dispatch(workstation.handlers, channel, payload, workstation.context('http'));
       const status = outcome.ok ? 200 : outcome.error.code === 'unknown_channel' ? 404 : outcome.error.code === 'internal' ? 500 : 400;
       return sendOutcome(res, status, outcome);
     }

@@ -11,8 +11,11 @@ import { startNetSwitch, type NetSwitch } from './netSwitch';
 const root = resolve(import.meta.dirname, '../..');
 
 export interface Host {
+  /** The base the HTTP API hangs under. */
   url: string;
   token: string;
+  /** The URL that opens the app with its token (`url#token=…`). */
+  openUrl: string;
   dataDir: string;
   /** Calls a channel over the host's HTTP form, as scripts do. */
   call(channel: string, body: unknown, init?: { token?: string | null }): Promise<{ status: number; json: unknown }>;
@@ -38,25 +41,15 @@ async function startHost(dataDir: string, demoCount: number, central: Central | 
     env: { ...process.env, VERITY_QUIET: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines = createInterface({ input: child.stdout! });
-  let started: { url: string; token: string };
+  let started: { url: string; token: string; openUrl: string };
   try {
-    const first = await new Promise<string>((ok, fail) => {
-      // Seeding demo data on a loaded two-core machine can take minutes.
-      const timer = setTimeout(() => fail(new Error('the browser host did not start within 180 s')), 180_000);
-      lines.once('line', (line) => {
-        clearTimeout(timer);
-        ok(line);
-      });
-      child.once('exit', (code) => fail(new Error(`the browser host exited with ${code}`)));
-    });
-    started = JSON.parse(first) as { url: string; token: string };
+    started = JSON.parse(await firstLine(child)) as typeof started;
   } catch (error) {
     // A host that failed to start must not go on writing into the data folder the fixture removes.
     await stopHost(child);
     throw error;
   }
-  const { url, token } = started;
+  const { url, token, openUrl } = started;
   const call: Host['call'] = async (channel, body, init) => {
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     const useToken = init?.token === undefined ? token : init.token;
@@ -64,11 +57,24 @@ async function startHost(dataDir: string, demoCount: number, central: Central | 
     const res = await fetch(`${url}api/${channel}`, { method: 'POST', headers, body: JSON.stringify(body) });
     return { status: res.status, json: await res.json() };
   };
-  return { host: { url, token, dataDir, call }, child };
+  return { host: { url, token, openUrl, dataDir, call }, child };
+}
+
+/** The first line a starting host prints on stdout: with --json, its `{url, token, openUrl}`. */
+export function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise<string>((ok, fail) => {
+    // Seeding demo data on a loaded two-core machine can take minutes.
+    const timer = setTimeout(() => fail(new Error('the browser host did not start within 180 s')), 180_000);
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      ok(line);
+    });
+    child.once('exit', (code) => fail(new Error(`the browser host exited with ${code}`)));
+  });
 }
 
 /** Stops the host and waits for it to exit; SIGKILL if SIGTERM has not ended it within 20 s. */
-async function stopHost(child: ChildProcess): Promise<void> {
+export async function stopHost(child: ChildProcess): Promise<void> {
   // A host that already exited emits no second 'exit': waiting for one would hang the teardown.
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
@@ -121,7 +127,7 @@ export const test = base.extend<{ demoCount: number; centralDemoCount: number | 
       await electronApp.close();
       return;
     }
-    await page.goto(`${host.url}#token=${host.token}`);
+    await page.goto(host.openUrl);
     await expect(page.getByTestId('signed-in-person')).toBeVisible();
     await use(page);
   },

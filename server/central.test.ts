@@ -231,7 +231,15 @@ describe('session', () => {
   });
 
   it('signs everybody in for the rest of the suite', async () => {
+    const clients = [intake, r1, r2, sup];
     await Promise.all([intake.signIn('intake'), r1.signIn('reviewer1'), r2.signIn('reviewer2'), sup.signIn('supervisor1')]);
+    expect(clients.map((c) => c.person)).toEqual([
+      { username: 'intake', displayName: 'Customer console intake', role: 'intake' },
+      { username: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' },
+      { username: 'reviewer2', displayName: 'Reviewer Two', role: 'reviewer' },
+      { username: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' },
+    ]);
+    expect(new Set(clients.map((c) => c.token)).size).toBe(clients.length);
   });
 });
 

@@ -216,15 +216,24 @@ describe('pull under faults', () => {
     expect(detail.documents.map((d) => d.sha256)).toEqual(envelopes[0]!.documents.map((d) => d.sha256));
   });
 
-  it('the cursor is saved only after the page is stored: a lost changes answer repeats the page harmlessly', async () => {
+  // No page arrives here, so nothing is stored before the retry; a page lost after it arrived is "a page that
+  // fails midway" below.
+  it('a changes answer lost after the server assigned the cases: the same cursor is asked again and the cases arrive', async () => {
+    expect((await engine().engine.syncNow()).ok).toBe(true); // a cursor to start from
     const envelopes = await central.submit(2);
     proxy.clear();
     proxy.inject(changes, { kind: 'lose_response' }, 1);
     const cursorBefore = local.store.getSyncState('cursor');
-    const report = await engine().engine.syncNow();
-    expect(report.ok).toBe(true);
+    const asked = cursorsAsked();
+    const report = await engine({ transport: asked.transport }).engine.syncNow();
+    expect(report.ok, JSON.stringify(report.error)).toBe(true);
+    expect(proxy.remaining()).toBe(0);
+    expect(report.retries).toBe(1);
+    // The server assigned the cases while answering the lost request; the repeat, from the same cursor, brings them.
+    expect(asked.cursors).toEqual([cursorBefore, cursorBefore]);
+    expect(report.pulled).toMatchObject({ pages: 1, changes: envelopes.length, inserted: envelopes.length });
     expect(local.store.getSyncState('cursor')).not.toBe(cursorBefore);
-    for (const envelope of envelopes) expect(local.store.getCase(envelope.application.id).application.id).toBe(envelope.application.id);
+    for (const envelope of envelopes) expect(local.store.getCase(envelope.application.id).application.assignee).toBe('reviewer1');
   });
 });
 

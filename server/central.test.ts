@@ -232,7 +232,15 @@ describe('session', () => {
   });
 
   it('signs everybody in for the rest of the suite', async () => {
+    const clients = [intake, r1, r2, sup];
     await Promise.all([intake.signIn('intake'), r1.signIn('reviewer1'), r2.signIn('reviewer2'), sup.signIn('supervisor1')]);
+    expect(clients.map((c) => c.person)).toEqual([
+      { username: 'intake', displayName: 'Customer console intake', role: 'intake' },
+      { username: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' },
+      { username: 'reviewer2', displayName: 'Reviewer Two', role: 'reviewer' },
+      { username: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' },
+    ]);
+    expect(new Set(clients.map((c) => c.token)).size).toBe(clients.length);
   });
 });
 
@@ -666,6 +674,36 @@ describe('one batch', () => {
       ['updated', p.application.id],
       ['updated', q.application.id],
     ]);
+  });
+});
+
+describe('R2 counts one document', () => {
+  it('verified on another account at the same issuing location, however its number is typed; the same number issued elsewhere is another document', async () => {
+    const number = `R2DOC${randomUUID().slice(0, 6).toUpperCase()}`;
+    const verified = await submit({ identity: individual(number) });
+    const first = (await pull(r1)).find((c) => c.application.id === verified.application.id);
+    if (!first) throw new Error(`${verified.application.id} was not assigned to reviewer1`);
+    expect((await mutate(r1, [decision(first)]))[0]?.status).toBe('applied');
+
+    const sameDocument = await submit({ identity: individual(` ${number.slice(0, 5).toLowerCase()}-${number.slice(5)} `) });
+    const otherLocation = await submit({ registrationLocation: 'HK', identity: individual(number, { issuingLocation: 'HK' }) });
+    expect(sameDocument.facts.accountsVerifiedWithDocument).toBe(1);
+    expect(otherLocation.facts.accountsVerifiedWithDocument).toBe(0);
+
+    // The decisions follow: R2 refuses to approve the same document, and lets the one issued in Hong Kong through.
+    const assigned = await pull(r1);
+    const mine = (e: ApplicationEnvelope) => {
+      const change = assigned.find((c) => c.application.id === e.application.id);
+      if (!change) throw new Error(`${e.application.id} was not assigned to reviewer1`);
+      return change;
+    };
+    expect(mine(sameDocument).facts.accountsVerifiedWithDocument).toBe(1);
+    const [blocked, approved] = await mutate(r1, [decision(mine(sameDocument)), decision(mine(otherLocation))]);
+    expect(blocked).toMatchObject({ status: 'rejected', reason: 'invalid' });
+    expect((blocked as { message: string }).message).toMatch(/R2/);
+    expect(approved?.status).toBe('applied');
+    // Decided, so that it does not stay in reviewer1's queue for the tests below.
+    expect((await mutate(r1, [decision(mine(sameDocument), { outcome: 'reject', reasonCodes: ['document_already_used'] })]))[0]?.status).toBe('applied');
   });
 });
 

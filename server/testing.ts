@@ -43,6 +43,8 @@ export interface Answer {
 
 export class TestClient {
   token: string | null = null;
+  /** Whom the last sign-in's session names. */
+  person: { username: string; displayName: string; role: string } | null = null;
   private username: string | null = null;
   private password = defaultSeedPassword;
   private expiresAt = 0;
@@ -80,8 +82,9 @@ export class TestClient {
   async signIn(username: string, password = defaultSeedPassword): Promise<this> {
     const answer = await this.post('/v1/session', { username, password }, { token: null });
     if (answer.status !== 200) throw new Error(`sign-in of ${username} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
-    const session = answer.body as { accessToken: string; accessTokenExpiresAt: string };
+    const session = answer.body as { accessToken: string; accessTokenExpiresAt: string; person: NonNullable<TestClient['person']> };
     this.token = session.accessToken;
+    this.person = session.person;
     this.username = username;
     this.password = password;
     this.expiresAt = Date.parse(session.accessTokenExpiresAt);

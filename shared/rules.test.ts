@@ -103,7 +103,8 @@ describe('R1 issuing location', () => {
 
 describe('R2 one document, one account', () => {
   // The caller counts accounts with the same type + number + issuing location; R2 reads that count only.
-  // So "same number, different type or issuing location" arrives here as a count of 0 and raises nothing.
+  // So "same number, different type or issuing location" arrives here as a count of 0 and raises nothing; that
+  // count is proved where it is made (server/keys.test.ts, and "R2 counts one document" in server/central.test.ts).
   it.each([
     ['unused document', application(), 0, null],
     ['used by one other account', application(), 1, 'R2:blocking:document_used_elsewhere'],

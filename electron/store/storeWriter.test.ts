@@ -22,6 +22,16 @@ function openStore(options: Partial<OpenCaseStoreOptions> = {}, path = join(temp
 const running = (store: CaseStore) => until(() => store.writer?.where === 'running', 'the store writer to start');
 const count = (store: CaseStore): number => (store.db.prepare('SELECT count(*) AS n FROM applications').get() as { n: number }).n;
 const threadOf = (store: CaseStore): Worker => Reflect.get(store.writer as object, 'worker') as Worker;
+/** Rows the main connection itself changed since it opened (SQLite's total_changes): none of the thread's. */
+const totalChanges = (store: CaseStore): number => (store.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+/** Waits until the checkpoint count has stood still for a while (10 of the test's checkpoint intervals). */
+async function settledCheckpoints(checkpoints: () => number): Promise<void> {
+  let last = -1;
+  while (last !== checkpoints()) {
+    last = checkpoints();
+    await new Promise<void>((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 afterEach(() => {
   for (const store of opened.splice(0)) if (store.db.open) store.close();
@@ -108,9 +118,16 @@ describe('store writer', () => {
     const store = openStore({ checkpointer: { quietMs: 5, intervalMs: 20, idleMs: 60_000 } });
     await running(store);
     await until(() => store.checkpointer?.stats().state === 'running', 'the checkpointer to start');
-    const before = store.checkpointer?.stats().checkpoints ?? 0;
+    const checkpoints = () => store.checkpointer?.stats().checkpoints ?? 0;
+    // The store's own commits (its migration) are checkpointed first: what follows can only come of the thread's.
+    await settledCheckpoints(checkpoints);
+    const before = checkpoints();
+    const mainChanges = totalChanges(store);
     await store.writes.upsertApplications(generateApplications(20, 6));
-    await until(() => (store.checkpointer?.stats().checkpoints ?? 0) > before, 'a checkpoint after the thread’s commit', 3000);
+    await until(() => checkpoints() > before, 'a checkpoint after the thread’s commit', 3000);
+    expect(checkpoints()).toBeGreaterThan(before);
+    expect(count(store)).toBe(20);
+    expect(totalChanges(store)).toBe(mainChanges);
   });
 
   it('finishes what it was sent before the store closes: nothing is lost', async () => {
@@ -136,13 +153,17 @@ describe('store writer', () => {
   it('when the thread dies, the writes it owed fail with a code sync retries on, and later ones run on the main connection', async () => {
     const store = openStore();
     await running(store);
+    // The main connection holds the write lock, so the thread cannot have answered the write when it dies.
+    store.db.exec('BEGIN IMMEDIATE');
     const owed = store.writes.upsertApplications(generateApplications(100, 10)).catch((e: unknown) => e);
     await threadOf(store).terminate();
+    store.db.exec('ROLLBACK');
     const outcome = await owed;
-    // Either it was answered before the thread went, or it fails with the writer's code; never hangs.
-    if (outcome instanceof DomainError) expect(outcome.code).toBe('store_writer_stopped');
-    else expect((outcome as { inserted: number }).inserted).toBe(100);
+    expect(outcome).toBeInstanceOf(DomainError);
+    expect((outcome as DomainError).code).toBe('store_writer_stopped');
+    expect(count(store)).toBe(0);
     await until(() => store.writer?.where === 'inline', 'the fallback');
     expect((await store.writes.upsertApplications(generateApplications(5, 11))).inserted).toBe(5);
+    expect(count(store)).toBe(5);
   });
 });

@@ -1,11 +1,14 @@
 // Fault injection: the engine talks to the real central server through a proxy that drops connections, delays,
 // answers 500/503/429 (with Retry-After), loses answers after the server acted, and cuts or corrupts image bodies.
 // After every scenario each local decision is applied on the server exactly once, nothing is lost locally, and
-// the outbox holds nothing pending. Backoff waits are recorded, never slept.
+// the outbox holds nothing pending; a page that fails midway (a store step, a download) is pulled again whole.
+// Backoff waits are recorded, never slept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSyncEngine, type SyncEngine, type SyncEngineOptions, type SyncReport } from './index';
+import { DomainError } from '../../shared/errors';
+import { createSyncEngine, type HttpTransport, type SyncEngine, type SyncEngineOptions, type SyncReport, type SyncStore } from './index';
 import { cursorKey } from './engine';
 import { startFaultProxy, type Fault, type FaultProxy } from './faultProxy';
+import { nodeHttpTransport } from './http';
 import { engineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
 
 let central: CentralFixture;
@@ -214,14 +217,139 @@ describe('pull under faults', () => {
     expect(detail.documents.map((d) => d.sha256)).toEqual(envelopes[0]!.documents.map((d) => d.sha256));
   });
 
-  it('the cursor is saved only after the page is stored: a lost changes answer repeats the page harmlessly', async () => {
+  // No page arrives here, so nothing is stored before the retry; a page lost after it arrived is "a page that
+  // fails midway" below.
+  it('a changes answer lost after the server assigned the cases: the same cursor is asked again and the cases arrive', async () => {
+    expect((await engine().engine.syncNow()).ok).toBe(true); // a cursor to start from
     const envelopes = await central.submit(2);
     proxy.clear();
     proxy.inject(changes, { kind: 'lose_response' }, 1);
     const cursorBefore = local.store.getSyncState(cursorKey('reviewer1'));
-    const report = await engine().engine.syncNow();
-    expect(report.ok).toBe(true);
+    const asked = cursorsAsked();
+    const report = await engine({ transport: asked.transport }).engine.syncNow();
+    expect(report.ok, JSON.stringify(report.error)).toBe(true);
+    expect(proxy.remaining()).toBe(0);
+    expect(report.retries).toBe(1);
+    // The server assigned the cases while answering the lost request; the repeat, from the same cursor, brings them.
+    expect(asked.cursors).toEqual([cursorBefore, cursorBefore]);
+    expect(report.pulled).toMatchObject({ pages: 1, changes: envelopes.length, inserted: envelopes.length });
     expect(local.store.getSyncState(cursorKey('reviewer1'))).not.toBe(cursorBefore);
-    for (const envelope of envelopes) expect(local.store.getCase(envelope.application.id).application.id).toBe(envelope.application.id);
+    for (const envelope of envelopes) expect(local.store.getCase(envelope.application.id).application.assignee).toBe('reviewer1');
   });
+});
+
+/** The engine's transport, noting the cursor each changes request carried (null: from the start). */
+function cursorsAsked(): { transport: HttpTransport; cursors: (string | null)[] } {
+  const cursors: (string | null)[] = [];
+  return {
+    cursors,
+    transport: (url, request) => {
+      const parsed = new URL(url);
+      if (changes.test(parsed.pathname)) cursors.push(parsed.searchParams.get('cursor'));
+      return nodeHttpTransport(url, request);
+    },
+  };
+}
+
+/**
+ * The workstation's store, with one of its steps failing on cue (a mock of the store next to the engine under
+ * test): `failRead` throws from the store lookups of a page's preparation, `failUpsert` from the n-th store
+ * transaction of pulled applications. Every other call reaches the real store.
+ */
+function faultyStore(faults: { failRead?: boolean; failUpsert?: number }): { store: SyncStore; upserted: string[][] } {
+  const s = local.store;
+  const upserted: string[][] = [];
+  const store: SyncStore = {
+    pendingMutations: (limit, decidedBy) => s.pendingMutations(limit, decidedBy),
+    pendingByPerson: () => s.pendingByPerson(),
+    outboxCounts: () => s.outboxCounts(),
+    getSyncState: (key) => s.getSyncState(key),
+    getCase: (id, opening) => {
+      if (faults.failRead) throw new DomainError('store_read_failed', 'Injected: the case store could not be read.');
+      return s.getCase(id, opening);
+    },
+    imageBySha256: (sha256) => s.imageBySha256(sha256),
+    writes: {
+      ...s.writes,
+      upsertApplications: async (records) => {
+        upserted.push(records.map((r) => r.application.id));
+        if (upserted.length === faults.failUpsert) throw new DomainError('store_write_failed', 'Injected: the disk is full.');
+        return s.writes.upsertApplications(records);
+      },
+    },
+  };
+  return { store, upserted };
+}
+
+const stored = (applicationId: string): boolean => {
+  try {
+    return local.store.getCase(applicationId).application.id === applicationId;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'case_not_found') return false;
+    throw error;
+  }
+};
+
+// A page is validated, prepared (store lookups, document downloads), stored in several transactions, and only then
+// is its cursor saved. A failure at any step after the page arrived must leave the cursor where it was, so that
+// the next sync asks for the same page again and stores all of it (ARCHITECTURE.md, "Sync protocol").
+const midPageFaults: { step: string; code: string; count: number; arrange(): Partial<SyncEngineOptions> & { upserted?: string[][] } }[] = [
+  {
+    step: 'a store lookup while the page is prepared',
+    code: 'store_read_failed',
+    count: 2,
+    arrange: () => faultyStore({ failRead: true }),
+  },
+  {
+    step: 'a document download',
+    code: 'injected',
+    count: 3,
+    arrange: () => {
+      proxy.inject(content, { kind: 'status', status: 503 }, 1);
+      return { maxAttempts: 1 };
+    },
+  },
+  {
+    step: 'the page’s first store transaction',
+    code: 'store_write_failed',
+    count: 3,
+    arrange: () => faultyStore({ failUpsert: 1 }),
+  },
+  {
+    // New cases go five to the first transaction of a run (engine.ts, upsertFirstFresh): twelve take more than one.
+    step: 'a later store transaction of the page, after an earlier one committed',
+    code: 'store_write_failed',
+    count: 12,
+    arrange: () => faultyStore({ failUpsert: 2 }),
+  },
+];
+
+describe('a page that fails midway', () => {
+  for (const fault of midPageFaults) {
+    it(`${fault.step}: the cursor stays, and the next sync pulls the page again and stores all of it`, async () => {
+      const cursorBefore = local.store.getSyncState(cursorKey('reviewer1'));
+      const envelopes = await central.submit(fault.count);
+      const ids = envelopes.map((e) => e.application.id);
+      proxy.clear();
+      const { upserted, ...extra } = fault.arrange();
+      const failing = cursorsAsked();
+      const report = await engine({ ...extra, transport: failing.transport }).engine.syncNow();
+      expect(report).toMatchObject({ ok: false, error: { code: fault.code } });
+      expect(failing.cursors).toEqual([cursorBefore]);
+      expect(local.store.getSyncState(cursorKey('reviewer1'))).toBe(cursorBefore);
+      // What a transaction before the failure committed stays stored; nothing after it is.
+      const committed = new Set(upserted?.slice(0, -1).flat() ?? []);
+      expect(ids.filter(stored)).toEqual(ids.filter((id) => committed.has(id)));
+
+      const again = cursorsAsked();
+      const next = await engine({ transport: again.transport }).engine.syncNow();
+      expect(next.ok, JSON.stringify(next.error)).toBe(true);
+      expect(again.cursors).toEqual([cursorBefore]);
+      expect(next.pulled.changes).toBe(fault.count);
+      expect(local.store.getSyncState(cursorKey('reviewer1'))).not.toBe(cursorBefore);
+      for (const envelope of envelopes) {
+        expect(local.store.getCase(envelope.application.id).documents.map((d) => d.sha256)).toEqual(envelope.documents.map((d) => d.sha256));
+      }
+    });
+  }
 });

@@ -145,7 +145,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       const image = await images.ingest(bytes);
       const document = store.addLocalDocument(
         applicationId,
-        { role, sha256: image.sha256, format: image.format, width: image.width, height: image.height, forensic: image.forensic, quality: image.quality },
+        { role, sha256: image.sha256, format: image.format, width: image.width, height: image.height, forensic: image.forensic, quality: image.quality, imageFailure: null },
         { actor: ctx.person, deviceId, online: false },
       );
       events.emit('queue.changed', { reason: 'document', applicationIds: [applicationId] });

@@ -13,7 +13,7 @@ export type { ImagingProcess, LaunchImagingProcess } from './launch';
 export type { ImageLimits } from './limits';
 export type { CaseImage, CaseImageRequest, ImageAccess } from './serve';
 export type { BlobVariant, GarbageReport } from './blobs';
-export type { AllowedFormat } from './sniff';
+export type { AllowedFormat } from '../../shared/imagePolicy';
 export { caseImageRequestFromPath } from './serve';
 export { defaultImageLimits, PREVIEW_LONG_SIDE, THUMBNAIL_LONG_SIDE } from './limits';
 export * as qualityThresholds from './quality';
@@ -86,6 +86,8 @@ export interface ImagePipeline {
 
 /** Derivation outcomes remembered, so a hash asked for again (another case showing the image) is answered at once. */
 const derivedMemoLimit = 10_000;
+/** Refusals that say nothing about the image itself. */
+const notAVerdict = new Set(['image_pipeline_closed', 'image_queue_full', 'image_job_stopped']);
 
 export function createImagePipeline(options: ImagePipelineOptions): ImagePipeline {
   const limits = resolveLimits(options.limits);
@@ -152,8 +154,8 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
       },
       (error: unknown) => {
         const refusal = error instanceof DomainError ? error : new DomainError('image_corrupt', 'The image could not be processed.');
-        // A shut-down pipeline is no verdict on the image: the next start derives it again.
-        if (refusal.code !== 'image_pipeline_closed') {
+        // A shut-down pipeline or a full queue is no verdict on the image: it is derived again later.
+        if (!notAVerdict.has(refusal.code)) {
           const outcome: DeriveOutcome = { sha256, ok: false, error: { code: refusal.code, message: refusal.message } };
           remember(outcome);
           emit(outcome);
@@ -216,8 +218,8 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
         if (!SHA256_HEX.test(sha256) || running.has(sha256) || queued.has(sha256)) continue;
         const known = memo.get(sha256);
         if (known) {
-          // Said once already; a success is said again for the store (a new case may show the same image).
-          if (known.ok) queueMicrotask(() => emit(known));
+          // Said once already; said again for the store (a new case may show the same image).
+          queueMicrotask(() => emit(known));
           continue;
         }
         queued.add(sha256);

@@ -9,7 +9,7 @@ import { decodeHeic } from './heic';
 import { PREVIEW_LONG_SIDE, THUMBNAIL_LONG_SIDE, type ImageLimits } from './limits';
 import { judgeQuality, measureQuality, QUALITY_LONG_SIDE } from './quality';
 import type { IngestResult } from './protocol';
-import { sniffFormat, type AllowedFormat } from './sniff';
+import { checkHeader, imagePolicy, sniffFormat, type AllowedFormat } from '../../shared/imagePolicy';
 
 /** The libvips loaders untrusted bytes may reach: buffer loaders of the allowed formats, nothing else. */
 export const allowedLoaders = [
@@ -40,15 +40,6 @@ export interface DerivedImage {
 /** What the worker makes of one original: the ingest result, with the derived images' bytes. */
 export type ProcessedImage = Omit<IngestResult, 'preview' | 'thumbnail'> & { preview: DerivedImage; thumbnail: DerivedImage };
 
-const expectedLibvipsFormat: Record<AllowedFormat, { format: string; compression?: string }> = {
-  jpeg: { format: 'jpeg' },
-  png: { format: 'png' },
-  webp: { format: 'webp' },
-  tiff: { format: 'tiff' },
-  avif: { format: 'heif', compression: 'av1' },
-  heic: { format: 'heif', compression: 'hevc' },
-};
-
 /** Translates a libvips/sharp failure into a code; the raw message goes to the log, never to the reviewer. */
 export function classifyDecodeError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
@@ -66,7 +57,7 @@ export function classifyDecodeError(error: unknown): DomainError {
 }
 
 const inputOptions = (limits: ImageLimits): SharpOptions => ({
-  failOn: 'warning',
+  failOn: imagePolicy.failOn,
   limitInputPixels: limits.maxPixels,
   sequentialRead: true,
 });
@@ -78,36 +69,8 @@ async function readHeader(input: Uint8Array, format: AllowedFormat, limits: Imag
   } catch (error) {
     throw classifyDecodeError(error);
   }
-  const expected = expectedLibvipsFormat[format];
-  // libvips reports a HEIF file's compression from its brand; the codec configuration box says what it really holds.
-  const heifCodec = format === 'avif' || format === 'heic' ? heifCodecOf(input) : null;
-  if (meta.format !== expected.format || (expected.compression && (meta.compression !== expected.compression || heifCodec !== expected.compression))) {
-    throw new DomainError('image_format_mismatch', 'The file’s contents do not match its image type. It may be damaged or disguised; ask the applicant to upload the photo again.');
-  }
-  const width = meta.width ?? 0;
-  const height = meta.height ?? 0;
-  if (!(width > 0 && height > 0)) throw new DomainError('image_corrupt', 'The image has no valid size. Ask the applicant to upload it again.');
-  if (width * height > limits.maxPixels) {
-    throw new DomainError('image_pixel_limit', `The image is ${width}×${height} pixels, more than this workstation accepts (${Math.round(limits.maxPixels / 1e6)} MP). Ask for a normal photo or scan.`);
-  }
-  const pages = meta.pages ?? 1;
-  if (format === 'webp' && (pages > 1 || meta.delay !== undefined)) {
-    throw new DomainError('image_animated', 'The file is an animation. Only still photos or scans of a document are accepted.');
-  }
-  if (format === 'tiff' && pages > 1) {
-    throw new DomainError('image_multipage', `The TIFF holds ${pages} pages. Ask the applicant to upload each page of the document as its own image.`);
-  }
-  // HEIF containers (AVIF, HEIC) often hold several items (thumbnails, depth maps, bursts' extra shots):
-  // the primary item is the photo, and it is what both decoders return.
+  checkHeader(input, format, meta, limits.maxPixels);
   return meta;
-}
-
-/** The codec of a HEIF file's image items, from the hvcC / av1C property boxes in its leading meta box. */
-function heifCodecOf(input: Uint8Array): 'hevc' | 'av1' | 'both' | null {
-  const head = Buffer.from(input.buffer, input.byteOffset, Math.min(input.byteLength, 512 * 1024));
-  const hevc = head.includes('hvcC', 0, 'latin1');
-  const av1 = head.includes('av1C', 0, 'latin1');
-  return hevc && av1 ? 'both' : hevc ? 'hevc' : av1 ? 'av1' : null;
 }
 
 const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2})?$/;
@@ -195,6 +158,8 @@ export async function renderImage(input: Uint8Array, inspected: InspectedImage, 
   } else {
     decoder = sharp(input, inputOptions(limits)).rotate();
     upright = inspected.upright;
+    // A pre-resize extract of the whole picture turns JPEG shrink-on-load off: the policy's decode is at full scale.
+    if (imagePolicy.decodeAtFullScale) decoder = decoder.extract({ left: 0, top: 0, ...upright });
   }
 
   let preview: { data: Buffer; info: OutputInfo };

@@ -1,7 +1,7 @@
 // Messages between the pool (main side) and an imaging process; plain structured-clone data only.
 import type { ForensicSummary, QualitySignals } from '../../shared/domain';
 import type { ImageLimits } from './limits';
-import type { AllowedFormat } from './sniff';
+import type { AllowedFormat } from '../../shared/imagePolicy';
 
 export interface IngestResult {
   sha256: string;

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { describeIssues, DomainError } from '../../shared/errors';
 import { blobVariants, type BlobStore, type BlobVariant } from './blobs';
-import { contentTypes, sniffFormat } from './sniff';
+import { contentTypes, sniffFormat } from '../../shared/imagePolicy';
 
 export const CaseImageRequest = z.strictObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex characters'),

@@ -17,6 +17,7 @@ import {
 } from '../../shared/domain';
 import {
   DocumentRecord,
+  ImageFailure,
   QueueQuery,
   type AuditVerification,
   type CaseConflict,
@@ -32,7 +33,7 @@ import type { AttentionItem } from '../../shared/contract/sync';
 import { DomainError, describeIssues } from '../../shared/errors';
 import { uuidv7 } from '../../shared/ids';
 import { nextStatus } from '../../shared/lifecycle';
-import { approvalBlockers, blockingFlags, evaluateRules, rejectionBlockers, type RuleFacts } from '../../shared/rules';
+import { approvalBlockers, blockingFlags, evaluateRules, rejectionBlockers, type RuleFacts, type RuleInput } from '../../shared/rules';
 import { calendarSpec, createCalendar, localDate, reviewDeadline, type BusinessCalendar } from '../../shared/businessDays';
 import { AuditLog } from './audit';
 import { WalCheckpointer, type WalCheckpointerOptions } from './checkpointer';
@@ -139,11 +140,8 @@ export interface CaseOpening {
   online: boolean;
 }
 
-/** The derived quality of one image, by the SHA-256 of its original. */
-export interface ImageQuality {
-  sha256: string;
-  quality: QualitySignals;
-}
+/** How the quality check of one image ended, by the SHA-256 of its original: its signals, or why it failed to decode. */
+export type ImageQuality = { sha256: string; quality: QualitySignals } | { sha256: string; failure: ImageFailure };
 
 export interface CaseStore {
   readonly path: string;
@@ -180,8 +178,9 @@ export interface CaseStore {
   /** What the store knows of an image already ingested for any case (sync skips downloading it again). */
   imageBySha256(sha256: string): Omit<DocumentRecord, 'id' | 'role'> | null;
   /**
-   * Quality signals derived after the image was stored (sync admits originals first): set on every document with
-   * that SHA-256 still lacking them, and the flags of the applications concerned stored anew (R8), in one transaction.
+   * Quality signals derived after the image was stored (sync admits originals first), or why the image failed to
+   * decode: set on every document with that SHA-256 still lacking signals, and the flags of the applications
+   * concerned stored anew (R8), in one transaction.
    */
   recordImageQuality(results: readonly ImageQuality[]): { documents: number; applicationIds: string[] };
   /** SHA-256s of documents whose quality was never measured: what to derive again after a restart. */
@@ -237,6 +236,7 @@ interface DocumentRow {
   height: number;
   forensic: string | null;
   quality: string | null;
+  image_failure: string | null;
 }
 
 interface DecisionRow {
@@ -290,8 +290,8 @@ interface QueueRow {
 /** The read statements of the store, by name: tests run EXPLAIN QUERY PLAN on each to prove an index is used. */
 export const readSql = {
   app: 'SELECT a.*, b.body, b.server_body FROM applications a JOIN application_bodies b ON b.application_id = a.id WHERE a.id = ?',
-  docs: 'SELECT id, role, sha256, format, width, height, forensic, quality FROM documents WHERE application_id = ? ORDER BY position',
-  quality: 'SELECT quality FROM documents WHERE application_id = ? AND quality IS NOT NULL ORDER BY position',
+  docs: 'SELECT id, role, sha256, format, width, height, forensic, quality, image_failure FROM documents WHERE application_id = ? ORDER BY position',
+  quality: 'SELECT quality, image_failure FROM documents WHERE application_id = ? ORDER BY position',
   facts: 'SELECT body FROM facts WHERE application_id = ?',
   counters: 'SELECT name, n FROM counters',
   countOverdue: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_open WHERE open = 1 AND due_at <= ?',
@@ -303,7 +303,7 @@ export const readSql = {
     WHERE o.state = 'rejected' ORDER BY o.settled_at DESC, o.id DESC LIMIT ?`,
   pending: `SELECT * FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?`,
   hasDocument: 'SELECT 1 AS found FROM documents WHERE sha256 = ? LIMIT 1',
-  imageBySha256: 'SELECT id, role, sha256, format, width, height, forensic, quality FROM documents WHERE sha256 = ? LIMIT 1',
+  imageBySha256: 'SELECT id, role, sha256, format, width, height, forensic, quality, image_failure FROM documents WHERE sha256 = ? LIMIT 1',
   referencedImages: 'SELECT DISTINCT sha256 FROM documents',
   lackingQuality: 'SELECT DISTINCT sha256 FROM documents WHERE quality IS NULL',
   countEscalated: 'SELECT count(*) AS n FROM applications INDEXED BY applications_escalation WHERE open = 1 AND escalate_at <= ? AND due_at > ?',
@@ -494,14 +494,14 @@ class SqliteCaseStore implements CaseStore {
         "SELECT max(1000, coalesce(max(position) + 1, 0)) AS next FROM documents WHERE application_id = ? AND id LIKE 'local-%'",
       ),
       insertDoc: db.prepare(
-        `INSERT INTO documents (id, application_id, position, role, sha256, format, width, height, forensic, quality)
-         VALUES (@id, @application_id, @position, @role, @sha256, @format, @width, @height, @forensic, @quality)
+        `INSERT INTO documents (id, application_id, position, role, sha256, format, width, height, forensic, quality, image_failure)
+         VALUES (@id, @application_id, @position, @role, @sha256, @format, @width, @height, @forensic, @quality, @image_failure)
          ON CONFLICT (id) DO UPDATE SET application_id = excluded.application_id, position = excluded.position, role = excluded.role,
            sha256 = excluded.sha256, format = excluded.format, width = excluded.width, height = excluded.height,
-           forensic = excluded.forensic, quality = excluded.quality`,
+           forensic = excluded.forensic, quality = excluded.quality, image_failure = excluded.image_failure`,
       ),
       docs: db.prepare<[string], DocumentRow>(readSql.docs),
-      quality: db.prepare<[string], { quality: string }>(readSql.quality),
+      quality: db.prepare<[string], { quality: string | null; image_failure: string | null }>(readSql.quality),
       upsertFacts: db.prepare<[string, string, number]>(
         'INSERT INTO facts (application_id, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (application_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
       ),
@@ -546,7 +546,10 @@ class SqliteCaseStore implements CaseStore {
       imageBySha256: db.prepare<[string], DocumentRow>(readSql.imageBySha256),
       referencedImages: db.prepare<[], { sha256: string }>(readSql.referencedImages),
       setQuality: db.prepare<[string, string], { application_id: string }>(
-        'UPDATE documents SET quality = ? WHERE sha256 = ? AND quality IS NULL RETURNING application_id',
+        'UPDATE documents SET quality = ?, image_failure = NULL WHERE sha256 = ? AND quality IS NULL RETURNING application_id',
+      ),
+      setImageFailure: db.prepare<[string, string], { application_id: string }>(
+        'UPDATE documents SET image_failure = ? WHERE sha256 = ? AND quality IS NULL RETURNING application_id',
       ),
       lackingQuality: db.prepare<[], { sha256: string }>(readSql.lackingQuality),
       getSync: db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?'),
@@ -663,12 +666,17 @@ class SqliteCaseStore implements CaseStore {
     return row ? parseJson<RuleFacts>(row.body) : { accountsVerifiedWithDocument: 0, enterpriseAccountsVerified: 0, lastVerifiedAt: null };
   }
 
-  private qualityOf(applicationId: string): QualitySignals[] {
-    return this.s.quality.all(applicationId).map((r) => parseJson<QualitySignals>(r.quality));
+  /** R8's input: each document's quality signals (in the case's order), and those whose image failed to decode. */
+  private imagesOf(applicationId: string): Pick<RuleInput, 'quality' | 'imageFailures'> {
+    const rows = this.s.quality.all(applicationId);
+    return {
+      quality: rows.map((r) => (r.quality ? parseJson<QualitySignals>(r.quality) : null)),
+      imageFailures: rows.flatMap((r, image) => (r.image_failure ? [{ image, code: parseJson<ImageFailure>(r.image_failure).code }] : [])),
+    };
   }
 
   private evaluate(app: Application, at: Date): Flag[] {
-    return evaluateRules({ application: app, facts: this.factsOf(app.id), quality: this.qualityOf(app.id), now: at, calendar: this.calendar });
+    return evaluateRules({ application: app, facts: this.factsOf(app.id), ...this.imagesOf(app.id), now: at, calendar: this.calendar });
   }
 
   /** Stores R1–R6 and R8; R7 depends on the clock alone, so it is derived from due_at/escalate_at when read. */
@@ -1151,11 +1159,11 @@ class SqliteCaseStore implements CaseStore {
   recordImageQuality(results: readonly ImageQuality[]): { documents: number; applicationIds: string[] } {
     // Validate before the transaction: the signals come from a worker thread, i.e. across a boundary.
     const parsed = results.map((r, i) => {
-      const quality = QualitySignals.safeParse(r.quality);
-      if (!/^[0-9a-f]{64}$/.test(r.sha256) || !quality.success) {
-        throw new DomainError('invalid_quality', `Derived image quality ${i} is not valid${quality.success ? ' (hash)' : ` (${describeIssues(quality.error)})`}; nothing was stored.`);
+      const outcome = 'quality' in r ? QualitySignals.safeParse(r.quality) : ImageFailure.safeParse(r.failure);
+      if (!/^[0-9a-f]{64}$/.test(r.sha256) || !outcome.success) {
+        throw new DomainError('invalid_quality', `Derived image quality ${i} is not valid${outcome.success ? ' (hash)' : ` (${describeIssues(outcome.error)})`}; nothing was stored.`);
       }
-      return { sha256: r.sha256, quality: JSON.stringify(quality.data) };
+      return { sha256: r.sha256, json: JSON.stringify(outcome.data), set: 'quality' in r ? this.s.setQuality : this.s.setImageFailure };
     });
     if (parsed.length === 0) return { documents: 0, applicationIds: [] };
     return this.write(() => {
@@ -1163,7 +1171,7 @@ class SqliteCaseStore implements CaseStore {
       let documents = 0;
       const touched = new Set<string>();
       for (const r of parsed) {
-        for (const row of this.s.setQuality.all(r.quality, r.sha256)) {
+        for (const row of r.set.all(r.json, r.sha256)) {
           documents += 1;
           touched.add(row.application_id);
         }
@@ -1227,6 +1235,7 @@ function documentRow(d: DocumentRecord, applicationId: string, position: number)
     height: d.height,
     forensic: d.forensic ? JSON.stringify(d.forensic) : null,
     quality: d.quality ? JSON.stringify(d.quality) : null,
+    image_failure: d.imageFailure ? JSON.stringify(d.imageFailure) : null,
   };
 }
 
@@ -1240,6 +1249,7 @@ function toDocumentRecord(r: DocumentRow): DocumentRecord {
     height: r.height,
     forensic: r.forensic ? parseJson<DocumentRecord['forensic']>(r.forensic) : null,
     quality: r.quality ? parseJson<DocumentRecord['quality']>(r.quality) : null,
+    imageFailure: r.image_failure ? parseJson<ImageFailure>(r.image_failure) : null,
   };
 }
 

@@ -16,6 +16,7 @@ import {
   LocationCode,
   ReasonCode,
 } from '../domain';
+import { intakeMediaTypes } from '../imagePolicy';
 
 /** Every error answer: `{ error: { code, message } }`; the message names the field, never echoes values. */
 export const CentralError = z
@@ -88,7 +89,7 @@ export const DocumentRef = z
   .object({
     id: z.string(),
     role: DocumentRole,
-    mediaType: z.enum(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/avif']),
+    mediaType: z.enum(intakeMediaTypes),
     sha256: Sha256Hex,
     byteSize: z.number().int().positive(),
   })

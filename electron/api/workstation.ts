@@ -161,9 +161,12 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     context,
     async readImage(ref) {
       const person = session.activePerson();
-      return images.read(ref, {
+      const image = await images.read(ref, {
         canView: (sha256: string) => person !== null && store.hasDocument(sha256),
       });
+      // The applicant's own bytes leave only as a download, and each download goes on the record before it is served.
+      if (image.attachment && person) store.recordOriginalDownload(image.sha256, { actor: person, deviceId, online: false });
+      return image;
     },
     close: async () => {
       await central?.close();

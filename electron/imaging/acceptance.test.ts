@@ -1,5 +1,5 @@
 // One acceptance policy (shared/imagePolicy.ts): what the central service's intake accepts, every workstation can
-// show. Both checks run here on every corpus file and on JPEGs whose entropy-coded data is damaged (libjpeg only
+// show, in its preview and at 1:1. Both checks run here on every corpus file and on JPEGs whose entropy-coded data is damaged (libjpeg only
 // warns about those, so a lenient decoder lets them through), and must come to the same verdict.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +16,9 @@ beforeAll(() => {
 afterAll(() => workstation.close());
 
 const intakeVerdict = (bytes: Buffer) => codeOf(checkImage(bytes, 'document'));
-/** The workstation's whole ingest: header checks and the decode its preview and 1:1 view are made from. */
-const workstationVerdict = (bytes: Buffer) => codeOf(workstation.ingest(bytes));
+/** The workstation's whole ingest (header checks, the decode its preview is made from), then its 1:1 rendition. */
+const workstationVerdict = (bytes: Buffer) =>
+  codeOf(workstation.ingest(bytes).then(({ sha256 }) => workstation.read({ sha256, variant: 'full' }, { canView: () => true })));
 
 const entropySources = ['2569067123_aca715a2ee_o.jpg', 'quality/progressive.jpg', 'flowers.jpeg', 'quality/q-reference.jpg'];
 

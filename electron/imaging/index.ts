@@ -5,7 +5,7 @@ import { log } from '../api/log';
 import { BlobStore, SHA256_HEX, type GarbageReport } from './blobs';
 import { resolveLimits, type ImageLimits } from './limits';
 import { ImageWorkerPool, type ImageWorkerPoolOptions } from './pool';
-import type { AdmitResult, DeriveResult, FetchRequest, FetchResult, IngestResult } from './protocol';
+import type { AdmitResult, DeriveResult, FetchRequest, FetchResult, FullResult, IngestResult } from './protocol';
 import { readCaseImage, type CaseImage, type ImageAccess } from './serve';
 
 export type { AdmitResult, DeriveResult, FetchRequest, FetchResult, IngestResult } from './protocol';
@@ -14,7 +14,7 @@ export type { ImageLimits } from './limits';
 export type { CaseImage, CaseImageRequest, ImageAccess } from './serve';
 export type { BlobVariant, GarbageReport } from './blobs';
 export type { AllowedFormat } from '../../shared/imagePolicy';
-export { caseImageRequestFromPath } from './serve';
+export { caseImageRequestFromPath, dispositionOf } from './serve';
 export { defaultImageLimits, PREVIEW_LONG_SIDE, THUMBNAIL_LONG_SIDE } from './limits';
 export * as qualityThresholds from './quality';
 
@@ -74,7 +74,10 @@ export interface ImagePipeline {
   whenDerived(): Promise<void>;
   /** Ingests many originals, at most `workers.size` at a time; never rejects, reports each outcome and progress. */
   ingestBatch(items: readonly Uint8Array[], onProgress?: (progress: BatchProgress) => void): Promise<BatchOutcome[]>;
-  /** The function to bind to `case-image://` and `/images/…`; see serve.ts. */
+  /**
+   * The function to bind to `case-image://` and `/images/…`; see serve.ts. A `preview` or `thumbnail` not derived
+   * yet is derived first; a `full` rendition not made yet is made first. The `original` comes as an attachment.
+   */
   read(request: unknown, access: ImageAccess): Promise<CaseImage>;
   /**
    * Deletes the blobs of every image not in `referenced` (the hashes cases still point at). Blobs written in the
@@ -190,6 +193,18 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
       });
   };
 
+  // The 1:1 rendition is made when a reviewer first zooms in (one full-size decode and encode), then kept as a blob.
+  const rendering = new Map<string, Promise<FullResult>>();
+  const renderFull = (sha256: string): Promise<FullResult> => {
+    let job = rendering.get(sha256);
+    if (!job) {
+      job = pool.runTask({ kind: 'full', sha256 }, { lane: 'urgent' });
+      rendering.set(sha256, job);
+      void job.catch(() => undefined).finally(() => rendering.delete(sha256));
+    }
+    return job;
+  };
+
   const derive = (sha256: string): Promise<DeriveResult> => {
     const known = memo.get(sha256);
     if (known) return known.ok ? Promise.resolve(known.result) : Promise.reject(new DomainError(known.error.code, known.error.message));
@@ -265,6 +280,10 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
         if (variant === 'original' || (await store.has(sha256, variant)) || !(await store.has(sha256, 'original'))) return;
         const known = memo.get(sha256);
         if (known && !known.ok) throw new DomainError(known.error.code, known.error.message);
+        if (variant === 'full') {
+          await renderFull(sha256);
+          return;
+        }
         queued.delete(sha256);
         await runDerive(sha256, true);
       }),

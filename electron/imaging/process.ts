@@ -142,30 +142,35 @@ export interface RenderedImage {
   thumbnail: DerivedImage;
 }
 
-export async function renderImage(input: Uint8Array, inspected: InspectedImage, limits: ImageLimits): Promise<RenderedImage> {
+/**
+ * The decoder of an inspected original, turned upright, reading every pixel at full scale (the policy's decode):
+ * libheif for HEIC, sharp (with the policy's strictness) for the rest. Its output is then flattened onto white
+ * paper and converted to sRGB through the embedded profile (CMYK, Display P3, 16-bit); no metadata block survives.
+ */
+async function uprightDecoder(input: Uint8Array, inspected: InspectedImage, limits: ImageLimits): Promise<{ decoder: Sharp; upright: { width: number; height: number } }> {
   configureSharp();
-  const { format, meta } = inspected;
-  const timeout = { seconds: limits.decodeTimeoutSeconds };
-  const fit = { fit: 'inside', withoutEnlargement: true } as const;
-
-  let decoder: Sharp;
-  let upright: { width: number; height: number };
-  if (format === 'heic' || !inspected.upright) {
+  if (inspected.format === 'heic' || !inspected.upright) {
     // libheif returns the picture already rotated and mirrored as the file's irot/imir boxes say.
     const raw = await decodeHeic(input, Math.min(limits.maxHeicPixels, limits.maxPixels));
-    decoder = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels }, limitInputPixels: limits.maxPixels });
-    upright = { width: raw.width, height: raw.height };
-  } else {
-    decoder = sharp(input, inputOptions(limits)).rotate();
-    upright = inspected.upright;
-    // A pre-resize extract of the whole picture turns JPEG shrink-on-load off: the policy's decode is at full scale.
-    if (imagePolicy.decodeAtFullScale) decoder = decoder.extract({ left: 0, top: 0, ...upright });
+    const decoder = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels }, limitInputPixels: limits.maxPixels });
+    return { decoder, upright: { width: raw.width, height: raw.height } };
   }
+  const upright = inspected.upright;
+  let decoder = sharp(input, inputOptions(limits)).rotate();
+  // A pre-resize extract of the whole picture turns JPEG shrink-on-load off: the policy's decode is at full scale.
+  if (imagePolicy.decodeAtFullScale) decoder = decoder.extract({ left: 0, top: 0, ...upright });
+  return { decoder, upright };
+}
+
+export async function renderImage(input: Uint8Array, inspected: InspectedImage, limits: ImageLimits): Promise<RenderedImage> {
+  const { meta } = inspected;
+  const timeout = { seconds: limits.decodeTimeoutSeconds };
+  const fit = { fit: 'inside', withoutEnlargement: true } as const;
+  const { decoder, upright } = await uprightDecoder(input, inspected, limits);
 
   let preview: { data: Buffer; info: OutputInfo };
   try {
-    // The one full decode: orient, shrink (JPEG shrink-on-load where the ratio allows), flatten alpha onto white
-    // paper, convert to sRGB through the embedded profile (CMYK, Display P3, 16-bit), drop every metadata block.
+    // The one decode of a derivation: preview-sized pixels, from which the rest is made.
     preview = await decoder
       .timeout(timeout)
       .resize(PREVIEW_LONG_SIDE, PREVIEW_LONG_SIDE, fit)
@@ -201,6 +206,26 @@ export async function renderImage(input: Uint8Array, inspected: InspectedImage, 
     preview: { width: previewJpeg.info.width, height: previewJpeg.info.height, bytes: previewJpeg.data },
     thumbnail: { width: thumbnail.info.width, height: thumbnail.info.height, bytes: thumbnail.data },
   };
+}
+
+/**
+ * The full-resolution rendition the viewer shows at 1:1, never the applicant's bytes: decoded and encoded afresh
+ * (upright, sRGB, flattened), so nothing that trails or hides in the original (an appended ZIP or HTML, metadata,
+ * a second image) comes along. JPEG without chroma subsampling keeps small print sharp.
+ */
+export async function renderFull(input: Uint8Array, inspected: InspectedImage, limits: ImageLimits): Promise<DerivedImage> {
+  const { decoder } = await uprightDecoder(input, inspected, limits);
+  try {
+    const { data, info } = await decoder
+      .timeout({ seconds: limits.decodeTimeoutSeconds })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .jpeg({ quality: 90, chromaSubsampling: '4:4:4', optimiseCoding: false })
+      .toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, bytes: data };
+  } catch (error) {
+    throw classifyDecodeError(error);
+  }
 }
 
 /** Validates and normalises one original (admit and derive at once). Throws DomainError with an image_* code on refusal. */

@@ -343,6 +343,18 @@ describe('case store: decisions, audit and outbox', () => {
     expect(codeOf(() => store.addLocalDocument('nope', { ...image, role: 'page' }, by))).toBe('case_not_found');
   });
 
+  it('records each download of an original in the audit trail of the case showing it, and refuses an image no case shows', () => {
+    const record = cleanRecord('OD-1');
+    const sha256 = '9'.repeat(64);
+    store.upsertApplications([{ ...record, documents: record.documents.slice(0, 1).map((d) => ({ ...d, sha256 })) }]);
+    const by = { actor: { id: 'r1', displayName: 'R', role: 'reviewer' as const }, deviceId: 'dev', online: false };
+    store.recordOriginalDownload(sha256, by);
+    const entry = store.getCase('OD-1').audit.at(-1);
+    expect(entry).toMatchObject({ action: 'original_downloaded', applicationId: 'OD-1', actor: { id: 'r1' }, details: { sha256, documents: [record.documents[0]!.id], applications: ['OD-1'] } });
+    expect(codeOf(() => store.recordOriginalDownload('0'.repeat(64), by))).toBe('forbidden');
+    expect(store.verifyAudit()).toMatchObject({ ok: true });
+  });
+
   it('knows which images belong to a local case', () => {
     const doc = store.getCase('A-1').documents[0]!;
     expect(store.hasDocument(doc.sha256)).toBe(true);

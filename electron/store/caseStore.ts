@@ -175,6 +175,11 @@ export interface CaseStore {
    * local case, with an audit entry, in one transaction; it stays when the central service updates the case.
    */
   addLocalDocument(applicationId: string, image: Omit<DocumentRecord, 'id'>, by: CaseOpening): DocumentRecord;
+  /**
+   * Records that `by.actor` downloaded an image's original (the applicant's own bytes), in the audit trail of the
+   * case showing it (the first, when several do); refuses an image no local case shows.
+   */
+  recordOriginalDownload(sha256: string, by: CaseOpening): void;
   /** What the store knows of an image already ingested for any case (sync skips downloading it again). */
   imageBySha256(sha256: string): Omit<DocumentRecord, 'id' | 'role'> | null;
   /**
@@ -303,6 +308,7 @@ export const readSql = {
     WHERE o.state = 'rejected' ORDER BY o.settled_at DESC, o.id DESC LIMIT ?`,
   pending: `SELECT * FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?`,
   hasDocument: 'SELECT 1 AS found FROM documents WHERE sha256 = ? LIMIT 1',
+  documentsOfImage: 'SELECT id, application_id FROM documents WHERE sha256 = ? ORDER BY application_id, position',
   imageBySha256: 'SELECT id, role, sha256, format, width, height, forensic, quality, image_failure FROM documents WHERE sha256 = ? LIMIT 1',
   referencedImages: 'SELECT DISTINCT sha256 FROM documents',
   lackingQuality: 'SELECT DISTINCT sha256 FROM documents WHERE quality IS NULL',
@@ -543,6 +549,7 @@ class SqliteCaseStore implements CaseStore {
       ),
       countConflicts: db.prepare<[], { n: number }>(readSql.countConflicts),
       hasDocument: db.prepare<[string], { found: number }>(readSql.hasDocument),
+      documentsOfImage: db.prepare<[string], { id: string; application_id: string }>(readSql.documentsOfImage),
       imageBySha256: db.prepare<[string], DocumentRow>(readSql.imageBySha256),
       referencedImages: db.prepare<[], { sha256: string }>(readSql.referencedImages),
       setQuality: db.prepare<[string, string], { application_id: string }>(
@@ -956,6 +963,23 @@ class SqliteCaseStore implements CaseStore {
       // R8 reads every document's quality, so the flags are stored anew.
       this.storeFlags(this.application(row), row.due_at, at);
       return document;
+    }, true);
+  }
+
+  recordOriginalDownload(sha256: string, by: CaseOpening): void {
+    this.write(() => {
+      const documents = this.s.documentsOfImage.all(sha256);
+      const first = documents[0];
+      if (!first) throw new DomainError('forbidden', 'This document image belongs to no case on this workstation.');
+      this.audit.append({
+        at: this.now().getTime(),
+        action: 'original_downloaded',
+        applicationId: first.application_id,
+        actor: by.actor,
+        deviceId: by.deviceId,
+        online: by.online,
+        details: { sha256, documents: documents.map((d) => d.id), applications: [...new Set(documents.map((d) => d.application_id))] },
+      });
     }, true);
   }
 

@@ -144,7 +144,7 @@ export const DecisionRecord = z.object({
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
 
-export const auditActions = ['decision_recorded', 'documents_opened', 'document_added'] as const;
+export const auditActions = ['decision_recorded', 'documents_opened', 'document_added', 'original_downloaded'] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;
 

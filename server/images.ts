@@ -1,39 +1,30 @@
-// Intake's check of a document image: the bytes must start like one of the accepted formats, and sharp
-// must read them as that format, single-frame, within 100 megapixels. Anything else is refused.
+// Intake's check of a document image, by the acceptance policy every workstation follows (shared/imagePolicy.ts):
+// the same sniff, header verdict, pixel limit and decoder strictness, and a full-scale decode as a workstation's,
+// so the central service never accepts a document a workstation cannot show. Anything else is refused.
 import { createHash } from 'node:crypto';
 import sharp, { type Metadata } from 'sharp';
 import { DomainError } from '../shared/errors';
-import type { DocumentRef } from '../shared/contract/central';
+import { checkHeader, contentTypes, imagePolicy, intakeFormats, sniffFormat, type AllowedFormat, type IntakeFormat, type IntakeMediaType } from '../shared/imagePolicy';
 
-export type MediaType = DocumentRef['mediaType'];
+export type MediaType = IntakeMediaType;
 
-export const maxInputPixels = 100_000_000;
+const accepted = 'JPEG, PNG, WebP, TIFF or AVIF';
 
-function startsWith(bytes: Buffer, signature: readonly number[], offset = 0): boolean {
-  return signature.every((b, i) => bytes[offset + i] === b);
+/** Intake's wording of a policy refusal: the caller is the intake system, and it must name the document. */
+function refusal(field: string, code: string, format: AllowedFormat | null): DomainError {
+  const reason: Record<string, string> = {
+    image_format_not_allowed: `not a ${accepted} image`,
+    image_animated: 'animated or multi-page images are not accepted',
+    image_multipage: 'animated or multi-page images are not accepted',
+    image_pixel_limit: `over ${imagePolicy.maxPixels / 1e6} megapixels`,
+    image_format_mismatch: `the content does not match its ${format ?? 'image'} signature`,
+  };
+  return new DomainError('invalid_image', `${field}: ${reason[code] ?? 'the image is damaged or truncated'}`);
 }
 
-/** The format the first bytes announce, or null; HEIC is recognised to explain the refusal. */
-export function sniffImage(bytes: Buffer): MediaType | 'heic' | null {
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg';
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
-  if (bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
-  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'image/tiff';
-  if (bytes.toString('latin1', 4, 8) === 'ftyp') {
-    const brand = bytes.toString('latin1', 8, 12);
-    if (brand === 'avif' || brand === 'avis') return 'image/avif';
-    if (['heic', 'heix', 'hevc', 'heim', 'heis', 'mif1', 'msf1'].includes(brand)) return 'heic';
-  }
-  return null;
-}
+const isIntakeFormat = (format: AllowedFormat): format is IntakeFormat => (intakeFormats as readonly string[]).includes(format);
 
-const sharpFormats: Record<MediaType, readonly string[]> = {
-  'image/jpeg': ['jpeg'],
-  'image/png': ['png'],
-  'image/webp': ['webp'],
-  'image/tiff': ['tiff'],
-  'image/avif': ['heif', 'avif'],
-};
+const input = { failOn: imagePolicy.failOn, limitInputPixels: imagePolicy.maxPixels, sequentialRead: true } as const;
 
 export interface CheckedImage {
   mediaType: MediaType;
@@ -44,34 +35,36 @@ export interface CheckedImage {
 
 /** Throws DomainError('invalid_image') naming `field`. */
 export async function checkImage(bytes: Buffer, field: string): Promise<CheckedImage> {
-  const sniffed = sniffImage(bytes);
-  if (sniffed === 'heic') {
-    throw new DomainError('invalid_image', `${field}: HEIC/HEIF photos are not accepted; send JPEG, PNG, WebP, TIFF or AVIF`);
+  let format: AllowedFormat;
+  try {
+    format = sniffFormat(bytes);
+  } catch (error) {
+    throw refusal(field, error instanceof DomainError ? error.code : 'image_corrupt', null);
   }
-  if (sniffed === null) {
-    throw new DomainError('invalid_image', `${field}: not a JPEG, PNG, WebP, TIFF or AVIF image`);
+  if (!isIntakeFormat(format)) {
+    throw new DomainError('invalid_image', `${field}: HEIC/HEIF photos are not accepted; send ${accepted}`);
   }
   let metadata: Metadata;
   try {
-    metadata = await sharp(bytes, { limitInputPixels: maxInputPixels, failOn: 'error' }).metadata();
+    metadata = await sharp(bytes, input).metadata();
   } catch {
-    throw new DomainError('invalid_image', `${field}: the image cannot be read (damaged, or over ${maxInputPixels / 1e6} megapixels)`);
+    throw new DomainError('invalid_image', `${field}: the image cannot be read (damaged, or over ${imagePolicy.maxPixels / 1e6} megapixels)`);
   }
-  const { width, height, format, pages } = metadata;
-  if (!width || !height || !format || !sharpFormats[sniffed].includes(format)) {
-    throw new DomainError('invalid_image', `${field}: the content does not match its ${sniffed} signature`);
-  }
-  if (width * height > maxInputPixels) {
-    throw new DomainError('invalid_image', `${field}: over ${maxInputPixels / 1e6} megapixels`);
-  }
-  if (pages !== undefined && pages > 1) {
-    throw new DomainError('invalid_image', `${field}: animated or multi-page images are not accepted`);
-  }
-  // Decode fully once: a truncated file can have a valid header.
+  let size: { width: number; height: number };
   try {
-    await sharp(bytes, { limitInputPixels: maxInputPixels, failOn: 'error' }).resize(64, 64, { fit: 'inside' }).raw().toBuffer();
+    size = checkHeader(bytes, format, metadata);
+  } catch (error) {
+    throw refusal(field, error instanceof DomainError ? error.code : 'image_corrupt', format);
+  }
+  // Decode every pixel once, as a workstation does for its preview and 1:1 view (orient, sRGB through the embedded
+  // profile, flatten): a truncated file can have a valid header, and damaged scan data only shows in the decode.
+  try {
+    let decoder = sharp(bytes, input);
+    // A pre-resize extract of the whole picture turns JPEG shrink-on-load off.
+    if (imagePolicy.decodeAtFullScale) decoder = decoder.extract({ left: 0, top: 0, ...size });
+    await decoder.rotate().resize(64, 64, { fit: 'inside' }).flatten({ background: '#ffffff' }).toColourspace('srgb').raw().toBuffer();
   } catch {
     throw new DomainError('invalid_image', `${field}: the image is damaged or truncated`);
   }
-  return { mediaType: sniffed, sha256: createHash('sha256').update(bytes).digest('hex'), width, height };
+  return { mediaType: contentTypes[format], sha256: createHash('sha256').update(bytes).digest('hex'), ...size };
 }

@@ -50,7 +50,11 @@ export interface EventApi {
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-export const imageVariants = ['original', 'preview', 'thumbnail'] as const;
+/**
+ * What the viewer may show, each re-encoded from the original (never the applicant's bytes): the preview, the
+ * thumbnail, and `full`, the full-resolution rendition for 1:1. The original itself is only ever downloaded.
+ */
+export const imageVariants = ['preview', 'thumbnail', 'full'] as const;
 export type ImageVariant = (typeof imageVariants)[number];
 export interface ImageRef {
   /** SHA-256 (lower-case hex) of the original image, as in a case's documents. */
@@ -64,6 +68,11 @@ export interface ImageApi {
    * never travel as base64 over the contract; the serving side checks access on every request.
    */
   url(ref: ImageRef): Promise<Outcome<string>>;
+  /**
+   * Saves the applicant's original file, byte for byte, as a download (served with `Content-Disposition:
+   * attachment`, named from its hash); the workstation records each download in the case's audit trail.
+   */
+  downloadOriginal(ref: { sha256: string }): Promise<Outcome<null>>;
 }
 
 /** `window.workstation`: one named function per channel (`workstation.queue.list(…)`), plus events and image URLs. */

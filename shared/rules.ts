@@ -16,8 +16,10 @@ export interface RuleFacts {
 export interface RuleInput {
   application: Application;
   facts: RuleFacts;
-  /** One per document image. */
-  quality: QualitySignals[];
+  /** One per document image, in the case's order; null while not measured. */
+  quality: readonly (QualitySignals | null)[];
+  /** Document images this workstation could not decode (by their index in the case), with the image_* code. */
+  imageFailures?: readonly { image: number; code: string }[];
   now: Date;
   calendar: BusinessCalendar;
 }
@@ -163,22 +165,27 @@ export function ruleR7(application: Application, now: Date, calendar: BusinessCa
   });
 }
 
-/** R8 image-quality: advisory warnings from the signals computed at ingest, one flag per image and problem. */
-export function ruleR8(quality: readonly QualitySignals[]): Flag[] {
+/**
+ * R8 image-quality: advisory warnings from the signals computed at ingest, one flag per image and problem; an
+ * image that could not be decoded at all is flagged too (nobody could check it, or see it at 1:1).
+ */
+export function ruleR8(quality: readonly (QualitySignals | null)[], imageFailures: readonly { image: number; code: string }[] = []): Flag[] {
   const flags: Flag[] = [];
   quality.forEach((q, image) => {
+    if (!q) return;
     if (q.lowResolution) flags.push(flag('R8', 'warning', 'low_resolution', { image, width: q.width, height: q.height }));
     if (q.blurry) flags.push(flag('R8', 'warning', 'blurry', { image, blurVariance: q.blurVariance }));
     if (q.underExposed) flags.push(flag('R8', 'warning', 'under_exposed', { image, darkShare: q.darkShare }));
     if (q.overExposed) flags.push(flag('R8', 'warning', 'over_exposed', { image, brightShare: q.brightShare }));
     if (q.glare) flags.push(flag('R8', 'warning', 'glare', { image, glareShare: q.glareShare }));
   });
+  for (const { image, code } of imageFailures) flags.push(flag('R8', 'warning', 'image_unreadable', { image, code }));
   return flags;
 }
 
 /** All raised flags, in R1..R8 order. */
 export function evaluateRules(input: RuleInput): Flag[] {
-  const { application, facts, quality, now, calendar } = input;
+  const { application, facts, quality, imageFailures, now, calendar } = input;
   const flags = [
     ruleR1(application),
     ruleR2(application, facts),
@@ -188,7 +195,7 @@ export function evaluateRules(input: RuleInput): Flag[] {
     ruleR6(application),
     ruleR7(application, now, calendar),
   ].filter((f): f is Flag => f !== null);
-  return [...flags, ...ruleR8(quality)];
+  return [...flags, ...ruleR8(quality, imageFailures)];
 }
 
 export function blockingFlags(flags: readonly Flag[]): Flag[] {

@@ -1,22 +1,28 @@
 // The one list of window.workstation's functions, shared by both transports (Electron preload and
 // the browser host's client). Type-only imports: no schema code is bundled into the preload.
-import type { ChannelName, EventName, EventPayload, ImageRef, RequestOf, ResponseOf, WorkstationApi } from './api';
+import type { ChannelName, EventName, EventPayload, ImageRef, ImageVariant, RequestOf, ResponseOf, WorkstationApi } from './api';
 import type { Outcome } from './errors';
 
 export interface Transport {
   invoke<C extends ChannelName>(channel: C, request: RequestOf<C>): Promise<Outcome<ResponseOf<C>>>;
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   imageUrl(ref: ImageRef): Promise<Outcome<string>>;
+  /** Starts the download of an original (`/<sha256>/original`, served as an attachment). */
+  downloadOriginal(sha256: string): Promise<Outcome<null>>;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
-const VARIANTS = new Set(['original', 'preview', 'thumbnail']);
+/** Every variant the page may ask a URL for, checked against the contract by the compiler (no original). */
+const variantSet = { preview: true, thumbnail: true, full: true } as const satisfies Record<ImageVariant, true>;
+const VARIANTS: ReadonlySet<string> = new Set(Object.keys(variantSet));
 
 /** Checks an image reference before any transport builds a URL from it. */
 export function isImageRef(ref: unknown): ref is ImageRef {
   const r = ref as Partial<ImageRef> | null;
   return typeof r === 'object' && r !== null && typeof r.sha256 === 'string' && SHA256.test(r.sha256) && typeof r.variant === 'string' && VARIANTS.has(r.variant);
 }
+
+const badImageRef = { ok: false, error: { code: 'invalid_request', message: `An image is named by a 64-character SHA-256 and a variant (${[...VARIANTS].join(', ')}).` } } as const;
 
 /** Every event name, checked against the contract by the compiler (a missing or extra name fails). */
 export const eventNameSet = {
@@ -60,8 +66,8 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
     audit: { verify: (r) => t.invoke('audit.verify', r) },
     images: {
       import: (r) => t.invoke('images.import', r),
-      url: async (ref) =>
-        isImageRef(ref) ? t.imageUrl(ref) : { ok: false, error: { code: 'invalid_request', message: 'An image is named by a 64-character SHA-256 and a variant (original, preview or thumbnail).' } },
+      url: async (ref) => (isImageRef(ref) ? t.imageUrl(ref) : badImageRef),
+      downloadOriginal: async (ref) => (typeof ref?.sha256 === 'string' && SHA256.test(ref.sha256) ? t.downloadOriginal(ref.sha256) : badImageRef),
     },
     events: {
       subscribe: (event, listener) => {

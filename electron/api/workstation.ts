@@ -148,7 +148,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       const image = await images.ingest(bytes);
       const document = store.addLocalDocument(
         applicationId,
-        { role, sha256: image.sha256, format: image.format, width: image.width, height: image.height, forensic: image.forensic, quality: image.quality },
+        { role, sha256: image.sha256, format: image.format, width: image.width, height: image.height, forensic: image.forensic, quality: image.quality, imageFailure: null },
         { actor: ctx.person, deviceId, online: isOnline() },
       );
       events.emit('queue.changed', { reason: 'document', applicationIds: [applicationId] });
@@ -164,10 +164,13 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     context,
     async readImage(ref) {
       const person = session.activePerson();
-      return images.read(ref, {
+      const image = await images.read(ref, {
         // A reviewer sees the images of their own cases only (not of one reassigned away); a supervisor, any case's.
         canView: (sha256: string) => person !== null && store.hasDocument(sha256, person.role === 'reviewer' ? person.id : undefined),
       });
+      // The applicant's own bytes leave only as a download, and each download goes on the record before it is served.
+      if (image.attachment && person) store.recordOriginalDownload(image.sha256, { actor: person, deviceId, online: false });
+      return image;
     },
     close: async () => {
       await central?.close();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { EventName } from '../../shared/api';
 import { DomainError, type Outcome } from '../../shared/errors';
 import { maxImportBytes } from '../../shared/contract/images';
-import { caseImageRequestFromPath } from '../imaging';
+import { caseImageRequestFromPath, dispositionOf } from '../imaging';
 import { contentSecurityPolicy } from '../api/csp';
 import { log } from '../api/log';
 import { cacheControlOf, contentTypeOf, resolveStatic } from '../api/static';
@@ -172,7 +172,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       if (!authorised(req)) return refuse(res, 401, 'unauthorized', 'Missing or wrong token.');
       try {
         const image = await workstation.readImage(caseImageRequestFromPath(path.slice('/images'.length)));
-        return send(res, 200, image.bytes, image.contentType, { 'Cache-Control': 'private, no-store' });
+        return send(res, 200, image.bytes, image.contentType, { 'Cache-Control': 'private, no-store', ...dispositionOf(image) });
       } catch (err) {
         const code = err instanceof DomainError ? err.code : 'internal';
         const status = code === 'forbidden' ? 403 : code === 'invalid_request' ? 400 : code === 'internal' ? 500 : 404;

@@ -7,7 +7,11 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/pr
 import { join } from 'node:path';
 import { DomainError } from '../../shared/errors';
 
-export const blobVariants = ['original', 'preview', 'thumbnail'] as const;
+/**
+ * `original`: the applicant's bytes, sealed as evidence, only ever served as a download; `full`: the full-resolution
+ * rendition the viewer shows at 1:1 (re-encoded, made on demand); `preview`, `thumbnail`: made by derivation.
+ */
+export const blobVariants = ['original', 'preview', 'thumbnail', 'full'] as const;
 export type BlobVariant = (typeof blobVariants)[number];
 
 const MAGIC = Buffer.from('VBL1');
@@ -15,7 +19,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = MAGIC.length + IV_BYTES + TAG_BYTES;
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
-const BLOB_NAME = /^([0-9a-f]{64})\.(original|preview|thumbnail)$/;
+const BLOB_NAME = new RegExp(`^([0-9a-f]{64})\\.(${blobVariants.join('|')})$`);
 /** Temp files older than this are leftovers of a crash and may be removed by garbage collection. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 

@@ -126,6 +126,26 @@ describe('the derive queue', () => {
     }
   });
 
+  it('read() of the full rendition makes it once, at the upright full size, without metadata (HEIC too)', async () => {
+    const images = open('full');
+    try {
+      for (const [name, size] of [['quality/gps-exif-orient6.jpg', [1633, 2000]], ['heif/example.heic', [1280, 854]], ['blackbug.png', [2048, 1536]]] as const) {
+        const admitted = await images.admit(corpusFile(name));
+        expect([admitted.width, admitted.height], name).toEqual(size);
+        const full = await images.read({ sha256: admitted.sha256, variant: 'full' }, allowAll);
+        const meta = await sharp(full.bytes).metadata();
+        expect([full.contentType, full.attachment, meta.format, meta.width, meta.height], name).toEqual(['image/jpeg', null, 'jpeg', ...size]);
+        expect([meta.exif, meta.icc, meta.orientation, meta.hasAlpha], name).toEqual([undefined, undefined, undefined, false]);
+      }
+      const names = blobNames('full');
+      expect(names.filter((n) => n.endsWith('.full'))).toHaveLength(3);
+      // Not made by derivation: only on request.
+      expect(names.filter((n) => n.endsWith('.preview'))).toHaveLength(1); // the HEIC's, made at its admission
+    } finally {
+      await images.close();
+    }
+  });
+
   it('a stored original that cannot be decoded fails its derivation with an image_* code, and the preview read too', async () => {
     const images = open('failing');
     const outcomes: DeriveOutcome[] = [];
@@ -136,6 +156,7 @@ describe('the derive queue', () => {
       await images.whenDerived();
       expect(outcomes).toMatchObject([{ sha256: admitted.sha256, ok: false, error: { code: 'image_corrupt' } }]);
       expect(await codeOf(images.read({ sha256: admitted.sha256, variant: 'preview' }, allowAll))).toBe('image_corrupt');
+      expect(await codeOf(images.read({ sha256: admitted.sha256, variant: 'full' }, allowAll))).toBe('image_corrupt');
       // The original itself is still served (it was verified and stored).
       expect((await images.read({ sha256: admitted.sha256, variant: 'original' }, allowAll)).bytes.length).toBeGreaterThan(0);
     } finally {

@@ -5,7 +5,7 @@ import { log } from '../api/log';
 import { BlobStore, SHA256_HEX, type GarbageReport } from './blobs';
 import { resolveLimits, type ImageLimits } from './limits';
 import { ImageWorkerPool, type ImageWorkerPoolOptions } from './pool';
-import type { AdmitResult, DeriveResult, FetchRequest, FetchResult, IngestResult } from './protocol';
+import type { AdmitResult, DeriveResult, FetchRequest, FetchResult, FullResult, IngestResult } from './protocol';
 import { readCaseImage, type CaseImage, type ImageAccess } from './serve';
 
 export type { AdmitResult, DeriveResult, FetchRequest, FetchResult, IngestResult } from './protocol';
@@ -13,8 +13,8 @@ export type { ImagingProcess, LaunchImagingProcess } from './launch';
 export type { ImageLimits } from './limits';
 export type { CaseImage, CaseImageRequest, ImageAccess } from './serve';
 export type { BlobVariant, GarbageReport } from './blobs';
-export type { AllowedFormat } from './sniff';
-export { caseImageRequestFromPath } from './serve';
+export type { AllowedFormat } from '../../shared/imagePolicy';
+export { caseImageRequestFromPath, dispositionOf } from './serve';
 export { defaultImageLimits, PREVIEW_LONG_SIDE, THUMBNAIL_LONG_SIDE } from './limits';
 export * as qualityThresholds from './quality';
 
@@ -74,7 +74,10 @@ export interface ImagePipeline {
   whenDerived(): Promise<void>;
   /** Ingests many originals, at most `workers.size` at a time; never rejects, reports each outcome and progress. */
   ingestBatch(items: readonly Uint8Array[], onProgress?: (progress: BatchProgress) => void): Promise<BatchOutcome[]>;
-  /** The function to bind to `case-image://` and `/images/…`; see serve.ts. */
+  /**
+   * The function to bind to `case-image://` and `/images/…`; see serve.ts. A `preview` or `thumbnail` not derived
+   * yet is derived first; a `full` rendition not made yet is made first. The `original` comes as an attachment.
+   */
   read(request: unknown, access: ImageAccess): Promise<CaseImage>;
   /**
    * Deletes the blobs of every image not in `referenced` (the hashes cases still point at). Blobs written in the
@@ -86,6 +89,8 @@ export interface ImagePipeline {
 
 /** Derivation outcomes remembered, so a hash asked for again (another case showing the image) is answered at once. */
 const derivedMemoLimit = 10_000;
+/** Refusals that say nothing about the image itself. */
+const notAVerdict = new Set(['image_pipeline_closed', 'image_queue_full', 'image_job_stopped']);
 
 export function createImagePipeline(options: ImagePipelineOptions): ImagePipeline {
   const limits = resolveLimits(options.limits);
@@ -152,8 +157,8 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
       },
       (error: unknown) => {
         const refusal = error instanceof DomainError ? error : new DomainError('image_corrupt', 'The image could not be processed.');
-        // A shut-down pipeline is no verdict on the image: the next start derives it again.
-        if (refusal.code !== 'image_pipeline_closed') {
+        // A shut-down pipeline or a full queue is no verdict on the image: it is derived again later.
+        if (!notAVerdict.has(refusal.code)) {
           const outcome: DeriveOutcome = { sha256, ok: false, error: { code: refusal.code, message: refusal.message } };
           remember(outcome);
           emit(outcome);
@@ -188,6 +193,18 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
       });
   };
 
+  // The 1:1 rendition is made when a reviewer first zooms in (one full-size decode and encode), then kept as a blob.
+  const rendering = new Map<string, Promise<FullResult>>();
+  const renderFull = (sha256: string): Promise<FullResult> => {
+    let job = rendering.get(sha256);
+    if (!job) {
+      job = pool.runTask({ kind: 'full', sha256 }, { lane: 'urgent' });
+      rendering.set(sha256, job);
+      void job.catch(() => undefined).finally(() => rendering.delete(sha256));
+    }
+    return job;
+  };
+
   const derive = (sha256: string): Promise<DeriveResult> => {
     const known = memo.get(sha256);
     if (known) return known.ok ? Promise.resolve(known.result) : Promise.reject(new DomainError(known.error.code, known.error.message));
@@ -216,8 +233,8 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
         if (!SHA256_HEX.test(sha256) || running.has(sha256) || queued.has(sha256)) continue;
         const known = memo.get(sha256);
         if (known) {
-          // Said once already; a success is said again for the store (a new case may show the same image).
-          if (known.ok) queueMicrotask(() => emit(known));
+          // Said once already; said again for the store (a new case may show the same image).
+          queueMicrotask(() => emit(known));
           continue;
         }
         queued.add(sha256);
@@ -263,6 +280,10 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
         if (variant === 'original' || (await store.has(sha256, variant)) || !(await store.has(sha256, 'original'))) return;
         const known = memo.get(sha256);
         if (known && !known.ok) throw new DomainError(known.error.code, known.error.message);
+        if (variant === 'full') {
+          await renderFull(sha256);
+          return;
+        }
         queued.delete(sha256);
         await runDerive(sha256, true);
       }),

@@ -1,4 +1,6 @@
-// The bounds every ingest runs within; a caller may tighten or loosen them per pipeline.
+// The bounds every ingest runs within; a caller may tighten or loosen them per pipeline (the defaults are the
+// acceptance policy's, shared with the central service's intake).
+import { imagePolicy } from '../../shared/imagePolicy';
 
 export interface ImageLimits {
   /** Largest accepted original, in bytes (25 MB: a 48 MP phone JPEG is about 12 MB). */
@@ -15,13 +17,13 @@ export interface ImageLimits {
 
 export const defaultImageLimits: ImageLimits = {
   maxBytes: 25 * 1024 * 1024,
-  maxPixels: 100_000_000,
-  maxHeicPixels: 50_000_000,
+  maxPixels: imagePolicy.maxPixels,
+  maxHeicPixels: imagePolicy.maxHeicPixels,
   decodeTimeoutSeconds: 10,
   jobTimeoutMs: 20_000,
 };
 
-/** Long side of the reviewer's preview. 4032/3 = 1344: past a third of a 12 MP phone photo's side sharp loses JPEG shrink-on-load. */
+/** Long side of the reviewer's preview: a third of a 12 MP phone photo's 4032 px side. */
 export const PREVIEW_LONG_SIDE = 1344;
 export const THUMBNAIL_LONG_SIDE = 320;
 

@@ -9,7 +9,7 @@ import { decodeHeic } from './heic';
 import { PREVIEW_LONG_SIDE, THUMBNAIL_LONG_SIDE, type ImageLimits } from './limits';
 import { judgeQuality, measureQuality, QUALITY_LONG_SIDE } from './quality';
 import type { IngestResult } from './protocol';
-import { sniffFormat, type AllowedFormat } from './sniff';
+import { checkHeader, imagePolicy, sniffFormat, type AllowedFormat } from '../../shared/imagePolicy';
 
 /** The libvips loaders untrusted bytes may reach: buffer loaders of the allowed formats, nothing else. */
 export const allowedLoaders = [
@@ -40,15 +40,6 @@ export interface DerivedImage {
 /** What the worker makes of one original: the ingest result, with the derived images' bytes. */
 export type ProcessedImage = Omit<IngestResult, 'preview' | 'thumbnail'> & { preview: DerivedImage; thumbnail: DerivedImage };
 
-const expectedLibvipsFormat: Record<AllowedFormat, { format: string; compression?: string }> = {
-  jpeg: { format: 'jpeg' },
-  png: { format: 'png' },
-  webp: { format: 'webp' },
-  tiff: { format: 'tiff' },
-  avif: { format: 'heif', compression: 'av1' },
-  heic: { format: 'heif', compression: 'hevc' },
-};
-
 /** Translates a libvips/sharp failure into a code; the raw message goes to the log, never to the reviewer. */
 export function classifyDecodeError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
@@ -66,7 +57,7 @@ export function classifyDecodeError(error: unknown): DomainError {
 }
 
 const inputOptions = (limits: ImageLimits): SharpOptions => ({
-  failOn: 'warning',
+  failOn: imagePolicy.failOn,
   limitInputPixels: limits.maxPixels,
   sequentialRead: true,
 });
@@ -78,36 +69,8 @@ async function readHeader(input: Uint8Array, format: AllowedFormat, limits: Imag
   } catch (error) {
     throw classifyDecodeError(error);
   }
-  const expected = expectedLibvipsFormat[format];
-  // libvips reports a HEIF file's compression from its brand; the codec configuration box says what it really holds.
-  const heifCodec = format === 'avif' || format === 'heic' ? heifCodecOf(input) : null;
-  if (meta.format !== expected.format || (expected.compression && (meta.compression !== expected.compression || heifCodec !== expected.compression))) {
-    throw new DomainError('image_format_mismatch', 'The file’s contents do not match its image type. It may be damaged or disguised; ask the applicant to upload the photo again.');
-  }
-  const width = meta.width ?? 0;
-  const height = meta.height ?? 0;
-  if (!(width > 0 && height > 0)) throw new DomainError('image_corrupt', 'The image has no valid size. Ask the applicant to upload it again.');
-  if (width * height > limits.maxPixels) {
-    throw new DomainError('image_pixel_limit', `The image is ${width}×${height} pixels, more than this workstation accepts (${Math.round(limits.maxPixels / 1e6)} MP). Ask for a normal photo or scan.`);
-  }
-  const pages = meta.pages ?? 1;
-  if (format === 'webp' && (pages > 1 || meta.delay !== undefined)) {
-    throw new DomainError('image_animated', 'The file is an animation. Only still photos or scans of a document are accepted.');
-  }
-  if (format === 'tiff' && pages > 1) {
-    throw new DomainError('image_multipage', `The TIFF holds ${pages} pages. Ask the applicant to upload each page of the document as its own image.`);
-  }
-  // HEIF containers (AVIF, HEIC) often hold several items (thumbnails, depth maps, bursts' extra shots):
-  // the primary item is the photo, and it is what both decoders return.
+  checkHeader(input, format, meta, limits.maxPixels);
   return meta;
-}
-
-/** The codec of a HEIF file's image items, from the hvcC / av1C property boxes in its leading meta box. */
-function heifCodecOf(input: Uint8Array): 'hevc' | 'av1' | 'both' | null {
-  const head = Buffer.from(input.buffer, input.byteOffset, Math.min(input.byteLength, 512 * 1024));
-  const hevc = head.includes('hvcC', 0, 'latin1');
-  const av1 = head.includes('av1C', 0, 'latin1');
-  return hevc && av1 ? 'both' : hevc ? 'hevc' : av1 ? 'av1' : null;
 }
 
 const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2})?$/;
@@ -179,28 +142,35 @@ export interface RenderedImage {
   thumbnail: DerivedImage;
 }
 
-export async function renderImage(input: Uint8Array, inspected: InspectedImage, limits: ImageLimits): Promise<RenderedImage> {
+/**
+ * The decoder of an inspected original, turned upright, reading every pixel at full scale (the policy's decode):
+ * libheif for HEIC, sharp (with the policy's strictness) for the rest. Its output is then flattened onto white
+ * paper and converted to sRGB through the embedded profile (CMYK, Display P3, 16-bit); no metadata block survives.
+ */
+async function uprightDecoder(input: Uint8Array, inspected: InspectedImage, limits: ImageLimits): Promise<{ decoder: Sharp; upright: { width: number; height: number } }> {
   configureSharp();
-  const { format, meta } = inspected;
-  const timeout = { seconds: limits.decodeTimeoutSeconds };
-  const fit = { fit: 'inside', withoutEnlargement: true } as const;
-
-  let decoder: Sharp;
-  let upright: { width: number; height: number };
-  if (format === 'heic' || !inspected.upright) {
+  if (inspected.format === 'heic' || !inspected.upright) {
     // libheif returns the picture already rotated and mirrored as the file's irot/imir boxes say.
     const raw = await decodeHeic(input, Math.min(limits.maxHeicPixels, limits.maxPixels));
-    decoder = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels }, limitInputPixels: limits.maxPixels });
-    upright = { width: raw.width, height: raw.height };
-  } else {
-    decoder = sharp(input, inputOptions(limits)).rotate();
-    upright = inspected.upright;
+    const decoder = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: raw.channels }, limitInputPixels: limits.maxPixels });
+    return { decoder, upright: { width: raw.width, height: raw.height } };
   }
+  const upright = inspected.upright;
+  let decoder = sharp(input, inputOptions(limits)).rotate();
+  // A pre-resize extract of the whole picture turns JPEG shrink-on-load off: the policy's decode is at full scale.
+  if (imagePolicy.decodeAtFullScale) decoder = decoder.extract({ left: 0, top: 0, ...upright });
+  return { decoder, upright };
+}
+
+export async function renderImage(input: Uint8Array, inspected: InspectedImage, limits: ImageLimits): Promise<RenderedImage> {
+  const { meta } = inspected;
+  const timeout = { seconds: limits.decodeTimeoutSeconds };
+  const fit = { fit: 'inside', withoutEnlargement: true } as const;
+  const { decoder, upright } = await uprightDecoder(input, inspected, limits);
 
   let preview: { data: Buffer; info: OutputInfo };
   try {
-    // The one full decode: orient, shrink (JPEG shrink-on-load where the ratio allows), flatten alpha onto white
-    // paper, convert to sRGB through the embedded profile (CMYK, Display P3, 16-bit), drop every metadata block.
+    // The one decode of a derivation: preview-sized pixels, from which the rest is made.
     preview = await decoder
       .timeout(timeout)
       .resize(PREVIEW_LONG_SIDE, PREVIEW_LONG_SIDE, fit)
@@ -236,6 +206,26 @@ export async function renderImage(input: Uint8Array, inspected: InspectedImage, 
     preview: { width: previewJpeg.info.width, height: previewJpeg.info.height, bytes: previewJpeg.data },
     thumbnail: { width: thumbnail.info.width, height: thumbnail.info.height, bytes: thumbnail.data },
   };
+}
+
+/**
+ * The full-resolution rendition the viewer shows at 1:1, never the applicant's bytes: decoded and encoded afresh
+ * (upright, sRGB, flattened), so nothing that trails or hides in the original (an appended ZIP or HTML, metadata,
+ * a second image) comes along. JPEG without chroma subsampling keeps small print sharp.
+ */
+export async function renderFull(input: Uint8Array, inspected: InspectedImage, limits: ImageLimits): Promise<DerivedImage> {
+  const { decoder } = await uprightDecoder(input, inspected, limits);
+  try {
+    const { data, info } = await decoder
+      .timeout({ seconds: limits.decodeTimeoutSeconds })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .jpeg({ quality: 90, chromaSubsampling: '4:4:4', optimiseCoding: false })
+      .toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, bytes: data };
+  } catch (error) {
+    throw classifyDecodeError(error);
+  }
 }
 
 /** Validates and normalises one original (admit and derive at once). Throws DomainError with an image_* code on refusal. */

@@ -1,7 +1,7 @@
 // Messages between the pool (main side) and an imaging process; plain structured-clone data only.
 import type { ForensicSummary, QualitySignals } from '../../shared/domain';
 import type { ImageLimits } from './limits';
-import type { AllowedFormat } from './sniff';
+import type { AllowedFormat } from '../../shared/imagePolicy';
 
 export interface IngestResult {
   sha256: string;
@@ -20,6 +20,12 @@ export type AdmitResult = Pick<IngestResult, 'sha256' | 'format' | 'width' | 'he
 
 /** What deriving a stored original makes: quality signals, and the preview and thumbnail blobs written. */
 export type DeriveResult = Pick<IngestResult, 'sha256' | 'quality' | 'preview' | 'thumbnail'>;
+
+/** What rendering a stored original at full resolution makes (the `full` blob written): its upright size. */
+export interface FullResult {
+  width: number;
+  height: number;
+}
 
 /** Admitting a HEIC decodes it anyway (libheif has no header-only path for the upright size): derived at once. */
 export type AdmitReply = AdmitResult & { derived: DeriveResult | null };
@@ -55,17 +61,20 @@ export type FetchOutcome =
 /** `received`: the document's bytes held at the end; `resumedBytes`: those that came on a resumed (206) answer. */
 export type FetchResult = FetchOutcome & { received: number; resumedBytes: number };
 
-/** The jobs a worker runs: the whole ingest, or its two halves (admit now, derive later), or a download and admit. */
+/** The jobs a worker runs: the whole ingest, or its two halves (admit now, derive later), a download and admit, or a 1:1 rendition. */
 export type ImageTask =
   | { kind: 'ingest'; bytes: Uint8Array }
   | { kind: 'admit'; bytes: Uint8Array }
   | { kind: 'derive'; sha256: string }
+  /** The full-resolution rendition of a stored original, for the viewer at 1:1 (on demand). */
+  | { kind: 'full'; sha256: string }
   | ({ kind: 'fetch' } & FetchRequest);
 
 export interface TaskResults {
   ingest: IngestResult;
   admit: AdmitReply;
   derive: DeriveResult;
+  full: FullResult;
   fetch: FetchResult;
 }
 export type TaskKind = ImageTask['kind'];

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import { tempFolder } from '../store/tempFolder';
 import { BlobStore } from './blobs';
-import { caseImageRequestFromPath, readCaseImage } from './serve';
+import { caseImageRequestFromPath, dispositionOf, readCaseImage } from './serve';
 import { corpusFile } from './test-support';
 import { codeOf } from './test-support';
 
@@ -26,11 +26,14 @@ beforeAll(async () => {
 });
 
 describe('readCaseImage', () => {
-  it('serves a stored image with its content type', async () => {
+  it('serves a stored image with its content type; the original only as an attachment named from its hash', async () => {
     const original = await readCaseImage(store, { sha256: hash, variant: 'original' }, allowAll);
     expect(original.contentType).toBe('image/png');
     expect(original.bytes).toEqual(corpusFile('swiss.png'));
-    expect((await readCaseImage(store, { sha256: hash, variant: 'preview' }, allowAll)).contentType).toBe('image/jpeg');
+    expect(original.attachment).toBe(`verity-original-${hash.slice(0, 16)}.png`);
+    expect(dispositionOf(original)).toEqual({ 'Content-Disposition': `attachment; filename="verity-original-${hash.slice(0, 16)}.png"` });
+    const preview = await readCaseImage(store, { sha256: hash, variant: 'preview' }, allowAll);
+    expect([preview.contentType, preview.attachment, dispositionOf(preview)]).toEqual(['image/jpeg', null, {}]);
   });
 
   it('checks access before reading', async () => {
@@ -46,7 +49,7 @@ describe('readCaseImage', () => {
       null,
       'string',
       { sha256: hash },
-      { sha256: hash, variant: 'full' },
+      { sha256: hash, variant: 'raw' },
       { sha256: hash.toUpperCase(), variant: 'original' },
       { sha256: `../${hash.slice(3)}`, variant: 'original' },
       { sha256: '../../secret.txt', variant: 'original' },
@@ -74,6 +77,7 @@ describe('caseImageRequestFromPath', () => {
   it('parses /<sha256>/<variant> and nothing else', () => {
     expect(caseImageRequestFromPath(`/${hash}/preview`)).toEqual({ sha256: hash, variant: 'preview' });
     expect(caseImageRequestFromPath(`${hash}/thumbnail`)).toEqual({ sha256: hash, variant: 'thumbnail' });
+    expect(caseImageRequestFromPath(`/${hash}/full`)).toEqual({ sha256: hash, variant: 'full' });
     const attacks = [
       `/../${hash}/preview`,
       `/${hash}/../preview`,

@@ -1,10 +1,11 @@
 // Serving a case image to the renderer: the single function behind `case-image://` (Electron) and `/images/…`
 // (browser host). The request is validated strictly before anything touches the disk; a path is only ever built
-// from a 64-hex hash and a variant from a closed list, so no traversal can be expressed.
+// from a 64-hex hash and a variant from a closed list, so no traversal can be expressed. What is shown is always a
+// re-encoded variant (`full` at 1:1); the original goes out only as an attachment (and the workstation audits it).
 import { z } from 'zod';
 import { describeIssues, DomainError } from '../../shared/errors';
 import { blobVariants, type BlobStore, type BlobVariant } from './blobs';
-import { contentTypes, sniffFormat } from './sniff';
+import { contentTypes, sniffFormat, type AllowedFormat } from '../../shared/imagePolicy';
 
 export const CaseImageRequest = z.strictObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex characters'),
@@ -18,9 +19,25 @@ export interface ImageAccess {
 }
 
 export interface CaseImage {
+  /** The original's SHA-256, which names every variant of the image. */
+  sha256: string;
   bytes: Buffer;
   contentType: string;
+  /**
+   * Set for the original only: it is served as a download (`Content-Disposition: attachment` with this name), never
+   * for display. The name comes from the hash and the sniffed format, never from anything the applicant sent.
+   */
+  attachment: string | null;
 }
+
+/** The Content-Disposition header of a served image, when it has one. */
+export function dispositionOf(image: CaseImage): Record<string, string> {
+  return image.attachment ? { 'Content-Disposition': `attachment; filename="${image.attachment}"` } : {};
+}
+
+const extensions: Record<AllowedFormat, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', avif: 'avif', tiff: 'tif', heic: 'heic' };
+
+const pathPattern = new RegExp(`^/?([0-9a-f]{64})/(${blobVariants.join('|')})$`);
 
 /**
  * Parses the path part of an image URL, `/<sha256>/<variant>`, exactly as received (still percent-encoded).
@@ -28,7 +45,7 @@ export interface CaseImage {
  * decoded, so `%2e%2e%2f` and friends never become a path.
  */
 export function caseImageRequestFromPath(path: string): CaseImageRequest {
-  const match = /^\/?([0-9a-f]{64})\/(original|preview|thumbnail)$/.exec(path);
+  const match = pathPattern.exec(path);
   if (!match) throw new DomainError('invalid_request', 'Not a valid image address.');
   return { sha256: match[1]!, variant: match[2] as BlobVariant };
 }
@@ -49,12 +66,15 @@ export async function readCaseImage(
   if (!(await access.canView(sha256))) throw new DomainError('forbidden', 'You do not have access to this document image.');
   await ensure?.(sha256, variant);
   const bytes = await store.read(sha256, variant);
-  if (variant !== 'original') return { bytes, contentType: 'image/jpeg' };
+  if (variant !== 'original') return { sha256, bytes, contentType: 'image/jpeg', attachment: null };
   let contentType = 'application/octet-stream';
+  let extension = 'bin';
   try {
-    contentType = contentTypes[sniffFormat(bytes)];
+    const format = sniffFormat(bytes);
+    contentType = contentTypes[format];
+    extension = extensions[format];
   } catch {
     // an original is only ever stored after sniffing; keep the neutral type if that ever changes
   }
-  return { bytes, contentType };
+  return { sha256, bytes, contentType, attachment: `verity-original-${sha256.slice(0, 16)}.${extension}` };
 }

@@ -1,7 +1,8 @@
+// The sniff of shared/imagePolicy.ts, tested here: the samples are made with sharp and read from the corpus.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
-import { sniffFormat } from './sniff';
+import { sniffFormat } from '../../shared/imagePolicy';
 import { corpusFile } from './test-support';
 
 const codeOf = (fn: () => unknown): string => {

@@ -7,9 +7,9 @@ import { log } from '../api/log';
 import { BlobStore, type BlobVariant } from './blobs';
 import { connectToLauncher, readFrames, writeFrame } from './channel';
 import { lowerOwnPriority } from './priority';
-import { classifyDecodeError, configureSharp, inspectImage, renderImage, type RenderedImage } from './process';
+import { classifyDecodeError, configureSharp, inspectImage, renderFull, renderImage, type RenderedImage } from './process';
 import { downloadOriginal } from './fetch';
-import type { AdmitReply, AdmitResult, DeriveResult, FetchResult, JobReply, JobRequest, ParentMessage, ProcessInit, WorkerInit, WorkerMessage } from './protocol';
+import type { AdmitReply, AdmitResult, DeriveResult, FetchResult, FullResult, JobReply, JobRequest, ParentMessage, ProcessInit, WorkerInit, WorkerMessage } from './protocol';
 
 interface ParentChannel {
   post(message: WorkerMessage): void;
@@ -116,6 +116,14 @@ async function handle(init: WorkerInit, store: BlobStore, job: JobRequest): Prom
       const rendered = await renderImage(bytes, inspected, init.limits);
       if (!(await writeBlobs(store, inspected.sha256, [['preview', rendered.preview.bytes], ['thumbnail', rendered.thumbnail.bytes]]))) return storeFailed(job.id);
       const result: DeriveResult = { sha256: inspected.sha256, quality: rendered.quality, ...sizes(rendered) };
+      return { id: job.id, ok: true, result, recycle: inspected.format === 'heic' };
+    }
+    if (job.kind === 'full') {
+      bytes = await store.read(job.sha256, 'original');
+      const inspected = await inspectImage(bytes, init.limits);
+      const full = await renderFull(bytes, inspected, init.limits);
+      if (!(await writeBlobs(store, inspected.sha256, [['full', full.bytes]]))) return storeFailed(job.id);
+      const result: FullResult = { width: full.width, height: full.height };
       return { id: job.id, ok: true, result, recycle: inspected.format === 'heic' };
     }
     const input = job.bytes;

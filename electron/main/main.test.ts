@@ -193,14 +193,22 @@ describe('case-image:// protocol', () => {
   const handle = imageProtocolHandler(async (ref) => {
     const r = ref as { sha256: string; variant: string };
     if (r.sha256 !== sha) throw new DomainError('forbidden', 'no access');
-    return { bytes: Buffer.from('jpeg-bytes'), contentType: 'image/jpeg' };
+    const attachment = r.variant === 'original' ? `verity-original-${sha.slice(0, 16)}.jpg` : null;
+    return { sha256: sha, bytes: Buffer.from(`${r.variant}-bytes`), contentType: 'image/jpeg', attachment };
   });
 
   it('serves an image the workstation lets through', async () => {
-    const res = await handle(new Request(`case-image://verity/${sha}/preview`));
+    const res = await handle(new Request(`case-image://verity/${sha}/full`));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/jpeg');
-    expect(await res.text()).toBe('jpeg-bytes');
+    expect(res.headers.get('content-disposition')).toBeNull();
+    expect(await res.text()).toBe('full-bytes');
+  });
+
+  it('serves an original only as an attachment', async () => {
+    const res = await handle(new Request(`case-image://verity/${sha}/original`));
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="verity-original-${sha.slice(0, 16)}.jpg"`);
+    expect(await res.text()).toBe('original-bytes');
   });
 
   it.each([

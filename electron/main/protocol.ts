@@ -6,7 +6,7 @@ import { contentSecurityPolicy } from '../api/csp';
 import { DomainError } from '../../shared/errors';
 import { cacheControlOf, contentTypeOf, resolveStatic } from '../api/static';
 import type { Workstation } from '../api/workstation';
-import { caseImageRequestFromPath } from '../imaging';
+import { caseImageRequestFromPath, dispositionOf } from '../imaging';
 
 export const privilegedSchemes = [
   // codeCache: V8 keeps the bundle's compiled code between launches, as it does for https pages.
@@ -33,14 +33,16 @@ export function appProtocolHandler(rendererDir: string): (request: Request) => P
 }
 
 
-/** case-image://verity/<sha256>/<variant>: a document image, after the workstation's access check. */
+/** case-image://verity/<sha256>/<variant>: a document image, after the workstation's access check; an original as an attachment. */
 export function imageProtocolHandler(readImage: Workstation['readImage']): (request: Request) => Promise<Response> {
   return async (request) => {
     const url = new URL(request.url);
     try {
       if (url.host !== 'verity') throw new DomainError('invalid_request', 'Not a valid image address.');
       const image = await readImage(caseImageRequestFromPath(url.pathname));
-      return new Response(new Uint8Array(image.bytes), { headers: { 'Content-Type': image.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } });
+      return new Response(new Uint8Array(image.bytes), {
+        headers: { 'Content-Type': image.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...dispositionOf(image) },
+      });
     } catch (err) {
       const code = err instanceof DomainError ? err.code : 'internal';
       return new Response(code, { status: code === 'forbidden' ? 403 : code === 'invalid_request' ? 400 : 404 });

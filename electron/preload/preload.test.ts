@@ -26,6 +26,15 @@ describe('preload', () => {
     expect(values).not.toMatch(/invoke|send|ipc/i);
   });
 
+  it('hands out image URLs for the re-encoded variants only; the original is a download', async () => {
+    type Images = { url: (r: object) => Promise<unknown>; downloadOriginal: (r: object) => Promise<unknown> };
+    const images = (exposed.get('workstation') as { images: Images }).images;
+    const sha = 'c'.repeat(64);
+    await expect(images.url({ sha256: sha, variant: 'full' })).resolves.toEqual({ ok: true, value: `case-image://verity/${sha}/full` });
+    await expect(images.url({ sha256: sha, variant: 'original' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await expect(images.downloadOriginal({ sha256: '../cases.db' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  });
+
   it('subscribes only to known events and can unsubscribe', () => {
     const api = exposed.get('workstation') as { events: { subscribe: (e: string, l: () => void) => () => void } };
     const stop = api.events.subscribe('settings.changed', () => {});

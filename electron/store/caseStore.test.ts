@@ -384,6 +384,18 @@ describe('case store: decisions, audit and outbox', () => {
     expect(codeOf(() => store.addLocalDocument('nope', { ...image, role: 'page' }, by))).toBe('case_not_found');
   });
 
+  it('records each download of an original in the audit trail of the case showing it, and refuses an image no case shows', () => {
+    const record = cleanRecord('OD-1');
+    const sha256 = '9'.repeat(64);
+    store.upsertApplications([{ ...record, documents: record.documents.slice(0, 1).map((d) => ({ ...d, sha256 })) }]);
+    const by = { actor: { id: 'r1', displayName: 'R', role: 'reviewer' as const }, deviceId: 'dev', online: false };
+    store.recordOriginalDownload(sha256, by);
+    const entry = store.getCase('OD-1').audit.at(-1);
+    expect(entry).toMatchObject({ action: 'original_downloaded', applicationId: 'OD-1', actor: { id: 'r1' }, details: { sha256, documents: [record.documents[0]!.id], applications: ['OD-1'] } });
+    expect(codeOf(() => store.recordOriginalDownload('0'.repeat(64), by))).toBe('forbidden');
+    expect(store.verifyAudit()).toMatchObject({ ok: true });
+  });
+
   it('knows which images belong to a local case', () => {
     const doc = store.getCase('A-1').documents[0]!;
     expect(store.hasDocument(doc.sha256)).toBe(true);
@@ -455,11 +467,35 @@ describe('case store: quality derived after the images were stored', () => {
     expect(store.recordImageQuality([])).toEqual({ documents: 0, applicationIds: [] });
   });
 
+  it('records an image that failed to decode on every document showing it, flags it (R8), and a later success clears it', () => {
+    const store = t.store;
+    const a = cleanRecord('DF-1');
+    const measured = a.documents[0]!.quality!;
+    const broken = '7'.repeat(64);
+    // The broken image is the case's second document; the first is measured.
+    const documents = [{ ...a.documents[0]!, quality: measured }, { ...a.documents[0]!, id: 'DF-1-b', sha256: broken, quality: null }];
+    store.upsertApplications([{ ...a, documents }]);
+    const failure = { code: 'image_corrupt', message: 'The image is damaged or incomplete and cannot be opened. Ask the applicant to upload it again.' };
+    expect(store.recordImageQuality([{ sha256: broken, failure }])).toEqual({ documents: 1, applicationIds: ['DF-1'] });
+    const detail = store.getCase('DF-1');
+    expect(detail.documents.map((d) => d.imageFailure)).toEqual([null, failure]);
+    expect(detail.flags.filter((f) => f.reason === 'image_unreadable')).toEqual([{ rule: 'R8', severity: 'warning', reason: 'image_unreadable', overridable: false, facts: { image: 1, code: 'image_corrupt' } }]);
+    expect(store.imagesLackingQuality()).toContain(broken);
+    // A central update of the case keeps what is known of its images.
+    store.upsertApplications([{ ...a, application: { ...a.application, version: a.application.version + 1 }, documents: store.getCase('DF-1').documents }]);
+    expect(store.getCase('DF-1').documents[1]!.imageFailure).toEqual(failure);
+    // Decoded after all (a newer decoder at the next start): the failure and its flag go.
+    store.recordImageQuality([{ sha256: broken, quality: measured }]);
+    expect(store.getCase('DF-1').documents[1]).toMatchObject({ quality: measured, imageFailure: null });
+    expect(store.getCase('DF-1').flags.some((f) => f.reason === 'image_unreadable')).toBe(false);
+  });
+
   it('refuses a malformed result without storing any of the batch', () => {
     const store = t.store;
     const good = { sha256: 'f'.repeat(64), quality: cleanRecord('x').documents[0]!.quality! };
     expect(codeOf(() => store.recordImageQuality([good, { sha256: 'nope', quality: good.quality }]))).toBe('invalid_quality');
     expect(codeOf(() => store.recordImageQuality([{ ...good, quality: { ...good.quality, darkShare: 7 } }]))).toBe('invalid_quality');
+    expect(codeOf(() => store.recordImageQuality([good, { sha256: good.sha256, failure: { code: 'Not A Code!', message: 'x' } }]))).toBe('invalid_quality');
   });
 });
 

@@ -17,6 +17,7 @@ import {
 } from '../../shared/domain';
 import {
   DocumentRecord,
+  ImageFailure,
   QueueQuery,
   type AuditVerification,
   type CaseConflict,
@@ -34,7 +35,7 @@ import type { AttentionItem } from '../../shared/contract/sync';
 import { DomainError, describeIssues } from '../../shared/errors';
 import { uuidv7 } from '../../shared/ids';
 import { isDecided, isOpen, nextStatus, openStatuses } from '../../shared/lifecycle';
-import { approvalBlockers, blockingFlags, evaluateRules, rejectionBlockers, type RuleFacts } from '../../shared/rules';
+import { approvalBlockers, blockingFlags, evaluateRules, rejectionBlockers, type RuleFacts, type RuleInput } from '../../shared/rules';
 import { calendarSpec, createCalendar, localDate, reviewDeadline, type BusinessCalendar } from '../../shared/businessDays';
 import { AuditLog } from './audit';
 import { WalCheckpointer, type WalCheckpointerOptions } from './checkpointer';
@@ -141,11 +142,8 @@ export interface CaseOpening {
   online: boolean;
 }
 
-/** The derived quality of one image, by the SHA-256 of its original. */
-export interface ImageQuality {
-  sha256: string;
-  quality: QualitySignals;
-}
+/** How the quality check of one image ended, by the SHA-256 of its original: its signals, or why it failed to decode. */
+export type ImageQuality = { sha256: string; quality: QualitySignals } | { sha256: string; failure: ImageFailure };
 
 export interface CaseStore {
   readonly path: string;
@@ -189,11 +187,17 @@ export interface CaseStore {
    * local case, with an audit entry, in one transaction; it stays when the central service updates the case.
    */
   addLocalDocument(applicationId: string, image: Omit<DocumentRecord, 'id'>, by: CaseOpening): DocumentRecord;
+  /**
+   * Records that `by.actor` downloaded an image's original (the applicant's own bytes), in the audit trail of the
+   * case showing it (the first, when several do); refuses an image no local case shows.
+   */
+  recordOriginalDownload(sha256: string, by: CaseOpening): void;
   /** What the store knows of an image already ingested for any case (sync skips downloading it again). */
   imageBySha256(sha256: string): Omit<DocumentRecord, 'id' | 'role'> | null;
   /**
-   * Quality signals derived after the image was stored (sync admits originals first): set on every document with
-   * that SHA-256 still lacking them, and the flags of the applications concerned stored anew (R8), in one transaction.
+   * Quality signals derived after the image was stored (sync admits originals first), or why the image failed to
+   * decode: set on every document with that SHA-256 still lacking signals, and the flags of the applications
+   * concerned stored anew (R8), in one transaction.
    */
   recordImageQuality(results: readonly ImageQuality[]): { documents: number; applicationIds: string[] };
   /** SHA-256s of documents whose quality was never measured: what to derive again after a restart. */
@@ -249,6 +253,7 @@ interface DocumentRow {
   height: number;
   forensic: string | null;
   quality: string | null;
+  image_failure: string | null;
 }
 
 interface DecisionRow {
@@ -303,8 +308,8 @@ interface QueueRow {
 /** The read statements of the store, by name: tests run EXPLAIN QUERY PLAN on each to prove an index is used. */
 export const readSql = {
   app: 'SELECT a.*, b.body, b.server_body FROM applications a JOIN application_bodies b ON b.application_id = a.id WHERE a.id = ?',
-  docs: 'SELECT id, role, sha256, format, width, height, forensic, quality FROM documents WHERE application_id = ? ORDER BY position',
-  quality: 'SELECT quality FROM documents WHERE application_id = ? AND quality IS NOT NULL ORDER BY position',
+  docs: 'SELECT id, role, sha256, format, width, height, forensic, quality, image_failure FROM documents WHERE application_id = ? ORDER BY position',
+  quality: 'SELECT quality, image_failure FROM documents WHERE application_id = ? ORDER BY position',
   facts: 'SELECT body FROM facts WHERE application_id = ?',
   counters: 'SELECT name, n FROM counters',
   countOverdue: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_open WHERE open = 1 AND due_at <= ?',
@@ -325,7 +330,8 @@ export const readSql = {
   countOverdueOf: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_assignee WHERE assignee = ? AND open = 1 AND due_at <= ?',
   countDueBetweenOf: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_assignee WHERE assignee = ? AND open = 1 AND due_at > ? AND due_at <= ?',
   countEscalatedOf: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_assignee WHERE assignee = ? AND open = 1 AND due_at > ? AND escalate_at <= ?',
-  imageBySha256: 'SELECT id, role, sha256, format, width, height, forensic, quality FROM documents WHERE sha256 = ? LIMIT 1',
+  documentsOfImage: 'SELECT id, application_id FROM documents WHERE sha256 = ? ORDER BY application_id, position',
+  imageBySha256: 'SELECT id, role, sha256, format, width, height, forensic, quality, image_failure FROM documents WHERE sha256 = ? LIMIT 1',
   referencedImages: 'SELECT DISTINCT sha256 FROM documents',
   lackingQuality: 'SELECT DISTINCT sha256 FROM documents WHERE quality IS NULL',
   countEscalated: 'SELECT count(*) AS n FROM applications INDEXED BY applications_escalation WHERE open = 1 AND escalate_at <= ? AND due_at > ?',
@@ -375,22 +381,6 @@ export function endOfLocalDay(now: Date, timeZone: string): number {
     else hi = mid;
   }
   return hi;
-}
-
-/** An object whose members are made on first access, then kept: prepared statements only a used path needs. */
-function preparedOnUse<T extends Record<string, () => unknown>>(makers: T): { readonly [K in keyof T]: ReturnType<T[K]> } {
-  const made = new Map<keyof T, unknown>();
-  const out = {} as { [K in keyof T]: ReturnType<T[K]> };
-  for (const key of Object.keys(makers) as (keyof T)[]) {
-    Object.defineProperty(out, key, {
-      enumerable: true,
-      get: () => {
-        if (!made.has(key)) made.set(key, makers[key]!());
-        return made.get(key);
-      },
-    });
-  }
-  return out;
 }
 
 function parseJson<T>(text: string): T {
@@ -496,13 +486,12 @@ class SqliteCaseStore implements CaseStore {
     readonly checkpointer: WalCheckpointer | null,
   ) {
     this.audit = new AuditLog(db);
-    // Prepared on first use: a store opened at an older schema (the migration runner's tests) never prepares what it lacks.
-    this.s = preparedOnUse({
-      appState: () => db.prepare<[string], { rid: number; version: number; status: ApplicationStatus; pending: number }>(
+    this.s = {
+      appState: db.prepare<[string], { rid: number; version: number; status: ApplicationStatus; pending: number }>(
         readSql.appState,
       ),
-      app: () => db.prepare<[string], ApplicationRow>(readSql.app),
-      upsertApp: () => db.prepare(
+      app: db.prepare<[string], ApplicationRow>(readSql.app),
+      upsertApp: db.prepare(
         `INSERT INTO applications (id, account_id, kind, change_direction, registration_location, submitted_at, due_at, escalate_at,
            status, version, assignee, display_name, search_name, conflict, updated_at)
          VALUES (@id, @account_id, @kind, @change_direction, @registration_location, @submitted_at, @due_at, @escalate_at,
@@ -512,95 +501,99 @@ class SqliteCaseStore implements CaseStore {
            escalate_at = excluded.escalate_at, status = excluded.status, version = excluded.version, assignee = excluded.assignee,
            display_name = excluded.display_name, search_name = excluded.search_name, conflict = NULL, updated_at = excluded.updated_at`,
       ),
-      upsertBody: () => db.prepare<[string, string]>(
+      upsertBody: db.prepare<[string, string]>(
         `INSERT INTO application_bodies (application_id, body, server_body) VALUES (?, ?, NULL)
          ON CONFLICT (application_id) DO UPDATE SET body = excluded.body, server_body = NULL`,
       ),
-      markConflict: () => db.prepare<[string, number, string]>('UPDATE applications SET conflict = ?, updated_at = ? WHERE id = ?'),
-      parkServerBody: () => db.prepare<[string, string]>('UPDATE application_bodies SET server_body = ? WHERE application_id = ?'),
-      setStatus: () => db.prepare<[ApplicationStatus, number, string]>('UPDATE applications SET status = ?, updated_at = ? WHERE id = ?'),
-      settleApp: () => db.prepare<[number, number, string]>(
+      markConflict: db.prepare<[string, number, string]>('UPDATE applications SET conflict = ?, updated_at = ? WHERE id = ?'),
+      parkServerBody: db.prepare<[string, string]>('UPDATE application_bodies SET server_body = ? WHERE application_id = ?'),
+      setStatus: db.prepare<[ApplicationStatus, number, string]>('UPDATE applications SET status = ?, updated_at = ? WHERE id = ?'),
+      settleApp: db.prepare<[number, number, string]>(
         `UPDATE applications SET version = max(version, ?), updated_at = ?,
            conflict = CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = applications.id AND o.state = 'pending') THEN conflict END
          WHERE id = ?`,
       ),
-      settleBody: () => db.prepare<[string]>(
+      settleBody: db.prepare<[string]>(
         `UPDATE application_bodies SET
            server_body = CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = application_bodies.application_id AND o.state = 'pending') THEN server_body END
          WHERE application_id = ?`,
       ),
       // Documents a reviewer added on this workstation (ids 'local-…') survive the central service's updates.
-      deleteDocs: () => db.prepare<[string]>("DELETE FROM documents WHERE application_id = ? AND id NOT LIKE 'local-%'"),
-      nextLocalPosition: () => db.prepare<[string], { next: number }>(
+      deleteDocs: db.prepare<[string]>("DELETE FROM documents WHERE application_id = ? AND id NOT LIKE 'local-%'"),
+      nextLocalPosition: db.prepare<[string], { next: number }>(
         "SELECT max(1000, coalesce(max(position) + 1, 0)) AS next FROM documents WHERE application_id = ? AND id LIKE 'local-%'",
       ),
-      insertDoc: () => db.prepare(
-        `INSERT INTO documents (id, application_id, position, role, sha256, format, width, height, forensic, quality)
-         VALUES (@id, @application_id, @position, @role, @sha256, @format, @width, @height, @forensic, @quality)
+      insertDoc: db.prepare(
+        `INSERT INTO documents (id, application_id, position, role, sha256, format, width, height, forensic, quality, image_failure)
+         VALUES (@id, @application_id, @position, @role, @sha256, @format, @width, @height, @forensic, @quality, @image_failure)
          ON CONFLICT (id) DO UPDATE SET application_id = excluded.application_id, position = excluded.position, role = excluded.role,
            sha256 = excluded.sha256, format = excluded.format, width = excluded.width, height = excluded.height,
-           forensic = excluded.forensic, quality = excluded.quality`,
+           forensic = excluded.forensic, quality = excluded.quality, image_failure = excluded.image_failure`,
       ),
-      docs: () => db.prepare<[string], DocumentRow>(readSql.docs),
-      quality: () => db.prepare<[string], { quality: string }>(readSql.quality),
-      upsertFacts: () => db.prepare<[string, string, number]>(
+      docs: db.prepare<[string], DocumentRow>(readSql.docs),
+      quality: db.prepare<[string], { quality: string | null; image_failure: string | null }>(readSql.quality),
+      upsertFacts: db.prepare<[string, string, number]>(
         'INSERT INTO facts (application_id, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (application_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
       ),
-      facts: () => db.prepare<[string], { body: string }>(readSql.facts),
-      deleteFlags: () => db.prepare<[string]>('DELETE FROM flags WHERE application_id = ?'),
-      insertFlag: () => db.prepare(
+      facts: db.prepare<[string], { body: string }>(readSql.facts),
+      deleteFlags: db.prepare<[string]>('DELETE FROM flags WHERE application_id = ?'),
+      insertFlag: db.prepare(
         `INSERT INTO flags (application_id, position, rule, severity, reason, overridable, facts, first_of_rule, open, due_at, submitted_at)
          VALUES (@application_id, @position, @rule, @severity, @reason, @overridable, @facts, @first_of_rule, @open, @due_at, @submitted_at)`,
       ),
-      insertDecision: () => db.prepare(
+      insertDecision: db.prepare(
         `INSERT INTO decisions (id, application_id, outcome, reason_codes, applicant_message, internal_note, override_note, overridden_rules,
            decided_by, decided_by_name, decided_at, device_id, online, base_version, prior_status, mutation_id, judged_on)
          VALUES (@id, @application_id, @outcome, @reason_codes, @applicant_message, @internal_note, @override_note, @overridden_rules,
            @decided_by, @decided_by_name, @decided_at, @device_id, @online, @base_version, @prior_status, @mutation_id, @judged_on)`,
       ),
-      decisions: () => db.prepare<[string], DecisionRow>(
+      decisions: db.prepare<[string], DecisionRow>(
         readSql.decisions,
       ),
-      decidingDecision: () => db.prepare<[string], { id: string; decided_at: number; judged_on: string | null }>(readSql.decidingDecision),
-      decisionByMutation: () => db.prepare<[string], DecisionRow>(
+      decidingDecision: db.prepare<[string], { id: string; decided_at: number; judged_on: string | null }>(readSql.decidingDecision),
+      decisionByMutation: db.prepare<[string], DecisionRow>(
         'SELECT d.*, o.state, o.rejected_reason FROM decisions d JOIN outbox o ON o.id = d.mutation_id WHERE d.mutation_id = ?',
       ),
-      insertOutbox: () => db.prepare(
+      insertOutbox: db.prepare(
         `INSERT INTO outbox (id, application_id, kind, base_version, payload, state, created_at)
          VALUES (@id, @application_id, 'decision', @base_version, @payload, 'pending', @created_at)`,
       ),
-      outboxRow: () => db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE id = ?'),
-      pending: () => db.prepare<[string, number], OutboxRow>(readSql.pending),
-      pendingByPerson: () => db.prepare<[], { decided_by: string; decided_by_name: string; n: number }>(readSql.pendingByPerson),
-      applied: () => db.prepare<[number, number, string]>(`UPDATE outbox SET state = 'applied', server_version = ?, settled_at = ? WHERE id = ?`),
-      rejected: () => db.prepare<[string, string | null, number, string]>(
+      outboxRow: db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE id = ?'),
+      pending: db.prepare<[string, number], OutboxRow>(readSql.pending),
+      pendingByPerson: db.prepare<[], { decided_by: string; decided_by_name: string; n: number }>(readSql.pendingByPerson),
+      applied: db.prepare<[number, number, string]>(`UPDATE outbox SET state = 'applied', server_version = ?, settled_at = ? WHERE id = ?`),
+      rejected: db.prepare<[string, string | null, number, string]>(
         `UPDATE outbox SET state = 'rejected', rejected_reason = ?, rejected_current = ?, settled_at = ? WHERE id = ?`,
       ),
-      outboxCounts: () => db.prepare<[], { state: MutationState; n: number }>(readSql.outboxCounts),
-      needsAttention: () => db.prepare<[number], AttentionRow>(readSql.needsAttention),
-      counters: () => db.prepare<[], { name: string; n: number }>(readSql.counters),
-      countOverdue: () => db.prepare<[number], { n: number }>(readSql.countOverdue),
-      countDueBetween: () => db.prepare<[number, number], { n: number }>(readSql.countDueBetween),
-      countEscalated: () => db.prepare<[number, number], { n: number }>(
+      outboxCounts: db.prepare<[], { state: MutationState; n: number }>(readSql.outboxCounts),
+      needsAttention: db.prepare<[number], AttentionRow>(readSql.needsAttention),
+      counters: db.prepare<[], { name: string; n: number }>(readSql.counters),
+      countOverdue: db.prepare<[number], { n: number }>(readSql.countOverdue),
+      countDueBetween: db.prepare<[number, number], { n: number }>(readSql.countDueBetween),
+      countEscalated: db.prepare<[number, number], { n: number }>(
         readSql.countEscalated,
       ),
-      countConflicts: () => db.prepare<[], { n: number }>(readSql.countConflicts),
-      hasDocument: () => db.prepare<[string], { found: number }>(readSql.hasDocument),
-      hasAssignedDocument: () => db.prepare<[string, string], { found: number }>(readSql.hasAssignedDocument),
-      openByStatusOf: () => db.prepare<[string], { status: ApplicationStatus; n: number }>(readSql.openByStatusOf),
-      openFlagsOf: () => db.prepare<[string], { rule: RuleId; n: number }>(readSql.openFlagsOf),
-      countOverdueOf: () => db.prepare<[string, number], { n: number }>(readSql.countOverdueOf),
-      countDueBetweenOf: () => db.prepare<[string, number, number], { n: number }>(readSql.countDueBetweenOf),
-      countEscalatedOf: () => db.prepare<[string, number, number], { n: number }>(readSql.countEscalatedOf),
-      imageBySha256: () => db.prepare<[string], DocumentRow>(readSql.imageBySha256),
-      referencedImages: () => db.prepare<[], { sha256: string }>(readSql.referencedImages),
-      setQuality: () => db.prepare<[string, string], { application_id: string }>(
-        'UPDATE documents SET quality = ? WHERE sha256 = ? AND quality IS NULL RETURNING application_id',
+      countConflicts: db.prepare<[], { n: number }>(readSql.countConflicts),
+      hasDocument: db.prepare<[string], { found: number }>(readSql.hasDocument),
+      hasAssignedDocument: db.prepare<[string, string], { found: number }>(readSql.hasAssignedDocument),
+      openByStatusOf: db.prepare<[string], { status: ApplicationStatus; n: number }>(readSql.openByStatusOf),
+      openFlagsOf: db.prepare<[string], { rule: RuleId; n: number }>(readSql.openFlagsOf),
+      countOverdueOf: db.prepare<[string, number], { n: number }>(readSql.countOverdueOf),
+      countDueBetweenOf: db.prepare<[string, number, number], { n: number }>(readSql.countDueBetweenOf),
+      countEscalatedOf: db.prepare<[string, number, number], { n: number }>(readSql.countEscalatedOf),
+      documentsOfImage: db.prepare<[string], { id: string; application_id: string }>(readSql.documentsOfImage),
+      imageBySha256: db.prepare<[string], DocumentRow>(readSql.imageBySha256),
+      referencedImages: db.prepare<[], { sha256: string }>(readSql.referencedImages),
+      setQuality: db.prepare<[string, string], { application_id: string }>(
+        'UPDATE documents SET quality = ?, image_failure = NULL WHERE sha256 = ? AND quality IS NULL RETURNING application_id',
       ),
-      lackingQuality: () => db.prepare<[], { sha256: string }>(readSql.lackingQuality),
-      getSync: () => db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?'),
-      setSync: () => db.prepare<[string, string]>('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-    });
+      setImageFailure: db.prepare<[string, string], { application_id: string }>(
+        'UPDATE documents SET image_failure = ? WHERE sha256 = ? AND quality IS NULL RETURNING application_id',
+      ),
+      lackingQuality: db.prepare<[], { sha256: string }>(readSql.lackingQuality),
+      getSync: db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?'),
+      setSync: db.prepare<[string, string]>('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    };
   }
 
   /**
@@ -712,12 +705,17 @@ class SqliteCaseStore implements CaseStore {
     return row ? parseJson<RuleFacts>(row.body) : { accountsVerifiedWithDocument: 0, enterpriseAccountsVerified: 0, lastVerifiedAt: null };
   }
 
-  private qualityOf(applicationId: string): QualitySignals[] {
-    return this.s.quality.all(applicationId).map((r) => parseJson<QualitySignals>(r.quality));
+  /** R8's input: each document's quality signals (in the case's order), and those whose image failed to decode. */
+  private imagesOf(applicationId: string): Pick<RuleInput, 'quality' | 'imageFailures'> {
+    const rows = this.s.quality.all(applicationId);
+    return {
+      quality: rows.map((r) => (r.quality ? parseJson<QualitySignals>(r.quality) : null)),
+      imageFailures: rows.flatMap((r, image) => (r.image_failure ? [{ image, code: parseJson<ImageFailure>(r.image_failure).code }] : [])),
+    };
   }
 
   private evaluate(app: Application, at: Date): Flag[] {
-    return evaluateRules({ application: app, facts: this.factsOf(app.id), quality: this.qualityOf(app.id), now: at, calendar: this.calendar });
+    return evaluateRules({ application: app, facts: this.factsOf(app.id), ...this.imagesOf(app.id), now: at, calendar: this.calendar });
   }
 
   /**
@@ -1025,6 +1023,23 @@ class SqliteCaseStore implements CaseStore {
     }, true);
   }
 
+  recordOriginalDownload(sha256: string, by: CaseOpening): void {
+    this.write(() => {
+      const documents = this.s.documentsOfImage.all(sha256);
+      const first = documents[0];
+      if (!first) throw new DomainError('forbidden', 'This document image belongs to no case on this workstation.');
+      this.audit.append({
+        at: this.now().getTime(),
+        action: 'original_downloaded',
+        applicationId: first.application_id,
+        actor: by.actor,
+        deviceId: by.deviceId,
+        online: by.online,
+        details: { sha256, documents: documents.map((d) => d.id), applications: [...new Set(documents.map((d) => d.application_id))] },
+      });
+    }, true);
+  }
+
   // ---- decisions ----------------------------------------------------------------------------------
 
   recordDecision(rawInput: DecisionInput, actor: Person, deviceId: string, online: boolean): RecordedDecision {
@@ -1231,11 +1246,11 @@ class SqliteCaseStore implements CaseStore {
   recordImageQuality(results: readonly ImageQuality[]): { documents: number; applicationIds: string[] } {
     // Validate before the transaction: the signals come from a worker thread, i.e. across a boundary.
     const parsed = results.map((r, i) => {
-      const quality = QualitySignals.safeParse(r.quality);
-      if (!/^[0-9a-f]{64}$/.test(r.sha256) || !quality.success) {
-        throw new DomainError('invalid_quality', `Derived image quality ${i} is not valid${quality.success ? ' (hash)' : ` (${describeIssues(quality.error)})`}; nothing was stored.`);
+      const outcome = 'quality' in r ? QualitySignals.safeParse(r.quality) : ImageFailure.safeParse(r.failure);
+      if (!/^[0-9a-f]{64}$/.test(r.sha256) || !outcome.success) {
+        throw new DomainError('invalid_quality', `Derived image quality ${i} is not valid${outcome.success ? ' (hash)' : ` (${describeIssues(outcome.error)})`}; nothing was stored.`);
       }
-      return { sha256: r.sha256, quality: JSON.stringify(quality.data) };
+      return { sha256: r.sha256, json: JSON.stringify(outcome.data), set: 'quality' in r ? this.s.setQuality : this.s.setImageFailure };
     });
     if (parsed.length === 0) return { documents: 0, applicationIds: [] };
     return this.write(() => {
@@ -1243,7 +1258,7 @@ class SqliteCaseStore implements CaseStore {
       let documents = 0;
       const touched = new Set<string>();
       for (const r of parsed) {
-        for (const row of this.s.setQuality.all(r.quality, r.sha256)) {
+        for (const row of r.set.all(r.json, r.sha256)) {
           documents += 1;
           touched.add(row.application_id);
         }
@@ -1317,6 +1332,7 @@ function documentRow(d: DocumentRecord, applicationId: string, position: number)
     height: d.height,
     forensic: d.forensic ? JSON.stringify(d.forensic) : null,
     quality: d.quality ? JSON.stringify(d.quality) : null,
+    image_failure: d.imageFailure ? JSON.stringify(d.imageFailure) : null,
   };
 }
 
@@ -1330,6 +1346,7 @@ function toDocumentRecord(r: DocumentRow): DocumentRecord {
     height: r.height,
     forensic: r.forensic ? parseJson<DocumentRecord['forensic']>(r.forensic) : null,
     quality: r.quality ? parseJson<DocumentRecord['quality']>(r.quality) : null,
+    imageFailure: r.image_failure ? parseJson<ImageFailure>(r.image_failure) : null,
   };
 }
 

@@ -222,7 +222,16 @@ const v4: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4];
+const v5: Migration = {
+  version: 5,
+  name: 'document images that failed to decode',
+  statements: [
+    // JSON {code, message}: why background derivation failed for the image (the case view shows it, R8 flags it).
+    `ALTER TABLE documents ADD COLUMN image_failure TEXT`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5];
 
 export const latestVersion = migrations.length;
 

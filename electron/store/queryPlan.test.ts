@@ -78,6 +78,7 @@ describe('query plans', () => {
           [readSql.app, ['VA0100000001']],
           [readSql.appState, ['VA0100000001']],
           [readSql.docs, ['VA0100000001']],
+          [readSql.documentsOfImage, ['a'.repeat(64)]],
           [readSql.quality, ['VA0100000001']],
           [readSql.facts, ['VA0100000001']],
           [readSql.decisions, ['VA0100000001']],

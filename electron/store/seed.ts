@@ -189,7 +189,7 @@ export function generateApplications(count: number, seed: number, options: { now
         software: hasExif ? pick(softwares) : null,
         capturedAt: hasExif ? new Date(submittedAt.getTime() - int(1, 600) * 60_000).toISOString() : null,
       };
-      return { id: `${application.id}-${n + 1}`, role, sha256: hex(64), format, width, height, forensic, quality };
+      return { id: `${application.id}-${n + 1}`, role, sha256: hex(64), format, width, height, forensic, quality, imageFailure: null };
     });
     records.push({ application, documents, facts });
   }

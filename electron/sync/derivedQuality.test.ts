@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePipeline, type ImagePipeline } from '../imaging';
+import { corpusFile, entropyDamage } from '../imaging/test-support';
 import { ExplicitKeyProvider } from '../store/keys';
 import { recordDerivedQuality } from './derivedQuality';
 import { createSyncEngine } from './index';
@@ -100,5 +101,28 @@ describe('a restart', () => {
     for (const envelope of envelopes) {
       expect(local.store.getCase(envelope.application.id).documents[0]!.quality).toMatchObject({ lowResolution: true });
     }
+  }, 60_000);
+});
+
+describe('an image admitted but not decodable here', () => {
+  it('is shown as failed with its reason and flagged for the reviewer, not left "pending"', async () => {
+    const [envelope] = await central.submit(1);
+    const id = envelope!.application.id;
+    // Headers intact, entropy-coded data damaged: admission (header checks, hash) passes, the decode does not.
+    const sha256 = await central.replaceDocument(id, entropyDamage['a zeroed run'](corpusFile('flowers.jpeg')));
+    const recorder = recordDerivedQuality({ images: local.images, store: local.store, flushMs: 10 });
+    expect((await createSyncEngine(engineOptions(local, central.server.url)).syncNow()).ok).toBe(true);
+    await local.images.whenDerived();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await recorder.close();
+
+    const detail = local.store.getCase(id);
+    expect(detail.documents[0]).toMatchObject({ sha256, quality: null, imageFailure: { code: 'image_corrupt', message: expect.stringMatching(/damaged/) } });
+    expect(detail.flags.filter((f) => f.rule === 'R8')).toEqual([{ rule: 'R8', severity: 'warning', reason: 'image_unreadable', overridable: false, facts: { image: 0, code: 'image_corrupt' } }]);
+    // The queue's flag filter sees it too (the stored flags), and the original stays verified and stored.
+    expect(local.store.listQueue({ flag: 'R8', status: 'all' }).items.map((i) => i.id)).toContain(id);
+    expect(existsSync(blob(sha256, 'original'))).toBe(true);
+    // Still tried again at the next start (a newer decoder may read it).
+    expect(local.store.imagesLackingQuality()).toContain(sha256);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 // Where background derivation meets the case store: sync admits originals (no decode), the image pipeline derives
-// preview, thumbnail and quality later, and this writes the quality to every document showing the image, a batch
-// per transaction, with the flags (R8) stored anew. At start it queues whatever a previous run left underived.
+// preview, thumbnail and quality later, and this writes the quality (or why the image failed to decode) to every
+// document showing the image, a batch per transaction, with the flags (R8) stored anew. At start it queues
+// whatever a previous run left underived, failures included (a decoder update may read them now).
 import { log } from '../api/log';
 import type { DeriveOutcome, ImagePipeline } from '../imaging';
 import type { CaseStore, ImageQuality } from '../store/caseStore';
@@ -49,12 +50,11 @@ export function recordDerivedQuality(options: DerivedQualityOptions): DerivedQua
 
   const unsubscribe = images.onDerived((outcome: DeriveOutcome) => {
     if (!outcome.ok) {
-      // The case stays (its original is verified and stored); its quality stays unmeasured, the viewer shows the
-      // refusal when it asks for the preview, and the next start tries once more.
+      // The case stays (its original is verified and stored, and can be downloaded); the case view shows the image
+      // as failed with this reason, R8 flags it, and the next start tries once more.
       log.warn('document image could not be derived', { sha256: outcome.sha256.slice(0, 12), code: outcome.error.code });
-      return;
     }
-    waiting.push({ sha256: outcome.sha256, quality: outcome.result.quality });
+    waiting.push(outcome.ok ? { sha256: outcome.sha256, quality: outcome.result.quality } : { sha256: outcome.sha256, failure: outcome.error });
     if (waiting.length >= batchSize) void flush();
     else if (!timer) {
       timer = setTimeout(() => void flush(), flushMs);

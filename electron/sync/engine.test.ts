@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import type { ForensicSummary, QualitySignals } from '../../shared/domain';
+import type { ImageFailure } from '../../shared/contract/cases';
 import { createSyncEngine, type SyncEngineOptions, type SyncProgress, type SyncStatus, type SyncStore } from './index';
 import { cursorKey } from './engine';
 import { backoffDelay, parseRetryAfter } from './backoff';
@@ -131,8 +132,8 @@ describe('images once', () => {
     expect((await createSyncEngine(engineOptions()).syncNow()).ok).toBe(true);
     const [envelope] = await central.submit(1, 3);
     const s = local.store;
-    const lookup = s.db.prepare<[string], { sha256: string; format: string; width: number; height: number; forensic: string | null; quality: string | null }>(
-      'SELECT sha256, format, width, height, forensic, quality FROM documents WHERE sha256 = ? LIMIT 1',
+    const lookup = s.db.prepare<[string], { sha256: string; format: string; width: number; height: number; forensic: string | null; quality: string | null; image_failure: string | null }>(
+      'SELECT sha256, format, width, height, forensic, quality, image_failure FROM documents WHERE sha256 = ? LIMIT 1',
     );
     // What the store's imageBySha256 would answer (see the report); the rest is the store itself.
     const store: SyncStore = {
@@ -145,10 +146,12 @@ describe('images once', () => {
       imageBySha256: (sha256) => {
         const row = lookup.get(sha256);
         if (!row) return null;
+        const { image_failure: failure, ...image } = row;
         return {
-          ...row,
+          ...image,
           forensic: row.forensic ? (JSON.parse(row.forensic) as ForensicSummary) : null,
           quality: row.quality ? (JSON.parse(row.quality) as QualitySignals) : null,
+          imageFailure: failure ? (JSON.parse(failure) as ImageFailure) : null,
         };
       },
     };

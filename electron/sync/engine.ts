@@ -844,7 +844,7 @@ class Engine implements SyncEngine {
       return outcome.refused.code;
     }
     // Quality is unmeasured until the image is derived (after the pull, or when the reviewer opens it).
-    this.remember({ ...outcome.admitted, quality: null });
+    this.remember({ ...outcome.admitted, quality: null, imageFailure: null });
     return null;
   }
 
@@ -860,6 +860,7 @@ class Engine implements SyncEngine {
       height: image.height,
       forensic: image.forensic,
       quality: image.quality,
+      imageFailure: image.imageFailure,
     });
   }
 }

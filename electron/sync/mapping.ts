@@ -28,7 +28,7 @@ export function toCentralMutation(pending: PendingMutation): MappedMutation {
 }
 
 /** What the ingest of one image tells the store about it. */
-export type ImageFacts = Pick<DocumentRecord, 'sha256' | 'format' | 'width' | 'height' | 'forensic' | 'quality'>;
+export type ImageFacts = Pick<DocumentRecord, 'sha256' | 'format' | 'width' | 'height' | 'forensic' | 'quality' | 'imageFailure'>;
 
 export function documentRecord(ref: DocumentRef, image: ImageFacts): DocumentRecord {
   return {
@@ -40,6 +40,7 @@ export function documentRecord(ref: DocumentRef, image: ImageFacts): DocumentRec
     height: image.height,
     forensic: image.forensic,
     quality: image.quality,
+    imageFailure: image.imageFailure,
   };
 }
 

@@ -1,7 +1,7 @@
 // Test support for the sync tests only (never imported by the engine): the real central server with applications
 // submitted through intake with real photos from the corpus, and a workstation side (real store file, real
 // image pipeline) in a temporary folder.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,11 @@ export interface CentralFixture {
   submit(count: number, photo?: number): Promise<ApplicationEnvelope[]>;
   withdraw(applicationId: string): Promise<void>;
   assign(applicationId: string, reviewer: string): Promise<void>;
+  /**
+   * Puts other JPEG bytes in the place of an application's first document, behind intake's back: what a central
+   * service with a more lenient intake check would serve. Answers the new SHA-256.
+   */
+  replaceDocument(applicationId: string, jpeg: Buffer): Promise<string>;
   /** The decisions the server holds for these applications: mutation id, application, who and whether made offline. */
   decisionsFor(applicationIds: readonly string[]): Promise<{ id: string; application_id: string; reviewer: string; offline: boolean }[]>;
   close(): Promise<void>;
@@ -83,6 +88,12 @@ export async function startCentral(): Promise<CentralFixture> {
     async assign(applicationId, reviewer) {
       const answer = await supervisor.post(`/v1/applications/${applicationId}/assign`, { reviewer });
       if (answer.status !== 200) throw new Error(`assign failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    },
+    async replaceDocument(applicationId, jpeg) {
+      const sha256 = createHash('sha256').update(jpeg).digest('hex');
+      await server.db.query(`INSERT INTO blobs (sha256, media_type, byte_size, bytes) VALUES ($1, 'image/jpeg', $2, $3)`, [sha256, jpeg.length, jpeg]);
+      await server.db.query(`UPDATE documents SET sha256 = $1 WHERE application_id = $2 AND position = (SELECT min(position) FROM documents WHERE application_id = $2)`, [sha256, applicationId]);
+      return sha256;
     },
     async decisionsFor(applicationIds) {
       return server.db.query<{ id: string; application_id: string; reviewer: string; offline: boolean }>(

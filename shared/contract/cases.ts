@@ -20,6 +20,16 @@ import {
 import { lineText } from '../text';
 import { defineChannel, defineEvent } from './channel';
 
+/**
+ * Why this workstation could not decode a stored document image (so no preview, 1:1 view or quality checks): the
+ * imaging pipeline's image_* code and its message. The original stays sealed as it arrived.
+ */
+export const ImageFailure = z.object({
+  code: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
+  message: z.string().min(1).max(500),
+});
+export type ImageFailure = z.infer<typeof ImageFailure>;
+
 /** One document of an application as the store keeps it; the image bytes live in the blob store, keyed by sha256. */
 export const DocumentRecord = z.object({
   id: lineText(64).min(1),
@@ -31,6 +41,8 @@ export const DocumentRecord = z.object({
   height: z.number().int().positive(),
   forensic: ForensicSummary.nullable(),
   quality: QualitySignals.nullable(),
+  /** Set when the image failed to decode here; quality then stays null. */
+  imageFailure: ImageFailure.nullable(),
 });
 export type DocumentRecord = z.infer<typeof DocumentRecord>;
 
@@ -155,7 +167,7 @@ export const FlagsAsOf = z.discriminatedUnion('kind', [
 ]);
 export type FlagsAsOf = z.infer<typeof FlagsAsOf>;
 
-export const auditActions = ['decision_recorded', 'documents_opened', 'document_added'] as const;
+export const auditActions = ['decision_recorded', 'documents_opened', 'document_added', 'original_downloaded'] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;
 

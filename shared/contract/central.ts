@@ -17,6 +17,7 @@ import {
   ReasonCode,
 } from '../domain';
 import { lineText, multilineText } from '../text';
+import { intakeMediaTypes } from '../imagePolicy';
 
 /** Every error answer: `{ error: { code, message } }`; the message names the field, never echoes values. */
 export const CentralError = z
@@ -90,7 +91,7 @@ export const DocumentRef = z
   .object({
     id: lineText(64).min(1),
     role: DocumentRole,
-    mediaType: z.enum(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/avif']),
+    mediaType: z.enum(intakeMediaTypes),
     sha256: Sha256Hex,
     byteSize: z.number().int().positive(),
   })

@@ -23,7 +23,7 @@ test('opens a case with images, zooms and rotates, and explains its flags', asyn
   await app.getByRole('button', { name: 'Actual size (1:1)' }).click();
   await expect(zoom).toHaveText('Zoom 100%');
   // Full resolution replaces the preview once zoomed in.
-  await expect(image).toHaveAttribute('data-variant', 'original');
+  await expect(image).toHaveAttribute('data-variant', 'full');
   await app.keyboard.press('e');
   await expect(app.getByTestId('rotation')).toHaveText('Rotated 90°');
   await expect(image).toHaveAttribute('style', /rotate\(90deg\)/);

@@ -83,6 +83,30 @@ async function loadImage(ref: ImageRef): Promise<Outcome<string>> {
   }
 }
 
+/**
+ * The original is fetched with the token (a plain link could not send it) and saved under the name the host gave
+ * in Content-Disposition (made from its hash); the host audits the download before it answers.
+ */
+async function downloadOriginal(sha256: string): Promise<Outcome<null>> {
+  try {
+    const res = await fetch(`/images/${sha256}/original`, { headers: { Authorization: headers.Authorization } });
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as Outcome<unknown> | null;
+      return body && !body.ok ? body : { ok: false, error: { code: 'image_unavailable', message: `The original could not be downloaded (${res.status}).` } };
+    }
+    const name = /filename="([\w.-]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? `verity-original-${sha256.slice(0, 16)}`;
+    const url = URL.createObjectURL(await res.blob());
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    return { ok: true, value: null };
+  } catch {
+    return { ok: false, error: { code: 'host_unreachable', message: 'The workstation host does not answer. Is it still running?' } };
+  }
+}
+
 // A request started while the page is going away (a decision committed on pagehide, see renderer/src/state/review.ts)
 // is sent with keepalive, so the browser finishes it after the page is gone. Keepalive bodies are capped at 64 KB in
 // all, so only then and only for small bodies. These listeners are added before the renderer's, so they run first.
@@ -98,6 +122,7 @@ function postJson(channel: ChannelName, body: string): Promise<Response> {
 }
 
 const transport: Transport = {
+  downloadOriginal,
   imageUrl(ref) {
     const key = `${ref.sha256}/${ref.variant}`;
     let entry = imageCache.get(key);

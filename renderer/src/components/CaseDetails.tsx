@@ -5,7 +5,7 @@ import type { CaseDetail } from '../../../shared/contract/cases';
 import type { Flag } from '../../../shared/domain';
 import type { Application, Identity } from '../../../shared/domain';
 import { CHANGE_COOLDOWN_DAYS } from '../../../shared/rules';
-import type { Translate } from '../i18n';
+import { errorMessage, type Translate } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatLocation, formatNumber } from '../lib/format';
 import { explainFlag } from '../lib/flags';
@@ -248,8 +248,18 @@ function Forensics({ detail }: { detail: CaseDetail }) {
             )}
             <p className="quality">
               <span className="muted">{t('quality.title')}: </span>
-              {/* Null until the image is derived in the background (sync stores originals first). */}
-              {!q ? t('quality.pending') : problems.length === 0 ? t('quality.ok') : problems.map(([k]) => t(`quality.${k}`)).join(' · ')}
+              {/* Null until the image is derived in the background (sync stores originals first), or when that failed. */}
+              {doc.imageFailure ? (
+                <span className="warn-text" data-testid="image-failure">
+                  {t('quality.failed', { message: errorMessage(t, doc.imageFailure) })}
+                </span>
+              ) : !q ? (
+                t('quality.pending')
+              ) : problems.length === 0 ? (
+                t('quality.ok')
+              ) : (
+                problems.map(([k]) => t(`quality.${k}`)).join(' · ')
+              )}
               {q && <span className="muted small"> ({formatNumber(q.blurVariance, language)})</span>}
             </p>
           </div>

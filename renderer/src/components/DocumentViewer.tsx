@@ -1,5 +1,6 @@
-// The document viewer: preview first, the original once the reviewer zooms in; zoom (wheel, +/−, fit, 1:1),
-// pan (drag, arrow keys), rotate, brightness and contrast, front/back thumbnails, and a watermark naming
+// The document viewer: preview first, the full-resolution rendition once the reviewer zooms in (both re-encoded:
+// the applicant's own bytes are never shown, only downloaded on request, and audited); zoom (wheel, +/−, fit,
+// 1:1), pan (drag, arrow keys), rotate, brightness and contrast, front/back thumbnails, and a watermark naming
 // the reviewer and the time, drawn over the image by the renderer.
 import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import type { ImageVariant } from '../../../shared/api';
@@ -113,6 +114,30 @@ function Watermark() {
   return <div className="watermark" aria-hidden="true" data-testid="watermark" data-text={text} style={{ backgroundImage: `url("${url}")` }} />;
 }
 
+/** Saves the applicant's original file (a download the workstation audits); the case's audit trail then shows it. */
+function DownloadOriginal({ sha256 }: { sha256: string }) {
+  const t = useT();
+  const [error, setError] = useState<UiError | null>(null);
+  const download = async () => {
+    setError(null);
+    const outcome = await workstation().images.downloadOriginal({ sha256 });
+    if (!outcome.ok) setError(outcome.error);
+    else void useReview.getState().refresh();
+  };
+  return (
+    <>
+      <button type="button" onClick={() => void download()} title={t('viewer.downloadOriginalHint')}>
+        {t('viewer.downloadOriginal')}
+      </button>
+      {error && (
+        <span className="form-error small" role="alert">
+          {t('viewer.downloadFailed', { message: errorMessage(t, error) })}
+        </span>
+      )}
+    </>
+  );
+}
+
 /** Brings an image file into the case (e.g. a clearer photo the applicant sent through a ticket). */
 function AddImage({ applicationId, onAdded }: { applicationId: string; onAdded: () => void }) {
   const t = useT();
@@ -164,14 +189,14 @@ export function DocumentViewer({ documents, applicationId, ref }: { documents: D
   const [brightness, setBrightness] = useState(100);
   const [contrast, setContrast] = useState(100);
   const [stage, setStage] = useState(lastStage);
-  const [wantOriginal, setWantOriginal] = useState(false);
-  const [originalReady, setOriginalReady] = useState(false);
+  const [wantFull, setWantFull] = useState(false);
+  const [fullReady, setFullReady] = useState(false);
   const stageRef = useRef<HTMLDivElement>(null);
   const drag = useRef<{ x: number; y: number; panX: number; panY: number } | null>(null);
 
   const doc = documents[index] ?? documents[0];
   const preview = useImageUrl(doc?.sha256, 'preview');
-  const original = useImageUrl(doc?.sha256, 'original', wantOriginal);
+  const full = useImageUrl(doc?.sha256, 'full', wantFull);
 
   const quarterTurns = ((rotation / 90) % 4 + 4) % 4;
   const w = doc ? (quarterTurns % 2 === 0 ? doc.width : doc.height) : 1;
@@ -198,13 +223,13 @@ export function DocumentViewer({ documents, applicationId, ref }: { documents: D
     setZoom('fit');
     setRotation(0);
     setPan({ x: 0, y: 0 });
-    setWantOriginal(false);
-    setOriginalReady(false);
+    setWantFull(false);
+    setFullReady(false);
   }, [doc?.sha256]);
 
-  // Zoomed past the fitted size, the preview is too coarse: switch to the original.
+  // Zoomed past the fitted size, the preview is too coarse: switch to the full-resolution rendition.
   useEffect(() => {
-    if (zoom !== 'fit' && zoom > fitScale * 1.05) setWantOriginal(true);
+    if (zoom !== 'fit' && zoom > fitScale * 1.05) setWantFull(true);
   }, [zoom, fitScale]);
 
   const zoomTo = useCallback(
@@ -225,7 +250,7 @@ export function DocumentViewer({ documents, applicationId, ref }: { documents: D
   const actualSize = useCallback(() => {
     setZoom(1);
     setPan({ x: 0, y: 0 });
-    setWantOriginal(true);
+    setWantFull(true);
   }, []);
   const rotate = useCallback(() => {
     setRotation((r) => r + 90);
@@ -302,9 +327,9 @@ export function DocumentViewer({ documents, applicationId, ref }: { documents: D
     );
   }
 
-  const showOriginal = originalReady && original.url !== null;
-  const src = showOriginal ? original.url : preview.url;
-  const error = preview.error ?? (wantOriginal ? original.error : null);
+  const showFull = fullReady && full.url !== null;
+  const src = showFull ? full.url : preview.url;
+  const error = preview.error ?? (wantFull ? full.error : null);
   const percent = Math.round(scale * 100);
   const role = t(`docRole.${doc.role}`);
 
@@ -352,8 +377,9 @@ export function DocumentViewer({ documents, applicationId, ref }: { documents: D
           ↺
         </button>
         <span className="muted small resolution" data-testid="resolution">
-          {showOriginal ? t('viewer.resolution.original') : t('viewer.resolution.preview')}
+          {showFull ? t('viewer.resolution.full') : t('viewer.resolution.preview')}
         </span>
+        <DownloadOriginal sha256={doc.sha256} />
       </div>
       <div
         className="viewer-stage"
@@ -383,8 +409,8 @@ export function DocumentViewer({ documents, applicationId, ref }: { documents: D
             alt={t('viewer.image', { n: index + 1, role })}
             draggable={false}
             data-testid="document-image"
-            data-variant={showOriginal ? 'original' : 'preview'}
-            onError={showOriginal ? original.failed : preview.failed}
+            data-variant={showFull ? 'full' : 'preview'}
+            onError={showFull ? full.failed : preview.failed}
             style={{
               width: doc.width,
               height: doc.height,
@@ -393,10 +419,8 @@ export function DocumentViewer({ documents, applicationId, ref }: { documents: D
             }}
           />
         )}
-        {/* The original loads hidden and replaces the preview once decoded, so the picture never blanks. */}
-        {wantOriginal && original.url && !originalReady && (
-          <img className="preload" src={original.url} alt="" aria-hidden="true" onLoad={() => setOriginalReady(true)} />
-        )}
+        {/* The full rendition loads hidden and replaces the preview once decoded, so the picture never blanks. */}
+        {wantFull && full.url && !fullReady && <img className="preload" src={full.url} alt="" aria-hidden="true" onLoad={() => setFullReady(true)} />}
         {!src && !error && <p className="viewer-note">{t('viewer.loading')}</p>}
         {error && (
           <p className="viewer-note form-error" role="alert">

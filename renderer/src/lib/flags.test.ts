@@ -33,14 +33,14 @@ const flags = [
   ruleR5(application),
   ruleR5({ ...application, icp: { ...application.icp, icpEntityName: null } }),
   ruleR6({ ...application, status: 'withdrawn' }),
-  ...ruleR8([{ width: 300, height: 200, lowResolution: true, blurVariance: 12.5, blurry: true, darkShare: 0.4, brightShare: 0.5, underExposed: true, overExposed: true, glareShare: 0.2, glare: true }]),
+  ...ruleR8([{ width: 300, height: 200, lowResolution: true, blurVariance: 12.5, blurry: true, darkShare: 0.4, brightShare: 0.5, underExposed: true, overExposed: true, glareShare: 0.2, glare: true }, null], [{ image: 1, code: 'image_corrupt' }]),
 ].filter((f) => f !== null);
 
 describe('explainFlag', () => {
   for (const language of ['en', 'zh-CN'] as const) {
     const t = translator(language);
     it(`explains every flag with its numbers (${language})`, () => {
-      expect(flags.length).toBe(13);
+      expect(flags.length).toBe(14);
       for (const flag of flags) {
         const text = explainFlag(flag, flag.rule === 'R3' ? enterprise : application, t, language).join(' ');
         expect(text, `${flag.rule} ${flag.reason}`).not.toContain(t('flag.unknown', { rule: flag.rule, reason: flag.reason }));
@@ -57,6 +57,8 @@ describe('explainFlag', () => {
     expect(explainFlag(r4, application, t, 'en')[0]).toContain('16 days ago');
     const r5 = flags.find((f) => f.reason === 'icp_name_mismatch')!;
     expect(explainFlag(r5, application, t, 'en')).toHaveLength(2);
+    const unreadable = flags.find((f) => f.reason === 'image_unreadable')!;
+    expect(explainFlag(unreadable, application, t, 'en')[0]).toContain('Image 2 could not be decoded on this workstation (image_corrupt)');
   });
 });
 

@@ -46,6 +46,8 @@ export function explainFlag(flag: Flag, application: Application, t: Translate, 
       return [t(key, { image, share: formatPercent(num(f.brightShare), language) })];
     case 'flag.R8.glare':
       return [t(key, { image, share: formatPercent(num(f.glareShare), language) })];
+    case 'flag.R8.image_unreadable':
+      return [t(key, { image, code: str(f.code) })];
     default:
       return [t(key)];
   }

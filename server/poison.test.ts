@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationEnvelope, Change, ChangesResponse, Mutation, MutationBatchResponse, MutationResult } from '../shared/contract/central';
 import { mayBeTransient } from './service';
-import { sampleImage, startTestServer, TestClient, type TestServer } from './testing';
+import { installPoisonTrigger, sampleImage, startTestServer, TestClient, type TestServer } from './testing';
 
 let server: TestServer;
 let intake: TestClient;
@@ -83,16 +83,7 @@ beforeAll(async () => {
   intake = await new TestClient(server.url, () => server.clock.now).signIn('intake');
   r1 = await new TestClient(server.url, () => server.clock.now).signIn('reviewer1');
   jpeg = (await sampleImage('jpeg')).toString('base64');
-  // A decision whose applicant message is 'POISON' fails in the database every time it is stored; one whose message
-  // is 'BUSY' fails as a serialisation conflict would, which is worth retrying.
-  await server.db.query(`
-    CREATE FUNCTION verity_test_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF NEW.applicant_message = 'POISON' THEN RAISE EXCEPTION 'this decision cannot be stored'; END IF;
-      IF NEW.applicant_message = 'BUSY' THEN RAISE EXCEPTION 'try again' USING ERRCODE = 'serialization_failure'; END IF;
-      RETURN NEW;
-    END $$`);
-  await server.db.query(`CREATE TRIGGER verity_test_poison BEFORE INSERT ON decisions FOR EACH ROW EXECUTE FUNCTION verity_test_poison()`);
+  await installPoisonTrigger(server.db);
 });
 
 afterAll(async () => {

@@ -114,3 +114,19 @@ export async function openTestDatabase(): Promise<{ db: Database; close(): Promi
     },
   };
 }
+
+/**
+ * Makes some decisions fail inside the database, as PostgreSQL does on a value it refuses: one whose applicant message
+ * is 'POISON' fails every time (a deterministic fault); one whose message is 'BUSY' fails as a serialisation
+ * conflict (worth retrying). Disable it with `ALTER TABLE decisions DISABLE TRIGGER verity_test_poison`.
+ */
+export async function installPoisonTrigger(db: Database): Promise<void> {
+  await db.query(`
+    CREATE FUNCTION verity_test_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.applicant_message = 'POISON' THEN RAISE EXCEPTION 'this decision cannot be stored'; END IF;
+      IF NEW.applicant_message = 'BUSY' THEN RAISE EXCEPTION 'try again' USING ERRCODE = 'serialization_failure'; END IF;
+      RETURN NEW;
+    END $$`);
+  await db.query(`CREATE TRIGGER verity_test_poison BEFORE INSERT ON decisions FOR EACH ROW EXECUTE FUNCTION verity_test_poison()`);
+}

@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Person } from '../../shared/domain';
 import { createSyncEngine } from './engine';
+import { installPoisonTrigger } from '../../server/testing';
 import { nodeHttpTransport, type HttpTransport } from './http';
 import { engineOptions, openWorkstationSide, reviewer1, startCentral, type CentralFixture, type Workstation } from './testing';
 
@@ -14,16 +15,7 @@ let local: Workstation;
 
 beforeAll(async () => {
   central = await startCentral();
-  // A decision whose applicant message is 'POISON' fails in the database every time; 'BUSY' fails as a serialisation
-  // conflict would (transient: the service answers 500 and the workstation retries).
-  await central.server.db.query(`
-    CREATE FUNCTION verity_test_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF NEW.applicant_message = 'POISON' THEN RAISE EXCEPTION 'this decision cannot be stored'; END IF;
-      IF NEW.applicant_message = 'BUSY' THEN RAISE EXCEPTION 'try again' USING ERRCODE = 'serialization_failure'; END IF;
-      RETURN NEW;
-    END $$`);
-  await central.server.db.query(`CREATE TRIGGER verity_test_poison BEFORE INSERT ON decisions FOR EACH ROW EXECUTE FUNCTION verity_test_poison()`);
+  await installPoisonTrigger(central.server.db);
 }, 120_000);
 afterAll(async () => {
   await central?.close();

@@ -505,7 +505,7 @@ class Engine implements SyncEngine {
   /**
    * Pushes; a failure that leaves the central service reachable (an error answer, retries used up) is returned for
    * the run to report after the pull, so one decision the service cannot take never starves the pull. Offline,
-   * signed out, stopped and another central service end the run at once.
+   * signed out, stopped, another central service, and a service that asked for a pause (Retry-After) end the run.
    */
   private async pushUnlessStopped(report: SyncReport, signal: AbortSignal): Promise<SyncError | null> {
     try {
@@ -513,7 +513,7 @@ class Engine implements SyncEngine {
       return null;
     } catch (raw) {
       const error = asSyncError(raw);
-      if ((error.kind !== 'fatal' && error.kind !== 'transient') || error.code === 'wrong_central') throw error;
+      if ((error.kind !== 'fatal' && error.kind !== 'transient') || error.code === 'wrong_central' || error.retryAfterMs !== null) throw error;
       log.warn('push did not complete; pulling anyway', { code: error.code, kind: error.kind, status: error.status });
       return error;
     }

@@ -109,6 +109,8 @@ describe('push under faults', () => {
     const { engine: e, waits } = engine();
     const first = await e.syncNow();
     expect(first).toMatchObject({ ok: false, state: 'error', error: { code: 'injected' } });
+    // The service asked for a pause: the sync ends there, without pulling either.
+    expect(first.pulled.pages).toBe(0);
     expect(waits).toEqual([]);
     expect(local.store.outboxCounts().pending).toBe(1);
     expect((await e.syncNow()).ok).toBe(true);
@@ -123,6 +125,8 @@ describe('push under faults', () => {
     const reports = await syncUntilDone(e);
     expect(reports.map((r) => r.ok)).toEqual([false, true]);
     expect(reports[0]?.state).toBe('error');
+    // The push gave up, the pull still ran.
+    expect(reports[0]?.pulled.pages).toBeGreaterThan(0);
     // Exponential, full jitter at 0.5: 500 ms, 1 s; then the second sync's first retry.
     expect(waits).toEqual([500, 1_000, 500]);
     await expectAppliedOnce(decided);

@@ -119,8 +119,13 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
     },
     onProgress: (progress) => events.emit('sync.progress', progress),
     onSynced: (report) => {
-      const touched = report.pulled.inserted + report.pulled.updated + report.pulled.conflicts + report.pushed.applied + report.pushed.rejected;
-      if (touched > 0) events.emit('queue.changed', { reason: 'sync', applicationIds: [] });
+      // Cases that may enter or leave a list (new ones, a new status or assignee, a refused decision undone): any
+      // list may change. Otherwise only the rows of the cases named changed (an applied decision's sync mark, its
+      // own echo from the feed), which the renderer reloads only if it shows one of them.
+      const { pulled, pushed } = report;
+      const named = pulled.changedIds === null || pushed.appliedTo.length < pushed.applied ? null : [...new Set([...pulled.changedIds, ...pushed.appliedTo])];
+      if (pulled.moved + pushed.rejected > 0 || named === null) events.emit('queue.changed', { reason: 'sync', applicationIds: [] });
+      else if (named.length > 0) events.emit('queue.changed', { reason: 'sync', applicationIds: named });
       events.emit('sync.changed', status());
     },
   });

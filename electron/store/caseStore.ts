@@ -93,6 +93,11 @@ export interface UpsertResult {
   conflicts: number;
   /** Records older than what the store holds: ignored. */
   stale: number;
+  /**
+   * Of the inserted and updated, those that may enter or leave a list (new, or a new status or assignee); the other
+   * updates change their own rows only.
+   */
+  moved: number;
   applicationIds: string[];
 }
 
@@ -339,7 +344,7 @@ export const readSql = {
   /** The decision that decided the case: the latest one the central service did not refuse. */
   decidingDecision: `SELECT d.id, d.decided_at, d.judged_on FROM decisions d JOIN outbox o ON o.id = d.mutation_id
     WHERE d.application_id = ? AND o.state <> 'rejected' ORDER BY d.decided_at DESC, d.id DESC LIMIT 1`,
-  appState: `SELECT rid, version, status, (SELECT count(*) FROM outbox o WHERE o.application_id = a.id AND o.state = 'pending') AS pending FROM applications a WHERE id = ?`,
+  appState: `SELECT rid, version, status, assignee, (SELECT count(*) FROM outbox o WHERE o.application_id = a.id AND o.state = 'pending') AS pending FROM applications a WHERE id = ?`,
 } as const;
 
 const severityRank = { blocking: 3, warning: 2, info: 1 } as const;
@@ -487,7 +492,7 @@ class SqliteCaseStore implements CaseStore {
   ) {
     this.audit = new AuditLog(db);
     this.s = {
-      appState: db.prepare<[string], { rid: number; version: number; status: ApplicationStatus; pending: number }>(
+      appState: db.prepare<[string], { rid: number; version: number; status: ApplicationStatus; assignee: string | null; pending: number }>(
         readSql.appState,
       ),
       app: db.prepare<[string], ApplicationRow>(readSql.app),
@@ -636,7 +641,7 @@ class SqliteCaseStore implements CaseStore {
     });
     return this.write(() => {
       const at = this.now();
-      const result: UpsertResult = { inserted: 0, updated: 0, conflicts: 0, stale: 0, applicationIds: [] };
+      const result: UpsertResult = { inserted: 0, updated: 0, conflicts: 0, stale: 0, moved: 0, applicationIds: [] };
       for (const record of parsed) {
         const app = record.application;
         const existing = this.s.appState.get(app.id);
@@ -665,6 +670,7 @@ class SqliteCaseStore implements CaseStore {
         this.writeApplication(app, record.documents, record.facts, at);
         if (existing) result.updated += 1;
         else result.inserted += 1;
+        if (!existing || existing.status !== app.status || existing.assignee !== app.assignee) result.moved += 1;
         result.applicationIds.push(app.id);
       }
       return result;

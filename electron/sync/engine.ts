@@ -62,8 +62,13 @@ export interface SyncReport {
   state: SyncEngineState;
   startedAt: string;
   finishedAt: string;
-  pushed: { applied: number; rejected: number; batches: number };
-  pulled: { changes: number; pages: number; inserted: number; updated: number; conflicts: number; stale: number; skipped: number };
+  /** `appliedTo`: the applications whose decisions the central service applied (at most the first 500). */
+  pushed: { applied: number; rejected: number; batches: number; appliedTo: string[] };
+  /**
+   * `moved`: cases new here or with a new status or assignee (they may enter or leave a list); `changedIds`: the cases
+   * stored anew (at most the first 500; null when there were more).
+   */
+  pulled: { changes: number; pages: number; inserted: number; updated: number; conflicts: number; stale: number; skipped: number; moved: number; changedIds: string[] | null };
   images: { downloaded: number; reused: number; bytes: number; resumedBytes: number; refused: number };
   /** Requests repeated after a transient failure. */
   retries: number;
@@ -178,8 +183,8 @@ function emptyReport(startedAt: Date): SyncReport {
     state: 'syncing',
     startedAt: startedAt.toISOString(),
     finishedAt: startedAt.toISOString(),
-    pushed: { applied: 0, rejected: 0, batches: 0 },
-    pulled: { changes: 0, pages: 0, inserted: 0, updated: 0, conflicts: 0, stale: 0, skipped: 0 },
+    pushed: { applied: 0, rejected: 0, batches: 0, appliedTo: [] },
+    pulled: { changes: 0, pages: 0, inserted: 0, updated: 0, conflicts: 0, stale: 0, skipped: 0, moved: 0, changedIds: [] },
     images: { downloaded: 0, reused: 0, bytes: 0, resumedBytes: 0, refused: 0 },
     retries: 0,
     error: null,
@@ -607,8 +612,11 @@ class Engine implements SyncEngine {
       const result = results.get(mutation.id);
       if (!result) continue;
       answers.push(result.status === 'applied' ? result : { id: result.id, status: 'rejected', reason: result.reason, current: result.current });
-      if (result.status === 'applied') report.pushed.applied += 1;
-      else report.pushed.rejected += 1;
+      if (result.status === 'rejected') report.pushed.rejected += 1;
+      else {
+        report.pushed.applied += 1;
+        if (report.pushed.appliedTo.length < 500) report.pushed.appliedTo.push(mutation.applicationId);
+      }
     }
     // A few store transactions per batch instead of one per answer (each commit is a disk flush), with a yield
     // between them so that the event loop is never held for long.
@@ -662,6 +670,9 @@ class Engine implements SyncEngine {
         report.pulled.updated += result.updated;
         report.pulled.conflicts += result.conflicts;
         report.pulled.stale += result.stale;
+        report.pulled.moved += result.moved;
+        const ids = report.pulled.changedIds;
+        report.pulled.changedIds = ids !== null && ids.length + result.applicationIds.length <= 500 ? [...ids, ...result.applicationIds] : null;
         // Only once stored: the derived quality is written to the documents that show the image.
         const underived = chunk.flatMap((r) => r.documents.filter((d) => d.quality === null).map((d) => d.sha256));
         if (underived.length > 0) this.options.images.requestDerive(underived);

@@ -256,7 +256,10 @@ export const caseChannels = {
 } as const;
 
 export const caseEvents = {
-  /** Cases changed (sync, a decision, demo data); the renderer refetches what it shows. */
+  /**
+   * Cases changed (sync, a decision, demo data); the renderer refetches what it shows. A sync that names its cases
+   * changed only their own rows (none entered or left a list); one that names none may have changed any list.
+   */
   'queue.changed': defineEvent(
     z.object({
       reason: z.enum(['sync', 'decision', 'seed', 'document']),

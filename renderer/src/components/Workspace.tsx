@@ -152,8 +152,13 @@ export function Workspace() {
     void useFrame.getState().refreshSync();
     void useFrame.getState().loadAttention();
     const off = workstation().events.subscribe('queue.changed', (change) => {
-      void useQueue.getState().reload({ keepSelection: true });
       void useFrame.getState().refreshSync();
+      // A sync that names its cases changed only their own rows: the list is read again only if it shows one of them
+      // (the counts always; flags may have changed).
+      const shown = new Set(useQueue.getState().items.map((i) => i.id));
+      const elsewhere = change.reason === 'sync' && change.applicationIds.length > 0 && !change.applicationIds.some((id) => shown.has(id));
+      if (elsewhere) void useQueue.getState().refreshCounts();
+      else void useQueue.getState().reload({ keepSelection: true });
       // A case on screen that changed elsewhere is read again (without a second audit entry); a sync names no
       // ids (any case may have changed).
       const review = useReview.getState();

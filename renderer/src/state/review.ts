@@ -101,12 +101,14 @@ export function warmImages(detail: CaseDetail): void {
 
 async function commit(pending: PendingDecision): Promise<void> {
   try {
+    // A recorded decision is announced by the workstation (queue.changed): that event reloads the queue, once.
     await unwrap(workstation().case.decide(pending.input));
   } catch (err) {
     useReview.setState({ commitError: { ...asUiError(err), applicationId: pending.input.applicationId } });
+    // Nothing was recorded: the case the undo window hid comes back.
+    void useQueue.getState().reload({ keepSelection: true });
   }
   void useFrame.getState().refreshSync();
-  void useQueue.getState().reload({ keepSelection: true });
 }
 
 export const useReview = create<ReviewState>()((set, get) => ({

@@ -10,7 +10,7 @@ const layers = [
   { prefix: 'electron/main/', name: 'electron/main', internal: ['electron/', 'shared/'], electron: true, node: true },
   { prefix: 'electron/preload/', name: 'electron/preload', internal: ['electron/preload/', 'shared/'], electron: true, node: false },
   { prefix: 'electron/host/browser/', name: 'browser transport', internal: ['electron/host/browser/', 'shared/'], electron: false, node: false },
-  { prefix: 'electron/', name: 'electron (plain Node)', internal: ['electron/api/', 'electron/store/', 'electron/imaging/', 'electron/sync/', 'electron/host/', 'shared/', 'server/', 'resources/'], electron: false, node: true },
+  { prefix: 'electron/', name: 'electron (plain Node)', internal: ['electron/common/', 'electron/api/', 'electron/store/', 'electron/imaging/', 'electron/sync/', 'electron/host/', 'shared/', 'server/', 'resources/'], electron: false, node: true },
   { prefix: 'renderer/', name: 'renderer', internal: ['renderer/', 'shared/'], electron: false, node: false },
   { prefix: 'shared/', name: 'shared', internal: ['shared/'], electron: false, node: false, packages: ['zod', 'chinese-days', 'vitest'] },
   { prefix: 'server/', name: 'server', internal: ['server/', 'shared/', 'resources/'], electron: false, node: true },

@@ -305,7 +305,7 @@ async function child(scenario: string, files: string[], runs: number): Promise<v
   // The bundled imaging entry, as the Electron build will ship it: the pool forks it as a plain-node child process
   // (worker.ts talks through process.send), no tsx inside.
   const workerScript = process.env.VERITY_BENCH_WORKER ? pathToFileURL(process.env.VERITY_BENCH_WORKER) : undefined;
-  const { ExplicitKeyProvider } = await import('../../electron/store/keys');
+  const { ExplicitKeyProvider } = await import('../../electron/common/keys');
   const blobDir = mkdtempSync(join(tmpdir(), 'verity-bench-blobs-'));
   try {
     if (scenario === 'ingest') {

@@ -22,7 +22,7 @@ import type { Person } from '../../shared/domain';
 import { createImagePipeline } from '../../electron/imaging';
 import { imagingPriority } from '../../electron/imaging/priority';
 import { openCaseStore } from '../../electron/store/caseStore';
-import { ExplicitKeyProvider } from '../../electron/store/keys';
+import { ExplicitKeyProvider } from '../../electron/common/keys';
 import { createSyncEngine, type SyncProgress, type SyncReport } from '../../electron/sync';
 import { recordDerivedQuality } from '../../electron/sync/derivedQuality';
 import type { SamplerReport, SamplerRequest } from './memorySampler';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCentralMode } from './central';
 import { dispatch } from './registry';
 import { openWorkstation, type Workstation } from './workstation';
-import { ExplicitKeyProvider } from '../store/keys';
+import { ExplicitKeyProvider } from '../common/keys';
 import { tempFolder } from '../store/tempFolder';
 import { startCentral, type CentralFixture } from '../sync/testing';
 

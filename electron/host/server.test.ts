@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxImportBytes } from '../../shared/contract/images';
 import { openWorkstation, type Workstation } from '../api/workstation';
-import { ExplicitKeyProvider } from '../store/keys';
+import { ExplicitKeyProvider } from '../common/keys';
 import { tempFolder } from '../store/tempFolder';
 import { isLoopbackAddress, startHost, type RunningHost } from './server';
 

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkImage } from '../../server/images';
-import { ExplicitKeyProvider } from '../store/keys';
+import { ExplicitKeyProvider } from '../common/keys';
 import { tempFolder } from '../store/tempFolder';
 import { createImagePipeline, type ImagePipeline } from './index';
 import { codeOf, corpusFile, entropyDamage, readManifest } from './test-support';

@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ExplicitKeyProvider } from '../store/keys';
+import { ExplicitKeyProvider } from '../common/keys';
 import { tempFolder } from '../store/tempFolder';
 import { createImagePipeline, type DeriveOutcome, type ImagePipeline } from './index';
 import { codeOf, corpusFile, readManifest } from './test-support';

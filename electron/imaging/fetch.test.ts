@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deriveKey, ExplicitKeyProvider } from '../store/keys';
+import { deriveKey, ExplicitKeyProvider } from '../common/keys';
 import { tempFolder } from '../store/tempFolder';
 import { BlobStore } from './blobs';
 import { createImagePipeline, type FetchRequest, type ImagePipeline } from './index';

@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { log } from '../api/log';
+import { log } from '../common/log';
 import { channelVariable, readFrames, ticketVariable, writeFrame, type ChannelHello } from './channel';
 import type { ParentMessage, WorkerMessage } from './protocol';
 

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import { ForensicSummary, QualitySignals } from '../../shared/domain';
-import { ExplicitKeyProvider } from '../store/keys';
+import { ExplicitKeyProvider } from '../common/keys';
 import { tempFolder } from '../store/tempFolder';
 import { createImagePipeline, type BatchOutcome, type BatchProgress, type ImagePipeline } from './index';
 import { corpusFile, processTreeRss, readManifest } from './test-support';

@@ -4,7 +4,7 @@
 // (crash.test.ts runs the same file bundled with esbuild, which starts three times faster.)
 import { writeSync } from 'node:fs';
 import { openCaseStore } from './caseStore';
-import { ExplicitKeyProvider } from './keys';
+import { ExplicitKeyProvider } from '../common/keys';
 import { seedEpoch } from './seed';
 
 const [path, keyHex] = process.argv.slice(2);

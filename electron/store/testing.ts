@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Person } from '../../shared/domain';
 import { openCaseStore, type CaseStore, type OpenCaseStoreOptions } from './caseStore';
-import { ExplicitKeyProvider } from './keys';
+import { ExplicitKeyProvider } from '../common/keys';
 import { generateApplications, seedEpoch } from './seed';
 import { tempFolder } from './tempFolder';
 

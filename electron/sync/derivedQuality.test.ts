@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePipeline, type ImagePipeline } from '../imaging';
 import { corpusFile, entropyDamage } from '../imaging/test-support';
-import { ExplicitKeyProvider } from '../store/keys';
+import { ExplicitKeyProvider } from '../common/keys';
 import { recordDerivedQuality } from './derivedQuality';
 import { createSyncEngine } from './index';
 import { engineOptions, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from './testing';

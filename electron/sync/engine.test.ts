@@ -10,7 +10,7 @@ import type { ImageFailure } from '../../shared/contract/cases';
 import { createSyncEngine, type SyncEngineOptions, type SyncProgress, type SyncStatus, type SyncStore } from './index';
 import { cursorKey } from './engine';
 import { backoffDelay, parseRetryAfter } from './backoff';
-import { nodeHttpTransport, type HttpTransport } from './http';
+import { nodeHttpTransport, type HttpTransport } from '../common/http';
 import { startFaultProxy, type FaultProxy } from './faultProxy';
 import { engineOptions as sharedEngineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
 

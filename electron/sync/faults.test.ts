@@ -8,7 +8,7 @@ import { DomainError } from '../../shared/errors';
 import { createSyncEngine, type HttpTransport, type SyncEngine, type SyncEngineOptions, type SyncReport, type SyncStore } from './index';
 import { cursorKey } from './engine';
 import { startFaultProxy, type Fault, type FaultProxy } from './faultProxy';
-import { nodeHttpTransport } from './http';
+import { nodeHttpTransport } from '../common/http';
 import { engineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
 
 let central: CentralFixture;

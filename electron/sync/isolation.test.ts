@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Person } from '../../shared/domain';
 import { createSyncEngine } from './engine';
 import { installPoisonTrigger } from '../../server/testing';
-import { nodeHttpTransport, type HttpTransport } from './http';
+import { nodeHttpTransport, type HttpTransport } from '../common/http';
 import { engineOptions, openWorkstationSide, reviewer1, startCentral, type CentralFixture, type Workstation } from './testing';
 
 const reviewer2: Person = { id: 'reviewer2', displayName: 'Reviewer Two', role: 'reviewer' };

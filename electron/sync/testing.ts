@@ -11,7 +11,7 @@ import type { ApplicationEnvelope, IntakeRequest } from '../../shared/contract/c
 import type { Person } from '../../shared/domain';
 import { createImagePipeline, type ImagePipeline } from '../imaging';
 import { openCaseStore, type CaseStore } from '../store/caseStore';
-import { ExplicitKeyProvider } from '../store/keys';
+import { ExplicitKeyProvider } from '../common/keys';
 import { tempFolder } from '../store/tempFolder';
 import type { SyncEngineOptions } from './engine';
 

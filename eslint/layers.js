@@ -16,6 +16,9 @@ const layers = [
   { prefix: 'server/', name: 'server', internal: ['server/', 'shared/', 'resources/'], electron: false, node: true },
 ];
 
+/** Test support lives here, and only tests (*.test.ts, tests/, bench/) may import it. */
+const testSupport = 'tests/support/';
+
 export const layersRule = {
   meta: {
     type: 'problem',
@@ -25,30 +28,39 @@ export const layersRule = {
       electron: "Only electron/main and electron/preload may import 'electron' ({{layer}} runs without it).",
       node: "{{layer}} code may not import the Node module '{{source}}'.",
       crossing: '{{layer}} may not import from {{target}}: it may use only {{allowed}}.',
+      support: 'Production code may not import test support ({{target}}): only *.test.ts files, tests/ and bench/ may.',
       package: "shared/ is pure TypeScript: '{{source}}' is not one of its allowed packages ({{allowed}}).",
     },
   },
   create(context) {
     const root = context.options[0]?.root ?? context.cwd;
     const file = relative(root, context.filename).split(sep).join('/');
+    const isTest = /\.test\.[cm]?[jt]sx?$/.test(file) || file.startsWith('tests/') || file.startsWith('bench/');
     const layer = layers.find((l) => file.startsWith(l.prefix));
-    if (!layer) return {};
+    if (!layer && isTest) return {};
+    const allowed = layer ? (isTest ? [...layer.internal, testSupport] : layer.internal) : [];
 
     const check = (node, source) => {
       if (typeof source !== 'string') return;
+      if (source.startsWith('.')) {
+        const target = relative(root, resolve(dirname(context.filename), source)).split(sep).join('/') + '/';
+        const shown = target.replace(/\/$/, '');
+        if (target.startsWith(testSupport) && !isTest) {
+          context.report({ node, messageId: 'support', data: { target: shown } });
+          return;
+        }
+        if (layer && !allowed.some((p) => target.startsWith(p))) {
+          context.report({ node, messageId: 'crossing', data: { layer: layer.name, target: shown, allowed: allowed.join(', ') } });
+        }
+        return;
+      }
+      if (!layer) return;
       if (source === 'electron' || source.startsWith('electron/')) {
         if (!layer.electron) context.report({ node, messageId: 'electron', data: { layer: layer.name } });
         return;
       }
       if (builtins.has(source)) {
         if (!layer.node) context.report({ node, messageId: 'node', data: { layer: layer.name, source } });
-        return;
-      }
-      if (source.startsWith('.')) {
-        const target = relative(root, resolve(dirname(context.filename), source)).split(sep).join('/') + '/';
-        if (!layer.internal.some((p) => target.startsWith(p))) {
-          context.report({ node, messageId: 'crossing', data: { layer: layer.name, target: target.replace(/\/$/, ''), allowed: layer.internal.join(', ') } });
-        }
         return;
       }
       if (layer.packages) {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResponseOf } from '../../shared/api';
 import { openWorkstation, type Workstation } from '../api/workstation';
 import { ExplicitKeyProvider } from '../common/keys';
-import { tempFolder } from '../store/tempFolder';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { startHost, type RunningHost } from './server';
 
 const token = 'demo-token-'.padEnd(32, 'x');

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExplicitKeyProvider } from '../common/keys';
-import { tempFolder } from '../store/tempFolder';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { createImagePipeline, type DeriveOutcome, type ImagePipeline } from './index';
-import { codeOf, corpusFile, readManifest } from './test-support';
+import { codeOf, corpusFile, readManifest } from '../../tests/support/imaging';
 
 let root: string;
 const allowAll = { canView: () => true };

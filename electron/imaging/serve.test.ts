@@ -3,11 +3,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
-import { tempFolder } from '../store/tempFolder';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { BlobStore } from './blobs';
 import { caseImageRequestFromPath, dispositionOf, readCaseImage } from './serve';
-import { corpusFile } from './test-support';
-import { codeOf } from './test-support';
+import { corpusFile } from '../../tests/support/imaging';
+import { codeOf } from '../../tests/support/imaging';
 
 let root: string;
 let store: BlobStore;

@@ -24,7 +24,7 @@ vi.mock('electron', () => ({ BrowserWindow: electron.BrowserWindow, shell: elect
 
 import { openWorkstation, type Workstation } from '../api/workstation';
 import { ExplicitKeyProvider } from '../common/keys';
-import { tempFolder } from '../store/tempFolder';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { bindIpc, isTrustedSender } from './ipc';
 import { DomainError } from '../../shared/errors';
 import { appProtocolHandler, imageProtocolHandler } from './protocol';

@@ -10,7 +10,7 @@ import { WalCheckpointer, walResetFixed, type CheckpointerState } from './checkp
 import { generateApplications } from './seed';
 import { openDatabase } from './database';
 import { deriveKey } from '../common/keys';
-import { tempStore, testKey, until, type TempStore } from './testing';
+import { tempStore, testKey, until, type TempStore } from '../../tests/support/store';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

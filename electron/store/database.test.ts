@@ -8,7 +8,7 @@ import { openCaseStore } from './caseStore';
 import { backupDatabase } from './database';
 import { ExplicitKeyProvider } from '../common/keys';
 import { latestVersion } from './migrations';
-import { tempStore, testKey } from './testing';
+import { tempStore, testKey } from '../../tests/support/store';
 import { generateApplications } from './seed';
 
 function errorOf(fn: () => unknown): DomainError {

@@ -7,7 +7,7 @@ import { openDatabase } from './database';
 import { deriveKey } from '../common/keys';
 import { latestVersion, migrate, migrations, schemaVersion, type Migration } from './migrations';
 import { generateApplications } from './seed';
-import { tempStore, testKey, type TempStore } from './testing';
+import { tempStore, testKey, type TempStore } from '../../tests/support/store';
 
 /** Statements without SQL comments and string literals, upper-cased: what the additivity rules read. */
 function normalised(sql: string): string {

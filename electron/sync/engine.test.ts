@@ -11,8 +11,8 @@ import { createSyncEngine, type SyncEngineOptions, type SyncProgress, type SyncS
 import { cursorKey } from './engine';
 import { backoffDelay, parseRetryAfter } from './backoff';
 import { nodeHttpTransport, type HttpTransport } from '../common/http';
-import { startFaultProxy, type FaultProxy } from './faultProxy';
-import { engineOptions as sharedEngineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
+import { startFaultProxy, type FaultProxy } from '../../tests/support/faultProxy';
+import { engineOptions as sharedEngineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
 
 let central: CentralFixture;
 let local: Workstation;

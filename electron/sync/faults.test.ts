@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import { createSyncEngine, type HttpTransport, type SyncEngine, type SyncEngineOptions, type SyncReport, type SyncStore } from './index';
 import { cursorKey } from './engine';
-import { startFaultProxy, type Fault, type FaultProxy } from './faultProxy';
+import { startFaultProxy, type Fault, type FaultProxy } from '../../tests/support/faultProxy';
 import { nodeHttpTransport } from '../common/http';
-import { engineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
+import { engineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
 
 let central: CentralFixture;
 let proxy: FaultProxy;

@@ -28,6 +28,10 @@ describe('layer boundaries', () => {
     ['electron/api/x.ts', "import { bindIpc } from '../main/ipc';\nexport const a = bindIpc;"],
     ['server/x.ts', "import { openWorkstation } from '../electron/api/workstation';\nexport const a = openWorkstation;"],
     ['electron/host/browser/x.ts', "import { join } from 'node:path';\nexport const a = join;"],
+    // Test support is for tests only.
+    ['electron/store/x.ts', "import { tempStore } from '../../tests/support/store';\nexport const a = tempStore;"],
+    ['server/x.ts', "import { startTestServer } from '../tests/support/central';\nexport const a = startTestServer;"],
+    ['scripts/x.ts', "import { tempFolder } from '../tests/support/tempFolder';\nexport const a = tempFolder;"],
   ])('%s: reports %j', async (file, code) => {
     expect(await layerErrors(file, code)).toHaveLength(1);
   });
@@ -38,6 +42,9 @@ describe('layer boundaries', () => {
     ['electron/main/x.ts', "import { app } from 'electron';\nimport { log } from '../api/log';\nexport const a = [app, log];"],
     ['electron/preload/x.ts', "import { contextBridge } from 'electron';\nimport { createWorkstationApi } from '../../shared/workstationApi';\nexport const a = [contextBridge, createWorkstationApi];"],
     ['electron/store/x.ts', "import { join } from 'node:path';\nimport { DomainError } from '../../shared/errors';\nexport const a = [join, DomainError];"],
+    ['electron/store/x.test.ts', "import { tempStore } from '../../tests/support/store';\nexport const a = tempStore;"],
+    ['server/x.test.ts', "import { startTestServer } from '../tests/support/central';\nexport const a = startTestServer;"],
+    ['bench/store/x.ts', "import { tempStore } from '../../tests/support/store';\nexport const a = tempStore;"],
   ])('%s: allows %j', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { EventName } from '../../shared/api';
 import { DomainError, type Outcome } from '../../shared/errors';
 import { maxImportBytes } from '../../shared/contract/images';
-import { caseImageRequestFromPath, dispositionOf } from '../imaging';
+import { caseImageRequestFromPath, dispositionOf } from '../api/imageRoute';
 import { contentSecurityPolicy } from '../api/csp';
 import { log } from '../common/log';
 import { cacheControlOf, contentTypeOf, resolveStatic } from '../api/static';

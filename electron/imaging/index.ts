@@ -14,7 +14,7 @@ export type { ImageLimits } from './limits';
 export type { CaseImage, CaseImageRequest, ImageAccess } from './serve';
 export type { BlobVariant, GarbageReport } from './blobs';
 export type { AllowedFormat } from '../../shared/imagePolicy';
-export { caseImageRequestFromPath, dispositionOf } from './serve';
+export { blobVariants } from './blobs';
 export { defaultImageLimits, PREVIEW_LONG_SIDE, THUMBNAIL_LONG_SIDE } from './limits';
 export * as qualityThresholds from './quality';
 

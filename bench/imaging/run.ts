@@ -399,7 +399,9 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const workerBundle = await bundleWorker();
   // The measuring children run this file bundled, under plain node: tsx's loader thread alone costs ~30 MB of RSS.
+  // Their pool's launcher thread is found beside it, as the app's is beside out/main/index.js.
   const childBundle = await bundle('./run.ts', 'bench.mjs');
+  await bundle('../../electron/imaging/launcherThread.ts', 'imaging-launcher.mjs');
   const dir = mkdtempSync(join(tmpdir(), 'verity-bench-'));
   const seedPhoto = readFileSync(join(corpus, '2569067123_aca715a2ee_o.jpg'));
   const inputs = {

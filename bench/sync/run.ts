@@ -37,12 +37,13 @@ const corpusDir = join(root, '../shared/corpus/images/');
 if (import.meta.url.endsWith('.ts') && !args.includes('--sources')) {
   const outdir = join(root, 'out/bench-sync');
   const { build } = await import('esbuild');
-  // The entries' names are the ones pool.ts and checkpointer.ts look for next to a bundle; packages stay external
-  // and resolve from the repository's node_modules, as the app's do.
+  // The entries' names are the ones pool.ts, launch.ts, checkpointer.ts and storeWriter.ts look for next to a
+  // bundle; packages stay external and resolve from the repository's node_modules, as the app's do.
   await build({
     entryPoints: {
       run: join(root, 'bench/sync/run.ts'),
       'imaging-worker': join(root, 'electron/imaging/worker.ts'),
+      'imaging-launcher': join(root, 'electron/imaging/launcherThread.ts'),
       'checkpoint-worker': join(root, 'electron/store/checkpointWorker.ts'),
       'store-writer': join(root, 'electron/store/storeWriterWorker.ts'),
       'memory-sampler': join(root, 'bench/sync/memorySampler.ts'),

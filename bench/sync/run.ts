@@ -23,7 +23,7 @@ import { createImagePipeline } from '../../electron/imaging';
 import { imagingPriority } from '../../electron/imaging/priority';
 import { openCaseStore } from '../../electron/store/caseStore';
 import { ExplicitKeyProvider } from '../../electron/common/keys';
-import { createSyncEngine, type SyncProgress, type SyncReport } from '../../electron/sync';
+import { createSyncEngine, type SyncProgress, type SyncReport } from '../../electron/sync/engine';
 import { recordDerivedQuality } from '../../electron/sync/derivedQuality';
 import type { SamplerReport, SamplerRequest } from './memorySampler';
 import { argValue, machine } from '../common';

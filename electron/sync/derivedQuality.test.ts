@@ -8,7 +8,7 @@ import { createImagePipeline, type ImagePipeline } from '../imaging';
 import { corpusFile, entropyDamage } from '../../tests/support/imaging';
 import { ExplicitKeyProvider } from '../common/keys';
 import { recordDerivedQuality } from './derivedQuality';
-import { createSyncEngine } from './index';
+import { createSyncEngine } from './engine';
 import { engineOptions, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
 
 let central: CentralFixture;

@@ -11,12 +11,14 @@ export default defineConfig({
       outDir: 'out/main',
       externalizeDeps: true,
       // Entries of their own: the imaging process, out/main/imaging-worker.js, and the worker threads of the
-      // built-in central service, out/main/central-worker.js, of the case store's WAL checkpointer,
-      // out/main/checkpoint-worker.js, and of its writer, out/main/store-writer.js.
+      // imaging launcher (plain Node only: Electron starts imaging processes as utility processes),
+      // out/main/imaging-launcher.js, of the built-in central service, out/main/central-worker.js, of the case
+      // store's WAL checkpointer, out/main/checkpoint-worker.js, and of its writer, out/main/store-writer.js.
       lib: {
         entry: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           'imaging-worker': resolve(__dirname, 'electron/imaging/worker.ts'),
+          'imaging-launcher': resolve(__dirname, 'electron/imaging/launcherThread.ts'),
           'central-worker': resolve(__dirname, 'electron/api/embeddedCentral.worker.ts'),
           'checkpoint-worker': resolve(__dirname, 'electron/store/checkpointWorker.ts'),
           'store-writer': resolve(__dirname, 'electron/store/storeWriterWorker.ts'),

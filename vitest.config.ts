@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['{shared,electron,server,renderer,scripts,tests/unit}/**/*.test.{ts,tsx}'],
     environment: 'node',
     // Removes each test file's tempFolder folders, also when a test fails.
-    setupFiles: ['electron/store/tempFolder.setup.ts'],
+    setupFiles: ['tests/support/tempFolder.setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -26,7 +26,7 @@ import type { Identity } from '../shared/domain';
 import { drawSpecimen } from '../resources/specimens/draw';
 import { openApiPath } from './openapi';
 import { CentralService, defaultServiceOptions } from './service';
-import { sampleImage, startTestServer, TestClient, type Answer, type TestServer } from './testing';
+import { sampleImage, startTestServer, TestClient, type Answer, type TestServer } from '../tests/support/central';
 
 type OperationId = (typeof centralRoutes)[number]['operationId'] | 'headDocumentContent';
 const routeOf = (op: OperationId): CentralRoute =>

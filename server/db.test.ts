@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from './db';
 import { latestSchemaVersion, migrate, SchemaTooNewError, type Migration } from './migrations';
-import { openTestDatabase } from './testing';
+import { openTestDatabase } from '../tests/support/central';
 
 let handle: { db: Database; close(): Promise<void> };
 let db: Database;

@@ -5,7 +5,7 @@ import { drawSpecimen } from '../resources/specimens/draw';
 import { createCalendar } from '../shared/businessDays';
 import type { Change, DecisionsResponse } from '../shared/contract/central';
 import { evaluateRules } from '../shared/rules';
-import { startTestServer, TestClient, type TestServer } from './testing';
+import { startTestServer, TestClient, type TestServer } from '../tests/support/central';
 
 let server: TestServer;
 let changes: Change[] = [];

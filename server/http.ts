@@ -17,7 +17,7 @@ import {
 } from '../shared/contract/central';
 import { DomainError, describeIssues } from '../shared/errors';
 import { isLineText } from '../shared/text';
-import { readBodyWithin } from './body';
+import { readBodyWithin } from '../shared/body';
 import { callerOfToken, dummyPasswordHash, issueTokens, type LoginThrottle, tokenHash, verifyPassword, type Caller } from './auth';
 import type { CentralService } from './service';
 
@@ -79,7 +79,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 /** Reads at most `limit` bytes; past it, drains (as much again and a MiB more) and answers 413. */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const body = await readBodyWithin(req, limit, limit + 1024 * 1024);
+  const body = await readBodyWithin(req, limit, limit + 1024 * 1024, Buffer.concat);
   if (body === null) throw new HttpError(413, 'payload_too_large', `The body is over ${limit} bytes`, { connection: 'close' });
   return body;
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationEnvelope, Change, ChangesResponse, Mutation, MutationBatchResponse, MutationResult } from '../shared/contract/central';
 import { mayBeTransient } from './service';
-import { installPoisonTrigger, sampleImage, startTestServer, TestClient, type TestServer } from './testing';
+import { installPoisonTrigger, sampleImage, startTestServer, TestClient, type TestServer } from '../tests/support/central';
 
 let server: TestServer;
 let intake: TestClient;

@@ -219,8 +219,9 @@ describe('coverage', () => {
   });
 
   it('tells whether a deadline ran on official data', () => {
-    expect(deadlineCovered(new Date('2026-11-23T02:00:00Z'), china)).toBe(true);
-    expect(deadlineCovered(new Date('2026-12-30T02:00:00Z'), china)).toBe(false);
+    const covered = (submittedAt: Date) => deadlineCovered(submittedAt, reviewDeadline(submittedAt, china).dueAt, china);
+    expect(covered(new Date('2026-11-23T02:00:00Z'))).toBe(true);
+    expect(covered(new Date('2026-12-30T02:00:00Z'))).toBe(false);
   });
 });
 
@@ -295,6 +296,6 @@ describe('deadlineState', () => {
     [at('2026-11-26T02:00:00Z'), 'overdue'],
     [at('2026-12-26T02:00:00Z'), 'overdue'],
   ] as const)('at %s → %s', (now, state) => {
-    expect(deadlineState(now, submittedAt, china)).toBe(state);
+    expect(deadlineState(now, reviewDeadline(submittedAt, china))).toBe(state);
   });
 });

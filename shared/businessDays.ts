@@ -349,28 +349,19 @@ export function reviewDeadline(submittedAt: Date, calendar: BusinessCalendar): {
 
 export type DeadlineState = 'on_time' | 'escalated' | 'overdue';
 
-export function deadlineState(now: Date, submittedAt: Date, calendar: BusinessCalendar): DeadlineState {
-  return deadlineStateOf(now, reviewDeadline(submittedAt, calendar));
-}
-
-/** The state at `now` of a deadline already computed. */
-export function deadlineStateOf(now: Date, { dueAt, escalateAt }: { dueAt: Date; escalateAt: Date }): DeadlineState {
+/** The state at `now` of a deadline (reviewDeadline). */
+export function deadlineState(now: Date, { dueAt, escalateAt }: { dueAt: Date; escalateAt: Date }): DeadlineState {
   const t = now.getTime();
   if (t >= dueAt.getTime()) return 'overdue';
   if (t >= escalateAt.getTime()) return 'escalated';
   return 'on_time';
 }
 
-/** Whether every local date from submission to the due date has official holiday data (else the UI warns). */
-export function deadlineCovered(submittedAt: Date, calendar: BusinessCalendar): boolean {
+/**
+ * Whether a deadline ran on official holiday data: the local dates of the submission and of the due date are both
+ * covered (else it was counted with weekends only, and R7 says so).
+ */
+export function deadlineCovered(submittedAt: Date, dueAt: Date, calendar: BusinessCalendar): boolean {
   const coverage = calendarCoverage(calendar);
-  const { dueAt } = reviewDeadline(submittedAt, calendar);
-  const last = localDate(dueAt, calendar.timeZone);
-  let date = localDate(submittedAt, calendar.timeZone);
-  for (let i = 0; i < MAX_SEARCH_DAYS * 3; i++) {
-    if (!coverage.covers(date)) return false;
-    if (date >= last) return true;
-    date = nextDate(date);
-  }
-  return true;
+  return coverage.covers(localDate(submittedAt, calendar.timeZone)) && coverage.covers(localDate(dueAt, calendar.timeZone));
 }

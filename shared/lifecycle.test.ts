@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applicationStatuses, type ApplicationStatus } from './domain';
 import { DomainError } from './errors';
-import { canDecide, decidableStatuses, isDecided, isFinal, isOpen, lifecycleEvents, nextStatus, openStatuses, type LifecycleEvent } from './lifecycle';
+import { canDecide, decidableStatuses, isDecided, isOpen, lifecycleEvents, nextStatus, openStatuses, type LifecycleEvent } from './lifecycle';
 
 /** Every status × event pair: the next status, or the error code. */
 const table: Record<ApplicationStatus, Record<LifecycleEvent, ApplicationStatus | `error:${string}`>> = {
@@ -47,16 +47,15 @@ describe('nextStatus', () => {
 
 describe('status predicates', () => {
   it.each([
-    ['submitted', false, false, false],
-    ['queued', true, false, false],
-    ['in_review', true, false, false],
-    ['approved', false, true, true],
-    ['rejected', false, true, true],
-    ['withdrawn', false, false, true],
-  ] as const)('%s: canDecide %s, isDecided %s, isFinal %s', (status, decide, decided, final) => {
+    ['submitted', false, false],
+    ['queued', true, false],
+    ['in_review', true, false],
+    ['approved', false, true],
+    ['rejected', false, true],
+    ['withdrawn', false, false],
+  ] as const)('%s: canDecide %s, isDecided %s', (status, decide, decided) => {
     expect(canDecide(status)).toBe(decide);
     expect(isDecided(status)).toBe(decided);
-    expect(isFinal(status)).toBe(final);
   });
 });
 

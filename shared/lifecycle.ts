@@ -40,11 +40,6 @@ export function isDecided(status: ApplicationStatus): boolean {
   return decided.has(status);
 }
 
-/** No event leads anywhere from here. */
-export function isFinal(status: ApplicationStatus): boolean {
-  return Object.keys(transitions[status]).length === 0;
-}
-
 /** A reviewer may approve or reject an application in this status. */
 export function canDecide(status: ApplicationStatus): boolean {
   return transitions[status].approve !== undefined && transitions[status].reject !== undefined;

@@ -1,7 +1,7 @@
 // Rules R1–R8 of DOMAIN.md as pure functions: each reads the application, the central service's facts,
 // the image quality signals and the clock, and returns the flags the reviewer must see.
 import type { Application, ChangeDirection, Flag, Identity, QualitySignals } from './domain';
-import { calendarCoverage, deadlineStateOf, localDate, reviewDeadline, type BusinessCalendar } from './businessDays';
+import { deadlineCovered, deadlineState, reviewDeadline, type BusinessCalendar } from './businessDays';
 import { isOpen } from './lifecycle';
 
 export interface RuleFacts {
@@ -150,11 +150,9 @@ export function ruleR7(application: Application, now: Date, calendar: BusinessCa
   if (!isOpen(application.status)) return null;
   const submittedAt = new Date(application.submittedAt);
   const { dueAt, escalateAt } = reviewDeadline(submittedAt, calendar);
-  const state = deadlineStateOf(now, { dueAt, escalateAt });
+  const state = deadlineState(now, { dueAt, escalateAt });
   if (state === 'on_time') return null;
-  const coverage = calendarCoverage(calendar);
-  const holidayDataCovered =
-    coverage.covers(localDate(submittedAt, calendar.timeZone)) && coverage.covers(localDate(dueAt, calendar.timeZone));
+  const holidayDataCovered = deadlineCovered(submittedAt, dueAt, calendar);
   if (state === 'escalated') {
     return flag('R7', 'info', 'due_soon', { dueAt: dueAt.toISOString(), escalateAt: escalateAt.toISOString(), holidayDataCovered });
   }

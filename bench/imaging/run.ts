@@ -305,7 +305,7 @@ async function child(scenario: string, files: string[], runs: number): Promise<v
   // The bundled imaging entry, as the Electron build will ship it: the pool forks it as a plain-node child process
   // (worker.ts talks through process.send), no tsx inside.
   const workerScript = process.env.VERITY_BENCH_WORKER ? pathToFileURL(process.env.VERITY_BENCH_WORKER) : undefined;
-  const { ExplicitKeyProvider } = await import('../../electron/store/keys');
+  const { ExplicitKeyProvider } = await import('../../electron/common/keys');
   const blobDir = mkdtempSync(join(tmpdir(), 'verity-bench-blobs-'));
   try {
     if (scenario === 'ingest') {
@@ -399,7 +399,9 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const workerBundle = await bundleWorker();
   // The measuring children run this file bundled, under plain node: tsx's loader thread alone costs ~30 MB of RSS.
+  // Their pool's launcher thread is found beside it, as the app's is beside out/main/index.js.
   const childBundle = await bundle('./run.ts', 'bench.mjs');
+  await bundle('../../electron/imaging/launcherThread.ts', 'imaging-launcher.mjs');
   const dir = mkdtempSync(join(tmpdir(), 'verity-bench-'));
   const seedPhoto = readFileSync(join(corpus, '2569067123_aca715a2ee_o.jpg'));
   const inputs = {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCaseStore } from '../../electron/store/caseStore';
 import { generateApplications, seedEpoch } from '../../electron/store/seed';
-import { reviewer, testKey } from '../../electron/store/testing';
+import { reviewer, testKey } from '../../tests/support/store';
 import type { QueueQuery } from '../../shared/contract/cases';
 import { argValue, machine } from '../common';
 

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { generateApplications } from '../../electron/store/seed';
-import { tempStore } from '../../electron/store/testing';
+import { tempStore } from '../../tests/support/store';
 import { argValue, machine } from '../common';
 
 process.env.VERITY_QUIET = '1';

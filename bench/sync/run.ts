@@ -22,8 +22,8 @@ import type { Person } from '../../shared/domain';
 import { createImagePipeline } from '../../electron/imaging';
 import { imagingPriority } from '../../electron/imaging/priority';
 import { openCaseStore } from '../../electron/store/caseStore';
-import { ExplicitKeyProvider } from '../../electron/store/keys';
-import { createSyncEngine, type SyncProgress, type SyncReport } from '../../electron/sync';
+import { ExplicitKeyProvider } from '../../electron/common/keys';
+import { createSyncEngine, type SyncProgress, type SyncReport } from '../../electron/sync/engine';
 import { recordDerivedQuality } from '../../electron/sync/derivedQuality';
 import type { SamplerReport, SamplerRequest } from './memorySampler';
 import { argValue, machine } from '../common';
@@ -37,12 +37,13 @@ const corpusDir = join(root, '../shared/corpus/images/');
 if (import.meta.url.endsWith('.ts') && !args.includes('--sources')) {
   const outdir = join(root, 'out/bench-sync');
   const { build } = await import('esbuild');
-  // The entries' names are the ones pool.ts and checkpointer.ts look for next to a bundle; packages stay external
-  // and resolve from the repository's node_modules, as the app's do.
+  // The entries' names are the ones pool.ts, launch.ts, checkpointer.ts and storeWriter.ts look for next to a
+  // bundle; packages stay external and resolve from the repository's node_modules, as the app's do.
   await build({
     entryPoints: {
       run: join(root, 'bench/sync/run.ts'),
       'imaging-worker': join(root, 'electron/imaging/worker.ts'),
+      'imaging-launcher': join(root, 'electron/imaging/launcherThread.ts'),
       'checkpoint-worker': join(root, 'electron/store/checkpointWorker.ts'),
       'store-writer': join(root, 'electron/store/storeWriterWorker.ts'),
       'memory-sampler': join(root, 'bench/sync/memorySampler.ts'),

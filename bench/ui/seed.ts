@@ -12,7 +12,7 @@ import { demoPassword, demoPeople, drawDemo } from '../../electron/api/demo';
 import { LocalProfiles } from '../../electron/api/session';
 import { createImagePipeline } from '../../electron/imaging';
 import { openCaseStore } from '../../electron/store/caseStore';
-import { ExplicitKeyProvider } from '../../electron/store/keys';
+import { ExplicitKeyProvider } from '../../electron/common/keys';
 import { generateApplications, type SeedRecord } from '../../electron/store/seed';
 import type { DocumentRecord } from '../../shared/contract/cases';
 

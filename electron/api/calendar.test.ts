@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempFolder } from '../store/tempFolder';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { loadCalendar } from './calendar';
 
 const file = (content: string) => {

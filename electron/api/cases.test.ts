@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelNames, type EventPayload } from '../../shared/api';
 import type { Person } from '../../shared/domain';
 import { DomainError, type Outcome } from '../../shared/errors';
-import { tempStore, type TempStore } from '../store/testing';
+import { tempStore, type TempStore } from '../../tests/support/store';
 import { createCaseHandlers } from './cases';
 import { dispatch, type CallContext, type Handlers } from './registry';
 

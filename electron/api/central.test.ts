@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCentralMode } from './central';
 import { dispatch } from './registry';
 import { openWorkstation, type Workstation } from './workstation';
-import { ExplicitKeyProvider } from '../store/keys';
-import { tempFolder } from '../store/tempFolder';
-import { startCentral, type CentralFixture } from '../sync/testing';
+import { ExplicitKeyProvider } from '../common/keys';
+import { tempFolder } from '../../tests/support/tempFolder';
+import { startCentral, type CentralFixture } from '../../tests/support/sync';
 
 describe('parseCentralMode', () => {
   it('reads the built-in default, none, and http(s) URLs, and refuses anything else with a reason', () => {

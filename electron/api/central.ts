@@ -10,7 +10,7 @@ import { createSyncEngine, type SyncEngine } from '../sync/engine';
 import type { TokenVault } from '../sync/client';
 import { SyncError } from '../sync/errors';
 import type { EventHub } from './events';
-import { log } from './log';
+import { log } from '../common/log';
 import type { Handlers } from './registry';
 import type { CentralCheck } from './session';
 

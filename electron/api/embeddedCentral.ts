@@ -9,7 +9,7 @@ import { DomainError } from '../../shared/errors';
 import type { TokenVault } from '../sync/client';
 import type { CentralConfig, CentralMode } from './central';
 import { demoPassword } from './demo';
-import { workerScript } from '../imaging/workerScript';
+import { workerScript } from '../common/workerScript';
 
 export interface EmbeddedCentral {
   url: string;

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 describe('the app process and libvips', () => {
   // /proc/self/maps tells which shared libraries a process has mapped: Linux only.
   it.runIf(process.platform === 'linux')('loads the composition root and the sync engine without loading sharp', () => {
-    const modules = ['./workstation.ts', '../sync/index.ts', '../imaging/index.ts'].map((m) => new URL(m, import.meta.url).href);
+    const sync = ['engine', 'client', 'errors', 'backoff', 'derivedQuality'].map((m) => `../sync/${m}.ts`);
+    const modules = ['./workstation.ts', ...sync, '../imaging/index.ts'].map((m) => new URL(m, import.meta.url).href);
     const script = `for (const m of ${JSON.stringify(modules)}) await import(m);
 const maps = (await import('node:fs')).readFileSync('/proc/self/maps', 'utf8');
 console.log(JSON.stringify({ libvipsMapped: /libvips/.test(maps) }));`;

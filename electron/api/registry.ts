@@ -3,7 +3,7 @@
 import { channels, isChannelName, type ChannelName, type ParsedRequestOf, type ResponseOf } from '../../shared/api';
 import { DomainError, describeIssues, type Outcome } from '../../shared/errors';
 import type { Person } from '../../shared/domain';
-import { log } from './log';
+import { log } from '../common/log';
 
 export interface CallContext {
   /** The signed-in person, or null before sign-in. */

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempFolder } from '../store/tempFolder';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { LocalProfiles, Session } from './session';
 
 const reviewer = { username: 'reviewer1', id: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' as const };

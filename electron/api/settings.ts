@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import { defaultSettings, Settings } from '../../shared/contract/app';
 import { DomainError } from '../../shared/errors';
-import { log } from './log';
+import { log } from '../common/log';
 
 export class SettingsFile {
   constructor(private readonly path: string) {}

@@ -9,7 +9,7 @@ import { demoPassword } from '../api/demo';
 import { parseCentralMode, type CentralMode } from '../api/central';
 import { builtInDemoSignIn, prepareCentral } from '../api/embeddedCentral';
 import { openWorkstation, type WorkstationOptions } from '../api/workstation';
-import { ExplicitKeyProvider } from '../store/keys';
+import { ExplicitKeyProvider } from '../common/keys';
 import { startHost } from './server';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxImportBytes } from '../../shared/contract/images';
 import { openWorkstation, type Workstation } from '../api/workstation';
-import { ExplicitKeyProvider } from '../store/keys';
-import { tempFolder } from '../store/tempFolder';
+import { ExplicitKeyProvider } from '../common/keys';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { isLoopbackAddress, startHost, type RunningHost } from './server';
 
 /** One request; settles once the request has closed, so an error met while still sending the body fails it too. */

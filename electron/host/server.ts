@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import type { EventName } from '../../shared/api';
 import { DomainError, type Outcome } from '../../shared/errors';
 import { maxImportBytes } from '../../shared/contract/images';
-import { caseImageRequestFromPath, dispositionOf } from '../imaging';
+import { caseImageRequestFromPath, dispositionOf } from '../api/imageRoute';
 import { contentSecurityPolicy } from '../api/csp';
-import { log } from '../api/log';
+import { log } from '../common/log';
 import { cacheControlOf, contentTypeOf, resolveStatic } from '../api/static';
 import { dispatch } from '../api/registry';
-import { readBodyWithin } from '../../server/body';
+import { readBodyWithin } from '../../shared/body';
 import type { Workstation } from '../api/workstation';
 
 export interface HostOptions {
@@ -148,7 +148,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       // An image upload is the one request whose body is raw bytes (its other fields are in the query).
       const upload = path === '/api/images.import' && req.headers['content-type'] === 'application/octet-stream';
       const limit = upload ? maxImportBytes + 1 : MAX_BODY;
-      const body = await readBodyWithin(req, limit, DRAIN_BYTES);
+      const body = await readBodyWithin(req, limit, DRAIN_BYTES, Buffer.concat);
       if (body === null) {
         // Close after the answer: what is past the drained part (if anything) must not be read as the next request.
         res.setHeader('Connection', 'close');

@@ -4,10 +4,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkImage } from '../../server/images';
-import { ExplicitKeyProvider } from '../store/keys';
-import { tempFolder } from '../store/tempFolder';
+import { ExplicitKeyProvider } from '../common/keys';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { createImagePipeline, type ImagePipeline } from './index';
-import { codeOf, corpusFile, entropyDamage, readManifest } from './test-support';
+import { codeOf, corpusFile, entropyDamage, readManifest } from '../../tests/support/imaging';
 
 let workstation: ImagePipeline;
 beforeAll(() => {

@@ -3,9 +3,9 @@ import { readdirSync, readFileSync, renameSync, writeFileSync, mkdirSync, utimes
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
-import { tempFolder } from '../store/tempFolder';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { BlobStore } from './blobs';
-import { codeOf } from './test-support';
+import { codeOf } from '../../tests/support/imaging';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 let root: string;

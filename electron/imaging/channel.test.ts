@@ -1,7 +1,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempFolder } from '../store/tempFolder';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { maxFrameBytes, readFrames, writeFrame } from './channel';
 
 let server: Server | null = null;

@@ -4,10 +4,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ExplicitKeyProvider } from '../store/keys';
-import { tempFolder } from '../store/tempFolder';
+import { ExplicitKeyProvider } from '../common/keys';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { createImagePipeline, type DeriveOutcome, type ImagePipeline } from './index';
-import { codeOf, corpusFile, readManifest } from './test-support';
+import { codeOf, corpusFile, readManifest } from '../../tests/support/imaging';
 
 let root: string;
 const allowAll = { canView: () => true };

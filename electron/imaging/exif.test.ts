@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { readExif, readXmpHints } from './exif';
-import { corpusFile } from './test-support';
+import { corpusFile } from '../../tests/support/imaging';
 
 describe('readExif', () => {
   it('reads make, model, software and capture time, and only the presence of GPS', async () => {

@@ -6,12 +6,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deriveKey, ExplicitKeyProvider } from '../store/keys';
-import { tempFolder } from '../store/tempFolder';
+import { deriveKey, ExplicitKeyProvider } from '../common/keys';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { BlobStore } from './blobs';
 import { createImagePipeline, type FetchRequest, type ImagePipeline } from './index';
 import type { ImageWorkerPoolOptions } from './pool';
-import { codeOf, corpusFile } from './test-support';
+import { codeOf, corpusFile } from '../../tests/support/imaging';
 
 const key = Buffer.alloc(32, 5);
 const photo = corpusFile('Landscape_6.jpg');

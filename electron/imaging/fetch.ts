@@ -4,7 +4,7 @@
 // the session. Its length and ETag (when sent) must be the ones the change named; the SHA-256 is checked on
 // admission. A download that breaks off is kept sealed in the blob folder (blobs.ts) and resumed with Range +
 // If-Range by whichever imaging process runs the next attempt.
-import { HttpTimeout, nodeHttpTransport, type HttpResponse } from '../sync/http';
+import { HttpTimeout, nodeHttpTransport, type HttpResponse } from '../common/http';
 import type { BlobStore, PartialOriginal } from './blobs';
 import type { ImageLimits } from './limits';
 import type { FetchRequest, FetchResult } from './protocol';

@@ -1,7 +1,7 @@
 // The public face of the image pipeline. Main process and browser host create one pipeline per data folder.
 import { DomainError } from '../../shared/errors';
-import { deriveKey, type KeyProvider } from '../store/keys';
-import { log } from '../api/log';
+import { deriveKey, type KeyProvider } from '../common/keys';
+import { log } from '../common/log';
 import { BlobStore, SHA256_HEX, type GarbageReport } from './blobs';
 import { resolveLimits, type ImageLimits } from './limits';
 import { ImageWorkerPool, type ImageWorkerPoolOptions } from './pool';
@@ -14,7 +14,7 @@ export type { ImageLimits } from './limits';
 export type { CaseImage, CaseImageRequest, ImageAccess } from './serve';
 export type { BlobVariant, GarbageReport } from './blobs';
 export type { AllowedFormat } from '../../shared/imagePolicy';
-export { caseImageRequestFromPath, dispositionOf } from './serve';
+export { blobVariants } from './blobs';
 export { defaultImageLimits, PREVIEW_LONG_SIDE, THUMBNAIL_LONG_SIDE } from './limits';
 export * as qualityThresholds from './quality';
 

@@ -8,8 +8,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { log } from '../api/log';
+import { log } from '../common/log';
+import { workerScript } from '../common/workerScript';
 import { channelVariable, readFrames, ticketVariable, writeFrame, type ChannelHello } from './channel';
+import type { LauncherReport, LauncherRequest } from './launcherThread';
 import type { ParentMessage, WorkerMessage } from './protocol';
 
 export interface ImagingProcess {
@@ -69,49 +71,6 @@ export function exitTracker(stop: () => void): { exited(): boolean; exit(detail:
   };
 }
 
-/**
- * The launcher thread's code. It starts imaging processes and reaps them (a process is reaped by the event loop that
- * started it, so the thread must outlive them); it never sees a message to or from them.
- */
-const launcherThreadSource = `
-const { parentPort } = require('node:worker_threads');
-const { spawn } = require('node:child_process');
-const { fileURLToPath } = require('node:url');
-const children = new Map();
-parentPort.on('message', (m) => {
-  if (m.op === 'kill') { children.get(m.ticket)?.kill('SIGKILL'); return; }
-  let reported = false;
-  const report = (detail) => {
-    if (reported) return;
-    reported = true;
-    children.delete(m.ticket);
-    parentPort.postMessage({ ticket: m.ticket, detail });
-  };
-  try {
-    const started = performance.now();
-    const child = spawn(process.execPath, [...m.execArgv, fileURLToPath(m.script), ...m.args], { env: m.env, stdio: ['ignore', 'inherit', 'inherit'] });
-    parentPort.postMessage({ ticket: m.ticket, spawnMs: performance.now() - started });
-    children.set(m.ticket, child);
-    child.on('exit', (code, signal) => report(signal ? 'signal ' + signal : 'exit code ' + code));
-    child.on('error', (error) => { report('failed: ' + error.message); child.kill('SIGKILL'); });
-  } catch (error) {
-    report('failed: ' + error.message);
-  }
-});
-`;
-
-interface SpawnRequest {
-  op: 'spawn';
-  ticket: string;
-  script: string;
-  args: string[];
-  env: NodeJS.ProcessEnv;
-  execArgv: string[];
-}
-type LauncherRequest = SpawnRequest | { op: 'kill'; ticket: string };
-/** The thread's reports: a process has started (how long its spawn took the thread), or has ended. */
-type LauncherReport = { ticket: string; spawnMs: number } | { ticket: string; detail: string };
-
 interface Listener {
   address: string;
   server: Server;
@@ -136,13 +95,16 @@ interface Started {
  * serves the app's life; its thread holds the app open only while a process it started lives.
  */
 class ProcessLauncher {
-  private readonly thread = new Worker(launcherThreadSource, { eval: true, name: 'Verity imaging launcher', resourceLimits: { maxOldGenerationSizeMb: 16 } });
+  private readonly thread: Worker;
   /** The socket processes connect to: only while any of them lives, so that a killed app leaves no folder behind. */
   private listener: Listener | null = null;
   private readonly processes = new Map<string, Started>();
   private stopped = false;
 
   constructor() {
+    // launcherThread.ts: from sources through the development bootstrap, from a bundle imaging-launcher.js beside it.
+    const resolved = workerScript(import.meta.url, './launcherThread.ts', 'imaging-launcher');
+    this.thread = new Worker(resolved.script, { workerData: resolved.entry ? { entry: resolved.entry } : {}, name: 'Verity imaging launcher', resourceLimits: { maxOldGenerationSizeMb: 16 } });
     this.thread.on('message', (report: LauncherReport) => {
       // The spawn's duration is what the main thread would have waited under child_process (and may still wait for
       // at a page fault while the kernel copies this process's page tables for the fork).

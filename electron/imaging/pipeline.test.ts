@@ -4,10 +4,10 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import { ForensicSummary, QualitySignals } from '../../shared/domain';
-import { ExplicitKeyProvider } from '../store/keys';
-import { tempFolder } from '../store/tempFolder';
+import { ExplicitKeyProvider } from '../common/keys';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { createImagePipeline, type BatchOutcome, type BatchProgress, type ImagePipeline } from './index';
-import { corpusFile, processTreeRss, readManifest } from './test-support';
+import { corpusFile, processTreeRss, readManifest } from '../../tests/support/imaging';
 
 /** Where this pipeline parts from "accept": every other corpus file must be accepted. */
 const refusals: Record<string, string> = {

@@ -4,13 +4,13 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DomainError } from '../../shared/errors';
-import { tempFolder } from '../store/tempFolder';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { writeFrame } from './channel';
 import { defaultImageLimits } from './limits';
 import { forkImagingProcess, type LaunchImagingProcess } from './launch';
 import { ImageWorkerPool } from './pool';
 import { imagingPriority } from './priority';
-import { corpusFile, statFields, threadNiceness } from './test-support';
+import { corpusFile, statFields, threadNiceness } from '../../tests/support/imaging';
 
 let dir: string;
 let fakeWorker: URL;

@@ -8,17 +8,17 @@
 //
 // Entry script resolution (the `workerScript` option):
 //  - given: used as is. The Electron build passes the bundled entry, out/main/imaging-worker.js (electron.vite.config.ts).
-//  - omitted, running from TypeScript sources (vitest, tsx): worker-boot.dev.mjs registers tsx in the process and
+//  - omitted, running from TypeScript sources (vitest, tsx): ../common/worker-boot.dev.mjs registers tsx in the process and
 //    imports worker.ts next to this file.
 //  - omitted, running from a bundle: `imaging-worker` with this module's extension next to the bundle
 //    (out/main/imaging-worker.js; .mjs for the sync benchmark's esbuild bundle).
 import { availableParallelism } from 'node:os';
 import { DomainError } from '../../shared/errors';
-import { log } from '../api/log';
+import { log } from '../common/log';
 import { forkImagingProcess, imagingEnvironment, type ImagingProcess, type LaunchImagingProcess } from './launch';
 import type { ImageLimits } from './limits';
 import type { ImageTask, JobReply, JobRequest, ProcessInit, TaskKind, TaskResults, WorkerInit } from './protocol';
-import { workerScript } from './workerScript';
+import { workerScript } from '../common/workerScript';
 
 export interface ImageWorkerPoolOptions {
   /**

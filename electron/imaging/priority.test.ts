@@ -8,7 +8,7 @@ describe('lowerOwnPriority', () => {
     // In a child, so that this test process keeps its priority. The child's main thread reports its threads' niceness.
     const script = `
       import { lowerOwnPriority } from ${JSON.stringify(new URL('./priority.ts', import.meta.url).href)};
-      import { threadNiceness } from ${JSON.stringify(new URL('./test-support.ts', import.meta.url).href)};
+      import { threadNiceness } from ${JSON.stringify(new URL('../../tests/support/imaging.ts', import.meta.url).href)};
       const result = lowerOwnPriority();
       console.log(JSON.stringify({ result, niceness: process.platform === 'linux' ? threadNiceness('self') : [] }));`;
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });

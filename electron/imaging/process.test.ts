@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import { defaultImageLimits, type ImageLimits } from './limits';
 import { processImage, type ProcessedImage } from './process';
-import { corpusFile } from './test-support';
+import { corpusFile } from '../../tests/support/imaging';
 
 const run = (name: string, limits: ImageLimits = defaultImageLimits) => processImage(corpusFile(name), limits);
 

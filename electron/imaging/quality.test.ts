@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultImageLimits } from './limits';
 import { processImage } from './process';
 import { judgeQuality, measureQuality } from './quality';
-import { corpusFile } from './test-support';
+import { corpusFile } from '../../tests/support/imaging';
 
 type Flag = 'lowResolution' | 'blurry' | 'underExposed' | 'overExposed' | 'glare';
 const flagsOf = (q: Record<Flag, boolean>): Flag[] => (['lowResolution', 'blurry', 'underExposed', 'overExposed', 'glare'] as const).filter((f) => q[f]);

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import { sniffFormat } from '../../shared/imagePolicy';
-import { corpusFile } from './test-support';
+import { corpusFile } from '../../tests/support/imaging';
 
 const codeOf = (fn: () => unknown): string => {
   try {

@@ -3,7 +3,7 @@
 // imports electron; it runs the same from TypeScript sources and from a bundle, as a Node child process or as an
 // Electron utility process (launch.ts).
 import { DomainError } from '../../shared/errors';
-import { log } from '../api/log';
+import { log } from '../common/log';
 import { BlobStore, type BlobVariant } from './blobs';
 import { connectToLauncher, readFrames, writeFrame } from './channel';
 import { lowerOwnPriority } from './priority';

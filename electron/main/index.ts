@@ -6,7 +6,7 @@ import { parseCentralMode } from '../api/central';
 import { builtInDemoSignIn, prepareCentral, type EmbeddedCentral } from '../api/embeddedCentral';
 import { openWorkstation, type Workstation, type WorkstationOptions } from '../api/workstation';
 import { fileVault } from '../sync/fileVault';
-import { WrappedFileKeyProvider } from '../store/keys';
+import { WrappedFileKeyProvider } from '../common/keys';
 import { launchUtilityImagingProcess } from './imagingProcess';
 import { bindIpc, forwardEvents } from './ipc';
 import { sqliteBindingPath } from './natives';

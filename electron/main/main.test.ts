@@ -23,8 +23,8 @@ const electron = vi.hoisted(() => {
 vi.mock('electron', () => ({ BrowserWindow: electron.BrowserWindow, shell: electron.shell }));
 
 import { openWorkstation, type Workstation } from '../api/workstation';
-import { ExplicitKeyProvider } from '../store/keys';
-import { tempFolder } from '../store/tempFolder';
+import { ExplicitKeyProvider } from '../common/keys';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { bindIpc, isTrustedSender } from './ipc';
 import { DomainError } from '../../shared/errors';
 import { appProtocolHandler, imageProtocolHandler } from './protocol';

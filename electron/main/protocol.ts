@@ -6,7 +6,7 @@ import { contentSecurityPolicy } from '../api/csp';
 import { DomainError } from '../../shared/errors';
 import { cacheControlOf, contentTypeOf, resolveStatic } from '../api/static';
 import type { Workstation } from '../api/workstation';
-import { caseImageRequestFromPath, dispositionOf } from '../imaging';
+import { caseImageRequestFromPath, dispositionOf } from '../api/imageRoute';
 
 export const privilegedSchemes = [
   // codeCache: V8 keeps the bundle's compiled code between launches, as it does for https pages.

@@ -5,7 +5,7 @@
 // later entry as well could hide the change.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entryHash, type AuditRow } from './audit';
-import { reviewer, tempStore, type TempStore } from './testing';
+import { reviewer, tempStore, type TempStore } from '../../tests/support/store';
 
 const entries = 6;
 let t: TempStore;

@@ -6,7 +6,7 @@ import { applicationStatuses } from '../../shared/vocabulary';
 import { isOpen } from '../../shared/lifecycle';
 import type { CaseStore } from './caseStore';
 import { generateApplications, hostileNames, seedEpoch, type SeedRecord } from './seed';
-import { reviewer, tempStore, type TempStore } from './testing';
+import { reviewer, tempStore, type TempStore } from '../../tests/support/store';
 
 const HOUR = 3_600_000;
 

@@ -41,9 +41,9 @@ import { AuditLog } from './audit';
 import { WalCheckpointer, type WalCheckpointerOptions } from './checkpointer';
 import { backupDatabase, openDatabase, translateSqliteError, type Db } from './database';
 import { inlineWrites, StoreWriter, type StoreWriterOptions, type StoreWrites } from './storeWriter';
-import { deriveKey, type KeyProvider } from './keys';
+import { deriveKey, type KeyProvider } from '../common/keys';
 import { assertNotTooNew, migrate, migrations as allMigrations, schemaVersion, type Migration } from './migrations';
-import { log } from '../api/log';
+import { log } from '../common/log';
 
 export interface OpenCaseStoreOptions {
   path: string;

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { log } from '../api/log';
+import { log } from '../common/log';
 import { WalCheckpointer, walResetFixed, type CheckpointerState } from './checkpointer';
 import { generateApplications } from './seed';
 import { openDatabase } from './database';
-import { deriveKey } from './keys';
-import { tempStore, testKey, until, type TempStore } from './testing';
+import { deriveKey } from '../common/keys';
+import { tempStore, testKey, until, type TempStore } from '../../tests/support/store';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -11,15 +11,15 @@
 //
 // Worker script resolution (the `workerScript` option), as in electron/imaging/pool.ts:
 //  - given: used as is.
-//  - omitted, running from TypeScript sources (vitest, tsx): ../imaging/worker-boot.dev.mjs registers tsx in the
+//  - omitted, running from TypeScript sources (vitest, tsx): ../common/worker-boot.dev.mjs registers tsx in the
 //    thread and imports checkpointWorker.ts next to this file.
 //  - omitted, running from a bundle: `checkpoint-worker` with this module's extension next to the bundle
 //    (out/main/checkpoint-worker.js from electron.vite.config.ts; .mjs for the crash test's esbuild bundle).
 import { Worker } from 'node:worker_threads';
-import { log } from '../api/log';
+import { log } from '../common/log';
 import { Slot, WorkerState, slotCount, type CheckpointWorkerData, type CheckpointWorkerMessage } from './checkpointProtocol';
 import type { Db } from './database';
-import { workerScript } from '../imaging/workerScript';
+import { workerScript } from '../common/workerScript';
 
 export interface WalCheckpointerOptions {
   workerScript?: URL;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCaseStore } from './caseStore';
-import { tempStore, testKey, testKeyHex, type TempStore } from './testing';
+import { tempStore, testKey, testKeyHex, type TempStore } from '../../tests/support/store';
 
 const ROUNDS = 54;
 
@@ -26,13 +26,13 @@ interface Ack {
   applicationId: string;
 }
 
-// The child is crash-child.ts bundled once into one ESM file (the native addon stays external). Started as
-// `node --import tsx crash-child.ts` it costs about 1.5 s of CPU per start (tsx's loader hooks resolve every
+// The child is tests/support/crashChild.ts bundled once into one ESM file (the native addon stays external). Started as
+// `node --import tsx crashChild.ts` it costs about 1.5 s of CPU per start (tsx's loader hooks resolve every
 // zod module), the bundle about 0.45 s: 54 starts fit the time budget on two busy cores.
 // The store's WAL checkpointer worker is bundled next to it (checkpoint-worker.mjs, found by the store as the
 // bundled app finds out/main/checkpoint-worker.js), so the kills also land while that thread checkpoints.
 const bundleDir = join(process.cwd(), 'node_modules', '.cache', 'verity', `crash-${process.pid}`);
-const childScript = join(bundleDir, 'crash-child.mjs');
+const childScript = join(bundleDir, 'crashChild.mjs');
 
 /** Starts the child, kills it `delayMs` after it said ready (or earlier, if it finishes), returns its acks. */
 function runAndKill(path: string, delayMs: number): Promise<{ acks: Ack[]; killed: boolean }> {
@@ -116,7 +116,7 @@ describe('crash durability', () => {
     for (const lane of lanes) lane.store.close();
     mkdirSync(bundleDir, { recursive: true });
     await build({
-      entryPoints: { 'crash-child': 'electron/store/crash-child.ts', 'checkpoint-worker': 'electron/store/checkpointWorker.ts' },
+      entryPoints: { crashChild: 'tests/support/crashChild.ts', 'checkpoint-worker': 'electron/store/checkpointWorker.ts' },
       bundle: true,
       platform: 'node',
       format: 'esm',

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import { openCaseStore } from './caseStore';
 import { backupDatabase } from './database';
-import { ExplicitKeyProvider } from './keys';
+import { ExplicitKeyProvider } from '../common/keys';
 import { latestVersion } from './migrations';
-import { tempStore, testKey } from './testing';
+import { tempStore, testKey } from '../../tests/support/store';
 import { generateApplications } from './seed';
 
 function errorOf(fn: () => unknown): DomainError {

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import { openCaseStore } from './caseStore';
 import { openDatabase } from './database';
-import { deriveKey } from './keys';
+import { deriveKey } from '../common/keys';
 import { latestVersion, migrate, migrations, schemaVersion, type Migration } from './migrations';
 import { generateApplications } from './seed';
-import { tempStore, testKey, type TempStore } from './testing';
+import { tempStore, testKey, type TempStore } from '../../tests/support/store';
 
 /** Statements without SQL comments and string literals, upper-cased: what the additivity rules read. */
 function normalised(sql: string): string {

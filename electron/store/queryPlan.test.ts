@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueQuery } from '../../shared/contract/cases';
 import { auditForApplicationSql } from './audit';
 import { readSql, type CaseStore } from './caseStore';
-import { tempStore, type TempStore } from './testing';
+import { tempStore, type TempStore } from '../../tests/support/store';
 
 interface PlanRow {
   detail: string;

@@ -9,8 +9,8 @@ import { DomainError } from '../../shared/errors';
 import { isOpen } from '../../shared/lifecycle';
 import { openCaseStore, type CaseStore, type OpenCaseStoreOptions, type UpsertRecord } from './caseStore';
 import { generateApplications } from './seed';
-import { tempFolder } from './tempFolder';
-import { reviewer, testKey, until } from './testing';
+import { tempFolder } from '../../tests/support/tempFolder';
+import { reviewer, testKey, until } from '../../tests/support/store';
 
 const opened: CaseStore[] = [];
 /** A store with its writer thread, on the real clock (the thread keeps it). */

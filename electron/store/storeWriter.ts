@@ -14,14 +14,14 @@
 // loop, never lost. When it dies after starting, the calls it had not answered fail with `store_writer_stopped`
 // (each is one transaction: it committed or not, and sync's writes can be repeated), and later ones run inline.
 //
-// Worker script: a given `workerScript`, else as ../imaging/workerScript.ts finds it (storeWriterWorker.ts from
+// Worker script: a given `workerScript`, else as ../common/workerScript.ts finds it (storeWriterWorker.ts from
 // sources; `store-writer` next to the bundle, out/main/store-writer.js).
 import { Worker } from 'node:worker_threads';
 import type { CalendarSpec } from '../../shared/businessDays';
 import { DomainError } from '../../shared/errors';
-import { log } from '../api/log';
+import { log } from '../common/log';
 import type { CaseStore } from './caseStore';
-import { workerScript } from '../imaging/workerScript';
+import { workerScript } from '../common/workerScript';
 
 /** The store's writes that may run on the writer's thread. */
 export const writerMethods = ['upsertApplications', 'settleMutations', 'markMutationRejected', 'setSyncState', 'recordImageQuality'] as const;

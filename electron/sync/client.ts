@@ -1,11 +1,11 @@
-// The central API client: one HTTP exchange per request with a deadline (http.ts), bearer tokens with one refresh
+// The central API client: one HTTP exchange per request with a deadline (../common/http.ts), bearer tokens with one refresh
 // on 401, every JSON answer validated against shared/contract/central, every failure classified (see errors.ts).
 import { z } from 'zod';
 import { CentralError, CentralRole, SessionResponse } from '../../shared/contract/central';
 import { lineText } from '../../shared/text';
 import { parseRetryAfter } from './backoff';
 import { networkFailure, SyncError } from './errors';
-import { HttpTimeout, type HttpResponse, type HttpTransport } from './http';
+import { HttpTimeout, type HttpResponse, type HttpTransport } from '../common/http';
 
 export interface Credentials {
   username: string;

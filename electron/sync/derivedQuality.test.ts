@@ -5,11 +5,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagePipeline, type ImagePipeline } from '../imaging';
-import { corpusFile, entropyDamage } from '../imaging/test-support';
-import { ExplicitKeyProvider } from '../store/keys';
+import { corpusFile, entropyDamage } from '../../tests/support/imaging';
+import { ExplicitKeyProvider } from '../common/keys';
 import { recordDerivedQuality } from './derivedQuality';
-import { createSyncEngine } from './index';
-import { engineOptions, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from './testing';
+import { createSyncEngine } from './engine';
+import { engineOptions, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
 
 let central: CentralFixture;
 let local: Workstation;

@@ -2,7 +2,7 @@
 // preview, thumbnail and quality later, and this writes the quality (or why the image failed to decode) to every
 // document showing the image, a batch per transaction, with the flags (R8) stored anew. At start it queues
 // whatever a previous run left underived, failures included (a decoder update may read them now).
-import { log } from '../api/log';
+import { log } from '../common/log';
 import type { DeriveOutcome, ImagePipeline } from '../imaging';
 import type { CaseStore, ImageQuality } from '../store/caseStore';
 import type { StoreWrites } from '../store/storeWriter';

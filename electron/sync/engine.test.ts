@@ -7,12 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
 import type { ForensicSummary, QualitySignals } from '../../shared/domain';
 import type { ImageFailure } from '../../shared/contract/cases';
-import { createSyncEngine, type SyncEngineOptions, type SyncProgress, type SyncStatus, type SyncStore } from './index';
-import { cursorKey } from './engine';
+import { createSyncEngine, cursorKey, type SyncEngineOptions, type SyncProgress, type SyncStatus, type SyncStore } from './engine';
 import { backoffDelay, parseRetryAfter } from './backoff';
-import { nodeHttpTransport, type HttpTransport } from './http';
-import { startFaultProxy, type FaultProxy } from './faultProxy';
-import { engineOptions as sharedEngineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
+import { nodeHttpTransport, type HttpTransport } from '../common/http';
+import { startFaultProxy, type FaultProxy } from '../../tests/support/faultProxy';
+import { engineOptions as sharedEngineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
 
 let central: CentralFixture;
 let local: Workstation;

@@ -5,14 +5,14 @@ import { z } from 'zod';
 import { Change, ChangesResponse, maxMutationsPerBatch, MutationBatchResponse, type MutationResult, type SessionResponse, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
 import type { DocumentRecord } from '../../shared/contract/cases';
 import { DomainError } from '../../shared/errors';
-import { log } from '../api/log';
+import { log } from '../common/log';
 import type { AdmitResult, FetchResult, ImagePipeline } from '../imaging';
 import type { CaseStore, MutationAnswer, UpsertRecord } from '../store/caseStore';
 import type { StoreWrites } from '../store/storeWriter';
 import { backoffDelay, defaultBackoff, realSleep, yieldToEventLoop, type BackoffPolicy, type Sleep } from './backoff';
 import { CentralClient, memoryVault, type Credentials, type TokenVault } from './client';
 import { networkFailure, SyncError } from './errors';
-import { nodeHttpTransport, type HttpTransport } from './http';
+import { nodeHttpTransport, type HttpTransport } from '../common/http';
 import { isOpen } from '../../shared/lifecycle';
 import { documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
 

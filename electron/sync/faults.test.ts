@@ -5,11 +5,11 @@
 // Backoff waits are recorded, never slept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/errors';
-import { createSyncEngine, type HttpTransport, type SyncEngine, type SyncEngineOptions, type SyncReport, type SyncStore } from './index';
+import { createSyncEngine, type SyncEngine, type SyncEngineOptions, type SyncReport, type SyncStore } from './engine';
 import { cursorKey } from './engine';
-import { startFaultProxy, type Fault, type FaultProxy } from './faultProxy';
-import { nodeHttpTransport } from './http';
-import { engineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from './testing';
+import { startFaultProxy, type Fault, type FaultProxy } from '../../tests/support/faultProxy';
+import { nodeHttpTransport, type HttpTransport } from '../common/http';
+import { engineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
 
 let central: CentralFixture;
 let proxy: FaultProxy;

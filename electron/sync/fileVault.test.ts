@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempFolder } from '../store/tempFolder';
+import { tempFolder } from '../../tests/support/tempFolder';
 import { fileVault, type TokenWrapper } from './fileVault';
 
 // A stand-in keychain: XOR with a byte, enough to prove the file never holds the tokens in the clear.

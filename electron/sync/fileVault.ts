@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SessionTokens, type TokenVault } from './client';
-import { log } from '../api/log';
+import { log } from '../common/log';
 
 export interface TokenWrapper {
   wrap(plain: string): Buffer;

@@ -4,9 +4,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Person } from '../../shared/domain';
 import { createSyncEngine } from './engine';
-import { installPoisonTrigger } from '../../server/testing';
-import { nodeHttpTransport, type HttpTransport } from './http';
-import { engineOptions, openWorkstationSide, reviewer1, startCentral, type CentralFixture, type Workstation } from './testing';
+import { installPoisonTrigger } from '../../tests/support/central';
+import { nodeHttpTransport, type HttpTransport } from '../common/http';
+import { engineOptions, openWorkstationSide, reviewer1, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
 
 const reviewer2: Person = { id: 'reviewer2', displayName: 'Reviewer Two', role: 'reviewer' };
 

@@ -28,6 +28,34 @@ describe('layer boundaries', () => {
     ['electron/api/x.ts', "import { bindIpc } from '../main/ipc';\nexport const a = bindIpc;"],
     ['server/x.ts', "import { openWorkstation } from '../electron/api/workstation';\nexport const a = openWorkstation;"],
     ['electron/host/browser/x.ts', "import { join } from 'node:path';\nexport const a = join;"],
+    // Test support is for tests only.
+    ['electron/store/x.ts', "import { tempStore } from '../../tests/support/store';\nexport const a = tempStore;"],
+    ['server/x.ts', "import { startTestServer } from '../tests/support/central';\nexport const a = startTestServer;"],
+    ['scripts/x.ts', "import { tempFolder } from '../tests/support/tempFolder';\nexport const a = tempFolder;"],
+    // The rooms of electron/: common imports only shared/.
+    ['electron/common/x.ts', "import { openCaseStore } from '../store/caseStore';\nexport const a = openCaseStore;"],
+    ['electron/common/x.ts', "import { dispatch } from '../api/registry';\nexport const a = dispatch;"],
+    // store and imaging: common and shared, not each other, sync or api.
+    ['electron/store/x.ts', "import { createImagePipeline } from '../imaging';\nexport const a = createImagePipeline;"],
+    ['electron/store/x.ts', "import { openWorkstation } from '../api/workstation';\nexport const a = openWorkstation;"],
+    ['electron/imaging/x.ts', "import { openCaseStore } from '../store/caseStore';\nexport const a = openCaseStore;"],
+    ['electron/imaging/x.ts', "import { createSyncEngine } from '../sync/engine';\nexport const a = createSyncEngine;"],
+    // sync: only types from store and imaging.
+    ['electron/sync/x.ts', "import { openCaseStore } from '../store/caseStore';\nexport const a = openCaseStore;"],
+    ['electron/sync/x.ts', "import { createImagePipeline, type ImagePipeline } from '../imaging';\nexport type P = ImagePipeline;\nexport const a = createImagePipeline;"],
+    ['electron/sync/x.ts', "export { openCaseStore } from '../store/caseStore';"],
+    ['electron/sync/x.ts', "import '../imaging/worker';"],
+    ['electron/sync/x.ts', "import { openWorkstation } from '../api/workstation';\nexport const a = openWorkstation;"],
+    // api composes, but only the embedded central service's files may run server/.
+    ['electron/api/x.ts', "import { startServer } from '../../server/app';\nexport const a = startServer;"],
+    ['electron/api/x.ts', "import { startHost } from '../host/server';\nexport const a = startHost;"],
+    // host binds a transport to api: no store, imaging, sync or server of its own.
+    ['electron/host/x.ts', "import { createImagePipeline } from '../imaging';\nexport const a = createImagePipeline;"],
+    ['electron/host/x.ts', "import { openCaseStore } from '../store/caseStore';\nexport const a = openCaseStore;"],
+    ['electron/host/x.ts', "import { createHandler } from '../../server/http';\nexport const a = createHandler;"],
+    ['electron/main/x.ts', "import { startServer } from '../../server/app';\nexport const a = startServer;"],
+    // A new folder of electron/ has no room until eslint/layers.js gives it one.
+    ['electron/newroom/x.ts', "import { log } from '../common/log';\nexport const a = log;"],
   ])('%s: reports %j', async (file, code) => {
     expect(await layerErrors(file, code)).toHaveLength(1);
   });
@@ -38,6 +66,20 @@ describe('layer boundaries', () => {
     ['electron/main/x.ts', "import { app } from 'electron';\nimport { log } from '../api/log';\nexport const a = [app, log];"],
     ['electron/preload/x.ts', "import { contextBridge } from 'electron';\nimport { createWorkstationApi } from '../../shared/workstationApi';\nexport const a = [contextBridge, createWorkstationApi];"],
     ['electron/store/x.ts', "import { join } from 'node:path';\nimport { DomainError } from '../../shared/errors';\nexport const a = [join, DomainError];"],
+    ['electron/store/x.test.ts', "import { tempStore } from '../../tests/support/store';\nexport const a = tempStore;"],
+    ['server/x.test.ts', "import { startTestServer } from '../tests/support/central';\nexport const a = startTestServer;"],
+    ['bench/store/x.ts', "import { tempStore } from '../../tests/support/store';\nexport const a = tempStore;"],
+    ['electron/common/x.ts', "import { createHash } from 'node:crypto';\nimport { DomainError } from '../../shared/errors';\nimport { log } from './log';\nexport const a = [createHash, DomainError, log];"],
+    ['electron/store/x.ts', "import { log } from '../common/log';\nimport { workerScript } from '../common/workerScript';\nimport { openDatabase } from './database';\nexport const a = [log, workerScript, openDatabase];"],
+    ['electron/imaging/x.ts', "import { deriveKey } from '../common/keys';\nimport { nodeHttpTransport } from '../common/http';\nimport { BlobStore } from './blobs';\nexport const a = [deriveKey, nodeHttpTransport, BlobStore];"],
+    ['electron/sync/x.ts', "import type { CaseStore } from '../store/caseStore';\nimport { type ImagePipeline } from '../imaging';\nimport { log } from '../common/log';\nexport type S = [CaseStore, ImagePipeline];\nexport const a = log;"],
+    ['electron/sync/x.ts', "export type { CaseStore } from '../store/caseStore';"],
+    ['electron/sync/x.test.ts', "import { openCaseStore } from '../store/caseStore';\nimport { createImagePipeline } from '../imaging';\nexport const a = [openCaseStore, createImagePipeline];"],
+    ['electron/api/embeddedCentral.worker.ts', "import { startServer } from '../../server/app';\nexport const a = startServer;"],
+    ['electron/api/x.ts', "import { openCaseStore } from '../store/caseStore';\nimport { createImagePipeline } from '../imaging';\nimport { createSyncEngine } from '../sync/engine';\nimport { drawSpecimen } from '../../resources/specimens/draw';\nexport const a = [openCaseStore, createImagePipeline, createSyncEngine, drawSpecimen];"],
+    ['electron/host/x.ts', "import { dispatch } from '../api/registry';\nimport { ExplicitKeyProvider } from '../common/keys';\nimport { readBodyWithin } from '../../shared/body';\nexport const a = [dispatch, ExplicitKeyProvider, readBodyWithin];"],
+    ['electron/main/x.ts', "import { app } from 'electron';\nimport { fileVault } from '../sync/fileVault';\nimport { caseImageRequestFromPath } from '../api/imageRoute';\nexport const a = [app, fileVault, caseImageRequestFromPath];"],
+    ['electron/newroom/x.ts', "import { DomainError } from '../../shared/errors';\nexport const a = DomainError;"],
   ])('%s: allows %j', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);
   });

@@ -1,6 +1,6 @@
 // Temporary folders for tests. The vitest setup file tempFolder.setup.ts removes them once each test file has run,
 // passed or failed, so no test keeps its own cleanup for them. No vitest import here: the store benchmark imports
-// testing.ts, which uses this.
+// store.ts, which uses this.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

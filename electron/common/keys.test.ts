@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deriveKey, ExplicitKeyProvider, WrappedFileKeyProvider } from './keys';
-import { tempFolder } from './tempFolder';
+import { tempFolder } from '../../tests/support/tempFolder';
 
 // A reversible stand-in for safeStorage, enough to see that the file never holds the raw key.
 const xorWrapper = { wrap: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)), unwrap: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)) };

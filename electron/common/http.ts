@@ -1,10 +1,11 @@
-// The engine's HTTP transport: Node's http/https rather than fetch. A pull moves gigabytes of document images
-// through the main thread, and fetch's web streams copied every chunk into a fresh ArrayBuffer and made ~3× the
-// garbage-collection time of a plain node:http read, with mark-compacts fetch's way and none this way (1,000
-// loopback downloads of 1 MB: 220–260 ms of GC against 70 ms; bench/sync/README.md). Bodies are Node streams of
-// Buffers; nothing here follows a redirect (a 3xx is an answer like any other, and the caller refuses it). The
-// deadline is one timer per exchange, cleared when the body closes: AbortSignal.timeout + AbortSignal.any kept
-// ~2.7 KB per request alive for the whole timeout (5 MB over a pull's 2,000 downloads), for the GC to promote.
+// The HTTP transport of the sync engine and of the imaging processes' downloads: Node's http/https rather than
+// fetch. A pull moves gigabytes of document images through the main thread, and fetch's web streams copied every
+// chunk into a fresh ArrayBuffer and made ~3× the garbage-collection time of a plain node:http read, with
+// mark-compacts fetch's way and none this way (1,000 loopback downloads of 1 MB: 220–260 ms of GC against 70 ms;
+// bench/sync/README.md). Bodies are Node streams of Buffers; nothing here follows a redirect (a 3xx is an answer like
+// any other, and the caller refuses it). The deadline is one timer per exchange, cleared when the body closes:
+// AbortSignal.timeout + AbortSignal.any kept ~2.7 KB per request alive for the whole timeout (5 MB over a pull's
+// 2,000 downloads), for the GC to promote.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 

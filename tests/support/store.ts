@@ -1,9 +1,9 @@
 // Helpers for the store's tests and benchmark: a temporary folder, a fixed key, a seeded store.
 import { join } from 'node:path';
 import type { Person } from '../../shared/domain';
-import { openCaseStore, type CaseStore, type OpenCaseStoreOptions } from './caseStore';
-import { ExplicitKeyProvider } from './keys';
-import { generateApplications, seedEpoch } from './seed';
+import { openCaseStore, type CaseStore, type OpenCaseStoreOptions } from '../../electron/store/caseStore';
+import { ExplicitKeyProvider } from '../../electron/common/keys';
+import { generateApplications, seedEpoch } from '../../electron/store/seed';
 import { tempFolder } from './tempFolder';
 
 // Tests make many stores; their migration lines would drown the test output.

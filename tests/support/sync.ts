@@ -6,14 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { startTestServer, TestClient, type TestServer } from '../../server/testing';
+import { startTestServer, TestClient, type TestServer } from './central';
 import type { ApplicationEnvelope, IntakeRequest } from '../../shared/contract/central';
 import type { Person } from '../../shared/domain';
-import { createImagePipeline, type ImagePipeline } from '../imaging';
-import { openCaseStore, type CaseStore } from '../store/caseStore';
-import { ExplicitKeyProvider } from '../store/keys';
-import { tempFolder } from '../store/tempFolder';
-import type { SyncEngineOptions } from './engine';
+import { createImagePipeline, type ImagePipeline } from '../../electron/imaging';
+import { openCaseStore, type CaseStore } from '../../electron/store/caseStore';
+import { ExplicitKeyProvider } from '../../electron/common/keys';
+import { tempFolder } from './tempFolder';
+import type { SyncEngineOptions } from '../../electron/sync/engine';
 
 process.env.VERITY_QUIET ??= '1';
 

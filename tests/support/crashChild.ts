@@ -1,15 +1,15 @@
 // A child process for the crash-durability test: records decisions in a loop and prints each one only after
 // recordDecision has returned (committed). The test kills it with SIGKILL at random moments.
-// Usage: node --import tsx electron/store/crash-child.ts <db path> <master key hex>
+// Usage: node --import tsx tests/support/crashChild.ts <db path> <master key hex>
 // (crash.test.ts runs the same file bundled with esbuild, which starts three times faster.)
 import { writeSync } from 'node:fs';
-import { openCaseStore } from './caseStore';
-import { ExplicitKeyProvider } from './keys';
-import { seedEpoch } from './seed';
+import { openCaseStore } from '../../electron/store/caseStore';
+import { ExplicitKeyProvider } from '../../electron/common/keys';
+import { seedEpoch } from '../../electron/store/seed';
 
 const [path, keyHex] = process.argv.slice(2);
 if (!path || !keyHex || !/^[0-9a-f]{64}$/.test(keyHex)) {
-  process.stderr.write('usage: crash-child.ts <db path> <master key hex>\n');
+  process.stderr.write('usage: crashChild.ts <db path> <master key hex>\n');
   process.exit(2);
 }
 

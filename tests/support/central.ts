@@ -2,8 +2,8 @@
 // PostgreSQL of VERITY_TEST_DATABASE_URL in a fresh schema (dropped on close) when that is set.
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
-import { defaultSeedPassword, startServer, type RunningServer, type StartOptions } from './app';
-import { openDatabase, type Database } from './db';
+import { defaultSeedPassword, startServer, type RunningServer, type StartOptions } from '../../server/app';
+import { openDatabase, type Database } from '../../server/db';
 
 export const testDatabaseUrl = process.env.VERITY_TEST_DATABASE_URL || undefined;
 

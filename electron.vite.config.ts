@@ -12,16 +12,15 @@ export default defineConfig({
       externalizeDeps: true,
       // Entries of their own: the imaging process, out/main/imaging-worker.js, and the worker threads of the
       // imaging launcher (plain Node only: Electron starts imaging processes as utility processes),
-      // out/main/imaging-launcher.js, of the built-in central service, out/main/central-worker.js, of the case
-      // store's WAL checkpointer, out/main/checkpoint-worker.js, and of its writer, out/main/store-writer.js.
+      // out/main/imaging-launcher.js, of the built-in central service, out/main/central-worker.js, and of the case
+      // store's writer, out/main/store-writer.js.
       lib: {
         entry: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           'imaging-worker': resolve(__dirname, 'electron/imaging/worker.ts'),
           'imaging-launcher': resolve(__dirname, 'electron/imaging/launcherThread.ts'),
           'central-worker': resolve(__dirname, 'electron/api/embeddedCentral.worker.ts'),
-          'checkpoint-worker': resolve(__dirname, 'electron/store/checkpointWorker.ts'),
-          'store-writer': resolve(__dirname, 'electron/store/storeWriterWorker.ts'),
+          'store-writer': resolve(__dirname, 'electron/store/writerThread.ts'),
         },
       },
     },

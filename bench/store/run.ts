@@ -1,15 +1,19 @@
 // Benchmark of the case store on 100,000 applications with 200,000 documents.
 //   node --import tsx bench/store/run.ts [--count 100000] [--keep]
 // Builds the store in a child process (so the generator's memory does not count), then measures in a
-// fresh process: first queue page, next page, counts, open case, record decision; and the process RSS.
+// fresh process, with the store opened as the app opens it (every write on the store writer's thread): first queue
+// page, next page, counts, open case, and recording a decision as the renderer's awaited call (dispatch → handler →
+// the writer's thread and back); and the process RSS.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openCaseStore } from '../../electron/store/caseStore';
+import { createCaseHandlers } from '../../electron/api/cases';
+import { dispatch, type CallContext, type Handlers } from '../../electron/api/registry';
+import { internalsOf, openCaseStore } from '../../electron/store/open';
 import { generateApplications, seedEpoch } from '../../electron/store/seed';
-import { reviewer, testKey } from '../../tests/support/store';
+import { openInspection, reviewer, testKey } from '../../tests/support/store';
 import type { QueueQuery } from '../../shared/contract/cases';
 import { argValue, machine } from '../common';
 
@@ -22,11 +26,11 @@ if (args[0] === '--build') {
   const path = args[1]!;
   const count = Number(args[2]);
   const started = performance.now();
-  const store = openCaseStore({ path, keyProvider: testKey(), now: () => seedEpoch });
+  const store = openCaseStore({ path, keyProvider: testKey(), now: seedEpoch });
   const records = generateApplications(count, SEED);
   const generatedMs = performance.now() - started;
-  for (let i = 0; i < records.length; i += 5000) store.upsertApplications(records.slice(i, i + 5000));
-  store.db.exec('ANALYZE');
+  for (let i = 0; i < records.length; i += 5000) await store.upsertApplications(records.slice(i, i + 5000));
+  internalsOf(store).db.exec('ANALYZE');
   store.close();
   process.stdout.write(JSON.stringify({ generatedMs, buildMs: performance.now() - started }) + '\n');
   process.exit(0);
@@ -48,15 +52,17 @@ if (!reuse || !existsSync(reuse)) {
 
 const rssBefore = process.memoryUsage().rss;
 // The clock is the generator's "now", so the deadline windows look as they would on a working day.
-const store = openCaseStore({ path, keyProvider: testKey(), now: () => seedEpoch });
+const store = openCaseStore({ path, keyProvider: testKey(), now: seedEpoch, writer: {} });
+while (internalsOf(store).writer.where === 'starting') await new Promise((resolve) => setTimeout(resolve, 20));
+if (internalsOf(store).writer.where !== 'running') throw new Error('the store writer did not start');
 
-function measure(name: string, runs: number, fn: (i: number) => void): { name: string; runs: number; median: number; p95: number; max: number } {
+async function measure(name: string, runs: number, fn: (i: number) => unknown): Promise<{ name: string; runs: number; median: number; p95: number; max: number }> {
   let k = 0; // one running index over warm-up and runs: a decision never repeats an application
-  for (let i = 0; i < Math.min(20, runs); i++) fn(k++); // warm the page cache and statement cache
+  for (let i = 0; i < Math.min(20, runs); i++) await fn(k++); // warm the page cache and statement cache
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    fn(k++);
+    await fn(k++);
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
@@ -64,14 +70,14 @@ function measure(name: string, runs: number, fn: (i: number) => void): { name: s
   return { name, runs, median: at(0.5), p95: at(0.95), max: times[times.length - 1]! };
 }
 
-const results: ReturnType<typeof measure>[] = [];
-const firstPage = (name: string, query: QueueQuery) => results.push(measure(`first queue page: ${name}`, 200, () => store.listQueue({ ...query, limit: 50 })));
-firstPage('open queue', {});
-firstPage('assignee', { assignee: 'reviewer-03' });
-firstPage('kind + overdue', { kind: 'enterprise', due: 'overdue' });
-firstPage('flag R2', { flag: 'R2' });
-firstPage('text (name substring)', { text: 'smith' });
-firstPage('text (id prefix)', { text: 'VA0100012' });
+const results: Awaited<ReturnType<typeof measure>>[] = [];
+const firstPage = async (name: string, query: QueueQuery) => results.push(await measure(`first queue page: ${name}`, 200, () => store.listQueue({ ...query, limit: 50 })));
+await firstPage('open queue', {});
+await firstPage('assignee', { assignee: 'reviewer-03' });
+await firstPage('kind + overdue', { kind: 'enterprise', due: 'overdue' });
+await firstPage('flag R2', { flag: 'R2' });
+await firstPage('text (name substring)', { text: 'smith' });
+await firstPage('text (id prefix)', { text: 'VA0100012' });
 
 // Next pages: walk the open queue 50 at a time, from a different starting page each run.
 const cursors: string[] = [];
@@ -84,40 +90,43 @@ const cursors: string[] = [];
     cursor = page.nextCursor;
   }
 }
-results.push(measure('next queue page (cursor)', 200, (i) => store.listQueue({ limit: 50, cursor: cursors[i % cursors.length]! })));
-results.push(measure('queue counts', 200, () => store.queueCounts()));
+results.push(await measure('next queue page (cursor)', 200, (i) => store.listQueue({ limit: 50, cursor: cursors[i % cursors.length]! })));
+results.push(await measure('queue counts', 200, () => store.queueCounts()));
+results.push(await measure("queue counts of one reviewer's open cases", 200, () => store.queueCounts('reviewer-03')));
 
 const sample = Array.from({ length: 200 }, (_, i) => `VA01${String((i * 7919) % count).padStart(8, '0')}`);
-results.push(measure('open case (read)', 200, (i) => store.getCase(sample[i % sample.length]!)));
+results.push(await measure('open case (read)', 200, (i) => store.getCase(sample[i % sample.length]!)));
 results.push(
-  measure('open case + documents_opened audit entry', 200, (i) => store.getCase(sample[i % sample.length]!, { actor: reviewer, deviceId: 'bench', online: true })),
+  await measure('open case + documents_opened audit entry (writer thread)', 200, (i) => store.openCase(sample[i % sample.length]!, { actor: reviewer, deviceId: 'bench', online: true })),
 );
 
 const decidable: string[] = [];
 {
   let cursor: string | null = null;
   while (decidable.length < 240) {
-    const page = store.listQueue({ status: 'queued', limit: 200, ...(cursor ? { cursor } : {}) });
+    const page = store.listQueue({ status: 'queued', assignee: reviewer.id, limit: 200, ...(cursor ? { cursor } : {}) });
     decidable.push(...page.items.map((i) => i.id));
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
   }
 }
+// As the renderer's awaited call: dispatch validates the request, the handler sends it to the writer's thread, which
+// commits it (synchronous=FULL) and answers.
+const handlers = createCaseHandlers(store, { isOnline: () => true }) as unknown as Handlers;
+const ctx: CallContext = { person: reviewer, deviceId: 'bench', transport: 'ipc' };
 results.push(
-  measure('record decision (synchronous=FULL)', 200, (i) =>
-    store.recordDecision(
-      { applicationId: decidable[i]!, outcome: 'reject', reasonCodes: ['document_unreadable'], applicantMessage: 'Please upload a sharper photo.', internalNote: '', overrideNote: null },
-      reviewer,
-      'bench',
-      true,
-    ),
-  ),
+  await measure('record decision, awaited call (synchronous=FULL)', 200, async (i) => {
+    const outcome = await dispatch(handlers, 'case.decide', { applicationId: decidable[i]!, outcome: 'reject', reasonCodes: ['document_unreadable'], applicantMessage: 'Please upload a sharper photo.', internalNote: '', overrideNote: null }, ctx);
+    if (!outcome.ok) throw new Error(`decision refused: ${outcome.error.code} ${outcome.error.message}`);
+  }),
 );
-results.push(measure('verify audit chain (whole log)', 5, () => store.verifyAudit()));
+results.push(await measure('verify audit chain (whole log)', 5, () => store.verifyAudit()));
 
 const rss = process.memoryUsage().rss;
 const counts = store.queueCounts();
-const docs = (store.db.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n;
+const inspection = openInspection(path);
+const docs = (inspection.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n;
+inspection.close();
 store.close();
 const fileMb = statSync(path).size / 1024 / 1024;
 

@@ -1,6 +1,6 @@
 // Benchmark of the sync engine against the real central server (PGlite in memory) on loopback.
 //   node --expose-gc --import tsx bench/sync/run.ts [--pull 1000] [--push 10000] [--trace-gaps] [--sources]   (0 skips a phase)
-// Measured as shipped: started from TypeScript, this file bundles itself and the imaging and checkpoint entries with
+// Measured as shipped: started from TypeScript, this file bundles itself and the imaging and store-writer entries with
 // esbuild (as electron-vite builds the app) and runs the bundle, since tsx's loader alone adds ~37 MB to every process
 // it runs in; --sources measures the sources under tsx instead. The server runs in a child process (server.ts), so
 // its work (PGlite is WebAssembly on the main thread) does not count against the engine's event loop. Measured per phase: wall time, throughput, peak RSS of this process, of its
@@ -21,7 +21,7 @@ import { ChangesResponse, SessionResponse } from '../../shared/contract/central'
 import type { Person } from '../../shared/domain';
 import { createImagePipeline } from '../../electron/imaging';
 import { imagingPriority } from '../../electron/imaging/priority';
-import { openCaseStore } from '../../electron/store/caseStore';
+import { openCaseStore } from '../../electron/store/open';
 import { ExplicitKeyProvider } from '../../electron/common/keys';
 import { createSyncEngine, type SyncProgress, type SyncReport } from '../../electron/sync/engine';
 import { recordDerivedQuality } from '../../electron/sync/derivedQuality';
@@ -37,15 +37,14 @@ const corpusDir = join(root, '../shared/corpus/images/');
 if (import.meta.url.endsWith('.ts') && !args.includes('--sources')) {
   const outdir = join(root, 'out/bench-sync');
   const { build } = await import('esbuild');
-  // The entries' names are the ones pool.ts, launch.ts, checkpointer.ts and storeWriter.ts look for next to a
+  // The entries' names are the ones pool.ts, launch.ts and store/writer.ts look for next to a
   // bundle; packages stay external and resolve from the repository's node_modules, as the app's do.
   await build({
     entryPoints: {
       run: join(root, 'bench/sync/run.ts'),
       'imaging-worker': join(root, 'electron/imaging/worker.ts'),
       'imaging-launcher': join(root, 'electron/imaging/launcherThread.ts'),
-      'checkpoint-worker': join(root, 'electron/store/checkpointWorker.ts'),
-      'store-writer': join(root, 'electron/store/storeWriterWorker.ts'),
+      'store-writer': join(root, 'electron/store/writerThread.ts'),
       'memory-sampler': join(root, 'bench/sync/memorySampler.ts'),
     },
     outdir,
@@ -180,7 +179,7 @@ async function measure<T>(name: string, unit: string, fn: () => Promise<{ result
     const { total, engine, imaging, imagingProcs, esbuild } = atPeakTotal;
     console.log(`  workstation at its peak ${mb(total)} MB = engine ${mb(engine)} + imaging procs ${mb(imaging)} (${imagingProcs}) + tsx's esbuild ${mb(esbuild)} MB; imaging procs alone at most ${mb(peakImaging.rss)} MB (${peakImaging.procs})`);
   }
-  // All its threads (main, libuv's pool, GC helpers, checkpointer, launcher, sampler); a fault is a page first touched.
+  // All its threads (main, libuv's pool, GC helpers, store writer, launcher, sampler); a fault is a page first touched.
   const cpuS = (u: NodeJS.ResourceUsage) => (u.userCPUTime + u.systemCPUTime) / 1e6;
   const main = mainBefore && mainAfter ? `; its main thread ${((mainAfter[0] - mainBefore[0]) / 1e9).toFixed(1)} s on a CPU, ${((mainAfter[1] - mainBefore[1]) / 1e9).toFixed(1)} s waiting for one` : '';
   console.log(`  engine process: CPU ${(cpuS(usage) - cpuS(usageBefore)).toFixed(1)} s (system ${((usage.systemCPUTime - usageBefore.systemCPUTime) / 1e6).toFixed(1)}), ${usage.minorPageFault - usageBefore.minorPageFault} minor page faults${main}`);
@@ -419,8 +418,7 @@ function timedStore<S extends object>(store: S): S {
   return new Proxy(store, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver) as unknown;
-      // The writes sent to the store writer's thread: what this thread pays is the sending, timed the same way.
-      if (key === 'writes' && typeof value === 'object' && value !== null) return timedStore(value);
+      // A write sent to the store writer's thread is timed the same way: what this thread pays is the sending.
       if (typeof value !== 'function') return value;
       return (...callArgs: unknown[]) => {
         const started = performance.now();
@@ -610,7 +608,7 @@ try {
   }
   const decideStarted = performance.now();
   for (const applicationId of all) {
-    b.store.recordDecision({ applicationId, outcome: 'reject', reasonCodes: ['document_unreadable'], applicantMessage: 'Please upload a sharper photo.', internalNote: '', overrideNote: null }, reviewer2, 'bench-b', false);
+    await b.store.recordDecision({ applicationId, outcome: 'reject', reasonCodes: ['document_unreadable'], applicantMessage: 'Please upload a sharper photo.', internalNote: '', overrideNote: null }, reviewer2, 'bench-b', false);
   }
   console.log(`recorded ${all.length} decisions locally in ${((performance.now() - decideStarted) / 1000).toFixed(1)} s`);
   let pushEndedAt = 0;

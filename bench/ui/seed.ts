@@ -11,7 +11,7 @@ import { loadCalendar } from '../../electron/api/calendar';
 import { demoPassword, demoPeople, drawDemo } from '../../electron/api/demo';
 import { LocalProfiles } from '../../electron/api/session';
 import { createImagePipeline } from '../../electron/imaging';
-import { openCaseStore } from '../../electron/store/caseStore';
+import { openCaseStore } from '../../electron/store/open';
 import { ExplicitKeyProvider } from '../../electron/common/keys';
 import { generateApplications, type SeedRecord } from '../../electron/store/seed';
 import type { DocumentRecord } from '../../shared/contract/cases';
@@ -92,7 +92,7 @@ export async function seedDataFolder(dataDir: string, count: number): Promise<Se
           }),
         };
       });
-      store.upsertApplications(batch);
+      await store.upsertApplications(batch);
     }
   } finally {
     store.close();

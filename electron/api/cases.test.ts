@@ -20,8 +20,8 @@ describe('case handlers through dispatch', () => {
   let t: TempStore;
   let handlers: Handlers;
   const changed: EventPayload<'queue.changed'>[] = [];
-  beforeAll(() => {
-    t = tempStore(400, 31);
+  beforeAll(async () => {
+    t = await tempStore(400, 31);
     // Every other channel answers 'internal': this test is about the case channels only.
     const others = Object.fromEntries(channelNames.map((name) => [name, notHere])) as unknown as Handlers;
     handlers = { ...others, ...createCaseHandlers(t.store, { isOnline: () => true, onQueueChanged: (p) => changed.push(p) }) };
@@ -93,7 +93,7 @@ describe('case handlers through dispatch', () => {
     const opened = await call('case.get', { applicationId: target.id, open: true });
     expect(opened).toMatchObject({ ok: true, value: { audit: [{ action: 'documents_opened', actor: { id: person.id }, deviceId: 'device-test', online: true }] } });
     const decided = await call('case.decide', { applicationId: target.id, outcome: 'reject', reasonCodes: ['name_mismatch'], applicantMessage: 'The name differs.', internalNote: '', overrideNote: null });
-    expect(decided).toMatchObject({ ok: true, value: { decision: { applicationId: target.id, outcome: 'reject', decidedBy: { id: person.id } } } });
+    expect(decided).toMatchObject({ ok: true, value: { applicationId: target.id, outcome: 'reject', decidedBy: { id: person.id } } });
     expect(changed).toEqual([{ reason: 'decision', applicationIds: [target.id] }]);
     const again = await call('case.decide', { applicationId: target.id, outcome: 'reject', reasonCodes: ['other'], applicantMessage: '', internalNote: '', overrideNote: null });
     expect(again).toMatchObject({ ok: false, error: { code: 'already_decided' } });

@@ -4,7 +4,7 @@ import type { EventPayload } from '../../shared/api';
 import type { Person } from '../../shared/domain';
 import { DomainError } from '../../shared/errors';
 import { isOpen } from '../../shared/lifecycle';
-import type { CaseStore } from '../store/caseStore';
+import type { CaseStore } from '../store/types';
 import type { CallContext, Handler } from './registry';
 
 export interface CaseHandlerOptions {
@@ -46,15 +46,15 @@ export function createCaseHandlers(store: CaseStore, options: CaseHandlerOptions
     'queue.counts': (_request, ctx) => store.queueCounts(queueOwner(signedIn(ctx))),
     'case.get': (request, ctx) => {
       const person = signedIn(ctx);
-      return store.getCase(request.applicationId, request.open ? { actor: person, deviceId: ctx.deviceId, online: online() } : undefined);
+      return request.open ? store.openCase(request.applicationId, { actor: person, deviceId: ctx.deviceId, online: online() }) : store.getCase(request.applicationId);
     },
-    'case.decide': (request, ctx) => {
+    'case.decide': async (request, ctx) => {
       const person = signedIn(ctx);
       // DOMAIN.md: a supervisor audits decisions and never records one (the central service would refuse it too).
       if (person.role !== 'reviewer') throw new DomainError('forbidden', 'Only reviewers decide applications; supervisors review decisions once they are synced.');
-      const recorded = store.recordDecision(request, person, ctx.deviceId, online());
+      const decision = await store.recordDecision(request, person, ctx.deviceId, online());
       options.onQueueChanged?.({ reason: 'decision', applicationIds: [request.applicationId] });
-      return recorded;
+      return decision;
     },
     'audit.verify': (_request, ctx) => {
       signedIn(ctx);

@@ -5,7 +5,7 @@ import type { Person } from '../../shared/domain';
 import { DomainError } from '../../shared/errors';
 import type { SyncStatus } from '../../shared/contract/sync';
 import type { ImagePipeline } from '../imaging';
-import type { CaseStore } from '../store/caseStore';
+import type { CaseStore } from '../store/types';
 import { createSyncEngine, type SyncEngine } from '../sync/engine';
 import type { TokenVault } from '../sync/client';
 import { SyncError } from '../sync/errors';

@@ -3,7 +3,7 @@
 // (so previews, forensic summaries and quality flags are real). Never real people's documents.
 import type { Person } from '../../shared/domain';
 import type { ImagePipeline } from '../imaging';
-import type { CaseStore } from '../store/caseStore';
+import type { CaseStore } from '../store/types';
 import { generateApplications, type SeedRecord } from '../store/seed';
 import type { LocalProfiles } from './session';
 
@@ -60,6 +60,6 @@ export async function seedDemo(store: CaseStore, pipeline: ImagePipeline, profil
     done += record.documents.length;
     onProgress?.(done, total);
   }
-  store.upsertApplications(records);
+  await store.upsertApplications(records);
   return records.length;
 }

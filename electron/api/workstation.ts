@@ -5,7 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '../../shared/errors';
 import { createImagePipeline, type CaseImage, type ImagePipeline, type LaunchImagingProcess } from '../imaging';
-import { openCaseStore, type CaseStore } from '../store/caseStore';
+import { openCaseStore } from '../store/open';
+import type { CaseStore } from '../store/types';
 import { recordDerivedQuality } from '../sync/derivedQuality';
 import type { KeyProvider } from '../common/keys';
 import { loadCalendar } from './calendar';
@@ -32,8 +33,6 @@ export interface WorkstationOptions {
   imagingWorker?: URL;
   /** How imaging processes start; a Node fork by default (Electron passes its utilityProcess launcher). */
   launchImaging?: LaunchImagingProcess;
-  /** The case store's WAL checkpointer entry of a build (out/main/checkpoint-worker.js); sources find their own. */
-  checkpointWorker?: URL;
   /** The case store writer's entry of a build (out/main/store-writer.js); sources find their own. */
   storeWriterWorker?: URL;
   /** Sign this person in at start (tests and the embedded demo). */
@@ -64,8 +63,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     keyProvider: options.keyProvider,
     calendar: loadCalendar(join(options.dataDir, 'calendar.json')),
     ...(options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {}),
-    ...(options.checkpointWorker ? { checkpointer: { workerScript: options.checkpointWorker } } : {}),
-    // Sync's and derivation's writes on a thread of their own, so that their commits never hold up this one.
+    // Every write on the store writer's thread, so that no commit (a decision's fsync included) holds up this one.
     writer: options.storeWriterWorker ? { workerScript: options.storeWriterWorker } : {},
   });
   const seedingDemo = options.demo !== undefined && profiles.isEmpty;
@@ -146,7 +144,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding
       const image = await images.ingest(bytes);
-      const document = store.addLocalDocument(
+      const document = await store.addLocalDocument(
         applicationId,
         { role, sha256: image.sha256, format: image.format, width: image.width, height: image.height, forensic: image.forensic, quality: image.quality, imageFailure: null },
         { actor: ctx.person, deviceId, online: isOnline() },
@@ -169,7 +167,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
         canView: (sha256: string) => person !== null && store.hasDocument(sha256, person.role === 'reviewer' ? person.id : undefined),
       });
       // The applicant's own bytes leave only as a download, and each download goes on the record before it is served.
-      if (image.attachment && person) store.recordOriginalDownload(image.sha256, { actor: person, deviceId, online: false });
+      if (image.attachment && person) await store.recordOriginalDownload(image.sha256, { actor: person, deviceId, online: isOnline() });
       return image;
     },
     close: async () => {

@@ -61,7 +61,6 @@ async function start(): Promise<void> {
     keyProvider,
     imagingWorker: new URL('./imaging-worker.js', import.meta.url),
     launchImaging: launchUtilityImagingProcess,
-    checkpointWorker: new URL('./checkpoint-worker.js', import.meta.url),
     storeWriterWorker: new URL('./store-writer.js', import.meta.url),
     sqliteNativeBinding: sqliteBindingPath({
       packaged: app.isPackaged,

@@ -4,15 +4,16 @@ import { DomainError } from '../../shared/errors';
 import { uuidv7Pattern } from '../../shared/ids';
 import { applicationStatuses } from '../../shared/vocabulary';
 import { isOpen } from '../../shared/lifecycle';
-import type { CaseStore } from './caseStore';
+import { internalsOf } from './open';
+import type { CaseStore } from './types';
 import { generateApplications, hostileNames, seedEpoch, type SeedRecord } from './seed';
 import { reviewer, tempStore, type TempStore } from '../../tests/support/store';
 
 const HOUR = 3_600_000;
 
-function codeOf(fn: () => unknown): string {
+async function codeOf(fn: () => unknown): Promise<string> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof DomainError) return err.code;
     throw err;
@@ -66,15 +67,15 @@ describe('case store: queue', () => {
   let t: TempStore;
   let store: CaseStore;
   let records: SeedRecord[];
-  beforeAll(() => {
-    t = tempStore();
+  beforeAll(async () => {
+    t = await tempStore();
     store = t.store;
     records = generateApplications(1200, 5);
-    store.upsertApplications(records);
+    await store.upsertApplications(records);
   });
   afterAll(() => t.cleanup());
 
-  it('pages the whole open queue in due order with an opaque cursor, no duplicates, no gaps', () => {
+  it('pages the whole open queue in due order with an opaque cursor, no duplicates, no gaps', async () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     let lastKey = '';
@@ -93,13 +94,13 @@ describe('case store: queue', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
-  it('refuses a cursor from other filters or a forged one', () => {
+  it('refuses a cursor from other filters or a forged one', async () => {
     const page = store.listQueue({ limit: 5 });
-    expect(codeOf(() => store.listQueue({ limit: 5, kind: 'enterprise', cursor: page.nextCursor! }))).toBe('bad_cursor');
-    expect(codeOf(() => store.listQueue({ cursor: 'not-a-cursor' }))).toBe('bad_cursor');
+    expect(await codeOf(() => store.listQueue({ limit: 5, kind: 'enterprise', cursor: page.nextCursor! }))).toBe('bad_cursor');
+    expect(await codeOf(() => store.listQueue({ cursor: 'not-a-cursor' }))).toBe('bad_cursor');
   });
 
-  it('filters by kind, status, assignee, flag and due window, each matching a direct count', () => {
+  it('filters by kind, status, assignee, flag and due window, each matching a direct count', async () => {
     const all = (q: Parameters<CaseStore['listQueue']>[0]) => {
       const items = [];
       let cursor: string | undefined;
@@ -132,13 +133,13 @@ describe('case store: queue', () => {
     expect(combined.every((i) => i.kind === 'individual' && i.deadline === 'overdue' && i.flags.some((f) => f.rule === 'R1'))).toBe(true);
   });
 
-  it("marks a case open exactly when the lifecycle says it waits for a decision (the store's generated column)", () => {
-    const rows = store.db.prepare('SELECT status, open FROM applications').all() as { status: (typeof applicationStatuses)[number]; open: number }[];
+  it("marks a case open exactly when the lifecycle says it waits for a decision (the store's generated column)", async () => {
+    const rows = t.db.prepare('SELECT status, open FROM applications').all() as { status: (typeof applicationStatuses)[number]; open: number }[];
     expect(new Set(rows.map((r) => r.status))).toEqual(new Set(applicationStatuses));
     for (const row of rows) expect(row.open === 1, row.status).toBe(isOpen(row.status));
   });
 
-  it('counts per status match the applications', () => {
+  it('counts per status match the applications', async () => {
     const counts = store.queueCounts();
     for (const status of applicationStatuses) {
       expect(counts.byStatus[status]).toBe(records.filter((r) => r.application.status === status).length);
@@ -146,7 +147,7 @@ describe('case store: queue', () => {
     expect(counts.conflicts).toBe(0);
   });
 
-  it('finds cases by application id prefix, account id prefix, name prefix and name substring', () => {
+  it('finds cases by application id prefix, account id prefix, name prefix and name substring', async () => {
     const target = records.find((r) => r.application.identity.kind === 'individual' && /^[A-Z]/.test(r.application.identity.fullName))!;
     const name = target.application.identity.kind === 'individual' ? target.application.identity.fullName : '';
     expect(store.listQueue({ status: 'all', text: target.application.id }).items.map((i) => i.id)).toEqual([target.application.id]);
@@ -163,7 +164,7 @@ describe('case store: queue', () => {
     expect(store.listQueue({ status: 'all', text: '" OR * NEAR(' }).items).toEqual([]);
   });
 
-  it('keeps hostile names as plain text', () => {
+  it('keeps hostile names as plain text', async () => {
     const found = store.listQueue({ status: 'all', text: '<img src=x', limit: 200 }).items;
     expect(found.some((i) => i.displayName === hostileNames[0])).toBe(true);
     const sql = store.listQueue({ status: 'all', text: "robert'); drop", limit: 10 }).items;
@@ -175,17 +176,17 @@ describe('case store: queue', () => {
 describe('case store: decisions, audit and outbox', () => {
   let t: TempStore;
   let store: CaseStore;
-  beforeAll(() => {
-    t = tempStore();
+  beforeAll(async () => {
+    t = await tempStore();
     store = t.store;
   });
   afterAll(() => t.cleanup());
 
-  it('records a decision, its audit entry and its outbox mutation together and moves the status', () => {
-    store.upsertApplications([cleanRecord('A-1')]);
-    const { decision, mutationId } = store.recordDecision(approve('A-1'), reviewer, 'device-1', false);
+  it('records a decision, its audit entry and its outbox mutation together and moves the status', async () => {
+    await store.upsertApplications([cleanRecord('A-1')]);
+    const decision = await store.recordDecision(approve('A-1'), reviewer, 'device-1', false);
     expect(decision.id).toMatch(uuidv7Pattern);
-    expect(mutationId).toMatch(uuidv7Pattern);
+    expect(decision.mutationId).toMatch(uuidv7Pattern);
     expect(decision).toMatchObject({ applicationId: 'A-1', outcome: 'approve', baseVersion: 3, sync: 'pending', online: false, deviceId: 'device-1' });
     const c = store.getCase('A-1');
     expect(c.application.status).toBe('approved');
@@ -194,28 +195,28 @@ describe('case store: decisions, audit and outbox', () => {
     expect(c.audit[0]).toMatchObject({ actor: { id: reviewer.id }, deviceId: 'device-1', online: false });
     const pending = store.pendingMutations(10, reviewer.id);
     expect(pending).toHaveLength(1);
-    expect(pending[0]).toMatchObject({ id: mutationId, applicationId: 'A-1', baseVersion: 3, payload: { decisionId: decision.id, outcome: 'approve' } });
+    expect(pending[0]).toEqual(decision);
     expect(store.outboxCounts()).toEqual({ pending: 1, applied: 0, rejected: 0 });
     expect(store.listQueue({ status: 'approved' }).items[0]).toMatchObject({ id: 'A-1', pendingSync: true });
   });
 
-  it('refuses a second decision, a withdrawn case, an unknown case and a submitted one', () => {
-    expect(codeOf(() => store.recordDecision(reject('A-1'), reviewer, 'device-1', true))).toBe('already_decided');
-    store.upsertApplications([cleanRecord('A-2', { status: 'withdrawn' }), cleanRecord('A-3', { status: 'submitted' })]);
-    expect(codeOf(() => store.recordDecision(reject('A-2'), reviewer, 'device-1', true))).toBe('application_withdrawn');
-    expect(codeOf(() => store.recordDecision(reject('nope'), reviewer, 'device-1', true))).toBe('case_not_found');
-    expect(codeOf(() => store.recordDecision(approve('A-3'), reviewer, 'device-1', true))).toBe('illegal_transition');
+  it('refuses a second decision, a withdrawn case, an unknown case and a submitted one', async () => {
+    expect(await codeOf(() => store.recordDecision(reject('A-1'), reviewer, 'device-1', true))).toBe('already_decided');
+    await store.upsertApplications([cleanRecord('A-2', { status: 'withdrawn' }), cleanRecord('A-3', { status: 'submitted' })]);
+    expect(await codeOf(() => store.recordDecision(reject('A-2'), reviewer, 'device-1', true))).toBe('application_withdrawn');
+    expect(await codeOf(() => store.recordDecision(reject('nope'), reviewer, 'device-1', true))).toBe('case_not_found');
+    expect(await codeOf(() => store.recordDecision(approve('A-3'), reviewer, 'device-1', true))).toBe('illegal_transition');
     expect(store.outboxCounts().pending).toBe(1);
   });
 
-  it('blocks approval on a blocking flag, naming the rule; R1 yields to an override note', () => {
+  it('blocks approval on a blocking flag, naming the rule; R1 yields to an override note', async () => {
     const r2 = cleanRecord('A-4');
     r2.facts.accountsVerifiedWithDocument = 1;
     const r1 = cleanRecord('A-5', { identity: { kind: 'individual', fullName: 'Ana Silva', documentType: 'passport', documentNumber: 'P1234567', issuingLocation: 'BR' } });
-    store.upsertApplications([r2, r1]);
+    await store.upsertApplications([r2, r1]);
     let message = '';
     try {
-      store.recordDecision(approve('A-4', 'I checked it'), reviewer, 'device-1', true);
+      await store.recordDecision(approve('A-4', 'I checked it'), reviewer, 'device-1', true);
     } catch (err) {
       expect(err).toBeInstanceOf(DomainError);
       expect((err as DomainError).code).toBe('approval_blocked');
@@ -223,43 +224,43 @@ describe('case store: decisions, audit and outbox', () => {
     }
     expect(message).toMatch(/R2/);
     // Rejecting is always possible (short of R6).
-    expect(store.recordDecision(reject('A-4'), reviewer, 'device-1', true).decision.outcome).toBe('reject');
-    expect(codeOf(() => store.recordDecision(approve('A-5'), reviewer, 'device-1', true))).toBe('approval_blocked');
-    expect(codeOf(() => store.recordDecision(approve('A-5', '   '), reviewer, 'device-1', true))).toBe('approval_blocked');
-    const { decision } = store.recordDecision(approve('A-5', 'Resident permit seen on video call'), reviewer, 'device-1', true);
+    expect((await store.recordDecision(reject('A-4'), reviewer, 'device-1', true)).outcome).toBe('reject');
+    expect(await codeOf(() => store.recordDecision(approve('A-5'), reviewer, 'device-1', true))).toBe('approval_blocked');
+    expect(await codeOf(() => store.recordDecision(approve('A-5', '   '), reviewer, 'device-1', true))).toBe('approval_blocked');
+    const decision = await store.recordDecision(approve('A-5', 'Resident permit seen on video call'), reviewer, 'device-1', true);
     expect(decision.overriddenRules).toEqual(['R1']);
     expect(decision.overrideNote).toBe('Resident permit seen on video call');
   });
 
-  it('records opening a case as an audit entry in the same call', () => {
-    store.upsertApplications([cleanRecord('A-6')]);
-    const opened = store.getCase('A-6', { actor: reviewer, deviceId: 'device-2', online: true });
+  it('records opening a case as an audit entry in the same call', async () => {
+    await store.upsertApplications([cleanRecord('A-6')]);
+    const opened = await store.openCase('A-6', { actor: reviewer, deviceId: 'device-2', online: true });
     expect(opened.audit.at(-1)).toMatchObject({ action: 'documents_opened', deviceId: 'device-2', online: true, actor: { id: reviewer.id } });
     expect(opened.audit.at(-1)?.details.documents).toEqual(opened.documents.map((d) => d.id));
     expect(store.getCase('A-6').audit).toHaveLength(1);
-    expect(codeOf(() => store.getCase('missing', { actor: reviewer, deviceId: 'd', online: true }))).toBe('case_not_found');
+    expect(await codeOf(() => store.openCase('missing', { actor: reviewer, deviceId: 'd', online: true }))).toBe('case_not_found');
   });
 
-  it('computes R7 at read time from the deadline', () => {
-    store.upsertApplications([cleanRecord('A-7', { submittedAt: new Date(seedEpoch.getTime() - 9 * 24 * HOUR).toISOString() })]);
+  it('computes R7 at read time from the deadline', async () => {
+    await store.upsertApplications([cleanRecord('A-7', { submittedAt: new Date(seedEpoch.getTime() - 9 * 24 * HOUR).toISOString() })]);
     const c = store.getCase('A-7');
     expect(c.deadline).toBe('overdue');
     expect(c.flags.find((f) => f.rule === 'R7')).toMatchObject({ severity: 'warning', reason: 'overdue' });
-    expect(store.db.prepare(`SELECT count(*) AS n FROM flags WHERE rule = 'R7'`).get()).toEqual({ n: 0 });
+    expect(t.db.prepare(`SELECT count(*) AS n FROM flags WHERE rule = 'R7'`).get()).toEqual({ n: 0 });
   });
 
-  it('keeps the local decision when the central service changes the case meanwhile, and marks a conflict', () => {
-    store.upsertApplications([cleanRecord('A-8')]);
-    const { mutationId } = store.recordDecision(approve('A-8'), reviewer, 'device-1', false);
+  it('keeps the local decision when the central service changes the case meanwhile, and marks a conflict', async () => {
+    await store.upsertApplications([cleanRecord('A-8')]);
+    const { mutationId } = await store.recordDecision(approve('A-8'), reviewer, 'device-1', false);
     const withdrawn = cleanRecord('A-8', { status: 'withdrawn', version: 4 });
-    const result = store.upsertApplications([withdrawn]);
+    const result = await store.upsertApplications([withdrawn]);
     expect(result).toMatchObject({ conflicts: 1, inserted: 0, updated: 0 });
     const c = store.getCase('A-8');
     expect(c.application.status).toBe('approved');
     expect(c.conflict).toMatchObject({ reason: 'withdrawn', serverVersion: 4, serverStatus: 'withdrawn' });
     expect(store.queueCounts().conflicts).toBe(1);
     // The server refuses the decision: its view (the parked withdrawal) replaces the local one.
-    store.markMutationRejected(mutationId, 'withdrawn', null);
+    await store.markMutationRejected(mutationId, 'withdrawn', null);
     const after = store.getCase('A-8');
     expect(after.application.status).toBe('withdrawn');
     expect(after.conflict).toBeNull();
@@ -267,21 +268,21 @@ describe('case store: decisions, audit and outbox', () => {
     expect(store.queueCounts().conflicts).toBe(0);
   });
 
-  it('shows a decided case with the flags it was decided on, and today’s facts apart; the queue row too', () => {
+  it('shows a decided case with the flags it was decided on, and today’s facts apart; the queue row too', async () => {
     const before = new Date(seedEpoch.getTime() - 45 * 24 * HOUR).toISOString();
     const change = cleanRecord('A-30', {
       kind: 'change',
       changeDirection: 'individual_to_individual',
       currentIdentity: { kind: 'individual', fullName: '测试 Before', documentType: 'id_card', documentNumber: '110101198001011234', issuingLocation: 'CN' },
     });
-    store.upsertApplications([{ ...change, facts: { ...change.facts, lastVerifiedAt: before } }]);
+    await store.upsertApplications([{ ...change, facts: { ...change.facts, lastVerifiedAt: before } }]);
     expect(store.getCase('A-30').flags.some((f) => f.rule === 'R4')).toBe(false);
-    const { decision, mutationId } = store.recordDecision(approve('A-30'), reviewer, 'device-1', true);
+    const decision = await store.recordDecision(approve('A-30'), reviewer, 'device-1', true);
     expect(decision.judgedOn).toEqual({ flags: store.getCase('A-30').flags, lastVerifiedAt: before });
-    store.markMutationApplied(mutationId, 4);
+    await store.settleMutations([{ id: decision.mutationId, status: 'applied', serverVersion: 4 }]);
     // The central service's record after the approval: the account's last verification is this approval itself.
     const approvedAt = seedEpoch.toISOString();
-    store.upsertApplications([{ ...change, application: { ...change.application, status: 'approved', version: 5 }, facts: { ...change.facts, lastVerifiedAt: approvedAt } }]);
+    await store.upsertApplications([{ ...change, application: { ...change.application, status: 'approved', version: 5 }, facts: { ...change.facts, lastVerifiedAt: approvedAt } }]);
 
     const c = store.getCase('A-30');
     expect(c.flagsAsOf).toEqual({ kind: 'decision', decisionId: decision.id, decidedAt: decision.decidedAt });
@@ -294,31 +295,31 @@ describe('case store: decisions, audit and outbox', () => {
     expect(row?.flags.some((f) => f.rule === 'R4')).toBe(false);
     // A case still open is judged now.
     expect(store.getCase('A-1').flagsAsOf).toEqual({ kind: 'decision', decisionId: expect.any(String), decidedAt: expect.any(String) });
-    store.upsertApplications([cleanRecord('A-31')]);
+    await store.upsertApplications([cleanRecord('A-31')]);
     expect(store.getCase('A-31')).toMatchObject({ flagsAsOf: { kind: 'now' }, current: null });
   });
 
-  it('marks a mutation applied (idempotently) and takes the server version', () => {
-    store.upsertApplications([cleanRecord('A-9')]);
-    const { mutationId } = store.recordDecision(reject('A-9'), reviewer, 'device-1', true);
-    store.markMutationApplied(mutationId, 4);
-    store.markMutationApplied(mutationId, 4);
+  it('marks a mutation applied (idempotently) and takes the server version', async () => {
+    await store.upsertApplications([cleanRecord('A-9')]);
+    const { mutationId } = await store.recordDecision(reject('A-9'), reviewer, 'device-1', true);
+    await store.settleMutations([{ id: mutationId, status: 'applied', serverVersion: 4 }]);
+    expect(await store.settleMutations([{ id: mutationId, status: 'applied', serverVersion: 4 }])).toEqual({ settled: 1, skipped: [] });
     expect(store.getCase('A-9').application.version).toBe(4);
     expect(store.getCase('A-9').decisions[0]?.sync).toBe('applied');
-    expect(codeOf(() => store.markMutationRejected(mutationId, 'stale', null))).toBe('mutation_settled');
-    expect(codeOf(() => store.markMutationApplied('missing', 1))).toBe('mutation_not_found');
+    expect(await codeOf(() => store.markMutationRejected(mutationId, 'stale', null))).toBe('mutation_settled');
+    expect((await store.settleMutations([{ id: 'missing', status: 'applied', serverVersion: 1 }])).skipped).toEqual([{ id: 'missing', code: 'mutation_not_found' }]);
     // A stale record from the server does not roll the case back.
-    expect(store.upsertApplications([cleanRecord('A-9', { version: 2 })]).stale).toBe(1);
+    expect((await store.upsertApplications([cleanRecord('A-9', { version: 2 })])).stale).toBe(1);
     expect(store.getCase('A-9').application.status).toBe('rejected');
   });
 
-  it('settles a batch of answers in one transaction, skipping (and naming) those settled otherwise', () => {
-    store.upsertApplications([cleanRecord('A-21'), cleanRecord('A-22'), cleanRecord('A-23')]);
-    const a = store.recordDecision(reject('A-21'), reviewer, 'device-1', false).mutationId;
-    const b = store.recordDecision(reject('A-22'), reviewer, 'device-1', false).mutationId;
-    const c = store.recordDecision(reject('A-23'), reviewer, 'device-1', false).mutationId;
-    store.markMutationRejected(c, 'stale', null);
-    const result = store.settleMutations([
+  it('settles a batch of answers in one transaction, skipping (and naming) those settled otherwise', async () => {
+    await store.upsertApplications([cleanRecord('A-21'), cleanRecord('A-22'), cleanRecord('A-23')]);
+    const a = (await store.recordDecision(reject('A-21'), reviewer, 'device-1', false)).mutationId;
+    const b = (await store.recordDecision(reject('A-22'), reviewer, 'device-1', false)).mutationId;
+    const c = (await store.recordDecision(reject('A-23'), reviewer, 'device-1', false)).mutationId;
+    await store.markMutationRejected(c, 'stale', null);
+    const result = await store.settleMutations([
       { id: a, status: 'applied', serverVersion: 5 },
       { id: b, status: 'rejected', reason: 'withdrawn', current: null },
       { id: c, status: 'applied', serverVersion: 9 },
@@ -337,66 +338,66 @@ describe('case store: decisions, audit and outbox', () => {
     );
   });
 
-  it('restores the prior status when a rejected mutation comes without the server view', () => {
-    store.upsertApplications([cleanRecord('A-10', { status: 'in_review' })]);
-    const { mutationId } = store.recordDecision(reject('A-10'), reviewer, 'device-1', true);
-    store.markMutationRejected(mutationId, 'reassigned', null);
+  it('restores the prior status when a rejected mutation comes without the server view', async () => {
+    await store.upsertApplications([cleanRecord('A-10', { status: 'in_review' })]);
+    const { mutationId } = await store.recordDecision(reject('A-10'), reviewer, 'device-1', true);
+    await store.markMutationRejected(mutationId, 'reassigned', null);
     expect(store.getCase('A-10').application.status).toBe('in_review');
   });
 
-  it('refuses a batch with an invalid record as a whole, naming the record', () => {
+  it('refuses a batch with an invalid record as a whole, naming the record', async () => {
     const good = cleanRecord('V-1');
     const bad = cleanRecord('V-2');
     bad.documents[0]!.sha256 = 'not-a-hash';
     let message = '';
     try {
-      store.upsertApplications([good, bad]);
+      await store.upsertApplications([good, bad]);
     } catch (err) {
       expect((err as DomainError).code).toBe('invalid_application');
       message = (err as DomainError).message;
     }
     expect(message).toMatch(/Record 1 .*documents\.0\.sha256/);
-    expect(codeOf(() => store.getCase('V-1'))).toBe('case_not_found');
+    expect(await codeOf(() => store.getCase('V-1'))).toBe('case_not_found');
   });
 
-  it("gives the case the account's last verification date, the R4 input", () => {
+  it("gives the case the account's last verification date, the R4 input", async () => {
     const record = cleanRecord('LV-1');
-    store.upsertApplications([{ ...record, facts: { ...record.facts, lastVerifiedAt: '2026-01-02T03:04:05.000Z' } }]);
+    await store.upsertApplications([{ ...record, facts: { ...record.facts, lastVerifiedAt: '2026-01-02T03:04:05.000Z' } }]);
     expect(store.getCase('LV-1').lastVerifiedAt).toBe('2026-01-02T03:04:05.000Z');
     expect(store.getCase('A-1').lastVerifiedAt).toBeNull();
   });
 
-  it('adds an image the reviewer brought in, with an audit entry, and keeps it through central updates', () => {
+  it('adds an image the reviewer brought in, with an audit entry, and keeps it through central updates', async () => {
     const record = cleanRecord('LD-1');
-    store.upsertApplications([record]);
+    await store.upsertApplications([record]);
     const by = { actor: { id: 'r1', displayName: 'R', role: 'reviewer' as const }, deviceId: 'dev', online: false };
     const { id: _id, ...image } = record.documents[0]!;
-    const added = store.addLocalDocument('LD-1', { ...image, sha256: 'c'.repeat(64), role: 'page' }, by);
+    const added = await store.addLocalDocument('LD-1', { ...image, sha256: 'c'.repeat(64), role: 'page' }, by);
     expect(added.id).toMatch(/^local-/);
     const detail = store.getCase('LD-1');
     expect(detail.documents.map((d) => d.id)).toEqual([...record.documents.map((d) => d.id), added.id]);
     expect(detail.audit.at(-1)).toMatchObject({ action: 'document_added', actor: { id: 'r1' } });
     expect(store.hasDocument('c'.repeat(64))).toBe(true);
     // The central service sends the case again (a new version): its own documents are replaced, ours stays.
-    store.upsertApplications([{ ...record, application: { ...record.application, version: 4 } }]);
+    await store.upsertApplications([{ ...record, application: { ...record.application, version: 4 } }]);
     expect(store.getCase('LD-1').documents.map((d) => d.id)).toEqual([...record.documents.map((d) => d.id), added.id]);
     expect(store.verifyAudit()).toMatchObject({ ok: true });
-    expect(codeOf(() => store.addLocalDocument('nope', { ...image, role: 'page' }, by))).toBe('case_not_found');
+    expect(await codeOf(() => store.addLocalDocument('nope', { ...image, role: 'page' }, by))).toBe('case_not_found');
   });
 
-  it('records each download of an original in the audit trail of the case showing it, and refuses an image no case shows', () => {
+  it('records each download of an original in the audit trail of the case showing it, and refuses an image no case shows', async () => {
     const record = cleanRecord('OD-1');
     const sha256 = '9'.repeat(64);
-    store.upsertApplications([{ ...record, documents: record.documents.slice(0, 1).map((d) => ({ ...d, sha256 })) }]);
+    await store.upsertApplications([{ ...record, documents: record.documents.slice(0, 1).map((d) => ({ ...d, sha256 })) }]);
     const by = { actor: { id: 'r1', displayName: 'R', role: 'reviewer' as const }, deviceId: 'dev', online: false };
-    store.recordOriginalDownload(sha256, by);
+    await store.recordOriginalDownload(sha256, by);
     const entry = store.getCase('OD-1').audit.at(-1);
     expect(entry).toMatchObject({ action: 'original_downloaded', applicationId: 'OD-1', actor: { id: 'r1' }, details: { sha256, documents: [record.documents[0]!.id], applications: ['OD-1'] } });
-    expect(codeOf(() => store.recordOriginalDownload('0'.repeat(64), by))).toBe('forbidden');
+    expect(await codeOf(() => store.recordOriginalDownload('0'.repeat(64), by))).toBe('forbidden');
     expect(store.verifyAudit()).toMatchObject({ ok: true });
   });
 
-  it('knows which images belong to a local case', () => {
+  it('knows which images belong to a local case', async () => {
     const doc = store.getCase('A-1').documents[0]!;
     expect(store.hasDocument(doc.sha256)).toBe(true);
     expect(store.hasDocument('0'.repeat(64))).toBe(false);
@@ -408,20 +409,20 @@ describe('case store: decisions, audit and outbox', () => {
     expect(store.referencedImages().has('0'.repeat(64))).toBe(false);
   });
 
-  it('keeps sync state', () => {
+  it('keeps sync state', async () => {
     expect(store.getSyncState('cursor')).toBeNull();
-    store.setSyncState('cursor', 'abc');
-    store.setSyncState('cursor', 'def');
+    await store.setSyncState('cursor', 'abc');
+    await store.setSyncState('cursor', 'def');
     expect(store.getSyncState('cursor')).toBe('def');
   });
 
-  it('refuses to change or delete audit entries, and names the first entry changed behind its back', () => {
+  it('refuses to change or delete audit entries, and names the first entry changed behind its back', async () => {
     expect(store.verifyAudit()).toMatchObject({ ok: true });
-    expect(() => store.db.prepare(`UPDATE audit_log SET actor_id = 'mallory' WHERE seq = 2`).run()).toThrow(/append-only/);
-    expect(() => store.db.prepare('DELETE FROM audit_log WHERE seq = 2').run()).toThrow(/append-only/);
+    expect(() => t.db.prepare(`UPDATE audit_log SET actor_id = 'mallory' WHERE seq = 2`).run()).toThrow(/append-only/);
+    expect(() => t.db.prepare('DELETE FROM audit_log WHERE seq = 2').run()).toThrow(/append-only/);
     // Tamper as an attacker with the key would: drop the trigger, edit, restore the trigger.
-    store.db.exec('DROP TRIGGER audit_log_no_update');
-    store.db.prepare(`UPDATE audit_log SET actor_id = 'mallory' WHERE seq = 3`).run();
+    t.db.exec('DROP TRIGGER audit_log_no_update');
+    t.db.prepare(`UPDATE audit_log SET actor_id = 'mallory' WHERE seq = 3`).run();
     const broken = store.verifyAudit();
     expect(broken).toMatchObject({ ok: false, firstBrokenSeq: 3 });
     if (!broken.ok) expect(broken.reason).toMatch(/changed/);
@@ -430,12 +431,12 @@ describe('case store: decisions, audit and outbox', () => {
 
 describe('case store: quality derived after the images were stored', () => {
   let t: TempStore;
-  beforeAll(() => {
-    t = tempStore(0);
+  beforeAll(async () => {
+    t = await tempStore(0);
   });
   afterAll(() => t.cleanup());
 
-  it('stores cases without quality, then records it on every document of that image and stores the flags anew', () => {
+  it('stores cases without quality, then records it on every document of that image and stores the flags anew', async () => {
     const store = t.store;
     const a = cleanRecord('DQ-1');
     const b = cleanRecord('DQ-2');
@@ -444,13 +445,13 @@ describe('case store: quality derived after the images were stored', () => {
     const other = 'e'.repeat(64);
     // Sync admitted the originals only: quality unmeasured. DQ-1 and DQ-2 show the same front image.
     const unmeasured = (r: SeedRecord, hashes: string[]) => ({ ...r, documents: r.documents.map((d, i) => ({ ...d, sha256: hashes[i] ?? other, quality: null })) });
-    store.upsertApplications([unmeasured(a, [shared]), unmeasured(b, [shared])]);
+    await store.upsertApplications([unmeasured(a, [shared]), unmeasured(b, [shared])]);
     expect(store.getCase('DQ-1').documents.every((d) => d.quality === null)).toBe(true);
     expect(store.getCase('DQ-1').flags.some((f) => f.rule === 'R8')).toBe(false);
     expect(store.imagesLackingQuality().sort()).toEqual([shared, ...(a.documents.length > 1 || b.documents.length > 1 ? [other] : [])].sort());
 
     const blurry = { ...measured, blurry: true, blurVariance: 3.5 };
-    const recorded = store.recordImageQuality([{ sha256: shared, quality: blurry }]);
+    const recorded = await store.recordImageQuality([{ sha256: shared, quality: blurry }]);
     expect(recorded.applicationIds.sort()).toEqual(['DQ-1', 'DQ-2']);
     expect(recorded.documents).toBe(2);
     for (const id of ['DQ-1', 'DQ-2']) {
@@ -462,72 +463,74 @@ describe('case store: quality derived after the images were stored', () => {
     expect(store.listQueue({ flag: 'R8' }).items.map((i) => i.id).sort()).toEqual(['DQ-1', 'DQ-2']);
     expect(store.imagesLackingQuality()).not.toContain(shared);
     // A second result for the same image changes nothing (measured quality is never overwritten).
-    expect(store.recordImageQuality([{ sha256: shared, quality: measured }])).toEqual({ documents: 0, applicationIds: [] });
+    expect(await store.recordImageQuality([{ sha256: shared, quality: measured }])).toEqual({ documents: 0, applicationIds: [] });
     expect(store.getCase('DQ-1').documents[0]!.quality).toEqual(blurry);
-    expect(store.recordImageQuality([])).toEqual({ documents: 0, applicationIds: [] });
+    expect(await store.recordImageQuality([])).toEqual({ documents: 0, applicationIds: [] });
   });
 
-  it('records an image that failed to decode on every document showing it, flags it (R8), and a later success clears it', () => {
+  it('records an image that failed to decode on every document showing it, flags it (R8), and a later success clears it', async () => {
     const store = t.store;
     const a = cleanRecord('DF-1');
     const measured = a.documents[0]!.quality!;
     const broken = '7'.repeat(64);
     // The broken image is the case's second document; the first is measured.
     const documents = [{ ...a.documents[0]!, quality: measured }, { ...a.documents[0]!, id: 'DF-1-b', sha256: broken, quality: null }];
-    store.upsertApplications([{ ...a, documents }]);
+    await store.upsertApplications([{ ...a, documents }]);
     const failure = { code: 'image_corrupt', message: 'The image is damaged or incomplete and cannot be opened. Ask the applicant to upload it again.' };
-    expect(store.recordImageQuality([{ sha256: broken, failure }])).toEqual({ documents: 1, applicationIds: ['DF-1'] });
+    expect(await store.recordImageQuality([{ sha256: broken, failure }])).toEqual({ documents: 1, applicationIds: ['DF-1'] });
     const detail = store.getCase('DF-1');
     expect(detail.documents.map((d) => d.imageFailure)).toEqual([null, failure]);
     expect(detail.flags.filter((f) => f.reason === 'image_unreadable')).toEqual([{ rule: 'R8', severity: 'warning', reason: 'image_unreadable', overridable: false, facts: { image: 1, code: 'image_corrupt' } }]);
     expect(store.imagesLackingQuality()).toContain(broken);
     // A central update of the case keeps what is known of its images.
-    store.upsertApplications([{ ...a, application: { ...a.application, version: a.application.version + 1 }, documents: store.getCase('DF-1').documents }]);
+    await store.upsertApplications([{ ...a, application: { ...a.application, version: a.application.version + 1 }, documents: store.getCase('DF-1').documents }]);
     expect(store.getCase('DF-1').documents[1]!.imageFailure).toEqual(failure);
     // Decoded after all (a newer decoder at the next start): the failure and its flag go.
-    store.recordImageQuality([{ sha256: broken, quality: measured }]);
+    await store.recordImageQuality([{ sha256: broken, quality: measured }]);
     expect(store.getCase('DF-1').documents[1]).toMatchObject({ quality: measured, imageFailure: null });
     expect(store.getCase('DF-1').flags.some((f) => f.reason === 'image_unreadable')).toBe(false);
   });
 
-  it('refuses a malformed result without storing any of the batch', () => {
+  it('refuses a malformed result without storing any of the batch', async () => {
     const store = t.store;
     const good = { sha256: 'f'.repeat(64), quality: cleanRecord('x').documents[0]!.quality! };
-    expect(codeOf(() => store.recordImageQuality([good, { sha256: 'nope', quality: good.quality }]))).toBe('invalid_quality');
-    expect(codeOf(() => store.recordImageQuality([{ ...good, quality: { ...good.quality, darkShare: 7 } }]))).toBe('invalid_quality');
-    expect(codeOf(() => store.recordImageQuality([good, { sha256: good.sha256, failure: { code: 'Not A Code!', message: 'x' } }]))).toBe('invalid_quality');
+    expect(await codeOf(() => store.recordImageQuality([good, { sha256: 'nope', quality: good.quality }]))).toBe('invalid_quality');
+    expect(await codeOf(() => store.recordImageQuality([{ ...good, quality: { ...good.quality, darkShare: 7 } }]))).toBe('invalid_quality');
+    expect(await codeOf(() => store.recordImageQuality([good, { sha256: good.sha256, failure: { code: 'Not A Code!', message: 'x' } }]))).toBe('invalid_quality');
   });
 });
 
 describe('case store: disk full', () => {
-  it('rolls back a decision that does not fit and reports store_disk_full', () => {
-    const t = tempStore();
+  it('rolls back a decision that does not fit and reports store_disk_full', async () => {
+    const t = await tempStore();
     try {
       const { store } = t;
-      store.upsertApplications([cleanRecord('F-1'), cleanRecord('F-2')]);
-      const pages = store.db.pragma('page_count', { simple: true }) as number;
-      store.db.pragma(`max_page_count = ${pages}`);
+      // Without a writer thread the store writes on this connection: the limit is a connection's.
+      const { db } = internalsOf(store);
+      await store.upsertApplications([cleanRecord('F-1'), cleanRecord('F-2')]);
+      const pages = db.pragma('page_count', { simple: true }) as number;
+      db.pragma(`max_page_count = ${pages}`);
       const bigNote = 'x'.repeat(3900);
       let code = '';
       for (let i = 0; i < 2 && code === ''; i++) {
         try {
-          store.recordDecision({ ...reject(`F-${i + 1}`), internalNote: bigNote, applicantMessage: bigNote }, reviewer, 'device-1', true);
+          await store.recordDecision({ ...reject(`F-${i + 1}`), internalNote: bigNote, applicantMessage: bigNote }, reviewer, 'device-1', true);
         } catch (err) {
           code = err instanceof DomainError ? err.code : String(err);
         }
       }
       expect(code).toBe('store_disk_full');
-      store.db.pragma(`max_page_count = 1073741823`);
-      const decided = store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM decisions').get()!.n;
+      db.pragma(`max_page_count = 1073741823`);
+      const decided = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM decisions').get()!.n;
       const outbox = store.outboxCounts().pending;
       const audit = store.verifyAudit();
       expect(outbox).toBe(decided);
       expect(audit).toEqual({ ok: true, count: decided });
-      expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       // After space is freed, the same decision goes through.
       const failedId = `F-${decided + 1}`;
       expect(store.getCase(failedId).application.status).toBe('queued');
-      expect(store.recordDecision(reject(failedId), reviewer, 'device-1', true).decision.applicationId).toBe(failedId);
+      expect((await store.recordDecision(reject(failedId), reviewer, 'device-1', true)).applicationId).toBe(failedId);
     } finally {
       t.cleanup();
     }
@@ -536,7 +539,7 @@ describe('case store: disk full', () => {
 
 describe('endOfLocalDay', () => {
   it('is the next local midnight, exact to the millisecond, also across a DST change', async () => {
-    const { endOfLocalDay } = await import('./caseStore');
+    const { endOfLocalDay } = await import('./sqlite/queue');
     expect(new Date(endOfLocalDay(new Date('2026-11-26T06:00:00Z'), 'Asia/Shanghai')).toISOString()).toBe('2026-11-26T16:00:00.000Z');
     expect(new Date(endOfLocalDay(new Date('2026-11-26T15:59:59.999Z'), 'Asia/Shanghai')).toISOString()).toBe('2026-11-26T16:00:00.000Z');
     // Berlin leaves summer time on 2026-10-25: that day has 25 hours.

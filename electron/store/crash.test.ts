@@ -5,8 +5,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCaseStore } from './caseStore';
-import { tempStore, testKey, testKeyHex, type TempStore } from '../../tests/support/store';
+import { openCaseStore } from './open';
+import { openInspection, tempStore, testKey, testKeyHex, type TempStore } from '../../tests/support/store';
 
 const ROUNDS = 54;
 
@@ -29,8 +29,8 @@ interface Ack {
 // The child is tests/support/crashChild.ts bundled once into one ESM file (the native addon stays external). Started as
 // `node --import tsx crashChild.ts` it costs about 1.5 s of CPU per start (tsx's loader hooks resolve every
 // zod module), the bundle about 0.45 s: 54 starts fit the time budget on two busy cores.
-// The store's WAL checkpointer worker is bundled next to it (checkpoint-worker.mjs, found by the store as the
-// bundled app finds out/main/checkpoint-worker.js), so the kills also land while that thread checkpoints.
+// The store writer's thread is bundled next to it (store-writer.mjs, found by the store as the bundled app finds
+// out/main/store-writer.js): the decisions commit there, as in the app, and the kills land while it writes.
 const bundleDir = join(process.cwd(), 'node_modules', '.cache', 'verity', `crash-${process.pid}`);
 const childScript = join(bundleDir, 'crashChild.mjs');
 
@@ -56,7 +56,8 @@ function runAndKill(path: string, delayMs: number): Promise<{ acks: Ack[]; kille
         buffer = buffer.slice(nl + 1);
         const parts = line.split(' ');
         if (parts[0] === 'ack' && parts.length === 4) acks.push({ decisionId: parts[1]!, mutationId: parts[2]!, applicationId: parts[3]! });
-        if (line === 'ready' && !timer) {
+        if (line.startsWith('ready') && !timer) {
+          if (line !== 'ready running') reject(new Error(`the crash child's store writer is not running: ${line}`));
           timer = setTimeout(() => {
             killed = child.kill('SIGKILL');
           }, delayMs);
@@ -78,14 +79,15 @@ function runAndKill(path: string, delayMs: number): Promise<{ acks: Ack[]; kille
 /** Opens the store after a kill and checks it; returns the number of decisions in it. */
 function checkAfterKill(path: string, acks: readonly Ack[]): number {
   const store = openCaseStore({ path, keyProvider: testKey() });
+  const db = openInspection(path);
   try {
-    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const decision = store.db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM decisions WHERE id = ? AND mutation_id = ?');
-    const audit = store.db.prepare<[string], { n: number }>(
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const decision = db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM decisions WHERE id = ? AND mutation_id = ?');
+    const audit = db.prepare<[string], { n: number }>(
       `SELECT count(*) AS n FROM audit_log WHERE action = 'decision_recorded' AND json_extract(details, '$.decisionId') = ?`,
     );
-    const outbox = store.db.prepare<[string, string], { n: number }>(`SELECT count(*) AS n FROM outbox WHERE id = ? AND application_id = ?`);
-    const status = store.db.prepare<[string], { status: string }>('SELECT status FROM applications WHERE id = ?');
+    const outbox = db.prepare<[string, string], { n: number }>(`SELECT count(*) AS n FROM outbox WHERE id = ? AND application_id = ?`);
+    const status = db.prepare<[string], { status: string }>('SELECT status FROM applications WHERE id = ?');
     for (const ack of acks) {
       expect(decision.get(ack.decisionId, ack.mutationId)?.n).toBe(1);
       expect(audit.get(ack.decisionId)?.n).toBe(1);
@@ -93,7 +95,7 @@ function checkAfterKill(path: string, acks: readonly Ack[]): number {
       expect(status.get(ack.applicationId)?.status).toBe('rejected');
     }
     // Nothing half-written, acknowledged or not: each decision has its outbox row and its audit entry.
-    const orphans = store.db
+    const orphans = db
       .prepare<[], { n: number }>(
         `SELECT (SELECT count(*) FROM decisions d WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = d.mutation_id))
               + (SELECT count(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.mutation_id = o.id))
@@ -102,8 +104,9 @@ function checkAfterKill(path: string, acks: readonly Ack[]): number {
       .get();
     expect(orphans?.n).toBe(0);
     expect(store.verifyAudit().ok).toBe(true);
-    return store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM decisions').get()?.n ?? 0;
+    return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM decisions').get()?.n ?? 0;
   } finally {
+    db.close();
     store.close();
   }
 }
@@ -112,11 +115,11 @@ describe('crash durability', () => {
   // Three stores killed in parallel lanes: a child needs about a second to start (tsx), mostly waiting.
   let lanes: TempStore[] = [];
   beforeAll(async () => {
-    lanes = [tempStore(800, 7), tempStore(800, 8), tempStore(800, 9)];
-    for (const lane of lanes) lane.store.close();
+    lanes = await Promise.all([tempStore(800, 7), tempStore(800, 8), tempStore(800, 9)]);
+    for (const lane of lanes) lane.cleanup();
     mkdirSync(bundleDir, { recursive: true });
     await build({
-      entryPoints: { crashChild: 'tests/support/crashChild.ts', 'checkpoint-worker': 'electron/store/checkpointWorker.ts' },
+      entryPoints: { crashChild: 'tests/support/crashChild.ts', 'store-writer': 'electron/store/writerThread.ts' },
       bundle: true,
       platform: 'node',
       format: 'esm',

@@ -8,12 +8,12 @@ import { generateApplications, hostileNames, seedEpoch } from './seed';
 describe('generateApplications', () => {
   const records = generateApplications(2000, 17);
 
-  it('is deterministic for a seed and differs between seeds', () => {
+  it('is deterministic for a seed and differs between seeds', async () => {
     expect(generateApplications(50, 17)).toEqual(records.slice(0, 50));
     expect(generateApplications(50, 18)[10]).not.toEqual(records[10]);
   });
 
-  it('makes valid applications and documents, two documents each', () => {
+  it('makes valid applications and documents, two documents each', async () => {
     for (const r of records) {
       expect(Application.safeParse(r.application).success).toBe(true);
       expect(r.documents).toHaveLength(2);
@@ -22,7 +22,7 @@ describe('generateApplications', () => {
     expect(new Set(records.map((r) => r.application.id)).size).toBe(records.length);
   });
 
-  it('covers every kind, change direction, status, Chinese and Latin names, and the hostile strings', () => {
+  it('covers every kind, change direction, status, Chinese and Latin names, and the hostile strings', async () => {
     const kinds = new Set(records.map((r) => r.application.kind));
     expect([...kinds].sort()).toEqual(['change', 'enterprise', 'individual']);
     const directions = new Set(records.map((r) => r.application.changeDirection).filter(Boolean));
@@ -34,7 +34,7 @@ describe('generateApplications', () => {
     for (const hostile of hostileNames) expect(names).toContain(hostile);
   });
 
-  it('raises every rule situation', () => {
+  it('raises every rule situation', async () => {
     const calendar = createCalendar();
     const reasons = new Set<string>();
     for (const r of records) {

@@ -4,13 +4,11 @@
 // whatever a previous run left underived, failures included (a decoder update may read them now).
 import { log } from '../common/log';
 import type { DeriveOutcome, ImagePipeline } from '../imaging';
-import type { CaseStore, ImageQuality } from '../store/caseStore';
-import type { StoreWrites } from '../store/storeWriter';
+import type { CaseStore, ImageQuality } from '../store/types';
 
 export interface DerivedQualityOptions {
   images: Pick<ImagePipeline, 'onDerived' | 'requestDerive'>;
-  /** Writes through `writes` (the store writer's thread when the store has one). */
-  store: Pick<CaseStore, 'imagesLackingQuality'> & { writes: Pick<StoreWrites, 'recordImageQuality'> };
+  store: Pick<CaseStore, 'imagesLackingQuality' | 'recordImageQuality'>;
   /** After a batch is stored: the applications whose documents (and flags) changed. */
   onRecorded?: (applicationIds: string[]) => void;
   /** Results are written at most this long after they arrive (default 500 ms)… */
@@ -40,7 +38,7 @@ export function recordDerivedQuality(options: DerivedQualityOptions): DerivedQua
     const batch = waiting;
     waiting = [];
     try {
-      const { applicationIds } = await store.writes.recordImageQuality(batch);
+      const { applicationIds } = await store.recordImageQuality(batch);
       if (applicationIds.length > 0) options.onRecorded?.(applicationIds);
     } catch (error) {
       // Lost only until the next start: the documents still lack quality and are queued again then.

@@ -11,6 +11,7 @@ import { createSyncEngine, cursorKey, type SyncEngineOptions, type SyncProgress,
 import { backoffDelay, parseRetryAfter } from './backoff';
 import { nodeHttpTransport, type HttpTransport } from '../common/http';
 import { startFaultProxy, type FaultProxy } from '../../tests/support/faultProxy';
+import { openInspection } from '../../tests/support/store';
 import { engineOptions as sharedEngineOptions, instantSleep, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
 
 let central: CentralFixture;
@@ -100,8 +101,8 @@ describe('a full round trip', () => {
     expect(engine.status()).toMatchObject({ state: 'idle', pending: 0, lastError: null });
 
     // Decide two cases locally, offline.
-    const m1 = rejectLocally(local.store, ids[0] as string);
-    const m2 = rejectLocally(local.store, ids[1] as string);
+    const m1 = await rejectLocally(local.store, ids[0] as string);
+    const m2 = await rejectLocally(local.store, ids[1] as string);
     expect(engine.status().pending).toBe(2);
 
     counted.calls.length = 0;
@@ -131,17 +132,21 @@ describe('images once', () => {
     expect((await createSyncEngine(engineOptions()).syncNow()).ok).toBe(true);
     const [envelope] = await central.submit(1, 3);
     const s = local.store;
-    const lookup = s.db.prepare<[string], { sha256: string; format: string; width: number; height: number; forensic: string | null; quality: string | null; image_failure: string | null }>(
+    const inspection = openInspection(s.path, local.keyProvider);
+    const lookup = inspection.prepare<[string], { sha256: string; format: string; width: number; height: number; forensic: string | null; quality: string | null; image_failure: string | null }>(
       'SELECT sha256, format, width, height, forensic, quality, image_failure FROM documents WHERE sha256 = ? LIMIT 1',
     );
     // What the store's imageBySha256 would answer (see the report); the rest is the store itself.
     const store: SyncStore = {
-      writes: s.writes,
+      upsertApplications: (records) => s.upsertApplications(records),
+      settleMutations: (answers) => s.settleMutations(answers),
+      markMutationRejected: (id, reason, current) => s.markMutationRejected(id, reason, current),
+      setSyncState: (key, value) => s.setSyncState(key, value),
       pendingMutations: (limit, decidedBy) => s.pendingMutations(limit, decidedBy),
       pendingByPerson: () => s.pendingByPerson(),
       outboxCounts: () => s.outboxCounts(),
       getSyncState: (key) => s.getSyncState(key),
-      getCase: (id, opening) => s.getCase(id, opening),
+      getCase: (id) => s.getCase(id),
       imageBySha256: (sha256) => {
         const row = lookup.get(sha256);
         if (!row) return null;
@@ -161,6 +166,7 @@ describe('images once', () => {
     expect(proxy.seen.some((s) => /\/changes$/.test(s.path))).toBe(true);
     const detail = local.store.getCase(envelope?.application.id as string);
     expect(detail.documents.map((d) => d.sha256)).toEqual(envelope?.documents.map((d) => d.sha256));
+    inspection.close();
   });
 });
 
@@ -173,7 +179,7 @@ describe('rejections', () => {
     expect((await engine.syncNow()).ok).toBe(true);
 
     await central.withdraw(id);
-    const mutationId = rejectLocally(local.store, id);
+    const mutationId = await rejectLocally(local.store, id);
     const report = await engine.syncNow();
     expect(report.ok).toBe(true);
     expect(report.pushed).toMatchObject({ applied: 0, rejected: 1 });
@@ -220,7 +226,7 @@ describe('a lost response', () => {
     const [envelope] = await central.submit(1);
     const id = envelope?.application.id as string;
     expect((await createSyncEngine(engineOptions()).syncNow()).ok).toBe(true);
-    const mutationId = rejectLocally(local.store, id);
+    const mutationId = await rejectLocally(local.store, id);
 
     let lost = 0;
     const counted = countingTransport(async (url, request) => {
@@ -249,7 +255,7 @@ describe('a push of several batches', () => {
     const envelopes = await central.submit(5);
     const ids = envelopes.map((e) => e.application.id);
     expect((await createSyncEngine(engineOptions()).syncNow()).ok).toBe(true);
-    const mutationIds = ids.map((id) => rejectLocally(local.store, id));
+    const mutationIds = await Promise.all(ids.map((id) => rejectLocally(local.store, id)));
 
     let inFlight = 0;
     let most = 0;
@@ -347,7 +353,7 @@ describe('offline', () => {
     });
     const [envelope] = await central.submit(1);
     expect((await createSyncEngine(engineOptions()).syncNow()).ok).toBe(true);
-    rejectLocally(local.store, envelope?.application.id as string);
+    await rejectLocally(local.store, envelope?.application.id as string);
 
     const sleeper = instantSleep();
     const engine = createSyncEngine(engineOptions({ centralUrl: `http://127.0.0.1:${port}`, sleep: sleeper.sleep }));
@@ -370,7 +376,7 @@ describe('another central service', () => {
     const bound = local.store.getSyncState('central_id');
     expect(bound).toMatch(/^[0-9a-f-]{36}$/);
     const cursor = local.store.getSyncState(cursorKey('reviewer1'));
-    const mutationId = rejectLocally(local.store, id);
+    const mutationId = await rejectLocally(local.store, id);
 
     // Another central service (its own database) with an application for the same reviewer.
     const other = await startCentral();

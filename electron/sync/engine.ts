@@ -7,8 +7,7 @@ import type { DocumentRecord } from '../../shared/contract/cases';
 import { DomainError } from '../../shared/errors';
 import { log } from '../common/log';
 import type { AdmitResult, FetchResult, ImagePipeline } from '../imaging';
-import type { CaseStore, MutationAnswer, UpsertRecord } from '../store/caseStore';
-import type { StoreWrites } from '../store/storeWriter';
+import type { CaseStore, MutationAnswer, UpsertRecord } from '../store/types';
 import { backoffDelay, defaultBackoff, realSleep, yieldToEventLoop, type BackoffPolicy, type Sleep } from './backoff';
 import { CentralClient, memoryVault, type Credentials, type TokenVault } from './client';
 import { networkFailure, SyncError } from './errors';
@@ -17,13 +16,14 @@ import { isOpen } from '../../shared/lifecycle';
 import { documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
 
 /**
- * The parts of the case store sync uses: it reads on the store's connection and writes through `writes` (on the
- * store writer's thread when the store has one, so that no commit of a pull or push holds up this thread).
- * `imageBySha256`, when the store offers it, names an image some stored case already has, so a new case showing the
- * same image does not fetch it again after a restart.
+ * The parts of the case store sync uses: reads answered at once, writes by promises (the store writer's thread, so
+ * that no commit of a pull or push holds up this thread). `imageBySha256`, when the store offers it, names an image
+ * some stored case already has, so a new case showing the same image does not fetch it again after a restart.
  */
-export type SyncStore = Pick<CaseStore, 'pendingMutations' | 'pendingByPerson' | 'outboxCounts' | 'getSyncState' | 'getCase'> & {
-  writes: Pick<StoreWrites, 'upsertApplications' | 'settleMutations' | 'markMutationRejected' | 'setSyncState'>;
+export type SyncStore = Pick<
+  CaseStore,
+  'pendingMutations' | 'pendingByPerson' | 'outboxCounts' | 'getSyncState' | 'getCase' | 'upsertApplications' | 'settleMutations' | 'markMutationRejected' | 'setSyncState'
+> & {
   imageBySha256?(sha256: string): ImageFacts | null;
 };
 /**
@@ -487,7 +487,7 @@ class Engine implements SyncEngine {
   private async bindCentral(centralId: string): Promise<void> {
     const bound = this.storeCentral();
     if (bound === null) {
-      await this.options.store.writes.setSyncState('central_id', centralId);
+      await this.options.store.setSyncState('central_id', centralId);
       this.centralId = centralId;
     } else if (bound !== centralId) throw new SyncError('fatal', 'bad_response', 'The central service answered as another central service than the one asked for.');
   }
@@ -587,17 +587,17 @@ class Engine implements SyncEngine {
   /** The next pending mutations not already on the wire; those outside the contract are rejected locally at once. */
   private async nextBatch(report: SyncReport, sending: ReadonlySet<string>, me: string): Promise<Batch> {
     const { store } = this.options;
-    const pending = store.pendingMutations(this.batchSize + sending.size, me).filter((row) => !sending.has(row.id));
+    const pending = store.pendingMutations(this.batchSize + sending.size, me).filter((decision) => !sending.has(decision.mutationId));
     const mutations: DecisionMutation[] = [];
     let settled = 0;
-    for (const row of pending.slice(0, this.batchSize)) {
-      const mapped = toCentralMutation(row);
+    for (const decision of pending.slice(0, this.batchSize)) {
+      const mapped = toCentralMutation(decision);
       if (mapped.ok) {
         mutations.push(mapped.mutation);
       } else {
         // The server would refuse the whole batch for it; the reviewer must see it instead.
-        log.warn('outbox mutation outside the contract', { mutationId: row.id, problem: mapped.reason });
-        await store.writes.markMutationRejected(row.id, 'invalid', null);
+        log.warn('outbox mutation outside the contract', { mutationId: decision.mutationId, problem: mapped.reason });
+        await store.markMutationRejected(decision.mutationId, 'invalid', null);
         report.pushed.rejected += 1;
         settled += 1;
       }
@@ -621,7 +621,7 @@ class Engine implements SyncEngine {
     // A few store transactions per batch instead of one per answer (each commit is a disk flush), with a yield
     // between them so that the event loop is never held for long.
     for (let i = 0; i < answers.length; i += settleChunk) {
-      const { skipped } = await this.options.store.writes.settleMutations(answers.slice(i, i + settleChunk));
+      const { skipped } = await this.options.store.settleMutations(answers.slice(i, i + settleChunk));
       // Settled meanwhile (another sync of the same store): it is no longer pending either way.
       for (const s of skipped) log.warn('outbox mutation already settled', { mutationId: s.id, code: s.code });
       if (i + settleChunk < answers.length) await yieldToEventLoop();
@@ -663,7 +663,7 @@ class Engine implements SyncEngine {
         const prepared = records.slice(i, this.chunkEnd(records, i));
         const chunk = prepared.map((p) => p.record);
         const started = performance.now();
-        const result = await store.writes.upsertApplications(chunk);
+        const result = await store.upsertApplications(chunk);
         this.learnUpsertCost(prepared, performance.now() - started);
         i += chunk.length;
         report.pulled.inserted += result.inserted;
@@ -679,7 +679,7 @@ class Engine implements SyncEngine {
         if (i < records.length) await yieldToEventLoop();
       }
       // Only now: a crash before this line pulls the same page again, which the store takes as a no-op.
-      await store.writes.setSyncState(key, page.cursor);
+      await store.setSyncState(key, page.cursor);
       report.pulled.changes += page.changes.length;
       this.progress('pull', report.pulled.changes, page.hasMore ? null : report.pulled.changes);
       await yieldToEventLoop();

@@ -56,7 +56,9 @@ async function decidedCases(count: number): Promise<Map<string, string>> {
   const envelopes = await central.submit(count);
   const report = await engine().engine.syncNow();
   expect(report.ok, JSON.stringify(report.error)).toBe(true);
-  return new Map(envelopes.map((e) => [e.application.id, rejectLocally(local.store, e.application.id)]));
+  const decided = new Map<string, string>();
+  for (const e of envelopes) decided.set(e.application.id, await rejectLocally(local.store, e.application.id));
+  return decided;
 }
 
 async function expectAppliedOnce(decided: Map<string, string>): Promise<void> {
@@ -268,18 +270,18 @@ function faultyStore(faults: { failRead?: boolean; failUpsert?: number }): { sto
     pendingByPerson: () => s.pendingByPerson(),
     outboxCounts: () => s.outboxCounts(),
     getSyncState: (key) => s.getSyncState(key),
-    getCase: (id, opening) => {
+    getCase: (id) => {
       if (faults.failRead) throw new DomainError('store_read_failed', 'Injected: the case store could not be read.');
-      return s.getCase(id, opening);
+      return s.getCase(id);
     },
     imageBySha256: (sha256) => s.imageBySha256(sha256),
-    writes: {
-      ...s.writes,
-      upsertApplications: async (records) => {
-        upserted.push(records.map((r) => r.application.id));
-        if (upserted.length === faults.failUpsert) throw new DomainError('store_write_failed', 'Injected: the disk is full.');
-        return s.writes.upsertApplications(records);
-      },
+    settleMutations: (answers) => s.settleMutations(answers),
+    markMutationRejected: (id, reason, current) => s.markMutationRejected(id, reason, current),
+    setSyncState: (key, value) => s.setSyncState(key, value),
+    upsertApplications: async (records) => {
+      upserted.push(records.map((r) => r.application.id));
+      if (upserted.length === faults.failUpsert) throw new DomainError('store_write_failed', 'Injected: the disk is full.');
+      return s.upsertApplications(records);
     },
   };
   return { store, upserted };

@@ -27,9 +27,9 @@ afterEach(async () => {
   await local.close();
 });
 
-function reject(applicationId: string, applicantMessage = 'Please submit a clearer photo.', by: Person = reviewer1): string {
-  return local.store.recordDecision({ applicationId, outcome: 'reject', reasonCodes: ['other'], applicantMessage, internalNote: '', overrideNote: null }, by, 'device-test', true)
-    .mutationId;
+async function reject(applicationId: string, applicantMessage = 'Please submit a clearer photo.', by: Person = reviewer1): Promise<string> {
+  const decision = await local.store.recordDecision({ applicationId, outcome: 'reject', reasonCodes: ['other'], applicantMessage, internalNote: '', overrideNote: null }, by, 'device-test', true);
+  return decision.mutationId;
 }
 
 const credentials = (username: string) => ({ credentials: { username, password: 'verity-demo' } });
@@ -39,9 +39,9 @@ describe('one decision the central service cannot take', () => {
     const [a, b, c] = await central.submit(3, 1);
     const engine = createSyncEngine(engineOptions(local, central.server.url));
     expect((await engine.syncNow()).ok).toBe(true);
-    const poison = reject(b!.application.id, 'POISON');
-    reject(a!.application.id);
-    reject(c!.application.id);
+    const poison = await reject(b!.application.id, 'POISON');
+    await reject(a!.application.id);
+    await reject(c!.application.id);
 
     const report = await engine.syncNow();
     expect(report).toMatchObject({ ok: true, pushed: { applied: 2, rejected: 1 } });
@@ -62,7 +62,7 @@ describe('one decision the central service cannot take', () => {
     const [a, b] = await central.submit(2, 1);
     const engine = createSyncEngine(engineOptions(local, central.server.url, { maxAttempts: 2 }));
     expect((await engine.syncNow()).ok).toBe(true);
-    reject(a!.application.id, 'BUSY');
+    await reject(a!.application.id, 'BUSY');
     await central.withdraw(b!.application.id);
     const [fresh] = await central.submit(1, 1);
 
@@ -96,9 +96,9 @@ describe('one decision the central service cannot take', () => {
     };
     const engine = createSyncEngine(engineOptions(local, central.server.url, { transport: stricter }));
     expect((await engine.syncNow()).ok).toBe(true);
-    reject(a!.application.id);
-    refused = reject(b!.application.id);
-    reject(c!.application.id);
+    await reject(a!.application.id);
+    refused = await reject(b!.application.id);
+    await reject(c!.application.id);
 
     const report = await engine.syncNow();
     expect(report).toMatchObject({ ok: true, pushed: { applied: 2, rejected: 1 } });
@@ -119,8 +119,8 @@ describe("each person's decisions under their own session", () => {
     expect((await second.syncNow()).ok).toBe(true);
     expect(local.store.getCase(theirs!.application.id).application.assignee).toBe('reviewer2');
 
-    reject(mine!.application.id, 'Please submit a clearer photo.', reviewer1);
-    reject(theirs!.application.id, 'Please submit a clearer photo.', reviewer2);
+    await reject(mine!.application.id, 'Please submit a clearer photo.', reviewer1);
+    await reject(theirs!.application.id, 'Please submit a clearer photo.', reviewer2);
     const report = await first.syncNow();
     expect(report).toMatchObject({ ok: true, pushed: { applied: 1, rejected: 0 } });
     expect(first.status().waitingFor).toEqual([{ person: { id: 'reviewer2', displayName: 'Reviewer Two' }, decisions: 1 }]);

@@ -1,27 +1,27 @@
-// Between the case store's shapes and the central API's: outbox payload → DecisionMutation, Change → UpsertRecord.
+// Between the case store's records and the central API's: DecisionRecord → DecisionMutation, Change → UpsertRecord.
+// The only reshaping of a decision between the reviewer's screen and the wire.
 import { DecisionMutation, type Change, type DocumentRef } from '../../shared/contract/central';
-import type { DocumentRecord } from '../../shared/contract/cases';
+import type { DecisionRecord, DocumentRecord } from '../../shared/contract/cases';
 import { describeIssues } from '../../shared/errors';
-import type { PendingMutation, UpsertRecord } from '../store/caseStore';
+import type { UpsertRecord } from '../store/types';
 
 export type MappedMutation = { ok: true; mutation: DecisionMutation } | { ok: false; reason: string };
 
-/** The outbox row as the central API's mutation; a row the contract refuses is reported, never sent. */
-export function toCentralMutation(pending: PendingMutation): MappedMutation {
-  const p = pending.payload;
+/** A pending decision as the central API's mutation; one the contract refuses is reported, never sent. */
+export function toCentralMutation(d: DecisionRecord): MappedMutation {
   const candidate: DecisionMutation = {
-    id: pending.id,
+    id: d.mutationId,
     type: 'decision',
-    applicationId: pending.applicationId,
-    baseVersion: pending.baseVersion,
-    madeAt: p.decidedAt,
-    madeBy: p.decidedBy,
-    offline: !p.online,
-    outcome: p.outcome,
-    reasonCodes: p.reasonCodes,
-    applicantMessage: p.applicantMessage,
-    internalNote: p.internalNote,
-    overrideNote: p.overrideNote,
+    applicationId: d.applicationId,
+    baseVersion: d.baseVersion,
+    madeAt: d.decidedAt,
+    madeBy: d.decidedBy.id,
+    offline: !d.online,
+    outcome: d.outcome,
+    reasonCodes: d.reasonCodes,
+    applicantMessage: d.applicantMessage,
+    internalNote: d.internalNote,
+    overrideNote: d.overrideNote,
   };
   const parsed = DecisionMutation.safeParse(candidate);
   return parsed.success ? { ok: true, mutation: parsed.data } : { ok: false, reason: describeIssues(parsed.error) };

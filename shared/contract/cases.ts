@@ -245,7 +245,8 @@ export const caseChannels = {
   }),
   'case.decide': defineChannel({
     request: DecisionInput.strict(),
-    response: z.object({ decision: DecisionRecord, mutationId: z.string() }),
+    /** The decision as recorded: who, when, where, what it was judged on, and the outbox mutation carrying it. */
+    response: DecisionRecord,
     errors: ['case_not_found', 'application_withdrawn', 'already_decided', 'illegal_transition', 'approval_blocked', ...storeErrors],
   }),
   'audit.verify': defineChannel({

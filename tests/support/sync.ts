@@ -10,7 +10,8 @@ import { startTestServer, TestClient, type TestServer } from './central';
 import type { ApplicationEnvelope, IntakeRequest } from '../../shared/contract/central';
 import type { Person } from '../../shared/domain';
 import { createImagePipeline, type ImagePipeline } from '../../electron/imaging';
-import { openCaseStore, type CaseStore } from '../../electron/store/caseStore';
+import { openCaseStore } from '../../electron/store/open';
+import type { CaseStore } from '../../electron/store/types';
 import { ExplicitKeyProvider } from '../../electron/common/keys';
 import { tempFolder } from './tempFolder';
 import type { SyncEngineOptions } from '../../electron/sync/engine';
@@ -107,6 +108,7 @@ export async function startCentral(): Promise<CentralFixture> {
 
 export interface Workstation {
   dir: string;
+  keyProvider: ExplicitKeyProvider;
   store: CaseStore;
   images: ImagePipeline;
   close(): Promise<void>;
@@ -120,6 +122,7 @@ export function openWorkstationSide(): Workstation {
   const images = createImagePipeline({ blobDir: join(dir, 'blobs'), keyProvider, workers: { size: 1 } });
   const side: Workstation = {
     dir,
+    keyProvider,
     store,
     images,
     async close() {
@@ -132,13 +135,14 @@ export function openWorkstationSide(): Workstation {
 }
 
 /** Records a rejection of the application locally, the way the decision panel does. */
-export function rejectLocally(store: CaseStore, applicationId: string, online = false): string {
-  return store.recordDecision(
+export async function rejectLocally(store: CaseStore, applicationId: string, online = false): Promise<string> {
+  const decision = await store.recordDecision(
     { applicationId, outcome: 'reject', reasonCodes: ['other'], applicantMessage: 'Please submit a clearer photo.', internalNote: '', overrideNote: null },
     reviewer1,
     'device-test',
     online,
-  ).mutationId;
+  );
+  return decision.mutationId;
 }
 
 /** Sleep for tests: never waits, records what the engine asked for. */

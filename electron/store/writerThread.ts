@@ -1,15 +1,17 @@
-// The store writer's thread (storeWriter.ts): a second connection to the case store the main thread opened and
+// The store writer's thread (writer.ts): the one connection that writes to a case store the main thread opened and
 // migrated, keyed the same, running the writes it is sent one after another, each in its own transaction, and
-// answering each with its result or its error's code. It never imports electron; it runs the same from sources and
+// answering each with its result or its error's code. SQLite checkpoints the WAL inside its commits, here, where it
+// holds up no event loop that a person waits on. It never imports electron; it runs the same from sources and
 // from a bundle.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCalendar } from '../../shared/businessDays';
 import { DomainError } from '../../shared/errors';
-import { attachCaseStore, type CaseStore } from './caseStore';
-import { writerMethods, WriterSlot, WriterState, type StoreWriterData, type WriterReply, type WriterRequest } from './storeWriter';
+import { attachWriterConnection } from './open';
+import type { SqliteCaseStore } from './sqlite/store';
+import { writeMethods, WriterSlot, WriterState, type StoreWriterData, type WriterReply, type WriterRequest } from './writer';
 
 const port = parentPort;
-if (!port) throw new Error('electron/store/storeWriterWorker must run in a worker thread');
+if (!port) throw new Error('electron/store/writerThread must run in a worker thread');
 const data = workerData as StoreWriterData;
 const control = new Int32Array(data.control);
 const post = (reply: WriterReply): void => port.postMessage(reply);
@@ -19,14 +21,14 @@ function setState(state: number): void {
   Atomics.notify(control, WriterSlot.state);
 }
 
-let store: CaseStore | null = null;
+let opened: { store: SqliteCaseStore; close(): void } | null = null;
 try {
-  store = attachCaseStore({
+  opened = attachWriterConnection({
     path: data.path,
     key: Buffer.from(data.key),
     ...(data.nativeBinding ? { nativeBinding: data.nativeBinding } : {}),
     calendar: createCalendar(data.calendar),
-    checkpoint: data.checkpoint,
+    now: data.fixedNow === null ? null : new Date(data.fixedNow),
   });
 } catch (error) {
   setState(WriterState.failed);
@@ -34,24 +36,24 @@ try {
   port.close();
 }
 
-if (store !== null) {
-  const open = store;
+if (opened !== null) {
+  const { store, close } = opened;
   setState(WriterState.ready);
   post({ type: 'ready' });
   port.on('message', (request: WriterRequest) => {
     if (request.type === 'close') {
-      open.close();
+      close();
       setState(WriterState.closed);
       port.close();
       return;
     }
-    if (!(writerMethods as readonly string[]).includes(request.method)) {
+    if (!(writeMethods as readonly string[]).includes(request.method)) {
       post({ type: 'error', id: request.id, domain: true, code: 'store_write_unknown', message: `The store writer does not run ${String(request.method).slice(0, 64)}.` });
       return;
     }
     try {
-      const method = open[request.method] as (...args: unknown[]) => unknown;
-      post({ type: 'result', id: request.id, value: method.apply(open, request.args) });
+      const method = store[request.method] as (...args: unknown[]) => unknown;
+      post({ type: 'result', id: request.id, value: method.apply(store, request.args) });
     } catch (error) {
       const domain = error instanceof DomainError;
       const code = domain ? error.code : String((error as { code?: unknown }).code ?? 'store_write_failed');

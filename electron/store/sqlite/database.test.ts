@@ -3,13 +3,13 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../shared/errors';
-import { openCaseStore } from './caseStore';
+import { DomainError } from '../../../shared/errors';
+import { openCaseStore } from '../open';
 import { backupDatabase } from './database';
-import { ExplicitKeyProvider } from '../common/keys';
+import { ExplicitKeyProvider } from '../../common/keys';
 import { latestVersion } from './migrations';
-import { tempStore, testKey } from '../../tests/support/store';
-import { generateApplications } from './seed';
+import { tempStore, testKey } from '../../../tests/support/store';
+import { generateApplications } from '../seed';
 
 function errorOf(fn: () => unknown): DomainError {
   try {
@@ -24,11 +24,11 @@ function errorOf(fn: () => unknown): DomainError {
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('encryption at rest', () => {
-  it('keeps applicant names out of the database file and its WAL', () => {
-    const t = tempStore();
+  it('keeps applicant names out of the database file and its WAL', async () => {
+    const t = await tempStore();
     try {
       const records = generateApplications(300, 11);
-      t.store.upsertApplications(records);
+      await t.store.upsertApplications(records);
       // Still open: recent pages sit in the -wal file.
       const wal = `${t.path}-wal`;
       expect(existsSync(wal) && statSync(wal).size > 0).toBe(true);
@@ -47,8 +47,8 @@ describe('encryption at rest', () => {
     }
   });
 
-  it('refuses a wrong key with store_key_wrong and leaves the file untouched', () => {
-    const t = tempStore(20, 2);
+  it('refuses a wrong key with store_key_wrong and leaves the file untouched', async () => {
+    const t = await tempStore(20, 2);
     t.store.close();
     try {
       const before = sha(t.path);
@@ -68,13 +68,13 @@ describe('encryption at rest', () => {
 });
 
 describe('damage', () => {
-  it('detects overwritten pages at open and names the newest backup', () => {
-    const t = tempStore(400, 3);
+  it('detects overwritten pages at open and names the newest backup', async () => {
+    const t = await tempStore(400, 3);
     try {
-      const backup = backupDatabase(t.store.db, t.path, latestVersion, new Date('2026-11-20T10:00:00Z'));
-      const newer = backupDatabase(t.store.db, t.path, latestVersion, new Date('2026-11-25T10:00:00Z'));
+      const backup = backupDatabase(t.db, t.path, latestVersion, new Date('2026-11-20T10:00:00Z'));
+      const newer = backupDatabase(t.db, t.path, latestVersion, new Date('2026-11-25T10:00:00Z'));
       expect(backup).not.toBe(newer);
-      t.store.close();
+      t.cleanup();
       const size = statSync(t.path).size;
       const fd = openSync(t.path, 'r+');
       writeSync(fd, Buffer.alloc(4096 * 3, 0xa5), 0, 4096 * 3, Math.floor(size / 2 / 4096) * 4096);
@@ -95,8 +95,8 @@ describe('damage', () => {
     }
   });
 
-  it('detects a truncated file', () => {
-    const t = tempStore(400, 4);
+  it('detects a truncated file', async () => {
+    const t = await tempStore(400, 4);
     t.store.close();
     try {
       truncateSync(t.path, Math.floor(statSync(t.path).size / 3));
@@ -108,8 +108,8 @@ describe('damage', () => {
     }
   });
 
-  it('never recreates a store whose file was emptied or removed', () => {
-    const t = tempStore(10, 5);
+  it('never recreates a store whose file was emptied or removed', async () => {
+    const t = await tempStore(10, 5);
     t.store.close();
     try {
       truncateSync(t.path, 0);

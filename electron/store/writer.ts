@@ -1,54 +1,36 @@
-// The store writer: the case store's writes that sync makes (pulled applications, outbox answers, the cursor,
-// derived quality) run on a worker thread with a connection of its own, so that the main thread never waits in the
-// kernel for the file writes of a commit. Measured in bench/sync (2026-11-28): with sync's transactions on the main
-// thread the event loop stopped for 72–82 ms now and then under disk pressure, asleep in ext4's write path while
-// the kernel wrote back earlier pages (no fsync involved); no budget on the transaction's CPU time prevents that.
+// The case store's one writer: every write runs on a worker thread holding the only connection that writes
+// (writerThread.ts), so the caller's thread never waits for a commit's file writes or fsync (a decision is
+// committed with synchronous=FULL). Each write is answered by a promise, once committed. The reads stay on the
+// caller's connection (WAL: a read never waits for the writer, and sees every write already answered).
 //
-// SQLite serialises the two connections' writes (every write transaction is BEGIN IMMEDIATE, with a busy timeout),
-// the audit chain is read and extended inside each transaction, and the WAL checkpointer counts both connections'
-// commits (WalCheckpointer.join), so the thread changes where a write runs and nothing about what it does. A main
-// thread write (a decision) that meets one of the writer's transactions waits for it, as it would for any other
-// writer: those are sized to ~10 ms by the sync engine.
+// Without the thread (its script missing, an open that failed, a calendar made in code) the same writes run on
+// the caller's connection, in order, each answered the same way. When the thread dies after starting, the writes it
+// owed fail with `store_writer_stopped` (each is one transaction: committed or not; sync repeats its writes, a
+// reviewer sees the refusal) and later ones run on the caller's connection.
 //
-// When the thread cannot start, the same writes run on the main connection (`inlineWrites`): slower to the event
-// loop, never lost. When it dies after starting, the calls it had not answered fail with `store_writer_stopped`
-// (each is one transaction: it committed or not, and sync's writes can be repeated), and later ones run inline.
-//
-// Worker script: a given `workerScript`, else as ../common/workerScript.ts finds it (storeWriterWorker.ts from
-// sources; `store-writer` next to the bundle, out/main/store-writer.js).
+// Worker script: a given `workerScript`, else as ../common/workerScript.ts finds it (writerThread.ts from sources;
+// `store-writer` next to the bundle, out/main/store-writer.js).
 import { Worker } from 'node:worker_threads';
 import type { CalendarSpec } from '../../shared/businessDays';
 import { DomainError } from '../../shared/errors';
 import { log } from '../common/log';
-import type { CaseStore } from './caseStore';
 import { workerScript } from '../common/workerScript';
+import type { SqliteCaseStore } from './sqlite/store';
+import type { CaseWrites } from './types';
 
-/** The store's writes that may run on the writer's thread. */
-export const writerMethods = ['upsertApplications', 'settleMutations', 'markMutationRejected', 'setSyncState', 'recordImageQuality'] as const;
-export type WriterMethod = (typeof writerMethods)[number];
-
-/** Those writes, answered asynchronously: on the writer's thread, or on the caller's (`inlineWrites`). */
-export type StoreWrites = {
-  [M in WriterMethod]: (...args: Parameters<CaseStore[M]>) => Promise<ReturnType<CaseStore[M]>>;
-};
-
-type Send = (method: WriterMethod, args: unknown[]) => Promise<unknown>;
-
-/** The writes, each handed to `send` by name. */
-function writesThrough(send: Send): StoreWrites {
-  return Object.fromEntries(writerMethods.map((m) => [m, (...args: unknown[]) => send(m, args)])) as StoreWrites;
-}
-
-/** Runs a write on the store's own connection, in the caller's thread; a throw becomes a rejection. */
-const runOn =
-  (store: Pick<CaseStore, WriterMethod>): Send =>
-  (method, args) =>
-    new Promise<unknown>((resolve) => resolve((store[method] as (...a: unknown[]) => unknown).apply(store, args)));
-
-/** The writes on the store's own connection, in the caller's thread. */
-export function inlineWrites(store: Pick<CaseStore, WriterMethod>): StoreWrites {
-  return writesThrough(runOn(store));
-}
+/** Every write of the case store, by name: what the writer's thread runs. */
+export const writeMethods = [
+  'upsertApplications',
+  'openCase',
+  'recordDecision',
+  'addLocalDocument',
+  'recordOriginalDownload',
+  'markMutationRejected',
+  'settleMutations',
+  'recordImageQuality',
+  'setSyncState',
+] as const satisfies readonly (keyof CaseWrites)[];
+export type WriteMethod = (typeof writeMethods)[number];
 
 export interface StoreWriterOptions {
   workerScript?: URL;
@@ -65,13 +47,13 @@ export interface StoreWriterData {
   key: Uint8Array;
   nativeBinding?: string;
   calendar: CalendarSpec;
-  /** The main connection's WAL checkpointer's shared slots (WalCheckpointer.join), or null without one. */
-  checkpoint: SharedArrayBuffer | null;
+  /** A fixed clock (tests, benchmarks), as ms since the epoch; null for the real one. */
+  fixedNow: number | null;
   control: SharedArrayBuffer;
   entry?: string;
 }
 
-export type WriterRequest = { type: 'call'; id: number; method: WriterMethod; args: unknown[] } | { type: 'close' };
+export type WriterRequest = { type: 'call'; id: number; method: WriteMethod; args: unknown[] } | { type: 'close' };
 export type WriterReply =
   | { type: 'ready' }
   | { type: 'failed'; code: string; message: string }
@@ -79,7 +61,7 @@ export type WriterReply =
   | { type: 'error'; id: number; domain: boolean; code: string; message: string };
 
 interface Pending {
-  method: WriterMethod;
+  method: WriteMethod;
   args: unknown[];
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -87,29 +69,37 @@ interface Pending {
 
 export type StoreWriterState = 'starting' | 'running' | 'inline' | 'closed';
 
-/** The main thread's side: sends each write to the thread and answers with its result or its error. */
+type Run = (method: WriteMethod, args: unknown[]) => Promise<unknown>;
+
+/** Runs a write on a store's connection in the caller's thread; a throw becomes a rejection. */
+export function runInline(store: SqliteCaseStore): Run {
+  return (method, args) => new Promise<unknown>((resolve) => resolve((store[method] as (...a: unknown[]) => unknown).apply(store, args)));
+}
+
+/** The caller's side: each write goes to the thread (or runs inline) and is answered with its result or its error. */
 export class StoreWriter {
-  readonly writes: StoreWrites;
-  private state: StoreWriterState = 'starting';
+  private state: StoreWriterState;
   private readonly worker: Worker | null = null;
-  private readonly control: Int32Array;
-  private readonly inline: Send;
+  private readonly control = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   private readonly pending = new Map<number, Pending>();
   private readonly closeTimeoutMs: number;
   private nextId = 1;
 
-  constructor(store: Pick<CaseStore, WriterMethod>, data: Omit<StoreWriterData, 'control' | 'entry'>, options: StoreWriterOptions = {}) {
-    this.inline = runOn(store);
+  /** `data` null: no thread (the writes run inline from the start). */
+  constructor(
+    private readonly inline: Run,
+    data: Omit<StoreWriterData, 'control' | 'entry'> | null,
+    options: StoreWriterOptions = {},
+  ) {
     this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
-    const shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
-    this.control = new Int32Array(shared);
-    this.writes = writesThrough((method, args) => this.call(method, args));
-    const resolved = options.workerScript ? { script: options.workerScript } : workerScript(import.meta.url, './storeWriterWorker.ts', 'store-writer');
+    this.state = data ? 'starting' : 'inline';
+    if (!data) return;
+    const resolved = options.workerScript ? { script: options.workerScript } : workerScript(import.meta.url, './writerThread.ts', 'store-writer');
     try {
       this.worker = new Worker(resolved.script, {
-        workerData: { ...data, key: Uint8Array.from(data.key), control: shared, ...(resolved.entry ? { entry: resolved.entry } : {}) } satisfies StoreWriterData,
-        // Small: it holds one connection and the batch in hand (a page of 100 applications is a few hundred KB),
-        // and its heap is memory on top of the main thread's (bench/sync's push phase: 277 MB with 128/16).
+        workerData: { ...data, key: Uint8Array.from(data.key), control: this.control.buffer as SharedArrayBuffer, ...(resolved.entry ? { entry: resolved.entry } : {}) } satisfies StoreWriterData,
+        // Small: it holds one connection and the call in hand (a page of 100 applications is a few hundred KB),
+        // and its heap is memory on top of the main thread's.
         resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 4 },
       });
     } catch (error) {
@@ -123,12 +113,12 @@ export class StoreWriter {
     this.worker.on('exit', (code: number) => this.goInline('store_writer_exited', `the store writer exited (code ${code})`));
   }
 
-  /** Where writes run now: 'starting' and 'running' on the thread, 'inline' on the main connection. */
+  /** Where writes run now: 'starting' and 'running' on the thread, 'inline' on the caller's connection. */
   get where(): StoreWriterState {
     return this.state;
   }
 
-  private call(method: WriterMethod, args: unknown[]): Promise<unknown> {
+  call(method: WriteMethod, args: unknown[]): Promise<unknown> {
     if (this.state === 'closed') return Promise.reject(new DomainError('store_closed', 'The case store is closed.'));
     if (this.state === 'inline' || !this.worker) return this.inline(method, args);
     return new Promise((resolve, reject) => {
@@ -172,22 +162,19 @@ export class StoreWriter {
     // itself ready before it takes the first call, so this never repeats a write it made.
     const thread = Atomics.load(this.control, WriterSlot.state);
     const notStarted = thread === WriterState.starting || thread === WriterState.failed;
-    log.warn('case store: the store writer is not available; sync writes on the main thread', { code, detail: message.slice(0, 300) });
+    log.warn('case store: the store writer is not available; writes run on the main thread', { code, detail: message.slice(0, 300) });
     const owed = [...this.pending.values()];
     this.pending.clear();
     for (const entry of owed) {
-      if (notStarted) {
-        this.inline(entry.method, entry.args).then(entry.resolve, entry.reject);
-      } else {
-        entry.reject(new DomainError('store_writer_stopped', 'The case store writer stopped before it answered; sync will try again.'));
-      }
+      if (notStarted) this.inline(entry.method, entry.args).then(entry.resolve, entry.reject);
+      else entry.reject(new DomainError('store_writer_stopped', 'The case store writer stopped before it answered; nothing was lost that it had confirmed. Try again.'));
     }
     if (this.worker) void this.worker.terminate();
   }
 
   /**
-   * Lets the thread finish what it was sent, then close its connection (before the main one closes, which as the
-   * last connection checkpoints and removes the WAL). Synchronous like CaseStore.close; waits `closeTimeoutMs` at most.
+   * Lets the thread finish what it was sent, then close its connection. Synchronous like CaseStore.close; waits
+   * `closeTimeoutMs` at most.
    */
   close(): void {
     const wasRunning = this.state === 'starting' || this.state === 'running';

@@ -2,8 +2,8 @@
 // read that SQL and prove the schema only ever grows (no DROP, no RENAME, new NOT NULL columns have a DEFAULT):
 // an older Verity reading a newer store's backup, and rollbacks of the app, keep working.
 import type { Db } from './database';
-import { DomainError } from '../../shared/errors';
-import { openStatuses as lifecycleOpen } from '../../shared/lifecycle';
+import { DomainError } from '../../../shared/errors';
+import { openStatuses as lifecycleOpen } from '../../../shared/lifecycle';
 
 export interface Migration {
   readonly version: number;

@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../shared/errors';
-import { openCaseStore } from './caseStore';
+import { DomainError } from '../../../shared/errors';
+import { openCaseStore } from '../open';
 import { openDatabase } from './database';
-import { deriveKey } from '../common/keys';
+import { deriveKey } from '../../common/keys';
 import { latestVersion, migrate, migrations, schemaVersion, type Migration } from './migrations';
-import { generateApplications } from './seed';
-import { tempStore, testKey, type TempStore } from '../../tests/support/store';
+import { generateApplications } from '../seed';
+import { tempStore, testKey, type TempStore } from '../../../tests/support/store';
 
 /** Statements without SQL comments and string literals, upper-cased: what the additivity rules read. */
 function normalised(sql: string): string {
@@ -23,9 +23,9 @@ function normalised(sql: string): string {
  * writes (each table with the columns that schema has). The current code needs the latest schema, so it writes a
  * store of its own whose rows are copied across.
  */
-function writeOlderStore(t: TempStore, older: readonly Migration[], records: ReturnType<typeof generateApplications>): void {
-  const current = tempStore(0, 1);
-  current.store.upsertApplications(records);
+async function writeOlderStore(t: TempStore, older: readonly Migration[], records: ReturnType<typeof generateApplications>): Promise<void> {
+  const current = await tempStore(0, 1);
+  await current.store.upsertApplications(records);
   current.cleanup();
   t.cleanup();
   for (const name of readdirSync(t.dir).filter((n) => n.startsWith('cases.db'))) rmSync(join(t.dir, name));
@@ -45,12 +45,12 @@ function writeOlderStore(t: TempStore, older: readonly Migration[], records: Ret
 }
 
 describe('migrations', () => {
-  it('are numbered 1..n without gaps', () => {
+  it('are numbered 1..n without gaps', async () => {
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
     expect(latestVersion).toBe(migrations.length);
   });
 
-  it('only ever add: no DROP, no RENAME, no NOT NULL column added without a DEFAULT after migration 1', () => {
+  it('only ever add: no DROP, no RENAME, no NOT NULL column added without a DEFAULT after migration 1', async () => {
     for (const m of migrations) {
       for (const statement of m.statements) {
         const sql = normalised(statement);
@@ -68,14 +68,14 @@ describe('migrations', () => {
     }
   });
 
-  it('the rule catches what it should', () => {
+  it('the rule catches what it should', async () => {
     const bad = normalised(`ALTER TABLE applications ADD COLUMN x INTEGER NOT NULL -- no default`);
     expect(/NOT NULL/.test(bad) && !/DEFAULT/.test(bad)).toBe(true);
     expect(normalised(`DROP INDEX x`)).toMatch(/\bDROP\b/);
     expect(normalised(`SELECT 'drop it'`)).not.toMatch(/\bDROP\b/);
   });
 
-  it('makes every table STRICT and comments every column of it', () => {
+  it('makes every table STRICT and comments every column of it', async () => {
     for (const m of migrations) {
       for (const statement of m.statements.filter((s) => /^\s*CREATE TABLE/i.test(s))) {
         expect(statement).toMatch(/\)\s*STRICT\s*$/);
@@ -87,13 +87,13 @@ describe('migrations', () => {
     }
   });
 
-  it('backs the store up before migrating it, in one transaction, and keeps the data', () => {
+  it('backs the store up before migrating it, in one transaction, and keeps the data', async () => {
     const first = migrations.slice(0, 1);
-    const t = tempStore(0, 1);
+    const t = await tempStore(0, 1);
     try {
-      writeOlderStore(t, first, generateApplications(200, 21));
+      await writeOlderStore(t, first, generateApplications(200, 21));
       const store = t.reopen({ migrations });
-      expect(schemaVersion(store.db)).toBe(latestVersion);
+      expect(schemaVersion(t.db)).toBe(latestVersion);
       const backups = readdirSync(t.dir).filter((n) => n.startsWith('cases.db.bak-v1-'));
       expect(backups).toHaveLength(1);
       // The search index of migration 2 was filled from the existing rows.
@@ -113,24 +113,24 @@ describe('migrations', () => {
     }
   });
 
-  it('rolls a failing migration back entirely', () => {
-    const t = tempStore();
+  it('rolls a failing migration back entirely', async () => {
+    const t = await tempStore();
     try {
       t.store.close();
       const broken: Migration = { version: latestVersion + 1, name: 'broken', statements: ['CREATE TABLE extra (a TEXT) STRICT', 'CREATE TABLE extra (b TEXT) STRICT'] };
       expect(() => openCaseStore({ path: t.path, keyProvider: testKey(), migrations: [...migrations, broken] })).toThrow();
-      const store = t.reopen();
-      expect(schemaVersion(store.db)).toBe(latestVersion);
-      expect(store.db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'`).get()).toEqual({ n: 0 });
+      t.reopen();
+      expect(schemaVersion(t.db)).toBe(latestVersion);
+      expect(t.db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'extra'`).get()).toEqual({ n: 0 });
     } finally {
       t.cleanup();
     }
   });
 
-  it('refuses a store written by a newer Verity', () => {
-    const t = tempStore();
+  it('refuses a store written by a newer Verity', async () => {
+    const t = await tempStore();
     try {
-      t.store.db.pragma(`user_version = ${latestVersion + 3}`);
+      t.db.pragma(`user_version = ${latestVersion + 3}`);
       t.store.close();
       let code = '';
       try {

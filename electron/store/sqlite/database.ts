@@ -4,10 +4,16 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { createHmac } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { DomainError } from '../../shared/errors';
-import { applyCipherKey } from './cipher';
+import { DomainError } from '../../../shared/errors';
 
 export type Db = Database.Database;
+
+/** SQLCipher 4 format, then the raw 256-bit key as a blob literal (no passphrase KDF: the key is random). */
+function applyCipherKey(db: Db, key: Uint8Array): void {
+  db.pragma(`cipher='sqlcipher'`);
+  db.pragma('legacy=4');
+  db.pragma(`key="x'${Buffer.from(key).toString('hex')}'"`);
+}
 
 /** Sidecar proving which key made the database: lets a wrong key be told apart from a damaged first page. */
 function keyCheckPath(path: string): string {
@@ -133,10 +139,12 @@ export function openDatabase(path: string, key: Buffer, nativeBinding?: string, 
       if (problems.length > 0) throw corruptError(path, `quick_check: ${problems.join('; ').slice(0, 300)}`);
     }
     db.pragma('journal_mode = WAL');
-    // NORMAL by default; the store switches to FULL around each decision (see SqliteCaseStore.#write).
+    // NORMAL by default; the store switches to FULL around each decision (StoreConnection.write).
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 2000');
+    // After a checkpoint resets the WAL, a file grown past this (a burst of writes) is cut back to it.
+    db.pragma('journal_size_limit = 16777216');
     db.pragma('cache_size = -16000'); // 16 MB of page cache: keeps RSS bounded on large stores
     db.pragma('temp_store = MEMORY');
     if (!existed) writeFileSync(keyCheckPath(path), JSON.stringify({ v: 1, check: keyCheckValue(key) }) + '\n', { mode: 0o600 });

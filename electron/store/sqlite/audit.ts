@@ -1,7 +1,7 @@
 // The append-only audit log: every entry is hash-chained to the one before it, so an edit, a deletion or
 // a reordering made behind the store's back (the triggers stop the ordinary ones) shows up in verifyAudit.
 import { createHash } from 'node:crypto';
-import type { AuditAction, AuditEntry, AuditVerification } from '../../shared/contract/cases';
+import type { AuditAction, AuditEntry, AuditVerification } from '../../../shared/contract/cases';
 import type { Db } from './database';
 
 export const GENESIS_HASH = '0'.repeat(64);

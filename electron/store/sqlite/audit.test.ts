@@ -5,33 +5,33 @@
 // later entry as well could hide the change.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entryHash, type AuditRow } from './audit';
-import { reviewer, tempStore, type TempStore } from '../../tests/support/store';
+import { reviewer, tempStore, type TempStore } from '../../../tests/support/store';
 
 const entries = 6;
 let t: TempStore;
 
-beforeEach(() => {
-  t = tempStore(3);
-  const ids = (t.store.db.prepare('SELECT id FROM applications ORDER BY id').all() as { id: string }[]).map((r) => r.id);
+beforeEach(async () => {
+  t = await tempStore(3);
+  const ids = (t.db.prepare('SELECT id FROM applications ORDER BY id').all() as { id: string }[]).map((r) => r.id);
   // Each opening of a case is one entry.
-  for (let i = 0; i < entries; i++) t.store.getCase(ids[i % ids.length]!, { actor: reviewer, deviceId: 'device-audit', online: i % 2 === 0 });
+  for (let i = 0; i < entries; i++) await t.store.openCase(ids[i % ids.length]!, { actor: reviewer, deviceId: 'device-audit', online: i % 2 === 0 });
   expect(t.store.verifyAudit()).toEqual({ ok: true, count: entries });
-  t.store.db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete');
+  t.db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete');
 });
 
 afterEach(() => t.cleanup());
 
 /** The chain as stored, in seq order. */
-const chain = (): AuditRow[] => t.store.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as AuditRow[];
+const chain = (): AuditRow[] => t.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as AuditRow[];
 
 /** Replaces the whole log with `rows`, as they are (nothing recomputed). */
 function rewrite(rows: AuditRow[]): void {
-  const insert = t.store.db.prepare(
+  const insert = t.db.prepare(
     `INSERT INTO audit_log (seq, at, action, application_id, actor_id, actor_name, device_id, online, details, prev_hash, hash)
      VALUES (@seq, @at, @action, @application_id, @actor_id, @actor_name, @device_id, @online, @details, @prev_hash, @hash)`,
   );
-  t.store.db.transaction(() => {
-    t.store.db.exec('DELETE FROM audit_log');
+  t.db.transaction(() => {
+    t.db.exec('DELETE FROM audit_log');
     for (const row of rows) insert.run(row);
   })();
 }
@@ -117,7 +117,7 @@ const tampering: { name: string; tamper(rows: AuditRow[]): AuditRow[]; firstBrok
 
 describe('audit chain: tampering behind the triggers', () => {
   for (const scenario of tampering) {
-    it(`${scenario.name}: names entry ${scenario.firstBrokenSeq}`, () => {
+    it(`${scenario.name}: names entry ${scenario.firstBrokenSeq}`, async () => {
       rewrite(scenario.tamper(chain()));
       expect(t.store.verifyAudit()).toEqual({
         ok: false,
@@ -128,7 +128,7 @@ describe('audit chain: tampering behind the triggers', () => {
     });
   }
 
-  it('the same log written back untouched still verifies (the tampering above is what breaks it)', () => {
+  it('the same log written back untouched still verifies (the tampering above is what breaks it)', async () => {
     rewrite(chain());
     expect(t.store.verifyAudit()).toEqual({ ok: true, count: entries });
   });

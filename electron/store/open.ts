@@ -1,0 +1,138 @@
+// Opening a case store: the file checked, keyed and migrated on the caller's connection (which then only reads),
+// and the one writer (writer.ts) for every write. Runs under plain Node; never imports electron.
+import { calendarSpec, createCalendar, type BusinessCalendar } from '../../shared/businessDays';
+import { DomainError } from '../../shared/errors';
+import { deriveKey, type KeyProvider } from '../common/keys';
+import { log } from '../common/log';
+import { backupDatabase, openDatabase, translateSqliteError, type Db } from './sqlite/database';
+import { assertNotTooNew, migrate, migrations as allMigrations, schemaVersion, type Migration } from './sqlite/migrations';
+import { SqliteCaseStore } from './sqlite/store';
+import type { CaseStore, CaseWrites } from './types';
+import { runInline, StoreWriter, type StoreWriterOptions, type WriteMethod } from './writer';
+
+export interface OpenCaseStoreOptions {
+  path: string;
+  keyProvider: KeyProvider;
+  calendar?: BusinessCalendar;
+  /** A fixed clock (tests, benchmarks); the real one by default. */
+  now?: Date;
+  /** In Electron: the better-sqlite3 addon built for Electron's ABI. */
+  nativeBinding?: string;
+  /** Only for tests of the migration runner: a prefix of the real list. */
+  migrations?: readonly Migration[];
+  /**
+   * The writer's thread (writer.ts), as the app opens the store. Without it the writes run on the caller's connection
+   * (tests, short-lived tools).
+   */
+  writer?: StoreWriterOptions;
+}
+
+/** What stands behind each open store, for the store's own tests and benchmarks only (not part of CaseStore). */
+const internals = new WeakMap<CaseStore, { db: Db; writer: StoreWriter }>();
+
+/** The caller's connection (which also writes when there is no writer thread) and the writer of an open store. */
+export function internalsOf(store: CaseStore): { db: Db; writer: StoreWriter } {
+  const found = internals.get(store);
+  if (!found) throw new Error('not a store opened by openCaseStore');
+  return found;
+}
+
+export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
+  const calendar = options.calendar ?? createCalendar();
+  const now = options.now ?? null;
+  const known = options.migrations ?? allMigrations;
+  const key = deriveKey(options.keyProvider, 'sqlite');
+  const { db, created } = openDatabase(options.path, key, options.nativeBinding);
+  try {
+    assertNotTooNew(db, options.path, known);
+    const version = schemaVersion(db);
+    const hasTables = (db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n > 0;
+    if (!created && hasTables && version < known.length) {
+      const backup = backupDatabase(db, options.path, version, now ?? new Date());
+      log.info('case store backed up before migrating', { from: version, to: known.length, backup });
+    }
+    const [from, to] = migrate(db, known);
+    if (from !== to) log.info('case store migrated', { from, to });
+  } catch (err) {
+    db.close();
+    throw translateSqliteError(err, options.path);
+  }
+  const local = new SqliteCaseStore(options.path, db, calendar, now);
+  // Started only once the schema is in place: the writer's connection never sees a half-migrated store.
+  const spec = options.writer ? calendarSpec(calendar) : null;
+  // A calendar made in code (tests) cannot be made again in the thread; its writes stay on this connection.
+  if (options.writer && spec === null) log.warn('case store: the store writer needs a calendar from createCalendar; writes run on the main thread');
+  const thread =
+    options.writer && spec !== null
+      ? { path: options.path, key, calendar: spec, fixedNow: now?.getTime() ?? null, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) }
+      : null;
+  const writer = new StoreWriter(runInline(local), thread, options.writer);
+  const write =
+    <M extends WriteMethod>(method: M) =>
+    (...args: Parameters<CaseWrites[M]>) =>
+      writer.call(method, args) as ReturnType<CaseWrites[M]>;
+
+  const store: CaseStore = {
+    path: options.path,
+    listQueue: (query) => local.listQueue(query),
+    queueCounts: (assignee) => local.queueCounts(assignee),
+    getCase: (applicationId) => local.getCase(applicationId),
+    verifyAudit: () => local.verifyAudit(),
+    pendingMutations: (limit, decidedBy) => local.pendingMutations(limit, decidedBy),
+    pendingByPerson: () => local.pendingByPerson(),
+    outboxCounts: () => local.outboxCounts(),
+    needsAttention: (limit) => local.needsAttention(limit),
+    hasDocument: (sha256, assignee) => local.hasDocument(sha256, assignee),
+    referencedImages: () => local.referencedImages(),
+    imageBySha256: (sha256) => local.imageBySha256(sha256),
+    imagesLackingQuality: () => local.imagesLackingQuality(),
+    getSyncState: (key) => local.getSyncState(key),
+    upsertApplications: write('upsertApplications'),
+    openCase: write('openCase'),
+    recordDecision: write('recordDecision'),
+    addLocalDocument: write('addLocalDocument'),
+    recordOriginalDownload: write('recordOriginalDownload'),
+    markMutationRejected: write('markMutationRejected'),
+    settleMutations: write('settleMutations'),
+    recordImageQuality: write('recordImageQuality'),
+    setSyncState: write('setSyncState'),
+    close() {
+      // The writer first: this connection then, as the last one, checkpoints and removes the WAL.
+      writer.close();
+      if (!db.open) return;
+      try {
+        db.pragma('optimize');
+      } catch {
+        // optimize is advice only; closing matters more.
+      }
+      db.close();
+    },
+  };
+  internals.set(store, { db, writer });
+  return store;
+}
+
+/**
+ * The writer thread's connection to a store that openCaseStore has opened (checked and migrated) in this process: no
+ * quick check, no migration, a smaller page cache (it writes in short transactions and reads little).
+ */
+export function attachWriterConnection(options: {
+  path: string;
+  key: Buffer;
+  nativeBinding?: string;
+  calendar: BusinessCalendar;
+  now: Date | null;
+}): { store: SqliteCaseStore; close(): void } {
+  const { db } = openDatabase(options.path, options.key, options.nativeBinding, { quickCheck: false });
+  try {
+    const version = schemaVersion(db);
+    if (version !== allMigrations.length) {
+      throw new DomainError('store_schema_mismatch', `The case store at ${options.path} is at schema ${version}, not ${allMigrations.length}; restart Verity.`);
+    }
+  } catch (err) {
+    db.close();
+    throw translateSqliteError(err, options.path);
+  }
+  db.pragma('cache_size = -4000');
+  return { store: new SqliteCaseStore(options.path, db, options.calendar, options.now), close: () => db.close() };
+}

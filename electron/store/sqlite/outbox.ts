@@ -1,0 +1,153 @@
+// The outbox: each decision's mutation waits here until the central service answers it (applied, or refused with
+// the case restored to the service's view), the "needs attention" list of refusals, and sync's own state.
+import type { DecisionRecord, MutationState } from '../../../shared/contract/cases';
+import type { AttentionItem } from '../../../shared/contract/sync';
+import { Application, type DecisionOutcome } from '../../../shared/domain';
+import { DomainError } from '../../../shared/errors';
+import type { MutationAnswer, OutboxCounts } from '../types';
+import type { Cases } from './cases';
+import type { StoreConnection } from './connection';
+import { parseJson, toDecisionRecord, type DecisionRow } from './rows';
+import { decisionSql, outboxSql } from './statements';
+
+interface OutboxRow {
+  id: string;
+  application_id: string;
+  state: MutationState;
+  server_version: number | null;
+}
+
+interface AttentionRow {
+  mutation_id: string;
+  application_id: string;
+  display_name: string | null;
+  outcome: DecisionOutcome;
+  decided_at: number;
+  settled_at: number | null;
+  rejected_reason: string | null;
+  rejected_current: string | null;
+}
+
+function prepare(db: StoreConnection['db']) {
+  return {
+    counts: db.prepare<[], { state: MutationState; n: number }>(outboxSql.counts),
+    pending: db.prepare<[string, number], DecisionRow>(outboxSql.pending),
+    pendingByPerson: db.prepare<[], { decided_by: string; decided_by_name: string; n: number }>(outboxSql.pendingByPerson),
+    needsAttention: db.prepare<[number], AttentionRow>(outboxSql.needsAttention),
+    row: db.prepare<[string], OutboxRow>(outboxSql.row),
+    applied: db.prepare<[number, number, string]>(outboxSql.applied),
+    rejected: db.prepare<[string, string | null, number, string]>(outboxSql.rejected),
+    settleApp: db.prepare<[number, number, string]>(outboxSql.settleApp),
+    settleBody: db.prepare<[string]>(outboxSql.settleBody),
+    decisionByMutation: db.prepare<[string], DecisionRow>(decisionSql.byMutation),
+    getSync: db.prepare<[string], { value: string }>(outboxSql.getSync),
+    setSync: db.prepare<[string, string]>(outboxSql.setSync),
+  };
+}
+
+export class Outbox {
+  private readonly s: ReturnType<typeof prepare>;
+
+  constructor(
+    private readonly c: StoreConnection,
+    private readonly cases: Cases,
+  ) {
+    this.s = prepare(c.db);
+  }
+
+  counts(): OutboxCounts {
+    return this.c.read(() => {
+      const counts: OutboxCounts = { pending: 0, applied: 0, rejected: 0 };
+      for (const { state, n } of this.s.counts.all()) counts[state] = n;
+      return counts;
+    });
+  }
+
+  pending(limit: number, decidedBy: string): DecisionRecord[] {
+    const n = Math.max(1, Math.min(1000, Math.trunc(limit)));
+    return this.c.read(() => this.s.pending.all(decidedBy, n).map(toDecisionRecord));
+  }
+
+  pendingByPerson(): { person: { id: string; displayName: string }; decisions: number }[] {
+    return this.c.read(() => this.s.pendingByPerson.all().map((r) => ({ person: { id: r.decided_by, displayName: r.decided_by_name }, decisions: r.n })));
+  }
+
+  needsAttention(limit = 500): AttentionItem[] {
+    return this.c.read(() =>
+      this.s.needsAttention.all(limit).map((r) => {
+        const current = r.rejected_current ? parseJson<Application>(r.rejected_current) : null;
+        return {
+          mutationId: r.mutation_id,
+          applicationId: r.application_id,
+          displayName: r.display_name ?? r.application_id,
+          outcome: r.outcome,
+          decidedAt: new Date(r.decided_at).toISOString(),
+          refusedAt: r.settled_at === null ? null : new Date(r.settled_at).toISOString(),
+          reason: r.rejected_reason ?? 'unknown',
+          current: current ? { status: current.status, assignee: current.assignee } : null,
+        };
+      }),
+    );
+  }
+
+  markRejected(id: string, reason: string, current: Application | null): void {
+    const server = current === null ? null : Application.parse(current);
+    this.c.write(() => this.settleRejected(id, reason, server));
+  }
+
+  settle(answers: readonly MutationAnswer[]): { settled: number; skipped: { id: string; code: string }[] } {
+    const checked = answers.map((a) => (a.status === 'rejected' && a.current !== null ? { ...a, current: Application.parse(a.current) } : a));
+    return this.c.write(() => {
+      let settled = 0;
+      const skipped: { id: string; code: string }[] = [];
+      for (const answer of checked) {
+        try {
+          if (answer.status === 'applied') this.settleApplied(answer.id, answer.serverVersion);
+          else this.settleRejected(answer.id, answer.reason, answer.current);
+          settled += 1;
+        } catch (error) {
+          // Unknown or settled otherwise: refused before anything of it was written, so the others still go in.
+          if (!(error instanceof DomainError)) throw error;
+          skipped.push({ id: answer.id, code: error.code });
+        }
+      }
+      return { settled, skipped };
+    });
+  }
+
+  private settleApplied(id: string, serverVersion: number): void {
+    const row = this.s.row.get(id);
+    if (!row) throw new DomainError('mutation_not_found', `There is no outbox mutation ${id.slice(0, 64)}.`);
+    if (row.state === 'applied' && row.server_version === serverVersion) return; // a repeated answer
+    if (row.state !== 'pending') throw new DomainError('mutation_settled', `Mutation ${id} was already ${row.state}.`);
+    const at = this.c.now().getTime();
+    this.s.applied.run(serverVersion, at, id);
+    this.s.settleApp.run(serverVersion, at, row.application_id);
+    this.s.settleBody.run(row.application_id);
+  }
+
+  private settleRejected(id: string, reason: string, server: Application | null): void {
+    const row = this.s.row.get(id);
+    if (!row) throw new DomainError('mutation_not_found', `There is no outbox mutation ${id.slice(0, 64)}.`);
+    if (row.state === 'rejected') return;
+    if (row.state !== 'pending') throw new DomainError('mutation_settled', `Mutation ${id} was already ${row.state}.`);
+    const at = this.c.now();
+    this.s.rejected.run(reason.slice(0, 200), server ? JSON.stringify(server) : null, at.getTime(), id);
+    const appRow = this.cases.find(row.application_id);
+    if (!appRow) return;
+    // The central service's view wins: what it sent now, else what sync parked during the conflict,
+    // else the status the case had before the refused decision.
+    const parked = appRow.server_body ? parseJson<Application>(appRow.server_body) : null;
+    const decision = this.s.decisionByMutation.get(id);
+    const restored = server ?? parked ?? { ...this.cases.application(appRow), status: decision?.prior_status ?? appRow.status };
+    this.cases.writeApplication(restored, null, null, at);
+  }
+
+  getSyncState(key: string): string | null {
+    return this.c.read(() => this.s.getSync.get(key)?.value ?? null);
+  }
+
+  setSyncState(key: string, value: string): void {
+    this.c.write(() => this.s.setSync.run(key, value));
+  }
+}

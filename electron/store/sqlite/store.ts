@@ -1,0 +1,99 @@
+// The whole case store on one connection, every call synchronous: the parts composed. The writer's thread runs
+// the writes of one of these on the connection that writes; the caller's thread runs the reads of another.
+import type { BusinessCalendar } from '../../../shared/businessDays';
+import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, QueueCounts, QueuePage, QueueQuery } from '../../../shared/contract/cases';
+import type { AttentionItem } from '../../../shared/contract/sync';
+import type { Application, DecisionInput, Person } from '../../../shared/domain';
+import type { CaseOpening, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
+import { Cases } from './cases';
+import { StoreConnection } from './connection';
+import type { Db } from './database';
+import { Decisions } from './decisions';
+import { Outbox } from './outbox';
+import { Queue } from './queue';
+
+export class SqliteCaseStore {
+  readonly connection: StoreConnection;
+  private readonly cases: Cases;
+  private readonly queue: Queue;
+  private readonly decisions: Decisions;
+  private readonly outbox: Outbox;
+
+  constructor(path: string, db: Db, calendar: BusinessCalendar, now: Date | null) {
+    this.connection = new StoreConnection(path, db, calendar, now);
+    this.cases = new Cases(this.connection);
+    this.queue = new Queue(this.connection);
+    this.decisions = new Decisions(this.connection, this.cases);
+    this.outbox = new Outbox(this.connection, this.cases);
+  }
+
+  // ---- reads ----
+  listQueue(query: QueueQuery): QueuePage {
+    return this.queue.list(query);
+  }
+  queueCounts(assignee?: string): QueueCounts {
+    return this.queue.counts(assignee);
+  }
+  getCase(applicationId: string): CaseDetail {
+    return this.cases.getCase(applicationId);
+  }
+  verifyAudit(): AuditVerification {
+    return this.decisions.verifyAudit();
+  }
+  pendingMutations(limit: number, decidedBy: string): DecisionRecord[] {
+    return this.outbox.pending(limit, decidedBy);
+  }
+  pendingByPerson(): { person: { id: string; displayName: string }; decisions: number }[] {
+    return this.outbox.pendingByPerson();
+  }
+  outboxCounts(): OutboxCounts {
+    return this.outbox.counts();
+  }
+  needsAttention(limit?: number): AttentionItem[] {
+    return this.outbox.needsAttention(limit);
+  }
+  hasDocument(sha256: string, assignee?: string): boolean {
+    return this.cases.hasDocument(sha256, assignee);
+  }
+  referencedImages(): Set<string> {
+    return this.cases.referencedImages();
+  }
+  imageBySha256(sha256: string): KnownImage | null {
+    return this.cases.imageBySha256(sha256);
+  }
+  imagesLackingQuality(): string[] {
+    return this.cases.imagesLackingQuality();
+  }
+  getSyncState(key: string): string | null {
+    return this.outbox.getSyncState(key);
+  }
+
+  // ---- writes (the writer runs these) ----
+  upsertApplications(records: readonly UpsertRecord[]): UpsertResult {
+    return this.cases.upsertApplications(records);
+  }
+  openCase(applicationId: string, opening: CaseOpening): CaseDetail {
+    return this.cases.openCase(applicationId, opening);
+  }
+  recordDecision(input: DecisionInput, actor: Person, deviceId: string, online: boolean): DecisionRecord {
+    return this.decisions.record(input, actor, deviceId, online);
+  }
+  addLocalDocument(applicationId: string, image: Omit<DocumentRecord, 'id'>, by: CaseOpening): DocumentRecord {
+    return this.cases.addLocalDocument(applicationId, image, by);
+  }
+  recordOriginalDownload(sha256: string, by: CaseOpening): void {
+    this.cases.recordOriginalDownload(sha256, by);
+  }
+  markMutationRejected(id: string, reason: string, current: Application | null): void {
+    this.outbox.markRejected(id, reason, current);
+  }
+  settleMutations(answers: readonly MutationAnswer[]): { settled: number; skipped: { id: string; code: string }[] } {
+    return this.outbox.settle(answers);
+  }
+  recordImageQuality(results: readonly ImageQuality[]): { documents: number; applicationIds: string[] } {
+    return this.cases.recordImageQuality(results);
+  }
+  setSyncState(key: string, value: string): void {
+    this.outbox.setSyncState(key, value);
+  }
+}

@@ -1,0 +1,124 @@
+// What the case store holds and offers, as the rest of the workstation sees it: reads answered at once (a
+// connection on the caller's thread), writes answered by promises (one writer thread holds the only connection that
+// writes). The SQLite implementation is in ./sqlite; openCaseStore (./open.ts) puts the two sides together.
+import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
+import type { AttentionItem } from '../../shared/contract/sync';
+import type { Application, DecisionInput, Person, QualitySignals } from '../../shared/domain';
+import type { RuleFacts } from '../../shared/rules';
+
+export interface UpsertRecord {
+  application: Application;
+  documents: DocumentRecord[];
+  facts: RuleFacts;
+}
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+  /** Cases with a pending local decision that the central service changed: kept as they are, marked. */
+  conflicts: number;
+  /** Records older than what the store holds: ignored. */
+  stale: number;
+  /**
+   * Of the inserted and updated, those that may enter or leave a list (new, or a new status or assignee); the other
+   * updates change their own rows only.
+   */
+  moved: number;
+  applicationIds: string[];
+}
+
+/** One answer of the central service to an outbox mutation. */
+export type MutationAnswer = { id: string; status: 'applied'; serverVersion: number } | { id: string; status: 'rejected'; reason: string; current: Application | null };
+
+export interface OutboxCounts {
+  pending: number;
+  applied: number;
+  rejected: number;
+}
+
+/** Who opens a case's documents (or adds or downloads one); each is an audit entry. */
+export interface CaseOpening {
+  actor: Person;
+  deviceId: string;
+  online: boolean;
+}
+
+/** How the quality check of one image ended, by the SHA-256 of its original: its signals, or why it failed to decode. */
+export type ImageQuality = { sha256: string; quality: QualitySignals } | { sha256: string; failure: ImageFailure };
+
+/** What the store knows of an image already ingested for any case. */
+export type KnownImage = Omit<DocumentRecord, 'id' | 'role'>;
+
+/** The reads: answered at once, on the caller's thread, from a snapshot that includes every write already answered. */
+export interface CaseReads {
+  listQueue(query: QueueQuery): QueuePage;
+  /**
+   * Counts for the queue's filters. With `assignee`, the open cases counted are that person's only (their queue);
+   * decided and withdrawn cases are counted for the whole workstation, as their lists show them.
+   */
+  queueCounts(assignee?: string): QueueCounts;
+  /** One case with everything the case view shows (openCase records the opening too). */
+  getCase(applicationId: string): CaseDetail;
+  verifyAudit(): AuditVerification;
+  /** The oldest pending decisions made by `decidedBy`: only that person's session may send them (never another's). */
+  pendingMutations(limit: number, decidedBy: string): DecisionRecord[];
+  /** Pending decisions by person, for "waiting for this person to sign in". */
+  pendingByPerson(): { person: { id: string; displayName: string }; decisions: number }[];
+  outboxCounts(): OutboxCounts;
+  /** Decisions the central service refused, newest first: the "needs attention" list. */
+  needsAttention(limit?: number): AttentionItem[];
+  /**
+   * Whether a document of a case on this workstation has this SHA-256 (the image protocol's access check); with
+   * `assignee`, only a case assigned to that person counts (a reviewer no longer sees a case reassigned away).
+   */
+  hasDocument(sha256: string, assignee?: string): boolean;
+  /** Every image hash a local case shows (what the blob store must keep). */
+  referencedImages(): Set<string>;
+  /** What the store knows of an image already ingested for any case (sync skips downloading it again). */
+  imageBySha256(sha256: string): KnownImage | null;
+  /** SHA-256s of documents whose quality was never measured: what to derive again after a restart. */
+  imagesLackingQuality(): string[];
+  getSyncState(key: string): string | null;
+}
+
+/**
+ * The writes: each one transaction on the writer's connection, answered once committed (a decision with its WAL
+ * fsynced). Refusals reject with the store's DomainError codes.
+ */
+export interface CaseWrites {
+  /** Pulled applications (and demo data); validated at the boundary, one bad record refuses the whole call. */
+  upsertApplications(records: readonly UpsertRecord[]): Promise<UpsertResult>;
+  /** One case as getCase reads it, after recording 'documents_opened' in the same transaction. */
+  openCase(applicationId: string, opening: CaseOpening): Promise<CaseDetail>;
+  /** The decision, its audit entry and its outbox mutation together; the case's status moves at once. */
+  recordDecision(input: DecisionInput, actor: Person, deviceId: string, online: boolean): Promise<DecisionRecord>;
+  /**
+   * Adds an image the reviewer brought in (e.g. a clearer photo the applicant sent through a ticket) to a local case,
+   * with an audit entry; it stays when the central service updates the case.
+   */
+  addLocalDocument(applicationId: string, image: Omit<DocumentRecord, 'id'>, by: CaseOpening): Promise<DocumentRecord>;
+  /**
+   * Records that `by.actor` downloaded an image's original (the applicant's own bytes), in the audit trail of the case
+   * showing it (the first, when several do); refuses an image no local case shows.
+   */
+  recordOriginalDownload(sha256: string, by: CaseOpening): Promise<void>;
+  /** The central service refused a mutation; `current` is its view of the application, when it sent one. */
+  markMutationRejected(id: string, reason: string, current: Application | null): Promise<void>;
+  /**
+   * The central service's answers to a batch, in one transaction. An answer for a mutation that is unknown or was
+   * settled otherwise is skipped and named; the rest still go in.
+   */
+  settleMutations(answers: readonly MutationAnswer[]): Promise<{ settled: number; skipped: { id: string; code: string }[] }>;
+  /**
+   * Quality signals derived after the image was stored, or why it failed to decode: set on every document with that
+   * SHA-256 still lacking signals, and the flags of the applications concerned stored anew (R8).
+   */
+  recordImageQuality(results: readonly ImageQuality[]): Promise<{ documents: number; applicationIds: string[] }>;
+  setSyncState(key: string, value: string): Promise<void>;
+}
+
+export interface CaseStore extends CaseReads, CaseWrites {
+  readonly path: string;
+  /** Lets the writer finish what it was sent, then closes both connections (the reads' last). */
+  close(): void;
+}

@@ -314,6 +314,7 @@ export class Cases {
           open,
           due_at: dueAt,
           submitted_at: Date.parse(app.submittedAt),
+          assignee: app.assignee,
         });
         seen.add(f.rule);
       });

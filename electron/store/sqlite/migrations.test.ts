@@ -94,6 +94,12 @@ describe('migrations', () => {
       await writeOlderStore(t, first, generateApplications(200, 21));
       const store = t.reopen({ migrations });
       expect(schemaVersion(t.db)).toBe(latestVersion);
+      // Migration 6 copied each case's assignee onto its flags (a reviewer's flag counts read them).
+      const flagged = t.db.prepare<[], { n: number; missing: number }>(
+        `SELECT count(*) AS n, sum(f.assignee IS NOT a.assignee) AS missing FROM flags f JOIN applications a ON a.id = f.application_id`,
+      ).get();
+      expect(flagged?.n).toBeGreaterThan(0);
+      expect(flagged?.missing).toBe(0);
       const backups = readdirSync(t.dir).filter((n) => n.startsWith('cases.db.bak-v1-'));
       expect(backups).toHaveLength(1);
       // The search index of migration 2 was filled from the existing rows.

@@ -231,7 +231,22 @@ const v5: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5];
+const v6: Migration = {
+  version: 6,
+  name: "a reviewer's own counts",
+  statements: [
+    // A reviewer's queue counts only their own open cases: by status and by flag through covering indexes, not by
+    // reading each case's rows (64 ms for 9,000 open cases of one reviewer in bench/store, 2 ms like this).
+    `ALTER TABLE flags ADD COLUMN assignee TEXT /* copy of applications.assignee when the flags were stored */`,
+    `CREATE INDEX flags_assignee ON flags (assignee, open, rule) WHERE first_of_rule = 1`,
+    `CREATE INDEX applications_assignee_status ON applications (assignee, open, status)`,
+  ],
+  after: (db) => {
+    db.prepare('UPDATE flags SET assignee = (SELECT a.assignee FROM applications a WHERE a.id = flags.application_id)').run();
+  },
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
 
 export const latestVersion = migrations.length;
 

@@ -40,8 +40,8 @@ export const caseSql = {
   upsertFacts:
     'INSERT INTO facts (application_id, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (application_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
   deleteFlags: 'DELETE FROM flags WHERE application_id = ?',
-  insertFlag: `INSERT INTO flags (application_id, position, rule, severity, reason, overridable, facts, first_of_rule, open, due_at, submitted_at)
-    VALUES (@application_id, @position, @rule, @severity, @reason, @overridable, @facts, @first_of_rule, @open, @due_at, @submitted_at)`,
+  insertFlag: `INSERT INTO flags (application_id, position, rule, severity, reason, overridable, facts, first_of_rule, open, due_at, submitted_at, assignee)
+    VALUES (@application_id, @position, @rule, @severity, @reason, @overridable, @facts, @first_of_rule, @open, @due_at, @submitted_at, @assignee)`,
   setQuality: 'UPDATE documents SET quality = ?, image_failure = NULL WHERE sha256 = ? AND quality IS NULL RETURNING application_id',
   setImageFailure: 'UPDATE documents SET image_failure = ? WHERE sha256 = ? AND quality IS NULL RETURNING application_id',
 } as const;
@@ -53,9 +53,8 @@ export const queueSql = {
   countDueBetween: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_open WHERE open = 1 AND due_at > ? AND due_at <= ?',
   countEscalated: 'SELECT count(*) AS n FROM applications INDEXED BY applications_escalation WHERE open = 1 AND escalate_at <= ? AND due_at > ?',
   countConflicts: 'SELECT count(*) AS n FROM applications WHERE conflict IS NOT NULL',
-  openByStatusOf: 'SELECT status, count(*) AS n FROM applications INDEXED BY applications_queue_assignee WHERE assignee = ? AND open = 1 GROUP BY status',
-  openFlagsOf: `SELECT f.rule, count(*) AS n FROM applications a INDEXED BY applications_queue_assignee
-    JOIN flags f ON f.application_id = a.id AND f.first_of_rule = 1 WHERE a.assignee = ? AND a.open = 1 GROUP BY f.rule`,
+  openByStatusOf: 'SELECT status, count(*) AS n FROM applications INDEXED BY applications_assignee_status WHERE assignee = ? AND open = 1 GROUP BY status',
+  openFlagsOf: 'SELECT rule, count(*) AS n FROM flags INDEXED BY flags_assignee WHERE assignee = ? AND open = 1 AND first_of_rule = 1 GROUP BY rule',
   countOverdueOf: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_assignee WHERE assignee = ? AND open = 1 AND due_at <= ?',
   countDueBetweenOf: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_assignee WHERE assignee = ? AND open = 1 AND due_at > ? AND due_at <= ?',
   countEscalatedOf: 'SELECT count(*) AS n FROM applications INDEXED BY applications_queue_assignee WHERE assignee = ? AND open = 1 AND due_at > ? AND escalate_at <= ?',

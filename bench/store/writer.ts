@@ -1,6 +1,6 @@
 // The case store's writes on the main connection or on the store writer's thread (electron/store/writer.ts), on a
 // quiet disk and while another process writes heavily: what the main thread's event loop sees.
-//   node --import tsx bench/store/writer.ts [--decisions 200] [--transactions 400] [--size 10]
+//   node --import tsx bench/store/writer.ts [--decisions 150] [--transactions 400] [--size 10]
 // A store of 4,000 applications (opened as the app opens it, or without the thread); then two streams, each write
 // awaited before the next: --decisions decisions (synchronous=FULL, each fsynced), and --transactions upserts of
 // --size new applications (as a pull stores its pages). Four runs: each way, on a quiet disk and while `dd` rewrites
@@ -15,7 +15,7 @@ import { reviewer, tempStore } from '../../tests/support/store';
 import { argValue, machine } from '../common';
 
 process.env.VERITY_QUIET = '1';
-const decisions = Number(argValue('--decisions') ?? 200);
+const decisions = Number(argValue('--decisions') ?? 150);
 const transactions = Number(argValue('--transactions') ?? 400);
 const size = Number(argValue('--size') ?? 10);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -134,5 +134,9 @@ export function attachWriterConnection(options: {
     throw translateSqliteError(err, options.path);
   }
   db.pragma('cache_size = -4000');
+  // SQLite checkpoints inside the commit that crosses this many WAL pages, here on the writer's thread. Every 16 MB
+  // rather than its default 4 MB: a stream of 400 upserts of 10 took 3.1 s with 1,000 pages, 2.4 s with 4,000
+  // (fewer fsyncs; a page written again meanwhile is copied once), as fast as the separate checkpointer thread was.
+  db.pragma('wal_autocheckpoint = 4000');
   return { store: new SqliteCaseStore(options.path, db, options.calendar, options.now), close: () => db.close() };
 }

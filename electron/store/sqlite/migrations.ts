@@ -246,7 +246,32 @@ const v6: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
+const v7: Migration = {
+  version: 7,
+  name: "the supervisor's decision log",
+  statements: [
+    // Every reviewer's synced decisions as the central service reports them, for a supervisor's filters and counts
+    // offline; the body is the DecisionLogEntry, the columns what the filters read.
+    `CREATE TABLE decision_log (
+      id TEXT PRIMARY KEY,
+      decided_at INTEGER NOT NULL,        -- applied at the central service, ms since the epoch
+      reviewer TEXT NOT NULL,
+      outcome TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      application_id TEXT NOT NULL,
+      search_name TEXT NOT NULL,          -- the applicant's name, NFKC and lower-cased
+      reason_codes TEXT NOT NULL,         -- ' code code ': whole-code matches
+      offline INTEGER NOT NULL,
+      overridden INTEGER NOT NULL,
+      reviewed INTEGER NOT NULL,
+      body TEXT NOT NULL
+    )`,
+    `CREATE INDEX decision_log_newest ON decision_log (decided_at, id)`,
+    `CREATE INDEX decision_log_reviewer ON decision_log (reviewer, decided_at, id)`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7];
 
 export const latestVersion = migrations.length;
 

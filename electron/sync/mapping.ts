@@ -1,6 +1,8 @@
 // Between the case store's records and the central API's: DecisionRecord → DecisionMutation, Change → UpsertRecord.
 // The only reshaping of a decision between the reviewer's screen and the wire.
-import { DecisionMutation, type Change, type DocumentRef } from '../../shared/contract/central';
+import { DecisionMutation, type Change, type DecisionRecord as CentralDecision, type DocumentRef } from '../../shared/contract/central';
+import type { DecisionLogEntry } from '../../shared/contract/supervision';
+import { verifiedName } from '../../shared/rules';
 import type { DecisionRecord, DocumentRecord } from '../../shared/contract/cases';
 import { describeIssues } from '../../shared/errors';
 import type { UpsertRecord } from '../store/types';
@@ -46,4 +48,25 @@ export function documentRecord(ref: DocumentRef, image: ImageFacts): DocumentRec
 
 export function upsertRecord(change: Change, documents: DocumentRecord[]): UpsertRecord {
   return { application: change.application, documents, facts: change.facts };
+}
+
+/** A decision as the central service reports it, as the supervisor's decision log holds it. */
+export function decisionLogEntry(d: CentralDecision): DecisionLogEntry {
+  return {
+    id: d.id,
+    applicationId: d.application.id,
+    kind: d.application.kind,
+    applicantName: verifiedName(d.application.identity),
+    reviewer: d.reviewer,
+    outcome: d.outcome,
+    reasonCodes: d.reasonCodes,
+    overriddenRules: d.overriddenRules,
+    overrideNote: d.overrideNote,
+    flags: d.judgedOn?.flags ?? null,
+    decidedAt: d.decidedAt,
+    madeAt: d.madeAt,
+    offline: d.offline,
+    deviceId: d.deviceId,
+    reviews: d.reviews.map((r) => ({ supervisor: r.supervisor, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewedAt })),
+  };
 }

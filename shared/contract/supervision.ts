@@ -6,6 +6,9 @@ import { lineText } from '../text';
 import { defineChannel } from './channel';
 import { ReviewVerdict } from './central';
 
+/** How many decisions a workstation keeps in its log: the newest; a few months of a busy team, a few MB. */
+export const decisionLogCapacity = 20_000;
+
 /** One decision as the log shows it: who decided what, on what evidence, when, and how supervisors judged it. */
 export const DecisionLogEntry = z.object({
   /** The decision's id (the reviewer's outbox mutation id). */

@@ -2,14 +2,11 @@
 // (the newest `capacity`) so that a supervisor can filter, count and read them offline. Filters combine; pages are
 // keyset, newest first, with an opaque cursor bound to the filters.
 import { createHash } from 'node:crypto';
-import { DecisionLogFilter, DecisionLogQuery, type DecisionLogCounts, type DecisionLogEntry, type DecisionLogFreshness, type DecisionLogPage } from '../../../shared/contract/supervision';
+import { decisionLogCapacity, DecisionLogFilter, DecisionLogQuery, type DecisionLogCounts, type DecisionLogEntry, type DecisionLogFreshness, type DecisionLogPage } from '../../../shared/contract/supervision';
 import { DomainError } from '../../../shared/errors';
 import type { StoreConnection } from './connection';
 import { parseJson } from './rows';
 import { decisionLogSql } from './statements';
-
-/** How many decisions a workstation keeps: a few months of a busy team, a few MB. */
-export const decisionLogCapacity = 20_000;
 
 /** The sync-state key of the time the log was last brought up to date. */
 export const decisionLogSyncedKey = 'decisionLog.syncedAt';

@@ -242,6 +242,8 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
         applicantMessage: reject ? 'Please upload a clear photo of a valid document.' : 'Your identity has been verified.',
         internalNote: '',
         overrideNote: null,
+        overriddenRules: [],
+        judgedOn: null,
       },
     ]);
     if (result?.status === 'applied') {

@@ -24,6 +24,8 @@ export function toCentralMutation(d: DecisionRecord): MappedMutation {
     applicantMessage: d.applicantMessage,
     internalNote: d.internalNote,
     overrideNote: d.overrideNote,
+    overriddenRules: d.overriddenRules,
+    judgedOn: d.judgedOn,
   };
   const parsed = DecisionMutation.safeParse(candidate);
   return parsed.success ? { ok: true, mutation: parsed.data } : { ok: false, reason: describeIssues(parsed.error) };

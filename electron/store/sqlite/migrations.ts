@@ -253,19 +253,19 @@ const v7: Migration = {
     // Every reviewer's synced decisions as the central service reports them, for a supervisor's filters and counts
     // offline; the body is the DecisionLogEntry, the columns what the filters read.
     `CREATE TABLE decision_log (
-      id TEXT PRIMARY KEY,
+      id TEXT PRIMARY KEY,                -- the decision's id (the reviewer's mutation id)
       decided_at INTEGER NOT NULL,        -- applied at the central service, ms since the epoch
-      reviewer TEXT NOT NULL,
-      outcome TEXT NOT NULL,
-      kind TEXT NOT NULL,
-      application_id TEXT NOT NULL,
+      reviewer TEXT NOT NULL,             -- the reviewer's username
+      outcome TEXT NOT NULL,              -- approve | reject
+      kind TEXT NOT NULL,                 -- the application's kind
+      application_id TEXT NOT NULL,       -- the application decided
       search_name TEXT NOT NULL,          -- the applicant's name, NFKC and lower-cased
       reason_codes TEXT NOT NULL,         -- ' code code ': whole-code matches
-      offline INTEGER NOT NULL,
-      overridden INTEGER NOT NULL,
-      reviewed INTEGER NOT NULL,
-      body TEXT NOT NULL
-    )`,
+      offline INTEGER NOT NULL,           -- 1: decided offline
+      overridden INTEGER NOT NULL,        -- 1: overrode at least one blocking rule
+      reviewed INTEGER NOT NULL,          -- 1: a supervisor reviewed it
+      body TEXT NOT NULL                  -- the DecisionLogEntry, JSON
+    ) STRICT`,
     `CREATE INDEX decision_log_newest ON decision_log (decided_at, id)`,
     `CREATE INDEX decision_log_reviewer ON decision_log (reviewer, decided_at, id)`,
   ],

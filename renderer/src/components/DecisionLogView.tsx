@@ -1,7 +1,7 @@
 // The decision log: every synced decision of every reviewer, newest first, from the workstation's own copy (so a
 // supervisor can audit offline). Filters that combine, each choice with its count; keyset paging by "load more".
 // A chunk of its own (SupervisorArea.tsx).
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect } from 'react';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFreshness } from '../../../shared/contract/supervision';
 import { applicationKinds, reasonCodes } from '../../../shared/vocabulary';
 import { errorMessage, type Translate } from '../i18n';
@@ -9,7 +9,8 @@ import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { hasModifier, isTypingTarget } from '../lib/keys';
 import { ruleName } from '../lib/ruleLabels';
-import { decisionOutcomes, eithers, filtersActive, useDecisionLog, type DecisionLogFilters, type Either } from '../state/decisionLog';
+import { useSearchText } from '../lib/useSearchText';
+import { decisionOutcomes, yesNoChoices, filtersActive, useDecisionLog, type DecisionLogFilters, type YesNo } from '../state/decisionLog';
 import { useFrame } from '../state/frame';
 import { useUi } from '../state/ui';
 import { workstation } from '../workstation';
@@ -30,14 +31,8 @@ function Filters() {
   const counts = useDecisionLog((s) => s.counts);
   const setFilters = useDecisionLog((s) => s.setFilters);
   const resetFilters = useDecisionLog((s) => s.resetFilters);
-  const [text, setText] = useState(filters.text);
-
-  useEffect(() => setText(filters.text), [filters.text]);
-  useEffect(() => {
-    if (text === filters.text) return;
-    const timer = setTimeout(() => setFilters({ text }), 250);
-    return () => clearTimeout(timer);
-  }, [text, filters.text, setFilters]);
+  const applyText = useCallback((text: string) => setFilters({ text }), [setFilters]);
+  const [text, setText] = useSearchText(filters.text, applyText);
 
   const withCount = (label: string, count: number | undefined) => (count === undefined ? label : t('queue.withCount', { label, count }));
   const reviewers = reviewerChoices(counts, filters.reviewer);
@@ -113,8 +108,8 @@ function Filters() {
       {yesNoFilters.map((name) => (
         <label className="field" key={name}>
           <span>{t(`log.filter.${name}`)}</span>
-          <select value={filters[name]} onChange={(e) => setFilters({ [name]: e.target.value as Either })}>
-            {eithers.map((choice) => (
+          <select value={filters[name]} onChange={(e) => setFilters({ [name]: e.target.value as YesNo })}>
+            {yesNoChoices.map((choice) => (
               <option key={choice} value={choice}>
                 {choice === 'any' ? t(`log.filter.${name}.any`) : withCount(t(`log.filter.${name}.${choice}`), counts?.[name][choice])}
               </option>

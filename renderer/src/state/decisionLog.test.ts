@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../../shared/contract/supervision';
 import type { Outcome } from '../../../shared/errors';
-import { defaultFilters, toFilter, toQuery, useDecisionLog, type DecisionLogFilters } from './decisionLog';
+import { defaultFilters, loadFilters, toFilter, toQuery, useDecisionLog, type DecisionLogFilters } from './decisionLog';
 
 interface Pending<Req, Res> {
   request: Req;
@@ -116,6 +116,20 @@ describe('filters → request', () => {
     useDecisionLog.getState().setFilters({ overridden: 'any' });
     expect(log.calls[1]?.request).toEqual({ outcome: 'approve', limit: 50 });
     expect(countsChannel.calls[1]?.request).toEqual({ outcome: 'approve' });
+  });
+});
+
+describe('saved filters', () => {
+  it('come back after a restart, and whatever this version does not know falls back to "any"', () => {
+    const saved = new Map<string, string>();
+    vi.stubGlobal('localStorage', { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => saved.set(k, v) });
+    useDecisionLog.getState().setFilters({ reviewer: 'reviewer2', reviewed: 'no', from: '2026-11-01' });
+    expect(loadFilters()).toEqual({ ...defaultFilters, reviewer: 'reviewer2', reviewed: 'no', from: '2026-11-01' });
+    const [key] = [...saved.keys()];
+    saved.set(key!, JSON.stringify({ outcome: 'maybe', kind: 'enterprise', offline: true, from: '1 Nov', reasonCode: 'other', text: 42 }));
+    expect(loadFilters()).toEqual({ ...defaultFilters, kind: 'enterprise', reasonCode: 'other' });
+    saved.set(key!, '{not json');
+    expect(loadFilters()).toEqual(defaultFilters);
   });
 });
 

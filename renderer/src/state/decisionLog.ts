@@ -4,12 +4,13 @@ import { create } from 'zustand';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogFreshness, DecisionLogQuery } from '../../../shared/contract/supervision';
 import type { ApplicationKind, DecisionOutcome, ReasonCode } from '../../../shared/domain';
 import { applicationKinds, reasonCodes } from '../../../shared/vocabulary';
+import { oneOf, readSaved, save } from '../lib/savedFilters';
 import { unwrap, workstation, WorkstationError } from '../workstation';
 import { asUiError, type UiError } from './frame';
 
 /** A yes/no filter: "any" leaves it out of the request. */
-export type Either = 'any' | 'yes' | 'no';
-export const eithers: readonly Either[] = ['any', 'yes', 'no'];
+export type YesNo = 'any' | 'yes' | 'no';
+export const yesNoChoices: readonly YesNo[] = ['any', 'yes', 'no'];
 
 // Plain values: shared/domain.ts holds these only inside schemas, which the renderer's bundle must not load.
 export const decisionOutcomes = ['approve', 'reject'] as const satisfies readonly DecisionOutcome[];
@@ -20,9 +21,9 @@ export interface DecisionLogFilters {
   outcome: DecisionOutcome | 'all';
   kind: ApplicationKind | 'all';
   reasonCode: ReasonCode | 'all';
-  offline: Either;
-  overridden: Either;
-  reviewed: Either;
+  offline: YesNo;
+  overridden: YesNo;
+  reviewed: YesNo;
   /** Local calendar days (yyyy-mm-dd, as a date input gives them), both included; '' leaves that end open. */
   from: string;
   to: string;
@@ -48,41 +49,28 @@ export const PAGE_SIZE = 50;
 /** The most one request may ask for (DecisionLogQuery's limit). */
 const MAX_LIMIT = 200;
 
-const oneOf = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T =>
-  typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const day = (value: unknown): string => (typeof value === 'string' && DAY.test(value) ? value : '');
 
 /** Reads the saved filters, dropping anything this version does not know. */
 export function loadFilters(): DecisionLogFilters {
-  try {
-    const raw = localStorage.getItem(STORAGE_KEY);
-    if (!raw) return defaultFilters;
-    const saved = JSON.parse(raw) as Record<string, unknown>;
-    return {
-      reviewer: typeof saved.reviewer === 'string' ? saved.reviewer.slice(0, 64) : '',
-      outcome: oneOf(saved.outcome, ['all', ...decisionOutcomes], 'all'),
-      kind: oneOf(saved.kind, ['all', ...applicationKinds], 'all'),
-      reasonCode: oneOf(saved.reasonCode, ['all', ...reasonCodes], 'all'),
-      offline: oneOf(saved.offline, eithers, 'any'),
-      overridden: oneOf(saved.overridden, eithers, 'any'),
-      reviewed: oneOf(saved.reviewed, eithers, 'any'),
-      from: day(saved.from),
-      to: day(saved.to),
-      text: typeof saved.text === 'string' ? saved.text.slice(0, 100) : '',
-    };
-  } catch {
-    return defaultFilters;
-  }
+  const saved = readSaved(STORAGE_KEY);
+  if (!saved) return defaultFilters;
+  return {
+    reviewer: typeof saved.reviewer === 'string' ? saved.reviewer.slice(0, 64) : '',
+    outcome: oneOf(saved.outcome, ['all', ...decisionOutcomes], 'all'),
+    kind: oneOf(saved.kind, ['all', ...applicationKinds], 'all'),
+    reasonCode: oneOf(saved.reasonCode, ['all', ...reasonCodes], 'all'),
+    offline: oneOf(saved.offline, yesNoChoices, 'any'),
+    overridden: oneOf(saved.overridden, yesNoChoices, 'any'),
+    reviewed: oneOf(saved.reviewed, yesNoChoices, 'any'),
+    from: day(saved.from),
+    to: day(saved.to),
+    text: typeof saved.text === 'string' ? saved.text.slice(0, 100) : '',
+  };
 }
 
-function saveFilters(filters: DecisionLogFilters): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(filters));
-  } catch {
-    // Storage full or disabled: the filters still work for this session.
-  }
-}
+const saveFilters = (filters: DecisionLogFilters) => save(STORAGE_KEY, filters);
 
 /** The instant a local calendar day starts, `days` days after `value` (yyyy-mm-dd); undefined for no day. */
 function localDayStart(value: string, days = 0): string | undefined {
@@ -92,7 +80,7 @@ function localDayStart(value: string, days = 0): string | undefined {
   return Number.isNaN(start.getTime()) ? undefined : start.toISOString();
 }
 
-const either = (value: Either): boolean | undefined => (value === 'any' ? undefined : value === 'yes');
+const yesNo = (value: YesNo): boolean | undefined => (value === 'any' ? undefined : value === 'yes');
 
 /**
  * The filters as the workstation takes them: each one left at "any" is absent, and the days are the supervisor's
@@ -103,9 +91,9 @@ export function toFilter(filters: DecisionLogFilters): DecisionLogFilter {
   const reviewer = filters.reviewer.trim();
   const from = localDayStart(filters.from);
   const to = localDayStart(filters.to, 1);
-  const offline = either(filters.offline);
-  const overridden = either(filters.overridden);
-  const reviewed = either(filters.reviewed);
+  const offline = yesNo(filters.offline);
+  const overridden = yesNo(filters.overridden);
+  const reviewed = yesNo(filters.reviewed);
   return {
     ...(reviewer ? { reviewer } : {}),
     ...(filters.outcome !== 'all' ? { outcome: filters.outcome } : {}),

@@ -1,7 +1,7 @@
 // The decision log: every synced decision of every reviewer, newest first, from the workstation's own copy (so a
 // supervisor can audit offline). Filters that combine, each choice with its count; keyset paging by "load more".
 // A chunk of its own (SupervisorArea.tsx).
-import { useCallback, useEffect } from 'react';
+import { memo, useCallback, useEffect } from 'react';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFreshness } from '../../../shared/contract/supervision';
 import { applicationKinds, reasonCodes } from '../../../shared/vocabulary';
 import { errorMessage, type Translate } from '../i18n';
@@ -45,6 +45,7 @@ function Filters() {
         <input
           type="search"
           id={SEARCH_ID}
+          aria-label={t('log.search')}
           value={text}
           placeholder={t('log.searchPlaceholder')}
           maxLength={100}
@@ -63,7 +64,7 @@ function Filters() {
       </label>
       <label className="field">
         <span>{t('log.filter.reviewer')}</span>
-        <select value={filters.reviewer} onChange={(e) => setFilters({ reviewer: e.target.value })}>
+        <select aria-label={t('log.filter.reviewer')} value={filters.reviewer} onChange={(e) => setFilters({ reviewer: e.target.value })}>
           <option value="">{t('log.filter.allReviewers')}</option>
           {reviewers.map((r) => (
             <option key={r.reviewer} value={r.reviewer}>
@@ -74,7 +75,7 @@ function Filters() {
       </label>
       <label className="field">
         <span>{t('log.filter.outcome')}</span>
-        <select value={filters.outcome} onChange={(e) => setFilters({ outcome: e.target.value as DecisionLogFilters['outcome'] })}>
+        <select aria-label={t('log.filter.outcome')} value={filters.outcome} onChange={(e) => setFilters({ outcome: e.target.value as DecisionLogFilters['outcome'] })}>
           <option value="all">{t('log.filter.anyOutcome')}</option>
           {decisionOutcomes.map((o) => (
             <option key={o} value={o}>
@@ -85,7 +86,7 @@ function Filters() {
       </label>
       <label className="field">
         <span>{t('queue.filter.kind')}</span>
-        <select value={filters.kind} onChange={(e) => setFilters({ kind: e.target.value as DecisionLogFilters['kind'] })}>
+        <select aria-label={t('queue.filter.kind')} value={filters.kind} onChange={(e) => setFilters({ kind: e.target.value as DecisionLogFilters['kind'] })}>
           <option value="all">{t('queue.filter.allKinds')}</option>
           {applicationKinds.map((k) => (
             <option key={k} value={k}>
@@ -96,7 +97,7 @@ function Filters() {
       </label>
       <label className="field">
         <span>{t('log.filter.reason')}</span>
-        <select value={filters.reasonCode} onChange={(e) => setFilters({ reasonCode: e.target.value as DecisionLogFilters['reasonCode'] })}>
+        <select aria-label={t('log.filter.reason')} value={filters.reasonCode} onChange={(e) => setFilters({ reasonCode: e.target.value as DecisionLogFilters['reasonCode'] })}>
           <option value="all">{t('log.filter.anyReason')}</option>
           {reasonCodes.map((r) => (
             <option key={r} value={r}>
@@ -108,7 +109,7 @@ function Filters() {
       {yesNoFilters.map((name) => (
         <label className="field" key={name}>
           <span>{t(`log.filter.${name}`)}</span>
-          <select value={filters[name]} onChange={(e) => setFilters({ [name]: e.target.value as YesNo })}>
+          <select aria-label={t(`log.filter.${name}`)} value={filters[name]} onChange={(e) => setFilters({ [name]: e.target.value as YesNo })}>
             {yesNoChoices.map((choice) => (
               <option key={choice} value={choice}>
                 {choice === 'any' ? t(`log.filter.${name}.any`) : withCount(t(`log.filter.${name}.${choice}`), counts?.[name][choice])}
@@ -119,11 +120,11 @@ function Filters() {
       ))}
       <label className="field">
         <span>{t('log.filter.from')}</span>
-        <input type="date" value={filters.from} max={filters.to || undefined} onChange={(e) => setFilters({ from: e.target.value })} />
+        <input type="date" aria-label={t('log.filter.from')} value={filters.from} max={filters.to || undefined} onChange={(e) => setFilters({ from: e.target.value })} />
       </label>
       <label className="field">
         <span>{t('log.filter.to')}</span>
-        <input type="date" value={filters.to} min={filters.from || undefined} onChange={(e) => setFilters({ to: e.target.value })} />
+        <input type="date" aria-label={t('log.filter.to')} value={filters.to} min={filters.from || undefined} onChange={(e) => setFilters({ to: e.target.value })} />
       </label>
       <button type="button" onClick={resetFilters} disabled={!filtersActive(filters)}>
         {t('queue.filter.reset')}
@@ -166,7 +167,8 @@ function overrideTitle(entry: DecisionLogEntry, t: Translate): string {
   return entry.overrideNote ? `${rules} — ${t('log.overrideNote', { note: entry.overrideNote })}` : rules;
 }
 
-function Row({ entry, index, selected, onSelect }: { entry: DecisionLogEntry; index: number; selected: boolean; onSelect(index: number): void }) {
+// Memoised: moving the selection renders only the two rows whose selection changed.
+const Row = memo(function Row({ entry, index, selected, onSelect }: { entry: DecisionLogEntry; index: number; selected: boolean; onSelect(index: number): void }) {
   const t = useT();
   const language = useLanguage();
   const applied = formatDateTime(entry.decidedAt, language);
@@ -216,7 +218,7 @@ function Row({ entry, index, selected, onSelect }: { entry: DecisionLogEntry; in
       </td>
     </tr>
   );
-}
+});
 
 function Empty() {
   const t = useT();

@@ -27,7 +27,7 @@ beforeEach(async () => {
         overrideNote: null,
         flags: [],
         decidedAt: '2026-11-20T08:00:00.000Z',
-        madeAt: '2026-11-20T07:59:00.000Z',
+        appliedAt: '2026-11-20T08:00:01.000Z',
         offline: false,
         deviceId: 'device-a',
         reviews: [],

@@ -65,8 +65,9 @@ export function decisionLogEntry(d: CentralDecision): DecisionLogEntry {
     overriddenRules: d.overriddenRules,
     overrideNote: d.overrideNote,
     flags: d.judgedOn?.flags ?? null,
-    decidedAt: d.decidedAt,
-    madeAt: d.madeAt,
+    // The central service says decidedAt for when it applied a decision, madeAt for when the reviewer made it.
+    decidedAt: d.madeAt,
+    appliedAt: d.decidedAt,
     offline: d.offline,
     deviceId: d.deviceId,
     reviews: d.reviews.map((r) => ({ supervisor: r.supervisor, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewedAt })),

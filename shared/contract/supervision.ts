@@ -26,10 +26,10 @@ export const DecisionLogEntry = z.object({
   overrideNote: z.string().nullable(),
   /** The flags the decision was judged on, as they stood then; null when the deciding workstation did not send them. */
   flags: z.array(Flag).nullable(),
-  /** When the central service applied it (its clock). */
+  /** When the reviewer decided (the device's clock): the log's order and its date filters. */
   decidedAt: Instant,
-  /** When the reviewer decided (the device's clock). */
-  madeAt: Instant,
+  /** When the central service applied it (its clock): later than decidedAt for a decision made offline. */
+  appliedAt: Instant,
   offline: z.boolean(),
   deviceId: z.string(),
   reviews: z.array(z.object({ supervisor: z.string(), verdict: ReviewVerdict, reason: z.string(), reviewedAt: Instant })),
@@ -49,7 +49,7 @@ export const DecisionLogFilter = z
     overridden: z.boolean().optional(),
     /** true: a supervisor reviewed it; false: not yet reviewed. */
     reviewed: z.boolean().optional(),
-    /** decidedAt ≥ from, < to. */
+    /** decidedAt (the device's clock) ≥ from, < to. */
     from: Instant.optional(),
     to: Instant.optional(),
     /** An application id prefix, or part of the applicant's name. */

@@ -26,7 +26,8 @@ function entries(count = 120): DecisionLogEntry[] {
       overrideNote: outcome === 'approve' && i % 2 === 0 ? 'Issued where the account was registered before 2020.' : null,
       flags: i % 7 === 0 ? null : [],
       decidedAt,
-      madeAt: new Date(base + i * 3_600_000 - (i % 4 === 0 ? 5 * 3_600_000 : 20)).toISOString(),
+      // Offline ones reach the central service hours later.
+      appliedAt: new Date(base + i * 3_600_000 + (i % 4 === 0 ? 5 * 3_600_000 : 20)).toISOString(),
       offline: i % 4 === 0,
       deviceId: `device-${i % 2}`,
       reviews: i % 6 === 0 ? [{ supervisor: 'supervisor1', verdict: i % 12 === 0 ? 'overturn' : 'agree', reason: 'Sampled.', reviewedAt: decidedAt }] : [],
@@ -124,7 +125,7 @@ describe('decision log', () => {
     await t.store.storeDecisionLog([reviewed], null);
     expect(t.store.decisionLog({ text: reviewed.applicationId, limit: 5 }).items).toEqual([reviewed]);
     expect(t.store.decisionLog({ limit: 1 }).freshness).toMatchObject({ syncedAt: '2026-11-07T09:00:00.000Z', cached: all.length });
-    expect(t.store.decisionLogNewest()).toBe(all.at(-1)!.decidedAt);
+    expect(t.store.decisionLogNewest()).toBe(new Date(Math.max(...all.map((e) => Date.parse(e.appliedAt)))).toISOString());
   });
 
   it('keeps only the newest decisions it has room for', async () => {
@@ -132,6 +133,7 @@ describe('decision log', () => {
       ...all[0]!,
       id: `0191${String(i).padStart(8, '0')}-0000-7000-8000-000000000000`.slice(0, 36),
       decidedAt: new Date(base - (i + 1) * 60_000).toISOString(),
+      appliedAt: new Date(base - (i + 1) * 60_000).toISOString(),
     }));
     const result = await t.store.storeDecisionLog(many, null);
     expect(result.pruned).toBe(30);

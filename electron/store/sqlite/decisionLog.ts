@@ -189,6 +189,7 @@ export class DecisionLog {
         this.s.upsert.run({
           id: e.id,
           decided_at: Date.parse(e.decidedAt),
+          applied_at: Date.parse(e.appliedAt),
           reviewer: e.reviewer,
           outcome: e.outcome,
           kind: e.kind,
@@ -207,7 +208,7 @@ export class DecisionLog {
     });
   }
 
-  /** The newest decidedAt held (the central service's clock), where the next refresh starts; null when empty. */
+  /** The newest appliedAt held (the central service's clock), where the next refresh starts; null when empty. */
   newest(): string | null {
     const at = this.s.newest.get()?.at ?? null;
     return at === null ? null : new Date(at).toISOString();

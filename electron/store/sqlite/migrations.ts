@@ -254,7 +254,8 @@ const v7: Migration = {
     // offline; the body is the DecisionLogEntry, the columns what the filters read.
     `CREATE TABLE decision_log (
       id TEXT PRIMARY KEY,                -- the decision's id (the reviewer's mutation id)
-      decided_at INTEGER NOT NULL,        -- applied at the central service, ms since the epoch
+      decided_at INTEGER NOT NULL,        -- when the reviewer decided (the device's clock), ms since the epoch
+      applied_at INTEGER NOT NULL,        -- when the central service applied it (its clock), ms since the epoch
       reviewer TEXT NOT NULL,             -- the reviewer's username
       outcome TEXT NOT NULL,              -- approve | reject
       kind TEXT NOT NULL,                 -- the application's kind
@@ -268,6 +269,7 @@ const v7: Migration = {
     ) STRICT`,
     `CREATE INDEX decision_log_newest ON decision_log (decided_at, id)`,
     `CREATE INDEX decision_log_reviewer ON decision_log (reviewer, decided_at, id)`,
+    `CREATE INDEX decision_log_applied ON decision_log (applied_at)`,
   ],
 };
 

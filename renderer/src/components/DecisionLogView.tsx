@@ -171,7 +171,7 @@ function overrideTitle(entry: DecisionLogEntry, t: Translate): string {
 const Row = memo(function Row({ entry, index, selected, onSelect }: { entry: DecisionLogEntry; index: number; selected: boolean; onSelect(index: number): void }) {
   const t = useT();
   const language = useLanguage();
-  const applied = formatDateTime(entry.decidedAt, language);
+  const decided = formatDateTime(entry.decidedAt, language);
   return (
     <tr
       id={rowId(index)}
@@ -183,8 +183,8 @@ const Row = memo(function Row({ entry, index, selected, onSelect }: { entry: Dec
       tabIndex={selected ? 0 : -1}
       onClick={() => onSelect(index)}
     >
-      <td className="nowrap" title={t('log.madeAt', { made: formatDateTime(entry.madeAt, language), applied })}>
-        {applied}
+      <td className="nowrap" title={t('log.madeAt', { made: decided, applied: formatDateTime(entry.appliedAt, language) })}>
+        {decided}
       </td>
       <td>{entry.reviewer}</td>
       <td className="mono">{entry.applicationId}</td>

@@ -23,6 +23,19 @@ const caseViewChunk = lazyChunk(
   (m) => m.CaseView,
 );
 
+/** Runs `fn` now, or when `wait` and a queue reload is in flight, once that reload has brought its list. */
+function afterReload(wait: boolean, fn: () => void): void {
+  if (!wait || !useQueue.getState().loading) {
+    fn();
+    return;
+  }
+  const off = useQueue.subscribe((state) => {
+    if (state.loading) return;
+    off();
+    fn();
+  });
+}
+
 function UndoBar() {
   const t = useT();
   const pending = useReview((s) => s.pending);
@@ -110,11 +123,14 @@ export function Workspace() {
     const off = workstation().events.subscribe('queue.changed', (change) => {
       void useFrame.getState().refreshSync();
       // A sync that names its cases changed only their own rows: the list is read again only if it shows one of them
-      // (the counts always; flags may have changed).
-      const shown = new Set(useQueue.getState().items.map((i) => i.id));
-      const elsewhere = change.reason === 'sync' && change.applicationIds.length > 0 && !change.applicationIds.some((id) => shown.has(id));
-      if (elsewhere) void useQueue.getState().refreshCounts();
-      else void useQueue.getState().reload({ keepSelection: true });
+      // (the counts always; flags may have changed). While a reload is on its way (the decision's own, say), that is
+      // asked of the list it brings, not of the one it replaces.
+      const named = change.reason === 'sync' && change.applicationIds.length > 0;
+      afterReload(named, () => {
+        const shown = new Set(useQueue.getState().items.map((i) => i.id));
+        if (named && !change.applicationIds.some((id) => shown.has(id))) void useQueue.getState().refreshCounts();
+        else void useQueue.getState().reload({ keepSelection: true });
+      });
       // A case on screen that changed elsewhere is read again (without a second audit entry); a sync names no
       // ids (any case may have changed).
       const review = useReview.getState();

@@ -38,7 +38,7 @@ const entry = (id: string): DecisionLogEntry => ({
   overrideNote: null,
   flags: null,
   decidedAt: '2026-12-04T10:00:00.000Z',
-  madeAt: '2026-12-04T10:00:00.000Z',
+  appliedAt: '2026-12-04T10:00:00.000Z',
   offline: false,
   deviceId: 'device-1',
   reviews: [],

@@ -9,9 +9,9 @@
 import { addLocalDays, localDate, startOfLocalDay } from '../shared/businessDays';
 import type { ApplicationEnvelope, DecisionMutation } from '../shared/contract/central';
 import type { JudgedOn } from '../shared/contract/cases';
-import type { ApplicantLanguage, ApplicationKind, DecisionOutcome, EnterpriseIdentity, Identity, IndividualIdentity, ReasonCode, RuleId } from '../shared/domain';
+import type { ApplicantLanguage, ApplicationKind, DecisionOutcome, EnterpriseIdentity, Identity, IndividualIdentity, ReasonCode } from '../shared/domain';
 import { seededRandom } from '../shared/prng';
-import { blockingFlags, evaluateRules } from '../shared/rules';
+import { evaluateRules, overriddenRules } from '../shared/rules';
 import type { Database, Queryable } from './db';
 import { CentralService, type CheckedDocument } from './service';
 
@@ -43,11 +43,7 @@ export function workstationEvidence(
 ): Pick<DecisionMutation, 'judgedOn' | 'overriddenRules'> {
   const flags = evaluateRules({ application: envelope.application, facts: envelope.facts, quality: [], now: at, calendar: service.options.calendar });
   const judgedOn: JudgedOn = { flags, lastVerifiedAt: envelope.facts.lastVerifiedAt };
-  const overriddenRules: RuleId[] =
-    outcome === 'approve' && overrideNote !== null && overrideNote.trim() !== ''
-      ? [...new Set(blockingFlags(flags).filter((f) => f.overridable).map((f) => f.rule))]
-      : [];
-  return { judgedOn, overriddenRules };
+  return { judgedOn, overriddenRules: overriddenRules(flags, outcome, overrideNote) };
 }
 
 /** One step of an identity's story, before it is given its moments. */

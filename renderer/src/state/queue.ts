@@ -164,7 +164,8 @@ export const useQueue = create<QueueState>()((set, get) => ({
     const limit = options?.keepSelection ? Math.min(200, Math.max(PAGE_SIZE, previous.items.length)) : PAGE_SIZE;
     const query = toQuery(get().filters, limit);
     const head = takeEarly(query);
-    set({ generation, loading: head?.applied !== true, error: null });
+    // A next page on its way belongs to the list this reload replaces: its answer will be dropped, so it no longer blocks.
+    set({ generation, loading: head?.applied !== true, loadingMore: false, error: null });
     void get().refreshCounts(head?.counts);
     // The early page is already shown: this reload is it.
     if (head?.applied) return;

@@ -6,7 +6,7 @@ import { createCalendar, type BusinessCalendar } from '../shared/businessDays';
 import type { CentralRole } from '../shared/contract/central';
 import { hashPassword, LoginThrottle } from './auth';
 import { openDatabase, type Database } from './db';
-import { seedDemo } from './demo';
+import { seedDemo, type DemoOptions } from './demo';
 import { createHandler } from './http';
 import { migrate } from './migrations';
 import { CentralService } from './service';
@@ -23,9 +23,9 @@ export interface StartOptions {
   /** With databaseUrl and schema: drop the schema on close (tests). */
   dropSchemaOnClose?: boolean;
   dataDir?: string;
-  /** Seed the demo applications when the database has none. */
-  demo?: boolean | { count: number };
-  /** Password of the seeded people (reviewer1, reviewer2, supervisor1, intake); default 'verity-demo'. */
+  /** Seed the demo applications (and the decision history, unless `history: false`) when the database has none. */
+  demo?: boolean | DemoOptions;
+  /** Password of the seeded people (reviewer1 to reviewer4, supervisor1, intake); default 'verity-demo'. */
   seedPassword?: string;
   now?: () => Date;
   assignmentCap?: number;
@@ -46,6 +46,9 @@ export interface RunningServer {
 export const seededPeople: readonly { username: string; displayName: string; role: CentralRole }[] = [
   { username: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' },
   { username: 'reviewer2', displayName: 'Reviewer Two', role: 'reviewer' },
+  // The demo's decision history is theirs (server/demoHistory.ts): no test or e2e workstation signs in as them.
+  { username: 'reviewer3', displayName: 'Reviewer Three', role: 'reviewer' },
+  { username: 'reviewer4', displayName: 'Reviewer Four', role: 'reviewer' },
   { username: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' },
   { username: 'intake', displayName: 'Customer console intake', role: 'intake' },
 ];
@@ -54,11 +57,13 @@ export const defaultSeedPassword = 'verity-demo';
 
 async function seedPeople(db: Database, password: string): Promise<void> {
   const existing = new Set((await db.query<{ username: string }>(`SELECT username FROM people`)).map((r) => r.username));
-  for (const person of seededPeople) {
-    if (existing.has(person.username)) continue;
+  const missing = seededPeople.filter((person) => !existing.has(person.username));
+  // scrypt runs on libuv's threads: hashed side by side, six people cost about what two did one after the other.
+  const hashed = await Promise.all(missing.map(async (person) => ({ person, hash: await hashPassword(password) })));
+  for (const { person, hash } of hashed) {
     await db.query(
       `INSERT INTO people (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO NOTHING`,
-      [person.username, person.displayName, person.role, await hashPassword(password)],
+      [person.username, person.displayName, person.role, hash],
     );
   }
 }

@@ -22,7 +22,10 @@ import {
   type Mutation,
   type MutationResult,
 } from '../shared/contract/central';
+import type { JudgedOn } from '../shared/contract/cases';
 import type { Identity } from '../shared/domain';
+import { createCalendar } from '../shared/businessDays';
+import { evaluateRules } from '../shared/rules';
 import { drawSpecimen } from '../resources/specimens/draw';
 import { openApiPath } from './openapi';
 import { CentralService, defaultServiceOptions } from './service';
@@ -151,6 +154,8 @@ function decision(envelope: ApplicationEnvelope | { application: { id: string; v
     applicantMessage: 'Verified.',
     internalNote: '',
     overrideNote: null,
+    overriddenRules: [],
+    judgedOn: null,
     ...overrides,
   };
 }
@@ -631,6 +636,108 @@ describe('supervisor', () => {
     expect((await call('createReview', sup, '/v1/reviews', { json: { decisionId: target.id, verdict: 'maybe', reason: 'x' } })).status).toBe(400);
     const listed = ((await call('listDecisions', sup, '/v1/decisions?limit=1')).body as DecisionsResponse).decisions[0];
     expect(listed?.reviews).toMatchObject([{ verdict: 'overturn', supervisor: 'supervisor1' }]);
+  });
+});
+
+describe('decision evidence', () => {
+  // Decisions of this block only: the clock moves on first, and every list asks from then.
+  let from = '';
+  const ids: Record<'override' | 'offlineReject' | 'offlineApprove' | 'oldStyle', string> = { override: '', offlineReject: '', offlineApprove: '', oldStyle: '' };
+  const listed = async (query: string): Promise<DecisionsResponse['decisions']> => {
+    const answer = await call('listDecisions', sup, `/v1/decisions?from=${encodeURIComponent(from)}&limit=200${query ? `&${query}` : ''}`);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return (answer.body as DecisionsResponse).decisions;
+  };
+  /** Submitted, assigned by the supervisor, and pulled by the reviewer's workstation (so no test below finds it in the feed). */
+  const assigned = async (reviewer: 'reviewer1' | 'reviewer2', overrides: Partial<IntakeRequest> = {}): Promise<ApplicationEnvelope> => {
+    const submitted = await submit(overrides);
+    expect((await call('assignApplication', sup, `/v1/applications/${submitted.application.id}/assign`, { json: { reviewer } })).status).toBe(200);
+    const change = (await pull(reviewer === 'reviewer1' ? r1 : r2)).find((c) => c.application.id === submitted.application.id);
+    if (!change) throw new Error(`${submitted.application.id} did not reach ${reviewer}`);
+    return change;
+  };
+  /** The workstation's evidence for a decision on this envelope now, as electron/store keeps it. */
+  const judgedOn = (envelope: ApplicationEnvelope): JudgedOn => ({
+    flags: evaluateRules({ application: envelope.application, facts: envelope.facts, quality: [], now: server.clock.now, calendar: createCalendar() }),
+    lastVerifiedAt: envelope.facts.lastVerifiedAt,
+  });
+
+  it('carries the overridden rules and the flags judged on from the mutation to the decision log', async () => {
+    server.clock.advance(60_000);
+    from = server.clock.now.toISOString();
+    const mismatch = await assigned('reviewer1', { identity: individual(`HK${randomUUID().slice(0, 8)}`, { issuingLocation: 'HK' }) });
+    const evidence = judgedOn(mismatch);
+    expect(evidence.flags.map((f) => [f.rule, f.severity, f.overridable])).toContainEqual(['R1', 'blocking', true]);
+    const override = decision(mismatch, { overrideNote: 'HK card accepted, ticket 99.', overriddenRules: ['R1'], judgedOn: evidence });
+    ids.override = override.id;
+    expect(await mutate(r1, [override])).toMatchObject([{ status: 'applied' }]);
+
+    const [stored] = await listed('');
+    expect(stored).toMatchObject({ id: override.id, overrideNote: 'HK card accepted, ticket 99.', overriddenRules: ['R1'] });
+    expect(stored?.judgedOn).toEqual(evidence);
+  });
+
+  it('refuses overridden rules on a rejection, or on an approval without an override note', async () => {
+    const envelope = await assigned('reviewer1');
+    const [onRejection] = await mutate(r1, [decision(envelope, { outcome: 'reject', reasonCodes: ['other'], overriddenRules: ['R1'] })]);
+    expect(onRejection).toMatchObject({ status: 'rejected', reason: 'invalid' });
+    expect((onRejection as { message: string }).message).toMatch(/overriddenRules/);
+    const [withoutNote] = await mutate(r1, [decision(envelope, { overriddenRules: ['R1'] })]);
+    expect(withoutNote).toMatchObject({ status: 'rejected', reason: 'invalid' });
+    // A flag that is not one refuses the batch, naming the field.
+    const malformed = await call('applyMutations', r1, '/v1/mutations:batch', {
+      json: { deviceId: 'd1', mutations: [decision(envelope, { judgedOn: { flags: [{ rule: 'R1', severity: 'blocking' }], lastVerifiedAt: null } as unknown as JudgedOn })] },
+    });
+    expect(malformed.status).toBe(400);
+    expect(errorMessage(malformed)).toMatch(/judgedOn\.flags\.0/);
+    // Released for the reviewers that follow (the assignment cap of this file is small).
+    const answer = await call('withdrawApplication', intake, `/v1/applications/${envelope.application.id}/withdraw`);
+    expect(answer.status).toBe(200);
+    await pull(r1);
+  });
+
+  it('accepts a mutation from a workstation older than the evidence fields: no overridden rules, nothing judged on', async () => {
+    const envelope = await assigned('reviewer2');
+    const { overriddenRules: _rules, judgedOn: _judged, ...oldStyle } = decision(envelope, { madeBy: 'reviewer2', outcome: 'reject', reasonCodes: ['document_unreadable'] }) as Extract<Mutation, { type: 'decision' }>;
+    void _rules;
+    void _judged;
+    ids.oldStyle = oldStyle.id;
+    const answer = await call('applyMutations', r2, '/v1/mutations:batch', { json: { deviceId: 'old-device', mutations: [oldStyle] } });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect((answer.body as MutationBatchResponse).results).toMatchObject([{ status: 'applied' }]);
+    const stored = (await listed('')).find((d) => d.id === oldStyle.id);
+    expect(stored).toMatchObject({ overriddenRules: [], judgedOn: null, deviceId: 'old-device' });
+  });
+
+  it('filters by offline and overridden, combined with reviewer and outcome, to exactly the matching decisions', async () => {
+    const reject = await assigned('reviewer1');
+    const offlineReject = decision(reject, { outcome: 'reject', reasonCodes: ['document_expired'], offline: true, judgedOn: judgedOn(reject) });
+    const approve = await assigned('reviewer2');
+    const offlineApprove = decision(approve, { madeBy: 'reviewer2', offline: true, judgedOn: judgedOn(approve) });
+    ids.offlineReject = offlineReject.id;
+    ids.offlineApprove = offlineApprove.id;
+    expect(await mutate(r1, [offlineReject])).toMatchObject([{ status: 'applied' }]);
+    expect(await mutate(r2, [offlineApprove])).toMatchObject([{ status: 'applied' }]);
+
+    const expectIds = async (query: string, expected: (keyof typeof ids)[]) =>
+      expect((await listed(query)).map((d) => d.id).sort(), query).toEqual(expected.map((k) => ids[k]).sort());
+    await expectIds('', ['override', 'oldStyle', 'offlineReject', 'offlineApprove']);
+    await expectIds('offline=true', ['offlineReject', 'offlineApprove']);
+    await expectIds('offline=false', ['override', 'oldStyle']);
+    await expectIds('overridden=true', ['override']);
+    await expectIds('overridden=false', ['oldStyle', 'offlineReject', 'offlineApprove']);
+    await expectIds('reviewer=reviewer1&offline=true', ['offlineReject']);
+    await expectIds('reviewer=reviewer2&offline=false', ['oldStyle']);
+    await expectIds('outcome=approve&overridden=false', ['offlineApprove']);
+    await expectIds('outcome=approve&offline=false&overridden=true', ['override']);
+    await expectIds('reviewer=reviewer2&overridden=true', []);
+    await expectIds('outcome=reject&offline=true&reviewer=reviewer1', ['offlineReject']);
+
+    for (const bad of ['offline=yes', 'offline=1', 'overridden=TRUE', 'overridden=']) {
+      const answer = await call('listDecisions', sup, `/v1/decisions?${bad}`);
+      expect(answer.status, bad).toBe(400);
+      expect(errorMessage(answer), bad).toMatch(/offline|overridden/);
+    }
   });
 });
 

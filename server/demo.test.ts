@@ -3,13 +3,31 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawSpecimen } from '../resources/specimens/draw';
 import { createCalendar } from '../shared/businessDays';
-import type { Change, DecisionsResponse } from '../shared/contract/central';
+import type { Change, ChangesResponse, DecisionRecord, DecisionsResponse } from '../shared/contract/central';
 import { evaluateRules } from '../shared/rules';
 import { startTestServer, TestClient, type TestServer } from '../tests/support/central';
+import { planHistory } from './demoHistory';
 
 let server: TestServer;
+let supervisor: TestClient;
 let changes: Change[] = [];
 const calendar = createCalendar();
+/** SQL: an application of the open demo data, not of the decision history (alias a). */
+const notHistory = `NOT EXISTS (SELECT 1 FROM decisions h WHERE h.application_id = a.id AND h.reviewer IN ('reviewer3', 'reviewer4'))`;
+
+/** Every decision the supervisor's log lists for this query, page by page. */
+async function allDecisions(query: string): Promise<DecisionRecord[]> {
+  const out: DecisionRecord[] = [];
+  let cursor: string | null = null;
+  do {
+    const answer = await supervisor.get(`/v1/decisions?limit=200${query ? `&${query}` : ''}${cursor ? `&cursor=${cursor}` : ''}`);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const page = answer.body as DecisionsResponse;
+    out.push(...page.decisions);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
 
 beforeAll(async () => {
   server = await startTestServer({ demo: { count: 40 } });
@@ -17,6 +35,7 @@ beforeAll(async () => {
   const answer = await r1.get('/v1/changes?limit=500');
   expect(answer.status).toBe(200);
   changes = (answer.body as { changes: Change[] }).changes;
+  supervisor = await new TestClient(server.url, () => server.clock.now).signIn('supervisor1');
 });
 
 afterAll(async () => {
@@ -25,7 +44,7 @@ afterAll(async () => {
 
 describe('demo data', () => {
   it('covers every kind and change direction, withdrawn and decided cases', async () => {
-    const statuses = await server.db.query<{ status: string; n: number }>(`SELECT status, count(*) AS n FROM applications GROUP BY status`);
+    const statuses = await server.db.query<{ status: string; n: number }>(`SELECT status, count(*) AS n FROM applications a WHERE ${notHistory} GROUP BY status`);
     const byStatus = Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)]));
     expect(Object.values(byStatus).reduce((a, b) => a + b, 0)).toBe(40);
     expect(byStatus.withdrawn).toBeGreaterThan(0);
@@ -78,23 +97,150 @@ describe('demo data', () => {
     expect(differing).toBeGreaterThan(500);
   });
 
-  it('gives the supervisor decisions of both reviewers', async () => {
-    const sup = await new TestClient(server.url, () => server.clock.now).signIn('supervisor1');
-    const decisions = (await sup.get('/v1/decisions?limit=200')).body as DecisionsResponse;
-    expect(new Set(decisions.decisions.map((d) => d.reviewer))).toEqual(new Set(['reviewer1', 'reviewer2']));
+  it('gives the supervisor decisions of every reviewer', async () => {
+    const decisions = await allDecisions('');
+    expect(new Set(decisions.map((d) => d.reviewer))).toEqual(new Set(['reviewer1', 'reviewer2', 'reviewer3', 'reviewer4']));
   });
 
-  it('is deterministic: the same applications and identities every time', async () => {
+  it('is deterministic: the same applications and identities every time, and the same history whatever the count', async () => {
     // A smaller seeding makes the same first applications.
     const again = await startTestServer({ demo: { count: 20 } });
     try {
-      const query = `SELECT id, account_id, identity, submitted_at FROM applications ORDER BY id`;
-      const small = await again.db.query<{ id: string }>(query);
-      const large = new Map((await server.db.query<{ id: string }>(query)).map((r) => [r.id, r]));
+      const query = (where: string) => `SELECT id, account_id, identity, submitted_at FROM applications a WHERE ${where} ORDER BY id`;
+      const small = await again.db.query<{ id: string }>(query(notHistory));
+      const large = new Map((await server.db.query<{ id: string }>(query(notHistory))).map((r) => [r.id, r]));
       expect(small).toHaveLength(20);
       for (const row of small) expect(large.get(row.id)).toEqual(row);
+      const history = await server.db.query(query(`NOT (${notHistory})`));
+      expect(history.length).toBeGreaterThan(0);
+      expect(await again.db.query(query(`NOT (${notHistory})`))).toEqual(history);
     } finally {
       await again.close();
+    }
+  });
+});
+
+describe("the supervisor's decision history", () => {
+  const day = 24 * 3_600_000;
+  const historyOnly = (decisions: DecisionRecord[]) => decisions.filter((d) => d.reviewer === 'reviewer3' || d.reviewer === 'reviewer4');
+
+  it('is about 150 decisions of the last 28 days by reviewer3 and reviewer4, each recorded as the service records one', async () => {
+    const now = server.clock.now.getTime();
+    const plan = planHistory(20261126 + 1, server.clock.now, calendar.timeZone, (d) => calendar.isWorkingDay(d));
+    const byReviewer = async (reviewer: string) => (await allDecisions(`reviewer=${reviewer}`)).length;
+    expect(plan.decisions.length).toBeGreaterThanOrEqual(140);
+    expect(plan.decisions.length).toBeLessThanOrEqual(160);
+    for (const reviewer of ['reviewer3', 'reviewer4']) {
+      const planned = plan.decisions.filter((d) => d.reviewer === reviewer).length;
+      expect(planned).toBeGreaterThan(40);
+      expect(await byReviewer(reviewer), reviewer).toBe(planned);
+    }
+    // reviewer1's and reviewer2's are only the few decided applications of the open demo data.
+    const [{ decided }] = (await server.db.query<{ decided: number }>(
+      `SELECT count(*) AS decided FROM applications a WHERE status IN ('approved', 'rejected') AND ${notHistory}`,
+    )) as [{ decided: number }];
+    expect(Number(decided)).toBeGreaterThan(0);
+    expect((await byReviewer('reviewer1')) + (await byReviewer('reviewer2'))).toBe(Number(decided));
+
+    const history = historyOnly(await allDecisions(''));
+    expect(history).toHaveLength(plan.decisions.length);
+    const days = new Set<number>();
+    for (const d of history) {
+      const decidedAt = Date.parse(d.decidedAt);
+      expect(decidedAt).toBeGreaterThan(now - 28 * day - day);
+      expect(decidedAt).toBeLessThan(now);
+      days.add(Math.floor((now - decidedAt) / day));
+      expect(Date.parse(d.madeAt)).toBeLessThanOrEqual(decidedAt);
+      expect(Date.parse(d.application.submittedAt)).toBeLessThan(Date.parse(d.madeAt));
+      // Submitted (version 1), assigned (2), decided (3), as the service does it.
+      expect(d.application).toMatchObject({ status: d.outcome === 'approve' ? 'approved' : 'rejected', version: 3, assignee: d.reviewer });
+      expect(d.judgedOn).not.toBeNull();
+    }
+    expect(days.size).toBeGreaterThan(12);
+    // The reviewers' changes feeds hold each decided application's assignment and its decision, nothing else.
+    const feed = await server.db.query<{ reviewer: string; type: string; n: number }>(
+      `SELECT reviewer, type, count(*) AS n FROM changes WHERE reviewer IN ('reviewer3', 'reviewer4') GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    const count = (reviewer: string) => history.filter((d) => d.reviewer === reviewer).length;
+    expect(feed.map((r) => [r.reviewer, r.type, Number(r.n)])).toEqual([
+      ['reviewer3', 'assigned', count('reviewer3')],
+      ['reviewer3', 'updated', count('reviewer3')],
+      ['reviewer4', 'assigned', count('reviewer4')],
+      ['reviewer4', 'updated', count('reviewer4')],
+    ]);
+    // Each approval verified its account at the moment it was decided.
+    const [{ n }] = (await server.db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM verifications v JOIN decisions d ON d.application_id = v.application_id WHERE d.reviewer IN ('reviewer3', 'reviewer4') AND v.verified_at = d.decided_at`,
+    )) as [{ n: number }];
+    expect(Number(n)).toBe(history.filter((d) => d.outcome === 'approve').length);
+  });
+
+  it('has approvals past an overridden flag, offline decisions, refusals the rules called for, and supervisor reviews with overturns', async () => {
+    const overridden = await allDecisions('overridden=true');
+    expect(overridden.length).toBeGreaterThan(0);
+    for (const d of overridden) {
+      expect(d).toMatchObject({ outcome: 'approve', overriddenRules: ['R1'] });
+      expect(['reviewer3', 'reviewer4']).toContain(d.reviewer);
+      expect(d.overrideNote).toMatch(/ticket SUP-\d+/);
+      expect(d.judgedOn?.flags).toContainEqual(expect.objectContaining({ rule: 'R1', severity: 'blocking', overridable: true }));
+    }
+
+    const offline = historyOnly(await allDecisions('offline=true'));
+    expect(offline.length).toBeGreaterThan(10);
+    for (const d of offline) expect(Date.parse(d.decidedAt) - Date.parse(d.madeAt)).toBeGreaterThanOrEqual(3_600_000);
+    expect(new Set(offline.map((d) => d.deviceId))).toContain('demo-laptop-reviewer4');
+
+    const flagged = async (reasonCode: string, rule: string) => {
+      const decisions = historyOnly(await allDecisions(`reasonCode=${reasonCode}`));
+      expect(decisions.length, reasonCode).toBeGreaterThan(0);
+      for (const d of decisions) expect(d.judgedOn?.flags.map((f) => f.rule), reasonCode).toContain(rule);
+      return decisions;
+    };
+    await flagged('document_already_used', 'R2');
+    await flagged('enterprise_account_limit', 'R3');
+    const tooSoon = await flagged('change_too_soon', 'R4');
+    expect(tooSoon.every((d) => d.application.kind === 'change')).toBe(true);
+    const tampering = historyOnly(await allDecisions('reasonCode=suspected_tampering'));
+    expect(tampering.length).toBeGreaterThanOrEqual(3);
+    const history = historyOnly(await allDecisions(''));
+    expect(new Set(history.map((d) => d.application.kind))).toEqual(new Set(['individual', 'enterprise', 'change']));
+    expect(new Set(history.flatMap((d) => d.reasonCodes)).size).toBeGreaterThanOrEqual(8);
+
+    const reviews = history.flatMap((d) => d.reviews.map((r) => ({ ...r, decidedAt: d.decidedAt })));
+    expect(reviews.length).toBeGreaterThan(20);
+    expect(reviews.filter((r) => r.verdict === 'overturn').length).toBeGreaterThanOrEqual(2);
+    for (const r of reviews) {
+      expect(r.supervisor).toBe('supervisor1');
+      expect(Date.parse(r.reviewedAt)).toBeGreaterThan(Date.parse(r.decidedAt));
+      expect(Date.parse(r.reviewedAt)).toBeLessThan(server.clock.now.getTime());
+    }
+    // Every approval past an overridden flag older than five days was reviewed; newer decisions wait unreviewed.
+    expect(overridden.filter((d) => Date.parse(d.decidedAt) < server.clock.now.getTime() - 5 * day).every((d) => d.reviews.length === 1)).toBe(true);
+    expect(history.filter((d) => Date.parse(d.decidedAt) > server.clock.now.getTime() - 5 * day).every((d) => d.reviews.length === 0)).toBe(true);
+  });
+
+  it("leaves reviewer1's and reviewer2's changes feeds exactly as they are without it", async () => {
+    const without = await startTestServer({ demo: { count: 40, history: false } });
+    try {
+      // Document ids are made at intake (random); everything else a reviewer's workstation is sent must be equal. (Not
+      // the opaque cursor: the feed's sequence is shared by all reviewers, and the history's rows take their numbers.)
+      const feedOf = async (url: string, now: () => Date, reviewer: string) => {
+        const client = await new TestClient(url, now).signIn(reviewer);
+        const answer = await client.get('/v1/changes?limit=500');
+        expect(answer.status).toBe(200);
+        const body = answer.body as ChangesResponse;
+        expect(body.hasMore).toBe(false);
+        return body.changes.map((c) => ({ ...c, documents: c.documents.map(({ id: _id, ...rest }) => rest) }));
+      };
+      for (const reviewer of ['reviewer1', 'reviewer2']) {
+        const withHistory = await feedOf(server.url, () => server.clock.now, reviewer);
+        const plain = await feedOf(without.url, () => without.clock.now, reviewer);
+        expect(withHistory.length, reviewer).toBe(plain.length);
+        expect(withHistory, reviewer).toEqual(plain);
+      }
+      expect(await without.db.query(`SELECT 1 FROM decisions WHERE reviewer IN ('reviewer3', 'reviewer4')`)).toEqual([]);
+    } finally {
+      await without.close();
     }
   });
 });

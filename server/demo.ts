@@ -9,6 +9,7 @@ import { checkImage } from './images';
 import { identityKeys } from './keys';
 import type { CentralService, CheckedDocument } from './service';
 import { seededRandom } from '../shared/prng';
+import { demoUuid, planHistory, seedHistory, workstationEvidence, type HistoryPlan } from './demoHistory';
 
 const surnames = ['ZHANG', 'WANG', 'LI', 'LIU', 'CHEN', 'YANG', 'HUANG', 'ZHAO', 'WU', 'ZHOU', 'XU', 'SUN', 'MA', 'ZHU', 'HU', 'GUO', 'HE', 'LIN', 'LUO', 'GAO'];
 const givenNames = ['Wei', 'Fang', 'Na', 'Min', 'Jing', 'Lei', 'Qiang', 'Yan', 'Jun', 'Yong', 'Jie', 'Tao', 'Ming', 'Chao', 'Xiu Ying', 'Hui', 'Lan', 'Ping', 'Gang', 'Hong'];
@@ -21,6 +22,8 @@ export interface DemoOptions {
   /** How many applications; default 300. */
   count?: number;
   seed?: number;
+  /** The supervisor's decision history by reviewer3 and reviewer4 (server/demoHistory.ts); default true. */
+  history?: boolean;
 }
 
 type Situation =
@@ -34,21 +37,24 @@ type Situation =
   | 'change_too_soon'
   | 'withdrawn';
 
-export async function seedDemo(service: CentralService, options: DemoOptions = {}): Promise<{ applications: number }> {
+export async function seedDemo(service: CentralService, options: DemoOptions = {}): Promise<{ applications: number; history: number }> {
   const db = service.db;
   const [existing] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM applications`);
-  if (Number(existing?.n ?? 0) > 0) return { applications: 0 };
+  if (Number(existing?.n ?? 0) > 0) return { applications: 0, history: 0 };
 
   const count = options.count ?? 300;
-  const random = seededRandom(options.seed ?? 20261126);
+  const seed = options.seed ?? 20261126;
+  const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const now = service.options.now();
   const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
   const daysAgo = (d: number) => hoursAgo(d * 24);
-  const uuid = (): string => {
-    const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${hex.slice(13, 16)}-${'89ab'[Math.floor(random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-  };
+  const uuid = (): string => demoUuid(random);
+  // The supervisor's decision history, from a stream of its own so it is the same whatever `count` is.
+  const history: HistoryPlan =
+    options.history === false
+      ? { decisions: [], identities: [] }
+      : planHistory(seed + 1, now, service.options.calendar.timeZone, (date) => service.options.calendar.isWorkingDay(date));
 
   // Distinct images, drawn and checked once.
   const images = new Map<string, Promise<CheckedDocument>>();
@@ -210,8 +216,13 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
     });
   }
 
-  // Draw every distinct image up front, two at a time per core.
-  await Promise.all(plan.map((p) => imagesOf(p.identity)));
+  // Draw every distinct image up front, two at a time per core: the history's first, so that its decisions are written
+  // while the rest draw (the main thread is idle meanwhile).
+  for (const identity of history.identities) void imagesOf(identity).catch(() => undefined); // awaited in seedHistory
+  const drawn = Promise.all(plan.map((p) => imagesOf(p.identity)));
+  drawn.catch(() => undefined); // awaited just below, where a failure stops the seeding; not unhandled meanwhile
+  await seedHistory(service, history, imagesOf);
+  await drawn;
   for (const p of plan) {
     if (p.before) await p.before();
     const image = await imagesOf(p.identity);
@@ -242,11 +253,13 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
         applicantMessage: reject ? 'Please upload a clear photo of a valid document.' : 'Your identity has been verified.',
         internalNote: '',
         overrideNote: null,
+        ...workstationEvidence(service, envelope, now, reject ? 'reject' : 'approve', null),
       },
     ]);
     if (result?.status === 'applied') {
       await db.query(`UPDATE decisions SET decided_at = $2, made_at = $2 WHERE id = $1`, [decisionId, hoursAgo(2 + i * 3)]);
     }
   }
-  return { applications: submitted.length };
+
+  return { applications: submitted.length, history: history.decisions.length };
 }

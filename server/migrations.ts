@@ -172,6 +172,16 @@ export const migrations: readonly Migration[] = [
       await tx.query(`INSERT INTO central_identity (id, created_at) VALUES ($1, $2)`, [randomUUID(), new Date()]);
     },
   },
+  {
+    version: 3,
+    name: 'decision evidence',
+    async up(tx) {
+      // What the reviewer's workstation judged on, for the supervisor: the rules overridden with the note, and the
+      // flags and last verification as they stood. Decisions applied before this have none ([] and null).
+      await tx.query(`ALTER TABLE decisions ADD COLUMN overridden_rules jsonb NOT NULL DEFAULT '[]'`);
+      await tx.query(`ALTER TABLE decisions ADD COLUMN judged_on jsonb`);
+    },
+  },
 ];
 
 export const latestSchemaVersion = Math.max(...migrations.map((m) => m.version));

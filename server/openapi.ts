@@ -15,6 +15,7 @@ import {
   DocumentRef,
   MutationResult,
   Review,
+  StrictJudgedOn,
   type CentralRoute,
 } from '../shared/contract/central';
 
@@ -49,6 +50,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     Change,
     MutationResult,
     Review,
+    JudgedOn: StrictJudgedOn,
     DecisionRecord,
   };
   for (const [id, schema] of Object.entries(shared)) responses.add(schema, { id });

@@ -65,6 +65,8 @@ function approval(envelope: ApplicationEnvelope, applicantMessage = 'Verified.',
     applicantMessage,
     internalNote: '',
     overrideNote: null,
+    overriddenRules: [],
+    judgedOn: null,
   };
 }
 

@@ -25,7 +25,9 @@ import {
   type DocumentRole,
   type Identity,
   type ReasonCode,
+  type RuleId,
 } from '../shared/domain';
+import type { JudgedOn } from '../shared/contract/cases';
 import { DomainError, describeIssues } from '../shared/errors';
 import { canDecide, isDecided, nextStatus } from '../shared/lifecycle';
 import { approvalBlockers, evaluateRules, rejectionBlockers, type RuleFacts } from '../shared/rules';
@@ -612,11 +614,12 @@ export class CentralService {
     if (w.decisions.length > 0) {
       await tx.query(
         `INSERT INTO decisions (id, application_id, kind, reviewer, device_id, outcome, reason_codes, applicant_message,
-           internal_note, override_note, decided_at, made_at, offline)
+           internal_note, override_note, overridden_rules, judged_on, decided_at, made_at, offline)
          SELECT v.id, v.application_id, v.kind, $2, $3, v.outcome, v.reason_codes, v.applicant_message,
-           v.internal_note, v.override_note, $4, v.made_at, v.offline
+           v.internal_note, v.override_note, v.overridden_rules, v.judged_on, $4, v.made_at, v.offline
            FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, application_id text, kind text, outcome text, reason_codes jsonb,
-             applicant_message text, internal_note text, override_note text, made_at timestamptz, offline boolean)`,
+             applicant_message text, internal_note text, override_note text, overridden_rules jsonb, judged_on jsonb,
+             made_at timestamptz, offline boolean)`,
         [JSON.stringify(w.decisions), batch.reviewer, batch.deviceId, batch.now],
       );
     }
@@ -674,6 +677,9 @@ export class CentralService {
     }
     const input = DecisionInput.safeParse(decisionInputOf(mutation));
     if (!input.success) return reject('invalid', describeIssues(input.error), row);
+    if (mutation.overriddenRules.length > 0 && (mutation.outcome !== 'approve' || !mutation.overrideNote)) {
+      return reject('invalid', 'overriddenRules: only an approval with an override note overrides a rule', row);
+    }
 
     const application = applicationOf(row);
     const facts = await this.batchFacts(batch, row.id);
@@ -701,6 +707,8 @@ export class CentralService {
       applicant_message: m.applicantMessage,
       internal_note: m.internalNote,
       override_note: m.overrideNote,
+      overridden_rules: m.overriddenRules,
+      judged_on: m.judgedOn,
       made_at: new Date(m.madeAt).toISOString(),
       offline: m.offline,
     });
@@ -777,14 +785,16 @@ export class CentralService {
     outcome?: 'approve' | 'reject' | undefined;
     kind?: Application['kind'] | undefined;
     reasonCode?: ReasonCode | undefined;
+    offline?: boolean | undefined;
+    overridden?: boolean | undefined;
     from?: string | undefined;
     to?: string | undefined;
     cursor?: string | undefined;
     limit: number;
   }): Promise<DecisionsResponse> {
     const where: string[] = [];
-    const params: (string | number | Date)[] = [];
-    const add = (clause: (n: string) => string, value: string | number | Date) => {
+    const params: (string | number | boolean | Date)[] = [];
+    const add = (clause: (n: string) => string, value: string | number | boolean | Date) => {
       params.push(value);
       where.push(clause(`$${params.length}`));
     };
@@ -792,6 +802,9 @@ export class CentralService {
     if (filter.outcome) add((n) => `d.outcome = ${n}`, filter.outcome);
     if (filter.kind) add((n) => `d.kind = ${n}`, filter.kind);
     if (filter.reasonCode) add((n) => `d.reason_codes @> ${n}::jsonb`, JSON.stringify([filter.reasonCode]));
+    if (filter.offline !== undefined) add((n) => `d.offline = ${n}`, filter.offline);
+    // Whether any rule was overridden: a constant predicate either way, no value in the text.
+    if (filter.overridden !== undefined) where.push(filter.overridden ? `d.overridden_rules <> '[]'::jsonb` : `d.overridden_rules = '[]'::jsonb`);
     if (filter.from) add((n) => `d.decided_at >= ${n}`, new Date(filter.from));
     if (filter.to) add((n) => `d.decided_at < ${n}`, new Date(filter.to));
     if (filter.cursor) {
@@ -810,6 +823,8 @@ export class CentralService {
       applicant_message: string;
       internal_note: string;
       override_note: string | null;
+      overridden_rules: unknown;
+      judged_on: unknown;
       decided_at: Date;
       made_at: Date;
       offline: boolean;
@@ -835,6 +850,8 @@ export class CentralService {
           applicantMessage: r.applicant_message,
           internalNote: r.internal_note,
           overrideNote: r.override_note,
+          overriddenRules: jsonOf(r.overridden_rules) as RuleId[],
+          judgedOn: (jsonOf(r.judged_on) as JudgedOn | null) ?? null,
           decidedAt: r.decided_at.toISOString(),
           madeAt: r.made_at.toISOString(),
           offline: r.offline,

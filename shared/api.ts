@@ -5,6 +5,7 @@ import type { Outcome } from './errors';
 import { appChannels, appEvents } from './contract/app';
 import { caseChannels, caseEvents } from './contract/cases';
 import { imageChannels } from './contract/images';
+import { supervisionChannels } from './contract/supervision';
 import { syncChannels, syncEvents } from './contract/sync';
 
 export const channels = {
@@ -12,6 +13,7 @@ export const channels = {
   ...syncChannels,
   ...caseChannels,
   ...imageChannels,
+  ...supervisionChannels,
 } as const;
 
 export const events = {

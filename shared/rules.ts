@@ -1,6 +1,6 @@
 // Rules R1–R8 of DOMAIN.md as pure functions: each reads the application, the central service's facts,
 // the image quality signals and the clock, and returns the flags the reviewer must see.
-import type { Application, ChangeDirection, Flag, Identity, QualitySignals } from './domain';
+import type { Application, ChangeDirection, Flag, Identity, QualitySignals, RuleId } from './domain';
 import { deadlineCovered, deadlineState, reviewDeadline, type BusinessCalendar } from './businessDays';
 import { isOpen } from './lifecycle';
 
@@ -207,6 +207,12 @@ export function blockingFlags(flags: readonly Flag[]): Flag[] {
 export function approvalBlockers(flags: readonly Flag[], overrideNote: string | null): Flag[] {
   const overridden = overrideNote !== null && overrideNote.trim() !== '';
   return blockingFlags(flags).filter((f) => !(f.overridable && overridden));
+}
+
+/** The blocking rules an approval overrides: the overridable ones flagged, when the reviewer gave an override note. */
+export function overriddenRules(flags: readonly Flag[], outcome: 'approve' | 'reject', overrideNote: string | null): RuleId[] {
+  if (outcome !== 'approve' || overrideNote === null || overrideNote.trim() === '') return [];
+  return [...new Set(blockingFlags(flags).filter((f) => f.overridable).map((f) => f.rule))];
 }
 
 /** The flags that stop a rejection: only R6 (a withdrawn application cannot be decided at all). */

@@ -64,6 +64,10 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       decide: (r) => t.invoke('case.decide', r),
     },
     audit: { verify: (r) => t.invoke('audit.verify', r) },
+    decisions: {
+      log: (r) => t.invoke('decisions.log', r),
+      counts: (r) => t.invoke('decisions.counts', r),
+    },
     images: {
       import: (r) => t.invoke('images.import', r),
       url: async (ref) => (isImageRef(ref) ? t.imageUrl(ref) : badImageRef),

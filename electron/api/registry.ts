@@ -25,6 +25,11 @@ export async function dispatch(handlers: Handlers, channel: string, payload: unk
   if (!parsed.success) {
     return { ok: false, error: { code: 'invalid_request', message: `The request to ${channel} is not valid: ${describeIssues(parsed.error)}` } };
   }
+  // A supervisor's channel refuses anyone else before its handler runs (a reviewer's UI never offers it, but a
+  // request can be made by hand).
+  if ('role' in def && def.role === 'supervisor' && ctx.person?.role !== 'supervisor') {
+    return { ok: false, error: { code: ctx.person ? 'forbidden' : 'unauthorized', message: ctx.person ? `Only supervisors may use ${channel}.` : 'Sign in to use the workstation.' } };
+  }
   try {
     const handler = handlers[channel] as (request: unknown, ctx: CallContext) => unknown;
     const value = await handler(parsed.data, ctx);

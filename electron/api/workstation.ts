@@ -12,6 +12,7 @@ import type { KeyProvider } from '../common/keys';
 import { loadCalendar } from './calendar';
 import { connectCentral, notConfiguredHandlers, type CentralConfig, type CentralLink } from './central';
 import { createCaseHandlers } from './cases';
+import { createSupervisionHandlers } from './supervision';
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
 import { EventHub } from './events';
@@ -140,6 +141,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
         if (payload.reason === 'decision') central?.decided();
       },
     }),
+    ...createSupervisionHandlers(store),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding

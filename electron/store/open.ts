@@ -87,6 +87,9 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     imageBySha256: (sha256) => local.imageBySha256(sha256),
     imagesLackingQuality: () => local.imagesLackingQuality(),
     getSyncState: (key) => local.getSyncState(key),
+    decisionLog: (query) => local.decisionLog(query),
+    decisionLogCounts: (filter) => local.decisionLogCounts(filter),
+    decisionLogNewest: () => local.decisionLogNewest(),
     upsertApplications: write('upsertApplications'),
     openCase: write('openCase'),
     recordDecision: write('recordDecision'),
@@ -96,6 +99,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     settleMutations: write('settleMutations'),
     recordImageQuality: write('recordImageQuality'),
     setSyncState: write('setSyncState'),
+    storeDecisionLog: write('storeDecisionLog'),
     close() {
       // The writer first: this connection then, as the last one, checkpoints and removes the WAL.
       writer.close();

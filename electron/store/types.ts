@@ -2,6 +2,7 @@
 // connection on the caller's thread), writes answered by promises (one writer thread holds the only connection that
 // writes). The SQLite implementation is in ./sqlite; openCaseStore (./open.ts) puts the two sides together.
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
+import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../shared/contract/supervision';
 import type { AttentionItem } from '../../shared/contract/sync';
 import type { Application, DecisionInput, Person, QualitySignals } from '../../shared/domain';
 import type { RuleFacts } from '../../shared/rules';
@@ -79,6 +80,12 @@ export interface CaseReads {
   /** SHA-256s of documents whose quality was never measured: what to derive again after a restart. */
   imagesLackingQuality(): string[];
   getSyncState(key: string): string | null;
+  /** A page of the supervisor's decision log, newest first, with its total and freshness. */
+  decisionLog(query: DecisionLogQuery): DecisionLogPage;
+  /** The counts beside the decision log's filters. */
+  decisionLogCounts(filter: DecisionLogFilter): DecisionLogCounts;
+  /** The newest decidedAt the log holds (where a refresh starts), or null when it holds none. */
+  decisionLogNewest(): string | null;
 }
 
 /**
@@ -115,6 +122,11 @@ export interface CaseWrites {
    */
   recordImageQuality(results: readonly ImageQuality[]): Promise<{ documents: number; applicationIds: string[] }>;
   setSyncState(key: string, value: string): Promise<void>;
+  /**
+   * Decisions for the supervisor's log as the central service reported them (one reported again replaces the copy);
+   * the newest are kept. With `syncedAt`, the log is up to date as of then.
+   */
+  storeDecisionLog(entries: readonly DecisionLogEntry[], syncedAt: string | null): Promise<{ stored: number; pruned: number }>;
 }
 
 export interface CaseStore extends CaseReads, CaseWrites {

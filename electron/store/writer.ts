@@ -29,6 +29,7 @@ export const writeMethods = [
   'settleMutations',
   'recordImageQuality',
   'setSyncState',
+  'storeDecisionLog',
 ] as const satisfies readonly (keyof CaseWrites)[];
 export type WriteMethod = (typeof writeMethods)[number];
 

@@ -79,9 +79,14 @@ export class CentralClient {
 
   /** The username of the session sync runs on, signing in first when only a password is known. */
   async sessionUsername(signal: AbortSignal): Promise<string> {
+    return (await this.sessionPerson(signal)).username;
+  }
+
+  /** Who the session sync runs on is, and in which role, signing in first when only a password is known. */
+  async sessionPerson(signal: AbortSignal): Promise<{ username: string; role: CentralRole }> {
     await this.accessToken(signal);
     if (!this.tokens) throw new SyncError('signed_out', 'signed_out', 'Sign in to sync with the central service.');
-    return this.tokens.username;
+    return { username: this.tokens.username, role: this.tokens.role };
   }
 
   /** Gives the client a password to sign in with at the next request (after signed_out, or at first use). */

@@ -138,6 +138,8 @@ describe('images once', () => {
     );
     // What the store's imageBySha256 would answer (see the report); the rest is the store itself.
     const store: SyncStore = {
+      decisionLogNewest: () => s.decisionLogNewest(),
+      storeDecisionLog: (entries, syncedAt) => s.storeDecisionLog(entries, syncedAt),
       upsertApplications: (records) => s.upsertApplications(records),
       settleMutations: (answers) => s.settleMutations(answers),
       markMutationRejected: (id, reason, current) => s.markMutationRejected(id, reason, current),

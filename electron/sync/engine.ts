@@ -2,8 +2,9 @@
 // protocol"). Transient failures retry with capped, jittered backoff; rejections are final and land in the store;
 // the cursor is saved only after the changes it covers are stored; images are fetched once and checksummed.
 import { z } from 'zod';
-import { Change, ChangesResponse, maxMutationsPerBatch, MutationBatchResponse, type MutationResult, type SessionResponse, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
+import { Change, ChangesResponse, DecisionsResponse, maxMutationsPerBatch, MutationBatchResponse, type MutationResult, type SessionResponse, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
 import type { DocumentRecord } from '../../shared/contract/cases';
+import { decisionLogCapacity } from '../../shared/contract/supervision';
 import { DomainError } from '../../shared/errors';
 import { log } from '../common/log';
 import type { AdmitResult, FetchResult, ImagePipeline } from '../imaging';
@@ -13,7 +14,7 @@ import { CentralClient, memoryVault, type Credentials, type TokenVault } from '.
 import { networkFailure, SyncError } from './errors';
 import { nodeHttpTransport, type HttpTransport } from '../common/http';
 import { isOpen } from '../../shared/lifecycle';
-import { documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
+import { decisionLogEntry, documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
 
 /**
  * The parts of the case store sync uses: reads answered at once, writes by promises (the store writer's thread, so
@@ -22,7 +23,17 @@ import { documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from
  */
 export type SyncStore = Pick<
   CaseStore,
-  'pendingMutations' | 'pendingByPerson' | 'outboxCounts' | 'getSyncState' | 'getCase' | 'upsertApplications' | 'settleMutations' | 'markMutationRejected' | 'setSyncState'
+  | 'pendingMutations'
+  | 'pendingByPerson'
+  | 'outboxCounts'
+  | 'getSyncState'
+  | 'getCase'
+  | 'upsertApplications'
+  | 'settleMutations'
+  | 'markMutationRejected'
+  | 'setSyncState'
+  | 'decisionLogNewest'
+  | 'storeDecisionLog'
 > & {
   imageBySha256?(sha256: string): ImageFacts | null;
 };
@@ -69,6 +80,8 @@ export interface SyncReport {
    * stored anew (at most the first 500; null when there were more).
    */
   pulled: { changes: number; pages: number; inserted: number; updated: number; conflicts: number; stale: number; skipped: number; moved: number; changedIds: string[] | null };
+  /** A supervisor's sync: decisions brought into the decision log. */
+  decisionLog: { decisions: number; pages: number };
   images: { downloaded: number; reused: number; bytes: number; resumedBytes: number; refused: number };
   /** Requests repeated after a transient failure. */
   retries: number;
@@ -177,6 +190,10 @@ const settleChunk = 50;
 /** Images the engine has ingested lately, by SHA-256, so a document shared by cases is fetched once. */
 const imageCacheLimit = 10_000;
 
+/** The decision log's refresh: the most a page of GET /v1/decisions holds, and how far back it looks again. */
+const decisionLogPageSize = 200;
+const decisionLogOverlapMs = 7 * 24 * 3_600_000;
+
 function emptyReport(startedAt: Date): SyncReport {
   return {
     ok: false,
@@ -185,6 +202,7 @@ function emptyReport(startedAt: Date): SyncReport {
     finishedAt: startedAt.toISOString(),
     pushed: { applied: 0, rejected: 0, batches: 0, appliedTo: [] },
     pulled: { changes: 0, pages: 0, inserted: 0, updated: 0, conflicts: 0, stale: 0, skipped: 0, moved: 0, changedIds: [] },
+    decisionLog: { decisions: 0, pages: 0 },
     images: { downloaded: 0, reused: 0, bytes: 0, resumedBytes: 0, refused: 0 },
     retries: 0,
     error: null,
@@ -411,10 +429,15 @@ class Engine implements SyncEngine {
     this.controller = controller;
     this.setState('syncing');
     try {
-      const pushFailure = await this.pushUnlessStopped(report, controller.signal);
-      // Pull even when the push failed: withdrawals, reassignments and new work must still arrive.
-      await this.pull(report, controller.signal);
-      if (pushFailure) throw pushFailure;
+      const { role } = await this.retrying(report, controller.signal, () => this.client.sessionPerson(controller.signal));
+      // A supervisor holds no cases and decides none: their sync brings the decision log.
+      if (role === 'supervisor') await this.pullDecisionLog(report, controller.signal);
+      else {
+        const pushFailure = await this.pushUnlessStopped(report, controller.signal);
+        // Pull even when the push failed: withdrawals, reassignments and new work must still arrive.
+        await this.pull(report, controller.signal);
+        if (pushFailure) throw pushFailure;
+      }
       this.reachable = true;
       report.ok = true;
       this.failures = 0;
@@ -630,6 +653,33 @@ class Engine implements SyncEngine {
   }
 
   // ── pull ─────────────────────────────────────────────────────────────────────────────────────────
+  /**
+   * Brings the supervisor's decision log up to date: decisions applied since the newest held, and those of the week
+   * before it again (a review added meanwhile replaces the copy), newest first, until the log's capacity.
+   */
+  private async pullDecisionLog(report: SyncReport, signal: AbortSignal): Promise<void> {
+    const { store } = this.options;
+    const asOf = this.now().toISOString();
+    const newest = store.decisionLogNewest();
+    const from = newest === null ? null : new Date(Date.parse(newest) - decisionLogOverlapMs).toISOString();
+    this.progress('pull', 0, null);
+    let cursor: string | null = null;
+    for (;;) {
+      const query: URLSearchParams = new URLSearchParams({ limit: String(decisionLogPageSize), ...(from ? { from } : {}), ...(cursor ? { cursor } : {}) });
+      const page: DecisionsResponse = await this.retrying(report, signal, () => this.client.json({ method: 'GET', path: `/v1/decisions?${query.toString()}`, signal }, DecisionsResponse));
+      const entries = page.decisions.map(decisionLogEntry);
+      report.decisionLog.pages += 1;
+      report.decisionLog.decisions += entries.length;
+      const done = page.nextCursor === null || report.decisionLog.decisions >= decisionLogCapacity;
+      // Up to date as of the sync's start only once the last page is stored.
+      await store.storeDecisionLog(entries, done ? asOf : null);
+      this.progress('pull', report.decisionLog.decisions, done ? report.decisionLog.decisions : null);
+      if (done) break;
+      cursor = page.nextCursor;
+      await yieldToEventLoop();
+    }
+  }
+
   private async pull(report: SyncReport, signal: AbortSignal): Promise<void> {
     const { images } = this.options;
     // Background derivation would take the imaging worker from the downloads; it resumes when the pull ends.

@@ -266,6 +266,8 @@ function faultyStore(faults: { failRead?: boolean; failUpsert?: number }): { sto
   const s = local.store;
   const upserted: string[][] = [];
   const store: SyncStore = {
+    decisionLogNewest: () => s.decisionLogNewest(),
+    storeDecisionLog: (entries, syncedAt) => s.storeDecisionLog(entries, syncedAt),
     pendingMutations: (limit, decidedBy) => s.pendingMutations(limit, decidedBy),
     pendingByPerson: () => s.pendingByPerson(),
     outboxCounts: () => s.outboxCounts(),

@@ -1,6 +1,8 @@
 // Between the case store's records and the central API's: DecisionRecord → DecisionMutation, Change → UpsertRecord.
 // The only reshaping of a decision between the reviewer's screen and the wire.
-import { DecisionMutation, type Change, type DocumentRef } from '../../shared/contract/central';
+import { DecisionMutation, type Change, type DecisionRecord as CentralDecision, type DocumentRef } from '../../shared/contract/central';
+import type { DecisionLogEntry } from '../../shared/contract/supervision';
+import { verifiedName } from '../../shared/rules';
 import type { DecisionRecord, DocumentRecord } from '../../shared/contract/cases';
 import { describeIssues } from '../../shared/errors';
 import type { UpsertRecord } from '../store/types';
@@ -22,6 +24,8 @@ export function toCentralMutation(d: DecisionRecord): MappedMutation {
     applicantMessage: d.applicantMessage,
     internalNote: d.internalNote,
     overrideNote: d.overrideNote,
+    overriddenRules: d.overriddenRules,
+    judgedOn: d.judgedOn,
   };
   const parsed = DecisionMutation.safeParse(candidate);
   return parsed.success ? { ok: true, mutation: parsed.data } : { ok: false, reason: describeIssues(parsed.error) };
@@ -46,4 +50,26 @@ export function documentRecord(ref: DocumentRef, image: ImageFacts): DocumentRec
 
 export function upsertRecord(change: Change, documents: DocumentRecord[]): UpsertRecord {
   return { application: change.application, documents, facts: change.facts };
+}
+
+/** A decision as the central service reports it, as the supervisor's decision log holds it. */
+export function decisionLogEntry(d: CentralDecision): DecisionLogEntry {
+  return {
+    id: d.id,
+    applicationId: d.application.id,
+    kind: d.application.kind,
+    applicantName: verifiedName(d.application.identity),
+    reviewer: d.reviewer,
+    outcome: d.outcome,
+    reasonCodes: d.reasonCodes,
+    overriddenRules: d.overriddenRules,
+    overrideNote: d.overrideNote,
+    flags: d.judgedOn?.flags ?? null,
+    // The central service says decidedAt for when it applied a decision, madeAt for when the reviewer made it.
+    decidedAt: d.madeAt,
+    appliedAt: d.decidedAt,
+    offline: d.offline,
+    deviceId: d.deviceId,
+    reviews: d.reviews.map((r) => ({ supervisor: r.supervisor, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewedAt })),
+  };
 }

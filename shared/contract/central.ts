@@ -10,12 +10,16 @@ import {
   DecisionOutcome,
   DocumentRole,
   EnterpriseIdentity,
+  Flag,
   IcpFacts,
   IndividualIdentity,
   Instant,
   LocationCode,
   ReasonCode,
+  RuleId,
+  ruleIds,
 } from '../domain';
+import { JudgedOn } from './cases';
 import { lineText, multilineText } from '../text';
 import { intakeMediaTypes } from '../imagePolicy';
 
@@ -57,6 +61,8 @@ export type SessionResponse = z.infer<typeof SessionResponse>;
 /** Request bodies refuse unknown fields at every level, so the domain's objects are made strict here. */
 export const StrictIdentity = z.discriminatedUnion('kind', [IndividualIdentity.strict(), EnterpriseIdentity.strict()]);
 export const StrictIcpFacts = IcpFacts.strict();
+/** The workstation's JudgedOn (shared/contract/cases.ts) as the wire carries it: the flags and the R4 input a decision was judged on. */
+export const StrictJudgedOn = JudgedOn.extend({ flags: z.array(Flag.strict()).max(64) }).strict();
 
 // ── intake ───────────────────────────────────────────────────────────────────────────────────────
 /** Base64 of one image file (JPEG, PNG, WebP, TIFF or AVIF; at most 8 MiB decoded). */
@@ -184,6 +190,10 @@ export const DecisionMutation = z
     applicantMessage: multilineText(4000),
     internalNote: multilineText(4000),
     overrideNote: multilineText(4000).trim().nullable(),
+    /** The blocking rules the override note was given for; absent from workstations older than this field. */
+    overriddenRules: z.array(RuleId).max(ruleIds.length).default([]),
+    /** What the reviewer's workstation judged the decision on; null (or absent) from one that did not keep it. */
+    judgedOn: StrictJudgedOn.nullable().default(null),
   })
   .strict();
 export type DecisionMutation = z.infer<typeof DecisionMutation>;
@@ -271,6 +281,10 @@ export const DecisionRecord = z
     applicantMessage: multilineText(4000),
     internalNote: multilineText(4000),
     overrideNote: multilineText(4000).nullable(),
+    /** The blocking rules the reviewer overrode (with overrideNote); empty when none. */
+    overriddenRules: z.array(RuleId),
+    /** The flags and the account's last verification the reviewer's workstation judged on; null when it did not send them. */
+    judgedOn: StrictJudgedOn.nullable(),
     /** The server's clock when the decision was applied. */
     decidedAt: Instant,
     /** The device's clock when the reviewer decided. */
@@ -281,12 +295,19 @@ export const DecisionRecord = z
   .strict();
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
 
+/** A query-string flag: exactly `true` or `false` (z.coerce.boolean would take any text as true). */
+const queryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
+
 export const DecisionsQuery = z
   .object({
     reviewer: Username.optional(),
     outcome: DecisionOutcome.optional(),
     kind: ApplicationKind.optional(),
     reasonCode: ReasonCode.optional(),
+    /** `true`: decided while the workstation was offline; `false`: online. */
+    offline: queryBoolean.optional(),
+    /** `true`: approvals that overrode at least one blocking rule; `false`: decisions that overrode none. */
+    overridden: queryBoolean.optional(),
     /** decidedAt ≥ from, < to. */
     from: Instant.optional(),
     to: Instant.optional(),

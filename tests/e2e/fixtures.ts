@@ -28,15 +28,15 @@ export interface Central {
 }
 
 /** How the test's host is started: standalone with local demo data, or synced with the central server, signed in. */
-function hostArgs(dataDir: string, demoCount: number, central: Central | null): string[] {
+function hostArgs(dataDir: string, demoCount: number, central: Central | null, signInAs: string): string[] {
   const common = ['--import', 'tsx', 'electron/host/cli.ts', '--json', '--data', dataDir];
-  if (central) return [...common, '--central', central.link.url, '--sign-in', 'reviewer1'];
+  if (central) return [...common, '--central', central.link.url, '--sign-in', signInAs];
   return [...common, '--central', 'none', '--demo', '--demo-count', String(demoCount)];
 }
 
-async function startHost(dataDir: string, demoCount: number, central: Central | null): Promise<{ host: Host; child: ChildProcess }> {
+async function startHost(dataDir: string, demoCount: number, central: Central | null, signInAs: string): Promise<{ host: Host; child: ChildProcess }> {
   // Every host starts on a fresh data folder seeded with demo people and applications (real specimen images).
-  const child = spawn(process.execPath, hostArgs(dataDir, demoCount, central), {
+  const child = spawn(process.execPath, hostArgs(dataDir, demoCount, central, signInAs), {
     cwd: root,
     env: { ...process.env, VERITY_QUIET: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -87,11 +87,13 @@ export async function stopHost(child: ChildProcess): Promise<void> {
 /** `npm run test:electron` runs this suite against the built Electron app instead of the browser host. */
 export const target = process.env.VERITY_E2E_TARGET === 'electron' ? 'electron' : 'browser';
 
-export const test = base.extend<{ demoCount: number; centralDemoCount: number | null; central: Central | null; host: Host; app: Page }>({
+export const test = base.extend<{ demoCount: number; centralDemoCount: number | null; centralSignIn: string; central: Central | null; host: Host; app: Page }>({
   /** How many demo applications the test's host seeds (override with test.use({ demoCount })). */
   demoCount: [12, { option: true }],
   /** With a number: a real central server with that many demo applications, and the host syncs with it. */
   centralDemoCount: [null, { option: true }],
+  /** Who the host signs in at start when it syncs with a central server. */
+  centralSignIn: ['reviewer1', { option: true }],
   central: async ({ centralDemoCount }, use) => {
     if (centralDemoCount === null) {
       await use(null);
@@ -103,11 +105,11 @@ export const test = base.extend<{ demoCount: number; centralDemoCount: number | 
     await link.close();
     await server.close();
   },
-  host: async ({ demoCount, central }, use) => {
+  host: async ({ demoCount, central, centralSignIn }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'verity-e2e-'));
     let child: ChildProcess | null = null;
     try {
-      const started = await startHost(dataDir, demoCount, central);
+      const started = await startHost(dataDir, demoCount, central, centralSignIn);
       child = started.child;
       await use(started.host);
     } finally {

@@ -6,7 +6,7 @@ import { DecisionInput, type Person } from '../../../shared/domain';
 import { DomainError } from '../../../shared/errors';
 import { uuidv7 } from '../../../shared/ids';
 import { nextStatus } from '../../../shared/lifecycle';
-import { approvalBlockers, blockingFlags, rejectionBlockers } from '../../../shared/rules';
+import { approvalBlockers, overriddenRules, rejectionBlockers } from '../../../shared/rules';
 import { notAssigned, type Cases } from './cases';
 import type { StoreConnection } from './connection';
 import { toDecisionRecord, type DecisionRow } from './rows';
@@ -49,10 +49,7 @@ export class Decisions {
             : `This application cannot be decided: ${named}.`,
         );
       }
-      const overriddenRules =
-        input.outcome === 'approve' && input.overrideNote !== null && input.overrideNote.trim() !== ''
-          ? [...new Set(blockingFlags(flags).filter((f) => f.overridable).map((f) => f.rule))]
-          : [];
+      const overridden = overriddenRules(flags, input.outcome, input.overrideNote);
       const decisionId = uuidv7(at.getTime());
       const mutationId = uuidv7(at.getTime());
       this.s.insertOutbox.run({ id: mutationId, application_id: application.id, base_version: application.version, created_at: at.getTime() });
@@ -64,7 +61,7 @@ export class Decisions {
         applicant_message: input.applicantMessage,
         internal_note: input.internalNote,
         override_note: input.overrideNote,
-        overridden_rules: JSON.stringify(overriddenRules),
+        overridden_rules: JSON.stringify(overridden),
         decided_by: actor.id,
         decided_by_name: actor.displayName,
         decided_at: at.getTime(),
@@ -82,7 +79,7 @@ export class Decisions {
         actor,
         deviceId,
         online,
-        details: { decisionId, mutationId, outcome: input.outcome, reasonCodes: [...input.reasonCodes], overriddenRules, baseVersion: application.version },
+        details: { decisionId, mutationId, outcome: input.outcome, reasonCodes: [...input.reasonCodes], overriddenRules: overridden, baseVersion: application.version },
       });
       this.cases.setStatus(application, status, row.due_at, at);
       const decision = this.s.byMutation.get(mutationId);

@@ -246,7 +246,34 @@ const v6: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6];
+const v7: Migration = {
+  version: 7,
+  name: "the supervisor's decision log",
+  statements: [
+    // Every reviewer's synced decisions as the central service reports them, for a supervisor's filters and counts
+    // offline; the body is the DecisionLogEntry, the columns what the filters read.
+    `CREATE TABLE decision_log (
+      id TEXT PRIMARY KEY,                -- the decision's id (the reviewer's mutation id)
+      decided_at INTEGER NOT NULL,        -- when the reviewer decided (the device's clock), ms since the epoch
+      applied_at INTEGER NOT NULL,        -- when the central service applied it (its clock), ms since the epoch
+      reviewer TEXT NOT NULL,             -- the reviewer's username
+      outcome TEXT NOT NULL,              -- approve | reject
+      kind TEXT NOT NULL,                 -- the application's kind
+      application_id TEXT NOT NULL,       -- the application decided
+      search_name TEXT NOT NULL,          -- the applicant's name, NFKC and lower-cased
+      reason_codes TEXT NOT NULL,         -- ' code code ': whole-code matches
+      offline INTEGER NOT NULL,           -- 1: decided offline
+      overridden INTEGER NOT NULL,        -- 1: overrode at least one blocking rule
+      reviewed INTEGER NOT NULL,          -- 1: a supervisor reviewed it
+      body TEXT NOT NULL                  -- the DecisionLogEntry, JSON
+    ) STRICT`,
+    `CREATE INDEX decision_log_newest ON decision_log (decided_at, id)`,
+    `CREATE INDEX decision_log_reviewer ON decision_log (reviewer, decided_at, id)`,
+    `CREATE INDEX decision_log_applied ON decision_log (applied_at)`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7];
 
 export const latestVersion = migrations.length;
 

@@ -2,12 +2,14 @@
 // the writes of one of these on the connection that writes; the caller's thread runs the reads of another.
 import type { BusinessCalendar } from '../../../shared/businessDays';
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, QueueCounts, QueuePage, QueueQuery } from '../../../shared/contract/cases';
+import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../../shared/contract/supervision';
 import type { AttentionItem } from '../../../shared/contract/sync';
 import type { Application, DecisionInput, Person } from '../../../shared/domain';
 import type { CaseOpening, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
 import { Cases } from './cases';
 import { StoreConnection } from './connection';
 import type { Db } from './database';
+import { DecisionLog } from './decisionLog';
 import { Decisions } from './decisions';
 import { Outbox } from './outbox';
 import { Queue } from './queue';
@@ -18,6 +20,7 @@ export class SqliteCaseStore {
   private readonly queue: Queue;
   private readonly decisions: Decisions;
   private readonly outbox: Outbox;
+  private readonly decisionLogs: DecisionLog;
 
   constructor(path: string, db: Db, calendar: BusinessCalendar, now: Date | null) {
     this.connection = new StoreConnection(path, db, calendar, now);
@@ -25,6 +28,7 @@ export class SqliteCaseStore {
     this.queue = new Queue(this.connection);
     this.decisions = new Decisions(this.connection, this.cases);
     this.outbox = new Outbox(this.connection, this.cases);
+    this.decisionLogs = new DecisionLog(this.connection);
   }
 
   // ---- reads ----
@@ -67,6 +71,15 @@ export class SqliteCaseStore {
   getSyncState(key: string): string | null {
     return this.outbox.getSyncState(key);
   }
+  decisionLog(query: DecisionLogQuery): DecisionLogPage {
+    return this.decisionLogs.page(query);
+  }
+  decisionLogCounts(filter: DecisionLogFilter): DecisionLogCounts {
+    return this.decisionLogs.counts(filter);
+  }
+  decisionLogNewest(): string | null {
+    return this.decisionLogs.newest();
+  }
 
   // ---- writes (the writer runs these) ----
   upsertApplications(records: readonly UpsertRecord[]): UpsertResult {
@@ -95,5 +108,8 @@ export class SqliteCaseStore {
   }
   setSyncState(key: string, value: string): void {
     this.outbox.setSyncState(key, value);
+  }
+  storeDecisionLog(entries: readonly DecisionLogEntry[], syncedAt: string | null): { stored: number; pruned: number } {
+    return this.decisionLogs.store(entries, syncedAt);
   }
 }

@@ -6,6 +6,7 @@ import { useFrame } from '../state/frame';
 import { lockWorkstation, signOutOfWorkstation } from '../state/session';
 import { SignIn } from './SignIn';
 import { StatusBar } from './StatusBar';
+import { SupervisorArea } from './SupervisorArea';
 import { Workspace } from './Workspace';
 
 function Header() {
@@ -127,7 +128,7 @@ export function Frame() {
         )}
         <SyncProblem />
         {status === 'loading' && <p className="padded">{t('frame.loading')}</p>}
-        {status === 'ready' && (person === null || locked ? <SignIn /> : <Workspace />)}
+        {status === 'ready' && (person === null || locked ? <SignIn /> : person.role === 'supervisor' ? <SupervisorArea /> : <Workspace />)}
       </main>
       <StatusBar />
     </div>

@@ -7,6 +7,7 @@ import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatDue } from '../lib/format';
 import { ruleName } from '../lib/ruleLabels';
+import { useSearchText } from '../lib/useSearchText';
 import { hasModifier, isTypingTarget } from '../lib/keys';
 import { useNow } from '../lib/useNow';
 import { dueWindows, statusFilters, useQueue, type QueueFilters } from '../state/queue';
@@ -24,14 +25,8 @@ function Filters() {
   const counts = useQueue((s) => s.counts);
   const setFilters = useQueue((s) => s.setFilters);
   const resetFilters = useQueue((s) => s.resetFilters);
-  const [text, setText] = useState(filters.text);
-
-  useEffect(() => setText(filters.text), [filters.text]);
-  useEffect(() => {
-    if (text === filters.text) return;
-    const timer = setTimeout(() => setFilters({ text }), 250);
-    return () => clearTimeout(timer);
-  }, [text, filters.text, setFilters]);
+  const applyText = useCallback((text: string) => setFilters({ text }), [setFilters]);
+  const [text, setText] = useSearchText(filters.text, applyText);
 
   const withCount = (label: string, count: number | undefined) => (count === undefined ? label : t('queue.withCount', { label, count }));
   const openCount = counts ? counts.byStatus.submitted + counts.byStatus.queued + counts.byStatus.in_review : undefined;

@@ -2,10 +2,14 @@
 import { useEffect, useRef } from 'react';
 import type { MessageKey } from '../i18n';
 import { useT } from '../i18n/useT';
+import { isTypingTarget } from '../lib/keys';
 import { useUi } from '../state/ui';
 
 type Row = [keys: string[], action: MessageKey];
-const sections: [MessageKey, Row[]][] = [
+export type ShortcutSections = [MessageKey, Row[]][];
+
+/** A reviewer's shortcuts; the supervisor's area passes its own. */
+const reviewerSections: ShortcutSections = [
   [
     'shortcuts.queue',
     [
@@ -45,7 +49,22 @@ const sections: [MessageKey, Row[]][] = [
   ],
 ];
 
-export function ShortcutHelp() {
+/** Opens the help on `?`, wherever the focus is but in a text field. */
+export function useHelpKey() {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || useUi.getState().helpOpen) return;
+      if (event.key === '?' && !isTypingTarget(event.target)) {
+        event.preventDefault();
+        useUi.getState().setHelpOpen(true);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+export function ShortcutHelp({ sections = reviewerSections }: { sections?: ShortcutSections }) {
   const t = useT();
   const open = useUi((s) => s.helpOpen);
   const setOpen = useUi((s) => s.setHelpOpen);

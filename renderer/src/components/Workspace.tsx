@@ -1,57 +1,39 @@
 // Everything a signed-in, unlocked reviewer sees: the queue or one case, the undo bar and the shortcut help.
 // Unmounted while locked. Also runs the idle lock and follows queue changes.
-import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { errorMessage } from '../i18n';
 import { useT } from '../i18n/useT';
-import { retryChunk } from '../lib/chunkRetry';
+import { lazyChunk } from '../lib/lazyChunk';
 import { hasModifier, isTypingTarget } from '../lib/keys';
+import { useIdleLock } from '../lib/useIdleLock';
 import { useNow } from '../lib/useNow';
 import { useFrame } from '../state/frame';
 import { useQueue } from '../state/queue';
 import { useReview } from '../state/review';
-import { lockWorkstation } from '../state/session';
 import { useUi } from '../state/ui';
 import { workstation } from '../workstation';
 import { QueueView } from './QueueView';
-import { ShortcutHelp } from './ShortcutHelp';
+import { ShortcutHelp, useHelpKey } from './ShortcutHelp';
+import { ViewBoundary } from './ViewBoundary';
 
 // The case view (viewer, details, decisions, the rules and their holiday tables) is its own chunk: the queue's first
 // render does not wait for it. It is fetched as soon as the queue is up, so opening a case does not wait either.
-const loadCaseView = () => import('./CaseView');
-type CaseViewModule = Awaited<ReturnType<typeof loadCaseView>>;
+const caseViewChunk = lazyChunk(
+  () => import('./CaseView'),
+  (m) => m.CaseView,
+);
 
-/** The case view module that loaded last: a retry after a render error uses it again (lib/chunkRetry.ts). */
-let loadedCaseView: CaseViewModule | null = null;
-
-// A rejected lazy() stays rejected, so trying again needs a fresh one.
-const lazyCaseView = (failed?: { error: unknown; attempt: number }) =>
-  lazy(() =>
-    (failed ? retryChunk(failed.error, failed.attempt, loadedCaseView, loadCaseView, (href) => import(/* @vite-ignore */ href) as Promise<CaseViewModule>) : loadCaseView()).then((m) => {
-      loadedCaseView = m;
-      return { default: m.CaseView };
-    }),
-  );
-
-const activityEvents = ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'] as const;
-
-function useIdleLock(minutes: number) {
-  useEffect(() => {
-    let last = Date.now();
-    const bump = () => {
-      last = Date.now();
-    };
-    for (const name of activityEvents) window.addEventListener(name, bump, { capture: true, passive: true });
-    const timer = setInterval(() => {
-      if (Date.now() - last >= minutes * 60_000) {
-        clearInterval(timer);
-        void lockWorkstation();
-      }
-    }, 1_000);
-    return () => {
-      clearInterval(timer);
-      for (const name of activityEvents) window.removeEventListener(name, bump, { capture: true });
-    };
-  }, [minutes]);
+/** Runs `fn` now, or when `wait` and a queue reload is in flight, once that reload has brought its list. */
+function afterReload(wait: boolean, fn: () => void): void {
+  if (!wait || !useQueue.getState().loading) {
+    fn();
+    return;
+  }
+  const off = useQueue.subscribe((state) => {
+    if (state.loading) return;
+    off();
+    fn();
+  });
 }
 
 function UndoBar() {
@@ -85,20 +67,6 @@ function CommitError() {
       </button>
     </div>
   );
-}
-
-/**
- * If the case view cannot be shown (its chunk failed to load, or it threw while rendering), the reviewer gets a
- * message and a way on instead of an empty window: React unmounts the whole tree on an uncaught render error.
- */
-class CaseViewBoundary extends Component<{ children: ReactNode; fallback: (error: unknown) => ReactNode }, { error: unknown }> {
-  override state: { error: unknown } = { error: null };
-  static getDerivedStateFromError(error: unknown) {
-    return { error };
-  }
-  override render() {
-    return this.state.error === null ? this.props.children : this.props.fallback(this.state.error);
-  }
 }
 
 function CaseViewFailed({ error, onRetry }: { error: unknown; onRetry: () => void }) {
@@ -137,13 +105,14 @@ function CaseLoading() {
 export function Workspace() {
   const idleLockMinutes = useFrame((s) => s.settings.idleLockMinutes);
   const view = useReview((s) => s.view);
-  const [caseView, setCaseView] = useState(() => ({ View: lazyCaseView(), attempt: 0 }));
+  const [caseView, setCaseView] = useState(() => ({ View: caseViewChunk.lazy(), attempt: 0 }));
   useIdleLock(idleLockMinutes);
+  useHelpKey();
 
   useEffect(() => {
     // After the first rows are painted, when the page is idle.
     // A failure here is not the reviewer's concern yet: opening a case loads it again, and says so if it fails.
-    const preload = requestIdleCallback(() => void loadCaseView().catch(() => undefined), { timeout: 1000 });
+    const preload = requestIdleCallback(() => void caseViewChunk.preload().catch(() => undefined), { timeout: 1000 });
     return () => cancelIdleCallback(preload);
   }, []);
 
@@ -154,11 +123,14 @@ export function Workspace() {
     const off = workstation().events.subscribe('queue.changed', (change) => {
       void useFrame.getState().refreshSync();
       // A sync that names its cases changed only their own rows: the list is read again only if it shows one of them
-      // (the counts always; flags may have changed).
-      const shown = new Set(useQueue.getState().items.map((i) => i.id));
-      const elsewhere = change.reason === 'sync' && change.applicationIds.length > 0 && !change.applicationIds.some((id) => shown.has(id));
-      if (elsewhere) void useQueue.getState().refreshCounts();
-      else void useQueue.getState().reload({ keepSelection: true });
+      // (the counts always; flags may have changed). While a reload is on its way (the decision's own, say), that is
+      // asked of the list it brings, not of the one it replaces.
+      const named = change.reason === 'sync' && change.applicationIds.length > 0;
+      afterReload(named, () => {
+        const shown = new Set(useQueue.getState().items.map((i) => i.id));
+        if (named && !change.applicationIds.some((id) => shown.has(id))) void useQueue.getState().refreshCounts();
+        else void useQueue.getState().reload({ keepSelection: true });
+      });
       // A case on screen that changed elsewhere is read again (without a second audit entry); a sync names no
       // ids (any case may have changed).
       const review = useReview.getState();
@@ -174,11 +146,6 @@ export function Workspace() {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || useUi.getState().helpOpen) return;
       const typing = isTypingTarget(event.target);
-      if (event.key === '?' && !typing) {
-        event.preventDefault();
-        useUi.getState().setHelpOpen(true);
-        return;
-      }
       const undo = (!typing && !hasModifier(event) && (event.key === 'u' || event.key === 'U')) || ((event.ctrlKey || event.metaKey) && event.key === 'z' && !typing);
       if (undo && useReview.getState().pending) {
         event.preventDefault();
@@ -193,11 +160,11 @@ export function Workspace() {
     <div className="workspace">
       <CommitError />
       {view === 'case' ? (
-        <CaseViewBoundary key={caseView.attempt} fallback={(error) => <CaseViewFailed error={error} onRetry={() => setCaseView((c) => ({ View: lazyCaseView({ error, attempt: c.attempt + 1 }), attempt: c.attempt + 1 }))} />}>
+        <ViewBoundary key={caseView.attempt} fallback={(error) => <CaseViewFailed error={error} onRetry={() => setCaseView((c) => ({ View: caseViewChunk.lazy({ error, attempt: c.attempt + 1 }), attempt: c.attempt + 1 }))} />}>
           <Suspense fallback={<CaseLoading />}>
             <caseView.View />
           </Suspense>
-        </CaseViewBoundary>
+        </ViewBoundary>
       ) : (
         <QueueView />
       )}

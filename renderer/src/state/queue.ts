@@ -4,6 +4,7 @@ import type { DueWindow, QueueCounts, QueueItem, QueuePage, QueueQuery, QueueSta
 import type { ApplicationKind, RuleId } from '../../../shared/domain';
 import { applicationKinds, applicationStatuses, ruleIds } from '../../../shared/vocabulary';
 import type { Outcome } from '../../../shared/errors';
+import { oneOf, readSaved, save } from '../lib/savedFilters';
 import { unwrap, workstation } from '../workstation';
 import { asUiError, useFrame, type UiError } from './frame';
 
@@ -24,35 +25,21 @@ export const dueWindows: readonly DueWindow[] = ['all', 'overdue', 'escalated', 
 const STORAGE_KEY = 'verity.queue.filters.v1';
 const PAGE_SIZE = 50;
 
-const oneOf = <T extends string>(value: unknown, allowed: readonly T[], fallback: T): T =>
-  typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
-
 /** Reads the saved filters, dropping anything this version does not know. */
 export function loadFilters(): QueueFilters {
-  try {
-    const raw = localStorage.getItem(STORAGE_KEY);
-    if (!raw) return defaultFilters;
-    const saved = JSON.parse(raw) as Record<string, unknown>;
-    return {
-      kind: oneOf(saved.kind, ['all', ...applicationKinds], 'all'),
-      status: oneOf(saved.status, statusFilters, 'open'),
-      flag: oneOf(saved.flag, ['all', ...ruleIds], 'all'),
-      due: oneOf(saved.due, dueWindows, 'all'),
-      text: typeof saved.text === 'string' ? saved.text.slice(0, 100) : '',
-      mine: saved.mine === true,
-    };
-  } catch {
-    return defaultFilters;
-  }
+  const saved = readSaved(STORAGE_KEY);
+  if (!saved) return defaultFilters;
+  return {
+    kind: oneOf(saved.kind, ['all', ...applicationKinds], 'all'),
+    status: oneOf(saved.status, statusFilters, 'open'),
+    flag: oneOf(saved.flag, ['all', ...ruleIds], 'all'),
+    due: oneOf(saved.due, dueWindows, 'all'),
+    text: typeof saved.text === 'string' ? saved.text.slice(0, 100) : '',
+    mine: saved.mine === true,
+  };
 }
 
-function saveFilters(filters: QueueFilters): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(filters));
-  } catch {
-    // Storage full or disabled: the filters still work for this session.
-  }
-}
+const saveFilters = (filters: QueueFilters) => save(STORAGE_KEY, filters);
 
 function toQuery(filters: QueueFilters, limit: number, cursor?: string): QueueQuery {
   const text = filters.text.trim();
@@ -177,7 +164,8 @@ export const useQueue = create<QueueState>()((set, get) => ({
     const limit = options?.keepSelection ? Math.min(200, Math.max(PAGE_SIZE, previous.items.length)) : PAGE_SIZE;
     const query = toQuery(get().filters, limit);
     const head = takeEarly(query);
-    set({ generation, loading: head?.applied !== true, error: null });
+    // A next page on its way belongs to the list this reload replaces: its answer will be dropped, so it no longer blocks.
+    set({ generation, loading: head?.applied !== true, loadingMore: false, error: null });
     void get().refreshCounts(head?.counts);
     // The early page is already shown: this reload is it.
     if (head?.applied) return;

@@ -1,5 +1,6 @@
-// Locking and signing out: a decision waiting out its undo window is recorded first, then every case
-// is forgotten, so nothing of an applicant stays mounted or in memory behind the lock screen.
+// Locking and signing out: a decision waiting out its undo window is recorded first, then every case (and the
+// supervisor's decision log) is forgotten, so nothing of an applicant stays mounted or in memory behind the lock screen.
+import { useDecisionLog } from './decisionLog';
 import { useFrame } from './frame';
 import { useQueue } from './queue';
 import { useReview } from './review';
@@ -7,6 +8,7 @@ import { useReview } from './review';
 function forgetCases(): void {
   useQueue.getState().clear();
   useReview.getState().clear();
+  useDecisionLog.getState().clear();
 }
 
 export async function lockWorkstation(): Promise<void> {

@@ -1,0 +1,384 @@
+// The decision log: every synced decision of every reviewer, newest first, from the workstation's own copy (so a
+// supervisor can audit offline). Filters that combine, each choice with its count; keyset paging by "load more".
+// A chunk of its own (SupervisorArea.tsx).
+import { memo, useCallback, useEffect } from 'react';
+import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFreshness } from '../../../shared/contract/supervision';
+import { applicationKinds, reasonCodes } from '../../../shared/vocabulary';
+import { errorMessage, type Translate } from '../i18n';
+import { useLanguage, useT } from '../i18n/useT';
+import { formatDateTime, formatNumber } from '../lib/format';
+import { hasModifier, isTypingTarget } from '../lib/keys';
+import { ruleName } from '../lib/ruleLabels';
+import { useSearchText } from '../lib/useSearchText';
+import { decisionOutcomes, yesNoChoices, filtersActive, useDecisionLog, type DecisionLogFilters, type YesNo } from '../state/decisionLog';
+import { useFrame } from '../state/frame';
+import { useUi } from '../state/ui';
+import { workstation } from '../workstation';
+
+const SEARCH_ID = 'decision-log-search';
+const rowId = (index: number) => `decision-row-${index}`;
+/** Events that arrive together (a sync's queue.changed and its new lastSyncAt) make one refresh. */
+const REFRESH_DELAY_MS = 150;
+
+const outcomeLabel = { approve: 'appStatus.approved', reject: 'appStatus.rejected' } as const;
+
+type YesNoFilter = 'offline' | 'overridden' | 'reviewed';
+const yesNoFilters: readonly YesNoFilter[] = ['offline', 'overridden', 'reviewed'];
+
+function Filters() {
+  const t = useT();
+  const filters = useDecisionLog((s) => s.filters);
+  const counts = useDecisionLog((s) => s.counts);
+  const setFilters = useDecisionLog((s) => s.setFilters);
+  const resetFilters = useDecisionLog((s) => s.resetFilters);
+  const applyText = useCallback((text: string) => setFilters({ text }), [setFilters]);
+  const [text, setText] = useSearchText(filters.text, applyText);
+
+  const withCount = (label: string, count: number | undefined) => (count === undefined ? label : t('queue.withCount', { label, count }));
+  const reviewers = reviewerChoices(counts, filters.reviewer);
+  const reasonCount = (code: (typeof reasonCodes)[number]) => (counts ? (counts.reasonCode.find((r) => r.reasonCode === code)?.count ?? 0) : undefined);
+
+  return (
+    <form className="log-filters" role="search" aria-label={t('log.filters')} onSubmit={(e) => e.preventDefault()}>
+      <label className="field search">
+        <span>{t('log.search')}</span>
+        <input
+          type="search"
+          id={SEARCH_ID}
+          aria-label={t('log.search')}
+          value={text}
+          placeholder={t('log.searchPlaceholder')}
+          maxLength={100}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              setFilters({ text });
+            } else if (e.key === 'Escape') {
+              e.preventDefault();
+              setText('');
+              if (filters.text !== '') setFilters({ text: '' });
+            }
+          }}
+        />
+      </label>
+      <label className="field">
+        <span>{t('log.filter.reviewer')}</span>
+        <select aria-label={t('log.filter.reviewer')} value={filters.reviewer} onChange={(e) => setFilters({ reviewer: e.target.value })}>
+          <option value="">{t('log.filter.allReviewers')}</option>
+          {reviewers.map((r) => (
+            <option key={r.reviewer} value={r.reviewer}>
+              {withCount(r.reviewer, r.count)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('log.filter.outcome')}</span>
+        <select aria-label={t('log.filter.outcome')} value={filters.outcome} onChange={(e) => setFilters({ outcome: e.target.value as DecisionLogFilters['outcome'] })}>
+          <option value="all">{t('log.filter.anyOutcome')}</option>
+          {decisionOutcomes.map((o) => (
+            <option key={o} value={o}>
+              {withCount(t(outcomeLabel[o]), counts?.outcome[o])}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('queue.filter.kind')}</span>
+        <select aria-label={t('queue.filter.kind')} value={filters.kind} onChange={(e) => setFilters({ kind: e.target.value as DecisionLogFilters['kind'] })}>
+          <option value="all">{t('queue.filter.allKinds')}</option>
+          {applicationKinds.map((k) => (
+            <option key={k} value={k}>
+              {withCount(t(`kind.${k}`), counts?.kind[k])}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('log.filter.reason')}</span>
+        <select aria-label={t('log.filter.reason')} value={filters.reasonCode} onChange={(e) => setFilters({ reasonCode: e.target.value as DecisionLogFilters['reasonCode'] })}>
+          <option value="all">{t('log.filter.anyReason')}</option>
+          {reasonCodes.map((r) => (
+            <option key={r} value={r}>
+              {withCount(t(`reason.${r}`), reasonCount(r))}
+            </option>
+          ))}
+        </select>
+      </label>
+      {yesNoFilters.map((name) => (
+        <label className="field" key={name}>
+          <span>{t(`log.filter.${name}`)}</span>
+          <select aria-label={t(`log.filter.${name}`)} value={filters[name]} onChange={(e) => setFilters({ [name]: e.target.value as YesNo })}>
+            {yesNoChoices.map((choice) => (
+              <option key={choice} value={choice}>
+                {choice === 'any' ? t(`log.filter.${name}.any`) : withCount(t(`log.filter.${name}.${choice}`), counts?.[name][choice])}
+              </option>
+            ))}
+          </select>
+        </label>
+      ))}
+      <label className="field">
+        <span>{t('log.filter.from')}</span>
+        <input type="date" aria-label={t('log.filter.from')} value={filters.from} max={filters.to || undefined} onChange={(e) => setFilters({ from: e.target.value })} />
+      </label>
+      <label className="field">
+        <span>{t('log.filter.to')}</span>
+        <input type="date" aria-label={t('log.filter.to')} value={filters.to} min={filters.from || undefined} onChange={(e) => setFilters({ to: e.target.value })} />
+      </label>
+      <button type="button" onClick={resetFilters} disabled={!filtersActive(filters)}>
+        {t('queue.filter.reset')}
+      </button>
+    </form>
+  );
+}
+
+/** The reviewers the counts know, and the one chosen even when none of its decisions match the other filters. */
+function reviewerChoices(counts: DecisionLogCounts | null, chosen: string): { reviewer: string; count: number | undefined }[] {
+  const known: { reviewer: string; count: number | undefined }[] = counts?.reviewer ?? [];
+  if (chosen === '' || known.some((r) => r.reviewer === chosen)) return known;
+  return [...known, { reviewer: chosen, count: counts ? 0 : undefined }];
+}
+
+function Freshness({ freshness }: { freshness: DecisionLogFreshness }) {
+  const t = useT();
+  const language = useLanguage();
+  const held = { cached: formatNumber(freshness.cached, language), capacity: formatNumber(freshness.capacity, language) };
+  return (
+    <p className="muted small log-freshness" data-testid="decision-log-freshness">
+      {freshness.syncedAt ? t('log.freshness', { time: formatDateTime(freshness.syncedAt, language), ...held }) : t('log.freshness.never', held)}
+    </p>
+  );
+}
+
+const columns = ['decidedAt', 'reviewer', 'application', 'applicant', 'kind', 'outcome', 'reasons', 'overridden', 'offline', 'reviews'] as const;
+
+function Nothing({ label }: { label: string }) {
+  return (
+    <>
+      <span aria-hidden="true">—</span>
+      <span className="visually-hidden">{label}</span>
+    </>
+  );
+}
+
+function overrideTitle(entry: DecisionLogEntry, t: Translate): string {
+  const rules = entry.overriddenRules.map((r) => `${r} ${ruleName(r, t)}`).join(', ');
+  return entry.overrideNote ? `${rules} — ${t('log.overrideNote', { note: entry.overrideNote })}` : rules;
+}
+
+// Memoised: moving the selection renders only the two rows whose selection changed.
+const Row = memo(function Row({ entry, index, selected, onSelect }: { entry: DecisionLogEntry; index: number; selected: boolean; onSelect(index: number): void }) {
+  const t = useT();
+  const language = useLanguage();
+  const decided = formatDateTime(entry.decidedAt, language);
+  return (
+    <tr
+      id={rowId(index)}
+      data-testid="decision-row"
+      data-decision-id={entry.id}
+      data-application-id={entry.applicationId}
+      className={selected ? 'selected' : undefined}
+      aria-current={selected ? 'true' : undefined}
+      tabIndex={selected ? 0 : -1}
+      onClick={() => onSelect(index)}
+    >
+      <td className="nowrap" title={t('log.madeAt', { made: decided, applied: formatDateTime(entry.appliedAt, language) })}>
+        {decided}
+      </td>
+      <td>{entry.reviewer}</td>
+      <td className="mono">{entry.applicationId}</td>
+      <td dir="auto">{entry.applicantName}</td>
+      <td>{t(`kind.${entry.kind}`)}</td>
+      <td className={`status-${entry.outcome === 'approve' ? 'approved' : 'rejected'}`}>{t(outcomeLabel[entry.outcome])}</td>
+      <td>{entry.reasonCodes.length === 0 ? <Nothing label={t('log.none')} /> : entry.reasonCodes.map((r) => t(`reason.${r}`)).join(', ')}</td>
+      <td>
+        {entry.overriddenRules.length === 0 ? (
+          <Nothing label={t('log.none')} />
+        ) : (
+          <span className="log-override" title={overrideTitle(entry, t)}>
+            {entry.overriddenRules.join(' ')}
+            {entry.overrideNote && <span className="visually-hidden">, {t('log.overrideNote', { note: entry.overrideNote })}</span>}
+          </span>
+        )}
+      </td>
+      <td>{entry.offline ? <span className="log-offline">{t('log.offline')}</span> : <Nothing label={t('log.online')} />}</td>
+      <td>
+        {entry.reviews.length === 0 ? (
+          <span className="muted">{t('log.notReviewed')}</span>
+        ) : (
+          <ul className="log-reviews">
+            {entry.reviews.map((r) => (
+              <li key={`${r.supervisor}-${r.reviewedAt}`} className={`review-${r.verdict}`} title={t('log.review.detail', { time: formatDateTime(r.reviewedAt, language), reason: r.reason })}>
+                {t(`log.review.${r.verdict}`, { supervisor: r.supervisor })}
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+    </tr>
+  );
+});
+
+function Empty() {
+  const t = useT();
+  const filters = useDecisionLog((s) => s.filters);
+  const freshness = useDecisionLog((s) => s.freshness);
+  const resetFilters = useDecisionLog((s) => s.resetFilters);
+  if (filtersActive(filters)) {
+    return (
+      <div className="log-empty" data-testid="decision-log-empty">
+        <p>{t('log.empty')}</p>
+        <button type="button" onClick={resetFilters}>
+          {t('queue.filter.reset')}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <p className="log-empty" data-testid="decision-log-empty">
+      {freshness?.syncedAt ? t('log.emptySynced') : t('log.emptyNotSynced')}
+    </p>
+  );
+}
+
+/** Moves the selection and the focus with it, so a screen reader reads the row. */
+function moveSelection(delta: number) {
+  const log = useDecisionLog.getState();
+  log.select(log.selected + delta);
+  document.getElementById(rowId(useDecisionLog.getState().selected))?.focus();
+}
+
+export function DecisionLogView() {
+  const t = useT();
+  const language = useLanguage();
+  const items = useDecisionLog((s) => s.items);
+  const selected = useDecisionLog((s) => s.selected);
+  const total = useDecisionLog((s) => s.total);
+  const freshness = useDecisionLog((s) => s.freshness);
+  const nextCursor = useDecisionLog((s) => s.nextCursor);
+  const loading = useDecisionLog((s) => s.loading);
+  const loaded = useDecisionLog((s) => s.loaded);
+  const loadingMore = useDecisionLog((s) => s.loadingMore);
+  const error = useDecisionLog((s) => s.error);
+  const countsError = useDecisionLog((s) => s.countsError);
+  const select = useDecisionLog((s) => s.select);
+  const loadMore = useDecisionLog((s) => s.loadMore);
+  const retry = useDecisionLog((s) => s.retry);
+
+  // Read on every visit; read again when the workstation's copy changes: a sync brings new decisions (its
+  // queue.changed event, and a new lastSyncAt, whether from the sync.changed event or the status poll).
+  useEffect(() => {
+    void useDecisionLog.getState().reload({ keepPlace: true });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refresh = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void useDecisionLog.getState().reload({ keepPlace: true }), REFRESH_DELAY_MS);
+    };
+    const offQueue = workstation().events.subscribe('queue.changed', refresh);
+    const offSync = useFrame.subscribe((state, previous) => {
+      const synced = state.sync?.lastSyncAt;
+      if (synced && synced !== previous.sync?.lastSyncAt) refresh();
+    });
+    return () => {
+      clearTimeout(timer);
+      offQueue();
+      offSync();
+    };
+  }, []);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || useUi.getState().helpOpen || hasModifier(event)) return;
+      if (isTypingTarget(event.target)) return;
+      switch (event.key) {
+        case 'j':
+        case 'J':
+        case 'ArrowDown':
+          event.preventDefault();
+          moveSelection(1);
+          break;
+        case 'k':
+        case 'K':
+        case 'ArrowUp':
+          event.preventDefault();
+          moveSelection(-1);
+          break;
+        case '/':
+          event.preventDefault();
+          document.getElementById(SEARCH_ID)?.focus();
+          break;
+        case 'Escape':
+          if (useDecisionLog.getState().filters.text === '') return;
+          event.preventDefault();
+          useDecisionLog.getState().setFilters({ text: '' });
+          break;
+        default:
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const shown =
+    loading && !loaded
+      ? t('log.loading')
+      : total === null
+        ? ''
+        : t('log.shown', { shown: formatNumber(items.length, language), total: formatNumber(total, language) });
+
+  return (
+    <section className="decision-log" aria-labelledby="decision-log-title">
+      <div className="log-head">
+        <h1 id="decision-log-title">{t('log.title')}</h1>
+        <span className="muted" role="status" aria-live="polite" data-testid="decision-log-shown">
+          {shown}
+        </span>
+      </div>
+      {freshness && <Freshness freshness={freshness} />}
+      <Filters />
+      {countsError && (
+        <p className="muted small" role="status">
+          {t('log.countsFailed', { message: errorMessage(t, countsError) })}
+        </p>
+      )}
+      {error && (
+        <div className="error-banner" role="alert" data-testid="decision-log-error" data-code={error.code}>
+          <p>{errorMessage(t, error)}</p>
+          <button type="button" onClick={() => void retry()}>
+            {t('error.retry')}
+          </button>
+        </div>
+      )}
+      <div className="log-table-wrap">
+        <table className="log-table" aria-labelledby="decision-log-title" aria-describedby="decision-log-order" aria-busy={loading}>
+          <caption id="decision-log-order" className="visually-hidden">
+            {t('log.label')}
+          </caption>
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c} scope="col">
+                  {t(`log.col.${c}`)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((entry, index) => (
+              <Row key={entry.id} entry={entry} index={index} selected={index === selected} onSelect={select} />
+            ))}
+          </tbody>
+        </table>
+        {loaded && !loading && !error && items.length === 0 && <Empty />}
+      </div>
+      {nextCursor && (
+        <div className="log-more">
+          <button type="button" onClick={() => void loadMore()} disabled={loadingMore || loading}>
+            {loadingMore ? t('queue.loadingMore') : t('log.loadMore')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,106 @@
+// Everything a signed-in, unlocked supervisor sees instead of a reviewer's queue: the area's navigation and the
+// chosen view, each view a chunk of its own. Unmounted while locked. Also runs the idle lock and the shortcut help.
+import { Suspense, useEffect, useState } from 'react';
+import type { MessageKey } from '../i18n';
+import { useT } from '../i18n/useT';
+import { lazyChunk, type Chunk } from '../lib/lazyChunk';
+import { useIdleLock } from '../lib/useIdleLock';
+import { useFrame } from '../state/frame';
+import { ShortcutHelp, useHelpKey, type ShortcutSections } from './ShortcutHelp';
+import { ViewBoundary } from './ViewBoundary';
+
+interface SupervisorSection {
+  id: string;
+  label: MessageKey;
+  chunk: Chunk;
+}
+
+/** The area's entries, in the navigation's order; the first is shown on sign-in. */
+const sections = [
+  {
+    id: 'decision-log',
+    label: 'supervisor.nav.decisionLog',
+    chunk: lazyChunk(
+      () => import('./DecisionLogView'),
+      (m) => m.DecisionLogView,
+    ),
+  },
+] as const satisfies readonly SupervisorSection[];
+type SectionId = (typeof sections)[number]['id'];
+
+const shortcuts: ShortcutSections = [
+  [
+    'shortcuts.decisionLog',
+    [
+      [['↑', '↓', 'J', 'K'], 'shortcut.log.move'],
+      [['/'], 'shortcut.log.search'],
+      [['Esc'], 'shortcut.log.clearSearch'],
+    ],
+  ],
+  ['shortcuts.anywhere', [[['?'], 'shortcut.help']]],
+];
+
+function ViewFailed({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  const t = useT();
+  return (
+    <div className="padded" role="alert">
+      <p>{t('supervisor.viewFailed')}</p>
+      <p className="muted">{error instanceof Error ? error.message : String(error)}</p>
+      <button type="button" onClick={onRetry}>
+        {t('error.retry')}
+      </button>
+    </div>
+  );
+}
+
+function ViewLoading() {
+  const t = useT();
+  return (
+    <p className="padded" role="status">
+      {t('frame.loading')}
+    </p>
+  );
+}
+
+const sectionOf = (id: SectionId): SupervisorSection => sections.find((s) => s.id === id) ?? sections[0];
+
+export function SupervisorArea() {
+  const t = useT();
+  const idleLockMinutes = useFrame((s) => s.settings.idleLockMinutes);
+  const [view, setView] = useState<{ id: SectionId; View: React.ComponentType; attempt: number }>(() => ({ id: sections[0].id, View: sections[0].chunk.lazy(), attempt: 0 }));
+  useIdleLock(idleLockMinutes);
+  useHelpKey();
+
+  useEffect(() => {
+    void useFrame.getState().refreshSync();
+  }, []);
+
+  const show = (id: SectionId) => {
+    if (id !== view.id) setView({ id, View: sectionOf(id).chunk.lazy(), attempt: 0 });
+  };
+  const retry = (error: unknown) => setView((v) => ({ id: v.id, View: sectionOf(v.id).chunk.lazy({ error, attempt: v.attempt + 1 }), attempt: v.attempt + 1 }));
+
+  return (
+    <div className="supervisor">
+      <nav className="supervisor-nav" aria-label={t('supervisor.nav')}>
+        <ul>
+          {sections.map((s) => (
+            <li key={s.id}>
+              <button type="button" aria-current={s.id === view.id ? 'page' : undefined} onClick={() => show(s.id)}>
+                {t(s.label)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="supervisor-view">
+        <ViewBoundary key={`${view.id}-${view.attempt}`} fallback={(error) => <ViewFailed error={error} onRetry={() => retry(error)} />}>
+          <Suspense fallback={<ViewLoading />}>
+            <view.View />
+          </Suspense>
+        </ViewBoundary>
+      </div>
+      <ShortcutHelp sections={shortcuts} />
+    </div>
+  );
+}

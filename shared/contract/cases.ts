@@ -219,7 +219,8 @@ export const AuditVerification = z.discriminatedUnion('ok', [
 ]);
 export type AuditVerification = z.infer<typeof AuditVerification>;
 
-const storeErrors = ['store_busy', 'store_disk_full', 'store_corrupt'] as const;
+/** What any call that reads or writes the case store may fail with. */
+export const storeErrors = ['store_busy', 'store_disk_full', 'store_corrupt'] as const;
 
 export const caseChannels = {
   'queue.list': defineChannel({

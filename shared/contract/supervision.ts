@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ApplicationKind, DecisionOutcome, Flag, Instant, ReasonCode, RuleId } from '../domain';
 import { lineText } from '../text';
 import { defineChannel } from './channel';
+import { storeErrors } from './cases';
 import { ReviewVerdict } from './central';
 
 /** How many decisions a workstation keeps in its log: the newest; a few months of a busy team, a few MB. */
@@ -100,8 +101,6 @@ export const DecisionLogCounts = z.object({
   reviewed: z.object({ yes: Count, no: Count }),
 });
 export type DecisionLogCounts = z.infer<typeof DecisionLogCounts>;
-
-const storeErrors = ['store_busy', 'store_disk_full', 'store_corrupt'] as const;
 
 export const supervisionChannels = {
   'decisions.log': defineChannel({

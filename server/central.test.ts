@@ -635,7 +635,7 @@ describe('supervisor', () => {
     expect((await call('createReview', sup, '/v1/reviews', { json: { decisionId: randomUUID(), verdict: 'agree', reason: 'x' } })).status).toBe(404);
     expect((await call('createReview', sup, '/v1/reviews', { json: { decisionId: target.id, verdict: 'maybe', reason: 'x' } })).status).toBe(400);
     const listed = ((await call('listDecisions', sup, '/v1/decisions?limit=1')).body as DecisionsResponse).decisions[0];
-    expect(listed?.reviews).toMatchObject([{ verdict: 'overturn', supervisor: 'supervisor1' }]);
+    expect(listed?.reviews).toMatchObject([{ verdict: 'overturn', reviewedBy: 'supervisor1' }]);
   });
 });
 

@@ -210,7 +210,7 @@ describe("the supervisor's decision history", () => {
     expect(reviews.length).toBeGreaterThan(20);
     expect(reviews.filter((r) => r.verdict === 'overturn').length).toBeGreaterThanOrEqual(2);
     for (const r of reviews) {
-      expect(r.supervisor).toBe('supervisor1');
+      expect(r.reviewedBy).toBe('supervisor1');
       expect(Date.parse(r.reviewedAt)).toBeGreaterThan(Date.parse(r.decidedAt));
       expect(Date.parse(r.reviewedAt)).toBeLessThan(server.clock.now.getTime());
     }

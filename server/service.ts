@@ -855,6 +855,7 @@ export class CentralService {
           decidedAt: r.decided_at.toISOString(),
           madeAt: r.made_at.toISOString(),
           offline: r.offline,
+          effect: 'in_effect',
           reviews: reviews.get(r.id) ?? [],
         },
       ];
@@ -896,7 +897,7 @@ export class CentralService {
 }
 
 function reviewOf(r: { id: string; decision_id: string; supervisor: string; verdict: Review['verdict']; reason: string; reviewed_at: Date }): Review {
-  return { id: r.id, decisionId: r.decision_id, supervisor: r.supervisor, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewed_at.toISOString() };
+  return { id: r.id, decisionId: r.decision_id, stage: 'quality', reviewedBy: r.supervisor, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewed_at.toISOString() };
 }
 
 /**

@@ -70,6 +70,6 @@ export function decisionLogEntry(d: CentralDecision): DecisionLogEntry {
     appliedAt: d.decidedAt,
     offline: d.offline,
     deviceId: d.deviceId,
-    reviews: d.reviews.map((r) => ({ supervisor: r.supervisor, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewedAt })),
+    reviews: d.reviews.map((r) => ({ supervisor: r.reviewedBy, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewedAt })),
   };
 }

@@ -117,6 +117,34 @@ export const CentralFacts = z
   .strict();
 export type CentralFacts = z.infer<typeof CentralFacts>;
 
+export const reviewVerdicts = ['agree', 'overturn'] as const;
+export const ReviewVerdict = z.enum(reviewVerdicts);
+export type ReviewVerdict = z.infer<typeof ReviewVerdict>;
+/**
+ * `second_review`: the four-eyes check of a decision held before it takes effect (a reviewer or supervisor other than
+ * the one who decided). `quality`: a supervisor's review of a decision in effect, usually one the QA policy sampled.
+ */
+export const reviewStages = ['second_review', 'quality'] as const;
+export const ReviewStage = z.enum(reviewStages);
+export type ReviewStage = z.infer<typeof ReviewStage>;
+
+/**
+ * Why an application its reviewer had decided is back in their queue: the decision was overturned, by a quality
+ * review or a four-eyes second review. The reviewer's workstation shows it on the case.
+ */
+export const ReturnedForReview = z
+  .object({
+    decisionId: MutationId,
+    /** The outcome that was overturned. */
+    outcome: DecisionOutcome,
+    stage: ReviewStage,
+    reviewedBy: Username,
+    reason: multilineText(2000),
+    reviewedAt: Instant,
+  })
+  .strict();
+export type ReturnedForReview = z.infer<typeof ReturnedForReview>;
+
 export const ApplicationEnvelope = z
   .object({
     application: Application,
@@ -125,6 +153,8 @@ export const ApplicationEnvelope = z
     /** The review deadline (R7: three business days) and the escalation time (day two). */
     dueAt: Instant,
     escalateAt: Instant,
+    /** Set while the application is back in review after its decision was overturned; absent or null otherwise. */
+    returned: ReturnedForReview.nullable().optional(),
   })
   .strict();
 export type ApplicationEnvelope = z.infer<typeof ApplicationEnvelope>;
@@ -133,7 +163,8 @@ export const WithdrawRequest = z.object({ ticketRef: lineText(64).min(1).optiona
 export const AssignRequest = z.object({ reviewer: Username }).strict();
 
 // ── changes feed ─────────────────────────────────────────────────────────────────────────────────
-export const changeTypes = ['assigned', 'updated', 'withdrawn', 'reassigned'] as const;
+/** `returned`: an application the reviewer decided is back with them because the decision was overturned. */
+export const changeTypes = ['assigned', 'updated', 'withdrawn', 'reassigned', 'returned'] as const;
 export const ChangeType = z.enum(changeTypes);
 export type ChangeType = z.infer<typeof ChangeType>;
 
@@ -254,20 +285,29 @@ export const MutationBatchResponse = z.object({ centralId: CentralId, results: z
 export type MutationBatchResponse = z.infer<typeof MutationBatchResponse>;
 
 // ── supervisor ───────────────────────────────────────────────────────────────────────────────────
-export const reviewVerdicts = ['agree', 'overturn'] as const;
-export const ReviewVerdict = z.enum(reviewVerdicts);
-
 export const Review = z
   .object({
-    id: lineText(64).min(1),
+    /** The id of the review mutation that recorded it. */
+    id: MutationId,
     decisionId: MutationId,
-    supervisor: Username,
+    stage: ReviewStage,
+    reviewedBy: Username,
     verdict: ReviewVerdict,
     reason: multilineText(2000),
+    /** The server's clock when it was applied. */
     reviewedAt: Instant,
   })
   .strict();
 export type Review = z.infer<typeof Review>;
+
+/**
+ * Where a decision stands. `pending_second_review`: held by four-eyes, nothing of it applied yet (the account keeps its
+ * identity; the application stays decided for its reviewer). `overturned`: a second review or a quality review
+ * overturned it, the application went back to review and the account's identity was restored.
+ */
+export const decisionEffects = ['in_effect', 'pending_second_review', 'overturned'] as const;
+export const DecisionEffect = z.enum(decisionEffects);
+export type DecisionEffect = z.infer<typeof DecisionEffect>;
 
 export const DecisionRecord = z
   .object({
@@ -290,6 +330,7 @@ export const DecisionRecord = z
     /** The device's clock when the reviewer decided. */
     madeAt: Instant,
     offline: z.boolean(),
+    effect: DecisionEffect,
     reviews: z.array(Review),
   })
   .strict();
@@ -327,6 +368,133 @@ export type DecisionsResponse = z.infer<typeof DecisionsResponse>;
 export const ReviewRequest = z
   .object({ decisionId: MutationId, verdict: ReviewVerdict, reason: multilineText(2000).trim().min(1) })
   .strict();
+
+// ── supervision mutations: quality review, four-eyes, reassignment, the QA policy ───────────────────
+/** The quality-review and four-eyes policy, one per central service, changed by a supervisor's policy mutation. */
+export const QualityPolicy = z
+  .object({
+    /** Share of each reviewer's decisions per ISO week (UTC) sampled for quality review, chosen reproducibly at random. */
+    samplePercent: z.number().min(0).max(100),
+    /** Sample every approval that overrode a blocking flag. */
+    sampleOverriddenApprovals: z.boolean(),
+    /** Sample every rejection for `suspected_tampering`. */
+    sampleTamperingRejections: z.boolean(),
+    /** Four-eyes: hold approvals that override a blocking flag until a second person agrees. */
+    fourEyesOverriddenApprovals: z.boolean(),
+    /** Four-eyes: hold rejections for `suspected_tampering` until a second person agrees. */
+    fourEyesTamperingRejections: z.boolean(),
+  })
+  .strict();
+export type QualityPolicy = z.infer<typeof QualityPolicy>;
+export const defaultQualityPolicy: QualityPolicy = {
+  samplePercent: 5,
+  sampleOverriddenApprovals: true,
+  sampleTamperingRejections: true,
+  fourEyesOverriddenApprovals: true,
+  fourEyesTamperingRejections: true,
+};
+
+const SupervisionMutationBase = {
+  id: MutationId,
+  /** The device clock when the person acted (audit only; the server orders by its own clock). */
+  madeAt: Instant,
+  /** Who acted: applied only under that person's own session (else `wrong_author`). */
+  madeBy: Username,
+  offline: z.boolean(),
+};
+/** A verdict on a decision: a second review of one held by four-eyes, or a quality review of one in effect. */
+export const ReviewMutation = z
+  .object({
+    ...SupervisionMutationBase,
+    type: z.literal('review'),
+    decisionId: MutationId,
+    verdict: ReviewVerdict,
+    /** Required to overturn; may be empty to agree. */
+    reason: multilineText(2000).trim(),
+  })
+  .strict();
+export type ReviewMutation = z.infer<typeof ReviewMutation>;
+/** Hands open applications to another reviewer (their next sync shows them). */
+export const ReassignMutation = z
+  .object({
+    ...SupervisionMutationBase,
+    type: z.literal('reassign'),
+    applicationIds: z.array(lineText(64).min(1)).min(1).max(200),
+    reviewer: Username,
+  })
+  .strict();
+export type ReassignMutation = z.infer<typeof ReassignMutation>;
+export const PolicyMutation = z
+  .object({ ...SupervisionMutationBase, type: z.literal('policy'), policy: QualityPolicy })
+  .strict();
+export type PolicyMutation = z.infer<typeof PolicyMutation>;
+export const SupervisionMutation = z.discriminatedUnion('type', [ReviewMutation, ReassignMutation, PolicyMutation]);
+export type SupervisionMutation = z.infer<typeof SupervisionMutation>;
+
+export const SupervisionBatchRequest = z
+  .object({
+    deviceId: lineText(64).min(1),
+    centralId: CentralId.optional(),
+    mutations: z.array(SupervisionMutation).min(1).max(maxMutationsPerBatch),
+  })
+  .strict();
+export type SupervisionBatchRequest = z.infer<typeof SupervisionBatchRequest>;
+
+/**
+ * Why a supervision mutation was refused; each is final. `same_person`: the second review of a four-eyes decision by
+ * the person who made it. `superseded`: the application was decided again since. `already_reviewed`: this person
+ * already gave a verdict at this stage. `forbidden`: the role may not do this (a reviewer may only second-review).
+ */
+export const supervisionRejectionReasons = [
+  'not_found',
+  'already_reviewed',
+  'same_person',
+  'superseded',
+  'unknown_reviewer',
+  'already_decided',
+  'withdrawn',
+  'wrong_author',
+  'forbidden',
+  'invalid',
+  'cannot_apply',
+] as const;
+export const SupervisionRejectionReason = z.enum(supervisionRejectionReasons);
+export type SupervisionRejectionReason = z.infer<typeof SupervisionRejectionReason>;
+export const SupervisionResult = z.discriminatedUnion('status', [
+  z.object({ id: MutationId, status: z.literal('applied') }).strict(),
+  z.object({ id: MutationId, status: z.literal('rejected'), reason: SupervisionRejectionReason, message: lineText(2000) }).strict(),
+]);
+export type SupervisionResult = z.infer<typeof SupervisionResult>;
+export const SupervisionBatchResponse = z.object({ centralId: CentralId, results: z.array(SupervisionResult) }).strict();
+export type SupervisionBatchResponse = z.infer<typeof SupervisionBatchResponse>;
+
+export const QualityPolicyResponse = z
+  .object({ policy: QualityPolicy, updatedBy: Username.nullable(), updatedAt: Instant.nullable() })
+  .strict();
+export type QualityPolicyResponse = z.infer<typeof QualityPolicyResponse>;
+
+/** Why the policy put a decision in the QA queue. */
+export const qualitySampleReasons = ['random', 'overridden_approval', 'tampering_rejection'] as const;
+export const QualitySampleReason = z.enum(qualitySampleReasons);
+export type QualitySampleReason = z.infer<typeof QualitySampleReason>;
+
+export const QualityQueueQuery = z
+  .object({
+    /** `quality`: sampled decisions in effect not yet reviewed; `second_review`: decisions held by four-eyes. */
+    stage: ReviewStage,
+    reviewer: Username.optional(),
+    cursor: lineText(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export const QualityQueueItem = z
+  .object({ decision: DecisionRecord, sampledFor: z.array(QualitySampleReason) })
+  .strict();
+export type QualityQueueItem = z.infer<typeof QualityQueueItem>;
+export const QualityQueueResponse = z
+  .object({ items: z.array(QualityQueueItem), nextCursor: lineText(200).nullable() })
+  .strict();
+export type QualityQueueResponse = z.infer<typeof QualityQueueResponse>;
 
 // ── the route table ──────────────────────────────────────────────────────────────────────────────
 export interface CentralRoute {

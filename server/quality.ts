@@ -257,12 +257,13 @@ async function review(ctx: Context, m: ReviewMutation): Promise<SupervisionResul
   const [newer] = await tx.query(`SELECT 1 FROM decisions WHERE application_id = $1 AND decided_at > $2 LIMIT 1`, [d.application_id, d.decided_at]);
   if (newer) return rejected(m, 'superseded', 'The application was decided again since this decision; review the newer decision');
   if (d.effect === 'overturned') return rejected(m, 'already_reviewed', 'This decision was overturned already; an overturned decision is not reviewed again');
+  // Nobody reviews their own decision, however the verdict arrives (online, resent, or late from an offline queue, even
+  // after someone else's verdict made it take effect).
+  if (d.reviewer === caller.username) return rejected(m, 'same_person', 'You made this decision; its review must be someone else’s');
   const stage: ReviewStage = d.effect === 'pending_second_review' ? 'second_review' : 'quality';
   if (stage === 'quality' && caller.role !== 'supervisor') {
     return rejected(m, 'forbidden', 'A reviewer may only give the second review of a decision held by four-eyes; this decision is in effect');
   }
-  // Four-eyes: the second person is never the first, however the verdict arrives (online, resent, or late from an offline queue).
-  if (d.reviewer === caller.username) return rejected(m, 'same_person', 'You made this decision; the second review must be someone else’s');
   if (m.verdict === 'overturn' && m.reason === '') return rejected(m, 'invalid', 'reason: say why the decision is overturned');
   const [mine] = await tx.query(`SELECT 1 FROM reviews WHERE decision_id = $1::uuid AND stage = $2 AND reviewed_by = $3`, [d.id, stage, caller.username]);
   if (mine) return rejected(m, 'already_reviewed', 'You gave a verdict on this decision at this stage already');

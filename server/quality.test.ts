@@ -25,8 +25,9 @@ import {
 import type { Identity } from '../shared/domain';
 import { drawSpecimen } from '../resources/specimens/draw';
 import { checkImage } from './images';
-import { refreshRandomSample } from './quality';
-import { startTestServer, TestClient, type TestServer } from '../tests/support/central';
+import { latestSchemaVersion, migrate, migrations } from './migrations';
+import { qualityPolicy, qualityQueueSql, refreshRandomSample } from './quality';
+import { openTestDatabase, startTestServer, TestClient, type TestServer } from '../tests/support/central';
 import type { CheckedDocument } from './service';
 
 let server: TestServer;
@@ -456,5 +457,79 @@ describe('the QA sample', () => {
     const history = await server.db.query<{ changed_by: string | null }>(`SELECT changed_by FROM quality_policies ORDER BY id`);
     expect(history.map((h) => h.changed_by)).toEqual([null, 'supervisor1', 'supervisor1']);
     await setPolicy(defaultQualityPolicy);
+  });
+});
+
+describe('migration 4', () => {
+  it('upgrades a database of version 3: decisions in effect, their QA sample drawn, reviews at stage quality, verifications linked to their approval', async () => {
+    const { db, close } = await openTestDatabase();
+    try {
+      await migrate(db, migrations.filter((m) => m.version <= 3));
+      await db.query(`INSERT INTO people (username, display_name, role, password_hash) VALUES ('reviewer1', 'R', 'reviewer', 'x'), ('supervisor1', 'S', 'supervisor', 'x')`);
+      const at = new Date('2026-11-18T10:00:00.000Z'); // a Wednesday
+      const decided: { id: string; outcome: string; codes: string[]; rules: string[] }[] = [
+        { id: randomUUID(), outcome: 'approve', codes: [], rules: ['R1'] },
+        { id: randomUUID(), outcome: 'reject', codes: ['suspected_tampering'], rules: [] },
+        ...Array.from({ length: 19 }, () => ({ id: randomUUID(), outcome: 'approve', codes: [], rules: [] })),
+      ];
+      for (const [i, d] of decided.entries()) {
+        const app = `APP-${i}`;
+        await db.query(`INSERT INTO accounts (id, registration_location) VALUES ($1, 'CN')`, [`ACC-${i}`]);
+        await db.query(
+          `INSERT INTO applications (id, account_id, kind, registration_location, submitted_at, status, version, identity, icp, applicant_language, due_at, escalate_at)
+           VALUES ($1, $2, 'individual', 'CN', $3, $4, 3, '{}'::jsonb, '{}'::jsonb, 'en', $3, $3)`,
+          [app, `ACC-${i}`, at, d.outcome === 'approve' ? 'approved' : 'rejected'],
+        );
+        await db.query(
+          `INSERT INTO decisions (id, application_id, kind, reviewer, device_id, outcome, reason_codes, applicant_message, internal_note, override_note, decided_at, made_at, offline, overridden_rules)
+           VALUES ($1, $2, 'individual', 'reviewer1', 'd', $3, $4::jsonb, 'm', '', NULL, $5, $5, false, $6::jsonb)`,
+          [d.id, app, d.outcome, JSON.stringify(d.codes), new Date(at.getTime() + i * 60_000), JSON.stringify(d.rules)],
+        );
+        if (d.outcome === 'approve') {
+          await db.query(`INSERT INTO verifications (account_id, identity, verified_at, application_id) VALUES ($1, '{}'::jsonb, $2, $3)`, [`ACC-${i}`, at, app]);
+        }
+      }
+      await db.query(`INSERT INTO reviews (id, decision_id, supervisor, verdict, reason, reviewed_at) VALUES ($1, $2, 'supervisor1', 'agree', 'fine', $3)`, [
+        randomUUID(),
+        decided[2]?.id ?? '',
+        at,
+      ]);
+
+      expect(await migrate(db)).toEqual({ from: 3, to: latestSchemaVersion });
+      const rows = await db.query<{ id: string; effect: string; sample_week: Date; sample_rank: string; sample_random: boolean; sample_overridden: boolean; sample_tampering: boolean; quality_reviewed: boolean }>(
+        `SELECT id::text AS id, effect, sample_week, sample_rank, sample_random, sample_overridden, sample_tampering, quality_reviewed FROM decisions`,
+      );
+      const [{ id: centralId }] = (await db.query<{ id: string }>(`SELECT id::text AS id FROM central_identity`)) as [{ id: string }];
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      expect(rows.every((r) => r.effect === 'in_effect' && r.sample_week.toISOString().startsWith('2026-11-16'))).toBe(true);
+      expect(rows.every((r) => r.sample_rank === createHash('sha256').update(`${centralId}${r.id}`).digest('hex'))).toBe(true);
+      // 21 decisions at 5 %: two drawn, the best-ranked.
+      const drawn = rows.filter((r) => r.sample_random).map((r) => r.id).sort();
+      expect(drawn).toEqual([...rows].sort((a, b) => a.sample_rank.localeCompare(b.sample_rank)).slice(0, 2).map((r) => r.id).sort());
+      expect(byId.get(decided[0]?.id ?? '')).toMatchObject({ sample_overridden: true, sample_tampering: false });
+      expect(byId.get(decided[1]?.id ?? '')).toMatchObject({ sample_overridden: false, sample_tampering: true });
+      expect(rows.filter((r) => r.quality_reviewed).map((r) => r.id)).toEqual([decided[2]?.id]);
+      expect(await db.query(`SELECT stage, reviewed_by FROM reviews`)).toEqual([{ stage: 'quality', reviewed_by: 'supervisor1' }]);
+      const linked = await db.query<{ n: number }>(`SELECT count(*) AS n FROM verifications v JOIN decisions d ON d.id = v.decision_id AND d.application_id = v.application_id`);
+      expect(Number(linked[0]?.n)).toBe(decided.filter((d) => d.outcome === 'approve').length);
+      expect(await qualityPolicy(db)).toEqual({ policy: defaultQualityPolicy, updatedBy: null, updatedAt: null });
+      // An application may be decided again once its decision is overturned, never twice while one stands.
+      await db.query(`UPDATE decisions SET effect = 'overturned' WHERE id = $1`, [decided[3]?.id ?? '']);
+      const again = `INSERT INTO decisions (id, application_id, kind, reviewer, device_id, outcome, reason_codes, applicant_message, internal_note, override_note, decided_at, made_at, offline, sample_week, sample_rank)
+        VALUES ($1, $2, 'individual', 'reviewer1', 'd', 'reject', '["other"]'::jsonb, 'm', '', NULL, now(), now(), false, current_date, 'r')`;
+      await db.query(again, [randomUUID(), 'APP-3']);
+      await expect(db.query(again, [randomUUID(), 'APP-4'])).rejects.toThrow(/decisions_standing/);
+
+      // Both review queues read their partial index, newest first.
+      const plan = (sql: string) =>
+        db.transaction(async (tx) => {
+          await tx.query('SET LOCAL enable_seqscan = off');
+          return (await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`)).map((r) => r['QUERY PLAN']).join('\n');
+        });
+      expect(await plan(`SELECT d.* FROM decisions d WHERE ${qualityQueueSql} ORDER BY d.decided_at DESC, d.id DESC LIMIT 51`)).toMatch(/decisions_quality_queue/);
+      expect(await plan(`SELECT d.* FROM decisions d WHERE d.effect = 'pending_second_review' ORDER BY d.decided_at DESC, d.id DESC LIMIT 51`)).toMatch(/decisions_second_review/);
+    } finally {
+      await close();
+    }
   });
 });

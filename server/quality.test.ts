@@ -27,7 +27,7 @@ import { drawSpecimen } from '../resources/specimens/draw';
 import { checkImage } from './images';
 import { latestSchemaVersion, migrate, migrations } from './migrations';
 import { qualityPolicy, qualityQueueSql, refreshRandomSample } from './quality';
-import { openTestDatabase, startTestServer, TestClient, type TestServer } from '../tests/support/central';
+import { decisionMutation, openTestDatabase, startTestServer, TestClient, type TestServer } from '../tests/support/central';
 import type { CheckedDocument } from './service';
 
 let server: TestServer;
@@ -92,25 +92,8 @@ async function assigned(reviewer: 'reviewer1' | 'reviewer2', overrides: Partial<
   return change;
 }
 
-function decision(envelope: ApplicationEnvelope, madeBy: string, overrides: Partial<DecisionMutation> = {}): DecisionMutation {
-  return {
-    type: 'decision',
-    id: randomUUID(),
-    applicationId: envelope.application.id,
-    baseVersion: envelope.application.version,
-    madeAt: server.clock.now.toISOString(),
-    madeBy,
-    offline: false,
-    outcome: 'approve',
-    reasonCodes: [],
-    applicantMessage: 'Verified.',
-    internalNote: '',
-    overrideNote: null,
-    overriddenRules: [],
-    judgedOn: null,
-    ...overrides,
-  };
-}
+const decision = (envelope: ApplicationEnvelope, madeBy: string, overrides: Partial<DecisionMutation> = {}): DecisionMutation =>
+  decisionMutation(envelope, madeBy, server.clock.now, overrides);
 
 async function decide(client: TestClient, mutation: DecisionMutation): Promise<MutationResult> {
   const answer = await client.post('/v1/mutations:batch', { deviceId: 'qa-device', mutations: [mutation] });

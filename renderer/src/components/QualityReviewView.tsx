@@ -38,8 +38,10 @@ const Row = memo(function Row({ item, index, stage, selected, onSelect }: { item
     >
       <td className="nowrap">{formatDateTime(d.decidedAt, language)}</td>
       <td>{d.reviewer}</td>
-      <td className="mono">{d.applicationId}</td>
-      <td dir="auto">{d.applicantName}</td>
+      <td>
+        <span dir="auto">{d.applicantName}</span>
+        <span className="mono small muted qa-application">{d.applicationId}</span>
+      </td>
       <td className={`status-${d.outcome === 'approve' ? 'approved' : 'rejected'}`}>
         {t(outcomeLabel[d.outcome])}
         {d.reasonCodes.length > 0 && <span className="muted small"> · {d.reasonCodes.map((r) => t(`reason.${r}`)).join(', ')}</span>}
@@ -183,7 +185,7 @@ function QualityList({ store }: { store: ListStore }) {
           <table className="log-table" aria-labelledby={titleId} aria-busy={loading}>
             <thead>
               <tr>
-                {(['decidedAt', 'reviewer', 'application', 'applicant', 'outcome'] as const).map((c) => (
+                {(['decidedAt', 'reviewer', 'applicant', 'outcome'] as const).map((c) => (
                   <th key={c} scope="col">
                     {t(`log.col.${c}`)}
                   </th>

@@ -88,8 +88,9 @@ export function VerdictPanel({ entry, action, onActed }: { entry: DecisionLogEnt
   const start = (verdict: ReviewVerdict) => useVerdict.getState().start(entry.id, verdict);
 
   return (
-    <section className="verdict-panel" aria-labelledby="verdict-title" data-testid="verdict-panel" data-decision-id={entry.id}>
-      <h2 id="verdict-title">{t('verdict.title', { reviewer: entry.reviewer, application: entry.applicationId })}</h2>
+    // Not a labelled region: its heading names the reviewer, and the filters beside it are found by their labels.
+    <div className="verdict-panel" data-testid="verdict-panel" data-decision-id={entry.id}>
+      <h2>{t('verdict.title', { reviewer: entry.reviewer, application: entry.applicationId })}</h2>
       <p className="muted small">
         {t('verdict.decided', { outcome: t(entry.outcome === 'approve' ? 'appStatus.approved' : 'appStatus.rejected'), time: formatDateTime(entry.decidedAt, language) })}{' '}
         <EffectBadge entry={entry} />
@@ -152,7 +153,7 @@ export function VerdictPanel({ entry, action, onActed }: { entry: DecisionLogEnt
           <p className="muted small">{t('verdict.queuedHint')}</p>
         </form>
       )}
-    </section>
+    </div>
   );
 }
 
@@ -187,8 +188,8 @@ export function SupervisionAttention() {
         </p>
       )}
       {refused.length > 0 && (
-        <section aria-labelledby="supervision-refused-title" className="error-banner">
-          <h2 id="supervision-refused-title">{t('supervision.refused.title', { count: refused.length })}</h2>
+        <div className="error-banner">
+          <h2>{t('supervision.refused.title', { count: refused.length })}</h2>
           <ul>
             {refused.map((a) => (
               <li key={a.mutation.id} data-testid="supervision-refused">
@@ -201,7 +202,7 @@ export function SupervisionAttention() {
               </li>
             ))}
           </ul>
-        </section>
+        </div>
       )}
       {error && (
         <p className="form-error" role="alert">

@@ -5,18 +5,10 @@
 // application back in their queue.
 import type { DecisionLogCounts, DecisionLogPage, QualityQueuePage } from '../../shared/contract/supervision';
 import type { CaseDetail, QueuePage } from '../../shared/contract/cases';
-import type { Outcome } from '../../shared/errors';
-import { expect, test, type Host } from './fixtures';
-import { seriousViolations, signIn } from './review-support';
+import { expect, test } from './fixtures';
+import { channelValue, seriousViolations, signIn } from './review-support';
 
 test.use({ centralDemoCount: 12, centralSignIn: 'supervisor1' });
-
-async function call<T>(host: Host, channel: string, body: unknown): Promise<T> {
-  const { json } = await host.call(channel, body);
-  const answer = json as Outcome<T>;
-  if (!answer.ok) throw new Error(`${channel} failed: ${answer.error.code} ${answer.error.message}`);
-  return answer.value;
-}
 
 test('a supervisor overturns a decision from the log; its reviewer sees the overturn and the application back in review', async ({ app, host, central }) => {
   test.slow(); // the first sync brings the demo's whole decision history
@@ -25,10 +17,10 @@ test('a supervisor overturns a decision from the log; its reviewer sees the over
 
   // Filter the log by reviewer4 and a reason they gave.
   await app.getByLabel('Reviewer').selectOption('reviewer4');
-  const theirs = await call<DecisionLogCounts>(host, 'decisions.counts', { reviewer: 'reviewer4' });
+  const theirs = await channelValue<DecisionLogCounts>(host, 'decisions.counts', { reviewer: 'reviewer4' });
   const reason = theirs.reasonCode[0]!;
   await app.getByLabel('Reason').selectOption(reason.reasonCode);
-  const filtered = await call<DecisionLogPage>(host, 'decisions.log', { reviewer: 'reviewer4', reasonCode: reason.reasonCode, limit: 200 });
+  const filtered = await channelValue<DecisionLogPage>(host, 'decisions.log', { reviewer: 'reviewer4', reasonCode: reason.reasonCode, limit: 200 });
   await expect(app.getByTestId('decision-log-shown')).toContainText(`of ${filtered.total} shown`);
   // A decision in effect that no one reviewed yet: its application was not decided again since.
   const target = filtered.items.find((e) => e.effect === 'in_effect' && e.reviews.length === 0);
@@ -61,7 +53,7 @@ test('a supervisor overturns a decision from the log; its reviewer sees the over
 
   // The QA queue the same sync brought: the policy's sample of the demo history, in light and dark.
   await app.getByRole('navigation').getByRole('button', { name: 'Quality review' }).click();
-  const qa = await call<QualityQueuePage>(host, 'quality.queue', { stage: 'quality', limit: 200 });
+  const qa = await channelValue<QualityQueuePage>(host, 'quality.queue', { stage: 'quality', limit: 200 });
   expect(qa.syncedAt).not.toBeNull();
   expect(qa.total).toBeGreaterThan(0);
   await expect(app.getByTestId('qa-row')).toHaveCount(Math.min(qa.total, 50));
@@ -87,7 +79,7 @@ test('a supervisor overturns a decision from the log; its reviewer sees the over
   await app.getByRole('button', { name: 'Sign out' }).click();
   await signIn(app, 'reviewer4');
   await expect
-    .poll(async () => (await call<QueuePage>(host, 'queue.list', { status: 'open', limit: 200 })).items.find((i) => i.id === target!.applicationId)?.returned?.reviewedBy, {
+    .poll(async () => (await channelValue<QueuePage>(host, 'queue.list', { status: 'open', limit: 200 })).items.find((i) => i.id === target!.applicationId)?.returned?.reviewedBy, {
       timeout: 120_000,
       intervals: [1000],
     })
@@ -98,7 +90,7 @@ test('a supervisor overturns a decision from the log; its reviewer sees the over
   const notice = app.getByTestId('returned-notice');
   await expect(notice).toContainText(`Your rejection was overturned by supervisor1`);
   await expect(notice).toContainText('The document was readable; the rejection was wrong.');
-  const reopened = await call<CaseDetail>(host, 'case.get', { applicationId: target!.applicationId, open: false });
+  const reopened = await channelValue<CaseDetail>(host, 'case.get', { applicationId: target!.applicationId, open: false });
   expect(reopened.application).toMatchObject({ status: 'queued', assignee: 'reviewer4' });
   expect(reopened.returned).toMatchObject({ decisionId: target!.id, outcome: 'reject', stage: 'quality', reviewedBy: 'supervisor1' });
 });

@@ -68,6 +68,16 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       log: (r) => t.invoke('decisions.log', r),
       counts: (r) => t.invoke('decisions.counts', r),
     },
+    supervision: {
+      act: (r) => t.invoke('supervision.act', r),
+      outbox: (r) => t.invoke('supervision.outbox', r),
+      dismiss: (r) => t.invoke('supervision.dismiss', r),
+      verdicts: (r) => t.invoke('supervision.verdicts', r),
+    },
+    quality: {
+      queue: (r) => t.invoke('quality.queue', r),
+      policy: (r) => t.invoke('quality.policy', r),
+    },
     images: {
       import: (r) => t.invoke('images.import', r),
       url: async (ref) => (isImageRef(ref) ? t.imageUrl(ref) : badImageRef),

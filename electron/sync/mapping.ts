@@ -49,7 +49,7 @@ export function documentRecord(ref: DocumentRef, image: ImageFacts): DocumentRec
 }
 
 export function upsertRecord(change: Change, documents: DocumentRecord[]): UpsertRecord {
-  return { application: change.application, documents, facts: change.facts };
+  return { application: change.application, documents, facts: change.facts, returned: change.returned ?? null };
 }
 
 /** A decision as the central service reports it, as the supervisor's decision log holds it. */
@@ -70,6 +70,7 @@ export function decisionLogEntry(d: CentralDecision): DecisionLogEntry {
     appliedAt: d.decidedAt,
     offline: d.offline,
     deviceId: d.deviceId,
-    reviews: d.reviews.map((r) => ({ supervisor: r.reviewedBy, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewedAt })),
+    effect: d.effect,
+    reviews: d.reviews.map((r) => ({ supervisor: r.reviewedBy, stage: r.stage, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewedAt })),
   };
 }

@@ -23,7 +23,8 @@ export async function signIn(page: Page, username = 'reviewer1', password = demo
   await expect(page.getByRole('grid')).toBeVisible();
 }
 
-async function value<T>(host: Host, channel: string, body: unknown): Promise<T> {
+/** A channel's answer through the host's HTTP API (the page's own session); a refusal throws with its code. */
+export async function channelValue<T>(host: Host, channel: string, body: unknown): Promise<T> {
   const { json } = await host.call(channel, body);
   const outcome = json as Outcome<T>;
   if (!outcome.ok) throw new Error(`${channel} failed: ${outcome.error.code} ${outcome.error.message}`);
@@ -32,12 +33,12 @@ async function value<T>(host: Host, channel: string, body: unknown): Promise<T> 
 
 /** Every case matching the query (first page of up to 200), through the host's HTTP API. */
 export async function listCases(host: Host, query: QueueQuery = {}): Promise<QueueItem[]> {
-  const page = await value<QueuePage>(host, 'queue.list', { status: 'open', limit: 200, ...query });
+  const page = await channelValue<QueuePage>(host, 'queue.list', { status: 'open', limit: 200, ...query });
   return page.items;
 }
 
 export async function getCase(host: Host, applicationId: string): Promise<CaseDetail> {
-  return value<CaseDetail>(host, 'case.get', { applicationId, open: false });
+  return channelValue<CaseDetail>(host, 'case.get', { applicationId, open: false });
 }
 
 export function findCase(items: QueueItem[], predicate: (item: QueueItem) => boolean, what: string): QueueItem {
@@ -79,5 +80,5 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 export async function setSettings(host: Host, patch: Record<string, unknown>): Promise<void> {
-  await value(host, 'settings.update', patch);
+  await channelValue(host, 'settings.update', patch);
 }

@@ -156,6 +156,7 @@ function decision(envelope: ApplicationEnvelope | { application: { id: string; v
     overrideNote: null,
     overriddenRules: [],
     judgedOn: null,
+    openedAt: null,
     ...overrides,
   };
 }

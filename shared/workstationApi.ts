@@ -68,6 +68,7 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       log: (r) => t.invoke('decisions.log', r),
       counts: (r) => t.invoke('decisions.counts', r),
     },
+    reports: { decisions: (r) => t.invoke('reports.decisions', r) },
     images: {
       import: (r) => t.invoke('images.import', r),
       url: async (ref) => (isImageRef(ref) ? t.imageUrl(ref) : badImageRef),

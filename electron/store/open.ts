@@ -90,6 +90,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     decisionLog: (query) => local.decisionLog(query),
     decisionLogCounts: (filter) => local.decisionLogCounts(filter),
     decisionLogNewest: () => local.decisionLogNewest(),
+    cachedReport: (filter) => local.cachedReport(filter),
     upsertApplications: write('upsertApplications'),
     openCase: write('openCase'),
     recordDecision: write('recordDecision'),
@@ -100,6 +101,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     recordImageQuality: write('recordImageQuality'),
     setSyncState: write('setSyncState'),
     storeDecisionLog: write('storeDecisionLog'),
+    storeReport: write('storeReport'),
     close() {
       // The writer first: this connection then, as the last one, checkpoints and removes the WAL.
       writer.close();
@@ -130,8 +132,8 @@ export function attachWriterConnection(options: {
   const { db } = openDatabase(options.path, options.key, options.nativeBinding, { quickCheck: false });
   try {
     const version = schemaVersion(db);
-    if (version !== allMigrations.length) {
-      throw new DomainError('store_schema_mismatch', `The case store at ${options.path} is at schema ${version}, not ${allMigrations.length}; restart Verity.`);
+    if (version !== newestOf(allMigrations)) {
+      throw new DomainError('store_schema_mismatch', `The case store at ${options.path} is at schema ${version}, not ${newestOf(allMigrations)}; restart Verity.`);
     }
   } catch (err) {
     db.close();

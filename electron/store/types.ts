@@ -2,6 +2,7 @@
 // connection on the caller's thread), writes answered by promises (one writer thread holds the only connection that
 // writes). The SQLite implementation is in ./sqlite; openCaseStore (./open.ts) puts the two sides together.
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
+import type { DecisionReport, DecisionReportFilter } from '../../shared/contract/reports';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../shared/contract/supervision';
 import type { AttentionItem } from '../../shared/contract/sync';
 import type { Application, DecisionInput, Person, QualitySignals } from '../../shared/domain';
@@ -86,6 +87,8 @@ export interface CaseReads {
   decisionLogCounts(filter: DecisionLogFilter): DecisionLogCounts;
   /** The newest decidedAt the log holds (where a refresh starts), or null when it holds none. */
   decisionLogNewest(): string | null;
+  /** The last decision report stored for this filter (see storeReport), or null. */
+  cachedReport(filter: DecisionReportFilter): DecisionReport | null;
 }
 
 /**
@@ -127,6 +130,8 @@ export interface CaseWrites {
    * the newest are kept. With `syncedAt`, the log is up to date as of then.
    */
   storeDecisionLog(entries: readonly DecisionLogEntry[], syncedAt: string | null): Promise<{ stored: number; pruned: number }>;
+  /** Keeps the central service's report as the last one for this filter (the newest filters' are kept). */
+  storeReport(filter: DecisionReportFilter, report: DecisionReport): Promise<void>;
 }
 
 export interface CaseStore extends CaseReads, CaseWrites {

@@ -254,13 +254,13 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
         applicantMessage: reject ? 'Please upload a clear photo of a valid document.' : 'Your identity has been verified.',
         internalNote: '',
         overrideNote: null,
-        ...workstationEvidence(service, envelope, now, reject ? 'reject' : 'approve', null),
+        ...workstationEvidence(service, envelope, now, reject ? 'reject' : 'approve', null, new Date(now.getTime() - (3 + ((i * 7) % 20)) * 60_000)),
       },
     ]);
     if (result?.status === 'applied') {
       const at = hoursAgo(2 + i * 3);
-      // Moved back in time, with the QA sample's week (both weeks' draws are made again).
-      await db.query(`UPDATE decisions SET decided_at = $2, made_at = $2, sample_week = ${sampleWeekSql('$2')} WHERE id = $1`, [decisionId, at]);
+      // Moved back in time, with the handling time it had (opened → decided) and the QA sample's week (both weeks' draws are made again).
+      await db.query(`UPDATE decisions SET decided_at = $2, opened_at = $2 - (made_at - opened_at), made_at = $2, sample_week = ${sampleWeekSql('$2')} WHERE id = $1`, [decisionId, at]);
       await refreshRandomSample(db, reviewer, at);
       await refreshRandomSample(db, reviewer, now);
     }

@@ -16,12 +16,14 @@ import {
   type CentralRole,
   type SessionResponse,
 } from '../shared/contract/central';
+import { DecisionReportFilter } from '../shared/contract/reports';
 import { DomainError, describeIssues } from '../shared/errors';
 import { isLineText } from '../shared/text';
 import { readBodyWithin } from '../shared/body';
 import { callerOfToken, dummyPasswordHash, issueTokens, type LoginThrottle, tokenHash, verifyPassword, type Caller } from './auth';
 import { applySupervision, qualityPolicy, qualityQueue } from './quality';
 import type { CentralService } from './service';
+import { decisionReport } from './reports';
 
 export const bodyLimits = {
   /** Six images of 8 MiB as base64, plus the fields. */
@@ -311,6 +313,9 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
     }),
     route('GET', '/v1/quality/queue', ['supervisor', 'reviewer'], async ({ res, url, caller }) => {
       sendJson(res, 200, await qualityQueue(service, callerOf(caller), queryOf(url, QualityQueueQuery)));
+    }),
+    route('GET', '/v1/reports/decisions', ['supervisor'], async ({ res, url }) => {
+      sendJson(res, 200, await decisionReport(service.db, queryOf(url, DecisionReportFilter), now()));
     }),
   ];
 

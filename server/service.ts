@@ -592,14 +592,14 @@ export class CentralService {
     if (w.decisions.length > 0) {
       await tx.query(
         `INSERT INTO decisions (id, application_id, kind, reviewer, device_id, outcome, reason_codes, applicant_message,
-           internal_note, override_note, overridden_rules, judged_on, decided_at, made_at, offline, effect,
+           internal_note, override_note, overridden_rules, judged_on, decided_at, made_at, offline, effect, opened_at, due_at,
            sample_week, sample_rank, sample_percent, sample_overridden, sample_tampering)
          SELECT v.id, v.application_id, v.kind, $2, $3, v.outcome, v.reason_codes, v.applicant_message,
-           v.internal_note, v.override_note, v.overridden_rules, v.judged_on, $4, v.made_at, v.offline, v.effect,
+           v.internal_note, v.override_note, v.overridden_rules, v.judged_on, $4, v.made_at, v.offline, v.effect, v.opened_at, v.due_at,
            ${sampleWeekSql('$4')}, ${sampleRankSql('(SELECT c.id FROM central_identity c)', 'v.id')}, v.sample_percent, v.sample_overridden, v.sample_tampering
            FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, application_id text, kind text, outcome text, reason_codes jsonb,
              applicant_message text, internal_note text, override_note text, overridden_rules jsonb, judged_on jsonb,
-             made_at timestamptz, offline boolean, effect text, sample_percent numeric, sample_overridden boolean, sample_tampering boolean)`,
+             made_at timestamptz, offline boolean, effect text, opened_at timestamptz, due_at timestamptz, sample_percent numeric, sample_overridden boolean, sample_tampering boolean)`,
         [JSON.stringify(w.decisions), batch.reviewer, batch.deviceId, batch.now],
       );
       await refreshRandomSample(tx, batch.reviewer, batch.now);
@@ -691,6 +691,8 @@ export class CentralService {
       offline: m.offline,
       effect,
       ...sampleColumns(batch.policy, traits),
+      opened_at: m.openedAt === null ? null : new Date(m.openedAt).toISOString(),
+      due_at: row.due_at.toISOString(),
     });
     batch.writes.changes.push({ reviewer: batch.reviewer, application_id: row.id, type: 'updated' });
     if (m.outcome === 'approve' && effect === 'in_effect') {
@@ -811,6 +813,8 @@ export class CentralService {
       sample_random: boolean;
       sample_overridden: boolean;
       sample_tampering: boolean;
+      opened_at: Date | null;
+      due_at: Date;
     }>(
       `SELECT d.* FROM decisions d ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY d.decided_at DESC, d.id DESC LIMIT $${params.length}`,
@@ -836,6 +840,8 @@ export class CentralService {
         judgedOn: (jsonOf(r.judged_on) as JudgedOn | null) ?? null,
         decidedAt: r.decided_at.toISOString(),
         madeAt: r.made_at.toISOString(),
+        openedAt: r.opened_at?.toISOString() ?? null,
+        dueAt: r.due_at.toISOString(),
         offline: r.offline,
         effect: r.effect,
         reviews: reviews.get(r.id) ?? [],

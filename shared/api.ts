@@ -6,6 +6,7 @@ import { appChannels, appEvents } from './contract/app';
 import { caseChannels, caseEvents } from './contract/cases';
 import { imageChannels } from './contract/images';
 import { supervisionChannels } from './contract/supervision';
+import { reportChannels } from './contract/reports';
 import { syncChannels, syncEvents } from './contract/sync';
 
 export const channels = {
@@ -14,6 +15,7 @@ export const channels = {
   ...caseChannels,
   ...imageChannels,
   ...supervisionChannels,
+  ...reportChannels,
 } as const;
 
 export const events = {

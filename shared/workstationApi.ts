@@ -78,6 +78,7 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       queue: (r) => t.invoke('quality.queue', r),
       policy: (r) => t.invoke('quality.policy', r),
     },
+    reports: { decisions: (r) => t.invoke('reports.decisions', r) },
     images: {
       import: (r) => t.invoke('images.import', r),
       url: async (ref) => (isImageRef(ref) ? t.imageUrl(ref) : badImageRef),

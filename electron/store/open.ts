@@ -5,7 +5,7 @@ import { DomainError } from '../../shared/errors';
 import { deriveKey, type KeyProvider } from '../common/keys';
 import { log } from '../common/log';
 import { backupDatabase, openDatabase, translateSqliteError, type Db } from './sqlite/database';
-import { assertNotTooNew, migrate, migrations as allMigrations, schemaVersion, type Migration } from './sqlite/migrations';
+import { assertNotTooNew, migrate, migrations as allMigrations, newestOf, schemaVersion, type Migration } from './sqlite/migrations';
 import { SqliteCaseStore } from './sqlite/store';
 import type { CaseStore, CaseWrites } from './types';
 import { runInline, StoreWriter, type StoreWriterOptions, type WriteMethod } from './writer';
@@ -47,9 +47,9 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     assertNotTooNew(db, options.path, known);
     const version = schemaVersion(db);
     const hasTables = (db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n > 0;
-    if (!created && hasTables && version < known.length) {
+    if (!created && hasTables && version < newestOf(known)) {
       const backup = backupDatabase(db, options.path, version, now ?? new Date());
-      log.info('case store backed up before migrating', { from: version, to: known.length, backup });
+      log.info('case store backed up before migrating', { from: version, to: newestOf(known), backup });
     }
     const [from, to] = migrate(db, known);
     if (from !== to) log.info('case store migrated', { from, to });
@@ -96,6 +96,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     qualityQueue: (request) => local.qualityQueue(request),
     qualityPolicy: () => local.qualityPolicy(),
     supervisionVerdicts: (decisionIds) => local.supervisionVerdicts(decisionIds),
+    cachedReport: (filter) => local.cachedReport(filter),
     upsertApplications: write('upsertApplications'),
     openCase: write('openCase'),
     recordDecision: write('recordDecision'),
@@ -111,6 +112,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     dismissSupervision: write('dismissSupervision'),
     storeQualityQueue: write('storeQualityQueue'),
     storeQualityPolicy: write('storeQualityPolicy'),
+    storeReport: write('storeReport'),
     close() {
       // The writer first: this connection then, as the last one, checkpoints and removes the WAL.
       writer.close();
@@ -141,8 +143,8 @@ export function attachWriterConnection(options: {
   const { db } = openDatabase(options.path, options.key, options.nativeBinding, { quickCheck: false });
   try {
     const version = schemaVersion(db);
-    if (version !== allMigrations.length) {
-      throw new DomainError('store_schema_mismatch', `The case store at ${options.path} is at schema ${version}, not ${allMigrations.length}; restart Verity.`);
+    if (version !== newestOf(allMigrations)) {
+      throw new DomainError('store_schema_mismatch', `The case store at ${options.path} is at schema ${version}, not ${newestOf(allMigrations)}; restart Verity.`);
     }
   } catch (err) {
     db.close();

@@ -5,6 +5,7 @@ import type { AuditVerification, CaseDetail, CaseReturned, DecisionStanding, Dec
 import type { QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../shared/contract/central';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../shared/contract/supervision';
 import type { QualityQueueRecord } from './sqlite/supervision';
+import type { DecisionReport, DecisionReportFilter } from '../../shared/contract/reports';
 import type { AttentionItem } from '../../shared/contract/sync';
 import type { Application, DecisionInput, Person, QualitySignals } from '../../shared/domain';
 import type { RuleFacts } from '../../shared/rules';
@@ -101,6 +102,8 @@ export interface CaseReads {
   qualityPolicy(): QualityPolicyState;
   /** This workstation's newest verdict on each decision named. */
   supervisionVerdicts(decisionIds: readonly string[]): Map<string, SupervisionAction>;
+  /** The last decision report stored for this filter (see storeReport), or null. */
+  cachedReport(filter: DecisionReportFilter): DecisionReport | null;
 }
 
 /**
@@ -151,6 +154,8 @@ export interface CaseWrites {
   /** Replaces a QA stage's cached queue with the central service's, as of `syncedAt`. */
   storeQualityQueue(stage: ReviewStage, records: readonly QualityQueueRecord[], syncedAt: string): Promise<{ stored: number }>;
   storeQualityPolicy(policy: QualityPolicyResponse, syncedAt: string): Promise<void>;
+  /** Keeps the central service's report as the last one for this filter (the newest filters' are kept). */
+  storeReport(filter: DecisionReportFilter, report: DecisionReport): Promise<void>;
 }
 
 export interface CaseStore extends CaseReads, CaseWrites {

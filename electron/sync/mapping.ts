@@ -26,6 +26,7 @@ export function toCentralMutation(d: DecisionRecord): MappedMutation {
     overrideNote: d.overrideNote,
     overriddenRules: d.overriddenRules,
     judgedOn: d.judgedOn,
+    openedAt: d.openedAt,
   };
   const parsed = DecisionMutation.safeParse(candidate);
   return parsed.success ? { ok: true, mutation: parsed.data } : { ok: false, reason: describeIssues(parsed.error) };
@@ -70,6 +71,10 @@ export function decisionLogEntry(d: CentralDecision): DecisionLogEntry {
     appliedAt: d.decidedAt,
     offline: d.offline,
     deviceId: d.deviceId,
+    openedAt: d.openedAt,
+    dueAt: d.dueAt,
+    handlingMs: d.openedAt === null ? null : Math.max(0, Date.parse(d.madeAt) - Date.parse(d.openedAt)),
+    withinDeadline: Date.parse(d.madeAt) <= Date.parse(d.dueAt),
     effect: d.effect,
     reviews: d.reviews.map((r) => ({ supervisor: r.reviewedBy, stage: r.stage, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewedAt })),
   };

@@ -178,6 +178,8 @@ export const DecisionRecord = z.object({
   judgedOn: JudgedOn.nullable(),
   /** Where it stands at the central service once applied (held for a second review, overturned); null before. */
   effect: DecisionStanding.nullable(),
+  /** When the decider first opened the case on this device (since its previous decision here), for the handling time; null when not recorded. */
+  openedAt: Instant.nullable(),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
 

@@ -115,6 +115,7 @@ export function decisionMutation(
     overrideNote: null,
     overriddenRules: [],
     judgedOn: null,
+    openedAt: null,
     ...overrides,
   };
 }

@@ -54,6 +54,7 @@ export interface DecisionRow {
   mutation_id: string;
   judged_on: string | null;
   effect: DecisionStanding | null;
+  opened_at: number | null;
   state: MutationState;
   rejected_reason: string | null;
 }
@@ -117,5 +118,6 @@ export function toDecisionRecord(r: DecisionRow): DecisionRecord {
     rejectedReason: r.rejected_reason,
     judgedOn: r.judged_on ? parseJson<JudgedOn>(r.judged_on) : null,
     effect: r.effect ?? null,
+    openedAt: r.opened_at === null ? null : iso(r.opened_at),
   };
 }

@@ -70,9 +70,12 @@ export const decisionSql = {
   byMutation: 'SELECT d.*, o.state, o.rejected_reason FROM decisions d JOIN outbox o ON o.id = d.mutation_id WHERE d.mutation_id = ?',
   setEffect: 'UPDATE decisions SET effect = ? WHERE mutation_id = ?',
   insert: `INSERT INTO decisions (id, application_id, outcome, reason_codes, applicant_message, internal_note, override_note, overridden_rules,
-      decided_by, decided_by_name, decided_at, device_id, online, base_version, prior_status, mutation_id, judged_on)
+      decided_by, decided_by_name, decided_at, device_id, online, base_version, prior_status, mutation_id, judged_on, opened_at)
     VALUES (@id, @application_id, @outcome, @reason_codes, @applicant_message, @internal_note, @override_note, @overridden_rules,
-      @decided_by, @decided_by_name, @decided_at, @device_id, @online, @base_version, @prior_status, @mutation_id, @judged_on)`,
+      @decided_by, @decided_by_name, @decided_at, @device_id, @online, @base_version, @prior_status, @mutation_id, @judged_on, @opened_at)`,
+  /** When the person first opened the case's documents here since the case was last decided here (its current round). */
+  firstOpened: `SELECT min(at) AS at FROM audit_log WHERE application_id = @application_id AND action = 'documents_opened' AND actor_id = @actor_id
+    AND seq > coalesce((SELECT max(seq) FROM audit_log WHERE application_id = @application_id AND action = 'decision_recorded'), 0)`,
 } as const;
 
 /** The outbox of mutations for the central service, its answers, and sync's own state. */
@@ -102,12 +105,14 @@ export const outboxSql = {
 } as const;
 
 export const decisionLogSql = {
-  upsert: `INSERT INTO decision_log (id, decided_at, applied_at, reviewer, outcome, kind, application_id, search_name, reason_codes, offline, overridden, reviewed, body)
-    VALUES (@id, @decided_at, @applied_at, @reviewer, @outcome, @kind, @application_id, @search_name, @reason_codes, @offline, @overridden, @reviewed, @body)
+  upsert: `INSERT INTO decision_log (id, decided_at, applied_at, reviewer, outcome, kind, application_id, search_name, reason_codes, offline, overridden, reviewed,
+      handling_ms, within_deadline, body)
+    VALUES (@id, @decided_at, @applied_at, @reviewer, @outcome, @kind, @application_id, @search_name, @reason_codes, @offline, @overridden, @reviewed,
+      @handling_ms, @within_deadline, @body)
     ON CONFLICT (id) DO UPDATE SET decided_at = excluded.decided_at, applied_at = excluded.applied_at, reviewer = excluded.reviewer, outcome = excluded.outcome,
       kind = excluded.kind, application_id = excluded.application_id, search_name = excluded.search_name,
       reason_codes = excluded.reason_codes, offline = excluded.offline, overridden = excluded.overridden,
-      reviewed = excluded.reviewed, body = excluded.body`,
+      reviewed = excluded.reviewed, handling_ms = excluded.handling_ms, within_deadline = excluded.within_deadline, body = excluded.body`,
   // Keeps the newest ? (as the log orders them).
   prune: `DELETE FROM decision_log WHERE id IN (SELECT id FROM decision_log ORDER BY decided_at DESC, id DESC LIMIT -1 OFFSET ?)`,
   count: 'SELECT count(*) AS n FROM decision_log',

@@ -5,6 +5,7 @@ import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, Que
 import type { QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../../shared/contract/central';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../../shared/contract/supervision';
 import type { AttentionItem } from '../../../shared/contract/sync';
+import type { DecisionReport, DecisionReportFilter } from '../../../shared/contract/reports';
 import type { Application, DecisionInput, Person } from '../../../shared/domain';
 import type { CaseOpening, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
 import { Cases } from './cases';
@@ -15,6 +16,7 @@ import { Decisions } from './decisions';
 import { Outbox } from './outbox';
 import { Queue } from './queue';
 import { Supervision, type QualityQueueRecord } from './supervision';
+import { ReportCache } from './reportCache';
 
 export class SqliteCaseStore {
   readonly connection: StoreConnection;
@@ -24,6 +26,7 @@ export class SqliteCaseStore {
   private readonly outbox: Outbox;
   private readonly decisionLogs: DecisionLog;
   private readonly supervision: Supervision;
+  private readonly reports: ReportCache;
 
   constructor(path: string, db: Db, calendar: BusinessCalendar, now: Date | null) {
     this.connection = new StoreConnection(path, db, calendar, now);
@@ -33,6 +36,7 @@ export class SqliteCaseStore {
     this.outbox = new Outbox(this.connection, this.cases);
     this.decisionLogs = new DecisionLog(this.connection);
     this.supervision = new Supervision(this.connection);
+    this.reports = new ReportCache(this.connection);
   }
 
   // ---- reads ----
@@ -102,6 +106,9 @@ export class SqliteCaseStore {
   supervisionVerdicts(decisionIds: readonly string[]): Map<string, SupervisionAction> {
     return this.supervision.verdicts(decisionIds);
   }
+  cachedReport(filter: DecisionReportFilter): DecisionReport | null {
+    return this.reports.cached(filter);
+  }
 
   // ---- writes (the writer runs these) ----
   upsertApplications(records: readonly UpsertRecord[]): UpsertResult {
@@ -148,5 +155,8 @@ export class SqliteCaseStore {
   }
   storeQualityPolicy(policy: QualityPolicyResponse, syncedAt: string): void {
     this.supervision.storePolicy(policy, syncedAt);
+  }
+  storeReport(filter: DecisionReportFilter, report: DecisionReport): void {
+    this.reports.store(filter, report);
   }
 }

@@ -29,6 +29,10 @@ function decision(id: string, i: number): DecisionLogEntry {
     appliedAt: '2026-11-02T10:00:01.000Z',
     offline: false,
     deviceId: 'device-1',
+    openedAt: '2026-11-02T09:50:00.000Z',
+    dueAt: '2026-11-05T10:00:00.000Z',
+    handlingMs: 600_000,
+    withinDeadline: true,
     effect: 'in_effect',
     reviews: [],
   };

@@ -6,6 +6,7 @@ import { useT } from '../i18n/useT';
 import { lazyChunk, type Chunk } from '../lib/lazyChunk';
 import { useIdleLock } from '../lib/useIdleLock';
 import { useFrame } from '../state/frame';
+import { useSupervisorNav } from '../state/supervisorNav';
 import { ShortcutHelp, useHelpKey, type ShortcutSections } from './ShortcutHelp';
 import { ViewBoundary } from './ViewBoundary';
 
@@ -25,7 +26,7 @@ const sections = [
       (m) => m.DecisionLogView,
     ),
   },
-  // Quality review (helper E): the QA queue, the second-review list and the policy.
+  // Quality review: the QA queue, the second-review list and the policy.
   {
     id: 'quality-review',
     label: 'supervisor.nav.qualityReview',
@@ -48,6 +49,14 @@ const sections = [
     chunk: lazyChunk(
       () => import('./PolicyView'),
       (m) => m.PolicyView,
+    ),
+  },
+  {
+    id: 'reports',
+    label: 'supervisor.nav.reports',
+    chunk: lazyChunk(
+      () => import('./ReportsView'),
+      (m) => m.ReportsView,
     ),
   },
 ] as const satisfies readonly SupervisorSection[];
@@ -113,6 +122,11 @@ export function SupervisorArea() {
   const show = (id: SectionId) => {
     if (id !== view.id) setView({ id, View: sectionOf(id).chunk.lazy(), attempt: 0 });
   };
+  // A view asking for another (a report's number opening the decision log).
+  const requested = useSupervisorNav((s) => s.requested);
+  useEffect(() => {
+    if (requested) setView((v) => (v.id === requested.id ? v : { id: requested.id, View: sectionOf(requested.id).chunk.lazy(), attempt: 0 }));
+  }, [requested]);
   const retry = (error: unknown) => setView((v) => ({ id: v.id, View: sectionOf(v.id).chunk.lazy({ error, attempt: v.attempt + 1 }), attempt: v.attempt + 1 }));
 
   return (

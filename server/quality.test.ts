@@ -498,8 +498,8 @@ describe('migration 4', () => {
       expect(await qualityPolicy(db)).toEqual({ policy: defaultQualityPolicy, updatedBy: null, updatedAt: null });
       // An application may be decided again once its decision is overturned, never twice while one stands.
       await db.query(`UPDATE decisions SET effect = 'overturned' WHERE id = $1`, [decided[3]?.id ?? '']);
-      const again = `INSERT INTO decisions (id, application_id, kind, reviewer, device_id, outcome, reason_codes, applicant_message, internal_note, override_note, decided_at, made_at, offline, sample_week, sample_rank)
-        VALUES ($1, $2, 'individual', 'reviewer1', 'd', 'reject', '["other"]'::jsonb, 'm', '', NULL, now(), now(), false, current_date, 'r')`;
+      const again = `INSERT INTO decisions (id, application_id, kind, reviewer, device_id, outcome, reason_codes, applicant_message, internal_note, override_note, decided_at, made_at, offline, sample_week, sample_rank, due_at)
+        VALUES ($1, $2, 'individual', 'reviewer1', 'd', 'reject', '["other"]'::jsonb, 'm', '', NULL, now(), now(), false, current_date, 'r', now())`;
       await db.query(again, [randomUUID(), 'APP-3']);
       await expect(db.query(again, [randomUUID(), 'APP-4'])).rejects.toThrow(/decisions_standing/);
 

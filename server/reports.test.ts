@@ -51,12 +51,13 @@ async function insertPlanned(): Promise<void> {
     const opened = p.openedMinutesBefore === null ? null : new Date(made.getTime() - p.openedMinutesBefore * 60_000);
     await server.db.query(
       `INSERT INTO decisions (id, application_id, kind, reviewer, device_id, outcome, reason_codes, applicant_message, internal_note,
-         override_note, decided_at, made_at, offline, overridden_rules, opened_at, due_at)
-       VALUES ($1, $2, $3, $4, 'device', $5, $6::jsonb, '', '', NULL, $7, $7, false, $8::jsonb, $9, $10)`,
+         override_note, decided_at, made_at, offline, overridden_rules, opened_at, due_at, sample_week, sample_rank)
+       VALUES ($1, $2, $3, $4, 'device', $5, $6::jsonb, '', '', NULL, $7, $7, false, $8::jsonb, $9, $10,
+         date_trunc('week', $7::timestamptz AT TIME ZONE 'UTC')::date, md5($2))`,
       [uuid(p.id), app, p.kind, p.reviewer, p.outcome, JSON.stringify(p.reasons), made, JSON.stringify(p.overridden), opened, new Date(p.dueAt)],
     );
     if (p.review) {
-      await server.db.query(`INSERT INTO reviews (id, decision_id, supervisor, verdict, reason, reviewed_at) VALUES ($1, $2, 'supervisor1', $3, 'checked', $4)`, [
+      await server.db.query(`INSERT INTO reviews (id, decision_id, reviewed_by, stage, verdict, reason, reviewed_at) VALUES ($1, $2, 'supervisor1', 'quality', $3, 'checked', $4)`, [
         `review-${p.id}`,
         uuid(p.id),
         p.review,

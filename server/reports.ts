@@ -74,10 +74,10 @@ export async function decisionReport(db: Queryable, filter: DecisionReportFilter
        ${and(where, `d.overridden_rules <> '[]'::jsonb`)} GROUP BY r.rule ORDER BY count(*) DESC, r.rule`,
     params,
   );
-  // Every review counts, whatever its stage (quality review or four-eyes second review).
+  // Quality reviews only: a four-eyes second review is part of deciding, not of judging a decision in effect.
   const [quality] = await db.query<{ agree: number; overturn: number }>(
     `SELECT count(*) FILTER (WHERE v.verdict = 'agree')::int AS agree, count(*) FILTER (WHERE v.verdict = 'overturn')::int AS overturn
-       FROM reviews v JOIN decisions d ON d.id = v.decision_id ${where}`,
+       FROM reviews v JOIN decisions d ON d.id = v.decision_id ${and(where, `v.stage = 'quality'`)}`,
     params,
   );
 

@@ -80,8 +80,8 @@ export const DecisionReport = z
     /** Approvals that overrode a blocking rule, per rule (one decision may override several), most frequent first. */
     flagOverrides: z.array(z.object({ rule: RuleId, count: Count }).strict()),
     /**
-     * Verdicts given on the matching decisions: agreement rate = agree / (agree + overturn). Counts every review, of
-     * any stage (quality review and four-eyes second review alike).
+     * Quality-review verdicts given on the matching decisions: agreement rate = agree / (agree + overturn). A four-eyes
+     * second review is not counted: it is part of deciding, not a judgement of a decision in effect.
      */
     quality: z.object({ agree: Count, overturn: Count }).strict(),
   })

@@ -90,6 +90,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     decisionLog: (query) => local.decisionLog(query),
     decisionLogCounts: (filter) => local.decisionLogCounts(filter),
     decisionLogNewest: () => local.decisionLogNewest(),
+    auditAfter: (seq, limit) => local.auditAfter(seq, limit),
     upsertApplications: write('upsertApplications'),
     openCase: write('openCase'),
     recordDecision: write('recordDecision'),

@@ -1,6 +1,7 @@
 // What the case store holds and offers, as the rest of the workstation sees it: reads answered at once (a
 // connection on the caller's thread), writes answered by promises (one writer thread holds the only connection that
 // writes). The SQLite implementation is in ./sqlite; openCaseStore (./open.ts) puts the two sides together.
+import type { ChainedEntry } from '../../shared/auditChain';
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../shared/contract/supervision';
 import type { AttentionItem } from '../../shared/contract/sync';
@@ -86,6 +87,8 @@ export interface CaseReads {
   decisionLogCounts(filter: DecisionLogFilter): DecisionLogCounts;
   /** The newest decidedAt the log holds (where a refresh starts), or null when it holds none. */
   decisionLogNewest(): string | null;
+  /** The audit entries after `seq`, oldest first, as chained (what sync pushes to the central service). */
+  auditAfter(seq: number, limit: number): ChainedEntry[];
 }
 
 /**

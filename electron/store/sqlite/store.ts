@@ -1,5 +1,6 @@
 // The whole case store on one connection, every call synchronous: the parts composed. The writer's thread runs
 // the writes of one of these on the connection that writes; the caller's thread runs the reads of another.
+import type { ChainedEntry } from '../../../shared/auditChain';
 import type { BusinessCalendar } from '../../../shared/businessDays';
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, QueueCounts, QueuePage, QueueQuery } from '../../../shared/contract/cases';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../../shared/contract/supervision';
@@ -79,6 +80,9 @@ export class SqliteCaseStore {
   }
   decisionLogNewest(): string | null {
     return this.decisionLogs.newest();
+  }
+  auditAfter(seq: number, limit: number): ChainedEntry[] {
+    return this.connection.read(() => this.connection.audit.after(seq, limit));
   }
 
   // ---- writes (the writer runs these) ----

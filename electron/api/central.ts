@@ -52,6 +52,8 @@ export interface CentralLink {
   decided(): void;
   /** Whether the central service answers now (the sync engine's last contact); recorded with each audit entry. */
   isOnline(): boolean;
+  /** A page of an application's audit trail across devices, asked of the central service now (throws a SyncError). */
+  auditTrail: SyncEngine['auditTrail'];
   signedOut(): void;
   close(): Promise<void>;
 }
@@ -173,6 +175,7 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
     },
     decided: () => sync.nudge(),
     isOnline: () => sync.online(),
+    auditTrail: (query) => sync.auditTrail(query),
     signedOut: () => {
       sync.signOut();
       void sync.stop();

@@ -2,7 +2,7 @@
 // protocol"). Transient failures retry with capped, jittered backoff; rejections are final and land in the store;
 // the cursor is saved only after the changes it covers are stored; images are fetched once and checksummed.
 import { z } from 'zod';
-import { Change, ChangesResponse, DecisionsResponse, maxMutationsPerBatch, MutationBatchResponse, type MutationResult, type SessionResponse, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
+import { Change, ChangesResponse, DecisionsResponse, type AuditEntriesResponse, maxMutationsPerBatch, MutationBatchResponse, type MutationResult, type SessionResponse, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
 import type { DocumentRecord } from '../../shared/contract/cases';
 import { decisionLogCapacity } from '../../shared/contract/supervision';
 import { DomainError } from '../../shared/errors';
@@ -15,6 +15,8 @@ import { networkFailure, SyncError } from './errors';
 import { nodeHttpTransport, type HttpTransport } from '../common/http';
 import { isOpen } from '../../shared/lifecycle';
 import { decisionLogEntry, documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
+import { emptyAuditReport, fetchAuditTrail, syncAuditTrail, type AuditSyncParts, type AuditSyncReport } from './audit';
+import type { AuditTrailQuery } from '../../shared/contract/audit';
 
 /**
  * The parts of the case store sync uses: reads answered at once, writes by promises (the store writer's thread, so
@@ -34,6 +36,7 @@ export type SyncStore = Pick<
   | 'setSyncState'
   | 'decisionLogNewest'
   | 'storeDecisionLog'
+  | 'auditAfter'
 > & {
   imageBySha256?(sha256: string): ImageFacts | null;
 };
@@ -82,6 +85,8 @@ export interface SyncReport {
   pulled: { changes: number; pages: number; inserted: number; updated: number; conflicts: number; stale: number; skipped: number; moved: number; changedIds: string[] | null };
   /** A supervisor's sync: decisions brought into the decision log. */
   decisionLog: { decisions: number; pages: number };
+  /** The device's audit trail pushed (and, for a supervisor, the devices' integrity brought): electron/sync/audit.ts. */
+  audit: AuditSyncReport;
   images: { downloaded: number; reused: number; bytes: number; resumedBytes: number; refused: number };
   /** Requests repeated after a transient failure. */
   retries: number;
@@ -149,6 +154,8 @@ export interface SyncEngine {
    * decision and audit entry records it.
    */
   online(): boolean;
+  /** One page of an application's audit trail across devices, asked of the central service now (a supervisor's session). */
+  auditTrail(query: AuditTrailQuery, timeoutMs?: number): Promise<AuditEntriesResponse>;
 }
 
 /** Store lookups between two yields while a page is prepared; and at most this many applications per transaction. */
@@ -203,6 +210,7 @@ function emptyReport(startedAt: Date): SyncReport {
     pushed: { applied: 0, rejected: 0, batches: 0, appliedTo: [] },
     pulled: { changes: 0, pages: 0, inserted: 0, updated: 0, conflicts: 0, stale: 0, skipped: 0, moved: 0, changedIds: [] },
     decisionLog: { decisions: 0, pages: 0 },
+    audit: emptyAuditReport(),
     images: { downloaded: 0, reused: 0, bytes: 0, resumedBytes: 0, refused: 0 },
     retries: 0,
     error: null,
@@ -392,6 +400,31 @@ class Engine implements SyncEngine {
     return this.reachable;
   }
 
+  /** The store, the device and authenticated exchanges with this sync's retries, for the audit trail's step. */
+  private auditParts(report: SyncReport, signal: AbortSignal): AuditSyncParts {
+    return {
+      store: this.options.store,
+      deviceId: this.options.deviceId,
+      now: this.now,
+      json: (request, schema) => this.retrying(report, signal, () => this.client.json({ ...request, signal }, schema)),
+      boundCentral: () => this.boundCentral(),
+      bindCentral: (centralId) => this.bindCentral(centralId),
+    };
+  }
+
+  async auditTrail(query: AuditTrailQuery, timeoutMs = 15_000): Promise<AuditEntriesResponse> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const page = await fetchAuditTrail({ json: (request, schema) => this.client.json({ ...request, signal }, schema) }, query);
+      this.reachable = true;
+      return page;
+    } catch (error) {
+      const failure = signal.aborted ? new SyncError('offline', 'timeout', 'The central service did not answer in time.') : asSyncError(error);
+      this.noteReach(failure);
+      throw failure;
+    }
+  }
+
   /** An answer (even a refusal) means the service was reached; a network failure means it was not. */
   private noteReach(error: SyncError): void {
     if (error.kind === 'offline') this.reachable = false;
@@ -430,6 +463,8 @@ class Engine implements SyncEngine {
     this.setState('syncing');
     try {
       const { role } = await this.retrying(report, controller.signal, () => this.client.sessionPerson(controller.signal));
+      // Every sync, whoever is signed in: the device's trail goes up (a refusal is reported, the sync goes on).
+      await syncAuditTrail(this.auditParts(report, controller.signal), role, report.audit);
       // A supervisor holds no cases and decides none: their sync brings the decision log.
       if (role === 'supervisor') await this.pullDecisionLog(report, controller.signal);
       else {

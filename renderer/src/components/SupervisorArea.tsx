@@ -25,6 +25,14 @@ const sections = [
       (m) => m.DecisionLogView,
     ),
   },
+  {
+    id: 'devices',
+    label: 'supervisor.nav.devices',
+    chunk: lazyChunk(
+      () => import('./AuditDevicesView'),
+      (m) => m.AuditDevicesView,
+    ),
+  },
 ] as const satisfies readonly SupervisorSection[];
 type SectionId = (typeof sections)[number]['id'];
 

@@ -23,7 +23,8 @@ export async function signIn(page: Page, username = 'reviewer1', password = demo
   await expect(page.getByRole('grid')).toBeVisible();
 }
 
-async function value<T>(host: Host, channel: string, body: unknown): Promise<T> {
+/** A channel's answer through the host's HTTP API; a refusal throws, naming its code. */
+export async function value<T>(host: Host, channel: string, body: unknown): Promise<T> {
   const { json } = await host.call(channel, body);
   const outcome = json as Outcome<T>;
   if (!outcome.ok) throw new Error(`${channel} failed: ${outcome.error.code} ${outcome.error.message}`);

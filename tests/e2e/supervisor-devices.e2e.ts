@@ -5,18 +5,10 @@
 // says it needs the central service.
 import type { AuditDevicesView } from '../../shared/contract/audit';
 import type { DecisionLogPage } from '../../shared/contract/supervision';
-import type { Outcome } from '../../shared/errors';
-import { expect, test, type Host } from './fixtures';
-import { seriousViolations } from './review-support';
+import { expect, test } from './fixtures';
+import { seriousViolations, value } from './review-support';
 
 test.use({ centralDemoCount: 12, centralSignIn: 'supervisor1' });
-
-async function call<T>(host: Host, channel: string, body: unknown): Promise<T> {
-  const { json } = await host.call(channel, body);
-  const answer = json as Outcome<T>;
-  if (!answer.ok) throw new Error(`${channel} failed: ${answer.error.code} ${answer.error.message}`);
-  return answer.value;
-}
 
 test("a supervisor sees every device's audit chain, a broken one named, and an application's trail across devices", async ({ app, host, central }) => {
   test.slow(); // the first sync brings the demo's whole decision history
@@ -26,7 +18,7 @@ test("a supervisor sees every device's audit chain, a broken one named, and an a
   await expect(rows).toHaveCount(3, { timeout: 60_000 });
   await expect(app.getByTestId('devices-freshness')).toContainText('As of');
 
-  const view = await call<AuditDevicesView>(host, 'audit.devices', {});
+  const view = await value<AuditDevicesView>(host, 'audit.devices', {});
   const laptop = view.devices.find((d) => d.deviceId === 'demo-laptop-reviewer4');
   if (!laptop || laptop.integrity.ok) throw new Error(`the demo laptop's chain should be broken: ${JSON.stringify(laptop)}`);
   for (const desk of ['demo-device-reviewer3', 'demo-device-reviewer4']) {
@@ -41,7 +33,7 @@ test("a supervisor sees every device's audit chain, a broken one named, and an a
   expect(await seriousViolations(app)).toEqual([]);
 
   // Who opened which applicant's documents, on which device, when: one of reviewer3's decisions.
-  const log = await call<DecisionLogPage>(host, 'decisions.log', { reviewer: 'reviewer3', limit: 1 });
+  const log = await value<DecisionLogPage>(host, 'decisions.log', { reviewer: 'reviewer3', limit: 1 });
   const decided = log.items[0]!;
   await app.getByRole('searchbox', { name: "An application's trail across devices" }).fill(decided.applicationId);
   await app.getByRole('button', { name: 'Show trail' }).click();

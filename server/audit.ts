@@ -292,13 +292,6 @@ export class AuditTrails {
 }
 
 function storedEntry(row: EntryRow): StoredAuditEntry {
-  let details: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(row.details);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) details = parsed as Record<string, unknown>;
-  } catch {
-    // Checked on receipt; an entry whose details do not parse shows none rather than failing the page.
-  }
   return {
     deviceId: row.device_id,
     seq: row.seq,
@@ -307,7 +300,7 @@ function storedEntry(row: EntryRow): StoredAuditEntry {
     applicationId: row.application_id,
     actor: row.actor_id === null ? null : { username: row.actor_id, displayName: row.actor_name ?? row.actor_id },
     online: row.online,
-    details,
+    details: row.details,
     hash: row.hash,
     problem: row.problem,
     receivedAt: row.received_at.toISOString(),

@@ -636,7 +636,8 @@ export const StoredAuditEntry = z
     applicationId: lineText(64).nullable(),
     actor: PersonSeen.nullable(),
     online: z.boolean(),
-    details: z.record(z.string(), z.unknown()),
+    /** The JSON text the device hashed, as it arrived (a newer workstation's details keep their own shape). */
+    details: lineText(16_000),
     hash: Sha256Hex,
     /** Set when the entry did not check out on receipt. */
     problem: AuditProblemKind.nullable(),

@@ -10,6 +10,8 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import {
   type ApplicationEnvelope,
+  type AuditDevicesResponse,
+  type AuditEntriesResponse,
   CentralError,
   centralRoutes,
   type ChangesResponse,
@@ -31,6 +33,7 @@ import type { Identity } from '../shared/domain';
 import { createCalendar } from '../shared/businessDays';
 import { evaluateRules } from '../shared/rules';
 import { drawSpecimen } from '../resources/specimens/draw';
+import { auditEntryHash } from './audit';
 import { openApiPath } from './openapi';
 import { CentralService, defaultServiceOptions } from './service';
 import { decisionMutation, sampleImage, startTestServer, TestClient, type Answer, type TestServer } from '../tests/support/central';
@@ -860,6 +863,23 @@ describe('leases', () => {
     expect(taken.filter((c) => c.type === 'assigned').map((c) => c.application.id).sort()).toEqual([...open].sort());
     const lost = await pull(r1);
     expect(lost.filter((c) => c.type === 'reassigned').map((c) => c.application.id).sort()).toEqual([...open].sort());
+  });
+});
+
+describe('device audit trails (the rest in server/audit.test.ts)', () => {
+  it('takes a page of a device trail, shows it to a supervisor, and to no one else', async () => {
+    const unhashed = { seq: 1, at: server.clock.now.getTime(), action: 'documents_opened', applicationId: 'APP-AUDIT-1', actorId: 'reviewer1', actorName: 'Reviewer One', deviceId: 'device-central-test', online: true, details: '{"documents":[]}', prevHash: '0'.repeat(64) };
+    const entries = [{ ...unhashed, hash: auditEntryHash(unhashed) }];
+    const pushed = await call('pushAuditEntries', r1, '/v1/audit:batch', { json: { deviceId: 'device-central-test', entries } });
+    expect(pushed.body).toMatchObject({ acknowledgedSeq: 1, stored: 1, problems: [], held: null });
+    expect((await call('pushAuditEntries', intake, '/v1/audit:batch', { json: { deviceId: 'device-central-test', entries } })).status).toBe(403);
+    const devices = await call('listAuditDevices', sup, '/v1/audit/devices');
+    expect((devices.body as AuditDevicesResponse).devices.find((d) => d.deviceId === 'device-central-test')).toMatchObject({ lastSeq: 1, integrity: { ok: true } });
+    expect((await call('listAuditDevices', r1, '/v1/audit/devices')).status).toBe(403);
+    const trail = await call('listAuditEntries', sup, '/v1/audit/entries?applicationId=APP-AUDIT-1');
+    expect((trail.body as AuditEntriesResponse).entries).toMatchObject([{ deviceId: 'device-central-test', seq: 1, actor: { username: 'reviewer1' } }]);
+    expect((await call('listAuditEntries', r1, '/v1/audit/entries')).status).toBe(403);
+    expect((await call('listAuditEntries', sup, '/v1/audit/entries?cursor=x')).status).toBe(400);
   });
 });
 

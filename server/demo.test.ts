@@ -3,10 +3,11 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawSpecimen } from '../resources/specimens/draw';
 import { createCalendar } from '../shared/businessDays';
-import type { Change, ChangesResponse, DecisionRecord, DecisionsResponse, QualityQueueResponse } from '../shared/contract/central';
+import { AuditDevicesResponse, type Change, type ChangesResponse, type DecisionRecord, type DecisionsResponse, type QualityQueueResponse } from '../shared/contract/central';
 import { evaluateRules } from '../shared/rules';
 import { startTestServer, TestClient, type TestServer } from '../tests/support/central';
 import { planHistory } from './demoHistory';
+import { demoTamperedDevice } from './demoAudit';
 
 let server: TestServer;
 let supervisor: TestClient;
@@ -301,5 +302,26 @@ describe("the supervisor's decision history", () => {
     } finally {
       await without.close();
     }
+  });
+});
+
+describe("the demo's device audit trails", () => {
+  it("are the history's devices' chains as their workstations pushed them: intact, but for the laptop's edited entry, named", async () => {
+    const answer = await supervisor.get('/v1/audit/devices');
+    expect(answer.status).toBe(200);
+    const devices = AuditDevicesResponse.parse(answer.body).devices;
+    const decided = await server.db.query<{ device_id: string; n: number }>(
+      `SELECT device_id, count(*)::int AS n FROM decisions WHERE reviewer IN ('reviewer3', 'reviewer4') GROUP BY device_id`,
+    );
+    // Two entries per decision: its documents opened, then the decision recorded.
+    expect(devices.map((d) => [d.deviceId, d.lastSeq]).sort()).toEqual(decided.map((d) => [d.device_id, 2 * d.n]).sort());
+    const laptop = devices.find((d) => d.deviceId === demoTamperedDevice);
+    expect(laptop?.integrity).toMatchObject({ ok: false, kind: 'hash_mismatch', problems: 1 });
+    // The first device listed is the broken one; the others are intact.
+    expect(devices[0]?.deviceId).toBe(demoTamperedDevice);
+    for (const d of devices.slice(1)) expect(d.integrity, d.deviceId).toEqual({ ok: true });
+    const bad = laptop?.integrity.ok === false ? laptop.integrity.firstBadSeq : 0;
+    const [entry] = await server.db.query<{ action: string; problem: string }>(`SELECT action, problem FROM audit_entries WHERE device_id = $1 AND seq = $2`, [demoTamperedDevice, bad]);
+    expect(entry).toEqual({ action: 'decision_recorded', problem: 'hash_mismatch' });
   });
 });

@@ -10,6 +10,7 @@ import { identityKeys } from './keys';
 import type { CentralService, CheckedDocument } from './service';
 import { seededRandom } from '../shared/prng';
 import { refreshRandomSample, sampleWeekSql } from './quality';
+import { seedAuditTrails } from './demoAudit';
 import { demoUuid, planHistory, seedHistory, workstationEvidence, type HistoryPlan } from './demoHistory';
 
 const surnames = ['ZHANG', 'WANG', 'LI', 'LIU', 'CHEN', 'YANG', 'HUANG', 'ZHAO', 'WU', 'ZHOU', 'XU', 'SUN', 'MA', 'ZHU', 'HU', 'GUO', 'HE', 'LIN', 'LUO', 'GAO'];
@@ -223,6 +224,8 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
   const drawn = Promise.all(plan.map((p) => imagesOf(p.identity)));
   drawn.catch(() => undefined); // awaited just below, where a failure stops the seeding; not unhandled meanwhile
   await seedHistory(service, history, imagesOf);
+  // What the history's workstations pushed of their audit trails (server/demoAudit.ts).
+  await seedAuditTrails(service, history);
   await drawn;
   for (const p of plan) {
     if (p.before) await p.before();

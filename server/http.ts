@@ -4,6 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import {
   AssignRequest,
+  AuditBatchRequest,
+  AuditEntriesQuery,
   ChangesQuery,
   DecisionsQuery,
   IntakeRequest,
@@ -22,6 +24,7 @@ import { isLineText } from '../shared/text';
 import { readBodyWithin } from '../shared/body';
 import { callerOfToken, dummyPasswordHash, issueTokens, type LoginThrottle, tokenHash, verifyPassword, type Caller } from './auth';
 import { applySupervision, qualityPolicy, qualityQueue } from './quality';
+import { AuditTrails } from './audit';
 import type { CentralService } from './service';
 import { decisionReport } from './reports';
 
@@ -174,6 +177,7 @@ export interface HttpOptions {
 
 export function createHandler({ service, throttle, log }: HttpOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const now = () => service.options.now();
+  const audit = new AuditTrails(service);
 
   const sessionOf = async (caller: Caller): Promise<SessionResponse> => {
     const tokens = await service.db.transaction((tx) => issueTokens(tx, caller.username, now()));
@@ -316,6 +320,19 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
     }),
     route('GET', '/v1/reports/decisions', ['supervisor'], async ({ res, url }) => {
       sendJson(res, 200, await decisionReport(service.db, queryOf(url, DecisionReportFilter), now()));
+    }),
+    // Device audit trails (server/audit.ts): pushed by every workstation, read by supervisors.
+    route('POST', '/v1/audit:batch', ['reviewer', 'supervisor'], async ({ req, res, caller }) => {
+      const body = await jsonBody(req, AuditBatchRequest, bodyLimits.mutations);
+      const centralId = await service.expectCentral(body.centralId);
+      if (!caller) throw new HttpError(401, 'unauthorized', 'Sign in first');
+      sendJson(res, 200, { centralId, ...(await audit.receive(caller, body.deviceId, body.entries)) });
+    }),
+    route('GET', '/v1/audit/devices', ['supervisor'], async ({ res }) => {
+      sendJson(res, 200, await audit.devices());
+    }),
+    route('GET', '/v1/audit/entries', ['supervisor'], async ({ res, url }) => {
+      sendJson(res, 200, await audit.entries(queryOf(url, AuditEntriesQuery)));
     }),
   ];
 

@@ -272,6 +272,75 @@ export const migrations: readonly Migration[] = [
       await tx.query(`CREATE INDEX decisions_made_at ON decisions (made_at)`);
     },
   },
+  {
+    version: 6,
+    name: 'device audit trails',
+    async up(tx) {
+      // Each workstation's audit log as it pushed it, keyed by (device, seq), append-only like the device's own. `problem`
+      // marks an entry that did not check out on receipt (gap | broken_link | hash_mismatch); it is stored all the same.
+      await tx.query(`
+        CREATE TABLE audit_entries (
+          device_id      text NOT NULL,
+          seq            bigint NOT NULL,
+          at_ms          bigint NOT NULL,
+          action         text NOT NULL,
+          application_id text,
+          actor_id       text,
+          actor_name     text,
+          online         boolean NOT NULL,
+          -- the JSON text the device hashed, byte for byte
+          details        text NOT NULL,
+          prev_hash      text NOT NULL,
+          hash           text NOT NULL,
+          problem        text CHECK (problem IN ('gap', 'broken_link', 'hash_mismatch')),
+          pushed_by      text NOT NULL REFERENCES people (username),
+          received_at    timestamptz NOT NULL,
+          PRIMARY KEY (device_id, seq)
+        )`);
+      await tx.query(`CREATE INDEX audit_entries_newest ON audit_entries (at_ms DESC, device_id DESC, seq DESC)`);
+      await tx.query(`CREATE INDEX audit_entries_application ON audit_entries (application_id, at_ms DESC, device_id DESC, seq DESC) WHERE application_id IS NOT NULL`);
+      await tx.query(`CREATE INDEX audit_entries_actor ON audit_entries (actor_id, at_ms DESC, device_id DESC, seq DESC) WHERE actor_id IS NOT NULL`);
+      await tx.query(`CREATE INDEX audit_entries_device ON audit_entries (device_id, at_ms DESC, seq DESC)`);
+      // What did not check out, in the order found; `received` holds an entry that met another at its seq (a conflict).
+      await tx.query(`
+        CREATE TABLE audit_problems (
+          id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          device_id   text NOT NULL,
+          seq         bigint NOT NULL,
+          kind        text NOT NULL CHECK (kind IN ('gap', 'broken_link', 'hash_mismatch', 'conflict')),
+          message     text NOT NULL,
+          received    jsonb,
+          pushed_by   text NOT NULL REFERENCES people (username),
+          detected_at timestamptz NOT NULL
+        )`);
+      await tx.query(`CREATE INDEX audit_problems_device ON audit_problems (device_id, seq)`);
+      for (const table of ['audit_entries', 'audit_problems']) {
+        await tx.query(`
+          CREATE FUNCTION ${table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION '${table} is append-only'; END $$`);
+        await tx.query(`CREATE TRIGGER ${table}_no_change BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${table}_append_only()`);
+        await tx.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ${table}_append_only()`);
+      }
+      // Per device: where its trail stands (a summary, rewritten as pages arrive; the evidence is the two tables above).
+      await tx.query(`
+        CREATE TABLE audit_devices (
+          device_id        text PRIMARY KEY,
+          last_seq         bigint NOT NULL DEFAULT 0,
+          entries          bigint NOT NULL DEFAULT 0,
+          last_received_at timestamptz NOT NULL
+        )`);
+      // Who worked at a device: named by its entries (actor) or pushed its trail (pushed); a pusher may push entries
+      // the device's earlier people made.
+      await tx.query(`
+        CREATE TABLE audit_device_people (
+          device_id    text NOT NULL,
+          username     text NOT NULL,
+          display_name text NOT NULL,
+          pushed       boolean NOT NULL DEFAULT false,
+          PRIMARY KEY (device_id, username)
+        )`);
+    },
+  },
 ];
 
 export const latestSchemaVersion = Math.max(...migrations.map((m) => m.version));

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { Outcome } from './errors';
 import { appChannels, appEvents } from './contract/app';
+import { auditChannels } from './contract/audit';
 import { caseChannels, caseEvents } from './contract/cases';
 import { imageChannels } from './contract/images';
 import { supervisionChannels } from './contract/supervision';
@@ -16,6 +17,7 @@ export const channels = {
   ...imageChannels,
   ...supervisionChannels,
   ...reportChannels,
+  ...auditChannels,
 } as const;
 
 export const events = {

@@ -63,7 +63,11 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       get: (r) => t.invoke('case.get', r),
       decide: (r) => t.invoke('case.decide', r),
     },
-    audit: { verify: (r) => t.invoke('audit.verify', r) },
+    audit: {
+      verify: (r) => t.invoke('audit.verify', r),
+      devices: (r) => t.invoke('audit.devices', r),
+      trail: (r) => t.invoke('audit.trail', r),
+    },
     decisions: {
       log: (r) => t.invoke('decisions.log', r),
       counts: (r) => t.invoke('decisions.counts', r),

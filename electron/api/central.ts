@@ -54,6 +54,8 @@ export interface CentralLink {
   isOnline(): boolean;
   /** Asks the central service on the signed-in person's session, outside a sync (reports). */
   getJson: SyncEngine['getJson'];
+  /** A page of an application's audit trail across devices, asked of the central service now (throws a SyncError). */
+  auditTrail: SyncEngine['auditTrail'];
   signedOut(): void;
   close(): Promise<void>;
 }
@@ -176,6 +178,7 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
     decided: () => sync.nudge(),
     isOnline: () => sync.online(),
     getJson: (path, schema, timeoutMs) => sync.getJson(path, schema, timeoutMs),
+    auditTrail: (query) => sync.auditTrail(query),
     signedOut: () => {
       sync.signOut();
       void sync.stop();

@@ -15,6 +15,7 @@ import { createCaseHandlers } from './cases';
 import { createSupervisionHandlers } from './supervision';
 import { createQualityHandlers } from './quality';
 import { createReportHandlers } from './reports';
+import { createAuditHandlers } from './audit';
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
 import { EventHub } from './events';
@@ -146,6 +147,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     ...createSupervisionHandlers(store),
     ...createQualityHandlers(store, { isOnline, onActed: () => central?.decided() }),
     ...createReportHandlers(store, central),
+    ...createAuditHandlers(store, central),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding

@@ -97,6 +97,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     qualityPolicy: () => local.qualityPolicy(),
     supervisionVerdicts: (decisionIds) => local.supervisionVerdicts(decisionIds),
     cachedReport: (filter) => local.cachedReport(filter),
+    auditAfter: (seq, limit) => local.auditAfter(seq, limit),
     upsertApplications: write('upsertApplications'),
     openCase: write('openCase'),
     recordDecision: write('recordDecision'),

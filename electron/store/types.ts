@@ -6,6 +6,7 @@ import type { QualityPolicyResponse, ReviewStage, SupervisionMutation, Supervisi
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../shared/contract/supervision';
 import type { QualityQueueRecord } from './sqlite/supervision';
 import type { DecisionReport, DecisionReportFilter } from '../../shared/contract/reports';
+import type { ChainedEntry } from '../../shared/auditChain';
 import type { AttentionItem } from '../../shared/contract/sync';
 import type { Application, DecisionInput, Person, QualitySignals } from '../../shared/domain';
 import type { RuleFacts } from '../../shared/rules';
@@ -104,6 +105,8 @@ export interface CaseReads {
   supervisionVerdicts(decisionIds: readonly string[]): Map<string, SupervisionAction>;
   /** The last decision report stored for this filter (see storeReport), or null. */
   cachedReport(filter: DecisionReportFilter): DecisionReport | null;
+  /** The audit entries after `seq`, oldest first, as chained (what sync pushes to the central service). */
+  auditAfter(seq: number, limit: number): ChainedEntry[];
 }
 
 /**

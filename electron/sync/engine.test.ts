@@ -139,6 +139,7 @@ describe('images once', () => {
     // What the store's imageBySha256 would answer (see the report); the rest is the store itself.
     const store: SyncStore = {
       decisionLogNewest: () => s.decisionLogNewest(),
+      auditAfter: (seq, limit) => s.auditAfter(seq, limit),
       storeDecisionLog: (entries, syncedAt) => s.storeDecisionLog(entries, syncedAt),
       pendingSupervision: (limit, madeBy) => s.pendingSupervision(limit, madeBy),
       settleSupervision: (answers) => s.settleSupervision(answers),

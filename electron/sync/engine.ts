@@ -2,7 +2,7 @@
 // protocol"). Transient failures retry with capped, jittered backoff; rejections are final and land in the store;
 // the cursor is saved only after the changes it covers are stored; images are fetched once and checksummed.
 import { z } from 'zod';
-import { Change, ChangesResponse, DecisionsResponse, maxMutationsPerBatch, MutationBatchResponse, type MutationResult, type SessionResponse, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
+import { Change, ChangesResponse, DecisionsResponse, type AuditEntriesResponse, maxMutationsPerBatch, MutationBatchResponse, type MutationResult, type SessionResponse, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
 import type { DocumentRecord } from '../../shared/contract/cases';
 import { decisionLogCapacity } from '../../shared/contract/supervision';
 import { DomainError } from '../../shared/errors';
@@ -16,6 +16,8 @@ import { nodeHttpTransport, type HttpTransport } from '../common/http';
 import { isOpen } from '../../shared/lifecycle';
 import { decisionLogEntry, documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
 import { emptySupervisionReport, pullQuality, pushSupervision, type SupervisionReport, type SupervisionSyncContext, type SupervisionSyncStore } from './supervision';
+import { emptyAuditReport, fetchAuditTrail, syncAuditTrail, type AuditSyncParts, type AuditSyncReport } from './audit';
+import type { AuditTrailQuery } from '../../shared/contract/audit';
 
 /**
  * The parts of the case store sync uses: reads answered at once, writes by promises (the store writer's thread, so
@@ -35,6 +37,7 @@ export type SyncStore = Pick<
   | 'setSyncState'
   | 'decisionLogNewest'
   | 'storeDecisionLog'
+  | 'auditAfter'
 > &
   SupervisionSyncStore & {
   imageBySha256?(sha256: string): ImageFacts | null;
@@ -86,6 +89,8 @@ export interface SyncReport {
   decisionLog: { decisions: number; pages: number };
   /** A supervisor's sync: their actions sent and answered, and the QA queue items brought in. */
   supervision: SupervisionReport;
+  /** The device's audit trail pushed (and, for a supervisor, the devices' integrity brought): electron/sync/audit.ts. */
+  audit: AuditSyncReport;
   images: { downloaded: number; reused: number; bytes: number; resumedBytes: number; refused: number };
   /** Requests repeated after a transient failure. */
   retries: number;
@@ -158,6 +163,8 @@ export interface SyncEngine {
    * decision and audit entry records it.
    */
   online(): boolean;
+  /** One page of an application's audit trail across devices, asked of the central service now (a supervisor's session). */
+  auditTrail(query: AuditTrailQuery, timeoutMs?: number): Promise<AuditEntriesResponse>;
 }
 
 /** Store lookups between two yields while a page is prepared; and at most this many applications per transaction. */
@@ -213,6 +220,7 @@ function emptyReport(startedAt: Date): SyncReport {
     pulled: { changes: 0, pages: 0, inserted: 0, updated: 0, conflicts: 0, stale: 0, skipped: 0, moved: 0, changedIds: [] },
     decisionLog: { decisions: 0, pages: 0 },
     supervision: emptySupervisionReport(),
+    audit: emptyAuditReport(),
     images: { downloaded: 0, reused: 0, bytes: 0, resumedBytes: 0, refused: 0 },
     retries: 0,
     error: null,
@@ -416,6 +424,31 @@ class Engine implements SyncEngine {
     return this.reachable;
   }
 
+  /** The store, the device and authenticated exchanges with this sync's retries, for the audit trail's step. */
+  private auditParts(report: SyncReport, signal: AbortSignal): AuditSyncParts {
+    return {
+      store: this.options.store,
+      deviceId: this.options.deviceId,
+      now: this.now,
+      json: (request, schema) => this.retrying(report, signal, () => this.client.json({ ...request, signal }, schema)),
+      boundCentral: () => this.boundCentral(),
+      bindCentral: (centralId) => this.bindCentral(centralId),
+    };
+  }
+
+  async auditTrail(query: AuditTrailQuery, timeoutMs = 15_000): Promise<AuditEntriesResponse> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const page = await fetchAuditTrail({ json: (request, schema) => this.client.json({ ...request, signal }, schema) }, query);
+      this.reachable = true;
+      return page;
+    } catch (error) {
+      const failure = signal.aborted ? new SyncError('offline', 'timeout', 'The central service did not answer in time.') : asSyncError(error);
+      this.noteReach(failure);
+      throw failure;
+    }
+  }
+
   /** An answer (even a refusal) means the service was reached; a network failure means it was not. */
   private noteReach(error: SyncError): void {
     if (error.kind === 'offline') this.reachable = false;
@@ -454,6 +487,8 @@ class Engine implements SyncEngine {
     this.setState('syncing');
     try {
       const { role, username } = await this.retrying(report, controller.signal, () => this.client.sessionPerson(controller.signal));
+      // Every sync, whoever is signed in: the device's trail goes up (a refusal is reported, the sync goes on).
+      await syncAuditTrail(this.auditParts(report, controller.signal), role, report.audit);
       // A supervisor holds no cases and decides none: their sync sends their actions (verdicts first, so the log
       // and the QA queue pulled next show them applied), then brings the decision log, the QA queue and the policy.
       if (role === 'supervisor') {

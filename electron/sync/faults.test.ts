@@ -267,6 +267,7 @@ function faultyStore(faults: { failRead?: boolean; failUpsert?: number }): { sto
   const upserted: string[][] = [];
   const store: SyncStore = {
     decisionLogNewest: () => s.decisionLogNewest(),
+    auditAfter: (seq, limit) => s.auditAfter(seq, limit),
     storeDecisionLog: (entries, syncedAt) => s.storeDecisionLog(entries, syncedAt),
     pendingSupervision: (limit, madeBy) => s.pendingSupervision(limit, madeBy),
     settleSupervision: (answers) => s.settleSupervision(answers),

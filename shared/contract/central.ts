@@ -526,6 +526,165 @@ export const QualityQueueResponse = z
   .strict();
 export type QualityQueueResponse = z.infer<typeof QualityQueueResponse>;
 
+// ── device audit trails ──────────────────────────────────────────────────────────────────────────
+/** Entries per POST /v1/audit:batch. */
+export const maxAuditEntriesPerBatch = 500;
+const DeviceId = lineText(64).min(1);
+/** An audit action as the device named it (newer workstations add actions; the central service stores what it gets). */
+const AuditActionName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'an audit action: lower-case letters, digits and _');
+const isJsonObjectText = (text: string): boolean => {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+};
+/**
+ * One entry of a device's hash chain as the device wrote it (shared/auditChain.ts ChainedEntry): the fields its hash
+ * covers, exactly (`details` is the JSON text hashed, `at` the device clock in ms), and the hash the device gave it.
+ */
+export const AuditChainEntry = z
+  .object({
+    seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    /** Unix ms, within what a Date can hold. */
+    at: z.number().int().nonnegative().max(8_640_000_000_000_000),
+    action: AuditActionName,
+    applicationId: lineText(64).min(1).nullable(),
+    actorId: Username.nullable(),
+    actorName: lineText(200).nullable(),
+    deviceId: DeviceId,
+    online: z.boolean(),
+    details: lineText(16_000).refine(isJsonObjectText, 'the JSON text of an object'),
+    prevHash: Sha256Hex,
+    hash: Sha256Hex,
+  })
+  .strict();
+export type AuditChainEntry = z.infer<typeof AuditChainEntry>;
+
+/**
+ * A page of one device's audit trail, in seq order from the entry after the last one the central service acknowledged.
+ * Every entry's person must be the session's person or one who has worked at this device before (pushed its trail or
+ * sent mutations from it); entries without a person are the device's own. Entries of anyone else are held (see
+ * AuditBatchResponse.held) until that person signs in there: a device's trail is pushed in order, never with holes.
+ */
+export const AuditBatchRequest = z
+  .object({
+    deviceId: DeviceId,
+    centralId: CentralId.optional(),
+    entries: z.array(AuditChainEntry).min(1).max(maxAuditEntriesPerBatch),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    body.entries.forEach((entry, i) => {
+      if (entry.deviceId !== body.deviceId) ctx.addIssue({ code: 'custom', path: ['entries', i, 'deviceId'], message: 'not the device of the batch' });
+      const before = body.entries[i - 1];
+      if (before && entry.seq <= before.seq) ctx.addIssue({ code: 'custom', path: ['entries', i, 'seq'], message: 'entries go in ascending seq order' });
+    });
+  });
+export type AuditBatchRequest = z.infer<typeof AuditBatchRequest>;
+
+/**
+ * What the central service found wrong with a device's chain. `gap`: entries missing before this one (seq names the
+ * first missing); `broken_link`: its prevHash is not the hash of the device's entry before it; `hash_mismatch`: its
+ * hash is not the SHA-256 of its content (changed after it was written); `conflict`: another entry is already stored
+ * at this seq (the one received is kept aside). Entries are stored as received all the same, marked.
+ */
+export const auditProblemKinds = ['gap', 'broken_link', 'hash_mismatch', 'conflict'] as const;
+export const AuditProblemKind = z.enum(auditProblemKinds);
+export type AuditProblemKind = z.infer<typeof AuditProblemKind>;
+export const AuditProblem = z.object({ seq: z.number().int().positive(), kind: AuditProblemKind, message: lineText(2000) }).strict();
+export type AuditProblem = z.infer<typeof AuditProblem>;
+
+export const AuditBatchResponse = z
+  .object({
+    centralId: CentralId,
+    /** The last entry of the page the service now holds (stored, resent or in conflict): send the next page after it. Null: none. */
+    acknowledgedSeq: z.number().int().positive().nullable(),
+    stored: z.number().int().nonnegative(),
+    /** Entries already stored exactly so (a resend). */
+    duplicates: z.number().int().nonnegative(),
+    /** Problems found in this page (the device's integrity names the first ever found). */
+    problems: z.array(AuditProblem),
+    /** The first entry not taken: its person may push it only from their own session. Null when the whole page was taken. */
+    held: z.object({ seq: z.number().int().positive(), actorId: Username, message: lineText(2000) }).strict().nullable(),
+  })
+  .strict();
+export type AuditBatchResponse = z.infer<typeof AuditBatchResponse>;
+
+const PersonSeen = z.object({ username: Username, displayName: lineText(200) }).strict();
+export const AuditIntegrity = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true) }).strict(),
+  z
+    .object({
+      ok: z.literal(false),
+      /** The first bad entry in seq order, and why. */
+      firstBadSeq: z.number().int().positive(),
+      kind: AuditProblemKind,
+      message: lineText(2000),
+      detectedAt: Instant,
+      /** Problems recorded for this device in all. */
+      problems: z.number().int().positive(),
+    })
+    .strict(),
+]);
+export type AuditIntegrity = z.infer<typeof AuditIntegrity>;
+export const AuditDevice = z
+  .object({
+    deviceId: DeviceId,
+    lastSeq: z.number().int().nonnegative(),
+    entries: z.number().int().nonnegative(),
+    lastReceivedAt: Instant,
+    /** The people its entries name and the people who pushed them. */
+    people: z.array(PersonSeen),
+    integrity: AuditIntegrity,
+  })
+  .strict();
+export type AuditDevice = z.infer<typeof AuditDevice>;
+export const AuditDevicesResponse = z.object({ devices: z.array(AuditDevice) }).strict();
+export type AuditDevicesResponse = z.infer<typeof AuditDevicesResponse>;
+
+export const AuditEntriesQuery = z
+  .object({
+    applicationId: lineText(64).min(1).optional(),
+    deviceId: DeviceId.optional(),
+    /** The entry's person (username). */
+    person: Username.optional(),
+    action: AuditActionName.optional(),
+    cursor: lineText(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export type AuditEntriesQuery = z.input<typeof AuditEntriesQuery>;
+export const StoredAuditEntry = z
+  .object({
+    deviceId: DeviceId,
+    seq: z.number().int().positive(),
+    /** The device clock. */
+    at: Instant,
+    action: lineText(64),
+    applicationId: lineText(64).nullable(),
+    actor: PersonSeen.nullable(),
+    online: z.boolean(),
+    /** The JSON text the device hashed, as it arrived (a newer workstation's details keep their own shape). */
+    details: lineText(16_000),
+    hash: Sha256Hex,
+    /** Set when the entry did not check out on receipt. */
+    problem: AuditProblemKind.nullable(),
+    receivedAt: Instant,
+    pushedBy: Username,
+  })
+  .strict();
+export type StoredAuditEntry = z.infer<typeof StoredAuditEntry>;
+export const AuditEntriesResponse = z
+  .object({
+    /** Newest first (device clock), then by device and seq. */
+    entries: z.array(StoredAuditEntry),
+    nextCursor: lineText(200).nullable(),
+  })
+  .strict();
+export type AuditEntriesResponse = z.infer<typeof AuditEntriesResponse>;
+
 // ── the route table ──────────────────────────────────────────────────────────────────────────────
 export interface CentralRoute {
   readonly method: 'get' | 'post';
@@ -673,6 +832,35 @@ export const centralRoutes = [
     query: DecisionReportFilter,
     responses: { 200: DecisionReport },
     errors: [],
+  },
+  {
+    method: 'post',
+    path: '/v1/audit:batch',
+    operationId: 'pushAuditEntries',
+    summary: "A workstation pushes its device's audit trail in seq order; each entry is checked against the hash chain and stored append-only",
+    roles: ['reviewer', 'supervisor'],
+    body: AuditBatchRequest,
+    responses: { 200: AuditBatchResponse },
+    errors: ['wrong_central'],
+  },
+  {
+    method: 'get',
+    path: '/v1/audit/devices',
+    operationId: 'listAuditDevices',
+    summary: "Supervisor: every device whose trail reached the central service, with its people and its chain's integrity",
+    roles: ['supervisor'],
+    responses: { 200: AuditDevicesResponse },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/v1/audit/entries',
+    operationId: 'listAuditEntries',
+    summary: 'Supervisor: audit entries of all devices (by application, device, person, action), newest first, keyset-paged',
+    roles: ['supervisor'],
+    query: AuditEntriesQuery,
+    responses: { 200: AuditEntriesResponse },
+    errors: ['invalid_cursor'],
   },
 ] as const satisfies readonly CentralRoute[];
 

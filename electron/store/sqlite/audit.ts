@@ -1,28 +1,14 @@
 // The append-only audit log: every entry is hash-chained to the one before it, so an edit, a deletion or
 // a reordering made behind the store's back (the triggers stop the ordinary ones) shows up in verifyAudit.
 import { createHash } from 'node:crypto';
+import { canonicalJson, chainedBytes, chainProblems, GENESIS_HASH, type ChainedEntry, type ChainedFields } from '../../../shared/auditChain';
 import type { AuditAction, AuditEntry, AuditVerification } from '../../../shared/contract/cases';
 import type { Db } from './database';
-
-export const GENESIS_HASH = '0'.repeat(64);
 
 /** The audit trail of one case (the case view reads it on every open). */
 export const auditForApplicationSql = 'SELECT * FROM audit_log WHERE application_id = ? ORDER BY seq';
 
 export type AuditDetails = AuditEntry['details'];
-
-/** JSON with object keys sorted at every level: the same entry always encodes to the same bytes. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('canonicalJson: non-finite number');
-    return JSON.stringify(value) ?? 'null';
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 export interface AuditRow {
   seq: number;
@@ -38,9 +24,9 @@ export interface AuditRow {
   hash: string;
 }
 
-/** What the hash covers: every column but the hash itself, the previous hash included. */
-export function entryHash(row: Omit<AuditRow, 'hash'>): string {
-  const encoded = canonicalJson({
+/** A row as the chain encodes it (shared/auditChain.ts): what the workstation hashes and the central service checks. */
+export function chainedFields(row: Omit<AuditRow, 'hash'>): ChainedFields {
+  return {
     seq: row.seq,
     at: row.at,
     action: row.action,
@@ -48,11 +34,15 @@ export function entryHash(row: Omit<AuditRow, 'hash'>): string {
     actorId: row.actor_id,
     actorName: row.actor_name,
     deviceId: row.device_id,
-    online: row.online,
+    online: row.online === 1,
     details: row.details,
     prevHash: row.prev_hash,
-  });
-  return createHash('sha256').update(encoded, 'utf8').digest('hex');
+  };
+}
+
+/** The SHA-256 of the entry's chained bytes: every column but the hash itself, the previous hash included. */
+export function entryHash(row: Omit<AuditRow, 'hash'>): string {
+  return createHash('sha256').update(chainedBytes(chainedFields(row)), 'utf8').digest('hex');
 }
 
 export interface NewAuditEntry {
@@ -70,6 +60,7 @@ export class AuditLog {
   private readonly insertStmt;
   private readonly allStmt;
   private readonly forApplicationStmt;
+  private readonly afterStmt;
 
   constructor(db: Db) {
     this.lastStmt = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
@@ -79,6 +70,7 @@ export class AuditLog {
     );
     this.allStmt = db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq');
     this.forApplicationStmt = db.prepare<[string], AuditRow>(auditForApplicationSql);
+    this.afterStmt = db.prepare<[number, number], AuditRow>('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?');
   }
 
   /** Appends one entry; call inside the transaction of the change it records. */
@@ -105,6 +97,11 @@ export class AuditLog {
     return this.forApplicationStmt.all(applicationId).map(toAuditEntry);
   }
 
+  /** The entries after `seq`, in order, as stored (hashes included): what sync pushes to the central service. */
+  after(seq: number, limit: number): ChainedEntry[] {
+    return this.afterStmt.all(seq, limit).map((row) => ({ ...chainedFields(row), hash: row.hash }));
+  }
+
   /** Walks the whole chain; names the first entry whose sequence, link or content does not check out. */
   verify(): AuditVerification {
     let expectedSeq = 1;
@@ -112,10 +109,10 @@ export class AuditLog {
     let count = 0;
     for (const row of this.allStmt.iterate()) {
       const broken = (reason: string): AuditVerification => ({ ok: false, count, firstBrokenSeq: row.seq, reason });
-      if (row.seq !== expectedSeq) return { ok: false, count, firstBrokenSeq: expectedSeq, reason: `entry ${expectedSeq} is missing (next is ${row.seq})` };
-      if (row.prev_hash !== prevHash) return broken('its link to the previous entry does not match');
+      if (row.seq !== expectedSeq) return { ok: false, count, firstBrokenSeq: expectedSeq, reason: `${chainProblems.gap(expectedSeq, row.seq - 1)} (next is ${row.seq})` };
+      if (row.prev_hash !== prevHash) return broken(chainProblems.brokenLink);
       const { hash, ...rest } = row;
-      if (entryHash(rest) !== hash) return broken('its content was changed after it was written');
+      if (entryHash(rest) !== hash) return broken(chainProblems.hashMismatch);
       prevHash = hash;
       expectedSeq += 1;
       count += 1;

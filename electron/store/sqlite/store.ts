@@ -1,5 +1,6 @@
 // The whole case store on one connection, every call synchronous: the parts composed. The writer's thread runs
 // the writes of one of these on the connection that writes; the caller's thread runs the reads of another.
+import type { ChainedEntry } from '../../../shared/auditChain';
 import type { BusinessCalendar } from '../../../shared/businessDays';
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, QueueCounts, QueuePage, QueueQuery } from '../../../shared/contract/cases';
 import type { QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../../shared/contract/central';
@@ -108,6 +109,9 @@ export class SqliteCaseStore {
   }
   cachedReport(filter: DecisionReportFilter): DecisionReport | null {
     return this.reports.cached(filter);
+  }
+  auditAfter(seq: number, limit: number): ChainedEntry[] {
+    return this.connection.read(() => this.connection.audit.after(seq, limit));
   }
 
   // ---- writes (the writer runs these) ----

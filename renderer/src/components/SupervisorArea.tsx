@@ -59,6 +59,14 @@ const sections = [
       (m) => m.ReportsView,
     ),
   },
+  {
+    id: 'devices',
+    label: 'supervisor.nav.devices',
+    chunk: lazyChunk(
+      () => import('./AuditDevicesView'),
+      (m) => m.AuditDevicesView,
+    ),
+  },
 ] as const satisfies readonly SupervisorSection[];
 type SectionId = (typeof sections)[number]['id'];
 

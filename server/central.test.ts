@@ -830,6 +830,20 @@ describe('leases', () => {
   });
 });
 
+describe('live oversight', () => {
+  it("answers a supervisor the counts per reviewer and the list behind one, and refuses a reviewer", async () => {
+    const summary = await call('getOversight', sup, '/v1/oversight');
+    expect(summary.status).toBe(200);
+    const rows = (summary.body as { rows: { reviewer: string | null; open: number }[] }).rows;
+    const r1Open = rows.find((r) => r.reviewer === 'reviewer1')?.open ?? -1;
+    const listed = await call('listOversightApplications', sup, '/v1/oversight/applications?reviewer=reviewer1&bucket=open&limit=200');
+    expect(listed.status).toBe(200);
+    expect((listed.body as { applications: unknown[] }).applications).toHaveLength(r1Open);
+    expect((await call('getOversight', r1, '/v1/oversight')).status).toBe(403);
+    expect(errorCode(await call('listOversightApplications', sup, '/v1/oversight/applications?cursor=bm90LWEtY3Vyc29y'))).toBe('invalid_cursor');
+  });
+});
+
 describe('the contract of server/openapi.yaml', () => {
   it('was exercised on every operation, with declared statuses and bodies that validate against the spec', () => {
     const spec = parse(readFileSync(openApiPath, 'utf8')) as {

@@ -5,6 +5,7 @@ import type { Outcome } from './errors';
 import { appChannels, appEvents } from './contract/app';
 import { caseChannels, caseEvents } from './contract/cases';
 import { imageChannels } from './contract/images';
+import { oversightChannels } from './contract/oversight';
 import { supervisionChannels } from './contract/supervision';
 import { syncChannels, syncEvents } from './contract/sync';
 
@@ -14,6 +15,7 @@ export const channels = {
   ...caseChannels,
   ...imageChannels,
   ...supervisionChannels,
+  ...oversightChannels,
 } as const;
 
 export const events = {

@@ -68,6 +68,10 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       log: (r) => t.invoke('decisions.log', r),
       counts: (r) => t.invoke('decisions.counts', r),
     },
+    oversight: {
+      summary: (r) => t.invoke('oversight.summary', r),
+      applications: (r) => t.invoke('oversight.applications', r),
+    },
     images: {
       import: (r) => t.invoke('images.import', r),
       url: async (ref) => (isImageRef(ref) ? t.imageUrl(ref) : badImageRef),

@@ -8,6 +8,7 @@ import type { ImagePipeline } from '../imaging';
 import type { CaseStore } from '../store/types';
 import { createSyncEngine, type SyncEngine } from '../sync/engine';
 import type { TokenVault } from '../sync/client';
+import type { CentralGet } from '../sync/oversight';
 import { SyncError } from '../sync/errors';
 import type { EventHub } from './events';
 import { log } from '../common/log';
@@ -46,6 +47,8 @@ export function parseCentralMode(value: string | undefined): CentralMode {
 export interface CentralLink {
   readonly handlers: Pick<Handlers, 'sync.status' | 'sync.now' | 'sync.attention'>;
   readonly check: CentralCheck;
+  /** One authenticated GET outside a sync, on the signed-in person's central session (live oversight). */
+  readonly get: CentralGet;
   /** The person signed in (central or cached): sync runs on their session. */
   started(): void;
   /** A decision was recorded: push it now rather than at the next tick. */
@@ -151,6 +154,7 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
 
   return {
     check,
+    get: (path, schema) => sync.get(path, schema),
     handlers: {
       'sync.status': () => status(),
       'sync.now': async () => {

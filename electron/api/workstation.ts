@@ -13,6 +13,7 @@ import { loadCalendar } from './calendar';
 import { connectCentral, notConfiguredHandlers, type CentralConfig, type CentralLink } from './central';
 import { createCaseHandlers } from './cases';
 import { createSupervisionHandlers } from './supervision';
+import { createOversightHandlers } from './oversight';
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
 import { EventHub } from './events';
@@ -142,6 +143,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       },
     }),
     ...createSupervisionHandlers(store),
+    ...createOversightHandlers(store, central?.get ?? null),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding

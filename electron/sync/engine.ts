@@ -15,6 +15,7 @@ import { networkFailure, SyncError } from './errors';
 import { nodeHttpTransport, type HttpTransport } from '../common/http';
 import { isOpen } from '../../shared/lifecycle';
 import { decisionLogEntry, documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
+import { pullOversight } from './oversight';
 
 /**
  * The parts of the case store sync uses: reads answered at once, writes by promises (the store writer's thread, so
@@ -149,6 +150,11 @@ export interface SyncEngine {
    * decision and audit entry records it.
    */
   online(): boolean;
+  /**
+   * One authenticated GET of the central API outside a sync (a supervisor's live oversight), within `timeoutMs`;
+   * its answer or network failure counts for online() like a sync's.
+   */
+  get<S extends z.ZodType>(path: string, schema: S, timeoutMs?: number): Promise<z.output<S>>;
 }
 
 /** Store lookups between two yields while a page is prepared; and at most this many applications per transaction. */
@@ -392,6 +398,23 @@ class Engine implements SyncEngine {
     return this.reachable;
   }
 
+  async get<S extends z.ZodType>(path: string, schema: S, timeoutMs = 10_000): Promise<z.output<S>> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const value = await this.client.json({ method: 'GET', path, signal }, schema);
+      this.reachable = true;
+      return value;
+    } catch (error) {
+      if (signal.aborted) {
+        this.reachable = false;
+        throw new SyncError('offline', 'timeout', 'The central service did not answer in time.');
+      }
+      const failure = asSyncError(error);
+      this.noteReach(failure);
+      throw failure;
+    }
+  }
+
   /** An answer (even a refusal) means the service was reached; a network failure means it was not. */
   private noteReach(error: SyncError): void {
     if (error.kind === 'offline') this.reachable = false;
@@ -437,6 +460,11 @@ class Engine implements SyncEngine {
         // Pull even when the push failed: withdrawals, reassignments and new work must still arrive.
         await this.pull(report, controller.signal);
         if (pushFailure) throw pushFailure;
+      }
+      // Live oversight: the last counts of open work are kept, to be shown (with their time) while offline.
+      if (role === 'supervisor') {
+        const { signal } = controller;
+        await pullOversight((path, schema) => this.retrying(report, signal, () => this.client.json({ method: 'GET', path, signal }, schema)), this.options.store);
       }
       this.reachable = true;
       report.ok = true;

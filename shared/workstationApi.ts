@@ -68,6 +68,15 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       log: (r) => t.invoke('decisions.log', r),
       counts: (r) => t.invoke('decisions.counts', r),
     },
+    supervision: {
+      act: (r) => t.invoke('supervision.act', r),
+      outbox: (r) => t.invoke('supervision.outbox', r),
+      dismiss: (r) => t.invoke('supervision.dismiss', r),
+    },
+    quality: {
+      queue: (r) => t.invoke('quality.queue', r),
+      policy: (r) => t.invoke('quality.policy', r),
+    },
     oversight: {
       summary: (r) => t.invoke('oversight.summary', r),
       applications: (r) => t.invoke('oversight.applications', r),

@@ -30,6 +30,7 @@ beforeEach(async () => {
         appliedAt: '2026-11-20T08:00:01.000Z',
         offline: false,
         deviceId: 'device-a',
+        effect: 'in_effect',
         reviews: [],
       },
     ],

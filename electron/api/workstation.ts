@@ -13,6 +13,7 @@ import { loadCalendar } from './calendar';
 import { connectCentral, notConfiguredHandlers, type CentralConfig, type CentralLink } from './central';
 import { createCaseHandlers } from './cases';
 import { createSupervisionHandlers } from './supervision';
+import { createQualityHandlers } from './quality';
 import { createOversightHandlers } from './oversight';
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
@@ -143,6 +144,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       },
     }),
     ...createSupervisionHandlers(store),
+    ...createQualityHandlers(store, { isOnline, onActed: () => central?.decided() }),
     ...createOversightHandlers(store, central?.get ?? null),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');

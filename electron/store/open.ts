@@ -90,6 +90,12 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     decisionLog: (query) => local.decisionLog(query),
     decisionLogCounts: (filter) => local.decisionLogCounts(filter),
     decisionLogNewest: () => local.decisionLogNewest(),
+    pendingSupervision: (limit, madeBy) => local.pendingSupervision(limit, madeBy),
+    supervisionOutbox: () => local.supervisionOutbox(),
+    supervisionCounts: () => local.supervisionCounts(),
+    qualityQueue: (request) => local.qualityQueue(request),
+    qualityPolicy: () => local.qualityPolicy(),
+    supervisionVerdicts: (decisionIds) => local.supervisionVerdicts(decisionIds),
     upsertApplications: write('upsertApplications'),
     openCase: write('openCase'),
     recordDecision: write('recordDecision'),
@@ -100,6 +106,11 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     recordImageQuality: write('recordImageQuality'),
     setSyncState: write('setSyncState'),
     storeDecisionLog: write('storeDecisionLog'),
+    recordSupervision: write('recordSupervision'),
+    settleSupervision: write('settleSupervision'),
+    dismissSupervision: write('dismissSupervision'),
+    storeQualityQueue: write('storeQualityQueue'),
+    storeQualityPolicy: write('storeQualityPolicy'),
     close() {
       // The writer first: this connection then, as the last one, checkpoints and removes the WAL.
       writer.close();

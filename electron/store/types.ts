@@ -2,7 +2,9 @@
 // connection on the caller's thread), writes answered by promises (one writer thread holds the only connection that
 // writes). The SQLite implementation is in ./sqlite; openCaseStore (./open.ts) puts the two sides together.
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
-import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../shared/contract/supervision';
+import type { QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../shared/contract/central';
+import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../shared/contract/supervision';
+import type { QualityQueueRecord } from './sqlite/supervision';
 import type { AttentionItem } from '../../shared/contract/sync';
 import type { Application, DecisionInput, Person, QualitySignals } from '../../shared/domain';
 import type { RuleFacts } from '../../shared/rules';
@@ -86,6 +88,17 @@ export interface CaseReads {
   decisionLogCounts(filter: DecisionLogFilter): DecisionLogCounts;
   /** The newest decidedAt the log holds (where a refresh starts), or null when it holds none. */
   decisionLogNewest(): string | null;
+  /** The oldest queued supervisor actions `madeBy` made, in the order made: only that person's session sends them. */
+  pendingSupervision(limit: number, madeBy: string): SupervisionMutation[];
+  /** Supervisor actions still queued (oldest first), then those refused and not dismissed (newest first). */
+  supervisionOutbox(): SupervisionAction[];
+  supervisionCounts(): { pending: number; applied: number; rejected: number };
+  /** A page of a QA stage as last synced, each with this workstation's newest verdict on it. */
+  qualityQueue(request: QualityQueueRequest): QualityQueuePage;
+  /** The quality policy as last synced, and a change of it still queued or refused here. */
+  qualityPolicy(): QualityPolicyState;
+  /** This workstation's newest verdict on each decision named. */
+  supervisionVerdicts(decisionIds: readonly string[]): Map<string, SupervisionAction>;
 }
 
 /**
@@ -127,6 +140,15 @@ export interface CaseWrites {
    * the newest are kept. With `syncedAt`, the log is up to date as of then.
    */
   storeDecisionLog(entries: readonly DecisionLogEntry[], syncedAt: string | null): Promise<{ stored: number; pruned: number }>;
+  /** A supervisor's action (id made here once), its outbox row and its audit entry, in one durable transaction. */
+  recordSupervision(request: SupervisionActRequest, actor: Person, deviceId: string, online: boolean): Promise<SupervisionAction>;
+  /** The central service's answers to supervisor actions; a repeated answer changes nothing. */
+  settleSupervision(answers: readonly SupervisionResult[]): Promise<{ settled: number; skipped: { id: string; code: string }[] }>;
+  /** Sets a refused action aside (it stays on record). */
+  dismissSupervision(id: string): Promise<SupervisionAction>;
+  /** Replaces a QA stage's cached queue with the central service's, as of `syncedAt`. */
+  storeQualityQueue(stage: ReviewStage, records: readonly QualityQueueRecord[], syncedAt: string): Promise<{ stored: number }>;
+  storeQualityPolicy(policy: QualityPolicyResponse, syncedAt: string): Promise<void>;
 }
 
 export interface CaseStore extends CaseReads, CaseWrites {

@@ -30,6 +30,11 @@ export const writeMethods = [
   'recordImageQuality',
   'setSyncState',
   'storeDecisionLog',
+  'recordSupervision',
+  'settleSupervision',
+  'dismissSupervision',
+  'storeQualityQueue',
+  'storeQualityPolicy',
 ] as const satisfies readonly (keyof CaseWrites)[];
 export type WriteMethod = (typeof writeMethods)[number];
 

@@ -70,6 +70,7 @@ export function decisionLogEntry(d: CentralDecision): DecisionLogEntry {
     appliedAt: d.decidedAt,
     offline: d.offline,
     deviceId: d.deviceId,
-    reviews: d.reviews.map((r) => ({ supervisor: r.reviewedBy, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewedAt })),
+    effect: d.effect,
+    reviews: d.reviews.map((r) => ({ supervisor: r.reviewedBy, stage: r.stage, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewedAt })),
   };
 }

@@ -5,7 +5,17 @@ import { ApplicationKind, DecisionOutcome, Flag, Instant, ReasonCode, RuleId } f
 import { lineText } from '../text';
 import { defineChannel } from './channel';
 import { storeErrors } from './cases';
-import { ReviewVerdict } from './central';
+import {
+  DecisionEffect,
+  PolicyMutation,
+  QualityPolicyResponse,
+  QualitySampleReason,
+  ReassignMutation,
+  ReviewMutation,
+  ReviewStage,
+  ReviewVerdict,
+  SupervisionMutation,
+} from './central';
 
 /** How many decisions a workstation keeps in its log: the newest; a few months of a busy team, a few MB. */
 export const decisionLogCapacity = 20_000;
@@ -33,7 +43,18 @@ export const DecisionLogEntry = z.object({
   appliedAt: Instant,
   offline: z.boolean(),
   deviceId: z.string(),
-  reviews: z.array(z.object({ supervisor: z.string(), verdict: ReviewVerdict, reason: z.string(), reviewedAt: Instant })),
+  /** Where the decision stands (held by four-eyes, overturned); log entries stored before it was kept read in_effect. */
+  effect: DecisionEffect.default('in_effect'),
+  reviews: z.array(
+    z.object({
+      supervisor: z.string(),
+      /** The four-eyes second review or a quality review; entries stored before it was kept read quality. */
+      stage: ReviewStage.default('quality'),
+      verdict: ReviewVerdict,
+      reason: z.string(),
+      reviewedAt: Instant,
+    }),
+  ),
 });
 export type DecisionLogEntry = z.infer<typeof DecisionLogEntry>;
 
@@ -102,6 +123,78 @@ export const DecisionLogCounts = z.object({
 });
 export type DecisionLogCounts = z.infer<typeof DecisionLogCounts>;
 
+// ── the supervisor's actions and quality review ─────────────────────────────────────────────────
+/** The fields main fills when a supervisor acts: the id (UUIDv7, made once here), the time, the author, offline. */
+const filledByMain = { id: true, madeAt: true, madeBy: true, offline: true } as const;
+/**
+ * A supervisor's action as the renderer asks for it: a verdict on a decision, a reassignment or a policy change.
+ * An overturn needs its reason (the reviewer reads it).
+ */
+export const SupervisionActRequest = z
+  .discriminatedUnion('type', [ReviewMutation.omit(filledByMain), ReassignMutation.omit(filledByMain), PolicyMutation.omit(filledByMain)])
+  .refine((a) => a.type !== 'review' || a.verdict !== 'overturn' || a.reason.trim() !== '', {
+    message: 'An overturn needs a reason: the reviewer reads it.',
+    path: ['reason'],
+  });
+export type SupervisionActRequest = z.input<typeof SupervisionActRequest>;
+
+/** `pending`: queued here until sync sends it; `applied`/`rejected`: the central service's answer; `dismissed`: a refusal set aside. */
+export const supervisionActionStates = ['pending', 'applied', 'rejected', 'dismissed'] as const;
+export const SupervisionActionState = z.enum(supervisionActionStates);
+export type SupervisionActionState = z.infer<typeof SupervisionActionState>;
+
+/** One supervisor action as the workstation holds it: the mutation and where it stands. */
+export const SupervisionAction = z.object({
+  mutation: SupervisionMutation,
+  state: SupervisionActionState,
+  /** When the central service answered; null while pending. */
+  settledAt: Instant.nullable(),
+  /** Why the central service refused it (its reason code and sentence); null unless refused. */
+  refusal: z.object({ reason: z.string(), message: z.string() }).nullable(),
+});
+export type SupervisionAction = z.infer<typeof SupervisionAction>;
+
+/** How many QA queue items of each stage a workstation keeps: the oldest first, as the central service orders them. */
+export const qualityQueueCapacity = 1_000;
+
+export const QualityQueueRequest = z
+  .object({
+    stage: ReviewStage,
+    reviewer: lineText(64).min(1).optional(),
+    /** From the previous page's nextCursor; valid only with the same stage and reviewer. */
+    cursor: lineText(200).optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export type QualityQueueRequest = z.input<typeof QualityQueueRequest>;
+
+export const QualityQueueEntry = z.object({
+  decision: DecisionLogEntry,
+  /** Why the policy sampled it (empty for a four-eyes second review). */
+  sampledFor: z.array(QualitySampleReason),
+  /** This workstation's newest verdict on it: queued, applied or refused; null when none. */
+  verdict: SupervisionAction.nullable(),
+});
+export type QualityQueueEntry = z.infer<typeof QualityQueueEntry>;
+
+export const QualityQueuePage = z.object({
+  items: z.array(QualityQueueEntry),
+  nextCursor: z.string().nullable(),
+  total: z.number().int().nonnegative(),
+  /** When this stage was last brought up to date from the central service; null before the first time. */
+  syncedAt: Instant.nullable(),
+});
+export type QualityQueuePage = z.infer<typeof QualityQueuePage>;
+
+export const QualityPolicyState = z.object({
+  /** The policy as the central service last reported it; null before the first sync. */
+  current: QualityPolicyResponse.nullable(),
+  syncedAt: Instant.nullable(),
+  /** This workstation's newest policy change while it is queued or refused; null otherwise. */
+  change: SupervisionAction.nullable(),
+});
+export type QualityPolicyState = z.infer<typeof QualityPolicyState>;
+
 export const supervisionChannels = {
   'decisions.log': defineChannel({
     request: DecisionLogQuery,
@@ -112,6 +205,38 @@ export const supervisionChannels = {
   'decisions.counts': defineChannel({
     request: DecisionLogFilter,
     response: DecisionLogCounts,
+    errors: [...storeErrors],
+    role: 'supervisor',
+  }),
+  'supervision.act': defineChannel({
+    request: SupervisionActRequest,
+    /** The action as queued: sync sends it (in order, exactly once) and stores the answer. */
+    response: SupervisionAction,
+    errors: [...storeErrors],
+    role: 'supervisor',
+  }),
+  'supervision.outbox': defineChannel({
+    request: z.object({}).strict(),
+    /** Actions still queued (oldest first), then those refused and not dismissed (newest first). */
+    response: z.object({ items: z.array(SupervisionAction) }),
+    errors: [...storeErrors],
+    role: 'supervisor',
+  }),
+  'supervision.dismiss': defineChannel({
+    request: z.object({ id: z.uuid() }).strict(),
+    response: SupervisionAction,
+    errors: ['action_not_found', 'action_not_refused', ...storeErrors],
+    role: 'supervisor',
+  }),
+  'quality.queue': defineChannel({
+    request: QualityQueueRequest,
+    response: QualityQueuePage,
+    errors: ['bad_cursor', ...storeErrors],
+    role: 'supervisor',
+  }),
+  'quality.policy': defineChannel({
+    request: z.object({}).strict(),
+    response: QualityPolicyState,
     errors: [...storeErrors],
     role: 'supervisor',
   }),

@@ -30,7 +30,8 @@ function entries(count = 120): DecisionLogEntry[] {
       appliedAt: new Date(base + i * 3_600_000 + (i % 4 === 0 ? 5 * 3_600_000 : 20)).toISOString(),
       offline: i % 4 === 0,
       deviceId: `device-${i % 2}`,
-      reviews: i % 6 === 0 ? [{ supervisor: 'supervisor1', verdict: i % 12 === 0 ? 'overturn' : 'agree', reason: 'Sampled.', reviewedAt: decidedAt }] : [],
+      effect: 'in_effect',
+      reviews: i % 6 === 0 ? [{ supervisor: 'supervisor1', stage: 'quality', verdict: i % 12 === 0 ? 'overturn' : 'agree', reason: 'Sampled.', reviewedAt: decidedAt }] : [],
     } satisfies DecisionLogEntry;
   });
 }
@@ -121,7 +122,7 @@ describe('decision log', () => {
 
   it('says how fresh it is, and a decision reported again (a review added) replaces the copy held', async () => {
     expect(t.store.decisionLog({ limit: 1 }).freshness).toEqual({ syncedAt: '2026-11-07T09:00:00.000Z', cached: all.length, capacity: decisionLogCapacity });
-    const reviewed = { ...all[1]!, reviews: [{ supervisor: 'supervisor1', verdict: 'overturn' as const, reason: 'Name differs.', reviewedAt: '2026-11-08T10:00:00.000Z' }] };
+    const reviewed = { ...all[1]!, reviews: [{ supervisor: 'supervisor1', stage: 'quality' as const, verdict: 'overturn' as const, reason: 'Name differs.', reviewedAt: '2026-11-08T10:00:00.000Z' }] };
     await t.store.storeDecisionLog([reviewed], null);
     expect(t.store.decisionLog({ text: reviewed.applicationId, limit: 5 }).items).toEqual([reviewed]);
     expect(t.store.decisionLog({ limit: 1 }).freshness).toMatchObject({ syncedAt: '2026-11-07T09:00:00.000Z', cached: all.length });

@@ -273,7 +273,44 @@ const v7: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7];
+const v8: Migration = {
+  version: 8,
+  name: "the supervisor's actions, the QA queue, overturned decisions",
+  statements: [
+    // Every supervisor action (verdict, reassignment, policy change) waits here until the central service answers
+    // it; a refusal stays until the supervisor dismisses it. seq is the order they were made and are sent in.
+    `CREATE TABLE supervision_outbox (
+      seq INTEGER PRIMARY KEY,            -- the order the actions were made in (and are sent in)
+      id TEXT NOT NULL UNIQUE,            -- the mutation id (UUIDv7), made once on this device
+      type TEXT NOT NULL,                 -- review | reassign | policy
+      made_by TEXT NOT NULL,              -- the supervisor's username: only their session sends it
+      decision_id TEXT,                   -- review: the decision judged; NULL otherwise
+      state TEXT NOT NULL,                -- pending | applied | rejected | dismissed
+      body TEXT NOT NULL,                 -- the SupervisionMutation, JSON, as sent
+      settled_at INTEGER,                 -- when the answer was stored, Unix ms
+      rejected_reason TEXT,               -- the central service's reason code, when refused
+      rejected_message TEXT               -- and its sentence
+    ) STRICT`,
+    `CREATE INDEX supervision_outbox_pending ON supervision_outbox (made_by, seq) WHERE state = 'pending'`,
+    `CREATE INDEX supervision_outbox_decision ON supervision_outbox (decision_id, seq) WHERE decision_id IS NOT NULL`,
+    // The QA queue of each stage as the central service last reported it, in its order.
+    `CREATE TABLE quality_queue (
+      stage TEXT NOT NULL,                -- quality | second_review
+      position INTEGER NOT NULL,          -- the central service's order within the stage
+      decision_id TEXT NOT NULL,          -- the decision to review
+      reviewer TEXT NOT NULL,             -- who made the decision (the filter)
+      body TEXT NOT NULL,                 -- {decision: DecisionLogEntry, sampledFor}, JSON
+      PRIMARY KEY (stage, position)
+    ) STRICT`,
+    `CREATE INDEX quality_queue_reviewer ON quality_queue (stage, reviewer, position)`,
+    // A case back in review after its decision was overturned: ReturnedForReview JSON, NULL otherwise.
+    `ALTER TABLE applications ADD COLUMN returned TEXT`,
+    // Where a decision recorded here stands at the central service (in_effect | pending_second_review | overturned).
+    `ALTER TABLE decisions ADD COLUMN effect TEXT`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8];
 
 export const latestVersion = migrations.length;
 

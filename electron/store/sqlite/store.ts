@@ -2,7 +2,8 @@
 // the writes of one of these on the connection that writes; the caller's thread runs the reads of another.
 import type { BusinessCalendar } from '../../../shared/businessDays';
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, QueueCounts, QueuePage, QueueQuery } from '../../../shared/contract/cases';
-import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../../shared/contract/supervision';
+import type { QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../../shared/contract/central';
+import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../../shared/contract/supervision';
 import type { AttentionItem } from '../../../shared/contract/sync';
 import type { Application, DecisionInput, Person } from '../../../shared/domain';
 import type { CaseOpening, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
@@ -13,6 +14,7 @@ import { DecisionLog } from './decisionLog';
 import { Decisions } from './decisions';
 import { Outbox } from './outbox';
 import { Queue } from './queue';
+import { Supervision, type QualityQueueRecord } from './supervision';
 
 export class SqliteCaseStore {
   readonly connection: StoreConnection;
@@ -21,6 +23,7 @@ export class SqliteCaseStore {
   private readonly decisions: Decisions;
   private readonly outbox: Outbox;
   private readonly decisionLogs: DecisionLog;
+  private readonly supervision: Supervision;
 
   constructor(path: string, db: Db, calendar: BusinessCalendar, now: Date | null) {
     this.connection = new StoreConnection(path, db, calendar, now);
@@ -29,6 +32,7 @@ export class SqliteCaseStore {
     this.decisions = new Decisions(this.connection, this.cases);
     this.outbox = new Outbox(this.connection, this.cases);
     this.decisionLogs = new DecisionLog(this.connection);
+    this.supervision = new Supervision(this.connection);
   }
 
   // ---- reads ----
@@ -80,6 +84,24 @@ export class SqliteCaseStore {
   decisionLogNewest(): string | null {
     return this.decisionLogs.newest();
   }
+  pendingSupervision(limit: number, madeBy: string): SupervisionMutation[] {
+    return this.supervision.pending(limit, madeBy);
+  }
+  supervisionOutbox(): SupervisionAction[] {
+    return this.supervision.outbox();
+  }
+  supervisionCounts(): { pending: number; applied: number; rejected: number } {
+    return this.supervision.counts();
+  }
+  qualityQueue(request: QualityQueueRequest): QualityQueuePage {
+    return this.supervision.qualityQueue(request);
+  }
+  qualityPolicy(): QualityPolicyState {
+    return this.supervision.policy();
+  }
+  supervisionVerdicts(decisionIds: readonly string[]): Map<string, SupervisionAction> {
+    return this.supervision.verdicts(decisionIds);
+  }
 
   // ---- writes (the writer runs these) ----
   upsertApplications(records: readonly UpsertRecord[]): UpsertResult {
@@ -111,5 +133,20 @@ export class SqliteCaseStore {
   }
   storeDecisionLog(entries: readonly DecisionLogEntry[], syncedAt: string | null): { stored: number; pruned: number } {
     return this.decisionLogs.store(entries, syncedAt);
+  }
+  recordSupervision(request: SupervisionActRequest, actor: Person, deviceId: string, online: boolean): SupervisionAction {
+    return this.supervision.record(request, actor, deviceId, online);
+  }
+  settleSupervision(answers: readonly SupervisionResult[]): { settled: number; skipped: { id: string; code: string }[] } {
+    return this.supervision.settle(answers);
+  }
+  dismissSupervision(id: string): SupervisionAction {
+    return this.supervision.dismiss(id);
+  }
+  storeQualityQueue(stage: ReviewStage, records: readonly QualityQueueRecord[], syncedAt: string): { stored: number } {
+    return this.supervision.storeQualityQueue(stage, records, syncedAt);
+  }
+  storeQualityPolicy(policy: QualityPolicyResponse, syncedAt: string): void {
+    this.supervision.storePolicy(policy, syncedAt);
   }
 }

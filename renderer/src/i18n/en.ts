@@ -286,6 +286,7 @@ export const en = {
   'audit.action.documents_opened': 'Documents opened',
   'audit.action.document_added': 'Added an image',
   'audit.action.original_downloaded': 'Downloaded an original image',
+  'audit.action.supervision_recorded': 'Supervisor action recorded',
   'audit.by': 'by {name}',
   'audit.system': 'by the system',
   'audit.online': 'online',

@@ -286,6 +286,7 @@ export const zhCN: Record<MessageKey, string> = {
   'audit.action.decision_recorded': '记录了审核决定',
   'audit.action.documents_opened': '打开了证件',
   'audit.action.document_added': '添加了图片',
+  'audit.action.supervision_recorded': '已记录主管操作',
   'audit.action.original_downloaded': '下载了原始图片',
   'audit.by': '操作人 {name}',
   'audit.system': '系统',

@@ -1,0 +1,311 @@
+// The supervisor's side of the store: every action (a verdict, a reassignment, a policy change) recorded with its
+// UUIDv7 id and its audit entry in one transaction and queued until the central service answers it; the QA queue of
+// each stage and the quality policy as the central service last reported them, with when.
+import { createHash } from 'node:crypto';
+import { QualityPolicyResponse, SupervisionMutation, type QualitySampleReason, type ReviewStage, type SupervisionResult } from '../../../shared/contract/central';
+import {
+  QualityQueueRequest,
+  qualityQueueCapacity,
+  SupervisionActRequest,
+  type DecisionLogEntry,
+  type QualityPolicyState,
+  type QualityQueueEntry,
+  type QualityQueuePage,
+  type SupervisionAction,
+  type SupervisionActionState,
+} from '../../../shared/contract/supervision';
+import type { Person } from '../../../shared/domain';
+import { DomainError } from '../../../shared/errors';
+import { uuidv7 } from '../../../shared/ids';
+import type { StoreConnection } from './connection';
+import { iso, parseJson } from './rows';
+
+/** Every SQL statement of this part, by name. */
+export const supervisionSql = {
+  insert: `INSERT INTO supervision_outbox (id, type, made_by, decision_id, state, body) VALUES (@id, @type, @made_by, @decision_id, 'pending', @body)`,
+  pending: `SELECT * FROM supervision_outbox WHERE made_by = ? AND state = 'pending' ORDER BY seq LIMIT ?`,
+  byId: 'SELECT * FROM supervision_outbox WHERE id = ?',
+  settle: 'UPDATE supervision_outbox SET state = ?, settled_at = ?, rejected_reason = ?, rejected_message = ? WHERE id = ?',
+  dismiss: `UPDATE supervision_outbox SET state = 'dismissed' WHERE id = ? AND state = 'rejected'`,
+  waiting: `SELECT * FROM supervision_outbox WHERE state = 'pending' ORDER BY seq`,
+  refused: `SELECT * FROM supervision_outbox WHERE state = 'rejected' ORDER BY seq DESC LIMIT 500`,
+  counts: 'SELECT state, count(*) AS n FROM supervision_outbox GROUP BY state',
+  newestForDecision: `SELECT * FROM supervision_outbox WHERE decision_id = ? AND state != 'dismissed' ORDER BY seq DESC LIMIT 1`,
+  newestPolicy: `SELECT * FROM supervision_outbox WHERE type = 'policy' ORDER BY seq DESC LIMIT 1`,
+  applicationOf: `SELECT application_id FROM decision_log WHERE id = ?`,
+  clearQueue: 'DELETE FROM quality_queue WHERE stage = ?',
+  insertQueue: 'INSERT INTO quality_queue (stage, position, decision_id, reviewer, body) VALUES (@stage, @position, @decision_id, @reviewer, @body)',
+  queueApplicationOf: 'SELECT body FROM quality_queue WHERE decision_id = ? LIMIT 1',
+  getSync: 'SELECT value FROM sync_state WHERE key = ?',
+  setSync: 'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+} as const;
+
+/** Sync-state keys: the policy as last reported (JSON) and when; each QA stage's last refresh. */
+export const qualityPolicyKey = 'quality.policy';
+export const qualityPolicySyncedKey = 'quality.policySyncedAt';
+export const qualityQueueSyncedKey = (stage: ReviewStage) => `quality.${stage}.syncedAt`;
+
+interface ActionRow {
+  seq: number;
+  id: string;
+  type: SupervisionMutation['type'];
+  made_by: string;
+  decision_id: string | null;
+  state: SupervisionActionState;
+  body: string;
+  settled_at: number | null;
+  rejected_reason: string | null;
+  rejected_message: string | null;
+}
+
+/** One decision of a QA stage as sync stores it. */
+export interface QualityQueueRecord {
+  decision: DecisionLogEntry;
+  sampledFor: QualitySampleReason[];
+}
+
+function toAction(r: ActionRow): SupervisionAction {
+  return {
+    mutation: parseJson<SupervisionMutation>(r.body),
+    state: r.state,
+    settledAt: r.settled_at === null ? null : iso(r.settled_at),
+    refusal: r.state === 'rejected' || (r.state === 'dismissed' && r.rejected_reason !== null) ? { reason: r.rejected_reason ?? 'unknown', message: r.rejected_message ?? '' } : null,
+  };
+}
+
+function queueKey(stage: string, reviewer: string | undefined): string {
+  return createHash('sha256').update(JSON.stringify([stage, reviewer])).digest('base64url').slice(0, 12);
+}
+
+function badCursor(): DomainError {
+  return new DomainError('bad_cursor', 'This page of the QA queue is no longer valid (the filters changed). Go back to the first page.');
+}
+
+function decodeCursor(cursor: string, key: string): number {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'number' || parsed[1] !== key) throw badCursor();
+  return parsed[0];
+}
+
+function prepare(db: StoreConnection['db']) {
+  return {
+    insert: db.prepare(supervisionSql.insert),
+    pending: db.prepare<[string, number], ActionRow>(supervisionSql.pending),
+    byId: db.prepare<[string], ActionRow>(supervisionSql.byId),
+    settle: db.prepare<[SupervisionActionState, number, string | null, string | null, string]>(supervisionSql.settle),
+    dismiss: db.prepare<[string]>(supervisionSql.dismiss),
+    waiting: db.prepare<[], ActionRow>(supervisionSql.waiting),
+    refused: db.prepare<[], ActionRow>(supervisionSql.refused),
+    counts: db.prepare<[], { state: SupervisionActionState; n: number }>(supervisionSql.counts),
+    newestForDecision: db.prepare<[string], ActionRow>(supervisionSql.newestForDecision),
+    newestPolicy: db.prepare<[], ActionRow>(supervisionSql.newestPolicy),
+    applicationOf: db.prepare<[string], { application_id: string }>(supervisionSql.applicationOf),
+    queueApplicationOf: db.prepare<[string], { body: string }>(supervisionSql.queueApplicationOf),
+    clearQueue: db.prepare<[string]>(supervisionSql.clearQueue),
+    insertQueue: db.prepare(supervisionSql.insertQueue),
+    getSync: db.prepare<[string], { value: string }>(supervisionSql.getSync),
+    setSync: db.prepare<[string, string]>(supervisionSql.setSync),
+  };
+}
+
+export class Supervision {
+  private readonly s: ReturnType<typeof prepare>;
+
+  constructor(private readonly c: StoreConnection) {
+    this.s = prepare(c.db);
+  }
+
+  /**
+   * Records a supervisor's action: its mutation (id made here, once) in the outbox and its audit entry, in one
+   * durable transaction. Sync sends it under `actor`'s session only.
+   */
+  record(raw: SupervisionActRequest, actor: Person, deviceId: string, online: boolean): SupervisionAction {
+    const request = SupervisionActRequest.parse(raw);
+    return this.c.write(() => {
+      const at = this.c.now();
+      const mutation = SupervisionMutation.parse({ ...request, id: uuidv7(at.getTime()), madeAt: at.toISOString(), madeBy: actor.id, offline: !online });
+      const decisionId = mutation.type === 'review' ? mutation.decisionId : null;
+      this.s.insert.run({ id: mutation.id, type: mutation.type, made_by: actor.id, decision_id: decisionId, body: JSON.stringify(mutation) });
+      this.c.audit.append({
+        at: at.getTime(),
+        action: 'supervision_recorded',
+        applicationId: this.applicationOf(mutation),
+        actor,
+        deviceId,
+        online,
+        details: detailsOf(mutation),
+      });
+      const row = this.s.byId.get(mutation.id);
+      if (!row) throw new Error('supervision action vanished inside its own transaction');
+      return toAction(row);
+    }, true);
+  }
+
+  /** The application an action concerns, when there is exactly one and it is known here (the audit entry names it). */
+  private applicationOf(m: SupervisionMutation): string | null {
+    if (m.type === 'reassign') return m.applicationIds.length === 1 ? m.applicationIds[0]! : null;
+    if (m.type === 'policy') return null;
+    const logged = this.s.applicationOf.get(m.decisionId);
+    if (logged) return logged.application_id;
+    const queued = this.s.queueApplicationOf.get(m.decisionId);
+    return queued ? parseJson<QualityQueueRecord>(queued.body).decision.applicationId : null;
+  }
+
+  /** The oldest queued actions `madeBy` made, in the order made: only that person's session sends them. */
+  pending(limit: number, madeBy: string): SupervisionMutation[] {
+    const n = Math.max(1, Math.min(1000, Math.trunc(limit)));
+    return this.c.read(() => this.s.pending.all(madeBy, n).map((r) => parseJson<SupervisionMutation>(r.body)));
+  }
+
+  /** Queued actions (oldest first), then refused ones not dismissed (newest first). */
+  outbox(): SupervisionAction[] {
+    return this.c.read(() => [...this.s.waiting.all(), ...this.s.refused.all()].map(toAction));
+  }
+
+  counts(): { pending: number; applied: number; rejected: number } {
+    return this.c.read(() => {
+      const counts = { pending: 0, applied: 0, rejected: 0 };
+      for (const { state, n } of this.s.counts.all()) if (state !== 'dismissed') counts[state] = n;
+      return counts;
+    });
+  }
+
+  /**
+   * Stores the central service's answers in one transaction. A repeated answer (after a resend) changes nothing; an
+   * answer for an unknown action, or one that contradicts the stored answer, is skipped and named.
+   */
+  settle(answers: readonly SupervisionResult[]): { settled: number; skipped: { id: string; code: string }[] } {
+    return this.c.write(() => {
+      const at = this.c.now().getTime();
+      let settled = 0;
+      const skipped: { id: string; code: string }[] = [];
+      for (const a of answers) {
+        const row = this.s.byId.get(a.id);
+        if (!row) {
+          skipped.push({ id: a.id, code: 'action_not_found' });
+          continue;
+        }
+        const settledAs = row.state === 'dismissed' ? 'rejected' : row.state;
+        if (settledAs === a.status) continue;
+        if (row.state !== 'pending') {
+          skipped.push({ id: a.id, code: 'action_settled' });
+          continue;
+        }
+        if (a.status === 'applied') this.s.settle.run('applied', at, null, null, a.id);
+        else this.s.settle.run('rejected', at, a.reason, a.message, a.id);
+        settled += 1;
+      }
+      return { settled, skipped };
+    });
+  }
+
+  /** Sets a refused action aside: it leaves the list of refusals, and stays on record. */
+  dismiss(id: string): SupervisionAction {
+    return this.c.write(() => {
+      const row = this.s.byId.get(id);
+      if (!row) throw new DomainError('action_not_found', 'There is no such supervisor action on this workstation.');
+      if (row.state !== 'rejected' && row.state !== 'dismissed') {
+        throw new DomainError('action_not_refused', `This action is ${row.state}: only a refused action can be dismissed.`);
+      }
+      this.s.dismiss.run(id);
+      return toAction(this.s.byId.get(id)!);
+    });
+  }
+
+  /** Replaces a QA stage's cached queue with the central service's (the first `qualityQueueCapacity`), as of `syncedAt`. */
+  storeQualityQueue(stage: ReviewStage, records: readonly QualityQueueRecord[], syncedAt: string): { stored: number } {
+    return this.c.write(() => {
+      this.s.clearQueue.run(stage);
+      const kept = records.slice(0, qualityQueueCapacity);
+      kept.forEach((r, position) =>
+        this.s.insertQueue.run({ stage, position, decision_id: r.decision.id, reviewer: r.decision.reviewer, body: JSON.stringify(r) }),
+      );
+      this.s.setSync.run(qualityQueueSyncedKey(stage), syncedAt);
+      return { stored: kept.length };
+    });
+  }
+
+  qualityQueue(raw: QualityQueueRequest): QualityQueuePage {
+    const q = QualityQueueRequest.parse(raw);
+    return this.c.read(() => {
+      const key = queueKey(q.stage, q.reviewer);
+      const where = ['stage = @stage'];
+      const params: Record<string, unknown> = { stage: q.stage };
+      if (q.reviewer !== undefined) {
+        where.push('reviewer = @reviewer');
+        params.reviewer = q.reviewer;
+      }
+      const total = (this.c.db.prepare(`SELECT count(*) AS n FROM quality_queue WHERE ${where.join(' AND ')}`).get(params) as { n: number }).n;
+      if (q.cursor) {
+        where.push('position > @after');
+        params.after = decodeCursor(q.cursor, key);
+      }
+      const rows = this.c.db
+        .prepare(`SELECT position, body FROM quality_queue WHERE ${where.join(' AND ')} ORDER BY position LIMIT @limit`)
+        .all({ ...params, limit: q.limit + 1 }) as { position: number; body: string }[];
+      const page = rows.slice(0, q.limit);
+      const items: QualityQueueEntry[] = page.map((r) => {
+        const record = parseJson<QualityQueueRecord>(r.body);
+        const verdict = this.s.newestForDecision.get(record.decision.id);
+        return { ...record, verdict: verdict ? toAction(verdict) : null };
+      });
+      const last = page.at(-1);
+      return {
+        items,
+        nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify([last.position, key]), 'utf8').toString('base64url') : null,
+        total,
+        syncedAt: this.s.getSync.get(qualityQueueSyncedKey(q.stage))?.value ?? null,
+      };
+    });
+  }
+
+  /** This workstation's newest verdict on each decision named (the decision log shows them). */
+  verdicts(decisionIds: readonly string[]): Map<string, SupervisionAction> {
+    return this.c.read(() => {
+      const found = new Map<string, SupervisionAction>();
+      for (const id of decisionIds) {
+        const row = this.s.newestForDecision.get(id);
+        if (row) found.set(id, toAction(row));
+      }
+      return found;
+    });
+  }
+
+  storePolicy(policy: QualityPolicyResponse, syncedAt: string): void {
+    const checked = QualityPolicyResponse.parse(policy);
+    this.c.write(() => {
+      this.s.setSync.run(qualityPolicyKey, JSON.stringify(checked));
+      this.s.setSync.run(qualityPolicySyncedKey, syncedAt);
+    });
+  }
+
+  policy(): QualityPolicyState {
+    return this.c.read(() => {
+      const stored = this.s.getSync.get(qualityPolicyKey)?.value;
+      const change = this.s.newestPolicy.get();
+      return {
+        current: stored ? QualityPolicyResponse.parse(parseJson(stored)) : null,
+        syncedAt: this.s.getSync.get(qualityPolicySyncedKey)?.value ?? null,
+        change: change && (change.state === 'pending' || change.state === 'rejected') ? toAction(change) : null,
+      };
+    });
+  }
+}
+
+/** What the audit entry says of an action: ids, the verdict, the rules of a policy; never the reason's text. */
+function detailsOf(m: SupervisionMutation): Record<string, string | number | boolean | null | string[]> {
+  const base = { mutationId: m.id, type: m.type };
+  switch (m.type) {
+    case 'review':
+      return { ...base, decisionId: m.decisionId, verdict: m.verdict };
+    case 'reassign':
+      return { ...base, applicationIds: [...m.applicationIds], reviewer: m.reviewer };
+    case 'policy':
+      return { ...base, ...m.policy };
+  }
+}

@@ -25,6 +25,14 @@ const sections = [
       (m) => m.DecisionLogView,
     ),
   },
+  {
+    id: 'oversight',
+    label: 'supervisor.nav.oversight',
+    chunk: lazyChunk(
+      () => import('./OversightView'),
+      (m) => m.OversightView,
+    ),
+  },
 ] as const satisfies readonly SupervisorSection[];
 type SectionId = (typeof sections)[number]['id'];
 
@@ -35,6 +43,13 @@ const shortcuts: ShortcutSections = [
       [['↑', '↓', 'J', 'K'], 'shortcut.log.move'],
       [['/'], 'shortcut.log.search'],
       [['Esc'], 'shortcut.log.clearSearch'],
+    ],
+  ],
+  [
+    'shortcuts.oversight',
+    [
+      [['Space'], 'shortcut.oversight.toggle'],
+      [['Esc'], 'shortcut.oversight.close'],
     ],
   ],
   ['shortcuts.anywhere', [[['?'], 'shortcut.help']]],

@@ -839,6 +839,16 @@ describe('live oversight', () => {
     const listed = await call('listOversightApplications', sup, '/v1/oversight/applications?reviewer=reviewer1&bucket=open&limit=200');
     expect(listed.status).toBe(200);
     expect((listed.body as { applications: unknown[] }).applications).toHaveLength(r1Open);
+    const anyOpen = await call('listOversightApplications', sup, '/v1/oversight/applications?limit=1');
+    const first = (anyOpen.body as { applications: { id: string }[] }).applications[0];
+    expect(first).toBeDefined();
+    {
+      const one = await call('getApplication', sup, `/v1/applications/${first?.id ?? ''}`);
+      expect((one.body as ApplicationEnvelope).application.id).toBe(first?.id);
+      expect((one.body as ApplicationEnvelope).documents.length).toBeGreaterThan(0);
+    }
+    expect(errorCode(await call('getApplication', sup, '/v1/applications/no-such-application'))).toBe('not_found');
+    expect((await call('getApplication', r1, `/v1/applications/${first?.id ?? 'x'}`)).status).toBe(403);
     expect((await call('getOversight', r1, '/v1/oversight')).status).toBe(403);
     expect(errorCode(await call('listOversightApplications', sup, '/v1/oversight/applications?cursor=bm90LWEtY3Vyc29y'))).toBe('invalid_cursor');
   });

@@ -21,7 +21,7 @@ import { isLineText } from '../shared/text';
 import { readBodyWithin } from '../shared/body';
 import { callerOfToken, dummyPasswordHash, issueTokens, type LoginThrottle, tokenHash, verifyPassword, type Caller } from './auth';
 import type { CentralService } from './service';
-import { oversightApplications, oversightSummary } from './oversight';
+import { applicationEnvelope, oversightApplications, oversightSummary } from './oversight';
 
 export const bodyLimits = {
   /** Six images of 8 MiB as base64, plus the fields. */
@@ -297,6 +297,9 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
     route('POST', '/v1/reviews', ['supervisor'], async ({ req, res, caller }) => {
       const body = await jsonBody(req, ReviewRequest, bodyLimits.default);
       sendJson(res, 201, await service.review(caller?.username ?? '', body.decisionId, body.verdict, body.reason));
+    }),
+    route('GET', '/v1/applications/{id}', ['supervisor'], async ({ res, params }) => {
+      sendJson(res, 200, await applicationEnvelope(service, params.id ?? ''));
     }),
     route('GET', '/v1/oversight', ['supervisor'], async ({ res }) => {
       sendJson(res, 200, await oversightSummary(service));

@@ -2,7 +2,7 @@
 // is due today, escalated (day two) or overdue, with the applications behind each number. One aggregate over the open
 // applications (the partial index of migration 7 holds every column it reads), and keyset pages due first.
 import { endOfLocalDay, localDate } from '../shared/businessDays';
-import type { OversightApplication, OversightApplicationsResponse, OversightBucket, OversightRow, OversightSummary } from '../shared/contract/central';
+import type { ApplicationEnvelope, OversightApplication, OversightApplicationsResponse, OversightBucket, OversightRow, OversightSummary } from '../shared/contract/central';
 import type { Application } from '../shared/domain';
 import { DomainError } from '../shared/errors';
 import { isLineText } from '../shared/text';
@@ -122,6 +122,13 @@ export async function oversightApplications(
     nextCursor: rows.length > query.limit && last ? encodeOversightCursor(last.due_at, last.id) : null,
     asOf: now.toISOString(),
   };
+}
+
+/** One application with its documents, for a supervisor reading a decision's case (their document route allows them). */
+export async function applicationEnvelope(service: CentralService, id: string): Promise<ApplicationEnvelope> {
+  const envelope = (await service.envelopes(service.db, [id])).get(id);
+  if (!envelope) throw new DomainError('not_found', 'No application with this id');
+  return envelope;
 }
 
 function encodeOversightCursor(dueAt: Date, id: string): string {

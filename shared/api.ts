@@ -6,6 +6,7 @@ import { appChannels, appEvents } from './contract/app';
 import { caseChannels, caseEvents } from './contract/cases';
 import { imageChannels } from './contract/images';
 import { oversightChannels } from './contract/oversight';
+import { decisionCaseChannels } from './contract/decisionCase';
 import { supervisionChannels } from './contract/supervision';
 import { syncChannels, syncEvents } from './contract/sync';
 
@@ -16,6 +17,7 @@ export const channels = {
   ...imageChannels,
   ...supervisionChannels,
   ...oversightChannels,
+  ...decisionCaseChannels,
 } as const;
 
 export const events = {

@@ -67,6 +67,7 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
     decisions: {
       log: (r) => t.invoke('decisions.log', r),
       counts: (r) => t.invoke('decisions.counts', r),
+      application: (r) => t.invoke('decisions.application', r),
     },
     supervision: {
       act: (r) => t.invoke('supervision.act', r),

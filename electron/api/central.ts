@@ -49,6 +49,8 @@ export interface CentralLink {
   readonly check: CentralCheck;
   /** One authenticated GET outside a sync, on the signed-in person's central session (live oversight). */
   readonly get: CentralGet;
+  /** Documents' originals fetched into the image pipeline outside a sync (a supervisor reading a decision's case). */
+  readonly fetchDocuments: SyncEngine['fetchDocuments'];
   /** The person signed in (central or cached): sync runs on their session. */
   started(): void;
   /** A decision was recorded: push it now rather than at the next tick. */
@@ -155,6 +157,7 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
   return {
     check,
     get: (path, schema) => sync.get(path, schema),
+    fetchDocuments: (refs) => sync.fetchDocuments(refs),
     handlers: {
       'sync.status': () => status(),
       'sync.now': async () => {

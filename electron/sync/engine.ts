@@ -155,6 +155,11 @@ export interface SyncEngine {
    * its answer or network failure counts for online() like a sync's.
    */
   get<S extends z.ZodType>(path: string, schema: S, timeoutMs?: number): Promise<z.output<S>>;
+  /**
+   * Fetches documents' originals into the image pipeline outside a sync (a supervisor reading a decision's case), as a
+   * pull does; answers their records, or throws the first failure.
+   */
+  fetchDocuments(refs: readonly DocumentRef[], timeoutMs?: number): Promise<DocumentRecord[]>;
 }
 
 /** Store lookups between two yields while a page is prepared; and at most this many applications per transaction. */
@@ -396,6 +401,20 @@ class Engine implements SyncEngine {
 
   online(): boolean {
     return this.reachable;
+  }
+
+  async fetchDocuments(refs: readonly DocumentRef[], timeoutMs = 60_000): Promise<DocumentRecord[]> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    const report = emptyReport(this.now());
+    const missing = refs.filter((ref) => !this.imageCache.has(ref.sha256) && !this.options.store.imageBySha256?.(ref.sha256));
+    const refused = await mapLimit(missing, this.concurrency, (ref) => this.fetchImage(ref, report, signal));
+    const failure = refused.find((code) => code !== null);
+    if (failure) throw new DomainError(failure, 'A document of this application could not be fetched from the central service.');
+    return refs.map((ref) => {
+      const image = this.imageCache.get(ref.sha256) ?? this.options.store.imageBySha256?.(ref.sha256);
+      if (!image) throw new DomainError('image_missing', 'A document of this application could not be stored.');
+      return documentRecord(ref, image);
+    });
   }
 
   async get<S extends z.ZodType>(path: string, schema: S, timeoutMs = 10_000): Promise<z.output<S>> {

@@ -688,6 +688,15 @@ export const centralRoutes = [
   },
   {
     method: 'get',
+    path: '/v1/applications/{id}',
+    operationId: 'getApplication',
+    summary: "Supervisor: one application with its documents, whatever its state (a decision's case, read-only)",
+    roles: ['supervisor'],
+    responses: { 200: ApplicationEnvelope },
+    errors: ['not_found'],
+  },
+  {
+    method: 'get',
     path: '/v1/oversight',
     operationId: 'getOversight',
     summary: "Supervisor: each reviewer's (and the unassigned pool's) open, due today, escalated and overdue applications",

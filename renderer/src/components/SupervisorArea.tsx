@@ -41,6 +41,7 @@ const shortcuts: ShortcutSections = [
     'shortcuts.decisionLog',
     [
       [['↑', '↓', 'J', 'K'], 'shortcut.log.move'],
+      [['Enter'], 'shortcut.log.open'],
       [['/'], 'shortcut.log.search'],
       [['Esc'], 'shortcut.log.clearSearch'],
     ],

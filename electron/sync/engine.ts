@@ -375,23 +375,10 @@ class Engine implements SyncEngine {
   }
 
   async authenticate(credentials: Credentials, timeoutMs = 10_000): Promise<CentralPerson> {
-    const signal = AbortSignal.timeout(timeoutMs);
-    try {
-      const person = await this.client.authenticate(credentials, signal);
-      this.reachable = true;
-      this.failures = 0;
-      if (this.state === 'signed_out') this.setState('idle');
-      return person;
-    } catch (error) {
-      // Our own deadline passed: as good as unreachable for a person waiting at the sign-in screen.
-      if (signal.aborted) {
-        this.reachable = false;
-        throw new SyncError('offline', 'timeout', 'The central service did not answer in time.');
-      }
-      const failure = asSyncError(error);
-      this.noteReach(failure);
-      throw failure;
-    }
+    const person = await this.outsideSync(timeoutMs, (signal) => this.client.authenticate(credentials, signal));
+    this.failures = 0;
+    if (this.state === 'signed_out') this.setState('idle');
+    return person;
   }
 
   signOut(): void {
@@ -417,13 +404,19 @@ class Engine implements SyncEngine {
     });
   }
 
-  async get<S extends z.ZodType>(path: string, schema: S, timeoutMs = 10_000): Promise<z.output<S>> {
+  get<S extends z.ZodType>(path: string, schema: S, timeoutMs = 10_000): Promise<z.output<S>> {
+    return this.outsideSync(timeoutMs, (signal) => this.client.json({ method: 'GET', path, signal }, schema));
+  }
+
+  /** One exchange outside a sync, within `timeoutMs`: its answer or its network failure counts for online(). */
+  private async outsideSync<T>(timeoutMs: number, exchange: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const value = await this.client.json({ method: 'GET', path, signal }, schema);
+      const answer = await exchange(signal);
       this.reachable = true;
-      return value;
+      return answer;
     } catch (error) {
+      // Our own deadline passed: as good as unreachable for a person waiting (at the sign-in screen, or for a list).
       if (signal.aborted) {
         this.reachable = false;
         throw new SyncError('offline', 'timeout', 'The central service did not answer in time.');

@@ -3,25 +3,18 @@
 // supervisor's access), the flags as they stood when decided, the decision and its reviews, and no decision controls;
 // Esc goes back to the log at the same row.
 import type { DecisionLogPage } from '../../shared/contract/supervision';
-import type { Outcome } from '../../shared/errors';
-import { expect, test, type Host } from './fixtures';
-import { imagesPainted, seriousViolations } from './review-support';
+import { expect, test } from './fixtures';
+import { channelValue, imagesPainted, seriousViolations } from './review-support';
 
 test.use({ centralDemoCount: 12, centralSignIn: 'supervisor1' });
 
-async function call<T>(host: Host, channel: string, body: unknown): Promise<T> {
-  const { json } = await host.call(channel, body);
-  const answer = json as Outcome<T>;
-  if (!answer.ok) throw new Error(`${channel} failed: ${answer.error.code} ${answer.error.message}`);
-  return answer.value;
-}
 
 test('a supervisor opens a decision read-only: its documents and its flags as decided, no decision controls', async ({ app, host }) => {
   test.slow(); // the first sync brings the demo's whole decision history
   const rows = app.getByTestId('decision-row');
   await expect(rows.first()).toBeVisible({ timeout: 60_000 });
   // An approval that overrode a flag: it has flags as judged, and an override note.
-  const page = await call<DecisionLogPage>(host, 'decisions.log', { overridden: true, limit: 50 });
+  const page = await channelValue<DecisionLogPage>(host, 'decisions.log', { overridden: true, limit: 50 });
   const entry = page.items.find((e) => e.flags !== null && e.flags.length > 0 && e.overrideNote);
   expect(entry, 'a seeded decision that overrode a flag').toBeDefined();
 

@@ -3,18 +3,11 @@
 // range) and queues their reassignment; offline the kept counts are shown, said to be so, and the lists are not offered.
 import type { OversightView } from '../../shared/contract/oversight';
 import type { SupervisionAction } from '../../shared/contract/supervision';
-import type { Outcome } from '../../shared/errors';
-import { expect, test, type Host } from './fixtures';
-import { seriousViolations } from './review-support';
+import { expect, test } from './fixtures';
+import { channelValue, seriousViolations } from './review-support';
 
 test.use({ centralDemoCount: 12, centralSignIn: 'supervisor1' });
 
-async function call<T>(host: Host, channel: string, body: unknown): Promise<T> {
-  const { json } = await host.call(channel, body);
-  const answer = json as Outcome<T>;
-  if (!answer.ok) throw new Error(`${channel} failed: ${answer.error.code} ${answer.error.message}`);
-  return answer.value;
-}
 
 test('oversight counts match their lists; applications are checked by keyboard and their reassignment queued', async ({ app, host, central }) => {
   test.slow();
@@ -25,7 +18,7 @@ test('oversight counts match their lists; applications are checked by keyboard a
 
   await app.getByRole('navigation').getByRole('button', { name: 'Oversight' }).click();
   await expect(app.getByTestId('oversight-freshness')).toHaveAttribute('data-live', 'true');
-  const view = await call<OversightView>(host, 'oversight.summary', {});
+  const view = await channelValue<OversightView>(host, 'oversight.summary', {});
   const rows = view.summary!.rows;
   expect(rows.find((r) => r.reviewer === 'reviewer1')?.open).toBe(3);
   const field = { open: 'open', due_today: 'dueToday', escalated: 'escalated', overdue: 'overdue' } as const;
@@ -73,7 +66,7 @@ test('oversight counts match their lists; applications are checked by keyboard a
   await list.getByRole('button', { name: 'Reassign 2' }).click();
   await expect(app.getByTestId('oversight-reassigned')).toContainText('Reassignment of 2 to reviewer2 queued');
   // Queued as one supervisor action naming the two checked applications, in the list's order.
-  const outbox = await call<{ items: SupervisionAction[] }>(host, 'supervision.outbox', {});
+  const outbox = await channelValue<{ items: SupervisionAction[] }>(host, 'supervision.outbox', {});
   const reassign = outbox.items.map((i) => i.mutation).find((m) => m.type === 'reassign');
   expect(reassign).toMatchObject({ type: 'reassign', reviewer: 'reviewer2', madeBy: 'supervisor1', applicationIds: open.slice(0, 2).map((o) => o.id) });
 

@@ -21,6 +21,9 @@ import {
   type IntakeRequest,
   type Mutation,
   type MutationResult,
+  defaultQualityPolicy,
+  type QualityQueueResponse,
+  type SupervisionBatchResponse,
 } from '../shared/contract/central';
 import type { JudgedOn } from '../shared/contract/cases';
 import type { Identity } from '../shared/domain';
@@ -258,7 +261,8 @@ describe('roles', () => {
     expect((await call('listChanges', sup, '/v1/changes')).status).toBe(403);
     expect((await call('applyMutations', sup, '/v1/mutations:batch', { json: { deviceId: 'd', mutations: [] } })).status).toBe(403);
     expect((await call('listDecisions', r1, '/v1/decisions')).status).toBe(403);
-    expect((await call('createReview', r1, '/v1/reviews', { json: { decisionId: randomUUID(), verdict: 'agree', reason: 'x' } })).status).toBe(403);
+    expect((await call('applySupervision', intake, '/v1/supervision:batch', { json: { deviceId: 'd', mutations: [] } })).status).toBe(403);
+    expect((await call('listQualityQueue', intake, '/v1/quality/queue?stage=quality')).status).toBe(403);
     expect((await call('assignApplication', r1, '/v1/applications/x/assign', { json: { reviewer: 'reviewer1' } })).status).toBe(403);
     expect((await call('withdrawApplication', r1, '/v1/applications/x/withdraw', { json: {} })).status).toBe(403);
     expect((await call('getDocumentContent', intake, '/v1/documents/x/content')).status).toBe(403);
@@ -623,19 +627,39 @@ describe('supervisor', () => {
     expect((await call('listDecisions', sup, '/v1/decisions?outcome=maybe')).status).toBe(400);
   });
 
-  it('records a review once per supervisor and decision', async () => {
+  it('records a quality review once per supervisor and decision, through the supervision batch', async () => {
     const decisions = ((await call('listDecisions', sup, '/v1/decisions')).body as DecisionsResponse).decisions;
-    const target = decisions[0];
-    if (!target) throw new Error('no decision');
-    const created = await call('createReview', sup, '/v1/reviews', { json: { decisionId: target.id, verdict: 'overturn', reason: 'The photo is too dark to read the number.' } });
-    expect(created.status).toBe(201);
-    const again = await call('createReview', sup, '/v1/reviews', { json: { decisionId: target.id, verdict: 'agree', reason: 'Second thoughts' } });
-    expect(again.status).toBe(409);
-    expect(errorCode(again)).toBe('already_reviewed');
-    expect((await call('createReview', sup, '/v1/reviews', { json: { decisionId: randomUUID(), verdict: 'agree', reason: 'x' } })).status).toBe(404);
-    expect((await call('createReview', sup, '/v1/reviews', { json: { decisionId: target.id, verdict: 'maybe', reason: 'x' } })).status).toBe(400);
-    const listed = ((await call('listDecisions', sup, '/v1/decisions?limit=1')).body as DecisionsResponse).decisions[0];
-    expect(listed?.reviews).toMatchObject([{ verdict: 'overturn', reviewedBy: 'supervisor1' }]);
+    const target = decisions.find((d) => d.outcome === 'reject');
+    if (!target) throw new Error('no rejection');
+    const verdict = (verdict: string, reason: string, id = randomUUID(), decisionId = target.id) => ({
+      type: 'review',
+      id,
+      decisionId,
+      madeAt: server.clock.now.toISOString(),
+      madeBy: 'supervisor1',
+      offline: false,
+      verdict,
+      reason,
+    });
+    const supervise = async (mutations: unknown[]) => {
+      const answer = await call('applySupervision', sup, '/v1/supervision:batch', { json: { deviceId: 'sup-device', mutations } });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      return (answer.body as SupervisionBatchResponse).results;
+    };
+    expect(await supervise([verdict('agree', 'The photo is too dark to read the number; rejected rightly.')])).toMatchObject([{ status: 'applied' }]);
+    expect(await supervise([verdict('agree', 'Second thoughts')])).toMatchObject([{ status: 'rejected', reason: 'already_reviewed' }]);
+    expect(await supervise([verdict('agree', 'x', randomUUID(), randomUUID())])).toMatchObject([{ status: 'rejected', reason: 'not_found' }]);
+    expect((await call('applySupervision', sup, '/v1/supervision:batch', { json: { deviceId: 'd', mutations: [verdict('maybe', 'x')] } })).status).toBe(400);
+    const listed = ((await call('listDecisions', sup, '/v1/decisions?reviewed=true')).body as DecisionsResponse).decisions;
+    expect(listed.map((d) => [d.id, d.effect, d.reviews.map((r) => [r.stage, r.verdict, r.reviewedBy])])).toEqual([
+      [target.id, 'in_effect', [['quality', 'agree', 'supervisor1']]],
+    ]);
+    const policy = await call('getQualityPolicy', r1, '/v1/quality/policy');
+    expect(policy.body).toEqual({ policy: defaultQualityPolicy, updatedBy: null, updatedAt: null });
+    const queue = await call('listQualityQueue', sup, '/v1/quality/queue?stage=quality');
+    expect((queue.body as QualityQueueResponse).items.map((i) => i.decision.id)).not.toContain(target.id);
+    expect((await call('listQualityQueue', r1, '/v1/quality/queue?stage=quality')).status).toBe(403);
+    expect((await call('listQualityQueue', r1, '/v1/quality/queue?stage=second_review')).status).toBe(200);
   });
 });
 

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawSpecimen } from '../resources/specimens/draw';
 import { createCalendar } from '../shared/businessDays';
-import type { Change, ChangesResponse, DecisionRecord, DecisionsResponse } from '../shared/contract/central';
+import type { Change, ChangesResponse, DecisionRecord, DecisionsResponse, QualityQueueResponse } from '../shared/contract/central';
 import { evaluateRules } from '../shared/rules';
 import { startTestServer, TestClient, type TestServer } from '../tests/support/central';
 import { planHistory } from './demoHistory';
@@ -152,27 +152,42 @@ describe("the supervisor's decision history", () => {
       days.add(Math.floor((now - decidedAt) / day));
       expect(Date.parse(d.madeAt)).toBeLessThanOrEqual(decidedAt);
       expect(Date.parse(d.application.submittedAt)).toBeLessThan(Date.parse(d.madeAt));
-      // Submitted (version 1), assigned (2), decided (3), as the service does it.
-      expect(d.application).toMatchObject({ status: d.outcome === 'approve' ? 'approved' : 'rejected', version: 3, assignee: d.reviewer });
+      // Submitted (version 1), assigned (2), decided (3), as the service does it; an overturn returned it (4).
+      if (d.effect === 'overturned') expect(d.application).toMatchObject({ status: 'queued', version: 4, assignee: d.reviewer });
+      else expect(d.application).toMatchObject({ status: d.outcome === 'approve' ? 'approved' : 'rejected', version: 3, assignee: d.reviewer });
       expect(d.judgedOn).not.toBeNull();
     }
     expect(days.size).toBeGreaterThan(12);
-    // The reviewers' changes feeds hold each decided application's assignment and its decision, nothing else.
+    // The reviewers' changes feeds hold each decided application's assignment, its decision and, when it was
+    // overturned, its return (no open application shares a history identity, so no other fact changes reach them).
     const feed = await server.db.query<{ reviewer: string; type: string; n: number }>(
       `SELECT reviewer, type, count(*) AS n FROM changes WHERE reviewer IN ('reviewer3', 'reviewer4') GROUP BY 1, 2 ORDER BY 1, 2`,
     );
-    const count = (reviewer: string) => history.filter((d) => d.reviewer === reviewer).length;
-    expect(feed.map((r) => [r.reviewer, r.type, Number(r.n)])).toEqual([
-      ['reviewer3', 'assigned', count('reviewer3')],
-      ['reviewer3', 'updated', count('reviewer3')],
-      ['reviewer4', 'assigned', count('reviewer4')],
-      ['reviewer4', 'updated', count('reviewer4')],
-    ]);
-    // Each approval verified its account at the moment it was decided.
-    const [{ n }] = (await server.db.query<{ n: number }>(
-      `SELECT count(*) AS n FROM verifications v JOIN decisions d ON d.application_id = v.application_id WHERE d.reviewer IN ('reviewer3', 'reviewer4') AND v.verified_at = d.decided_at`,
-    )) as [{ n: number }];
-    expect(Number(n)).toBe(history.filter((d) => d.outcome === 'approve').length);
+    const count = (reviewer: string, effect?: string) => history.filter((d) => d.reviewer === reviewer && (!effect || d.effect === effect)).length;
+    expect(feed.map((r) => [r.reviewer, r.type, Number(r.n)])).toEqual(
+      ['reviewer3', 'reviewer4'].flatMap((reviewer) => [
+        [reviewer, 'assigned', count(reviewer)],
+        ...(count(reviewer, 'overturned') > 0 ? [[reviewer, 'returned', count(reviewer, 'overturned')]] : []),
+        [reviewer, 'updated', count(reviewer)],
+      ]),
+    );
+    // Each approval verified its account when it took effect: at once, or when the second look agreed; an overturned
+    // one's verification is kept, revoked; one still held verified nothing.
+    const verifications = await server.db.query<{ decision_id: string; verified_at: Date; revoked_at: Date | null }>(
+      `SELECT v.decision_id::text AS decision_id, v.verified_at, v.revoked_at FROM verifications v JOIN decisions d ON d.id = v.decision_id WHERE d.reviewer IN ('reviewer3', 'reviewer4')`,
+    );
+    const verifiedBy = new Map(verifications.map((v) => [v.decision_id, v]));
+    expect(verifications).toHaveLength(verifiedBy.size);
+    for (const d of history.filter((h) => h.outcome === 'approve')) {
+      const v = verifiedBy.get(d.id);
+      if (d.effect === 'pending_second_review') {
+        expect(v, d.id).toBeUndefined();
+        continue;
+      }
+      const second = d.reviews.find((r) => r.stage === 'second_review');
+      expect(v?.verified_at.toISOString(), d.id).toBe(second ? second.reviewedAt : d.decidedAt);
+      expect(v?.revoked_at === null, d.id).toBe(d.effect === 'in_effect');
+    }
   });
 
   it('has approvals past an overridden flag, offline decisions, refusals the rules called for, and supervisor reviews with overturns', async () => {
@@ -208,15 +223,59 @@ describe("the supervisor's decision history", () => {
 
     const reviews = history.flatMap((d) => d.reviews.map((r) => ({ ...r, decidedAt: d.decidedAt })));
     expect(reviews.length).toBeGreaterThan(20);
-    expect(reviews.filter((r) => r.verdict === 'overturn').length).toBeGreaterThanOrEqual(2);
     for (const r of reviews) {
       expect(r.reviewedBy).toBe('supervisor1');
       expect(Date.parse(r.reviewedAt)).toBeGreaterThan(Date.parse(r.decidedAt));
       expect(Date.parse(r.reviewedAt)).toBeLessThan(server.clock.now.getTime());
     }
-    // Every approval past an overridden flag older than five days was reviewed; newer decisions wait unreviewed.
-    expect(overridden.filter((d) => Date.parse(d.decidedAt) < server.clock.now.getTime() - 5 * day).every((d) => d.reviews.length === 1)).toBe(true);
-    expect(history.filter((d) => Date.parse(d.decidedAt) > server.clock.now.getTime() - 5 * day).every((d) => d.reviews.length === 0)).toBe(true);
+    const quality = (d: DecisionRecord) => d.reviews.filter((r) => r.stage === 'quality');
+    // Every approval past an overridden flag older than five days was quality-reviewed; newer decisions wait for it.
+    const older = (d: DecisionRecord) => Date.parse(d.decidedAt) < server.clock.now.getTime() - 5 * day;
+    expect(overridden.filter((d) => older(d) && d.effect !== 'pending_second_review').every((d) => quality(d).length === 1)).toBe(true);
+    expect(history.filter((d) => !older(d)).every((d) => quality(d).length === 0)).toBe(true);
+  });
+
+  it('has decisions four-eyes held, a few overturned and back with their reviewer, and QA and second-review queues per the default policy', async () => {
+    const history = historyOnly(await allDecisions(''));
+    // Four-eyes held every approval past an overridden flag and every suspected_tampering rejection: each had supervisor1's
+    // second look, or still waits for it.
+    const held = history.filter((d) => d.overriddenRules.length > 0 || (d.outcome === 'reject' && d.reasonCodes.includes('suspected_tampering')));
+    expect(held.length).toBeGreaterThan(5);
+    for (const d of held) expect(d.effect === 'pending_second_review' || d.reviews.some((r) => r.stage === 'second_review'), d.id).toBe(true);
+    expect(history.filter((d) => !held.includes(d)).every((d) => d.effect !== 'pending_second_review' && d.reviews.every((r) => r.stage === 'quality'))).toBe(true);
+
+    const overturned = historyOnly(await allDecisions('effect=overturned'));
+    expect(overturned.length).toBeGreaterThanOrEqual(3);
+    for (const d of overturned) {
+      expect(d.reviews.find((r) => r.verdict === 'overturn'), d.id).toMatchObject({ stage: 'quality', reviewedBy: 'supervisor1' });
+      // Still leased to its reviewer, who sees it back in their queue with the overturn's reason.
+      const [lease] = await server.db.query<{ lease_expires_at: Date }>(`SELECT lease_expires_at FROM applications WHERE id = $1`, [d.application.id]);
+      expect(lease?.lease_expires_at.getTime()).toBeGreaterThan(server.clock.now.getTime());
+    }
+    // (Read from the service, not by signing in as reviewer3: a pull would take open demo applications from the pool.)
+    const returned = await server.db.query<{ application_id: string; reviewer: string }>(`SELECT application_id, reviewer FROM changes WHERE type = 'returned'`);
+    expect(returned.map((r) => [r.application_id, r.reviewer]).sort()).toEqual(overturned.map((d) => [d.application.id, d.reviewer]).sort());
+    const envelopes = await server.service.envelopes(server.db, overturned.map((d) => d.application.id));
+    for (const d of overturned) {
+      expect(envelopes.get(d.application.id)?.returned).toMatchObject({ decisionId: d.id, outcome: d.outcome, stage: 'quality', reviewedBy: 'supervisor1', reason: expect.stringMatching(/\w/) });
+    }
+
+    const queue = async (stage: string) => {
+      const answer = await supervisor.get(`/v1/quality/queue?stage=${stage}&limit=200`);
+      expect(answer.status).toBe(200);
+      return (answer.body as QualityQueueResponse).items;
+    };
+    const qa = await queue('quality');
+    expect(qa.length).toBeGreaterThan(0);
+    for (const item of qa) {
+      expect(item.decision.effect).toBe('in_effect');
+      expect(item.decision.reviews.filter((r) => r.stage === 'quality')).toEqual([]);
+      expect(item.sampledFor.length).toBeGreaterThan(0);
+      if (item.decision.overriddenRules.length > 0) expect(item.sampledFor).toContain('overridden_approval');
+    }
+    const pending = await queue('second_review');
+    expect(pending.map((i) => i.decision.id).sort()).toEqual(history.filter((d) => d.effect === 'pending_second_review').map((d) => d.id).sort());
+    expect(pending.length).toBeGreaterThan(0);
   });
 
   it("leaves reviewer1's and reviewer2's changes feeds exactly as they are without it", async () => {

@@ -13,11 +13,13 @@ import type { ApplicantLanguage, ApplicationKind, DecisionOutcome, EnterpriseIde
 import { seededRandom } from '../shared/prng';
 import { evaluateRules, overriddenRules } from '../shared/rules';
 import type { Database, Queryable } from './db';
+import { applySupervision } from './quality';
 import { CentralService, type CheckedDocument } from './service';
 
 /** Who decided the history: reviewers no test or e2e workstation signs in as. */
 export const historyReviewers = ['reviewer3', 'reviewer4'] as const;
 const historySupervisor = 'supervisor1';
+const supervisor = { username: historySupervisor, displayName: 'Supervisor One', role: 'supervisor' } as const;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -70,7 +72,21 @@ export interface HistoryDecision extends Step {
   madeAt: Date;
   /** When the central service applied it. */
   decidedAt: Date;
-  review: { verdict: 'agree' | 'overturn'; reason: string; at: Date } | null;
+  /** Held by four-eyes under the default policy (an approval past R1, a suspected_tampering rejection). */
+  held: boolean;
+  /** Nothing later in its story depends on it (its account, document or enterprise), so it may be overturned. */
+  lastOfStory: boolean;
+  /** supervisor1's four-eyes verdict on a held decision; recent held ones that end their story stay pending. */
+  secondReview: HistoryReview | null;
+  /** supervisor1's quality review. */
+  review: HistoryReview | null;
+}
+
+export interface HistoryReview {
+  id: string;
+  verdict: 'agree' | 'overturn';
+  reason: string;
+  at: Date;
 }
 
 export interface HistoryPlan {
@@ -238,6 +254,7 @@ export function planHistory(seed: number, now: Date, timeZone: string, isWorking
     for (let k = 1; k < moments.length; k++) moments[k] = Math.max(moments[k] as number, (moments[k - 1] as number) + 2 * HOUR);
     const lastDecidedOn = new Map<string, number>();
     for (const [k, s] of story.entries()) {
+      const held = (s.outcome === 'approve' && s.overrideNote !== null) || (s.outcome === 'reject' && s.reasonCodes.includes('suspected_tampering'));
       const decidedAt = moments[k] as number;
       // The account's previous application was decided before this one was submitted.
       const earliest = (lastDecidedOn.get(s.accountId) ?? Number.NEGATIVE_INFINITY) + 30 * 60_000;
@@ -263,20 +280,42 @@ export function planHistory(seed: number, now: Date, timeZone: string, isWorking
         assignedAt: new Date(assignedAt),
         madeAt: new Date(madeAt),
         decidedAt: new Date(decidedAt),
+        held,
+        lastOfStory: k === story.length - 1,
+        secondReview: null,
         review: null,
       });
     }
   }
 
-  // Quality review of decisions older than five days (newer ones still wait in the QA queue): every approval past an
-  // overridden flag, every suspected tampering, and about a quarter of the rest; a few are overturned.
+  // Four-eyes: a held decision gets supervisor1's second look within two hours (before its story's next step, which
+  // may need its effect: R2 after an approval), except recent ones that end their story: they wait in the queue.
+  const recent = (d: HistoryDecision) => d.decidedAt.getTime() > now.getTime() - 5 * DAY;
   for (const d of decisions) {
-    if (d.decidedAt.getTime() > now.getTime() - 5 * DAY) continue;
+    if (!d.held || (d.lastOfStory && recent(d))) continue;
+    d.secondReview = { id: demoUuid(random), verdict: 'agree', reason: pick(agreeReasons), at: new Date(d.decidedAt.getTime() + (0.3 + random() * 1.5) * HOUR) };
+  }
+  // Quality review of decisions older than five days (newer ones still wait in the QA queue): every approval past an
+  // overridden flag, every suspected tampering, and about a quarter of the rest. A few that end their story are
+  // overturned within the last two days, so their applications are back with their reviewer (the lease still runs).
+  const overturnable: HistoryDecision[] = [];
+  for (const d of decisions) {
+    if (recent(d) || (d.held && !d.secondReview)) continue;
     const always = d.overrideNote !== null || d.reasonCodes.includes('suspected_tampering');
     if (!always && !chance(0.25)) continue;
-    const overturn = chance(always ? 0.25 : 0.1);
+    const overturn = d.lastOfStory && chance(always ? 0.25 : 0.1);
+    if (d.lastOfStory) overturnable.push(d);
     const at = Math.min(d.decidedAt.getTime() + (2 + random() * 70) * HOUR, now.getTime() - HOUR);
-    d.review = { verdict: overturn ? 'overturn' : 'agree', reason: pick(overturn ? overturnReasons : agreeReasons), at: new Date(at) };
+    d.review = { id: demoUuid(random), verdict: 'agree', reason: pick(agreeReasons), at: new Date(at) };
+    if (overturn) overturnNow(d);
+  }
+  function overturnNow(d: HistoryDecision): void {
+    d.review = { id: demoUuid(random), verdict: 'overturn', reason: pick(overturnReasons), at: new Date(now.getTime() - (1 + random() * 40) * HOUR) };
+  }
+  // At least three overturns, whatever the draw.
+  for (const d of overturnable) {
+    if (decisions.filter((x) => x.review?.verdict === 'overturn').length >= 3) break;
+    if (d.review?.verdict !== 'overturn') overturnNow(d);
   }
 
   decisions.sort((a, b) => a.decidedAt.getTime() - b.decidedAt.getTime());
@@ -302,7 +341,23 @@ export async function seedHistory(
 async function writeHistory(service: CentralService, plan: HistoryPlan, imageOf: (identity: Identity) => Promise<CheckedDocument>): Promise<void> {
   let clock = service.options.now();
   const past = new CentralService(service.db, { ...service.options, now: () => clock });
+  // The verdicts, in the order they happened among the decisions: an overturn or a second look takes effect then.
+  const verdicts = plan.decisions
+    .flatMap((d) => [d.secondReview, d.review].flatMap((r) => (r ? [{ decisionId: d.decisionId, review: r }] : [])))
+    .sort((a, b) => a.review.at.getTime() - b.review.at.getTime());
+  let next = 0;
+  const reviewUntil = async (until: number) => {
+    for (; next < verdicts.length && (verdicts[next]?.review.at.getTime() ?? Infinity) < until; next++) {
+      const { decisionId, review } = verdicts[next] as (typeof verdicts)[number];
+      clock = review.at;
+      const [result] = await applySupervision(past, supervisor, 'demo-device-supervisor1', [
+        { type: 'review', id: review.id, decisionId, madeAt: review.at.toISOString(), madeBy: historySupervisor, offline: false, verdict: review.verdict, reason: review.reason },
+      ]);
+      if (result?.status !== 'applied') throw new Error(`demo history: review of ${decisionId} was not applied: ${JSON.stringify(result)}`);
+    }
+  };
   for (const d of plan.decisions) {
+    await reviewUntil(d.decidedAt.getTime());
     clock = d.submittedAt;
     await past.submitChecked(
       {
@@ -342,9 +397,5 @@ async function writeHistory(service: CentralService, plan: HistoryPlan, imageOf:
     // A refusal here is a planning mistake: seeding stops rather than leave a history that is not what it says.
     if (result?.status !== 'applied') throw new Error(`demo history: decision on ${d.applicationId} was not applied: ${JSON.stringify(result)}`);
   }
-  for (const d of plan.decisions) {
-    if (!d.review) continue;
-    clock = d.review.at;
-    await past.review(historySupervisor, d.decisionId, d.review.verdict, d.review.reason);
-  }
+  await reviewUntil(Number.POSITIVE_INFINITY);
 }

@@ -10,8 +10,9 @@ import {
   MutationBatchRequest,
   OversightQuery,
   RefreshRequest,
-  ReviewRequest,
+  QualityQueueQuery,
   SessionRequest,
+  SupervisionBatchRequest,
   WithdrawRequest,
   type CentralRole,
   type SessionResponse,
@@ -20,6 +21,7 @@ import { DomainError, describeIssues } from '../shared/errors';
 import { isLineText } from '../shared/text';
 import { readBodyWithin } from '../shared/body';
 import { callerOfToken, dummyPasswordHash, issueTokens, type LoginThrottle, tokenHash, verifyPassword, type Caller } from './auth';
+import { applySupervision, qualityPolicy, qualityQueue } from './quality';
 import type { CentralService } from './service';
 import { applicationEnvelope, oversightApplications, oversightSummary } from './oversight';
 
@@ -120,6 +122,12 @@ function queryOf<S extends z.ZodType>(url: URL, schema: S): z.output<S> {
 function isDataException(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
+
+/** The caller of a route that requires a role (handle() has checked the token before it runs). */
+function callerOf(caller: Caller | null): Caller {
+  if (!caller) throw new HttpError(401, 'unauthorized', 'Sign in first');
+  return caller;
 }
 
 function clientIp(req: IncomingMessage): string {
@@ -294,9 +302,17 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
       const query = queryOf(url, DecisionsQuery);
       sendJson(res, 200, await service.decisions(query));
     }),
-    route('POST', '/v1/reviews', ['supervisor'], async ({ req, res, caller }) => {
-      const body = await jsonBody(req, ReviewRequest, bodyLimits.default);
-      sendJson(res, 201, await service.review(caller?.username ?? '', body.decisionId, body.verdict, body.reason));
+    // Quality review, overturns and four-eyes (server/quality.ts).
+    route('POST', '/v1/supervision:batch', ['supervisor', 'reviewer'], async ({ req, res, caller }) => {
+      const body = await jsonBody(req, SupervisionBatchRequest, bodyLimits.mutations);
+      const centralId = await service.expectCentral(body.centralId);
+      sendJson(res, 200, { centralId, results: await applySupervision(service, callerOf(caller), body.deviceId, body.mutations) });
+    }),
+    route('GET', '/v1/quality/policy', ['supervisor', 'reviewer'], async ({ res }) => {
+      sendJson(res, 200, await qualityPolicy(service.db));
+    }),
+    route('GET', '/v1/quality/queue', ['supervisor', 'reviewer'], async ({ res, url, caller }) => {
+      sendJson(res, 200, await qualityQueue(service, callerOf(caller), queryOf(url, QualityQueueQuery)));
     }),
     route('GET', '/v1/applications/{id}', ['supervisor'], async ({ res, params }) => {
       sendJson(res, 200, await applicationEnvelope(service, params.id ?? ''));

@@ -1,7 +1,8 @@
 // Numbered migrations, each run in one transaction with its version row; the runner refuses a database
-// written by a newer server. Migrations only ever add: an older server keeps working on a newer schema
-// until the refusal, never half-way.
+// written by a newer server. Migrations add, and change only what a newer rule needs (4: an application may be
+// decided again after an overturn); an older server refuses a newer schema rather than work on it half-way.
 import { randomUUID } from 'node:crypto';
+import { defaultQualityPolicy } from '../shared/contract/central';
 import type { Database, Queryable } from './db';
 
 export interface Migration {
@@ -180,6 +181,81 @@ export const migrations: readonly Migration[] = [
       // flags and last verification as they stood. Decisions applied before this have none ([] and null).
       await tx.query(`ALTER TABLE decisions ADD COLUMN overridden_rules jsonb NOT NULL DEFAULT '[]'`);
       await tx.query(`ALTER TABLE decisions ADD COLUMN judged_on jsonb`);
+    },
+  },
+  {
+    version: 4,
+    name: 'quality review and four-eyes',
+    async up(tx) {
+      // The QA and four-eyes policy: every change is a row (who, when, by which mutation), the newest is in force; the
+      // first row is the default, changed by nobody.
+      await tx.query(`
+        CREATE TABLE quality_policies (
+          id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          policy      jsonb NOT NULL,
+          changed_by  text REFERENCES people (username),
+          changed_at  timestamptz NOT NULL,
+          mutation_id uuid UNIQUE
+        )`);
+      await tx.query(`INSERT INTO quality_policies (policy, changed_by, changed_at) VALUES ($1::jsonb, NULL, $2)`, [
+        JSON.stringify(defaultQualityPolicy),
+        new Date(),
+      ]);
+      // Where a decision stands, and what the QA sample needs: the ISO week (UTC) it counts in, its rank there
+      // (sha256 of the service id and the decision id: random, yet the same on every read), the sample percent in force
+      // when it was applied, and why it is sampled. An overturned application is decided again, so an application may
+      // have many decisions, of which at most one is not overturned.
+      await tx.query(`ALTER TABLE decisions DROP CONSTRAINT decisions_application_id_key`);
+      await tx.query(`
+        ALTER TABLE decisions
+          ADD COLUMN effect text NOT NULL DEFAULT 'in_effect' CHECK (effect IN ('in_effect', 'pending_second_review', 'overturned')),
+          ADD COLUMN sample_week date,
+          ADD COLUMN sample_rank text,
+          ADD COLUMN sample_percent numeric NOT NULL DEFAULT 0,
+          ADD COLUMN sample_random boolean NOT NULL DEFAULT false,
+          ADD COLUMN sample_overridden boolean NOT NULL DEFAULT false,
+          ADD COLUMN sample_tampering boolean NOT NULL DEFAULT false,
+          ADD COLUMN quality_reviewed boolean NOT NULL DEFAULT false`);
+      await tx.query(`
+        UPDATE decisions d SET
+          sample_week = date_trunc('week', d.decided_at AT TIME ZONE 'UTC')::date,
+          sample_rank = encode(sha256(convert_to(c.id::text || d.id::text, 'UTF8')), 'hex'),
+          sample_percent = $1,
+          sample_overridden = $2 AND d.outcome = 'approve' AND d.overridden_rules <> '[]'::jsonb,
+          sample_tampering = $3 AND d.outcome = 'reject' AND d.reason_codes @> '["suspected_tampering"]'::jsonb,
+          quality_reviewed = EXISTS (SELECT 1 FROM reviews r WHERE r.decision_id = d.id)
+          FROM central_identity c`,
+        [defaultQualityPolicy.samplePercent, defaultQualityPolicy.sampleOverriddenApprovals, defaultQualityPolicy.sampleTamperingRejections],
+      );
+      await tx.query(`ALTER TABLE decisions ALTER COLUMN sample_week SET NOT NULL, ALTER COLUMN sample_rank SET NOT NULL`);
+      // The random sample of each reviewer's week: the ceil(Σ percent / 100) best-ranked (server/quality.ts keeps it).
+      await tx.query(`
+        UPDATE decisions d SET sample_random = true
+          FROM (SELECT id, row_number() OVER w AS n, ceil(sum(sample_percent) OVER w / 100) AS k
+                  FROM decisions WHERE sample_percent > 0
+                WINDOW w AS (PARTITION BY reviewer, sample_week ORDER BY sample_rank ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) s
+         WHERE d.id = s.id AND s.n <= s.k`);
+      await tx.query(`CREATE UNIQUE INDEX decisions_standing ON decisions (application_id) WHERE effect <> 'overturned'`);
+      await tx.query(`CREATE INDEX decisions_application ON decisions (application_id, decided_at)`);
+      await tx.query(`CREATE INDEX decisions_reviewer_week ON decisions (reviewer, sample_week, sample_rank)`);
+      await tx.query(`
+        CREATE INDEX decisions_quality_queue ON decisions (decided_at DESC, id DESC)
+         WHERE effect = 'in_effect' AND NOT quality_reviewed AND (sample_random OR sample_overridden OR sample_tampering)`);
+      await tx.query(`CREATE INDEX decisions_second_review ON decisions (decided_at DESC, id DESC) WHERE effect = 'pending_second_review'`);
+      // Reviews: the id is the review mutation's; the person may be a reviewer (a four-eyes second review).
+      await tx.query(`ALTER TABLE reviews RENAME COLUMN supervisor TO reviewed_by`);
+      await tx.query(`ALTER TABLE reviews DROP CONSTRAINT reviews_decision_id_supervisor_key`);
+      await tx.query(`ALTER TABLE reviews ADD COLUMN stage text NOT NULL DEFAULT 'quality' CHECK (stage IN ('second_review', 'quality'))`);
+      await tx.query(`CREATE UNIQUE INDEX reviews_once ON reviews (decision_id, stage, reviewed_by)`);
+      // A verification an overturn revoked stays as history; which approval made it, since one application may now
+      // be approved more than once.
+      await tx.query(`ALTER TABLE verifications ADD COLUMN decision_id uuid, ADD COLUMN revoked_at timestamptz, ADD COLUMN revoked_by_review text`);
+      await tx.query(`
+        UPDATE verifications v SET decision_id = d.id FROM decisions d WHERE d.application_id = v.application_id AND d.outcome = 'approve'`);
+      await tx.query(`CREATE INDEX verifications_account ON verifications (account_id, id) WHERE revoked_at IS NULL`);
+      // Supervision mutations share the table of stored answers (one id, one answer, whatever its kind).
+      await tx.query(`ALTER TABLE mutations ALTER COLUMN application_id DROP NOT NULL`);
+      await tx.query(`ALTER TABLE mutations ADD COLUMN kind text NOT NULL DEFAULT 'case' CHECK (kind IN ('case', 'supervision'))`);
     },
   },
   {

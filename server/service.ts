@@ -15,8 +15,12 @@ import {
   type IntakeRequest,
   type Mutation,
   type MutationResult,
+  type QualityPolicy,
+  type QualitySampleReason,
   type Review,
   decisionInputOf,
+  type DecisionEffect,
+  decisionEffects,
 } from '../shared/contract/central';
 import {
   type Application,
@@ -34,6 +38,18 @@ import { approvalBlockers, evaluateRules, rejectionBlockers, type RuleFacts } fr
 import type { Database, Queryable } from './db';
 import { checkImage, type CheckedImage, type MediaType } from './images';
 import { identityKeys } from './keys';
+import {
+  currentPolicy,
+  type DecisionTraits,
+  holdsForSecondReview,
+  qualityQueueSql,
+  refreshRandomSample,
+  returnedFor,
+  sampleColumns,
+  sampleRankSql,
+  sampleWeekSql,
+  traitsOf,
+} from './quality';
 
 // The wire type and the rules' input type must stay one shape.
 const factsMatch: (f: CentralFacts) => RuleFacts = (f) => f;
@@ -61,7 +77,7 @@ export const defaultServiceOptions = (): ServiceOptions => ({
   calendar: createCalendar(),
 });
 
-interface ApplicationRow {
+export interface ApplicationRow {
   id: string;
   account_id: string;
   kind: Application['kind'];
@@ -80,9 +96,9 @@ interface ApplicationRow {
   escalate_at: Date;
 }
 
-const jsonOf = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+export const jsonOf = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
 
-function applicationOf(row: ApplicationRow): Application {
+export function applicationOf(row: ApplicationRow): Application {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -100,13 +116,13 @@ function applicationOf(row: ApplicationRow): Application {
   };
 }
 
-const OPEN = 'queued';
+export const OPEN = 'queued';
 
-async function lockChanges(tx: Queryable): Promise<void> {
+export async function lockChanges(tx: Queryable): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(${CHANGES_LOCK})`);
 }
 
-async function appendChange(tx: Queryable, reviewer: string, applicationId: string, type: ChangeType, now: Date): Promise<void> {
+export async function appendChange(tx: Queryable, reviewer: string, applicationId: string, type: ChangeType, now: Date): Promise<void> {
   await tx.query(`INSERT INTO changes (reviewer, application_id, type, created_at) VALUES ($1, $2, $3, $4)`, [
     reviewer,
     applicationId,
@@ -115,9 +131,9 @@ async function appendChange(tx: Queryable, reviewer: string, applicationId: stri
   ]);
 }
 
-const idsParam = (ids: readonly string[]) => JSON.stringify(ids);
+export const idsParam = (ids: readonly string[]) => JSON.stringify(ids);
 
-async function selectApplications(q: Queryable, ids: readonly string[], forUpdate = false): Promise<Map<string, ApplicationRow>> {
+export async function selectApplications(q: Queryable, ids: readonly string[], forUpdate = false): Promise<Map<string, ApplicationRow>> {
   const rows = await q.query<ApplicationRow & Record<string, unknown>>(
     `SELECT * FROM applications WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))${forUpdate ? ' FOR UPDATE' : ''}`,
     [idsParam(ids)],
@@ -125,7 +141,7 @@ async function selectApplications(q: Queryable, ids: readonly string[], forUpdat
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-async function factsFor(q: Queryable, ids: readonly string[]): Promise<Map<string, CentralFacts>> {
+export async function factsFor(q: Queryable, ids: readonly string[]): Promise<Map<string, CentralFacts>> {
   const rows = await q.query<{ id: string; doc_accounts: number; ent_accounts: number; last_verified_at: Date | null }>(
     `SELECT a.id,
             (SELECT count(*) FROM accounts o WHERE o.doc_key = a.doc_key AND o.id <> a.account_id) AS doc_accounts,
@@ -188,6 +204,8 @@ interface Batch {
   /** The batch's applications, locked, as the earlier mutations of the batch left them. */
   rows: Map<string, ApplicationRow>;
   facts: Map<string, CentralFacts> | null;
+  /** The QA and four-eyes policy in force (read once per batch). */
+  policy: QualityPolicy;
   writes: BatchWrites;
 }
 
@@ -234,7 +252,12 @@ export class CentralService {
   async envelopes(q: Queryable, ids: readonly string[]): Promise<Map<string, ApplicationEnvelope>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const [apps, facts, docs] = await Promise.all([selectApplications(q, unique), factsFor(q, unique), documentsFor(q, unique)]);
+    const [apps, facts, docs, returned] = await Promise.all([
+      selectApplications(q, unique),
+      factsFor(q, unique),
+      documentsFor(q, unique),
+      returnedFor(q, unique),
+    ]);
     const result = new Map<string, ApplicationEnvelope>();
     for (const id of unique) {
       const row = apps.get(id);
@@ -246,6 +269,7 @@ export class CentralService {
         facts: f,
         dueAt: row.due_at.toISOString(),
         escalateAt: row.escalate_at.toISOString(),
+        ...(row.status === OPEN && returned.has(id) ? { returned: returned.get(id) } : {}),
       });
     }
     return result;
@@ -427,22 +451,27 @@ export class CentralService {
     const now = this.now();
     return this.db.transaction(async (tx) => {
       await lockChanges(tx);
-      const [person] = await tx.query(`SELECT 1 FROM people WHERE username = $1 AND role = 'reviewer' AND active`, [reviewer]);
-      if (!person) throw new DomainError('unknown_reviewer', 'reviewer: no active reviewer with this username');
-      const row = (await selectApplications(tx, [id], true)).get(id);
-      if (!row) throw new DomainError('not_found', 'No application with this id');
-      if (row.status === 'withdrawn') throw new DomainError('withdrawn', 'The applicant withdrew this application');
-      if (isDecided(row.status)) throw new DomainError('already_decided', `This application was already ${row.status}`);
-      const leaseEnd = new Date(now.getTime() + this.options.leaseMs);
-      if (row.assignee !== reviewer) {
-        await tx.query(`UPDATE applications SET assignee = $2, lease_expires_at = $3, version = version + 1 WHERE id = $1`, [id, reviewer, leaseEnd]);
-        if (row.assignee) await appendChange(tx, row.assignee, id, 'reassigned', now);
-        await appendChange(tx, reviewer, id, 'assigned', now);
-      } else {
-        await tx.query(`UPDATE applications SET lease_expires_at = $2 WHERE id = $1`, [id, leaseEnd]);
-      }
+      await this.assignIn(tx, id, reviewer, now);
       return this.envelope(tx, id);
     });
+  }
+
+  /** Assigns an open application to a reviewer inside the caller's transaction (which holds the changes lock). */
+  async assignIn(tx: Queryable, id: string, reviewer: string, now: Date): Promise<void> {
+    const [person] = await tx.query(`SELECT 1 FROM people WHERE username = $1 AND role = 'reviewer' AND active`, [reviewer]);
+    if (!person) throw new DomainError('unknown_reviewer', 'reviewer: no active reviewer with this username');
+    const row = (await selectApplications(tx, [id], true)).get(id);
+    if (!row) throw new DomainError('not_found', 'No application with this id');
+    if (row.status === 'withdrawn') throw new DomainError('withdrawn', 'The applicant withdrew this application');
+    if (isDecided(row.status)) throw new DomainError('already_decided', `This application was already ${row.status}`);
+    const leaseEnd = new Date(now.getTime() + this.options.leaseMs);
+    if (row.assignee !== reviewer) {
+      await tx.query(`UPDATE applications SET assignee = $2, lease_expires_at = $3, version = version + 1 WHERE id = $1`, [id, reviewer, leaseEnd]);
+      if (row.assignee) await appendChange(tx, row.assignee, id, 'reassigned', now);
+      await appendChange(tx, reviewer, id, 'assigned', now);
+    } else {
+      await tx.query(`UPDATE applications SET lease_expires_at = $2 WHERE id = $1`, [id, leaseEnd]);
+    }
   }
 
   // ── changes feed ───────────────────────────────────────────────────────────────────────────────
@@ -475,24 +504,12 @@ export class CentralService {
    * writes are set-based (a few statements per batch instead of about ten per mutation, each a round-trip).
    */
   async applyMutations(reviewer: string, deviceId: string, mutations: readonly Mutation[]): Promise<MutationResult[]> {
-    try {
-      return await this.applyBatch(reviewer, deviceId, mutations);
-    } catch (error) {
-      if (mayBeTransient(error)) throw error;
-      this.options.log?.(`a mutation batch failed deterministically; applying its ${mutations.length} mutation(s) one by one`, error);
-    }
-    // One of them fails every time (a poison mutation): each alone, so only that one is set aside and the rest apply.
-    const results: MutationResult[] = [];
-    for (const mutation of mutations) {
-      try {
-        results.push(...(await this.applyBatch(reviewer, deviceId, [mutation])));
-      } catch (error) {
-        if (mayBeTransient(error)) throw error;
-        this.options.log?.(`mutation ${mutation.id} set aside: it cannot be applied`, error);
-        results.push(await this.setAside(reviewer, deviceId, mutation));
-      }
-    }
-    return results;
+    return applyIsolated(
+      mutations,
+      (some) => this.applyBatch(reviewer, deviceId, some),
+      (mutation) => this.setAside(reviewer, deviceId, mutation),
+      this.options.log,
+    );
   }
 
   /**
@@ -509,13 +526,8 @@ export class CentralService {
         message: 'The central service could not apply this decision (it failed the same way each time), so nothing of it was applied. Decide the case again, or hand it to a supervisor.',
         current: current ? applicationOf(current) : null,
       };
-      const [stored] = await tx.query<{ username: string; result: unknown }>(
-        `INSERT INTO mutations (id, username, device_id, application_id, received_at, result) VALUES ($1, $2, $3, $4, $5, $6::jsonb)
-         ON CONFLICT (id) DO UPDATE SET result = COALESCE(mutations.result, excluded.result) WHERE mutations.username = excluded.username
-         RETURNING username, result`,
-        [mutation.id, reviewer, deviceId, mutation.applicationId, this.now(), JSON.stringify(result)],
-      );
-      return stored ? (jsonOf(stored.result) as MutationResult) : { ...result, reason: 'invalid', message: 'This mutation id was already used', current: null };
+      const answers: StoredAnswers = { tx, username: reviewer, deviceId, now: this.now(), kind: 'case' };
+      return setAsideAnswer(answers, { id: mutation.id, applicationId: mutation.applicationId }, result, idAlreadyUsed(mutation));
     });
   }
 
@@ -526,57 +538,23 @@ export class CentralService {
       await lockChanges(tx);
       // Renew first, so a reviewer whose lease lapsed but was not taken keeps the work.
       await this.renewLeases(tx, reviewer, now);
-      const keyOf = (m: Mutation) => m.id.toLowerCase();
-      const inserted = new Set(
-        (
-          await tx.query<{ id: string }>(
-            `INSERT INTO mutations (id, username, device_id, application_id, received_at)
-             SELECT m.id, $2, $3, m.application_id, $4 FROM jsonb_to_recordset($1::jsonb) AS m(id uuid, application_id text)
-             ON CONFLICT (id) DO NOTHING RETURNING id`,
-            [JSON.stringify(mutations.map((m) => ({ id: m.id, application_id: m.applicationId }))), reviewer, deviceId, now],
-          )
-        ).map((r) => r.id),
-      );
-      const repeated = [...new Set(mutations.map(keyOf).filter((id) => !inserted.has(id)))];
-      const stored = new Map(
-        repeated.length === 0
-          ? []
-          : (
-              await tx.query<{ id: string; username: string; result: unknown }>(
-                `SELECT id, username, result FROM mutations WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
-                [idsParam(repeated)],
-              )
-            ).map((r) => [r.id, r]),
-      );
+      const answers: StoredAnswers = { tx, username: reviewer, deviceId, now, kind: 'case' };
+      const claimed = await claimMutationIds(answers, mutations.map((m) => ({ id: m.id, applicationId: m.applicationId })));
       const batch: Batch = {
         tx,
         reviewer,
         deviceId,
         now,
-        rows: await selectApplications(tx, [...new Set(mutations.filter((m) => inserted.has(keyOf(m))).map((m) => m.applicationId))], true),
+        rows: await selectApplications(tx, [...new Set(mutations.filter((m) => claimed.inserted.has(m.id.toLowerCase())).map((m) => m.applicationId))], true),
         facts: null,
+        policy: await currentPolicy(tx),
         writes: emptyWrites(),
       };
-      const answered = new Map<string, MutationResult>();
-      const results: MutationResult[] = [];
-      for (const mutation of mutations) {
-        const key = keyOf(mutation);
-        let result = answered.get(key);
-        if (!result && !inserted.has(key)) {
-          const earlier = stored.get(key);
-          result =
-            earlier && earlier.username === reviewer && earlier.result
-              ? (jsonOf(earlier.result) as MutationResult)
-              : { id: mutation.id, status: 'rejected', reason: 'invalid', message: 'This mutation id was already used', current: null };
-        }
-        if (!result) {
-          // The first time this id is seen: decide it, and store the answer with it.
-          result = await this.decide(batch, mutation);
-          answered.set(key, result);
-          batch.writes.results.push({ id: mutation.id, result });
-        }
-        results.push(result);
-      }
+      const results = await answerEach(answers, claimed, mutations, idAlreadyUsed, async (mutation) => {
+        const result = await this.decide(batch, mutation);
+        batch.writes.results.push({ id: mutation.id, result });
+        return result;
+      });
       await this.flush(batch);
       return results;
     });
@@ -614,14 +592,17 @@ export class CentralService {
     if (w.decisions.length > 0) {
       await tx.query(
         `INSERT INTO decisions (id, application_id, kind, reviewer, device_id, outcome, reason_codes, applicant_message,
-           internal_note, override_note, overridden_rules, judged_on, decided_at, made_at, offline)
+           internal_note, override_note, overridden_rules, judged_on, decided_at, made_at, offline, effect,
+           sample_week, sample_rank, sample_percent, sample_overridden, sample_tampering)
          SELECT v.id, v.application_id, v.kind, $2, $3, v.outcome, v.reason_codes, v.applicant_message,
-           v.internal_note, v.override_note, v.overridden_rules, v.judged_on, $4, v.made_at, v.offline
+           v.internal_note, v.override_note, v.overridden_rules, v.judged_on, $4, v.made_at, v.offline, v.effect,
+           ${sampleWeekSql('$4')}, ${sampleRankSql('(SELECT c.id FROM central_identity c)', 'v.id')}, v.sample_percent, v.sample_overridden, v.sample_tampering
            FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, application_id text, kind text, outcome text, reason_codes jsonb,
              applicant_message text, internal_note text, override_note text, overridden_rules jsonb, judged_on jsonb,
-             made_at timestamptz, offline boolean)`,
+             made_at timestamptz, offline boolean, effect text, sample_percent numeric, sample_overridden boolean, sample_tampering boolean)`,
         [JSON.stringify(w.decisions), batch.reviewer, batch.deviceId, batch.now],
       );
+      await refreshRandomSample(tx, batch.reviewer, batch.now);
     }
     if (w.notes.length > 0) {
       await tx.query(
@@ -640,12 +621,7 @@ export class CentralService {
         [JSON.stringify(w.changes), batch.now],
       );
     }
-    if (w.results.length > 0) {
-      await tx.query(
-        `UPDATE mutations m SET result = v.result FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, result jsonb) WHERE m.id = v.id`,
-        [JSON.stringify(w.results)],
-      );
-    }
+    await storeAnswers(tx, w.results);
   }
 
   private async decide(batch: Batch, mutation: Mutation): Promise<MutationResult> {
@@ -689,10 +665,12 @@ export class CentralService {
     if (blockers.length > 0) {
       return reject('invalid', `Blocked by ${blockers.map((f) => `${f.rule} ${f.reason}`).join(', ')}`, row);
     }
-    return this.recordDecision(batch, mutation, row);
+    return this.recordDecision(batch, mutation, row, traitsOf(mutation, flags.filter((f) => f.severity === 'blocking').length));
   }
 
-  private async recordDecision(batch: Batch, m: DecisionMutation, row: ApplicationRow): Promise<MutationResult> {
+  private async recordDecision(batch: Batch, m: DecisionMutation, row: ApplicationRow, traits: DecisionTraits): Promise<MutationResult> {
+    // Four-eyes: the application is decided for its reviewer, but nothing of it takes effect until a second person agrees.
+    const effect: DecisionEffect = holdsForSecondReview(batch.policy, traits) ? 'pending_second_review' : 'in_effect';
     const status = nextStatus(row.status, m.outcome);
     const version = row.version + 1;
     // Later mutations of the batch see the decided application.
@@ -711,39 +689,39 @@ export class CentralService {
       judged_on: m.judgedOn,
       made_at: new Date(m.madeAt).toISOString(),
       offline: m.offline,
+      effect,
+      ...sampleColumns(batch.policy, traits),
     });
     batch.writes.changes.push({ reviewer: batch.reviewer, application_id: row.id, type: 'updated' });
-    if (m.outcome === 'approve') {
+    if (m.outcome === 'approve' && effect === 'in_effect') {
       // The verification looks for other open applications: the database must show this batch's decisions first.
       await this.flush(batch);
-      await this.recordVerification(batch.tx, row, batch.now);
+      await this.recordVerification(batch.tx, row, m.id, batch.now);
       batch.facts = null;
     }
-    return { id: m.id, status: 'applied', serverVersion: version };
+    // Only a held decision says so: an answer without `effect` means in effect, as it did before four-eyes.
+    return effect === 'in_effect' ? { id: m.id, status: 'applied', serverVersion: version } : { id: m.id, status: 'applied', serverVersion: version, effect };
   }
 
-  /** The approved identity becomes the account's; pending applications whose facts change are announced to their reviewers. */
-  private async recordVerification(tx: Queryable, row: ApplicationRow, now: Date): Promise<void> {
+  /**
+   * The approved identity becomes the account's (made by decision `decisionId`); pending applications whose facts change
+   * are announced to their reviewers. Called when an approval takes effect: at once, or when a second person agrees.
+   */
+  async recordVerification(tx: Queryable, row: ApplicationRow, decisionId: string, now: Date): Promise<void> {
     const identity = jsonOf(row.identity) as Identity;
     const keys = identityKeys(identity);
     await tx.query(
       `UPDATE accounts SET verified_identity = $2::jsonb, verified_at = $3, doc_key = $4, ent_name_key = $5, ent_reg_key = $6 WHERE id = $1`,
       [row.account_id, JSON.stringify(identity), now, keys.docKey, keys.entNameKey, keys.entRegKey],
     );
-    await tx.query(`INSERT INTO verifications (account_id, identity, verified_at, application_id) VALUES ($1, $2::jsonb, $3, $4)`, [
+    await tx.query(`INSERT INTO verifications (account_id, identity, verified_at, application_id, decision_id) VALUES ($1, $2::jsonb, $3, $4, $5::uuid)`, [
       row.account_id,
       JSON.stringify(identity),
       now,
       row.id,
+      decisionId,
     ]);
-    const affected = await tx.query<{ id: string; assignee: string }>(
-      `SELECT id, assignee FROM applications
-        WHERE status = $1 AND assignee IS NOT NULL AND id <> $2
-          AND ((doc_key IS NOT NULL AND doc_key = $3) OR (ent_name_key IS NOT NULL AND ent_name_key = $4)
-            OR (ent_reg_key IS NOT NULL AND ent_reg_key = $5) OR account_id = $6)`,
-      [OPEN, row.id, keys.docKey, keys.entNameKey, keys.entRegKey, row.account_id],
-    );
-    for (const a of affected) await appendChange(tx, a.assignee, a.id, 'updated', now);
+    await announceFactChanges(tx, [keys], row.account_id, row.id, now);
   }
 
   // ── documents ──────────────────────────────────────────────────────────────────────────────────
@@ -780,18 +758,13 @@ export class CentralService {
   }
 
   // ── supervision ────────────────────────────────────────────────────────────────────────────────
-  async decisions(filter: {
-    reviewer?: string | undefined;
-    outcome?: 'approve' | 'reject' | undefined;
-    kind?: Application['kind'] | undefined;
-    reasonCode?: ReasonCode | undefined;
-    offline?: boolean | undefined;
-    overridden?: boolean | undefined;
-    from?: string | undefined;
-    to?: string | undefined;
-    cursor?: string | undefined;
-    limit: number;
-  }): Promise<DecisionsResponse> {
+  async decisions(filter: DecisionFilter): Promise<DecisionsResponse> {
+    const page = await this.decisionPage(filter);
+    return { decisions: page.items.map((i) => i.decision), nextCursor: page.nextCursor };
+  }
+
+  /** A page of decisions, newest first, each with why the QA sample holds it (server/quality.ts builds its queues on it). */
+  async decisionPage(filter: DecisionFilter): Promise<{ items: { decision: DecisionRecord; sampledFor: QualitySampleReason[] }[]; nextCursor: string | null }> {
     const where: string[] = [];
     const params: (string | number | boolean | Date)[] = [];
     const add = (clause: (n: string) => string, value: string | number | boolean | Date) => {
@@ -799,12 +772,18 @@ export class CentralService {
       where.push(clause(`$${params.length}`));
     };
     if (filter.reviewer) add((n) => `d.reviewer = ${n}`, filter.reviewer);
+    if (filter.notReviewer) add((n) => `d.reviewer <> ${n}`, filter.notReviewer);
     if (filter.outcome) add((n) => `d.outcome = ${n}`, filter.outcome);
     if (filter.kind) add((n) => `d.kind = ${n}`, filter.kind);
     if (filter.reasonCode) add((n) => `d.reason_codes @> ${n}::jsonb`, JSON.stringify([filter.reasonCode]));
     if (filter.offline !== undefined) add((n) => `d.offline = ${n}`, filter.offline);
     // Whether any rule was overridden: a constant predicate either way, no value in the text.
     if (filter.overridden !== undefined) where.push(filter.overridden ? `d.overridden_rules <> '[]'::jsonb` : `d.overridden_rules = '[]'::jsonb`);
+    // A constant (one of three values, checked): the partial index of the second-review queue needs it in the text.
+    if (filter.effect && decisionEffects.includes(filter.effect)) where.push(`d.effect = '${filter.effect}'`);
+    if (filter.reviewed !== undefined) where.push(filter.reviewed ? `d.quality_reviewed` : `NOT d.quality_reviewed`);
+    // The QA queue, written as the predicate of its partial index (migration 4) so the planner uses it.
+    if (filter.sampled) where.push(qualityQueueSql);
     if (filter.from) add((n) => `d.decided_at >= ${n}`, new Date(filter.from));
     if (filter.to) add((n) => `d.decided_at < ${n}`, new Date(filter.to));
     if (filter.cursor) {
@@ -828,6 +807,10 @@ export class CentralService {
       decided_at: Date;
       made_at: Date;
       offline: boolean;
+      effect: DecisionEffect;
+      sample_random: boolean;
+      sample_overridden: boolean;
+      sample_tampering: boolean;
     }>(
       `SELECT d.* FROM decisions d ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY d.decided_at DESC, d.id DESC LIMIT $${params.length}`,
@@ -836,39 +819,43 @@ export class CentralService {
     const page = rows.slice(0, filter.limit);
     const apps = await selectApplications(this.db, page.map((r) => r.application_id));
     const reviews = await this.reviewsOf(page.map((r) => r.id));
-    const decisions: DecisionRecord[] = page.flatMap((r) => {
+    const items = page.flatMap((r) => {
       const app = apps.get(r.application_id);
       if (!app) return [];
-      return [
-        {
-          id: r.id,
-          application: applicationOf(app),
-          reviewer: r.reviewer,
-          deviceId: r.device_id,
-          outcome: r.outcome,
-          reasonCodes: jsonOf(r.reason_codes) as ReasonCode[],
-          applicantMessage: r.applicant_message,
-          internalNote: r.internal_note,
-          overrideNote: r.override_note,
-          overriddenRules: jsonOf(r.overridden_rules) as RuleId[],
-          judgedOn: (jsonOf(r.judged_on) as JudgedOn | null) ?? null,
-          decidedAt: r.decided_at.toISOString(),
-          madeAt: r.made_at.toISOString(),
-          offline: r.offline,
-          effect: 'in_effect',
-          reviews: reviews.get(r.id) ?? [],
-        },
+      const decision: DecisionRecord = {
+        id: r.id,
+        application: applicationOf(app),
+        reviewer: r.reviewer,
+        deviceId: r.device_id,
+        outcome: r.outcome,
+        reasonCodes: jsonOf(r.reason_codes) as ReasonCode[],
+        applicantMessage: r.applicant_message,
+        internalNote: r.internal_note,
+        overrideNote: r.override_note,
+        overriddenRules: jsonOf(r.overridden_rules) as RuleId[],
+        judgedOn: (jsonOf(r.judged_on) as JudgedOn | null) ?? null,
+        decidedAt: r.decided_at.toISOString(),
+        madeAt: r.made_at.toISOString(),
+        offline: r.offline,
+        effect: r.effect,
+        reviews: reviews.get(r.id) ?? [],
+      };
+      const sampledFor: QualitySampleReason[] = [
+        ...(r.sample_random ? (['random'] as const) : []),
+        ...(r.sample_overridden ? (['overridden_approval'] as const) : []),
+        ...(r.sample_tampering ? (['tampering_rejection'] as const) : []),
       ];
+      return [{ decision, sampledFor }];
     });
     const last = page.at(-1);
-    return { decisions, nextCursor: rows.length > filter.limit && last ? encodeDecisionsCursor(last.decided_at, last.id) : null };
+    return { items, nextCursor: rows.length > filter.limit && last ? encodeDecisionsCursor(last.decided_at, last.id) : null };
   }
 
   private async reviewsOf(decisionIds: readonly string[]): Promise<Map<string, Review[]>> {
     const map = new Map<string, Review[]>();
     if (decisionIds.length === 0) return map;
-    const rows = await this.db.query<{ id: string; decision_id: string; supervisor: string; verdict: Review['verdict']; reason: string; reviewed_at: Date }>(
-      `SELECT * FROM reviews WHERE decision_id::text IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY reviewed_at, id`,
+    const rows = await this.db.query<ReviewRow>(
+      `SELECT * FROM reviews WHERE decision_id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid) ORDER BY reviewed_at, id`,
       [idsParam(decisionIds)],
     );
     for (const r of rows) {
@@ -878,27 +865,199 @@ export class CentralService {
     }
     return map;
   }
+}
 
-  async review(supervisor: string, decisionId: string, verdict: Review['verdict'], reason: string): Promise<Review> {
-    const now = this.now();
-    return this.db.transaction(async (tx) => {
-      const [decision] = await tx.query(`SELECT 1 FROM decisions WHERE id = $1::uuid`, [decisionId]);
-      if (!decision) throw new DomainError('not_found', 'No decision with this id');
-      const rows = await tx.query<{ id: string; decision_id: string; supervisor: string; verdict: Review['verdict']; reason: string; reviewed_at: Date }>(
-        `INSERT INTO reviews (id, decision_id, supervisor, verdict, reason, reviewed_at) VALUES ($1, $2::uuid, $3, $4, $5, $6)
-         ON CONFLICT (decision_id, supervisor) DO NOTHING RETURNING *`,
-        [randomUUID(), decisionId, supervisor, verdict, reason, now],
-      );
-      const row = rows[0];
-      if (!row) throw new DomainError('already_reviewed', 'You reviewed this decision already');
-      return reviewOf(row);
-    });
+export interface DecisionFilter {
+  reviewer?: string | undefined;
+  outcome?: 'approve' | 'reject' | undefined;
+  kind?: Application['kind'] | undefined;
+  reasonCode?: ReasonCode | undefined;
+  offline?: boolean | undefined;
+  overridden?: boolean | undefined;
+  effect?: DecisionEffect | undefined;
+  /** Quality-reviewed (a supervisor's quality verdict recorded) or not. */
+  reviewed?: boolean | undefined;
+  /** The QA queue: sampled, in effect, not yet quality-reviewed. */
+  sampled?: boolean | undefined;
+  /** Everyone's but this reviewer's (nobody second-reviews their own decision). */
+  notReviewer?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export type ReviewRow = {
+  id: string;
+  decision_id: string;
+  stage: Review['stage'];
+  reviewed_by: string;
+  verdict: Review['verdict'];
+  reason: string;
+  reviewed_at: Date;
+};
+
+/**
+ * Tells the reviewers of pending applications that share one of these identities' keys, or this account, that their
+ * facts changed (once per application).
+ */
+export async function announceFactChanges(
+  tx: Queryable,
+  identities: readonly { docKey: string | null; entNameKey: string | null; entRegKey: string | null }[],
+  accountId: string,
+  exceptApplicationId: string,
+  now: Date,
+): Promise<void> {
+  const affected = new Map<string, string>();
+  for (const keys of identities) {
+    const rows = await tx.query<{ id: string; assignee: string }>(
+      `SELECT id, assignee FROM applications
+        WHERE status = $1 AND assignee IS NOT NULL AND id <> $2
+          AND ((doc_key IS NOT NULL AND doc_key = $3) OR (ent_name_key IS NOT NULL AND ent_name_key = $4)
+            OR (ent_reg_key IS NOT NULL AND ent_reg_key = $5) OR account_id = $6)
+        ORDER BY id`,
+      [OPEN, exceptApplicationId, keys.docKey, keys.entNameKey, keys.entRegKey, accountId],
+    );
+    for (const r of rows) affected.set(r.id, r.assignee);
   }
+  for (const [id, assignee] of affected) await appendChange(tx, assignee, id, 'updated', now);
 }
 
-function reviewOf(r: { id: string; decision_id: string; supervisor: string; verdict: Review['verdict']; reason: string; reviewed_at: Date }): Review {
-  return { id: r.id, decisionId: r.decision_id, stage: 'quality', reviewedBy: r.supervisor, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewed_at.toISOString() };
+export function reviewOf(r: ReviewRow): Review {
+  return { id: r.id, decisionId: r.decision_id, stage: r.stage, reviewedBy: r.reviewed_by, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewed_at.toISOString() };
 }
+
+// ── mutation answers, shared by both kinds of batch (reviewers' case mutations, supervision mutations) ─────────
+/** Where a batch's answers are stored: the `mutations` table, one row per id whatever its kind. */
+export interface StoredAnswers {
+  tx: Queryable;
+  username: string;
+  deviceId: string;
+  now: Date;
+  kind: 'case' | 'supervision';
+}
+
+interface Claimed {
+  /** Ids (lower case) seen for the first time: this batch decides them. */
+  inserted: Set<string>;
+  /** Ids seen before, with whose they were and the answer given then. */
+  stored: Map<string, { username: string; kind: string; result: unknown }>;
+}
+
+const keyOf = (m: { id: string }) => m.id.toLowerCase();
+
+/**
+ * A batch of mutations in one transaction; should it fail the same way every time (a poison mutation), each is applied
+ * alone, so only that one is set aside (answered by `setAside`, a stored `cannot_apply`) and the rest apply. A failure
+ * that may be transient is thrown: the client retries the batch.
+ */
+export async function applyIsolated<M extends { id: string }, R>(
+  mutations: readonly M[],
+  applyBatch: (some: readonly M[]) => Promise<R[]>,
+  setAside: (mutation: M) => Promise<R>,
+  log: ((message: string, error?: unknown) => void) | undefined,
+): Promise<R[]> {
+  try {
+    return await applyBatch(mutations);
+  } catch (error) {
+    if (mayBeTransient(error)) throw error;
+    log?.(`a mutation batch failed deterministically; applying its ${mutations.length} mutation(s) one by one`, error);
+  }
+  const results: R[] = [];
+  for (const mutation of mutations) {
+    try {
+      results.push(...(await applyBatch([mutation])));
+    } catch (error) {
+      if (mayBeTransient(error)) throw error;
+      log?.(`mutation ${mutation.id} set aside: it cannot be applied`, error);
+      results.push(await setAside(mutation));
+    }
+  }
+  return results;
+}
+
+/** Claims the batch's ids; those seen before come back with their stored answers. */
+export async function claimMutationIds(a: StoredAnswers, items: readonly { id: string; applicationId: string | null }[]): Promise<Claimed> {
+  const inserted = new Set(
+    (
+      await a.tx.query<{ id: string }>(
+        `INSERT INTO mutations (id, username, device_id, application_id, received_at, kind)
+         SELECT m.id, $2, $3, m.application_id, $4, $5 FROM jsonb_to_recordset($1::jsonb) AS m(id uuid, application_id text)
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [JSON.stringify(items.map((m) => ({ id: m.id, application_id: m.applicationId }))), a.username, a.deviceId, a.now, a.kind],
+      )
+    ).map((r) => r.id),
+  );
+  const repeated = [...new Set(items.map(keyOf).filter((id) => !inserted.has(id)))];
+  const stored = new Map(
+    repeated.length === 0
+      ? []
+      : (
+          await a.tx.query<{ id: string; username: string; kind: string; result: unknown }>(
+            `SELECT id, username, kind, result FROM mutations WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
+            [idsParam(repeated)],
+          )
+        ).map((r) => [r.id, r]),
+  );
+  return { inserted, stored };
+}
+
+/**
+ * Each mutation's answer, in order: for an id seen before, the answer stored then (refused as already used when it was
+ * another person's or another kind of mutation); for a new id, `decide` (once, even when the batch repeats it).
+ */
+export async function answerEach<M extends { id: string }, R>(
+  a: StoredAnswers,
+  claimed: Claimed,
+  mutations: readonly M[],
+  alreadyUsed: (mutation: M) => R,
+  decide: (mutation: M) => Promise<R>,
+): Promise<R[]> {
+  const answered = new Map<string, R>();
+  const results: R[] = [];
+  for (const mutation of mutations) {
+    const key = keyOf(mutation);
+    let result = answered.get(key);
+    if (result === undefined && !claimed.inserted.has(key)) {
+      const earlier = claimed.stored.get(key);
+      result = earlier && earlier.username === a.username && earlier.kind === a.kind && earlier.result ? (jsonOf(earlier.result) as R) : alreadyUsed(mutation);
+    }
+    if (result === undefined) {
+      result = await decide(mutation);
+      answered.set(key, result);
+    }
+    results.push(result);
+  }
+  return results;
+}
+
+/** Stores the answers given (with their claimed ids), so a resend is answered the same. */
+export async function storeAnswers(tx: Queryable, results: readonly { id: string; result: unknown }[]): Promise<void> {
+  if (results.length === 0) return;
+  await tx.query(`UPDATE mutations m SET result = v.result FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, result jsonb) WHERE m.id = v.id`, [
+    JSON.stringify(results),
+  ]);
+}
+
+/** Stores a set-aside answer in a transaction of its own (the batch's rolled back); an id of another person's is refused. */
+export async function setAsideAnswer<R>(a: StoredAnswers, item: { id: string; applicationId: string | null }, result: R, alreadyUsed: R): Promise<R> {
+  const [stored] = await a.tx.query<{ result: unknown }>(
+    `INSERT INTO mutations (id, username, device_id, application_id, received_at, result, kind) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
+     ON CONFLICT (id) DO UPDATE SET result = COALESCE(mutations.result, excluded.result)
+       WHERE mutations.username = excluded.username AND mutations.kind = excluded.kind
+     RETURNING result`,
+    [item.id, a.username, a.deviceId, item.applicationId, a.now, JSON.stringify(result), a.kind],
+  );
+  return stored ? (jsonOf(stored.result) as R) : alreadyUsed;
+}
+
+const idAlreadyUsed = (mutation: Mutation): MutationResult => ({
+  id: mutation.id,
+  status: 'rejected',
+  reason: 'invalid',
+  message: 'This mutation id was already used',
+  current: null,
+});
 
 /**
  * Whether a failure may go away if tried again (the database unreachable, a serialisation conflict, out of resources),

@@ -73,6 +73,7 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       act: (r) => t.invoke('supervision.act', r),
       outbox: (r) => t.invoke('supervision.outbox', r),
       dismiss: (r) => t.invoke('supervision.dismiss', r),
+      verdicts: (r) => t.invoke('supervision.verdicts', r),
     },
     quality: {
       queue: (r) => t.invoke('quality.queue', r),

@@ -9,6 +9,7 @@ export interface QualityHandlers {
   'supervision.act': Handler<'supervision.act'>;
   'supervision.outbox': Handler<'supervision.outbox'>;
   'supervision.dismiss': Handler<'supervision.dismiss'>;
+  'supervision.verdicts': Handler<'supervision.verdicts'>;
   'quality.queue': Handler<'quality.queue'>;
   'quality.policy': Handler<'quality.policy'>;
 }
@@ -30,6 +31,7 @@ export function createQualityHandlers(store: CaseStore, options: QualityOptions)
     },
     'supervision.outbox': () => ({ items: store.supervisionOutbox() }),
     'supervision.dismiss': ({ id }) => store.dismissSupervision(id),
+    'supervision.verdicts': ({ decisionIds }) => ({ items: [...store.supervisionVerdicts(decisionIds)].map(([decisionId, action]) => ({ decisionId, action })) }),
     'quality.queue': (request) => store.qualityQueue(request),
     'quality.policy': () => store.qualityPolicy(),
   };

@@ -1,7 +1,7 @@
 // What the case store holds and offers, as the rest of the workstation sees it: reads answered at once (a
 // connection on the caller's thread), writes answered by promises (one writer thread holds the only connection that
 // writes). The SQLite implementation is in ./sqlite; openCaseStore (./open.ts) puts the two sides together.
-import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
+import type { AuditVerification, CaseDetail, CaseReturned, DecisionStanding, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
 import type { QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../shared/contract/central';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../shared/contract/supervision';
 import type { QualityQueueRecord } from './sqlite/supervision';
@@ -13,6 +13,8 @@ export interface UpsertRecord {
   application: Application;
   documents: DocumentRecord[];
   facts: RuleFacts;
+  /** Set when the application is back in review because its decision was overturned; absent or null otherwise. */
+  returned?: CaseReturned | null;
 }
 
 export interface UpsertResult {
@@ -31,7 +33,7 @@ export interface UpsertResult {
 }
 
 /** One answer of the central service to an outbox mutation. */
-export type MutationAnswer = { id: string; status: 'applied'; serverVersion: number } | { id: string; status: 'rejected'; reason: string; current: Application | null };
+export type MutationAnswer = { id: string; status: 'applied'; serverVersion: number; effect?: DecisionStanding } | { id: string; status: 'rejected'; reason: string; current: Application | null };
 
 export interface OutboxCounts {
   pending: number;

@@ -15,6 +15,7 @@ import { networkFailure, SyncError } from './errors';
 import { nodeHttpTransport, type HttpTransport } from '../common/http';
 import { isOpen } from '../../shared/lifecycle';
 import { decisionLogEntry, documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
+import { emptySupervisionReport, pullQuality, pushSupervision, type SupervisionReport, type SupervisionSyncContext, type SupervisionSyncStore } from './supervision';
 import { pullOversight } from './oversight';
 
 /**
@@ -35,7 +36,8 @@ export type SyncStore = Pick<
   | 'setSyncState'
   | 'decisionLogNewest'
   | 'storeDecisionLog'
-> & {
+> &
+  SupervisionSyncStore & {
   imageBySha256?(sha256: string): ImageFacts | null;
 };
 /**
@@ -83,6 +85,8 @@ export interface SyncReport {
   pulled: { changes: number; pages: number; inserted: number; updated: number; conflicts: number; stale: number; skipped: number; moved: number; changedIds: string[] | null };
   /** A supervisor's sync: decisions brought into the decision log. */
   decisionLog: { decisions: number; pages: number };
+  /** A supervisor's sync: their actions sent and answered, and the QA queue items brought in. */
+  supervision: SupervisionReport;
   images: { downloaded: number; reused: number; bytes: number; resumedBytes: number; refused: number };
   /** Requests repeated after a transient failure. */
   retries: number;
@@ -214,6 +218,7 @@ function emptyReport(startedAt: Date): SyncReport {
     pushed: { applied: 0, rejected: 0, batches: 0, appliedTo: [] },
     pulled: { changes: 0, pages: 0, inserted: 0, updated: 0, conflicts: 0, stale: 0, skipped: 0, moved: 0, changedIds: [] },
     decisionLog: { decisions: 0, pages: 0 },
+    supervision: emptySupervisionReport(),
     images: { downloaded: 0, reused: 0, bytes: 0, resumedBytes: 0, refused: 0 },
     retries: 0,
     error: null,
@@ -464,10 +469,15 @@ class Engine implements SyncEngine {
     this.controller = controller;
     this.setState('syncing');
     try {
-      const { role } = await this.retrying(report, controller.signal, () => this.client.sessionPerson(controller.signal));
-      // A supervisor holds no cases and decides none: their sync brings the decision log.
-      if (role === 'supervisor') await this.pullDecisionLog(report, controller.signal);
-      else {
+      const { role, username } = await this.retrying(report, controller.signal, () => this.client.sessionPerson(controller.signal));
+      // A supervisor holds no cases and decides none: their sync sends their actions (verdicts first, so the log
+      // and the QA queue pulled next show them applied), then brings the decision log, the QA queue and the policy.
+      if (role === 'supervisor') {
+        const supervision = this.supervisionContext(report, controller.signal);
+        await pushSupervision(supervision, username, report.supervision);
+        await this.pullDecisionLog(report, controller.signal);
+        await pullQuality(supervision, report.supervision);
+      } else {
         const pushFailure = await this.pushUnlessStopped(report, controller.signal);
         // Pull even when the push failed: withdrawals, reassignments and new work must still arrive.
         await this.pull(report, controller.signal);
@@ -690,6 +700,20 @@ class Engine implements SyncEngine {
       if (i + settleChunk < answers.length) await yieldToEventLoop();
     }
     return answers.length;
+  }
+
+  /** What the supervisor's sync (./supervision.ts) borrows from the engine: retried requests, the central binding. */
+  private supervisionContext(report: SyncReport, signal: AbortSignal): SupervisionSyncContext {
+    return {
+      store: this.options.store,
+      deviceId: this.options.deviceId,
+      request: (method, path, schema, json) => this.retrying(report, signal, () => this.client.json({ method, path, signal, ...(json === undefined ? {} : { json }) }, schema)),
+      boundCentral: () => this.boundCentral(),
+      bindCentral: (centralId) => this.bindCentral(centralId),
+      progress: (phase, done, total) => this.progress(phase, done, total),
+      now: () => this.now(),
+      yield: yieldToEventLoop,
+    };
   }
 
   // ── pull ─────────────────────────────────────────────────────────────────────────────────────────

@@ -268,6 +268,10 @@ function faultyStore(faults: { failRead?: boolean; failUpsert?: number }): { sto
   const store: SyncStore = {
     decisionLogNewest: () => s.decisionLogNewest(),
     storeDecisionLog: (entries, syncedAt) => s.storeDecisionLog(entries, syncedAt),
+    pendingSupervision: (limit, madeBy) => s.pendingSupervision(limit, madeBy),
+    settleSupervision: (answers) => s.settleSupervision(answers),
+    storeQualityQueue: (stage, records, syncedAt) => s.storeQualityQueue(stage, records, syncedAt),
+    storeQualityPolicy: (policy, syncedAt) => s.storeQualityPolicy(policy, syncedAt),
     pendingMutations: (limit, decidedBy) => s.pendingMutations(limit, decidedBy),
     pendingByPerson: () => s.pendingByPerson(),
     outboxCounts: () => s.outboxCounts(),

@@ -27,6 +27,7 @@ const record: DecisionRecord = {
     ],
     lastVerifiedAt: '2026-10-01T08:00:00.000Z',
   },
+  effect: null,
 };
 
 describe('toCentralMutation', () => {

@@ -49,7 +49,7 @@ export function documentRecord(ref: DocumentRef, image: ImageFacts): DocumentRec
 }
 
 export function upsertRecord(change: Change, documents: DocumentRecord[]): UpsertRecord {
-  return { application: change.application, documents, facts: change.facts };
+  return { application: change.application, documents, facts: change.facts, returned: change.returned ?? null };
 }
 
 /** A decision as the central service reports it, as the supervisor's decision log holds it. */

@@ -1,5 +1,6 @@
 // A supervisor's sync against the real central service: it brings every reviewer's decisions into the workstation's
 // decision log (and a later one what came since), and never asks for a reviewer's feed or sends mutations.
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nodeHttpTransport, type HttpTransport } from '../common/http';
 import { engineOptions, openWorkstationSide, rejectLocally, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
@@ -68,8 +69,10 @@ describe("a supervisor's sync", () => {
     expect(counted.paths.filter((p) => /\/v1\/(changes|mutations)/.test(p))).toEqual([]);
 
     // A review added since, and new decisions: the next sync brings both.
-    const reviewed = await central.supervisor.post('/v1/reviews', { decisionId: first[0], verdict: 'agree', reason: 'Sampled: the photo is unreadable.' });
-    expect(reviewed.status).toBe(201);
+    const review = { type: 'review', id: randomUUID(), decisionId: first[0], madeAt: new Date().toISOString(), madeBy: 'supervisor1', offline: false, verdict: 'agree', reason: 'Sampled: the photo is unreadable.' };
+    const reviewed = await central.supervisor.post('/v1/supervision:batch', { deviceId: 'supervisor-test', mutations: [review] });
+    expect(reviewed.status).toBe(200);
+    expect(reviewed.body).toMatchObject({ results: [{ id: review.id, status: 'applied' }] });
     const second = await decide(2);
     const before = supervisorSide.store.decisionLog({ limit: 1 }).freshness.syncedAt;
     expect((await engine.syncNow()).ok).toBe(true);

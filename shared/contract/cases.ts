@@ -79,6 +79,26 @@ export type QueueQuery = z.input<typeof QueueQuery>;
 
 export const FlagSummary = z.object({ rule: RuleId, severity: FlagSeverity });
 
+/**
+ * Why a case the reviewer decided is back in their queue: a supervisor's quality review or a four-eyes second review
+ * overturned the decision (the central contract's ReturnedForReview, as the workstation shows it; defined apart because
+ * central.ts imports this file).
+ */
+export const CaseReturned = z.object({
+  /** The overturned decision's mutation id. */
+  decisionId: z.string(),
+  outcome: DecisionOutcome,
+  stage: z.enum(['second_review', 'quality']),
+  reviewedBy: z.string(),
+  reason: z.string(),
+  reviewedAt: Instant,
+});
+export type CaseReturned = z.infer<typeof CaseReturned>;
+
+/** Where a decision stands at the central service (the central contract's DecisionEffect); null until it answered. */
+export const DecisionStanding = z.enum(['in_effect', 'pending_second_review', 'overturned']);
+export type DecisionStanding = z.infer<typeof DecisionStanding>;
+
 export const QueueItem = z.object({
   id: z.string(),
   accountId: z.string(),
@@ -96,6 +116,10 @@ export const QueueItem = z.object({
   conflict: z.boolean(),
   /** A local decision waits in the outbox. */
   pendingSync: z.boolean(),
+  /** Back in review because the reviewer's decision was overturned; null otherwise. */
+  returned: CaseReturned.nullable(),
+  /** The decision of this case is held by four-eyes until a second person agrees. */
+  heldForSecondReview: z.boolean(),
 });
 export type QueueItem = z.infer<typeof QueueItem>;
 
@@ -152,6 +176,8 @@ export const DecisionRecord = z.object({
   rejectedReason: z.string().nullable(),
   /** The flags and facts as they stood when it was decided; null for decisions recorded before they were kept. */
   judgedOn: JudgedOn.nullable(),
+  /** Where it stands at the central service once applied (held for a second review, overturned); null before. */
+  effect: DecisionStanding.nullable(),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
 
@@ -217,6 +243,8 @@ export const CaseDetail = z.object({
   conflict: CaseConflict.nullable(),
   /** The account's last successful verification (the R4 input) as of `flagsAsOf`, when known. */
   lastVerifiedAt: Instant.nullable(),
+  /** Back in review because the reviewer's decision was overturned: by whom, when and why; null otherwise. */
+  returned: CaseReturned.nullable(),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
 

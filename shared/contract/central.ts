@@ -129,6 +129,15 @@ export const ReviewStage = z.enum(reviewStages);
 export type ReviewStage = z.infer<typeof ReviewStage>;
 
 /**
+ * Where a decision stands. `pending_second_review`: held by four-eyes, nothing of it applied yet (the account keeps its
+ * identity; the application stays decided for its reviewer). `overturned`: a second review or a quality review
+ * overturned it, the application went back to review and the account's identity was restored.
+ */
+export const decisionEffects = ['in_effect', 'pending_second_review', 'overturned'] as const;
+export const DecisionEffect = z.enum(decisionEffects);
+export type DecisionEffect = z.infer<typeof DecisionEffect>;
+
+/**
  * Why an application its reviewer had decided is back in their queue: the decision was overturned, by a quality
  * review or a four-eyes second review. The reviewer's workstation shows it on the case.
  */
@@ -267,7 +276,18 @@ export const RejectionReason = z.enum(rejectionReasons);
 export type RejectionReason = z.infer<typeof RejectionReason>;
 
 export const MutationResult = z.discriminatedUnion('status', [
-  z.object({ id: MutationId, status: z.literal('applied'), serverVersion: z.number().int().nonnegative() }).strict(),
+  z
+    .object({
+      id: MutationId,
+      status: z.literal('applied'),
+      serverVersion: z.number().int().nonnegative(),
+      /**
+       * `pending_second_review` when four-eyes holds the decision (decided, but nothing of it takes effect until a second
+       * person agrees). Absent otherwise: a note, a decision in effect, or a server older than four-eyes.
+       */
+      effect: DecisionEffect.optional(),
+    })
+    .strict(),
   z
     .object({
       id: MutationId,
@@ -299,15 +319,6 @@ export const Review = z
   })
   .strict();
 export type Review = z.infer<typeof Review>;
-
-/**
- * Where a decision stands. `pending_second_review`: held by four-eyes, nothing of it applied yet (the account keeps its
- * identity; the application stays decided for its reviewer). `overturned`: a second review or a quality review
- * overturned it, the application went back to review and the account's identity was restored.
- */
-export const decisionEffects = ['in_effect', 'pending_second_review', 'overturned'] as const;
-export const DecisionEffect = z.enum(decisionEffects);
-export type DecisionEffect = z.infer<typeof DecisionEffect>;
 
 export const DecisionRecord = z
   .object({
@@ -349,6 +360,10 @@ export const DecisionsQuery = z
     offline: queryBoolean.optional(),
     /** `true`: approvals that overrode at least one blocking rule; `false`: decisions that overrode none. */
     overridden: queryBoolean.optional(),
+    /** Where the decision stands (in effect, held for a second review, overturned). */
+    effect: DecisionEffect.optional(),
+    /** `true`: a supervisor's quality review is recorded; `false`: not yet (second reviews do not count). */
+    reviewed: queryBoolean.optional(),
     /** decidedAt ≥ from, < to. */
     from: Instant.optional(),
     to: Instant.optional(),
@@ -364,10 +379,6 @@ export const DecisionsResponse = z
   })
   .strict();
 export type DecisionsResponse = z.infer<typeof DecisionsResponse>;
-
-export const ReviewRequest = z
-  .object({ decisionId: MutationId, verdict: ReviewVerdict, reason: multilineText(2000).trim().min(1) })
-  .strict();
 
 // ── supervision mutations: quality review, four-eyes, reassignment, the QA policy ───────────────────
 /** The quality-review and four-eyes policy, one per central service, changed by a supervisor's policy mutation. */
@@ -460,8 +471,20 @@ export const supervisionRejectionReasons = [
 ] as const;
 export const SupervisionRejectionReason = z.enum(supervisionRejectionReasons);
 export type SupervisionRejectionReason = z.infer<typeof SupervisionRejectionReason>;
+/** An application a reassignment left where it was, and why (`not_found`, `withdrawn`, `already_decided`). */
+export const ReassignRefusal = z
+  .object({ applicationId: lineText(64).min(1), reason: SupervisionRejectionReason, message: lineText(2000) })
+  .strict();
+export type ReassignRefusal = z.infer<typeof ReassignRefusal>;
 export const SupervisionResult = z.discriminatedUnion('status', [
-  z.object({ id: MutationId, status: z.literal('applied') }).strict(),
+  z
+    .object({
+      id: MutationId,
+      status: z.literal('applied'),
+      /** A reassignment: the applications it could not move (the others moved); absent or empty when all moved. */
+      refused: z.array(ReassignRefusal).optional(),
+    })
+    .strict(),
   z.object({ id: MutationId, status: z.literal('rejected'), reason: SupervisionRejectionReason, message: lineText(2000) }).strict(),
 ]);
 export type SupervisionResult = z.infer<typeof SupervisionResult>;
@@ -678,13 +701,34 @@ export const centralRoutes = [
   },
   {
     method: 'post',
-    path: '/v1/reviews',
-    operationId: 'createReview',
-    summary: "Supervisor: agree with or overturn a reviewer's decision",
-    roles: ['supervisor'],
-    body: ReviewRequest,
-    responses: { 201: Review },
-    errors: ['not_found', 'already_reviewed'],
+    path: '/v1/supervision:batch',
+    operationId: 'applySupervision',
+    summary:
+      'Supervisor (reviewer: second reviews only): review verdicts, reassignments and policy changes, each applied exactly once per id, in one transaction',
+    roles: ['supervisor', 'reviewer'],
+    body: SupervisionBatchRequest,
+    responses: { 200: SupervisionBatchResponse },
+    errors: ['wrong_central'],
+  },
+  {
+    method: 'get',
+    path: '/v1/quality/policy',
+    operationId: 'getQualityPolicy',
+    summary: 'The quality-review and four-eyes policy in force, and who changed it when',
+    roles: ['supervisor', 'reviewer'],
+    responses: { 200: QualityPolicyResponse },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/v1/quality/queue',
+    operationId: 'listQualityQueue',
+    summary:
+      "Decisions waiting for a review, newest first, keyset-paged: sampled ones in effect (stage quality, supervisor) or held by four-eyes (stage second_review; never the caller's own)",
+    roles: ['supervisor', 'reviewer'],
+    query: QualityQueueQuery,
+    responses: { 200: QualityQueueResponse },
+    errors: ['invalid_cursor'],
   },
   {
     method: 'get',

@@ -228,6 +228,13 @@ export const supervisionChannels = {
     errors: ['action_not_found', 'action_not_refused', ...storeErrors],
     role: 'supervisor',
   }),
+  'supervision.verdicts': defineChannel({
+    request: z.object({ decisionIds: z.array(z.uuid()).min(1).max(200) }).strict(),
+    /** This workstation's newest verdict on each decision named that has one (queued, applied or refused). */
+    response: z.object({ items: z.array(z.object({ decisionId: z.string(), action: SupervisionAction })) }),
+    errors: [...storeErrors],
+    role: 'supervisor',
+  }),
   'quality.queue': defineChannel({
     request: QualityQueueRequest,
     response: QualityQueuePage,

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { reviewDeadline } from '../../../shared/businessDays';
 import {
+  CaseReturned,
   DocumentRecord,
   ImageFailure,
   JudgedOn,
@@ -32,6 +33,7 @@ const UpsertRecordSchema = z.object({
   application: Application,
   documents: z.array(DocumentRecord).max(20),
   facts: RuleFactsSchema,
+  returned: CaseReturned.nullable().optional(),
 });
 
 const noFacts: RuleFacts = { accountsVerifiedWithDocument: 0, enterpriseAccountsVerified: 0, lastVerifiedAt: null };
@@ -69,6 +71,8 @@ function prepare(db: StoreConnection['db']) {
     upsertApp: db.prepare(caseSql.upsertApp),
     upsertBody: db.prepare<[string, string]>(caseSql.upsertBody),
     setStatus: db.prepare<[ApplicationStatus, number, string]>(caseSql.setStatus),
+    setReturned: db.prepare<[string | null, string]>(caseSql.setReturned),
+    setEffect: db.prepare<[string, string]>(decisionSql.setEffect),
     markConflict: db.prepare<[string, number, string]>(caseSql.markConflict),
     parkServerBody: db.prepare<[string, string]>(caseSql.parkServerBody),
     deleteDocs: db.prepare<[string]>(caseSql.deleteDocs),
@@ -162,6 +166,7 @@ export class Cases {
       audit: this.c.audit.forApplication(applicationId),
       conflict: row.conflict ? parseJson<CaseConflict>(row.conflict) : null,
       lastVerifiedAt: judged.lastVerifiedAt,
+      returned: row.returned ? parseJson<CaseReturned>(row.returned) : null,
     };
   }
 
@@ -250,6 +255,7 @@ export class Cases {
           continue;
         }
         this.writeApplication(app, record.documents, record.facts, at);
+        this.writeReturned(app.id, record.returned ?? null);
         if (existing) result.updated += 1;
         else result.inserted += 1;
         if (!existing || existing.status !== app.status || existing.assignee !== app.assignee) result.moved += 1;
@@ -286,6 +292,15 @@ export class Cases {
     }
     if (facts) this.s.upsertFacts.run(app.id, JSON.stringify(facts), at.getTime());
     this.storeFlags(app, dueAt.getTime(), at);
+  }
+
+  /**
+   * Whether the case is back in review after an overturn (the case view and the queue row say by whom and why); the
+   * overturned decision, when made here, stays in the case's history marked as overturned.
+   */
+  private writeReturned(applicationId: string, returned: CaseReturned | null): void {
+    this.s.setReturned.run(returned ? JSON.stringify(returned) : null, applicationId);
+    if (returned) this.s.setEffect.run('overturned', returned.decisionId);
   }
 
   /** A local decision moves the status at once (the body keeps the central service's record). */

@@ -198,7 +198,8 @@ export class DecisionLog {
           reason_codes: ` ${e.reasonCodes.join(' ')} `,
           offline: e.offline ? 1 : 0,
           overridden: e.overriddenRules.length > 0 ? 1 : 0,
-          reviewed: e.reviews.length > 0 ? 1 : 0,
+          // A quality review; a four-eyes second review is not one (as the central service's filter counts).
+          reviewed: e.reviews.some((r) => r.stage === 'quality') ? 1 : 0,
           body: JSON.stringify(e),
         });
       }

@@ -1,6 +1,6 @@
 // The outbox: each decision's mutation waits here until the central service answers it (applied, or refused with
 // the case restored to the service's view), the "needs attention" list of refusals, and sync's own state.
-import type { DecisionRecord, MutationState } from '../../../shared/contract/cases';
+import type { DecisionRecord, DecisionStanding, MutationState } from '../../../shared/contract/cases';
 import type { AttentionItem } from '../../../shared/contract/sync';
 import { Application, type DecisionOutcome } from '../../../shared/domain';
 import { DomainError } from '../../../shared/errors';
@@ -39,6 +39,7 @@ function prepare(db: StoreConnection['db']) {
     rejected: db.prepare<[string, string | null, number, string]>(outboxSql.rejected),
     settleApp: db.prepare<[number, number, string]>(outboxSql.settleApp),
     settleBody: db.prepare<[string]>(outboxSql.settleBody),
+    setEffect: db.prepare<[string, string]>(decisionSql.setEffect),
     decisionByMutation: db.prepare<[string], DecisionRow>(decisionSql.byMutation),
     getSync: db.prepare<[string], { value: string }>(outboxSql.getSync),
     setSync: db.prepare<[string, string]>(outboxSql.setSync),
@@ -102,7 +103,7 @@ export class Outbox {
       const skipped: { id: string; code: string }[] = [];
       for (const answer of checked) {
         try {
-          if (answer.status === 'applied') this.settleApplied(answer.id, answer.serverVersion);
+          if (answer.status === 'applied') this.settleApplied(answer.id, answer.serverVersion, answer.effect ?? null);
           else this.settleRejected(answer.id, answer.reason, answer.current);
           settled += 1;
         } catch (error) {
@@ -115,10 +116,12 @@ export class Outbox {
     });
   }
 
-  private settleApplied(id: string, serverVersion: number): void {
+  private settleApplied(id: string, serverVersion: number, effect: DecisionStanding | null): void {
     const row = this.s.row.get(id);
     if (!row) throw new DomainError('mutation_not_found', `There is no outbox mutation ${id.slice(0, 64)}.`);
     if (row.state === 'applied' && row.server_version === serverVersion) return; // a repeated answer
+    // Held by four-eyes, or in effect: the reviewer's decided work says which (null from a service without four-eyes).
+    if (effect !== null) this.s.setEffect.run(effect, id);
     if (row.state !== 'pending') throw new DomainError('mutation_settled', `Mutation ${id} was already ${row.state}.`);
     const at = this.c.now().getTime();
     this.s.applied.run(serverVersion, at, id);

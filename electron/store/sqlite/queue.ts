@@ -3,12 +3,12 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { createHash } from 'node:crypto';
 import { localDate } from '../../../shared/businessDays';
-import { QueueQuery, type DeadlineState, type QueueCounts, type QueueItem, type QueuePage } from '../../../shared/contract/cases';
+import { QueueQuery, type CaseReturned, type DeadlineState, type QueueCounts, type QueueItem, type QueuePage } from '../../../shared/contract/cases';
 import type { ApplicationStatus, Flag, RuleId } from '../../../shared/domain';
 import { DomainError } from '../../../shared/errors';
 import { isOpen, openStatuses } from '../../../shared/lifecycle';
 import type { StoreConnection } from './connection';
-import { iso } from './rows';
+import { iso, parseJson } from './rows';
 import { queueSql } from './statements';
 
 interface QueueRow {
@@ -24,6 +24,8 @@ interface QueueRow {
   assignee: string | null;
   has_conflict: number;
   pending: number;
+  returned: string | null;
+  held: number;
   flag_list: string | null;
 }
 
@@ -194,6 +196,7 @@ export function buildQueueQuery(query: QueueQuery, at: Date, endOfDay: number): 
   const sql = `SELECT a.id, a.account_id, a.kind, a.change_direction, a.status, a.display_name, a.submitted_at, a.due_at,
       a.escalate_at, a.assignee, a.conflict IS NOT NULL AS has_conflict,
       EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = a.id AND o.state = 'pending') AS pending,
+      a.returned, EXISTS (SELECT 1 FROM decisions d WHERE d.application_id = a.id AND d.effect = 'pending_second_review') AS held,
       (SELECT group_concat(fl.rule || ':' || fl.severity) FROM flags fl WHERE fl.application_id = a.id) AS flag_list
     FROM ${from}
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -227,6 +230,8 @@ function queueItem(r: QueueRow, nowMs: number): QueueItem {
     flags: [...byRule].sort(([a], [b]) => (a < b ? -1 : 1)).map(([rule, severity]) => ({ rule, severity })),
     conflict: r.has_conflict === 1,
     pendingSync: r.pending === 1,
+    returned: r.returned ? parseJson<CaseReturned>(r.returned) : null,
+    heldForSecondReview: r.held === 1,
   };
 }
 

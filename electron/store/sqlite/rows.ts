@@ -1,5 +1,5 @@
 // The rows the store reads, and how each becomes the contract's record.
-import type { DecisionRecord, DocumentRecord, ImageFailure, JudgedOn, MutationState } from '../../../shared/contract/cases';
+import type { DecisionRecord, DecisionStanding, DocumentRecord, ImageFailure, JudgedOn, MutationState } from '../../../shared/contract/cases';
 import type { ApplicationStatus, DocumentRole, RuleId } from '../../../shared/domain';
 
 export interface ApplicationRow {
@@ -18,6 +18,8 @@ export interface ApplicationRow {
   body: string;
   server_body: string | null;
   conflict: string | null;
+  /** CaseReturned JSON while back in review after an overturn. */
+  returned: string | null;
 }
 
 export interface DocumentRow {
@@ -51,6 +53,7 @@ export interface DecisionRow {
   prior_status: ApplicationStatus;
   mutation_id: string;
   judged_on: string | null;
+  effect: DecisionStanding | null;
   state: MutationState;
   rejected_reason: string | null;
 }
@@ -113,5 +116,6 @@ export function toDecisionRecord(r: DecisionRow): DecisionRecord {
     sync: r.state,
     rejectedReason: r.rejected_reason,
     judgedOn: r.judged_on ? parseJson<JudgedOn>(r.judged_on) : null,
+    effect: r.effect ?? null,
   };
 }

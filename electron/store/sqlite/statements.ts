@@ -28,6 +28,7 @@ export const caseSql = {
   upsertBody: `INSERT INTO application_bodies (application_id, body, server_body) VALUES (?, ?, NULL)
     ON CONFLICT (application_id) DO UPDATE SET body = excluded.body, server_body = NULL`,
   setStatus: 'UPDATE applications SET status = ?, updated_at = ? WHERE id = ?',
+  setReturned: 'UPDATE applications SET returned = ? WHERE id = ?',
   markConflict: 'UPDATE applications SET conflict = ?, updated_at = ? WHERE id = ?',
   parkServerBody: 'UPDATE application_bodies SET server_body = ? WHERE application_id = ?',
   // Documents a reviewer added on this workstation (ids 'local-…') survive the central service's updates.
@@ -67,6 +68,7 @@ export const decisionSql = {
   deciding: `SELECT d.id, d.decided_at, d.judged_on FROM decisions d JOIN outbox o ON o.id = d.mutation_id
     WHERE d.application_id = ? AND o.state <> 'rejected' ORDER BY d.decided_at DESC, d.id DESC LIMIT 1`,
   byMutation: 'SELECT d.*, o.state, o.rejected_reason FROM decisions d JOIN outbox o ON o.id = d.mutation_id WHERE d.mutation_id = ?',
+  setEffect: 'UPDATE decisions SET effect = ? WHERE mutation_id = ?',
   insert: `INSERT INTO decisions (id, application_id, outcome, reason_codes, applicant_message, internal_note, override_note, overridden_rules,
       decided_by, decided_by_name, decided_at, device_id, online, base_version, prior_status, mutation_id, judged_on)
     VALUES (@id, @application_id, @outcome, @reason_codes, @applicant_message, @internal_note, @override_note, @overridden_rules,

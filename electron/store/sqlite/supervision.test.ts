@@ -118,6 +118,31 @@ describe("a supervisor's actions", () => {
   });
 });
 
+describe('an applied verdict in the decision log', () => {
+  it('shows at once with its stage: an overturn overturns, a second reviewer agreeing puts the decision in effect', async () => {
+    const held = { ...decision(decisionIds[1]!, 1), effect: 'pending_second_review' as const };
+    await t.store.storeDecisionLog([decision(decisionIds[0]!, 0), held], '2026-11-02T09:00:00.000Z');
+    await t.store.storeQualityQueue('second_review', [{ decision: held, sampledFor: [] }], '2026-11-02T09:00:00.000Z');
+    const overturn = await t.store.recordSupervision({ type: 'review', decisionId: decisionIds[0]!, verdict: 'overturn', reason: 'Wrong person.' }, supervisor, 'device-s', true);
+    const agree = await t.store.recordSupervision({ type: 'review', decisionId: decisionIds[1]!, verdict: 'agree', reason: '' }, supervisor, 'device-s', true);
+    // Queued: nothing changes in the log yet.
+    expect(t.store.decisionLog({ reviewed: true }).total).toBe(0);
+    await t.store.settleSupervision([
+      { id: overturn.mutation.id, status: 'applied' },
+      { id: agree.mutation.id, status: 'applied' },
+    ]);
+    const entries = t.store.decisionLog({}).items;
+    expect(entries.find((e) => e.id === decisionIds[0])).toMatchObject({
+      effect: 'overturned',
+      reviews: [{ supervisor: 'supervisor1', stage: 'quality', verdict: 'overturn', reason: 'Wrong person.', reviewedAt: '2026-11-26T06:00:00.000Z' }],
+    });
+    expect(entries.find((e) => e.id === decisionIds[1])).toMatchObject({ effect: 'in_effect', reviews: [{ stage: 'second_review', verdict: 'agree' }] });
+    // A second review is not a quality review.
+    expect(t.store.decisionLog({ reviewed: true }).items.map((e) => e.id)).toEqual([decisionIds[0]]);
+    expect(t.store.supervisionVerdicts([decisionIds[0]!, decisionIds[3]!])).toEqual(new Map([[decisionIds[0], expect.objectContaining({ state: 'applied' })]]));
+  });
+});
+
 describe('the QA queue and the policy as synced', () => {
   it('pages a stage in the central order, filtered by reviewer, each item with the newest verdict made here', async () => {
     const records: QualityQueueRecord[] = decisionIds.map((id, i) => ({ decision: decision(id, i), sampledFor: i === 0 ? ['random'] : ['overridden_approval'] }));

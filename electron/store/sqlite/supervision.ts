@@ -33,6 +33,9 @@ export const supervisionSql = {
   newestForDecision: `SELECT * FROM supervision_outbox WHERE decision_id = ? AND state != 'dismissed' ORDER BY seq DESC LIMIT 1`,
   newestPolicy: `SELECT * FROM supervision_outbox WHERE type = 'policy' ORDER BY seq DESC LIMIT 1`,
   applicationOf: `SELECT application_id FROM decision_log WHERE id = ?`,
+  logEntry: 'SELECT body FROM decision_log WHERE id = ?',
+  setLogEntry: 'UPDATE decision_log SET body = ?, reviewed = ? WHERE id = ?',
+  queueStageOf: 'SELECT stage FROM quality_queue WHERE decision_id = ? LIMIT 1',
   clearQueue: 'DELETE FROM quality_queue WHERE stage = ?',
   insertQueue: 'INSERT INTO quality_queue (stage, position, decision_id, reviewer, body) VALUES (@stage, @position, @decision_id, @reviewer, @body)',
   queueApplicationOf: 'SELECT body FROM quality_queue WHERE decision_id = ? LIMIT 1',
@@ -105,6 +108,9 @@ function prepare(db: StoreConnection['db']) {
     newestForDecision: db.prepare<[string], ActionRow>(supervisionSql.newestForDecision),
     newestPolicy: db.prepare<[], ActionRow>(supervisionSql.newestPolicy),
     applicationOf: db.prepare<[string], { application_id: string }>(supervisionSql.applicationOf),
+    logEntry: db.prepare<[string], { body: string }>(supervisionSql.logEntry),
+    setLogEntry: db.prepare<[string, number, string]>(supervisionSql.setLogEntry),
+    queueStageOf: db.prepare<[string], { stage: ReviewStage }>(supervisionSql.queueStageOf),
     queueApplicationOf: db.prepare<[string], { body: string }>(supervisionSql.queueApplicationOf),
     clearQueue: db.prepare<[string]>(supervisionSql.clearQueue),
     insertQueue: db.prepare(supervisionSql.insertQueue),
@@ -196,12 +202,32 @@ export class Supervision {
           skipped.push({ id: a.id, code: 'action_settled' });
           continue;
         }
-        if (a.status === 'applied') this.s.settle.run('applied', at, null, null, a.id);
-        else this.s.settle.run('rejected', at, a.reason, a.message, a.id);
+        if (a.status === 'applied') {
+          this.s.settle.run('applied', at, null, null, a.id);
+          const mutation = parseJson<SupervisionMutation>(row.body);
+          if (mutation.type === 'review') this.showReviewInLog(mutation, at);
+        } else this.s.settle.run('rejected', at, a.reason, a.message, a.id);
         settled += 1;
       }
       return { settled, skipped };
     });
+  }
+
+  /**
+   * An applied verdict shows in the decision log at once, as the central service applied it (its next report
+   * replaces the copy): the review with its stage, and the decision overturned, or in effect once a second person
+   * agreed. A log refresh reaches back only a week, so an older decision would otherwise never show its review.
+   */
+  private showReviewInLog(m: Extract<SupervisionMutation, { type: 'review' }>, at: number): void {
+    const row = this.s.logEntry.get(m.decisionId);
+    if (!row) return;
+    const entry = parseJson<DecisionLogEntry>(row.body);
+    const stage: ReviewStage = this.s.queueStageOf.get(m.decisionId)?.stage ?? (entry.effect === 'pending_second_review' ? 'second_review' : 'quality');
+    const effect = m.verdict === 'overturn' ? 'overturned' : stage === 'second_review' ? 'in_effect' : (entry.effect ?? 'in_effect');
+    const reviews = [...entry.reviews, { supervisor: m.madeBy, stage, verdict: m.verdict, reason: m.reason, reviewedAt: iso(at) }];
+    // The log's "reviewed" filter counts quality reviews (as the central service's does).
+    const reviewed = reviews.some((r) => r.stage === 'quality') ? 1 : 0;
+    this.s.setLogEntry.run(JSON.stringify({ ...entry, effect, reviews }), reviewed, m.decisionId);
   }
 
   /** Sets a refused action aside: it leaves the list of refusals, and stays on record. */

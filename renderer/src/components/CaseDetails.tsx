@@ -11,6 +11,7 @@ import { formatDateTime, formatLocation, formatNumber } from '../lib/format';
 import { explainFlag } from '../lib/flags';
 import { ruleName } from '../lib/ruleLabels';
 import { FlagIcon } from './FlagIcon';
+import { StandingNote } from './Returned';
 
 type FieldRow = { key: string; label: string; value: string; mono?: boolean };
 
@@ -283,7 +284,8 @@ function History({ detail }: { detail: CaseDetail }) {
             <span className="muted small">
               {' '}
               · {d.sync === 'rejected' ? t('history.sync.rejected', { reason: d.rejectedReason ?? '' }) : t(`history.sync.${d.sync}`)}
-            </span>
+            </span>{' '}
+            <StandingNote effect={d.effect} />
           </li>
         ))}
       </ul>

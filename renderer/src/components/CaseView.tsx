@@ -14,6 +14,7 @@ import { useUi } from '../state/ui';
 import { CaseDetails } from './CaseDetails';
 import { DecisionPanel, type DecisionHandle } from './DecisionPanel';
 import { DocumentViewer, type ViewerHandle } from './DocumentViewer';
+import { ReturnedNotice } from './Returned';
 
 /** The queue neighbour of a case (skipping one that waits out its undo window). */
 function neighbour(applicationId: string, step: 1 | -1, skip: string | null): string | null {
@@ -165,6 +166,7 @@ export function CaseView() {
                   {unavailable}
                 </p>
               )}
+              <ReturnedNotice returned={detail.returned} />
               {detail.conflict && (
                 <p className="blocked" role="alert">
                   {t('case.conflict', { reason: detail.conflict.reason })}

@@ -30,6 +30,7 @@ function detailOf(entry: DecisionLogEntry, data: DecisionApplication): CaseDetai
     audit: [],
     conflict: null,
     lastVerifiedAt: null,
+    returned: null,
   };
 }
 

@@ -15,6 +15,7 @@ import { useDecisionCase } from '../state/decisionCase';
 import { useFrame } from '../state/frame';
 import { useUi } from '../state/ui';
 import { workstation } from '../workstation';
+import { EffectBadge, SelectedDecisionVerdict } from './Verdict';
 import { DecisionCaseView } from './DecisionCaseView';
 
 const SEARCH_ID = 'decision-log-search';
@@ -206,13 +207,14 @@ const Row = memo(function Row({ entry, index, selected, onSelect }: { entry: Dec
       </td>
       <td>{entry.offline ? <span className="log-offline">{t('log.offline')}</span> : <Nothing label={t('log.online')} />}</td>
       <td>
+        <EffectBadge entry={entry} />
         {entry.reviews.length === 0 ? (
           <span className="muted">{t('log.notReviewed')}</span>
         ) : (
           <ul className="log-reviews">
             {entry.reviews.map((r) => (
               <li key={`${r.supervisor}-${r.reviewedAt}`} className={`review-${r.verdict}`} title={t('log.review.detail', { time: formatDateTime(r.reviewedAt, language), reason: r.reason })}>
-                {t(`log.review.${r.verdict}`, { supervisor: r.supervisor })}
+                {t(`log.review.${r.verdict}`, { supervisor: r.supervisor })} · {t(`stage.${r.stage}`)}
               </li>
             ))}
           </ul>
@@ -405,6 +407,7 @@ export function DecisionLogView() {
           </button>
         </div>
       )}
+      <SelectedDecisionVerdict entry={items[selected] ?? null} onActed={() => void useDecisionLog.getState().reload({ keepPlace: true })} />
     </section>
   );
 }

@@ -14,6 +14,7 @@ import { dueWindows, statusFilters, useQueue, type QueueFilters } from '../state
 import { useReview } from '../state/review';
 import { useUi } from '../state/ui';
 import { FlagIcon } from './FlagIcon';
+import { ReturnedMark } from './Returned';
 
 export const ROW_HEIGHT = 38;
 /** The DOM never holds more rows than this, however tall the window. */
@@ -168,6 +169,7 @@ const Row = memo(function Row({ item, index, selected, now, pendingId, onOpen }:
         {pendingId === item.id ? t('queue.undoPending') : t(`appStatus.${item.status}`)}
       </div>
       <div role="gridcell" className="c-sync">
+        <ReturnedMark returned={item.returned} held={item.heldForSecondReview} />
         {item.conflict ? (
           <span className="sync-conflict">{t('queue.sync.conflict')}</span>
         ) : item.pendingSync ? (

@@ -25,6 +25,31 @@ const sections = [
       (m) => m.DecisionLogView,
     ),
   },
+  // Quality review (helper E): the QA queue, the second-review list and the policy.
+  {
+    id: 'quality-review',
+    label: 'supervisor.nav.qualityReview',
+    chunk: lazyChunk(
+      () => import('./QualityReviewView'),
+      (m) => m.QualityReviewView,
+    ),
+  },
+  {
+    id: 'second-review',
+    label: 'supervisor.nav.secondReview',
+    chunk: lazyChunk(
+      () => import('./QualityReviewView'),
+      (m) => m.SecondReviewView,
+    ),
+  },
+  {
+    id: 'policy',
+    label: 'supervisor.nav.policy',
+    chunk: lazyChunk(
+      () => import('./PolicyView'),
+      (m) => m.PolicyView,
+    ),
+  },
   {
     id: 'oversight',
     label: 'supervisor.nav.oversight',
@@ -44,6 +69,16 @@ const shortcuts: ShortcutSections = [
       [['Enter'], 'shortcut.log.open'],
       [['/'], 'shortcut.log.search'],
       [['Esc'], 'shortcut.log.clearSearch'],
+    ],
+  ],
+  [
+    'shortcuts.qualityReview',
+    [
+      [['↑', '↓', 'J', 'K'], 'shortcut.qa.move'],
+      [['A'], 'shortcut.qa.agree'],
+      [['O'], 'shortcut.qa.overturn'],
+      [['Enter'], 'shortcut.qa.confirm'],
+      [['Esc'], 'shortcut.qa.cancel'],
     ],
   ],
   [

@@ -6,6 +6,7 @@ import { type OversightSummary } from '../../shared/contract/central';
 import type { OversightView } from '../../shared/contract/oversight';
 import type { Person } from '../../shared/domain';
 import { createOversightHandlers } from '../api/oversight';
+import { createQualityHandlers } from '../api/quality';
 import { dispatch, type CallContext, type Handlers } from '../api/registry';
 import { engineOptions, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
 import { createSyncEngine, type SyncEngine } from './engine';
@@ -84,6 +85,44 @@ describe("a supervisor's live oversight", () => {
     const standalone = createOversightHandlers(side.store, null) as unknown as Handlers;
     expect(await dispatch(standalone, 'oversight.summary', {}, as(supervisor))).toMatchObject({ ok: true, value: { live: false, summary: { asOf: kept?.asOf } } });
     expect(await dispatch(standalone, 'oversight.applications', {}, as(supervisor))).toMatchObject({ ok: false, error: { code: 'sync_not_configured' } });
+  });
+
+  it("applies a supervisor's queued reassignment once, and the reviewers' next syncs show it", async () => {
+    const reviewer1Side = openWorkstationSide();
+    const reviewer2Side = openWorkstationSide();
+    const r1 = createSyncEngine(engineOptions(reviewer1Side, central.server.url));
+    const r2 = createSyncEngine(engineOptions(reviewer2Side, central.server.url, { credentials: { username: 'reviewer2', password: 'verity-demo' } }));
+    try {
+      const [moved] = await central.submit(1, 1);
+      const id = moved!.application.id;
+      // reviewer1's sync takes it from the pool.
+      expect((await r1.syncNow()).error).toBeNull();
+      expect(reviewer1Side.store.listQueue({ status: 'open', limit: 200 }).items.map((i) => i.id)).toContain(id);
+
+      // The supervisor reassigns it to reviewer2 from their workstation: queued, sent by the next sync, applied once.
+      engine = supervisorEngine(central.server.url);
+      const handlers = createQualityHandlers(side.store, { isOnline: () => false, onActed: () => undefined }) as unknown as Handlers;
+      const acted = await dispatch(handlers, 'supervision.act', { type: 'reassign', applicationIds: [id], reviewer: 'reviewer2' }, as(supervisor));
+      expect(acted).toMatchObject({ ok: true, value: { state: 'pending' } });
+      expect((await engine.syncNow()).error).toBeNull();
+      expect(side.store.supervisionOutbox().filter((a) => a.state === 'pending')).toEqual([]);
+      const [row] = await central.server.db.query<{ assignee: string }>(`SELECT assignee FROM applications WHERE id = $1`, [id]);
+      expect(row?.assignee).toBe('reviewer2');
+      // The kept counts (taken after the push) already say so; a second sync sends nothing again.
+      expect(cachedOversight(side.store)?.rows.find((r) => r.reviewer === 'reviewer2')?.open).toBeGreaterThanOrEqual(1);
+      expect((await engine.syncNow()).error).toBeNull();
+
+      // Each reviewer's next sync shows it: in reviewer2's queue, out of reviewer1's.
+      expect((await r2.syncNow()).error).toBeNull();
+      expect(reviewer2Side.store.listQueue({ status: 'open', limit: 200 }).items.map((i) => i.id)).toContain(id);
+      expect((await r1.syncNow()).error).toBeNull();
+      expect(reviewer1Side.store.listQueue({ status: 'open', assignee: 'reviewer1', limit: 200 }).items.map((i) => i.id)).not.toContain(id);
+    } finally {
+      await r1.stop();
+      await r2.stop();
+      await reviewer1Side.close();
+      await reviewer2Side.close();
+    }
   });
 
   it('treats a kept copy that no longer reads as a summary as none', async () => {

@@ -31,7 +31,7 @@ beforeAll(async () => {
   sup = await new TestClient(server.url, () => clock.now).signIn('supervisor1');
   const bytes = await sampleImage('jpeg');
   image = { role: 'front', bytes, ...(await checkImage(bytes, 'image')) };
-});
+}, 120_000);
 afterAll(async () => {
   await server?.close();
 });

@@ -883,6 +883,30 @@ describe('device audit trails (the rest in server/audit.test.ts)', () => {
   });
 });
 
+describe('live oversight', () => {
+  it("answers a supervisor the counts per reviewer and the list behind one, and refuses a reviewer", async () => {
+    const summary = await call('getOversight', sup, '/v1/oversight');
+    expect(summary.status).toBe(200);
+    const rows = (summary.body as { rows: { reviewer: string | null; open: number }[] }).rows;
+    const r1Open = rows.find((r) => r.reviewer === 'reviewer1')?.open ?? -1;
+    const listed = await call('listOversightApplications', sup, '/v1/oversight/applications?reviewer=reviewer1&bucket=open&limit=200');
+    expect(listed.status).toBe(200);
+    expect((listed.body as { applications: unknown[] }).applications).toHaveLength(r1Open);
+    const anyOpen = await call('listOversightApplications', sup, '/v1/oversight/applications?limit=1');
+    const first = (anyOpen.body as { applications: { id: string }[] }).applications[0];
+    expect(first).toBeDefined();
+    {
+      const one = await call('getApplication', sup, `/v1/applications/${first?.id ?? ''}`);
+      expect((one.body as ApplicationEnvelope).application.id).toBe(first?.id);
+      expect((one.body as ApplicationEnvelope).documents.length).toBeGreaterThan(0);
+    }
+    expect(errorCode(await call('getApplication', sup, '/v1/applications/no-such-application'))).toBe('not_found');
+    expect((await call('getApplication', r1, `/v1/applications/${first?.id ?? 'x'}`)).status).toBe(403);
+    expect((await call('getOversight', r1, '/v1/oversight')).status).toBe(403);
+    expect(errorCode(await call('listOversightApplications', sup, '/v1/oversight/applications?cursor=bm90LWEtY3Vyc29y'))).toBe('invalid_cursor');
+  });
+});
+
 describe('the contract of server/openapi.yaml', () => {
   it('was exercised on every operation, with declared statuses and bodies that validate against the spec', () => {
     const spec = parse(readFileSync(openApiPath, 'utf8')) as {

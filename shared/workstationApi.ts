@@ -71,6 +71,7 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
     decisions: {
       log: (r) => t.invoke('decisions.log', r),
       counts: (r) => t.invoke('decisions.counts', r),
+      application: (r) => t.invoke('decisions.application', r),
     },
     supervision: {
       act: (r) => t.invoke('supervision.act', r),
@@ -83,6 +84,10 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       policy: (r) => t.invoke('quality.policy', r),
     },
     reports: { decisions: (r) => t.invoke('reports.decisions', r) },
+    oversight: {
+      summary: (r) => t.invoke('oversight.summary', r),
+      applications: (r) => t.invoke('oversight.applications', r),
+    },
     images: {
       import: (r) => t.invoke('images.import', r),
       url: async (ref) => (isImageRef(ref) ? t.imageUrl(ref) : badImageRef),

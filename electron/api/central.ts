@@ -8,6 +8,7 @@ import type { ImagePipeline } from '../imaging';
 import type { CaseStore } from '../store/types';
 import { createSyncEngine, type SyncEngine } from '../sync/engine';
 import type { TokenVault } from '../sync/client';
+import type { CentralGet } from '../sync/oversight';
 import { SyncError } from '../sync/errors';
 import type { EventHub } from './events';
 import { log } from '../common/log';
@@ -46,6 +47,10 @@ export function parseCentralMode(value: string | undefined): CentralMode {
 export interface CentralLink {
   readonly handlers: Pick<Handlers, 'sync.status' | 'sync.now' | 'sync.attention'>;
   readonly check: CentralCheck;
+  /** One authenticated GET outside a sync, on the signed-in person's central session (live oversight). */
+  readonly get: CentralGet;
+  /** Documents' originals fetched into the image pipeline outside a sync (a supervisor reading a decision's case). */
+  readonly fetchDocuments: SyncEngine['fetchDocuments'];
   /** The person signed in (central or cached): sync runs on their session. */
   started(): void;
   /** A decision was recorded: push it now rather than at the next tick. */
@@ -155,6 +160,8 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
 
   return {
     check,
+    get: (path, schema) => sync.get(path, schema),
+    fetchDocuments: (refs) => sync.fetchDocuments(refs),
     handlers: {
       'sync.status': () => status(),
       'sync.now': async () => {

@@ -16,6 +16,8 @@ import { createSupervisionHandlers } from './supervision';
 import { createQualityHandlers } from './quality';
 import { createReportHandlers } from './reports';
 import { createAuditHandlers } from './audit';
+import { createOversightHandlers } from './oversight';
+import { createDecisionCaseHandlers, type DecisionImages } from './decisionCase';
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
 import { EventHub } from './events';
@@ -111,6 +113,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   // The sync engine's state at the moment of each decision or opening; standalone, always offline.
   const isOnline = (): boolean => central?.isOnline() ?? false;
 
+  // The images of decisions a supervisor opened in this run (fetched for the read-only case view; no case holds them).
+  const decisionImages: DecisionImages = new Set();
   const handlers: Handlers = {
     'app.info': () => ({ name: 'Verity', version: options.version, host: options.host, platform: process.platform, deviceId }),
     'session.current': () => session.state(),
@@ -148,6 +152,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     ...createQualityHandlers(store, { isOnline, onActed: () => central?.decided() }),
     ...createReportHandlers(store, central),
     ...createAuditHandlers(store, central),
+    ...createOversightHandlers(store, central?.get ?? null),
+    ...createDecisionCaseHandlers(central, decisionImages),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding
@@ -172,7 +178,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       const person = session.activePerson();
       const image = await images.read(ref, {
         // A reviewer sees the images of their own cases only (not of one reassigned away); a supervisor, any case's.
-        canView: (sha256: string) => person !== null && store.hasDocument(sha256, person.role === 'reviewer' ? person.id : undefined),
+        canView: (sha256: string) =>
+          person !== null && (store.hasDocument(sha256, person.role === 'reviewer' ? person.id : undefined) || (person.role === 'supervisor' && decisionImages.has(sha256))),
       });
       // The applicant's own bytes leave only as a download, and each download goes on the record before it is served.
       if (image.attachment && person) await store.recordOriginalDownload(image.sha256, { actor: person, deviceId, online: isOnline() });

@@ -18,6 +18,7 @@ import { decisionLogEntry, documentRecord, toCentralMutation, upsertRecord, type
 import { emptySupervisionReport, pullQuality, pushSupervision, type SupervisionReport, type SupervisionSyncContext, type SupervisionSyncStore } from './supervision';
 import { emptyAuditReport, fetchAuditTrail, syncAuditTrail, type AuditSyncParts, type AuditSyncReport } from './audit';
 import type { AuditTrailQuery } from '../../shared/contract/audit';
+import { pullOversight } from './oversight';
 
 /**
  * The parts of the case store sync uses: reads answered at once, writes by promises (the store writer's thread, so
@@ -165,6 +166,16 @@ export interface SyncEngine {
   online(): boolean;
   /** One page of an application's audit trail across devices, asked of the central service now (a supervisor's session). */
   auditTrail(query: AuditTrailQuery, timeoutMs?: number): Promise<AuditEntriesResponse>;
+  /**
+   * One authenticated GET of the central API outside a sync (a supervisor's live oversight), within `timeoutMs`;
+   * its answer or network failure counts for online() like a sync's.
+   */
+  get<S extends z.ZodType>(path: string, schema: S, timeoutMs?: number): Promise<z.output<S>>;
+  /**
+   * Fetches documents' originals into the image pipeline outside a sync (a supervisor reading a decision's case), as a
+   * pull does; answers their records, or throws the first failure.
+   */
+  fetchDocuments(refs: readonly DocumentRef[], timeoutMs?: number): Promise<DocumentRecord[]>;
 }
 
 /** Store lookups between two yields while a page is prepared; and at most this many applications per transaction. */
@@ -382,23 +393,10 @@ class Engine implements SyncEngine {
   }
 
   async authenticate(credentials: Credentials, timeoutMs = 10_000): Promise<CentralPerson> {
-    const signal = AbortSignal.timeout(timeoutMs);
-    try {
-      const person = await this.client.authenticate(credentials, signal);
-      this.reachable = true;
-      this.failures = 0;
-      if (this.state === 'signed_out') this.setState('idle');
-      return person;
-    } catch (error) {
-      // Our own deadline passed: as good as unreachable for a person waiting at the sign-in screen.
-      if (signal.aborted) {
-        this.reachable = false;
-        throw new SyncError('offline', 'timeout', 'The central service did not answer in time.');
-      }
-      const failure = asSyncError(error);
-      this.noteReach(failure);
-      throw failure;
-    }
+    const person = await this.outsideSync(timeoutMs, (signal) => this.client.authenticate(credentials, signal));
+    this.failures = 0;
+    if (this.state === 'signed_out') this.setState('idle');
+    return person;
   }
 
   async getJson<S extends z.ZodType>(path: string, schema: S, timeoutMs = 15_000): Promise<z.output<S>> {
@@ -437,13 +435,41 @@ class Engine implements SyncEngine {
   }
 
   async auditTrail(query: AuditTrailQuery, timeoutMs = 15_000): Promise<AuditEntriesResponse> {
+    return this.outsideSync(timeoutMs, (signal) => fetchAuditTrail({ json: (request, schema) => this.client.json({ ...request, signal }, schema) }, query));
+  }
+
+  async fetchDocuments(refs: readonly DocumentRef[], timeoutMs = 60_000): Promise<DocumentRecord[]> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    const report = emptyReport(this.now());
+    const missing = refs.filter((ref) => !this.imageCache.has(ref.sha256) && !this.options.store.imageBySha256?.(ref.sha256));
+    const refused = await mapLimit(missing, this.concurrency, (ref) => this.fetchImage(ref, report, signal));
+    const failure = refused.find((code) => code !== null);
+    if (failure) throw new DomainError(failure, 'A document of this application could not be fetched from the central service.');
+    return refs.map((ref) => {
+      const image = this.imageCache.get(ref.sha256) ?? this.options.store.imageBySha256?.(ref.sha256);
+      if (!image) throw new DomainError('image_missing', 'A document of this application could not be stored.');
+      return documentRecord(ref, image);
+    });
+  }
+
+  get<S extends z.ZodType>(path: string, schema: S, timeoutMs = 10_000): Promise<z.output<S>> {
+    return this.outsideSync(timeoutMs, (signal) => this.client.json({ method: 'GET', path, signal }, schema));
+  }
+
+  /** One exchange outside a sync, within `timeoutMs`: its answer or its network failure counts for online(). */
+  private async outsideSync<T>(timeoutMs: number, exchange: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const page = await fetchAuditTrail({ json: (request, schema) => this.client.json({ ...request, signal }, schema) }, query);
+      const answer = await exchange(signal);
       this.reachable = true;
-      return page;
+      return answer;
     } catch (error) {
-      const failure = signal.aborted ? new SyncError('offline', 'timeout', 'The central service did not answer in time.') : asSyncError(error);
+      // Our own deadline passed: as good as unreachable for a person waiting (at the sign-in screen, or for a list).
+      if (signal.aborted) {
+        this.reachable = false;
+        throw new SyncError('offline', 'timeout', 'The central service did not answer in time.');
+      }
+      const failure = asSyncError(error);
       this.noteReach(failure);
       throw failure;
     }
@@ -501,6 +527,11 @@ class Engine implements SyncEngine {
         // Pull even when the push failed: withdrawals, reassignments and new work must still arrive.
         await this.pull(report, controller.signal);
         if (pushFailure) throw pushFailure;
+      }
+      // Live oversight: the last counts of open work are kept, to be shown (with their time) while offline.
+      if (role === 'supervisor') {
+        const { signal } = controller;
+        await pullOversight((path, schema) => this.retrying(report, signal, () => this.client.json({ method: 'GET', path, signal }, schema)), this.options.store);
       }
       this.reachable = true;
       report.ok = true;

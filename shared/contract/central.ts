@@ -685,6 +685,79 @@ export const AuditEntriesResponse = z
   .strict();
 export type AuditEntriesResponse = z.infer<typeof AuditEntriesResponse>;
 
+// ── live oversight ───────────────────────────────────────────────────────────────────────────────
+/**
+ * Which open applications a count or list takes (R7, in the business calendar's time zone): `open` all of them;
+ * `due_today` due after now and by the end of today; `escalated` past the escalation time (day two) but not yet
+ * due; `overdue` past the due time. `due_today` and `escalated` may both hold an application.
+ */
+export const oversightBuckets = ['open', 'due_today', 'escalated', 'overdue'] as const;
+export const OversightBucket = z.enum(oversightBuckets);
+export type OversightBucket = z.infer<typeof OversightBucket>;
+
+const OversightCount = z.number().int().nonnegative();
+export const OversightRow = z
+  .object({
+    /** The reviewer's username; null for the pool of open applications nobody holds. */
+    reviewer: Username.nullable(),
+    displayName: lineText(200).nullable(),
+    open: OversightCount,
+    dueToday: OversightCount,
+    escalated: OversightCount,
+    overdue: OversightCount,
+  })
+  .strict();
+export type OversightRow = z.infer<typeof OversightRow>;
+export const OversightSummary = z
+  .object({
+    /** The server's clock when counted. */
+    asOf: Instant,
+    /** The business calendar's date at asOf (YYYY-MM-DD) and its time zone: what "today" means. */
+    today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    timeZone: lineText(64).min(1),
+    /** Every active reviewer (those holding nothing too), then the unassigned pool. */
+    rows: z.array(OversightRow),
+  })
+  .strict();
+export type OversightSummary = z.infer<typeof OversightSummary>;
+
+export const OversightQuery = z
+  .object({
+    /** One reviewer's applications; absent for everyone's (or, with `unassigned=true`, the pool's). */
+    reviewer: Username.optional(),
+    /** `true`: the applications nobody holds. */
+    unassigned: queryBoolean.optional(),
+    bucket: OversightBucket.default('open'),
+    cursor: lineText(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict()
+  .refine((q) => !(q.reviewer !== undefined && q.unassigned === true), { message: 'give either reviewer or unassigned=true, not both', path: ['unassigned'] });
+export type OversightQuery = z.input<typeof OversightQuery>;
+export const OversightApplication = z
+  .object({
+    id: lineText(64).min(1),
+    accountId: lineText(64).min(1),
+    kind: ApplicationKind,
+    /** The individual's or the enterprise's name. */
+    applicantName: z.string().max(300),
+    assignee: Username.nullable(),
+    submittedAt: Instant,
+    dueAt: Instant,
+    escalateAt: Instant,
+  })
+  .strict();
+export type OversightApplication = z.infer<typeof OversightApplication>;
+export const OversightApplicationsResponse = z
+  .object({
+    /** Due first (then by id); pass nextCursor back for the next page, null at the end. */
+    applications: z.array(OversightApplication),
+    nextCursor: lineText(200).nullable(),
+    asOf: Instant,
+  })
+  .strict();
+export type OversightApplicationsResponse = z.infer<typeof OversightApplicationsResponse>;
+
 // ── the route table ──────────────────────────────────────────────────────────────────────────────
 export interface CentralRoute {
   readonly method: 'get' | 'post';
@@ -854,12 +927,40 @@ export const centralRoutes = [
   },
   {
     method: 'get',
+    path: '/v1/applications/{id}',
+    operationId: 'getApplication',
+    summary: "Supervisor: one application with its documents, whatever its state (a decision's case, read-only)",
+    roles: ['supervisor'],
+    responses: { 200: ApplicationEnvelope },
+    errors: ['not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/oversight',
+    operationId: 'getOversight',
+    summary: "Supervisor: each reviewer's (and the unassigned pool's) open, due today, escalated and overdue applications",
+    roles: ['supervisor'],
+    responses: { 200: OversightSummary },
+    errors: [],
+  },
+  {
+    method: 'get',
     path: '/v1/audit/entries',
     operationId: 'listAuditEntries',
     summary: 'Supervisor: audit entries of all devices (by application, device, person, action), newest first, keyset-paged',
     roles: ['supervisor'],
     query: AuditEntriesQuery,
     responses: { 200: AuditEntriesResponse },
+    errors: ['invalid_cursor'],
+  },
+  {
+    method: 'get',
+    path: '/v1/oversight/applications',
+    operationId: 'listOversightApplications',
+    summary: 'Supervisor: the open applications behind an oversight count, due first, keyset-paged',
+    roles: ['supervisor'],
+    query: OversightQuery,
+    responses: { 200: OversightApplicationsResponse },
     errors: ['invalid_cursor'],
   },
 ] as const satisfies readonly CentralRoute[];

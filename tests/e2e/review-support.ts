@@ -8,6 +8,14 @@ import { expect, type Host } from './fixtures';
 
 export const demoPassword = 'verity-demo';
 
+/** A channel's value through the host's HTTP form (the host's session); throws on a refusal, naming its code. */
+export async function channelValue<T>(host: Host, channel: string, body: unknown): Promise<T> {
+  const { json } = await host.call(channel, body);
+  const answer = json as Outcome<T>;
+  if (!answer.ok) throw new Error(`${channel} failed: ${answer.error.code} ${answer.error.message}`);
+  return answer.value;
+}
+
 export async function signIn(page: Page, username = 'reviewer1', password = demoPassword): Promise<void> {
   // A host started with --sign-in (or a session from an earlier page) is already signed in.
   const signOut = page.getByRole('button', { name: 'Sign out' });

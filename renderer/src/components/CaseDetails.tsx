@@ -339,7 +339,8 @@ const reasonLabelKeys = {
   other: 'reason.other',
 } as const;
 
-export function CaseDetails({ detail }: { detail: CaseDetail }) {
+/** `auditSlot` takes the place of this workstation's audit trail (a supervisor's view of a decision: the trail is elsewhere). */
+export function CaseDetails({ detail, auditSlot }: { detail: CaseDetail; auditSlot?: ReactNode }) {
   return (
     <>
       {detail.application.kind === 'change' && <ChangeComparison detail={detail} />}
@@ -347,7 +348,7 @@ export function CaseDetails({ detail }: { detail: CaseDetail }) {
       <Flags detail={detail} />
       <Forensics detail={detail} />
       <History detail={detail} />
-      <AuditTrail detail={detail} />
+      {auditSlot ?? <AuditTrail detail={detail} />}
     </>
   );
 }

@@ -11,10 +11,12 @@ import { hasModifier, isTypingTarget } from '../lib/keys';
 import { ruleName } from '../lib/ruleLabels';
 import { useSearchText } from '../lib/useSearchText';
 import { decisionOutcomes, yesNoChoices, filtersActive, useDecisionLog, type DecisionLogFilters, type YesNo } from '../state/decisionLog';
+import { useDecisionCase } from '../state/decisionCase';
 import { useFrame } from '../state/frame';
 import { useUi } from '../state/ui';
 import { workstation } from '../workstation';
 import { EffectBadge, SelectedDecisionVerdict } from './Verdict';
+import { DecisionCaseView } from './DecisionCaseView';
 
 const SEARCH_ID = 'decision-log-search';
 const rowId = (index: number) => `decision-row-${index}`;
@@ -256,6 +258,19 @@ function Empty() {
   );
 }
 
+/** Opens the selected decision read-only (Enter, or the button). */
+function openSelected() {
+  const { items, selected } = useDecisionLog.getState();
+  const entry = items[selected];
+  if (entry) void useDecisionCase.getState().open(entry);
+}
+
+/** Back from the read-only case to the log, at the row it was opened from. */
+function closeCase() {
+  useDecisionCase.getState().close();
+  requestAnimationFrame(() => document.getElementById(rowId(useDecisionLog.getState().selected))?.focus());
+}
+
 /** Moves the selection and the focus with it, so a screen reader reads the row. */
 function moveSelection(delta: number) {
   const log = useDecisionLog.getState();
@@ -304,8 +319,13 @@ export function DecisionLogView() {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || useUi.getState().helpOpen || hasModifier(event)) return;
-      if (isTypingTarget(event.target)) return;
+      if (isTypingTarget(event.target) || useDecisionCase.getState().entry !== null) return;
       switch (event.key) {
+        case 'Enter':
+          if (event.target instanceof HTMLButtonElement || event.target instanceof HTMLSelectElement) return;
+          event.preventDefault();
+          openSelected();
+          break;
         case 'j':
         case 'J':
         case 'ArrowDown':
@@ -334,6 +354,9 @@ export function DecisionLogView() {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
+  const opened = useDecisionCase((s) => s.entry !== null);
+  if (opened) return <DecisionCaseView onClose={closeCase} />;
+
   const shown =
     loading && !loaded
       ? t('log.loading')
@@ -348,6 +371,9 @@ export function DecisionLogView() {
         <span className="muted" role="status" aria-live="polite" data-testid="decision-log-shown">
           {shown}
         </span>
+        <button type="button" data-testid="open-decision" onClick={openSelected} disabled={items.length === 0} aria-keyshortcuts="Enter">
+          {t('decisionCase.open')}
+        </button>
       </div>
       {freshness && <Freshness freshness={freshness} />}
       <Filters />

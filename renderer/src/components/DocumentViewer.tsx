@@ -180,7 +180,11 @@ function AddImage({ applicationId, onAdded }: { applicationId: string; onAdded: 
   );
 }
 
-export function DocumentViewer({ documents, applicationId, ref }: { documents: DocumentRecord[]; applicationId?: string; ref?: Ref<ViewerHandle> }) {
+/**
+ * `applicationId` offers adding an image to that case; `readOnly` (a supervisor reading a decided case) offers neither
+ * that nor the original's download: both write to a local case's audit trail, which a supervisor's workstation lacks.
+ */
+export function DocumentViewer({ documents, applicationId, readOnly = false, ref }: { documents: DocumentRecord[]; applicationId?: string; readOnly?: boolean; ref?: Ref<ViewerHandle> }) {
   const t = useT();
   const [index, setIndex] = useState(0);
   const [zoom, setZoom] = useState<'fit' | number>('fit');
@@ -379,7 +383,7 @@ export function DocumentViewer({ documents, applicationId, ref }: { documents: D
         <span className="muted small resolution" data-testid="resolution">
           {showFull ? t('viewer.resolution.full') : t('viewer.resolution.preview')}
         </span>
-        <DownloadOriginal sha256={doc.sha256} />
+        {!readOnly && <DownloadOriginal sha256={doc.sha256} />}
       </div>
       <div
         className="viewer-stage"
@@ -432,7 +436,7 @@ export function DocumentViewer({ documents, applicationId, ref }: { documents: D
       <div className="thumbs" role="group" aria-label={t('viewer.thumbnails')}>
         {documents.length > 1 &&
           documents.map((d, i) => <Thumbnail key={d.id} doc={d} index={i} active={i === index} onSelect={() => setIndex(i)} />)}
-        {applicationId && <AddImage applicationId={applicationId} onAdded={() => setIndex(documents.length)} />}
+        {applicationId && !readOnly && <AddImage applicationId={applicationId} onAdded={() => setIndex(documents.length)} />}
       </div>
     </section>
   );

@@ -67,6 +67,14 @@ const sections = [
       (m) => m.AuditDevicesView,
     ),
   },
+  {
+    id: 'oversight',
+    label: 'supervisor.nav.oversight',
+    chunk: lazyChunk(
+      () => import('./OversightView'),
+      (m) => m.OversightView,
+    ),
+  },
 ] as const satisfies readonly SupervisorSection[];
 type SectionId = (typeof sections)[number]['id'];
 
@@ -75,6 +83,7 @@ const shortcuts: ShortcutSections = [
     'shortcuts.decisionLog',
     [
       [['↑', '↓', 'J', 'K'], 'shortcut.log.move'],
+      [['Enter'], 'shortcut.log.open'],
       [['/'], 'shortcut.log.search'],
       [['Esc'], 'shortcut.log.clearSearch'],
     ],
@@ -87,6 +96,13 @@ const shortcuts: ShortcutSections = [
       [['O'], 'shortcut.qa.overturn'],
       [['Enter'], 'shortcut.qa.confirm'],
       [['Esc'], 'shortcut.qa.cancel'],
+    ],
+  ],
+  [
+    'shortcuts.oversight',
+    [
+      [['Space'], 'shortcut.oversight.toggle'],
+      [['Esc'], 'shortcut.oversight.close'],
     ],
   ],
   ['shortcuts.anywhere', [[['?'], 'shortcut.help']]],

@@ -1,0 +1,52 @@
+// A supervisor opens a decision read-only from the decision log (Enter on the row), through the browser host against a
+// real central service with the demo's decision history: the documents as the reviewer saw them (fetched through the
+// supervisor's access), the flags as they stood when decided, the decision and its reviews, and no decision controls;
+// Esc goes back to the log at the same row.
+import type { DecisionLogPage } from '../../shared/contract/supervision';
+import { expect, test } from './fixtures';
+import { channelValue, imagesPainted, seriousViolations } from './review-support';
+
+test.use({ centralDemoCount: 12, centralSignIn: 'supervisor1' });
+
+
+test('a supervisor opens a decision read-only: its documents and its flags as decided, no decision controls', async ({ app, host }) => {
+  test.slow(); // the first sync brings the demo's whole decision history
+  const rows = app.getByTestId('decision-row');
+  await expect(rows.first()).toBeVisible({ timeout: 60_000 });
+  // An approval that overrode a flag: it has flags as judged, and an override note.
+  const page = await channelValue<DecisionLogPage>(host, 'decisions.log', { overridden: true, limit: 50 });
+  const entry = page.items.find((e) => e.flags !== null && e.flags.length > 0 && e.overrideNote);
+  expect(entry, 'a seeded decision that overrode a flag').toBeDefined();
+
+  // The same filter in the log shows the same newest-first page, the entry on it.
+  await app.getByLabel('Override').selectOption('yes');
+  const row = app.locator(`[data-testid="decision-row"][data-decision-id="${entry!.id}"]`);
+  await row.click();
+  await app.keyboard.press('Enter');
+
+  const view = app.getByTestId('decision-case');
+  await expect(view).toHaveAttribute('data-decision-id', entry!.id);
+  await expect(view.getByRole('heading', { level: 1 })).toContainText(entry!.applicationId);
+  // The documents, fetched from the central service with the supervisor's access, painted in the reviewer's viewer.
+  await imagesPainted(app);
+  await expect(app.getByTestId('watermark')).toHaveAttribute('data-text', /^supervisor1 · /);
+  // The flags as they stood when decided: exactly the snapshot's rules, under the "as decided" title.
+  const flags = view.getByTestId('flags');
+  await expect(flags.locator('li.flag')).toHaveCount(entry!.flags!.length);
+  for (const flag of entry!.flags!) await expect(flags.locator(`li.flag[data-rule="${flag.rule}"]`).first()).toBeVisible();
+  await expect(view.getByTestId('current-flags')).toHaveCount(0);
+  // The decision with its override note; the audit slot says where the cross-device trail will be.
+  await expect(view.getByTestId('decision-read-outcome')).toHaveText(entry!.outcome === 'approve' ? 'Approved' : 'Rejected');
+  await expect(view.getByTestId('decision-read-override')).toContainText(entry!.overrideNote!);
+  await expect(view.getByTestId('cross-device-audit')).toBeVisible();
+  // Nothing to decide, add or download.
+  for (const name of [/^Approve/, /^Reject/, /Add image/, /Download original/]) await expect(view.getByRole('button', { name })).toHaveCount(0);
+  await expect(view.locator('textarea, input[type="checkbox"]')).toHaveCount(0);
+  expect(await seriousViolations(app)).toEqual([]);
+
+  // Esc: the log again, at the same row.
+  await app.keyboard.press('Escape');
+  await expect(view).toHaveCount(0);
+  await expect(row).toHaveAttribute('aria-current', 'true');
+  await expect(row).toBeFocused();
+});

@@ -31,14 +31,6 @@ export async function signIn(page: Page, username = 'reviewer1', password = demo
   await expect(page.getByRole('grid')).toBeVisible();
 }
 
-/** A channel's answer through the host's HTTP API (the page's own session); a refusal throws with its code. */
-export async function channelValue<T>(host: Host, channel: string, body: unknown): Promise<T> {
-  const { json } = await host.call(channel, body);
-  const outcome = json as Outcome<T>;
-  if (!outcome.ok) throw new Error(`${channel} failed: ${outcome.error.code} ${outcome.error.message}`);
-  return outcome.value;
-}
-
 /** Every case matching the query (first page of up to 200), through the host's HTTP API. */
 export async function listCases(host: Host, query: QueueQuery = {}): Promise<QueueItem[]> {
   const page = await channelValue<QueuePage>(host, 'queue.list', { status: 'open', limit: 200, ...query });

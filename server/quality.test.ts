@@ -353,6 +353,84 @@ describe('an overturn that takes effect', () => {
   });
 });
 
+describe('the supervision batch', () => {
+  it('reassigns through the assign route’s own code: the open ones move, the others are named; an unknown reviewer moves none', async () => {
+    const open = await assigned('reviewer1');
+    const decided = await assigned('reviewer1');
+    expect((await decide(r1, decision(decided, 'reviewer1', { outcome: 'reject', reasonCodes: ['other'] }))).status).toBe('applied');
+    await pull(r1);
+    const reassign = (reviewer: string, applicationIds: string[]): SupervisionMutation => ({
+      type: 'reassign',
+      id: randomUUID(),
+      madeAt: server.clock.now.toISOString(),
+      madeBy: 'supervisor1',
+      offline: true,
+      applicationIds,
+      reviewer,
+    });
+    const unknown = reassign('intake', [open.application.id]);
+    expect(await supervise(sup, unknown)).toMatchObject([{ id: unknown.id, status: 'rejected', reason: 'unknown_reviewer' }]);
+    const none = reassign('reviewer2', [decided.application.id]);
+    expect(await supervise(sup, none)).toMatchObject([{ id: none.id, status: 'rejected', reason: 'already_decided' }]);
+    const some = reassign('reviewer2', [open.application.id, decided.application.id, 'NO-SUCH-APPLICATION']);
+    const [result] = await supervise(sup, some);
+    expect(result).toEqual({
+      id: some.id,
+      status: 'applied',
+      refused: [
+        { applicationId: decided.application.id, reason: 'already_decided', message: expect.stringMatching(/already rejected/) },
+        { applicationId: 'NO-SUCH-APPLICATION', reason: 'not_found', message: expect.any(String) },
+      ],
+    });
+    expect(await supervise(sup, some)).toEqual([result]);
+    expect((await pull(r1)).map((c) => [c.type, c.application.id])).toEqual([['reassigned', open.application.id]]);
+    expect((await pull(r2)).map((c) => [c.type, c.application.id, c.application.assignee])).toEqual([['assigned', open.application.id, 'reviewer2']]);
+    expect((await decide(r2, decision((await factsOf(open.application.id)), 'reviewer2', { outcome: 'reject', reasonCodes: ['other'] }))).status).toBe('applied');
+  });
+
+  it('refuses a batch for another central service before anything is applied', async () => {
+    const policy: SupervisionMutation = { type: 'policy', id: randomUUID(), madeAt: server.clock.now.toISOString(), madeBy: 'supervisor1', offline: false, policy: { ...defaultQualityPolicy, samplePercent: 50 } };
+    const answer = await sup.post('/v1/supervision:batch', { deviceId: 'd', centralId: randomUUID(), mutations: [policy] });
+    expect([answer.status, (answer.body as CentralError).error.code]).toEqual([409, 'wrong_central']);
+    expect(((await sup.get('/v1/quality/policy')).body as QualityPolicyResponse).policy).toEqual(defaultQualityPolicy);
+    const mine = await sup.post('/v1/supervision:batch', { deviceId: 'd', centralId: await server.service.centralId(), mutations: [{ ...policy, policy: defaultQualityPolicy }] });
+    expect((mine.body as SupervisionBatchResponse).results).toEqual([{ id: policy.id, status: 'applied' }]);
+  });
+
+  it('sets aside a verdict the database refuses every time, and applies the rest of its batch', async () => {
+    await server.db.query(`
+      CREATE FUNCTION verity_test_poison_review() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.reason = 'POISON' THEN RAISE EXCEPTION 'this review cannot be stored'; END IF;
+        RETURN NEW;
+      END $$`);
+    await server.db.query(`CREATE TRIGGER verity_test_poison_review BEFORE INSERT ON reviews FOR EACH ROW EXECUTE FUNCTION verity_test_poison_review()`);
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const envelope = await assigned('reviewer1');
+        const mutation = decision(envelope, 'reviewer1', { outcome: 'reject', reasonCodes: ['other'] });
+        expect((await decide(r1, mutation)).status).toBe('applied');
+        ids.push(mutation.id);
+      }
+      const batch = [review('supervisor1', ids[0] as string, 'agree', 'fine'), review('supervisor1', ids[1] as string, 'agree', 'POISON'), review('supervisor1', ids[2] as string, 'overturn', 'Should have been approved.')];
+      const results = await supervise(sup, ...batch);
+      expect(results.map((r) => [r.id, r.status, r.status === 'rejected' ? r.reason : null])).toEqual([
+        [batch[0]?.id, 'applied', null],
+        [batch[1]?.id, 'rejected', 'cannot_apply'],
+        [batch[2]?.id, 'applied', null],
+      ]);
+      expect(await supervise(sup, batch[1] as SupervisionMutation)).toEqual([results[1]]);
+      const reviewed = ((await sup.get('/v1/decisions?reviewed=true&limit=200')).body as DecisionsResponse).decisions.filter((d) => ids.includes(d.id));
+      expect(reviewed.map((d) => [d.id, d.effect]).sort()).toEqual([[ids[0], 'in_effect'], [ids[2], 'overturned']].sort());
+    } finally {
+      await server.db.query(`DROP TRIGGER verity_test_poison_review ON reviews`);
+      await server.db.query(`DROP FUNCTION verity_test_poison_review()`);
+    }
+    await pull(r1);
+  });
+});
+
 describe('the QA sample', () => {
   const rankOf = (centralId: string, decisionId: string) => createHash('sha256').update(`${centralId}${decisionId}`).digest('hex');
   const sampled = async (): Promise<Map<string, string[]>> => {
@@ -438,7 +516,8 @@ describe('the QA sample', () => {
     expect(pending).toEqual([heldBefore?.id]);
     // The history of the policy is kept: who changed it, when, by which mutation.
     const history = await server.db.query<{ changed_by: string | null }>(`SELECT changed_by FROM quality_policies ORDER BY id`);
-    expect(history.map((h) => h.changed_by)).toEqual([null, 'supervisor1', 'supervisor1']);
+    // The default, the supervision batch's test's change, then this file's two.
+    expect(history.map((h) => h.changed_by)).toEqual([null, 'supervisor1', 'supervisor1', 'supervisor1']);
     await setPolicy(defaultQualityPolicy);
   });
 });

@@ -470,6 +470,7 @@ export const en = {
   'supervision.type.review': 'Verdict',
   'supervision.type.reassign': 'Reassignment',
   'supervision.type.policy': 'Policy change',
+  'supervision.notMoved': 'Applied, but these applications stayed where they were: {list}',
   'supervision.dismiss': 'Dismiss',
   'qa.title': 'Quality review',
   'qa.second.title': 'Second review (four-eyes)',

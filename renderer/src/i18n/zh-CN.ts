@@ -471,6 +471,7 @@ export const zhCN: Record<MessageKey, string> = {
   'supervision.type.review': '复核意见',
   'supervision.type.reassign': '重新分配',
   'supervision.type.policy': '策略变更',
+  'supervision.notMoved': '已执行，但以下申请未能转移：{list}',
   'supervision.dismiss': '知道了',
   'qa.title': '质量抽检',
   'qa.second.title': '二次复核（四眼原则）',

@@ -466,7 +466,7 @@ export const en = {
   'verdict.queuedHint': 'Recorded on this workstation at once; sent to the central service at the next sync, online or later.',
   'verdict.unknown': 'This workstation\'s verdict on the decision could not be read: {message}',
   'supervision.queued': 'Supervisor actions waiting to sync: {count}',
-  'supervision.refused.title': 'Refused by the central service ({count}): nothing of these was applied',
+  'supervision.refused.title': 'Refused by the central service, in whole or in part ({count})',
   'supervision.type.review': 'Verdict',
   'supervision.type.reassign': 'Reassignment',
   'supervision.type.policy': 'Policy change',

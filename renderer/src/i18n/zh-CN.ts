@@ -467,7 +467,7 @@ export const zhCN: Record<MessageKey, string> = {
   'verdict.queuedHint': '立即记录在本工作站；在下次同步时（在线或稍后）发送到中央服务。',
   'verdict.unknown': '无法读取本工作站对该决定的复核意见：{message}',
   'supervision.queued': '等待同步的主管操作：{count} 项',
-  'supervision.refused.title': '被中央服务拒绝（{count} 项）：均未执行',
+  'supervision.refused.title': '被中央服务全部或部分拒绝（{count} 项）',
   'supervision.type.review': '复核意见',
   'supervision.type.reassign': '重新分配',
   'supervision.type.policy': '策略变更',

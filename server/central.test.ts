@@ -32,7 +32,7 @@ import { evaluateRules } from '../shared/rules';
 import { drawSpecimen } from '../resources/specimens/draw';
 import { openApiPath } from './openapi';
 import { CentralService, defaultServiceOptions } from './service';
-import { sampleImage, startTestServer, TestClient, type Answer, type TestServer } from '../tests/support/central';
+import { decisionMutation, sampleImage, startTestServer, TestClient, type Answer, type TestServer } from '../tests/support/central';
 
 type OperationId = (typeof centralRoutes)[number]['operationId'] | 'headDocumentContent';
 const routeOf = (op: OperationId): CentralRoute =>
@@ -144,23 +144,7 @@ async function mutate(client: TestClient, mutations: Mutation[]): Promise<Mutati
 }
 
 function decision(envelope: ApplicationEnvelope | { application: { id: string; version: number } }, overrides: Partial<Extract<Mutation, { type: 'decision' }>> = {}): Mutation {
-  return {
-    type: 'decision',
-    id: randomUUID(),
-    applicationId: envelope.application.id,
-    baseVersion: envelope.application.version,
-    madeAt: server.clock.now.toISOString(),
-    madeBy: 'reviewer1',
-    offline: false,
-    outcome: 'approve',
-    reasonCodes: [],
-    applicantMessage: 'Verified.',
-    internalNote: '',
-    overrideNote: null,
-    overriddenRules: [],
-    judgedOn: null,
-    ...overrides,
-  };
+  return decisionMutation(envelope, 'reviewer1', server.clock.now, overrides);
 }
 
 beforeAll(async () => {

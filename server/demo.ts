@@ -9,6 +9,7 @@ import { checkImage } from './images';
 import { identityKeys } from './keys';
 import type { CentralService, CheckedDocument } from './service';
 import { seededRandom } from '../shared/prng';
+import { refreshRandomSample, sampleWeekSql } from './quality';
 import { demoUuid, planHistory, seedHistory, workstationEvidence, type HistoryPlan } from './demoHistory';
 
 const surnames = ['ZHANG', 'WANG', 'LI', 'LIU', 'CHEN', 'YANG', 'HUANG', 'ZHAO', 'WU', 'ZHOU', 'XU', 'SUN', 'MA', 'ZHU', 'HU', 'GUO', 'HE', 'LIN', 'LUO', 'GAO'];
@@ -257,7 +258,11 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
       },
     ]);
     if (result?.status === 'applied') {
-      await db.query(`UPDATE decisions SET decided_at = $2, made_at = $2 WHERE id = $1`, [decisionId, hoursAgo(2 + i * 3)]);
+      const at = hoursAgo(2 + i * 3);
+      // Moved back in time, with the QA sample's week (both weeks' draws are made again).
+      await db.query(`UPDATE decisions SET decided_at = $2, made_at = $2, sample_week = ${sampleWeekSql('$2')} WHERE id = $1`, [decisionId, at]);
+      await refreshRandomSample(db, reviewer, at);
+      await refreshRandomSample(db, reviewer, now);
     }
   }
 

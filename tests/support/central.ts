@@ -1,9 +1,10 @@
 // Test support: a real server on 127.0.0.1 with a controllable clock, on in-memory PGlite, or on the
 // PostgreSQL of VERITY_TEST_DATABASE_URL in a fresh schema (dropped on close) when that is set.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { defaultSeedPassword, startServer, type RunningServer, type StartOptions } from '../../server/app';
 import { openDatabase, type Database } from '../../server/db';
+import type { DecisionMutation } from '../../shared/contract/central';
 
 export const testDatabaseUrl = process.env.VERITY_TEST_DATABASE_URL || undefined;
 
@@ -90,6 +91,32 @@ export class TestClient {
     this.expiresAt = Date.parse(session.accessTokenExpiresAt);
     return this;
   }
+}
+
+/** A reviewer's decision on this application version as a workstation sends it: a plain approval unless overridden. */
+export function decisionMutation(
+  envelope: { application: { id: string; version: number } },
+  madeBy: string,
+  madeAt: Date,
+  overrides: Partial<DecisionMutation> = {},
+): DecisionMutation {
+  return {
+    type: 'decision',
+    id: randomUUID(),
+    applicationId: envelope.application.id,
+    baseVersion: envelope.application.version,
+    madeAt: madeAt.toISOString(),
+    madeBy,
+    offline: false,
+    outcome: 'approve',
+    reasonCodes: [],
+    applicantMessage: 'Verified.',
+    internalNote: '',
+    overrideNote: null,
+    overriddenRules: [],
+    judgedOn: null,
+    ...overrides,
+  };
 }
 
 /** A small plain image in the given format (not a document: enough for intake's checks). */

@@ -9,6 +9,7 @@ import {
   DecisionEffect,
   PolicyMutation,
   QualityPolicyResponse,
+  ReassignRefusal,
   QualitySampleReason,
   ReassignMutation,
   ReviewMutation,
@@ -162,6 +163,8 @@ export const SupervisionAction = z.object({
   settledAt: Instant.nullable(),
   /** Why the central service refused it (its reason code and sentence); null unless refused. */
   refusal: z.object({ reason: z.string(), message: z.string() }).nullable(),
+  /** An applied reassignment: the applications it could not move (the others moved), each with why; empty otherwise. */
+  notMoved: z.array(ReassignRefusal),
 });
 export type SupervisionAction = z.infer<typeof SupervisionAction>;
 

@@ -289,7 +289,9 @@ const v8: Migration = {
       body TEXT NOT NULL,                 -- the SupervisionMutation, JSON, as sent
       settled_at INTEGER,                 -- when the answer was stored, Unix ms
       rejected_reason TEXT,               -- the central service's reason code, when refused
-      rejected_message TEXT               -- and its sentence
+      rejected_message TEXT,              -- and its sentence
+      not_moved TEXT,                     -- an applied reassignment: the applications it left where they were, JSON
+      not_moved_dismissed_at INTEGER      -- when the supervisor set those aside, Unix ms
     ) STRICT`,
     `CREATE INDEX supervision_outbox_pending ON supervision_outbox (made_by, seq) WHERE state = 'pending'`,
     `CREATE INDEX supervision_outbox_decision ON supervision_outbox (decision_id, seq) WHERE decision_id IS NOT NULL`,

@@ -113,6 +113,13 @@ describe("a supervisor's actions", () => {
       [b.mutation.id, 'pending'],
       [a.mutation.id, 'rejected'],
     ]);
+    // A reassignment applied in part: the applications it could not move are kept with the answer.
+    const partly = await t.store.recordSupervision({ type: 'reassign', applicationIds: ['VA01000003', 'VA01000004'], reviewer: 'reviewer2' }, supervisor, 'device-s', true);
+    const notMoved = [{ applicationId: 'VA01000004', reason: 'withdrawn' as const, message: 'The applicant withdrew it.' }];
+    await t.store.settleSupervision([{ id: partly.mutation.id, status: 'applied', refused: notMoved }]);
+    expect(t.store.supervisionOutbox().find((x) => x.mutation.id === partly.mutation.id)).toMatchObject({ state: 'applied', refusal: null, notMoved });
+    expect(await t.store.dismissSupervision(partly.mutation.id)).toMatchObject({ state: 'applied', notMoved });
+    expect(t.store.supervisionOutbox().map((x) => x.mutation.id)).not.toContain(partly.mutation.id);
     const dismissed = await t.store.dismissSupervision(a.mutation.id);
     expect(dismissed).toMatchObject({ state: 'dismissed', refusal: { reason: 'unknown_reviewer' } });
     expect(t.store.supervisionOutbox().map((x) => x.mutation.id)).toEqual([b.mutation.id]);

@@ -25,10 +25,13 @@ export const supervisionSql = {
   insert: `INSERT INTO supervision_outbox (id, type, made_by, decision_id, state, body) VALUES (@id, @type, @made_by, @decision_id, 'pending', @body)`,
   pending: `SELECT * FROM supervision_outbox WHERE made_by = ? AND state = 'pending' ORDER BY seq LIMIT ?`,
   byId: 'SELECT * FROM supervision_outbox WHERE id = ?',
-  settle: 'UPDATE supervision_outbox SET state = ?, settled_at = ?, rejected_reason = ?, rejected_message = ? WHERE id = ?',
+  settle: 'UPDATE supervision_outbox SET state = ?, settled_at = ?, rejected_reason = ?, rejected_message = ?, not_moved = ? WHERE id = ?',
   dismiss: `UPDATE supervision_outbox SET state = 'dismissed' WHERE id = ? AND state = 'rejected'`,
+  dismissNotMoved: `UPDATE supervision_outbox SET not_moved_dismissed_at = ? WHERE id = ? AND state = 'applied' AND not_moved IS NOT NULL`,
   waiting: `SELECT * FROM supervision_outbox WHERE state = 'pending' ORDER BY seq`,
-  refused: `SELECT * FROM supervision_outbox WHERE state = 'rejected' ORDER BY seq DESC LIMIT 500`,
+  // Refused, or applied in part (a reassignment that could not move some applications), and not set aside.
+  refused: `SELECT * FROM supervision_outbox WHERE state = 'rejected' OR (state = 'applied' AND not_moved IS NOT NULL AND not_moved_dismissed_at IS NULL)
+    ORDER BY seq DESC LIMIT 500`,
   counts: 'SELECT state, count(*) AS n FROM supervision_outbox GROUP BY state',
   newestForDecision: `SELECT * FROM supervision_outbox WHERE decision_id = ? AND state != 'dismissed' ORDER BY seq DESC LIMIT 1`,
   newestPolicy: `SELECT * FROM supervision_outbox WHERE type = 'policy' ORDER BY seq DESC LIMIT 1`,
@@ -59,6 +62,7 @@ interface ActionRow {
   settled_at: number | null;
   rejected_reason: string | null;
   rejected_message: string | null;
+  not_moved: string | null;
 }
 
 /** One decision of a QA stage as sync stores it. */
@@ -73,6 +77,7 @@ function toAction(r: ActionRow): SupervisionAction {
     state: r.state,
     settledAt: r.settled_at === null ? null : iso(r.settled_at),
     refusal: r.state === 'rejected' || (r.state === 'dismissed' && r.rejected_reason !== null) ? { reason: r.rejected_reason ?? 'unknown', message: r.rejected_message ?? '' } : null,
+    notMoved: r.not_moved ? parseJson<SupervisionAction['notMoved']>(r.not_moved) : [],
   };
 }
 
@@ -100,8 +105,9 @@ function prepare(db: StoreConnection['db']) {
     insert: db.prepare(supervisionSql.insert),
     pending: db.prepare<[string, number], ActionRow>(supervisionSql.pending),
     byId: db.prepare<[string], ActionRow>(supervisionSql.byId),
-    settle: db.prepare<[SupervisionActionState, number, string | null, string | null, string]>(supervisionSql.settle),
+    settle: db.prepare<[SupervisionActionState, number, string | null, string | null, string | null, string]>(supervisionSql.settle),
     dismiss: db.prepare<[string]>(supervisionSql.dismiss),
+    dismissNotMoved: db.prepare<[number, string]>(supervisionSql.dismissNotMoved),
     waiting: db.prepare<[], ActionRow>(supervisionSql.waiting),
     refused: db.prepare<[], ActionRow>(supervisionSql.refused),
     counts: db.prepare<[], { state: SupervisionActionState; n: number }>(supervisionSql.counts),
@@ -168,7 +174,7 @@ export class Supervision {
     return this.c.read(() => this.s.pending.all(madeBy, n).map((r) => parseJson<SupervisionMutation>(r.body)));
   }
 
-  /** Queued actions (oldest first), then refused ones not dismissed (newest first). */
+  /** Queued actions (oldest first), then those refused, or applied in part, and not dismissed (newest first). */
   outbox(): SupervisionAction[] {
     return this.c.read(() => [...this.s.waiting.all(), ...this.s.refused.all()].map(toAction));
   }
@@ -203,10 +209,10 @@ export class Supervision {
           continue;
         }
         if (a.status === 'applied') {
-          this.s.settle.run('applied', at, null, null, a.id);
+          this.s.settle.run('applied', at, null, null, a.refused?.length ? JSON.stringify(a.refused) : null, a.id);
           const mutation = parseJson<SupervisionMutation>(row.body);
           if (mutation.type === 'review') this.showReviewInLog(mutation, at);
-        } else this.s.settle.run('rejected', at, a.reason, a.message, a.id);
+        } else this.s.settle.run('rejected', at, a.reason, a.message, null, a.id);
         settled += 1;
       }
       return { settled, skipped };
@@ -230,15 +236,14 @@ export class Supervision {
     this.s.setLogEntry.run(JSON.stringify({ ...entry, effect, reviews }), reviewed, m.decisionId);
   }
 
-  /** Sets a refused action aside: it leaves the list of refusals, and stays on record. */
+  /** Sets a refused action (or the applications a reassignment could not move) aside: it leaves the list, and stays on record. */
   dismiss(id: string): SupervisionAction {
     return this.c.write(() => {
       const row = this.s.byId.get(id);
       if (!row) throw new DomainError('action_not_found', 'There is no such supervisor action on this workstation.');
-      if (row.state !== 'rejected' && row.state !== 'dismissed') {
-        throw new DomainError('action_not_refused', `This action is ${row.state}: only a refused action can be dismissed.`);
-      }
-      this.s.dismiss.run(id);
+      if (row.state === 'applied' && row.not_moved !== null) this.s.dismissNotMoved.run(this.c.now().getTime(), id);
+      else if (row.state === 'rejected' || row.state === 'dismissed') this.s.dismiss.run(id);
+      else throw new DomainError('action_not_refused', `This action is ${row.state}: only a refused action can be dismissed.`);
       return toAction(this.s.byId.get(id)!);
     });
   }

@@ -42,6 +42,7 @@ export function VerdictStatus({ action }: { action: SupervisionAction | null }) 
 }
 
 function refusalText(action: SupervisionAction, t: Translate): string {
+  if (action.notMoved.length > 0) return t('supervision.notMoved', { list: action.notMoved.map((n) => `${n.applicationId} (${n.message})`).join('; ') });
   if (!action.refusal) return '';
   return action.refusal.message || t('verdict.refusedNoMessage', { reason: action.refusal.reason });
 }
@@ -178,7 +179,8 @@ export function SupervisionAttention() {
     void useSupervisionOutbox.getState().reload();
   }, []);
   const queued = items.filter((a) => a.state === 'pending').length;
-  const refused = items.filter((a) => a.state === 'rejected');
+  // Refused, or a reassignment applied in part (the applications it could not move).
+  const refused = items.filter((a) => a.state === 'rejected' || a.notMoved.length > 0);
   if (queued === 0 && refused.length === 0 && !error) return null;
   return (
     <div className="supervision-attention" data-testid="supervision-attention">

@@ -1,6 +1,7 @@
 // A supervisor's reports against the built-in central service with its demo history: the charts' table views show
 // exactly the numbers the central service's report holds, a number opens the decision log on the decisions behind
 // it, and a chart is screenshotted in light and dark (test-results/screenshots/).
+import type { Locator } from '@playwright/test';
 import type { CachedDecisionReport } from '../../shared/contract/reports';
 import type { DecisionLogPage } from '../../shared/contract/supervision';
 import type { Outcome } from '../../shared/errors';
@@ -17,7 +18,7 @@ async function call<T>(host: Host, channel: string, body: unknown): Promise<T> {
 }
 
 /** The table's rows as label → the cells' texts. */
-async function tableOf(chart: import('@playwright/test').Locator): Promise<Map<string, string[]>> {
+async function tableOf(chart: Locator): Promise<Map<string, string[]>> {
   const rows = await chart.getByTestId('report-table').locator('tbody tr').all();
   const out = new Map<string, string[]>();
   for (const row of rows) out.set((await row.locator('th').innerText()).trim(), (await row.locator('td').allInnerTexts()).map((s) => s.trim()));

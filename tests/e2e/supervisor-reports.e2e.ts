@@ -4,18 +4,11 @@
 import type { Locator } from '@playwright/test';
 import type { CachedDecisionReport } from '../../shared/contract/reports';
 import type { DecisionLogPage } from '../../shared/contract/supervision';
-import type { Outcome } from '../../shared/errors';
-import { expect, test, type Host } from './fixtures';
+import { expect, test } from './fixtures';
+import { call } from './supervisor-support';
 import { seriousViolations } from './review-support';
 
 test.use({ centralDemoCount: 12, centralSignIn: 'supervisor1' });
-
-async function call<T>(host: Host, channel: string, body: unknown): Promise<T> {
-  const { json } = await host.call(channel, body);
-  const answer = json as Outcome<T>;
-  if (!answer.ok) throw new Error(`${channel} failed: ${answer.error.code} ${answer.error.message}`);
-  return answer.value;
-}
 
 /** The table's rows as label → the cells' texts. */
 async function tableOf(chart: Locator): Promise<Map<string, string[]>> {

@@ -263,7 +263,7 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
     if (result?.status === 'applied') {
       const at = hoursAgo(2 + i * 3);
       // Moved back in time, with the handling time it had (opened → decided) and the QA sample's week (both weeks' draws are made again).
-      await db.query(`UPDATE decisions SET decided_at = $2, opened_at = $2 - (made_at - opened_at), made_at = $2, sample_week = ${sampleWeekSql('$2')} WHERE id = $1`, [decisionId, at]);
+      await db.query(`UPDATE decisions SET decided_at = $2::timestamptz, opened_at = $2::timestamptz - (made_at - opened_at), made_at = $2::timestamptz, sample_week = ${sampleWeekSql('$2')} WHERE id = $1`, [decisionId, at]);
       await refreshRandomSample(db, reviewer, at);
       await refreshRandomSample(db, reviewer, now);
     }

@@ -2,18 +2,11 @@
 // area instead of a review queue, the decision log filtered by reviewer and reason with the counts beside the filters
 // following, in light and dark (screenshots under test-results/screenshots/), and the log still there offline.
 import type { DecisionLogCounts, DecisionLogPage } from '../../shared/contract/supervision';
-import type { Outcome } from '../../shared/errors';
-import { expect, test, type Host } from './fixtures';
+import { expect, test } from './fixtures';
+import { call } from './supervisor-support';
 import { seriousViolations } from './review-support';
 
 test.use({ centralDemoCount: 12, centralSignIn: 'supervisor1' });
-
-async function call<T>(host: Host, channel: string, body: unknown): Promise<T> {
-  const { json } = await host.call(channel, body);
-  const answer = json as Outcome<T>;
-  if (!answer.ok) throw new Error(`${channel} failed: ${answer.error.code} ${answer.error.message}`);
-  return answer.value;
-}
 
 test('a supervisor audits the decision log: filters combine, counts follow, it works offline', async ({ app, host, central }) => {
   test.slow(); // the first sync brings the demo's whole decision history

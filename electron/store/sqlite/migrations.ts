@@ -331,7 +331,6 @@ const v9: Migration = {
   ],
 };
 
-// Numbers are reserved for branches made in parallel (8: the supervision outbox), so one may be missing until merged.
 export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9];
 
 /** The newest schema this code knows. */

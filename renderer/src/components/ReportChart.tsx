@@ -43,6 +43,7 @@ const LABEL = 150;
 const ROW = 28;
 const TOP = 8;
 const AXIS = 28;
+const LEGEND = 22;
 
 function activate(event: KeyboardEvent, run: () => void) {
   if (event.key === 'Enter' || event.key === ' ') {
@@ -87,7 +88,8 @@ function Bars({
   linkLabel,
 }: Pick<ChartProps, 'rows' | 'series' | 'mode' | 'format'> & { titleId: string; openLog(link: LogLink): void; linkLabel(value: number): string | undefined }) {
   const t = useT();
-  const height = TOP + rows.length * ROW + AXIS;
+  const legend = series.length > 1 ? LEGEND : 0;
+  const height = TOP + rows.length * ROW + AXIS + legend;
   const totals = rows.map((r) => (mode === 'stacked' ? series.reduce((sum, s) => sum + (r.values[s.key] ?? 0), 0) : Math.max(0, ...series.map((s) => r.values[s.key] ?? 0))));
   const x = scaleLinear<number>({ domain: [0, Math.max(1, ...totals)], range: [0, WIDTH - LABEL - 16], nice: true });
   const y = scaleBand<string>({ domain: rows.map((r) => r.key), range: [TOP, TOP + rows.length * ROW], padding: 0.2 });
@@ -143,9 +145,7 @@ function Bars({
           tickLabelProps={() => ({ className: 'report-axis-label', textAnchor: 'middle' as const, fontSize: 11 })}
         />
       </Group>
-      {series.length > 1 && (
-        <Legend series={series} y={height - 6} />
-      )}
+      {legend > 0 && <Legend series={series} y={height - 4} />}
     </svg>
   );
 }

@@ -13,6 +13,7 @@ import { loadCalendar } from './calendar';
 import { connectCentral, notConfiguredHandlers, type CentralConfig, type CentralLink } from './central';
 import { createCaseHandlers } from './cases';
 import { createSupervisionHandlers } from './supervision';
+import { createExportHandlers, ExportShelf } from './exports';
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
 import { EventHub } from './events';
@@ -50,7 +51,16 @@ export interface Workstation {
   context(transport: CallContext['transport']): CallContext;
   /** The one way images leave the data folder: checks the person and that a local case shows the image. */
   readImage(ref: unknown): Promise<CaseImage>;
+  /** A prepared export still waiting to be saved (the name a save dialog proposes); only its maker may see it. */
+  peekExport(exportId: unknown): SavableExport;
+  /** Takes a prepared export to save it, once, after recording it in the audit trail. */
+  takeExport(exportId: unknown): Promise<SavableExport & { bytes: Buffer }>;
   close(): Promise<void>;
+}
+
+export interface SavableExport {
+  fileName: string;
+  contentType: string;
 }
 
 export async function openWorkstation(options: WorkstationOptions): Promise<Workstation> {
@@ -107,6 +117,13 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const context = (transport: CallContext['transport']): CallContext => ({ person: session.activePerson(), deviceId, transport });
   // The sync engine's state at the moment of each decision or opening; standalone, always offline.
   const isOnline = (): boolean => central?.isOnline() ?? false;
+  // Made exports hold applicant data: forgotten when the person locks or signs out.
+  const exports = new ExportShelf();
+  const signedInPerson = () => {
+    const person = session.activePerson();
+    if (!person) throw new DomainError('unauthorized', 'Sign in to save an export.');
+    return person;
+  };
 
   const handlers: Handlers = {
     'app.info': () => ({ name: 'Verity', version: options.version, host: options.host, platform: process.platform, deviceId }),
@@ -118,11 +135,13 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     },
     'session.lock': () => {
       const state = session.lock();
+      exports.clear();
       sessionChanged();
       return state;
     },
     'session.signOut': () => {
       const state = session.signOut();
+      exports.clear();
       central?.signedOut();
       sessionChanged();
       return state;
@@ -142,6 +161,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       },
     }),
     ...createSupervisionHandlers(store),
+    ...createExportHandlers(store, exports, events),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding
@@ -171,6 +191,16 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       // The applicant's own bytes leave only as a download, and each download goes on the record before it is served.
       if (image.attachment && person) await store.recordOriginalDownload(image.sha256, { actor: person, deviceId, online: isOnline() });
       return image;
+    },
+    peekExport(exportId) {
+      const { record, contentType } = exports.peek(exportId, signedInPerson().id);
+      return { fileName: record.fileName, contentType };
+    },
+    async takeExport(exportId) {
+      const person = signedInPerson();
+      const { record, contentType, bytes } = exports.take(exportId, person.id);
+      await store.recordExport(record, { actor: person, deviceId, online: isOnline() });
+      return { fileName: record.fileName, contentType, bytes };
     },
     close: async () => {
       await central?.close();

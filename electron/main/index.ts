@@ -11,6 +11,7 @@ import { launchUtilityImagingProcess } from './imagingProcess';
 import { bindIpc, forwardEvents } from './ipc';
 import { sqliteBindingPath } from './natives';
 import { privilegedSchemes, registerProtocols } from './protocol';
+import { bindSaveExport } from './saveExport';
 import { denyPermissions, hardenWebContents } from './security';
 import { createMainWindow } from './window';
 
@@ -75,6 +76,7 @@ async function start(): Promise<void> {
   workstation = await openWorkstation(options);
   registerProtocols(protocol, join(here, '../renderer'), workstation);
   bindIpc(ipcMain, workstation);
+  bindSaveExport(ipcMain, workstation, { dialog, windowOf: (contents) => BrowserWindow.fromWebContents(contents), downloads: () => app.getPath('downloads') });
   forwardEvents(workstation, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
   createMainWindow(join(here, '../preload/index.cjs'));
 }

@@ -90,6 +90,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     decisionLog: (query) => local.decisionLog(query),
     decisionLogCounts: (filter) => local.decisionLogCounts(filter),
     decisionLogNewest: () => local.decisionLogNewest(),
+    decisionLogAfter: (filter, after, limit) => local.decisionLogAfter(filter, after, limit),
     upsertApplications: write('upsertApplications'),
     openCase: write('openCase'),
     recordDecision: write('recordDecision'),
@@ -100,6 +101,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     recordImageQuality: write('recordImageQuality'),
     setSyncState: write('setSyncState'),
     storeDecisionLog: write('storeDecisionLog'),
+    recordExport: write('recordExport'),
     close() {
       // The writer first: this connection then, as the last one, checkpoints and removes the WAL.
       writer.close();

@@ -4,6 +4,7 @@
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../shared/contract/supervision';
 import type { AttentionItem } from '../../shared/contract/sync';
+import type { ExportKind } from '../../shared/contract/exports';
 import type { Application, DecisionInput, Person, QualitySignals } from '../../shared/domain';
 import type { RuleFacts } from '../../shared/rules';
 
@@ -50,6 +51,18 @@ export type ImageQuality = { sha256: string; quality: QualitySignals } | { sha25
 /** What the store knows of an image already ingested for any case. */
 export type KnownImage = Omit<DocumentRecord, 'id' | 'role'>;
 
+/** An export handed to the person (saved or downloaded): what the audit entry says of it, never applicant data. */
+export interface ExportRecord {
+  kind: ExportKind;
+  fileName: string;
+  /** The decisions in it. */
+  rows: number;
+  bytes: number;
+  /** The filters it was made with, as canonical JSON. */
+  filter: string;
+  language: string;
+}
+
 /** The reads: answered at once, on the caller's thread, from a snapshot that includes every write already answered. */
 export interface CaseReads {
   listQueue(query: QueueQuery): QueuePage;
@@ -86,6 +99,8 @@ export interface CaseReads {
   decisionLogCounts(filter: DecisionLogFilter): DecisionLogCounts;
   /** The newest decidedAt the log holds (where a refresh starts), or null when it holds none. */
   decisionLogNewest(): string | null;
+  /** The next decisions matching the filter after `after` (one already read), in the log's order (exports walk them all). */
+  decisionLogAfter(filter: DecisionLogFilter, after: Pick<DecisionLogEntry, 'decidedAt' | 'id'> | null, limit: number): DecisionLogEntry[];
 }
 
 /**
@@ -127,6 +142,8 @@ export interface CaseWrites {
    * the newest are kept. With `syncedAt`, the log is up to date as of then.
    */
   storeDecisionLog(entries: readonly DecisionLogEntry[], syncedAt: string | null): Promise<{ stored: number; pruned: number }>;
+  /** Records that `by.actor` took an export (the workstation's audit trail, no application). */
+  recordExport(record: ExportRecord, by: CaseOpening): Promise<void>;
 }
 
 export interface CaseStore extends CaseReads, CaseWrites {

@@ -30,6 +30,7 @@ export const writeMethods = [
   'recordImageQuality',
   'setSyncState',
   'storeDecisionLog',
+  'recordExport',
 ] as const satisfies readonly (keyof CaseWrites)[];
 export type WriteMethod = (typeof writeMethods)[number];
 

@@ -167,7 +167,7 @@ export const FlagsAsOf = z.discriminatedUnion('kind', [
 ]);
 export type FlagsAsOf = z.infer<typeof FlagsAsOf>;
 
-export const auditActions = ['decision_recorded', 'documents_opened', 'document_added', 'original_downloaded'] as const;
+export const auditActions = ['decision_recorded', 'documents_opened', 'document_added', 'original_downloaded', 'export_saved'] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;
 

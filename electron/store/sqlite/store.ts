@@ -5,7 +5,7 @@ import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, Que
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../../shared/contract/supervision';
 import type { AttentionItem } from '../../../shared/contract/sync';
 import type { Application, DecisionInput, Person } from '../../../shared/domain';
-import type { CaseOpening, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
+import type { CaseOpening, ExportRecord, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
 import { Cases } from './cases';
 import { StoreConnection } from './connection';
 import type { Db } from './database';
@@ -80,6 +80,9 @@ export class SqliteCaseStore {
   decisionLogNewest(): string | null {
     return this.decisionLogs.newest();
   }
+  decisionLogAfter(filter: DecisionLogFilter, after: Pick<DecisionLogEntry, 'decidedAt' | 'id'> | null, limit: number): DecisionLogEntry[] {
+    return this.decisionLogs.entriesAfter(filter, after, limit);
+  }
 
   // ---- writes (the writer runs these) ----
   upsertApplications(records: readonly UpsertRecord[]): UpsertResult {
@@ -111,5 +114,19 @@ export class SqliteCaseStore {
   }
   storeDecisionLog(entries: readonly DecisionLogEntry[], syncedAt: string | null): { stored: number; pruned: number } {
     return this.decisionLogs.store(entries, syncedAt);
+  }
+  recordExport(record: ExportRecord, by: CaseOpening): void {
+    const c = this.connection;
+    c.write(() => {
+      c.audit.append({
+        at: c.now().getTime(),
+        action: 'export_saved',
+        applicationId: null,
+        actor: by.actor,
+        deviceId: by.deviceId,
+        online: by.online,
+        details: { ...record },
+      });
+    }, true);
   }
 }

@@ -10,7 +10,10 @@ import { formatDateTime, formatNumber } from '../lib/format';
 import { hasModifier, isTypingTarget } from '../lib/keys';
 import { ruleName } from '../lib/ruleLabels';
 import { useSearchText } from '../lib/useSearchText';
-import { decisionOutcomes, yesNoChoices, filtersActive, useDecisionLog, type DecisionLogFilters, type YesNo } from '../state/decisionLog';
+import { decisionOutcomes, yesNoChoices, filtersActive, toFilter, useDecisionLog, type DecisionLogFilters, type YesNo } from '../state/decisionLog';
+import { useExports } from '../state/exports';
+import type { UiLanguage } from '../../../shared/contract/app';
+import { ExportButton } from './ExportButton';
 import { useFrame } from '../state/frame';
 import { useUi } from '../state/ui';
 import { workstation } from '../workstation';
@@ -242,6 +245,10 @@ function Empty() {
   );
 }
 
+/** Exactly the filtered log, every matching decision (not only the loaded pages), in the person's language. */
+const makeCsv = (language: UiLanguage) => () => workstation().decisions.exportCsv({ filter: toFilter(useDecisionLog.getState().filters), language });
+const exportCsv = (language: UiLanguage) => void useExports.getState().run('decisions_csv', makeCsv(language));
+
 /** Moves the selection and the focus with it, so a screen reader reads the row. */
 function moveSelection(delta: number) {
   const log = useDecisionLog.getState();
@@ -308,6 +315,11 @@ export function DecisionLogView() {
           event.preventDefault();
           document.getElementById(SEARCH_ID)?.focus();
           break;
+        case 'e':
+        case 'E':
+          event.preventDefault();
+          exportCsv(language);
+          break;
         case 'Escape':
           if (useDecisionLog.getState().filters.text === '') return;
           event.preventDefault();
@@ -318,7 +330,7 @@ export function DecisionLogView() {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, []);
+  }, [language]);
 
   const shown =
     loading && !loaded
@@ -334,6 +346,7 @@ export function DecisionLogView() {
         <span className="muted" role="status" aria-live="polite" data-testid="decision-log-shown">
           {shown}
         </span>
+        <ExportButton kind="decisions_csv" label="export.csv" hint="export.csvHint" make={makeCsv(language)} shortcut="E" />
       </div>
       {freshness && <Freshness freshness={freshness} />}
       <Filters />

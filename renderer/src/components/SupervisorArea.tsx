@@ -35,6 +35,7 @@ const shortcuts: ShortcutSections = [
       [['↑', '↓', 'J', 'K'], 'shortcut.log.move'],
       [['/'], 'shortcut.log.search'],
       [['Esc'], 'shortcut.log.clearSearch'],
+      [['E'], 'shortcut.log.exportCsv'],
     ],
   ],
   ['shortcuts.anywhere', [[['?'], 'shortcut.help']]],

@@ -22,6 +22,7 @@ import {
   type Mutation,
   type MutationResult,
 } from '../shared/contract/central';
+import { DecisionReport } from '../shared/contract/reports';
 import type { JudgedOn } from '../shared/contract/cases';
 import type { Identity } from '../shared/domain';
 import { createCalendar } from '../shared/businessDays';
@@ -156,6 +157,7 @@ function decision(envelope: ApplicationEnvelope | { application: { id: string; v
     overrideNote: null,
     overriddenRules: [],
     judgedOn: null,
+    openedAt: null,
     ...overrides,
   };
 }
@@ -258,6 +260,7 @@ describe('roles', () => {
     expect((await call('listChanges', sup, '/v1/changes')).status).toBe(403);
     expect((await call('applyMutations', sup, '/v1/mutations:batch', { json: { deviceId: 'd', mutations: [] } })).status).toBe(403);
     expect((await call('listDecisions', r1, '/v1/decisions')).status).toBe(403);
+    expect((await call('getDecisionReport', r1, '/v1/reports/decisions')).status).toBe(403);
     expect((await call('createReview', r1, '/v1/reviews', { json: { decisionId: randomUUID(), verdict: 'agree', reason: 'x' } })).status).toBe(403);
     expect((await call('assignApplication', r1, '/v1/applications/x/assign', { json: { reviewer: 'reviewer1' } })).status).toBe(403);
     expect((await call('withdrawApplication', r1, '/v1/applications/x/withdraw', { json: {} })).status).toBe(403);
@@ -698,15 +701,16 @@ describe('decision evidence', () => {
 
   it('accepts a mutation from a workstation older than the evidence fields: no overridden rules, nothing judged on', async () => {
     const envelope = await assigned('reviewer2');
-    const { overriddenRules: _rules, judgedOn: _judged, ...oldStyle } = decision(envelope, { madeBy: 'reviewer2', outcome: 'reject', reasonCodes: ['document_unreadable'] }) as Extract<Mutation, { type: 'decision' }>;
+    const { overriddenRules: _rules, judgedOn: _judged, openedAt: _opened, ...oldStyle } = decision(envelope, { madeBy: 'reviewer2', outcome: 'reject', reasonCodes: ['document_unreadable'] }) as Extract<Mutation, { type: 'decision' }>;
     void _rules;
     void _judged;
+    void _opened;
     ids.oldStyle = oldStyle.id;
     const answer = await call('applyMutations', r2, '/v1/mutations:batch', { json: { deviceId: 'old-device', mutations: [oldStyle] } });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect((answer.body as MutationBatchResponse).results).toMatchObject([{ status: 'applied' }]);
     const stored = (await listed('')).find((d) => d.id === oldStyle.id);
-    expect(stored).toMatchObject({ overriddenRules: [], judgedOn: null, deviceId: 'old-device' });
+    expect(stored).toMatchObject({ overriddenRules: [], judgedOn: null, openedAt: null, deviceId: 'old-device', dueAt: envelope.dueAt });
   });
 
   it('filters by offline and overridden, combined with reviewer and outcome, to exactly the matching decisions', async () => {
@@ -738,6 +742,28 @@ describe('decision evidence', () => {
       expect(answer.status, bad).toBe(400);
       expect(errorMessage(answer), bad).toMatch(/offline|overridden/);
     }
+  });
+
+  it('keeps when the case was first opened and its due time, and reports on the decisions of this block', async () => {
+    const envelope = await assigned('reviewer1');
+    const openedAt = new Date(server.clock.now.getTime() - 7 * 60_000).toISOString();
+    const timed = decision(envelope, { outcome: 'reject', reasonCodes: ['document_expired'], openedAt, judgedOn: judgedOn(envelope) });
+    expect(await mutate(r1, [timed])).toMatchObject([{ status: 'applied' }]);
+    expect((await listed('')).find((d) => d.id === timed.id)).toMatchObject({ openedAt, dueAt: envelope.dueAt });
+
+    const answer = await call('getDecisionReport', sup, `/v1/reports/decisions?from=${encodeURIComponent(from)}`);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const report = DecisionReport.parse(answer.body);
+    expect(report).toMatchObject({
+      decisions: 5,
+      handling: { overall: { measured: 1, medianMs: 420_000, p90Ms: 420_000 } },
+      deadline: { overall: { within: 5, missed: 0 } },
+      topRejectionReasons: [{ reasonCode: 'document_expired', count: 2 }, { reasonCode: 'document_unreadable', count: 1 }],
+      flagOverrides: [{ rule: 'R1', count: 1 }],
+    });
+    const onlyReviewer2 = DecisionReport.parse((await call('getDecisionReport', sup, `/v1/reports/decisions?from=${encodeURIComponent(from)}&reviewer=reviewer2`)).body);
+    expect(onlyReviewer2.decisions).toBe(2);
+    expect((await call('getDecisionReport', sup, '/v1/reports/decisions?kind=robot')).status).toBe(400);
   });
 });
 

@@ -253,11 +253,12 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
         applicantMessage: reject ? 'Please upload a clear photo of a valid document.' : 'Your identity has been verified.',
         internalNote: '',
         overrideNote: null,
-        ...workstationEvidence(service, envelope, now, reject ? 'reject' : 'approve', null),
+        ...workstationEvidence(service, envelope, now, reject ? 'reject' : 'approve', null, new Date(now.getTime() - (3 + ((i * 7) % 20)) * 60_000)),
       },
     ]);
     if (result?.status === 'applied') {
-      await db.query(`UPDATE decisions SET decided_at = $2, made_at = $2 WHERE id = $1`, [decisionId, hoursAgo(2 + i * 3)]);
+      // Moved back in time with the handling time it had (opened → decided) kept.
+      await db.query(`UPDATE decisions SET decided_at = $2, opened_at = $2 - (made_at - opened_at), made_at = $2 WHERE id = $1`, [decisionId, hoursAgo(2 + i * 3)]);
     }
   }
 

@@ -40,10 +40,21 @@ export function workstationEvidence(
   at: Date,
   outcome: DecisionOutcome,
   overrideNote: string | null,
-): Pick<DecisionMutation, 'judgedOn' | 'overriddenRules'> {
+  openedAt: Date | null,
+): Pick<DecisionMutation, 'judgedOn' | 'overriddenRules' | 'openedAt'> {
   const flags = evaluateRules({ application: envelope.application, facts: envelope.facts, quality: [], now: at, calendar: service.options.calendar });
   const judgedOn: JudgedOn = { flags, lastVerifiedAt: envelope.facts.lastVerifiedAt };
-  return { judgedOn, overriddenRules: overriddenRules(flags, outcome, overrideNote) };
+  return { judgedOn, overriddenRules: overriddenRules(flags, outcome, overrideNote), openedAt: openedAt?.toISOString() ?? null };
+}
+
+/**
+ * How long a reviewer had a case open before deciding (the handling time): mostly a few minutes, some a long look,
+ * never before it was assigned to them.
+ */
+export function demoOpenedAt(random: Random, assignedAt: Date, madeAt: Date): Date {
+  const roll = random();
+  const minutes = roll < 0.75 ? 2 + random() * 13 : roll < 0.95 ? 15 + random() * 30 : 45 + random() * 75;
+  return new Date(Math.max(assignedAt.getTime(), madeAt.getTime() - minutes * 60_000));
 }
 
 /** One step of an identity's story, before it is given its moments. */
@@ -66,7 +77,8 @@ export interface HistoryDecision extends Step {
   offline: boolean;
   submittedAt: Date;
   assignedAt: Date;
-  /** The reviewer's device clock when deciding; hours before decidedAt when made offline. */
+  /** The reviewer's device clock when first opening the case, and when deciding (hours before decidedAt when made offline). */
+  openedAt: Date;
   madeAt: Date;
   /** When the central service applied it. */
   decidedAt: Date;
@@ -135,6 +147,8 @@ const overturnReasons = [
 /** The history, planned in full before anything is written: deterministic for a seed and a clock. */
 export function planHistory(seed: number, now: Date, timeZone: string, isWorkingDay: (localDate: string) => boolean): HistoryPlan {
   const random = seededRandom(seed);
+  // Handling times draw from their own stream, so the rest of the plan is what it was before they were added.
+  const handlingRandom = seededRandom(seed ^ 0x0bad5eed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const chance = (p: number) => random() < p;
 
@@ -261,6 +275,7 @@ export function planHistory(seed: number, now: Date, timeZone: string, isWorking
         offline,
         submittedAt: new Date(submittedAt),
         assignedAt: new Date(assignedAt),
+        openedAt: demoOpenedAt(handlingRandom, new Date(assignedAt), new Date(madeAt)),
         madeAt: new Date(madeAt),
         decidedAt: new Date(decidedAt),
         review: null,
@@ -336,7 +351,7 @@ async function writeHistory(service: CentralService, plan: HistoryPlan, imageOf:
         applicantMessage: reason ? (applicantMessages[reason] ?? applicantMessages.approve) : applicantMessages.approve,
         internalNote: (reason && internalNotes[reason]) ?? '',
         overrideNote: d.overrideNote,
-        ...workstationEvidence(service, envelope, d.madeAt, d.outcome, d.overrideNote),
+        ...workstationEvidence(service, envelope, d.madeAt, d.outcome, d.overrideNote, d.openedAt),
       },
     ]);
     // A refusal here is a planning mistake: seeding stops rather than leave a history that is not what it says.

@@ -15,11 +15,13 @@ import {
   type CentralRole,
   type SessionResponse,
 } from '../shared/contract/central';
+import { DecisionReportFilter } from '../shared/contract/reports';
 import { DomainError, describeIssues } from '../shared/errors';
 import { isLineText } from '../shared/text';
 import { readBodyWithin } from '../shared/body';
 import { callerOfToken, dummyPasswordHash, issueTokens, type LoginThrottle, tokenHash, verifyPassword, type Caller } from './auth';
 import type { CentralService } from './service';
+import { decisionReport } from './reports';
 
 export const bodyLimits = {
   /** Six images of 8 MiB as base64, plus the fields. */
@@ -295,6 +297,9 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
     route('POST', '/v1/reviews', ['supervisor'], async ({ req, res, caller }) => {
       const body = await jsonBody(req, ReviewRequest, bodyLimits.default);
       sendJson(res, 201, await service.review(caller?.username ?? '', body.decisionId, body.verdict, body.reason));
+    }),
+    route('GET', '/v1/reports/decisions', ['supervisor'], async ({ res, url }) => {
+      sendJson(res, 200, await decisionReport(service.db, queryOf(url, DecisionReportFilter), now()));
     }),
   ];
 

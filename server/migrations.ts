@@ -182,6 +182,20 @@ export const migrations: readonly Migration[] = [
       await tx.query(`ALTER TABLE decisions ADD COLUMN judged_on jsonb`);
     },
   },
+  {
+    version: 5,
+    name: 'handling time and deadline evidence',
+    async up(tx) {
+      // When the reviewer first opened the case on the device (null from workstations that do not send it) and the
+      // application's deadline as it stood when decided (an overturn may give the application a new one later).
+      await tx.query(`ALTER TABLE decisions ADD COLUMN opened_at timestamptz`);
+      await tx.query(`ALTER TABLE decisions ADD COLUMN due_at timestamptz`);
+      await tx.query(`UPDATE decisions d SET due_at = a.due_at FROM applications a WHERE a.id = d.application_id`);
+      await tx.query(`ALTER TABLE decisions ALTER COLUMN due_at SET NOT NULL`);
+      // Reports filter by when the reviewer decided (the device clock); a range then reads only its part of the table.
+      await tx.query(`CREATE INDEX decisions_made_at ON decisions (made_at)`);
+    },
+  },
 ];
 
 export const latestSchemaVersion = Math.max(...migrations.map((m) => m.version));

@@ -67,6 +67,7 @@ function approval(envelope: ApplicationEnvelope, applicantMessage = 'Verified.',
     overrideNote: null,
     overriddenRules: [],
     judgedOn: null,
+    openedAt: null,
   };
 }
 

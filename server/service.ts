@@ -614,12 +614,12 @@ export class CentralService {
     if (w.decisions.length > 0) {
       await tx.query(
         `INSERT INTO decisions (id, application_id, kind, reviewer, device_id, outcome, reason_codes, applicant_message,
-           internal_note, override_note, overridden_rules, judged_on, decided_at, made_at, offline)
+           internal_note, override_note, overridden_rules, judged_on, decided_at, made_at, offline, opened_at, due_at)
          SELECT v.id, v.application_id, v.kind, $2, $3, v.outcome, v.reason_codes, v.applicant_message,
-           v.internal_note, v.override_note, v.overridden_rules, v.judged_on, $4, v.made_at, v.offline
+           v.internal_note, v.override_note, v.overridden_rules, v.judged_on, $4, v.made_at, v.offline, v.opened_at, v.due_at
            FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, application_id text, kind text, outcome text, reason_codes jsonb,
              applicant_message text, internal_note text, override_note text, overridden_rules jsonb, judged_on jsonb,
-             made_at timestamptz, offline boolean)`,
+             made_at timestamptz, offline boolean, opened_at timestamptz, due_at timestamptz)`,
         [JSON.stringify(w.decisions), batch.reviewer, batch.deviceId, batch.now],
       );
     }
@@ -711,6 +711,8 @@ export class CentralService {
       judged_on: m.judgedOn,
       made_at: new Date(m.madeAt).toISOString(),
       offline: m.offline,
+      opened_at: m.openedAt === null ? null : new Date(m.openedAt).toISOString(),
+      due_at: row.due_at.toISOString(),
     });
     batch.writes.changes.push({ reviewer: batch.reviewer, application_id: row.id, type: 'updated' });
     if (m.outcome === 'approve') {
@@ -828,6 +830,8 @@ export class CentralService {
       decided_at: Date;
       made_at: Date;
       offline: boolean;
+      opened_at: Date | null;
+      due_at: Date;
     }>(
       `SELECT d.* FROM decisions d ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY d.decided_at DESC, d.id DESC LIMIT $${params.length}`,
@@ -854,6 +858,8 @@ export class CentralService {
           judgedOn: (jsonOf(r.judged_on) as JudgedOn | null) ?? null,
           decidedAt: r.decided_at.toISOString(),
           madeAt: r.made_at.toISOString(),
+          openedAt: r.opened_at?.toISOString() ?? null,
+          dueAt: r.due_at.toISOString(),
           offline: r.offline,
           effect: 'in_effect',
           reviews: reviews.get(r.id) ?? [],

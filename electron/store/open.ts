@@ -5,7 +5,7 @@ import { DomainError } from '../../shared/errors';
 import { deriveKey, type KeyProvider } from '../common/keys';
 import { log } from '../common/log';
 import { backupDatabase, openDatabase, translateSqliteError, type Db } from './sqlite/database';
-import { assertNotTooNew, migrate, migrations as allMigrations, schemaVersion, type Migration } from './sqlite/migrations';
+import { assertNotTooNew, migrate, migrations as allMigrations, newestOf, schemaVersion, type Migration } from './sqlite/migrations';
 import { SqliteCaseStore } from './sqlite/store';
 import type { CaseStore, CaseWrites } from './types';
 import { runInline, StoreWriter, type StoreWriterOptions, type WriteMethod } from './writer';
@@ -47,9 +47,9 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     assertNotTooNew(db, options.path, known);
     const version = schemaVersion(db);
     const hasTables = (db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n > 0;
-    if (!created && hasTables && version < known.length) {
+    if (!created && hasTables && version < newestOf(known)) {
       const backup = backupDatabase(db, options.path, version, now ?? new Date());
-      log.info('case store backed up before migrating', { from: version, to: known.length, backup });
+      log.info('case store backed up before migrating', { from: version, to: newestOf(known), backup });
     }
     const [from, to] = migrate(db, known);
     if (from !== to) log.info('case store migrated', { from, to });

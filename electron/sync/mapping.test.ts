@@ -27,6 +27,7 @@ const record: DecisionRecord = {
     ],
     lastVerifiedAt: '2026-10-01T08:00:00.000Z',
   },
+  openedAt: '2026-11-24T01:52:30.000Z',
 };
 
 describe('toCentralMutation', () => {
@@ -35,10 +36,11 @@ describe('toCentralMutation', () => {
     if (!mapped.ok) throw new Error(mapped.reason);
     expect(mapped.mutation).toMatchObject({ id: record.mutationId, madeBy: 'reviewer1', offline: true, overriddenRules: ['R1'] });
     expect(mapped.mutation.judgedOn).toEqual(record.judgedOn);
+    expect(mapped.mutation.openedAt).toBe('2026-11-24T01:52:30.000Z');
   });
 
   it('sends null for a decision recorded before its evidence was kept', () => {
-    const mapped = toCentralMutation({ ...record, overrideNote: null, overriddenRules: [], judgedOn: null });
-    expect(mapped).toMatchObject({ ok: true, mutation: { overriddenRules: [], judgedOn: null } });
+    const mapped = toCentralMutation({ ...record, overrideNote: null, overriddenRules: [], judgedOn: null, openedAt: null });
+    expect(mapped).toMatchObject({ ok: true, mutation: { overriddenRules: [], judgedOn: null, openedAt: null } });
   });
 });

@@ -26,6 +26,7 @@ export function toCentralMutation(d: DecisionRecord): MappedMutation {
     overrideNote: d.overrideNote,
     overriddenRules: d.overriddenRules,
     judgedOn: d.judgedOn,
+    openedAt: d.openedAt,
   };
   const parsed = DecisionMutation.safeParse(candidate);
   return parsed.success ? { ok: true, mutation: parsed.data } : { ok: false, reason: describeIssues(parsed.error) };

@@ -152,6 +152,8 @@ export const DecisionRecord = z.object({
   rejectedReason: z.string().nullable(),
   /** The flags and facts as they stood when it was decided; null for decisions recorded before they were kept. */
   judgedOn: JudgedOn.nullable(),
+  /** When the decider first opened the case on this device (since its previous decision here), for the handling time; null when not recorded. */
+  openedAt: Instant.nullable(),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
 

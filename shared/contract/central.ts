@@ -20,6 +20,7 @@ import {
   ruleIds,
 } from '../domain';
 import { JudgedOn } from './cases';
+import { DecisionReport, DecisionReportFilter } from './reports';
 import { lineText, multilineText } from '../text';
 import { intakeMediaTypes } from '../imagePolicy';
 
@@ -225,6 +226,8 @@ export const DecisionMutation = z
     overriddenRules: z.array(RuleId).max(ruleIds.length).default([]),
     /** What the reviewer's workstation judged the decision on; null (or absent) from one that did not keep it. */
     judgedOn: StrictJudgedOn.nullable().default(null),
+    /** When the reviewer first opened the case on the device (its clock), for the handling time; null (or absent) when not recorded. */
+    openedAt: Instant.nullable().default(null),
   })
   .strict();
 export type DecisionMutation = z.infer<typeof DecisionMutation>;
@@ -329,6 +332,10 @@ export const DecisionRecord = z
     decidedAt: Instant,
     /** The device's clock when the reviewer decided. */
     madeAt: Instant,
+    /** The device's clock when the reviewer first opened the case; null when the workstation did not send it. */
+    openedAt: Instant.nullable(),
+    /** The application's review deadline when it was decided (R7); within it when madeAt ≤ dueAt. */
+    dueAt: Instant,
     offline: z.boolean(),
     effect: DecisionEffect,
     reviews: z.array(Review),
@@ -612,6 +619,16 @@ export const centralRoutes = [
     body: ReviewRequest,
     responses: { 201: Review },
     errors: ['not_found', 'already_reviewed'],
+  },
+  {
+    method: 'get',
+    path: '/v1/reports/decisions',
+    operationId: 'getDecisionReport',
+    summary: 'Supervisor: decisions per reviewer per day, handling time, deadline compliance, outcomes, reasons, overrides, QA agreement',
+    roles: ['supervisor'],
+    query: DecisionReportFilter,
+    responses: { 200: DecisionReport },
+    errors: [],
   },
 ] as const satisfies readonly CentralRoute[];
 

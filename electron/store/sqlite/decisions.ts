@@ -17,6 +17,7 @@ function prepare(db: StoreConnection['db']) {
     insert: db.prepare(decisionSql.insert),
     insertOutbox: db.prepare(outboxSql.insert),
     byMutation: db.prepare<[string], DecisionRow>(decisionSql.byMutation),
+    firstOpened: db.prepare<[{ application_id: string; actor_id: string }], { at: number | null }>(decisionSql.firstOpened),
   };
 }
 
@@ -71,6 +72,8 @@ export class Decisions {
         prior_status: application.status,
         mutation_id: mutationId,
         judged_on: JSON.stringify({ flags, lastVerifiedAt: this.cases.factsOf(application.id).lastVerifiedAt } satisfies JudgedOn),
+        // The handling time starts when this person first opened the case here (read before this decision's own entry).
+        opened_at: this.s.firstOpened.get({ application_id: application.id, actor_id: actor.id })?.at ?? null,
       });
       this.c.audit.append({
         at: at.getTime(),

@@ -273,9 +273,28 @@ const v7: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7];
+const v9: Migration = {
+  version: 9,
+  name: 'handling time and deadline evidence',
+  statements: [
+    // When the reviewer first opened the case here (the device's clock), sent with the decision for its handling time.
+    `ALTER TABLE decisions ADD COLUMN opened_at INTEGER /* ms since the epoch; NULL when the case was never opened here */`,
+    // The decision log's evidence columns, for its columns and the "deadline missed" filter; NULL when unknown.
+    `ALTER TABLE decision_log ADD COLUMN handling_ms INTEGER /* decided − first opened, ms */`,
+    `ALTER TABLE decision_log ADD COLUMN within_deadline INTEGER /* 1: decided (device clock) by the due time; 0: after it */`,
+  ],
+};
 
-export const latestVersion = migrations.length;
+// Numbers are reserved for branches made in parallel (8: the supervision outbox), so one may be missing until merged.
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v9];
+
+/** The newest schema this code knows. */
+export const latestVersion = Math.max(...migrations.map((m) => m.version));
+
+/** The newest version among `known`. */
+export function newestOf(known: readonly Migration[]): number {
+  return Math.max(0, ...known.map((m) => m.version));
+}
 
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
@@ -284,10 +303,10 @@ export function schemaVersion(db: Db): number {
 /** Refuses a database made by a newer Verity: its schema may hold things this code would damage. */
 export function assertNotTooNew(db: Db, path: string, known: readonly Migration[] = migrations): void {
   const version = schemaVersion(db);
-  if (version > known.length) {
+  if (version > newestOf(known)) {
     throw new DomainError(
       'store_too_new',
-      `The case store at ${path} was written by a newer version of Verity (schema ${version}; this one knows up to ${known.length}). Update Verity to open it; the file was not changed.`,
+      `The case store at ${path} was written by a newer version of Verity (schema ${version}; this one knows up to ${newestOf(known)}). Update Verity to open it; the file was not changed.`,
     );
   }
 }

@@ -51,6 +51,7 @@ export interface DecisionRow {
   prior_status: ApplicationStatus;
   mutation_id: string;
   judged_on: string | null;
+  opened_at: number | null;
   state: MutationState;
   rejected_reason: string | null;
 }
@@ -113,5 +114,6 @@ export function toDecisionRecord(r: DecisionRow): DecisionRecord {
     sync: r.state,
     rejectedReason: r.rejected_reason,
     judgedOn: r.judged_on ? parseJson<JudgedOn>(r.judged_on) : null,
+    openedAt: r.opened_at === null ? null : iso(r.opened_at),
   };
 }

@@ -68,9 +68,12 @@ export const decisionSql = {
     WHERE d.application_id = ? AND o.state <> 'rejected' ORDER BY d.decided_at DESC, d.id DESC LIMIT 1`,
   byMutation: 'SELECT d.*, o.state, o.rejected_reason FROM decisions d JOIN outbox o ON o.id = d.mutation_id WHERE d.mutation_id = ?',
   insert: `INSERT INTO decisions (id, application_id, outcome, reason_codes, applicant_message, internal_note, override_note, overridden_rules,
-      decided_by, decided_by_name, decided_at, device_id, online, base_version, prior_status, mutation_id, judged_on)
+      decided_by, decided_by_name, decided_at, device_id, online, base_version, prior_status, mutation_id, judged_on, opened_at)
     VALUES (@id, @application_id, @outcome, @reason_codes, @applicant_message, @internal_note, @override_note, @overridden_rules,
-      @decided_by, @decided_by_name, @decided_at, @device_id, @online, @base_version, @prior_status, @mutation_id, @judged_on)`,
+      @decided_by, @decided_by_name, @decided_at, @device_id, @online, @base_version, @prior_status, @mutation_id, @judged_on, @opened_at)`,
+  /** When the person first opened the case's documents here since the case was last decided here (its current round). */
+  firstOpened: `SELECT min(at) AS at FROM audit_log WHERE application_id = @application_id AND action = 'documents_opened' AND actor_id = @actor_id
+    AND seq > coalesce((SELECT max(seq) FROM audit_log WHERE application_id = @application_id AND action = 'decision_recorded'), 0)`,
 } as const;
 
 /** The outbox of mutations for the central service, its answers, and sync's own state. */

@@ -41,10 +41,11 @@ type ReviewerRow = {
 
 export async function decisionReport(db: Queryable, filter: DecisionReportFilter, now: Date): Promise<DecisionReport> {
   const { sql: where, params } = whereOf(filter);
+  // The offset is an integer the schema bounded; it is bound like any value.
   const perReviewerDay = await db.query<{ reviewer: string; day: string; decisions: number }>(
-    `SELECT d.reviewer, to_char(d.made_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS decisions
+    `SELECT d.reviewer, to_char((d.made_at AT TIME ZONE 'UTC') + make_interval(mins => $${params.length + 1}::int), 'YYYY-MM-DD') AS day, count(*)::int AS decisions
        FROM decisions d ${where} GROUP BY 1, 2 ORDER BY 1, 2`,
-    params,
+    [...params, filter.utcOffsetMinutes ?? 0],
   );
   // One pass for the whole and each reviewer: ROLLUP adds the overall row (grouping = 1).
   const reviewers = await db.query<ReviewerRow>(

@@ -71,6 +71,10 @@ export function decisionLogEntry(d: CentralDecision): DecisionLogEntry {
     appliedAt: d.decidedAt,
     offline: d.offline,
     deviceId: d.deviceId,
+    openedAt: d.openedAt,
+    dueAt: d.dueAt,
+    handlingMs: d.openedAt === null ? null : Math.max(0, Date.parse(d.madeAt) - Date.parse(d.openedAt)),
+    withinDeadline: Date.parse(d.madeAt) <= Date.parse(d.dueAt),
     reviews: d.reviews.map((r) => ({ supervisor: r.reviewedBy, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewedAt })),
   };
 }

@@ -9,7 +9,7 @@ import { storeErrors } from './cases';
 
 const Count = z.number().int().nonnegative();
 const Username = lineText(64).min(1);
-/** A UTC calendar day, YYYY-MM-DD. */
+/** A calendar day at the filter's UTC offset, YYYY-MM-DD. */
 export const ReportDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
 
 /**
@@ -22,6 +22,11 @@ export const DecisionReportFilter = z
     to: Instant.optional(),
     reviewer: Username.optional(),
     kind: ApplicationKind.optional(),
+    /**
+     * Minutes east of UTC where the days of `perReviewerDay` begin (the supervisor's local days; 480 for China);
+     * absent means UTC. Whole quarter hours, as every time zone's offset is.
+     */
+    utcOffsetMinutes: z.coerce.number().int().min(-720).max(840).multipleOf(15).optional(),
   })
   .strict();
 export type DecisionReportFilter = z.infer<typeof DecisionReportFilter>;
@@ -54,7 +59,7 @@ export const DecisionReport = z
     generatedAt: Instant,
     /** Decisions that match the filter. */
     decisions: Count,
-    /** Decisions per reviewer per UTC day (of the device's clock), by reviewer then day; days without any are absent. */
+    /** Decisions per reviewer per day (the device's clock, days at utcOffsetMinutes), by reviewer then day; days without any are absent. */
     perReviewerDay: z.array(z.object({ reviewer: z.string(), day: ReportDay, decisions: Count }).strict()),
     handling: z
       .object({

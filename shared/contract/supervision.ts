@@ -33,6 +33,14 @@ export const DecisionLogEntry = z.object({
   appliedAt: Instant,
   offline: z.boolean(),
   deviceId: z.string(),
+  /** When the reviewer first opened the case (device clock); null when their workstation did not send it. */
+  openedAt: Instant.nullable(),
+  /** The application's review deadline when decided (R7). */
+  dueAt: Instant.nullable(),
+  /** decidedAt − openedAt in ms; null when the opening is unknown. */
+  handlingMs: z.number().int().nonnegative().nullable(),
+  /** Decided (device clock) by the due time; null when the due time is unknown (a decision cached before it was kept). */
+  withinDeadline: z.boolean().nullable(),
   reviews: z.array(z.object({ supervisor: z.string(), verdict: ReviewVerdict, reason: z.string(), reviewedAt: Instant })),
 });
 export type DecisionLogEntry = z.infer<typeof DecisionLogEntry>;
@@ -50,6 +58,8 @@ export const DecisionLogFilter = z
     overridden: z.boolean().optional(),
     /** true: a supervisor reviewed it; false: not yet reviewed. */
     reviewed: z.boolean().optional(),
+    /** true: decided after the due time; false: by it (decisions whose due time is unknown match neither). */
+    deadlineMissed: z.boolean().optional(),
     /** decidedAt (the device's clock) ≥ from, < to. */
     from: Instant.optional(),
     to: Instant.optional(),
@@ -99,6 +109,7 @@ export const DecisionLogCounts = z.object({
   offline: z.object({ yes: Count, no: Count }),
   overridden: z.object({ yes: Count, no: Count }),
   reviewed: z.object({ yes: Count, no: Count }),
+  deadlineMissed: z.object({ yes: Count, no: Count }),
 });
 export type DecisionLogCounts = z.infer<typeof DecisionLogCounts>;
 

@@ -14,6 +14,10 @@ function entries(count = 120): DecisionLogEntry[] {
   return Array.from({ length: count }, (_, i) => {
     const outcome = i % 3 === 0 ? 'approve' : 'reject';
     const decidedAt = new Date(base + i * 3_600_000).toISOString();
+    // Every 11th from a workstation that sent no evidence; every 5th (from 1) decided after its due time.
+    const unknown = i % 11 === 0;
+    const handlingMs = unknown ? null : (i % 9 + 1) * 60_000;
+    const dueAt = unknown ? null : new Date(base + i * 3_600_000 + (i % 5 === 1 ? -3_600_000 : 86_400_000)).toISOString();
     return {
       id: `0190${String(i).padStart(4, '0')}-0000-7000-8000-000000000000`,
       applicationId: `VA01${String(1000 + i).padStart(8, '0')}`,
@@ -30,6 +34,10 @@ function entries(count = 120): DecisionLogEntry[] {
       appliedAt: new Date(base + i * 3_600_000 + (i % 4 === 0 ? 5 * 3_600_000 : 20)).toISOString(),
       offline: i % 4 === 0,
       deviceId: `device-${i % 2}`,
+      openedAt: handlingMs === null ? null : new Date(base + i * 3_600_000 - handlingMs).toISOString(),
+      dueAt,
+      handlingMs,
+      withinDeadline: unknown ? null : i % 5 !== 1,
       reviews: i % 6 === 0 ? [{ supervisor: 'supervisor1', verdict: i % 12 === 0 ? 'overturn' : 'agree', reason: 'Sampled.', reviewedAt: decidedAt }] : [],
     } satisfies DecisionLogEntry;
   });
@@ -45,6 +53,7 @@ function expected(all: readonly DecisionLogEntry[], f: DecisionLogFilter): Decis
     .filter((e) => f.offline === undefined || e.offline === f.offline)
     .filter((e) => f.overridden === undefined || e.overriddenRules.length > 0 === f.overridden)
     .filter((e) => f.reviewed === undefined || e.reviews.length > 0 === f.reviewed)
+    .filter((e) => f.deadlineMissed === undefined || e.withinDeadline === !f.deadlineMissed)
     .filter((e) => f.from === undefined || Date.parse(e.decidedAt) >= Date.parse(f.from))
     .filter((e) => f.to === undefined || Date.parse(e.decidedAt) < Date.parse(f.to))
     .filter((e) => f.text === undefined || e.applicationId.startsWith(f.text.toUpperCase()) || e.applicantName.toLowerCase().includes(f.text.toLowerCase()))
@@ -86,6 +95,8 @@ describe('decision log', () => {
     { text: 'va01000011' },
     { text: '100%_' },
     { reviewed: true, outcome: 'approve' },
+    { deadlineMissed: true },
+    { deadlineMissed: false, reviewer: 'reviewer4', outcome: 'reject' },
   ];
 
   it.each(filters)('pages through exactly the decisions a filter selects, newest first, none twice: %j', (filter) => {
@@ -106,6 +117,11 @@ describe('decision log', () => {
     expect(counts.kind.enterprise).toBe(expected(all, { ...filter, kind: 'enterprise' }).length);
     expect(counts.overridden.yes).toBe(expected(all, { ...filter, overridden: true }).length);
     expect(counts.reviewed.no).toBe(expected(all, { ...filter, reviewed: false }).length);
+    expect(counts.deadlineMissed).toEqual({ yes: expected(all, { ...filter, deadlineMissed: true }).length, no: expected(all, { ...filter, deadlineMissed: false }).length });
+    const missedOnly = t.store.decisionLogCounts({ ...filter, deadlineMissed: true });
+    // Its own choice left out: the counts beside "deadline missed" do not shrink when it is chosen.
+    expect(missedOnly.deadlineMissed).toEqual(counts.deadlineMissed);
+    expect(missedOnly.offline.no).toBe(expected(all, { ...filter, deadlineMissed: true }).length);
     for (const code of reasonCodes) {
       const n = expected(all, { ...filter, reasonCode: code }).length;
       expect(counts.reasonCode.find((c) => c.reasonCode === code)?.count ?? 0, code).toBe(n);
@@ -126,6 +142,15 @@ describe('decision log', () => {
     expect(t.store.decisionLog({ text: reviewed.applicationId, limit: 5 }).items).toEqual([reviewed]);
     expect(t.store.decisionLog({ limit: 1 }).freshness).toMatchObject({ syncedAt: '2026-11-07T09:00:00.000Z', cached: all.length });
     expect(t.store.decisionLogNewest()).toBe(new Date(Math.max(...all.map((e) => Date.parse(e.appliedAt)))).toISOString());
+  });
+
+  it('reads a decision cached before the evidence fields were kept as unknown for them, matching neither deadline choice', async () => {
+    const { openedAt: _o, dueAt: _d, handlingMs: _h, withinDeadline: _w, ...older } = { ...all[2]!, id: '01990000-0000-7000-8000-000000000000' };
+    await t.store.storeDecisionLog([older as DecisionLogEntry], null);
+    const [item] = t.store.decisionLog({ text: older.applicationId, limit: 5 }).items.filter((e) => e.id === older.id);
+    expect(item).toMatchObject({ openedAt: null, dueAt: null, handlingMs: null, withinDeadline: null });
+    expect(t.store.decisionLog({ deadlineMissed: true, limit: 200 }).items.map((e) => e.id)).not.toContain(older.id);
+    expect(t.store.decisionLog({ deadlineMissed: false, limit: 200 }).items.map((e) => e.id)).not.toContain(older.id);
   });
 
   it('keeps only the newest decisions it has room for', async () => {

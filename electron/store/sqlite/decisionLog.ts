@@ -12,7 +12,7 @@ import { decisionLogSql } from './statements';
 export const decisionLogSyncedKey = 'decisionLog.syncedAt';
 
 type Filter = ReturnType<typeof DecisionLogFilter.parse>;
-type Facet = 'reviewer' | 'outcome' | 'kind' | 'reasonCode' | 'offline' | 'overridden' | 'reviewed';
+type Facet = 'reviewer' | 'outcome' | 'kind' | 'reasonCode' | 'offline' | 'overridden' | 'reviewed' | 'deadlineMissed';
 
 interface Built {
   where: string[];
@@ -47,6 +47,11 @@ function whereOf(f: Filter, without?: Facet): Built {
       params[facet] = value ? 1 : 0;
     }
   }
+  if (f.deadlineMissed !== undefined && without !== 'deadlineMissed') {
+    // Unknown (NULL) matches neither choice.
+    where.push('within_deadline = @withinDeadline');
+    params.withinDeadline = f.deadlineMissed ? 0 : 1;
+  }
   if (f.from !== undefined) {
     where.push('decided_at >= @from');
     params.from = Date.parse(f.from);
@@ -69,9 +74,9 @@ function whereOf(f: Filter, without?: Facet): Built {
 const sqlWhere = (where: readonly string[]) => (where.length > 0 ? `WHERE ${where.join(' AND ')}` : '');
 
 function filterKey(f: Filter): string {
-  const { reviewer, outcome, kind, reasonCode, offline, overridden, reviewed, from, to, text } = f;
+  const { reviewer, outcome, kind, reasonCode, offline, overridden, reviewed, deadlineMissed, from, to, text } = f;
   return createHash('sha256')
-    .update(JSON.stringify([reviewer, outcome, kind, reasonCode, offline, overridden, reviewed, from, to, text?.trim()]))
+    .update(JSON.stringify([reviewer, outcome, kind, reasonCode, offline, overridden, reviewed, from, to, text?.trim(), deadlineMissed]))
     .digest('base64url')
     .slice(0, 12);
 }
@@ -92,6 +97,11 @@ function decodeCursor(cursor: string, filter: string): { at: number; id: string 
   const [at, id, f] = parsed as unknown[];
   if (typeof at !== 'number' || typeof id !== 'string' || f !== filter) throw bad();
   return { at, id };
+}
+
+/** An entry cached before the evidence fields were kept reads as "unknown" for them. */
+function withEvidence(e: DecisionLogEntry): DecisionLogEntry {
+  return { ...e, openedAt: e.openedAt ?? null, dueAt: e.dueAt ?? null, handlingMs: e.handlingMs ?? null, withinDeadline: e.withinDeadline ?? null };
 }
 
 export class DecisionLog {
@@ -127,7 +137,7 @@ export class DecisionLog {
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
       return {
-        items: page.map((r) => parseJson<DecisionLogEntry>(r.body)),
+        items: page.map((r) => withEvidence(parseJson<Partial<DecisionLogEntry>>(r.body) as DecisionLogEntry)),
         nextCursor: rows.length > q.limit && last ? encodeCursor(last.decided_at, last.id, key) : null,
         total,
         freshness: this.freshness(),
@@ -167,6 +177,7 @@ export class DecisionLog {
         const rows = grouped(facet, facet);
         return { yes: of(rows, 1), no: of(rows, 0) };
       };
+      const deadline = grouped('deadlineMissed', 'within_deadline');
       const outcome = grouped('outcome', 'outcome');
       const kind = grouped('kind', 'kind');
       const reasons = (() => {
@@ -188,6 +199,7 @@ export class DecisionLog {
         offline: yesNo('offline'),
         overridden: yesNo('overridden'),
         reviewed: yesNo('reviewed'),
+        deadlineMissed: { yes: of(deadline, 0), no: of(deadline, 1) },
       };
     });
   }
@@ -212,6 +224,9 @@ export class DecisionLog {
           offline: e.offline ? 1 : 0,
           overridden: e.overriddenRules.length > 0 ? 1 : 0,
           reviewed: e.reviews.length > 0 ? 1 : 0,
+          // Absent from an entry made before these fields: unknown, not "missed".
+          handling_ms: e.handlingMs ?? null,
+          within_deadline: e.withinDeadline === null || e.withinDeadline === undefined ? null : e.withinDeadline ? 1 : 0,
           body: JSON.stringify(e),
         });
       }

@@ -103,12 +103,14 @@ export const outboxSql = {
 } as const;
 
 export const decisionLogSql = {
-  upsert: `INSERT INTO decision_log (id, decided_at, applied_at, reviewer, outcome, kind, application_id, search_name, reason_codes, offline, overridden, reviewed, body)
-    VALUES (@id, @decided_at, @applied_at, @reviewer, @outcome, @kind, @application_id, @search_name, @reason_codes, @offline, @overridden, @reviewed, @body)
+  upsert: `INSERT INTO decision_log (id, decided_at, applied_at, reviewer, outcome, kind, application_id, search_name, reason_codes, offline, overridden, reviewed,
+      handling_ms, within_deadline, body)
+    VALUES (@id, @decided_at, @applied_at, @reviewer, @outcome, @kind, @application_id, @search_name, @reason_codes, @offline, @overridden, @reviewed,
+      @handling_ms, @within_deadline, @body)
     ON CONFLICT (id) DO UPDATE SET decided_at = excluded.decided_at, applied_at = excluded.applied_at, reviewer = excluded.reviewer, outcome = excluded.outcome,
       kind = excluded.kind, application_id = excluded.application_id, search_name = excluded.search_name,
       reason_codes = excluded.reason_codes, offline = excluded.offline, overridden = excluded.overridden,
-      reviewed = excluded.reviewed, body = excluded.body`,
+      reviewed = excluded.reviewed, handling_ms = excluded.handling_ms, within_deadline = excluded.within_deadline, body = excluded.body`,
   // Keeps the newest ? (as the log orders them).
   prune: `DELETE FROM decision_log WHERE id IN (SELECT id FROM decision_log ORDER BY decided_at DESC, id DESC LIMIT -1 OFFSET ?)`,
   count: 'SELECT count(*) AS n FROM decision_log',

@@ -6,7 +6,7 @@ import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFreshness } from '
 import { applicationKinds, reasonCodes } from '../../../shared/vocabulary';
 import { errorMessage, type Translate } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
-import { formatDateTime, formatNumber } from '../lib/format';
+import { formatDateTime, formatDuration, formatNumber } from '../lib/format';
 import { hasModifier, isTypingTarget } from '../lib/keys';
 import { ruleName } from '../lib/ruleLabels';
 import { useSearchText } from '../lib/useSearchText';
@@ -25,8 +25,8 @@ const REFRESH_DELAY_MS = 150;
 
 const outcomeLabel = { approve: 'appStatus.approved', reject: 'appStatus.rejected' } as const;
 
-type YesNoFilter = 'offline' | 'overridden' | 'reviewed';
-const yesNoFilters: readonly YesNoFilter[] = ['offline', 'overridden', 'reviewed'];
+type YesNoFilter = 'offline' | 'overridden' | 'reviewed' | 'deadlineMissed';
+const yesNoFilters: readonly YesNoFilter[] = ['offline', 'overridden', 'reviewed', 'deadlineMissed'];
 
 function Filters() {
   const t = useT();
@@ -154,7 +154,7 @@ function Freshness({ freshness }: { freshness: DecisionLogFreshness }) {
   );
 }
 
-const columns = ['decidedAt', 'reviewer', 'application', 'applicant', 'kind', 'outcome', 'reasons', 'overridden', 'offline', 'reviews'] as const;
+const columns = ['decidedAt', 'reviewer', 'application', 'applicant', 'kind', 'outcome', 'reasons', 'overridden', 'offline', 'handling', 'deadline', 'reviews'] as const;
 
 function Nothing({ label }: { label: string }) {
   return (
@@ -206,6 +206,18 @@ const Row = memo(function Row({ entry, index, selected, onSelect }: { entry: Dec
         )}
       </td>
       <td>{entry.offline ? <span className="log-offline">{t('log.offline')}</span> : <Nothing label={t('log.online')} />}</td>
+      <td className="nowrap" data-testid="decision-handling" title={entry.openedAt ? t('log.handling.detail', { opened: formatDateTime(entry.openedAt, language) }) : undefined}>
+        {entry.handlingMs === null ? <Nothing label={t('log.handling.unknown')} /> : formatDuration(entry.handlingMs, t)}
+      </td>
+      <td className="nowrap" data-testid="decision-deadline" title={entry.dueAt ? t('log.deadline.detail', { due: formatDateTime(entry.dueAt, language) }) : undefined}>
+        {entry.withinDeadline === null ? (
+          <Nothing label={t('log.deadline.unknown')} />
+        ) : entry.withinDeadline ? (
+          t('log.deadline.within')
+        ) : (
+          <span className="log-missed">{t('log.deadline.missed')}</span>
+        )}
+      </td>
       <td>
         {entry.reviews.length === 0 ? (
           <span className="muted">{t('log.notReviewed')}</span>

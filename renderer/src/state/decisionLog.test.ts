@@ -41,6 +41,10 @@ const entry = (id: string): DecisionLogEntry => ({
   appliedAt: '2026-12-04T10:00:00.000Z',
   offline: false,
   deviceId: 'device-1',
+  openedAt: '2026-12-04T09:52:00.000Z',
+  dueAt: '2026-12-07T10:00:00.000Z',
+  handlingMs: 480_000,
+  withinDeadline: true,
   reviews: [],
 });
 const page = (ids: string[], nextCursor: string | null, total = 99): DecisionLogPage => ({ items: ids.map(entry), nextCursor, total, freshness });
@@ -52,6 +56,7 @@ const counts = (approve: number): DecisionLogCounts => ({
   offline: { yes: 0, no: approve },
   overridden: { yes: 0, no: approve },
   reviewed: { yes: 0, no: approve },
+  deadlineMissed: { yes: 0, no: approve },
 });
 
 let log: ReturnType<typeof deferredChannel<DecisionLogQuery, DecisionLogPage>>;
@@ -83,6 +88,7 @@ describe('filters → request', () => {
       offline: 'yes',
       overridden: 'no',
       reviewed: 'no',
+      deadlineMissed: 'yes',
       from: '2026-03-01',
       to: '2026-03-31',
       text: ' 张伟 ',
@@ -95,6 +101,7 @@ describe('filters → request', () => {
       offline: true,
       overridden: false,
       reviewed: false,
+      deadlineMissed: true,
       from: new Date(2026, 2, 1).toISOString(),
       // The last day is included: the log's `to` is exclusive.
       to: new Date(2026, 3, 1).toISOString(),
@@ -102,7 +109,7 @@ describe('filters → request', () => {
       limit: 50,
       cursor: 'cursor-1',
     });
-    expect(toFilter({ ...defaultFilters, offline: 'no', overridden: 'yes', reviewed: 'yes' })).toEqual({ offline: false, overridden: true, reviewed: true });
+    expect(toFilter({ ...defaultFilters, offline: 'no', overridden: 'yes', reviewed: 'yes', deadlineMissed: 'no' })).toEqual({ offline: false, overridden: true, reviewed: true, deadlineMissed: false });
   });
 
   it('ignores a day that is not one', () => {

@@ -24,6 +24,7 @@ export interface DecisionLogFilters {
   offline: YesNo;
   overridden: YesNo;
   reviewed: YesNo;
+  deadlineMissed: YesNo;
   /** Local calendar days (yyyy-mm-dd, as a date input gives them), both included; '' leaves that end open. */
   from: string;
   to: string;
@@ -39,6 +40,7 @@ export const defaultFilters: DecisionLogFilters = {
   offline: 'any',
   overridden: 'any',
   reviewed: 'any',
+  deadlineMissed: 'any',
   from: '',
   to: '',
   text: '',
@@ -64,6 +66,7 @@ export function loadFilters(): DecisionLogFilters {
     offline: oneOf(saved.offline, yesNoChoices, 'any'),
     overridden: oneOf(saved.overridden, yesNoChoices, 'any'),
     reviewed: oneOf(saved.reviewed, yesNoChoices, 'any'),
+    deadlineMissed: oneOf(saved.deadlineMissed, yesNoChoices, 'any'),
     from: day(saved.from),
     to: day(saved.to),
     text: typeof saved.text === 'string' ? saved.text.slice(0, 100) : '',
@@ -94,6 +97,7 @@ export function toFilter(filters: DecisionLogFilters): DecisionLogFilter {
   const offline = yesNo(filters.offline);
   const overridden = yesNo(filters.overridden);
   const reviewed = yesNo(filters.reviewed);
+  const deadlineMissed = yesNo(filters.deadlineMissed);
   return {
     ...(reviewer ? { reviewer } : {}),
     ...(filters.outcome !== 'all' ? { outcome: filters.outcome } : {}),
@@ -102,6 +106,7 @@ export function toFilter(filters: DecisionLogFilters): DecisionLogFilter {
     ...(offline !== undefined ? { offline } : {}),
     ...(overridden !== undefined ? { overridden } : {}),
     ...(reviewed !== undefined ? { reviewed } : {}),
+    ...(deadlineMissed !== undefined ? { deadlineMissed } : {}),
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
     ...(text ? { text } : {}),

@@ -258,7 +258,7 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
     ]);
     if (result?.status === 'applied') {
       // Moved back in time with the handling time it had (opened → decided) kept.
-      await db.query(`UPDATE decisions SET decided_at = $2, opened_at = $2 - (made_at - opened_at), made_at = $2 WHERE id = $1`, [decisionId, hoursAgo(2 + i * 3)]);
+      await db.query(`UPDATE decisions SET decided_at = $2::timestamptz, opened_at = $2::timestamptz - (made_at - opened_at), made_at = $2::timestamptz WHERE id = $1`, [decisionId, hoursAgo(2 + i * 3)]);
     }
   }
 

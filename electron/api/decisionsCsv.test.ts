@@ -22,6 +22,10 @@ const entry = (over: Partial<DecisionLogEntry> = {}): DecisionLogEntry => ({
   appliedAt: '2026-11-20T08:00:01.000Z',
   offline: false,
   deviceId: 'device-a',
+  openedAt: '2026-11-20T07:48:30.000Z',
+  dueAt: '2026-11-23T08:00:00.000Z',
+  handlingMs: 690_000,
+  withinDeadline: true,
   reviews: [],
   ...over,
 });
@@ -51,6 +55,12 @@ describe('the decision log as CSV', () => {
     expect(en![column('outcome')]).toBe('Rejected');
     expect(zh![column('outcome')]).toBe('已驳回');
     expect(zh![column('offline')]).toBe('是');
+    expect(en![column('handlingMinutes')]).toBe('11.5');
+    expect(en![column('withinDeadline')]).toBe('yes');
+    expect(Date.parse(en![column('openedAt')]!)).toBe(Date.parse('2026-11-20T07:48:30.000Z'));
+    // Unknown (a decision from a workstation that did not send its opening): empty, not zero or "no".
+    const [, unknown] = read(file([entry({ openedAt: null, handlingMs: null, dueAt: null, withinDeadline: null })]));
+    expect([unknown![column('openedAt')], unknown![column('handlingMinutes')], unknown![column('dueAt')], unknown![column('withinDeadline')]]).toEqual(['', '', '', '']);
     expect(en![column('reasonCodes')]).toBe('name_mismatch; document_expired');
     expect(en![column('flags')]).toBe('R2 name_differs');
     expect(en![column('reviews')]).toBe(`overturned supervisor1 ${localIso('2026-11-21T09:30:00.000Z')}: ID photo mismatch.`);

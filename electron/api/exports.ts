@@ -10,6 +10,7 @@ import { DomainError } from '../../shared/errors';
 import { canonicalJson } from '../store/sqlite/audit';
 import type { CaseStore, ExportRecord } from '../store/types';
 import { csvHead, csvRows } from './decisionsCsv';
+import { defaultCjkFont, renderReportPdf } from './reportPdf';
 import type { EventHub } from './events';
 import type { Handler } from './registry';
 
@@ -102,9 +103,17 @@ export async function* decisionsMatching(store: CaseStore, filter: DecisionLogFi
 
 export interface ExportHandlers {
   'decisions.exportCsv': Handler<'decisions.exportCsv'>;
+  'reports.exportPdf': Handler<'reports.exportPdf'>;
 }
 
-export function createExportHandlers(store: CaseStore, shelf: ExportShelf, events: EventHub, now: () => Date = () => new Date()): ExportHandlers {
+export interface ExportOptions {
+  /** The CJK font for Chinese PDFs (the packaged copy in Electron); the sources' copy by default. */
+  cjkFont?: string;
+  now?: () => Date;
+}
+
+export function createExportHandlers(store: CaseStore, shelf: ExportShelf, events: EventHub, options: ExportOptions = {}): ExportHandlers {
+  const now = options.now ?? (() => new Date());
   const progressOf = (kind: ExportKind) => (done: number, total: number) => events.emit('exports.progress', { kind, done, total });
   return {
     'decisions.exportCsv': async ({ filter, language }, ctx) => {
@@ -122,6 +131,18 @@ export function createExportHandlers(store: CaseStore, shelf: ExportShelf, event
         bytes,
         // dispatch let only a signed-in supervisor through.
         personId: ctx.person!.id,
+      });
+    },
+    'reports.exportPdf': async ({ report, language }, ctx) => {
+      const at = now();
+      const person = ctx.person!;
+      const bytes = await renderReportPdf(report, { language, exportedAt: at, exportedBy: person.displayName, cjkFont: options.cjkFont ?? defaultCjkFont });
+      const fileName = exportFileName('report', 'pdf', at);
+      return shelf.put({
+        record: { kind: 'report_pdf', fileName, rows: report.report.decisions, bytes: bytes.length, filter: canonicalJson(report.report.filter), language },
+        contentType: 'application/pdf',
+        bytes,
+        personId: person.id,
       });
     },
   };

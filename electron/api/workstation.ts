@@ -39,6 +39,8 @@ export interface WorkstationOptions {
   storeWriterWorker?: URL;
   /** Sign this person in at start (tests and the embedded demo). */
   signIn?: { username: string; password: string };
+  /** The CJK font file for Chinese PDF reports (Electron: the packaged copy); the sources' copy by default. */
+  cjkFont?: string;
   /** The central service to sync with; without one, decisions wait in the outbox and people are local profiles. */
   central?: CentralConfig;
 }
@@ -161,7 +163,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       },
     }),
     ...createSupervisionHandlers(store),
-    ...createExportHandlers(store, exports, events),
+    ...createExportHandlers(store, exports, events, options.cjkFont ? { cjkFont: options.cjkFont } : {}),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding

@@ -33,6 +33,10 @@ const decisions: DecisionLogEntry[] = Array.from({ length: 2600 }, (_, i) => ({
   appliedAt: new Date(base + i * 600_000 + 1000).toISOString(),
   offline: false,
   deviceId: 'device-a',
+  openedAt: null,
+  dueAt: null,
+  handlingMs: null,
+  withinDeadline: null,
   reviews: [],
 }));
 

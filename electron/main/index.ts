@@ -63,6 +63,8 @@ async function start(): Promise<void> {
     imagingWorker: new URL('./imaging-worker.js', import.meta.url),
     launchImaging: launchUtilityImagingProcess,
     storeWriterWorker: new URL('./store-writer.js', import.meta.url),
+    // electron-builder copies it to resources/fonts (extraResources); the app folder holds it otherwise.
+    cjkFont: join(app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources'), 'fonts', 'wqy-microhei.ttc'),
     sqliteNativeBinding: sqliteBindingPath({
       packaged: app.isPackaged,
       resourcesPath: process.resourcesPath,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { UiLanguage } from './app';
 import { defineChannel, defineEvent } from './channel';
 import { storeErrors } from './cases';
+import { CachedDecisionReport } from './reports';
 import { DecisionLogFilter } from './supervision';
 import { exportIdPattern } from '../workstationApi';
 
@@ -44,6 +45,15 @@ export const DecisionsCsvRequest = z
   .strict();
 export type DecisionsCsvRequest = z.input<typeof DecisionsCsvRequest>;
 
+export const ReportPdfRequest = z
+  .object({
+    /** The report as the reports view shows it (reports.decisions' answer): the PDF has exactly its numbers. */
+    report: CachedDecisionReport,
+    language: UiLanguage,
+  })
+  .strict();
+export type ReportPdfRequest = z.input<typeof ReportPdfRequest>;
+
 /** A long export's progress, so the view can show it (`total` is known from the start). */
 export const ExportProgress = z.object({ kind: ExportKind, done: z.number().int().nonnegative(), total: z.number().int().nonnegative() });
 export type ExportProgress = z.infer<typeof ExportProgress>;
@@ -56,6 +66,12 @@ export const exportChannels = {
     request: DecisionsCsvRequest,
     response: PreparedExport,
     errors: [...storeErrors],
+    role: 'supervisor',
+  }),
+  'reports.exportPdf': defineChannel({
+    request: ReportPdfRequest,
+    response: PreparedExport,
+    errors: [],
     role: 'supervisor',
   }),
 } as const;

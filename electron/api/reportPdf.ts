@@ -324,61 +324,41 @@ export function renderReportPdf(cached: CachedDecisionReport, meta: ReportPdfMet
     r.perReviewerDay.map((p) => [p.reviewer, p.day, p.decisions]),
   );
 
-  heading(w.handling);
-  const handlingRows = [{ reviewer: w.overall, ...r.handling.overall }, ...r.handling.perReviewer];
-  bars(
-    handlingRows.map((h) => ({ label: h.reviewer, values: [Math.round((h.medianMs ?? 0) / 60_000), Math.round((h.p90Ms ?? 0) / 60_000)] })),
-    [`${w.median} (${w.minutes})`, `${w.p90} (${w.minutes})`],
-  );
-  table(
+  /** A chart of bars and the table of the same numbers under one heading. */
+  const section = <T>(title: string, items: readonly T[], chart: { label(item: T): string; values(item: T): number[]; series: string[] }, headers: string[], row: (item: T) => (string | number)[]) => {
+    heading(title);
+    bars(
+      items.map((item) => ({ label: chart.label(item), values: chart.values(item) })),
+      chart.series,
+    );
+    table(headers, items.map(row));
+  };
+  const wholeMinutes = (ms: number | null) => Math.round((ms ?? 0) / 60_000);
+
+  section(
+    w.handling,
+    [{ reviewer: w.overall, ...r.handling.overall }, ...r.handling.perReviewer],
+    { label: (h) => h.reviewer, values: (h) => [wholeMinutes(h.medianMs), wholeMinutes(h.p90Ms)], series: [`${w.median} (${w.minutes})`, `${w.p90} (${w.minutes})`] },
     [w.reviewer, w.measured, w.median, w.p90],
-    handlingRows.map((h) => [h.reviewer, h.measured, minutes(h.medianMs), minutes(h.p90Ms)]),
+    (h) => [h.reviewer, h.measured, minutes(h.medianMs), minutes(h.p90Ms)],
   );
-
-  heading(w.deadline);
-  const deadlineRows = [{ reviewer: w.overall, ...r.deadline.overall }, ...r.deadline.perReviewer];
-  bars(
-    deadlineRows.map((x) => ({ label: x.reviewer, values: [x.within, x.missed] })),
-    [w.within, w.missed],
-  );
-  table(
+  section(
+    w.deadline,
+    [{ reviewer: w.overall, ...r.deadline.overall }, ...r.deadline.perReviewer],
+    { label: (x) => x.reviewer, values: (x) => [x.within, x.missed], series: [w.within, w.missed] },
     [w.reviewer, w.within, w.missed, w.compliance],
-    deadlineRows.map((x) => [x.reviewer, x.within, x.missed, percent(x.within, x.within + x.missed)]),
+    (x) => [x.reviewer, x.within, x.missed, percent(x.within, x.within + x.missed)],
   );
-
-  heading(w.outcomes);
-  bars(
-    r.outcomesByKind.map((o) => ({ label: w.kinds[o.kind], values: [o.approved, o.rejected] })),
-    [w.approved, w.rejected],
-  );
-  table(
+  section(
+    w.outcomes,
+    r.outcomesByKind,
+    { label: (o) => w.kinds[o.kind], values: (o) => [o.approved, o.rejected], series: [w.approved, w.rejected] },
     [w.kind, w.approved, w.rejected, w.approvalRate],
-    r.outcomesByKind.map((o) => [w.kinds[o.kind], o.approved, o.rejected, percent(o.approved, o.approved + o.rejected)]),
+    (o) => [w.kinds[o.kind], o.approved, o.rejected, percent(o.approved, o.approved + o.rejected)],
   );
-
-  heading(w.reasons);
-  bars(
-    r.topRejectionReasons.map((x) => ({ label: x.reasonCode, values: [x.count] })),
-    [w.count],
-  );
-  table(
-    [w.reason, w.count],
-    r.topRejectionReasons.map((x) => [x.reasonCode, x.count]),
-  );
-
-  heading(w.overrides);
-  bars(
-    r.flagOverrides.map((x) => ({ label: x.rule, values: [x.count] })),
-    [w.count],
-  );
-  table(
-    [w.rule, w.count],
-    r.flagOverrides.map((x) => [x.rule, x.count]),
-  );
-
-  heading(w.quality);
-  bars([{ label: w.quality, values: [q.agree, q.overturn] }], [w.agree, w.overturn]);
-  table([w.agree, w.overturn, w.agreementRate], [[q.agree, q.overturn, percent(q.agree, q.agree + q.overturn)]]);
+  section(w.reasons, r.topRejectionReasons, { label: (x) => x.reasonCode, values: (x) => [x.count], series: [w.count] }, [w.reason, w.count], (x) => [x.reasonCode, x.count]);
+  section(w.overrides, r.flagOverrides, { label: (x) => x.rule, values: (x) => [x.count], series: [w.count] }, [w.rule, w.count], (x) => [x.rule, x.count]);
+  section(w.quality, [q], { label: () => w.quality, values: (x) => [x.agree, x.overturn], series: [w.agree, w.overturn] }, [w.agree, w.overturn, w.agreementRate], (x) => [x.agree, x.overturn, percent(x.agree, x.agree + x.overturn)]);
 
   doc.end();
   return done;

@@ -119,6 +119,7 @@ test('a supervisor exports the filtered decision log as CSV; a hostile applicant
   for (const r of cells) for (const c of r) expect(c).not.toMatch(/^[=+\-@\t\r]/);
 
   await expect(app.getByTestId('export-decisions_csv-status')).toContainText(`Saved ${download.suggestedFilename()}: ${expected.length} decisions.`);
+  await app.screenshot({ path: 'test-results/screenshots/decision-log-exported-en-light.png' });
   // The export is in the workstation's audit trail, whose chain still holds.
   const audited = await call<{ ok: boolean; count: number }>(host, 'audit.verify', {});
   expect(audited).toMatchObject({ ok: true, count: auditedBefore + 1 });

@@ -4,6 +4,7 @@
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../shared/contract/supervision';
 import type { AttentionItem } from '../../shared/contract/sync';
+import type { UiLanguage } from '../../shared/contract/app';
 import type { ExportKind } from '../../shared/contract/exports';
 import type { Application, DecisionInput, Person, QualitySignals } from '../../shared/domain';
 import type { RuleFacts } from '../../shared/rules';
@@ -51,16 +52,16 @@ export type ImageQuality = { sha256: string; quality: QualitySignals } | { sha25
 /** What the store knows of an image already ingested for any case. */
 export type KnownImage = Omit<DocumentRecord, 'id' | 'role'>;
 
-/** An export handed to the person (saved or downloaded): what the audit entry says of it, never applicant data. */
+/** An export handed to the person (saved or downloaded): what the audit entry says of it, not its content. */
 export interface ExportRecord {
   kind: ExportKind;
   fileName: string;
   /** The decisions in it. */
   rows: number;
   bytes: number;
-  /** The filters it was made with, as canonical JSON. */
+  /** The filters it was made with, as canonical JSON (a search text as the supervisor typed it). */
   filter: string;
-  language: string;
+  language: UiLanguage;
 }
 
 /** The reads: answered at once, on the caller's thread, from a snapshot that includes every write already answered. */

@@ -7,6 +7,7 @@ import { caseChannels, caseEvents } from './contract/cases';
 import { exportChannels, exportEvents, type SavedExport } from './contract/exports';
 import { imageChannels } from './contract/images';
 import { supervisionChannels } from './contract/supervision';
+import { reportChannels } from './contract/reports';
 import { syncChannels, syncEvents } from './contract/sync';
 
 export const channels = {
@@ -16,6 +17,7 @@ export const channels = {
   ...imageChannels,
   ...supervisionChannels,
   ...exportChannels,
+  ...reportChannels,
 } as const;
 
 export const events = {

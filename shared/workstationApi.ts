@@ -77,11 +77,12 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       counts: (r) => t.invoke('decisions.counts', r),
       exportCsv: (r) => t.invoke('decisions.exportCsv', r),
     },
-    reports: {
-      exportPdf: (r) => t.invoke('reports.exportPdf', r),
-    },
     exports: {
       save: async (prepared) => (typeof prepared?.exportId === 'string' && exportIdPattern.test(prepared.exportId) ? t.saveExport(prepared.exportId) : badExportId),
+    },
+    reports: {
+      decisions: (r) => t.invoke('reports.decisions', r),
+      exportPdf: (r) => t.invoke('reports.exportPdf', r),
     },
     images: {
       import: (r) => t.invoke('images.import', r),

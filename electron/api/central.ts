@@ -52,6 +52,8 @@ export interface CentralLink {
   decided(): void;
   /** Whether the central service answers now (the sync engine's last contact); recorded with each audit entry. */
   isOnline(): boolean;
+  /** Asks the central service on the signed-in person's session, outside a sync (reports). */
+  getJson: SyncEngine['getJson'];
   signedOut(): void;
   close(): Promise<void>;
 }
@@ -173,6 +175,7 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
     },
     decided: () => sync.nudge(),
     isOnline: () => sync.online(),
+    getJson: (path, schema, timeoutMs) => sync.getJson(path, schema, timeoutMs),
     signedOut: () => {
       sync.signOut();
       void sync.stop();

@@ -14,6 +14,7 @@ import { connectCentral, notConfiguredHandlers, type CentralConfig, type Central
 import { createCaseHandlers } from './cases';
 import { createSupervisionHandlers } from './supervision';
 import { createExportHandlers, ExportShelf } from './exports';
+import { createReportHandlers } from './reports';
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
 import { EventHub } from './events';
@@ -164,6 +165,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     }),
     ...createSupervisionHandlers(store),
     ...createExportHandlers(store, exports, events, options.cjkFont ? { cjkFont: options.cjkFont } : {}),
+    ...createReportHandlers(store, central),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding

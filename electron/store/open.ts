@@ -91,6 +91,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     decisionLogCounts: (filter) => local.decisionLogCounts(filter),
     decisionLogNewest: () => local.decisionLogNewest(),
     decisionLogAfter: (filter, after, limit) => local.decisionLogAfter(filter, after, limit),
+    cachedReport: (filter) => local.cachedReport(filter),
     upsertApplications: write('upsertApplications'),
     openCase: write('openCase'),
     recordDecision: write('recordDecision'),
@@ -102,6 +103,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     setSyncState: write('setSyncState'),
     storeDecisionLog: write('storeDecisionLog'),
     recordExport: write('recordExport'),
+    storeReport: write('storeReport'),
     close() {
       // The writer first: this connection then, as the last one, checkpoints and removes the WAL.
       writer.close();
@@ -132,8 +134,8 @@ export function attachWriterConnection(options: {
   const { db } = openDatabase(options.path, options.key, options.nativeBinding, { quickCheck: false });
   try {
     const version = schemaVersion(db);
-    if (version !== allMigrations.length) {
-      throw new DomainError('store_schema_mismatch', `The case store at ${options.path} is at schema ${version}, not ${allMigrations.length}; restart Verity.`);
+    if (version !== newestOf(allMigrations)) {
+      throw new DomainError('store_schema_mismatch', `The case store at ${options.path} is at schema ${version}, not ${newestOf(allMigrations)}; restart Verity.`);
     }
   } catch (err) {
     db.close();

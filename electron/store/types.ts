@@ -2,6 +2,7 @@
 // connection on the caller's thread), writes answered by promises (one writer thread holds the only connection that
 // writes). The SQLite implementation is in ./sqlite; openCaseStore (./open.ts) puts the two sides together.
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
+import type { DecisionReport, DecisionReportFilter } from '../../shared/contract/reports';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../shared/contract/supervision';
 import type { AttentionItem } from '../../shared/contract/sync';
 import type { UiLanguage } from '../../shared/contract/app';
@@ -102,6 +103,8 @@ export interface CaseReads {
   decisionLogNewest(): string | null;
   /** The next decisions matching the filter after `after` (one already read), in the log's order (exports walk them all). */
   decisionLogAfter(filter: DecisionLogFilter, after: Pick<DecisionLogEntry, 'decidedAt' | 'id'> | null, limit: number): DecisionLogEntry[];
+  /** The last decision report stored for this filter (see storeReport), or null. */
+  cachedReport(filter: DecisionReportFilter): DecisionReport | null;
 }
 
 /**
@@ -145,6 +148,8 @@ export interface CaseWrites {
   storeDecisionLog(entries: readonly DecisionLogEntry[], syncedAt: string | null): Promise<{ stored: number; pruned: number }>;
   /** Records that `by.actor` took an export (the workstation's audit trail, no application). */
   recordExport(record: ExportRecord, by: CaseOpening): Promise<void>;
+  /** Keeps the central service's report as the last one for this filter (the newest filters' are kept). */
+  storeReport(filter: DecisionReportFilter, report: DecisionReport): Promise<void>;
 }
 
 export interface CaseStore extends CaseReads, CaseWrites {

@@ -31,6 +31,7 @@ export const writeMethods = [
   'setSyncState',
   'storeDecisionLog',
   'recordExport',
+  'storeReport',
 ] as const satisfies readonly (keyof CaseWrites)[];
 export type WriteMethod = (typeof writeMethods)[number];
 

@@ -140,6 +140,11 @@ export interface SyncEngine {
    * Throws a SyncError: kind 'signed_out' for a refused password, 'offline'/'transient' when it cannot be asked.
    */
   authenticate(credentials: Credentials, timeoutMs?: number): Promise<CentralPerson>;
+  /**
+   * One GET on the signed-in person's session, outside any sync (a supervisor's report), its answer checked against
+   * `schema`. Throws a SyncError, kind 'offline' when the central service cannot be reached or answers too late.
+   */
+  getJson<S extends z.ZodType>(path: string, schema: S, timeoutMs?: number): Promise<z.output<S>>;
   signOut(): void;
   /** The network came back (Electron's online event): try now instead of waiting out the backoff. */
   nudge(): void;
@@ -377,6 +382,20 @@ class Engine implements SyncEngine {
         this.reachable = false;
         throw new SyncError('offline', 'timeout', 'The central service did not answer in time.');
       }
+      const failure = asSyncError(error);
+      this.noteReach(failure);
+      throw failure;
+    }
+  }
+
+  async getJson<S extends z.ZodType>(path: string, schema: S, timeoutMs = 15_000): Promise<z.output<S>> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const answer = await this.client.json({ method: 'GET', path, signal }, schema);
+      this.reachable = true;
+      return answer;
+    } catch (error) {
+      if (signal.aborted) throw new SyncError('offline', 'timeout', 'The central service did not answer in time.');
       const failure = asSyncError(error);
       this.noteReach(failure);
       throw failure;

@@ -60,17 +60,17 @@ export const DecisionReport = z
     /** Decisions that match the filter. */
     decisions: Count,
     /** Decisions per reviewer per day (the device's clock, days at utcOffsetMinutes), by reviewer then day; days without any are absent. */
-    perReviewerDay: z.array(z.object({ reviewer: z.string(), day: ReportDay, decisions: Count }).strict()),
+    perReviewerDay: z.array(z.object({ reviewer: Username, day: ReportDay, decisions: Count }).strict()),
     handling: z
       .object({
         overall: HandlingTime,
-        perReviewer: z.array(HandlingTime.extend({ reviewer: z.string() }).strict()),
+        perReviewer: z.array(HandlingTime.extend({ reviewer: Username }).strict()),
       })
       .strict(),
     deadline: z
       .object({
         overall: DeadlineCompliance,
-        perReviewer: z.array(DeadlineCompliance.extend({ reviewer: z.string() }).strict()),
+        perReviewer: z.array(DeadlineCompliance.extend({ reviewer: Username }).strict()),
       })
       .strict(),
     /** Approvals and rejections per application kind (kinds without decisions are absent); rates are approved / (approved + rejected). */

@@ -282,6 +282,13 @@ const v9: Migration = {
     // The decision log's evidence columns, for its columns and the "deadline missed" filter; NULL when unknown.
     `ALTER TABLE decision_log ADD COLUMN handling_ms INTEGER /* decided − first opened, ms */`,
     `ALTER TABLE decision_log ADD COLUMN within_deadline INTEGER /* 1: decided (device clock) by the due time; 0: after it */`,
+    // The last decision report per filter, for a supervisor offline.
+    `CREATE TABLE report_cache (
+      filter_key TEXT PRIMARY KEY,        -- the filter, as canonical JSON
+      generated_at INTEGER NOT NULL,      -- when the central service made the report, ms since the epoch
+      stored_at INTEGER NOT NULL,         -- when this workstation stored it (the newest kept), ms since the epoch
+      body TEXT NOT NULL                  -- the DecisionReport, JSON
+    ) STRICT`,
   ],
 };
 

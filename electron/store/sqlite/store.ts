@@ -4,6 +4,7 @@ import type { BusinessCalendar } from '../../../shared/businessDays';
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, QueueCounts, QueuePage, QueueQuery } from '../../../shared/contract/cases';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../../shared/contract/supervision';
 import type { AttentionItem } from '../../../shared/contract/sync';
+import type { DecisionReport, DecisionReportFilter } from '../../../shared/contract/reports';
 import type { Application, DecisionInput, Person } from '../../../shared/domain';
 import type { CaseOpening, ExportRecord, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
 import { Cases } from './cases';
@@ -13,6 +14,7 @@ import { DecisionLog } from './decisionLog';
 import { Decisions } from './decisions';
 import { Outbox } from './outbox';
 import { Queue } from './queue';
+import { ReportCache } from './reportCache';
 
 export class SqliteCaseStore {
   readonly connection: StoreConnection;
@@ -21,6 +23,7 @@ export class SqliteCaseStore {
   private readonly decisions: Decisions;
   private readonly outbox: Outbox;
   private readonly decisionLogs: DecisionLog;
+  private readonly reports: ReportCache;
 
   constructor(path: string, db: Db, calendar: BusinessCalendar, now: Date | null) {
     this.connection = new StoreConnection(path, db, calendar, now);
@@ -29,6 +32,7 @@ export class SqliteCaseStore {
     this.decisions = new Decisions(this.connection, this.cases);
     this.outbox = new Outbox(this.connection, this.cases);
     this.decisionLogs = new DecisionLog(this.connection);
+    this.reports = new ReportCache(this.connection);
   }
 
   // ---- reads ----
@@ -83,6 +87,9 @@ export class SqliteCaseStore {
   decisionLogAfter(filter: DecisionLogFilter, after: Pick<DecisionLogEntry, 'decidedAt' | 'id'> | null, limit: number): DecisionLogEntry[] {
     return this.decisionLogs.entriesAfter(filter, after, limit);
   }
+  cachedReport(filter: DecisionReportFilter): DecisionReport | null {
+    return this.reports.cached(filter);
+  }
 
   // ---- writes (the writer runs these) ----
   upsertApplications(records: readonly UpsertRecord[]): UpsertResult {
@@ -128,5 +135,8 @@ export class SqliteCaseStore {
         details: { ...record },
       });
     }, true);
+  }
+  storeReport(filter: DecisionReportFilter, report: DecisionReport): void {
+    this.reports.store(filter, report);
   }
 }

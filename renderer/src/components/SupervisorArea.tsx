@@ -6,6 +6,7 @@ import { useT } from '../i18n/useT';
 import { lazyChunk, type Chunk } from '../lib/lazyChunk';
 import { useIdleLock } from '../lib/useIdleLock';
 import { useFrame } from '../state/frame';
+import { useSupervisorNav } from '../state/supervisorNav';
 import { ShortcutHelp, useHelpKey, type ShortcutSections } from './ShortcutHelp';
 import { ViewBoundary } from './ViewBoundary';
 
@@ -23,6 +24,14 @@ const sections = [
     chunk: lazyChunk(
       () => import('./DecisionLogView'),
       (m) => m.DecisionLogView,
+    ),
+  },
+  {
+    id: 'reports',
+    label: 'supervisor.nav.reports',
+    chunk: lazyChunk(
+      () => import('./ReportsView'),
+      (m) => m.ReportsView,
     ),
   },
 ] as const satisfies readonly SupervisorSection[];
@@ -79,6 +88,11 @@ export function SupervisorArea() {
   const show = (id: SectionId) => {
     if (id !== view.id) setView({ id, View: sectionOf(id).chunk.lazy(), attempt: 0 });
   };
+  // A view asking for another (a report's number opening the decision log).
+  const requested = useSupervisorNav((s) => s.requested);
+  useEffect(() => {
+    if (requested) setView((v) => (v.id === requested.id ? v : { id: requested.id, View: sectionOf(requested.id).chunk.lazy(), attempt: 0 }));
+  }, [requested]);
   const retry = (error: unknown) => setView((v) => ({ id: v.id, View: sectionOf(v.id).chunk.lazy({ error, attempt: v.attempt + 1 }), attempt: v.attempt + 1 }));
 
   return (

@@ -76,7 +76,7 @@ export function loadFilters(): DecisionLogFilters {
 const saveFilters = (filters: DecisionLogFilters) => save(STORAGE_KEY, filters);
 
 /** The instant a local calendar day starts, `days` days after `value` (yyyy-mm-dd); undefined for no day. */
-function localDayStart(value: string, days = 0): string | undefined {
+export function localDayStart(value: string, days = 0): string | undefined {
   const match = DAY.exec(value);
   if (!match) return undefined;
   const start = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days);

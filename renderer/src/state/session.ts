@@ -3,12 +3,14 @@
 import { useDecisionLog } from './decisionLog';
 import { useFrame } from './frame';
 import { useQueue } from './queue';
+import { useReports } from './reports';
 import { useReview } from './review';
 
 function forgetCases(): void {
   useQueue.getState().clear();
   useReview.getState().clear();
   useDecisionLog.getState().clear();
+  useReports.getState().clear();
 }
 
 export async function lockWorkstation(): Promise<void> {

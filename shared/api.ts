@@ -5,6 +5,7 @@ import type { Outcome } from './errors';
 import { appChannels, appEvents } from './contract/app';
 import { auditChannels } from './contract/audit';
 import { caseChannels, caseEvents } from './contract/cases';
+import { exportChannels, exportEvents, type SavedExport } from './contract/exports';
 import { imageChannels } from './contract/images';
 import { oversightChannels } from './contract/oversight';
 import { decisionCaseChannels } from './contract/decisionCase';
@@ -18,6 +19,7 @@ export const channels = {
   ...caseChannels,
   ...imageChannels,
   ...supervisionChannels,
+  ...exportChannels,
   ...reportChannels,
   ...auditChannels,
   ...oversightChannels,
@@ -28,6 +30,7 @@ export const events = {
   ...appEvents,
   ...syncEvents,
   ...caseEvents,
+  ...exportEvents,
 } as const;
 
 export type Channels = typeof channels;
@@ -85,8 +88,16 @@ export interface ImageApi {
   downloadOriginal(ref: { sha256: string }): Promise<Outcome<null>>;
 }
 
-/** `window.workstation`: one named function per channel (`workstation.queue.list(…)`), plus events and image URLs. */
-export type WorkstationApi = { [G in GroupOf<ChannelName>]: MethodsOf<G> } & { events: EventApi; images: ImageApi };
+export interface ExportApi {
+  /**
+   * Hands a prepared export (decisions.exportCsv, reports.exportPdf) to the person: Electron asks where to save it,
+   * the browser host downloads it. Once only; the workstation records it in the audit trail.
+   */
+  save(prepared: { exportId: string }): Promise<Outcome<SavedExport>>;
+}
+
+/** `window.workstation`: one named function per channel (`workstation.queue.list(…)`), plus events, image URLs and saving exports. */
+export type WorkstationApi = { [G in GroupOf<ChannelName>]: MethodsOf<G> } & { events: EventApi; images: ImageApi; exports: ExportApi };
 
 /** Splits 'queue.list' into its group and method, as WorkstationApi names them. */
 export function splitChannel(name: ChannelName): [group: string, method: string] {

@@ -1,6 +1,7 @@
 // The one list of window.workstation's functions, shared by both transports (Electron preload and
 // the browser host's client). Type-only imports: no schema code is bundled into the preload.
 import type { ChannelName, EventName, EventPayload, ImageRef, ImageVariant, RequestOf, ResponseOf, WorkstationApi } from './api';
+import type { SavedExport } from './contract/exports';
 import type { Outcome } from './errors';
 
 export interface Transport {
@@ -9,7 +10,13 @@ export interface Transport {
   imageUrl(ref: ImageRef): Promise<Outcome<string>>;
   /** Starts the download of an original (`/<sha256>/original`, served as an attachment). */
   downloadOriginal(sha256: string): Promise<Outcome<null>>;
+  /** Saves a prepared export where the person chooses (a save dialog, or a download); the id is checked first. */
+  saveExport(exportId: string): Promise<Outcome<SavedExport>>;
 }
+
+/** A prepared export's one-time id (ExportId in shared/contract/exports.ts); here, so the preload loads no zod. */
+export const exportIdPattern = /^[A-Za-z0-9_-]{22,64}$/;
+const badExportId = { ok: false, error: { code: 'invalid_request', message: 'An export is named by the id decisions.exportCsv or reports.exportPdf answered.' } } as const;
 
 const SHA256 = /^[0-9a-f]{64}$/;
 /** Every variant the page may ask a URL for, checked against the contract by the compiler (no original). */
@@ -31,6 +38,7 @@ export const eventNameSet = {
   'queue.changed': true,
   'sync.changed': true,
   'sync.progress': true,
+  'exports.progress': true,
 } as const satisfies Record<EventName, true>;
 
 export function isKnownEvent(name: unknown): name is EventName {
@@ -72,6 +80,10 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       log: (r) => t.invoke('decisions.log', r),
       counts: (r) => t.invoke('decisions.counts', r),
       application: (r) => t.invoke('decisions.application', r),
+      exportCsv: (r) => t.invoke('decisions.exportCsv', r),
+    },
+    exports: {
+      save: async (prepared) => (typeof prepared?.exportId === 'string' && exportIdPattern.test(prepared.exportId) ? t.saveExport(prepared.exportId) : badExportId),
     },
     supervision: {
       act: (r) => t.invoke('supervision.act', r),
@@ -83,7 +95,10 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       queue: (r) => t.invoke('quality.queue', r),
       policy: (r) => t.invoke('quality.policy', r),
     },
-    reports: { decisions: (r) => t.invoke('reports.decisions', r) },
+    reports: {
+      decisions: (r) => t.invoke('reports.decisions', r),
+      exportPdf: (r) => t.invoke('reports.exportPdf', r),
+    },
     oversight: {
       summary: (r) => t.invoke('oversight.summary', r),
       applications: (r) => t.invoke('oversight.applications', r),

@@ -14,6 +14,7 @@ import { connectCentral, notConfiguredHandlers, type CentralConfig, type Central
 import { createCaseHandlers } from './cases';
 import { createSupervisionHandlers } from './supervision';
 import { createQualityHandlers } from './quality';
+import { createExportHandlers, ExportShelf } from './exports';
 import { createReportHandlers } from './reports';
 import { createAuditHandlers } from './audit';
 import { createOversightHandlers } from './oversight';
@@ -43,6 +44,8 @@ export interface WorkstationOptions {
   storeWriterWorker?: URL;
   /** Sign this person in at start (tests and the embedded demo). */
   signIn?: { username: string; password: string };
+  /** The CJK font file for Chinese PDF reports (Electron: the packaged copy); the sources' copy by default. */
+  cjkFont?: string;
   /** The central service to sync with; without one, decisions wait in the outbox and people are local profiles. */
   central?: CentralConfig;
 }
@@ -55,7 +58,16 @@ export interface Workstation {
   context(transport: CallContext['transport']): CallContext;
   /** The one way images leave the data folder: checks the person and that a local case shows the image. */
   readImage(ref: unknown): Promise<CaseImage>;
+  /** A prepared export still waiting to be saved (the name a save dialog proposes); only its maker may see it. */
+  peekExport(exportId: unknown): SavableExport;
+  /** Takes a prepared export to save it, once, after recording it in the audit trail. */
+  takeExport(exportId: unknown): Promise<SavableExport & { bytes: Buffer }>;
   close(): Promise<void>;
+}
+
+export interface SavableExport {
+  fileName: string;
+  contentType: string;
 }
 
 export async function openWorkstation(options: WorkstationOptions): Promise<Workstation> {
@@ -112,6 +124,13 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const context = (transport: CallContext['transport']): CallContext => ({ person: session.activePerson(), deviceId, transport });
   // The sync engine's state at the moment of each decision or opening; standalone, always offline.
   const isOnline = (): boolean => central?.isOnline() ?? false;
+  // Made exports hold applicant data: forgotten when the person locks or signs out.
+  const exports = new ExportShelf();
+  const signedInPerson = () => {
+    const person = session.activePerson();
+    if (!person) throw new DomainError('unauthorized', 'Sign in to save an export.');
+    return person;
+  };
 
   // The images of decisions a supervisor opened in this run (fetched for the read-only case view; no case holds them).
   const decisionImages: DecisionImages = new Set();
@@ -125,11 +144,13 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     },
     'session.lock': () => {
       const state = session.lock();
+      exports.clear();
       sessionChanged();
       return state;
     },
     'session.signOut': () => {
       const state = session.signOut();
+      exports.clear();
       central?.signedOut();
       sessionChanged();
       return state;
@@ -150,6 +171,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     }),
     ...createSupervisionHandlers(store),
     ...createQualityHandlers(store, { isOnline, onActed: () => central?.decided() }),
+    ...createExportHandlers(store, exports, events, options.cjkFont ? { cjkFont: options.cjkFont } : {}),
     ...createReportHandlers(store, central),
     ...createAuditHandlers(store, central),
     ...createOversightHandlers(store, central?.get ?? null),
@@ -184,6 +206,16 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       // The applicant's own bytes leave only as a download, and each download goes on the record before it is served.
       if (image.attachment && person) await store.recordOriginalDownload(image.sha256, { actor: person, deviceId, online: isOnline() });
       return image;
+    },
+    peekExport(exportId) {
+      const { record, contentType } = exports.peek(exportId, signedInPerson().id);
+      return { fileName: record.fileName, contentType };
+    },
+    async takeExport(exportId) {
+      const person = signedInPerson();
+      const { record, contentType, bytes } = exports.take(exportId, person.id);
+      await store.recordExport(record, { actor: person, deviceId, online: isOnline() });
+      return { fileName: record.fileName, contentType, bytes };
     },
     close: async () => {
       await central?.close();

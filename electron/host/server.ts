@@ -180,6 +180,20 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         return refuse(res, status, code, err instanceof DomainError ? err.message : 'The image could not be read.');
       }
     }
+    if (path.startsWith('/exports/')) {
+      if (!authorised(req)) return refuse(res, 401, 'unauthorized', 'Missing or wrong token.');
+      if (req.method !== 'GET') return refuse(res, 405, 'invalid_request', 'Use GET to download an export.');
+      try {
+        // The workstation records the export in the audit trail before it is served, once.
+        const file = await workstation.takeExport(decodedOrNull(path.slice('/exports/'.length)));
+        return send(res, 200, file.bytes, file.contentType, { 'Cache-Control': 'private, no-store', 'Content-Disposition': `attachment; filename="${file.fileName}"` });
+      } catch (err) {
+        const code = err instanceof DomainError ? err.code : 'internal';
+        if (code === 'internal') log.error('export download failed', { error: err instanceof Error ? err.stack : String(err) });
+        const status = code === 'unauthorized' ? 401 : code === 'invalid_request' ? 400 : code === 'internal' ? 500 : 404;
+        return refuse(res, status, code, err instanceof DomainError ? err.message : 'The export could not be read.');
+      }
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', 'text/plain; charset=utf-8');
     if (path === '/host/workstation.js') {
       try {

@@ -11,6 +11,7 @@ import { launchUtilityImagingProcess } from './imagingProcess';
 import { bindIpc, forwardEvents } from './ipc';
 import { sqliteBindingPath } from './natives';
 import { privilegedSchemes, registerProtocols } from './protocol';
+import { bindSaveExport } from './saveExport';
 import { denyPermissions, hardenWebContents } from './security';
 import { createMainWindow } from './window';
 
@@ -62,6 +63,8 @@ async function start(): Promise<void> {
     imagingWorker: new URL('./imaging-worker.js', import.meta.url),
     launchImaging: launchUtilityImagingProcess,
     storeWriterWorker: new URL('./store-writer.js', import.meta.url),
+    // electron-builder copies it to resources/fonts (extraResources); the app folder holds it otherwise.
+    cjkFont: join(app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources'), 'fonts', 'wqy-microhei.ttc'),
     sqliteNativeBinding: sqliteBindingPath({
       packaged: app.isPackaged,
       resourcesPath: process.resourcesPath,
@@ -75,6 +78,7 @@ async function start(): Promise<void> {
   workstation = await openWorkstation(options);
   registerProtocols(protocol, join(here, '../renderer'), workstation);
   bindIpc(ipcMain, workstation);
+  bindSaveExport(ipcMain, workstation, { dialog, windowOf: (contents) => BrowserWindow.fromWebContents(contents), downloads: () => app.getPath('downloads') });
   forwardEvents(workstation, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
   createMainWindow(join(here, '../preload/index.cjs'));
 }

@@ -18,6 +18,8 @@ const api = createWorkstationApi({
     link.click();
     return { ok: true, value: null };
   },
+  // The main process asks where to save it (electron/main/saveExport.ts); the id was checked before this.
+  saveExport: (exportId) => ipcRenderer.invoke('verity-save:export', exportId),
   subscribe: (event, listener) => {
     const forward = (_event: Electron.IpcRendererEvent, payload: unknown) => listener(payload as Parameters<typeof listener>[0]);
     ipcRenderer.on(`verity-event:${event}`, forward);

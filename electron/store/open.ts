@@ -96,6 +96,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     qualityQueue: (request) => local.qualityQueue(request),
     qualityPolicy: () => local.qualityPolicy(),
     supervisionVerdicts: (decisionIds) => local.supervisionVerdicts(decisionIds),
+    decisionLogAfter: (filter, after, limit) => local.decisionLogAfter(filter, after, limit),
     cachedReport: (filter) => local.cachedReport(filter),
     auditAfter: (seq, limit) => local.auditAfter(seq, limit),
     upsertApplications: write('upsertApplications'),
@@ -113,6 +114,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     dismissSupervision: write('dismissSupervision'),
     storeQualityQueue: write('storeQualityQueue'),
     storeQualityPolicy: write('storeQualityPolicy'),
+    recordExport: write('recordExport'),
     storeReport: write('storeReport'),
     close() {
       // The writer first: this connection then, as the last one, checkpoints and removes the WAL.

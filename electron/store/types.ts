@@ -8,6 +8,8 @@ import type { QualityQueueRecord } from './sqlite/supervision';
 import type { DecisionReport, DecisionReportFilter } from '../../shared/contract/reports';
 import type { ChainedEntry } from '../../shared/auditChain';
 import type { AttentionItem } from '../../shared/contract/sync';
+import type { UiLanguage } from '../../shared/contract/app';
+import type { ExportKind } from '../../shared/contract/exports';
 import type { Application, DecisionInput, Person, QualitySignals } from '../../shared/domain';
 import type { RuleFacts } from '../../shared/rules';
 
@@ -56,6 +58,18 @@ export type ImageQuality = { sha256: string; quality: QualitySignals } | { sha25
 /** What the store knows of an image already ingested for any case. */
 export type KnownImage = Omit<DocumentRecord, 'id' | 'role'>;
 
+/** An export handed to the person (saved or downloaded): what the audit entry says of it, not its content. */
+export interface ExportRecord {
+  kind: ExportKind;
+  fileName: string;
+  /** The decisions in it. */
+  rows: number;
+  bytes: number;
+  /** The filters it was made with, as canonical JSON (a search text as the supervisor typed it). */
+  filter: string;
+  language: UiLanguage;
+}
+
 /** The reads: answered at once, on the caller's thread, from a snapshot that includes every write already answered. */
 export interface CaseReads {
   listQueue(query: QueueQuery): QueuePage;
@@ -103,6 +117,8 @@ export interface CaseReads {
   qualityPolicy(): QualityPolicyState;
   /** This workstation's newest verdict on each decision named. */
   supervisionVerdicts(decisionIds: readonly string[]): Map<string, SupervisionAction>;
+  /** The next decisions matching the filter after `after` (one already read), in the log's order (exports walk them all). */
+  decisionLogAfter(filter: DecisionLogFilter, after: Pick<DecisionLogEntry, 'decidedAt' | 'id'> | null, limit: number): DecisionLogEntry[];
   /** The last decision report stored for this filter (see storeReport), or null. */
   cachedReport(filter: DecisionReportFilter): DecisionReport | null;
   /** The audit entries after `seq`, oldest first, as chained (what sync pushes to the central service). */
@@ -157,6 +173,8 @@ export interface CaseWrites {
   /** Replaces a QA stage's cached queue with the central service's, as of `syncedAt`. */
   storeQualityQueue(stage: ReviewStage, records: readonly QualityQueueRecord[], syncedAt: string): Promise<{ stored: number }>;
   storeQualityPolicy(policy: QualityPolicyResponse, syncedAt: string): Promise<void>;
+  /** Records that `by.actor` took an export (the workstation's audit trail, no application). */
+  recordExport(record: ExportRecord, by: CaseOpening): Promise<void>;
   /** Keeps the central service's report as the last one for this filter (the newest filters' are kept). */
   storeReport(filter: DecisionReportFilter, report: DecisionReport): Promise<void>;
 }

@@ -35,6 +35,7 @@ export const writeMethods = [
   'dismissSupervision',
   'storeQualityQueue',
   'storeQualityPolicy',
+  'recordExport',
   'storeReport',
 ] as const satisfies readonly (keyof CaseWrites)[];
 export type WriteMethod = (typeof writeMethods)[number];

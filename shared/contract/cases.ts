@@ -202,6 +202,8 @@ export const auditActions = [
   'original_downloaded',
   // A supervisor's verdict, reassignment or policy change, recorded with its outbox mutation.
   'supervision_recorded',
+  // A supervisor's export (CSV or PDF) handed over to be saved: what, which filter, how many rows.
+  'export_saved',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;

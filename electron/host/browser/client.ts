@@ -1,6 +1,7 @@
 // The browser transport of the contract: window.workstation over the host's HTTP API.
 // Built by vite into out/host/workstation.js and loaded by the host before the renderer.
 import type { ChannelName, EventName, EventPayload, ImageRef, RequestOf, ResponseOf } from '../../../shared/api';
+import type { SavedExport } from '../../../shared/contract/exports';
 import type { Outcome } from '../../../shared/errors';
 import { createWorkstationApi, isKnownEvent, type Transport } from '../../../shared/workstationApi';
 
@@ -84,27 +85,39 @@ async function loadImage(ref: ImageRef): Promise<Outcome<string>> {
 }
 
 /**
- * The original is fetched with the token (a plain link could not send it) and saved under the name the host gave
- * in Content-Disposition (made from its hash); the host audits the download before it answers.
+ * Downloads what the host serves as an attachment: fetched with the token (a plain link could not send it) and saved
+ * under the name the host gave in Content-Disposition; the host audits the download before it answers.
  */
-async function downloadOriginal(sha256: string): Promise<Outcome<null>> {
+async function download(path: string, fallbackName: string, failure: { code: string; message: string }): Promise<Outcome<string>> {
   try {
-    const res = await fetch(`/images/${sha256}/original`, { headers: { Authorization: headers.Authorization } });
+    const res = await fetch(path, { headers: { Authorization: headers.Authorization } });
     if (!res.ok) {
       const body = (await res.json().catch(() => null)) as Outcome<unknown> | null;
-      return body && !body.ok ? body : { ok: false, error: { code: 'image_unavailable', message: `The original could not be downloaded (${res.status}).` } };
+      return body && !body.ok ? body : { ok: false, error: { code: failure.code, message: `${failure.message} (${res.status}).` } };
     }
-    const name = /filename="([\w.-]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? `verity-original-${sha256.slice(0, 16)}`;
+    const name = /filename="([\w.-]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? fallbackName;
     const url = URL.createObjectURL(await res.blob());
     const link = document.createElement('a');
     link.href = url;
     link.download = name;
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    return { ok: true, value: null };
+    return { ok: true, value: name };
   } catch {
     return { ok: false, error: { code: 'host_unreachable', message: 'The workstation host does not answer. Is it still running?' } };
   }
+}
+
+/** The original, saved under a name made from its hash. */
+async function downloadOriginal(sha256: string): Promise<Outcome<null>> {
+  const outcome = await download(`/images/${sha256}/original`, `verity-original-${sha256.slice(0, 16)}`, { code: 'image_unavailable', message: 'The original could not be downloaded' });
+  return outcome.ok ? { ok: true, value: null } : outcome;
+}
+
+/** A prepared export, as a download (the browser saves it where it saves downloads, or asks). */
+async function saveExport(exportId: string): Promise<Outcome<SavedExport>> {
+  const outcome = await download(`/exports/${exportId}`, 'verity-export', { code: 'export_not_found', message: 'The export could not be downloaded' });
+  return outcome.ok ? { ok: true, value: { saved: true, fileName: outcome.value } } : outcome;
 }
 
 // A request started while the page is going away (a decision committed on pagehide, see renderer/src/state/review.ts)
@@ -123,6 +136,7 @@ function postJson(channel: ChannelName, body: string): Promise<Response> {
 
 const transport: Transport = {
   downloadOriginal,
+  saveExport,
   imageUrl(ref) {
     const key = `${ref.sha256}/${ref.variant}`;
     let entry = imageCache.get(key);

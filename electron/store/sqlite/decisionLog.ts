@@ -133,14 +133,7 @@ export class DecisionLog {
       const key = filterKey(q);
       const { where, params } = whereOf(q);
       const total = (this.c.db.prepare(`SELECT count(*) AS n FROM decision_log ${sqlWhere(where)}`).get(params) as { n: number }).n;
-      if (q.cursor) {
-        const c = decodeCursor(q.cursor, key);
-        where.push('(decided_at, id) < (@cAt, @cId)');
-        Object.assign(params, { cAt: c.at, cId: c.id });
-      }
-      const rows = this.c.db
-        .prepare(`SELECT id, decided_at, body FROM decision_log ${sqlWhere(where)} ORDER BY decided_at DESC, id DESC LIMIT @limit`)
-        .all({ ...params, limit: q.limit + 1 }) as { id: string; decided_at: number; body: string }[];
+      const rows = this.rowsAfter(q, q.cursor ? decodeCursor(q.cursor, key) : null, q.limit + 1);
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
       return {
@@ -150,6 +143,26 @@ export class DecisionLog {
         freshness: this.freshness(),
       };
     });
+  }
+
+  /**
+   * The next `limit` decisions matching the filter after `after` (an entry already read), in the log's order: how
+   * an export walks every matching decision, not only the pages loaded.
+   */
+  entriesAfter(raw: DecisionLogFilter, after: Pick<DecisionLogEntry, 'decidedAt' | 'id'> | null, limit: number): DecisionLogEntry[] {
+    const f = DecisionLogFilter.parse(raw);
+    return this.c.read(() => this.rowsAfter(f, after && { at: Date.parse(after.decidedAt), id: after.id }, limit).map((r) => parseJson<DecisionLogEntry>(r.body)));
+  }
+
+  private rowsAfter(f: Filter, after: { at: number; id: string } | null, limit: number): { id: string; decided_at: number; body: string }[] {
+    const { where, params } = whereOf(f);
+    if (after) {
+      where.push('(decided_at, id) < (@cAt, @cId)');
+      Object.assign(params, { cAt: after.at, cId: after.id });
+    }
+    return this.c.db
+      .prepare(`SELECT id, decided_at, body FROM decision_log ${sqlWhere(where)} ORDER BY decided_at DESC, id DESC LIMIT @limit`)
+      .all({ ...params, limit }) as { id: string; decided_at: number; body: string }[];
   }
 
   counts(raw: DecisionLogFilter): DecisionLogCounts {

@@ -8,7 +8,7 @@ import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLo
 import type { AttentionItem } from '../../../shared/contract/sync';
 import type { DecisionReport, DecisionReportFilter } from '../../../shared/contract/reports';
 import type { Application, DecisionInput, Person } from '../../../shared/domain';
-import type { CaseOpening, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
+import type { CaseOpening, ExportRecord, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
 import { Cases } from './cases';
 import { StoreConnection } from './connection';
 import type { Db } from './database';
@@ -107,6 +107,9 @@ export class SqliteCaseStore {
   supervisionVerdicts(decisionIds: readonly string[]): Map<string, SupervisionAction> {
     return this.supervision.verdicts(decisionIds);
   }
+  decisionLogAfter(filter: DecisionLogFilter, after: Pick<DecisionLogEntry, 'decidedAt' | 'id'> | null, limit: number): DecisionLogEntry[] {
+    return this.decisionLogs.entriesAfter(filter, after, limit);
+  }
   cachedReport(filter: DecisionReportFilter): DecisionReport | null {
     return this.reports.cached(filter);
   }
@@ -159,6 +162,20 @@ export class SqliteCaseStore {
   }
   storeQualityPolicy(policy: QualityPolicyResponse, syncedAt: string): void {
     this.supervision.storePolicy(policy, syncedAt);
+  }
+  recordExport(record: ExportRecord, by: CaseOpening): void {
+    const c = this.connection;
+    c.write(() => {
+      c.audit.append({
+        at: c.now().getTime(),
+        action: 'export_saved',
+        applicationId: null,
+        actor: by.actor,
+        deviceId: by.deviceId,
+        online: by.online,
+        details: { ...record },
+      });
+    }, true);
   }
   storeReport(filter: DecisionReportFilter, report: DecisionReport): void {
     this.reports.store(filter, report);

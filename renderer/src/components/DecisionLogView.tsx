@@ -10,8 +10,11 @@ import { formatDateTime, formatDuration, formatNumber } from '../lib/format';
 import { hasModifier, isTypingTarget } from '../lib/keys';
 import { ruleName } from '../lib/ruleLabels';
 import { useSearchText } from '../lib/useSearchText';
-import { decisionOutcomes, yesNoChoices, filtersActive, useDecisionLog, type DecisionLogFilters, type YesNo } from '../state/decisionLog';
+import { decisionOutcomes, yesNoChoices, filtersActive, toFilter, useDecisionLog, type DecisionLogFilters, type YesNo } from '../state/decisionLog';
 import { useDecisionCase } from '../state/decisionCase';
+import { useExports } from '../state/exports';
+import type { UiLanguage } from '../../../shared/contract/app';
+import { ExportButton } from './ExportButton';
 import { useFrame } from '../state/frame';
 import { useUi } from '../state/ui';
 import { workstation } from '../workstation';
@@ -271,6 +274,10 @@ function closeCase() {
   requestAnimationFrame(() => document.getElementById(rowId(useDecisionLog.getState().selected))?.focus());
 }
 
+/** Exactly the filtered log, every matching decision (not only the loaded pages), in the person's language. */
+const makeCsv = (language: UiLanguage) => () => workstation().decisions.exportCsv({ filter: toFilter(useDecisionLog.getState().filters), language });
+const exportCsv = (language: UiLanguage) => void useExports.getState().run('decisions_csv', makeCsv(language));
+
 /** Moves the selection and the focus with it, so a screen reader reads the row. */
 function moveSelection(delta: number) {
   const log = useDecisionLog.getState();
@@ -342,6 +349,11 @@ export function DecisionLogView() {
           event.preventDefault();
           document.getElementById(SEARCH_ID)?.focus();
           break;
+        case 'e':
+        case 'E':
+          event.preventDefault();
+          exportCsv(language);
+          break;
         case 'Escape':
           if (useDecisionLog.getState().filters.text === '') return;
           event.preventDefault();
@@ -352,7 +364,7 @@ export function DecisionLogView() {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, []);
+  }, [language]);
 
   const opened = useDecisionCase((s) => s.entry !== null);
   if (opened) return <DecisionCaseView onClose={closeCase} />;
@@ -374,6 +386,7 @@ export function DecisionLogView() {
         <button type="button" data-testid="open-decision" onClick={openSelected} disabled={items.length === 0} aria-keyshortcuts="Enter">
           {t('decisionCase.open')}
         </button>
+        <ExportButton kind="decisions_csv" label="export.csv" hint="export.csvHint" make={makeCsv(language)} shortcut="E" />
       </div>
       {freshness && <Freshness freshness={freshness} />}
       <Filters />

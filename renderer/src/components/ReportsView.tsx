@@ -10,6 +10,7 @@ import type { UiLanguage } from '../../../shared/contract/app';
 import { formatDateTime, formatDuration, formatNumber, formatPercent } from '../lib/format';
 import { ruleName } from '../lib/ruleLabels';
 import { useReports, type ReportFilters } from '../state/reports';
+import { ReportPdfExport } from './ReportPdfExport';
 import { ReportChart, type ChartRow } from './ReportChart';
 
 const rate = (part: number, whole: number, language: UiLanguage, t: Translate) => (whole > 0 ? formatPercent(part / whole, language) : t('reports.summary.notAvailable'));
@@ -230,6 +231,7 @@ export function ReportsView() {
           <span className="report-cached">{t('reports.cached', { time: formatDateTime(answer.report.generatedAt, language), reason: answer.offlineReason ?? '' })}</span>
         )}
       </div>
+      {answer && <ReportPdfExport report={answer} />}
       {error && (
         <p role="alert" className="error">
           {t('reports.failed', { message: errorMessage(t, error) })}

@@ -86,6 +86,7 @@ const shortcuts: ShortcutSections = [
       [['Enter'], 'shortcut.log.open'],
       [['/'], 'shortcut.log.search'],
       [['Esc'], 'shortcut.log.clearSearch'],
+      [['E'], 'shortcut.log.exportCsv'],
     ],
   ],
   [

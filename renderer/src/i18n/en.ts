@@ -695,6 +695,21 @@ export const en = {
   'trail.col.check': 'Chain check',
   'trail.checked': 'Verified',
   'error.central_refused': '{message}',
+
+  'audit.action.export_saved': 'Saved an export',
+  'export.csv': 'Export CSV',
+  'export.csvHint': 'Saves every decision matching these filters (not only the rows loaded) as a CSV file. The export is recorded in the audit trail.',
+  'export.pdf': 'Export PDF',
+  'export.pdfHint': 'Saves this report, its charts and tables, with the filters and the time of the export, as a PDF file. The export is recorded in the audit trail.',
+  'export.preparing': 'Preparing the export…',
+  'export.progress': 'Exporting {done} of {total} decisions…',
+  'export.saving': 'Saving {fileName}…',
+  'export.saved': 'Saved {fileName}: {rows} decisions.',
+  'export.cancelled': 'Not saved: the save dialog was closed.',
+  'export.failed': 'The export did not complete. {message}',
+  'error.export_not_found': 'This export is no longer waiting to be saved. Export again.',
+  'error.export_failed': '{message}',
+  'shortcut.log.exportCsv': 'Export the filtered log as CSV',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,0 +1,149 @@
+// Exports: the channels that make a file (the filtered decision log as CSV; a report as PDF), and the shelf that
+// holds each made file under a one-time id until the person saves it. Saving goes past the contract's JSON: a save
+// dialog in Electron (electron/main/saveExport.ts), a download in the browser host (GET /exports/<id>); both take
+// the file through `takeExport`, which records it in the audit trail.
+import { randomBytes } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { ExportId, type ExportKind, type PreparedExport } from '../../shared/contract/exports';
+import type { DecisionLogEntry, DecisionLogFilter } from '../../shared/contract/supervision';
+import { DomainError } from '../../shared/errors';
+import { canonicalJson } from '../../shared/auditChain';
+import type { CaseStore, ExportRecord } from '../store/types';
+import { csvHead, csvRows } from './decisionsCsv';
+import { defaultCjkFont, renderReportPdf } from './reportPdf';
+import type { EventHub } from './events';
+import type { Handler } from './registry';
+
+/** A made file waiting on the shelf. */
+export interface HeldExport {
+  record: ExportRecord;
+  contentType: string;
+  bytes: Buffer;
+  /** Who made it: only they may take it. */
+  personId: string;
+  expiresAt: number;
+}
+
+/** How long a made file waits to be saved; a save dialog left open longer asks the person to export again. */
+export const exportTtlMs = 15 * 60_000;
+/** The most files held at once (the oldest goes first): each is at most the log's capacity of decisions, a few MB. */
+const SHELF_CAPACITY = 4;
+
+export class ExportShelf {
+  private readonly held = new Map<string, HeldExport>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  put(file: Omit<HeldExport, 'expiresAt'>): PreparedExport {
+    this.dropExpired();
+    while (this.held.size >= SHELF_CAPACITY) this.held.delete(this.held.keys().next().value!);
+    const exportId = randomBytes(24).toString('base64url');
+    this.held.set(exportId, { ...file, expiresAt: this.now() + exportTtlMs });
+    return { exportId, kind: file.record.kind, fileName: file.record.fileName, contentType: file.contentType, bytes: file.bytes.length, rows: file.record.rows };
+  }
+
+  /** The file, left on the shelf (the save dialog's proposed name); refuses what `take` would refuse. */
+  peek(exportId: unknown, personId: string): HeldExport {
+    this.dropExpired();
+    const parsed = ExportId.safeParse(exportId);
+    if (!parsed.success) throw new DomainError('invalid_request', 'An export is named by the id decisions.exportCsv or reports.exportPdf answered.');
+    const file = this.held.get(parsed.data);
+    // Another person's export is answered as missing: its existence is not theirs to learn.
+    if (!file || file.personId !== personId) throw new DomainError('export_not_found', 'This export is no longer waiting to be saved (it was saved already, or made too long ago). Export again.');
+    return file;
+  }
+
+  /** The file, taken off the shelf: it can be saved once. */
+  take(exportId: unknown, personId: string): HeldExport {
+    const file = this.peek(exportId, personId);
+    this.held.delete(exportId as string);
+    return file;
+  }
+
+  /** Forgets every file (sign-out, lock): they hold applicant data. */
+  clear(): void {
+    this.held.clear();
+  }
+
+  private dropExpired(): void {
+    const now = this.now();
+    for (const [id, file] of this.held) if (file.expiresAt <= now) this.held.delete(id);
+  }
+}
+
+/** How many decisions are read and written per step; between steps the event loop runs and progress is reported. */
+const BATCH = 1000;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+/** verity-decisions-20260302-1705.csv: the local time of the export, sortable, safe on every file system. */
+export function exportFileName(stem: string, extension: string, at: Date): string {
+  return `verity-${stem}-${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}.${extension}`;
+}
+
+/**
+ * Every decision matching the filter, in the log's order, a batch at a time from the workstation's copy (not only
+ * the pages the view loaded); reports progress against the total it counted first.
+ */
+export async function* decisionsMatching(store: CaseStore, filter: DecisionLogFilter, progress: (done: number, total: number) => void): AsyncGenerator<DecisionLogEntry[]> {
+  const total = store.decisionLog({ ...filter, limit: 1 }).total;
+  progress(0, total);
+  let after: DecisionLogEntry | null = null;
+  let done = 0;
+  for (;;) {
+    const batch = store.decisionLogAfter(filter, after, BATCH);
+    done += batch.length;
+    if (batch.length > 0) yield batch;
+    // A decision synced meanwhile may add one the count did not know: done can pass total.
+    progress(done, Math.max(done, total));
+    if (batch.length < BATCH) return;
+    after = batch.at(-1)!;
+    await yieldToEventLoop();
+  }
+}
+
+export interface ExportHandlers {
+  'decisions.exportCsv': Handler<'decisions.exportCsv'>;
+  'reports.exportPdf': Handler<'reports.exportPdf'>;
+}
+
+export interface ExportOptions {
+  /** The CJK font for Chinese PDFs (the packaged copy in Electron); the sources' copy by default. */
+  cjkFont?: string;
+  now?: () => Date;
+}
+
+export function createExportHandlers(store: CaseStore, shelf: ExportShelf, events: EventHub, options: ExportOptions = {}): ExportHandlers {
+  const now = options.now ?? (() => new Date());
+  const progressOf = (kind: ExportKind) => (done: number, total: number) => events.emit('exports.progress', { kind, done, total });
+  return {
+    'decisions.exportCsv': async ({ filter, language }, ctx) => {
+      const parts = [csvHead(language)];
+      let rows = 0;
+      for await (const batch of decisionsMatching(store, filter, progressOf('decisions_csv'))) {
+        parts.push(csvRows(batch, language));
+        rows += batch.length;
+      }
+      const bytes = Buffer.from(parts.join(''), 'utf8');
+      const fileName = exportFileName('decisions', 'csv', now());
+      return shelf.put({
+        record: { kind: 'decisions_csv', fileName, rows, bytes: bytes.length, filter: canonicalJson(filter), language },
+        contentType: 'text/csv; charset=utf-8',
+        bytes,
+        // dispatch let only a signed-in supervisor through.
+        personId: ctx.person!.id,
+      });
+    },
+    'reports.exportPdf': async ({ report, language }, ctx) => {
+      const at = now();
+      const person = ctx.person!;
+      const bytes = await renderReportPdf(report, { language, exportedAt: at, exportedBy: person.displayName, cjkFont: options.cjkFont ?? defaultCjkFont });
+      const fileName = exportFileName('report', 'pdf', at);
+      return shelf.put({
+        record: { kind: 'report_pdf', fileName, rows: report.report.decisions, bytes: bytes.length, filter: canonicalJson(report.report.filter), language },
+        contentType: 'application/pdf',
+        bytes,
+        personId: person.id,
+      });
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// Exports: a file the workstation makes (the filtered decision log as CSV, a report as PDF) and the person saves
+// where they choose. Making it is a channel; it answers a one-time id, and `workstation.exports.save` hands the
+// bytes over: a save dialog in Electron, a download in the browser host. The file never travels through the
+// contract's JSON, and handing it over is what the audit trail records.
+import { z } from 'zod';
+import { UiLanguage } from './app';
+import { defineChannel, defineEvent } from './channel';
+import { storeErrors } from './cases';
+import { CachedDecisionReport } from './reports';
+import { DecisionLogFilter } from './supervision';
+import { exportIdPattern } from '../workstationApi';
+
+/** The one-time id of a prepared export: random, valid for a few minutes, handed over once. */
+export const ExportId = z.string().regex(exportIdPattern, 'an export id is 22–64 letters, digits, - or _');
+export type ExportId = z.infer<typeof ExportId>;
+
+export const exportKinds = ['decisions_csv', 'report_pdf'] as const;
+export const ExportKind = z.enum(exportKinds);
+export type ExportKind = z.infer<typeof ExportKind>;
+
+/** A file made and waiting to be saved. */
+export const PreparedExport = z.object({
+  exportId: ExportId,
+  kind: ExportKind,
+  /** The name the save dialog proposes and the download takes (ASCII letters, digits, '.', '-', '_'). */
+  fileName: z.string().regex(/^[\w.-]{1,120}$/),
+  contentType: z.string(),
+  bytes: z.number().int().nonnegative(),
+  /** Decisions in the file (the CSV's rows below its header; the decisions a report covers). */
+  rows: z.number().int().nonnegative(),
+});
+export type PreparedExport = z.infer<typeof PreparedExport>;
+
+/** How saving ended: `saved` false when the person cancelled the save dialog. */
+export const SavedExport = z.object({ saved: z.boolean(), fileName: z.string() });
+export type SavedExport = z.infer<typeof SavedExport>;
+
+export const DecisionsCsvRequest = z
+  .object({
+    /** Exactly the filters the log shows. */
+    filter: DecisionLogFilter,
+    /** The language of the header row and of the words in the cells: the person's. */
+    language: UiLanguage,
+  })
+  .strict();
+export type DecisionsCsvRequest = z.input<typeof DecisionsCsvRequest>;
+
+export const ReportPdfRequest = z
+  .object({
+    /** The report as the reports view shows it (reports.decisions' answer): the PDF has exactly its numbers. */
+    report: CachedDecisionReport,
+    language: UiLanguage,
+  })
+  .strict();
+export type ReportPdfRequest = z.input<typeof ReportPdfRequest>;
+
+/** A long export's progress, so the view can show it (`total` is known from the start). */
+export const ExportProgress = z.object({ kind: ExportKind, done: z.number().int().nonnegative(), total: z.number().int().nonnegative() });
+export type ExportProgress = z.infer<typeof ExportProgress>;
+
+/** Errors of handing an export over. */
+export const exportErrors = ['export_not_found', 'export_failed'] as const;
+
+export const exportChannels = {
+  'decisions.exportCsv': defineChannel({
+    request: DecisionsCsvRequest,
+    response: PreparedExport,
+    errors: [...storeErrors],
+    role: 'supervisor',
+  }),
+  'reports.exportPdf': defineChannel({
+    request: ReportPdfRequest,
+    response: PreparedExport,
+    errors: [],
+    role: 'supervisor',
+  }),
+} as const;
+
+export const exportEvents = {
+  'exports.progress': defineEvent(ExportProgress),
+} as const;

@@ -35,10 +35,12 @@ test('a supervisor opens a decision read-only: its documents and its flags as de
   await expect(flags.locator('li.flag')).toHaveCount(entry!.flags!.length);
   for (const flag of entry!.flags!) await expect(flags.locator(`li.flag[data-rule="${flag.rule}"]`).first()).toBeVisible();
   await expect(view.getByTestId('current-flags')).toHaveCount(0);
-  // The decision with its override note; the audit slot says where the cross-device trail will be.
+  // The decision with its override note, and the application's trail across devices from the central service.
   await expect(view.getByTestId('decision-read-outcome')).toHaveText(entry!.outcome === 'approve' ? 'Approved' : 'Rejected');
   await expect(view.getByTestId('decision-read-override')).toContainText(entry!.overrideNote!);
   await expect(view.getByTestId('cross-device-audit')).toBeVisible();
+  await expect(view.getByTestId('cross-device-audit').getByTestId('trail-row').first()).toBeVisible();
+  await expect(view.getByTestId('trail-error')).toHaveCount(0);
   // Nothing to decide, add or download.
   for (const name of [/^Approve/, /^Reject/, /Add image/, /Download original/]) await expect(view.getByRole('button', { name })).toHaveCount(0);
   await expect(view.locator('textarea, input[type="checkbox"]')).toHaveCount(0);

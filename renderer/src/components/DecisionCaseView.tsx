@@ -1,6 +1,6 @@
 // A decision, read-only, for a supervisor: the reviewer's side-by-side document viewer and field comparison (the same
 // components, read-only), the flags as they stood when decided (the decision's snapshot, never re-evaluated), the
-// decision and its reviews, and the slot of the cross-device audit trail. No decision controls. Esc goes back.
+// decision and its reviews, and the application's audit trail across devices. No decision controls. Esc goes back.
 import { useEffect, useRef } from 'react';
 import type { CaseDetail } from '../../../shared/contract/cases';
 import type { DecisionApplication } from '../../../shared/contract/decisionCase';
@@ -12,6 +12,7 @@ import { hasModifier, isTypingTarget } from '../lib/keys';
 import { ruleName } from '../lib/ruleLabels';
 import { useDecisionCase } from '../state/decisionCase';
 import { useUi } from '../state/ui';
+import { ApplicationAuditTrail } from './ApplicationAuditTrail';
 import { CaseDetails } from './CaseDetails';
 import { DocumentViewer, type ViewerHandle } from './DocumentViewer';
 
@@ -75,13 +76,12 @@ function TheDecision({ entry }: { entry: DecisionLogEntry }) {
 }
 
 /** Where the application's audit trail across devices goes once the central service keeps the devices' trails. */
-function CrossDeviceAuditSlot() {
-  const t = useT();
+/** The application's trail across devices, as the central service holds it, in place of this workstation's own. */
+function CrossDeviceAuditSlot({ applicationId }: { applicationId: string }) {
   return (
-    <section className="detail-section" aria-labelledby="decision-audit-title" data-testid="cross-device-audit">
-      <h2 id="decision-audit-title">{t('audit.title')}</h2>
-      <p className="muted">{t('decisionCase.auditPending')}</p>
-    </section>
+    <div className="detail-section" data-testid="cross-device-audit">
+      <ApplicationAuditTrail applicationId={applicationId} />
+    </div>
   );
 }
 
@@ -135,7 +135,7 @@ export function DecisionCaseView({ onClose }: { onClose: () => void }) {
           <div className="case-side">
             <div className="case-details" role="region" aria-label={t('case.details')} tabIndex={0}>
               <TheDecision entry={entry} />
-              <CaseDetails detail={detail} auditSlot={<CrossDeviceAuditSlot />} />
+              <CaseDetails detail={detail} auditSlot={<CrossDeviceAuditSlot applicationId={entry.applicationId} />} />
             </div>
           </div>
         </div>

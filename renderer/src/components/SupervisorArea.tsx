@@ -26,7 +26,6 @@ const sections = [
       (m) => m.DecisionLogView,
     ),
   },
-  // Quality review: the QA queue, the second-review list and the policy.
   {
     id: 'quality-review',
     label: 'supervisor.nav.qualityReview',
@@ -44,11 +43,11 @@ const sections = [
     ),
   },
   {
-    id: 'policy',
-    label: 'supervisor.nav.policy',
+    id: 'oversight',
+    label: 'supervisor.nav.oversight',
     chunk: lazyChunk(
-      () => import('./PolicyView'),
-      (m) => m.PolicyView,
+      () => import('./OversightView'),
+      (m) => m.OversightView,
     ),
   },
   {
@@ -68,11 +67,11 @@ const sections = [
     ),
   },
   {
-    id: 'oversight',
-    label: 'supervisor.nav.oversight',
+    id: 'policy',
+    label: 'supervisor.nav.policy',
     chunk: lazyChunk(
-      () => import('./OversightView'),
-      (m) => m.OversightView,
+      () => import('./PolicyView'),
+      (m) => m.PolicyView,
     ),
   },
 ] as const satisfies readonly SupervisorSection[];

@@ -393,7 +393,6 @@ export const en = {
   'decisionCase.by': 'by {reviewer} at {time} on device {device}',
   'decisionCase.noReasons': 'No reason codes',
   'decisionCase.overrode': 'Overrode: {rules}',
-  'decisionCase.auditPending': 'This application\'s audit trail across devices is not available in this version: devices do not send their audit trails to the central service yet.',
   'shortcut.log.open': 'Open the selected decision read-only',
   'supervisor.nav.oversight': 'Oversight',
   'oversight.title': 'Live oversight',

@@ -394,7 +394,6 @@ export const zhCN: Record<MessageKey, string> = {
   'decisionCase.by': '由 {reviewer} 于 {time} 在设备 {device} 上作出',
   'decisionCase.noReasons': '无原因代码',
   'decisionCase.overrode': '已覆盖：{rules}',
-  'decisionCase.auditPending': '此版本无法显示该申请在各设备上的审计记录：设备尚未将审计记录发送到中央服务。',
   'shortcut.log.open': '只读打开所选决定',
   'supervisor.nav.oversight': '实时监督',
   'oversight.title': '实时监督',

@@ -20,7 +20,8 @@ function entries(count = 120): DecisionLogEntry[] {
     const dueAt = unknown ? null : new Date(base + i * 3_600_000 + (i % 5 === 1 ? -3_600_000 : 86_400_000)).toISOString();
     return {
       id: `0190${String(i).padStart(4, '0')}-0000-7000-8000-000000000000`,
-      applicationId: `VA01${String(1000 + i).padStart(8, '0')}`,
+      // Demo-style ids, and every 4th a lower-case UUID as the central service issues them.
+      applicationId: i % 4 === 3 ? `9f3c${String(i).padStart(4, '0')}-aa00-4000-8000-000000000000` : `VA01${String(1000 + i).padStart(8, '0')}`,
       kind: (['individual', 'enterprise', 'change'] as const)[i % 3 === 0 ? (i / 3) % 3 : i % 2]!,
       applicantName: names[i % names.length]!,
       reviewer: reviewers[i % reviewers.length]!,
@@ -57,7 +58,7 @@ function expected(all: readonly DecisionLogEntry[], f: DecisionLogFilter): Decis
     .filter((e) => f.deadlineMissed === undefined || e.withinDeadline === !f.deadlineMissed)
     .filter((e) => f.from === undefined || Date.parse(e.decidedAt) >= Date.parse(f.from))
     .filter((e) => f.to === undefined || Date.parse(e.decidedAt) < Date.parse(f.to))
-    .filter((e) => f.text === undefined || e.applicationId.startsWith(f.text.toUpperCase()) || e.applicantName.toLowerCase().includes(f.text.toLowerCase()))
+    .filter((e) => f.text === undefined || e.applicationId.toLowerCase().startsWith(f.text.toLowerCase()) || e.applicantName.toLowerCase().includes(f.text.toLowerCase()))
     .sort((a, b) => b.decidedAt.localeCompare(a.decidedAt) || b.id.localeCompare(a.id));
 }
 
@@ -94,6 +95,8 @@ describe('decision log', () => {
     { from: '2026-11-03T00:00:00.000Z', to: '2026-11-04T06:00:00.000Z', reviewer: 'reviewer5' },
     { text: 'keller' },
     { text: 'va01000011' },
+    { text: '9f3c00' },
+    { text: '9F3C001' },
     { text: '100%_' },
     { reviewed: true, outcome: 'approve' },
     { deadlineMissed: true },

@@ -63,9 +63,15 @@ function whereOf(f: Filter, without?: Facet): Built {
   if (f.text !== undefined && f.text.trim() !== '') {
     const text = f.text.trim();
     // An application id prefix, or part of the name; LIKE's wildcards in the text are escaped, and the text is bound.
-    where.push(`(application_id >= @idLo AND application_id < @idHi OR search_name LIKE '%' || @nameLike || '%' ESCAPE '\\')`);
-    params.idLo = text.toUpperCase();
-    params.idHi = `${text.toUpperCase()}\u{10FFFF}`;
+    // Ids are upper case (demo, ticket style) or lower case (the central service's UUIDs): a range for each keeps the
+    // index and finds either, however the person typed it.
+    where.push(
+      `(application_id >= @idUpper AND application_id < @idUpperEnd OR application_id >= @idLower AND application_id < @idLowerEnd OR search_name LIKE '%' || @nameLike || '%' ESCAPE '\\')`,
+    );
+    params.idUpper = text.toUpperCase();
+    params.idUpperEnd = `${text.toUpperCase()}\u{10FFFF}`;
+    params.idLower = text.toLowerCase();
+    params.idLowerEnd = `${text.toLowerCase()}\u{10FFFF}`;
     params.nameLike = text.normalize('NFKC').toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
   }
   return { where, params };

@@ -200,10 +200,11 @@ describe('the report on generated decisions', () => {
     );
     await server.db.query(
       `INSERT INTO decisions (id, application_id, kind, reviewer, device_id, outcome, reason_codes, applicant_message, internal_note,
-         override_note, decided_at, made_at, offline, overridden_rules, opened_at, due_at)
+         override_note, decided_at, made_at, offline, overridden_rules, opened_at, due_at, sample_week, sample_rank)
        SELECT ('00000000-0000-7000-9000-' || lpad(i::text, 12, '0'))::uuid, 'GEN-' || i, 'individual', 'reviewer' || (i % 3 + 1), 'device',
          'reject', '["document_expired"]'::jsonb, '', '', NULL, m, m, false, '[]'::jsonb, m - make_interval(mins => i % 10 + 1),
-         CASE WHEN i % 7 = 0 THEN m - interval '1 minute' ELSE m + interval '1 day' END
+         CASE WHEN i % 7 = 0 THEN m - interval '1 minute' ELSE m + interval '1 day' END,
+         date_trunc('week', m AT TIME ZONE 'UTC')::date, md5(i::text)
          FROM generate_series(1, $2) AS i, LATERAL (SELECT $1::timestamptz + make_interval(mins => i) AS m) AS t`,
       [new Date(start), n],
     );

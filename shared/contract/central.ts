@@ -740,7 +740,7 @@ export const OversightApplication = z
     accountId: lineText(64).min(1),
     kind: ApplicationKind,
     /** The individual's or the enterprise's name. */
-    applicantName: z.string().max(300),
+    applicantName: lineText(300),
     assignee: Username.nullable(),
     submittedAt: Instant,
     dueAt: Instant,

@@ -96,7 +96,7 @@ export const CachedDecisionReport = z.object({
   /** `live`: the central service answered now; `cached`: offline, the last answer for this filter (see report.generatedAt). */
   source: z.enum(['live', 'cached']),
   /** Why it could not be live (the sync error's message), when cached. */
-  offlineReason: z.string().nullable(),
+  offlineReason: lineText(2000).nullable(),
 });
 export type CachedDecisionReport = z.infer<typeof CachedDecisionReport>;
 

@@ -80,7 +80,11 @@ export async function openPg(options: PgOptions): Promise<Database> {
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   if (schema) {
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    // Two instances starting together both try: the loser's unique violation means the schema is there.
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error: unknown) => {
+      const code = (error as { code?: unknown }).code;
+      if (code !== '23505' && code !== '42P06') throw error;
+    });
   }
   const wrap = (runner: pg.Pool | pg.PoolClient): Queryable => ({
     async query<R extends Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {

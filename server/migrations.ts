@@ -362,15 +362,32 @@ export class SchemaTooNewError extends Error {
   }
 }
 
+/** Held (per transaction) by every step of migrate(): instances started together on one database take turns. */
+export const MIGRATION_LOCK = 7_331_002;
+
+async function schemaVersion(tx: Queryable): Promise<number> {
+  const [row] = await tx.query<{ v: number | null }>(`SELECT max(version) AS v FROM schema_migrations`);
+  return row?.v ?? 0;
+}
+
+/**
+ * Brings the database to the latest version. Each migration is one transaction that first takes MIGRATION_LOCK and
+ * reads the version again, so two instances starting on one database never run the same migration twice (the second
+ * waits, then finds it done).
+ */
 export async function migrate(db: Database, list: readonly Migration[] = migrations): Promise<{ from: number; to: number }> {
   const latest = Math.max(0, ...list.map((m) => m.version));
-  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`);
-  const [row] = await db.query<{ v: number | null }>(`SELECT max(version) AS v FROM schema_migrations`);
-  const from = row?.v ?? 0;
+  const from = await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`);
+    return schemaVersion(tx);
+  });
   if (from > latest) throw new SchemaTooNewError(from, latest);
   for (const migration of [...list].sort((a, b) => a.version - b.version)) {
     if (migration.version <= from) continue;
     await db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+      if ((await schemaVersion(tx)) >= migration.version) return;
       await migration.up(tx);
       await tx.query(`INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, [
         migration.version,
@@ -380,4 +397,11 @@ export async function migrate(db: Database, list: readonly Migration[] = migrati
     });
   }
   return { from, to: Math.max(from, latest) };
+}
+
+/** The schema version the database is at, or null before the first migration (for /readyz). */
+export async function currentSchemaVersion(db: Queryable): Promise<number | null> {
+  const [table] = await db.query<{ t: string | null }>(`SELECT to_regclass('schema_migrations')::text AS t`);
+  if (!table?.t) return null;
+  return schemaVersion(db);
 }

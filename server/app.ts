@@ -4,7 +4,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCalendar, type BusinessCalendar } from '../shared/businessDays';
 import type { CentralRole } from '../shared/contract/central';
-import { hashPassword, LoginThrottle } from './auth';
+import { hashPassword } from './auth';
+import { jsonLog, Operations, type Log } from './operations';
+import { defaultThrottleLimit, LoginThrottle } from './throttle';
 import { openDatabase, type Database } from './db';
 import { seedDemo, type DemoOptions } from './demo';
 import { createHandler } from './http';
@@ -25,14 +27,23 @@ export interface StartOptions {
   dataDir?: string;
   /** Seed the demo applications (and the decision history, unless `history: false`) when the database has none. */
   demo?: boolean | DemoOptions;
-  /** Password of the seeded people (reviewer1 to reviewer4, supervisor1, intake); default 'verity-demo'. */
+  /** Password of the seeded people (reviewer1 to reviewer4, supervisor1, intake, admin1); default 'verity-demo'. */
   seedPassword?: string;
+  /** Seed those people when missing (default true); server/main.ts does only with --demo: a real deployment's first admin comes from `people create`. */
+  seedPeople?: boolean;
   now?: () => Date;
   assignmentCap?: number;
   leaseMs?: number;
   calendar?: BusinessCalendar;
   loginLimit?: { attempts: number; windowMs: number };
-  log?: (message: string, error?: unknown) => void;
+  /** The header the trusted proxy in front sets to the client's address, e.g. x-forwarded-for; default none (the peer). */
+  trustedProxyHeader?: string | null;
+  /** How long close() lets requests in flight finish before cutting them; default 10 s. */
+  shutdownGraceMs?: number;
+  /** Log one JSON line per request (server/main.ts does); default off (the workstation's embedded service, tests). */
+  accessLog?: boolean;
+  /** Default: JSON lines on stderr (server/operations.ts). */
+  log?: Log;
 }
 
 export interface RunningServer {
@@ -51,6 +62,7 @@ export const seededPeople: readonly { username: string; displayName: string; rol
   { username: 'reviewer4', displayName: 'Reviewer Four', role: 'reviewer' },
   { username: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' },
   { username: 'intake', displayName: 'Customer console intake', role: 'intake' },
+  { username: 'admin1', displayName: 'Admin One', role: 'admin' },
 ];
 
 export const defaultSeedPassword = 'verity-demo';
@@ -69,7 +81,7 @@ async function seedPeople(db: Database, password: string): Promise<void> {
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? ((message: string, error?: unknown) => console.error(`[central] ${message}`, error ?? ''));
+  const log = options.log ?? jsonLog;
   const db = await openDatabase({
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
@@ -78,7 +90,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let server: ReturnType<typeof createServer> | null = null;
   try {
     await migrate(db);
-    await seedPeople(db, options.seedPassword ?? defaultSeedPassword);
+    if (options.seedPeople ?? true) await seedPeople(db, options.seedPassword ?? defaultSeedPassword);
     const service = new CentralService(db, {
       now: options.now ?? (() => new Date()),
       assignmentCap: options.assignmentCap ?? 200,
@@ -89,8 +101,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (options.demo) {
       await seedDemo(service, typeof options.demo === 'object' ? options.demo : {});
     }
-    const throttle = new LoginThrottle(options.loginLimit?.attempts ?? 5, options.loginLimit?.windowMs ?? 15 * 60 * 1000);
-    const handler = createHandler({ service, throttle, log });
+    const throttle = new LoginThrottle(db, options.loginLimit ?? defaultThrottleLimit);
+    const operations = new Operations();
+    const handler = createHandler({
+      service,
+      throttle,
+      trustedProxyHeader: options.trustedProxyHeader ?? null,
+      operations,
+      log,
+      accessLog: options.accessLog ?? false,
+    });
     const http = createServer({ requestTimeout: 120_000, headersTimeout: 30_000 }, handler);
     server = http;
     http.keepAliveTimeout = 5_000;
@@ -108,10 +128,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       service,
       close() {
         closing ??= (async () => {
-          await new Promise<void>((resolve) => {
-            http.close(() => resolve());
-            http.closeAllConnections();
-          });
+          await operations.drain(http, options.shutdownGraceMs ?? 10_000);
           if (options.databaseUrl && options.schema && options.dropSchemaOnClose) {
             await db.query(`DROP SCHEMA IF EXISTS ${options.schema} CASCADE`);
           }

@@ -1,4 +1,4 @@
-// Passwords (scrypt), opaque bearer tokens stored only as their SHA-256, and the login throttle.
+// Passwords (scrypt) and opaque bearer tokens stored only as their SHA-256 (the login throttle: throttle.ts).
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import type { CentralRole } from '../shared/contract/central';
 import type { Queryable } from './db';
@@ -66,47 +66,22 @@ export interface Caller {
   username: string;
   displayName: string;
   role: CentralRole;
+  /** After a password reset: only the password change is open to this caller (http.ts). */
+  mustChangePassword?: boolean;
 }
 
 export async function callerOfToken(db: Queryable, token: string, kind: 'access' | 'refresh', now: Date): Promise<Caller | null> {
-  const rows = await db.query<{ username: string; display_name: string; role: CentralRole }>(
-    `SELECT p.username, p.display_name, p.role FROM tokens t JOIN people p ON p.username = t.username
+  const rows = await db.query<{ username: string; display_name: string; role: CentralRole; must_change_password: boolean }>(
+    `SELECT p.username, p.display_name, p.role, p.must_change_password FROM tokens t JOIN people p ON p.username = t.username
       WHERE t.token_hash = $1 AND t.kind = $2 AND t.expires_at > $3 AND t.revoked_at IS NULL AND p.active`,
     [tokenHash(token), kind, now],
   );
   const row = rows[0];
-  return row ? { username: row.username, displayName: row.display_name, role: row.role } : null;
+  return row ? { username: row.username, displayName: row.display_name, role: row.role, mustChangePassword: row.must_change_password } : null;
 }
 
-/** Failed logins per username+IP in a sliding window; past the limit, 429 until the oldest failure ages out. */
-export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-  constructor(
-    private readonly limit = 5,
-    private readonly windowMs = 15 * 60 * 1000,
-  ) {}
-
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
-    if (list.length === 0) this.failures.delete(key);
-    else this.failures.set(key, list);
-    return list;
-  }
-
-  /** Seconds to wait, or 0 when an attempt is allowed now. */
-  retryAfterSeconds(username: string, ip: string, now: number): number {
-    const list = this.recent(`${username}\u0000${ip}`, now);
-    if (list.length < this.limit) return 0;
-    const oldest = list[list.length - this.limit] ?? now;
-    return Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
-  }
-
-  fail(username: string, ip: string, now: number): void {
-    const key = `${username}\u0000${ip}`;
-    this.failures.set(key, [...this.recent(key, now), now]);
-  }
-
-  succeed(username: string, ip: string): void {
-    this.failures.delete(`${username}\u0000${ip}`);
-  }
+/** Ends every session of a person (password reset, role change, deactivation); answers how many tokens stopped. */
+export async function revokeTokens(tx: Queryable, username: string, now: Date): Promise<number> {
+  const revoked = await tx.query(`UPDATE tokens SET revoked_at = $2 WHERE username = $1 AND revoked_at IS NULL AND expires_at > $2 RETURNING 1`, [username, now]);
+  return revoked.length;
 }

@@ -28,6 +28,7 @@ import {
   type SupervisionBatchResponse,
 } from '../shared/contract/central';
 import { DecisionReport } from '../shared/contract/reports';
+import type { DeactivateResponse, PeopleResponse, PersonChangesResponse, PersonRecord } from '../shared/contract/people';
 import type { JudgedOn } from '../shared/contract/cases';
 import type { Identity } from '../shared/domain';
 import { createCalendar } from '../shared/businessDays';
@@ -255,6 +256,14 @@ describe('roles', () => {
     expect((await call('assignApplication', r1, '/v1/applications/x/assign', { json: { reviewer: 'reviewer1' } })).status).toBe(403);
     expect((await call('withdrawApplication', r1, '/v1/applications/x/withdraw', { json: {} })).status).toBe(403);
     expect((await call('getDocumentContent', intake, '/v1/documents/x/content')).status).toBe(403);
+    // People administration is the admin's alone (the admin's own calls are in 'people administration' below).
+    expect((await call('listPeople', sup, '/v1/people')).status).toBe(403);
+    expect((await call('createPerson', r1, '/v1/people', { json: { username: 'x1', displayName: 'X', role: 'reviewer', password: 'a-long-enough-pass' } })).status).toBe(403);
+    expect((await call('setPersonRole', intake, '/v1/people/reviewer1/role', { json: { role: 'supervisor' } })).status).toBe(403);
+    expect((await call('resetPassword', sup, '/v1/people/reviewer1/password', { json: { password: 'a-long-enough-pass' } })).status).toBe(403);
+    expect((await call('deactivatePerson', r1, '/v1/people/reviewer2/deactivate', { json: {} })).status).toBe(403);
+    expect((await call('listPersonChanges', sup, '/v1/people/reviewer1/changes')).status).toBe(403);
+    expect((await call('changePassword', anonymous, '/v1/session/password', { json: { currentPassword: 'x', newPassword: 'y' } })).status).toBe(401);
   });
 
   it('answers 404 for an unknown route and 405 for a wrong method', async () => {
@@ -904,6 +913,136 @@ describe('live oversight', () => {
     expect((await call('getApplication', r1, `/v1/applications/${first?.id ?? 'x'}`)).status).toBe(403);
     expect((await call('getOversight', r1, '/v1/oversight')).status).toBe(403);
     expect(errorCode(await call('listOversightApplications', sup, '/v1/oversight/applications?cursor=bm90LWEtY3Vyc29y'))).toBe('invalid_cursor');
+  });
+});
+
+describe('people administration', () => {
+  const admin = () => new TestClient(server.url, () => server.clock.now).signIn('admin1');
+  const firstPassword = 'first-Password-2026';
+  let adm: TestClient;
+  let newcomer: TestClient;
+
+  it('lets an admin manage people but nothing else: no review, no applicant data', async () => {
+    adm = await admin();
+    expect(adm.person?.role).toBe('admin');
+    expect((await call('listChanges', adm, '/v1/changes')).status).toBe(403);
+    expect((await call('listDecisions', adm, '/v1/decisions')).status).toBe(403);
+    expect((await call('getOversight', adm, '/v1/oversight')).status).toBe(403);
+    const list = await call('listPeople', adm, '/v1/people');
+    expect(list.status).toBe(200);
+    expect((list.body as PeopleResponse).people.map((p) => p.username)).toEqual(expect.arrayContaining(['admin1', 'reviewer1', 'supervisor1', 'intake']));
+  });
+
+  it('creates a person under the password policy; the first password must be changed before anything else', async () => {
+    const weak = await call('createPerson', adm, '/v1/people', { json: { username: 'reviewer9', displayName: 'Reviewer Nine', role: 'reviewer', password: 'short' } });
+    expect(weak.status).toBe(400);
+    expect(errorCode(weak)).toBe('weak_password');
+    expect(errorMessage(weak)).toMatch(/at least 12 characters/);
+    const named = await call('createPerson', adm, '/v1/people', { json: { username: 'reviewer9', displayName: 'Reviewer Nine', role: 'reviewer', password: 'xx-reviewer9-xx' } });
+    expect(errorCode(named)).toBe('weak_password');
+    const badName = await call('createPerson', adm, '/v1/people', { json: { username: 'Reviewer 9', displayName: 'Reviewer Nine', role: 'reviewer', password: firstPassword } });
+    expect(badName.status).toBe(400);
+    expect(errorMessage(badName)).toMatch(/username/);
+    const created = await call('createPerson', adm, '/v1/people', { json: { username: 'reviewer9', displayName: 'Reviewer Nine', role: 'reviewer', password: firstPassword } });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ username: 'reviewer9', displayName: 'Reviewer Nine', role: 'reviewer', active: true, mustChangePassword: true, deactivatedAt: null });
+    expect(errorCode(await call('createPerson', adm, '/v1/people', { json: { username: 'reviewer9', displayName: 'Again', role: 'intake', password: firstPassword } }))).toBe('person_exists');
+
+    newcomer = new TestClient(server.url, () => server.clock.now);
+    const signIn = await call('createSession', newcomer, '/v1/session', { json: { username: 'reviewer9', password: firstPassword }, token: null });
+    expect(SessionResponse.parse(signIn.body).mustChangePassword).toBe(true);
+    const token = SessionResponse.parse(signIn.body).accessToken;
+    const refused = await call('listChanges', newcomer, '/v1/changes', { token });
+    expect(refused.status).toBe(403);
+    expect(errorCode(refused)).toBe('password_change_required');
+
+    const wrong = await call('changePassword', newcomer, '/v1/session/password', { token, json: { currentPassword: 'not-it', newPassword: 'Another-Pass-2026' } });
+    expect(errorCode(wrong)).toBe('bad_credentials');
+    const same = await call('changePassword', newcomer, '/v1/session/password', { token, json: { currentPassword: firstPassword, newPassword: firstPassword } });
+    expect(errorCode(same)).toBe('weak_password');
+    const changed = await call('changePassword', newcomer, '/v1/session/password', { token, json: { currentPassword: firstPassword, newPassword: 'Nine-owns-this-2026' } });
+    expect(changed.status).toBe(200);
+    const session = SessionResponse.parse(changed.body);
+    expect(session.mustChangePassword).toBe(false);
+    expect((await call('listChanges', newcomer, '/v1/changes', { token })).status).toBe(401);
+    await newcomer.signIn('reviewer9', 'Nine-owns-this-2026');
+    const work = await call('listChanges', newcomer, '/v1/changes');
+    expect(work.status).toBe(200);
+  });
+
+  it('resets a password: the sessions end and a change is forced at the next sign-in', async () => {
+    const before = newcomer.token;
+    const reset = await call('resetPassword', adm, '/v1/people/reviewer9/password', { json: { password: 'temporary-Pass-77' } });
+    expect(reset.status).toBe(200);
+    expect((reset.body as PersonRecord).mustChangePassword).toBe(true);
+    expect((await call('listChanges', newcomer, '/v1/changes', { token: before })).status).toBe(401);
+    expect((await newcomer.signIn('reviewer9', 'temporary-Pass-77')).token).not.toBe(before);
+    expect(errorCode(await call('listChanges', newcomer, '/v1/changes'))).toBe('password_change_required');
+    expect((await call('changePassword', newcomer, '/v1/session/password', { json: { currentPassword: 'temporary-Pass-77', newPassword: 'Nine-again-2026!' } })).status).toBe(200);
+    await newcomer.signIn('reviewer9', 'Nine-again-2026!');
+    expect(errorCode(await call('resetPassword', adm, '/v1/people/nobody/password', { json: { password: 'temporary-Pass-77' } }))).toBe('not_found');
+  });
+
+  it('deactivates a person: their open applications go back to the pool at once and their tokens stop working', async () => {
+    await submit();
+    await submit();
+    expect((await call('listChanges', newcomer, '/v1/changes')).status).toBe(200);
+    const held = await server.db.query<{ id: string }>(`SELECT id FROM applications WHERE assignee = 'reviewer9' AND status = 'queued' ORDER BY id`);
+    expect(held.length).toBeGreaterThan(0);
+    const token = newcomer.token;
+    const answer = await call('deactivatePerson', adm, '/v1/people/reviewer9/deactivate', { json: { reason: 'left the team' } });
+    expect(answer.status).toBe(200);
+    const result = answer.body as DeactivateResponse;
+    expect(result.releasedApplications).toBe(held.length);
+    expect(result.revokedTokens).toBeGreaterThan(0);
+    expect(result.person).toMatchObject({ active: false, deactivatedAt: server.clock.now.toISOString() });
+    for (const { id } of held) {
+      const envelope = (await call('getApplication', sup, `/v1/applications/${id}`)).body as ApplicationEnvelope;
+      expect(envelope.application.assignee).toBeNull();
+    }
+    expect((await call('listChanges', newcomer, '/v1/changes', { token })).status).toBe(401);
+    expect(errorCode(await call('createSession', anonymous, '/v1/session', { json: { username: 'reviewer9', password: 'Nine-again-2026!' } }))).toBe('bad_credentials');
+    expect(errorCode(await call('deactivatePerson', adm, '/v1/people/reviewer9/deactivate', { json: {} }))).toBe('person_inactive');
+    expect(errorCode(await call('setPersonRole', adm, '/v1/people/reviewer9/role', { json: { role: 'reviewer' } }))).toBe('person_inactive');
+  });
+
+  it('sets roles, ending the sessions, and never leaves the service without an admin', async () => {
+    const last = await call('deactivatePerson', adm, '/v1/people/admin1/deactivate', { json: {} });
+    expect(errorCode(last)).toBe('last_admin');
+    expect(errorCode(await call('setPersonRole', adm, '/v1/people/admin1/role', { json: { role: 'reviewer' } }))).toBe('last_admin');
+    const created = await call('createPerson', adm, '/v1/people', { json: { username: 'intake2', displayName: 'Second intake', role: 'intake', password: firstPassword } });
+    expect(created.status).toBe(201);
+    const promoted = await call('setPersonRole', adm, '/v1/people/intake2/role', { json: { role: 'supervisor' } });
+    expect(promoted.status).toBe(200);
+    expect((promoted.body as PersonRecord).role).toBe('supervisor');
+    expect(errorCode(await call('setPersonRole', adm, '/v1/people/intake2/role', { json: { role: 'owner' } }))).toBe('invalid_request');
+  });
+
+  it('audits every change: who, when, what, never a password', async () => {
+    const answer = await call('listPersonChanges', adm, '/v1/people/reviewer9/changes');
+    expect(answer.status).toBe(200);
+    const changes = (answer.body as PersonChangesResponse).changes;
+    expect(changes.map((c) => [c.action, c.changedBy])).toEqual([
+      ['created', 'admin1'],
+      ['password_changed', 'reviewer9'],
+      ['password_reset', 'admin1'],
+      ['password_changed', 'reviewer9'],
+      ['deactivated', 'admin1'],
+    ]);
+    expect(changes[4]?.detail).toMatchObject({ reason: 'left the team' });
+    expect(JSON.stringify(changes)).not.toMatch(/Pass|scrypt/);
+    expect(errorCode(await call('listPersonChanges', adm, '/v1/people/nobody/changes'))).toBe('not_found');
+    await expect(server.db.query(`DELETE FROM people_changes`)).rejects.toThrow(/append-only/);
+  });
+
+  it('answers /healthz and /readyz without a token, with the request id echoed or made', async () => {
+    const health = await call('getHealth', anonymous, '/healthz', { headers: { 'x-request-id': 'lb-check-42' } });
+    expect(health.body).toEqual({ status: 'ok' });
+    expect(health.headers.get('x-request-id')).toBe('lb-check-42');
+    const ready = await call('getReadiness', anonymous, '/readyz', { headers: { 'x-request-id': 'no spaces allowed' } });
+    expect(ready.status).toBe(200);
+    expect((ready.body as { status: string }).status).toBe('ready');
+    expect(ready.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

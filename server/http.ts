@@ -17,13 +17,18 @@ import {
   SupervisionBatchRequest,
   WithdrawRequest,
   type CentralRole,
+  centralRoles,
   type SessionResponse,
 } from '../shared/contract/central';
 import { DecisionReportFilter } from '../shared/contract/reports';
 import { DomainError, describeIssues } from '../shared/errors';
 import { isLineText } from '../shared/text';
 import { readBodyWithin } from '../shared/body';
-import { callerOfToken, dummyPasswordHash, issueTokens, type LoginThrottle, tokenHash, verifyPassword, type Caller } from './auth';
+import { callerOfToken, dummyPasswordHash, issueTokens, tokenHash, verifyPassword, type Caller } from './auth';
+import { ChangePasswordRequest, CreatePersonRequest, DeactivateRequest, ResetPasswordRequest, SetRoleRequest } from '../shared/contract/people';
+import { PeopleAdmin } from './people';
+import { clientAddress, type LoginThrottle } from './throttle';
+import { requestIdOf, type Log, type Operations } from './operations';
 import { applySupervision, qualityPolicy, qualityQueue } from './quality';
 import { AuditTrails } from './audit';
 import type { CentralService } from './service';
@@ -61,6 +66,11 @@ const statusOfCode: Record<string, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  weak_password: 400,
+  person_exists: 409,
+  person_inactive: 409,
+  last_admin: 409,
+  password_change_required: 403,
 };
 
 class HttpError extends DomainError {
@@ -135,10 +145,6 @@ function callerOf(caller: Caller | null): Caller {
   return caller;
 }
 
-function clientIp(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}
-
 interface Context {
   req: IncomingMessage;
   res: ServerResponse;
@@ -174,12 +180,35 @@ function route(method: Route['method'], path: string, roles: Route['roles'], han
 export interface HttpOptions {
   service: CentralService;
   throttle: LoginThrottle;
-  log: (message: string, error?: unknown) => void;
+  /** The header a trusted proxy sets to the client's address (server/throttle.ts); null: the socket's peer. */
+  trustedProxyHeader: string | null;
+  operations: Operations;
+  log: Log;
+  /** One JSON line per request answered (method, path, status, time, request id). */
+  accessLog: boolean;
 }
 
-export function createHandler({ service, throttle, log }: HttpOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHandler({ service, throttle, trustedProxyHeader, operations, log, accessLog }: HttpOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const now = () => service.options.now();
   const audit = new AuditTrails(service);
+  const people = new PeopleAdmin(service.db);
+
+  /** Counts the attempt, checks the password, forgets the failures when it is right; throws 429 or 401. */
+  const checkPassword = async (req: IncomingMessage, username: string, password: string) => {
+    const client = clientAddress(req, trustedProxyHeader);
+    const wait = await throttle.attempt(username, client, now());
+    if (wait > 0) {
+      throw new HttpError(429, 'rate_limited', `Too many failed sign-ins; try again in ${wait} seconds`, { 'retry-after': String(wait) });
+    }
+    const [person] = await service.db.query<{ username: string; display_name: string; role: CentralRole; password_hash: string; must_change_password: boolean }>(
+      `SELECT username, display_name, role, password_hash, must_change_password FROM people WHERE username = $1 AND active`,
+      [username],
+    );
+    const ok = await verifyPassword(password, person?.password_hash ?? (await dummyPasswordHash()));
+    if (!person || !ok) throw new HttpError(401, 'bad_credentials', 'Wrong username or password');
+    await throttle.succeeded(username, client);
+    return { username: person.username, displayName: person.display_name, role: person.role, mustChangePassword: person.must_change_password } satisfies Caller;
+  };
 
   const sessionOf = async (caller: Caller): Promise<SessionResponse> => {
     const tokens = await service.db.transaction((tx) => issueTokens(tx, caller.username, now()));
@@ -189,6 +218,7 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
       refreshToken: tokens.refreshToken,
       refreshTokenExpiresAt: tokens.refreshTokenExpiresAt.toISOString(),
       person: { username: caller.username, displayName: caller.displayName, role: caller.role },
+      mustChangePassword: caller.mustChangePassword ?? false,
     };
   };
 
@@ -244,22 +274,7 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
   const routes: Route[] = [
     route('POST', '/v1/session', null, async ({ req, res }) => {
       const body = await jsonBody(req, SessionRequest, bodyLimits.default);
-      const ip = clientIp(req);
-      const wait = throttle.retryAfterSeconds(body.username, ip, now().getTime());
-      if (wait > 0) {
-        throw new HttpError(429, 'rate_limited', `Too many failed sign-ins; try again in ${wait} seconds`, { 'retry-after': String(wait) });
-      }
-      const [person] = await service.db.query<{ username: string; display_name: string; role: CentralRole; password_hash: string }>(
-        `SELECT username, display_name, role, password_hash FROM people WHERE username = $1 AND active`,
-        [body.username],
-      );
-      const ok = await verifyPassword(body.password, person?.password_hash ?? (await dummyPasswordHash()));
-      if (!person || !ok) {
-        throttle.fail(body.username, ip, now().getTime());
-        throw new HttpError(401, 'bad_credentials', 'Wrong username or password');
-      }
-      throttle.succeed(body.username, ip);
-      sendJson(res, 200, await sessionOf({ username: person.username, displayName: person.display_name, role: person.role }));
+      sendJson(res, 200, await sessionOf(await checkPassword(req, body.username, body.password)));
     }),
     route('POST', '/v1/session/refresh', null, async ({ req, res }) => {
       const body = await jsonBody(req, RefreshRequest, bodyLimits.default);
@@ -270,13 +285,13 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
         [tokenHash(body.refreshToken), now()],
       );
       const [person] = used
-        ? await service.db.query<{ username: string; display_name: string; role: CentralRole }>(
-            `SELECT username, display_name, role FROM people WHERE username = $1 AND active`,
+        ? await service.db.query<{ username: string; display_name: string; role: CentralRole; must_change_password: boolean }>(
+            `SELECT username, display_name, role, must_change_password FROM people WHERE username = $1 AND active`,
             [used.username],
           )
         : [];
       if (!person) throw new HttpError(401, 'bad_refresh_token', 'The refresh token is unknown, used or expired; sign in again');
-      const caller: Caller = { username: person.username, displayName: person.display_name, role: person.role };
+      const caller: Caller = { username: person.username, displayName: person.display_name, role: person.role, mustChangePassword: person.must_change_password };
       sendJson(res, 200, await sessionOf(caller));
     }),
     route('POST', '/v1/applications', ['intake'], async ({ req, res }) => {
@@ -345,6 +360,42 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
     route('GET', '/v1/oversight/applications', ['supervisor'], async ({ res, url }) => {
       sendJson(res, 200, await oversightApplications(service, queryOf(url, OversightQuery)));
     }),
+    // People administration (server/people.ts) and operations (server/operations.ts).
+    route('POST', '/v1/session/password', centralRoles, async ({ req, res, caller }) => {
+      const body = await jsonBody(req, ChangePasswordRequest, bodyLimits.default);
+      const person = await checkPassword(req, callerOf(caller).username, body.currentPassword);
+      await people.changePassword(person.username, body.currentPassword, body.newPassword, now());
+      sendJson(res, 200, await sessionOf({ ...person, mustChangePassword: false }));
+    }),
+    route('GET', '/v1/people', ['admin'], async ({ res }) => {
+      sendJson(res, 200, { people: await people.list() });
+    }),
+    route('POST', '/v1/people', ['admin'], async ({ req, res, caller }) => {
+      const body = await jsonBody(req, CreatePersonRequest, bodyLimits.default);
+      sendJson(res, 201, await people.create(body, callerOf(caller).username, now()));
+    }),
+    route('POST', '/v1/people/{username}/role', ['admin'], async ({ req, res, params, caller }) => {
+      const body = await jsonBody(req, SetRoleRequest, bodyLimits.default);
+      sendJson(res, 200, await people.setRole(params.username ?? '', body.role, callerOf(caller).username, now()));
+    }),
+    route('POST', '/v1/people/{username}/password', ['admin'], async ({ req, res, params, caller }) => {
+      const body = await jsonBody(req, ResetPasswordRequest, bodyLimits.default);
+      sendJson(res, 200, await people.resetPassword(params.username ?? '', body.password, callerOf(caller).username, now()));
+    }),
+    route('POST', '/v1/people/{username}/deactivate', ['admin'], async ({ req, res, params, caller }) => {
+      const body = await jsonBody(req, DeactivateRequest, bodyLimits.default, {});
+      sendJson(res, 200, await people.deactivate(params.username ?? '', body.reason, callerOf(caller).username, now()));
+    }),
+    route('GET', '/v1/people/{username}/changes', ['admin'], async ({ res, params }) => {
+      sendJson(res, 200, { changes: await people.changes(params.username ?? '') });
+    }),
+    route('GET', '/healthz', null, async ({ res }) => {
+      sendJson(res, 200, { status: 'ok' });
+    }),
+    route('GET', '/readyz', null, async ({ res }) => {
+      const readiness = await operations.readiness(service.db);
+      sendJson(res, readiness.status === 'ready' ? 200 : 503, readiness);
+    }),
   ];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -383,13 +434,27 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
       if (!found.roles.includes(caller.role)) {
         throw new HttpError(403, 'forbidden', `This needs the role ${found.roles.join(' or ')}`);
       }
+      if (caller.mustChangePassword && url.pathname !== '/v1/session/password') {
+        throw new HttpError(403, 'password_change_required', 'Change your password first (POST /v1/session/password): it was reset or set by an admin');
+      }
     }
     await found.handle({ req, res, url, params, caller });
   };
 
   return (req, res) => {
+    const requestId = requestIdOf(req);
+    const started = performance.now();
+    res.setHeader('x-request-id', requestId);
+    operations.requestStarted(res);
+    if (accessLog) {
+      res.once('finish', () => {
+        const url = new URL(req.url ?? '/', 'http://central.invalid');
+        log('request', undefined, { requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) });
+      });
+    }
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) {
+        log('failed after the answer began', error, { requestId });
         res.destroy();
         return;
       }
@@ -399,10 +464,10 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
         sendJson(res, statusOfCode[error.code] ?? 400, { error: { code: error.code, message: error.message } });
       } else if (isDataException(error)) {
         // The schemas refuse what PostgreSQL cannot hold; should a value slip past them, it is still the request's fault.
-        log('data exception from the request', error);
+        log('data exception from the request', error, { requestId });
         sendJson(res, 400, { error: { code: 'invalid_request', message: 'The request holds a value the central service cannot store' } });
       } else {
-        log('internal error', error);
+        log('internal error', error, { requestId });
         sendJson(res, 500, { error: { code: 'internal', message: 'Something went wrong on the server' } });
       }
       // A body we refused to read must not be parsed as the next request.

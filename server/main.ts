@@ -1,7 +1,14 @@
-// The central API as a command: `tsx server/main.ts [--port N] [--data DIR] [--demo] [--cap N] [--lease-hours H]`.
+// The central API as a command: `tsx server/main.ts [--port N] [--data DIR] [--demo] [--cap N] [--lease-hours H]
+// [--trust-proxy-header NAME]`, or `tsx server/main.ts people …` to administer people (server/peopleCli.ts).
 // PGlite in DIR (default ./.data/server) unless DATABASE_URL points at a PostgreSQL server.
 import { parseArgs } from 'node:util';
 import { defaultSeedPassword, startServer } from './app';
+import { jsonLog } from './operations';
+
+if (process.argv[2] === 'people') {
+  const { runPeopleCommand } = await import('./peopleCli');
+  process.exit(await runPeopleCommand(process.argv.slice(3)));
+}
 
 const { values } = parseArgs({
   options: {
@@ -11,6 +18,8 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     cap: { type: 'string', default: '200' },
     'lease-hours': { type: 'string', default: '72' },
+    'trust-proxy-header': { type: 'string' },
+    'shutdown-grace-seconds': { type: 'string', default: '10' },
   },
   strict: true,
 });
@@ -23,8 +32,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const cap = Number(values.cap);
 const leaseHours = Number(values['lease-hours']);
-if (!Number.isInteger(cap) || cap < 1 || !(leaseHours > 0)) {
-  console.error('--cap: a whole number of applications ≥ 1; --lease-hours: a number of hours > 0');
+const graceSeconds = Number(values['shutdown-grace-seconds']);
+if (!Number.isInteger(cap) || cap < 1 || !(leaseHours > 0) || !(graceSeconds >= 0)) {
+  console.error('--cap: a whole number of applications ≥ 1; --lease-hours: a number of hours > 0; --shutdown-grace-seconds: ≥ 0');
+  process.exit(2);
+}
+const trustedProxyHeader = values['trust-proxy-header'] ?? process.env.VERITY_TRUST_PROXY_HEADER ?? null;
+if (trustedProxyHeader !== null && !/^[A-Za-z0-9-]{1,64}$/.test(trustedProxyHeader)) {
+  console.error(`--trust-proxy-header: not a header name: ${trustedProxyHeader}`);
   process.exit(2);
 }
 
@@ -35,21 +50,32 @@ const server = await startServer({
   host: values.host,
   ...(databaseUrl ? { databaseUrl } : { dataDir: values.data }),
   demo: values.demo,
+  // Demo people (with the demo password) only in a demo: a real deployment's first admin comes from `people create`.
+  seedPeople: values.demo,
   assignmentCap: cap,
   leaseMs: leaseHours * 3_600_000,
+  trustedProxyHeader,
+  shutdownGraceMs: graceSeconds * 1000,
+  accessLog: true,
+  log: jsonLog,
 });
-console.log(`Verity central API listening on ${server.url} (${databaseUrl ? 'PostgreSQL' : `PGlite in ${values.data}`}, ready in ${Date.now() - started} ms)`);
-if (values.demo) console.log(`Demo people: reviewer1, reviewer2, supervisor1, intake (password: ${defaultSeedPassword})`);
+jsonLog('listening', undefined, {
+  url: server.url,
+  database: databaseUrl ? 'PostgreSQL' : `PGlite in ${values.data}`,
+  readyInMs: Date.now() - started,
+  trustedProxyHeader,
+});
+if (values.demo) console.log(`Demo people: reviewer1, reviewer2, supervisor1, intake, admin1 (password: ${defaultSeedPassword})`);
 
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: closing`);
+  jsonLog('closing: finishing the requests in flight', undefined, { signal });
   server.close().then(
     () => process.exit(0),
     (error: unknown) => {
-      console.error(error);
+      jsonLog('close failed', error);
       process.exit(1);
     },
   );

@@ -351,6 +351,41 @@ export const migrations: readonly Migration[] = [
       await tx.query(`CREATE INDEX applications_open_assignee_due ON applications (assignee, due_at, id) INCLUDE (escalate_at) WHERE status = 'queued'`);
     },
   },
+  // Reserved number of this wave (issue 22): people administration and the login throttle shared by every instance.
+  {
+    version: 12,
+    name: 'people administration, audited; login throttle in the database',
+    async up(tx) {
+      await tx.query(`ALTER TABLE people DROP CONSTRAINT people_role_check`);
+      await tx.query(`ALTER TABLE people ADD CONSTRAINT people_role_check CHECK (role IN ('reviewer', 'supervisor', 'intake', 'admin'))`);
+      await tx.query(`ALTER TABLE people ADD COLUMN must_change_password boolean NOT NULL DEFAULT false, ADD COLUMN deactivated_at timestamptz`);
+      // Every change to a person: who (null: the people command on the server's host), when, what. Never a password.
+      await tx.query(`
+        CREATE TABLE people_changes (
+          id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          username   text NOT NULL REFERENCES people (username),
+          action     text NOT NULL CHECK (action IN ('created', 'role_set', 'password_reset', 'password_changed', 'deactivated')),
+          changed_by text REFERENCES people (username),
+          changed_at timestamptz NOT NULL,
+          detail     jsonb NOT NULL DEFAULT '{}'
+        )`);
+      await tx.query(`CREATE INDEX people_changes_username ON people_changes (username, id)`);
+      await tx.query(`
+        CREATE FUNCTION people_changes_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'people_changes is append-only'; END $$`);
+      await tx.query(`CREATE TRIGGER people_changes_no_change BEFORE UPDATE OR DELETE ON people_changes FOR EACH ROW EXECUTE FUNCTION people_changes_append_only()`);
+      await tx.query(`CREATE TRIGGER people_changes_no_truncate BEFORE TRUNCATE ON people_changes FOR EACH STATEMENT EXECUTE FUNCTION people_changes_append_only()`);
+      // Failed sign-ins per username and client address (server/throttle.ts), shared by every instance.
+      await tx.query(`
+        CREATE TABLE login_failures (
+          username  text NOT NULL,
+          client    text NOT NULL,
+          failed_at timestamptz NOT NULL
+        )`);
+      await tx.query(`CREATE INDEX login_failures_key ON login_failures (username, client, failed_at)`);
+      await tx.query(`CREATE INDEX login_failures_failed_at ON login_failures (failed_at)`);
+    },
+  },
 ];
 
 export const latestSchemaVersion = Math.max(...migrations.map((m) => m.version));

@@ -115,11 +115,14 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     }
     if (route.roles !== null) {
       answers['401'] = error('Missing, unknown or expired access token');
-      answers['403'] = error('The caller has the wrong role (or, for documents, is not the assigned reviewer)');
+      answers['403'] = error('The caller has the wrong role (or, for documents, is not the assigned reviewer), or must change their password first');
     }
     if (route.path.includes('{') || route.errors.includes('not_found')) answers['404'] = error('No such application, document or decision');
     if (route.errors.some((code) => ['already_decided', 'withdrawn', 'account_not_verified', 'already_reviewed'].includes(code))) {
       answers['409'] = error('Conflict with the application state');
+    }
+    if (route.errors.some((code) => ['person_exists', 'person_inactive', 'last_admin'].includes(code))) {
+      answers['409'] = error('Conflict with the person’s state: username taken, person deactivated, or the last active admin');
     }
     if (route.errors.some((code) => code === 'wrong_central')) {
       answers['409'] = error('The workstation is bound to another central service (centralId); nothing was read or changed');
@@ -128,7 +131,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       answers['413'] = error('The body is over the route’s size limit');
       answers['415'] = error('The body is not application/json');
     }
-    if (route.operationId === 'createSession') answers['429'] = { ...error('Too many failed sign-ins'), headers: { 'Retry-After': { schema: { type: 'integer' } } } };
+    if (route.errors.includes('rate_limited')) answers['429'] = { ...error('Too many failed sign-ins'), headers: { 'Retry-After': { schema: { type: 'integer' } } } };
     if (route.operationId === 'getDocumentContent') {
       answers['403'] = error('The application is not assigned to the caller');
     }

@@ -23,6 +23,19 @@ import { JudgedOn } from './cases';
 import { DecisionReport, DecisionReportFilter } from './reports';
 import { lineText, multilineText } from '../text';
 import { intakeMediaTypes } from '../imagePolicy';
+import { CentralRole, centralRoles } from './roles';
+import {
+  ChangePasswordRequest,
+  CreatePersonRequest,
+  DeactivateRequest,
+  DeactivateResponse,
+  PeopleResponse,
+  PersonChangesResponse,
+  PersonRecord,
+  ResetPasswordRequest,
+  SetRoleRequest,
+} from './people';
+import { HealthResponse, ReadyResponse } from './operations';
 
 /** Every error answer: `{ error: { code, message } }`; the message names the field, never echoes values. */
 export const CentralError = z
@@ -32,9 +45,7 @@ export const CentralError = z
   .strict();
 export type CentralError = z.infer<typeof CentralError>;
 
-export const centralRoles = ['reviewer', 'supervisor', 'intake'] as const;
-export const CentralRole = z.enum(centralRoles);
-export type CentralRole = z.infer<typeof CentralRole>;
+export { centralRoles, CentralRole } from './roles';
 
 const Username = lineText(64).min(1);
 /** A mutation id made by the client (UUIDv7 by convention; any RFC 4122 UUID is accepted). */
@@ -55,6 +66,8 @@ export const SessionResponse = z
     refreshToken: Token,
     refreshTokenExpiresAt: Instant,
     person: z.object({ username: Username, displayName: lineText(200).min(1), role: CentralRole }).strict(),
+    /** True after a password reset or for an admin-made password: only POST /v1/session/password works until changed. */
+    mustChangePassword: z.boolean().optional(),
   })
   .strict();
 export type SessionResponse = z.infer<typeof SessionResponse>;
@@ -962,6 +975,93 @@ export const centralRoutes = [
     query: OversightQuery,
     responses: { 200: OversightApplicationsResponse },
     errors: ['invalid_cursor'],
+  },
+  // ── people administration and operations (server/people.ts, server/operations.ts) ──
+  {
+    method: 'post',
+    path: '/v1/session/password',
+    operationId: 'changePassword',
+    summary: 'Change the signed-in person\'s own password (the only route open while a change is required); answers a new session',
+    roles: centralRoles,
+    body: ChangePasswordRequest,
+    responses: { 200: SessionResponse },
+    errors: ['bad_credentials', 'weak_password', 'rate_limited'],
+  },
+  {
+    method: 'get',
+    path: '/v1/people',
+    operationId: 'listPeople',
+    summary: 'Admin: every person with role and state, active first, by username',
+    roles: ['admin'],
+    responses: { 200: PeopleResponse },
+    errors: [],
+  },
+  {
+    method: 'post',
+    path: '/v1/people',
+    operationId: 'createPerson',
+    summary: 'Admin: create a person with a first password they must change at the first sign-in',
+    roles: ['admin'],
+    body: CreatePersonRequest,
+    responses: { 201: PersonRecord },
+    errors: ['person_exists', 'weak_password'],
+  },
+  {
+    method: 'post',
+    path: '/v1/people/{username}/role',
+    operationId: 'setPersonRole',
+    summary: "Admin: set a person's role (reviewer, supervisor, intake, admin); their sessions end",
+    roles: ['admin'],
+    body: SetRoleRequest,
+    responses: { 200: PersonRecord },
+    errors: ['not_found', 'person_inactive', 'last_admin'],
+  },
+  {
+    method: 'post',
+    path: '/v1/people/{username}/password',
+    operationId: 'resetPassword',
+    summary: "Admin: reset a person's password; their sessions end and they must change it at the next sign-in",
+    roles: ['admin'],
+    body: ResetPasswordRequest,
+    responses: { 200: PersonRecord },
+    errors: ['not_found', 'person_inactive', 'weak_password'],
+  },
+  {
+    method: 'post',
+    path: '/v1/people/{username}/deactivate',
+    operationId: 'deactivatePerson',
+    summary: 'Admin: deactivate a person: sign-in refused, tokens revoked and open applications released to the pool at once',
+    roles: ['admin'],
+    body: DeactivateRequest,
+    responses: { 200: DeactivateResponse },
+    errors: ['not_found', 'person_inactive', 'last_admin'],
+  },
+  {
+    method: 'get',
+    path: '/v1/people/{username}/changes',
+    operationId: 'listPersonChanges',
+    summary: 'Admin: the audited changes to one person, oldest first (who, when, what)',
+    roles: ['admin'],
+    responses: { 200: PersonChangesResponse },
+    errors: ['not_found'],
+  },
+  {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'getHealth',
+    summary: 'The process answers (no database call); for liveness probes',
+    roles: null,
+    responses: { 200: HealthResponse },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    operationId: 'getReadiness',
+    summary: "The database answers and its schema is this server's; 503 otherwise or while shutting down; for load balancers",
+    roles: null,
+    responses: { 200: ReadyResponse, 503: ReadyResponse },
+    errors: [],
   },
 ] as const satisfies readonly CentralRoute[];
 

@@ -60,6 +60,7 @@ export class Operations {
    */
   async drain(http: Server, graceMs: number): Promise<void> {
     this.draining = true;
+    for (const res of this.inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
     const closed = new Promise<void>((resolve) => http.close(() => resolve()));
     http.closeIdleConnections();
     const finished = new Promise<void>((resolve) => {

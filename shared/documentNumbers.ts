@@ -47,6 +47,11 @@ export function mod11_2CheckCharacter(first17: string): string {
   return MOD11_CHECK[sum % 11] as string;
 }
 
+/** An 18-character ID number from its first 17 digits (demo data and tests build valid numbers with it). */
+export function withMod11_2Check(first17: string): string {
+  return first17 + mod11_2CheckCharacter(first17);
+}
+
 /** GB 32100's alphabet: digits and upper-case letters without I, O, Z, S, V. */
 export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
@@ -56,6 +61,11 @@ export function usccCheckCharacter(first17: string): string {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += USCC_ALPHABET.indexOf(first17[i] as string) * (USCC_WEIGHTS[i] ?? 0);
   return USCC_ALPHABET[(31 - (sum % 31)) % 31] as string;
+}
+
+/** A USCC from its first 17 characters. */
+export function withUsccCheck(first17: string): string {
+  return first17 + usccCheckCharacter(first17);
 }
 
 /** Spaces and hyphens people type between groups are not part of the number; letters compare upper-case. */

@@ -29,7 +29,7 @@ const layers = [
   // A new folder under electron/ gets the narrowest room until it is given a line above.
   { prefix: 'electron/', name: 'electron (a folder with no layer yet)', internal: ['shared/'], electron: false, node: true },
   { prefix: 'renderer/', name: 'renderer', internal: ['renderer/', 'shared/'], electron: false, node: false },
-  { prefix: 'shared/', name: 'shared', internal: ['shared/'], electron: false, node: false, packages: ['zod', 'chinese-days', 'vitest'] },
+  { prefix: 'shared/', name: 'shared', internal: ['shared/'], electron: false, node: false, packages: ['zod', 'chinese-days', 'vitest', 'fast-check'] },
   { prefix: 'server/', name: 'server', internal: ['server/', 'shared/', 'resources/'], electron: false, node: true },
 ];
 

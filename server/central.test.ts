@@ -38,6 +38,8 @@ import { auditEntryHash } from './audit';
 import { openApiPath } from './openapi';
 import { CentralService, defaultServiceOptions } from './service';
 import { decisionMutation, sampleImage, startTestServer, TestClient, type Answer, type TestServer } from '../tests/support/central';
+import { specimenIdNumber } from '../tests/support/specimenNumbers';
+import { checkChineseIdNumber } from '../shared/documentNumbers';
 
 type OperationId = (typeof centralRoutes)[number]['operationId'] | 'headDocumentContent';
 const routeOf = (op: OperationId): CentralRoute =>
@@ -107,8 +109,10 @@ let accountCounter = 0;
 const nextAccount = () => `T-ACC-${(accountCounter += 1)}`;
 const noIcp = { mainlandResources: false, icpFilingIntended: false, icpEntityName: null };
 
+/** A mainland ID card: `number` as given when it passes R9 (however typed), else a valid specimen number made from it. */
 function individual(number: string, overrides: Partial<Extract<Identity, { kind: 'individual' }>> = {}): Identity {
-  return { kind: 'individual', fullName: 'SPECIMEN Person', documentType: 'id_card', documentNumber: number, issuingLocation: 'CN', ...overrides };
+  const documentNumber = checkChineseIdNumber(number, '2026-01-01').status === 'valid' ? number : specimenIdNumber(number);
+  return { kind: 'individual', fullName: 'SPECIMEN Person', documentType: 'id_card', documentNumber, issuingLocation: 'CN', ...overrides };
 }
 
 function intakeBody(overrides: Partial<IntakeRequest> = {}): IntakeRequest {
@@ -806,7 +810,7 @@ describe('concurrency', () => {
 
 describe('one batch', () => {
   it('decides in order on the state the earlier mutations left: a repeated id, a second decision, an approval changing facts', async () => {
-    const number = `SHARED${randomUUID().slice(0, 6)}`;
+    const number = specimenIdNumber(`SHARED${randomUUID()}`);
     const [p, q] = [await submit({ identity: individual(number) }), await submit({ identity: individual(number) })];
     const assigned = await pull(r1);
     const mine = (id: string) => assigned.find((c) => c.application.id === id) as Change;
@@ -831,7 +835,7 @@ describe('one batch', () => {
 
 describe('R2 counts one document', () => {
   it('verified on another account at the same issuing location, however its number is typed; the same number issued elsewhere is another document', async () => {
-    const number = `R2DOC${randomUUID().slice(0, 6).toUpperCase()}`;
+    const number = specimenIdNumber(`R2DOC${randomUUID()}`);
     const verified = await submit({ identity: individual(number) });
     const first = (await pull(r1)).find((c) => c.application.id === verified.application.id);
     if (!first) throw new Error(`${verified.application.id} was not assigned to reviewer1`);

@@ -9,6 +9,8 @@ import { checkImage } from './images';
 import { identityKeys } from './keys';
 import type { CentralService, CheckedDocument } from './service';
 import { seededRandom } from '../shared/prng';
+import { addLocalDays, localDate } from '../shared/businessDays';
+import { USCC_ALPHABET, withMod11_2Check, withUsccCheck } from '../shared/documentNumbers';
 import { refreshRandomSample, sampleWeekSql } from './quality';
 import { seedAuditTrails } from './demoAudit';
 import { demoUuid, planHistory, seedHistory, workstationEvidence, type HistoryPlan } from './demoHistory';
@@ -68,28 +70,35 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
     }
     return image.then((i) => ({ ...i, role }));
   };
-  const personImage = (p: IndividualIdentity): Promise<CheckedDocument> => {
-    const specimen: PersonSpecimen = {
-      kind: p.documentType,
-      side: 'front',
-      fullName: p.fullName,
-      documentNumber: p.documentNumber,
-      issuingLocation: p.issuingLocation,
-      birthDate: `19${60 + (p.documentNumber.charCodeAt(3) % 40)}-0${1 + (p.documentNumber.charCodeAt(4) % 9)}-1${p.documentNumber.charCodeAt(5) % 10}`,
-      expiryDate: `20${30 + (p.documentNumber.charCodeAt(6) % 9)}-06-30`,
-    };
-    return imageOf(`person:${identityKeys(p).docKey}`, p.documentType === 'passport' ? 'page' : 'front', specimen);
-  };
+  const personSpecimen = (p: IndividualIdentity, side: PersonSpecimen['side']): PersonSpecimen => ({
+    kind: p.documentType,
+    side,
+    fullName: p.fullName,
+    documentNumber: p.documentNumber,
+    issuingLocation: p.issuingLocation,
+    birthDate: p.dateOfBirth ?? '1990-01-01',
+    expiryDate: p.expiryDate ?? '2036-06-30',
+  });
+  const personImage = (p: IndividualIdentity): Promise<CheckedDocument> =>
+    imageOf(`person:${identityKeys(p).docKey}`, p.documentType === 'passport' ? 'page' : 'front', personSpecimen(p, 'front'));
   const enterpriseImage = (e: EnterpriseIdentity): Promise<CheckedDocument> =>
     imageOf(`enterprise:${e.businessRegistrationNumber}`, 'licence', {
       kind: 'business_licence',
       enterpriseName: e.enterpriseName,
       registeredAddress: e.registeredAddress,
       businessRegistrationNumber: e.businessRegistrationNumber,
-      issuedDate: `20${10 + (e.businessRegistrationNumber.charCodeAt(5) % 14)}-0${1 + (e.businessRegistrationNumber.charCodeAt(6) % 9)}-15`,
+      issuedDate: e.establishedOn ?? '2015-01-15',
     });
   const imagesOf = (identity: Identity) => (identity.kind === 'individual' ? personImage(identity) : enterpriseImage(identity));
+  /** An ID card has two sides: the front with the photo, the back with the issuing authority and validity. */
+  const allImagesOf = async (identity: Identity): Promise<CheckedDocument[]> =>
+    identity.kind === 'individual' && identity.documentType === 'id_card'
+      ? [await personImage(identity), await imageOf(`person-back:${identityKeys(identity).docKey}`, 'back', personSpecimen(identity, 'back'))]
+      : [await imagesOf(identity)];
 
+  // Specimen documents exercise R9 and R10: numbers with valid check characters but every 10th (counter ending in 7)
+  // deliberately wrong; expiry dates far off, but every 12th already past at submission and every 12th (+5) near.
+  const today = localDate(now, service.options.calendar.timeZone);
   let personCounter = 0;
   const person = (location: string, issuing = location): IndividualIdentity => {
     personCounter += 1;
@@ -97,8 +106,20 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
     const fullName = chinese ? `${pick(surnames)} ${pick(givenNames)}` : pick(westernNames);
     const documentType = chinese ? pick(['id_card', 'id_card', 'passport', 'drivers_license'] as const) : pick(docTypes);
     const digits = String(100000000 + Math.floor(random() * 899999999));
-    const documentNumber = documentType === 'id_card' && issuing === 'CN' ? `3301${digits}${String(personCounter).padStart(5, '0')}`.slice(0, 18) : `${documentType[0]?.toUpperCase()}${digits}${personCounter}`;
-    return { kind: 'individual', fullName, documentType, documentNumber, issuingLocation: issuing };
+    const dateOfBirth = `${1960 + (Number(digits.slice(0, 2)) % 40)}-${String(1 + (Number(digits.slice(2, 4)) % 12)).padStart(2, '0')}-${String(1 + (Number(digits.slice(4, 6)) % 28)).padStart(2, '0')}`;
+    const deliberatelyInvalid = personCounter % 10 === 7;
+    let documentNumber: string;
+    if (documentType === 'id_card' && issuing === 'CN') {
+      const valid = withMod11_2Check(`330106${dateOfBirth.replace(/-/g, '')}${String(personCounter % 1000).padStart(3, '0')}`);
+      documentNumber = deliberatelyInvalid ? valid.slice(0, 17) + (valid.endsWith('0') ? '1' : '0') : valid;
+    } else if (documentType === 'passport') {
+      // ICAO 9303: 9 characters; a deliberately invalid one is too long and carries a hyphen.
+      documentNumber = deliberatelyInvalid ? `E-${digits}${personCounter}` : `E${digits.slice(0, 8)}`;
+    } else {
+      documentNumber = `${documentType[0]?.toUpperCase()}${digits}${personCounter}`;
+    }
+    const expiryDate = personCounter % 12 === 0 ? addLocalDays(today, -40) : personCounter % 12 === 5 ? addLocalDays(today, 12) : `20${30 + (Number(digits.slice(6, 8)) % 9)}-06-30`;
+    return { kind: 'individual', fullName, documentType, documentNumber, issuingLocation: issuing, dateOfBirth, expiryDate };
   };
   const enterprises: EnterpriseIdentity[] = enterpriseStems.map((stem, i) => {
     const city = cities[i % cities.length] ?? 'Hangzhou';
@@ -106,7 +127,11 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
       kind: 'enterprise',
       enterpriseName: `${city} ${stem} Technology Co., Ltd.`,
       registeredAddress: `${10 + i * 7} ${pick(['Wenyi West Road', 'Century Avenue', 'Keyuan Road', 'Zhongguancun Street', 'Tianfu Avenue'])}, ${city}`,
-      businessRegistrationNumber: `9133${String(1000 + i)}MA${String.fromCharCode(65 + i)}${String(100000 + i * 7919).slice(0, 6)}X`,
+      // A valid USCC, but for the last enterprise's, whose check character is deliberately wrong (R9).
+      businessRegistrationNumber: ((code: string) => (i === enterpriseStems.length - 1 ? `${code.slice(0, 17)}${code.endsWith('0') ? '1' : '0'}` : code))(
+        withUsccCheck(`9133${String(1000 + i)}MA${USCC_ALPHABET[10 + i]}${String(100000 + i * 7919).slice(0, 6)}`),
+      ),
+      establishedOn: `20${10 + (i % 14)}-0${1 + (i % 9)}-15`,
     };
   });
 
@@ -221,7 +246,7 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
   // Draw every distinct image up front, two at a time per core: the history's first, so that its decisions are written
   // while the rest draw (the main thread is idle meanwhile).
   for (const identity of history.identities) void imagesOf(identity).catch(() => undefined); // awaited in seedHistory
-  const drawn = Promise.all(plan.map((p) => imagesOf(p.identity)));
+  const drawn = Promise.all(plan.map((p) => allImagesOf(p.identity)));
   drawn.catch(() => undefined); // awaited just below, where a failure stops the seeding; not unhandled meanwhile
   await seedHistory(service, history, imagesOf);
   // What the history's workstations pushed of their audit trails (server/demoAudit.ts).
@@ -229,8 +254,7 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
   await drawn;
   for (const p of plan) {
     if (p.before) await p.before();
-    const image = await imagesOf(p.identity);
-    await service.submitChecked(p.request, [image], p.id, false);
+    await service.submitChecked(p.request, await allImagesOf(p.identity), p.id, false);
     submitted.push({ id: p.id, situation: p.situation, identity: p.identity });
   }
 

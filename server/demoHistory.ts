@@ -15,6 +15,7 @@ import { evaluateRules, overriddenRules } from '../shared/rules';
 import type { Database, Queryable } from './db';
 import { applySupervision } from './quality';
 import { CentralService, type CheckedDocument } from './service';
+import { USCC_ALPHABET, withMod11_2Check, withUsccCheck } from '../shared/documentNumbers';
 
 /** Who decided the history: reviewers no test or e2e workstation signs in as. */
 export const historyReviewers = ['reviewer3', 'reviewer4'] as const;
@@ -180,8 +181,9 @@ export function planHistory(seed: number, now: Date, timeZone: string, isWorking
     const identity: IndividualIdentity = elsewhere
       ? { kind: 'individual', fullName: `${pick(surnames)} ${pick(givenNames)}`, documentType: 'id_card', documentNumber: `R${digits.slice(0, 6)}(${i % 10})`, issuingLocation: 'HK' }
       : western
-        ? { kind: 'individual', fullName: pick(westernNames), documentType: 'passport', documentNumber: `X${digits}H${i}`, issuingLocation: 'SG' }
-        : { kind: 'individual', fullName: `${pick(surnames)} ${pick(givenNames)}`, documentType: 'id_card', documentNumber: `4403${digits}${String(i).padStart(5, '0')}`, issuingLocation: 'CN' };
+        ? { kind: 'individual', fullName: pick(westernNames), documentType: 'passport', documentNumber: `X${digits.slice(0, 6)}H${i % 10}`, issuingLocation: 'SG' }
+        : // Valid numbers (R9): a birth date 1960–1999 from the digits, the sequence from the index.
+          { kind: 'individual', fullName: `${pick(surnames)} ${pick(givenNames)}`, documentType: 'id_card', documentNumber: withMod11_2Check(`440305${1960 + (Number(digits.slice(0, 2)) % 40)}0${1 + (Number(digits[2]) % 9)}1${digits[3]}${String(i).padStart(3, '0')}`), issuingLocation: 'CN' };
     persons.push({ identity, location: western ? 'SG' : 'CN' });
   }
   const enterprises: EnterpriseIdentity[] = enterpriseStems.map((stem, i) => {
@@ -190,7 +192,7 @@ export function planHistory(seed: number, now: Date, timeZone: string, isWorking
       kind: 'enterprise',
       enterpriseName: `${city} ${stem} Co., Ltd.`,
       registeredAddress: `${8 + i * 11} ${pick(streets)}, ${city}`,
-      businessRegistrationNumber: `9144${String(3000 + i * 17)}MA${String.fromCharCode(75 + (i % 12))}${String(200000 + i * 6133).slice(0, 6)}Y`,
+      businessRegistrationNumber: withUsccCheck(`9144${String(3000 + i * 17)}MA${USCC_ALPHABET[18 + (i % 12)]}${String(200000 + i * 6133).slice(0, 6)}`),
     };
   });
 

@@ -18,6 +18,7 @@ import { checkImage } from './images';
 import { oversightCountsSql } from './oversight';
 import type { CheckedDocument } from './service';
 import { sampleImage, startTestServer, testClock, TestClient, type TestServer } from '../tests/support/central';
+import { specimenIdNumber } from '../tests/support/specimenNumbers';
 
 // Tuesday 24 November 2026, 10:00 in Shanghai.
 const clock = testClock('2026-11-24T02:00:00.000Z');
@@ -46,7 +47,7 @@ async function submitAt(submittedAt: string, assignee: string | null = null): Pr
       kind: 'individual',
       registrationLocation: 'CN',
       submittedAt: new Date(submittedAt).toISOString(),
-      identity: { kind: 'individual', fullName: `SPECIMEN Oversight ${accounts}`, documentType: 'id_card', documentNumber: `OV${accounts}`, issuingLocation: 'CN' },
+      identity: { kind: 'individual', fullName: `SPECIMEN Oversight ${accounts}`, documentType: 'id_card', documentNumber: specimenIdNumber(`OV${accounts}`), issuingLocation: 'CN' },
       icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
       applicantLanguage: 'en',
     },
@@ -143,7 +144,7 @@ describe('oversight of open work', () => {
         submitted_at: submittedAt.toISOString(),
         due_at: dueAt.toISOString(),
         escalate_at: escalateAt.toISOString(),
-        identity: { kind: 'individual', fullName: `SPECIMEN Generated ${i}`, documentType: 'id_card', documentNumber: `GEN${i}`, issuingLocation: 'CN' },
+        identity: { kind: 'individual', fullName: `SPECIMEN Generated ${i}`, documentType: 'id_card', documentNumber: specimenIdNumber(`GEN${i}`), issuingLocation: 'CN' },
       };
     });
     await server.db.query(`INSERT INTO accounts (id, registration_location) SELECT a, 'CN' FROM jsonb_array_elements_text($1::jsonb) a`, [

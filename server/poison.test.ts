@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationEnvelope, Change, ChangesResponse, Mutation, MutationBatchResponse, MutationResult } from '../shared/contract/central';
 import { mayBeTransient } from './service';
 import { installPoisonTrigger, sampleImage, startTestServer, TestClient, type TestServer } from '../tests/support/central';
+import { specimenIdNumber } from '../tests/support/specimenNumbers';
 
 let server: TestServer;
 let intake: TestClient;
@@ -19,7 +20,7 @@ function intakeBody(fullName = 'SPECIMEN Person'): Record<string, unknown> {
     accountId: `POISON-${(accounts += 1)}`,
     kind: 'individual',
     registrationLocation: 'CN',
-    identity: { kind: 'individual', fullName, documentType: 'id_card', documentNumber: `P${randomUUID().slice(0, 8)}`, issuingLocation: 'CN' },
+    identity: { kind: 'individual', fullName, documentType: 'id_card', documentNumber: specimenIdNumber(`P${randomUUID()}`), issuingLocation: 'CN' },
     icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
     applicantLanguage: 'en',
     documents: [{ role: 'front', contentBase64: jpeg }],

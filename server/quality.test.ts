@@ -29,6 +29,8 @@ import { latestSchemaVersion, migrate, migrations } from './migrations';
 import { qualityPolicy, qualityQueueSql, refreshRandomSample } from './quality';
 import { decisionMutation, openTestDatabase, startTestServer, TestClient, type TestServer } from '../tests/support/central';
 import type { CheckedDocument } from './service';
+import { specimenIdNumber } from '../tests/support/specimenNumbers';
+import { withUsccCheck } from '../shared/documentNumbers';
 
 let server: TestServer;
 let intake: TestClient;
@@ -42,11 +44,12 @@ let accounts = 0;
 const clients = () => ({ reviewer1: r1, reviewer2: r2, supervisor1: sup, intake });
 const nextAccount = () => `QA-ACC-${(accounts += 1)}`;
 const noIcp = { mainlandResources: false, icpFilingIntended: false, icpEntityName: null };
-const person = (number: string, overrides: Partial<Extract<Identity, { kind: 'individual' }>> = {}): Identity => ({
+/** A mainland ID card gets a valid specimen number made from the tag (R9); one issued elsewhere keeps the tag. */
+const person = (tag: string, overrides: Partial<Extract<Identity, { kind: 'individual' }>> = {}): Identity => ({
   kind: 'individual',
   fullName: 'SPECIMEN Person',
   documentType: 'id_card',
-  documentNumber: number,
+  documentNumber: (overrides.issuingLocation ?? 'CN') === 'CN' ? specimenIdNumber(tag) : tag,
   issuingLocation: 'CN',
   ...overrides,
 });
@@ -54,7 +57,7 @@ const enterprise = (name: string): Identity => ({
   kind: 'enterprise',
   enterpriseName: name,
   registeredAddress: '1 Test Road, Shenzhen',
-  businessRegistrationNumber: `91440300${randomUUID().slice(0, 8).toUpperCase()}X`,
+  businessRegistrationNumber: withUsccCheck(`91440300${randomUUID().replace(/-/g, '').slice(0, 9).toUpperCase()}`),
 });
 
 async function submit(overrides: Partial<IntakeRequest> = {}): Promise<ApplicationEnvelope> {

@@ -27,12 +27,20 @@ export type LocationCode = z.infer<typeof LocationCode>;
 
 const text = (max: number) => lineText(max).trim().min(1);
 
+/** A calendar day as printed on a document, YYYY-MM-DD (no time, no zone). */
+export const CalendarDate = z.iso.date();
+export type CalendarDate = z.infer<typeof CalendarDate>;
+
 export const IndividualIdentity = z.object({
   kind: z.literal('individual'),
   fullName: text(200),
   documentType: DocumentType,
   documentNumber: text(64),
   issuingLocation: LocationCode,
+  /** As printed on the document; absent on applications taken before the console asked for it. */
+  dateOfBirth: CalendarDate.optional(),
+  /** The last day the document is valid (R10); absent when not given (older applications). */
+  expiryDate: CalendarDate.optional(),
 });
 export type IndividualIdentity = z.infer<typeof IndividualIdentity>;
 
@@ -41,6 +49,8 @@ export const EnterpriseIdentity = z.object({
   enterpriseName: text(300),
   registeredAddress: text(500),
   businessRegistrationNumber: text(64),
+  /** The business licence's date of establishment (成立日期); absent on older applications. */
+  establishedOn: CalendarDate.optional(),
 });
 export type EnterpriseIdentity = z.infer<typeof EnterpriseIdentity>;
 
@@ -104,7 +114,7 @@ export const Flag = z.object({
   severity: FlagSeverity,
   /** Machine-readable reason, e.g. 'document_used_elsewhere'; the renderer translates it. */
   reason: lineText(64).min(1),
-  /** A blocking flag the reviewer may override with a note (R1 only, product choice). */
+  /** A blocking flag the reviewer may override with a note (R1 and R9, product choice). */
   overridable: z.boolean(),
   /** The numbers behind the flag, e.g. { accounts: 5, limit: 5 }. */
   facts: z.record(lineText(64), z.union([z.number(), lineText(300), z.boolean(), z.null()])),

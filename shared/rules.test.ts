@@ -282,11 +282,11 @@ describe('R8 image quality', () => {
 });
 
 describe('evaluateRules', () => {
-  it('returns every raised flag in R1..R8 order, each a valid Flag', () => {
+  it('returns every raised flag in R1..R10 order, each a valid Flag', () => {
     const app = application({
       kind: 'change',
       status: 'withdrawn',
-      identity: { ...person, issuingLocation: 'HK' },
+      identity: { ...person, issuingLocation: 'HK', expiryDate: '2026-12-10' },
       currentIdentity: { ...person, fullName: '王五' },
       changeDirection: 'individual_to_individual',
       icp: { mainlandResources: true, icpFilingIntended: true, icpEntityName: '王五' },
@@ -305,6 +305,8 @@ describe('evaluateRules', () => {
       'R5:icp_name_mismatch',
       'R6:withdrawn',
       'R8:glare',
+      'R9:number_not_checkable',
+      'R10:expires_soon',
     ]);
     for (const f of flags) expect(Flag.safeParse(f).success).toBe(true);
   });

@@ -3,6 +3,7 @@
 import type { Application, ChangeDirection, Flag, Identity, QualitySignals, RuleId } from './domain';
 import { deadlineCovered, deadlineState, reviewDeadline, type BusinessCalendar } from './businessDays';
 import { isOpen } from './lifecycle';
+import { ruleR10, ruleR9 } from './documentRules';
 
 export interface RuleFacts {
   /** Other accounts already verified with this application's document (type+number+issuing location); excludes this account. */
@@ -181,7 +182,7 @@ export function ruleR8(quality: readonly (QualitySignals | null)[], imageFailure
   return flags;
 }
 
-/** All raised flags, in R1..R8 order. */
+/** All raised flags, in R1..R10 order (R9 and R10 live in shared/documentRules.ts). */
 export function evaluateRules(input: RuleInput): Flag[] {
   const { application, facts, quality, imageFailures, now, calendar } = input;
   const flags = [
@@ -193,7 +194,8 @@ export function evaluateRules(input: RuleInput): Flag[] {
     ruleR6(application),
     ruleR7(application, now, calendar),
   ].filter((f): f is Flag => f !== null);
-  return [...flags, ...ruleR8(quality, imageFailures)];
+  const r10 = ruleR10(application, now, calendar);
+  return [...flags, ...ruleR8(quality, imageFailures), ...ruleR9(application, calendar), ...(r10 ? [r10] : [])];
 }
 
 export function blockingFlags(flags: readonly Flag[]): Flag[] {
@@ -201,7 +203,7 @@ export function blockingFlags(flags: readonly Flag[]): Flag[] {
 }
 
 /**
- * The flags that stop an approval: every blocking flag, except an overridable one (R1) when the reviewer
+ * The flags that stop an approval: every blocking flag, except an overridable one (R1, R9) when the reviewer
  * gave a non-empty override note. Empty means approving is allowed.
  */
 export function approvalBlockers(flags: readonly Flag[], overrideNote: string | null): Flag[] {

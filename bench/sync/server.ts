@@ -10,6 +10,7 @@ import { startServer } from '../../server/app';
 import { checkImage, type CheckedImage } from '../../server/images';
 import type { CheckedDocument } from '../../server/service';
 import type { IntakeRequest } from '../../shared/contract/central';
+import { specimenIdNumber } from '../../tests/support/specimenNumbers';
 
 process.env.VERITY_QUIET = '1';
 const corpusDir = fileURLToPath(new URL('../../../shared/corpus/images/', import.meta.url));
@@ -19,7 +20,7 @@ function request(n: number, tag: string): Omit<IntakeRequest, 'documents'> {
     accountId: `BENCH-${tag}-${n}`,
     kind: 'individual',
     registrationLocation: 'CN',
-    identity: { kind: 'individual', fullName: `SPECIMEN Bench ${n}`, documentType: 'id_card', documentNumber: `B${tag}${n}${randomUUID().slice(0, 6)}`, issuingLocation: 'CN' },
+    identity: { kind: 'individual', fullName: `SPECIMEN Bench ${n}`, documentType: 'id_card', documentNumber: specimenIdNumber(`B${tag}${n}${randomUUID()}`), issuingLocation: 'CN' },
     icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
     applicantLanguage: 'en',
   };

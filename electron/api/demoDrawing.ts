@@ -14,7 +14,7 @@ function specimenFor(record: SeedRecord, documentIndex: number): Specimen {
       enterpriseName: identity.enterpriseName,
       registeredAddress: identity.registeredAddress,
       businessRegistrationNumber: identity.businessRegistrationNumber,
-      issuedDate: record.application.submittedAt.slice(0, 10),
+      issuedDate: identity.establishedOn ?? record.application.submittedAt.slice(0, 10),
     };
   }
   return {
@@ -23,8 +23,8 @@ function specimenFor(record: SeedRecord, documentIndex: number): Specimen {
     fullName: identity.fullName,
     documentNumber: identity.documentNumber,
     issuingLocation: identity.issuingLocation,
-    birthDate: '1990-05-17',
-    expiryDate: '2034-05-16',
+    birthDate: identity.dateOfBirth ?? '1990-05-17',
+    expiryDate: identity.expiryDate ?? '2034-05-16',
   };
 }
 

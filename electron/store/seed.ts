@@ -5,6 +5,8 @@ import type { Application, ApplicationStatus, ChangeDirection, DocumentRole, For
 import type { DocumentRecord } from '../../shared/contract/cases';
 import type { RuleFacts } from '../../shared/rules';
 import { seededRandom } from '../../shared/prng';
+import { addLocalDays } from '../../shared/businessDays';
+import { withMod11_2Check, withUsccCheck } from '../../shared/documentNumbers';
 
 export interface SeedRecord {
   application: Application;
@@ -36,6 +38,36 @@ const softwares = [null, null, null, null, null, null, 'Adobe Photoshop 25.0', '
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** Mainland region codes the specimen ID numbers use (the first drawn digit picks one). */
+const specimenRegions = ['110101', '310104', '330106', '440305', '510107', '320102', '420102', '500103', '610113', '370102'];
+
+/** A birth date 1950–2004 from eight drawn digits. */
+function specimenBirthDate(d: string): string {
+  const year = 1950 + (Number(d.slice(1, 3)) % 55);
+  const month = 1 + (Number(d.slice(3, 5)) % 12);
+  const day = 1 + (Number(d.slice(5, 7)) % 28);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** A licence's date of establishment 1995–2024 from eight drawn digits. */
+function specimenEstablishedOn(d: string): string {
+  return `${1995 + (Number(d.slice(1, 3)) % 30)}${specimenBirthDate(d).slice(4)}`;
+}
+
+/** A USCC with a valid GB 32100 check character, but deliberately wrong when the drawn one was F (one in sixteen). */
+function specimenUscc(drawn: string): string {
+  const valid = withUsccCheck(drawn.slice(0, 17));
+  return drawn.endsWith('F') ? `${valid.slice(0, 17)}${valid.endsWith('0') ? '1' : '0'}` : valid;
+}
+
+/** R10's specimen expiry dates: past at submission, near the decision, or years ahead. */
+function specimenExpiry(i: number, submittedAt: Date, now: Date): string {
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  if (i % 12 === 0) return addLocalDays(day(submittedAt), -30);
+  if (i % 12 === 5) return addLocalDays(day(now), 12);
+  return `${2030 + (i % 9)}-0${1 + (i % 9)}-28`;
+}
+
 /** Default "now" of generated data: a fixed instant, so that tests are deterministic. */
 export const seedEpoch = new Date('2026-11-26T06:00:00.000Z');
 
@@ -56,13 +88,27 @@ export function generateApplications(count: number, seed: number, options: { now
   const enterpriseName = (chinese: boolean): string =>
     chinese ? `${pick(cities)}${pick(trades)}有限公司` : `${pick(latinCompanies)} ${pick(latinSuffix)}`;
 
+  let mainlandCards = 0;
   const individual = (registrationLocation: string, hostile: string | null): Identity => {
     const chinese = registrationLocation === 'CN' || registrationLocation === 'TW' || (registrationLocation === 'HK' && chance(0.6));
     // R1: about one in fourteen documents comes from another location than the account's.
     const issuingLocation = chance(0.07) ? pick(locations.filter((l) => l !== registrationLocation)) : registrationLocation;
     const documentType = issuingLocation === 'CN' ? pick(['id_card', 'id_card', 'id_card', 'passport', 'drivers_license'] as const) : pick(['passport', 'passport', 'id_card', 'drivers_license', 'work_permit'] as const);
-    const documentNumber = documentType === 'id_card' && issuingLocation === 'CN' ? `${digits(17)}${chance(0.1) ? 'X' : digits(1)}` : `${pick(['E', 'P', 'K', 'X'])}${digits(8)}`;
-    return { kind: 'individual', fullName: hostile ?? personName(chinese), documentType, documentNumber, issuingLocation };
+    // SPECIMEN numbers from the same draws as before (so the rest of the data stays as it was): a mainland ID card's
+    // number passes R9, but every fourth such card (the first included) deliberately carries a wrong check character.
+    const mainlandCard = documentType === 'id_card' && issuingLocation === 'CN';
+    const drawn = mainlandCard ? digits(17) : '';
+    const drewX = mainlandCard && chance(0.1);
+    const tail = mainlandCard && !drewX ? digits(1) : '';
+    const deliberatelyInvalid = mainlandCard && mainlandCards++ % 4 === 0;
+    const source = mainlandCard ? drawn + tail : `${pick(['E', 'P', 'K', 'X'])}${digits(8)}`;
+    const dateOfBirth = specimenBirthDate(source.replace(/\D/g, '').padEnd(8, '0'));
+    let documentNumber = source;
+    if (mainlandCard) {
+      const valid = withMod11_2Check(`${specimenRegions[Number(drawn[0])]}${dateOfBirth.replace(/-/g, '')}${drawn.slice(7, 10)}`);
+      documentNumber = deliberatelyInvalid ? `${valid.slice(0, 17)}${valid.endsWith('X') ? '0' : 'X'}` : valid;
+    }
+    return { kind: 'individual', fullName: hostile ?? personName(chinese), documentType, documentNumber, issuingLocation, dateOfBirth };
   };
   const enterprise = (registrationLocation: string, hostile: string | null): Identity => {
     const chinese = registrationLocation === 'CN' || chance(0.2);
@@ -70,7 +116,7 @@ export function generateApplications(count: number, seed: number, options: { now
       kind: 'enterprise',
       enterpriseName: hostile ?? enterpriseName(chinese),
       registeredAddress: chinese ? `${pick(cities)}市${pick(['朝阳区', '浦东新区', '南山区', '西湖区'])}${int(1, 999)}号` : `${int(1, 400)} ${pick(['Market Street', 'Hauptstraße', 'Orchard Road', 'Queen St'])}`,
-      businessRegistrationNumber: chinese ? `91${digits(6)}${hex(10).toUpperCase()}` : `${pick(['HRB', 'UEN', 'CRN'])}${digits(8)}`,
+      businessRegistrationNumber: chinese ? specimenUscc(`91${digits(6)}${hex(10).toUpperCase()}`) : `${pick(['HRB', 'UEN', 'CRN'])}${digits(8)}`,
     };
   };
 
@@ -136,6 +182,12 @@ export function generateApplications(count: number, seed: number, options: { now
       icp: { mainlandResources: mainland, icpFilingIntended: icpIntended, icpEntityName },
       applicantLanguage: registrationLocation === 'CN' || registrationLocation === 'TW' ? 'zh-CN' : 'en',
     };
+
+    // R10: expiry dates far off, but every twelfth expired before submission and every twelfth (+5) within 30 days.
+    for (const who of [identity, currentIdentity]) {
+      if (who?.kind === 'individual') who.expiryDate = specimenExpiry(i, submittedAt, new Date(now));
+      if (who?.kind === 'enterprise') who.establishedOn = specimenEstablishedOn(who.businessRegistrationNumber.replace(/\D/g, '').padEnd(8, '0'));
+    }
 
     const facts: RuleFacts = {
       // R2: the document already verifies another account.

@@ -48,7 +48,7 @@ export function findCase(items: QueueItem[], predicate: (item: QueueItem) => boo
 }
 
 export const isClean = (i: QueueItem) => i.flags.every((f) => f.severity !== 'blocking');
-export const isHardBlocked = (i: QueueItem) => i.flags.some((f) => f.severity === 'blocking' && (f.rule === 'R2' || f.rule === 'R3' || f.rule === 'R4'));
+export const isHardBlocked = (i: QueueItem) => i.flags.some((f) => f.severity === 'blocking' && (f.rule === 'R2' || f.rule === 'R3' || f.rule === 'R4' || f.rule === 'R10'));
 
 /** Finds a case with the search box and opens it, keyboard only. */
 export async function openBySearch(page: Page, applicationId: string): Promise<void> {

@@ -11,6 +11,7 @@ import type { DecisionLogEntry, DecisionLogPage } from '../../shared/contract/su
 import type { Outcome } from '../../shared/errors';
 import { drawSpecimen } from '../../resources/specimens/draw';
 import { expect, test, type Host } from './fixtures';
+import { specimenIdNumber } from '../support/specimenNumbers';
 
 test.use({ centralDemoCount: 12, centralSignIn: 'supervisor1' });
 
@@ -56,7 +57,7 @@ test('a supervisor exports the filtered decision log as CSV; a hostile applicant
     accountId: `acct-${randomUUID().slice(0, 8)}`,
     kind: 'individual',
     registrationLocation: 'CN',
-    identity: { kind: 'individual', fullName: hostile, documentType: 'id_card', documentNumber: 'HX1', issuingLocation: 'CN' },
+    identity: { kind: 'individual', fullName: hostile, documentType: 'id_card', documentNumber: specimenIdNumber('HX1'), issuingLocation: 'CN' },
     icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
     applicantLanguage: 'en',
     documents: [{ role: 'front', contentBase64: photo.toString('base64') }],

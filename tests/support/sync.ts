@@ -15,6 +15,7 @@ import type { CaseStore } from '../../electron/store/types';
 import { ExplicitKeyProvider } from '../../electron/common/keys';
 import { tempFolder } from './tempFolder';
 import type { SyncEngineOptions } from '../../electron/sync/engine';
+import { specimenIdNumber } from './specimenNumbers';
 
 process.env.VERITY_QUIET ??= '1';
 
@@ -71,7 +72,7 @@ export async function startCentral(): Promise<CentralFixture> {
           accountId: `SYNC-ACC-${n}-${randomUUID().slice(0, 8)}`,
           kind: 'individual',
           registrationLocation: 'CN',
-          identity: { kind: 'individual', fullName: `SPECIMEN Person ${n}`, documentType: 'id_card', documentNumber: `SYNC${randomUUID().slice(0, 12)}`, issuingLocation: 'CN' },
+          identity: { kind: 'individual', fullName: `SPECIMEN Person ${n}`, documentType: 'id_card', documentNumber: specimenIdNumber(`SYNC${randomUUID()}`), issuingLocation: 'CN' },
           icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
           applicantLanguage: 'en',
           documents: [{ role: 'front', contentBase64: (await photoFor(n, photo)).toString('base64') }],

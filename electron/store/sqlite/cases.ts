@@ -373,6 +373,25 @@ export class Cases {
     }, true);
   }
 
+  /**
+   * Stores anew the flags of the cases marked stale (store migration 13: open cases whose flags were evaluated before
+   * R9 and R10), in one transaction; returns how many. Runs when the store opens, before its writer starts.
+   */
+  storeStaleFlags(): number {
+    const stale = this.c.db.prepare('SELECT id FROM applications WHERE flags_stale = 1').pluck().all() as string[];
+    if (stale.length === 0) return 0;
+    const clear = this.c.db.prepare('UPDATE applications SET flags_stale = 0 WHERE id = ?');
+    return this.c.write(() => {
+      const at = this.c.now();
+      for (const id of stale) {
+        const row = this.row(id);
+        this.storeFlags(this.application(row), row.due_at, at);
+        clear.run(id);
+      }
+      return stale.length;
+    });
+  }
+
   recordImageQuality(results: readonly ImageQuality[]): { documents: number; applicationIds: string[] } {
     // Validate before the transaction: the signals come from an imaging process, i.e. across a boundary.
     const parsed = results.map((r, i) => {

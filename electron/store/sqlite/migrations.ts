@@ -331,7 +331,22 @@ const v9: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9];
+const v13: Migration = {
+  version: 13,
+  name: 'flags stored before the document checks (R9, R10)',
+  statements: [
+    // An open case's stored flags (the queue's flag filter and counts read them) were evaluated without R9 and R10;
+    // the store evaluates them anew when it opens (Cases.storeStaleFlags) and clears the mark. The documents' new
+    // data (dates of birth, expiry, establishment) lives in the application's JSON body: no column needed for it.
+    `ALTER TABLE applications ADD COLUMN flags_stale INTEGER NOT NULL DEFAULT 0 /* 1: store this case's flags anew at open */`,
+    `CREATE INDEX applications_flags_stale ON applications (id) WHERE flags_stale = 1`,
+  ],
+  after: (db) => {
+    db.prepare('UPDATE applications SET flags_stale = 1 WHERE open = 1').run();
+  },
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v13];
 
 /** The newest schema this code knows. */
 export const latestVersion = Math.max(...migrations.map((m) => m.version));

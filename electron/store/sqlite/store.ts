@@ -139,6 +139,9 @@ export class SqliteCaseStore {
   settleMutations(answers: readonly MutationAnswer[]): { settled: number; skipped: { id: string; code: string }[] } {
     return this.outbox.settle(answers);
   }
+  storeStaleFlags(): number {
+    return this.cases.storeStaleFlags();
+  }
   recordImageQuality(results: readonly ImageQuality[]): { documents: number; applicationIds: string[] } {
     return this.cases.recordImageQuality(results);
   }

@@ -24,10 +24,14 @@ function identityRows(identity: Identity | null, t: Translate, language: ReturnT
     rows.set('documentType', { key: 'documentType', label: t('field.documentType'), value: t(`docType.${identity.documentType}`) });
     rows.set('documentNumber', { key: 'documentNumber', label: t('field.documentNumber'), value: identity.documentNumber, mono: true });
     rows.set('issuingLocation', { key: 'issuingLocation', label: t('field.issuingLocation'), value: formatLocation(identity.issuingLocation, language, t) });
+    // The dates as printed (R9 compares the birth date, R10 reads the expiry); older applications have none.
+    rows.set('dateOfBirth', { key: 'dateOfBirth', label: t('field.dateOfBirth'), value: identity.dateOfBirth ?? t('field.notGiven'), mono: true });
+    rows.set('expiryDate', { key: 'expiryDate', label: t('field.expiryDate'), value: identity.expiryDate ?? t('field.notGiven'), mono: true });
   } else {
     rows.set('enterpriseName', { key: 'enterpriseName', label: t('field.enterpriseName'), value: identity.enterpriseName });
     rows.set('registeredAddress', { key: 'registeredAddress', label: t('field.registeredAddress'), value: identity.registeredAddress });
     rows.set('businessRegistrationNumber', { key: 'businessRegistrationNumber', label: t('field.businessRegistrationNumber'), value: identity.businessRegistrationNumber, mono: true });
+    rows.set('establishedOn', { key: 'establishedOn', label: t('field.establishedOn'), value: identity.establishedOn ?? t('field.notGiven'), mono: true });
   }
   return rows;
 }
@@ -52,7 +56,7 @@ function EnteredData({ application, withIdentity }: { application: Application; 
     <Section title={t('case.data')} testId="entered-data">
       <dl className="fields">
         {rows.map((r) => (
-          <div key={r.key} className="field-row">
+          <div key={r.key} className="field-row" data-field={r.key}>
             <dt>{r.label}</dt>
             <dd className={r.mono ? 'mono' : undefined} dir="auto">
               {r.value}

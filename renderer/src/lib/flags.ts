@@ -9,6 +9,12 @@ import { formatDateTime, formatLocation, formatNumber, formatPercent } from './f
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
+/** R9's facts name the number's format (shared/documentNumbers.ts); an unknown one reads as "number". */
+function numberFormatName(format: string, t: Translate): string {
+  const key = `numberFormat.${format}` as MessageKey;
+  return t(key in en ? key : 'numberFormat.unknown');
+}
+
 /** One or more sentences explaining a flag in the reviewer's language. */
 export function explainFlag(flag: Flag, application: Application, t: Translate, language: UiLanguage): string[] {
   const f = flag.facts;
@@ -48,6 +54,20 @@ export function explainFlag(flag: Flag, application: Application, t: Translate, 
       return [t(key, { image, share: formatPercent(num(f.glareShare), language) })];
     case 'flag.R8.image_unreadable':
       return [t(key, { image, code: str(f.code) })];
+    case 'flag.R9.number_check_character':
+    case 'flag.R9.number_length':
+    case 'flag.R9.number_charset':
+    case 'flag.R9.number_birth_date':
+    case 'flag.R9.number_birth_date_future':
+    case 'flag.R9.number_region':
+      return [t(key, { format: numberFormatName(str(f.format), t), expected: str(f.expected), found: str(f.found) })];
+    case 'flag.R9.birth_date_differs':
+      return [t(key, { entered: str(f.entered), inNumber: str(f.inNumber) })];
+    case 'flag.R10.expired_at_submission':
+    case 'flag.R10.expired_since_submission':
+      return [t(key, { expiryDate: str(f.expiryDate), submittedOn: str(f.submittedOn) })];
+    case 'flag.R10.expires_soon':
+      return [t(key, { expiryDate: str(f.expiryDate), daysLeft: num(f.daysLeft), withinDays: num(f.withinDays) })];
     default:
       return [t(key)];
   }

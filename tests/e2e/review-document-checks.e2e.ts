@@ -1,0 +1,54 @@
+// Document checks (issue 24): an ID card case shows both sides and the documents' dates; a number failing its check
+// character shows R9 with expected vs found, and Approve needs an override note.
+import { expect, test } from './fixtures';
+import { findCase, getCase, isHardBlocked, listCases, openBySearch, signIn } from './review-support';
+
+test.use({ demoCount: 12 });
+
+test('an ID card case shows the front and the back, and the dates the document carries', async ({ app, host }) => {
+  await signIn(app);
+  const cases = await listCases(host);
+  let idCard: { id: string; expiryDate: string } | null = null;
+  for (const item of cases) {
+    const detail = await getCase(host, item.id);
+    const identity = detail.application.identity;
+    const roles = detail.documents.map((d) => d.role);
+    if (identity.kind === 'individual' && identity.documentType === 'id_card' && identity.expiryDate && roles.includes('front') && roles.includes('back')) {
+      idCard = { id: item.id, expiryDate: identity.expiryDate };
+      break;
+    }
+  }
+  if (!idCard) throw new Error('The demo data has no ID card case with both sides');
+  await openBySearch(app, idCard.id);
+  const thumbnails = app.getByRole('group', { name: 'Document images' });
+  await expect(thumbnails.getByRole('button', { name: 'Show image 1: Front' })).toBeVisible();
+  await expect(thumbnails.getByRole('button', { name: 'Show image 2: Back' })).toBeVisible();
+  await thumbnails.getByRole('button', { name: 'Show image 2: Back' }).click();
+  await expect(app.getByRole('img', { name: /Back/ }).first()).toBeVisible();
+  const entered = app.getByTestId('entered-data');
+  await expect(entered.locator('[data-field="expiryDate"]')).toContainText(idCard.expiryDate);
+  await expect(entered.locator('[data-field="dateOfBirth"]')).toContainText(/\d{4}-\d{2}-\d{2}/);
+});
+
+test('a number with a wrong check character shows R9 with the expected character, and Approve needs a note', async ({ app, host }) => {
+  await signIn(app);
+  const invalid = findCase(
+    await listCases(host),
+    (i) => i.flags.some((f) => f.rule === 'R9' && f.severity === 'blocking') && !isHardBlocked(i) && !i.flags.some((f) => f.rule === 'R6'),
+    'case failing R9 only among the blocking rules',
+  );
+  const detail = await getCase(host, invalid.id);
+  const r9 = detail.flags.find((f) => f.rule === 'R9' && f.reason === 'number_check_character');
+  if (!r9) throw new Error(`${invalid.id} fails R9 for another reason than its check character`);
+  await openBySearch(app, invalid.id);
+  await expect(app.getByTestId('flags')).toContainText(`the last character should be ${String(r9.facts.expected)}, but ${String(r9.facts.found)} was entered`);
+  await expect(app.getByTestId('approve-override')).toContainText('Number check');
+  await app.keyboard.press('a');
+  const confirm = app.getByRole('button', { name: 'Confirm approval' });
+  await expect(confirm).toBeDisabled();
+  await app.getByLabel(/Override note/).fill('Number checked against the card photo: the applicant mistyped the last character.');
+  await expect(confirm).toBeEnabled();
+  await app.keyboard.press('ControlOrMeta+Enter');
+  await expect(app.getByTestId('undo-bar')).toContainText(`Approved ${invalid.id}`);
+  await expect.poll(async () => (await getCase(host, invalid.id)).decisions[0]?.overrideNote, { timeout: 10_000 }).toMatch(/mistyped/);
+});

@@ -557,6 +557,9 @@ export const en = {
   // Quality review, second review, the policy, and a reviewer's overturned work (issue 21, helper E).
   'supervisor.nav.qualityReview': 'Quality review',
   'supervisor.nav.secondReview': 'Second review',
+  // Issue 21, four-eyes at a reviewer's workstation (helper B).
+  'reviewer.nav': 'Reviewer',
+  'reviewer.nav.queue': 'Queue',
   'supervisor.nav.policy': 'Policy',
   'stage.quality': 'quality review',
   'stage.second_review': 'second review',

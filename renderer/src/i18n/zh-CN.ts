@@ -558,6 +558,9 @@ export const zhCN: Record<MessageKey, string> = {
   // Quality review, second review, the policy, and a reviewer's overturned work (issue 21, helper E).
   'supervisor.nav.qualityReview': '质量抽检',
   'supervisor.nav.secondReview': '二次复核',
+  // Issue 21, four-eyes at a reviewer's workstation (helper B).
+  'reviewer.nav': '审核员',
+  'reviewer.nav.queue': '审核队列',
   'supervisor.nav.policy': '抽检策略',
   'stage.quality': '质量抽检',
   'stage.second_review': '二次复核',

@@ -508,8 +508,6 @@ export const en = {
   'reports.filter.to': 'Decided to (included)',
   'reports.filter.reviewer': 'Reviewer',
   'reports.filter.allReviewers': 'All reviewers',
-  'reports.filter.kind': 'Kind',
-  'reports.filter.allKinds': 'All kinds',
   'reports.refresh': 'Refresh',
   'reports.loading': 'Loading the report…',
   'reports.live': 'Live report from the central service, generated {time}.',

@@ -509,8 +509,6 @@ export const zhCN: Record<MessageKey, string> = {
   'reports.filter.to': '决定日期至（含）',
   'reports.filter.reviewer': '审核员',
   'reports.filter.allReviewers': '全部审核员',
-  'reports.filter.kind': '类型',
-  'reports.filter.allKinds': '全部类型',
   'reports.refresh': '刷新',
   'reports.loading': '正在加载报表…',
   'reports.live': '来自中央服务的实时报表，生成于 {time}。',

@@ -4,6 +4,7 @@
 // review and what of it the QA sample takes.
 import type { z } from 'zod';
 import {
+  type DecidedStanding,
   type DecisionEffect,
   type DecisionMutation,
   QualityPolicy,
@@ -135,6 +136,21 @@ export async function returnedFor(q: Queryable, ids: readonly string[]): Promise
       { decisionId: r.id, outcome: r.outcome, stage: r.stage, reviewedBy: r.reviewed_by, reason: r.reason, reviewedAt: r.reviewed_at.toISOString() },
     ]),
   );
+}
+
+/**
+ * Where each of these decided applications' newest decision stands, for the envelope: the decider's workstation learns
+ * from it that a held decision took effect (an overturn comes as `returned`).
+ */
+export async function decidedFor(q: Queryable, ids: readonly string[]): Promise<Map<string, DecidedStanding>> {
+  if (ids.length === 0) return new Map();
+  const rows = await q.query<{ application_id: string; id: string; effect: DecisionEffect }>(
+    `SELECT ids.id AS application_id, x.*
+       FROM jsonb_array_elements_text($1::jsonb) AS ids(id)
+       CROSS JOIN LATERAL (SELECT d.id::text AS id, d.effect FROM decisions d WHERE d.application_id = ids.id ORDER BY d.decided_at DESC LIMIT 1) x`,
+    [JSON.stringify(ids)],
+  );
+  return new Map(rows.map((r) => [r.application_id, { decisionId: r.id, effect: r.effect }]));
 }
 
 // ── the queues ───────────────────────────────────────────────────────────────────────────────────
@@ -300,6 +316,8 @@ async function review(ctx: Context, m: ReviewMutation): Promise<SupervisionResul
     if (stage === 'second_review') {
       await tx.query(`UPDATE decisions SET effect = 'in_effect' WHERE id = $1::uuid`, [d.id]);
       if (d.outcome === 'approve') await ctx.service.recordVerification(tx, app, d.id, now);
+      // The decider's workstation still shows it held: its next pull says it stands now (S3, S5).
+      await appendChange(tx, d.reviewer, app.id, 'updated', now);
     }
     return { id: m.id, status: 'applied' };
   }

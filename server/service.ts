@@ -40,6 +40,7 @@ import { checkImage, type CheckedImage, type MediaType } from './images';
 import { identityKeys } from './keys';
 import {
   currentPolicy,
+  decidedFor,
   type DecisionTraits,
   holdsForSecondReview,
   qualityQueueSql,
@@ -258,6 +259,7 @@ export class CentralService {
       documentsFor(q, unique),
       returnedFor(q, unique),
     ]);
+    const decided = await decidedFor(q, unique.filter((id) => apps.get(id)?.status === 'approved' || apps.get(id)?.status === 'rejected'));
     const result = new Map<string, ApplicationEnvelope>();
     for (const id of unique) {
       const row = apps.get(id);
@@ -270,6 +272,7 @@ export class CentralService {
         dueAt: row.due_at.toISOString(),
         escalateAt: row.escalate_at.toISOString(),
         ...(row.status === OPEN && returned.has(id) ? { returned: returned.get(id) } : {}),
+        ...(decided.has(id) ? { decided: decided.get(id) } : {}),
       });
     }
     return result;

@@ -1,9 +1,10 @@
 // The supervisor's actions and quality review: an action is recorded here (id, time, author, online or not) and
 // queued; sync sends it and stores the answer. The QA queue and the policy are read from the workstation's copy.
-// dispatch has already refused anyone but a supervisor.
+// dispatch has already refused anyone but a supervisor, or on the channels of the four-eyes second review (S4) anyone
+// but a reviewer or supervisor: a reviewer sees and acts on the second-review stage only, and only their own actions.
 import { DomainError } from '../../shared/errors';
 import type { CaseStore } from '../store/types';
-import type { Handler } from './registry';
+import type { CallContext, Handler } from './registry';
 
 export interface QualityHandlers {
   'supervision.act': Handler<'supervision.act'>;
@@ -21,6 +22,9 @@ export interface QualityOptions {
   onActed(): void;
 }
 
+/** A reviewer lists and dismisses their own actions only; a supervisor, every action made on this workstation. */
+const ownOnly = (ctx: CallContext): string | undefined => (ctx.person?.role === 'supervisor' ? undefined : ctx.person?.id);
+
 export function createQualityHandlers(store: CaseStore, options: QualityOptions): QualityHandlers {
   return {
     'supervision.act': async (request, ctx) => {
@@ -29,10 +33,15 @@ export function createQualityHandlers(store: CaseStore, options: QualityOptions)
       options.onActed();
       return action;
     },
-    'supervision.outbox': () => ({ items: store.supervisionOutbox() }),
-    'supervision.dismiss': ({ id }) => store.dismissSupervision(id),
+    'supervision.outbox': (_request, ctx) => ({ items: store.supervisionOutbox(ownOnly(ctx)) }),
+    'supervision.dismiss': ({ id }, ctx) => store.dismissSupervision(id, ownOnly(ctx)),
     'supervision.verdicts': ({ decisionIds }) => ({ items: [...store.supervisionVerdicts(decisionIds)].map(([decisionId, action]) => ({ decisionId, action })) }),
-    'quality.queue': (request) => store.qualityQueue(request),
+    'quality.queue': (request, ctx) => {
+      if (ctx.person?.role !== 'supervisor' && request.stage !== 'second_review') {
+        throw new DomainError('forbidden', 'Only supervisors see the QA queue; reviewers see the second reviews.');
+      }
+      return store.qualityQueue(request, ctx.person?.id);
+    },
     'quality.policy': () => store.qualityPolicy(),
   };
 }

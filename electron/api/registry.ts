@@ -30,6 +30,10 @@ export async function dispatch(handlers: Handlers, channel: string, payload: unk
   if ('role' in def && def.role === 'supervisor' && ctx.person?.role !== 'supervisor') {
     return { ok: false, error: { code: ctx.person ? 'forbidden' : 'unauthorized', message: ctx.person ? `Only supervisors may use ${channel}.` : 'Sign in to use the workstation.' } };
   }
+  // A reviewer's channel: reviewers and supervisors (who may call everything a reviewer may), nobody signed out.
+  if ('role' in def && def.role === 'reviewer' && ctx.person?.role !== 'reviewer' && ctx.person?.role !== 'supervisor') {
+    return { ok: false, error: { code: ctx.person ? 'forbidden' : 'unauthorized', message: ctx.person ? `Only reviewers and supervisors may use ${channel}.` : 'Sign in to use the workstation.' } };
+  }
   try {
     const handler = handlers[channel] as (request: unknown, ctx: CallContext) => unknown;
     const value = await handler(parsed.data, ctx);

@@ -2,7 +2,7 @@
 // connection on the caller's thread), writes answered by promises (one writer thread holds the only connection that
 // writes). The SQLite implementation is in ./sqlite; openCaseStore (./open.ts) puts the two sides together.
 import type { AuditVerification, CaseDetail, CaseReturned, DecisionStanding, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
-import type { QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../shared/contract/central';
+import type { DecidedStanding, QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../shared/contract/central';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../shared/contract/supervision';
 import type { QualityQueueRecord } from './sqlite/supervision';
 import type { DecisionReport, DecisionReportFilter } from '../../shared/contract/reports';
@@ -19,6 +19,8 @@ export interface UpsertRecord {
   facts: RuleFacts;
   /** Set when the application is back in review because its decision was overturned; absent or null otherwise. */
   returned?: CaseReturned | null;
+  /** A decided application's newest decision and where it stands at the central service; absent or null otherwise. */
+  decided?: DecidedStanding | null;
 }
 
 export interface UpsertResult {
@@ -108,11 +110,11 @@ export interface CaseReads {
   decisionLogNewest(): string | null;
   /** The oldest queued supervisor actions `madeBy` made, in the order made: only that person's session sends them. */
   pendingSupervision(limit: number, madeBy: string): SupervisionMutation[];
-  /** Supervisor actions still queued (oldest first), then those refused and not dismissed (newest first). */
-  supervisionOutbox(): SupervisionAction[];
+  /** Supervision actions still queued (oldest first), then those refused and not dismissed (newest first); only `madeBy`'s when given. */
+  supervisionOutbox(madeBy?: string): SupervisionAction[];
   supervisionCounts(): { pending: number; applied: number; rejected: number };
-  /** A page of a QA stage as last synced, each with this workstation's newest verdict on it. */
-  qualityQueue(request: QualityQueueRequest): QualityQueuePage;
+  /** A page of a QA stage as last synced, each with this workstation's newest verdict on it; the second review without `viewer`'s own decisions. */
+  qualityQueue(request: QualityQueueRequest, viewer?: string): QualityQueuePage;
   /** The quality policy as last synced, and a change of it still queued or refused here. */
   qualityPolicy(): QualityPolicyState;
   /** This workstation's newest verdict on each decision named. */
@@ -168,8 +170,8 @@ export interface CaseWrites {
   recordSupervision(request: SupervisionActRequest, actor: Person, deviceId: string, online: boolean): Promise<SupervisionAction>;
   /** The central service's answers to supervisor actions; a repeated answer changes nothing. */
   settleSupervision(answers: readonly SupervisionResult[]): Promise<{ settled: number; skipped: { id: string; code: string }[] }>;
-  /** Sets a refused action aside (it stays on record). */
-  dismissSupervision(id: string): Promise<SupervisionAction>;
+  /** Sets a refused action aside (it stays on record); only `madeBy`'s when given. */
+  dismissSupervision(id: string, madeBy?: string): Promise<SupervisionAction>;
   /** Replaces a QA stage's cached queue with the central service's, as of `syncedAt`. */
   storeQualityQueue(stage: ReviewStage, records: readonly QualityQueueRecord[], syncedAt: string): Promise<{ stored: number }>;
   storeQualityPolicy(policy: QualityPolicyResponse, syncedAt: string): Promise<void>;

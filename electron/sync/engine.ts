@@ -15,7 +15,7 @@ import { networkFailure, SyncError } from './errors';
 import { nodeHttpTransport, type HttpTransport } from '../common/http';
 import { isOpen } from '../../shared/lifecycle';
 import { decisionLogEntry, documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
-import { emptySupervisionReport, pullQuality, pushSupervision, type SupervisionReport, type SupervisionSyncContext, type SupervisionSyncStore } from './supervision';
+import { emptySupervisionReport, pullQuality, pullSecondReview, pushSupervision, type SupervisionReport, type SupervisionSyncContext, type SupervisionSyncStore } from './supervision';
 import { emptyAuditReport, fetchAuditTrail, syncAuditTrail, type AuditSyncParts, type AuditSyncReport } from './audit';
 import type { AuditTrailQuery } from '../../shared/contract/audit';
 import { pullOversight } from './oversight';
@@ -88,7 +88,7 @@ export interface SyncReport {
   pulled: { changes: number; pages: number; inserted: number; updated: number; conflicts: number; stale: number; skipped: number; moved: number; changedIds: string[] | null };
   /** A supervisor's sync: decisions brought into the decision log. */
   decisionLog: { decisions: number; pages: number };
-  /** A supervisor's sync: their actions sent and answered, and the QA queue items brought in. */
+  /** Their actions sent and answered, and the QA queue items brought in (a reviewer's: second reviews only). */
   supervision: SupervisionReport;
   /** The device's audit trail pushed (and, for a supervisor, the devices' integrity brought): electron/sync/audit.ts. */
   audit: AuditSyncReport;
@@ -527,6 +527,10 @@ class Engine implements SyncEngine {
         // Pull even when the push failed: withdrawals, reassignments and new work must still arrive.
         await this.pull(report, controller.signal);
         if (pushFailure) throw pushFailure;
+        // Four-eyes: a reviewer gives second reviews of others' held decisions too (their verdicts, that stage).
+        const supervision = this.supervisionContext(report, controller.signal);
+        await pushSupervision(supervision, username, report.supervision);
+        await pullSecondReview(supervision, report.supervision);
       }
       // Live oversight: the last counts of open work are kept, to be shown (with their time) while offline.
       if (role === 'supervisor') {

@@ -50,7 +50,7 @@ export function documentRecord(ref: DocumentRef, image: ImageFacts): DocumentRec
 }
 
 export function upsertRecord(change: Change, documents: DocumentRecord[]): UpsertRecord {
-  return { application: change.application, documents, facts: change.facts, returned: change.returned ?? null };
+  return { application: change.application, documents, facts: change.facts, returned: change.returned ?? null, decided: change.decided ?? null };
 }
 
 /** A decision as the central service reports it, as the supervisor's decision log holds it. */

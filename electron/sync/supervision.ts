@@ -1,6 +1,7 @@
 // A supervisor's side of sync: their queued actions (verdicts, reassignments, policy changes) sent in the order made,
 // in batches of at most 100, each answer stored (a lost answer is simply resent: the central service answers a
 // repeated id with its stored outcome); then both QA queue stages and the quality policy brought into the store.
+// A reviewer's sync does the same for their second reviews (S4): their verdicts sent, that stage brought in.
 import type { z } from 'zod';
 import {
   maxMutationsPerBatch,
@@ -90,6 +91,11 @@ export async function pullQuality(ctx: SupervisionSyncContext, report: Supervisi
   const asOf = ctx.now().toISOString();
   const policy = await ctx.request('GET', '/v1/quality/policy', QualityPolicyResponse);
   await ctx.store.storeQualityPolicy(policy, asOf);
+}
+
+/** A reviewer's: the decisions of others four-eyes holds (the central service leaves out the caller's own). */
+export async function pullSecondReview(ctx: SupervisionSyncContext, report: SupervisionReport): Promise<void> {
+  report.queued += await pullStage(ctx, 'second_review');
 }
 
 async function pullStage(ctx: SupervisionSyncContext, stage: ReviewStage): Promise<number> {

@@ -168,6 +168,10 @@ export const ReturnedForReview = z
   .strict();
 export type ReturnedForReview = z.infer<typeof ReturnedForReview>;
 
+/** A decided application's newest decision and where it stands (docs/supervision.md, S3 and S5). */
+export const DecidedStanding = z.object({ decisionId: MutationId, effect: DecisionEffect }).strict();
+export type DecidedStanding = z.infer<typeof DecidedStanding>;
+
 export const ApplicationEnvelope = z
   .object({
     application: Application,
@@ -178,6 +182,11 @@ export const ApplicationEnvelope = z
     escalateAt: Instant,
     /** Set while the application is back in review after its decision was overturned; absent or null otherwise. */
     returned: ReturnedForReview.nullable().optional(),
+    /**
+     * Set once the application is decided: its newest decision and where it stands (held by four-eyes, in effect), so
+     * the decider's workstation learns when a second person's agreement made it take effect. Absent while in review.
+     */
+    decided: DecidedStanding.nullable().optional(),
   })
   .strict();
 export type ApplicationEnvelope = z.infer<typeof ApplicationEnvelope>;

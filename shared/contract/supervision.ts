@@ -1,5 +1,6 @@
 // Channels of the supervisor's area: the decision log, every synced decision of every reviewer, cached on the
-// workstation so a supervisor can audit offline. Only a supervisor may call them.
+// workstation so a supervisor can audit offline. Only a supervisor may call them, but for the four-eyes second review
+// (S4: a reviewer or supervisor): a reviewer records, lists and dismisses their own verdicts and reads that stage.
 import { z } from 'zod';
 import { ApplicationKind, DecisionOutcome, Flag, Instant, ReasonCode, RuleId } from '../domain';
 import { lineText } from '../text';
@@ -226,21 +227,21 @@ export const supervisionChannels = {
     request: SupervisionActRequest,
     /** The action as queued: sync sends it (in order, exactly once) and stores the answer. */
     response: SupervisionAction,
-    errors: [...storeErrors],
-    role: 'supervisor',
+    errors: ['same_person', ...storeErrors],
+    role: 'reviewer',
   }),
   'supervision.outbox': defineChannel({
     request: z.object({}).strict(),
     /** Actions still queued (oldest first), then those refused and not dismissed (newest first). */
     response: z.object({ items: z.array(SupervisionAction) }),
     errors: [...storeErrors],
-    role: 'supervisor',
+    role: 'reviewer',
   }),
   'supervision.dismiss': defineChannel({
     request: z.object({ id: z.uuid() }).strict(),
     response: SupervisionAction,
     errors: ['action_not_found', 'action_not_refused', ...storeErrors],
-    role: 'supervisor',
+    role: 'reviewer',
   }),
   'supervision.verdicts': defineChannel({
     request: z.object({ decisionIds: z.array(z.uuid()).min(1).max(200) }).strict(),
@@ -253,7 +254,7 @@ export const supervisionChannels = {
     request: QualityQueueRequest,
     response: QualityQueuePage,
     errors: ['bad_cursor', ...storeErrors],
-    role: 'supervisor',
+    role: 'reviewer',
   }),
   'quality.policy': defineChannel({
     request: z.object({}).strict(),

@@ -11,6 +11,7 @@ import {
   type CaseDetail,
   type FlagsAsOf,
 } from '../../../shared/contract/cases';
+import { DecidedStanding } from '../../../shared/contract/central';
 import { Application, Instant, QualitySignals, type ApplicationStatus, type Flag } from '../../../shared/domain';
 import { DomainError, describeIssues } from '../../../shared/errors';
 import { uuidv7 } from '../../../shared/ids';
@@ -34,6 +35,7 @@ const UpsertRecordSchema = z.object({
   documents: z.array(DocumentRecord).max(20),
   facts: RuleFactsSchema,
   returned: CaseReturned.nullable().optional(),
+  decided: DecidedStanding.nullable().optional(),
 });
 
 const noFacts: RuleFacts = { accountsVerifiedWithDocument: 0, enterpriseAccountsVerified: 0, lastVerifiedAt: null };
@@ -256,6 +258,8 @@ export class Cases {
         }
         this.writeApplication(app, record.documents, record.facts, at);
         this.writeReturned(app.id, record.returned ?? null);
+        // A decision made here that four-eyes held: in effect once a second person agreed (the queue's mark goes).
+        if (record.decided) this.s.setEffect.run(record.decided.effect, record.decided.decisionId);
         if (existing) result.updated += 1;
         else result.inserted += 1;
         if (!existing || existing.status !== app.status || existing.assignee !== app.assignee) result.moved += 1;

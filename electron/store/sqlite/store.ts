@@ -92,14 +92,14 @@ export class SqliteCaseStore {
   pendingSupervision(limit: number, madeBy: string): SupervisionMutation[] {
     return this.supervision.pending(limit, madeBy);
   }
-  supervisionOutbox(): SupervisionAction[] {
-    return this.supervision.outbox();
+  supervisionOutbox(madeBy?: string): SupervisionAction[] {
+    return this.supervision.outbox(madeBy);
   }
   supervisionCounts(): { pending: number; applied: number; rejected: number } {
     return this.supervision.counts();
   }
-  qualityQueue(request: QualityQueueRequest): QualityQueuePage {
-    return this.supervision.qualityQueue(request);
+  qualityQueue(request: QualityQueueRequest, viewer?: string): QualityQueuePage {
+    return this.supervision.qualityQueue(request, viewer);
   }
   qualityPolicy(): QualityPolicyState {
     return this.supervision.policy();
@@ -157,8 +157,8 @@ export class SqliteCaseStore {
   settleSupervision(answers: readonly SupervisionResult[]): { settled: number; skipped: { id: string; code: string }[] } {
     return this.supervision.settle(answers);
   }
-  dismissSupervision(id: string): SupervisionAction {
-    return this.supervision.dismiss(id);
+  dismissSupervision(id: string, madeBy?: string): SupervisionAction {
+    return this.supervision.dismiss(id, madeBy);
   }
   storeQualityQueue(stage: ReviewStage, records: readonly QualityQueueRecord[], syncedAt: string): { stored: number } {
     return this.supervision.storeQualityQueue(stage, records, syncedAt);

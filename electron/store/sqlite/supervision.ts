@@ -39,6 +39,7 @@ export const supervisionSql = {
   logEntry: 'SELECT body FROM decision_log WHERE id = ?',
   setLogEntry: 'UPDATE decision_log SET body = ?, reviewed = ? WHERE id = ?',
   queueStageOf: 'SELECT stage FROM quality_queue WHERE decision_id = ? LIMIT 1',
+  queueReviewerOf: 'SELECT reviewer FROM quality_queue WHERE decision_id = ? LIMIT 1',
   clearQueue: 'DELETE FROM quality_queue WHERE stage = ?',
   insertQueue: 'INSERT INTO quality_queue (stage, position, decision_id, reviewer, body) VALUES (@stage, @position, @decision_id, @reviewer, @body)',
   queueApplicationOf: 'SELECT body FROM quality_queue WHERE decision_id = ? LIMIT 1',
@@ -81,8 +82,8 @@ function toAction(r: ActionRow): SupervisionAction {
   };
 }
 
-function queueKey(stage: string, reviewer: string | undefined): string {
-  return createHash('sha256').update(JSON.stringify([stage, reviewer])).digest('base64url').slice(0, 12);
+function queueKey(stage: string, reviewer: string | undefined, viewer: string | undefined): string {
+  return createHash('sha256').update(JSON.stringify([stage, reviewer, viewer])).digest('base64url').slice(0, 12);
 }
 
 function badCursor(): DomainError {
@@ -117,6 +118,7 @@ function prepare(db: StoreConnection['db']) {
     logEntry: db.prepare<[string], { body: string }>(supervisionSql.logEntry),
     setLogEntry: db.prepare<[string, number, string]>(supervisionSql.setLogEntry),
     queueStageOf: db.prepare<[string], { stage: ReviewStage }>(supervisionSql.queueStageOf),
+    queueReviewerOf: db.prepare<[string], { reviewer: string }>(supervisionSql.queueReviewerOf),
     queueApplicationOf: db.prepare<[string], { body: string }>(supervisionSql.queueApplicationOf),
     clearQueue: db.prepare<[string]>(supervisionSql.clearQueue),
     insertQueue: db.prepare(supervisionSql.insertQueue),
@@ -139,6 +141,7 @@ export class Supervision {
   record(raw: SupervisionActRequest, actor: Person, deviceId: string, online: boolean): SupervisionAction {
     const request = SupervisionActRequest.parse(raw);
     return this.c.write(() => {
+      this.checkActor(request, actor);
       const at = this.c.now();
       const mutation = SupervisionMutation.parse({ ...request, id: uuidv7(at.getTime()), madeAt: at.toISOString(), madeBy: actor.id, offline: !online });
       const decisionId = mutation.type === 'review' ? mutation.decisionId : null;
@@ -158,6 +161,20 @@ export class Supervision {
     }, true);
   }
 
+  /**
+   * What the central service would refuse anyway, refused here before anything is queued: a verdict on one's own
+   * decision (S4), and from a reviewer anything but the second review of a decision four-eyes holds as last synced.
+   */
+  private checkActor(request: SupervisionActRequest, actor: Person): void {
+    if (actor.role !== 'supervisor' && (request.type !== 'review' || this.s.queueStageOf.get(request.decisionId)?.stage !== 'second_review')) {
+      throw new DomainError('forbidden', 'A reviewer gives only second reviews: a verdict on a decision in the Second review list, held by four-eyes.');
+    }
+    if (request.type !== 'review') return;
+    const logged = this.s.logEntry.get(request.decisionId);
+    const decider = this.s.queueReviewerOf.get(request.decisionId)?.reviewer ?? (logged ? parseJson<DecisionLogEntry>(logged.body).reviewer : null);
+    if (decider === actor.id) throw new DomainError('same_person', 'You made this decision; its review must be someone else’s.');
+  }
+
   /** The application an action concerns, when there is exactly one and it is known here (the audit entry names it). */
   private applicationOf(m: SupervisionMutation): string | null {
     if (m.type === 'reassign') return m.applicationIds.length === 1 ? m.applicationIds[0]! : null;
@@ -174,9 +191,9 @@ export class Supervision {
     return this.c.read(() => this.s.pending.all(madeBy, n).map((r) => parseJson<SupervisionMutation>(r.body)));
   }
 
-  /** Queued actions (oldest first), then those refused, or applied in part, and not dismissed (newest first). */
-  outbox(): SupervisionAction[] {
-    return this.c.read(() => [...this.s.waiting.all(), ...this.s.refused.all()].map(toAction));
+  /** Queued actions (oldest first), then those refused, or applied in part, and not dismissed (newest first); only `madeBy`'s when given. */
+  outbox(madeBy?: string): SupervisionAction[] {
+    return this.c.read(() => [...this.s.waiting.all(), ...this.s.refused.all()].filter((r) => madeBy === undefined || r.made_by === madeBy).map(toAction));
   }
 
   counts(): { pending: number; applied: number; rejected: number } {
@@ -237,10 +254,10 @@ export class Supervision {
   }
 
   /** Sets a refused action (or the applications a reassignment could not move) aside: it leaves the list, and stays on record. */
-  dismiss(id: string): SupervisionAction {
+  dismiss(id: string, madeBy?: string): SupervisionAction {
     return this.c.write(() => {
       const row = this.s.byId.get(id);
-      if (!row) throw new DomainError('action_not_found', 'There is no such supervisor action on this workstation.');
+      if (!row || (madeBy !== undefined && row.made_by !== madeBy)) throw new DomainError('action_not_found', 'There is no such supervisor action on this workstation.');
       if (row.state === 'applied' && row.not_moved !== null) this.s.dismissNotMoved.run(this.c.now().getTime(), id);
       else if (row.state === 'rejected' || row.state === 'dismissed') this.s.dismiss.run(id);
       else throw new DomainError('action_not_refused', `This action is ${row.state}: only a refused action can be dismissed.`);
@@ -261,12 +278,18 @@ export class Supervision {
     });
   }
 
-  qualityQueue(raw: QualityQueueRequest): QualityQueuePage {
+  /** A page of a QA stage; at the second review without `viewer`'s own decisions (S4: never the decider's to review). */
+  qualityQueue(raw: QualityQueueRequest, viewer?: string): QualityQueuePage {
     const q = QualityQueueRequest.parse(raw);
     return this.c.read(() => {
-      const key = queueKey(q.stage, q.reviewer);
+      const notOwn = q.stage === 'second_review' ? viewer : undefined;
+      const key = queueKey(q.stage, q.reviewer, notOwn);
       const where = ['stage = @stage'];
       const params: Record<string, unknown> = { stage: q.stage };
+      if (notOwn !== undefined) {
+        where.push('reviewer != @viewer');
+        params.viewer = notOwn;
+      }
       if (q.reviewer !== undefined) {
         where.push('reviewer = @reviewer');
         params.reviewer = q.reviewer;

@@ -15,7 +15,7 @@ import { useDecisionCase } from '../state/decisionCase';
 import { useExports } from '../state/exports';
 import type { UiLanguage } from '../../../shared/contract/app';
 import { ExportButton } from './ExportButton';
-import { useFrame } from '../state/frame';
+import { useRefreshOnSync } from '../lib/useRefreshOnSync';
 import { useUi } from '../state/ui';
 import { workstation } from '../workstation';
 import { EffectBadge, SelectedDecisionVerdict } from './Verdict';
@@ -23,8 +23,6 @@ import { DecisionCaseView } from './DecisionCaseView';
 
 const SEARCH_ID = 'decision-log-search';
 const rowId = (index: number) => `decision-row-${index}`;
-/** Events that arrive together (a sync's queue.changed and its new lastSyncAt) make one refresh. */
-const REFRESH_DELAY_MS = 150;
 
 const outcomeLabel = { approve: 'appStatus.approved', reject: 'appStatus.rejected' } as const;
 
@@ -302,26 +300,8 @@ export function DecisionLogView() {
   const loadMore = useDecisionLog((s) => s.loadMore);
   const retry = useDecisionLog((s) => s.retry);
 
-  // Read on every visit; read again when the workstation's copy changes: a sync brings new decisions (its
-  // queue.changed event, and a new lastSyncAt, whether from the sync.changed event or the status poll).
-  useEffect(() => {
-    void useDecisionLog.getState().reload({ keepPlace: true });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const refresh = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void useDecisionLog.getState().reload({ keepPlace: true }), REFRESH_DELAY_MS);
-    };
-    const offQueue = workstation().events.subscribe('queue.changed', refresh);
-    const offSync = useFrame.subscribe((state, previous) => {
-      const synced = state.sync?.lastSyncAt;
-      if (synced && synced !== previous.sync?.lastSyncAt) refresh();
-    });
-    return () => {
-      clearTimeout(timer);
-      offQueue();
-      offSync();
-    };
-  }, []);
+  // Read on every visit; read again when a sync may have changed the workstation's copy.
+  useRefreshOnSync(() => void useDecisionLog.getState().reload({ keepPlace: true }));
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

@@ -8,16 +8,14 @@ import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { hasModifier, isTypingTarget } from '../lib/keys';
-import { useFrame } from '../state/frame';
+import { useRefreshOnSync } from '../lib/useRefreshOnSync';
 import { useQualityQueue, useSecondReview, useVerdict, type QualityListState } from '../state/quality';
 import { useUi } from '../state/ui';
-import { workstation } from '../workstation';
 import { FlagIcon } from './FlagIcon';
 import { EffectBadge, SupervisionAttention, useVerdictKeys, VerdictPanel, VerdictStatus } from './Verdict';
 import type { StoreApi, UseBoundStore } from 'zustand';
 
 type ListStore = UseBoundStore<StoreApi<QualityListState>>;
-const REFRESH_DELAY_MS = 150;
 const outcomeLabel = { approve: 'appStatus.approved', reject: 'appStatus.rejected' } as const;
 const rowId = (stage: string, index: number) => `qa-${stage}-row-${index}`;
 
@@ -102,24 +100,7 @@ function QualityList({ store }: { store: ListStore }) {
   const current = items[selected] ?? null;
   useVerdictKeys(current?.decision.id ?? null);
 
-  useEffect(() => {
-    void store.getState().reload({ keepPlace: true });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const refresh = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void store.getState().reload({ keepPlace: true }), REFRESH_DELAY_MS);
-    };
-    const offSync = useFrame.subscribe((state, previous) => {
-      const synced = state.sync?.lastSyncAt;
-      if (synced && synced !== previous.sync?.lastSyncAt) refresh();
-    });
-    const offQueue = workstation().events.subscribe('queue.changed', refresh);
-    return () => {
-      clearTimeout(timer);
-      offSync();
-      offQueue();
-    };
-  }, [store]);
+  useRefreshOnSync(() => void store.getState().reload({ keepPlace: true }));
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

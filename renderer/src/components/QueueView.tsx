@@ -2,7 +2,7 @@
 // Only the rows in view (plus a small margin) are in the DOM, whatever the number of cases.
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { QueueItem } from '../../../shared/contract/cases';
-import { applicationKinds, ruleIds } from '../../../shared/vocabulary';
+import { ruleIds } from '../../../shared/vocabulary';
 import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatDue } from '../lib/format';
@@ -13,6 +13,7 @@ import { useNow } from '../lib/useNow';
 import { dueWindows, statusFilters, useQueue, type QueueFilters } from '../state/queue';
 import { useReview } from '../state/review';
 import { useUi } from '../state/ui';
+import { KindSelect } from './KindSelect';
 import { FlagIcon } from './FlagIcon';
 import { ReturnedMark } from './Returned';
 
@@ -55,17 +56,7 @@ function Filters() {
           }}
         />
       </label>
-      <label className="field">
-        <span>{t('queue.filter.kind')}</span>
-        <select aria-label={t('queue.filter.kind')} value={filters.kind} onChange={(e) => setFilters({ kind: e.target.value as QueueFilters['kind'] })}>
-          <option value="all">{t('queue.filter.allKinds')}</option>
-          {applicationKinds.map((k) => (
-            <option key={k} value={k}>
-              {t(`kind.${k}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <KindSelect value={filters.kind} onChange={(kind) => setFilters({ kind })} />
       <label className="field">
         <span>{t('queue.filter.status')}</span>
         <select aria-label={t('queue.filter.status')} value={filters.status} onChange={(e) => setFilters({ status: e.target.value as QueueFilters['status'] })}>

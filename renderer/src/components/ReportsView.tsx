@@ -3,13 +3,13 @@
 // A chunk of its own (SupervisorArea.tsx).
 import { useEffect, useMemo } from 'react';
 import type { DecisionReport } from '../../../shared/contract/reports';
-import { applicationKinds } from '../../../shared/vocabulary';
+import { KindSelect } from './KindSelect';
 import { errorMessage, type Translate } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import type { UiLanguage } from '../../../shared/contract/app';
 import { formatDateTime, formatDuration, formatNumber, formatPercent } from '../lib/format';
 import { ruleName } from '../lib/ruleLabels';
-import { useReports, type ReportFilters } from '../state/reports';
+import { useReports } from '../state/reports';
 import { ReportPdfExport } from './ReportPdfExport';
 import { ReportChart, type ChartRow } from './ReportChart';
 
@@ -42,17 +42,7 @@ function Filters() {
           ))}
         </select>
       </label>
-      <label className="field">
-        <span>{t('reports.filter.kind')}</span>
-        <select aria-label={t('reports.filter.kind')} value={filters.kind} onChange={(e) => setFilters({ kind: e.target.value as ReportFilters['kind'] })}>
-          <option value="all">{t('reports.filter.allKinds')}</option>
-          {applicationKinds.map((k) => (
-            <option key={k} value={k}>
-              {t(`kind.${k}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <KindSelect value={filters.kind} onChange={(kind) => setFilters({ kind })} />
       <button type="button" onClick={() => void useReports.getState().load()}>
         {t('reports.refresh')}
       </button>

@@ -8,6 +8,18 @@ import { useUi } from '../state/ui';
 type Row = [keys: string[], action: MessageKey];
 export type ShortcutSections = [MessageKey, Row[]][];
 
+/** The QA queue's and the second-review list's (a supervisor's, and a reviewer's second reviews). */
+export const qualityReviewShortcuts: ShortcutSections[number] = [
+  'shortcuts.qualityReview',
+  [
+    [['↑', '↓', 'J', 'K'], 'shortcut.qa.move'],
+    [['A'], 'shortcut.qa.agree'],
+    [['O'], 'shortcut.qa.overturn'],
+    [['Enter'], 'shortcut.qa.confirm'],
+    [['Esc'], 'shortcut.qa.cancel'],
+  ],
+];
+
 /** A reviewer's shortcuts; the supervisor's area passes its own. */
 const reviewerSections: ShortcutSections = [
   [
@@ -40,6 +52,7 @@ const reviewerSections: ShortcutSections = [
       [['V'], 'shortcut.nextImage'],
     ],
   ],
+  qualityReviewShortcuts,
   [
     'shortcuts.anywhere',
     [

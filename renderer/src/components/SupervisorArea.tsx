@@ -2,12 +2,12 @@
 // chosen view, each view a chunk of its own. Unmounted while locked. Also runs the idle lock and the shortcut help.
 import { Suspense, useEffect, useState } from 'react';
 import type { MessageKey } from '../i18n';
-import { useT } from '../i18n/useT';
 import { lazyChunk, type Chunk } from '../lib/lazyChunk';
 import { useIdleLock } from '../lib/useIdleLock';
 import { useFrame } from '../state/frame';
 import { useSupervisorNav } from '../state/supervisorNav';
-import { ShortcutHelp, useHelpKey, type ShortcutSections } from './ShortcutHelp';
+import { AreaNav, AreaViewFailed, AreaViewLoading } from './Area';
+import { qualityReviewShortcuts, ShortcutHelp, useHelpKey, type ShortcutSections } from './ShortcutHelp';
 import { ViewBoundary } from './ViewBoundary';
 
 interface SupervisorSection {
@@ -88,16 +88,7 @@ const shortcuts: ShortcutSections = [
       [['E'], 'shortcut.log.exportCsv'],
     ],
   ],
-  [
-    'shortcuts.qualityReview',
-    [
-      [['↑', '↓', 'J', 'K'], 'shortcut.qa.move'],
-      [['A'], 'shortcut.qa.agree'],
-      [['O'], 'shortcut.qa.overturn'],
-      [['Enter'], 'shortcut.qa.confirm'],
-      [['Esc'], 'shortcut.qa.cancel'],
-    ],
-  ],
+  qualityReviewShortcuts,
   [
     'shortcuts.oversight',
     [
@@ -108,32 +99,9 @@ const shortcuts: ShortcutSections = [
   ['shortcuts.anywhere', [[['?'], 'shortcut.help']]],
 ];
 
-function ViewFailed({ error, onRetry }: { error: unknown; onRetry: () => void }) {
-  const t = useT();
-  return (
-    <div className="padded" role="alert">
-      <p>{t('supervisor.viewFailed')}</p>
-      <p className="muted">{error instanceof Error ? error.message : String(error)}</p>
-      <button type="button" onClick={onRetry}>
-        {t('error.retry')}
-      </button>
-    </div>
-  );
-}
-
-function ViewLoading() {
-  const t = useT();
-  return (
-    <p className="padded" role="status">
-      {t('frame.loading')}
-    </p>
-  );
-}
-
 const sectionOf = (id: SectionId): SupervisorSection => sections.find((s) => s.id === id) ?? sections[0];
 
 export function SupervisorArea() {
-  const t = useT();
   const idleLockMinutes = useFrame((s) => s.settings.idleLockMinutes);
   const [view, setView] = useState<{ id: SectionId; View: React.ComponentType; attempt: number }>(() => ({ id: sections[0].id, View: sections[0].chunk.lazy(), attempt: 0 }));
   useIdleLock(idleLockMinutes);
@@ -155,20 +123,10 @@ export function SupervisorArea() {
 
   return (
     <div className="supervisor">
-      <nav className="supervisor-nav" aria-label={t('supervisor.nav')}>
-        <ul>
-          {sections.map((s) => (
-            <li key={s.id}>
-              <button type="button" aria-current={s.id === view.id ? 'page' : undefined} onClick={() => show(s.id)}>
-                {t(s.label)}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <AreaNav label="supervisor.nav" sections={sections} current={view.id} onSelect={show} />
       <div className="supervisor-view">
-        <ViewBoundary key={`${view.id}-${view.attempt}`} fallback={(error) => <ViewFailed error={error} onRetry={() => retry(error)} />}>
-          <Suspense fallback={<ViewLoading />}>
+        <ViewBoundary key={`${view.id}-${view.attempt}`} fallback={(error) => <AreaViewFailed error={error} onRetry={() => retry(error)} />}>
+          <Suspense fallback={<AreaViewLoading />}>
             <view.View />
           </Suspense>
         </ViewBoundary>

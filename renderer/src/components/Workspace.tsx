@@ -1,5 +1,6 @@
-// Everything a signed-in, unlocked reviewer sees: the queue or one case, the undo bar and the shortcut help.
-// Unmounted while locked. Also runs the idle lock and follows queue changes.
+// Everything a signed-in, unlocked reviewer sees: the queue or one case, the second-review list (four-eyes: others'
+// held decisions, S4), the undo bar and the shortcut help. Unmounted while locked. Also runs the idle lock and follows
+// queue changes.
 import { Suspense, useEffect, useState } from 'react';
 import { errorMessage } from '../i18n';
 import { useT } from '../i18n/useT';
@@ -12,6 +13,7 @@ import { useQueue } from '../state/queue';
 import { useReview } from '../state/review';
 import { useUi } from '../state/ui';
 import { workstation } from '../workstation';
+import { AreaNav, AreaViewFailed, AreaViewLoading, type AreaSection } from './Area';
 import { QueueView } from './QueueView';
 import { ShortcutHelp, useHelpKey } from './ShortcutHelp';
 import { ViewBoundary } from './ViewBoundary';
@@ -22,6 +24,17 @@ const caseViewChunk = lazyChunk(
   () => import('./CaseView'),
   (m) => m.CaseView,
 );
+// The supervisor's second-review list, the same view (a chunk of its own, fetched when first shown).
+const secondReviewChunk = lazyChunk(
+  () => import('./QualityReviewView'),
+  (m) => m.SecondReviewView,
+);
+
+type ReviewerSectionId = 'queue' | 'second-review';
+const reviewerSections: readonly AreaSection<ReviewerSectionId>[] = [
+  { id: 'queue', label: 'reviewer.nav.queue' },
+  { id: 'second-review', label: 'supervisor.nav.secondReview' },
+];
 
 /** Runs `fn` now, or when `wait` and a queue reload is in flight, once that reload has brought its list. */
 function afterReload(wait: boolean, fn: () => void): void {
@@ -106,6 +119,8 @@ export function Workspace() {
   const idleLockMinutes = useFrame((s) => s.settings.idleLockMinutes);
   const view = useReview((s) => s.view);
   const [caseView, setCaseView] = useState(() => ({ View: caseViewChunk.lazy(), attempt: 0 }));
+  const [section, setSection] = useState<ReviewerSectionId>('queue');
+  const [secondReview, setSecondReview] = useState(() => ({ View: secondReviewChunk.lazy(), attempt: 0 }));
   useIdleLock(idleLockMinutes);
   useHelpKey();
 
@@ -166,7 +181,23 @@ export function Workspace() {
           </Suspense>
         </ViewBoundary>
       ) : (
-        <QueueView />
+        <div className="reviewer-area">
+          <AreaNav<ReviewerSectionId> label="reviewer.nav" sections={reviewerSections} current={section} onSelect={setSection} />
+          <div className="supervisor-view">
+            {section === 'queue' ? (
+              <QueueView />
+            ) : (
+              <ViewBoundary
+                key={secondReview.attempt}
+                fallback={(error) => <AreaViewFailed error={error} onRetry={() => setSecondReview((c) => ({ View: secondReviewChunk.lazy({ error, attempt: c.attempt + 1 }), attempt: c.attempt + 1 }))} />}
+              >
+                <Suspense fallback={<AreaViewLoading />}>
+                  <secondReview.View />
+                </Suspense>
+              </ViewBoundary>
+            )}
+          </div>
+        </div>
       )}
       <UndoBar />
       <ShortcutHelp />

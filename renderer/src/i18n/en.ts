@@ -535,8 +535,6 @@ export const en = {
   'reports.filter.to': 'Decided to (included)',
   'reports.filter.reviewer': 'Reviewer',
   'reports.filter.allReviewers': 'All reviewers',
-  'reports.filter.kind': 'Kind',
-  'reports.filter.allKinds': 'All kinds',
   'reports.refresh': 'Refresh',
   'reports.loading': 'Loading the report…',
   'reports.live': 'Live report from the central service, generated {time}.',
@@ -584,6 +582,9 @@ export const en = {
   // Quality review, second review, the policy, and a reviewer's overturned work (issue 21, helper E).
   'supervisor.nav.qualityReview': 'Quality review',
   'supervisor.nav.secondReview': 'Second review',
+  // Issue 21, four-eyes at a reviewer's workstation (helper B).
+  'reviewer.nav': 'Reviewer',
+  'reviewer.nav.queue': 'Queue',
   'supervisor.nav.policy': 'Policy',
   'stage.quality': 'quality review',
   'stage.second_review': 'second review',

@@ -536,8 +536,6 @@ export const zhCN: Record<MessageKey, string> = {
   'reports.filter.to': '决定日期至（含）',
   'reports.filter.reviewer': '审核员',
   'reports.filter.allReviewers': '全部审核员',
-  'reports.filter.kind': '类型',
-  'reports.filter.allKinds': '全部类型',
   'reports.refresh': '刷新',
   'reports.loading': '正在加载报表…',
   'reports.live': '来自中央服务的实时报表，生成于 {time}。',
@@ -585,6 +583,9 @@ export const zhCN: Record<MessageKey, string> = {
   // Quality review, second review, the policy, and a reviewer's overturned work (issue 21, helper E).
   'supervisor.nav.qualityReview': '质量抽检',
   'supervisor.nav.secondReview': '二次复核',
+  // Issue 21, four-eyes at a reviewer's workstation (helper B).
+  'reviewer.nav': '审核员',
+  'reviewer.nav.queue': '审核队列',
   'supervisor.nav.policy': '抽检策略',
   'stage.quality': '质量抽检',
   'stage.second_review': '二次复核',

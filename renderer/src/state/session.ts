@@ -2,6 +2,7 @@
 // supervisor's decision log) is forgotten, so nothing of an applicant stays mounted or in memory behind the lock screen.
 import { useDecisionLog } from './decisionLog';
 import { useFrame } from './frame';
+import { useQualityQueue, useSecondReview, useVerdict } from './quality';
 import { useQueue } from './queue';
 import { useReports } from './reports';
 import { useReview } from './review';
@@ -11,6 +12,10 @@ function forgetCases(): void {
   useReview.getState().clear();
   useDecisionLog.getState().clear();
   useReports.getState().clear();
+  // The QA lists name applicants too (a reviewer's second reviews included).
+  useQualityQueue.getState().clear();
+  useSecondReview.getState().clear();
+  useVerdict.getState().cancel();
 }
 
 export async function lockWorkstation(): Promise<void> {

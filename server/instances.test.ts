@@ -67,7 +67,7 @@ describe.skipIf(!testDatabaseUrl)('several instances on one PostgreSQL', () => {
     const answers = await Promise.all(Array.from({ length: 16 }, (_, i) => signIn(i % 2 === 0 ? a : b, `parallel-${i}`, '192.0.2.9')));
     expect(answers.filter((x) => x.status === 401)).toHaveLength(5);
     expect(answers.filter((x) => x.status === 429)).toHaveLength(11);
-  });
+  }, 120_000);
 
   it('see an admin change made on the other instance at once: a deactivated person is refused everywhere', async () => {
     schema = `verity_test_${randomBytes(6).toString('hex')}`;
@@ -78,5 +78,5 @@ describe.skipIf(!testDatabaseUrl)('several instances on one PostgreSQL', () => {
     expect((await admin.post('/v1/people/reviewer2/deactivate', {})).status).toBe(200);
     // The same token, not a new sign-in (which would be refused as well).
     expect((await reviewer.get('/v1/changes', { token: reviewer.token })).status).toBe(401);
-  });
+  }, 120_000);
 });

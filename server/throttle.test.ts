@@ -15,7 +15,7 @@ let proxied: TestServer;
 let server: RunningServer | null = null;
 beforeAll(async () => {
   proxied = await startTestServer({ trustedProxyHeader: 'x-forwarded-for' }, clock);
-});
+}, 180_000);
 afterAll(async () => {
   await proxied?.close();
 });
@@ -62,7 +62,7 @@ describe('the login throttle', () => {
     server = await startTestServer();
     for (let i = 0; i < 5; i++) expect((await signIn(server, `guess-${i}`, `192.0.2.${i + 1}`)).status).toBe(401);
     expect((await signIn(server, 'verity-demo', '192.0.2.99')).status).toBe(429);
-  });
+  }, 120_000);
 
   it('keeps counting across a restart (the failures are in the database)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'verity-throttle-'));
@@ -77,5 +77,5 @@ describe('the login throttle', () => {
       server = null;
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 180_000);
 });

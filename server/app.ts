@@ -10,6 +10,8 @@ import { seedDemo, type DemoOptions } from './demo';
 import { createHandler } from './http';
 import { migrate } from './migrations';
 import { CentralService } from './service';
+import { channelsOf, type NotificationOptions, parseNotificationConfig, sendersOf } from './notifications/config';
+import { NotificationDispatcher } from './notifications/dispatcher';
 
 export interface StartOptions {
   /** 0 (default): any free port. */
@@ -33,6 +35,8 @@ export interface StartOptions {
   calendar?: BusinessCalendar;
   loginLimit?: { attempts: number; windowMs: number };
   log?: (message: string, error?: unknown) => void;
+  /** Applicant notifications: the email and SMS channels and the dispatcher's retry policy (default: message centre only). */
+  notifications?: NotificationOptions;
 }
 
 export interface RunningServer {
@@ -40,6 +44,8 @@ export interface RunningServer {
   port: number;
   db: Database;
   service: CentralService;
+  /** Delivers queued email and SMS notifications while the server runs (idle without those channels). */
+  dispatcher: NotificationDispatcher;
   close(): Promise<void>;
 }
 
@@ -76,7 +82,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...(options.schema ? { schema: options.schema } : {}),
   });
   let server: ReturnType<typeof createServer> | null = null;
+  let dispatcher: NotificationDispatcher | null = null;
   try {
+    const notifications = parseNotificationConfig(options.notifications);
     await migrate(db);
     await seedPeople(db, options.seedPassword ?? defaultSeedPassword);
     const service = new CentralService(db, {
@@ -85,6 +93,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       leaseMs: options.leaseMs ?? 72 * 60 * 60 * 1000,
       calendar: options.calendar ?? createCalendar(),
       log,
+      notificationChannels: channelsOf(notifications),
     });
     if (options.demo) {
       await seedDemo(service, typeof options.demo === 'object' ? options.demo : {});
@@ -98,6 +107,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       http.once('error', reject);
       http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
+    const running = new NotificationDispatcher(db, { senders: sendersOf(notifications), policy: notifications, now: service.options.now, log });
+    dispatcher = running;
+    running.start();
     const address = http.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     let closing: Promise<void> | null = null;
@@ -106,12 +118,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       port: address.port,
       db,
       service,
+      dispatcher: running,
       close() {
         closing ??= (async () => {
           await new Promise<void>((resolve) => {
             http.close(() => resolve());
             http.closeAllConnections();
           });
+          await running.stop();
           if (options.databaseUrl && options.schema && options.dropSchemaOnClose) {
             await db.query(`DROP SCHEMA IF EXISTS ${options.schema} CASCADE`);
           }
@@ -122,6 +136,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     };
   } catch (error) {
     server?.close();
+    await dispatcher?.stop().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }

@@ -2,6 +2,7 @@
 // PGlite in DIR (default ./.data/server) unless DATABASE_URL points at a PostgreSQL server.
 import { parseArgs } from 'node:util';
 import { defaultSeedPassword, startServer } from './app';
+import { notificationOptionsFromEnv } from './notifications/config';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +30,13 @@ if (!Number.isInteger(cap) || cap < 1 || !(leaseHours > 0)) {
 }
 
 const databaseUrl = process.env.DATABASE_URL;
+let notifications;
+try {
+  notifications = notificationOptionsFromEnv(process.env);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+}
 const started = Date.now();
 const server = await startServer({
   port,
@@ -37,8 +45,10 @@ const server = await startServer({
   demo: values.demo,
   assignmentCap: cap,
   leaseMs: leaseHours * 3_600_000,
+  notifications,
 });
 console.log(`Verity central API listening on ${server.url} (${databaseUrl ? 'PostgreSQL' : `PGlite in ${values.data}`}, ready in ${Date.now() - started} ms)`);
+console.log(`Applicant notifications: message centre${notifications.email ? ', email' : ''}${notifications.sms ? ', SMS' : ''} (VERITY_SMTP_URL, VERITY_SMS_URL)`);
 if (values.demo) console.log(`Demo people: reviewer1, reviewer2, supervisor1, intake (password: ${defaultSeedPassword})`);
 
 let stopping = false;

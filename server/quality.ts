@@ -25,6 +25,7 @@ import { approvalBlockers, evaluateRules } from '../shared/rules';
 import type { Caller } from './auth';
 import type { Queryable } from './db';
 import { identityKeys } from './keys';
+import { queueDecisionNotifications } from './notifications/queue';
 import {
   announceFactChanges,
   answerEach,
@@ -300,6 +301,8 @@ async function review(ctx: Context, m: ReviewMutation): Promise<SupervisionResul
     if (stage === 'second_review') {
       await tx.query(`UPDATE decisions SET effect = 'in_effect' WHERE id = $1::uuid`, [d.id]);
       if (d.outcome === 'approve') await ctx.service.recordVerification(tx, app, d.id, now);
+      // S11: the held decision takes effect now, so it notifies the applicant now, in this transaction.
+      await queueDecisionNotifications(tx, [d.id], now, ctx.service.notificationChannels);
     }
     return { id: m.id, status: 'applied' };
   }

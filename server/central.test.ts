@@ -897,6 +897,12 @@ describe('applicant notifications (the rest in server/notifications/notification
     // This server delivers no email (none configured): only the message centre is written.
     const trail = await call('listAuditEntries', sup, `/v1/audit/entries?applicationId=${submitted.application.id}`);
     expect((trail.body as AuditEntriesResponse).notifications).toMatchObject([{ channel: 'message_centre', state: 'sent', attempts: 0, language: 'zh-CN' }]);
+    // The reviewer who decided it sees the same; another reviewer does not; the console may not ask.
+    const mine = await call('listApplicationNotifications', r1, `/v1/applications/${submitted.application.id}/notifications`);
+    expect(mine.body).toEqual({ notifications: (trail.body as AuditEntriesResponse).notifications });
+    expect(errorCode(await call('listApplicationNotifications', r2, `/v1/applications/${submitted.application.id}/notifications`))).toBe('not_assigned');
+    expect(errorCode(await call('listApplicationNotifications', sup, '/v1/applications/no-such-application/notifications'))).toBe('not_found');
+    expect((await call('listApplicationNotifications', intake, `/v1/applications/${submitted.application.id}/notifications`)).status).toBe(403);
   });
 });
 

@@ -30,7 +30,7 @@ import type { CentralService } from './service';
 import { decisionReport } from './reports';
 import { applicationEnvelope, oversightApplications, oversightSummary } from './oversight';
 import { AccountMessagesQuery } from '../shared/contract/notifications';
-import { accountMessages, notificationDeliveries } from './notifications/messages';
+import { accountMessages, applicationNotifications, notificationDeliveries } from './notifications/messages';
 
 export const bodyLimits = {
   /** Six images of 8 MiB as base64, plus the fields. */
@@ -345,6 +345,9 @@ export function createHandler({ service, throttle, log }: HttpOptions): (req: In
     // The customer console's message centre (server/notifications/).
     route('GET', '/v1/accounts/{id}/messages', ['intake'], async ({ res, url, params }) => {
       sendJson(res, 200, await accountMessages(service.db, params.id ?? '', queryOf(url, AccountMessagesQuery)));
+    }),
+    route('GET', '/v1/applications/{id}/notifications', ['supervisor', 'reviewer'], async ({ res, params, caller }) => {
+      sendJson(res, 200, { notifications: await applicationNotifications(service.db, params.id ?? '', callerOf(caller)) });
     }),
     route('GET', '/v1/applications/{id}', ['supervisor'], async ({ res, params }) => {
       sendJson(res, 200, await applicationEnvelope(service, params.id ?? ''));

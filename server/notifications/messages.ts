@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AccountMessagesQuery, AccountMessagesResponse, NotificationChannel, NotificationDelivery, NotificationState } from '../../shared/contract/notifications';
 import type { ApplicantLanguage, DecisionOutcome } from '../../shared/domain';
 import { DomainError } from '../../shared/errors';
+import type { Caller } from '../auth';
 import type { Queryable } from '../db';
 
 const encodeCursor = (at: Date, id: string) => Buffer.from(`m1:${at.getTime()}:${id}`, 'utf8').toString('base64url');
@@ -69,4 +70,20 @@ export async function notificationDeliveries(q: Queryable, applicationId: string
     sentAt: r.sent_at?.toISOString() ?? null,
     createdAt: r.created_at.toISOString(),
   }));
+}
+
+/** The deliveries of one application for a supervisor, or for a reviewer who holds it, decided it or second-reviewed it. */
+export async function applicationNotifications(q: Queryable, applicationId: string, caller: Caller): Promise<NotificationDelivery[]> {
+  const [row] = await q.query<{ involved: boolean }>(
+    `SELECT a.assignee = $2
+         OR EXISTS (SELECT 1 FROM decisions d WHERE d.application_id = a.id AND d.reviewer = $2)
+         OR EXISTS (SELECT 1 FROM decisions d JOIN reviews r ON r.decision_id = d.id WHERE d.application_id = a.id AND r.reviewed_by = $2) AS involved
+       FROM applications a WHERE a.id = $1`,
+    [applicationId, caller.username],
+  );
+  if (!row) throw new DomainError('not_found', 'No application with this id');
+  if (caller.role !== 'supervisor' && !row.involved) {
+    throw new DomainError('not_assigned', 'This application is not yours: a reviewer sees the notifications of applications they hold, decided or second-reviewed');
+  }
+  return notificationDeliveries(q, applicationId);
 }

@@ -23,7 +23,7 @@ import { JudgedOn } from './cases';
 import { DecisionReport, DecisionReportFilter } from './reports';
 import { lineText, multilineText } from '../text';
 import { intakeMediaTypes } from '../imagePolicy';
-import { AccountMessagesQuery, AccountMessagesResponse, ApplicantContact, NotificationDelivery } from './notifications';
+import { AccountMessagesQuery, AccountMessagesResponse, ApplicantContact, ApplicationNotificationsResponse, NotificationDelivery } from './notifications';
 
 /** Every error answer: `{ error: { code, message } }`; the message names the field, never echoes values. */
 export const CentralError = z
@@ -967,6 +967,15 @@ export const centralRoutes = [
     query: AccountMessagesQuery,
     responses: { 200: AccountMessagesResponse },
     errors: ['invalid_cursor'],
+  },
+  {
+    method: 'get',
+    path: '/v1/applications/{id}/notifications',
+    operationId: 'listApplicationNotifications',
+    summary: 'Supervisor, or a reviewer who holds, decided or second-reviewed the application: where its applicant notifications stand',
+    roles: ['supervisor', 'reviewer'],
+    responses: { 200: ApplicationNotificationsResponse },
+    errors: ['not_found', 'not_assigned'],
   },
   {
     method: 'get',

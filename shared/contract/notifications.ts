@@ -74,3 +74,6 @@ export const NotificationDelivery = z
   })
   .strict();
 export type NotificationDelivery = z.infer<typeof NotificationDelivery>;
+
+export const ApplicationNotificationsResponse = z.object({ notifications: z.array(NotificationDelivery) }).strict();
+export type ApplicationNotificationsResponse = z.infer<typeof ApplicationNotificationsResponse>;

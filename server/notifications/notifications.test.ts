@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   ApplicationEnvelope,
   AuditEntriesResponse,
-  Change,
   ChangesResponse,
   DecisionMutation,
   IntakeRequest,
@@ -19,7 +18,7 @@ import type {
 import type { AccountMessagesResponse } from '../../shared/contract/notifications';
 import type { Identity } from '../../shared/domain';
 import { drawSpecimen } from '../../resources/specimens/draw';
-import { decisionMutation, startTestServer, TestClient, type TestServer } from '../../tests/support/central';
+import { changesReader, decisionMutation, startTestServer, TestClient, type TestServer } from '../../tests/support/central';
 import { startSmsReceiver, startSmtpReceiver, type SmsReceiver, type SmtpReceiver } from '../../tests/support/notificationReceivers';
 import { parseNotificationConfig, sendersOf, type NotificationConfig } from './config';
 import { NotificationDispatcher, retryDelayMs } from './dispatcher';
@@ -81,14 +80,7 @@ async function submit(overrides: Partial<IntakeRequest> = {}): Promise<Applicati
   return answer.body as ApplicationEnvelope;
 }
 
-const cursors = new Map<TestClient, string | undefined>();
-async function pull(client: TestClient): Promise<Change[]> {
-  const cursor = cursors.get(client);
-  const answer = await client.get(`/v1/changes?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-  const body = answer.body as ChangesResponse;
-  cursors.set(client, body.cursor);
-  return body.changes;
-}
+const pull = changesReader();
 
 async function assigned(client: TestClient, overrides: Partial<IntakeRequest> = {}, submitted?: ApplicationEnvelope): Promise<ApplicationEnvelope> {
   const envelope = submitted ?? (await submit(overrides));

@@ -12,6 +12,8 @@ import { seedDemo, type DemoOptions } from './demo';
 import { createHandler } from './http';
 import { migrate } from './migrations';
 import { CentralService } from './service';
+import { channelsOf, type NotificationOptions, parseNotificationConfig, sendersOf } from './notifications/config';
+import { NotificationDispatcher } from './notifications/dispatcher';
 
 export interface StartOptions {
   /** 0 (default): any free port. */
@@ -44,6 +46,8 @@ export interface StartOptions {
   accessLog?: boolean;
   /** Default: JSON lines on stderr (server/operations.ts). */
   log?: Log;
+  /** Applicant notifications: the email and SMS channels and the dispatcher's retry policy (default: message centre only). */
+  notifications?: NotificationOptions;
 }
 
 export interface RunningServer {
@@ -51,6 +55,8 @@ export interface RunningServer {
   port: number;
   db: Database;
   service: CentralService;
+  /** Delivers queued email and SMS notifications while the server runs (idle without those channels). */
+  dispatcher: NotificationDispatcher;
   close(): Promise<void>;
 }
 
@@ -88,7 +94,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     ...(options.schema ? { schema: options.schema } : {}),
   });
   let server: ReturnType<typeof createServer> | null = null;
+  let dispatcher: NotificationDispatcher | null = null;
   try {
+    const notifications = parseNotificationConfig(options.notifications);
     await migrate(db);
     if (options.seedPeople ?? true) await seedPeople(db, options.seedPassword ?? defaultSeedPassword);
     const service = new CentralService(db, {
@@ -97,6 +105,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       leaseMs: options.leaseMs ?? 72 * 60 * 60 * 1000,
       calendar: options.calendar ?? createCalendar(),
       log,
+      notificationChannels: channelsOf(notifications),
     });
     if (options.demo) {
       await seedDemo(service, typeof options.demo === 'object' ? options.demo : {});
@@ -118,6 +127,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       http.once('error', reject);
       http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
+    const running = new NotificationDispatcher(db, { senders: sendersOf(notifications), policy: notifications, now: service.options.now, log });
+    dispatcher = running;
+    running.start();
     const address = http.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     let closing: Promise<void> | null = null;
@@ -126,9 +138,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       port: address.port,
       db,
       service,
+      dispatcher: running,
       close() {
         closing ??= (async () => {
           await operations.drain(http, options.shutdownGraceMs ?? 10_000);
+          await running.stop();
           if (options.databaseUrl && options.schema && options.dropSchemaOnClose) {
             await db.query(`DROP SCHEMA IF EXISTS ${options.schema} CASCADE`);
           }
@@ -139,6 +153,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     };
   } catch (error) {
     server?.close();
+    await dispatcher?.stop().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }

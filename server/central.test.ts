@@ -268,6 +268,7 @@ describe('roles', () => {
     expect((await call('deactivatePerson', r1, '/v1/people/reviewer2/deactivate', { json: {} })).status).toBe(403);
     expect((await call('listPersonChanges', sup, '/v1/people/reviewer1/changes')).status).toBe(403);
     expect((await call('changePassword', anonymous, '/v1/session/password', { json: { currentPassword: 'x', newPassword: 'y' } })).status).toBe(401);
+    expect((await call('listAccountMessages', sup, '/v1/accounts/x/messages')).status).toBe(403);
   });
 
   it('answers 404 for an unknown route and 405 for a wrong method', async () => {
@@ -893,6 +894,28 @@ describe('device audit trails (the rest in server/audit.test.ts)', () => {
     expect((trail.body as AuditEntriesResponse).entries).toMatchObject([{ deviceId: 'device-central-test', seq: 1, actor: { username: 'reviewer1' } }]);
     expect((await call('listAuditEntries', r1, '/v1/audit/entries')).status).toBe(403);
     expect((await call('listAuditEntries', sup, '/v1/audit/entries?cursor=x')).status).toBe(400);
+  });
+});
+
+describe('applicant notifications (the rest in server/notifications/notifications.test.ts)', () => {
+  it('shows the console an account’s messages, and the delivery state on the application’s trail to a supervisor', async () => {
+    const submitted = await submit({ applicantLanguage: 'zh-CN', contact: { email: 'console-test@example.com' } });
+    expect((await call('assignApplication', sup, `/v1/applications/${submitted.application.id}/assign`, { json: { reviewer: 'reviewer1' } })).status).toBe(200);
+    const envelope = (await pull(r1)).filter((c) => c.application.id === submitted.application.id).at(-1) as ApplicationEnvelope;
+    expect((await mutate(r1, [decision(envelope, { applicantMessage: '认证通过。' })]))[0]?.status).toBe('applied');
+    const messages = await call('listAccountMessages', intake, `/v1/accounts/${submitted.application.accountId}/messages`);
+    expect(messages.body).toMatchObject({ messages: [{ applicationId: submitted.application.id, outcome: 'approve', language: 'zh-CN', subject: '您的实名认证已通过' }], nextCursor: null });
+    expect((await call('listAccountMessages', r1, `/v1/accounts/${submitted.application.accountId}/messages`)).status).toBe(403);
+    expect(errorCode(await call('listAccountMessages', intake, '/v1/accounts/NO-SUCH-ACCOUNT/messages'))).toBe('not_found');
+    // This server delivers no email (none configured): only the message centre is written.
+    const trail = await call('listAuditEntries', sup, `/v1/audit/entries?applicationId=${submitted.application.id}`);
+    expect((trail.body as AuditEntriesResponse).notifications).toMatchObject([{ channel: 'message_centre', state: 'sent', attempts: 0, language: 'zh-CN' }]);
+    // The reviewer who decided it sees the same; another reviewer does not; the console may not ask.
+    const mine = await call('listApplicationNotifications', r1, `/v1/applications/${submitted.application.id}/notifications`);
+    expect(mine.body).toEqual({ notifications: (trail.body as AuditEntriesResponse).notifications });
+    expect(errorCode(await call('listApplicationNotifications', r2, `/v1/applications/${submitted.application.id}/notifications`))).toBe('not_assigned');
+    expect(errorCode(await call('listApplicationNotifications', sup, '/v1/applications/no-such-application/notifications'))).toBe('not_found');
+    expect((await call('listApplicationNotifications', intake, `/v1/applications/${submitted.application.id}/notifications`)).status).toBe(403);
   });
 });
 

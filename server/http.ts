@@ -34,6 +34,8 @@ import { AuditTrails } from './audit';
 import type { CentralService } from './service';
 import { decisionReport } from './reports';
 import { applicationEnvelope, oversightApplications, oversightSummary } from './oversight';
+import { AccountMessagesQuery } from '../shared/contract/notifications';
+import { accountMessages, applicationNotifications, notificationDeliveries } from './notifications/messages';
 
 export const bodyLimits = {
   /** Six images of 8 MiB as base64, plus the fields. */
@@ -349,7 +351,18 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
       sendJson(res, 200, await audit.devices());
     }),
     route('GET', '/v1/audit/entries', ['supervisor'], async ({ res, url }) => {
-      sendJson(res, 200, await audit.entries(queryOf(url, AuditEntriesQuery)));
+      const query = queryOf(url, AuditEntriesQuery);
+      const page = await audit.entries(query);
+      // An application's trail starts with where its applicant notifications stand (server/notifications/).
+      const notifications = query.applicationId && !query.cursor ? { notifications: await notificationDeliveries(service.db, query.applicationId) } : {};
+      sendJson(res, 200, { ...page, ...notifications });
+    }),
+    // The customer console's message centre (server/notifications/).
+    route('GET', '/v1/accounts/{id}/messages', ['intake'], async ({ res, url, params }) => {
+      sendJson(res, 200, await accountMessages(service.db, params.id ?? '', queryOf(url, AccountMessagesQuery)));
+    }),
+    route('GET', '/v1/applications/{id}/notifications', ['supervisor', 'reviewer'], async ({ res, params, caller }) => {
+      sendJson(res, 200, { notifications: await applicationNotifications(service.db, params.id ?? '', callerOf(caller)) });
     }),
     route('GET', '/v1/applications/{id}', ['supervisor'], async ({ res, params }) => {
       sendJson(res, 200, await applicationEnvelope(service, params.id ?? ''));

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { defaultSeedPassword, startServer } from './app';
 import { jsonLog } from './operations';
+import { notificationOptionsFromEnv } from './notifications/config';
 
 if (process.argv[2] === 'people') {
   const { runPeopleCommand } = await import('./peopleCli');
@@ -44,6 +45,13 @@ if (trustedProxyHeader !== null && !/^[A-Za-z0-9-]{1,64}$/.test(trustedProxyHead
 }
 
 const databaseUrl = process.env.DATABASE_URL;
+let notifications;
+try {
+  notifications = notificationOptionsFromEnv(process.env);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+}
 const started = Date.now();
 const server = await startServer({
   port,
@@ -58,12 +66,15 @@ const server = await startServer({
   shutdownGraceMs: graceSeconds * 1000,
   accessLog: true,
   log: jsonLog,
+  notifications,
 });
 jsonLog('listening', undefined, {
   url: server.url,
   database: databaseUrl ? 'PostgreSQL' : `PGlite in ${values.data}`,
   readyInMs: Date.now() - started,
   trustedProxyHeader,
+  // Applicant notifications: the message centre always; email and SMS when VERITY_SMTP_URL / VERITY_SMS_URL are set.
+  notifications: ['message_centre', ...(notifications.email ? ['email'] : []), ...(notifications.sms ? ['sms'] : [])],
 });
 if (values.demo) console.log(`Demo people: reviewer1, reviewer2, supervisor1, intake, admin1 (password: ${defaultSeedPassword})`);
 

@@ -351,6 +351,49 @@ export const migrations: readonly Migration[] = [
       await tx.query(`CREATE INDEX applications_open_assignee_due ON applications (assignee, due_at, id) INCLUDE (escalate_at) WHERE status = 'queued'`);
     },
   },
+  {
+    version: 10,
+    name: 'applicant notifications',
+    async up(tx) {
+      // How to reach the applicant (server/notifications/): the account's language (the latest application's, set at
+      // intake) and its contact addresses (optional in the intake request; without one that channel is not written).
+      await tx.query(`
+        ALTER TABLE accounts
+          ADD COLUMN language text CHECK (language IN ('en', 'zh-CN')),
+          ADD COLUMN email    text,
+          ADD COLUMN phone    text`);
+      // One row per decision effect and channel, written in the transaction that makes the decision take effect; the
+      // unique (decision_id, channel) keeps it to one however often the effect is replayed. `sending` with a claim is set
+      // before the provider is called, so a crash leaves a row the next claim resends with the same idempotency key.
+      await tx.query(`
+        CREATE TABLE notifications (
+          id              uuid PRIMARY KEY,
+          application_id  text NOT NULL REFERENCES applications (id),
+          account_id      text NOT NULL REFERENCES accounts (id),
+          decision_id     uuid NOT NULL REFERENCES decisions (id),
+          channel         text NOT NULL CHECK (channel IN ('message_centre', 'email', 'sms')),
+          language        text NOT NULL CHECK (language IN ('en', 'zh-CN')),
+          recipient       text,
+          idempotency_key text NOT NULL UNIQUE,
+          state           text NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed')),
+          attempts        integer NOT NULL DEFAULT 0,
+          next_attempt_at timestamptz NOT NULL,
+          claimed_by      text,
+          claimed_until   timestamptz,
+          last_error      text,
+          sent_at         timestamptz,
+          provider_id     text,
+          subject         text NOT NULL,
+          body            text NOT NULL,
+          created_at      timestamptz NOT NULL,
+          UNIQUE (decision_id, channel)
+        )`);
+      // The dispatcher's claim reads only rows still to deliver; the message centre pages an account's messages.
+      await tx.query(`CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE state IN ('queued', 'sending')`);
+      await tx.query(`CREATE INDEX notifications_message_centre ON notifications (account_id, created_at DESC, id DESC) WHERE channel = 'message_centre'`);
+      await tx.query(`CREATE INDEX notifications_application ON notifications (application_id, created_at)`);
+    },
+  },
   // Reserved number of this wave (issue 22): people administration and the login throttle shared by every instance.
   {
     version: 12,

@@ -8,7 +8,6 @@ import {
   type CentralError,
   centralRoutes,
   type Change,
-  type ChangesResponse,
   type DecisionsResponse,
   type DecisionMutation,
   defaultQualityPolicy,
@@ -27,7 +26,7 @@ import { drawSpecimen } from '../resources/specimens/draw';
 import { checkImage } from './images';
 import { latestSchemaVersion, migrate, migrations } from './migrations';
 import { qualityPolicy, qualityQueueSql, refreshRandomSample } from './quality';
-import { decisionMutation, openTestDatabase, startTestServer, TestClient, type TestServer } from '../tests/support/central';
+import { changesReader, decisionMutation, openTestDatabase, startTestServer, TestClient, type TestServer } from '../tests/support/central';
 import type { CheckedDocument } from './service';
 import { specimenIdNumber } from '../tests/support/specimenNumbers';
 import { withUsccCheck } from '../shared/documentNumbers';
@@ -76,15 +75,7 @@ async function submit(overrides: Partial<IntakeRequest> = {}): Promise<Applicati
   return answer.body as ApplicationEnvelope;
 }
 
-const cursors = new Map<TestClient, string | undefined>();
-async function pull(client: TestClient): Promise<Change[]> {
-  const cursor = cursors.get(client);
-  const answer = await client.get(`/v1/changes?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-  expect(answer.status).toBe(200);
-  const body = answer.body as ChangesResponse;
-  cursors.set(client, body.cursor);
-  return body.changes;
-}
+const pull = changesReader();
 
 /** Submitted, handed to the reviewer by the supervisor, and pulled by the reviewer's workstation. */
 async function assigned(reviewer: 'reviewer1' | 'reviewer2', overrides: Partial<IntakeRequest> = {}): Promise<ApplicationEnvelope> {

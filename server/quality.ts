@@ -26,6 +26,7 @@ import { approvalBlockers, evaluateRules } from '../shared/rules';
 import type { Caller } from './auth';
 import type { Queryable } from './db';
 import { identityKeys } from './keys';
+import { queueDecisionNotifications } from './notifications/queue';
 import {
   announceFactChanges,
   answerEach,
@@ -318,6 +319,8 @@ async function review(ctx: Context, m: ReviewMutation): Promise<SupervisionResul
       if (d.outcome === 'approve') await ctx.service.recordVerification(tx, app, d.id, now);
       // The decider's workstation still shows it held: its next pull says it stands now (S3, S5).
       await appendChange(tx, d.reviewer, app.id, 'updated', now);
+      // S11: the held decision takes effect now, so it notifies the applicant now, in this transaction.
+      await queueDecisionNotifications(tx, [d.id], now, ctx.service.notificationChannels);
     }
     return { id: m.id, status: 'applied' };
   }

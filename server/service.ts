@@ -51,6 +51,8 @@ import {
   sampleWeekSql,
   traitsOf,
 } from './quality';
+import type { NotificationChannel } from '../shared/contract/notifications';
+import { queueDecisionNotifications, recordApplicantContact } from './notifications/queue';
 
 // The wire type and the rules' input type must stay one shape.
 const factsMatch: (f: CentralFacts) => RuleFacts = (f) => f;
@@ -69,6 +71,8 @@ export interface ServiceOptions {
   calendar: BusinessCalendar;
   /** Where the service reports what it set aside (a mutation it could not apply); default: nowhere. */
   log?: (message: string, error?: unknown) => void;
+  /** The applicant notification channels this service delivers (server/notifications/); default: the message centre. */
+  notificationChannels?: readonly NotificationChannel[];
 }
 
 export const defaultServiceOptions = (): ServiceOptions => ({
@@ -218,6 +222,11 @@ export class CentralService {
     readonly options: ServiceOptions,
   ) {}
 
+  /** The channels a decision taking effect is written for (the message centre always). */
+  get notificationChannels(): readonly NotificationChannel[] {
+    return this.options.notificationChannels ?? ['message_centre'];
+  }
+
   /** Which central service this database is (made once by migration 2); read once per process. */
   centralId(): Promise<string> {
     this.identity ??= this.db
@@ -337,6 +346,7 @@ export class CentralService {
         request.accountId,
         request.registrationLocation,
       ]);
+      await recordApplicantContact(tx, request);
       const [account] = await tx.query<{ verified_identity: unknown }>(
         `SELECT verified_identity FROM accounts WHERE id = $1 FOR UPDATE`,
         [request.accountId],
@@ -606,6 +616,9 @@ export class CentralService {
         [JSON.stringify(w.decisions), batch.reviewer, batch.deviceId, batch.now],
       );
       await refreshRandomSample(tx, batch.reviewer, batch.now);
+      // A decision in effect notifies the applicant now, in its own transaction (a held one when a second person agrees).
+      const inEffect = w.decisions.filter((d) => d.effect === 'in_effect').map((d) => String(d.id));
+      await queueDecisionNotifications(tx, inEffect, batch.now, this.notificationChannels);
     }
     if (w.notes.length > 0) {
       await tx.query(

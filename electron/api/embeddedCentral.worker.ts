@@ -2,6 +2,7 @@
 // to close, then lets the thread end.
 import { parentPort, workerData } from 'node:worker_threads';
 import { startServer } from '../../server/app';
+import { notificationOptionsFromEnv } from '../../server/notifications/config';
 import type { EmbeddedCentralMessage, EmbeddedCentralWorkerData } from './embeddedCentral';
 
 const data = workerData as EmbeddedCentralWorkerData;
@@ -9,7 +10,9 @@ const port = parentPort!;
 const send = (message: EmbeddedCentralMessage) => port.postMessage(message);
 
 try {
-  const server = await startServer({ dataDir: data.dataDir, demo: data.demoCount > 0 ? { count: data.demoCount } : false });
+  // Applicant notifications go to the message centre only, unless VERITY_SMTP_URL / VERITY_SMS_URL configure email and SMS.
+  const notifications = notificationOptionsFromEnv(process.env);
+  const server = await startServer({ dataDir: data.dataDir, demo: data.demoCount > 0 ? { count: data.demoCount } : false, notifications });
   port.on('message', (message: { type: string }) => {
     if (message.type !== 'close') return;
     void server.close().finally(() => port.close());

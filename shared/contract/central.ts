@@ -36,6 +36,7 @@ import {
   SetRoleRequest,
 } from './people';
 import { HealthResponse, ReadyResponse } from './operations';
+import { AccountMessagesQuery, AccountMessagesResponse, ApplicantContact, ApplicationNotificationsResponse, NotificationDelivery } from './notifications';
 
 /** Every error answer: `{ error: { code, message } }`; the message names the field, never echoes values. */
 export const CentralError = z
@@ -103,6 +104,8 @@ export const IntakeRequest = z
     icp: StrictIcpFacts,
     applicantLanguage: ApplicantLanguage,
     documents: z.array(IntakeDocument).min(1).max(6),
+    /** Where the decision is also sent (email, SMS); the console's message centre always gets it. */
+    contact: ApplicantContact.optional(),
   })
   .strict();
 export type IntakeRequest = z.infer<typeof IntakeRequest>;
@@ -703,6 +706,8 @@ export const AuditEntriesResponse = z
     /** Newest first (device clock), then by device and seq. */
     entries: z.array(StoredAuditEntry),
     nextCursor: lineText(200).nullable(),
+    /** With applicationId, on the first page: the applicant notifications of its decisions and where each stands. */
+    notifications: z.array(NotificationDelivery).optional(),
   })
   .strict();
 export type AuditEntriesResponse = z.infer<typeof AuditEntriesResponse>;
@@ -974,6 +979,25 @@ export const centralRoutes = [
     query: AuditEntriesQuery,
     responses: { 200: AuditEntriesResponse },
     errors: ['invalid_cursor'],
+  },
+  {
+    method: 'get',
+    path: '/v1/accounts/{id}/messages',
+    operationId: 'listAccountMessages',
+    summary: "Customer console: the account's message centre, the applicant's notifications of decisions, newest first, keyset-paged",
+    roles: ['intake'],
+    query: AccountMessagesQuery,
+    responses: { 200: AccountMessagesResponse },
+    errors: ['invalid_cursor'],
+  },
+  {
+    method: 'get',
+    path: '/v1/applications/{id}/notifications',
+    operationId: 'listApplicationNotifications',
+    summary: 'Supervisor, or a reviewer who holds, decided or second-reviewed the application: where its applicant notifications stand',
+    roles: ['supervisor', 'reviewer'],
+    responses: { 200: ApplicationNotificationsResponse },
+    errors: ['not_found', 'not_assigned'],
   },
   {
     method: 'get',

@@ -2,6 +2,7 @@
 // real central service with the demo's decision history: the documents as the reviewer saw them (fetched through the
 // supervisor's access), the flags as they stood when decided, the decision and its reviews, and no decision controls;
 // Esc goes back to the log at the same row.
+import type { AuditEntriesResponse } from '../../shared/contract/central';
 import type { DecisionLogPage } from '../../shared/contract/supervision';
 import { expect, test } from './fixtures';
 import { channelValue, imagesPainted, seriousViolations } from './review-support';
@@ -41,6 +42,11 @@ test('a supervisor opens a decision read-only: its documents and its flags as de
   await expect(view.getByTestId('cross-device-audit')).toBeVisible();
   await expect(view.getByTestId('cross-device-audit').getByTestId('trail-row').first()).toBeVisible();
   await expect(view.getByTestId('trail-error')).toHaveCount(0);
+  // The applicant notifications of its decisions head the trail, one row each, as the central service has them.
+  const trail = await channelValue<AuditEntriesResponse>(host, 'audit.trail', { applicationId: entry!.applicationId });
+  expect(trail.notifications, 'the first page of an application trail carries its notifications').toBeDefined();
+  await expect(view.getByTestId('notification-deliveries')).toBeVisible();
+  await expect(view.getByTestId('notification-row')).toHaveCount(trail.notifications!.length);
   // Nothing to decide, add or download.
   for (const name of [/^Approve/, /^Reject/, /Add image/, /Download original/]) await expect(view.getByRole('button', { name })).toHaveCount(0);
   await expect(view.locator('textarea, input[type="checkbox"]')).toHaveCount(0);

@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { defaultSeedPassword, startServer, type RunningServer, type StartOptions } from '../../server/app';
 import { openDatabase, type Database } from '../../server/db';
-import type { DecisionMutation } from '../../shared/contract/central';
+import type { Change, ChangesResponse, DecisionMutation } from '../../shared/contract/central';
 
 export const testDatabaseUrl = process.env.VERITY_TEST_DATABASE_URL || undefined;
 
@@ -91,6 +91,19 @@ export class TestClient {
     this.expiresAt = Date.parse(session.accessTokenExpiresAt);
     return this;
   }
+}
+
+/** Reads each client's changes feed on from where its last read ended (a workstation's sync, as far as the feed goes). */
+export function changesReader(): (client: TestClient) => Promise<Change[]> {
+  const cursors = new Map<TestClient, string | undefined>();
+  return async (client) => {
+    const cursor = cursors.get(client);
+    const answer = await client.get(`/v1/changes?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    if (answer.status !== 200) throw new Error(`GET /v1/changes answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const body = answer.body as ChangesResponse;
+    cursors.set(client, body.cursor);
+    return body.changes;
+  };
 }
 
 /** A reviewer's decision on this application version as a workstation sends it: a plain approval unless overridden. */

@@ -4,11 +4,13 @@
 // case view of a decision mounts it (`<ApplicationAuditTrail applicationId=… />`).
 import { useCallback, useEffect, useState } from 'react';
 import type { StoredAuditEntry } from '../../../shared/contract/central';
+import type { NotificationDelivery } from '../../../shared/contract/notifications';
 import { errorMessage, type MessageKey } from '../i18n';
 import { en } from '../i18n/en';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime } from '../lib/format';
 import { unwrap, workstation, WorkstationError } from '../workstation';
+import { NotificationDeliveries } from './NotificationDeliveries';
 
 type Failure = { code: string; message: string };
 
@@ -22,6 +24,7 @@ export function ApplicationAuditTrail({ applicationId }: { applicationId: string
   const t = useT();
   const language = useLanguage();
   const [entries, setEntries] = useState<StoredAuditEntry[]>([]);
+  const [notifications, setNotifications] = useState<NotificationDelivery[] | null>(null);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<Failure | null>(null);
@@ -32,6 +35,7 @@ export function ApplicationAuditTrail({ applicationId }: { applicationId: string
       try {
         const page = await unwrap(workstation().audit.trail({ applicationId, ...(cursor ? { cursor } : {}) }));
         setEntries((shown) => (cursor ? [...shown, ...page.entries] : page.entries));
+        if (!cursor) setNotifications(page.notifications ?? null);
         setNextCursor(page.nextCursor);
         setError(null);
       } catch (e) {
@@ -65,6 +69,7 @@ export function ApplicationAuditTrail({ applicationId }: { applicationId: string
           </button>
         </div>
       )}
+      {notifications && <NotificationDeliveries deliveries={notifications} />}
       {!loading && !error && entries.length === 0 && <p className="muted">{t('trail.empty')}</p>}
       {entries.length > 0 && (
         <table className="log-table" aria-describedby={`trail-order-${applicationId}`}>

@@ -721,6 +721,22 @@ export const en = {
   'trail.col.action': 'What',
   'trail.col.check': 'Chain check',
   'trail.checked': 'Verified',
+
+  // Applicant notifications on an application's trail (NotificationDeliveries.tsx).
+  'notifications.title': 'Applicant notifications',
+  'notifications.none': 'No notification: no decision on this application has taken effect.',
+  'notifications.col.channel': 'Channel',
+  'notifications.col.state': 'State',
+  'notifications.col.attempts': 'Attempts',
+  'notifications.col.when': 'Sent / next attempt',
+  'notifications.channel.message_centre': 'Message centre',
+  'notifications.channel.email': 'Email',
+  'notifications.channel.sms': 'SMS',
+  'notifications.state.queued': 'Queued',
+  'notifications.state.sending': 'Sending',
+  'notifications.state.sent': 'Sent',
+  'notifications.state.failed': 'Failed',
+  'notifications.nextAttempt': 'next attempt {at}',
   'error.central_refused': '{message}',
 
   'audit.action.export_saved': 'Saved an export',

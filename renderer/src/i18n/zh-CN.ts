@@ -722,6 +722,22 @@ export const zhCN: Record<MessageKey, string> = {
   'trail.col.action': '操作',
   'trail.col.check': '链条校验',
   'trail.checked': '已校验',
+
+  // Applicant notifications on an application's trail (NotificationDeliveries.tsx).
+  'notifications.title': '申请人通知',
+  'notifications.none': '无通知：此申请尚无生效的决定。',
+  'notifications.col.channel': '渠道',
+  'notifications.col.state': '状态',
+  'notifications.col.attempts': '尝试次数',
+  'notifications.col.when': '发送时间 / 下次尝试',
+  'notifications.channel.message_centre': '消息中心',
+  'notifications.channel.email': '电子邮件',
+  'notifications.channel.sms': '短信',
+  'notifications.state.queued': '排队中',
+  'notifications.state.sending': '发送中',
+  'notifications.state.sent': '已发送',
+  'notifications.state.failed': '失败',
+  'notifications.nextAttempt': '下次尝试 {at}',
   'error.central_refused': '{message}',
 
   'audit.action.export_saved': '保存了导出文件',

@@ -77,8 +77,9 @@ test('oversight counts match their lists; applications are checked by keyboard a
   if (pending) expect(pending).toMatchObject({ type: 'reassign', reviewer: 'reviewer2', madeBy: 'supervisor1', applicationIds: ids.slice(0, 2) });
   else expect(await holders()).toEqual(['reviewer2', 'reviewer2', 'reviewer1']);
   await expect.poll(holders, { timeout: 15_000 }).toEqual(['reviewer2', 'reviewer2', 'reviewer1']);
-  const settled = await channelValue<{ items: SupervisionAction[] }>(host, 'supervision.outbox', {});
-  expect(settled.items.filter((i) => i.mutation.type === 'reassign')).toEqual([]);
+  // The workstation settles the action once the answer is back, a moment after the central service committed it.
+  const queued = async () => (await channelValue<{ items: SupervisionAction[] }>(host, 'supervision.outbox', {})).items.filter((i) => i.mutation.type === 'reassign');
+  await expect.poll(queued, { timeout: 15_000 }).toEqual([]);
 
   // Offline: the kept counts, said to be kept, and no list offered.
   await central!.link.down();

@@ -9,6 +9,7 @@ import { openDatabase, type Database } from './db';
 import { seedDemo, type DemoOptions } from './demo';
 import { createHandler } from './http';
 import { migrate } from './migrations';
+import { currentCalendar } from './calendar';
 import { CentralService } from './service';
 
 export interface StartOptions {
@@ -30,6 +31,7 @@ export interface StartOptions {
   now?: () => Date;
   assignmentCap?: number;
   leaseMs?: number;
+  /** Its time zone is the business calendar's; the days off and working days come from the database (migration 11). */
   calendar?: BusinessCalendar;
   loginLimit?: { attempts: number; windowMs: number };
   log?: (message: string, error?: unknown) => void;
@@ -86,6 +88,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       calendar: options.calendar ?? createCalendar(),
       log,
     });
+    // The days come from the database (server/calendar.ts); the option gives only the time zone.
+    await currentCalendar(service, db);
     if (options.demo) {
       await seedDemo(service, typeof options.demo === 'object' ? options.demo : {});
     }

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { defaultQualityPolicy } from '../shared/contract/central';
 import type { Database, Queryable } from './db';
+import { calendarAndWithdrawals } from './calendarSchema';
 
 export interface Migration {
   readonly version: number;
@@ -349,6 +350,13 @@ export const migrations: readonly Migration[] = [
       // index alone (an index-only scan) and a reviewer's list pages through it due first; the pool's list has
       // applications_unassigned. (20,000 open of 300,000 on PostgreSQL 15: counts 19.9 → 8.9 ms.)
       await tx.query(`CREATE INDEX applications_open_assignee_due ON applications (assignee, due_at, id) INCLUDE (escalate_at) WHERE status = 'queued'`);
+    },
+  },
+  {
+    version: 11,
+    name: 'business calendar; withdrawals on record',
+    async up(tx) {
+      await calendarAndWithdrawals(tx);
     },
   },
 ];

@@ -852,8 +852,10 @@ class Engine implements SyncEngine {
       this.progress('pull', report.pulled.changes, page.hasMore ? null : report.pulled.changes);
       await yieldToEventLoop();
       if (!page.hasMore || page.cursor === cursor) {
-        // The business calendar, when the central service's moved (electron/sync/calendar.ts).
-        await pullCalendar((path, schema) => this.retrying(report, signal, () => this.client.json({ method: 'GET', path, signal }, schema)), store, page.calendarVersion);
+        // The business calendar, when the central service's moved (electron/sync/calendar.ts). A new one may move any
+        // open case's due time or notice, so the queue is shown anew, as after a move.
+        const calendar = await pullCalendar((path, schema) => this.retrying(report, signal, () => this.client.json({ method: 'GET', path, signal }, schema)), store, page.calendarVersion);
+        if (calendar.fetched) report.pulled.moved += Math.max(1, calendar.recomputed);
         break;
       }
     }

@@ -112,8 +112,8 @@ function Freshness() {
 /** Open work falling due in a year without official holidays (counted with weekends only), and what to do. */
 function HolidayDataMissing() {
   const t = useT();
-  const missing = useOversight((s) => s.view?.summary?.holidayDataMissing ?? []);
-  if (missing.length === 0) return null;
+  const missing = useOversight((s) => s.view?.summary?.holidayDataMissing);
+  if (!missing || missing.length === 0) return null;
   return (
     <div className="warning-banner small" role="status" data-testid="oversight-holiday-data-missing">
       {missing.map((m) => (

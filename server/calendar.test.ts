@@ -2,7 +2,6 @@
 // the seed is exactly the installed chinese-days data; a supervisor adds 2027 and every open deadline that reaches
 // into it moves; every change is kept; the changes feed answers the version. PGlite by default; PostgreSQL with
 // VERITY_TEST_DATABASE_URL.
-import { randomUUID } from 'node:crypto';
 import packageData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reviewDeadline } from '../shared/businessDays';
@@ -10,7 +9,7 @@ import { CalendarChangesResponse, CalendarYearResponse, PublishedCalendar, type 
 import { ChangesResponse, type ApplicationEnvelope, type CentralError } from '../shared/contract/central';
 import { checkImage } from './images';
 import type { CheckedDocument } from './service';
-import { sampleImage, startTestServer, testClock, TestClient, type Answer, type TestServer } from '../tests/support/central';
+import { sampleImage, startTestServer, submitIndividualAt, testClock, TestClient, type Answer, type TestServer } from '../tests/support/central';
 
 // Thursday 31 December 2026, 10:00 in Shanghai: the issue's example (due 2027-01-05 with New Year's Day counted).
 const clock = testClock('2026-12-31T02:00:00.000Z');
@@ -19,7 +18,6 @@ let sup: TestClient;
 let r1: TestClient;
 let intake: TestClient;
 let image: CheckedDocument;
-let accounts = 0;
 
 beforeAll(async () => {
   server = await startTestServer({}, clock);
@@ -35,25 +33,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function submitAt(submittedAt: string, assignee: string | null = null): Promise<ApplicationEnvelope> {
-  const id = randomUUID();
-  accounts += 1;
-  const envelope = await server.service.submitChecked(
-    {
-      accountId: `CAL-ACC-${accounts}`,
-      kind: 'individual',
-      registrationLocation: 'CN',
-      submittedAt: new Date(submittedAt).toISOString(),
-      identity: { kind: 'individual', fullName: `SPECIMEN Calendar ${accounts}`, documentType: 'id_card', documentNumber: `CAL${accounts}`, issuingLocation: 'CN' },
-      icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
-      applicantLanguage: 'en',
-    },
-    [image],
-    id,
-  );
-  if (assignee) await server.service.assign(id, assignee);
-  return envelope;
-}
+const submitAt = (submittedAt: string, assignee: string | null = null) => submitIndividualAt(server.service, image, new Date(submittedAt), assignee);
 
 const code = (a: Answer) => (a.body as CentralError).error.code;
 const put = (client: TestClient, year: number | string, json: unknown) => client.request('PUT', `/v1/calendar/years/${year}`, { json });

@@ -2,7 +2,6 @@
 // times as the central service: for every application it holds (end to end: real server on PGlite, real store file
 // with its writer thread, the real sync engine), after a supervisor adds 2027 and after a later correction; and, over
 // thousands of generated instants and time zones, the calendar the store kept counts exactly as the server's does.
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCalendar, reviewDeadline } from '../../shared/businessDays';
@@ -11,7 +10,7 @@ import type { CalendarYearRequest } from '../../shared/contract/calendar';
 import { checkImage } from '../../server/images';
 import { currentCalendar, replaceCalendarYear } from '../../server/calendar';
 import type { CheckedDocument } from '../../server/service';
-import { sampleImage } from '../../tests/support/central';
+import { sampleImage, submitIndividualAt } from '../../tests/support/central';
 import { engineOptions, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
 import { internalsOf } from '../store/open';
 import { createSyncEngine } from './engine';
@@ -43,24 +42,7 @@ const year2027: CalendarYearRequest = {
   note: 'test data shaped like a State Council notice',
 };
 
-async function submitAt(submittedAt: Date): Promise<string> {
-  const id = randomUUID();
-  await central.server.service.submitChecked(
-    {
-      accountId: `CAL-SYNC-${id.slice(0, 8)}`,
-      kind: 'individual',
-      registrationLocation: 'CN',
-      submittedAt: submittedAt.toISOString(),
-      identity: { kind: 'individual', fullName: `SPECIMEN Calendar ${id.slice(0, 4)}`, documentType: 'id_card', documentNumber: id.slice(0, 12), issuingLocation: 'CN' },
-      icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
-      applicantLanguage: 'en',
-    },
-    [image],
-    id,
-  );
-  await central.server.service.assign(id, 'reviewer1');
-  return id;
-}
+const submitAt = async (submittedAt: Date): Promise<string> => (await submitIndividualAt(central.server.service, image, submittedAt, 'reviewer1')).application.id;
 
 type Deadlines = Map<string, { due: number; escalate: number }>;
 

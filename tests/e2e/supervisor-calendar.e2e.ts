@@ -2,7 +2,7 @@
 // a closure (days off to 31 December 2026) so every open deadline runs into 2027, which has no official data yet:
 // the reviewer's queue rows and case view say so with what to do, and so does the supervisor's oversight; the
 // supervisor then adds 2027 on the Calendar screen with the keyboard alone, the change is kept with who and when,
-// and the notices go.
+// and the notices go. A case withdrawn through a ticket shows the ticket, the time and who sent it.
 import type { QueuePage } from '../../shared/contract/cases';
 import type { Outcome } from '../../shared/errors';
 import { chinaHolidays } from '../../shared/holidays';
@@ -43,6 +43,15 @@ test.describe('a reviewer', () => {
     // On time or escalated, the case's R7 explanation names the year and what to do.
     await expect(app.getByText(/no official holidays for 2027 yet.*Ask a supervisor to add 2027’s holidays\./)).toBeVisible();
     expect(await seriousViolations(app)).toEqual([]);
+
+    // Withdrawals on record: another of the reviewer's cases withdrawn through a ticket; the case view names it.
+    const other = page.value.items.find((i) => i.id !== spanning[0]!.id)!;
+    await central!.server.service.withdraw(other.id, 'SUP-777001', 'intake');
+    await channelValue(host, 'sync.now', {});
+    await app.keyboard.press('Escape');
+    await app.getByLabel('Status').selectOption('all');
+    await openBySearch(app, other.id);
+    await expect(app.getByText(/Withdrawn through ticket SUP-777001 on .* \(sent by intake\)\./)).toBeVisible();
   });
 });
 

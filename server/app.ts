@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './db';
 import { seedDemo, type DemoOptions } from './demo';
 import { createHandler } from './http';
 import { migrate } from './migrations';
+import { currentCalendar } from './calendar';
 import { CentralService } from './service';
 import { channelsOf, type NotificationOptions, parseNotificationConfig, sendersOf } from './notifications/config';
 import { NotificationDispatcher } from './notifications/dispatcher';
@@ -36,6 +37,7 @@ export interface StartOptions {
   now?: () => Date;
   assignmentCap?: number;
   leaseMs?: number;
+  /** Its time zone is the business calendar's; the days off and working days come from the database (migration 11). */
   calendar?: BusinessCalendar;
   loginLimit?: { attempts: number; windowMs: number };
   /** The header the trusted proxy in front sets to the client's address, e.g. x-forwarded-for; default none (the peer). */
@@ -107,6 +109,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       log,
       notificationChannels: channelsOf(notifications),
     });
+    // The days come from the database (server/calendar.ts); the option gives only the time zone.
+    await currentCalendar(service, db);
     if (options.demo) {
       await seedDemo(service, typeof options.demo === 'object' ? options.demo : {});
     }

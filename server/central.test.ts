@@ -259,6 +259,8 @@ describe('roles', () => {
     expect((await call('getDecisionReport', r1, '/v1/reports/decisions')).status).toBe(403);
     expect((await call('assignApplication', r1, '/v1/applications/x/assign', { json: { reviewer: 'reviewer1' } })).status).toBe(403);
     expect((await call('withdrawApplication', r1, '/v1/applications/x/withdraw', { json: {} })).status).toBe(403);
+    const badTicket = await call('withdrawApplication', intake, '/v1/applications/x/withdraw', { json: { ticketRef: 'call me' } });
+    expect([badTicket.status, errorCode(badTicket)]).toEqual([400, 'invalid_ticket_ref']);
     expect((await call('getDocumentContent', intake, '/v1/documents/x/content')).status).toBe(403);
     // People administration is the admin's alone (the admin's own calls are in 'people administration' below).
     expect((await call('listPeople', sup, '/v1/people')).status).toBe(403);
@@ -295,7 +297,7 @@ describe('intake', () => {
       // Tuesday 10:00 in Shanghai + 3 business days; escalation on day 2.
       expect(Date.parse(envelope.dueAt)).toBeGreaterThan(Date.parse(envelope.escalateAt));
       // Withdraw at once so these do not crowd the reviewers' queues below.
-      expect((await call('withdrawApplication', intake, `/v1/applications/${envelope.application.id}/withdraw`)).status).toBe(200);
+      expect((await call('withdrawApplication', intake, `/v1/applications/${envelope.application.id}/withdraw`, { json: { ticketRef: 'SUP-1' } })).status).toBe(200);
     }
   });
 
@@ -357,7 +359,7 @@ describe('intake', () => {
     expect(second.status).toBe(409);
     expect(errorCode(second)).toBe('application_pending');
     const id = ((await server.db.query<{ id: string }>(`SELECT id FROM applications WHERE account_id = $1`, [body.accountId]))[0] as { id: string }).id;
-    expect((await call('withdrawApplication', intake, `/v1/applications/${id}/withdraw`, { json: { ticketRef: 'T-1' } })).status).toBe(200);
+    expect((await call('withdrawApplication', intake, `/v1/applications/${id}/withdraw`, { json: { ticketRef: 'TK-1' } })).status).toBe(200);
   });
 });
 
@@ -531,10 +533,10 @@ describe('mutations', () => {
     const feed = await pull(r1);
     expect(feed.map((c) => [c.type, c.application.id])).toContainEqual(['withdrawn', b.application.id]);
 
-    const afterDecision = await call('withdrawApplication', intake, `/v1/applications/${app.a?.application.id}/withdraw`);
+    const afterDecision = await call('withdrawApplication', intake, `/v1/applications/${app.a?.application.id}/withdraw`, { json: { ticketRef: 'SUP-43' } });
     expect(afterDecision.status).toBe(409);
     expect(errorCode(afterDecision)).toBe('already_decided');
-    expect((await call('withdrawApplication', intake, `/v1/applications/nope/withdraw`)).status).toBe(404);
+    expect((await call('withdrawApplication', intake, `/v1/applications/nope/withdraw`, { json: { ticketRef: 'SUP-44' } })).status).toBe(404);
   });
 
   it("rejects a decision on another reviewer's application as not_assigned, and a reused id of another reviewer", async () => {
@@ -718,7 +720,7 @@ describe('decision evidence', () => {
     expect(malformed.status).toBe(400);
     expect(errorMessage(malformed)).toMatch(/judgedOn\.flags\.0/);
     // Released for the reviewers that follow (the assignment cap of this file is small).
-    const answer = await call('withdrawApplication', intake, `/v1/applications/${envelope.application.id}/withdraw`);
+    const answer = await call('withdrawApplication', intake, `/v1/applications/${envelope.application.id}/withdraw`, { json: { ticketRef: 'SUP-45' } });
     expect(answer.status).toBe(200);
     await pull(r1);
   });
@@ -1070,6 +1072,20 @@ describe('people administration', () => {
     expect(ready.status).toBe(200);
     expect((ready.body as { status: string }).status).toBe('ready');
     expect(ready.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('the business calendar routes (server/calendar.test.ts goes further)', () => {
+  it('answers the calendar to reviewers and supervisors, changes to supervisors only', async () => {
+    expect((await call('getCalendar', r1, '/v1/calendar')).status).toBe(200);
+    expect((await call('getCalendar', intake, '/v1/calendar')).status).toBe(403);
+    const year = { official: false, holidays: [{ date: '2030-01-01', name: "New Year's Day" }], workingDays: [], note: 'provisional' };
+    expect((await call('replaceCalendarYear', r1, '/v1/calendar/years/2030', { json: year })).status).toBe(403);
+    const weekday = await call('replaceCalendarYear', sup, '/v1/calendar/years/2030', { json: { ...year, workingDays: [{ date: '2030-01-02', name: 'x' }] } });
+    expect(errorCode(weekday)).toBe('invalid_calendar_day');
+    expect((await call('replaceCalendarYear', sup, '/v1/calendar/years/2030', { json: year })).status).toBe(200);
+    expect((await call('listCalendarChanges', sup, '/v1/calendar/changes?year=2030')).status).toBe(200);
+    expect((await call('listCalendarChanges', r1, '/v1/calendar/changes')).status).toBe(403);
   });
 });
 

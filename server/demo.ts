@@ -258,7 +258,9 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
     submitted.push({ id: p.id, situation: p.situation, identity: p.identity });
   }
 
-  for (const s of submitted) if (s.situation === 'withdrawn') await service.withdraw(s.id);
+  // Each withdrawal through its support ticket, as the ticket system sends it (a reproducible number per application).
+  let ticket = 104_230;
+  for (const s of submitted) if (s.situation === 'withdrawn') await service.withdraw(s.id, `SUP-${ticket++}`, 'intake');
 
   // Some decided work for the supervisor: plain cases, decided by both reviewers over the last days.
   const decidable = submitted.filter((s) => s.situation === 'plain').filter((_, i) => i % 4 === 1).slice(0, Math.ceil(count / 8));

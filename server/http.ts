@@ -36,6 +36,8 @@ import { decisionReport } from './reports';
 import { applicationEnvelope, oversightApplications, oversightSummary } from './oversight';
 import { AccountMessagesQuery } from '../shared/contract/notifications';
 import { accountMessages, applicationNotifications, notificationDeliveries } from './notifications/messages';
+import { calendarChanges, currentCalendar, publishedCalendar, replaceCalendarYear } from './calendar';
+import { CalendarChangesQuery, CalendarYearNumber, CalendarYearRequest } from '../shared/contract/calendar';
 
 export const bodyLimits = {
   /** Six images of 8 MiB as base64, plus the fields. */
@@ -46,6 +48,8 @@ export const bodyLimits = {
 
 const statusOfCode: Record<string, number> = {
   invalid_request: 400,
+  invalid_ticket_ref: 400,
+  invalid_calendar_day: 400,
   invalid_image: 400,
   invalid_cursor: 400,
   wrong_central: 409,
@@ -156,7 +160,7 @@ interface Context {
 }
 
 interface Route {
-  method: 'GET' | 'POST' | 'HEAD';
+  method: 'GET' | 'POST' | 'PUT' | 'HEAD';
   pattern: RegExp;
   keys: string[];
   roles: readonly CentralRole[] | null;
@@ -300,9 +304,9 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
       const body = await jsonBody(req, IntakeRequest, bodyLimits.intake);
       sendJson(res, 201, await service.submit(body));
     }),
-    route('POST', '/v1/applications/{id}/withdraw', ['intake'], async ({ req, res, params }) => {
-      await jsonBody(req, WithdrawRequest, bodyLimits.default, {});
-      sendJson(res, 200, await service.withdraw(params.id ?? ''));
+    route('POST', '/v1/applications/{id}/withdraw', ['intake'], async ({ req, res, params, caller }) => {
+      const body = await jsonBody(req, WithdrawRequest, bodyLimits.default, {});
+      sendJson(res, 200, await service.withdraw(params.id ?? '', body.ticketRef, caller?.username ?? ''));
     }),
     route('POST', '/v1/applications/{id}/assign', ['supervisor'], async ({ req, res, params }) => {
       const body = await jsonBody(req, AssignRequest, bodyLimits.default);
@@ -311,7 +315,9 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
     route('GET', '/v1/changes', ['reviewer'], async ({ res, url, caller }) => {
       const query = queryOf(url, ChangesQuery);
       const centralId = await service.expectCentral(query.centralId);
-      sendJson(res, 200, { centralId, ...(await service.changes(caller?.username ?? '', query.cursor, query.limit)) });
+      const page = await service.changes(caller?.username ?? '', query.cursor, query.limit);
+      // The calendar's version rides on every page, so a workstation fetches GET /v1/calendar only when it moved.
+      sendJson(res, 200, { centralId, ...page, calendarVersion: (await currentCalendar(service, service.db)).version });
     }),
     route('GET', '/v1/documents/{id}/content', ['reviewer', 'supervisor'], documentRoute),
     route('HEAD', '/v1/documents/{id}/content', ['reviewer', 'supervisor'], documentRoute),
@@ -408,6 +414,19 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
     route('GET', '/readyz', null, async ({ res }) => {
       const readiness = await operations.readiness(service.db);
       sendJson(res, readiness.status === 'ready' ? 200 : 503, readiness);
+    }),
+    // The business calendar (server/calendar.ts).
+    route('GET', '/v1/calendar', ['reviewer', 'supervisor'], async ({ res }) => {
+      sendJson(res, 200, await publishedCalendar(service));
+    }),
+    route('PUT', '/v1/calendar/years/{year}', ['supervisor'], async ({ req, res, params, caller }) => {
+      const year = CalendarYearNumber.safeParse(params.year);
+      if (!year.success) throw new HttpError(400, 'invalid_request', 'year: a year from 2000 to 2100, such as 2027');
+      const body = await jsonBody(req, CalendarYearRequest, bodyLimits.default);
+      sendJson(res, 200, await replaceCalendarYear(service, caller?.username ?? '', year.data, body));
+    }),
+    route('GET', '/v1/calendar/changes', ['supervisor'], async ({ res, url }) => {
+      sendJson(res, 200, await calendarChanges(service, queryOf(url, CalendarChangesQuery).year));
     }),
   ];
 

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { defaultQualityPolicy } from '../shared/contract/central';
 import type { Database, Queryable } from './db';
+import { calendarAndWithdrawals } from './calendarSchema';
 
 export interface Migration {
   readonly version: number;
@@ -392,6 +393,13 @@ export const migrations: readonly Migration[] = [
       await tx.query(`CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE state IN ('queued', 'sending')`);
       await tx.query(`CREATE INDEX notifications_message_centre ON notifications (account_id, created_at DESC, id DESC) WHERE channel = 'message_centre'`);
       await tx.query(`CREATE INDEX notifications_application ON notifications (application_id, created_at)`);
+    },
+  },
+  {
+    version: 11,
+    name: 'business calendar; withdrawals on record',
+    async up(tx) {
+      await calendarAndWithdrawals(tx);
     },
   },
   // Reserved number of this wave (issue 22): people administration and the login throttle shared by every instance.

@@ -80,7 +80,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       const name = componentName(route, 'Request');
       if (!requests.has(route.body)) requests.add(route.body, { id: name });
       operation.requestBody = {
-        required: route.operationId !== 'withdrawApplication',
+        required: true,
         content: { 'application/json': { schema: ref(requests.get(route.body)?.id ?? name) } },
       };
     }

@@ -98,7 +98,7 @@ describe('oversight of open work', () => {
     // Monday 09:00 → on time (escalates Wednesday).
     const fresh = await submitAt('2026-11-23T09:00:00+08:00', null);
     // Withdrawn: no longer open, counted nowhere.
-    await server.service.withdraw(await submitAt('2026-11-18T08:00:00+08:00', 'reviewer1'));
+    await server.service.withdraw(await submitAt('2026-11-18T08:00:00+08:00', 'reviewer1'), 'SUP-1', 'intake');
 
     const s = await summary();
     expect(s).toMatchObject({ today: '2026-11-24', timeZone: 'Asia/Shanghai', asOf: clock.now.toISOString() });
@@ -125,7 +125,7 @@ describe('oversight of open work', () => {
     expect(tomorrow.today).toBe('2026-11-25');
     expect(rowOf(tomorrow, 'reviewer2')).toMatchObject({ open: 1, dueToday: 0, escalated: 0, overdue: 1 });
     // Leave the shared data as the generated test expects it: everything withdrawn, the clock back.
-    for (const id of [dueLater, overdue, escalated, fresh]) await server.service.withdraw(id);
+    for (const id of [dueLater, overdue, escalated, fresh]) await server.service.withdraw(id, 'SUP-2', 'intake');
     clock.advance(-23 * 3_600_000);
   });
 

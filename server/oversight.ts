@@ -8,6 +8,7 @@ import { DomainError } from '../shared/errors';
 import { isLineText } from '../shared/text';
 import type { SqlValue } from './db';
 import type { CentralService } from './service';
+import { currentCalendar, holidayDataMissing } from './calendar';
 
 /** An application is open on the central service while queued (shared/lifecycle: the only open status it stores). */
 const OPEN = 'queued';
@@ -38,6 +39,7 @@ export const oversightCountsSql = `SELECT a.assignee,
  GROUP BY a.assignee`;
 
 export async function oversightSummary(service: CentralService): Promise<OversightSummary> {
+  await currentCalendar(service, service.db);
   const { now, endOfToday, today, timeZone } = window(service);
   const counts = await service.db.query<{ assignee: string | null; open: number; due_today: number; escalated: number; overdue: number }>(
     oversightCountsSql,
@@ -62,7 +64,7 @@ export async function oversightSummary(service: CentralService): Promise<Oversig
   // Someone no longer an active reviewer may still hold work until their leases run out: they are shown too.
   const former = counts.flatMap((c) => (c.assignee !== null && !known.has(c.assignee) ? [c.assignee] : [])).sort();
   const rows = [...people.map((p) => rowOf(p.username, p.display_name)), ...former.map((u) => rowOf(u, null)), rowOf(null, null)];
-  return { asOf: now.toISOString(), today, timeZone, rows };
+  return { asOf: now.toISOString(), today, timeZone, rows, holidayDataMissing: await holidayDataMissing(service) };
 }
 
 export async function oversightApplications(

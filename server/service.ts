@@ -30,12 +30,15 @@ import {
   type Identity,
   type ReasonCode,
   type RuleId,
+  ticketRefPattern,
+  type Withdrawal,
 } from '../shared/domain';
 import type { JudgedOn } from '../shared/contract/cases';
 import { DomainError, describeIssues } from '../shared/errors';
 import { canDecide, isDecided, nextStatus } from '../shared/lifecycle';
 import { approvalBlockers, evaluateRules, rejectionBlockers, type RuleFacts } from '../shared/rules';
 import type { Database, Queryable } from './db';
+import { currentCalendar } from './calendar';
 import { checkImage, type CheckedImage, type MediaType } from './images';
 import { identityKeys } from './keys';
 import {
@@ -99,6 +102,10 @@ export interface ApplicationRow {
   applicant_language: Application['applicantLanguage'];
   due_at: Date;
   escalate_at: Date;
+  /** Migration 11: the withdrawal on record (null before, or for rows withdrawn by an older server). */
+  withdrawn_at?: Date | null;
+  withdrawn_by?: string | null;
+  withdraw_ticket_ref?: string | null;
 }
 
 export const jsonOf = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
@@ -118,7 +125,23 @@ export function applicationOf(row: ApplicationRow): Application {
     changeDirection: row.change_direction,
     icp: jsonOf(row.icp) as Application['icp'],
     applicantLanguage: row.applicant_language,
+    withdrawal: withdrawalOf(row),
   };
+}
+
+function withdrawalOf(row: ApplicationRow): Withdrawal | null {
+  if (!row.withdrawn_at || !row.withdrawn_by || !row.withdraw_ticket_ref) return null;
+  return { ticketRef: row.withdraw_ticket_ref, withdrawnAt: row.withdrawn_at.toISOString(), withdrawnBy: row.withdrawn_by };
+}
+
+/** A withdrawal's ticket reference (shared/domain ticketRefPattern), or `invalid_ticket_ref` saying what is expected. */
+export function checkedTicketRef(ticketRef: string | undefined): string {
+  const ref = ticketRef?.trim() ?? '';
+  if (ref === '') throw new DomainError('invalid_ticket_ref', 'ticketRef: a withdrawal needs the support ticket it came through, e.g. SUP-104233');
+  if (!ticketRefPattern.test(ref)) {
+    throw new DomainError('invalid_ticket_ref', 'ticketRef: write the ticket reference as 2 to 8 capital letters, a hyphen and 1 to 12 digits, e.g. SUP-104233');
+  }
+  return ref;
 }
 
 export const OPEN = 'queued';
@@ -337,11 +360,13 @@ export class CentralService {
     const now = this.now();
     const { kind, identity } = request;
     const submittedAt = request.submittedAt ? new Date(request.submittedAt) : now;
-    const { dueAt, escalateAt } = reviewDeadline(submittedAt, this.options.calendar);
     const keys = identityKeys(identity);
 
     return this.db.transaction(async (tx) => {
       await lockChanges(tx);
+      // The deadline on the calendar version in the database (a supervisor may have changed it on another instance).
+      await currentCalendar(this, tx, 'share');
+      const { dueAt, escalateAt } = reviewDeadline(submittedAt, this.options.calendar);
       await tx.query(`INSERT INTO accounts (id, registration_location) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [
         request.accountId,
         request.registrationLocation,
@@ -412,7 +437,9 @@ export class CentralService {
     });
   }
 
-  async withdraw(id: string): Promise<ApplicationEnvelope> {
+  /** The applicant withdraws through a support ticket (R6): the ticket, the time and the intake account are kept. */
+  async withdraw(id: string, ticketRef: string | undefined, withdrawnBy: string): Promise<ApplicationEnvelope> {
+    const ticket = checkedTicketRef(ticketRef);
     const now = this.now();
     return this.db.transaction(async (tx) => {
       await lockChanges(tx);
@@ -420,7 +447,11 @@ export class CentralService {
       if (!row) throw new DomainError('not_found', 'No application with this id');
       if (row.status !== 'withdrawn') {
         const status = nextStatus(row.status, 'withdraw'); // throws already_decided after a decision
-        await tx.query(`UPDATE applications SET status = $2, version = version + 1, lease_expires_at = NULL WHERE id = $1`, [id, status]);
+        await tx.query(
+          `UPDATE applications SET status = $2, version = version + 1, lease_expires_at = NULL,
+             withdrawn_at = $3, withdrawn_by = $4, withdraw_ticket_ref = $5 WHERE id = $1`,
+          [id, status, now, withdrawnBy, ticket],
+        );
         if (row.assignee) await appendChange(tx, row.assignee, id, 'withdrawn', now);
       }
       return this.envelope(tx, id);

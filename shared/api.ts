@@ -8,6 +8,7 @@ import { caseChannels, caseEvents } from './contract/cases';
 import { exportChannels, exportEvents, type SavedExport } from './contract/exports';
 import { imageChannels } from './contract/images';
 import { oversightChannels } from './contract/oversight';
+import { calendarChannels } from './contract/calendar';
 import { decisionCaseChannels } from './contract/decisionCase';
 import { supervisionChannels } from './contract/supervision';
 import { reportChannels } from './contract/reports';
@@ -23,6 +24,7 @@ export const channels = {
   ...reportChannels,
   ...auditChannels,
   ...oversightChannels,
+  ...calendarChannels,
   ...decisionCaseChannels,
 } as const;
 

@@ -12,6 +12,7 @@ import {
   startOfLocalDay,
   reviewClockStart,
   reviewDeadline,
+  uncoveredYear,
   type BusinessCalendar,
 } from './businessDays';
 
@@ -216,6 +217,26 @@ describe('coverage', () => {
     expect(calendarCoverage(plain('UTC')).covers('2040-01-01')).toBe(true);
     const custom: BusinessCalendar = { timeZone: 'UTC', isWorkingDay: () => true };
     expect(calendarCoverage(custom)).toMatchObject({ region: 'none', firstYear: null, lastYear: null });
+  });
+
+  it('a central calendar replaces the packaged table, and only its official years count as covered', () => {
+    const central = createCalendar({
+      data: {
+        days: [
+          { date: '2027-01-01', kind: 'holiday', name: "New Year's Day" },
+          { date: '2028-01-01', kind: 'holiday', name: "New Year's Day" },
+          { date: '2027-02-20', kind: 'workday', name: 'Spring Festival' },
+        ],
+        officialYears: [2027],
+      },
+    });
+    expect(central.isWorkingDay('2027-01-01')).toBe(false);
+    expect(central.isWorkingDay('2027-02-20')).toBe(true); // a Saturday made a working day
+    expect(central.isWorkingDay('2026-10-01')).toBe(true); // the package's National Day is not in this calendar
+    expect(calendarCoverage(central)).toMatchObject({ region: 'CN', firstYear: 2027, lastYear: 2027 });
+    expect(calendarCoverage(central).covers('2028-01-01')).toBe(false); // days entered, not official
+    expect(uncoveredYear(new Date('2027-12-30T02:00:00Z'), new Date('2028-01-04T02:00:00Z'), central)).toBe(2028);
+    expect(uncoveredYear(new Date('2027-03-01T02:00:00Z'), new Date('2027-03-04T02:00:00Z'), central)).toBeNull();
   });
 
   it('tells whether a deadline ran on official data', () => {

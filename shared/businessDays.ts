@@ -10,13 +10,14 @@
 // - States are half-open: on_time before escalateAt, escalated from escalateAt, overdue from dueAt.
 // - Working days: Monday to Friday, minus public holidays, plus adjusted working days (China moves working
 //   days onto weekends around public holidays, 调休). With region 'CN' holidays come from chinese-days
-//   (see shared/holidays.ts for the years covered); outside that range only weekends are days off, and
-//   calendarCoverage() tells the UI so it can warn. Administrator overrides win over package data.
+//   as the central service publishes them (CalendarData, shared/contract/calendar.ts), or the packaged table
+//   (shared/holidays.ts) until a workstation's first sync; in a year without official data only weekends are
+//   days off, and calendarCoverage()/uncoveredYear() tell the UI so it can warn. Overrides win over both.
 // - A wall-clock time that does not exist on the target day (spring-forward gap) moves forward by the
 //   gap; one that exists twice (autumn fall-back) takes the earlier instant (Temporal's 'compatible').
 import { z } from 'zod';
 import { DomainError } from './errors';
-import { chinaHolidays } from './holidays';
+import { chinaHolidays, type HolidayTable } from './holidays';
 
 export interface BusinessCalendar {
   readonly timeZone: string;
@@ -91,11 +92,33 @@ export function calendarCoverage(calendar: BusinessCalendar): CalendarCoverage {
   return coverageByCalendar.get(calendar) ?? alwaysCovered;
 }
 
+/**
+ * The central service's calendar (server/calendar.ts publishes it, workstations store it): every official day off
+ * and make-up working day by local date, and the years whose data is official. Given to createCalendar it replaces
+ * the packaged table, so the server and every workstation count working days from the same data.
+ */
+export interface CalendarData {
+  readonly days: readonly { readonly date: string; readonly kind: 'holiday' | 'workday'; readonly name: string }[];
+  readonly officialYears: readonly number[];
+}
+
 /** What createCalendar was given: enough to make the same calendar again in another thread. */
 export interface CalendarSpec {
   timeZone?: string;
   overrides?: { holidays: string[]; workingDays: string[] };
   region?: CalendarRegion;
+  /** The central calendar; without it region 'CN' uses the packaged table (a workstation before its first sync). */
+  data?: CalendarData;
+}
+
+/** The table of a central calendar: only its official years count as covered. */
+function tableOf(data: CalendarData): HolidayTable {
+  const holidays = new Map<string, string>();
+  const workdays = new Map<string, string>();
+  for (const day of data.days) (day.kind === 'holiday' ? holidays : workdays).set(day.date, day.name);
+  const years = new Set(data.officialYears);
+  const sorted = [...years].sort((a, b) => a - b);
+  return { holidays, workdays, years, firstYear: sorted[0] ?? null, lastYear: sorted[sorted.length - 1] ?? null };
 }
 
 const specByCalendar = new WeakMap<BusinessCalendar, CalendarSpec>();
@@ -129,7 +152,7 @@ export function createCalendar(options: CalendarSpec = {}): BusinessCalendar {
   const extraHolidays = new Set(parsed.data.holidays);
   const extraWorkingDays = new Set(parsed.data.workingDays);
   const overrideYears = new Set([...extraHolidays, ...extraWorkingDays].map((d) => Number(d.slice(0, 4))));
-  const table = region === 'CN' ? chinaHolidays : null;
+  const table = region === 'CN' ? (options.data ? tableOf(options.data) : chinaHolidays) : null;
 
   const calendar: BusinessCalendar = {
     timeZone,
@@ -145,7 +168,12 @@ export function createCalendar(options: CalendarSpec = {}): BusinessCalendar {
       return isWeekday(date);
     },
   };
-  specByCalendar.set(calendar, { timeZone, region, overrides: { holidays: [...extraHolidays], workingDays: [...extraWorkingDays] } });
+  specByCalendar.set(calendar, {
+    timeZone,
+    region,
+    overrides: { holidays: [...extraHolidays], workingDays: [...extraWorkingDays] },
+    ...(options.data ? { data: options.data } : {}),
+  });
   coverageByCalendar.set(calendar, {
     region,
     firstYear: table?.firstYear ?? null,
@@ -362,6 +390,17 @@ export function deadlineState(now: Date, { dueAt, escalateAt }: { dueAt: Date; e
  * covered (else it was counted with weekends only, and R7 says so).
  */
 export function deadlineCovered(submittedAt: Date, dueAt: Date, calendar: BusinessCalendar): boolean {
+  return uncoveredYear(submittedAt, dueAt, calendar) === null;
+}
+
+/**
+ * The first year from the submission's to the due time's (local) without official holiday data, or null: where the
+ * deadline was counted with weekends only, and which year a supervisor should add to the business calendar.
+ */
+export function uncoveredYear(submittedAt: Date, dueAt: Date, calendar: BusinessCalendar): number | null {
   const coverage = calendarCoverage(calendar);
-  return coverage.covers(localDate(submittedAt, calendar.timeZone)) && coverage.covers(localDate(dueAt, calendar.timeZone));
+  const from = Number(localDate(submittedAt, calendar.timeZone).slice(0, 4));
+  const to = Number(localDate(dueAt, calendar.timeZone).slice(0, 4));
+  for (let year = from; year <= to; year++) if (!coverage.covers(`${pad(year, 4)}-01-01`)) return year;
+  return null;
 }

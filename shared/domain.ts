@@ -77,6 +77,17 @@ export const IcpFacts = z.object({
 });
 export type IcpFacts = z.infer<typeof IcpFacts>;
 
+/**
+ * A support ticket reference as the ticket system writes it: 2–8 capital letters, a hyphen, 1–12 digits (e.g.
+ * SUP-104233). A withdrawal must carry one (R6: the applicant withdraws through a support ticket).
+ */
+export const ticketRefPattern = /^[A-Z]{2,8}-[0-9]{1,12}$/;
+/** The withdrawal on record: which ticket, when, and which intake account sent it. */
+export const Withdrawal = z
+  .object({ ticketRef: lineText(21).regex(ticketRefPattern), withdrawnAt: Instant, withdrawnBy: lineText(64).min(1) })
+  .strict();
+export type Withdrawal = z.infer<typeof Withdrawal>;
+
 export const Application = z.object({
   id: lineText(64).min(1),
   accountId: lineText(64).min(1),
@@ -96,6 +107,8 @@ export const Application = z.object({
   changeDirection: ChangeDirection.nullable(),
   icp: IcpFacts,
   applicantLanguage: ApplicantLanguage,
+  /** Set once the applicant withdrew (absent from central services older than this field). */
+  withdrawal: Withdrawal.nullable().optional(),
 });
 export type Application = z.infer<typeof Application>;
 

@@ -224,6 +224,11 @@ describe('R6 withdrawn', () => {
   ] as const)('%s', (status, expected) => {
     expect(brief(ruleR6(application({ status })))).toBe(expected);
   });
+
+  it('carries the withdrawal on record: ticket, time and who', () => {
+    const withdrawal = { ticketRef: 'SUP-104233', withdrawnAt: '2026-12-01T08:00:00.000Z', withdrawnBy: 'intake' };
+    expect(ruleR6(application({ status: 'withdrawn', withdrawal }))?.facts).toEqual({ status: 'withdrawn', ...withdrawal });
+  });
 });
 
 describe('R7 review deadline', () => {
@@ -246,17 +251,35 @@ describe('R7 review deadline', () => {
       dueAt: '2026-11-26T02:00:00.000Z',
       escalateAt: '2026-11-25T02:00:00.000Z',
       holidayDataCovered: true,
+      year: null,
     });
     expect(ruleR7(app, new Date('2026-11-26T07:30:00Z'), calendar)?.facts).toEqual({
       dueAt: '2026-11-26T02:00:00.000Z',
       hoursOverdue: 5,
       holidayDataCovered: true,
+      year: null,
     });
   });
 
-  it('says when no official holiday data was available', () => {
+  it('says when no official holiday data was available, and for which year', () => {
     const late = application({ submittedAt: '2026-12-30T02:00:00Z' });
-    expect(ruleR7(late, new Date('2027-01-10T00:00:00Z'), calendar)?.facts.holidayDataCovered).toBe(false);
+    expect(ruleR7(late, new Date('2027-01-10T00:00:00Z'), calendar)?.facts).toMatchObject({ holidayDataCovered: false, year: 2027 });
+  });
+
+  it('marks every open case whose deadline falls in a year without official data, on time too', () => {
+    // Thursday 31 December 2026 10:00 Shanghai: due in 2027, counted with weekends only; on time just after submission.
+    const spanning = application({ submittedAt: '2026-12-31T02:00:00Z' });
+    expect(ruleR7(spanning, new Date('2026-12-31T03:00:00Z'), calendar)).toEqual({
+      rule: 'R7',
+      severity: 'info',
+      reason: 'holiday_data_missing',
+      overridable: false,
+      facts: { dueAt: '2027-01-05T02:00:00.000Z', year: 2027, holidayDataCovered: false },
+    });
+    // With 2027 from the central calendar, nothing to say until escalation.
+    const with2027 = createCalendar({ data: { days: [{ date: '2027-01-01', kind: 'holiday', name: "New Year's Day" }], officialYears: [2026, 2027] } });
+    expect(ruleR7(spanning, new Date('2026-12-31T03:00:00Z'), with2027)).toBeNull();
+    expect(ruleR7(application({ submittedAt: '2026-12-31T02:00:00Z', status: 'withdrawn' }), new Date('2026-12-31T03:00:00Z'), calendar)).toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 // Rules R1–R8 of DOMAIN.md as pure functions: each reads the application, the central service's facts,
 // the image quality signals and the clock, and returns the flags the reviewer must see.
 import type { Application, ChangeDirection, Flag, Identity, QualitySignals, RuleId } from './domain';
-import { deadlineCovered, deadlineState, reviewDeadline, type BusinessCalendar } from './businessDays';
+import { deadlineState, reviewDeadline, uncoveredYear, type BusinessCalendar } from './businessDays';
 import { isOpen } from './lifecycle';
 import { ruleR10, ruleR9 } from './documentRules';
 
@@ -139,7 +139,9 @@ function normaliseName(name: string): string {
 /** R6 withdrawn: a withdrawn application cannot be decided. */
 export function ruleR6(application: Application): Flag | null {
   if (application.status !== 'withdrawn') return null;
-  return flag('R6', 'blocking', 'withdrawn', { status: application.status });
+  // The withdrawal on record (ticket, time, intake account), when the central service sent it.
+  const w = application.withdrawal;
+  return flag('R6', 'blocking', 'withdrawn', { status: application.status, ...(w ? { ticketRef: w.ticketRef, withdrawnAt: w.withdrawnAt, withdrawnBy: w.withdrawnBy } : {}) });
 }
 
 /**
@@ -152,15 +154,20 @@ export function ruleR7(application: Application, now: Date, calendar: BusinessCa
   const submittedAt = new Date(application.submittedAt);
   const { dueAt, escalateAt } = reviewDeadline(submittedAt, calendar);
   const state = deadlineState(now, { dueAt, escalateAt });
-  if (state === 'on_time') return null;
-  const holidayDataCovered = deadlineCovered(submittedAt, dueAt, calendar);
+  const missingYear = uncoveredYear(submittedAt, dueAt, calendar);
+  const holidayDataCovered = missingYear === null;
+  // Every open case whose deadline runs through a year without official holidays says so, on time or not.
+  if (state === 'on_time') {
+    return missingYear === null ? null : flag('R7', 'info', 'holiday_data_missing', { dueAt: dueAt.toISOString(), year: missingYear, holidayDataCovered });
+  }
   if (state === 'escalated') {
-    return flag('R7', 'info', 'due_soon', { dueAt: dueAt.toISOString(), escalateAt: escalateAt.toISOString(), holidayDataCovered });
+    return flag('R7', 'info', 'due_soon', { dueAt: dueAt.toISOString(), escalateAt: escalateAt.toISOString(), holidayDataCovered, year: missingYear });
   }
   return flag('R7', 'warning', 'overdue', {
     dueAt: dueAt.toISOString(),
     hoursOverdue: Math.floor((now.getTime() - dueAt.getTime()) / (60 * 60 * 1000)),
     holidayDataCovered,
+    year: missingYear,
   });
 }
 

@@ -103,6 +103,10 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       summary: (r) => t.invoke('oversight.summary', r),
       applications: (r) => t.invoke('oversight.applications', r),
     },
+    calendar: {
+      get: (r) => t.invoke('calendar.get', r),
+      replaceYear: (r) => t.invoke('calendar.replaceYear', r),
+    },
     images: {
       import: (r) => t.invoke('images.import', r),
       url: async (ref) => (isImageRef(ref) ? t.imageUrl(ref) : badImageRef),

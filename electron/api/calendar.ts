@@ -1,7 +1,9 @@
-// The reviewing team's calendar (R7): time zone, region and an administrator's overrides, from an
-// optional `calendar.json` in the data folder, e.g.
+// The first-run fallback of the business calendar (R7): time zone, region and overrides from an optional
+// `calendar.json` in the data folder, e.g.
 //   { "timeZone": "Asia/Shanghai", "region": "CN", "holidays": ["2027-01-01"], "workingDays": ["2027-02-06"] }
-// Overrides win over the packaged Chinese holiday data; an invalid file stops the start with a clear error.
+// It counts only until the first sync brings the central service's calendar (electron/sync/calendar.ts), which then
+// replaces it whole, time zone included, so this workstation and the server count the same due times. Overrides win
+// over the packaged Chinese holiday data; an invalid file stops the start with a clear error.
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { createCalendar, type BusinessCalendar } from '../../shared/businessDays';

@@ -9,6 +9,7 @@ import type { CaseStore } from '../store/types';
 import { createSyncEngine, type SyncEngine } from '../sync/engine';
 import type { TokenVault } from '../sync/client';
 import type { CentralGet } from '../sync/oversight';
+import type { CentralPut } from './businessCalendar';
 import { SyncError } from '../sync/errors';
 import type { EventHub } from './events';
 import { log } from '../common/log';
@@ -49,6 +50,8 @@ export interface CentralLink {
   readonly check: CentralCheck;
   /** One authenticated GET outside a sync, on the signed-in person's central session (live oversight). */
   readonly get: CentralGet;
+  /** One authenticated PUT outside a sync (the supervisor's Calendar screen). */
+  readonly put: CentralPut;
   /** Documents' originals fetched into the image pipeline outside a sync (a supervisor reading a decision's case). */
   readonly fetchDocuments: SyncEngine['fetchDocuments'];
   /** The person signed in (central or cached): sync runs on their session. */
@@ -161,6 +164,7 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
   return {
     check,
     get: (path, schema) => sync.get(path, schema),
+    put: (path, json, schema) => sync.put(path, json, schema),
     fetchDocuments: (refs) => sync.fetchDocuments(refs),
     handlers: {
       'sync.status': () => status(),

@@ -18,6 +18,7 @@ import { createExportHandlers, ExportShelf } from './exports';
 import { createReportHandlers } from './reports';
 import { createAuditHandlers } from './audit';
 import { createOversightHandlers } from './oversight';
+import { createCalendarHandlers } from './businessCalendar';
 import { createDecisionCaseHandlers, type DecisionImages } from './decisionCase';
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
@@ -175,6 +176,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     ...createReportHandlers(store, central),
     ...createAuditHandlers(store, central),
     ...createOversightHandlers(store, central?.get ?? null),
+    ...createCalendarHandlers(central),
     ...createDecisionCaseHandlers(central, decisionImages),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');

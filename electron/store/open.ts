@@ -102,6 +102,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     decisionLogAfter: (filter, after, limit) => local.decisionLogAfter(filter, after, limit),
     cachedReport: (filter) => local.cachedReport(filter),
     auditAfter: (seq, limit) => local.auditAfter(seq, limit),
+    businessCalendar: () => local.businessCalendar(),
     upsertApplications: write('upsertApplications'),
     openCase: write('openCase'),
     recordDecision: write('recordDecision'),
@@ -119,6 +120,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     storeQualityPolicy: write('storeQualityPolicy'),
     recordExport: write('recordExport'),
     storeReport: write('storeReport'),
+    storeCalendar: write('storeCalendar'),
     close() {
       // The writer first: this connection then, as the last one, checkpoints and removes the WAL.
       writer.close();

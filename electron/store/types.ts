@@ -1,6 +1,7 @@
 // What the case store holds and offers, as the rest of the workstation sees it: reads answered at once (a
 // connection on the caller's thread), writes answered by promises (one writer thread holds the only connection that
 // writes). The SQLite implementation is in ./sqlite; openCaseStore (./open.ts) puts the two sides together.
+import type { PublishedCalendar } from '../../shared/contract/calendar';
 import type { AuditVerification, CaseDetail, CaseReturned, DecisionStanding, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
 import type { DecidedStanding, QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../shared/contract/central';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../shared/contract/supervision';
@@ -125,6 +126,8 @@ export interface CaseReads {
   cachedReport(filter: DecisionReportFilter): DecisionReport | null;
   /** The audit entries after `seq`, oldest first, as chained (what sync pushes to the central service). */
   auditAfter(seq: number, limit: number): ChainedEntry[];
+  /** The central service's business calendar as last pulled; null before the first sync (the fallback counts then). */
+  businessCalendar(): PublishedCalendar | null;
 }
 
 /**
@@ -179,6 +182,8 @@ export interface CaseWrites {
   recordExport(record: ExportRecord, by: CaseOpening): Promise<void>;
   /** Keeps the central service's report as the last one for this filter (the newest filters' are kept). */
   storeReport(filter: DecisionReportFilter, report: DecisionReport): Promise<void>;
+  /** Keeps the central service's business calendar and counts every open case's deadline with it; answers how many moved. */
+  storeCalendar(calendar: PublishedCalendar): Promise<{ recomputed: number }>;
 }
 
 export interface CaseStore extends CaseReads, CaseWrites {

@@ -37,6 +37,7 @@ export const writeMethods = [
   'storeQualityPolicy',
   'recordExport',
   'storeReport',
+  'storeCalendar',
 ] as const satisfies readonly (keyof CaseWrites)[];
 export type WriteMethod = (typeof writeMethods)[number];
 

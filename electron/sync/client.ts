@@ -43,7 +43,7 @@ export interface CentralClientOptions {
 }
 
 export interface RequestOptions {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   json?: unknown;
   headers?: Record<string, string>;

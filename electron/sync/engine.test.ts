@@ -139,6 +139,8 @@ describe('images once', () => {
     // What the store's imageBySha256 would answer (see the report); the rest is the store itself.
     const store: SyncStore = {
       decisionLogNewest: () => s.decisionLogNewest(),
+      businessCalendar: () => s.businessCalendar(),
+      storeCalendar: (calendar) => s.storeCalendar(calendar),
       auditAfter: (seq, limit) => s.auditAfter(seq, limit),
       storeDecisionLog: (entries, syncedAt) => s.storeDecisionLog(entries, syncedAt),
       pendingSupervision: (limit, madeBy) => s.pendingSupervision(limit, madeBy),

@@ -18,6 +18,7 @@ import { decisionLogEntry, documentRecord, toCentralMutation, upsertRecord, type
 import { emptySupervisionReport, pullQuality, pullSecondReview, pushSupervision, type SupervisionReport, type SupervisionSyncContext, type SupervisionSyncStore } from './supervision';
 import { emptyAuditReport, fetchAuditTrail, syncAuditTrail, type AuditSyncParts, type AuditSyncReport } from './audit';
 import type { AuditTrailQuery } from '../../shared/contract/audit';
+import { pullCalendar } from './calendar';
 import { pullOversight } from './oversight';
 
 /**
@@ -27,6 +28,8 @@ import { pullOversight } from './oversight';
  */
 export type SyncStore = Pick<
   CaseStore,
+  | 'businessCalendar'
+  | 'storeCalendar'
   | 'pendingMutations'
   | 'pendingByPerson'
   | 'outboxCounts'
@@ -171,6 +174,8 @@ export interface SyncEngine {
    * its answer or network failure counts for online() like a sync's.
    */
   get<S extends z.ZodType>(path: string, schema: S, timeoutMs?: number): Promise<z.output<S>>;
+  /** One authenticated PUT outside a sync (a supervisor's calendar change), within `timeoutMs`. */
+  put<S extends z.ZodType>(path: string, json: unknown, schema: S, timeoutMs?: number): Promise<z.output<S>>;
   /**
    * Fetches documents' originals into the image pipeline outside a sync (a supervisor reading a decision's case), as a
    * pull does; answers their records, or throws the first failure.
@@ -454,6 +459,10 @@ class Engine implements SyncEngine {
 
   get<S extends z.ZodType>(path: string, schema: S, timeoutMs = 10_000): Promise<z.output<S>> {
     return this.outsideSync(timeoutMs, (signal) => this.client.json({ method: 'GET', path, signal }, schema));
+  }
+
+  put<S extends z.ZodType>(path: string, json: unknown, schema: S, timeoutMs = 15_000): Promise<z.output<S>> {
+    return this.outsideSync(timeoutMs, (signal) => this.client.json({ method: 'PUT', path, json, signal }, schema));
   }
 
   /** One exchange outside a sync, within `timeoutMs`: its answer or its network failure counts for online(). */
@@ -846,7 +855,13 @@ class Engine implements SyncEngine {
       report.pulled.changes += page.changes.length;
       this.progress('pull', report.pulled.changes, page.hasMore ? null : report.pulled.changes);
       await yieldToEventLoop();
-      if (!page.hasMore || page.cursor === cursor) break;
+      if (!page.hasMore || page.cursor === cursor) {
+        // The business calendar, when the central service's moved (electron/sync/calendar.ts). A new one may move any
+        // open case's due time or notice, so the queue is shown anew, as after a move.
+        const calendar = await pullCalendar((path, schema) => this.retrying(report, signal, () => this.client.json({ method: 'GET', path, signal }, schema)), store, page.calendarVersion);
+        if (calendar.fetched) report.pulled.moved += Math.max(1, calendar.recomputed);
+        break;
+      }
     }
   }
 

@@ -267,6 +267,8 @@ function faultyStore(faults: { failRead?: boolean; failUpsert?: number }): { sto
   const upserted: string[][] = [];
   const store: SyncStore = {
     decisionLogNewest: () => s.decisionLogNewest(),
+    businessCalendar: () => s.businessCalendar(),
+    storeCalendar: (calendar) => s.storeCalendar(calendar),
     auditAfter: (seq, limit) => s.auditAfter(seq, limit),
     storeDecisionLog: (entries, syncedAt) => s.storeDecisionLog(entries, syncedAt),
     pendingSupervision: (limit, madeBy) => s.pendingSupervision(limit, madeBy),

@@ -120,6 +120,8 @@ export const QueueItem = z.object({
   returned: CaseReturned.nullable(),
   /** The decision of this case is held by four-eyes until a second person agrees. */
   heldForSecondReview: z.boolean(),
+  /** An open case whose deadline runs through a year without official holidays: that year (only weekends were skipped). */
+  holidayDataMissing: z.number().int().nullable().optional(),
 });
 export type QueueItem = z.infer<typeof QueueItem>;
 

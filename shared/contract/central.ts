@@ -20,6 +20,7 @@ import {
   ruleIds,
 } from '../domain';
 import { JudgedOn } from './cases';
+import { CalendarChangesQuery, CalendarChangesResponse, CalendarYearRequest, CalendarYearResponse, PublishedCalendar } from './calendar';
 import { DecisionReport, DecisionReportFilter } from './reports';
 import { lineText, multilineText } from '../text';
 import { intakeMediaTypes } from '../imagePolicy';
@@ -194,7 +195,11 @@ export const ApplicationEnvelope = z
   .strict();
 export type ApplicationEnvelope = z.infer<typeof ApplicationEnvelope>;
 
-export const WithdrawRequest = z.object({ ticketRef: lineText(64).min(1).optional() }).strict();
+/**
+ * The support ticket the applicant withdrew through (shared/domain ticketRefPattern, e.g. SUP-104233). Required:
+ * the route answers 400 invalid_ticket_ref when it is missing, empty or not in that form.
+ */
+export const WithdrawRequest = z.object({ ticketRef: lineText(64).optional() }).strict();
 export const AssignRequest = z.object({ reviewer: Username }).strict();
 
 // ── changes feed ─────────────────────────────────────────────────────────────────────────────────
@@ -230,6 +235,8 @@ export const ChangesResponse = z
     /** Pass back as `cursor` on the next pull; opaque. */
     cursor: lineText(200),
     hasMore: z.boolean(),
+    /** The business calendar's version (GET /v1/calendar); a workstation holding another fetches it. */
+    calendarVersion: z.number().int().nonnegative().optional(),
   })
   .strict();
 export type ChangesResponse = z.infer<typeof ChangesResponse>;
@@ -744,6 +751,11 @@ export const OversightSummary = z
     timeZone: lineText(64).min(1),
     /** Every active reviewer (those holding nothing too), then the unassigned pool. */
     rows: z.array(OversightRow),
+    /**
+     * Years without official holiday data in which open applications fall due (counted with weekends only), and how
+     * many; absent from central services older than the business calendar.
+     */
+    holidayDataMissing: z.array(z.object({ year: z.number().int(), open: z.number().int().nonnegative() }).strict()).optional(),
   })
   .strict();
 export type OversightSummary = z.infer<typeof OversightSummary>;
@@ -787,7 +799,7 @@ export type OversightApplicationsResponse = z.infer<typeof OversightApplications
 
 // ── the route table ──────────────────────────────────────────────────────────────────────────────
 export interface CentralRoute {
-  readonly method: 'get' | 'post';
+  readonly method: 'get' | 'post' | 'put';
   /** OpenAPI path, with `{param}` placeholders. */
   readonly path: string;
   readonly operationId: string;
@@ -841,7 +853,7 @@ export const centralRoutes = [
     roles: ['intake'],
     body: WithdrawRequest,
     responses: { 200: ApplicationEnvelope },
-    errors: ['not_found', 'already_decided'],
+    errors: ['invalid_ticket_ref', 'not_found', 'already_decided'],
   },
   {
     method: 'post',
@@ -1094,6 +1106,36 @@ export const centralRoutes = [
     summary: "The database answers and its schema is this server's; 503 otherwise or while shutting down; for load balancers",
     roles: null,
     responses: { 200: ReadyResponse, 503: ReadyResponse },
+    errors: [],
+  },
+  // ── business calendar (server/calendar.ts) ──
+  {
+    method: 'get',
+    path: '/v1/calendar',
+    operationId: 'getCalendar',
+    summary: 'The business calendar (days off, make-up working days, official years) at its current version',
+    roles: ['reviewer', 'supervisor'],
+    responses: { 200: PublishedCalendar },
+    errors: [],
+  },
+  {
+    method: 'put',
+    path: '/v1/calendar/years/{year}',
+    operationId: 'replaceCalendarYear',
+    summary: "Supervisor: replace one year's days off and make-up working days (audited); recomputes open deadlines it touches",
+    roles: ['supervisor'],
+    body: CalendarYearRequest,
+    responses: { 200: CalendarYearResponse },
+    errors: ['invalid_calendar_day'],
+  },
+  {
+    method: 'get',
+    path: '/v1/calendar/changes',
+    operationId: 'listCalendarChanges',
+    summary: "Supervisor: the calendar's change history (who, when, what, why), newest first",
+    roles: ['supervisor'],
+    query: CalendarChangesQuery,
+    responses: { 200: CalendarChangesResponse },
     errors: [],
   },
 ] as const satisfies readonly CentralRoute[];

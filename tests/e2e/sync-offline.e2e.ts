@@ -73,7 +73,7 @@ test('decides 20 cases offline; back online, 18 are applied and 2 need attention
   // Meanwhile on the central service: the applicant withdraws one, a supervisor reassigns another.
   const withdrawn = rest[3]!;
   const reassigned = rest[7]!;
-  expect(await centralPost(server.url, await centralToken(server.url, 'intake'), `/v1/applications/${withdrawn.id}/withdraw`, {})).toBe(200);
+  expect(await centralPost(server.url, await centralToken(server.url, 'intake'), `/v1/applications/${withdrawn.id}/withdraw`, { ticketRef: 'SUP-30001' })).toBe(200);
   expect(await centralPost(server.url, await centralToken(server.url, 'supervisor1'), `/v1/applications/${reassigned.id}/assign`, { reviewer: 'reviewer2' })).toBe(200);
 
   // Back online: one "Sync now".

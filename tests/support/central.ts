@@ -4,7 +4,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { defaultSeedPassword, startServer, type RunningServer, type StartOptions } from '../../server/app';
 import { openDatabase, type Database } from '../../server/db';
-import type { Change, ChangesResponse, DecisionMutation } from '../../shared/contract/central';
+import type { ApplicationEnvelope, Change, ChangesResponse, DecisionMutation } from '../../shared/contract/central';
+import type { CentralService, CheckedDocument } from '../../server/service';
 
 export const testDatabaseUrl = process.env.VERITY_TEST_DATABASE_URL || undefined;
 
@@ -137,6 +138,29 @@ export function decisionMutation(
 export async function sampleImage(format: 'jpeg' | 'png' | 'webp' | 'tiff' | 'avif', width = 640, height = 400): Promise<Buffer> {
   const base = sharp({ create: { width, height, channels: 3, background: { r: 200, g: 210, b: 220 } } });
   return base.toFormat(format).toBuffer();
+}
+
+/**
+ * An individual's application submitted straight through the service at `submittedAt` (no HTTP, an image checked
+ * once by the caller), optionally assigned: for tests that need many applications at chosen times.
+ */
+export async function submitIndividualAt(service: CentralService, image: CheckedDocument, submittedAt: Date, assignee: string | null = null): Promise<ApplicationEnvelope> {
+  const id = randomUUID();
+  const envelope = await service.submitChecked(
+    {
+      accountId: `ACC-${id.slice(0, 13)}`,
+      kind: 'individual',
+      registrationLocation: 'CN',
+      submittedAt: submittedAt.toISOString(),
+      identity: { kind: 'individual', fullName: `SPECIMEN ${id.slice(0, 8)}`, documentType: 'id_card', documentNumber: id.slice(0, 12), issuingLocation: 'CN' },
+      icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
+      applicantLanguage: 'en',
+    },
+    [image],
+    id,
+  );
+  if (assignee) await service.assign(id, assignee);
+  return envelope;
 }
 
 /** A bare database for storage tests: in-memory PGlite, or a fresh schema on VERITY_TEST_DATABASE_URL. */

@@ -84,7 +84,7 @@ export async function startCentral(): Promise<CentralFixture> {
       return out;
     },
     async withdraw(applicationId) {
-      const answer = await intake.post(`/v1/applications/${applicationId}/withdraw`, {});
+      const answer = await intake.post(`/v1/applications/${applicationId}/withdraw`, { ticketRef: 'SUP-20001' });
       if (answer.status !== 200) throw new Error(`withdraw failed: ${answer.status} ${JSON.stringify(answer.body)}`);
     },
     async assign(applicationId, reviewer) {

@@ -307,6 +307,26 @@ export class Cases {
     if (returned) this.s.setEffect.run('overturned', returned.decisionId);
   }
 
+  /**
+   * After a new business calendar: every open case's due and escalation times counted again, and its stored flags
+   * (which carry due_at for the queue's order). Answers how many moved.
+   */
+  recomputeDeadlines(at: Date): number {
+    let moved = 0;
+    const rows = this.c.db.prepare<[], ApplicationRow>(`SELECT a.*, b.body, b.server_body FROM applications a JOIN application_bodies b ON b.application_id = a.id`).all();
+    const update = this.c.db.prepare<[number, number, string]>('UPDATE applications SET due_at = ?, escalate_at = ? WHERE id = ?');
+    for (const row of rows) {
+      if (!isOpen(row.status)) continue;
+      const app = this.application(row);
+      const { dueAt, escalateAt } = reviewDeadline(new Date(app.submittedAt), this.c.calendar);
+      if (dueAt.getTime() === row.due_at && escalateAt.getTime() === row.escalate_at) continue;
+      update.run(dueAt.getTime(), escalateAt.getTime(), row.id);
+      this.storeFlags(app, dueAt.getTime(), at);
+      moved += 1;
+    }
+    return moved;
+  }
+
   /** A local decision moves the status at once (the body keeps the central service's record). */
   setStatus(app: Application, status: ApplicationStatus, dueAt: number, at: Date): void {
     this.s.setStatus.run(status, at.getTime(), app.id);

@@ -2,19 +2,28 @@
 // failures become the store's error codes, the clock and the calendar, and the audit log.
 import type { BusinessCalendar } from '../../../shared/businessDays';
 import { AuditLog } from './audit';
+import { StoredCalendar } from './calendar';
 import { translateSqliteError, type Db } from './database';
 
 export class StoreConnection {
   readonly audit: AuditLog;
+  readonly calendars: StoredCalendar;
 
   constructor(
     readonly path: string,
     readonly db: Db,
-    readonly calendar: BusinessCalendar,
+    /** Until the first sync brings the central service's calendar (./calendar.ts). */
+    fallbackCalendar: BusinessCalendar,
     /** A fixed instant (tests and benchmarks), or null for the real clock. */
     private readonly fixedNow: Date | null,
   ) {
     this.audit = new AuditLog(db);
+    this.calendars = new StoredCalendar(db, fallbackCalendar);
+  }
+
+  /** The business calendar due times are counted with: the central service's once pulled. */
+  get calendar(): BusinessCalendar {
+    return this.calendars.current();
   }
 
   now(): Date {

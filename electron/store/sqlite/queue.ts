@@ -2,7 +2,7 @@
 // filters, one index per leading filter (pinned with INDEXED BY), and the counts beside the filters.
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { createHash } from 'node:crypto';
-import { localDate } from '../../../shared/businessDays';
+import { localDate, uncoveredYear, type BusinessCalendar } from '../../../shared/businessDays';
 import { QueueQuery, type CaseReturned, type DeadlineState, type QueueCounts, type QueueItem, type QueuePage } from '../../../shared/contract/cases';
 import type { ApplicationStatus, Flag, RuleId } from '../../../shared/domain';
 import { DomainError } from '../../../shared/errors';
@@ -205,7 +205,7 @@ export function buildQueueQuery(query: QueueQuery, at: Date, endOfDay: number): 
   return { q, sql, params, filterKey };
 }
 
-function queueItem(r: QueueRow, nowMs: number): QueueItem {
+function queueItem(r: QueueRow, nowMs: number, calendar: BusinessCalendar): QueueItem {
   const byRule = new Map<RuleId, Flag['severity']>();
   for (const part of r.flag_list ? r.flag_list.split(',') : []) {
     const [rule, severity] = part.split(':') as [RuleId, Flag['severity']];
@@ -232,6 +232,7 @@ function queueItem(r: QueueRow, nowMs: number): QueueItem {
     pendingSync: r.pending === 1,
     returned: r.returned ? parseJson<CaseReturned>(r.returned) : null,
     heldForSecondReview: r.held === 1,
+    holidayDataMissing: isOpen(r.status) ? uncoveredYear(new Date(r.submitted_at), new Date(r.due_at), calendar) : null,
   };
 }
 
@@ -280,7 +281,7 @@ export class Queue {
       const shown = more ? rows.slice(0, q.limit) : rows;
       const last = shown[shown.length - 1];
       return {
-        items: shown.map((r) => queueItem(r, at.getTime())),
+        items: shown.map((r) => queueItem(r, at.getTime(), this.c.calendar)),
         nextCursor: more && last ? encodeCursor({ due: last.due_at, sub: last.submitted_at, id: last.id, filter: filterKey }) : null,
       };
     });

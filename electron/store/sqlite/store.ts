@@ -9,6 +9,7 @@ import type { AttentionItem } from '../../../shared/contract/sync';
 import type { DecisionReport, DecisionReportFilter } from '../../../shared/contract/reports';
 import type { Application, DecisionInput, Person } from '../../../shared/domain';
 import type { CaseOpening, ExportRecord, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
+import { PublishedCalendar } from '../../../shared/contract/calendar';
 import { Cases } from './cases';
 import { StoreConnection } from './connection';
 import type { Db } from './database';
@@ -182,5 +183,16 @@ export class SqliteCaseStore {
   }
   storeReport(filter: DecisionReportFilter, report: DecisionReport): void {
     this.reports.store(filter, report);
+  }
+  businessCalendar(): PublishedCalendar | null {
+    return this.connection.calendars.published();
+  }
+  storeCalendar(calendar: PublishedCalendar): { recomputed: number } {
+    const c = this.connection;
+    const checked = PublishedCalendar.parse(calendar);
+    return c.write(() => {
+      c.calendars.store(checked);
+      return { recomputed: this.cases.recomputeDeadlines(c.now()) };
+    });
   }
 }

@@ -109,6 +109,20 @@ function Freshness() {
   );
 }
 
+/** Open work falling due in a year without official holidays (counted with weekends only), and what to do. */
+function HolidayDataMissing() {
+  const t = useT();
+  const missing = useOversight((s) => s.view?.summary?.holidayDataMissing);
+  if (!missing || missing.length === 0) return null;
+  return (
+    <div className="warning-banner small" role="status" data-testid="oversight-holiday-data-missing">
+      {missing.map((m) => (
+        <p key={m.year}>{t('oversight.holidayDataMissing', { year: String(m.year), open: m.open })}</p>
+      ))}
+    </div>
+  );
+}
+
 function ListRow({ item, index, checked }: { item: OversightApplication; index: number; checked: boolean }) {
   const t = useT();
   const language = useLanguage();
@@ -312,6 +326,7 @@ export function OversightView() {
         </button>
       </div>
       <Freshness />
+      <HolidayDataMissing />
       {error && (
         <div className="error-banner" role="alert">
           <p>{errorMessage(t, error)}</p>

@@ -146,6 +146,7 @@ const Row = memo(function Row({ item, index, selected, now, pendingId, onOpen }:
       </div>
       <div role="gridcell" className={`c-due deadline-${deadline}`}>
         {deadline === 'closed' ? t('deadline.closed') : formatDue(item.dueAt, now, t)}
+        {item.holidayDataMissing ? <span className="holiday-data-missing">{t('queue.holidayDataMissing', { year: String(item.holidayDataMissing) })}</span> : null}
         {deadline !== 'closed' && deadline !== 'on_time' && <span className="visually-hidden"> {t(`deadline.${deadline}`)}</span>}
       </div>
       <div role="gridcell" className="c-flags">

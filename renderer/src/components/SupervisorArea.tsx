@@ -74,6 +74,14 @@ const sections = [
       (m) => m.PolicyView,
     ),
   },
+  {
+    id: 'calendar',
+    label: 'supervisor.nav.calendar',
+    chunk: lazyChunk(
+      () => import('./CalendarView'),
+      (m) => m.CalendarView,
+    ),
+  },
 ] as const satisfies readonly SupervisorSection[];
 type SectionId = (typeof sections)[number]['id'];
 

@@ -1,7 +1,8 @@
 // Every flag the rules can raise has a plain-language explanation with its numbers, in both languages.
 import { describe, expect, it } from 'vitest';
 import type { Application } from '../../../shared/domain';
-import { ruleR1, ruleR2, ruleR3, ruleR4, ruleR5, ruleR6, ruleR8 } from '../../../shared/rules';
+import { createCalendar } from '../../../shared/businessDays';
+import { ruleR1, ruleR2, ruleR3, ruleR4, ruleR5, ruleR6, ruleR7, ruleR8 } from '../../../shared/rules';
 import { translator } from '../i18n';
 import { applicantMessage } from './applicantMessage';
 import { explainFlag } from './flags';
@@ -60,6 +61,31 @@ describe('explainFlag', () => {
     const unreadable = flags.find((f) => f.reason === 'image_unreadable')!;
     expect(explainFlag(unreadable, application, t, 'en')[0]).toContain('Image 2 could not be decoded on this workstation (image_corrupt)');
   });
+});
+
+describe('the business calendar and withdrawals on record', () => {
+  const calendar = createCalendar();
+  // Thursday 31 December 2026: due in 2027, which the packaged data does not cover.
+  const spanning = { ...application, submittedAt: '2026-12-31T02:00:00.000Z' };
+  for (const language of ['en', 'zh-CN'] as const) {
+    const t = translator(language);
+    it(`says which year lacks official holidays and what to do, on time and once escalated (${language})`, () => {
+      for (const at of ['2026-12-31T03:00:00Z', '2027-01-04T03:00:00Z']) {
+        const flag = ruleR7(spanning, new Date(at), calendar)!;
+        const text = explainFlag(flag, spanning, t, language).join(' ');
+        expect(text).toContain('2027');
+        expect(text).toContain(language === 'en' ? 'Ask a supervisor to add 2027’s holidays' : '请联系主管添加 2027 年的节假日');
+        expect(text).not.toMatch(/\{\w+\}/);
+      }
+    });
+    it(`names the ticket, the time and who withdrew (${language})`, () => {
+      const withdrawn = { ...application, status: 'withdrawn' as const, withdrawal: { ticketRef: 'SUP-104233', withdrawnAt: '2026-12-01T08:00:00.000Z', withdrawnBy: 'intake' } };
+      const text = explainFlag(ruleR6(withdrawn)!, withdrawn, t, language).join(' ');
+      expect(text).toContain('SUP-104233');
+      expect(text).toContain('intake');
+      expect(text).not.toMatch(/\{\w+\}/);
+    });
+  }
 });
 
 describe('applicantMessage', () => {

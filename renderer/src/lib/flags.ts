@@ -36,10 +36,18 @@ export function explainFlag(flag: Flag, application: Application, t: Translate, 
       if (f.differsOnlyInCaseSpacingOrWidth === true) sentences.push(t('flag.R5.subtle'));
       return sentences;
     }
+    case 'flag.R6.withdrawn': {
+      const sentences = [t(key)];
+      if (f.ticketRef) sentences.push(t('flag.R6.onRecord', { ticketRef: str(f.ticketRef), withdrawnAt: formatDateTime(str(f.withdrawnAt), language), withdrawnBy: str(f.withdrawnBy) }));
+      return sentences;
+    }
+    case 'flag.R7.holiday_data_missing':
+      return [t(key, { dueAt: formatDateTime(str(f.dueAt), language), year: str(f.year) })];
     case 'flag.R7.due_soon':
     case 'flag.R7.overdue': {
       const sentences = [t(key, { dueAt: formatDateTime(str(f.dueAt), language), hoursOverdue: num(f.hoursOverdue) })];
-      if (f.holidayDataCovered === false) sentences.push(t('flag.R7.holidayGap'));
+      // Which year to ask for (older stored flags carry only holidayDataCovered).
+      if (f.holidayDataCovered === false) sentences.push(typeof f.year === 'number' ? t('flag.R7.holidayGapYear', { year: String(f.year) }) : t('flag.R7.holidayGap'));
       return sentences;
     }
     case 'flag.R8.low_resolution':

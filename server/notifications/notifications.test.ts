@@ -23,6 +23,7 @@ import { startSmsReceiver, startSmtpReceiver, type SmsReceiver, type SmtpReceive
 import { parseNotificationConfig, sendersOf, type NotificationConfig } from './config';
 import { NotificationDispatcher, retryDelayMs } from './dispatcher';
 import { splitSms } from './sms';
+import { specimenIdNumber } from '../../tests/support/specimenNumbers';
 
 let server: TestServer;
 let smtp: SmtpReceiver;
@@ -41,7 +42,7 @@ const person = (fullName = 'SPECIMEN Person'): Identity => ({
   kind: 'individual',
   fullName,
   documentType: 'id_card',
-  documentNumber: `NT${randomUUID().slice(0, 10)}`,
+  documentNumber: specimenIdNumber(`NT${randomUUID()}`),
   issuingLocation: 'CN',
 });
 
@@ -247,7 +248,7 @@ describe('writing notifications where a decision takes effect', () => {
 
   it('writes none for a withdrawn application, and no email or SMS for an account without those addresses', async () => {
     const withdrawn = await submit({ contact: contact() });
-    expect((await intake.post(`/v1/applications/${withdrawn.application.id}/withdraw`, {})).status).toBe(200);
+    expect((await intake.post(`/v1/applications/${withdrawn.application.id}/withdraw`, { ticketRef: 'SUP-4711' })).status).toBe(200);
     expect(await rowsOf(withdrawn.application.id)).toEqual([]);
     const plain = await assigned(r1);
     await decide(r1, plain);

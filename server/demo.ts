@@ -113,8 +113,8 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
       const valid = withMod11_2Check(`330106${dateOfBirth.replace(/-/g, '')}${String(personCounter % 1000).padStart(3, '0')}`);
       documentNumber = deliberatelyInvalid ? valid.slice(0, 17) + (valid.endsWith('0') ? '1' : '0') : valid;
     } else if (documentType === 'passport') {
-      // ICAO 9303: 9 characters; a deliberately invalid one is too long and carries a hyphen.
-      documentNumber = deliberatelyInvalid ? `E-${digits}${personCounter}` : `E${digits.slice(0, 8)}`;
+      // ICAO 9303: at most 9 characters; a deliberately invalid one is 11 or more.
+      documentNumber = deliberatelyInvalid ? `E${digits}${personCounter}` : `E${digits.slice(0, 8)}`;
     } else {
       documentNumber = `${documentType[0]?.toUpperCase()}${digits}${personCounter}`;
     }

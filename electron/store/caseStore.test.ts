@@ -34,7 +34,7 @@ function cleanRecord(id: string, overrides: Partial<Application> = {}): SeedReco
       // The case is the test reviewer's: a reviewer decides only the cases assigned to them.
       assignee: reviewer.id,
       registrationLocation: 'CN',
-      identity: { kind: 'individual', fullName: '测试 Clean', documentType: 'id_card', documentNumber: '110101199001011234', issuingLocation: 'CN' },
+      identity: { kind: 'individual', fullName: '测试 Clean', documentType: 'id_card', documentNumber: '110101199001011237', issuingLocation: 'CN' },
       currentIdentity: null,
       changeDirection: null,
       icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { extractText, getDocumentProxy } from 'unpdf';
+import type * as PdfJs from 'unpdf/pdfjs';
 import type { DecisionReport } from '../../shared/contract/reports';
 import type { DecisionLogPage } from '../../shared/contract/supervision';
 import { expect, test } from './fixtures';
@@ -81,7 +82,7 @@ test('zh-CN: the decision report exports as PDF; its text holds the Chinese titl
   });
   await page.goto('http://pdf.test/');
   const size = await page.evaluate(async () => {
-    const { getDocument } = (await import('http://pdf.test/pdfjs.mjs' as string)) as typeof import('unpdf/pdfjs');
+    const { getDocument } = (await import('http://pdf.test/pdfjs.mjs' as string)) as typeof PdfJs;
     const bytes = new Uint8Array(await (await fetch('http://pdf.test/report.pdf')).arrayBuffer());
     const doc = await getDocument({ data: bytes }).promise;
     const first = await doc.getPage(1);

@@ -41,18 +41,24 @@ async function rejectForTampering(applicationId: string): Promise<string> {
   return decision.mutationId;
 }
 
+/** A new application, pulled by reviewer1's sync, rejected for tampering here and sent: held at the central service. */
+async function heldRejection() {
+  const [envelope] = await central.submit(1);
+  const applicationId = envelope!.application.id;
+  const deciderSync = createSyncEngine(engineOptions(decider, central.server.url));
+  expect((await deciderSync.syncNow()).ok).toBe(true);
+  const decisionId = await rejectForTampering(applicationId);
+  expect((await deciderSync.syncNow()).pushed.applied).toBe(1);
+  return { applicationId, decisionId, deciderSync };
+}
+
 const heldMark = (w: Workstation, applicationId: string) => w.store.listQueue({ assignee: 'reviewer1', status: 'rejected', limit: 200 }).items.find((i) => i.id === applicationId)?.heldForSecondReview;
 const effectOf = (w: Workstation, applicationId: string) => w.store.getCase(applicationId).decisions.map((d) => [d.mutationId, d.effect]);
 const secondReviewIds = (w: Workstation, viewer: string) => w.store.qualityQueue({ stage: 'second_review', limit: 200 }, viewer).items.map((i) => i.decision.id);
 
 describe('four-eyes between two reviewers', () => {
   it('a second reviewer agrees from their workstation; the decider’s next sync shows the decision in effect', async () => {
-    const [envelope] = await central.submit(1);
-    const applicationId = envelope!.application.id;
-    const deciderSync = createSyncEngine(engineOptions(decider, central.server.url));
-    expect((await deciderSync.syncNow()).ok).toBe(true);
-    const decisionId = await rejectForTampering(applicationId);
-    expect((await deciderSync.syncNow()).pushed.applied).toBe(1);
+    const { applicationId, decisionId, deciderSync } = await heldRejection();
     expect(effectOf(decider, applicationId)).toEqual([[decisionId, 'pending_second_review']]);
     expect(heldMark(decider, applicationId)).toBe(true);
     // The decider's own held decision is never in their second-review list.
@@ -87,12 +93,7 @@ describe('four-eyes between two reviewers', () => {
   });
 
   it('the central service still refuses the decider’s own second review, however it arrives', async () => {
-    const [envelope] = await central.submit(1);
-    const applicationId = envelope!.application.id;
-    const deciderSync = createSyncEngine(engineOptions(decider, central.server.url));
-    expect((await deciderSync.syncNow()).ok).toBe(true);
-    const decisionId = await rejectForTampering(applicationId);
-    expect((await deciderSync.syncNow()).pushed.applied).toBe(1);
+    const { decisionId, deciderSync } = await heldRejection();
     await deciderSync.stop();
     // A workstation whose copy lists it for reviewer1 (synced by reviewer2, say) cannot let reviewer1 agree: refused
     // here, and sent anyway (an older workstation), refused by the service.
@@ -104,12 +105,7 @@ describe('four-eyes between two reviewers', () => {
   });
 
   it('a second reviewer’s overturn brings the case back to the decider, no longer held', async () => {
-    const [envelope] = await central.submit(1);
-    const applicationId = envelope!.application.id;
-    const deciderSync = createSyncEngine(engineOptions(decider, central.server.url));
-    expect((await deciderSync.syncNow()).ok).toBe(true);
-    const decisionId = await rejectForTampering(applicationId);
-    expect((await deciderSync.syncNow()).pushed.applied).toBe(1);
+    const { applicationId, decisionId, deciderSync } = await heldRejection();
     const secondSync = createSyncEngine(engineOptions(second, central.server.url, asReviewer2));
     expect((await secondSync.syncNow()).ok).toBe(true);
     await second.store.recordSupervision({ type: 'review', decisionId, verdict: 'overturn', reason: 'The glare only looks like an edit.' }, reviewer2, 'device-r2', true);

@@ -1,5 +1,6 @@
 // The application-kind filter: all kinds, or one (the queue's and the reports').
-import { applicationKinds, type ApplicationKind } from '../../../shared/domain';
+import type { ApplicationKind } from '../../../shared/domain';
+import { applicationKinds } from '../../../shared/vocabulary';
 import { useT } from '../i18n/useT';
 
 export function KindSelect({ value, onChange }: { value: ApplicationKind | 'all'; onChange(kind: ApplicationKind | 'all'): void }) {

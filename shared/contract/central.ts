@@ -389,7 +389,8 @@ export const DecisionsQuery = z
     /** `true`: answer `total` too (counted up to decisionsTotalCap). */
     withTotal: queryBoolean.optional(),
     cursor: lineText(200).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
+    /** Up to 1,000: an export of the filtered log reads it in pages this large. */
+    limit: z.coerce.number().int().min(1).max(1000).default(50),
   })
   .strict();
 /** The most a page's total counts exactly; past it the total says "at least". */

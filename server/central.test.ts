@@ -608,7 +608,10 @@ describe('supervisor', () => {
     const all = await call('listDecisions', sup, '/v1/decisions');
     const body = all.body as DecisionsResponse;
     expect(body.decisions).toHaveLength(3);
-    expect(body.decisions.every((d) => d.reviewer === 'reviewer1')).toBe(true);
+    expect(body.decisions.every((d) => d.reviewer === 'reviewer1' && d.reviewerName === 'Reviewer One')).toBe(true);
+    // The counts beside the decision log's filters (server/decisions.test.ts covers them).
+    const counts = await call('countDecisions', sup, '/v1/decisions/counts?outcome=reject');
+    expect(counts.body).toMatchObject({ reviewer: [{ reviewer: 'reviewer1', name: 'Reviewer One', count: 1 }], outcome: { approve: 2, reject: 1 } });
     const rejected = (await call('listDecisions', sup, '/v1/decisions?outcome=reject')).body as DecisionsResponse;
     expect(rejected.decisions.map((d) => d.application.id)).toEqual([app.d?.application.id]);
     const byCode = (await call('listDecisions', sup, '/v1/decisions?reasonCode=document_already_used')).body as DecisionsResponse;

@@ -7,6 +7,7 @@ import {
   AuditBatchRequest,
   AuditEntriesQuery,
   ChangesQuery,
+  DecisionCountsQuery,
   DecisionsQuery,
   IntakeRequest,
   MutationBatchRequest,
@@ -33,6 +34,7 @@ import { applySupervision, qualityPolicy, qualityQueue } from './quality';
 import { AuditTrails } from './audit';
 import type { CentralService } from './service';
 import { decisionReport } from './reports';
+import { decisionCounts } from './decisions';
 import { applicationEnvelope, oversightApplications, oversightSummary } from './oversight';
 import { AccountMessagesQuery } from '../shared/contract/notifications';
 import { accountMessages, applicationNotifications, notificationDeliveries } from './notifications/messages';
@@ -330,6 +332,9 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
     route('GET', '/v1/decisions', ['supervisor'], async ({ res, url }) => {
       const query = queryOf(url, DecisionsQuery);
       sendJson(res, 200, await service.decisions(query));
+    }),
+    route('GET', '/v1/decisions/counts', ['supervisor'], async ({ res, url }) => {
+      sendJson(res, 200, await decisionCounts(service.db, queryOf(url, DecisionCountsQuery)));
     }),
     // Quality review, overturns and four-eyes (server/quality.ts).
     route('POST', '/v1/supervision:batch', ['supervisor', 'reviewer'], async ({ req, res, caller }) => {

@@ -353,6 +353,18 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
+    version: 8,
+    name: 'decision log indexes',
+    async up(tx) {
+      // The supervisor's decision log (server/decisions.ts) pages newest first by the device's clock, and by one
+      // reviewer's; rarer filters (a reason code, a missed deadline) find their few rows without walking the rest.
+      await tx.query(`CREATE INDEX decisions_made_keyset ON decisions (made_at DESC, id DESC)`);
+      await tx.query(`CREATE INDEX decisions_reviewer_made ON decisions (reviewer, made_at DESC, id DESC)`);
+      await tx.query(`CREATE INDEX decisions_reason_codes ON decisions USING gin (reason_codes jsonb_path_ops)`);
+      await tx.query(`CREATE INDEX decisions_deadline_missed ON decisions (made_at DESC, id DESC) WHERE made_at > due_at`);
+    },
+  },
+  {
     version: 10,
     name: 'applicant notifications',
     async up(tx) {

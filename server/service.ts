@@ -20,7 +20,6 @@ import {
   type Review,
   decisionInputOf,
   type DecisionEffect,
-  decisionEffects,
 } from '../shared/contract/central';
 import {
   type Application,
@@ -41,12 +40,12 @@ import type { Database, Queryable } from './db';
 import { currentCalendar } from './calendar';
 import { checkImage, type CheckedImage, type MediaType } from './images';
 import { identityKeys } from './keys';
+import { afterCursor, clockColumn, decisionsTotal, decisionWhere, encodeDecisionsCursor, type DecisionFilter } from './decisions';
 import {
   currentPolicy,
   decidedFor,
   type DecisionTraits,
   holdsForSecondReview,
-  qualityQueueSql,
   refreshRandomSample,
   returnedFor,
   sampleColumns,
@@ -807,39 +806,18 @@ export class CentralService {
   }
 
   // ── supervision ────────────────────────────────────────────────────────────────────────────────
-  async decisions(filter: DecisionFilter): Promise<DecisionsResponse> {
-    const page = await this.decisionPage(filter);
-    return { decisions: page.items.map((i) => i.decision), nextCursor: page.nextCursor };
+  async decisions(filter: DecisionFilter & { withTotal?: boolean | undefined }): Promise<DecisionsResponse> {
+    const [page, total] = await Promise.all([this.decisionPage(filter), filter.withTotal ? decisionsTotal(this.db, filter) : undefined]);
+    return { decisions: page.items.map((i) => i.decision), nextCursor: page.nextCursor, ...(total ? { total } : {}) };
   }
 
   /** A page of decisions, newest first, each with why the QA sample holds it (server/quality.ts builds its queues on it). */
   async decisionPage(filter: DecisionFilter): Promise<{ items: { decision: DecisionRecord; sampledFor: QualitySampleReason[] }[]; nextCursor: string | null }> {
-    const where: string[] = [];
-    const params: (string | number | boolean | Date)[] = [];
-    const add = (clause: (n: string) => string, value: string | number | boolean | Date) => {
-      params.push(value);
-      where.push(clause(`$${params.length}`));
-    };
-    if (filter.reviewer) add((n) => `d.reviewer = ${n}`, filter.reviewer);
-    if (filter.notReviewer) add((n) => `d.reviewer <> ${n}`, filter.notReviewer);
-    if (filter.outcome) add((n) => `d.outcome = ${n}`, filter.outcome);
-    if (filter.kind) add((n) => `d.kind = ${n}`, filter.kind);
-    if (filter.reasonCode) add((n) => `d.reason_codes @> ${n}::jsonb`, JSON.stringify([filter.reasonCode]));
-    if (filter.offline !== undefined) add((n) => `d.offline = ${n}`, filter.offline);
-    // Whether any rule was overridden: a constant predicate either way, no value in the text.
-    if (filter.overridden !== undefined) where.push(filter.overridden ? `d.overridden_rules <> '[]'::jsonb` : `d.overridden_rules = '[]'::jsonb`);
-    // A constant (one of three values, checked): the partial index of the second-review queue needs it in the text.
-    if (filter.effect && decisionEffects.includes(filter.effect)) where.push(`d.effect = '${filter.effect}'`);
-    if (filter.reviewed !== undefined) where.push(filter.reviewed ? `d.quality_reviewed` : `NOT d.quality_reviewed`);
-    // The QA queue, written as the predicate of its partial index (migration 4) so the planner uses it.
-    if (filter.sampled) where.push(qualityQueueSql);
-    if (filter.from) add((n) => `d.decided_at >= ${n}`, new Date(filter.from));
-    if (filter.to) add((n) => `d.decided_at < ${n}`, new Date(filter.to));
-    if (filter.cursor) {
-      const [at, id] = decodeDecisionsCursor(filter.cursor);
-      params.push(new Date(at), id);
-      where.push(`(d.decided_at, d.id) < ($${params.length - 1}, $${params.length}::uuid)`);
-    }
+    // The filter as SQL, in one place for the log, its counts and the QA queues (server/decisions.ts).
+    const w = decisionWhere(filter);
+    if (filter.cursor) afterCursor(w, filter.cursor, filter.clock);
+    const { where, params } = w;
+    const at = clockColumn(filter.clock);
     params.push(filter.limit + 1);
     const rows = await this.db.query<{
       id: string;
@@ -862,9 +840,11 @@ export class CentralService {
       sample_tampering: boolean;
       opened_at: Date | null;
       due_at: Date;
+      reviewer_name: string | null;
     }>(
-      `SELECT d.* FROM decisions d ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY d.decided_at DESC, d.id DESC LIMIT $${params.length}`,
+      `SELECT d.*, (SELECT p.display_name FROM people p WHERE p.username = d.reviewer) AS reviewer_name
+         FROM decisions d ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY ${at} DESC, d.id DESC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, filter.limit);
@@ -877,6 +857,7 @@ export class CentralService {
         id: r.id,
         application: applicationOf(app),
         reviewer: r.reviewer,
+        reviewerName: r.reviewer_name ?? r.reviewer,
         deviceId: r.device_id,
         outcome: r.outcome,
         reasonCodes: jsonOf(r.reason_codes) as ReasonCode[],
@@ -901,7 +882,7 @@ export class CentralService {
       return [{ decision, sampledFor }];
     });
     const last = page.at(-1);
-    return { items, nextCursor: rows.length > filter.limit && last ? encodeDecisionsCursor(last.decided_at, last.id) : null };
+    return { items, nextCursor: rows.length > filter.limit && last ? encodeDecisionsCursor(filter.clock === 'made' ? last.made_at : last.decided_at, last.id, filter.clock) : null };
   }
 
   private async reviewsOf(decisionIds: readonly string[]): Promise<Map<string, Review[]>> {
@@ -920,25 +901,7 @@ export class CentralService {
   }
 }
 
-export interface DecisionFilter {
-  reviewer?: string | undefined;
-  outcome?: 'approve' | 'reject' | undefined;
-  kind?: Application['kind'] | undefined;
-  reasonCode?: ReasonCode | undefined;
-  offline?: boolean | undefined;
-  overridden?: boolean | undefined;
-  effect?: DecisionEffect | undefined;
-  /** Quality-reviewed (a supervisor's quality verdict recorded) or not. */
-  reviewed?: boolean | undefined;
-  /** The QA queue: sampled, in effect, not yet quality-reviewed. */
-  sampled?: boolean | undefined;
-  /** Everyone's but this reviewer's (nobody second-reviews their own decision). */
-  notReviewer?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  cursor?: string | undefined;
-  limit: number;
-}
+export type { DecisionFilter } from './decisions';
 
 export type ReviewRow = {
   id: string;
@@ -1136,14 +1099,3 @@ export function decodeChangesCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-function encodeDecisionsCursor(at: Date, id: string): string {
-  return Buffer.from(`d1:${at.toISOString()}:${id}`).toString('base64url');
-}
-
-function decodeDecisionsCursor(cursor: string): [string, string] {
-  const match = /^d1:(\d{4}-\d{2}-\d{2}T[\d:.]+Z):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match || !match[1] || !match[2] || Number.isNaN(Date.parse(match[1]))) {
-    throw new DomainError('invalid_cursor', 'cursor: not a cursor this server gave out');
-  }
-  return [match[1], match[2]];
-}

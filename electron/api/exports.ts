@@ -3,12 +3,12 @@
 // dialog in Electron (electron/main/saveExport.ts), a download in the browser host (GET /exports/<id>); both take
 // the file through `takeExport`, which records it in the audit trail.
 import { randomBytes } from 'node:crypto';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ExportId, type ExportKind, type PreparedExport } from '../../shared/contract/exports';
-import type { DecisionLogEntry, DecisionLogFilter } from '../../shared/contract/supervision';
 import { DomainError } from '../../shared/errors';
 import { canonicalJson } from '../../shared/auditChain';
 import type { CaseStore, ExportRecord } from '../store/types';
+import { createDecisionLogReads } from '../sync/decisionLog';
+import type { CentralGet } from '../sync/oversight';
 import { csvHead, csvRows } from './decisionsCsv';
 import { defaultCjkFont, renderReportPdf } from './reportPdf';
 import type { EventHub } from './events';
@@ -71,34 +71,13 @@ export class ExportShelf {
   }
 }
 
-/** How many decisions are read and written per step; between steps the event loop runs and progress is reported. */
+/** How many decisions are read and written per step (a central page); between steps progress is reported. */
 const BATCH = 1000;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** verity-decisions-20260302-1705.csv: the local time of the export, sortable, safe on every file system. */
 export function exportFileName(stem: string, extension: string, at: Date): string {
   return `verity-${stem}-${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}.${extension}`;
-}
-
-/**
- * Every decision matching the filter, in the log's order, a batch at a time from the workstation's copy (not only
- * the pages the view loaded); reports progress against the total it counted first.
- */
-export async function* decisionsMatching(store: CaseStore, filter: DecisionLogFilter, progress: (done: number, total: number) => void): AsyncGenerator<DecisionLogEntry[]> {
-  const total = store.decisionLog({ ...filter, limit: 1 }).total;
-  progress(0, total);
-  let after: DecisionLogEntry | null = null;
-  let done = 0;
-  for (;;) {
-    const batch = store.decisionLogAfter(filter, after, BATCH);
-    done += batch.length;
-    if (batch.length > 0) yield batch;
-    // A decision synced meanwhile may add one the count did not know: done can pass total.
-    progress(done, Math.max(done, total));
-    if (batch.length < BATCH) return;
-    after = batch.at(-1)!;
-    await yieldToEventLoop();
-  }
 }
 
 export interface ExportHandlers {
@@ -112,14 +91,19 @@ export interface ExportOptions {
   now?: () => Date;
 }
 
-export function createExportHandlers(store: CaseStore, shelf: ExportShelf, events: EventHub, options: ExportOptions = {}): ExportHandlers {
+/**
+ * `get`: the central service, asked for every decision of the filter while it answers (more than the copy holds);
+ * the copy when it does not (electron/sync/decisionLog.ts decides which).
+ */
+export function createExportHandlers(store: CaseStore, get: CentralGet | null, shelf: ExportShelf, events: EventHub, options: ExportOptions = {}): ExportHandlers {
+  const log = createDecisionLogReads(get, store);
   const now = options.now ?? (() => new Date());
   const progressOf = (kind: ExportKind) => (done: number, total: number) => events.emit('exports.progress', { kind, done, total });
   return {
     'decisions.exportCsv': async ({ filter, language }, ctx) => {
       const parts = [csvHead(language)];
       let rows = 0;
-      for await (const batch of decisionsMatching(store, filter, progressOf('decisions_csv'))) {
+      for await (const batch of log.matching(filter, BATCH, progressOf('decisions_csv'))) {
         parts.push(csvRows(batch, language));
         rows += batch.length;
       }

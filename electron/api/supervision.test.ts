@@ -40,7 +40,7 @@ beforeEach(async () => {
     ],
     '2026-11-20T09:00:00.000Z',
   );
-  handlers = createSupervisionHandlers(t.store) as unknown as Handlers;
+  handlers = createSupervisionHandlers(t.store, null) as unknown as Handlers;
 });
 afterEach(() => t.cleanup());
 
@@ -56,7 +56,7 @@ describe('the supervisor channels', () => {
 
   it('answers the log page with its total and freshness, and refuses a bad filter with a named field', async () => {
     const page = await dispatch(handlers, 'decisions.log', { outcome: 'reject', limit: 10 }, as(supervisor));
-    expect(page).toMatchObject({ ok: true, value: { total: 1, nextCursor: null, freshness: { syncedAt: '2026-11-20T09:00:00.000Z', cached: 1 } } });
+    expect(page).toMatchObject({ ok: true, value: { total: 1, nextCursor: null, source: 'copy', freshness: { syncedAt: '2026-11-20T09:00:00.000Z', cached: 1 } } });
     const bad = await dispatch(handlers, 'decisions.log', { outcome: 'maybe' }, as(supervisor));
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('outcome') } });
   });

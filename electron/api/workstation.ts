@@ -170,9 +170,9 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
         if (payload.reason === 'decision') central?.decided();
       },
     }),
-    ...createSupervisionHandlers(store),
+    ...createSupervisionHandlers(store, central?.get ?? null),
     ...createQualityHandlers(store, { isOnline, onActed: () => central?.decided() }),
-    ...createExportHandlers(store, exports, events, options.cjkFont ? { cjkFont: options.cjkFont } : {}),
+    ...createExportHandlers(store, central?.get ?? null, exports, events, options.cjkFont ? { cjkFont: options.cjkFont } : {}),
     ...createReportHandlers(store, central),
     ...createAuditHandlers(store, central),
     ...createOversightHandlers(store, central?.get ?? null),

@@ -92,6 +92,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     getSyncState: (key) => local.getSyncState(key),
     decisionLog: (query) => local.decisionLog(query),
     decisionLogCounts: (filter) => local.decisionLogCounts(filter),
+    decisionLogFreshness: () => local.decisionLogFreshness(),
     decisionLogNewest: () => local.decisionLogNewest(),
     pendingSupervision: (limit, madeBy) => local.pendingSupervision(limit, madeBy),
     supervisionOutbox: (madeBy) => local.supervisionOutbox(madeBy),

@@ -4,7 +4,7 @@
 import type { PublishedCalendar } from '../../shared/contract/calendar';
 import type { AuditVerification, CaseDetail, CaseReturned, DecisionStanding, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
 import type { DecidedStanding, QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../shared/contract/central';
-import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../shared/contract/supervision';
+import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogCopyPage, DecisionLogFreshness, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../shared/contract/supervision';
 import type { QualityQueueRecord } from './sqlite/supervision';
 import type { DecisionReport, DecisionReportFilter } from '../../shared/contract/reports';
 import type { ChainedEntry } from '../../shared/auditChain';
@@ -104,7 +104,9 @@ export interface CaseReads {
   imagesLackingQuality(): string[];
   getSyncState(key: string): string | null;
   /** A page of the supervisor's decision log, newest first, with its total and freshness. */
-  decisionLog(query: DecisionLogQuery): DecisionLogPage;
+  decisionLog(query: DecisionLogQuery): DecisionLogCopyPage;
+  /** How fresh and how full the copy of the decision log is. */
+  decisionLogFreshness(): DecisionLogFreshness;
   /** The counts beside the decision log's filters. */
   decisionLogCounts(filter: DecisionLogFilter): DecisionLogCounts;
   /** The newest decidedAt the log holds (where a refresh starts), or null when it holds none. */

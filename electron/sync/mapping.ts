@@ -61,6 +61,7 @@ export function decisionLogEntry(d: CentralDecision): DecisionLogEntry {
     kind: d.application.kind,
     applicantName: verifiedName(d.application.identity),
     reviewer: d.reviewer,
+    reviewerName: d.reviewerName,
     outcome: d.outcome,
     reasonCodes: d.reasonCodes,
     overriddenRules: d.overriddenRules,

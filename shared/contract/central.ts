@@ -361,6 +361,8 @@ export const DecisionRecord = z
     id: MutationId,
     application: Application,
     reviewer: Username,
+    /** The reviewer's display name (people.display_name), so the log shows names, not only usernames. */
+    reviewerName: lineText(200),
     deviceId: lineText(64).min(1),
     outcome: DecisionOutcome,
     reasonCodes: z.array(ReasonCode),
@@ -403,21 +405,58 @@ export const DecisionsQuery = z
     effect: DecisionEffect.optional(),
     /** `true`: a supervisor's quality review is recorded; `false`: not yet (second reviews do not count). */
     reviewed: queryBoolean.optional(),
-    /** decidedAt ≥ from, < to. */
+    /** decidedAt ≥ from, < to (madeAt with clock=made). */
     from: Instant.optional(),
     to: Instant.optional(),
+    // ── the supervisor's decision log (server/decisions.ts) ──
+    /**
+     * Which clock orders the page and bounds from/to: `applied` (the service's, decidedAt; the default, what sync
+     * pulls by) or `made` (the reviewer's device, madeAt; the decision log's order).
+     */
+    clock: z.enum(['applied', 'made']).default('applied'),
+    /** `true`: made after the application's due time (madeAt > dueAt); `false`: by it. */
+    deadlineMissed: queryBoolean.optional(),
+    /** An application id prefix, or part of the applicant's name or of the document or registration number. */
+    text: lineText(100).optional(),
+    /** `true`: answer `total` too (counted up to decisionsTotalCap). */
+    withTotal: queryBoolean.optional(),
     cursor: lineText(200).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
+    /** Up to 1,000: an export of the filtered log reads it in pages this large. */
+    limit: z.coerce.number().int().min(1).max(1000).default(50),
   })
   .strict();
+/** The most a page's total counts exactly; past it the total says "at least". */
+export const decisionsTotalCap = 10_000;
+export const DecisionsTotal = z.object({ count: z.number().int().nonnegative(), atLeast: z.boolean() }).strict();
 export const DecisionsResponse = z
   .object({
     decisions: z.array(DecisionRecord),
     /** Pass as `cursor` for the next page (newest first); null at the end. */
     nextCursor: lineText(200).nullable(),
+    /** With withTotal: how many match; `atLeast` when there are more than decisionsTotalCap. */
+    total: DecisionsTotal.optional(),
   })
   .strict();
 export type DecisionsResponse = z.infer<typeof DecisionsResponse>;
+/** The counts beside the log's filters take the same filters, without paging. */
+export const DecisionCountsQuery = DecisionsQuery.omit({ cursor: true, limit: true, withTotal: true });
+export type DecisionCountsQuery = z.infer<typeof DecisionCountsQuery>;
+const FacetCount = z.number().int().nonnegative();
+const YesNo = z.object({ yes: FacetCount, no: FacetCount }).strict();
+/** For each filter, how many decisions each of its choices would show with the other filters as they are. */
+export const DecisionCountsResponse = z
+  .object({
+    reviewer: z.array(z.object({ reviewer: Username, name: lineText(200), count: FacetCount }).strict()),
+    outcome: z.object({ approve: FacetCount, reject: FacetCount }).strict(),
+    kind: z.object({ individual: FacetCount, enterprise: FacetCount, change: FacetCount }).strict(),
+    reasonCode: z.array(z.object({ reasonCode: ReasonCode, count: FacetCount }).strict()),
+    offline: YesNo,
+    overridden: YesNo,
+    reviewed: YesNo,
+    deadlineMissed: YesNo,
+  })
+  .strict();
+export type DecisionCountsResponse = z.infer<typeof DecisionCountsResponse>;
 
 // ── supervision mutations: quality review, four-eyes, reassignment, the QA policy ───────────────────
 /** The quality-review and four-eyes policy, one per central service, changed by a supervisor's policy mutation. */
@@ -903,6 +942,16 @@ export const centralRoutes = [
     query: DecisionsQuery,
     responses: { 200: DecisionsResponse },
     errors: ['invalid_cursor'],
+  },
+  {
+    method: 'get',
+    path: '/v1/decisions/counts',
+    operationId: 'countDecisions',
+    summary: "Supervisor: the counts beside the decision log's filters (each filter's choices with the others applied)",
+    roles: ['supervisor'],
+    query: DecisionCountsQuery,
+    responses: { 200: DecisionCountsResponse },
+    errors: [],
   },
   {
     method: 'post',

@@ -32,6 +32,8 @@ export const DecisionLogEntry = z.object({
   applicantName: z.string(),
   /** The reviewer's username. */
   reviewer: z.string(),
+  /** The reviewer's display name; absent from entries cached before the central service sent it. */
+  reviewerName: z.string().optional(),
   outcome: DecisionOutcome,
   reasonCodes: z.array(ReasonCode),
   /** Blocking rules the reviewer overrode, with the note they gave. */
@@ -110,12 +112,29 @@ export const DecisionLogFreshness = z.object({
 });
 export type DecisionLogFreshness = z.infer<typeof DecisionLogFreshness>;
 
-export const DecisionLogPage = z.object({
+/**
+ * Where the log's answer came from: `central`, the central service itself (every decision, live); `copy`, this
+ * workstation's copy (the newest `capacity`, as fresh as `freshness` says) because the central service cannot be asked.
+ */
+export const DecisionLogSource = z.enum(['central', 'copy']);
+export type DecisionLogSource = z.infer<typeof DecisionLogSource>;
+
+/** A page as the workstation's copy answers it. */
+export const DecisionLogCopyPage = z.object({
   items: z.array(DecisionLogEntry),
   nextCursor: z.string().nullable(),
-  /** How many decisions match the filters. */
+  /** How many decisions match the filters (at least this many when totalAtLeast). */
   total: z.number().int().nonnegative(),
   freshness: DecisionLogFreshness,
+});
+export type DecisionLogCopyPage = z.infer<typeof DecisionLogCopyPage>;
+
+export const DecisionLogPage = DecisionLogCopyPage.extend({
+  source: DecisionLogSource,
+  /** The central service counts a page's total up to a cap: true when more match than `total`. */
+  totalAtLeast: z.boolean(),
+  /** Why the copy answered (the central service not configured or not reachable); null when the central service did. */
+  offlineReason: z.string().nullable(),
 });
 export type DecisionLogPage = z.infer<typeof DecisionLogPage>;
 
@@ -125,7 +144,8 @@ const Count = z.number().int().nonnegative();
  * the other filters as they are (its own left out).
  */
 export const DecisionLogCounts = z.object({
-  reviewer: z.array(z.object({ reviewer: z.string(), count: Count })),
+  /** name: the reviewer's display name when the central service answered. */
+  reviewer: z.array(z.object({ reviewer: z.string(), name: z.string().optional(), count: Count })),
   outcome: z.object({ approve: Count, reject: Count }),
   kind: z.object({ individual: Count, enterprise: Count, change: Count }),
   reasonCode: z.array(z.object({ reasonCode: ReasonCode, count: Count })),
@@ -135,6 +155,9 @@ export const DecisionLogCounts = z.object({
   deadlineMissed: z.object({ yes: Count, no: Count }),
 });
 export type DecisionLogCounts = z.infer<typeof DecisionLogCounts>;
+/** The counts with where they came from (as DecisionLogPage.source). */
+export const DecisionLogCountsAnswer = DecisionLogCounts.extend({ source: DecisionLogSource });
+export type DecisionLogCountsAnswer = z.infer<typeof DecisionLogCountsAnswer>;
 
 // ── the supervisor's actions and quality review ─────────────────────────────────────────────────
 /** The fields main fills when a supervisor acts: the id (UUIDv7, made once here), the time, the author, offline. */
@@ -219,7 +242,7 @@ export const supervisionChannels = {
   }),
   'decisions.counts': defineChannel({
     request: DecisionLogFilter,
-    response: DecisionLogCounts,
+    response: DecisionLogCountsAnswer,
     errors: [...storeErrors],
     role: 'supervisor',
   }),

@@ -2,7 +2,7 @@
 // (the newest `capacity`) so that a supervisor can filter, count and read them offline. Filters combine; pages are
 // keyset, newest first, with an opaque cursor bound to the filters.
 import { createHash } from 'node:crypto';
-import { decisionLogCapacity, DecisionLogFilter, DecisionLogQuery, type DecisionLogCounts, type DecisionLogEntry, type DecisionLogFreshness, type DecisionLogPage } from '../../../shared/contract/supervision';
+import { decisionLogCapacity, DecisionLogFilter, DecisionLogQuery, type DecisionLogCounts, type DecisionLogEntry, type DecisionLogFreshness, type DecisionLogCopyPage } from '../../../shared/contract/supervision';
 import { DomainError } from '../../../shared/errors';
 import type { StoreConnection } from './connection';
 import { parseJson } from './rows';
@@ -133,7 +133,7 @@ export class DecisionLog {
     };
   }
 
-  page(raw: DecisionLogQuery): DecisionLogPage {
+  page(raw: DecisionLogQuery): DecisionLogCopyPage {
     const q = DecisionLogQuery.parse(raw);
     return this.c.read(() => {
       const key = filterKey(q);

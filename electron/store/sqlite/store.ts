@@ -4,7 +4,7 @@ import type { ChainedEntry } from '../../../shared/auditChain';
 import type { BusinessCalendar } from '../../../shared/businessDays';
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, QueueCounts, QueuePage, QueueQuery } from '../../../shared/contract/cases';
 import type { QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../../shared/contract/central';
-import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../../shared/contract/supervision';
+import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogCopyPage, DecisionLogFreshness, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../../shared/contract/supervision';
 import type { AttentionItem } from '../../../shared/contract/sync';
 import type { DecisionReport, DecisionReportFilter } from '../../../shared/contract/reports';
 import type { Application, DecisionInput, Person } from '../../../shared/domain';
@@ -81,8 +81,11 @@ export class SqliteCaseStore {
   getSyncState(key: string): string | null {
     return this.outbox.getSyncState(key);
   }
-  decisionLog(query: DecisionLogQuery): DecisionLogPage {
+  decisionLog(query: DecisionLogQuery): DecisionLogCopyPage {
     return this.decisionLogs.page(query);
+  }
+  decisionLogFreshness(): DecisionLogFreshness {
+    return this.decisionLogs.freshness();
   }
   decisionLogCounts(filter: DecisionLogFilter): DecisionLogCounts {
     return this.decisionLogs.counts(filter);

@@ -1,8 +1,8 @@
-// The decision log: every synced decision of every reviewer, newest first, from the workstation's own copy (so a
+// The decision log: every decision of every reviewer, newest first, from the central service while it answers, else from the workstation's copy (so a
 // supervisor can audit offline). Filters that combine, each choice with its count; keyset paging by "load more".
 // A chunk of its own (SupervisorArea.tsx).
 import { memo, useCallback, useEffect } from 'react';
-import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFreshness } from '../../../shared/contract/supervision';
+import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFreshness, DecisionLogSource } from '../../../shared/contract/supervision';
 import { applicationKinds, reasonCodes } from '../../../shared/vocabulary';
 import { errorMessage, type Translate } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
@@ -72,7 +72,7 @@ function Filters() {
           <option value="">{t('log.filter.allReviewers')}</option>
           {reviewers.map((r) => (
             <option key={r.reviewer} value={r.reviewer}>
-              {withCount(r.reviewer, r.count)}
+              {withCount(r.name ?? r.reviewer, r.count)}
             </option>
           ))}
         </select>
@@ -138,20 +138,35 @@ function Filters() {
 }
 
 /** The reviewers the counts know, and the one chosen even when none of its decisions match the other filters. */
-function reviewerChoices(counts: DecisionLogCounts | null, chosen: string): { reviewer: string; count: number | undefined }[] {
-  const known: { reviewer: string; count: number | undefined }[] = counts?.reviewer ?? [];
+function reviewerChoices(counts: DecisionLogCounts | null, chosen: string): { reviewer: string; name?: string | undefined; count: number | undefined }[] {
+  const known: { reviewer: string; name?: string | undefined; count: number | undefined }[] = counts?.reviewer ?? [];
   if (chosen === '' || known.some((r) => r.reviewer === chosen)) return known;
   return [...known, { reviewer: chosen, count: counts ? 0 : undefined }];
 }
 
-function Freshness({ freshness }: { freshness: DecisionLogFreshness }) {
+/** Where the rows come from: the central service (every decision), or this workstation's copy, why and how fresh. */
+function Freshness({ freshness, source, offlineReason }: { freshness: DecisionLogFreshness; source: DecisionLogSource | null; offlineReason: string | null }) {
   const t = useT();
   const language = useLanguage();
+  if (source === 'central') {
+    return (
+      <p className="muted small log-freshness" data-testid="decision-log-source">
+        {t('log.source.central')}
+      </p>
+    );
+  }
   const held = { cached: formatNumber(freshness.cached, language), capacity: formatNumber(freshness.capacity, language) };
   return (
-    <p className="muted small log-freshness" data-testid="decision-log-freshness">
-      {freshness.syncedAt ? t('log.freshness', { time: formatDateTime(freshness.syncedAt, language), ...held }) : t('log.freshness.never', held)}
-    </p>
+    <>
+      {source === 'copy' && (
+        <p className="muted small log-freshness" data-testid="decision-log-source">
+          {t('log.source.copy', { reason: offlineReason ?? '' })}
+        </p>
+      )}
+      <p className="muted small log-freshness" data-testid="decision-log-freshness">
+        {freshness.syncedAt ? t('log.freshness', { time: formatDateTime(freshness.syncedAt, language), ...held }) : t('log.freshness.never', held)}
+      </p>
+    </>
   );
 }
 
@@ -190,7 +205,15 @@ const Row = memo(function Row({ entry, index, selected, onSelect }: { entry: Dec
       <td className="nowrap" title={t('log.madeAt', { made: decided, applied: formatDateTime(entry.appliedAt, language) })}>
         {decided}
       </td>
-      <td>{entry.reviewer}</td>
+      <td>
+        {entry.reviewerName && entry.reviewerName !== entry.reviewer ? (
+          <>
+            {entry.reviewerName} <span className="muted small">{entry.reviewer}</span>
+          </>
+        ) : (
+          entry.reviewer
+        )}
+      </td>
       <td className="mono">{entry.applicationId}</td>
       <td dir="auto">{entry.applicantName}</td>
       <td>{t(`kind.${entry.kind}`)}</td>
@@ -290,6 +313,9 @@ export function DecisionLogView() {
   const selected = useDecisionLog((s) => s.selected);
   const total = useDecisionLog((s) => s.total);
   const freshness = useDecisionLog((s) => s.freshness);
+  const source = useDecisionLog((s) => s.source);
+  const offlineReason = useDecisionLog((s) => s.offlineReason);
+  const totalAtLeast = useDecisionLog((s) => s.totalAtLeast);
   const nextCursor = useDecisionLog((s) => s.nextCursor);
   const loading = useDecisionLog((s) => s.loading);
   const loaded = useDecisionLog((s) => s.loaded);
@@ -354,7 +380,7 @@ export function DecisionLogView() {
       ? t('log.loading')
       : total === null
         ? ''
-        : t('log.shown', { shown: formatNumber(items.length, language), total: formatNumber(total, language) });
+        : t(totalAtLeast ? 'log.shownAtLeast' : 'log.shown', { shown: formatNumber(items.length, language), total: formatNumber(total, language) });
 
   return (
     <section className="decision-log" aria-labelledby="decision-log-title">
@@ -368,7 +394,7 @@ export function DecisionLogView() {
         </button>
         <ExportButton kind="decisions_csv" label="export.csv" hint="export.csvHint" make={makeCsv(language)} shortcut="E" />
       </div>
-      {freshness && <Freshness freshness={freshness} />}
+      {freshness && <Freshness freshness={freshness} source={source} offlineReason={offlineReason} />}
       <Filters />
       {countsError && (
         <p className="muted small" role="status">

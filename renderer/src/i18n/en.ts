@@ -511,6 +511,10 @@ export const en = {
   'log.loadMore': 'Load more',
   'log.freshness': 'Log as of {time} · Held on this workstation: {cached} decisions, the newest up to {capacity}',
   'log.freshness.never': 'Log not synced yet · Held on this workstation: {cached} decisions, the newest up to {capacity}',
+  // The decision log's source (issue 21: beyond the local copy).
+  'log.shownAtLeast': '{shown} of more than {total} shown',
+  'log.source.central': 'Live from the central service: every decision.',
+  'log.source.copy': 'Offline copy on this workstation: the central service cannot be asked now ({reason}).',
   'log.empty': 'No decisions match these filters.',
   'log.emptySynced': 'No decisions have been synced to this workstation.',
   'log.emptyNotSynced': 'The decision log has not been synced to this workstation yet; it fills at the next sync.',

@@ -512,6 +512,10 @@ export const zhCN: Record<MessageKey, string> = {
   'log.loadMore': '加载更多',
   'log.freshness': '日志截至 {time} · 本工作站保存 {cached} 个审核决定（最多保留最新的 {capacity} 个）',
   'log.freshness.never': '日志尚未同步 · 本工作站保存 {cached} 个审核决定（最多保留最新的 {capacity} 个）',
+  // The decision log's source (issue 21: beyond the local copy).
+  'log.shownAtLeast': '已显示 {shown} / 超过 {total} 条',
+  'log.source.central': '实时来自中心服务：全部审核决定。',
+  'log.source.copy': '本工作站的离线副本：目前无法访问中心服务（{reason}）。',
   'log.empty': '没有符合这些筛选条件的审核决定。',
   'log.emptySynced': '尚无审核决定同步到本工作站。',
   'log.emptyNotSynced': '审核决定日志尚未同步到本工作站；下次同步时会填充。',

@@ -1,7 +1,7 @@
 // The supervisor's decision log: filters (kept across restarts), the loaded pages newest first with their total and
 // freshness, the counts beside the filters, and the selected row.
 import { create } from 'zustand';
-import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogFreshness, DecisionLogQuery } from '../../../shared/contract/supervision';
+import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogFreshness, DecisionLogPage, DecisionLogQuery } from '../../../shared/contract/supervision';
 import type { ApplicationKind, DecisionOutcome, ReasonCode } from '../../../shared/domain';
 import { applicationKinds, reasonCodes } from '../../../shared/vocabulary';
 import { oneOf, readSaved, save } from '../lib/savedFilters';
@@ -126,6 +126,11 @@ interface DecisionLogState {
   /** How many decisions match the filters; null until the first page arrives. */
   total: number | null;
   freshness: DecisionLogFreshness | null;
+  /** Where the last page came from (the central service, or this workstation's copy) and, for the copy, why. */
+  source: DecisionLogPage['source'] | null;
+  offlineReason: string | null;
+  /** The total is a lower bound (the central service counts up to a cap). */
+  totalAtLeast: boolean;
   loading: boolean;
   loadingMore: boolean;
   loaded: boolean;
@@ -153,12 +158,24 @@ interface DecisionLogState {
   clear(): void;
 }
 
+/** What a page says about where it came from and how many match. */
+const sourceOf = (page: DecisionLogPage) => ({
+  total: page.total,
+  totalAtLeast: page.totalAtLeast,
+  freshness: page.freshness,
+  source: page.source,
+  offlineReason: page.offlineReason,
+});
+
 export const useDecisionLog = create<DecisionLogState>()((set, get) => ({
   filters: loadFilters(),
   items: [],
   nextCursor: null,
   total: null,
   freshness: null,
+  source: null,
+  offlineReason: null,
+  totalAtLeast: false,
   loading: false,
   loadingMore: false,
   loaded: false,
@@ -193,7 +210,7 @@ export const useDecisionLog = create<DecisionLogState>()((set, get) => ({
       if (get().generation !== generation) return;
       const keptIndex = selectedId ? page.items.findIndex((i) => i.id === selectedId) : -1;
       const selected = keptIndex >= 0 ? keptIndex : options?.keepPlace ? Math.min(previous.selected, Math.max(0, page.items.length - 1)) : 0;
-      set({ items: page.items, nextCursor: page.nextCursor, total: page.total, freshness: page.freshness, loading: false, loaded: true, selected });
+      set({ items: page.items, nextCursor: page.nextCursor, ...sourceOf(page), loading: false, loaded: true, selected });
     } catch (err) {
       if (get().generation !== generation) return;
       set({ loading: false, loaded: true, error: asUiError(err), failed: 'page' });
@@ -211,8 +228,7 @@ export const useDecisionLog = create<DecisionLogState>()((set, get) => ({
       set({
         items: [...get().items, ...page.items.filter((i) => !known.has(i.id))],
         nextCursor: page.nextCursor,
-        total: page.total,
-        freshness: page.freshness,
+        ...sourceOf(page),
         loadingMore: false,
       });
     } catch (err) {
@@ -254,6 +270,9 @@ export const useDecisionLog = create<DecisionLogState>()((set, get) => ({
       nextCursor: null,
       total: null,
       freshness: null,
+      source: null,
+      offlineReason: null,
+      totalAtLeast: false,
       counts: null,
       countsError: null,
       selected: 0,

@@ -1,0 +1,229 @@
+// Supervisor benchmark (a script, not a test): 1,000,000 decisions in the central store (server/decisionsSeed.ts,
+// written by the database with generate_series, in a child process: bench/supervisor/server.ts), on PGlite and, when
+// VERITY_TEST_DATABASE_URL (or --database-url) names one, on PostgreSQL. Then, through the workstation's own
+// handlers (electron/api/supervision.ts, exports.ts; a real sync engine signed in as supervisor1): the log's first
+// page and filtered pages end to end (server → workstation handler → rows), the counts beside the filters, the
+// decision report (server/reports.ts, over every decision), the CSV export of 100,000 rows, and the workstation's
+// RSS. Medians and p95 over runs. Writes bench/supervisor/README.md's results block and bench/.results/supervisor.json.
+// Usage: npm run bench supervisor   (or: node --import tsx bench/supervisor/run.ts [--count 1000000] [--only pglite|postgresql] [--no-record])
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { DecisionReport } from '../../shared/contract/reports';
+import type { DecisionLogFilter } from '../../shared/contract/supervision';
+import { ExplicitKeyProvider } from '../../electron/common/keys';
+import { createImagePipeline } from '../../electron/imaging';
+import { openCaseStore } from '../../electron/store/open';
+import { createSyncEngine } from '../../electron/sync/engine';
+import { EventHub } from '../../electron/api/events';
+import { createExportHandlers, ExportShelf } from '../../electron/api/exports';
+import type { CallContext } from '../../electron/api/registry';
+import { createSupervisionHandlers, type SupervisionHandlers } from '../../electron/api/supervision';
+
+/** A log query as the handler takes it (parsed: the limit given). */
+type DecisionLogQuery = Parameters<SupervisionHandlers['decisions.log']>[0];
+import { argValue, machine } from '../common';
+
+const root = resolve(import.meta.dirname, '../..');
+const count = Number(argValue('--count') ?? 1_000_000);
+const only = argValue('--only');
+const record = !process.argv.includes('--no-record');
+const databaseUrl = argValue('--database-url') ?? process.env.VERITY_TEST_DATABASE_URL;
+const PAGE_RUNS = 30;
+const REPORT_RUNS = 5;
+const EXPORT_RUNS = 3;
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+};
+const summary = (values: number[]) => ({ median: quantile(values, 0.5), p95: quantile(values, 0.95), runs: values.length });
+
+interface Child {
+  child: ChildProcess;
+  lines: Interface;
+  next(): Promise<Record<string, unknown>>;
+}
+
+function startCentral(url: string | undefined): Promise<Child & { url: string; newest: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/supervisor/server.ts', ...(url ? ['--database-url', url] : [])], {
+    cwd: root,
+    env: { ...process.env, VERITY_QUIET: '1' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const queue: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  lines.on('line', (line) => (waiting.length ? waiting.shift()!(line) : queue.push(line)));
+  const next = () =>
+    new Promise<Record<string, unknown>>((ok) => {
+      const take = (line: string) => ok(JSON.parse(line) as Record<string, unknown>);
+      if (queue.length) take(queue.shift()!);
+      else waiting.push(take);
+    });
+  return next().then((hello) => ({ child, lines, next, url: hello.url as string, newest: hello.newest as string }));
+}
+
+async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
+  await fn(); // warm-up: plans cached, connections open
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+const ctx: CallContext = { person: { id: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' }, deviceId: 'bench-supervisor', transport: 'http' };
+
+type Summary = ReturnType<typeof summary>;
+interface Result {
+  backend: string;
+  count: number;
+  seeded: { seededMs: number; analyzedMs: number; databaseBytes: number };
+  pages: Record<string, Summary & { total: number; totalAtLeast: boolean; source: string }>;
+  counts: Record<string, Summary>;
+  report: Summary & { decisions: number };
+  export: Summary & { rows: number; bytes: number };
+  rss: { peakMb: number; endMb: number };
+  loadBefore: number[];
+  loadAfter: number[];
+}
+
+async function measure(backend: 'pglite' | 'postgresql'): Promise<Result> {
+  console.log(`\n── ${backend}: ${count.toLocaleString('en')} decisions`);
+  const central = await startCentral(backend === 'postgresql' ? databaseUrl : undefined);
+  const loadBefore = loadavg();
+  central.child.stdin!.write(`seed ${count}\n`);
+  const seeded = await central.next();
+  console.log(`seeded in ${((seeded.seededMs as number) / 1000).toFixed(0)} s, ANALYZE + VACUUM ${((seeded.analyzedMs as number) / 1000).toFixed(0)} s, database ${((seeded.databaseBytes as number) / 2 ** 20).toFixed(0)} MB`);
+
+  // The workstation: its own encrypted store (the copy, empty: the log answers from the central service) and engine.
+  const dir = mkdtempSync(join(tmpdir(), 'verity-bench-supervisor-ws-'));
+  const keyProvider = new ExplicitKeyProvider(Buffer.alloc(32, 7));
+  const store = openCaseStore({ path: join(dir, 'cases.db'), keyProvider, writer: {} });
+  const images = createImagePipeline({ blobDir: join(dir, 'blobs'), keyProvider, workers: { size: 1 } });
+  const engine = createSyncEngine({ store, images, centralUrl: central.url, credentials: { username: 'supervisor1', password: 'verity-demo' }, deviceId: 'bench-supervisor' });
+  await engine.authenticate({ username: 'supervisor1', password: 'verity-demo' });
+  const get = engine.get.bind(engine);
+  const log = createSupervisionHandlers(store, get);
+  const events = new EventHub();
+  const exports = createExportHandlers(store, get, new ExportShelf(), events);
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+
+  const page = async (query: DecisionLogQuery) => {
+    const answer = await log['decisions.log'](query, ctx);
+    // The copy answers when the central service did not within the engine's 10 s: recorded as such, not hidden.
+    if (answer.source === 'central' && answer.items.length === 0) throw new Error(`expected rows from the central service for ${JSON.stringify(query)}`);
+    return answer;
+  };
+  const newest = Date.parse(central.newest);
+  const filters: Record<string, DecisionLogQuery> = {
+    'first page (50 rows, no filter)': { limit: 50 },
+    'filtered: reviewer + reason + online': { reviewer: 'logrev05', reasonCode: 'document_expired', offline: false, limit: 50 },
+    'filtered: kind + missed deadline + not QA-reviewed': { kind: 'enterprise', deadlineMissed: true, reviewed: false, limit: 50 },
+    // Thirty days (of the million's 23 months; less of a smaller seed), starting 30 % of the way back.
+    'filtered: overridden approvals in a month': {
+      overridden: true,
+      outcome: 'approve',
+      from: new Date(newest - Math.round(0.3 * count + Math.min(43_200, 0.04 * count)) * 60_000).toISOString(),
+      to: new Date(newest - Math.round(0.3 * count) * 60_000).toISOString(),
+      limit: 50,
+    },
+    'free text: part of a name': { text: 'maria garcia 12', limit: 50 },
+    // An individual's (i divisible by 3) document number, three quarters of the way back.
+    'free text: a document number': { text: `D${String(3 * Math.floor(count / 4)).padStart(9, '0')}`, limit: 50 },
+    'next page (cursor) of the first': { limit: 50 },
+  };
+  const pages: Result['pages'] = {};
+  for (const [name, query] of Object.entries(filters)) {
+    let shown = await page(query);
+    const q = name.startsWith('next page') ? { ...query, cursor: shown.nextCursor! } : query;
+    // Free text reads applications beside decisions: fewer runs (each can take the engine's 10 s before the copy answers).
+    const runs = await timed(name.startsWith('free text') ? 3 : PAGE_RUNS, async () => (shown = await page(q)));
+    pages[name] = { ...summary(runs), total: shown.total, totalAtLeast: shown.totalAtLeast, source: shown.source };
+    console.log(`${name}: median ${pages[name].median.toFixed(1)} ms, p95 ${pages[name].p95.toFixed(1)} ms (${shown.totalAtLeast ? '≥ ' : ''}${shown.total} match, from the ${shown.source})`);
+  }
+  const counts: Record<string, ReturnType<typeof summary>> = {};
+  for (const [name, filter] of Object.entries({ 'counts, no filter': {}, 'counts, reviewer + reason + online': { reviewer: 'logrev05', reasonCode: 'document_expired', offline: false } } as Record<string, DecisionLogFilter>)) {
+    counts[name] = summary(await timed(5, async () => log['decisions.counts'](filter, ctx)));
+    console.log(`${name}: median ${counts[name].median.toFixed(0)} ms, p95 ${counts[name].p95.toFixed(0)} ms`);
+  }
+  let reportDecisions = 0;
+  const report = summary(
+    await timed(REPORT_RUNS, async () => {
+      const answer = await engine.getJson('/v1/reports/decisions?utcOffsetMinutes=480', DecisionReport, 120_000);
+      reportDecisions = answer.decisions;
+    }),
+  );
+  console.log(`decision report over ${reportDecisions} decisions: median ${report.median.toFixed(0)} ms, p95 ${report.p95.toFixed(0)} ms`);
+  // Exactly the newest 100,000: decision 100,000 was made 99,999 minutes before the newest.
+  const exportFilter: DecisionLogFilter = { from: new Date(newest - 99_999 * 60_000).toISOString() };
+  let exportRows = 0;
+  let exportBytes = 0;
+  const exportRuns = await timed(EXPORT_RUNS, async () => {
+    const made = await exports['decisions.exportCsv']({ filter: exportFilter, language: 'en' }, ctx);
+    exportRows = made.rows;
+    exportBytes = made.bytes;
+  });
+  const exported = summary(exportRuns);
+  console.log(`CSV export of ${exportRows} rows (${(exportBytes / 2 ** 20).toFixed(1)} MB): median ${(exported.median / 1000).toFixed(2)} s, p95 ${(exported.p95 / 1000).toFixed(2)} s`);
+  clearInterval(sampler);
+  const rss = { peakMb: peakRss / 2 ** 20, endMb: process.memoryUsage().rss / 2 ** 20 };
+  console.log(`workstation RSS: peak ${rss.peakMb.toFixed(0)} MB, at the end ${rss.endMb.toFixed(0)} MB`);
+
+  await engine.stop();
+  await images.close?.();
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  central.child.stdin!.write('quit\n');
+  await new Promise((ok) => central.child.once('exit', ok));
+  return { backend, count, seeded: seeded as unknown as Result['seeded'], pages, counts, report: { ...report, decisions: reportDecisions }, export: { ...exported, rows: exportRows, bytes: exportBytes }, rss, loadBefore, loadAfter: loadavg() };
+}
+
+const backends = (['postgresql', 'pglite'] as const).filter((b) => (b === 'postgresql' ? databaseUrl !== undefined : true)).filter((b) => !only || only === b);
+const results: Result[] = [];
+const startedAt = new Date().toISOString();
+for (const backend of backends) results.push(await measure(backend));
+
+mkdirSync(join(root, 'bench/.results'), { recursive: true });
+writeFileSync(join(root, 'bench/.results/supervisor.json'), JSON.stringify({ startedAt, machine: machine(), results }, null, 2));
+if (record) {
+  const readme = join(root, 'bench/supervisor/README.md');
+  const text = readFileSync(readme, 'utf8');
+  const marker = '<!-- results -->';
+  const fmt = (s: { median: number; p95: number }, unit: 'ms' | 's' = 'ms') => (unit === 's' ? `${(s.median / 1000).toFixed(2)} / ${(s.p95 / 1000).toFixed(2)} s` : `${s.median.toFixed(1)} / ${s.p95.toFixed(1)} ms`);
+  const rows = (r: Result) => [
+    ...Object.entries(r.pages).map(([name, s]) => `| ${name} | ${fmt(s)} | ${s.source === 'central' ? `${s.totalAtLeast ? '≥ ' : ''}${s.total.toLocaleString('en')}` : 'central service gave no answer in 10 s: the (empty) copy answered'} |`),
+    ...Object.entries(r.counts).map(([name, s]) => `| ${name} | ${fmt(s)} | |`),
+    `| decision report, every decision | ${fmt(r.report)} | ${r.report.decisions.toLocaleString('en')} |`,
+    `| CSV export | ${fmt(r.export, 's')} | ${r.export.rows.toLocaleString('en')} rows, ${(r.export.bytes / 2 ** 20).toFixed(1)} MB |`,
+    `| workstation RSS, peak / end | ${r.rss.peakMb.toFixed(0)} / ${r.rss.endMb.toFixed(0)} MB | |`,
+  ];
+  const block = results
+    .map((r) =>
+      [
+        `### ${r.backend}, ${r.count.toLocaleString('en')} decisions (${startedAt.slice(0, 16).replace('T', ' ')} UTC)`,
+        '',
+        `${machine()}; load average before ${r.loadBefore.map((n) => n.toFixed(1)).join(' ')}, after ${r.loadAfter.map((n) => n.toFixed(1)).join(' ')}. Seeded in ${(r.seeded.seededMs / 1000).toFixed(0)} s (+ ANALYZE, VACUUM ${(r.seeded.analyzedMs / 1000).toFixed(0)} s), database ${(r.seeded.databaseBytes / 2 ** 20).toFixed(0)} MB.`,
+        '',
+        '| measure (end to end: server → workstation handler → rows) | median / p95 | rows matching |',
+        '| --- | ---: | ---: |',
+        ...rows(r),
+        '',
+      ].join('\n'),
+    )
+    .join('\n');
+  // Each backend's section replaces its own earlier one; the other backend's (from a run with --only) stays.
+  const head = text.includes(marker) ? text.slice(0, text.indexOf(marker) + marker.length) : `${text}\n${marker}`;
+  const kept = (text.includes(marker) ? text.slice(text.indexOf(marker) + marker.length) : '')
+    .split(/\n(?=### )/)
+    .map((section) => section.trim())
+    .filter((section) => section.startsWith('### ') && !results.some((r) => section.startsWith(`### ${r.backend},`)));
+  writeFileSync(readme, `${head}\n\n${[...kept, block.trim()].join('\n\n')}\n`);
+}
+process.exit(0);

@@ -1,0 +1,105 @@
+// The supervisor's decision log against a real central service: while it answers, the log, its counts and the CSV
+// export come from it (every decision, more than the workstation's copy holds, with reviewers' names); when it
+// cannot be reached, from the copy, saying so and how fresh the copy is; a page begun at the central service does
+// not go on from the copy.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DecisionCountsResponse } from '../../shared/contract/central';
+import type { DecisionLogPage } from '../../shared/contract/supervision';
+import { seededDecision, seedDecisions, seedReviewerName } from '../../server/decisionsSeed';
+import { engineOptions, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
+import { EventHub } from '../api/events';
+import { createExportHandlers, ExportShelf } from '../api/exports';
+import type { CallContext } from '../api/registry';
+import { createSupervisionHandlers } from '../api/supervision';
+import { createSyncEngine, type SyncEngine } from './engine';
+
+let central: CentralFixture;
+let side: Workstation;
+const newest = new Date('2026-11-23T12:00:00Z');
+beforeAll(async () => {
+  central = await startCentral();
+  await seedDecisions(central.server.db, 1, 60, newest);
+});
+afterAll(async () => {
+  await central?.close();
+});
+beforeEach(() => {
+  side = openWorkstationSide();
+});
+afterEach(async () => {
+  await side?.close();
+});
+
+const ctx: CallContext = { person: { id: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' }, deviceId: 'device-test', transport: 'http' };
+const supervisorCredentials = { credentials: { username: 'supervisor1', password: 'verity-demo' } };
+const getOf = (engine: SyncEngine) => engine.get.bind(engine);
+
+async function csvRows(engine: SyncEngine, filter: Record<string, unknown>): Promise<{ rows: number; progress: number[] }> {
+  const events = new EventHub();
+  const progress: number[] = [];
+  events.listen((event, payload) => {
+    if (event === 'exports.progress') progress.push((payload as { done: number }).done);
+  });
+  const made = await createExportHandlers(side.store, getOf(engine), new ExportShelf(), events)['decisions.exportCsv']({ filter, language: 'en' }, ctx);
+  return { rows: made.rows, progress };
+}
+
+describe('decisions.log and decisions.counts', () => {
+  it('answer from the central service while it answers, and from the copy, saying so, when it does not', async () => {
+    const engine = createSyncEngine(engineOptions(side, central.server.url, supervisorCredentials));
+    expect((await engine.syncNow()).error).toBeNull();
+    const copyHeld = side.store.decisionLogFreshness();
+    expect(copyHeld.cached).toBeGreaterThanOrEqual(60);
+    // Older decisions the copy never pulled: only the central service knows them.
+    await seedDecisions(central.server.db, 61, 100, newest);
+    const handlers = createSupervisionHandlers(side.store, getOf(engine));
+
+    const expected = Array.from({ length: 100 }, (_, k) => seededDecision(k + 1, newest)).filter((d) => d.reviewer === 'logrev02');
+    const first: DecisionLogPage = await handlers['decisions.log']({ reviewer: 'logrev02', limit: 5 }, ctx);
+    expect(first).toMatchObject({ source: 'central', offlineReason: null, total: expected.length, totalAtLeast: false, freshness: copyHeld });
+    expect(first.items[0]).toMatchObject({ applicationId: expected[0]!.applicationId, reviewerName: seedReviewerName('logrev02'), decidedAt: expected[0]!.madeAt.toISOString() });
+    // Page by page to the end, from the central service throughout.
+    const ids = first.items.map((e) => e.applicationId);
+    let cursor = first.nextCursor;
+    while (cursor) {
+      const next = await handlers['decisions.log']({ reviewer: 'logrev02', limit: 5, cursor }, ctx);
+      expect(next.source).toBe('central');
+      ids.push(...next.items.map((e) => e.applicationId));
+      cursor = next.nextCursor;
+    }
+    expect(ids).toEqual(expected.map((d) => d.applicationId));
+    // Free text and a missed deadline, mapped to the central query in one place.
+    const found = await handlers['decisions.log']({ text: expected.at(-1)!.number, limit: 10 }, ctx);
+    expect(found.items.map((e) => e.applicationId)).toEqual([expected.at(-1)!.applicationId]);
+    const missed = await handlers['decisions.log']({ deadlineMissed: true, limit: 200 }, ctx);
+    expect(missed.total).toBe(Math.floor(100 / 7));
+
+    const counts = await handlers['decisions.counts']({ outcome: 'reject' }, ctx);
+    const direct = DecisionCountsResponse.parse((await central.supervisor.get('/v1/decisions/counts?clock=made&outcome=reject')).body);
+    expect(counts).toEqual({ ...direct, source: 'central' });
+    expect(counts.outcome).toEqual({ approve: 75, reject: 25 });
+
+    // The CSV export pages through the central service: all 100, though the copy holds 60, with progress to the end.
+    const online = await csvRows(engine, {});
+    expect(online.rows).toBe(100);
+    expect(online.progress.at(-1)).toBe(100);
+    await engine.stop();
+
+    // Out of reach: the copy answers, says why and how fresh it is; a central page does not go on from the copy.
+    const away = createSyncEngine(engineOptions(side, 'http://127.0.0.1:9/', supervisorCredentials));
+    const offline = createSupervisionHandlers(side.store, getOf(away));
+    const copy = await offline['decisions.log']({ reviewer: 'logrev02', limit: 2 }, ctx);
+    expect(copy).toMatchObject({ source: 'copy', totalAtLeast: false, freshness: copyHeld, total: expected.filter((d) => Number(d.applicationId.slice(-3)) <= 60).length });
+    expect(copy.offlineReason).toMatch(/\S/);
+    expect(copy.items[0]?.reviewerName).toBe(seedReviewerName('logrev02'));
+    await expect(offline['decisions.log']({ reviewer: 'logrev02', limit: 5, cursor: first.nextCursor! }, ctx)).rejects.toMatchObject({ code: 'bad_cursor' });
+    // The copy's own paging goes on from the copy.
+    const copyNext = await offline['decisions.log']({ reviewer: 'logrev02', limit: 2, cursor: copy.nextCursor! }, ctx);
+    expect(copyNext.source).toBe('copy');
+    expect((await offline['decisions.counts']({ outcome: 'reject' }, ctx)).source).toBe('copy');
+    expect((await csvRows(away, {})).rows).toBe(copyHeld.cached);
+    // No central service at all: the copy, and it says so.
+    expect(await createSupervisionHandlers(side.store, null)['decisions.log']({ limit: 1 }, ctx)).toMatchObject({ source: 'copy', offlineReason: 'No central service is configured.' });
+    await away.stop();
+  });
+});

@@ -1,0 +1,147 @@
+// The supervisor's decision log read live: from the central service (every decision, its counts) while it answers,
+// from this workstation's copy (the newest `decisionLogCapacity`, as fresh as the last sync) when it does not. The one
+// place where the log's filter becomes the central query: GET /v1/decisions and /v1/decisions/counts on the
+// device's clock (clock=made), the order and date range the copy uses too.
+import { DecisionCountsResponse, DecisionsResponse } from '../../shared/contract/central';
+import {
+  DecisionLogFilter,
+  DecisionLogQuery,
+  type DecisionLogCountsAnswer,
+  type DecisionLogEntry,
+  type DecisionLogPage,
+} from '../../shared/contract/supervision';
+import { DomainError } from '../../shared/errors';
+import type { CaseStore } from '../store/types';
+import { SyncError } from './errors';
+import { decisionLogEntry } from './mapping';
+import type { CentralGet } from './oversight';
+
+type Filter = ReturnType<typeof DecisionLogFilter.parse>;
+
+/** The central query of a log filter (and paging): each filter under the same name, on the device's clock. */
+export function centralDecisionsQuery(filter: Filter, paging?: { cursor?: string | undefined; limit: number; withTotal?: boolean }): URLSearchParams {
+  const query = new URLSearchParams({ clock: 'made' });
+  for (const key of ['reviewer', 'outcome', 'kind', 'reasonCode', 'offline', 'overridden', 'reviewed', 'deadlineMissed', 'from', 'to'] as const) {
+    const value = filter[key];
+    if (value !== undefined) query.set(key, String(value));
+  }
+  const text = filter.text?.trim();
+  if (text) query.set('text', text);
+  if (paging) {
+    query.set('limit', String(paging.limit));
+    if (paging.cursor) query.set('cursor', paging.cursor);
+    if (paging.withTotal) query.set('withTotal', 'true');
+  }
+  return query;
+}
+
+/** Failures that mean "cannot ask now": the copy answers. Anything else (a refusal, a bug) is an error. */
+export function centralUnreachable(error: unknown): error is SyncError {
+  return error instanceof SyncError && (error.kind === 'offline' || error.kind === 'transient' || error.kind === 'signed_out' || error.kind === 'aborted');
+}
+
+/** A central cursor as the renderer holds it: marked, so a page goes on from the source that began the paging. */
+const centralMark = 'central.';
+
+export type DecisionLogStore = Pick<CaseStore, 'decisionLog' | 'decisionLogAfter' | 'decisionLogCounts' | 'decisionLogFreshness'>;
+
+export function createDecisionLogReads(get: CentralGet | null, store: DecisionLogStore) {
+  const notConfigured = 'No central service is configured.';
+  return {
+    async page(raw: DecisionLogQuery): Promise<DecisionLogPage> {
+      const q = DecisionLogQuery.parse(raw);
+      const centralCursor = q.cursor?.startsWith(centralMark) ? q.cursor.slice(centralMark.length) : undefined;
+      // A page of the copy's paging stays with the copy; the first page and the central's pages ask the central service.
+      let offlineReason = notConfigured;
+      if (get !== null && (q.cursor === undefined || centralCursor !== undefined)) {
+        try {
+          const answer = await get(`/v1/decisions?${centralDecisionsQuery(q, { cursor: centralCursor, limit: q.limit, withTotal: true }).toString()}`, DecisionsResponse);
+          const total = answer.total ?? { count: answer.decisions.length, atLeast: answer.nextCursor !== null };
+          return {
+            items: answer.decisions.map(decisionLogEntry),
+            nextCursor: answer.nextCursor === null ? null : `${centralMark}${answer.nextCursor}`,
+            total: total.count,
+            totalAtLeast: total.atLeast,
+            freshness: store.decisionLogFreshness(),
+            source: 'central',
+            offlineReason: null,
+          };
+        } catch (error) {
+          if (!centralUnreachable(error)) throw error;
+          offlineReason = error.message;
+        }
+      }
+      if (centralCursor !== undefined) {
+        throw new DomainError('bad_cursor', `The central service went out of reach (${offlineReason}); the log now shows this workstation's copy. Go back to the first page.`);
+      }
+      return { ...store.decisionLog(q), source: 'copy', totalAtLeast: false, offlineReason: get === null ? notConfigured : offlineReason };
+    },
+
+    async counts(raw: DecisionLogFilter): Promise<DecisionLogCountsAnswer> {
+      const filter = DecisionLogFilter.parse(raw);
+      if (get !== null) {
+        try {
+          const counts = await get(`/v1/decisions/counts?${centralDecisionsQuery(filter).toString()}`, DecisionCountsResponse);
+          return { ...counts, source: 'central' };
+        } catch (error) {
+          if (!centralUnreachable(error)) throw error;
+        }
+      }
+      return { ...store.decisionLogCounts(filter), source: 'copy' };
+    },
+
+    /**
+     * Every decision matching the filter, in the log's order, `batch` at a time: from the central service while it
+     * answers (all of them), else from the copy; with the total to report progress against (a lower bound past the
+     * central service's cap, so progress grows it as it goes).
+     */
+    async *matching(raw: DecisionLogFilter, batch: number, progress: (done: number, total: number) => void): AsyncGenerator<DecisionLogEntry[]> {
+      const filter = DecisionLogFilter.parse(raw);
+      if (get !== null) {
+        let first: DecisionsResponse | null = null;
+        try {
+          first = await get(`/v1/decisions?${centralDecisionsQuery(filter, { limit: batch, withTotal: true }).toString()}`, DecisionsResponse);
+        } catch (error) {
+          if (!centralUnreachable(error)) throw error;
+        }
+        if (first) {
+          const total = first.total?.count ?? 0;
+          let page: DecisionsResponse = first;
+          let done = 0;
+          progress(0, total);
+          for (;;) {
+            // The next page is asked for before this one is written out: the service's query and the file overlap.
+            const next = page.nextCursor === null ? null : get(`/v1/decisions?${centralDecisionsQuery(filter, { cursor: page.nextCursor, limit: batch }).toString()}`, DecisionsResponse);
+            // Its failure is thrown where it is awaited below, not reported as unhandled meanwhile.
+            next?.catch(() => undefined);
+            done += page.decisions.length;
+            if (page.decisions.length > 0) yield page.decisions.map(decisionLogEntry);
+            progress(done, Math.max(done, total));
+            if (next === null) return;
+            // Once begun from the central service, an export finishes from it or fails: half from the copy would not be the filtered log.
+            page = await next;
+          }
+        }
+      }
+      yield* copyMatching(store, filter, batch, progress);
+    },
+  };
+}
+
+/** Every decision of the copy matching the filter, a batch at a time; progress against the total it counted first. */
+async function* copyMatching(store: DecisionLogStore, filter: Filter, batch: number, progress: (done: number, total: number) => void): AsyncGenerator<DecisionLogEntry[]> {
+  const total = store.decisionLog({ ...filter, limit: 1 }).total;
+  progress(0, total);
+  let after: DecisionLogEntry | null = null;
+  let done = 0;
+  for (;;) {
+    const entries = store.decisionLogAfter(filter, after, batch);
+    done += entries.length;
+    if (entries.length > 0) yield entries;
+    // A decision synced meanwhile may add one the count did not know: done can pass total.
+    progress(done, Math.max(done, total));
+    if (entries.length < batch) return;
+    after = entries.at(-1)!;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}

@@ -398,7 +398,7 @@ export class Cases {
   }
 
   /**
-   * Stores anew the flags of the cases marked stale (store migration 13: open cases whose flags were evaluated before
+   * Stores anew the flags of the cases marked stale (store migration 10: open cases whose flags were evaluated before
    * R9 and R10), in one transaction; returns how many. Runs when the store opens, before its writer starts.
    */
   storeStaleFlags(): number {

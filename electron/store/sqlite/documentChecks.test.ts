@@ -1,4 +1,4 @@
-// Store migration 13: open cases stored before R9 and R10 get those flags when the store opens again, so the queue's
+// Store migration 10: open cases stored before R9 and R10 get those flags when the store opens again, so the queue's
 // flag filter and counts know them without waiting for the central service to send each case anew.
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempStore, type TempStore } from '../../../tests/support/store';
@@ -6,7 +6,7 @@ import { tempStore, type TempStore } from '../../../tests/support/store';
 let t: TempStore | null = null;
 afterEach(() => t?.cleanup());
 
-describe('store migration 13', () => {
+describe('store migration 10', () => {
   it('stores the R9 and R10 flags of open cases a version 9 store lacks, once, when it opens', async () => {
     t = await tempStore(300, 11);
     const before = await t.store.queueCounts();

@@ -332,7 +332,7 @@ const v9: Migration = {
 };
 
 const v13: Migration = {
-  version: 13,
+  version: 10,
   name: 'flags stored before the document checks (R9, R10)',
   statements: [
     // An open case's stored flags (the queue's flag filter and counts read them) were evaluated without R9 and R10;

@@ -37,7 +37,7 @@ export interface StartOptions {
   now?: () => Date;
   assignmentCap?: number;
   leaseMs?: number;
-  /** Its time zone is the business calendar's; the days off and working days come from the database (migration 11). */
+  /** Its time zone is the business calendar's; the days off and working days come from the database (migration 10). */
   calendar?: BusinessCalendar;
   loginLimit?: { attempts: number; windowMs: number };
   /** The header the trusted proxy in front sets to the client's address, e.g. x-forwarded-for; default none (the peer). */

@@ -1,4 +1,4 @@
-// The business calendar in PostgreSQL (server/calendar.ts, migration 11) and withdrawals on record, through real HTTP:
+// The business calendar in PostgreSQL (server/calendar.ts, migration 10) and withdrawals on record, through real HTTP:
 // the seed is exactly the installed chinese-days data; a supervisor adds 2027 and every open deadline that reaches
 // into it moves; every change is kept; the changes feed answers the version. PGlite by default; PostgreSQL with
 // VERITY_TEST_DATABASE_URL.

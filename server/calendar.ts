@@ -1,5 +1,5 @@
 // The business calendar the central service owns (R7, DOMAIN.md "Business calendar"): official days off and make-up
-// working days in PostgreSQL (migration 11, seeded from shared/holidays.data.ts, which scripts/calendar-seed.ts
+// working days in PostgreSQL (migration 10, seeded from shared/holidays.data.ts, which scripts/calendar-seed.ts
 // generates from the chinese-days package), one year at a time replaced by a supervisor, every change kept in
 // calendar_changes (append-only). The service counts deadlines with the calendar of the version in the database;
 // workstations fetch GET /v1/calendar when the changes feed answers a newer calendarVersion, and make the same

@@ -365,7 +365,7 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
-    version: 10,
+    version: 9,
     name: 'applicant notifications',
     async up(tx) {
       // How to reach the applicant (server/notifications/): the account's language (the latest application's, set at
@@ -408,15 +408,15 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
-    version: 11,
+    version: 10,
     name: 'business calendar; withdrawals on record',
     async up(tx) {
       await calendarAndWithdrawals(tx);
     },
   },
-  // Reserved number of this wave (issue 22): people administration and the login throttle shared by every instance.
+  // People administration and the login throttle shared by every instance (issue 22).
   {
-    version: 12,
+    version: 11,
     name: 'people administration, audited; login throttle in the database',
     async up(tx) {
       await tx.query(`ALTER TABLE people DROP CONSTRAINT people_role_check`);

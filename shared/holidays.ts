@@ -1,5 +1,5 @@
 // Official Chinese mainland public holidays (days off) and adjusted working days (调休 补班): the seed of the central
-// service's business calendar (server migration 11) and a workstation's calendar until its first sync
+// service's business calendar (server migration 10) and a workstation's calendar until its first sync
 // (shared/businessDays.ts).
 //
 // Source: the `chinese-days` package, 1.5.7, which covers 2004 to 2026 from the State Council's notices

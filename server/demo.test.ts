@@ -159,17 +159,21 @@ describe("the supervisor's decision history", () => {
       expect(d.judgedOn).not.toBeNull();
     }
     expect(days.size).toBeGreaterThan(12);
-    // The reviewers' changes feeds hold each decided application's assignment, its decision and, when it was
-    // overturned, its return (no open application shares a history identity, so no other fact changes reach them).
+    // The reviewers' changes feeds hold each decided application's assignment, its decision, its return when it was
+    // overturned and its standing when a second look agreed (no open application shares a history identity, so no
+    // other fact changes reach them).
     const feed = await server.db.query<{ reviewer: string; type: string; n: number }>(
       `SELECT reviewer, type, count(*) AS n FROM changes WHERE reviewer IN ('reviewer3', 'reviewer4') GROUP BY 1, 2 ORDER BY 1, 2`,
     );
     const count = (reviewer: string, effect?: string) => history.filter((d) => d.reviewer === reviewer && (!effect || d.effect === effect)).length;
+    // A held decision a second person agreed to tells its decider again: it stands now.
+    const agreedOnSecondLook = (reviewer: string) =>
+      history.filter((d) => d.reviewer === reviewer && d.reviews.some((r) => r.stage === 'second_review' && r.verdict === 'agree')).length;
     expect(feed.map((r) => [r.reviewer, r.type, Number(r.n)])).toEqual(
       ['reviewer3', 'reviewer4'].flatMap((reviewer) => [
         [reviewer, 'assigned', count(reviewer)],
         ...(count(reviewer, 'overturned') > 0 ? [[reviewer, 'returned', count(reviewer, 'overturned')]] : []),
-        [reviewer, 'updated', count(reviewer)],
+        [reviewer, 'updated', count(reviewer) + agreedOnSecondLook(reviewer)],
       ]),
     );
     // Each approval verified its account when it took effect: at once, or when the second look agreed; an overturned

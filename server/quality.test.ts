@@ -194,7 +194,7 @@ describe('four-eyes', () => {
     expect((await factsOf(rival.application.id)).facts.accountsVerifiedWithDocument).toBe(0);
     expect((await pull(r2)).filter((c) => c.application.id === rival.application.id)).toEqual([]);
     // Decided for the applicant's side too: a withdrawal comes too late.
-    const withdraw = await intake.post(`/v1/applications/${held.application.id}/withdraw`, {});
+    const withdraw = await intake.post(`/v1/applications/${held.application.id}/withdraw`, { ticketRef: 'SUP-1' });
     expect([withdraw.status, (withdraw.body as CentralError).error.code]).toEqual([409, 'already_decided']);
     const listed = ((await sup.get('/v1/decisions?effect=pending_second_review')).body as DecisionsResponse).decisions;
     expect(listed.map((d) => [d.id, d.effect, d.application.status])).toEqual([[heldDecision.id, 'pending_second_review', 'approved']]);

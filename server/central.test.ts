@@ -37,7 +37,7 @@ import { drawSpecimen } from '../resources/specimens/draw';
 import { auditEntryHash } from './audit';
 import { openApiPath } from './openapi';
 import { CentralService, defaultServiceOptions } from './service';
-import { decisionMutation, sampleImage, startTestServer, TestClient, type Answer, type TestServer } from '../tests/support/central';
+import { decisionMutation, sampleImage, startTestServer, TestClient, type Answer, type TestServer, intakeRequest } from '../tests/support/central';
 import { specimenIdNumber } from '../tests/support/specimenNumbers';
 import { checkChineseIdNumber } from '../shared/documentNumbers';
 
@@ -107,7 +107,6 @@ function pngHeaderOnly(width: number, height: number): Buffer {
 
 let accountCounter = 0;
 const nextAccount = () => `T-ACC-${(accountCounter += 1)}`;
-const noIcp = { mainlandResources: false, icpFilingIntended: false, icpEntityName: null };
 
 /** A mainland ID card: `number` as given when it passes R9 (however typed), else a valid specimen number made from it. */
 function individual(number: string, overrides: Partial<Extract<Identity, { kind: 'individual' }>> = {}): Identity {
@@ -117,16 +116,7 @@ function individual(number: string, overrides: Partial<Extract<Identity, { kind:
 
 function intakeBody(overrides: Partial<IntakeRequest> = {}): IntakeRequest {
   const identity = overrides.identity ?? individual(`ID${randomUUID().slice(0, 8)}`);
-  return {
-    accountId: nextAccount(),
-    kind: identity.kind,
-    registrationLocation: 'CN',
-    identity,
-    icp: noIcp,
-    applicantLanguage: 'en',
-    documents: [{ role: identity.kind === 'enterprise' ? 'licence' : 'front', contentBase64: b64(images.jpeg as Buffer) }],
-    ...overrides,
-  };
+  return intakeRequest(nextAccount(), identity, images.jpeg as Buffer, overrides);
 }
 
 async function submit(overrides: Partial<IntakeRequest> = {}): Promise<ApplicationEnvelope> {

@@ -26,7 +26,7 @@ import { drawSpecimen } from '../resources/specimens/draw';
 import { checkImage } from './images';
 import { latestSchemaVersion, migrate, migrations } from './migrations';
 import { qualityPolicy, qualityQueueSql, refreshRandomSample } from './quality';
-import { changesReader, decisionMutation, openTestDatabase, startTestServer, TestClient, type TestServer } from '../tests/support/central';
+import { changesReader, decisionMutation, openTestDatabase, startTestServer, TestClient, type TestServer, intakeRequest, noIcp } from '../tests/support/central';
 import type { CheckedDocument } from './service';
 import { specimenIdNumber } from '../tests/support/specimenNumbers';
 import { withUsccCheck } from '../shared/documentNumbers';
@@ -42,7 +42,6 @@ let accounts = 0;
 
 const clients = () => ({ reviewer1: r1, reviewer2: r2, supervisor1: sup, intake });
 const nextAccount = () => `QA-ACC-${(accounts += 1)}`;
-const noIcp = { mainlandResources: false, icpFilingIntended: false, icpEntityName: null };
 /** A mainland ID card gets a valid specimen number made from the tag (R9); one issued elsewhere keeps the tag. */
 const person = (tag: string, overrides: Partial<Extract<Identity, { kind: 'individual' }>> = {}): Identity => ({
   kind: 'individual',
@@ -61,16 +60,7 @@ const enterprise = (name: string): Identity => ({
 
 async function submit(overrides: Partial<IntakeRequest> = {}): Promise<ApplicationEnvelope> {
   const identity = overrides.identity ?? person(`QA${randomUUID().slice(0, 8)}`);
-  const answer = await intake.post('/v1/applications', {
-    accountId: nextAccount(),
-    kind: identity.kind,
-    registrationLocation: 'CN',
-    identity,
-    icp: noIcp,
-    applicantLanguage: 'en',
-    documents: [{ role: identity.kind === 'enterprise' ? 'licence' : 'front', contentBase64: jpeg.toString('base64') }],
-    ...overrides,
-  });
+  const answer = await intake.post('/v1/applications', intakeRequest(nextAccount(), identity, jpeg, overrides));
   expect(answer.status, JSON.stringify(answer.body)).toBe(201);
   return answer.body as ApplicationEnvelope;
 }

@@ -18,7 +18,7 @@ import type {
 import type { AccountMessagesResponse } from '../../shared/contract/notifications';
 import type { Identity } from '../../shared/domain';
 import { drawSpecimen } from '../../resources/specimens/draw';
-import { changesReader, decisionMutation, startTestServer, TestClient, type TestServer } from '../../tests/support/central';
+import { changesReader, decisionMutation, startTestServer, TestClient, type TestServer, intakeRequest, noIcp } from '../../tests/support/central';
 import { startSmsReceiver, startSmtpReceiver, type SmsReceiver, type SmtpReceiver } from '../../tests/support/notificationReceivers';
 import { parseNotificationConfig, sendersOf, type NotificationConfig } from './config';
 import { NotificationDispatcher, retryDelayMs } from './dispatcher';
@@ -37,7 +37,6 @@ let jpeg: Buffer;
 let accounts = 0;
 
 const nextAccount = () => `NTF-ACC-${(accounts += 1)}`;
-const noIcp = { mainlandResources: false, icpFilingIntended: false, icpEntityName: null };
 const person = (fullName = 'SPECIMEN Person'): Identity => ({
   kind: 'individual',
   fullName,
@@ -67,16 +66,7 @@ const byChannel = async (applicationId: string, channel: string) => (await rowsO
 
 async function submit(overrides: Partial<IntakeRequest> = {}): Promise<ApplicationEnvelope> {
   const identity = overrides.identity ?? person();
-  const answer = await intake.post('/v1/applications', {
-    accountId: nextAccount(),
-    kind: identity.kind,
-    registrationLocation: 'CN',
-    identity,
-    icp: noIcp,
-    applicantLanguage: 'en',
-    documents: [{ role: 'front', contentBase64: jpeg.toString('base64') }],
-    ...overrides,
-  });
+  const answer = await intake.post('/v1/applications', intakeRequest(nextAccount(), identity, jpeg, overrides));
   expect(answer.status, JSON.stringify(answer.body)).toBe(201);
   return answer.body as ApplicationEnvelope;
 }

@@ -4,7 +4,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { defaultSeedPassword, startServer, type RunningServer, type StartOptions } from '../../server/app';
 import { openDatabase, type Database } from '../../server/db';
-import type { ApplicationEnvelope, Change, ChangesResponse, DecisionMutation } from '../../shared/contract/central';
+import type { ApplicationEnvelope, Change, ChangesResponse, DecisionMutation, IntakeRequest } from '../../shared/contract/central';
+import type { Identity } from '../../shared/domain';
 import type { CentralService, CheckedDocument } from '../../server/service';
 
 export const testDatabaseUrl = process.env.VERITY_TEST_DATABASE_URL || undefined;
@@ -194,4 +195,21 @@ export async function installPoisonTrigger(db: Database): Promise<void> {
       RETURN NEW;
     END $$`);
   await db.query(`CREATE TRIGGER verity_test_poison BEFORE INSERT ON decisions FOR EACH ROW EXECUTE FUNCTION verity_test_poison()`);
+}
+
+/** An application with no mainland resources and no ICP filing (R5 stays quiet). */
+export const noIcp = { mainlandResources: false, icpFilingIntended: false, icpEntityName: null };
+
+/** An intake request for one identity with one image (the licence of an enterprise, else the front); overrides win. */
+export function intakeRequest(accountId: string, identity: Identity, image: Buffer, overrides: Partial<IntakeRequest> = {}): IntakeRequest {
+  return {
+    accountId,
+    kind: identity.kind,
+    registrationLocation: 'CN',
+    identity,
+    icp: noIcp,
+    applicantLanguage: 'en',
+    documents: [{ role: identity.kind === 'enterprise' ? 'licence' : 'front', contentBase64: image.toString('base64') }],
+    ...overrides,
+  };
 }

@@ -10,6 +10,7 @@ import { defaultThrottleLimit, LoginThrottle } from './throttle';
 import { openDatabase, type Database } from './db';
 import { seedDemo, type DemoOptions } from './demo';
 import { createHandler } from './http';
+import { defaultTimeLimits, type TimeLimits } from './hardening';
 import { migrate } from './migrations';
 import { currentCalendar } from './calendar';
 import { CentralService } from './service';
@@ -50,6 +51,8 @@ export interface StartOptions {
   log?: Log;
   /** Applicant notifications: the email and SMS channels and the dispatcher's retry policy (default: message centre only). */
   notifications?: NotificationOptions;
+  /** How long a client may take to send a request (server/hardening.ts); tests shorten them. */
+  timeLimits?: Partial<TimeLimits>;
 }
 
 export interface RunningServer {
@@ -124,7 +127,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       log,
       accessLog: options.accessLog ?? false,
     });
-    const http = createServer({ requestTimeout: 120_000, headersTimeout: 30_000 }, handler);
+    const limits = { ...defaultTimeLimits, ...options.timeLimits };
+    const http = createServer(
+      { requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: limits.checkEveryMs },
+      handler,
+    );
     server = http;
     http.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {

@@ -85,3 +85,12 @@ export async function revokeTokens(tx: Queryable, username: string, now: Date): 
   const revoked = await tx.query(`UPDATE tokens SET revoked_at = $2 WHERE username = $1 AND revoked_at IS NULL AND expires_at > $2 RETURNING 1`, [username, now]);
   return revoked.length;
 }
+
+/** Ends one session: the access token presented and, when given, its refresh token (only the caller's own). */
+export async function revokeSession(tx: Queryable, username: string, tokens: readonly string[], now: Date): Promise<number> {
+  const revoked = await tx.query(
+    `UPDATE tokens SET revoked_at = $3 WHERE username = $1 AND token_hash = ANY($2::text[]) AND revoked_at IS NULL AND expires_at > $3 RETURNING 1`,
+    [username, tokens.map(tokenHash), now],
+  );
+  return revoked.length;
+}

@@ -209,6 +209,30 @@ describe('session', () => {
     expect(errorCode(expired)).toBe('unauthorized');
   });
 
+  it('signs out this session, or every session everywhere: the tokens stop working at once (issue 25)', async () => {
+    const signIn = async () => SessionResponse.parse((await call('createSession', anonymous, '/v1/session', { json: { username: 'reviewer3', password: 'verity-demo' } })).body);
+    const works = async (accessToken: string) => (await call('listChanges', anonymous, '/v1/changes', { token: accessToken })).status === 200;
+    const refreshes = async (refreshToken: string) => (await call('refreshSession', anonymous, '/v1/session/refresh', { json: { refreshToken } })).status === 200;
+    const laptop = await signIn();
+    const desktop = await signIn();
+    const here = await call('signOut', anonymous, '/v1/session/sign-out', { token: laptop.accessToken, json: { everywhere: false, refreshToken: laptop.refreshToken } });
+    expect(here.body).toEqual({ revokedTokens: 2 });
+    expect([await works(laptop.accessToken), await refreshes(laptop.refreshToken)]).toEqual([false, false]);
+    // Another device's session goes on until the person signs out everywhere (from a third device, say).
+    expect(await works(desktop.accessToken)).toBe(true);
+    const third = await signIn();
+    const everywhere = await call('signOut', anonymous, '/v1/session/sign-out', { token: third.accessToken, json: { everywhere: true } });
+    expect(everywhere.body).toEqual({ revokedTokens: 4 });
+    expect([await works(desktop.accessToken), await refreshes(desktop.refreshToken), await works(third.accessToken)]).toEqual([false, false, false]);
+    // Another person's refresh token is not the caller's to end; without a token there is nothing to sign out of.
+    const other = SessionResponse.parse((await call('createSession', anonymous, '/v1/session', { json: { username: 'reviewer4', password: 'verity-demo' } })).body);
+    const mine = await signIn();
+    const foreign = await call('signOut', anonymous, '/v1/session/sign-out', { token: mine.accessToken, json: { everywhere: false, refreshToken: other.refreshToken } });
+    expect(foreign.body).toEqual({ revokedTokens: 1 });
+    expect(await refreshes(other.refreshToken)).toBe(true);
+    expect((await call('signOut', anonymous, '/v1/session/sign-out', { token: null, json: { everywhere: true } })).status).toBe(401);
+  });
+
   it('throttles failed sign-ins per username and address with 429 and Retry-After', async () => {
     for (let i = 0; i < 5; i++) {
       expect((await call('createSession', anonymous, '/v1/session', { json: { username: 'reviewer2', password: `bad${i}` } })).status).toBe(401);

@@ -15,6 +15,7 @@ import {
   RefreshRequest,
   QualityQueueQuery,
   SessionRequest,
+  SignOutRequest,
   SupervisionBatchRequest,
   WithdrawRequest,
   type CentralRole,
@@ -25,7 +26,8 @@ import { DecisionReportFilter } from '../shared/contract/reports';
 import { DomainError, describeIssues } from '../shared/errors';
 import { isLineText } from '../shared/text';
 import { readBodyWithin } from '../shared/body';
-import { callerOfToken, dummyPasswordHash, issueTokens, tokenHash, verifyPassword, type Caller } from './auth';
+import { callerOfToken, dummyPasswordHash, issueTokens, revokeSession, revokeTokens, tokenHash, verifyPassword, type Caller } from './auth';
+import { securityHeaders } from './hardening';
 import { ChangePasswordRequest, CreatePersonRequest, DeactivateRequest, ResetPasswordRequest, SetRoleRequest } from '../shared/contract/people';
 import { PeopleAdmin } from './people';
 import { clientAddress, type LoginThrottle } from './throttle';
@@ -164,6 +166,7 @@ interface Context {
 
 interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'HEAD';
+  path: string;
   pattern: RegExp;
   keys: string[];
   roles: readonly CentralRole[] | null;
@@ -183,8 +186,16 @@ function route(method: Route['method'], path: string, roles: Route['roles'], han
       return part.replace(/[.*+?^${}()|[\]\\:]/g, '\\$&');
     })
     .join('');
-  return { method, pattern: new RegExp(`^${source}$`), keys, roles, handle };
+  return { method, path, pattern: new RegExp(`^${source}$`), keys, roles, handle };
 }
+
+/** The bearer token of a request, or null when the header is missing or malformed. */
+function bearerToken(req: IncomingMessage): string | null {
+  return /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
+}
+
+/** The routes a handler serves, for the routes × roles test (server/routeRoles.test.ts). */
+export type CentralHandler = ((req: IncomingMessage, res: ServerResponse) => void) & { readonly routes: readonly { method: Route['method']; path: string; roles: Route['roles'] }[] };
 
 export interface HttpOptions {
   service: CentralService;
@@ -197,7 +208,7 @@ export interface HttpOptions {
   accessLog: boolean;
 }
 
-export function createHandler({ service, throttle, trustedProxyHeader, operations, log, accessLog }: HttpOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHandler({ service, throttle, trustedProxyHeader, operations, log, accessLog }: HttpOptions): CentralHandler {
   const now = () => service.options.now();
   const audit = new AuditTrails(service);
   const people = new PeopleAdmin(service.db);
@@ -421,6 +432,14 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
       const readiness = await operations.readiness(service.db);
       sendJson(res, readiness.status === 'ready' ? 200 : 503, readiness);
     }),
+    // Sign-out, here or on every device (issue 25): the tokens stop working at once on every instance.
+    route('POST', '/v1/session/sign-out', centralRoles, async ({ req, res, caller }) => {
+      const body = await jsonBody(req, SignOutRequest, bodyLimits.default);
+      const { username } = callerOf(caller);
+      const presented = [bearerToken(req) ?? '', ...(body.refreshToken ? [body.refreshToken] : [])];
+      const revokedTokens = await service.db.transaction((tx) => (body.everywhere ? revokeTokens(tx, username, now()) : revokeSession(tx, username, presented, now())));
+      sendJson(res, 200, { revokedTokens });
+    }),
     // The business calendar (server/calendar.ts).
     route('GET', '/v1/calendar', ['reviewer', 'supervisor'], async ({ res }) => {
       sendJson(res, 200, await publishedCalendar(service));
@@ -461,8 +480,7 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
     }
     let caller: Caller | null = null;
     if (found.roles !== null) {
-      const header = req.headers.authorization ?? '';
-      const token = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/.exec(header)?.[1];
+      const token = bearerToken(req);
       caller = token ? await callerOfToken(service.db, token, 'access', now()) : null;
       if (!caller) {
         throw new HttpError(401, 'unauthorized', 'Sign in first: the access token is missing, unknown or expired', {
@@ -472,16 +490,17 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
       if (!found.roles.includes(caller.role)) {
         throw new HttpError(403, 'forbidden', `This needs the role ${found.roles.join(' or ')}`);
       }
-      if (caller.mustChangePassword && url.pathname !== '/v1/session/password') {
+      if (caller.mustChangePassword && url.pathname !== '/v1/session/password' && url.pathname !== '/v1/session/sign-out') {
         throw new HttpError(403, 'password_change_required', 'Change your password first (POST /v1/session/password): it was reset or set by an admin');
       }
     }
     await found.handle({ req, res, url, params, caller });
   };
 
-  return (req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = requestIdOf(req);
     const started = performance.now();
+    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     res.setHeader('x-request-id', requestId);
     operations.requestStarted(res);
     if (accessLog) {
@@ -512,4 +531,5 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
       if (!req.complete) req.resume();
     });
   };
+  return Object.assign(handler, { routes: routes.map(({ method, path, roles }) => ({ method, path, roles })) });
 }

@@ -60,6 +60,11 @@ export const SessionRequest = z
   .strict();
 const Token = lineText(200).min(16);
 export const RefreshRequest = z.object({ refreshToken: Token }).strict();
+/** Sign-out: this session (the access token presented, and its refresh token when given), or every session of the caller. */
+export const SignOutRequest = z.object({ everywhere: z.boolean(), refreshToken: Token.optional() }).strict();
+export type SignOutRequest = z.infer<typeof SignOutRequest>;
+export const SignOutResponse = z.object({ revokedTokens: z.number().int().nonnegative() }).strict();
+export type SignOutResponse = z.infer<typeof SignOutResponse>;
 export const SessionResponse = z
   .object({
     accessToken: Token,
@@ -1185,6 +1190,17 @@ export const centralRoutes = [
     roles: ['supervisor'],
     query: CalendarChangesQuery,
     responses: { 200: CalendarChangesResponse },
+    errors: [],
+  },
+  // ── sign-out, here or everywhere (issue 25) ──
+  {
+    method: 'post',
+    path: '/v1/session/sign-out',
+    operationId: 'signOut',
+    summary: "End this session (the access token presented and the refresh token given) or, with everywhere, every session of the caller on every device",
+    roles: centralRoles,
+    body: SignOutRequest,
+    responses: { 200: SignOutResponse },
     errors: [],
   },
 ] as const satisfies readonly CentralRoute[];

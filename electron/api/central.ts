@@ -65,6 +65,8 @@ export interface CentralLink {
   /** A page of an application's audit trail across devices, asked of the central service now (throws a SyncError). */
   auditTrail: SyncEngine['auditTrail'];
   signedOut(): void;
+  /** Sign-out everywhere (issue 25): every session of the person at the central service ends, or this throws and nothing changes. */
+  signOutEverywhere(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -193,6 +195,14 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
     signedOut: () => {
       sync.signOut();
       void sync.stop();
+    },
+    signOutEverywhere: async () => {
+      try {
+        await sync.signOutEverywhere();
+      } catch (error) {
+        const code = error instanceof SyncError ? error.code : 'internal';
+        throw new DomainError('sign_out_everywhere_failed', `Your sessions on other devices could not be ended (${code}); you are still signed in. Try again when the central service answers.`);
+      }
     },
     close: () => sync.stop(),
   };

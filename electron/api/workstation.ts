@@ -149,7 +149,11 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       sessionChanged();
       return state;
     },
-    'session.signOut': () => {
+    'session.signOut': async ({ everywhere }) => {
+      if (everywhere) {
+        if (!central) throw new DomainError('sign_out_everywhere_unavailable', 'This workstation works without a central service: there are no sessions elsewhere to end.');
+        await central.signOutEverywhere();
+      }
       const state = session.signOut();
       exports.clear();
       central?.signedOut();

@@ -1,7 +1,7 @@
 // The central API client: one HTTP exchange per request with a deadline (../common/http.ts), bearer tokens with one refresh
 // on 401, every JSON answer validated against shared/contract/central, every failure classified (see errors.ts).
 import { z } from 'zod';
-import { CentralError, CentralRole, SessionResponse } from '../../shared/contract/central';
+import { CentralError, CentralRole, SessionResponse, SignOutResponse } from '../../shared/contract/central';
 import { lineText } from '../../shared/text';
 import { parseRetryAfter } from './backoff';
 import { networkFailure, SyncError } from './errors';
@@ -99,10 +99,28 @@ export class CentralClient {
     this.credentials = credentials;
   }
 
-  signOut(): void {
+  /**
+   * Forgets the session here at once, then asks the central service to end it (this device's tokens), best effort:
+   * offline, the tokens expire on their own. The request carries the tokens it ends, so a sign-in right after is safe.
+   */
+  signOut(): Promise<void> {
+    const tokens = this.tokens;
     this.tokens = null;
     this.credentials = null;
     this.options.vault.save(null);
+    if (!tokens) return Promise.resolve();
+    const request = { method: 'POST', path: '/v1/session/sign-out', json: { everywhere: false, refreshToken: tokens.refreshToken }, signal: AbortSignal.timeout(5_000) } as const;
+    return this.exchange(request, `Bearer ${tokens.accessToken}`).then(
+      (response) => response.discard(),
+      () => undefined,
+    );
+  }
+
+  /** Ends every session of this person at the central service (every device), then here; throws a SyncError when it could not. */
+  async signOutEverywhere(signal: AbortSignal): Promise<number> {
+    const answer = await this.json({ method: 'POST', path: '/v1/session/sign-out', json: { everywhere: true }, signal }, SignOutResponse);
+    await this.signOut();
+    return answer.revokedTokens;
   }
 
   /** The absolute URL of a path of the central API (for exchanges made elsewhere: document downloads). */

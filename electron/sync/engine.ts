@@ -159,6 +159,8 @@ export interface SyncEngine {
    */
   getJson<S extends z.ZodType>(path: string, schema: S, timeoutMs?: number): Promise<z.output<S>>;
   signOut(): void;
+  /** Ends every session of the person at the central service, then signs out here; throws a SyncError when it could not. */
+  signOutEverywhere(): Promise<void>;
   /** The network came back (Electron's online event): try now instead of waiting out the backoff. */
   nudge(): void;
   /**
@@ -419,7 +421,12 @@ class Engine implements SyncEngine {
   }
 
   signOut(): void {
-    this.client.signOut();
+    void this.client.signOut();
+    this.setState('signed_out');
+  }
+
+  async signOutEverywhere(): Promise<void> {
+    await this.client.signOutEverywhere(AbortSignal.timeout(15_000));
     this.setState('signed_out');
   }
 

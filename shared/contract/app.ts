@@ -56,9 +56,10 @@ export const appChannels = {
     errors: [],
   }),
   'session.signOut': defineChannel({
-    request: z.object({}).strict(),
+    /** everywhere: end the person's sessions on every device at the central service first (issue 25). */
+    request: z.object({ everywhere: z.boolean().optional() }).strict(),
     response: SessionState,
-    errors: [],
+    errors: ['sign_out_everywhere_failed', 'sign_out_everywhere_unavailable'],
   }),
   'settings.get': defineChannel({
     request: z.object({}).strict(),

@@ -62,6 +62,8 @@ function Header() {
 
 function SessionButtons() {
   const t = useT();
+  // Other devices' sessions exist only with a central service.
+  const central = useFrame((s) => s.sync?.centralUrl ?? null) !== null;
   return (
     <>
       <button type="button" onClick={() => void lockWorkstation()}>
@@ -70,6 +72,11 @@ function SessionButtons() {
       <button type="button" onClick={() => void signOutOfWorkstation()}>
         {t('frame.signOut')}
       </button>
+      {central && (
+        <button type="button" title={t('frame.signOutEverywhere.hint')} onClick={() => void signOutOfWorkstation(true)}>
+          {t('frame.signOutEverywhere')}
+        </button>
+      )}
     </>
   );
 }

@@ -796,6 +796,11 @@ export const en = {
   'calendar.history.none': 'No change since the calendar was seeded from the official data package.',
   'calendar.history.entry': '{time}: {person} set {year} ({status}), {added} days added, {removed} removed, {recomputed} due times moved.',
   'oversight.holidayDataMissing': '{open} open applications fall due in {year}, which has no official holidays in the business calendar yet: their due times skip weekends only. Add {year}’s holidays and make-up working days under Calendar.',
+  // Sign-out everywhere (issue 25).
+  'frame.signOutEverywhere': 'End all sessions',
+  'frame.signOutEverywhere.hint': 'Signs you out on every device, this one included (sign-out everywhere)',
+  'error.sign_out_everywhere_failed': 'Your sessions on other devices could not be ended: the central service did not answer. You are still signed in; try again when online.',
+  'error.sign_out_everywhere_unavailable': 'This workstation works without a central service, so there are no sessions elsewhere to end.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -797,4 +797,9 @@ export const zhCN: Record<MessageKey, string> = {
   'calendar.history.none': '自从官方数据包导入以来没有修改。',
   'calendar.history.entry': '{time}：{person} 设置了 {year} 年（{status}），新增 {added} 天，移除 {removed} 天，调整了 {recomputed} 个截止时间。',
   'oversight.holidayDataMissing': '有 {open} 个待审申请的截止时间落在 {year} 年，而业务日历尚无该年的官方节假日：其截止时间只跳过了周末。请在“日历”中添加 {year} 年的节假日和调休上班日。',
+  // Sign-out everywhere (issue 25).
+  'frame.signOutEverywhere': '结束所有会话',
+  'frame.signOutEverywhere.hint': '在所有设备上（包括本机）退出登录',
+  'error.sign_out_everywhere_failed': '无法结束您在其他设备上的会话：中央服务没有响应。您仍处于登录状态；请在联网后重试。',
+  'error.sign_out_everywhere_unavailable': '此工作站未连接中央服务，因此没有其他设备上的会话需要结束。',
 };

@@ -41,7 +41,8 @@ interface FrameState {
   applySession(session: SessionState): void;
   /** Resolves to null on success, or to the error to show on the sign-in screen. */
   signIn(username: string, password: string): Promise<UiError | null>;
-  signOut(): Promise<void>;
+  /** everywhere: the person's sessions on every device end first (a failure leaves them signed in, with the error shown). */
+  signOut(everywhere?: boolean): Promise<void>;
   lock(): Promise<void>;
   refreshSync(): Promise<void>;
   applySync(status: SyncStatus): void;
@@ -116,9 +117,9 @@ export const useFrame = create<FrameState>()((set, get) => ({
       return asUiError(err);
     }
   },
-  async signOut() {
+  async signOut(everywhere = false) {
     try {
-      const session = await unwrap(workstation().session.signOut({}));
+      const session = await unwrap(workstation().session.signOut(everywhere ? { everywhere } : {}));
       set({ person: session.person, locked: session.locked, username: null });
     } catch (err) {
       set({ error: asUiError(err) });

@@ -26,10 +26,10 @@ export async function lockWorkstation(): Promise<void> {
   await useFrame.getState().lock();
 }
 
-export async function signOutOfWorkstation(): Promise<void> {
+export async function signOutOfWorkstation(everywhere = false): Promise<void> {
   await useReview.getState().flush();
   forgetCases();
-  await useFrame.getState().signOut();
+  await useFrame.getState().signOut(everywhere);
 }
 
 /** Keeps the stores empty whenever nobody may see applicant data (also when another window locks). */

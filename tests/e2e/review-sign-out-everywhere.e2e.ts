@@ -1,0 +1,27 @@
+// Sign-out everywhere from the header (issue 25): synced with a central service, "End all sessions" signs the person
+// out here and ends their session on another device too; a standalone workstation does not offer it.
+import { expect, test } from './fixtures';
+import { signIn } from './review-support';
+import { TestClient } from '../support/central';
+
+// A central server with demo data and a host on a loaded two-core machine take a while to start.
+test.describe.configure({ timeout: 300_000 });
+
+test.describe('synced with a central service', () => {
+  test.use({ centralDemoCount: 4 });
+
+  test('ends the person’s sessions on every device from the header', async ({ app, central }) => {
+    const laptop = await new TestClient(central!.server.url).signIn('reviewer1');
+    expect((await laptop.get('/v1/changes', { token: laptop.token })).status).toBe(200);
+    await expect(app.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
+    await app.getByRole('button', { name: 'End all sessions' }).click();
+    await expect(app.getByRole('heading', { name: 'Sign in to Verity' })).toBeVisible();
+    expect((await laptop.get('/v1/changes', { token: laptop.token })).status).toBe(401);
+  });
+});
+
+test('a standalone workstation does not offer it', async ({ app }) => {
+  await signIn(app);
+  await expect(app.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
+  await expect(app.getByRole('button', { name: 'End all sessions' })).toHaveCount(0);
+});

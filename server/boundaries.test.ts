@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { CentralError, centralRoutes, type CentralRole, type CentralRoute } from '../shared/contract/central';
-import { databaseFingerprint, intakeRequest, sampleImage, startTestServer, TestClient, type Answer, type TestServer } from '../tests/support/central';
+import { CentralError, centralRoutes, type CentralRoute } from '../shared/contract/central';
+import { clientPerRole, databaseFingerprint, intakeRequest, sampleImage, startTestServer, TestClient, type Answer, type Caller, type TestServer } from '../tests/support/central';
 import { specimenIdNumber } from '../tests/support/specimenNumbers';
 import { hostileRequests, hostileStrings, brokenStrings, prototypeNames, skeletonOf } from '../tests/support/hostile';
 
@@ -16,7 +16,7 @@ const routes = centralRoutes as readonly CentralRoute[];
 type OperationId = (typeof centralRoutes)[number]['operationId'];
 
 let server: TestServer;
-const clients = new Map<CentralRole | 'anonymous', TestClient>();
+let clients: Map<Caller, TestClient>;
 let image: Buffer;
 
 /** Where the skeleton the schema gives is not valid (refinements need real values), a valid request by hand. */
@@ -52,15 +52,7 @@ function expectRefusal(answer: Answer, what: string): void {
 beforeAll(async () => {
   server = await startTestServer();
   image = await sampleImage('jpeg', 64, 48);
-  for (const [role, username] of [
-    ['reviewer', 'reviewer1'],
-    ['supervisor', 'supervisor1'],
-    ['intake', 'intake'],
-    ['admin', 'admin1'],
-  ] as const) {
-    clients.set(role, await new TestClient(server.url, () => server.clock.now).signIn(username));
-  }
-  clients.set('anonymous', new TestClient(server.url, () => server.clock.now));
+  clients = await clientPerRole(server);
 });
 
 afterAll(async () => {

@@ -5,10 +5,10 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CentralError, centralRoutes, type CentralRoute } from '../shared/contract/central';
 import { bodyLimits } from './http';
-import { startTestServer, TestClient, type TestServer } from '../tests/support/central';
+import { clientPerRole, startTestServer, type Caller, type TestClient, type TestServer } from '../tests/support/central';
 
 let server: TestServer;
-const clients = new Map<string, TestClient>();
+let clients: Map<Caller, TestClient>;
 
 /** Writes `parts` to a raw socket with `pauseMs` between them; resolves with what came back and how long until the server hung up. */
 function slowClient(port: number, parts: string[], pauseMs: number): Promise<{ text: string; ms: number }> {
@@ -29,15 +29,7 @@ function slowClient(port: number, parts: string[], pauseMs: number): Promise<{ t
 
 beforeAll(async () => {
   server = await startTestServer();
-  for (const [role, username] of [
-    ['reviewer', 'reviewer1'],
-    ['supervisor', 'supervisor1'],
-    ['intake', 'intake'],
-    ['admin', 'admin1'],
-  ] as const) {
-    clients.set(role, await new TestClient(server.url, () => server.clock.now).signIn(username));
-  }
-  clients.set('anonymous', new TestClient(server.url, () => server.clock.now));
+  clients = await clientPerRole(server);
 });
 
 afterAll(async () => {

@@ -10,14 +10,13 @@ import { CentralError, centralRoutes, type CentralRole, type ChangesResponse, ty
 import { createHandler } from './http';
 import { securityHeaders } from './hardening';
 import { verifyPassword } from './auth';
-import { decisionMutation, intakeRequest, sampleImage, startTestServer, TestClient, type Answer, type TestServer } from '../tests/support/central';
+import { clientPerRole, decisionMutation, intakeRequest, sampleImage, startTestServer, TestClient, type Answer, type Caller, type TestServer } from '../tests/support/central';
 import { specimenIdNumber } from '../tests/support/specimenNumbers';
 import { LoginThrottle } from './throttle';
 import { Operations } from './operations';
 
 type OperationId = (typeof centralRoutes)[number]['operationId'];
-type Who = CentralRole | 'anonymous';
-const everyone: readonly Who[] = ['reviewer', 'supervisor', 'intake', 'admin', 'anonymous'];
+const everyone: readonly Caller[] = ['reviewer', 'supervisor', 'intake', 'admin', 'anonymous'];
 
 /** Who may call each route: roles, or 'anyone' (no token needed). One row per route; the order is the contract's. */
 const access = {
@@ -60,7 +59,7 @@ const access = {
 
 const routes = centralRoutes as readonly CentralRoute[];
 let server: TestServer;
-const clients = new Map<Who, TestClient>();
+let clients: Map<Caller, TestClient>;
 const logged: { message: string; error: unknown }[] = [];
 
 function expectSecurityHeaders(answer: Answer, what: string): void {
@@ -72,15 +71,7 @@ function expectSecurityHeaders(answer: Answer, what: string): void {
 
 beforeAll(async () => {
   server = await startTestServer({ assignmentCap: 2, log: (message, error) => logged.push({ message, error }) });
-  for (const [who, username] of [
-    ['reviewer', 'reviewer1'],
-    ['supervisor', 'supervisor1'],
-    ['intake', 'intake'],
-    ['admin', 'admin1'],
-  ] as const) {
-    clients.set(who, await new TestClient(server.url, () => server.clock.now).signIn(username));
-  }
-  clients.set('anonymous', new TestClient(server.url, () => server.clock.now));
+  clients = await clientPerRole(server);
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { defaultSeedPassword, startServer, type RunningServer, type StartOptions } from '../../server/app';
 import { openDatabase, type Database } from '../../server/db';
-import type { ApplicationEnvelope, Change, ChangesResponse, DecisionMutation, IntakeRequest } from '../../shared/contract/central';
+import type { ApplicationEnvelope, CentralRole, Change, ChangesResponse, DecisionMutation, IntakeRequest } from '../../shared/contract/central';
 import type { Identity } from '../../shared/domain';
 import type { CentralService, CheckedDocument } from '../../server/service';
 
@@ -231,4 +231,18 @@ export async function databaseFingerprint(db: Database): Promise<Record<string, 
     out[name] = `${row?.rows ?? '?'} rows ${row?.digest ?? '-'}`;
   }
   return out;
+}
+
+/** Who calls the central service in the boundary tests: one signed-in client per role, and one nobody signed in. */
+export type Caller = CentralRole | 'anonymous';
+
+/** A client per role (reviewer1, supervisor1, intake, admin1) and an anonymous one, on the server's clock. */
+export async function clientPerRole(server: TestServer): Promise<Map<Caller, TestClient>> {
+  const clients = new Map<Caller, TestClient>();
+  const people: Record<CentralRole, string> = { reviewer: 'reviewer1', supervisor: 'supervisor1', intake: 'intake', admin: 'admin1' };
+  for (const [role, username] of Object.entries(people)) {
+    clients.set(role as CentralRole, await new TestClient(server.url, () => server.clock.now).signIn(username));
+  }
+  clients.set('anonymous', new TestClient(server.url, () => server.clock.now));
+  return clients;
 }

@@ -17,6 +17,12 @@ export interface ViewerHandle {
   handleKey(event: KeyboardEvent): boolean;
 }
 
+/**
+ * The reviewer's last choice of compare and linked mode, kept for the next cases (a reviewer comparing front and back
+ * does so case after case); a change application opens compared whatever it is.
+ */
+const preferred = { compare: false, linked: false };
+
 /** One image of the case as the viewer lists it: the previous identity's (a change application's) come first. */
 interface ViewerImage {
   doc: DocumentRecord;
@@ -129,9 +135,18 @@ export function DocumentViewer({
     [documents, previousDocuments],
   );
   const count = images.length;
-  const [state, dispatch] = useReducer(viewerReducer, undefined, () => initialViewer(count, previousDocuments.length));
+  const [state, dispatch] = useReducer(viewerReducer, undefined, () => initialViewer(count, previousDocuments.length, preferred));
   const [stages, setStages] = useState(() => [initialStage(state.compare), initialStage(state.compare)] as const);
   const { compare, linked, active } = state;
+  // Only a choice made here is remembered, not the change case's own opening.
+  const toggleCompare = () => {
+    preferred.compare = !compare;
+    dispatch({ type: 'toggleCompare', count });
+  };
+  const toggleLinked = () => {
+    preferred.linked = !linked;
+    dispatch({ type: 'toggleLinked' });
+  };
 
   const imageAt = (pane: PaneIndex) => images[state.panes[pane].image] ?? images[0];
   const fits = [0, 1].map((i) => {
@@ -187,11 +202,11 @@ export function DocumentViewer({
             return true;
           case 'c':
           case 'C':
-            dispatch({ type: 'toggleCompare', count });
+            toggleCompare();
             return true;
           case 'l':
           case 'L':
-            dispatch({ type: 'toggleLinked' });
+            if (compare) toggleLinked();
             return true;
           case 'x':
           case 'X':
@@ -230,7 +245,7 @@ export function DocumentViewer({
       },
     }),
     // fits is a fresh array each render; its values are the key
-    [fitsKey, count],
+    [fitsKey, count, compare, linked],
   );
 
   const current = imageAt(active);
@@ -250,7 +265,7 @@ export function DocumentViewer({
       <div className="viewer-toolbar" role="toolbar" aria-label={t('viewer.toolbar')}>
         <button
           type="button"
-          onClick={() => dispatch({ type: 'toggleCompare', count })}
+          onClick={toggleCompare}
           aria-pressed={compare}
           aria-keyshortcuts="C"
           disabled={count < 2 && !compare}
@@ -260,7 +275,7 @@ export function DocumentViewer({
           {t('viewer.compare')}
         </button>
         {compare && (
-          <button type="button" onClick={() => dispatch({ type: 'toggleLinked' })} aria-pressed={linked} aria-keyshortcuts="L" title={t('viewer.linkedHint')} data-testid="linked-toggle">
+          <button type="button" onClick={toggleLinked} aria-pressed={linked} aria-keyshortcuts="L" title={t('viewer.linkedHint')} data-testid="linked-toggle">
             {t('viewer.linked')}
           </button>
         )}

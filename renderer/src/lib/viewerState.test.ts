@@ -13,6 +13,9 @@ describe('the document viewer state', () => {
     const plain = initialViewer(2);
     expect(plain.compare).toBe(false);
     expect(plain.panes.map((p) => p.image)).toEqual([0, 1]);
+    // Compare left on by the reviewer carries over to a case with two images, not to one with a single image.
+    expect(initialViewer(2, 0, { compare: true, linked: true })).toMatchObject({ compare: true, linked: true });
+    expect(initialViewer(1, 0, { compare: true, linked: true })).toMatchObject({ compare: false, linked: false });
   });
 
   it('zooms and pans only the active pane unless linked', () => {

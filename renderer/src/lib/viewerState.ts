@@ -56,13 +56,15 @@ function freshPane(image: number): PaneView {
 
 /**
  * Where a case opens: with `previousCount` images of the identity being replaced (listed first), previous beside
- * proposed in compare mode; otherwise the first image alone, the second ready for compare.
+ * proposed in compare mode; otherwise the first image alone (or beside the second when the reviewer left compare on).
  */
-export function initialViewer(count: number, previousCount = 0): ViewerState {
+export function initialViewer(count: number, previousCount = 0, preferred: { compare: boolean; linked: boolean } = { compare: false, linked: false }): ViewerState {
   if (previousCount > 0 && count > previousCount) {
-    return { compare: true, linked: false, active: 1, panes: [freshPane(0), freshPane(previousCount)] };
+    return { compare: true, linked: preferred.linked, active: 1, panes: [freshPane(0), freshPane(previousCount)] };
   }
-  return { compare: false, linked: false, active: 0, panes: [freshPane(0), freshPane(count > 1 ? 1 : 0)] };
+  // The reviewer's last choice of compare mode carries over to a case with two images or more.
+  const compare = preferred.compare && count > 1;
+  return { compare, linked: compare && preferred.linked, active: 0, panes: [freshPane(0), freshPane(count > 1 ? 1 : 0)] };
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));

@@ -29,7 +29,7 @@ beforeAll(async () => {
   r1 = await client().signIn('reviewer1');
   r2 = await client().signIn('reviewer2');
   sup = await client().signIn('supervisor1');
-});
+}, 180_000);
 afterAll(() => server?.close());
 
 const newest = (changes: Change[], id: string) => changes.filter((c) => c.application.id === id).at(-1);

@@ -16,7 +16,7 @@ let local: Workstation;
 beforeAll(async () => {
   central = await startCentral();
   local = openWorkstationSide();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await local?.close();

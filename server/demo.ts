@@ -7,7 +7,8 @@ import type { IntakeRequest } from '../shared/contract/central';
 import type { DocumentType, EnterpriseIdentity, IcpFacts, Identity, IndividualIdentity } from '../shared/domain';
 import { checkImage } from './images';
 import { identityKeys } from './keys';
-import type { CentralService, CheckedDocument } from './service';
+import { storeBlob, type CentralService, type CheckedDocument } from './service';
+import { addVerificationDocuments } from './replacedIdentity';
 import { seededRandom } from '../shared/prng';
 import { addLocalDays, localDate } from '../shared/businessDays';
 import { USCC_ALPHABET, withMod11_2Check, withUsccCheck } from '../shared/documentNumbers';
@@ -138,14 +139,21 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
   // Accounts verified in the past: direct history rows, as the central service would have them.
   let accountCounter = 0;
   const newAccountId = () => `ACC-${String(100000 + (accountCounter += 1))}`;
-  const verifyAccount = async (accountId: string, location: string, identity: Identity, at: Date): Promise<void> => {
+  /** `documents`: the images the verification was made on (a change application shows them beside its own). */
+  const verifyAccount = async (accountId: string, location: string, identity: Identity, at: Date, documents: readonly CheckedDocument[] = []): Promise<void> => {
     const keys = identityKeys(identity);
     await db.query(
       `INSERT INTO accounts (id, registration_location, verified_identity, verified_at, doc_key, ent_name_key, ent_reg_key)
        VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7)`,
       [accountId, location, JSON.stringify(identity), at, keys.docKey, keys.entNameKey, keys.entRegKey],
     );
-    await db.query(`INSERT INTO verifications (account_id, identity, verified_at) VALUES ($1, $2::jsonb, $3)`, [accountId, JSON.stringify(identity), at]);
+    const [verification] = await db.query<{ id: string | number }>(`INSERT INTO verifications (account_id, identity, verified_at) VALUES ($1, $2::jsonb, $3) RETURNING id`, [
+      accountId,
+      JSON.stringify(identity),
+      at,
+    ]);
+    for (const image of documents) await storeBlob(db, image);
+    if (verification && documents.length > 0) await addVerificationDocuments(db, Number(verification.id), documents);
   };
 
   // R3: enterprise 0 has five verified accounts (a sixth is blocked); enterprise 1 has four (a fifth is fine).
@@ -179,7 +187,7 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
 
   const directions = ['individual_to_enterprise', 'individual_to_individual', 'enterprise_to_individual', 'enterprise_to_enterprise'] as const;
   const submitted: { id: string; situation: Situation; identity: Identity }[] = [];
-  const plan: { request: Omit<IntakeRequest, 'documents'>; identity: Identity; situation: Situation; id: string; before?: () => Promise<void> }[] = [];
+  const plan: { request: Omit<IntakeRequest, 'documents'>; identity: Identity; situation: Situation; id: string; before?: () => Promise<void>; previous?: Identity }[] = [];
 
   for (const [i, situation] of situations.entries()) {
     const location = i % 9 === 4 ? 'HK' : i % 13 === 6 ? 'SG' : 'CN';
@@ -190,6 +198,7 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
     let identity: Identity;
     let icp = icpOff;
     let before: (() => Promise<void>) | undefined;
+    let previous: Identity | undefined;
     switch (situation) {
       case 'issuing_mismatch':
         kind = 'individual';
@@ -221,7 +230,9 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
         const current: Identity = direction.startsWith('individual') ? person(location) : (enterprises[2 + (i % 10)] as EnterpriseIdentity);
         identity = direction.endsWith('to_individual') ? person(location) : (enterprises[2 + ((i + 3) % 10)] as EnterpriseIdentity);
         const verifiedAt = situation === 'change_ok' ? daysAgo(45 + (i % 300)) : daysAgo(3 + (i % 20));
-        before = () => verifyAccount(accountId, location, current, verifiedAt);
+        previous = current;
+        // The verification is made with its documents (drawn with the rest: allImagesOf is memoised per image).
+        before = async () => verifyAccount(accountId, location, current, verifiedAt, await allImagesOf(current));
         break;
       }
       default: {
@@ -240,13 +251,14 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
       situation,
       request: { accountId, kind, registrationLocation: location, submittedAt, identity, icp, applicantLanguage: i % 3 === 0 ? 'en' : 'zh-CN' },
       ...(before ? { before } : {}),
+      ...(previous ? { previous } : {}),
     });
   }
 
   // Draw every distinct image up front, two at a time per core: the history's first, so that its decisions are written
   // while the rest draw (the main thread is idle meanwhile).
   for (const identity of history.identities) void imagesOf(identity).catch(() => undefined); // awaited in seedHistory
-  const drawn = Promise.all(plan.map((p) => allImagesOf(p.identity)));
+  const drawn = Promise.all(plan.flatMap((p) => [allImagesOf(p.identity), ...(p.previous ? [allImagesOf(p.previous)] : [])]));
   drawn.catch(() => undefined); // awaited just below, where a failure stops the seeding; not unhandled meanwhile
   await seedHistory(service, history, imagesOf);
   // What the history's workstations pushed of their audit trails (server/demoAudit.ts).

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { defaultQualityPolicy } from '../shared/contract/central';
 import type { Database, Queryable } from './db';
 import { calendarAndWithdrawals } from './calendarSchema';
+import { replacedIdentitySchema } from './replacedIdentity';
 
 export interface Migration {
   readonly version: number;
@@ -447,6 +448,13 @@ export const migrations: readonly Migration[] = [
         )`);
       await tx.query(`CREATE INDEX login_failures_key ON login_failures (username, client, failed_at)`);
       await tx.query(`CREATE INDEX login_failures_failed_at ON login_failures (failed_at)`);
+    },
+  },
+  {
+    version: 15,
+    name: 'the identity a change replaces, with the documents its verification was made on',
+    async up(tx) {
+      await replacedIdentitySchema(tx);
     },
   },
 ];

@@ -40,6 +40,7 @@ import type { Database, Queryable } from './db';
 import { currentCalendar } from './calendar';
 import { checkImage, type CheckedImage, type MediaType } from './images';
 import { identityKeys } from './keys';
+import { keepVerificationDocuments, previousDocumentInfo, previousDocumentsFor, standingVerification } from './replacedIdentity';
 import { afterCursor, clockColumn, decisionsTotal, decisionWhere, encodeDecisionsCursor, type DecisionFilter } from './decisions';
 import {
   currentPolicy,
@@ -105,6 +106,20 @@ export interface ApplicationRow {
   withdrawn_at?: Date | null;
   withdrawn_by?: string | null;
   withdraw_ticket_ref?: string | null;
+}
+
+/** Stores an image's bytes once (the same bytes on two documents are one blob). */
+export async function storeBlob(tx: Queryable, image: CheckedDocument): Promise<void> {
+  // Skip sending the bytes when they are there already.
+  const [stored] = await tx.query(`SELECT 1 FROM blobs WHERE sha256 = $1`, [image.sha256]);
+  if (stored) return;
+  // A bytea parameter: both drivers send it as hex text encoded natively (db.ts).
+  await tx.query(`INSERT INTO blobs (sha256, media_type, byte_size, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING`, [
+    image.sha256,
+    image.mediaType,
+    image.bytes.length,
+    image.bytes,
+  ]);
 }
 
 export const jsonOf = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
@@ -284,11 +299,12 @@ export class CentralService {
   async envelopes(q: Queryable, ids: readonly string[]): Promise<Map<string, ApplicationEnvelope>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
-    const [apps, facts, docs, returned] = await Promise.all([
+    const [apps, facts, docs, returned, previous] = await Promise.all([
       selectApplications(q, unique),
       factsFor(q, unique),
       documentsFor(q, unique),
       returnedFor(q, unique),
+      previousDocumentsFor(q, unique),
     ]);
     const decided = await decidedFor(q, unique.filter((id) => apps.get(id)?.status === 'approved' || apps.get(id)?.status === 'rejected'));
     const result = new Map<string, ApplicationEnvelope>();
@@ -304,6 +320,7 @@ export class CentralService {
         escalateAt: row.escalate_at.toISOString(),
         ...(row.status === OPEN && returned.has(id) ? { returned: returned.get(id) } : {}),
         ...(decided.has(id) ? { decided: decided.get(id) } : {}),
+        ...(previous.has(id) ? { previousDocuments: previous.get(id) } : {}),
       });
     }
     return result;
@@ -388,11 +405,12 @@ export class CentralService {
       }
       const status = nextStatus('submitted', 'queue');
       const direction = kind === 'change' && current ? (`${current.kind}_to_${identity.kind}` as const) : null;
+      const replaces = kind === 'change' ? await standingVerification(tx, request.accountId) : null;
       await tx.query(
         `INSERT INTO applications (id, account_id, kind, registration_location, submitted_at, status, version, assignee,
            lease_expires_at, identity, current_identity, change_direction, icp, applicant_language, due_at, escalate_at,
-           doc_key, ent_name_key, ent_reg_key)
-         VALUES ($1, $2, $3, $4, $5, $6, 1, NULL, NULL, $7::jsonb, $8::jsonb, $9, $10::jsonb, $11, $12, $13, $14, $15, $16)`,
+           doc_key, ent_name_key, ent_reg_key, replaces_verification)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, NULL, NULL, $7::jsonb, $8::jsonb, $9, $10::jsonb, $11, $12, $13, $14, $15, $16, $17)`,
         [
           id,
           request.accountId,
@@ -410,20 +428,11 @@ export class CentralService {
           keys.docKey,
           keys.entNameKey,
           keys.entRegKey,
+          replaces,
         ],
       );
       for (const [position, image] of images.entries()) {
-        // The same bytes are stored once; skip sending them when they are there already.
-        const [stored] = await tx.query(`SELECT 1 FROM blobs WHERE sha256 = $1`, [image.sha256]);
-        if (!stored) {
-          // A bytea parameter: both drivers send it as hex text encoded natively (db.ts).
-          await tx.query(`INSERT INTO blobs (sha256, media_type, byte_size, bytes) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING`, [
-            image.sha256,
-            image.mediaType,
-            image.bytes.length,
-            image.bytes,
-          ]);
-        }
+        await storeBlob(tx, image);
         await tx.query(`INSERT INTO documents (id, application_id, position, role, sha256) VALUES ($1, $2, $3, $4, $5)`, [
           randomUUID(),
           id,
@@ -762,13 +771,14 @@ export class CentralService {
       `UPDATE accounts SET verified_identity = $2::jsonb, verified_at = $3, doc_key = $4, ent_name_key = $5, ent_reg_key = $6 WHERE id = $1`,
       [row.account_id, JSON.stringify(identity), now, keys.docKey, keys.entNameKey, keys.entRegKey],
     );
-    await tx.query(`INSERT INTO verifications (account_id, identity, verified_at, application_id, decision_id) VALUES ($1, $2::jsonb, $3, $4, $5::uuid)`, [
+    const [verification] = await tx.query<{ id: string | number }>(`INSERT INTO verifications (account_id, identity, verified_at, application_id, decision_id) VALUES ($1, $2::jsonb, $3, $4, $5::uuid) RETURNING id`, [
       row.account_id,
       JSON.stringify(identity),
       now,
       row.id,
       decisionId,
     ]);
+    if (verification) await keepVerificationDocuments(tx, Number(verification.id), row.id);
     await announceFactChanges(tx, [keys], row.account_id, row.id, now);
   }
 
@@ -784,7 +794,11 @@ export class CentralService {
         WHERE d.id = $1`,
       [documentId],
     );
-    if (!row) throw new DomainError('not_found', 'No document with this id');
+    if (!row) {
+      const previous = await previousDocumentInfo(this.db, documentId, caller);
+      if (previous) return previous;
+      throw new DomainError('not_found', 'No document with this id');
+    }
     if (caller.role !== 'supervisor' && row.assignee !== caller.username) {
       throw new DomainError('not_assigned', 'This document belongs to an application not assigned to you');
     }

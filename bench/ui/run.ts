@@ -1,15 +1,18 @@
 // UI benchmark (a script, not a test): drives the real renderer in Chromium through the browser host on a data
 // folder seeded with N generated applications (bench/ui/seed.ts) and measures launch → interactive queue, rows
 // in the DOM while scrolling, case switch (keypress → the next case's images painted; median and p95) and the
-// JS heap. Writes bench/ui/README.md.
-// Usage: npm run bench ui   (or: node --import tsx bench/ui/run.ts [count=100000] [switches=40] [dwellMs=300] [--data DIR] [--no-record])
+// JS heap; then, with two images side by side (issue 23), the compare toggle and the case switch until both
+// previews are painted. Writes bench/ui/README.md.
+// Usage: npm run bench ui   (or: node --import tsx bench/ui/run.ts [count=100000] [switches=40] [dwellMs=300] [--data DIR] [--no-record] [--baseline ROOT])
 //   --data DIR seeds DIR once and reuses it on later runs (seeding 100,000 cases takes a few minutes).
+//   --baseline ROOT: another checkout, built (e.g. `git archive main`), whose single-image case switch is measured in
+//   the same run, on a folder it seeds itself, so the ratio of the two is taken under the same load.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type BrowserContext } from '@playwright/test';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { chromiumLaunchOptions } from '../../tests/e2e/browser';
 import { seedDataFolder, seededWith } from './seed';
 
@@ -17,18 +20,22 @@ const root = resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
 const dataArg = args.indexOf('--data');
 const reuseDir = dataArg >= 0 ? resolve(args[dataArg + 1] ?? '') : null;
+const baselineArg = args.indexOf('--baseline');
+const baselineRoot = baselineArg >= 0 ? resolve(args[baselineArg + 1] ?? '') : null;
 // --no-record prints the results without appending a row to bench/ui/README.md (for trying changes).
 const record = !args.includes('--no-record');
-const positional = args.filter((a, i) => a !== '--no-record' && (dataArg < 0 || (i !== dataArg && i !== dataArg + 1)));
+const positional = args.filter(
+  (a, i) => a !== '--no-record' && (dataArg < 0 || (i !== dataArg && i !== dataArg + 1)) && (baselineArg < 0 || (i !== baselineArg && i !== baselineArg + 1)),
+);
 const count = Number(positional[0] ?? 100_000);
 const switches = Number(positional[1] ?? 40);
 
-async function startHost(dataDir: string, keyFile: string): Promise<{ url: string; token: string; child: ChildProcess; startMs: number }> {
+async function startHost(dataDir: string, keyFile: string, cwd = root): Promise<{ url: string; token: string; child: ChildProcess; startMs: number }> {
   const started = Date.now();
   // Standalone (no central service, so no sync competes for the two cores while measuring); the folder already
   // has people, so the host seeds nothing and opens the store as on any start.
   const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--json', '--central', 'none', '--data', dataDir, '--key-file', keyFile, '--sign-in', 'reviewer1'], {
-    cwd: root,
+    cwd,
     env: { ...process.env, VERITY_QUIET: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -134,36 +141,27 @@ try {
   await page.keyboard.press('Home');
   await page.keyboard.press('Enter');
   await page.locator('[data-testid="document-image"]').waitFor();
-  const timings: number[] = [];
-  /** Per switch: when the new case's title was on screen, and whether its images were warmed before the key. */
-  const stages: { titleMs: number; imagesMs: number }[] = [];
-  for (let i = 0; i < switches; i++) {
-    const before = (await page.locator('#case-title').textContent()) ?? '';
-    const elapsed = await page.evaluate(async (previous) => {
-      const start = performance.now();
-      let titleMs = Number.NaN;
-      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true }));
-      // A loop, not a named helper: tsx would wrap a named function in __name, which the page lacks.
-      for (;;) {
-        await new Promise((r) => requestAnimationFrame(r));
-        const title = document.querySelector('#case-title')?.textContent ?? '';
-        const changed = title !== previous && !title.includes('…');
-        if (changed && Number.isNaN(titleMs)) titleMs = performance.now() - start;
-        const images = [...document.querySelectorAll<HTMLImageElement>('.viewer img:not(.preload)')];
-        if (changed && images.length > 0 && images.every((img) => img.complete && img.naturalWidth > 0)) break;
-      }
-      const imagesMs = performance.now() - start;
-      await new Promise((r) => requestAnimationFrame(r));
-      return { totalMs: performance.now() - start, titleMs, imagesMs };
-    }, before);
-    timings.push(elapsed.totalMs);
-    stages.push({ titleMs: elapsed.titleMs, imagesMs: elapsed.imagesMs });
-    // A reviewer looks at a case before moving on; without any pause this would measure J held down.
-    await page.waitForTimeout(DWELL_MS);
-  }
-
+  const single = await measureSwitches(page, switches);
+  const { timings, stages } = single;
   const metrics = await cdp.send('Performance.getMetrics');
   const heap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN;
+
+  // 4. Compare (issue 23): C toggles two panes side by side, and stays on for the next cases; J then lands on a case
+  // whose two previews must both be painted. Toggles are measured on a case with two images.
+  const toggles = await measureCompareToggles(page, Math.max(10, Math.round(switches / 2)));
+  const compared = await measureSwitches(page, switches);
+  await page.keyboard.press('c');
+
+  // 5. Today's single-image switch, by the baseline checkout, in this same run.
+  let baseline: { medianMs: number; p95Ms: number; runs: number } | null = null;
+  if (baselineRoot) {
+    const baseDir = mkdtempSync(join(tmpdir(), 'verity-bench-ui-base-'));
+    try {
+      baseline = await measureBaseline(baselineRoot, baseDir);
+    } finally {
+      rmSync(baseDir, { recursive: true, force: true });
+    }
+  }
 
   const result = {
     date: new Date().toISOString(),
@@ -188,6 +186,16 @@ try {
       titleP95Ms: quantile(stages.map((s) => s.titleMs), 0.95),
       all: timings.map((t) => Math.round(t)),
     },
+    compareToggle: toggles,
+    twoImageCaseSwitch: {
+      runs: compared.twoImage.length,
+      medianMs: quantile(compared.twoImage, 0.5),
+      p95Ms: quantile(compared.twoImage, 0.95),
+      maxMs: Math.max(...compared.twoImage),
+      all: compared.twoImage.map((t) => Math.round(t)),
+    },
+    singleImageSwitchBaseline: baseline,
+    singleImageSwitchRatio: baseline ? { median: Math.round((quantile(timings, 0.5) / baseline.medianMs) * 100) / 100, p95: Math.round((quantile(timings, 0.95) / baseline.p95Ms) * 100) / 100 } : null,
     jsHeapUsedMB: Math.round((heap / 1024 / 1024) * 10) / 10,
   };
   console.log(JSON.stringify(result, null, 2));
@@ -198,6 +206,98 @@ try {
   host.child.kill('SIGTERM');
   await new Promise((r) => host.child.once('exit', r));
   if (!reuseDir) rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * J pressed `n` times in the open case, each time until the next case's title, its panes' images and thumbnails are
+ * decoded and one more frame is painted. `twoImage`: the switches that landed on a case with two panes shown.
+ */
+async function measureSwitches(page: Page, n: number): Promise<{ timings: number[]; stages: { titleMs: number; imagesMs: number }[]; twoImage: number[] }> {
+  const timings: number[] = [];
+  const stages: { titleMs: number; imagesMs: number }[] = [];
+  const twoImage: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const before = (await page.locator('#case-title').textContent()) ?? '';
+    const elapsed = await page.evaluate(async (previous) => {
+      const start = performance.now();
+      let titleMs = Number.NaN;
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true }));
+      // A loop, not a named helper: tsx would wrap a named function in __name, which the page lacks.
+      let panes = 0;
+      for (;;) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const title = document.querySelector('#case-title')?.textContent ?? '';
+        const changed = title !== previous && !title.includes('…');
+        if (changed && Number.isNaN(titleMs)) titleMs = performance.now() - start;
+        const images = [...document.querySelectorAll<HTMLImageElement>('.viewer img:not(.preload)')];
+        // Every pane shown has its image (a pane still without a URL has none yet).
+        panes = document.querySelectorAll('.viewer-stage').length;
+        const shown = document.querySelectorAll('.viewer-image').length;
+        if (changed && shown >= panes && images.length > 0 && images.every((img) => img.complete && img.naturalWidth > 0)) break;
+      }
+      const imagesMs = performance.now() - start;
+      await new Promise((r) => requestAnimationFrame(r));
+      return { totalMs: performance.now() - start, titleMs, imagesMs, panes };
+    }, before);
+    timings.push(elapsed.totalMs);
+    stages.push({ titleMs: elapsed.titleMs, imagesMs: elapsed.imagesMs });
+    if (elapsed.panes === 2) twoImage.push(elapsed.totalMs);
+    // A reviewer looks at a case before moving on; without any pause this would measure J held down.
+    await page.waitForTimeout(DWELL_MS);
+  }
+  return { timings, stages, twoImage };
+}
+
+/** C on a case with two images, `n` times each way: until both panes' previews (or the one pane's) are painted. */
+async function measureCompareToggles(page: Page, n: number): Promise<{ runs: number; onMedianMs: number; onP95Ms: number; offMedianMs: number; offP95Ms: number }> {
+  for (let i = 0; i < 200 && (await page.locator('.thumbs .thumb').count()) < 2; i++) await measureSwitches(page, 1);
+  const on: number[] = [];
+  const off: number[] = [];
+  for (let i = 0; i < 2 * n; i++) {
+    const panes = i % 2 === 0 ? 2 : 1;
+    const took = await page.evaluate(async (wanted) => {
+      const start = performance.now();
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'c', bubbles: true }));
+      for (;;) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const images = [...document.querySelectorAll<HTMLImageElement>('.viewer-image')];
+        if (images.length === wanted && images.every((img) => img.complete && img.naturalWidth > 0)) break;
+      }
+      await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - start;
+    }, panes);
+    (panes === 2 ? on : off).push(took);
+    await page.waitForTimeout(DWELL_MS);
+  }
+  // Left on for the switches that follow.
+  await page.keyboard.press('c');
+  await page.locator('.viewer-image').nth(1).waitFor();
+  return { runs: n, onMedianMs: quantile(on, 0.5), onP95Ms: quantile(on, 0.95), offMedianMs: quantile(off, 0.5), offP95Ms: quantile(off, 0.95) };
+}
+
+/** The baseline checkout's single-image case switch: its own seed of the same size, its own host, this browser. */
+async function measureBaseline(baseRoot: string, baseDir: string): Promise<{ medianMs: number; p95Ms: number; runs: number }> {
+  await new Promise<void>((ok, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ui/seed.ts', baseDir, String(count)], { cwd: baseRoot, env: { ...process.env, VERITY_QUIET: '1' }, stdio: 'inherit' });
+    child.once('exit', (code) => (code === 0 ? ok() : fail(new Error(`the baseline's seeding exited with ${code}`))));
+  });
+  const info = JSON.parse(readFileSync(join(baseDir, 'bench-seed.json'), 'utf8')) as { keyFile: string };
+  const base = await startHost(baseDir, info.keyFile, baseRoot);
+  try {
+    const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await p.goto(`${base.url}#token=${base.token}`);
+    await p.locator('.queue-body [role="row"]').first().waitFor();
+    await p.getByRole('grid').focus();
+    await p.keyboard.press('Home');
+    await p.keyboard.press('Enter');
+    await p.locator('[data-testid="document-image"]').first().waitFor();
+    const { timings } = await measureSwitches(p, switches);
+    await p.close();
+    return { medianMs: quantile(timings, 0.5), p95Ms: quantile(timings, 0.95), runs: timings.length };
+  } finally {
+    base.child.kill('SIGTERM');
+    await new Promise((r) => base.child.once('exit', r));
+  }
 }
 
 interface Row {

@@ -17,6 +17,8 @@ import type { RuleFacts } from '../../shared/rules';
 export interface UpsertRecord {
   application: Application;
   documents: DocumentRecord[];
+  /** A change application's: the document images of the identity it replaces; absent or empty when none. */
+  previousDocuments?: DocumentRecord[];
   facts: RuleFacts;
   /** Set when the application is back in review because its decision was overturned; absent or null otherwise. */
   returned?: CaseReturned | null;

@@ -897,10 +897,11 @@ class Engine implements SyncEngine {
     if (fresh < chunk.length) this.upsertCost.known *= factor;
   }
 
-  /** The store's documents of an application, or null when the store does not have it. */
-  private localDocuments(applicationId: string): DocumentRecord[] | null {
+  /** The store's documents of an application (its own, and a change's replaced identity's), or null when the store does not have it. */
+  private localDocuments(applicationId: string): { documents: DocumentRecord[]; previous: DocumentRecord[] } | null {
     try {
-      return this.options.store.getCase(applicationId).documents;
+      const detail = this.options.store.getCase(applicationId);
+      return { documents: detail.documents, previous: detail.previousDocuments ?? [] };
     } catch (error) {
       if (error instanceof DomainError && error.code === 'case_not_found') return null;
       throw error;
@@ -916,7 +917,8 @@ class Engine implements SyncEngine {
       latest.delete(change.application.id);
       latest.set(change.application.id, change);
     }
-    type Plan = { change: Change; documents: (DocumentRecord | DocumentRef)[]; fresh: boolean };
+    type Planned = DocumentRecord | DocumentRef;
+    type Plan = { change: Change; documents: Planned[]; previous: Planned[]; fresh: boolean };
     const plans: Plan[] = [];
     const wanted = new Map<string, DocumentRef>();
     let looked = 0;
@@ -931,25 +933,32 @@ class Engine implements SyncEngine {
         report.pulled.skipped += 1;
         continue;
       }
-      const documents: (DocumentRecord | DocumentRef)[] = [];
       let fetchable = true;
-      for (const ref of change.documents) {
-        const known = local?.find((d) => d.sha256 === ref.sha256) ?? this.imageCache.get(ref.sha256) ?? this.options.store.imageBySha256?.(ref.sha256) ?? undefined;
-        if (known) {
-          documents.push(documentRecord(ref, known));
-          report.images.reused += 1;
-        } else {
-          documents.push(ref);
+      const plan = (refs: readonly DocumentRef[]): Planned[] =>
+        refs.map((ref) => {
+          const known =
+            local?.documents.find((d) => d.sha256 === ref.sha256) ??
+            local?.previous.find((d) => d.sha256 === ref.sha256) ??
+            this.imageCache.get(ref.sha256) ??
+            this.options.store.imageBySha256?.(ref.sha256) ??
+            undefined;
+          if (known) {
+            report.images.reused += 1;
+            return documentRecord(ref, known);
+          }
           if (!mine) fetchable = false;
-        }
-      }
+          return ref;
+        });
+      const documents = plan(change.documents);
+      // A change's replaced identity's images come with it (server/replacedIdentity.ts), fetched like its own.
+      const previous = plan(change.previousDocuments ?? []);
       if (!fetchable) {
         // Only the assignee may fetch images; keep what the store has and let the server's state through.
-        plans.push({ change, documents: local ?? [], fresh: local === null });
+        plans.push({ change, documents: local?.documents ?? [], previous: local?.previous ?? [], fresh: local === null });
         continue;
       }
-      for (const d of documents) if (!('format' in d)) wanted.set(d.sha256, d);
-      plans.push({ change, documents, fresh: local === null });
+      for (const d of [...documents, ...previous]) if (!('format' in d)) wanted.set(d.sha256, d);
+      plans.push({ change, documents, previous, fresh: local === null });
     }
 
     const failed = new Map<string, string>();
@@ -965,24 +974,24 @@ class Engine implements SyncEngine {
 
     const records: Prepared[] = [];
     for (const plan of plans) {
-      const documents: DocumentRecord[] = [];
       let missing: string | null = null;
-      for (const d of plan.documents) {
-        if ('format' in d) {
-          documents.push(d);
-          continue;
-        }
-        const image = this.imageCache.get(d.sha256);
-        if (image) documents.push(documentRecord(d, image));
-        else missing = failed.get(d.sha256) ?? 'image_missing';
-      }
+      const stored = (planned: readonly Planned[]): DocumentRecord[] =>
+        planned.flatMap((d) => {
+          if ('format' in d) return [d];
+          const image = this.imageCache.get(d.sha256);
+          if (image) return [documentRecord(d, image)];
+          missing = failed.get(d.sha256) ?? 'image_missing';
+          return [];
+        });
+      const documents = stored(plan.documents);
+      const previous = stored(plan.previous);
       if (missing !== null) {
         // A case without all its documents must not reach the queue; the next change of it brings it again.
         log.warn('application skipped: a document could not be stored', { applicationId: plan.change.application.id, code: missing });
         report.pulled.skipped += 1;
         continue;
       }
-      records.push({ record: upsertRecord(plan.change, documents), fresh: plan.fresh });
+      records.push({ record: upsertRecord(plan.change, documents, previous), fresh: plan.fresh });
     }
     return records;
   }

@@ -49,8 +49,15 @@ export function documentRecord(ref: DocumentRef, image: ImageFacts): DocumentRec
   };
 }
 
-export function upsertRecord(change: Change, documents: DocumentRecord[]): UpsertRecord {
-  return { application: change.application, documents, facts: change.facts, returned: change.returned ?? null, decided: change.decided ?? null };
+export function upsertRecord(change: Change, documents: DocumentRecord[], previousDocuments: DocumentRecord[] = []): UpsertRecord {
+  return {
+    application: change.application,
+    documents,
+    ...(previousDocuments.length > 0 ? { previousDocuments } : {}),
+    facts: change.facts,
+    returned: change.returned ?? null,
+    decided: change.decided ?? null,
+  };
 }
 
 /** A decision as the central service reports it, as the supervisor's decision log holds it. */

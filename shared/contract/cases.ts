@@ -239,6 +239,8 @@ export const CaseDetail = z.object({
   escalateAt: Instant,
   deadline: DeadlineState,
   documents: z.array(DocumentRecord),
+  /** A change application's: the document images of the identity it replaces (shown beside the proposed ones). */
+  previousDocuments: z.array(DocumentRecord).optional(),
   /** R1–R8 as of `flagsAsOf`: now for an open case (R7 computed at read time), as decided for a decided one. */
   flags: z.array(Flag),
   flagsAsOf: FlagsAsOf,

@@ -196,6 +196,11 @@ export const ApplicationEnvelope = z
      * the decider's workstation learns when a second person's agreement made it take effect. Absent while in review.
      */
     decided: DecidedStanding.nullable().optional(),
+    /**
+     * A change application's: the document images of the verification it replaces (the identity verified now), fetched
+     * through the document route by the reviewer holding the change. Absent when none are on record.
+     */
+    previousDocuments: z.array(DocumentRef).max(6).optional(),
   })
   .strict();
 export type ApplicationEnvelope = z.infer<typeof ApplicationEnvelope>;

@@ -33,6 +33,7 @@ const RuleFactsSchema = z.object({
 const UpsertRecordSchema = z.object({
   application: Application,
   documents: z.array(DocumentRecord).max(20),
+  previousDocuments: z.array(DocumentRecord).max(20).optional(),
   facts: RuleFactsSchema,
   returned: CaseReturned.nullable().optional(),
   decided: DecidedStanding.nullable().optional(),
@@ -59,6 +60,7 @@ function prepare(db: StoreConnection['db']) {
     app: db.prepare<[string], ApplicationRow>(caseSql.app),
     appState: db.prepare<[string], { rid: number; version: number; status: ApplicationStatus; assignee: string | null; pending: number }>(caseSql.appState),
     docs: db.prepare<[string], DocumentRow>(caseSql.docs),
+    previousDocs: db.prepare<[string], DocumentRow>(caseSql.previousDocs),
     quality: db.prepare<[string], { quality: string | null; image_failure: string | null }>(caseSql.quality),
     facts: db.prepare<[string], { body: string }>(caseSql.facts),
     decisions: db.prepare<[string], DecisionRow>(decisionSql.ofApplication),
@@ -161,6 +163,7 @@ export class Cases {
       escalateAt: iso(row.escalate_at),
       deadline: deadlineOf(row, at.getTime()),
       documents: this.s.docs.all(applicationId).map(toDocumentRecord),
+      previousDocuments: this.s.previousDocs.all(applicationId).map(toDocumentRecord),
       flags: judged.flags,
       flagsAsOf: judged.asOf,
       current,
@@ -256,7 +259,7 @@ export class Cases {
           result.applicationIds.push(app.id);
           continue;
         }
-        this.writeApplication(app, record.documents, record.facts, at);
+        this.writeApplication(app, record.documents, record.facts, at, record.previousDocuments ?? []);
         this.writeReturned(app.id, record.returned ?? null);
         // A decision made here that four-eyes held: in effect once a second person agreed (the queue's mark goes).
         if (record.decided) this.s.setEffect.run(record.decided.effect, record.decided.decisionId);
@@ -269,8 +272,8 @@ export class Cases {
     });
   }
 
-  /** Writes the application (and, when given, its documents and facts), then stores its flags anew. */
-  writeApplication(app: Application, documents: readonly DocumentRecord[] | null, facts: RuleFacts | null, at: Date): void {
+  /** Writes the application (and, when given, its documents, the replaced identity's, and facts), then stores its flags anew. */
+  writeApplication(app: Application, documents: readonly DocumentRecord[] | null, facts: RuleFacts | null, at: Date, previous: readonly DocumentRecord[] = []): void {
     const { dueAt, escalateAt } = reviewDeadline(new Date(app.submittedAt), this.c.calendar);
     const displayName = app.identity.kind === 'individual' ? app.identity.fullName : app.identity.enterpriseName;
     this.s.upsertApp.run({
@@ -293,6 +296,7 @@ export class Cases {
     if (documents) {
       this.s.deleteDocs.run(app.id);
       documents.forEach((d, position) => this.s.insertDoc.run(documentRow(d, app.id, position)));
+      previous.forEach((d, position) => this.s.insertDoc.run(documentRow(d, app.id, position, true)));
     }
     if (facts) this.s.upsertFacts.run(app.id, JSON.stringify(facts), at.getTime());
     this.storeFlags(app, dueAt.getTime(), at);

@@ -346,7 +346,17 @@ const v13: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v13];
+const v11: Migration = {
+  version: 11,
+  name: 'the documents of the identity a change replaces',
+  statements: [
+    // A change application's previous identity's document images (issue 23), shown beside the proposed ones; kept
+    // apart from the case's own so the checks, the quality signals and the opening's audit entry stay the proposed ones'.
+    `ALTER TABLE documents ADD COLUMN previous INTEGER NOT NULL DEFAULT 0 /* 1: the replaced identity's */`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v13, v11];
 
 /** The newest schema this code knows. */
 export const latestVersion = Math.max(...migrations.map((m) => m.version));

@@ -68,8 +68,9 @@ export function iso(ms: number): string {
 }
 
 /** The parameters of caseSql.insertDoc for one document. */
-export function documentRow(d: DocumentRecord, applicationId: string, position: number): Record<string, unknown> {
+export function documentRow(d: DocumentRecord, applicationId: string, position: number, previous = false): Record<string, unknown> {
   return {
+    previous: previous ? 1 : 0,
     id: d.id,
     application_id: applicationId,
     position,

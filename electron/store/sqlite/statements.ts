@@ -6,8 +6,9 @@
 export const caseSql = {
   app: 'SELECT a.*, b.body, b.server_body FROM applications a JOIN application_bodies b ON b.application_id = a.id WHERE a.id = ?',
   appState: `SELECT rid, version, status, assignee, (SELECT count(*) FROM outbox o WHERE o.application_id = a.id AND o.state = 'pending') AS pending FROM applications a WHERE id = ?`,
-  docs: 'SELECT id, role, sha256, format, width, height, forensic, quality, image_failure FROM documents WHERE application_id = ? ORDER BY position',
-  quality: 'SELECT quality, image_failure FROM documents WHERE application_id = ? ORDER BY position',
+  docs: 'SELECT id, role, sha256, format, width, height, forensic, quality, image_failure FROM documents WHERE application_id = ? AND previous = 0 ORDER BY position',
+  previousDocs: 'SELECT id, role, sha256, format, width, height, forensic, quality, image_failure FROM documents WHERE application_id = ? AND previous = 1 ORDER BY position',
+  quality: 'SELECT quality, image_failure FROM documents WHERE application_id = ? AND previous = 0 ORDER BY position',
   facts: 'SELECT body FROM facts WHERE application_id = ?',
   hasDocument: 'SELECT 1 AS found FROM documents WHERE sha256 = ? LIMIT 1',
   hasAssignedDocument: 'SELECT 1 AS found FROM documents d JOIN applications a ON a.id = d.application_id WHERE d.sha256 = ? AND a.assignee = ? LIMIT 1',
@@ -33,9 +34,9 @@ export const caseSql = {
   parkServerBody: 'UPDATE application_bodies SET server_body = ? WHERE application_id = ?',
   // Documents a reviewer added on this workstation (ids 'local-…') survive the central service's updates.
   deleteDocs: "DELETE FROM documents WHERE application_id = ? AND id NOT LIKE 'local-%'",
-  insertDoc: `INSERT INTO documents (id, application_id, position, role, sha256, format, width, height, forensic, quality, image_failure)
-    VALUES (@id, @application_id, @position, @role, @sha256, @format, @width, @height, @forensic, @quality, @image_failure)
-    ON CONFLICT (id) DO UPDATE SET application_id = excluded.application_id, position = excluded.position, role = excluded.role,
+  insertDoc: `INSERT INTO documents (id, application_id, position, role, sha256, format, width, height, forensic, quality, image_failure, previous)
+    VALUES (@id, @application_id, @position, @role, @sha256, @format, @width, @height, @forensic, @quality, @image_failure, @previous)
+    ON CONFLICT (id) DO UPDATE SET application_id = excluded.application_id, position = excluded.position, role = excluded.role, previous = excluded.previous,
       sha256 = excluded.sha256, format = excluded.format, width = excluded.width, height = excluded.height,
       forensic = excluded.forensic, quality = excluded.quality, image_failure = excluded.image_failure`,
   upsertFacts:

@@ -153,7 +153,13 @@ export function CaseView() {
       {detail && (
         <div className="case-body">
           {elsewhere === undefined ? (
-            <DocumentViewer key={detail.application.id} documents={detail.documents} applicationId={detail.application.id} ref={viewer} />
+            <DocumentViewer
+              key={detail.application.id}
+              documents={detail.documents}
+              previousDocuments={detail.previousDocuments}
+              applicationId={detail.application.id}
+              ref={viewer}
+            />
           ) : (
             <div className="viewer viewer-unavailable" data-testid="documents-unavailable">
               <p className="padded muted">{t('case.documentsUnavailable')}</p>

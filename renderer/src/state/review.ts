@@ -77,7 +77,7 @@ export function rememberImageUrl(sha256: string, variant: ImageVariant, url: str
 /** Asks for the preview and thumbnails and decodes them, so the browser has them before the case is shown. */
 export function warmImages(detail: CaseDetail): void {
   const asked = epoch;
-  for (const doc of detail.documents) {
+  for (const doc of [...(detail.previousDocuments ?? []), ...detail.documents]) {
     for (const variant of ['preview', 'thumbnail'] as const) {
       void workstation()
         .images.url({ sha256: doc.sha256, variant })

@@ -40,6 +40,13 @@ export function centralUnreachable(error: unknown): error is SyncError {
   return error instanceof SyncError && (error.kind === 'offline' || error.kind === 'transient' || error.kind === 'signed_out' || error.kind === 'aborted');
 }
 
+/**
+ * How long a page or the counts wait for the central service before the copy answers: a person is looking at the
+ * log. The service answers both within a few hundred milliseconds at a million decisions (bench/supervisor); the
+ * engine's 10 s default was a blank screen for 10 s whenever the service hung. An export waits the default.
+ */
+export const liveReadTimeoutMs = 3_000;
+
 /** A central cursor as the renderer holds it: marked, so a page goes on from the source that began the paging. */
 const centralMark = 'central.';
 
@@ -55,7 +62,11 @@ export function createDecisionLogReads(get: CentralGet | null, store: DecisionLo
       let offlineReason = notConfigured;
       if (get !== null && (q.cursor === undefined || centralCursor !== undefined)) {
         try {
-          const answer = await get(`/v1/decisions?${centralDecisionsQuery(q, { cursor: centralCursor, limit: q.limit, withTotal: true }).toString()}`, DecisionsResponse);
+          const answer = await get(
+            `/v1/decisions?${centralDecisionsQuery(q, { cursor: centralCursor, limit: q.limit, withTotal: true }).toString()}`,
+            DecisionsResponse,
+            liveReadTimeoutMs,
+          );
           const total = answer.total ?? { count: answer.decisions.length, atLeast: answer.nextCursor !== null };
           return {
             items: answer.decisions.map(decisionLogEntry),
@@ -81,7 +92,7 @@ export function createDecisionLogReads(get: CentralGet | null, store: DecisionLo
       const filter = DecisionLogFilter.parse(raw);
       if (get !== null) {
         try {
-          const counts = await get(`/v1/decisions/counts?${centralDecisionsQuery(filter).toString()}`, DecisionCountsResponse);
+          const counts = await get(`/v1/decisions/counts?${centralDecisionsQuery(filter).toString()}`, DecisionCountsResponse, liveReadTimeoutMs);
           return { ...counts, source: 'central' };
         } catch (error) {
           if (!centralUnreachable(error)) throw error;

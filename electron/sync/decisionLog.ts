@@ -10,6 +10,7 @@ import {
   type DecisionLogEntry,
   type DecisionLogPage,
 } from '../../shared/contract/supervision';
+import { DecisionsExportPage } from '../../shared/contract/decisionExport';
 import { DomainError } from '../../shared/errors';
 import type { CaseStore } from '../store/types';
 import { SyncError } from './errors';
@@ -109,20 +110,20 @@ export function createDecisionLogReads(get: CentralGet | null, store: DecisionLo
     async *matching(raw: DecisionLogFilter, batch: number, progress: (done: number, total: number) => void): AsyncGenerator<DecisionLogEntry[]> {
       const filter = DecisionLogFilter.parse(raw);
       if (get !== null) {
-        let first: DecisionsResponse | null = null;
+        let first: DecisionsExportPage | null = null;
         try {
-          first = await get(`/v1/decisions?${centralDecisionsQuery(filter, { limit: batch, withTotal: true }).toString()}`, DecisionsResponse);
+          first = await get(`/v1/decisions?${centralDecisionsQuery(filter, { limit: batch, withTotal: true }).toString()}`, DecisionsExportPage);
         } catch (error) {
           if (!centralUnreachable(error)) throw error;
         }
         if (first) {
           const total = first.total?.count ?? 0;
-          let page: DecisionsResponse = first;
+          let page: DecisionsExportPage = first;
           let done = 0;
           progress(0, total);
           for (;;) {
             // The next page is asked for before this one is written out: the service's query and the file overlap.
-            const next = page.nextCursor === null ? null : get(`/v1/decisions?${centralDecisionsQuery(filter, { cursor: page.nextCursor, limit: batch }).toString()}`, DecisionsResponse);
+            const next = page.nextCursor === null ? null : get(`/v1/decisions?${centralDecisionsQuery(filter, { cursor: page.nextCursor, limit: batch }).toString()}`, DecisionsExportPage);
             // Its failure is thrown where it is awaited below, not reported as unhandled meanwhile.
             next?.catch(() => undefined);
             done += page.decisions.length;

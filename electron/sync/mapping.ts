@@ -1,7 +1,7 @@
 // Between the case store's records and the central API's: DecisionRecord → DecisionMutation, Change → UpsertRecord.
 // The only reshaping of a decision between the reviewer's screen and the wire.
 import type { ExportedDecision } from '../../shared/contract/decisionExport';
-import { DecisionMutation, type Change, type DecisionRecord as CentralDecision, type DocumentRef } from '../../shared/contract/central';
+import { DecisionMutation, type Change, type DocumentRef } from '../../shared/contract/central';
 import type { DecisionLogEntry } from '../../shared/contract/supervision';
 import { verifiedName } from '../../shared/rules';
 import type { DecisionRecord, DocumentRecord } from '../../shared/contract/cases';

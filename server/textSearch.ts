@@ -16,6 +16,13 @@ export function containsPattern(text: string): string {
 }
 
 export async function createTextSearchIndex(tx: Queryable): Promise<void> {
-  await tx.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
-  await tx.query(`CREATE INDEX applications_search_trgm ON applications USING gin ((${applicationSearchText('applications')}) gin_trgm_ops)`);
+  // An extension is the database's, not a schema's: in public, never in the schema of one central service (several
+  // share a database in tests and benches; dropping one schema must not take the others' indexes with it). Once there,
+  // wherever it is, its operator class is named with its schema, since that need not be on the search path.
+  await tx.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public`);
+  const [where] = await tx.query<{ schema: string }>(
+    `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`,
+  );
+  if (!where || !/^[a-z_][a-z0-9_]*$/.test(where.schema)) throw new Error(`pg_trgm is in an unexpected schema: ${where?.schema}`);
+  await tx.query(`CREATE INDEX applications_search_trgm ON applications USING gin ((${applicationSearchText('applications')}) ${where.schema}.gin_trgm_ops)`);
 }

@@ -24,7 +24,7 @@ import { createSupervisionHandlers, type SupervisionHandlers } from '../../elect
 
 /** A log query as the handler takes it (parsed: the limit given). */
 type DecisionLogQuery = Parameters<SupervisionHandlers['decisions.log']>[0];
-import { argValue, machine } from '../common';
+import { argValue, bundleEntries, machine } from '../common';
 
 // The repository: two folders up from this file; a bundle is told where it is.
 const root = process.env.VERITY_BENCH_REPO ?? resolve(import.meta.dirname, '../..');
@@ -34,22 +34,11 @@ const root = process.env.VERITY_BENCH_REPO ?? resolve(import.meta.dirname, '../.
 // tsx's loader (~37 MB) and compile cache; --sources measures the sources under tsx instead.
 if (import.meta.url.endsWith('.ts') && !process.argv.includes('--sources')) {
   const outdir = join(root, 'out/bench-supervisor');
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: {
-      run: join(root, 'bench/supervisor/run.ts'),
-      'imaging-worker': join(root, 'electron/imaging/worker.ts'),
-      'imaging-launcher': join(root, 'electron/imaging/launcherThread.ts'),
-      'store-writer': join(root, 'electron/store/writerThread.ts'),
-    },
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
+  await bundleEntries(outdir, {
+    run: join(root, 'bench/supervisor/run.ts'),
+    'imaging-worker': join(root, 'electron/imaging/worker.ts'),
+    'imaging-launcher': join(root, 'electron/imaging/launcherThread.ts'),
+    'store-writer': join(root, 'electron/store/writerThread.ts'),
   });
   const run = spawnSync(process.execPath, [join(outdir, 'run.mjs'), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, VERITY_BENCH_REPO: root } });
   process.exit(run.status ?? 1);

@@ -2,6 +2,7 @@
 // PGlite (embedded, in a data folder or in memory). Both run the same SQL; results are normalised so
 // int8 comes back as number and bytea as Buffer whichever driver answered.
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 
 export type SqlValue = string | number | boolean | null | Date | Buffer | string[];
@@ -40,7 +41,9 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
     parsers: { [BYTEA_OID]: (text: string) => Buffer.from(text.slice(2), 'hex') },
     serializers: { [BYTEA_OID]: (value: Uint8Array) => `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}` },
   };
-  const db = options.dataDir ? await PGlite.create(options.dataDir, bytea) : await PGlite.create(bytea);
+  // pg_trgm: the decision log's free text goes through a trigram index (migration 13), as on PostgreSQL.
+  const settings = { ...bytea, extensions: { pg_trgm } };
+  const db = options.dataDir ? await PGlite.create(options.dataDir, settings) : await PGlite.create(settings);
   const wrap = (runner: { query: PGlite['query'] }): Queryable => ({
     async query<R extends Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
       const result = await runner.query<R>(sql, [...params]);

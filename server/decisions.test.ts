@@ -4,6 +4,7 @@
 // the PostgreSQL of VERITY_TEST_DATABASE_URL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecisionCountsResponse, DecisionsResponse, decisionsTotalCap } from '../shared/contract/central';
+import { decisionWhere } from './decisions';
 import { seededDecision, seedDecisions, seedReviewerName, type SeededDecision } from './decisionsSeed';
 import { startTestServer, TestClient, type TestServer } from '../tests/support/central';
 
@@ -167,5 +168,12 @@ describe('plans on migration 8', () => {
     expect(await plan('SELECT id FROM decisions d WHERE d.reviewer = $1 ORDER BY d.made_at DESC, d.id DESC LIMIT 51', ['reviewer1'])).toMatch(/decisions_reviewer_made/);
     expect(await plan(`SELECT count(*) FROM decisions d WHERE d.reason_codes @> $1::jsonb`, ['["document_unreadable"]'])).toMatch(/decisions_reason_codes/);
     expect(await plan('SELECT id FROM decisions d WHERE d.made_at > d.due_at ORDER BY d.made_at DESC, d.id DESC LIMIT 51')).toMatch(/decisions_deadline_missed/);
+  });
+
+  it('finds free text through the applications’ trigram index (migration 13), then the decisions by application', async () => {
+    const w = decisionWhere({ text: 'maria garcia 11', clock: 'made' });
+    const text = await plan(`SELECT id FROM decisions d ${w.sql()} ORDER BY d.made_at DESC, d.id DESC LIMIT 51`, w.params);
+    expect(text).toMatch(/Bitmap Index Scan on applications_search_trgm/);
+    expect(text).toMatch(/decisions_application/);
   });
 });

@@ -5,7 +5,9 @@ import { decisionEffects, decisionsTotalCap, type DecisionCountsResponse, type D
 import type { ApplicationKind, ReasonCode } from '../shared/domain';
 import { DomainError } from '../shared/errors';
 import type { Queryable } from './db';
+import { tallyAnswers, tallyCounts } from './decisionTallies';
 import { qualityQueueSql } from './quality';
+import { applicationSearchText, containsPattern } from './textSearch';
 
 export interface DecisionFilter {
   reviewer?: string | undefined;
@@ -79,21 +81,18 @@ export function decisionWhere(filter: Omit<DecisionFilter, 'limit'>, without?: F
   if (filter.to) w.add((n) => `${at} < ${n}`, new Date(filter.to));
   const text = filter.text?.trim();
   if (text) {
-    // An id prefix as two ranges (upper-case demo ids, lower-case UUIDs) that keep the primary key usable, or part
-    // of the name or number the application holds; position() rather than LIKE: no wildcard in the text means anything.
+    // The applications matching first, once (an id prefix as two ranges of the primary key: upper-case demo ids,
+    // lower-case UUIDs; or part of the name or number, through the trigram index of migration 13; a % or _ typed is
+    // literal), then their decisions by application id: a rare match never walks the million in date order.
     const p = (value: string) => `$${w.params.push(value)}`;
     const [upper, lower] = [text.toUpperCase(), text.toLowerCase()];
     w.where.push(
-      `(d.application_id >= ${p(upper)} AND d.application_id < ${p(`${upper}\u{10FFFF}`)}` +
-        ` OR d.application_id >= ${p(lower)} AND d.application_id < ${p(`${lower}\u{10FFFF}`)}` +
-        ` OR EXISTS (SELECT 1 FROM applications a WHERE a.id = d.application_id AND position(${p(text.normalize('NFKC').toLowerCase())} IN ${applicationSearchSql}) > 0))`,
+      `d.application_id = ANY (ARRAY(SELECT a.id FROM applications a WHERE a.id >= ${p(upper)} AND a.id < ${p(`${upper}\u{10FFFF}`)}` +
+        ` OR a.id >= ${p(lower)} AND a.id < ${p(`${lower}\u{10FFFF}`)} OR ${applicationSearchText('a')} LIKE ${p(containsPattern(text))}))`,
     );
   }
   return w;
 }
-
-/** The text an application is found by: its name and its document or registration number, lower case. */
-const applicationSearchSql = `lower(concat_ws(' ', a.identity->>'fullName', a.identity->>'enterpriseName', a.identity->>'documentNumber', a.identity->>'businessRegistrationNumber'))`;
 
 /** Adds the keyset condition of `cursor` (given on `clock`) to `w`. */
 export function afterCursor(w: DecisionWhere, cursor: string, clock: DecisionFilter['clock']): void {
@@ -131,6 +130,13 @@ export async function decisionsTotal(db: Queryable, filter: Omit<DecisionFilter,
  * for the reason codes (a decision has several).
  */
 export async function decisionCounts(db: Queryable, filter: Omit<DecisionFilter, 'limit' | 'cursor'>): Promise<DecisionCountsResponse> {
+  // Facets alone: the tallies the triggers keep (migration 12) answer without reading the decisions.
+  if (tallyAnswers(filter)) return tallyCounts(db, filter);
+  return scannedCounts(db, filter);
+}
+
+/** The counts by reading every decision the filter's date range, text or queue leaves (and the tallies' check). */
+export async function scannedCounts(db: Queryable, filter: Omit<DecisionFilter, 'limit' | 'cursor'>): Promise<DecisionCountsResponse> {
   // The rows any facet's count can need: every filter that is not a facet, and at most one facet filter failing.
   const base = decisionWhere({ ...filter, reviewer: undefined, outcome: undefined, kind: undefined, reasonCode: undefined, offline: undefined, overridden: undefined, reviewed: undefined, deadlineMissed: undefined });
   const facets: Facet[] = ['reviewer', 'outcome', 'kind', 'reasonCode', 'offline', 'overridden', 'reviewed', 'deadlineMissed'];

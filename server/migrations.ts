@@ -5,7 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { defaultQualityPolicy } from '../shared/contract/central';
 import type { Database, Queryable } from './db';
 import { calendarAndWithdrawals } from './calendarSchema';
+import { createDecisionTallies } from './decisionTallies';
 import { replacedIdentitySchema } from './replacedIdentity';
+import { createTextSearchIndex } from './textSearch';
 
 export interface Migration {
   readonly version: number;
@@ -448,6 +450,21 @@ export const migrations: readonly Migration[] = [
         )`);
       await tx.query(`CREATE INDEX login_failures_key ON login_failures (username, client, failed_at)`);
       await tx.query(`CREATE INDEX login_failures_failed_at ON login_failures (failed_at)`);
+    },
+  },
+  // The decision log at a million decisions (issue 21): counts from tallies, free text through trigrams.
+  {
+    version: 12,
+    name: 'decision tallies kept by triggers',
+    async up(tx) {
+      await createDecisionTallies(tx);
+    },
+  },
+  {
+    version: 13,
+    name: 'trigram index for the decision log free text',
+    async up(tx) {
+      await createTextSearchIndex(tx);
     },
   },
   {

@@ -26,7 +26,7 @@ import { ExplicitKeyProvider } from '../../electron/common/keys';
 import { createSyncEngine, type SyncProgress, type SyncReport } from '../../electron/sync/engine';
 import { recordDerivedQuality } from '../../electron/sync/derivedQuality';
 import type { SamplerReport, SamplerRequest } from './memorySampler';
-import { argValue, machine } from '../common';
+import { argValue, bundleEntries, machine } from '../common';
 
 process.env.VERITY_QUIET = '1';
 const args = process.argv.slice(2);
@@ -36,25 +36,13 @@ const corpusDir = join(root, '../shared/corpus/images/');
 
 if (import.meta.url.endsWith('.ts') && !args.includes('--sources')) {
   const outdir = join(root, 'out/bench-sync');
-  const { build } = await import('esbuild');
-  // The entries' names are the ones pool.ts, launch.ts and store/writer.ts look for next to a
-  // bundle; packages stay external and resolve from the repository's node_modules, as the app's do.
-  await build({
-    entryPoints: {
-      run: join(root, 'bench/sync/run.ts'),
-      'imaging-worker': join(root, 'electron/imaging/worker.ts'),
-      'imaging-launcher': join(root, 'electron/imaging/launcherThread.ts'),
-      'store-writer': join(root, 'electron/store/writerThread.ts'),
-      'memory-sampler': join(root, 'bench/sync/memorySampler.ts'),
-    },
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
+  // The entries' names are the ones pool.ts, launch.ts and store/writer.ts look for next to a bundle.
+  await bundleEntries(outdir, {
+    run: join(root, 'bench/sync/run.ts'),
+    'imaging-worker': join(root, 'electron/imaging/worker.ts'),
+    'imaging-launcher': join(root, 'electron/imaging/launcherThread.ts'),
+    'store-writer': join(root, 'electron/store/writerThread.ts'),
+    'memory-sampler': join(root, 'bench/sync/memorySampler.ts'),
   });
   const run = spawnSync(process.execPath, ['--expose-gc', join(outdir, 'run.mjs'), ...args], { stdio: 'inherit', env: { ...process.env, VERITY_BENCH_REPO: root } });
   process.exit(run.status ?? 1);

@@ -165,7 +165,7 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
 
   return {
     check,
-    get: (path, schema) => sync.get(path, schema),
+    get: (path, schema, timeoutMs) => sync.get(path, schema, timeoutMs),
     put: (path, json, schema) => sync.put(path, json, schema),
     fetchDocuments: (refs) => sync.fetchDocuments(refs),
     handlers: {

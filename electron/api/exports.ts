@@ -101,13 +101,15 @@ export function createExportHandlers(store: CaseStore, get: CentralGet | null, s
   const progressOf = (kind: ExportKind) => (done: number, total: number) => events.emit('exports.progress', { kind, done, total });
   return {
     'decisions.exportCsv': async ({ filter, language }, ctx) => {
-      const parts = [csvHead(language)];
+      // Each page encoded as it arrives (the next one is already on its way): the file grows as bytes, never as one
+      // string of every row.
+      const parts = [Buffer.from(csvHead(language), 'utf8')];
       let rows = 0;
       for await (const batch of log.matching(filter, BATCH, progressOf('decisions_csv'))) {
-        parts.push(csvRows(batch, language));
+        parts.push(Buffer.from(csvRows(batch, language), 'utf8'));
         rows += batch.length;
       }
-      const bytes = Buffer.from(parts.join(''), 'utf8');
+      const bytes = Buffer.concat(parts);
       const fileName = exportFileName('decisions', 'csv', now());
       return shelf.put({
         record: { kind: 'decisions_csv', fileName, rows, bytes: bytes.length, filter: canonicalJson(filter), language },

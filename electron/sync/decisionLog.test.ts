@@ -2,6 +2,8 @@
 // export come from it (every decision, more than the workstation's copy holds, with reviewers' names); when it
 // cannot be reached, from the copy, saying so and how fresh the copy is; a page begun at the central service does
 // not go on from the copy.
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DecisionCountsResponse } from '../../shared/contract/central';
 import type { DecisionLogPage } from '../../shared/contract/supervision';
@@ -11,6 +13,7 @@ import { EventHub } from '../api/events';
 import { createExportHandlers, ExportShelf } from '../api/exports';
 import type { CallContext } from '../api/registry';
 import { createSupervisionHandlers } from '../api/supervision';
+import { liveReadTimeoutMs } from './decisionLog';
 import { createSyncEngine, type SyncEngine } from './engine';
 
 let central: CentralFixture;
@@ -103,3 +106,50 @@ describe('decisions.log and decisions.counts', () => {
     await away.stop();
   });
 });
+
+describe('a central service that hangs', () => {
+  /** A proxy to the real central service that never answers the decision log's reads (accepts them and holds them). */
+  async function hangingDecisions(target: string): Promise<{ url: string; held: () => number; close(): Promise<void> }> {
+    const held: ServerResponse[] = [];
+    const proxy = createServer((req: IncomingMessage, res: ServerResponse) => {
+      if (req.url?.startsWith('/v1/decisions')) return void held.push(res);
+      const upstream = request(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
+    return {
+      url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`,
+      held: () => held.length,
+      close: () => {
+        for (const res of held) res.destroy();
+        return new Promise((ok) => proxy.close(() => ok()));
+      },
+    };
+  }
+
+  it('lets the copy answer the log and its counts after a short wait, not the engine’s 10 s', async () => {
+    const proxy = await hangingDecisions(central.server.url);
+    const engine = createSyncEngine(engineOptions(side, proxy.url, supervisorCredentials));
+    try {
+      await engine.authenticate({ username: 'supervisor1', password: 'verity-demo' });
+      const handlers = createSupervisionHandlers(side.store, getOf(engine));
+      const started = performance.now();
+      const page = await handlers['decisions.log']({ limit: 5 }, ctx);
+      const waited = performance.now() - started;
+      expect(page).toMatchObject({ source: 'copy', offlineReason: 'The central service did not answer in time.' });
+      expect(proxy.held()).toBe(1);
+      expect(waited).toBeGreaterThanOrEqual(liveReadTimeoutMs - 50);
+      expect(waited).toBeLessThan(5_000);
+      const countsStarted = performance.now();
+      expect((await handlers['decisions.counts']({}, ctx)).source).toBe('copy');
+      expect(performance.now() - countsStarted).toBeLessThan(5_000);
+    } finally {
+      await engine.stop();
+      await proxy.close();
+    }
+  }, 30_000);
+});
+

@@ -10,6 +10,7 @@ import {
   type DecisionLogEntry,
   type DecisionLogPage,
 } from '../../shared/contract/supervision';
+import { DecisionsExportPage } from '../../shared/contract/decisionExport';
 import { DomainError } from '../../shared/errors';
 import type { CaseStore } from '../store/types';
 import { SyncError } from './errors';
@@ -40,6 +41,13 @@ export function centralUnreachable(error: unknown): error is SyncError {
   return error instanceof SyncError && (error.kind === 'offline' || error.kind === 'transient' || error.kind === 'signed_out' || error.kind === 'aborted');
 }
 
+/**
+ * How long a page or the counts wait for the central service before the copy answers: a person is looking at the
+ * log. The service answers both within a few hundred milliseconds at a million decisions (bench/supervisor); the
+ * engine's 10 s default was a blank screen for 10 s whenever the service hung. An export waits the default.
+ */
+export const liveReadTimeoutMs = 3_000;
+
 /** A central cursor as the renderer holds it: marked, so a page goes on from the source that began the paging. */
 const centralMark = 'central.';
 
@@ -55,7 +63,11 @@ export function createDecisionLogReads(get: CentralGet | null, store: DecisionLo
       let offlineReason = notConfigured;
       if (get !== null && (q.cursor === undefined || centralCursor !== undefined)) {
         try {
-          const answer = await get(`/v1/decisions?${centralDecisionsQuery(q, { cursor: centralCursor, limit: q.limit, withTotal: true }).toString()}`, DecisionsResponse);
+          const answer = await get(
+            `/v1/decisions?${centralDecisionsQuery(q, { cursor: centralCursor, limit: q.limit, withTotal: true }).toString()}`,
+            DecisionsResponse,
+            liveReadTimeoutMs,
+          );
           const total = answer.total ?? { count: answer.decisions.length, atLeast: answer.nextCursor !== null };
           return {
             items: answer.decisions.map(decisionLogEntry),
@@ -81,7 +93,7 @@ export function createDecisionLogReads(get: CentralGet | null, store: DecisionLo
       const filter = DecisionLogFilter.parse(raw);
       if (get !== null) {
         try {
-          const counts = await get(`/v1/decisions/counts?${centralDecisionsQuery(filter).toString()}`, DecisionCountsResponse);
+          const counts = await get(`/v1/decisions/counts?${centralDecisionsQuery(filter).toString()}`, DecisionCountsResponse, liveReadTimeoutMs);
           return { ...counts, source: 'central' };
         } catch (error) {
           if (!centralUnreachable(error)) throw error;
@@ -98,20 +110,20 @@ export function createDecisionLogReads(get: CentralGet | null, store: DecisionLo
     async *matching(raw: DecisionLogFilter, batch: number, progress: (done: number, total: number) => void): AsyncGenerator<DecisionLogEntry[]> {
       const filter = DecisionLogFilter.parse(raw);
       if (get !== null) {
-        let first: DecisionsResponse | null = null;
+        let first: DecisionsExportPage | null = null;
         try {
-          first = await get(`/v1/decisions?${centralDecisionsQuery(filter, { limit: batch, withTotal: true }).toString()}`, DecisionsResponse);
+          first = await get(`/v1/decisions?${centralDecisionsQuery(filter, { limit: batch, withTotal: true }).toString()}`, DecisionsExportPage);
         } catch (error) {
           if (!centralUnreachable(error)) throw error;
         }
         if (first) {
           const total = first.total?.count ?? 0;
-          let page: DecisionsResponse = first;
+          let page: DecisionsExportPage = first;
           let done = 0;
           progress(0, total);
           for (;;) {
             // The next page is asked for before this one is written out: the service's query and the file overlap.
-            const next = page.nextCursor === null ? null : get(`/v1/decisions?${centralDecisionsQuery(filter, { cursor: page.nextCursor, limit: batch }).toString()}`, DecisionsResponse);
+            const next = page.nextCursor === null ? null : get(`/v1/decisions?${centralDecisionsQuery(filter, { cursor: page.nextCursor, limit: batch }).toString()}`, DecisionsExportPage);
             // Its failure is thrown where it is awaited below, not reported as unhandled meanwhile.
             next?.catch(() => undefined);
             done += page.decisions.length;

@@ -1,6 +1,7 @@
 // Between the case store's records and the central API's: DecisionRecord → DecisionMutation, Change → UpsertRecord.
 // The only reshaping of a decision between the reviewer's screen and the wire.
-import { DecisionMutation, type Change, type DecisionRecord as CentralDecision, type DocumentRef } from '../../shared/contract/central';
+import type { ExportedDecision } from '../../shared/contract/decisionExport';
+import { DecisionMutation, type Change, type DocumentRef } from '../../shared/contract/central';
 import type { DecisionLogEntry } from '../../shared/contract/supervision';
 import { verifiedName } from '../../shared/rules';
 import type { DecisionRecord, DocumentRecord } from '../../shared/contract/cases';
@@ -61,7 +62,8 @@ export function upsertRecord(change: Change, documents: DocumentRecord[], previo
 }
 
 /** A decision as the central service reports it, as the supervisor's decision log holds it. */
-export function decisionLogEntry(d: CentralDecision): DecisionLogEntry {
+/** A decision as the log shows it: from a whole DecisionRecord, or from an export page's lighter check of it. */
+export function decisionLogEntry(d: ExportedDecision): DecisionLogEntry {
   return {
     id: d.id,
     applicationId: d.application.id,

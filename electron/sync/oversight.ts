@@ -11,8 +11,8 @@ import { SyncError } from './errors';
 /** The sync-state key under which the last summary is kept (one small JSON value, replaced whole each sync). */
 export const oversightSummaryKey = 'oversight.summary';
 
-/** One authenticated GET of the central API whose answer must match `schema`. */
-export type CentralGet = <S extends z.ZodType>(path: string, schema: S) => Promise<z.output<S>>;
+/** One authenticated GET of the central API whose answer must match `schema`, within `timeoutMs` (the engine's default without). */
+export type CentralGet = <S extends z.ZodType>(path: string, schema: S, timeoutMs?: number) => Promise<z.output<S>>;
 
 /** The sync step: counts the central service now and keeps them. */
 export async function pullOversight(get: CentralGet, store: Pick<CaseStore, 'setSyncState'>): Promise<OversightSummary> {

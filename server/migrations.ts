@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { defaultQualityPolicy } from '../shared/contract/central';
 import type { Database, Queryable } from './db';
 import { calendarAndWithdrawals } from './calendarSchema';
+import { createLinkedAccountAccess } from './linked';
 
 export interface Migration {
   readonly version: number;
@@ -447,6 +448,14 @@ export const migrations: readonly Migration[] = [
         )`);
       await tx.query(`CREATE INDEX login_failures_key ON login_failures (username, client, failed_at)`);
       await tx.query(`CREATE INDEX login_failures_failed_at ON login_failures (failed_at)`);
+    },
+  },
+  // Linked accounts behind R2/R3 (issue 23): every look at other accounts is audited (server/linked.ts).
+  {
+    version: 16,
+    name: 'linked-account access audited',
+    async up(tx) {
+      await createLinkedAccountAccess(tx);
     },
   },
 ];

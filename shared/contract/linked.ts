@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ApplicationKind, ApplicationStatus, Instant } from '../domain';
 import { lineText } from '../text';
+import { defineChannel } from './channel';
 
 export const linkedMatches = ['document', 'enterprise_name', 'registration_number'] as const;
 export const linkedAccountStatuses = ['verified', 'change_pending'] as const;
@@ -50,3 +51,23 @@ export const LinkedAccountsResponse = z
   })
   .strict();
 export type LinkedAccountsResponse = z.infer<typeof LinkedAccountsResponse>;
+
+/** What the case view shows: the lists, fetched now or the copy kept here, and since when. */
+export const CaseLinkedAccounts = z
+  .object({
+    linked: LinkedAccountsResponse,
+    /** central: fetched just now; copy: the copy kept here (the central service could not be asked). */
+    source: z.enum(['central', 'copy']),
+    storedAt: Instant,
+  })
+  .strict();
+export type CaseLinkedAccounts = z.infer<typeof CaseLinkedAccounts>;
+
+export const linkedChannels = {
+  'case.linkedAccounts': defineChannel({
+    request: z.object({ applicationId: lineText(64).min(1) }).strict(),
+    response: CaseLinkedAccounts,
+    errors: ['case_not_found', 'central_unreachable', 'sync_not_configured', 'not_assigned', 'not_found'],
+    role: 'reviewer',
+  }),
+} as const;

@@ -33,7 +33,7 @@ describe('linked accounts of an R2 flag on the workstation', () => {
   };
   const r2Count = async (applicationId: string) => {
     const detail = await call<CaseDetail>('case.get', { applicationId, open: false });
-    return detail.flags.find((f) => f.rule === 'R2')?.facts.accounts ?? 0;
+    return Number(detail.flags.find((f) => f.rule === 'R2')?.facts.accounts ?? 0);
   };
 
   beforeAll(async () => {

@@ -4,12 +4,12 @@
 // its applications' ids, kinds, statuses and times), never contact data or documents. The lists are read with the
 // same predicates as factsFor (server/service.ts) in one transaction that also writes the access's audit entry.
 import type { Identity } from '../shared/domain';
-import { DomainError } from '../shared/errors';
 import { openStatuses } from '../shared/lifecycle';
 import { verifiedName } from '../shared/rules';
 import type { LinkedAccount, LinkedAccountsResponse, LinkedApplication } from '../shared/contract/linked';
 import type { Caller } from './auth';
 import type { Queryable } from './db';
+import { assertInvolved } from './involvement';
 import type { CentralService } from './service';
 
 /** Server migration 16: who looked at which other accounts, for which application, when. Append-only. */
@@ -48,17 +48,7 @@ const openList = openStatuses.map((s) => `'${s}'`).join(', ');
 export async function linkedAccounts(service: CentralService, applicationId: string, caller: Caller): Promise<LinkedAccountsResponse> {
   const now = service.options.now();
   return service.db.transaction(async (tx) => {
-    const [app] = await tx.query<{ involved: boolean }>(
-      `SELECT a.assignee = $2
-           OR EXISTS (SELECT 1 FROM decisions d WHERE d.application_id = a.id AND d.reviewer = $2)
-           OR EXISTS (SELECT 1 FROM decisions d JOIN reviews r ON r.decision_id = d.id WHERE d.application_id = a.id AND r.reviewed_by = $2) AS involved
-         FROM applications a WHERE a.id = $1`,
-      [applicationId, caller.username],
-    );
-    if (!app) throw new DomainError('not_found', 'No application with this id');
-    if (caller.role !== 'supervisor' && !app.involved) {
-      throw new DomainError('not_assigned', 'This application is not yours: a reviewer sees the linked accounts of applications they hold, decided or second-reviewed');
-    }
+    await assertInvolved(tx, applicationId, caller, 'This application is not yours: a reviewer sees the linked accounts of applications they hold, decided or second-reviewed');
     // The predicates of factsFor: the same doc_key (R2); the same enterprise name key or registration key (R3);
     // never the application's own account. An account without keys (never verified) matches nothing.
     const rows = await tx.query<AccountRow>(

@@ -36,10 +36,12 @@ import { evaluateRules } from '../shared/rules';
 import { drawSpecimen } from '../resources/specimens/draw';
 import { auditEntryHash } from './audit';
 import { openApiPath } from './openapi';
-import { CentralService, defaultServiceOptions } from './service';
+import { CentralService, defaultServiceOptions, factsFor } from './service';
+import { identityKeys } from './keys';
 import { decisionMutation, sampleImage, startTestServer, TestClient, type Answer, type TestServer, intakeRequest } from '../tests/support/central';
 import { specimenIdNumber } from '../tests/support/specimenNumbers';
-import { checkChineseIdNumber } from '../shared/documentNumbers';
+import { checkChineseIdNumber, withUsccCheck } from '../shared/documentNumbers';
+import type { LinkedAccountsResponse } from '../shared/contract/linked';
 
 type OperationId = (typeof centralRoutes)[number]['operationId'] | 'headDocumentContent';
 const routeOf = (op: OperationId): CentralRoute =>
@@ -1103,6 +1105,70 @@ describe('the business calendar routes (server/calendar.test.ts goes further)', 
     expect((await call('replaceCalendarYear', sup, '/v1/calendar/years/2030', { json: year })).status).toBe(200);
     expect((await call('listCalendarChanges', sup, '/v1/calendar/changes?year=2030')).status).toBe(200);
     expect((await call('listCalendarChanges', r1, '/v1/calendar/changes')).status).toBe(403);
+  });
+});
+
+describe('linked accounts behind R2 and R3 (server/linked.ts)', () => {
+  /** An account verified now with `identity`, as the central service keeps one (the demo's way). */
+  async function verifiedAccount(identity: Identity, daysAgo: number): Promise<string> {
+    const id = nextAccount();
+    const keys = identityKeys(identity);
+    await server.db.query(
+      `INSERT INTO accounts (id, registration_location, verified_identity, verified_at, doc_key, ent_name_key, ent_reg_key) VALUES ($1, 'CN', $2::jsonb, $3, $4, $5, $6)`,
+      [id, JSON.stringify(identity), new Date(server.clock.now.getTime() - daysAgo * 86_400_000), keys.docKey, keys.entNameKey, keys.entRegKey],
+    );
+    return id;
+  }
+  const accessRows = async (applicationId: string) =>
+    server.db.query<{ username: string; account_ids: string[] }>(`SELECT username, account_ids FROM linked_account_access WHERE application_id = $1 ORDER BY id`, [applicationId]);
+  const linked = (a: Answer) => a.body as LinkedAccountsResponse;
+
+  it('names the accounts R2 and R3 count, as many as the facts say, to the reviewer holding the case and a supervisor; audits each look', async () => {
+    const shared = individual(`LNK${randomUUID().slice(0, 6)}`, { fullName: 'SPECIMEN Linked' });
+    const older = await verifiedAccount(shared, 40);
+    const company = { kind: 'enterprise' as const, enterpriseName: `SPECIMEN Linked ${randomUUID().slice(0, 6)} Co., Ltd.`, registeredAddress: '1 Test Road', businessRegistrationNumber: withUsccCheck(`91440300MA5L${String(Date.now() % 100000).padStart(5, '0')}`) };
+    // R3 counts an account matching by name OR by registration number once: 3 by both, 1 by name only, 1 by number only.
+    for (let i = 0; i < 3; i++) await verifiedAccount(company, 100 + i);
+    await verifiedAccount({ ...company, businessRegistrationNumber: withUsccCheck('91440300MA5ZZZZZ9') }, 90);
+    await verifiedAccount({ ...company, enterpriseName: 'SPECIMEN Another Name Co., Ltd.' }, 80);
+    const person = await submit({ identity: shared });
+    const enterprise = await submit({ kind: 'enterprise', identity: company });
+    for (const e of [person, enterprise]) expect((await call('assignApplication', sup, `/v1/applications/${e.application.id}/assign`, { json: { reviewer: 'reviewer1' } })).status).toBe(200);
+    const facts = await factsFor(server.db, [person.application.id, enterprise.application.id]);
+
+    const r2List = await call('listLinkedAccounts', r1, `/v1/applications/${person.application.id}/linked-accounts`);
+    expect(r2List.status).toBe(200);
+    expect(linked(r2List).document).toHaveLength(facts.get(person.application.id)?.accountsVerifiedWithDocument ?? -1);
+    expect(linked(r2List)).toMatchObject({
+      applicationId: person.application.id,
+      document: [{ accountId: older, name: 'SPECIMEN Linked', status: 'verified', matchedOn: ['document'], applications: [] }],
+      enterprise: [],
+    });
+    // Only what the rule needs: no identity document, address, contact or image of the other account.
+    expect(Object.keys(linked(r2List).document[0] ?? {}).sort()).toEqual(['accountId', 'applications', 'matchedOn', 'name', 'status', 'verifiedAt']);
+
+    const r3List = linked(await call('listLinkedAccounts', sup, `/v1/applications/${enterprise.application.id}/linked-accounts`));
+    expect(r3List.enterprise).toHaveLength(5);
+    expect(r3List.enterprise).toHaveLength(facts.get(enterprise.application.id)?.enterpriseAccountsVerified ?? -1);
+    expect(r3List.enterprise.map((a) => a.matchedOn.join('+')).sort()).toEqual(['enterprise_name', 'enterprise_name+registration_number', 'enterprise_name+registration_number', 'enterprise_name+registration_number', 'registration_number']);
+
+    // Another account verified with the document since: the count and the list move together.
+    const newer = await verifiedAccount(shared, 1);
+    const again = linked(await call('listLinkedAccounts', r1, `/v1/applications/${person.application.id}/linked-accounts`));
+    expect(again.document.map((a) => a.accountId)).toEqual([newer, older]);
+    expect((await factsFor(server.db, [person.application.id])).get(person.application.id)?.accountsVerifiedWithDocument).toBe(again.document.length);
+
+    // Who may not look: another reviewer, the console, an unknown application.
+    expect(errorCode(await call('listLinkedAccounts', r2, `/v1/applications/${person.application.id}/linked-accounts`))).toBe('not_assigned');
+    expect((await call('listLinkedAccounts', intake, `/v1/applications/${person.application.id}/linked-accounts`)).status).toBe(403);
+    expect(errorCode(await call('listLinkedAccounts', sup, '/v1/applications/no-such-application/linked-accounts'))).toBe('not_found');
+    // Every look that answered is on the server's record, with the accounts it named; the refused ones are not.
+    expect(await accessRows(person.application.id)).toEqual([
+      { username: 'reviewer1', account_ids: [older] },
+      { username: 'reviewer1', account_ids: [newer, older] },
+    ]);
+    expect((await accessRows(enterprise.application.id)).map((r) => [r.username, r.account_ids.length])).toEqual([['supervisor1', 5]]);
+    await expect(server.db.query(`DELETE FROM linked_account_access`)).rejects.toThrow(/append-only/);
   });
 });
 

@@ -3,6 +3,7 @@
 // generator); times are relative to the server's clock so deadlines look live. Each distinct image is
 // drawn and checked once and reused (the same document on two accounts is the same image).
 import { drawSpecimen, type PersonSpecimen, type Specimen } from '../resources/specimens/draw';
+import { captureOf, photographed } from '../resources/specimens/capture';
 import type { IntakeRequest } from '../shared/contract/central';
 import type { DocumentType, EnterpriseIdentity, IcpFacts, Identity, IndividualIdentity } from '../shared/domain';
 import { checkImage } from './images';
@@ -66,7 +67,11 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
   const imageOf = (key: string, role: CheckedDocument['role'], specimen: Specimen): Promise<CheckedDocument> => {
     let image = images.get(key);
     if (!image) {
-      image = drawSpecimen(specimen).then(async (bytes) => ({ role, bytes, ...(await checkImage(bytes, key)) }));
+      // Part of the set looks photographed (tilt, glare, shadow, slight blur: resources/specimens/capture.ts).
+      const capture = captureOf(key);
+      image = drawSpecimen(specimen)
+        .then((flat) => (capture ? photographed(flat, capture, key, specimen.kind === 'passport') : flat))
+        .then(async (bytes) => ({ role, bytes, ...(await checkImage(bytes, key)) }));
       images.set(key, image);
     }
     return image.then((i) => ({ ...i, role }));

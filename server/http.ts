@@ -42,6 +42,7 @@ import { AccountMessagesQuery } from '../shared/contract/notifications';
 import { accountMessages, applicationNotifications, notificationDeliveries } from './notifications/messages';
 import { calendarChanges, currentCalendar, publishedCalendar, replaceCalendarYear } from './calendar';
 import { CalendarChangesQuery, CalendarYearNumber, CalendarYearRequest } from '../shared/contract/calendar';
+import { linkedAccounts } from './linked';
 
 export const bodyLimits = {
   /** Six images of 8 MiB as base64, plus the fields. */
@@ -386,6 +387,9 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
     }),
     route('GET', '/v1/applications/{id}/notifications', ['supervisor', 'reviewer'], async ({ res, params, caller }) => {
       sendJson(res, 200, { notifications: await applicationNotifications(service.db, params.id ?? '', callerOf(caller)) });
+    }),
+    route('GET', '/v1/applications/{id}/linked-accounts', ['supervisor', 'reviewer'], async ({ res, params, caller }) => {
+      sendJson(res, 200, await linkedAccounts(service, params.id ?? '', callerOf(caller)));
     }),
     route('GET', '/v1/applications/{id}', ['supervisor'], async ({ res, params }) => {
       sendJson(res, 200, await applicationEnvelope(service, params.id ?? ''));

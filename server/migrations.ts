@@ -8,6 +8,7 @@ import { calendarAndWithdrawals } from './calendarSchema';
 import { createDecisionTallies } from './decisionTallies';
 import { replacedIdentitySchema } from './replacedIdentity';
 import { createTextSearchIndex } from './textSearch';
+import { createLinkedAccountAccess } from './linked';
 
 export interface Migration {
   readonly version: number;
@@ -472,6 +473,14 @@ export const migrations: readonly Migration[] = [
     name: 'the identity a change replaces, with the documents its verification was made on',
     async up(tx) {
       await replacedIdentitySchema(tx);
+    },
+  },
+  // Linked accounts behind R2/R3 (issue 23): every look at other accounts is audited (server/linked.ts).
+  {
+    version: 16,
+    name: 'linked-account access audited',
+    async up(tx) {
+      await createLinkedAccountAccess(tx);
     },
   },
 ];

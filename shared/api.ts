@@ -10,6 +10,7 @@ import { imageChannels } from './contract/images';
 import { oversightChannels } from './contract/oversight';
 import { calendarChannels } from './contract/calendar';
 import { decisionCaseChannels } from './contract/decisionCase';
+import { linkedChannels } from './contract/linked';
 import { supervisionChannels } from './contract/supervision';
 import { reportChannels } from './contract/reports';
 import { syncChannels, syncEvents } from './contract/sync';
@@ -26,6 +27,7 @@ export const channels = {
   ...oversightChannels,
   ...calendarChannels,
   ...decisionCaseChannels,
+  ...linkedChannels,
 } as const;
 
 export const events = {

@@ -70,6 +70,7 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
     case: {
       get: (r) => t.invoke('case.get', r),
       decide: (r) => t.invoke('case.decide', r),
+      linkedAccounts: (r) => t.invoke('case.linkedAccounts', r),
     },
     audit: {
       verify: (r) => t.invoke('audit.verify', r),

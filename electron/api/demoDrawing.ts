@@ -4,6 +4,7 @@
 // the photo loaders) holds inside its imaging processes.
 import sharp from 'sharp';
 import { drawSpecimen, type Specimen } from '../../resources/specimens/draw';
+import { captureOf, photographed } from '../../resources/specimens/capture';
 import type { SeedRecord } from '../store/seed';
 
 function specimenFor(record: SeedRecord, documentIndex: number): Specimen {
@@ -57,5 +58,9 @@ async function degrade(flat: Buffer, record: SeedRecord, documentIndex: number):
 
 /** The photo of one of a demo record's documents. */
 export async function drawDocument(record: SeedRecord, documentIndex: number): Promise<Buffer> {
-  return degrade(await drawSpecimen(specimenFor(record, documentIndex)), record, documentIndex);
+  const specimen = specimenFor(record, documentIndex);
+  const key = `${record.application.id}:${documentIndex}`;
+  const capture = captureOf(key);
+  const flat = await drawSpecimen(specimen);
+  return degrade(capture ? await photographed(flat, capture, key, specimen.kind === 'passport') : flat, record, documentIndex);
 }

@@ -20,6 +20,7 @@ import { createAuditHandlers } from './audit';
 import { createOversightHandlers } from './oversight';
 import { createCalendarHandlers } from './businessCalendar';
 import { createDecisionCaseHandlers, type DecisionImages } from './decisionCase';
+import { createLinkedHandlers } from './linked';
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
 import { EventHub } from './events';
@@ -182,6 +183,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     ...createOversightHandlers(store, central?.get ?? null),
     ...createCalendarHandlers(central),
     ...createDecisionCaseHandlers(central, decisionImages),
+    ...createLinkedHandlers(store, central?.get ?? null, (applicationId) => events.emit('queue.changed', { reason: 'sync', applicationIds: [applicationId] })),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding

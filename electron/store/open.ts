@@ -104,6 +104,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     cachedReport: (filter) => local.cachedReport(filter),
     auditAfter: (seq, limit) => local.auditAfter(seq, limit),
     businessCalendar: () => local.businessCalendar(),
+    linkedAccounts: (applicationId) => local.linkedAccounts(applicationId),
     upsertApplications: write('upsertApplications'),
     openCase: write('openCase'),
     recordDecision: write('recordDecision'),
@@ -122,6 +123,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     recordExport: write('recordExport'),
     storeReport: write('storeReport'),
     storeCalendar: write('storeCalendar'),
+    storeLinkedAccounts: write('storeLinkedAccounts'),
     close() {
       // The writer first: this connection then, as the last one, checkpoints and removes the WAL.
       writer.close();

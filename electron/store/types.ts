@@ -1,6 +1,8 @@
 // What the case store holds and offers, as the rest of the workstation sees it: reads answered at once (a
 // connection on the caller's thread), writes answered by promises (one writer thread holds the only connection that
 // writes). The SQLite implementation is in ./sqlite; openCaseStore (./open.ts) puts the two sides together.
+import type { LinkedAccountsResponse } from '../../shared/contract/linked';
+import type { CachedLinkedAccounts } from './sqlite/linked';
 import type { PublishedCalendar } from '../../shared/contract/calendar';
 import type { AuditVerification, CaseDetail, CaseReturned, DecisionStanding, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
 import type { DecidedStanding, QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../shared/contract/central';
@@ -132,6 +134,8 @@ export interface CaseReads {
   auditAfter(seq: number, limit: number): ChainedEntry[];
   /** The central service's business calendar as last pulled; null before the first sync (the fallback counts then). */
   businessCalendar(): PublishedCalendar | null;
+  /** The R2/R3 linked accounts as last fetched, while the case's counts still agree with them; else null. */
+  linkedAccounts(applicationId: string): CachedLinkedAccounts | null;
 }
 
 /**
@@ -188,6 +192,8 @@ export interface CaseWrites {
   storeReport(filter: DecisionReportFilter, report: DecisionReport): Promise<void>;
   /** Keeps the central service's business calendar and counts every open case's deadline with it; answers how many moved. */
   storeCalendar(calendar: PublishedCalendar): Promise<{ recomputed: number }>;
+  /** Keeps the central service's linked accounts of a case and sets its R2/R3 counts to theirs, in one transaction. */
+  storeLinkedAccounts(linked: LinkedAccountsResponse): Promise<{ factsChanged: boolean }>;
 }
 
 export interface CaseStore extends CaseReads, CaseWrites {

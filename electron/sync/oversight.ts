@@ -36,7 +36,8 @@ export function cachedOversight(store: Pick<CaseStore, 'getSyncState'>): Oversig
 }
 
 /** Whether a failed live read means "not reachable now" (the kept summary stands in) rather than a refusal. */
-function unreachable(error: unknown): boolean {
+/** The central service could not be asked now (as opposed to refusing): a cached copy may stand in. */
+export function unreachable(error: unknown): boolean {
   return error instanceof SyncError && (error.kind === 'offline' || error.kind === 'transient' || error.kind === 'aborted');
 }
 

@@ -6,6 +6,7 @@ import type { ApplicantLanguage, DecisionOutcome } from '../../shared/domain';
 import { DomainError } from '../../shared/errors';
 import type { Caller } from '../auth';
 import type { Queryable } from '../db';
+import { assertInvolved } from '../involvement';
 
 const encodeCursor = (at: Date, id: string) => Buffer.from(`m1:${at.getTime()}:${id}`, 'utf8').toString('base64url');
 
@@ -74,16 +75,6 @@ export async function notificationDeliveries(q: Queryable, applicationId: string
 
 /** The deliveries of one application for a supervisor, or for a reviewer who holds it, decided it or second-reviewed it. */
 export async function applicationNotifications(q: Queryable, applicationId: string, caller: Caller): Promise<NotificationDelivery[]> {
-  const [row] = await q.query<{ involved: boolean }>(
-    `SELECT a.assignee = $2
-         OR EXISTS (SELECT 1 FROM decisions d WHERE d.application_id = a.id AND d.reviewer = $2)
-         OR EXISTS (SELECT 1 FROM decisions d JOIN reviews r ON r.decision_id = d.id WHERE d.application_id = a.id AND r.reviewed_by = $2) AS involved
-       FROM applications a WHERE a.id = $1`,
-    [applicationId, caller.username],
-  );
-  if (!row) throw new DomainError('not_found', 'No application with this id');
-  if (caller.role !== 'supervisor' && !row.involved) {
-    throw new DomainError('not_assigned', 'This application is not yours: a reviewer sees the notifications of applications they hold, decided or second-reviewed');
-  }
+  await assertInvolved(q, applicationId, caller, 'This application is not yours: a reviewer sees the notifications of applications they hold, decided or second-reviewed');
   return notificationDeliveries(q, applicationId);
 }

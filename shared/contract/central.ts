@@ -38,6 +38,7 @@ import {
 } from './people';
 import { HealthResponse, ReadyResponse } from './operations';
 import { AccountMessagesQuery, AccountMessagesResponse, ApplicantContact, ApplicationNotificationsResponse, NotificationDelivery } from './notifications';
+import { LinkedAccountsResponse } from './linked';
 
 /** Every error answer: `{ error: { code, message } }`; the message names the field, never echoes values. */
 export const CentralError = z
@@ -1207,6 +1208,17 @@ export const centralRoutes = [
     body: SignOutRequest,
     responses: { 200: SignOutResponse },
     errors: [],
+  },
+  // ── linked accounts behind R2/R3 (server/linked.ts) ──
+  {
+    method: 'get',
+    path: '/v1/applications/{id}/linked-accounts',
+    operationId: 'listLinkedAccounts',
+    summary:
+      'Supervisor, or a reviewer who holds, decided or second-reviewed the application: the other verified accounts R2 (same document) and R3 (same enterprise) count, as much as the rule needs; each call is audited',
+    roles: ['supervisor', 'reviewer'],
+    responses: { 200: LinkedAccountsResponse },
+    errors: ['not_found', 'not_assigned'],
   },
 ] as const satisfies readonly CentralRoute[];
 

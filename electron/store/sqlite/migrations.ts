@@ -356,7 +356,20 @@ const v11: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v13, v11];
+// Linked accounts behind R2/R3 (issue 23), kept for offline use (electron/store/sqlite/linked.ts).
+const v12: Migration = {
+  version: 12,
+  name: 'linked accounts of R2/R3, as last fetched',
+  statements: [
+    `CREATE TABLE linked_accounts (
+      application_id TEXT PRIMARY KEY,    -- the case whose R2/R3 counts these are
+      body TEXT NOT NULL,                 -- the central service's LinkedAccountsResponse, JSON
+      stored_at INTEGER NOT NULL          -- when stored here, Unix ms
+    ) STRICT`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v13, v11, v12];
 
 /** The newest schema this code knows. */
 export const latestVersion = Math.max(...migrations.map((m) => m.version));

@@ -19,6 +19,8 @@ import { Outbox } from './outbox';
 import { Queue } from './queue';
 import { Supervision, type QualityQueueRecord } from './supervision';
 import { ReportCache } from './reportCache';
+import { LinkedAccountsCache, type CachedLinkedAccounts } from './linked';
+import type { LinkedAccountsResponse } from '../../../shared/contract/linked';
 
 export class SqliteCaseStore {
   readonly connection: StoreConnection;
@@ -29,6 +31,7 @@ export class SqliteCaseStore {
   private readonly decisionLogs: DecisionLog;
   private readonly supervision: Supervision;
   private readonly reports: ReportCache;
+  private readonly linked: LinkedAccountsCache;
 
   constructor(path: string, db: Db, calendar: BusinessCalendar, now: Date | null) {
     this.connection = new StoreConnection(path, db, calendar, now);
@@ -39,6 +42,7 @@ export class SqliteCaseStore {
     this.decisionLogs = new DecisionLog(this.connection);
     this.supervision = new Supervision(this.connection);
     this.reports = new ReportCache(this.connection);
+    this.linked = new LinkedAccountsCache(this.connection, this.cases);
   }
 
   // ---- reads ----
@@ -120,6 +124,9 @@ export class SqliteCaseStore {
   auditAfter(seq: number, limit: number): ChainedEntry[] {
     return this.connection.read(() => this.connection.audit.after(seq, limit));
   }
+  linkedAccounts(applicationId: string): CachedLinkedAccounts | null {
+    return this.linked.cached(applicationId);
+  }
 
   // ---- writes (the writer runs these) ----
   upsertApplications(records: readonly UpsertRecord[]): UpsertResult {
@@ -189,6 +196,9 @@ export class SqliteCaseStore {
   }
   businessCalendar(): PublishedCalendar | null {
     return this.connection.calendars.published();
+  }
+  storeLinkedAccounts(linked: LinkedAccountsResponse): { factsChanged: boolean } {
+    return this.linked.store(linked);
   }
   storeCalendar(calendar: PublishedCalendar): { recomputed: number } {
     const c = this.connection;

@@ -11,6 +11,7 @@ import { formatDateTime, formatLocation, formatNumber } from '../lib/format';
 import { explainFlag } from '../lib/flags';
 import { ruleName } from '../lib/ruleLabels';
 import { FlagIcon } from './FlagIcon';
+import { LinkedAccounts } from './LinkedAccounts';
 import { StandingNote } from './Returned';
 
 type FieldRow = { key: string; label: string; value: string; mono?: boolean };
@@ -158,6 +159,7 @@ function FlagList({ flags, detail }: { flags: readonly Flag[]; detail: CaseDetai
             <p key={j}>{sentence}</p>
           ))}
           {f.overridable && f.severity === 'blocking' && <p className="muted small">{t('flags.overridable')}</p>}
+          {(f.rule === 'R2' || f.rule === 'R3') && <LinkedAccounts applicationId={detail.application.id} flag={f} />}
         </li>
       ))}
     </ul>

@@ -55,6 +55,7 @@ const access = {
   replaceCalendarYear: ['supervisor'],
   listCalendarChanges: ['supervisor'],
   signOut: ['reviewer', 'supervisor', 'intake', 'admin'],
+  listLinkedAccounts: ['supervisor', 'reviewer'],
 } as const satisfies Record<OperationId, readonly CentralRole[] | 'anyone'>;
 
 const routes = centralRoutes as readonly CentralRoute[];

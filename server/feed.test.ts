@@ -89,3 +89,19 @@ describe.skipIf(!testDatabaseUrl)('the changes feed lock', () => {
     expect(after.changes[0]!.application.id).toBe(first2.changes[0]!.application.id);
   }, 60_000);
 });
+
+describe.skipIf(!testDatabaseUrl)('assignment across instances', () => {
+  it("never passes a reviewer's cap when two of their fetches take work at once", async () => {
+    server = await startTestServer({ assignmentCap: 5 });
+    const bytes = await sampleImage('jpeg');
+    const image = { role: 'front' as const, bytes, ...(await checkImage(bytes, 'image')) };
+    for (let i = 0; i < 30; i++) await submitIndividualAt(server.service, image, new Date(server.clock.now.getTime() - (i + 1) * 60_000));
+    for (let round = 0; round < 4; round++) {
+      const reviewer = `reviewer${round + 1}`;
+      const pulls = await Promise.all(Array.from({ length: 4 }, () => server!.service.changes(reviewer, undefined, 100)));
+      const [held] = await server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM applications WHERE assignee = $1 AND status = 'queued'`, [reviewer]);
+      expect(held?.n).toBe(5);
+      expect(new Set(pulls.flatMap((p) => p.changes.map((c) => c.application.id))).size).toBe(5);
+    }
+  }, 60_000);
+});

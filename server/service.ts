@@ -143,6 +143,8 @@ export function checkedTicketRef(ticketRef: string | undefined): string {
 }
 
 export const OPEN = 'queued';
+/** Advisory lock class of one reviewer's fetch (assignment top-up); the second key is the reviewer's hashtext. */
+const ASSIGNMENT_LOCK = 7_331_004;
 
 export const idsParam = (ids: readonly string[]) => JSON.stringify(ids);
 
@@ -448,6 +450,9 @@ export class CentralService {
    * a fetch with nothing to release or take writes no feed row and so takes no feed lock.
    */
   private async syncAssignments(tx: Queryable, reviewer: string, now: Date): Promise<void> {
+    // Two fetches of one reviewer (two workstations, two instances) take turns, so together they never pass the cap.
+    // Only fetches take this lock, first: a holder may wait on feed locks, but no feed-lock holder waits on it.
+    await tx.query(`SELECT pg_advisory_xact_lock(${ASSIGNMENT_LOCK}, hashtext($1))`, [reviewer]);
     const leaseEnd = await this.renewLeases(tx, reviewer, now);
     const expired = await tx.query<{ id: string; assignee: string }>(
       `SELECT id, assignee FROM applications WHERE status = $1 AND assignee IS NOT NULL AND lease_expires_at <= $2
@@ -488,7 +493,7 @@ export class CentralService {
     });
   }
 
-  /** Assigns an open application to a reviewer inside the caller's transaction (which holds the changes lock). */
+  /** Assigns an open application to a reviewer inside the caller's transaction (a feedTransaction: its feed rows are written at commit). */
   async assignIn(tx: Queryable, id: string, reviewer: string, now: Date): Promise<void> {
     const [person] = await tx.query(`SELECT 1 FROM people WHERE username = $1 AND role = 'reviewer' AND active`, [reviewer]);
     if (!person) throw new DomainError('unknown_reviewer', 'reviewer: no active reviewer with this username');

@@ -14,8 +14,8 @@
 //
 //   npx tsx bench/central/run.ts [--reviewers 200] [--applications 100000] [--seconds 40] [--instances 1,2] [--think-ms 0]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { openSync, readFileSync, readdirSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -38,8 +38,10 @@ const databaseUrl = serverUrl.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`);
 const adminPassword = 'bench-admin-Passw0rd';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function node(args: string[], env: Record<string, string>, stdio: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', stdio, stdio] });
+/** A Node child running a TypeScript file; its stderr (an instance's JSON log) goes to `logFile` when given. */
+function node(args: string[], env: Record<string, string>, stdio: 'ignore' | 'pipe' = 'ignore', logFile?: string): ChildProcess {
+  const stderr = logFile ? openSync(logFile, 'w') : stdio;
+  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', stdio, stderr] });
 }
 
 /** The child's stdout, a line at a time. */
@@ -104,7 +106,7 @@ interface Instance {
 async function startInstances(count: number, env: Record<string, string>): Promise<Instance[]> {
   const started = Array.from({ length: count }, (_, i) => {
     const port = 18_870 + i;
-    return { url: `http://127.0.0.1:${port}`, child: node(['server/main.ts', '--port', String(port)], { DATABASE_URL: databaseUrl, ...env }) };
+    return { url: `http://127.0.0.1:${port}`, child: node(['server/main.ts', '--port', String(port)], { DATABASE_URL: databaseUrl, ...env }, 'ignore', `${tmpdir()}/bench-central-${count}-${i}.log`) };
   });
   for (const s of started) {
     for (let i = 0; ; i++) {
@@ -231,6 +233,11 @@ async function signIn(urls: readonly string[], username: string, password: strin
   return ((await answer.json()) as { accessToken: string }).accessToken;
 }
 
+/** fn over items, at most `width` at a time: people sign in over minutes, not all in one instant (see README). */
+async function inBatches<T>(items: readonly T[], width: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(fn));
+}
+
 async function createReviewers(urls: readonly string[]): Promise<Station[]> {
   const admin = await signIn(urls, 'benchadmin', adminPassword);
   const stations = Array.from({ length: reviewers }, (_, i) => new Station(`benchrev${String(i + 1).padStart(3, '0')}`));
@@ -238,13 +245,11 @@ async function createReviewers(urls: readonly string[]): Promise<Station[]> {
     const created = await call(urls, '/v1/people', { method: 'POST', token: admin, body: JSON.stringify({ username: s.username, displayName: `Bench ${s.username}`, role: 'reviewer', password: 'temporary-Passw0rd' }) }, null, null);
     if (created?.status !== 201) throw new Error(`create ${s.username}: ${created?.status} ${await created?.text()}`);
   }
-  await Promise.all(
-    stations.map(async (s) => {
-      const first = await signIn(urls, s.username, 'temporary-Passw0rd');
-      const changed = await call(urls, '/v1/session/password', { method: 'POST', token: first, body: JSON.stringify({ currentPassword: 'temporary-Passw0rd', newPassword: 'own-Passw0rd-bench' }) }, null, null);
-      if (!changed?.ok) throw new Error(`password of ${s.username}: ${changed?.status}`);
-    }),
-  );
+  await inBatches(stations, 10, async (s) => {
+    const first = await signIn(urls, s.username, 'temporary-Passw0rd');
+    const changed = await call(urls, '/v1/session/password', { method: 'POST', token: first, body: JSON.stringify({ currentPassword: 'temporary-Passw0rd', newPassword: 'own-Passw0rd-bench' }) }, null, null);
+    if (!changed?.ok) throw new Error(`password of ${s.username}: ${changed?.status}`);
+  });
   return stations;
 }
 
@@ -302,7 +307,7 @@ async function measure(count: number, stations: Station[], db: pg.Pool, env: Rec
   const instances = await startInstances(count, env);
   const urls = instances.map((i) => i.url);
   if (first) stations.splice(0, stations.length, ...(await createReviewers(urls)));
-  await Promise.all(stations.map(async (s) => (s.token = await signIn(urls, s.username, 'own-Passw0rd-bench'))));
+  await inBatches(stations, 10, async (s) => (s.token = await signIn(urls, s.username, 'own-Passw0rd-bench')));
   // Warm-up: every workstation pulls until caught up (its first pull takes up to the cap of cases).
   const warmStart = performance.now();
   await Promise.all(stations.map(async (s) => {

@@ -46,16 +46,22 @@ function gatedDatabase(db: Database) {
   };
 }
 
+/** A server where a reviewer holds at most 5, with `count` open applications submitted a minute apart. */
+async function serverWith(count: number): Promise<TestServer> {
+  const started = await startTestServer({ assignmentCap: 5 });
+  const bytes = await sampleImage('jpeg');
+  const image = { role: 'front' as const, bytes, ...(await checkImage(bytes, 'image')) };
+  for (let i = 0; i < count; i++) await submitIndividualAt(started.service, image, new Date(started.clock.now.getTime() - (i + 1) * 60_000));
+  return started;
+}
+
 function within<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
   return Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} waited more than ${ms} ms for another reviewer's commit`)), ms))]);
 }
 
 describe.skipIf(!testDatabaseUrl)('the changes feed lock', () => {
   it("holds one reviewer's commit without stopping another reviewer's fetches and batches; that reviewer's feed stays in order", async () => {
-    server = await startTestServer({ assignmentCap: 5 });
-    const bytes = await sampleImage('jpeg');
-    const image = { role: 'front' as const, bytes, ...(await checkImage(bytes, 'image')) };
-    for (let i = 0; i < 12; i++) await submitIndividualAt(server.service, image, new Date(server.clock.now.getTime() - (i + 1) * 60_000));
+    server = await serverWith(12);
     const gated = gatedDatabase(server.db);
     const service = new CentralService(gated.db, server.service.options);
     const now = server.clock.now;
@@ -92,10 +98,7 @@ describe.skipIf(!testDatabaseUrl)('the changes feed lock', () => {
 
 describe.skipIf(!testDatabaseUrl)('assignment across instances', () => {
   it("never passes a reviewer's cap when two of their fetches take work at once", async () => {
-    server = await startTestServer({ assignmentCap: 5 });
-    const bytes = await sampleImage('jpeg');
-    const image = { role: 'front' as const, bytes, ...(await checkImage(bytes, 'image')) };
-    for (let i = 0; i < 30; i++) await submitIndividualAt(server.service, image, new Date(server.clock.now.getTime() - (i + 1) * 60_000));
+    server = await serverWith(30);
     for (let round = 0; round < 4; round++) {
       const reviewer = `reviewer${round + 1}`;
       const pulls = await Promise.all(Array.from({ length: 4 }, () => server!.service.changes(reviewer, undefined, 100)));

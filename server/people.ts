@@ -7,7 +7,8 @@ import { passwordProblem, type CreatePersonRequest, type PersonChange, type Pers
 import { DomainError } from '../shared/errors';
 import { hashPassword, revokeTokens } from './auth';
 import type { Database, Queryable } from './db';
-import { appendChange, lockChanges, OPEN } from './service';
+import { appendChange, feedTransaction } from './feed';
+import { OPEN } from './service';
 
 interface PersonRow {
   username: string;
@@ -67,13 +68,12 @@ async function keepAnAdmin(tx: Queryable, username: string): Promise<void> {
 
 /** Open applications of the person go back to the pool now, and their workstations hear it from the feed. */
 async function releaseApplications(tx: Queryable, username: string, now: Date): Promise<number> {
-  await lockChanges(tx);
   const released = await tx.query<{ id: string }>(
     `UPDATE applications SET assignee = NULL, lease_expires_at = NULL, version = version + 1
       WHERE assignee = $1 AND status = $2 RETURNING id`,
     [username, OPEN],
   );
-  for (const { id } of released.sort((a, b) => a.id.localeCompare(b.id))) await appendChange(tx, username, id, 'reassigned', now);
+  for (const { id } of released.sort((a, b) => a.id.localeCompare(b.id))) appendChange(tx, username, id, 'reassigned', now);
   return released.length;
 }
 
@@ -106,7 +106,7 @@ export class PeopleAdmin {
 
   /** A new role ends the person's sessions (their tokens carried the old one); a reviewer's open work goes back to the pool. */
   async setRole(username: string, role: CentralRole, actor: Actor, now: Date): Promise<PersonRecord> {
-    return this.db.transaction(async (tx) => {
+    return feedTransaction(this.db, async (tx) => {
       const person = await lockedPerson(tx, username);
       if (person.role === role) return personOf(person);
       if (person.role === 'admin') await keepAnAdmin(tx, username);
@@ -135,7 +135,7 @@ export class PeopleAdmin {
   }
 
   async deactivate(username: string, reason: string | undefined, actor: Actor, now: Date): Promise<{ person: PersonRecord; releasedApplications: number; revokedTokens: number }> {
-    return this.db.transaction(async (tx) => {
+    return feedTransaction(this.db, async (tx) => {
       const person = await lockedPerson(tx, username);
       if (person.role === 'admin') await keepAnAdmin(tx, username);
       const releasedApplications = await releaseApplications(tx, username, now);

@@ -27,17 +27,16 @@ import type { Caller } from './auth';
 import type { Queryable } from './db';
 import { identityKeys } from './keys';
 import { queueDecisionNotifications } from './notifications/queue';
+import { appendChange, feedTransaction } from './feed';
 import {
   announceFactChanges,
   answerEach,
-  appendChange,
   applicationOf,
   applyIsolated,
   type CentralService,
   claimMutationIds,
   factsFor,
   jsonOf,
-  lockChanges,
   OPEN,
   selectApplications,
   setAsideAnswer,
@@ -204,8 +203,7 @@ const answersOf = (tx: Queryable, caller: Caller, deviceId: string, now: Date): 
 
 async function applyBatch(service: CentralService, caller: Caller, deviceId: string, mutations: readonly SupervisionMutation[]): Promise<SupervisionResult[]> {
   const now = service.options.now();
-  return service.db.transaction(async (tx) => {
-    await lockChanges(tx);
+  return feedTransaction(service.db, async (tx) => {
     const answers = answersOf(tx, caller, deviceId, now);
     const claimed = await claimMutationIds(answers, mutations.map((m) => ({ id: m.id, applicationId: null })));
     const fresh: { id: string; result: SupervisionResult }[] = [];
@@ -318,7 +316,7 @@ async function review(ctx: Context, m: ReviewMutation): Promise<SupervisionResul
       await tx.query(`UPDATE decisions SET effect = 'in_effect' WHERE id = $1::uuid`, [d.id]);
       if (d.outcome === 'approve') await ctx.service.recordVerification(tx, app, d.id, now);
       // The decider's workstation still shows it held: its next pull says it stands now (S3, S5).
-      await appendChange(tx, d.reviewer, app.id, 'updated', now);
+      appendChange(tx, d.reviewer, app.id, 'updated', now);
       // S11: the held decision takes effect now, so it notifies the applicant now, in this transaction.
       await queueDecisionNotifications(tx, [d.id], now, ctx.service.notificationChannels);
     }
@@ -336,7 +334,7 @@ async function review(ctx: Context, m: ReviewMutation): Promise<SupervisionResul
     d.reviewer,
     leaseEnd,
   ]);
-  await appendChange(tx, d.reviewer, app.id, 'returned', now);
+  appendChange(tx, d.reviewer, app.id, 'returned', now);
   return { id: m.id, status: 'applied' };
 }
 

@@ -1,6 +1,6 @@
 // The central service's operations, free of HTTP: intake, assignment leases, the changes feed,
-// mutations, supervision. Every write that appends to the changes feed holds one advisory lock for its
-// transaction, so feed rows commit in sequence order and an opaque cursor never skips one.
+// mutations, supervision. Feed rows are written through feed.ts (per-reviewer locks at commit), so a cursor never
+// skips one while reviewers' fetches and batches run side by side.
 import { randomUUID } from 'node:crypto';
 import { createCalendar, reviewDeadline, type BusinessCalendar } from '../shared/businessDays';
 import {
@@ -56,12 +56,11 @@ import {
 } from './quality';
 import type { NotificationChannel } from '../shared/contract/notifications';
 import { queueDecisionNotifications, recordApplicantContact } from './notifications/queue';
+import { appendChange, feedTransaction, writeFeed } from './feed';
 
 // The wire type and the rules' input type must stay one shape.
 const factsMatch: (f: CentralFacts) => RuleFacts = (f) => f;
 void factsMatch;
-
-const CHANGES_LOCK = 7_331_001;
 
 export type CheckedDocument = CheckedImage & { role: DocumentRole; bytes: Buffer };
 
@@ -159,19 +158,8 @@ export function checkedTicketRef(ticketRef: string | undefined): string {
 }
 
 export const OPEN = 'queued';
-
-export async function lockChanges(tx: Queryable): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock(${CHANGES_LOCK})`);
-}
-
-export async function appendChange(tx: Queryable, reviewer: string, applicationId: string, type: ChangeType, now: Date): Promise<void> {
-  await tx.query(`INSERT INTO changes (reviewer, application_id, type, created_at) VALUES ($1, $2, $3, $4)`, [
-    reviewer,
-    applicationId,
-    type,
-    now,
-  ]);
-}
+/** Advisory lock class of one reviewer's fetch (assignment top-up); the second key is the reviewer's hashtext. */
+const ASSIGNMENT_LOCK = 7_331_004;
 
 export const idsParam = (ids: readonly string[]) => JSON.stringify(ids);
 
@@ -379,7 +367,6 @@ export class CentralService {
     const keys = identityKeys(identity);
 
     return this.db.transaction(async (tx) => {
-      await lockChanges(tx);
       // The deadline on the calendar version in the database (a supervisor may have changed it on another instance).
       await currentCalendar(this, tx, 'share');
       const { dueAt, escalateAt } = reviewDeadline(submittedAt, this.options.calendar);
@@ -449,8 +436,7 @@ export class CentralService {
   async withdraw(id: string, ticketRef: string | undefined, withdrawnBy: string): Promise<ApplicationEnvelope> {
     const ticket = checkedTicketRef(ticketRef);
     const now = this.now();
-    return this.db.transaction(async (tx) => {
-      await lockChanges(tx);
+    return feedTransaction(this.db, async (tx) => {
       const row = (await selectApplications(tx, [id], true)).get(id);
       if (!row) throw new DomainError('not_found', 'No application with this id');
       if (row.status !== 'withdrawn') {
@@ -460,18 +446,26 @@ export class CentralService {
              withdrawn_at = $3, withdrawn_by = $4, withdraw_ticket_ref = $5 WHERE id = $1`,
           [id, status, now, withdrawnBy, ticket],
         );
-        if (row.assignee) await appendChange(tx, row.assignee, id, 'withdrawn', now);
+        if (row.assignee) appendChange(tx, row.assignee, id, 'withdrawn', now);
       }
       return this.envelope(tx, id);
     });
   }
 
   // ── assignment ─────────────────────────────────────────────────────────────────────────────────
-  /** The caller's leases are renewed (even past expiry, if nobody took them meanwhile), others' expired ones released, and the caller's queue topped up. */
+  /**
+   * The caller's leases are renewed (even past expiry, if nobody took them meanwhile), others' expired ones released, and
+   * the caller's queue topped up. Row locks only, skipping rows another instance is taking right now (it takes them):
+   * a fetch with nothing to release or take writes no feed row and so takes no feed lock.
+   */
   private async syncAssignments(tx: Queryable, reviewer: string, now: Date): Promise<void> {
+    // Two fetches of one reviewer (two workstations, two instances) take turns, so together they never pass the cap.
+    // Only fetches take this lock, first: a holder may wait on feed locks, but no feed-lock holder waits on it.
+    await tx.query(`SELECT pg_advisory_xact_lock(${ASSIGNMENT_LOCK}, hashtext($1))`, [reviewer]);
     const leaseEnd = await this.renewLeases(tx, reviewer, now);
     const expired = await tx.query<{ id: string; assignee: string }>(
-      `SELECT id, assignee FROM applications WHERE status = $1 AND assignee IS NOT NULL AND lease_expires_at <= $2 FOR UPDATE`,
+      `SELECT id, assignee FROM applications WHERE status = $1 AND assignee IS NOT NULL AND lease_expires_at <= $2
+        ORDER BY id FOR UPDATE SKIP LOCKED`,
       [OPEN, now],
     );
     if (expired.length > 0) {
@@ -481,34 +475,34 @@ export class CentralService {
         [idsParam(expired.map((e) => e.id))],
       );
     }
-    for (const e of expired) await appendChange(tx, e.assignee, e.id, 'reassigned', now);
+    for (const e of expired) appendChange(tx, e.assignee, e.id, 'reassigned', now);
     const [held] = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM applications WHERE assignee = $1 AND status = $2`, [reviewer, OPEN]);
     const room = this.options.assignmentCap - Number(held?.n ?? 0);
     if (room <= 0) return;
-    // Oldest due first; the feed rows are written in that order too (RETURNING has no order).
+    // Oldest due first; the feed rows are written in that order too (RETURNING has no order). Rows another fetch has
+    // locked are its to take: skipped, not waited for.
     const taken = await tx.query<{ id: string }>(
-      `SELECT id FROM applications WHERE assignee IS NULL AND status = $1 ORDER BY due_at, submitted_at, id LIMIT $2 FOR UPDATE`,
+      `SELECT id FROM applications WHERE assignee IS NULL AND status = $1 ORDER BY due_at, submitted_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [OPEN, room],
     );
     if (taken.length === 0) return;
     await tx.query(
       `UPDATE applications SET assignee = $1, lease_expires_at = $2, version = version + 1
-        WHERE id IN (SELECT jsonb_array_elements_text($3::jsonb)) AND assignee IS NULL`,
+        WHERE id IN (SELECT jsonb_array_elements_text($3::jsonb))`,
       [reviewer, leaseEnd, idsParam(taken.map((t) => t.id))],
     );
-    for (const t of taken) await appendChange(tx, reviewer, t.id, 'assigned', now);
+    for (const t of taken) appendChange(tx, reviewer, t.id, 'assigned', now);
   }
 
   async assign(id: string, reviewer: string): Promise<ApplicationEnvelope> {
     const now = this.now();
-    return this.db.transaction(async (tx) => {
-      await lockChanges(tx);
+    return feedTransaction(this.db, async (tx) => {
       await this.assignIn(tx, id, reviewer, now);
       return this.envelope(tx, id);
     });
   }
 
-  /** Assigns an open application to a reviewer inside the caller's transaction (which holds the changes lock). */
+  /** Assigns an open application to a reviewer inside the caller's transaction (a feedTransaction: its feed rows are written at commit). */
   async assignIn(tx: Queryable, id: string, reviewer: string, now: Date): Promise<void> {
     const [person] = await tx.query(`SELECT 1 FROM people WHERE username = $1 AND role = 'reviewer' AND active`, [reviewer]);
     if (!person) throw new DomainError('unknown_reviewer', 'reviewer: no active reviewer with this username');
@@ -519,8 +513,8 @@ export class CentralService {
     const leaseEnd = new Date(now.getTime() + this.options.leaseMs);
     if (row.assignee !== reviewer) {
       await tx.query(`UPDATE applications SET assignee = $2, lease_expires_at = $3, version = version + 1 WHERE id = $1`, [id, reviewer, leaseEnd]);
-      if (row.assignee) await appendChange(tx, row.assignee, id, 'reassigned', now);
-      await appendChange(tx, reviewer, id, 'assigned', now);
+      if (row.assignee) appendChange(tx, row.assignee, id, 'reassigned', now);
+      appendChange(tx, reviewer, id, 'assigned', now);
     } else {
       await tx.query(`UPDATE applications SET lease_expires_at = $2 WHERE id = $1`, [id, leaseEnd]);
     }
@@ -530,9 +524,10 @@ export class CentralService {
   async changes(reviewer: string, cursor: string | undefined, limit: number): Promise<Omit<ChangesResponse, 'centralId'>> {
     const after = cursor === undefined || cursor === '' ? 0 : decodeChangesCursor(cursor);
     const now = this.now();
-    return this.db.transaction(async (tx) => {
-      await lockChanges(tx);
+    return feedTransaction(this.db, async (tx) => {
       await this.syncAssignments(tx, reviewer, now);
+      // This fetch's own rows (assigned, released) first, under their reviewers' locks; with none, no lock at all.
+      await writeFeed(tx);
       const rows = await tx.query<{ seq: number; application_id: string; type: ChangeType }>(
         `SELECT seq, application_id, type FROM changes WHERE reviewer = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
         [reviewer, after, limit + 1],
@@ -586,8 +581,7 @@ export class CentralService {
   /** One transaction for the whole batch (see applyMutations). */
   private async applyBatch(reviewer: string, deviceId: string, mutations: readonly Mutation[]): Promise<MutationResult[]> {
     const now = this.now();
-    return this.db.transaction(async (tx) => {
-      await lockChanges(tx);
+    return feedTransaction(this.db, async (tx) => {
       // Renew first, so a reviewer whose lease lapsed but was not taken keeps the work.
       await this.renewLeases(tx, reviewer, now);
       const answers: StoredAnswers = { tx, username: reviewer, deviceId, now, kind: 'case' };
@@ -667,15 +661,7 @@ export class CentralService {
         [JSON.stringify(w.notes), batch.reviewer, batch.now],
       );
     }
-    if (w.changes.length > 0) {
-      await tx.query(
-        `INSERT INTO changes (reviewer, application_id, type, created_at)
-         SELECT v.reviewer, v.application_id, v.type, $2
-           FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (reviewer text, application_id text, type text)) WITH ORDINALITY AS v(reviewer, application_id, type, n)
-          ORDER BY v.n`,
-        [JSON.stringify(w.changes), batch.now],
-      );
-    }
+    for (const c of w.changes) appendChange(tx, c.reviewer, c.application_id, c.type, batch.now);
     await storeAnswers(tx, w.results);
   }
 
@@ -950,7 +936,7 @@ export async function announceFactChanges(
     );
     for (const r of rows) affected.set(r.id, r.assignee);
   }
-  for (const [id, assignee] of affected) await appendChange(tx, assignee, id, 'updated', now);
+  for (const [id, assignee] of affected) appendChange(tx, assignee, id, 'updated', now);
 }
 
 export function reviewOf(r: ReviewRow): Review {

@@ -9,6 +9,7 @@ import { connectToLauncher, readFrames, writeFrame } from './channel';
 import { lowerOwnPriority } from './priority';
 import { classifyDecodeError, configureSharp, inspectImage, renderFull, renderImage, type RenderedImage } from './process';
 import { downloadOriginal } from './fetch';
+import { readMrz } from './mrz';
 import type { AdmitReply, AdmitResult, DeriveResult, FetchResult, FullResult, JobReply, JobRequest, ParentMessage, ProcessInit, WorkerInit, WorkerMessage } from './protocol';
 
 interface ParentChannel {
@@ -117,6 +118,11 @@ async function handle(init: WorkerInit, store: BlobStore, job: JobRequest): Prom
       if (!(await writeBlobs(store, inspected.sha256, [['preview', rendered.preview.bytes], ['thumbnail', rendered.thumbnail.bytes]]))) return storeFailed(job.id);
       const result: DeriveResult = { sha256: inspected.sha256, quality: rendered.quality, ...sizes(rendered) };
       return { id: job.id, ok: true, result, recycle: inspected.format === 'heic' };
+    }
+    if (job.kind === 'mrz') {
+      // The OCR worker lives in this process: a crash or a hang of it costs this job (the pool replaces the process).
+      bytes = await store.read(job.sha256, 'original');
+      return { id: job.id, ok: true, result: await readMrz(bytes, { limits: init.limits }), recycle: false };
     }
     if (job.kind === 'full') {
       bytes = await store.read(job.sha256, 'original');

@@ -1,0 +1,39 @@
+// R11: what the workstation read in a passport's machine-readable zone (electron/imaging/mrz.ts), kept with the
+// document as derived data. Plain data: the comparison with the entered identity is shared/mrzCheck.ts.
+import { z } from 'zod';
+import { lineText } from './text';
+
+export const mrzFieldNames = ['surname', 'givenNames', 'documentNumber', 'nationality', 'birthDate', 'sex', 'expiryDate', 'issuingState'] as const;
+export type MrzFieldName = (typeof mrzFieldNames)[number];
+
+export const MrzField = z.object({
+  /** What the field says once parsed (dates YYMMDD as printed; sex M, F or X); null when it failed its own check. */
+  value: lineText(44).nullable(),
+  /** The characters as read. */
+  raw: lineText(44),
+  /** The field has a check digit (document number, birth date, expiry), and so a value here passed it. */
+  checked: z.boolean(),
+});
+export type MrzField = z.infer<typeof MrzField>;
+
+/** Where the band is, as shares (0..1) of the upright image: what the viewer highlights. */
+export const MrzBand = z.object({
+  x: z.number().min(0).max(1),
+  y: z.number().min(0).max(1),
+  width: z.number().min(0).max(1),
+  height: z.number().min(0).max(1),
+});
+export type MrzBand = z.infer<typeof MrzBand>;
+
+export const MrzReading = z.object({
+  /** `read`: two TD3 lines parsed; `unreadable`: a band found but not read as a passport MRZ; `not_found`: no band. */
+  status: z.enum(['read', 'unreadable', 'not_found']),
+  band: MrzBand.nullable(),
+  lines: z.array(lineText(60)).max(3),
+  fields: z.record(z.enum(mrzFieldNames), MrzField).nullable(),
+  /** Every field and check digit (composite included) held. */
+  valid: z.boolean(),
+  /** How long the reading took in the imaging process. */
+  ms: z.number().nonnegative(),
+});
+export type MrzReading = z.infer<typeof MrzReading>;

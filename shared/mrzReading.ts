@@ -37,3 +37,34 @@ export const MrzReading = z.object({
   ms: z.number().nonnegative(),
 });
 export type MrzReading = z.infer<typeof MrzReading>;
+
+export const mrzComparedFields = ['surname', 'givenNames', 'documentNumber', 'nationality', 'birthDate', 'sex', 'expiryDate'] as const;
+export type MrzComparedField = (typeof mrzComparedFields)[number];
+
+/**
+ * `match_via_pinyin`: the entered name is in Chinese characters and its pinyin is what the MRZ says;
+ * `unreadable`: no band, or the field failed its own check digit (OCR noise, never the applicant's fault);
+ * `not_entered`: the application carries nothing to compare (sex is not asked; older applications lack dates).
+ */
+export const MrzFieldState = z.enum(['match', 'match_via_pinyin', 'mismatch', 'unreadable', 'not_entered']);
+export type MrzFieldState = z.infer<typeof MrzFieldState>;
+
+export const MrzFieldCheck = z.object({
+  field: z.enum(mrzComparedFields),
+  entered: lineText(200).nullable(),
+  read: lineText(44).nullable(),
+  state: MrzFieldState,
+});
+export type MrzFieldCheck = z.infer<typeof MrzFieldCheck>;
+
+/** The reading compared with the entered identity (shared/mrzCheck.ts), as the case view shows it. */
+export const MrzComparison = z.object({
+  status: MrzReading.shape.status,
+  /** Every check digit of the zone held (composite included). */
+  valid: z.boolean(),
+  band: MrzBand.nullable(),
+  /** Which of the application's documents was read (its index in the case). */
+  image: z.number().int().nonnegative(),
+  fields: z.array(MrzFieldCheck).max(mrzComparedFields.length),
+});
+export type MrzComparison = z.infer<typeof MrzComparison>;

@@ -1,5 +1,5 @@
 // R11: what the workstation read in a passport's machine-readable zone (electron/imaging/mrz.ts), kept with the
-// document as derived data. Plain data: the comparison with the entered identity is shared/mrzCheck.ts.
+// document as derived data. Plain data: the comparison with the entered identity is electron/store/mrzCheck.ts.
 import { z } from 'zod';
 import { lineText } from './text';
 
@@ -57,7 +57,7 @@ export const MrzFieldCheck = z.object({
 });
 export type MrzFieldCheck = z.infer<typeof MrzFieldCheck>;
 
-/** The reading compared with the entered identity (shared/mrzCheck.ts), as the case view shows it. */
+/** The reading compared with the entered identity (electron/store/mrzCheck.ts), as the case view shows it. */
 export const MrzComparison = z.object({
   status: MrzReading.shape.status,
   /** Every check digit of the zone held (composite included). */

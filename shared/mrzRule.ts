@@ -1,5 +1,5 @@
 // R11 mrz-check (docs/document-checks.md): the passport's machine-readable zone, read on the workstation and compared
-// with the entered data (shared/mrzCheck.ts, where the store runs), turned into flags. Kept apart from the
+// with the entered data (electron/store/mrzCheck.ts, where the store runs), turned into flags. Kept apart from the
 // comparison so that the rules (and the renderer, which imports them) never load the pinyin dictionary.
 import type { Flag } from './domain';
 import type { MrzComparison } from './mrzReading';

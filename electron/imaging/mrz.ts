@@ -2,7 +2,7 @@
 // of monospace characters near the page's foot, crops it, straightens it (the projection profile is sharpest at
 // the right angle) and thresholds it; tesseract.js reads it with trained data installed as a package and read
 // from disk (no network: langPath is a folder, cacheMethod 'none'); the `mrz` package parses and checks the
-// digits. The comparison with the entered data is shared/mrzCheck.ts (it needs the application, this does not).
+// digits. The comparison with the entered data is electron/store/mrzCheck.ts (it needs the application, this does not).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parse as parseMrz } from 'mrz';

@@ -1,7 +1,7 @@
 // R11 in the case store: a passport data page's MRZ reading (electron/imaging/mrz.ts) is derived data kept with the
 // document (column documents.mrz, store migration 14; the store is encrypted like everything in it), compared with
 // the entered identity whenever the rules run, so a change of the entered data is compared afresh.
-import { compareMrz } from '../../../shared/mrzCheck';
+import { compareMrz } from '../mrzCheck';
 import { MrzReading, type MrzComparison } from '../../../shared/mrzReading';
 import type { Application } from '../../../shared/domain';
 import { DomainError, describeIssues } from '../../../shared/errors';

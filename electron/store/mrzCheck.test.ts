@@ -2,7 +2,7 @@
 // flags that comparison raises (a mismatch blocks, overridable with a note; an unreadable zone never blocks).
 import { describe, expect, it } from 'vitest';
 import type { IndividualIdentity } from '../../shared/domain';
-import { compareMrz } from '../../shared/mrzCheck';
+import { compareMrz } from './mrzCheck';
 import type { MrzFieldName, MrzReading } from '../../shared/mrzReading';
 import { ruleR11 } from '../../shared/mrzRule';
 import { approvalBlockers } from '../../shared/rules';

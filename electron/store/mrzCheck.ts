@@ -1,10 +1,10 @@
 // R11: the passport's machine-readable zone (as read on this workstation, shared/mrzReading.ts) compared with the
 // data the applicant entered, field by field. A Chinese name is compared through its pinyin (pinyin-pro, with
 // the surname readings of 单, 曾, 解 …), the way a PRC passport writes it: 张伟 → ZHANG WEI, 吕小明 → LV XIAOMING.
-// Runs where the case store runs (Node); the renderer only receives the result.
+// Runs where the case store runs (Node: shared/ stays free of the pinyin dictionary); the renderer gets the result.
 import { pinyin } from 'pinyin-pro';
-import type { IndividualIdentity } from './domain';
-import type { MrzComparison, MrzFieldCheck, MrzFieldState, MrzReading } from './mrzReading';
+import type { IndividualIdentity } from '../../shared/domain';
+import type { MrzComparison, MrzFieldCheck, MrzFieldState, MrzReading } from '../../shared/mrzReading';
 
 /** ISO 3166 alpha-2 (and the regions the product knows) to the ICAO nationality codes of their passports. */
 const nationalityCodes: Record<string, string> = {

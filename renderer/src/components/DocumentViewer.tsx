@@ -12,6 +12,7 @@ import { useNow } from '../lib/useNow';
 import { useFrame, type UiError } from '../state/frame';
 import { knownImageUrl, rememberImageUrl, useReview } from '../state/review';
 import { workstation } from '../workstation';
+import { BandOverlay, type BandHighlight } from './BandOverlay';
 
 export interface ViewerHandle {
   /** Handles a viewer shortcut; true when the key was used. */
@@ -184,7 +185,20 @@ function AddImage({ applicationId, onAdded }: { applicationId: string; onAdded: 
  * `applicationId` offers adding an image to that case; `readOnly` (a supervisor reading a decided case) offers neither
  * that nor the original's download: both write to a local case's audit trail, which a supervisor's workstation lacks.
  */
-export function DocumentViewer({ documents, applicationId, readOnly = false, ref }: { documents: DocumentRecord[]; applicationId?: string; readOnly?: boolean; ref?: Ref<ViewerHandle> }) {
+export function DocumentViewer({
+  documents,
+  applicationId,
+  readOnly = false,
+  ref,
+  highlight = null,
+}: {
+  documents: DocumentRecord[];
+  applicationId?: string;
+  readOnly?: boolean;
+  ref?: Ref<ViewerHandle>;
+  /** R11: a band to mark on one of the images (BandOverlay); the viewer shows that image. */
+  highlight?: BandHighlight | null;
+}) {
   const t = useT();
   const [index, setIndex] = useState(0);
   const [zoom, setZoom] = useState<'fit' | number>('fit');
@@ -197,6 +211,10 @@ export function DocumentViewer({ documents, applicationId, readOnly = false, ref
   const [fullReady, setFullReady] = useState(false);
   const stageRef = useRef<HTMLDivElement>(null);
   const drag = useRef<{ x: number; y: number; panX: number; panY: number } | null>(null);
+  // A band asked for (R11) is on its image: show that one.
+  useEffect(() => {
+    if (highlight && highlight.image < documents.length) setIndex(highlight.image);
+  }, [highlight, documents.length]);
 
   const doc = documents[index] ?? documents[0];
   const preview = useImageUrl(doc?.sha256, 'preview');
@@ -423,6 +441,7 @@ export function DocumentViewer({ documents, applicationId, readOnly = false, ref
             }}
           />
         )}
+        {src && highlight?.image === index && <BandOverlay band={highlight.band} width={doc.width} height={doc.height} transform={`translate(-50%, -50%) translate(${pan.x}px, ${pan.y}px) rotate(${rotation}deg) scale(${scale})`} />}
         {/* The full rendition loads hidden and replaces the preview once decoded, so the picture never blanks. */}
         {wantFull && full.url && !fullReady && <img className="preload" src={full.url} alt="" aria-hidden="true" onLoad={() => setFullReady(true)} />}
         {!src && !error && <p className="viewer-note">{t('viewer.loading')}</p>}

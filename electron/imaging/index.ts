@@ -104,6 +104,17 @@ const derivedMemoLimit = 10_000;
 /** Refusals that say nothing about the image itself. */
 const notAVerdict = new Set(['image_pipeline_closed', 'image_queue_full', 'image_job_stopped']);
 
+/** Tells every listener; one that throws is logged and the others still hear it. */
+function tell<T>(listeners: ReadonlySet<(outcome: T) => void>, outcome: T, what: string): void {
+  for (const listener of listeners) {
+    try {
+      listener(outcome);
+    } catch (error) {
+      log.error(`imaging: ${what} listener failed`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
+
 export function createImagePipeline(options: ImagePipelineOptions): ImagePipeline {
   const limits = resolveLimits(options.limits);
   const blobKey = deriveKey(options.keyProvider, 'blobs');
@@ -137,15 +148,7 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
   const mrzListeners = new Set<(outcome: MrzOutcome) => void>();
   let mrzBusy = false;
 
-  const emit = (outcome: DeriveOutcome): void => {
-    for (const listener of listeners) {
-      try {
-        listener(outcome);
-      } catch (error) {
-        log.error('imaging: derive listener failed', { error: error instanceof Error ? error.message : String(error) });
-      }
-    }
-  };
+  const emit = (outcome: DeriveOutcome): void => tell(listeners, outcome, 'derive');
   const remember = (outcome: DeriveOutcome): void => {
     memo.delete(outcome.sha256);
     if (memo.size >= derivedMemoLimit) {
@@ -210,15 +213,7 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
       });
   };
 
-  const emitMrz = (outcome: MrzOutcome): void => {
-    for (const listener of mrzListeners) {
-      try {
-        listener(outcome);
-      } catch (error) {
-        log.error('imaging: MRZ listener failed', { error: error instanceof Error ? error.message : String(error) });
-      }
-    }
-  };
+  const emitMrz = (outcome: MrzOutcome): void => tell(mrzListeners, outcome, 'MRZ');
   const pumpMrz = (): void => {
     if (pauses > 0 || mrzBusy || backgroundBusy || closed) return;
     const next = mrzQueued.values().next();

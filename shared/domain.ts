@@ -127,7 +127,7 @@ export const Flag = z.object({
   severity: FlagSeverity,
   /** Machine-readable reason, e.g. 'document_used_elsewhere'; the renderer translates it. */
   reason: lineText(64).min(1),
-  /** A blocking flag the reviewer may override with a note (R1 and R9, product choice). */
+  /** A blocking flag the reviewer may override with a note (R1, R9 and R11, product choice). */
   overridable: z.boolean(),
   /** The numbers behind the flag, e.g. { accounts: 5, limit: 5 }. */
   facts: z.record(lineText(64), z.union([z.number(), lineText(300), z.boolean(), z.null()])),

@@ -4,6 +4,8 @@ import type { Application, ChangeDirection, Flag, Identity, QualitySignals, Rule
 import { deadlineState, reviewDeadline, uncoveredYear, type BusinessCalendar } from './businessDays';
 import { isOpen } from './lifecycle';
 import { ruleR10, ruleR9 } from './documentRules';
+import type { MrzComparison } from './mrzReading';
+import { ruleR11 } from './mrzRule';
 
 export interface RuleFacts {
   /** Other accounts already verified with this application's document (type+number+issuing location); excludes this account. */
@@ -23,6 +25,8 @@ export interface RuleInput {
   imageFailures?: readonly { image: number; code: string }[];
   now: Date;
   calendar: BusinessCalendar;
+  /** R11: the passport's MRZ as read on this workstation and compared; absent where nothing was read (the central service). */
+  mrz?: MrzComparison | null;
 }
 
 /** R2: one document verifies at most this many accounts. */
@@ -189,9 +193,9 @@ export function ruleR8(quality: readonly (QualitySignals | null)[], imageFailure
   return flags;
 }
 
-/** All raised flags, in R1..R10 order (R9 and R10 live in shared/documentRules.ts). */
+/** All raised flags, in R1..R11 order (R9 and R10 live in shared/documentRules.ts, R11 in shared/mrzRule.ts). */
 export function evaluateRules(input: RuleInput): Flag[] {
-  const { application, facts, quality, imageFailures, now, calendar } = input;
+  const { application, facts, quality, imageFailures, now, calendar, mrz } = input;
   const flags = [
     ruleR1(application),
     ruleR2(application, facts),
@@ -202,7 +206,7 @@ export function evaluateRules(input: RuleInput): Flag[] {
     ruleR7(application, now, calendar),
   ].filter((f): f is Flag => f !== null);
   const r10 = ruleR10(application, now, calendar);
-  return [...flags, ...ruleR8(quality, imageFailures), ...ruleR9(application, calendar), ...(r10 ? [r10] : [])];
+  return [...flags, ...ruleR8(quality, imageFailures), ...ruleR9(application, calendar), ...(r10 ? [r10] : []), ...ruleR11(mrz ?? null)];
 }
 
 export function blockingFlags(flags: readonly Flag[]): Flag[] {
@@ -210,7 +214,7 @@ export function blockingFlags(flags: readonly Flag[]): Flag[] {
 }
 
 /**
- * The flags that stop an approval: every blocking flag, except an overridable one (R1, R9) when the reviewer
+ * The flags that stop an approval: every blocking flag, except an overridable one (R1, R9, R11) when the reviewer
  * gave a non-empty override note. Empty means approving is allowed.
  */
 export function approvalBlockers(flags: readonly Flag[], overrideNote: string | null): Flag[] {

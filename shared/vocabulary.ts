@@ -4,7 +4,7 @@ export const applicationKinds = ['individual', 'enterprise', 'change'] as const;
 
 export const applicationStatuses = ['submitted', 'queued', 'in_review', 'approved', 'rejected', 'withdrawn'] as const;
 
-export const ruleIds = ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9', 'R10'] as const;
+export const ruleIds = ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9', 'R10', 'R11'] as const;
 
 export const reasonCodes = [
   'document_unreadable',

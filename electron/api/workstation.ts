@@ -8,6 +8,7 @@ import { createImagePipeline, type CaseImage, type ImagePipeline, type LaunchIma
 import { openCaseStore } from '../store/open';
 import type { CaseStore } from '../store/types';
 import { recordDerivedQuality } from '../sync/derivedQuality';
+import { recordDerivedMrz } from '../sync/derivedMrz';
 import type { KeyProvider } from '../common/keys';
 import { loadCalendar } from './calendar';
 import { connectCentral, notConfiguredHandlers, type CentralConfig, type CentralLink } from './central';
@@ -106,6 +107,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     store,
     onRecorded: (applicationIds) => events.emit('queue.changed', { reason: 'sync', applicationIds: applicationIds.length <= 500 ? applicationIds : [] }),
   });
+  // R11: a passport page's MRZ is read in the background once derived, and stored with the document.
+  const mrz = recordDerivedMrz({ images, store, onRecorded: (applicationIds) => events.emit('queue.changed', { reason: 'sync', applicationIds: applicationIds.length <= 500 ? applicationIds : [] }) });
   // `session` is made after `central` (it asks it for passwords); this only runs once both exist.
   const personActive = (): boolean => session.activePerson() !== null;
   const central: CentralLink | null = options.central ? connectCentral(options.central, { store, images, deviceId, events, personActive }) : null;
@@ -229,6 +232,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       await central?.close();
       await images.close();
       await derived.close();
+      await mrz.close();
       store.close();
     },
   };

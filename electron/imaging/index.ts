@@ -5,6 +5,7 @@ import { log } from '../common/log';
 import { BlobStore, SHA256_HEX, type GarbageReport } from './blobs';
 import { resolveLimits, type ImageLimits } from './limits';
 import { ImageWorkerPool, type ImageWorkerPoolOptions } from './pool';
+import type { MrzReading } from '../../shared/mrzReading';
 import type { AdmitResult, DeriveResult, FetchRequest, FetchResult, FullResult, IngestResult } from './protocol';
 import { readCaseImage, type CaseImage, type ImageAccess } from './serve';
 
@@ -40,6 +41,9 @@ export type BatchOutcome =
   | { index: number; ok: true; result: IngestResult }
   | { index: number; ok: false; error: { code: string; message: string } };
 
+/** How reading the MRZ of one stored passport photo ended (R11); `ok: false` only when the decoder refused the image. */
+export type MrzOutcome = { sha256: string; ok: true; reading: MrzReading } | { sha256: string; ok: false; error: { code: string; message: string } };
+
 /** How the derivation of one stored original ended (background or on demand). */
 export type DeriveOutcome = { sha256: string; ok: true; result: DeriveResult } | { sha256: string; ok: false; error: { code: string; message: string } };
 
@@ -70,7 +74,15 @@ export interface ImagePipeline {
    */
   pauseBackground(): void;
   resumeBackground(): void;
-  /** Resolves when no derivation is queued or running (for tests and the benchmark). */
+  /** Reads the MRZ of a stored passport photo now, ahead of background work (R11; see mrz.ts). */
+  readMrz(sha256: string): Promise<MrzReading>;
+  /**
+   * Queues stored passport photos for a background MRZ reading, after every queued derivation (each once, held by
+   * pauseBackground like derivation); outcomes go to onMrzRead.
+   */
+  requestMrz(sha256s: Iterable<string>): void;
+  onMrzRead(listener: (outcome: MrzOutcome) => void): () => void;
+  /** Resolves when no derivation or MRZ reading is queued or running (for tests and the benchmark). */
   whenDerived(): Promise<void>;
   /** Ingests many originals, at most `workers.size` at a time; never rejects, reports each outcome and progress. */
   ingestBatch(items: readonly Uint8Array[], onProgress?: (progress: BatchProgress) => void): Promise<BatchOutcome[]>;
@@ -91,6 +103,17 @@ export interface ImagePipeline {
 const derivedMemoLimit = 10_000;
 /** Refusals that say nothing about the image itself. */
 const notAVerdict = new Set(['image_pipeline_closed', 'image_queue_full', 'image_job_stopped']);
+
+/** Tells every listener; one that throws is logged and the others still hear it. */
+function tell<T>(listeners: ReadonlySet<(outcome: T) => void>, outcome: T, what: string): void {
+  for (const listener of listeners) {
+    try {
+      listener(outcome);
+    } catch (error) {
+      log.error(`imaging: ${what} listener failed`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
 
 export function createImagePipeline(options: ImagePipelineOptions): ImagePipeline {
   const limits = resolveLimits(options.limits);
@@ -120,16 +143,12 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
   let backgroundBusy = false;
   let closed = false;
   let idleWaiters: (() => void)[] = [];
+  // R11 readings: a FIFO of their own that runs only when no derivation waits (a preview matters more).
+  const mrzQueued = new Set<string>();
+  const mrzListeners = new Set<(outcome: MrzOutcome) => void>();
+  let mrzBusy = false;
 
-  const emit = (outcome: DeriveOutcome): void => {
-    for (const listener of listeners) {
-      try {
-        listener(outcome);
-      } catch (error) {
-        log.error('imaging: derive listener failed', { error: error instanceof Error ? error.message : String(error) });
-      }
-    }
-  };
+  const emit = (outcome: DeriveOutcome): void => tell(listeners, outcome, 'derive');
   const remember = (outcome: DeriveOutcome): void => {
     memo.delete(outcome.sha256);
     if (memo.size >= derivedMemoLimit) {
@@ -139,7 +158,7 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
     memo.set(outcome.sha256, outcome);
   };
   const settleIdle = (): void => {
-    if (queued.size > 0 || running.size > 0) return;
+    if (queued.size > 0 || running.size > 0 || mrzQueued.size > 0 || mrzBusy) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const resolve of waiters) resolve();
@@ -180,6 +199,7 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
     if (pauses > 0 || backgroundBusy || closed) return;
     const next = queued.values().next();
     if (next.done) {
+      pumpMrz();
       settleIdle();
       return;
     }
@@ -189,6 +209,29 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
       .catch(() => undefined)
       .finally(() => {
         backgroundBusy = false;
+        pump();
+      });
+  };
+
+  const emitMrz = (outcome: MrzOutcome): void => tell(mrzListeners, outcome, 'MRZ');
+  const pumpMrz = (): void => {
+    if (pauses > 0 || mrzBusy || backgroundBusy || closed) return;
+    const next = mrzQueued.values().next();
+    if (next.done) return;
+    const sha256 = next.value;
+    mrzQueued.delete(sha256);
+    mrzBusy = true;
+    void pool
+      .runTask({ kind: 'mrz', sha256 }, { lane: 'background' })
+      .then(
+        (reading) => emitMrz({ sha256, ok: true, reading }),
+        (error: unknown) => {
+          const refusal = error instanceof DomainError ? error : new DomainError('image_corrupt', 'The image could not be processed.');
+          if (!notAVerdict.has(refusal.code)) emitMrz({ sha256, ok: false, error: { code: refusal.code, message: refusal.message } });
+        },
+      )
+      .finally(() => {
+        mrzBusy = false;
         pump();
       });
   };
@@ -241,6 +284,15 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
       }
       pump();
     },
+    readMrz: (sha256) => pool.runTask({ kind: 'mrz', sha256 }, { lane: 'urgent' }),
+    requestMrz(sha256s) {
+      for (const sha256 of sha256s) if (SHA256_HEX.test(sha256)) mrzQueued.add(sha256);
+      pump();
+    },
+    onMrzRead(listener) {
+      mrzListeners.add(listener);
+      return () => mrzListeners.delete(listener);
+    },
     onDerived(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -253,7 +305,7 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
       pump();
     },
     whenDerived() {
-      if (queued.size === 0 && running.size === 0) return Promise.resolve();
+      if (queued.size === 0 && running.size === 0 && mrzQueued.size === 0 && !mrzBusy) return Promise.resolve();
       return new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
     async ingestBatch(items, onProgress) {
@@ -291,6 +343,7 @@ export function createImagePipeline(options: ImagePipelineOptions): ImagePipelin
     async close() {
       closed = true;
       queued.clear();
+      mrzQueued.clear();
       await pool.close();
       settleIdle();
     },

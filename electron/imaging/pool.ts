@@ -185,9 +185,9 @@ export class ImageWorkerPool {
         .sort((a, b) => a.jobs.size - b.jobs.size)[0];
     }
     const idle = open.filter((s) => s.jobs.size === 0);
-    // Derivations run anywhere (background ones in a lowered process first); admission and ingestion only at
+    // Derivations and MRZ readings run anywhere (background ones in a lowered process first); admission and ingestion only at
     // normal priority. A derivation somebody waits for does not wait for a fresh process.
-    return job.task.kind === 'derive' ? (idle.find((s) => s.lowered === (job.lane === 'background')) ?? idle[0]) : idle.find((s) => !s.lowered);
+    return job.task.kind === 'derive' || job.task.kind === 'mrz' ? (idle.find((s) => s.lowered === (job.lane === 'background')) ?? idle[0]) : idle.find((s) => !s.lowered);
   }
 
   private dispatch(): void {

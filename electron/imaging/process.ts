@@ -147,7 +147,7 @@ export interface RenderedImage {
  * libheif for HEIC, sharp (with the policy's strictness) for the rest. Its output is then flattened onto white
  * paper and converted to sRGB through the embedded profile (CMYK, Display P3, 16-bit); no metadata block survives.
  */
-async function uprightDecoder(input: Uint8Array, inspected: InspectedImage, limits: ImageLimits): Promise<{ decoder: Sharp; upright: { width: number; height: number } }> {
+export async function uprightDecoder(input: Uint8Array, inspected: InspectedImage, limits: ImageLimits): Promise<{ decoder: Sharp; upright: { width: number; height: number } }> {
   configureSharp();
   if (inspected.format === 'heic' || !inspected.upright) {
     // libheif returns the picture already rotated and mirrored as the file's irot/imir boxes say.

@@ -2,6 +2,7 @@
 import type { ForensicSummary, QualitySignals } from '../../shared/domain';
 import type { ImageLimits } from './limits';
 import type { AllowedFormat } from '../../shared/imagePolicy';
+import type { MrzReading } from '../../shared/mrzReading';
 
 export interface IngestResult {
   sha256: string;
@@ -68,6 +69,8 @@ export type ImageTask =
   | { kind: 'derive'; sha256: string }
   /** The full-resolution rendition of a stored original, for the viewer at 1:1 (on demand). */
   | { kind: 'full'; sha256: string }
+  /** R11: the machine-readable zone of a stored passport photo, read by OCR in this process (mrz.ts). */
+  | { kind: 'mrz'; sha256: string }
   | ({ kind: 'fetch' } & FetchRequest);
 
 export interface TaskResults {
@@ -75,6 +78,7 @@ export interface TaskResults {
   admit: AdmitReply;
   derive: DeriveResult;
   full: FullResult;
+  mrz: MrzReading;
   fetch: FetchResult;
 }
 export type TaskKind = ImageTask['kind'];

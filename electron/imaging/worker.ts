@@ -9,6 +9,7 @@ import { connectToLauncher, readFrames, writeFrame } from './channel';
 import { lowerOwnPriority } from './priority';
 import { classifyDecodeError, configureSharp, inspectImage, renderFull, renderImage, type RenderedImage } from './process';
 import { downloadOriginal } from './fetch';
+import { OCR_RSS_ALLOWANCE_BYTES, ocrLoaded, readMrz } from './mrz';
 import type { AdmitReply, AdmitResult, DeriveResult, FetchResult, FullResult, JobReply, JobRequest, ParentMessage, ProcessInit, WorkerInit, WorkerMessage } from './protocol';
 
 interface ParentChannel {
@@ -118,6 +119,11 @@ async function handle(init: WorkerInit, store: BlobStore, job: JobRequest): Prom
       const result: DeriveResult = { sha256: inspected.sha256, quality: rendered.quality, ...sizes(rendered) };
       return { id: job.id, ok: true, result, recycle: inspected.format === 'heic' };
     }
+    if (job.kind === 'mrz') {
+      // The OCR worker lives in this process: a crash or a hang of it costs this job (the pool replaces the process).
+      bytes = await store.read(job.sha256, 'original');
+      return { id: job.id, ok: true, result: await readMrz(bytes, { limits: init.limits }), recycle: false };
+    }
     if (job.kind === 'full') {
       bytes = await store.read(job.sha256, 'original');
       const inspected = await inspectImage(bytes, init.limits);
@@ -186,5 +192,7 @@ port.listen((message) => {
   void handle(init, store, job)
     .catch((): JobReply => ({ id: job.id, ok: false, code: 'image_corrupt', message: 'The image could not be processed. Ask the applicant to upload it again.', recycle: true }))
     // Grown past its size (fragmentation, a leak): the pool starts a fresh process for the next image.
-    .then((reply) => port.post(reply.recycle || process.memoryUsage.rss() <= recycleAboveRssBytes ? reply : { ...reply, recycle: true }));
+    // The OCR model is expected memory, not growth: without the allowance every MRZ reading would restart the process
+    // and load the model again.
+    .then((reply) => port.post(reply.recycle || process.memoryUsage.rss() <= recycleAboveRssBytes + (ocrLoaded() ? OCR_RSS_ALLOWANCE_BYTES : 0) ? reply : { ...reply, recycle: true }));
 });

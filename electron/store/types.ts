@@ -8,6 +8,7 @@ import type { AuditVerification, CaseDetail, CaseReturned, DecisionStanding, Dec
 import type { DecidedStanding, QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../shared/contract/central';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogCopyPage, DecisionLogFreshness, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../shared/contract/supervision';
 import type { QualityQueueRecord } from './sqlite/supervision';
+import type { MrzResult } from './sqlite/mrz';
 import type { DecisionReport, DecisionReportFilter } from '../../shared/contract/reports';
 import type { ChainedEntry } from '../../shared/auditChain';
 import type { AttentionItem } from '../../shared/contract/sync';
@@ -106,6 +107,8 @@ export interface CaseReads {
   imageBySha256(sha256: string): KnownImage | null;
   /** SHA-256s of documents whose quality was never measured: what to derive again after a restart. */
   imagesLackingQuality(): string[];
+  /** SHA-256s of open passport applications' data pages whose MRZ was never read (R11): what to read in the background. */
+  passportPagesLackingMrz(): string[];
   getSyncState(key: string): string | null;
   /** A page of the supervisor's decision log, newest first, with its total and freshness. */
   decisionLog(query: DecisionLogQuery): DecisionLogCopyPage;
@@ -171,6 +174,8 @@ export interface CaseWrites {
    * SHA-256 still lacking signals, and the flags of the applications concerned stored anew (R8).
    */
   recordImageQuality(results: readonly ImageQuality[]): Promise<{ documents: number; applicationIds: string[] }>;
+  /** MRZ readings (R11) set on every passport page with that SHA-256; answers the applications whose flags were stored anew. */
+  recordMrzReadings(results: readonly MrzResult[]): Promise<string[]>;
   setSyncState(key: string, value: string): Promise<void>;
   /**
    * Decisions for the supervisor's log as the central service reported them (one reported again replaces the copy);

@@ -28,6 +28,7 @@ export const writeMethods = [
   'markMutationRejected',
   'settleMutations',
   'recordImageQuality',
+  'recordMrzReadings',
   'setSyncState',
   'storeDecisionLog',
   'recordSupervision',

@@ -17,6 +17,7 @@ import {
   RuleId,
   applicationStatuses,
 } from '../domain';
+import { MrzComparison } from '../mrzReading';
 import { lineText } from '../text';
 import { defineChannel, defineEvent } from './channel';
 
@@ -253,6 +254,8 @@ export const CaseDetail = z.object({
   lastVerifiedAt: Instant.nullable(),
   /** Back in review because the reviewer's decision was overturned: by whom, when and why; null otherwise. */
   returned: CaseReturned.nullable(),
+  /** R11: a passport's machine-readable zone as read here and compared with the entered data; null until read. */
+  mrz: MrzComparison.nullable().optional(),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
 

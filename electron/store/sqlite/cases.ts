@@ -22,6 +22,7 @@ import type { StoreConnection } from './connection';
 import { deadlineOf, searchForm } from './queue';
 import { documentRow, iso, parseJson, toDecisionRecord, toDocumentRecord, type ApplicationRow, type DecisionRow, type DocumentRow } from './rows';
 import { caseSql, decisionSql } from './statements';
+import { MrzReadings, type MrzResult } from './mrz';
 
 const RuleFactsSchema = z.object({
   accountsVerifiedWithDocument: z.number().int().nonnegative(),
@@ -94,8 +95,11 @@ type Statements = ReturnType<typeof prepare>;
 export class Cases {
   private readonly s: Statements;
 
+  private readonly mrz: MrzReadings;
+
   constructor(private readonly c: StoreConnection) {
     this.s = prepare(c.db);
+    this.mrz = new MrzReadings(c);
   }
 
   // ---- reading one case -----------------------------------------------------------------------------
@@ -131,7 +135,7 @@ export class Cases {
 
   /** R1–R8 on the facts stored now. */
   evaluate(app: Application, at: Date): Flag[] {
-    return evaluateRules({ application: app, facts: this.factsOf(app.id), ...this.imagesOf(app.id), now: at, calendar: this.c.calendar });
+    return evaluateRules({ application: app, facts: this.factsOf(app.id), ...this.imagesOf(app.id), mrz: this.mrz.comparisonOf(app), now: at, calendar: this.c.calendar });
   }
 
   /**
@@ -172,6 +176,7 @@ export class Cases {
       conflict: row.conflict ? parseJson<CaseConflict>(row.conflict) : null,
       lastVerifiedAt: judged.lastVerifiedAt,
       returned: row.returned ? parseJson<CaseReturned>(row.returned) : null,
+      mrz: this.mrz.comparisonOf(application),
     };
   }
 
@@ -213,6 +218,22 @@ export class Cases {
       if (!row) return null;
       const { id: _id, role: _role, ...image } = toDocumentRecord(row);
       return image;
+    });
+  }
+
+  /** Passport data pages of open cases whose MRZ is not read yet (R11). */
+  passportPagesLackingMrz(): string[] {
+    return this.mrz.lacking();
+  }
+
+  /** Stores MRZ readings and the flags of the applications concerned anew (R11 reads them). */
+  recordMrzReadings(results: readonly MrzResult[]): string[] {
+    return this.mrz.record(results, (applicationIds) => {
+      const at = this.c.now();
+      for (const applicationId of applicationIds) {
+        const row = this.find(applicationId);
+        if (row) this.storeFlags(this.application(row), row.due_at, at);
+      }
     });
   }
 

@@ -369,7 +369,17 @@ const v12: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v13, v11, v12];
+const v14: Migration = {
+  version: 14,
+  name: 'passport MRZ readings (R11)',
+  statements: [
+    // Derived on this workstation (electron/imaging/mrz.ts) and kept with the document like its quality; read in
+    // the background after a pull, so every document starts without one.
+    `ALTER TABLE documents ADD COLUMN mrz TEXT /* MrzReading JSON (shared/mrzReading.ts); NULL until read */`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v13, v11, v12, v14];
 
 /** The newest schema this code knows. */
 export const latestVersion = Math.max(...migrations.map((m) => m.version));

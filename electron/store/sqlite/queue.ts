@@ -292,7 +292,7 @@ export class Queue {
       const at = this.c.now();
       const nowMs = at.getTime();
       const byStatus: QueueCounts['byStatus'] = { submitted: 0, queued: 0, in_review: 0, approved: 0, rejected: 0, withdrawn: 0 };
-      const byFlag: QueueCounts['byFlag'] = { R1: 0, R2: 0, R3: 0, R4: 0, R5: 0, R6: 0, R7: 0, R8: 0, R9: 0, R10: 0 };
+      const byFlag: QueueCounts['byFlag'] = { R1: 0, R2: 0, R3: 0, R4: 0, R5: 0, R6: 0, R7: 0, R8: 0, R9: 0, R10: 0, R11: 0 };
       for (const { name, n } of this.s.counters.all()) {
         const [dim, value] = name.split(':') as [string, string];
         if (dim === 'status' && value in byStatus) byStatus[value as ApplicationStatus] = n;

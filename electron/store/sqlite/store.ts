@@ -11,6 +11,7 @@ import type { Application, DecisionInput, Person } from '../../../shared/domain'
 import type { CaseOpening, ExportRecord, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
 import { PublishedCalendar } from '../../../shared/contract/calendar';
 import { Cases } from './cases';
+import type { MrzResult } from './mrz';
 import { StoreConnection } from './connection';
 import type { Db } from './database';
 import { DecisionLog } from './decisionLog';
@@ -79,6 +80,14 @@ export class SqliteCaseStore {
   imageBySha256(sha256: string): KnownImage | null {
     return this.cases.imageBySha256(sha256);
   }
+  passportPagesLackingMrz(): string[] {
+    return this.cases.passportPagesLackingMrz();
+  }
+
+  recordMrzReadings(results: readonly MrzResult[]): string[] {
+    return this.cases.recordMrzReadings(results);
+  }
+
   imagesLackingQuality(): string[] {
     return this.cases.imagesLackingQuality();
   }

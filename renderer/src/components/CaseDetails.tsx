@@ -10,8 +10,10 @@ import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatLocation, formatNumber } from '../lib/format';
 import { explainFlag } from '../lib/flags';
 import { ruleName } from '../lib/ruleLabels';
+import type { BandHighlight } from './BandOverlay';
 import { FlagIcon } from './FlagIcon';
 import { LinkedAccounts } from './LinkedAccounts';
+import { MrzCheck } from './MrzCheck';
 import { StandingNote } from './Returned';
 
 type FieldRow = { key: string; label: string; value: string; mono?: boolean };
@@ -346,12 +348,13 @@ const reasonLabelKeys = {
 } as const;
 
 /** `auditSlot` takes the place of this workstation's audit trail (a supervisor's view of a decision: the trail is elsewhere). */
-export function CaseDetails({ detail, auditSlot }: { detail: CaseDetail; auditSlot?: ReactNode }) {
+export function CaseDetails({ detail, auditSlot, onMrzField }: { detail: CaseDetail; auditSlot?: ReactNode; onMrzField?: (highlight: BandHighlight) => void }) {
   return (
     <>
       {detail.application.kind === 'change' && <ChangeComparison detail={detail} />}
       <EnteredData application={detail.application} withIdentity={detail.application.kind !== 'change'} />
       <Flags detail={detail} />
+      <MrzCheck detail={detail} onSelect={onMrzField} />
       <Forensics detail={detail} />
       <History detail={detail} />
       {auditSlot ?? <AuditTrail detail={detail} />}

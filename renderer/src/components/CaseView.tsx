@@ -1,6 +1,6 @@
 // One case, side by side: the documents on the left, the entered data, flags and history on the right,
 // and the decision panel. Keyboard: viewer keys, A/R/1–9/Enter to decide, J/K for the next case, Esc back.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { DecisionInput } from '../../../shared/domain';
 import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
@@ -11,6 +11,7 @@ import { useFrame } from '../state/frame';
 import { useQueue } from '../state/queue';
 import { useReview } from '../state/review';
 import { useUi } from '../state/ui';
+import type { BandHighlight } from './BandOverlay';
 import { CaseDetails } from './CaseDetails';
 import { DecisionPanel, type DecisionHandle } from './DecisionPanel';
 import { DocumentViewer, type ViewerHandle } from './DocumentViewer';
@@ -48,6 +49,8 @@ export function CaseView() {
   const now = useNow(30_000);
   const person = useFrame((s) => s.person);
   const viewer = useRef<ViewerHandle>(null);
+  // R11: the MRZ band the reviewer asked to see, for the case it belongs to.
+  const [highlight, setHighlight] = useState<(BandHighlight & { applicationId: string }) | null>(null);
   const decision = useRef<DecisionHandle>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -159,6 +162,7 @@ export function CaseView() {
               previousDocuments={detail.previousDocuments}
               applicationId={detail.application.id}
               ref={viewer}
+              highlight={highlight?.applicationId === detail.application.id ? highlight : null}
             />
           ) : (
             <div className="viewer viewer-unavailable" data-testid="documents-unavailable">
@@ -178,7 +182,7 @@ export function CaseView() {
                   {t('case.conflict', { reason: detail.conflict.reason })}
                 </p>
               )}
-              <CaseDetails detail={detail} />
+              <CaseDetails detail={detail} onMrzField={(h) => setHighlight({ ...h, applicationId: detail.application.id })} />
             </div>
             <DecisionPanel key={detail.application.id} detail={detail} onDecide={onDecide} unavailable={unavailable} ref={decision} />
           </div>

@@ -2,7 +2,7 @@
 // being replaced beside the proposed one), each pane with its own zoom (wheel, +/−, fit, 1:1), pan (drag, arrow keys),
 // rotation, brightness and contrast, and a linked mode where zoom and pan move both together (lib/viewerState.ts).
 // Thumbnails pick the active pane's image when a case has several. The panes themselves are ImagePane.
-import { useCallback, useImperativeHandle, useMemo, useReducer, useState, type Ref } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useMemo, useReducer, useState, type Ref } from 'react';
 import type { DocumentRecord } from '../../../shared/contract/cases';
 import { errorMessage } from '../i18n';
 import { useT } from '../i18n/useT';
@@ -10,6 +10,7 @@ import { ADJUST_STEP, PAN_STEP, adjustRange, initialViewer, viewerReducer, type 
 import type { UiError } from '../state/frame';
 import { useReview } from '../state/review';
 import { workstation } from '../workstation';
+import type { BandHighlight } from './BandOverlay';
 import { ImagePane, fitScale, initialStage, useImageUrl } from './ImagePane';
 
 export interface ViewerHandle {
@@ -122,12 +123,15 @@ export function DocumentViewer({
   applicationId,
   readOnly = false,
   ref,
+  highlight = null,
 }: {
   documents: DocumentRecord[];
   previousDocuments?: DocumentRecord[];
   applicationId?: string;
   readOnly?: boolean;
   ref?: Ref<ViewerHandle>;
+  /** R11: a band to mark on one of the case's own documents (BandOverlay); the viewer shows that image. */
+  highlight?: BandHighlight | null;
 }) {
   const t = useT();
   const images = useMemo<ViewerImage[]>(
@@ -138,6 +142,11 @@ export function DocumentViewer({
   const [state, dispatch] = useReducer(viewerReducer, undefined, () => initialViewer(count, previousDocuments.length, preferred));
   const [stages, setStages] = useState(() => [initialStage(state.compare), initialStage(state.compare)] as const);
   const { compare, linked, active } = state;
+  // The band's image among the viewer's images (the replaced identity's come first).
+  const bandImage = highlight && highlight.image < documents.length ? previousDocuments.length + highlight.image : null;
+  useEffect(() => {
+    if (bandImage !== null) dispatch({ type: 'select', image: bandImage, count });
+  }, [bandImage, highlight, count]);
   // Only a choice made here is remembered, not the change case's own opening.
   const toggleCompare = () => {
     preferred.compare = !compare;
@@ -348,6 +357,7 @@ export function DocumentViewer({
               onActivate={onActivate}
               onZoom={onZoom}
               onPan={onPan}
+              band={highlight && state.panes[pane].image === bandImage ? highlight.band : null}
             />
           );
         })}

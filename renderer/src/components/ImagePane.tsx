@@ -12,6 +12,8 @@ import { scaleOf, type PaneIndex, type PaneView } from '../lib/viewerState';
 import { useFrame, type UiError } from '../state/frame';
 import { knownImageUrl, rememberImageUrl } from '../state/review';
 import { workstation } from '../workstation';
+import type { MrzBand } from '../../../shared/mrzReading';
+import { BandOverlay } from './BandOverlay';
 
 export function useImageUrl(sha256: string | undefined, variant: ImageVariant, wanted = true): { url: string | null; error: UiError | null; failed(): void } {
   const [state, setState] = useState<{ key: string; url: string | null; error: UiError | null }>({ key: '', url: null, error: null });
@@ -111,6 +113,8 @@ export interface PaneProps {
   onActivate(pane: PaneIndex): void;
   onZoom(pane: PaneIndex, factor: number, focus: { x: number; y: number }): void;
   onPan(pane: PaneIndex, dx: number, dy: number): void;
+  /** R11: the MRZ band to mark on this image, in shares of the upright image. */
+  band?: MrzBand | null;
 }
 
 /** The fitted scale of a `doc` turned by `rotation` in a stage of `stage`. */
@@ -125,7 +129,7 @@ export function initialStage(comparing: boolean): { width: number; height: numbe
   return comparing ? lastStage.compare : lastStage.single;
 }
 
-export function ImagePane({ doc, label, number, view, pane, comparing, active, onStage, fit, onActivate, onZoom, onPan }: PaneProps) {
+export function ImagePane({ doc, label, number, view, pane, comparing, active, onStage, fit, onActivate, onZoom, onPan, band = null }: PaneProps) {
   const t = useT();
   const stageRef = useRef<HTMLDivElement>(null);
   const drag = useRef<{ x: number; y: number } | null>(null);
@@ -240,6 +244,7 @@ export function ImagePane({ doc, label, number, view, pane, comparing, active, o
             }}
           />
         )}
+        {src && band && <BandOverlay band={band} width={doc.width} height={doc.height} transform={`translate(-50%, -50%) translate(${view.pan.x}px, ${view.pan.y}px) rotate(${view.rotation}deg) scale(${scale})`} />}
         {/* The full rendition loads hidden and replaces the preview once decoded, so the picture never blanks. */}
         {view.wantFull && full.url && !showFull && (
           <img className="preload" src={full.url} alt="" aria-hidden="true" onLoad={() => setFullReady(doc.sha256)} />

@@ -76,6 +76,12 @@ export function explainFlag(flag: Flag, application: Application, t: Translate, 
       return [t(key, { expiryDate: str(f.expiryDate), submittedOn: str(f.submittedOn) })];
     case 'flag.R10.expires_soon':
       return [t(key, { expiryDate: str(f.expiryDate), daysLeft: num(f.daysLeft), withinDays: num(f.withinDays) })];
+    case 'flag.R11.mrz_mismatch':
+    case 'flag.R11.mrz_fields_unreadable':
+      return [t(key, { image: num(f.image), fields: str(f.fields) })];
+    case 'flag.R11.mrz_unreadable':
+    case 'flag.R11.mrz_not_found':
+      return [t(key, { image: num(f.image) })];
     default:
       return [t(key)];
   }

@@ -332,7 +332,7 @@ export const en = {
   'decision.confirmApprove': 'Confirm approval',
   'decision.confirmReject': 'Confirm rejection',
   'decision.confirmHint': 'Press Enter to confirm (Ctrl+Enter inside a text box), Esc to go back.',
-  'decision.reasons': 'Reasons (keys 1–9)',
+  'decision.reasons': 'Reasons',
   'decision.applicantMessage': 'Message to the applicant ({language})',
   'decision.internalNote': 'Internal note (not shown to the applicant)',
   'decision.overrideNote': 'Override note (required to approve past {rules})',
@@ -364,21 +364,6 @@ export const en = {
 
   'applicant.approved': 'Hello, your identity verification has been approved.',
   'applicant.rejectedIntro': 'Hello, we could not verify your identity, for the following reasons:',
-  'applicant.rejectedOutro': 'You can correct this and submit a new application in the console.',
-  'applicant.icpWarning': 'Please note: the verified name must be identical to the name of your ICP filing entity, otherwise an ICP filing will fail.',
-  'applicant.reason.document_unreadable': 'The photo of your document cannot be read clearly. Please upload a sharp, complete, well-lit photo.',
-  'applicant.reason.document_expired': 'Your document has expired. Please use a valid document.',
-  'applicant.reason.document_type_not_accepted': 'This type of document is not accepted. Please use an ID card, passport, driver’s licence or work permit.',
-  'applicant.reason.issuing_location_mismatch': 'The document must be issued by a government agency of your account’s registration location.',
-  'applicant.reason.name_mismatch': 'The name you entered does not match the name on the document.',
-  'applicant.reason.number_mismatch': 'The number you entered does not match the number on the document.',
-  'applicant.reason.document_already_used': 'This document already verifies another account; one document can verify only one account.',
-  'applicant.reason.enterprise_account_limit': 'This enterprise already verifies the maximum of five accounts.',
-  'applicant.reason.change_too_soon': 'An identity can be changed only 30 days or more after the last successful verification.',
-  'applicant.reason.suspected_tampering': 'The document photo appears to have been altered. Please upload an unedited photo of the original document.',
-  'applicant.reason.information_incomplete': 'Some required information or photos are missing.',
-  'applicant.reason.address_mismatch': 'The registered address does not match the business licence.',
-  'applicant.reason.other': 'Please contact support for details.',
 
   'viewer.label': 'Document image viewer',
   'viewer.toolbar': 'Image tools',
@@ -679,7 +664,7 @@ export const en = {
   'shortcut.nextCase': 'Next / previous case',
   'shortcut.approve': 'Approve',
   'shortcut.reject': 'Reject',
-  'shortcut.reasons': 'Toggle reasons 1–9 while rejecting',
+  'shortcut.reasons': 'Toggle reasons while rejecting: 1–9 and 0 the first ten, ↑ ↓ and Space any',
   'shortcut.confirm': 'Confirm the decision',
   'shortcut.undo': 'Undo the last decision (within 5 s)',
   'shortcut.zoom': 'Zoom in / out',
@@ -796,6 +781,13 @@ export const en = {
   'calendar.history.none': 'No change since the calendar was seeded from the official data package.',
   'calendar.history.entry': '{time}: {person} set {year} ({status}), {added} days added, {removed} removed, {recomputed} due times moved.',
   'oversight.holidayDataMissing': '{open} open applications fall due in {year}, which has no official holidays in the business calendar yet: their due times skip weekends only. Add {year}’s holidays and make-up working days under Calendar.',
+  // Issue 23 (reject flow, labels, needs attention, rough edges).
+  'decision.approveRefused': 'Approve cannot be recorded while {reasons} stands. Reject instead (R): the matching reasons are chosen for you.',
+  'decision.reasonKeys': '1–9 and 0 tick the first ten; ↑ ↓ move through every reason and Space ticks it.',
+  'decision.checks': 'Rule checks',
+  'decision.checksClear': 'No rule check stands against this application.',
+  'decision.translation': 'The same in {language}',
+  'decision.translationEdited': 'Your edits are not translated: this is the generated text.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -20,7 +20,7 @@ export function RuleChecks({ flags, application, language }: { flags: readonly F
         const reason = reasonForFlag(flag);
         return (
           <li key={`${flag.rule}-${flag.reason}-${i}`} data-rule={flag.rule}>
-            <FlagIcon rule={flag.rule} severity={flag.severity} />
+            <FlagIcon rule={flag.rule} severity={flag.severity} focusable />
             <span>{explainFlag(flag, application, t, language)[0]}</span>
             {reason && <span className="muted small"> → {t(`reason.${reason}`)}</span>}
           </li>

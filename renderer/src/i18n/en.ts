@@ -148,7 +148,6 @@ export const en = {
   'queue.col.due': 'Due',
   'queue.col.flags': 'Flags',
   'queue.col.status': 'Status',
-  'queue.col.sync': 'Sync',
   'queue.empty': 'No applications match these filters.',
   'queue.loading': 'Loading the queue…',
   'queue.loadingMore': 'Loading more…',
@@ -157,8 +156,6 @@ export const en = {
   'queue.noFlags': 'No flags',
   'queue.sync.pending': 'Waiting to sync',
   'queue.sync.conflict': 'Conflict',
-  'queue.sync.none': '—',
-  'queue.sync.noneLabel': 'Nothing to sync',
   'queue.undoPending': 'Decision pending',
 
   'rule.R1': 'Issuing location',
@@ -800,6 +797,7 @@ export const en = {
   'attention.resolution.withdrawn_acknowledged': 'Withdrawal acknowledged',
   'attention.resolution.handed_to_supervisor': 'Handed to a supervisor',
   'attention.reDecideFirst': 'Open the case and decide it again to resolve it as re-decided.',
+  'flag.legend': 'What the flags mean',
 } as const;
 
 export type MessageKey = keyof typeof en;

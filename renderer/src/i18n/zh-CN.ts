@@ -149,7 +149,6 @@ export const zhCN: Record<MessageKey, string> = {
   'queue.col.due': '到期',
   'queue.col.flags': '标记',
   'queue.col.status': '状态',
-  'queue.col.sync': '同步',
   'queue.empty': '没有符合筛选条件的申请。',
   'queue.loading': '正在加载队列…',
   'queue.loadingMore': '正在加载更多…',
@@ -158,8 +157,6 @@ export const zhCN: Record<MessageKey, string> = {
   'queue.noFlags': '无标记',
   'queue.sync.pending': '等待同步',
   'queue.sync.conflict': '冲突',
-  'queue.sync.none': '—',
-  'queue.sync.noneLabel': '无需同步',
   'queue.undoPending': '决定待提交',
 
   'rule.R1': '签发地',
@@ -801,4 +798,5 @@ export const zhCN: Record<MessageKey, string> = {
   'attention.resolution.withdrawn_acknowledged': '已确认撤回',
   'attention.resolution.handed_to_supervisor': '已交由主管处理',
   'attention.reDecideFirst': '请打开案件并重新审核后，再标记为“已重新审核”。',
+  'flag.legend': '标记说明',
 };

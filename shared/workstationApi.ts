@@ -62,6 +62,7 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       status: (r) => t.invoke('sync.status', r),
       now: (r) => t.invoke('sync.now', r),
       attention: (r) => t.invoke('sync.attention', r),
+      resolveAttention: (r) => t.invoke('sync.resolveAttention', r),
     },
     queue: {
       list: (r) => t.invoke('queue.list', r),

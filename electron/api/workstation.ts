@@ -199,6 +199,13 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       events.emit('queue.changed', { reason: 'document', applicationIds: [applicationId] });
       return { document };
     },
+    'sync.resolveAttention': async ({ mutationId, resolution }, ctx) => {
+      if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to resolve decisions that need attention.');
+      await store.resolveAttention(mutationId, resolution, { actor: ctx.person, deviceId, online: isOnline() });
+      // The resolution is an audit entry: the next push takes it to the central service (a supervisor sees it there).
+      central?.decided();
+      return { items: store.needsAttention() };
+    },
   };
 
   return {

@@ -111,6 +111,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     recordDecision: write('recordDecision'),
     addLocalDocument: write('addLocalDocument'),
     recordOriginalDownload: write('recordOriginalDownload'),
+    resolveAttention: write('resolveAttention'),
     markMutationRejected: write('markMutationRejected'),
     settleMutations: write('settleMutations'),
     recordImageQuality: write('recordImageQuality'),

@@ -11,7 +11,7 @@ import type { QualityQueueRecord } from './sqlite/supervision';
 import type { MrzResult } from './sqlite/mrz';
 import type { DecisionReport, DecisionReportFilter } from '../../shared/contract/reports';
 import type { ChainedEntry } from '../../shared/auditChain';
-import type { AttentionItem } from '../../shared/contract/sync';
+import type { AttentionItem, AttentionResolution } from '../../shared/contract/sync';
 import type { UiLanguage } from '../../shared/contract/app';
 import type { ExportKind } from '../../shared/contract/exports';
 import type { Application, DecisionInput, Person, QualitySignals } from '../../shared/domain';
@@ -50,6 +50,7 @@ export type MutationAnswer = { id: string; status: 'applied'; serverVersion: num
 export interface OutboxCounts {
   pending: number;
   applied: number;
+  /** Refused and not resolved yet: what needs attention. */
   rejected: number;
 }
 
@@ -162,6 +163,8 @@ export interface CaseWrites {
    * showing it (the first, when several do); refuses an image no local case shows.
    */
   recordOriginalDownload(sha256: string, by: CaseOpening): Promise<void>;
+  /** Resolves a refused decision ("needs attention") with what was done, as an audit entry; it leaves the list and the count. */
+  resolveAttention(mutationId: string, resolution: AttentionResolution, by: CaseOpening): Promise<void>;
   /** The central service refused a mutation; `current` is its view of the application, when it sent one. */
   markMutationRejected(id: string, reason: string, current: Application | null): Promise<void>;
   /**

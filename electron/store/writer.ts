@@ -25,6 +25,7 @@ export const writeMethods = [
   'recordDecision',
   'addLocalDocument',
   'recordOriginalDownload',
+  'resolveAttention',
   'markMutationRejected',
   'settleMutations',
   'recordImageQuality',

@@ -207,6 +207,8 @@ export const auditActions = [
   'supervision_recorded',
   // A supervisor's export (CSV or PDF) handed over to be saved: what, which filter, how many rows.
   'export_saved',
+  // What a reviewer did about a decision the central service refused (the "needs attention" list).
+  'attention_resolved',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -2,6 +2,7 @@
 // refused ("needs attention"). The engine lives in electron/sync; these are what the renderer sees.
 import { z } from 'zod';
 import { ApplicationStatus, DecisionOutcome } from '../domain';
+import { lineText } from '../text';
 import { defineChannel, defineEvent } from './channel';
 
 export const SyncState = z.enum(['not_configured', 'idle', 'syncing', 'offline', 'signed_out', 'error']);
@@ -52,8 +53,18 @@ export const AttentionItem = z.object({
   reason: z.string(),
   /** The application as the central service had it when it refused: its status and reviewer. */
   current: z.object({ status: ApplicationStatus, assignee: z.string().nullable() }).nullable(),
+  /** A later decision on the application was recorded here and not refused: it can be resolved as re-decided. */
+  reDecided: z.boolean(),
 });
 export type AttentionItem = z.infer<typeof AttentionItem>;
+
+/**
+ * What the reviewer did about a refused decision: decided the case again, acknowledged that it was withdrawn, or
+ * handed it to a supervisor. Recorded as an audit entry (the central service gets it with the trail); the item leaves
+ * the list and the status bar's count.
+ */
+export const AttentionResolution = z.enum(['re_decided', 'withdrawn_acknowledged', 'handed_to_supervisor']);
+export type AttentionResolution = z.infer<typeof AttentionResolution>;
 
 export const syncChannels = {
   'sync.status': defineChannel({
@@ -77,6 +88,11 @@ export const syncChannels = {
     request: z.object({}).strict(),
     response: z.object({ items: z.array(AttentionItem) }),
     errors: ['unauthorized'],
+  }),
+  'sync.resolveAttention': defineChannel({
+    request: z.object({ mutationId: lineText(64).min(1), resolution: AttentionResolution }).strict(),
+    response: z.object({ items: z.array(AttentionItem) }),
+    errors: ['unauthorized', 'mutation_not_found', 'attention_resolved', 'resolution_not_possible'],
   }),
 } as const;
 

@@ -1,4 +1,5 @@
 // The case view: documents beside the data, the viewer's zoom and rotation, a change's comparison, help and a11y.
+import { shortRef } from '../../shared/applicationRef';
 import { expect, test } from './fixtures';
 import { findCase, imagesPainted, listCases, openBySearch, seriousViolations, signIn } from './review-support';
 
@@ -110,5 +111,5 @@ test('a case view that fails to load says so, leads back to the queue, and loads
   await expect(failed).toBeVisible();
   await page.unroute(chunk);
   await failed.getByRole('button', { name: 'Try again' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toContainText(target!.id);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(shortRef(target!.id));
 });

@@ -1,5 +1,6 @@
 // Document checks (issue 24): an ID card case shows both sides and the documents' dates; a number failing its check
 // character shows R9 with expected vs found, and Approve needs an override note.
+import { shortRef } from '../../shared/applicationRef';
 import { expect, test } from './fixtures';
 import { findCase, getCase, isHardBlocked, listCases, openBySearch, signIn } from './review-support';
 
@@ -49,6 +50,6 @@ test('a number with a wrong check character shows R9 with the expected character
   await app.getByLabel(/Override note/).fill('Number checked against the card photo: the applicant mistyped the last character.');
   await expect(confirm).toBeEnabled();
   await app.keyboard.press('ControlOrMeta+Enter');
-  await expect(app.getByTestId('undo-bar')).toContainText(`Approved ${invalid.id}`);
+  await expect(app.getByTestId('undo-bar')).toContainText(`Approved ${shortRef(invalid.id)}`);
   await expect.poll(async () => (await getCase(host, invalid.id)).decisions[0]?.overrideNote, { timeout: 10_000 }).toMatch(/mistyped/);
 });

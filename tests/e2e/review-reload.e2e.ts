@@ -1,6 +1,7 @@
 // One decision, one queue reload: the workstation announces the recorded decision (queue.changed) and the renderer
 // reloads the queue for it; the sync the decision nudges then only settles it, which reloads nothing unless the
 // settled case is on screen.
+import { shortRef } from '../../shared/applicationRef';
 import type { QueueItem } from '../../shared/contract/cases';
 import { expect, test, type Host } from './fixtures';
 import { listCases, openBySearch, signIn } from './review-support';
@@ -28,7 +29,7 @@ test('a decision reloads the queue once, and the sync it nudges does not reload 
   await app.keyboard.press('r');
   await app.keyboard.press('1');
   await app.keyboard.press('Enter');
-  await expect(app.getByTestId('undo-bar')).toContainText(target!.id);
+  await expect(app.getByTestId('undo-bar')).toContainText(shortRef(target!.id));
   await expect(app.getByTestId('undo-bar')).toBeHidden({ timeout: 15_000 });
   // Recorded, then applied by the central service through the sync the decision nudged.
   await expect.poll(async () => (await syncStatus(host)).pendingDecisions, { timeout: 60_000 }).toBe(0);

@@ -1,5 +1,6 @@
 // Helpers of the review-*.e2e.ts suites: signing in through the UI, finding demo cases through the host's
 // own API (the same session), and accessibility checks.
+import { shortRef } from '../../shared/applicationRef';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { CaseDetail, QueueItem, QueuePage, QueueQuery } from '../../shared/contract/cases';
@@ -63,7 +64,7 @@ export async function openBySearch(page: Page, applicationId: string): Promise<v
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toHaveAttribute('data-application-id', applicationId);
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { level: 1 })).toContainText(applicationId);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(shortRef(applicationId));
 }
 
 /** Waits until every document image on screen has really been decoded and painted. */

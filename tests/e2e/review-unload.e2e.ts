@@ -1,4 +1,5 @@
 // A decision waiting out its undo window is never lost: reloading, closing or hiding the page records it at once.
+import { shortRef } from '../../shared/applicationRef';
 import type { Page } from '@playwright/test';
 import { expect, test, type Host } from './fixtures';
 import { findCase, getCase, isClean, listCases, openBySearch, signIn } from './review-support';
@@ -15,7 +16,7 @@ async function approveAndHold(app: Page, host: Host): Promise<string> {
   await openBySearch(app, clean.id);
   await app.keyboard.press('a');
   await app.keyboard.press('Enter');
-  await expect(app.getByTestId('undo-bar')).toContainText(`Approved ${clean.id}`);
+  await expect(app.getByTestId('undo-bar')).toContainText(`Approved ${shortRef(clean.id)}`);
   // Still in the undo window: nothing is recorded yet.
   expect((await getCase(host, clean.id)).decisions).toEqual([]);
   return clean.id;
@@ -33,7 +34,7 @@ test('reloading during the undo window records the decision', async ({ app, host
   await expect.poll(() => recorded(host, id)).toBe('approved approve');
   await expect(app.getByRole('grid')).toBeVisible();
   await expect(app.getByTestId('undo-bar')).toBeHidden();
-  await expect(app.getByTestId('pending-sync')).toContainText('1 decisions waiting to sync');
+  await expect(app.getByTestId('pending-sync')).toContainText('1 decision waiting to sync');
 });
 
 test('closing the page during the undo window records the decision', async ({ app, host }) => {
@@ -55,5 +56,5 @@ test('hiding the page during the undo window records the decision at once', asyn
   await app.keyboard.press('u');
   await expect(app.getByTestId('undo-bar')).toBeHidden();
   await expect.poll(() => recorded(host, id)).toBe('approved approve');
-  await expect(app.getByRole('heading', { level: 1 })).not.toContainText(id);
+  await expect(app.getByRole('heading', { level: 1 })).not.toContainText(shortRef(id));
 });

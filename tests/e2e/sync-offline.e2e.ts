@@ -2,6 +2,7 @@
 // cases, the server meanwhile sees one application withdrawn and one reassigned, the link comes back, and one
 // "Sync now" applies 18 decisions and lists 2 under "needs attention" with their reasons; then the link leads to
 // another central service, which the workstation refuses.
+import { shortRef } from '../../shared/applicationRef';
 import type { QueueItem } from '../../shared/contract/cases';
 import { startServer } from '../../server/app';
 import { expect, test, type Host } from './fixtures';
@@ -55,7 +56,7 @@ test('decides 20 cases offline; back online, 18 are applied and 2 need attention
   await app.keyboard.press('r');
   await app.keyboard.press('1');
   await app.keyboard.press('Enter');
-  await expect(app.getByTestId('undo-bar')).toContainText(`Rejected ${first.id}`);
+  await expect(app.getByTestId('undo-bar')).toContainText(`Rejected ${shortRef(first.id)}`);
   await expect(app.getByTestId('undo-bar')).toBeHidden({ timeout: 15_000 });
   for (const item of rest) {
     const { json } = await host.call('case.decide', {
@@ -110,8 +111,8 @@ test('decides 20 cases offline; back online, 18 are applied and 2 need attention
   );
 
   // A refused decision's case opens from the list.
-  await list.locator(`li[data-application="${withdrawn.id}"]`).getByRole('button').click();
-  await expect(app.getByRole('heading', { level: 1 })).toContainText(withdrawn.id);
+  await list.locator(`li[data-application="${withdrawn.id}"]`).getByRole('button', { name: /^Open / }).click();
+  await expect(app.getByRole('heading', { level: 1 })).toContainText(shortRef(withdrawn.id));
 
   // The address comes to name another central service (its own database, its own demo data): the workstation
   // refuses it, says why in a banner, and takes none of its applications; back at its own, all is well.

@@ -4,7 +4,8 @@ import type { DecisionRecord, DecisionStanding, MutationState } from '../../../s
 import type { AttentionItem } from '../../../shared/contract/sync';
 import { Application, type DecisionOutcome } from '../../../shared/domain';
 import { DomainError } from '../../../shared/errors';
-import type { MutationAnswer, OutboxCounts } from '../types';
+import type { AttentionResolution } from '../../../shared/contract/sync';
+import type { CaseOpening, MutationAnswer, OutboxCounts } from '../types';
 import type { Cases } from './cases';
 import type { StoreConnection } from './connection';
 import { parseJson, toDecisionRecord, type DecisionRow } from './rows';
@@ -26,6 +27,17 @@ interface AttentionRow {
   settled_at: number | null;
   rejected_reason: string | null;
   rejected_current: string | null;
+  re_decided: number;
+}
+
+interface AttentionItemRow {
+  mutation_id: string;
+  application_id: string;
+  state: MutationState;
+  rejected_reason: string | null;
+  rejected_current: string | null;
+  resolved: number;
+  re_decided: number;
 }
 
 function prepare(db: StoreConnection['db']) {
@@ -34,6 +46,7 @@ function prepare(db: StoreConnection['db']) {
     pending: db.prepare<[string, number], DecisionRow>(outboxSql.pending),
     pendingByPerson: db.prepare<[], { decided_by: string; decided_by_name: string; n: number }>(outboxSql.pendingByPerson),
     needsAttention: db.prepare<[number], AttentionRow>(outboxSql.needsAttention),
+    attentionItem: db.prepare<[string], AttentionItemRow>(outboxSql.attentionItem),
     row: db.prepare<[string], OutboxRow>(outboxSql.row),
     applied: db.prepare<[number, number, string]>(outboxSql.applied),
     rejected: db.prepare<[string, string | null, number, string]>(outboxSql.rejected),
@@ -86,9 +99,39 @@ export class Outbox {
           refusedAt: r.settled_at === null ? null : new Date(r.settled_at).toISOString(),
           reason: r.rejected_reason ?? 'unknown',
           current: current ? { status: current.status, assignee: current.assignee } : null,
+          reDecided: r.re_decided === 1,
         };
       }),
     );
+  }
+
+  /**
+   * Resolves a refused decision with what was done about it, as an audit entry of the person who did it. Re-decided
+   * needs a later decision on the case here; acknowledged as withdrawn needs a withdrawal (the refusal's reason, or
+   * the case as the central service last had it).
+   */
+  resolveAttention(mutationId: string, resolution: AttentionResolution, by: CaseOpening): void {
+    this.c.write(() => {
+      const row = this.s.attentionItem.get(mutationId);
+      if (!row || row.state !== 'rejected') throw new DomainError('mutation_not_found', 'There is no refused decision with this id on this workstation; reload the list.');
+      if (row.resolved === 1) throw new DomainError('attention_resolved', 'This refused decision was already resolved; reload the list.');
+      if (resolution === 're_decided' && row.re_decided !== 1) {
+        throw new DomainError('resolution_not_possible', 'The case has not been decided again here: open it and decide it first, then mark it re-decided.');
+      }
+      const current = row.rejected_current ? parseJson<Application>(row.rejected_current) : null;
+      if (resolution === 'withdrawn_acknowledged' && row.rejected_reason !== 'withdrawn' && current?.status !== 'withdrawn') {
+        throw new DomainError('resolution_not_possible', 'The application was not withdrawn: decide it again or hand it to a supervisor.');
+      }
+      this.c.audit.append({
+        at: this.c.now().getTime(),
+        action: 'attention_resolved',
+        applicationId: row.application_id,
+        actor: by.actor,
+        deviceId: by.deviceId,
+        online: by.online,
+        details: { mutationId, resolution, refusal: row.rejected_reason ?? 'unknown' },
+      });
+    }, true);
   }
 
   markRejected(id: string, reason: string, current: Application | null): void {

@@ -80,15 +80,30 @@ export const decisionSql = {
 } as const;
 
 /** The outbox of mutations for the central service, its answers, and sync's own state. */
+/**
+ * A refused decision is resolved once an `attention_resolved` audit entry names its mutation: the audit log, append-only,
+ * is the record of what was done about it (and travels to the central service with the trail).
+ */
+const resolved = `EXISTS (SELECT 1 FROM audit_log r WHERE r.application_id = o.application_id AND r.action = 'attention_resolved'
+      AND json_extract(r.details, '$.mutationId') = o.id)`;
+
 export const outboxSql = {
-  counts: 'SELECT state, count(*) AS n FROM outbox GROUP BY state',
+  // `rejected` counts the refusals still needing attention.
+  counts: `SELECT o.state, count(*) AS n FROM outbox o WHERE o.state <> 'rejected' OR NOT ${resolved} GROUP BY o.state`,
   pending: `SELECT d.*, o.state, o.rejected_reason FROM outbox o JOIN decisions d ON d.mutation_id = o.id
     WHERE o.state = 'pending' AND d.decided_by = ? ORDER BY o.id LIMIT ?`,
   pendingByPerson: `SELECT d.decided_by, max(d.decided_by_name) AS decided_by_name, count(*) AS n
     FROM outbox o JOIN decisions d ON d.mutation_id = o.id WHERE o.state = 'pending' GROUP BY d.decided_by ORDER BY d.decided_by`,
-  needsAttention: `SELECT o.id AS mutation_id, o.application_id, a.display_name, d.outcome, d.decided_at, o.settled_at, o.rejected_reason, o.rejected_current
+  needsAttention: `SELECT o.id AS mutation_id, o.application_id, a.display_name, d.outcome, d.decided_at, o.settled_at, o.rejected_reason, o.rejected_current,
+      EXISTS (SELECT 1 FROM decisions later JOIN outbox lo ON lo.id = later.mutation_id
+        WHERE later.application_id = o.application_id AND later.mutation_id <> o.id AND later.decided_at >= d.decided_at AND lo.state <> 'rejected') AS re_decided
     FROM outbox o JOIN decisions d ON d.mutation_id = o.id LEFT JOIN applications a ON a.id = o.application_id
-    WHERE o.state = 'rejected' ORDER BY o.settled_at DESC, o.id DESC LIMIT ?`,
+    WHERE o.state = 'rejected' AND NOT ${resolved} ORDER BY o.settled_at DESC, o.id DESC LIMIT ?`,
+  /** One refused decision still needing attention, by its mutation id. */
+  attentionItem: `SELECT o.id AS mutation_id, o.application_id, o.state, o.rejected_reason, o.rejected_current, ${resolved} AS resolved,
+      EXISTS (SELECT 1 FROM decisions d JOIN decisions later ON later.application_id = d.application_id AND later.mutation_id <> d.mutation_id AND later.decided_at >= d.decided_at
+        JOIN outbox lo ON lo.id = later.mutation_id WHERE d.mutation_id = o.id AND lo.state <> 'rejected') AS re_decided
+    FROM outbox o WHERE o.id = ?`,
   row: 'SELECT * FROM outbox WHERE id = ?',
   // The decision row is the record the outbox sends; the payload column is no longer read or filled (an empty object).
   insert: `INSERT INTO outbox (id, application_id, kind, base_version, payload, state, created_at)

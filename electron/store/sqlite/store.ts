@@ -5,7 +5,7 @@ import type { BusinessCalendar } from '../../../shared/businessDays';
 import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, QueueCounts, QueuePage, QueueQuery } from '../../../shared/contract/cases';
 import type { QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../../shared/contract/central';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogCopyPage, DecisionLogFreshness, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../../shared/contract/supervision';
-import type { AttentionItem } from '../../../shared/contract/sync';
+import type { AttentionItem, AttentionResolution } from '../../../shared/contract/sync';
 import type { DecisionReport, DecisionReportFilter } from '../../../shared/contract/reports';
 import type { Application, DecisionInput, Person } from '../../../shared/domain';
 import type { CaseOpening, ExportRecord, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
@@ -152,6 +152,9 @@ export class SqliteCaseStore {
   }
   recordOriginalDownload(sha256: string, by: CaseOpening): void {
     this.cases.recordOriginalDownload(sha256, by);
+  }
+  resolveAttention(mutationId: string, resolution: AttentionResolution, by: CaseOpening): void {
+    this.outbox.resolveAttention(mutationId, resolution, by);
   }
   markMutationRejected(id: string, reason: string, current: Application | null): void {
     this.outbox.markRejected(id, reason, current);

@@ -8,6 +8,7 @@ import { CHANGE_COOLDOWN_DAYS } from '../../../shared/rules';
 import { errorMessage, type Translate } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatLocation, formatNumber } from '../lib/format';
+import { auditLines } from '../lib/auditGroups';
 import { explainFlag } from '../lib/flags';
 import { ruleName } from '../lib/ruleLabels';
 import type { BandHighlight } from './BandOverlay';
@@ -310,12 +311,13 @@ function AuditTrail({ detail }: { detail: CaseDetail }) {
         <p className="muted">{t('audit.empty')}</p>
       ) : (
         <ol className="audit-list">
-          {detail.audit.map((a) => {
+          {auditLines(detail.audit).map(({ entry: a, count, to }) => {
             const outcome = a.details.outcome;
             const reasons = a.details.reasonCodes;
             return (
-              <li key={a.seq}>
+              <li key={a.seq} data-count={count}>
                 <span className="mono small">{formatDateTime(a.at, language)}</span> <strong>{t(`audit.action.${a.action}`)}</strong>{' '}
+                {count > 1 && <span data-testid="audit-repeat">{t('audit.repeated', { count, until: formatDateTime(to, language) })} </span>}
                 <span>{a.actor ? t('audit.by', { name: a.actor.displayName }) : t('audit.system')}</span>
                 <span className="muted small"> · {a.online ? t('audit.online') : t('audit.offline')}</span>
                 {(outcome === 'approve' || outcome === 'reject') && <span> · {t(`decision.${outcome}`)}</span>}

@@ -2,6 +2,8 @@
 // and the decision panel. Keyboard: viewer keys, A/R/1–9/Enter to decide, J/K for the next case, Esc back.
 import { useEffect, useRef, useState } from 'react';
 import type { DecisionInput } from '../../../shared/domain';
+import { shortRef } from '../../../shared/applicationRef';
+import { canDecide } from '../../../shared/lifecycle';
 import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatDue } from '../lib/format';
@@ -13,6 +15,7 @@ import { useReview } from '../state/review';
 import { useUi } from '../state/ui';
 import type { BandHighlight } from './BandOverlay';
 import { CaseDetails } from './CaseDetails';
+import { CopyId } from './CopyId';
 import { DecisionPanel, type DecisionHandle } from './DecisionPanel';
 import { DocumentViewer, type ViewerHandle } from './DocumentViewer';
 import { ReturnedNotice } from './Returned';
@@ -110,7 +113,7 @@ export function CaseView() {
   }, [open, backToQueue]);
 
   const onDecide = (input: DecisionInput) => {
-    const label = detail ? `${detail.application.id}` : input.applicationId;
+    const label = shortRef(input.applicationId);
     const next = neighbour(input.applicationId, 1, null);
     selectInQueue(next);
     decide(input, label, next);
@@ -134,8 +137,9 @@ export function CaseView() {
           ← {t('case.back')}
         </button>
         <h1 id="case-title" ref={heading} tabIndex={-1}>
-          {application ? t('case.heading', { kind: t(`kind.${application.kind}`), id: application.id }) : t('case.loading')}
+          {application ? t('case.heading', { kind: t(`kind.${application.kind}`), id: shortRef(application.id) }) : t('case.loading')}
         </h1>
+        {application && <CopyId id={application.id} />}
         {application && detail && (
           <div className="case-meta">
             <span className="mono">{t('case.account', { id: application.accountId })}</span>
@@ -160,7 +164,8 @@ export function CaseView() {
               key={detail.application.id}
               documents={detail.documents}
               previousDocuments={detail.previousDocuments}
-              applicationId={detail.application.id}
+              // Adding an image is offered only while the case still takes a decision.
+              applicationId={canDecide(detail.application.status) ? detail.application.id : undefined}
               ref={viewer}
               highlight={highlight?.applicationId === detail.application.id ? highlight : null}
             />

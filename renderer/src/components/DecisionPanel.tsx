@@ -1,16 +1,19 @@
-// Approve or reject. Approve is disabled while a blocking flag stands (an overridable one needs a note);
-// reject takes one or more reason codes (keys 1–9). One keystroke confirms; the decision is then held for
-// the undo window before it is recorded, and the next case opens at once.
+// Approve or reject. Approve while a blocking flag stands says why instead (an overridable one needs a note); reject
+// starts with the reason of each blocking flag chosen and takes one or more reason codes (keys 1–9 and 0, ↑/↓ and
+// Space for every one), with the rule checks beside them and the applicant's message beside its translation. One
+// keystroke confirms; the decision is then held for the undo window before it is recorded, and the next case opens.
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { CaseDetail } from '../../../shared/contract/cases';
 import type { DecisionInput, ReasonCode } from '../../../shared/domain';
 import { reasonCodes } from '../../../shared/vocabulary';
 import { canDecide } from '../../../shared/lifecycle';
 import { approvalBlockers, blockingFlags, rejectionBlockers } from '../../../shared/rules';
-import { useT } from '../i18n/useT';
+import { preselectedReasons, reasonIndexForKey, reasonKeyHint } from '../../../shared/rejectReasons';
+import { useLanguage, useT } from '../i18n/useT';
 import { applicantMessage } from '../lib/applicantMessage';
 import { ruleName } from '../lib/ruleLabels';
 import { isTypingTarget } from '../lib/keys';
+import { ApplicantPreview, RuleChecks } from './DecisionAids';
 
 export interface DecisionHandle {
   handleKey(event: KeyboardEvent): boolean;
@@ -34,6 +37,7 @@ export function DecisionPanel({
   ref?: Ref<DecisionHandle>;
 }) {
   const t = useT();
+  const uiLanguage = useLanguage();
   const application = detail.application;
   const [mode, setMode] = useState<Mode>('idle');
   const [reasons, setReasons] = useState<ReasonCode[]>([]);
@@ -42,8 +46,10 @@ export function DecisionPanel({
   const [internalNote, setInternalNote] = useState('');
   const [overrideNote, setOverrideNote] = useState('');
   const [showNeedsReason, setShowNeedsReason] = useState(false);
+  // Approve pressed (or A) while a blocking flag stands: say why, where it was pressed.
+  const [approveRefused, setApproveRefused] = useState(false);
   const confirmed = useRef(false);
-  const firstReason = useRef<HTMLInputElement>(null);
+  const reasonBoxes = useRef<(HTMLInputElement | null)[]>([]);
   const overrideField = useRef<HTMLTextAreaElement>(null);
   const confirmButton = useRef<HTMLButtonElement>(null);
   const approveButton = useRef<HTMLButtonElement>(null);
@@ -65,13 +71,22 @@ export function DecisionPanel({
   }, [mode, reasons, messageEdited, application, detail.flags]);
 
   useEffect(() => {
-    if (mode === 'reject') firstReason.current?.focus();
+    if (mode === 'reject') {
+      // The first preselected reason, else the first of the list.
+      const first = reasonCodes.findIndex((c) => reasons.includes(c));
+      reasonBoxes.current[Math.max(0, first)]?.focus();
+    }
     if (mode === 'approve') (overridable.length > 0 ? overrideField.current : confirmButton.current)?.focus();
   }, [mode]);
 
   function start(next: Mode) {
-    if (next === 'approve' && approveDisabled) return;
+    if (next === 'approve' && approveDisabled) {
+      if (!closed) setApproveRefused(true);
+      return;
+    }
     if (next === 'reject' && rejectDisabled) return;
+    setApproveRefused(false);
+    if (next === 'reject' && mode !== 'reject') setReasons(preselectedReasons(detail.flags));
     setMode(next);
     setMessageEdited(false);
     setShowNeedsReason(false);
@@ -136,10 +151,20 @@ export function DecisionPanel({
         start('reject');
         return true;
       }
-      if (mode === 'reject' && /^[1-9]$/.test(event.key)) {
-        const code = reasonCodes[Number(event.key) - 1];
-        if (code) toggle(code);
-        return true;
+      if (mode === 'reject') {
+        const index = reasonIndexForKey(event.key);
+        const code = index === null ? undefined : reasonCodes[index];
+        if (code) {
+          toggle(code);
+          return true;
+        }
+        // ↑/↓ walk the reasons (Space ticks the focused one): every reason, past the tenth too.
+        const at = reasonBoxes.current.findIndex((box) => box === event.target);
+        if (at >= 0 && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+          const next = (at + (event.key === 'ArrowDown' ? 1 : reasonCodes.length - 1)) % reasonCodes.length;
+          reasonBoxes.current[next]?.focus();
+          return true;
+        }
       }
       return false;
     },
@@ -157,7 +182,6 @@ export function DecisionPanel({
     );
   }
 
-  const language = t(`lang.${application.applicantLanguage}`);
   return (
     <section className="decision-panel" aria-labelledby="decision-title" data-mode={mode}>
       <div className="decision-head">
@@ -167,6 +191,11 @@ export function DecisionPanel({
       {hardBlockers.length > 0 && (
         <p className="blocked" id="approve-blocked" data-testid="approve-blocked">
           {t('decision.blocked', { reasons: names(hardBlockers) })}
+        </p>
+      )}
+      {approveRefused && hardBlockers.length > 0 && (
+        <p className="form-error" role="alert" data-testid="approve-refused">
+          {t('decision.approveRefused', { reasons: names(hardBlockers) })}
         </p>
       )}
       {hardBlockers.length === 0 && overridable.length > 0 && (
@@ -179,7 +208,8 @@ export function DecisionPanel({
           ref={approveButton}
           type="button"
           className={mode === 'approve' ? 'approve active' : 'approve'}
-          disabled={approveDisabled}
+          // Focusable and pressable while blocked, so pressing it can say why.
+          aria-disabled={approveDisabled}
           aria-describedby={blocking.length > 0 ? 'approve-blocked' : undefined}
           aria-keyshortcuts="A"
           aria-pressed={mode === 'approve'}
@@ -200,20 +230,31 @@ export function DecisionPanel({
       </div>
       {mode !== 'idle' && (
         <div className="decision-form">
+          <RuleChecks flags={detail.flags} application={application} language={uiLanguage} />
           {mode === 'reject' && (
             <fieldset className="reasons">
               <legend>{t('decision.reasons')}</legend>
-              {reasonCodes.map((code, i) => (
-                <label key={code} className="reason">
-                  <input ref={i === 0 ? firstReason : undefined} type="checkbox" checked={reasons.includes(code)} onChange={() => toggle(code)} aria-keyshortcuts={i < 9 ? String(i + 1) : undefined} />
-                  {i < 9 && (
+              {reasonCodes.map((code, i) => {
+                const hint = reasonKeyHint(i);
+                return (
+                  <label key={code} className="reason" data-reason={code}>
+                    <input
+                      ref={(el) => {
+                        reasonBoxes.current[i] = el;
+                      }}
+                      type="checkbox"
+                      checked={reasons.includes(code)}
+                      onChange={() => toggle(code)}
+                      aria-keyshortcuts={hint ?? undefined}
+                    />
                     <kbd className="small" aria-hidden="true">
-                      {i + 1}
+                      {hint ?? '↕'}
                     </kbd>
-                  )}
-                  <span>{t(`reason.${code}`)}</span>
-                </label>
-              ))}
+                    <span>{t(`reason.${code}`)}</span>
+                  </label>
+                );
+              })}
+              <p className="muted small reasons-keys">{t('decision.reasonKeys')}</p>
               {showNeedsReason && (
                 <p className="form-error" role="alert">
                   {t('decision.needsReason')}
@@ -227,25 +268,24 @@ export function DecisionPanel({
               <textarea ref={overrideField} rows={2} value={overrideNote} onChange={(e) => setOverrideNote(e.target.value)} maxLength={4000} required />
             </label>
           )}
-          <label className="stacked">
-            <span>{t('decision.applicantMessage', { language })}</span>
-            <textarea
-              rows={mode === 'reject' ? 5 : 3}
-              lang={application.applicantLanguage}
-              value={message}
-              maxLength={4000}
-              onChange={(e) => {
-                setMessage(e.target.value);
-                setMessageEdited(true);
-              }}
-            />
-          </label>
+          <ApplicantPreview
+            message={message}
+            translation={applicantMessage(application, detail.flags, mode, reasons, uiLanguage)}
+            edited={messageEdited}
+            applicantLanguage={application.applicantLanguage}
+            reviewerLanguage={uiLanguage}
+            rows={mode === 'reject' ? 5 : 3}
+            onChange={(text) => {
+              setMessage(text);
+              setMessageEdited(true);
+            }}
+          />
           <label className="stacked">
             <span>{t('decision.internalNote')}</span>
             <textarea rows={2} value={internalNote} maxLength={4000} onChange={(e) => setInternalNote(e.target.value)} />
           </label>
           <p className="muted small">{t('decision.confirmHint')}</p>
-          <div className="row">
+          <div className="row decision-confirm">
             <button
               ref={confirmButton}
               type="button"

@@ -3,6 +3,7 @@ import type { Settings } from '../../../shared/contract/app';
 import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { useFrame } from '../state/frame';
+import { useUi } from '../state/ui';
 import { lockWorkstation, signOutOfWorkstation } from '../state/session';
 import { SignIn } from './SignIn';
 import { StatusBar } from './StatusBar';
@@ -66,6 +67,9 @@ function SessionButtons() {
   const central = useFrame((s) => s.sync?.centralUrl ?? null) !== null;
   return (
     <>
+      <button type="button" className="help-button" aria-keyshortcuts="?" data-testid="help-button" onClick={() => useUi.getState().setHelpOpen(true)}>
+        <span aria-hidden="true">?</span> {t('frame.help')}
+      </button>
       <button type="button" onClick={() => void lockWorkstation()}>
         {t('frame.lock')}
       </button>

@@ -14,7 +14,7 @@ import { dueWindows, statusFilters, useQueue, type QueueFilters } from '../state
 import { useReview } from '../state/review';
 import { useUi } from '../state/ui';
 import { KindSelect } from './KindSelect';
-import { FlagIcon } from './FlagIcon';
+import { FlagIcon, FlagLegend } from './FlagIcon';
 import { ReturnedMark } from './Returned';
 
 export const ROW_HEIGHT = 38;
@@ -113,7 +113,9 @@ function uniqueRules(flags: QueueItem['flags']): QueueItem['flags'] {
   return [...byRule.values()];
 }
 
-const columns = ['kind', 'account', 'name', 'submitted', 'due', 'flags', 'status', 'sync'] as const;
+// Status and sync state share a column: the status, then whatever sync has to say (waiting, conflict, overturned,
+// held), which is nothing for most rows. The due column gets the room.
+const columns = ['kind', 'account', 'name', 'submitted', 'due', 'flags', 'status'] as const;
 
 // Memoised: moving the selection, scrolling or measuring the grid renders only the rows whose props changed.
 const Row = memo(function Row({ item, index, selected, now, pendingId, onOpen }: { item: QueueItem; index: number; selected: boolean; now: number; pendingId: string | null; onOpen(index: number): void }) {
@@ -158,20 +160,11 @@ const Row = memo(function Row({ item, index, selected, now, pendingId, onOpen }:
         )}
       </div>
       <div role="gridcell" className={`c-status status-${item.status}`}>
-        {pendingId === item.id ? t('queue.undoPending') : t(`appStatus.${item.status}`)}
-      </div>
-      <div role="gridcell" className="c-sync">
-        <ReturnedMark returned={item.returned} held={item.heldForSecondReview} />
-        {item.conflict ? (
-          <span className="sync-conflict">{t('queue.sync.conflict')}</span>
-        ) : item.pendingSync ? (
-          t('queue.sync.pending')
-        ) : (
-          <>
-            <span aria-hidden="true">{t('queue.sync.none')}</span>
-            <span className="visually-hidden">{t('queue.sync.noneLabel')}</span>
-          </>
-        )}
+        <span>{pendingId === item.id ? t('queue.undoPending') : t(`appStatus.${item.status}`)}</span>
+        <span className="c-status-sync">
+          <ReturnedMark returned={item.returned} held={item.heldForSecondReview} />
+          {item.conflict ? <span className="sync-conflict">{t('queue.sync.conflict')}</span> : item.pendingSync ? <span className="sync-pending">{t('queue.sync.pending')}</span> : null}
+        </span>
       </div>
     </div>
   );
@@ -322,6 +315,7 @@ export function QueueView() {
         </span>
       </div>
       <Filters />
+      <FlagLegend />
       {error && (
         <p className="form-error" role="alert">
           {errorMessage(t, error)}

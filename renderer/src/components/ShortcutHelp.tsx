@@ -35,7 +35,7 @@ const reviewerSections: ShortcutSections = [
     [
       [['A'], 'shortcut.approve'],
       [['R'], 'shortcut.reject'],
-      [['1', '…', '9'], 'shortcut.reasons'],
+      [['1', '…', '9', '0', '↑', '↓'], 'shortcut.reasons'],
       [['Enter', 'Ctrl+Enter'], 'shortcut.confirm'],
       [['Esc'], 'shortcut.back'],
       [['J', 'K'], 'shortcut.nextCase'],

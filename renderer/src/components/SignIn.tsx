@@ -11,7 +11,8 @@ export function SignIn() {
   const signIn = useFrame((s) => s.signIn);
   const signOut = useFrame((s) => s.signOut);
   const rememberedUsername = useFrame((s) => s.username);
-  const [username, setUsername] = useState(() => (locked ? (rememberedUsername ?? '') : ''));
+  // The lock screen names the person signed in (a person's id is their user name), however the session began.
+  const [username, setUsername] = useState(() => (locked ? (rememberedUsername ?? person?.id ?? '') : ''));
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<UiError | null>(null);

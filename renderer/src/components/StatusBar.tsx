@@ -1,12 +1,15 @@
 // The status bar: connection, sync state and progress, decisions waiting, last sync, "Sync now", and the
-// decisions the central service refused ("needs attention"), each with its reason and the case to open.
+// decisions the central service refused ("needs attention"), each with its reason, the case to open, and how it was
+// resolved (re-decided, withdrawal acknowledged, handed to a supervisor), which clears it from the list and the count.
 import { useEffect, useRef, useState } from 'react';
-import type { AttentionItem } from '../../../shared/contract/sync';
-import type { MessageKey } from '../i18n';
+import { shortRef } from '../../../shared/applicationRef';
+import type { AttentionItem, AttentionResolution } from '../../../shared/contract/sync';
+import { errorMessage, type MessageKey } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime } from '../lib/format';
-import { useFrame } from '../state/frame';
+import { useFrame, type UiError } from '../state/frame';
 import { useReview } from '../state/review';
+import { CopyId } from './CopyId';
 
 const knownReasons = new Set(['withdrawn', 'already_decided', 'not_assigned', 'stale', 'invalid', 'wrong_author', 'cannot_apply']);
 
@@ -40,9 +43,9 @@ function AttentionList({ onClose }: { onClose: () => void }) {
       ) : (
         <ul className="attention-list" data-testid="attention-list">
           {items.map((item) => (
-            <li key={item.mutationId} data-application={item.applicationId} data-reason={item.reason}>
+            <li key={item.mutationId} data-application={item.applicationId} data-reason={item.reason} data-testid="attention-item">
               <div>
-                <strong>{item.displayName}</strong> <span className="muted">{item.applicationId}</span>
+                <strong>{item.displayName}</strong> <span className="mono">{shortRef(item.applicationId)}</span> <CopyId id={item.applicationId} />
               </div>
               <div>
                 {t(item.outcome === 'approve' ? 'attention.approved' : 'attention.rejected', { time: formatDateTime(item.decidedAt, language) })}
@@ -50,13 +53,56 @@ function AttentionList({ onClose }: { onClose: () => void }) {
               <div className="attention-reason">{reasonText(item)}</div>
               {item.current && <div className="muted">{t('attention.current', { status: t(`appStatus.${item.current.status}`) })}</div>}
               <button type="button" onClick={() => open(item.applicationId)}>
-                {t('attention.open', { id: item.applicationId })}
+                {t('attention.open', { id: shortRef(item.applicationId) })}
               </button>
+              <ResolveAttention item={item} />
             </li>
           ))}
         </ul>
       )}
     </dialog>
+  );
+}
+
+/** A withdrawal can be acknowledged only when the refusal or the case as the central service had it says so. */
+const wasWithdrawn = (item: AttentionItem) => item.reason === 'withdrawn' || item.current?.status === 'withdrawn';
+
+function ResolveAttention({ item }: { item: AttentionItem }) {
+  const t = useT();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<UiError | null>(null);
+  const resolve = async (resolution: AttentionResolution) => {
+    setBusy(true);
+    const failure = await useFrame.getState().resolveAttention(item.mutationId, resolution);
+    setBusy(false);
+    setError(failure);
+  };
+  const hint = `attention-hint-${item.mutationId}`;
+  return (
+    <div className="attention-resolve" role="group" aria-label={t('attention.resolve')}>
+      <span className="muted small">{t('attention.resolve')}:</span>
+      <button type="button" disabled={busy || !item.reDecided} aria-describedby={item.reDecided ? undefined : hint} onClick={() => void resolve('re_decided')}>
+        {t('attention.resolution.re_decided')}
+      </button>
+      {wasWithdrawn(item) && (
+        <button type="button" disabled={busy} onClick={() => void resolve('withdrawn_acknowledged')}>
+          {t('attention.resolution.withdrawn_acknowledged')}
+        </button>
+      )}
+      <button type="button" disabled={busy} onClick={() => void resolve('handed_to_supervisor')}>
+        {t('attention.resolution.handed_to_supervisor')}
+      </button>
+      {!item.reDecided && (
+        <span id={hint} className="muted small">
+          {t('attention.reDecideFirst')}
+        </span>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {errorMessage(t, error)}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -1,4 +1,5 @@
 // A small typed message catalogue: every key exists in both languages (the compiler checks zh-CN).
+import { IntlMessageFormat } from 'intl-messageformat';
 import type { UiLanguage } from '../../../shared/contract/app';
 import { en, type MessageKey } from './en';
 import { zhCN } from './zh-CN';
@@ -8,10 +9,29 @@ const catalogues: Record<UiLanguage, Record<MessageKey, string>> = { en, 'zh-CN'
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
+/** An entry with an ICU argument of its own (`{count, plural, …}`, `select`): formatted by intl-messageformat. */
+const icuArgument = /\{\s*\w+\s*,\s*(plural|select|selectordinal)\s*,/;
+const compiled = new Map<string, IntlMessageFormat>();
+
+function formatIcu(language: UiLanguage, key: MessageKey, template: string, params: Record<string, string | number>): string {
+  const id = `${language}\u0000${key}`;
+  let format = compiled.get(id);
+  if (!format) {
+    format = new IntlMessageFormat(template, language);
+    compiled.set(id, format);
+  }
+  return String(format.format(params));
+}
+
+/**
+ * `t(key, params)`: plain entries fill their `{name}` placeholders; entries with plural or select forms go through
+ * intl-messageformat (ICU), so one key reads right for 1 and for many in each language.
+ */
 export function translator(language: UiLanguage): Translate {
   const catalogue = catalogues[language];
   return (key, params) => {
     const template = catalogue[key];
+    if (params && icuArgument.test(template)) return formatIcu(language, key, template, params);
     return params ? template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : template;
   };
 }

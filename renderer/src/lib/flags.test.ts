@@ -4,6 +4,7 @@ import type { Application } from '../../../shared/domain';
 import { createCalendar } from '../../../shared/businessDays';
 import { ruleR1, ruleR2, ruleR3, ruleR4, ruleR5, ruleR6, ruleR7, ruleR8 } from '../../../shared/rules';
 import { translator } from '../i18n';
+import { applicantWording } from '../../../shared/applicantWording';
 import { applicantMessage } from './applicantMessage';
 import { explainFlag } from './flags';
 
@@ -91,11 +92,21 @@ describe('the business calendar and withdrawals on record', () => {
 describe('applicantMessage', () => {
   it('is written in the applicant’s language, one line per reason, with the ICP warning', () => {
     const message = applicantMessage(application, flags, 'reject', ['document_unreadable', 'name_mismatch']);
-    const zh = translator('zh-CN');
-    expect(message).toContain(zh('applicant.reason.document_unreadable'));
-    expect(message).toContain(zh('applicant.reason.name_mismatch'));
-    expect(message).toContain(zh('applicant.icpWarning'));
+    const zh = applicantWording['zh-CN'];
+    expect(message).toContain(zh.reason.document_unreadable);
+    expect(message).toContain(zh.reason.name_mismatch);
+    expect(message).toContain(zh.icp);
     expect(message.split('\n').filter((l) => l.startsWith('• '))).toHaveLength(2);
     expect(applicantMessage({ ...application, applicantLanguage: 'en' }, [], 'approve', [])).toBe(translator('en')('applicant.approved'));
+  });
+
+  it('translates into the reviewer’s language line for line: the same reasons, in the same order', () => {
+    const reasons = ['document_expired', 'issuing_location_mismatch'] as const;
+    const original = applicantMessage(application, flags, 'reject', reasons);
+    const translation = applicantMessage(application, flags, 'reject', reasons, 'en');
+    expect(translation).not.toBe(original);
+    expect(translation.split('\n').filter((l) => l.startsWith('• '))).toEqual(reasons.map((r) => `• ${applicantWording.en.reason[r]}`));
+    expect(translation).toContain(applicantWording.en.icp);
+    expect(translation).toContain(applicantWording.en.resubmit);
   });
 });

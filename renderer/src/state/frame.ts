@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import type { ResponseOf } from '../../../shared/api';
 import type { SessionState, Settings, UiLanguage } from '../../../shared/contract/app';
 import { defaultSettings } from '../../../shared/vocabulary';
-import type { AttentionItem, SyncProgress } from '../../../shared/contract/sync';
+import type { AttentionItem, AttentionResolution, SyncProgress } from '../../../shared/contract/sync';
 import type { Person } from '../../../shared/domain';
 import { systemLanguage } from '../i18n';
 import { unwrap, workstation, WorkstationError } from '../workstation';
@@ -48,6 +48,8 @@ interface FrameState {
   applySync(status: SyncStatus): void;
   applyProgress(progress: SyncProgress): void;
   loadAttention(): Promise<void>;
+  /** Resolves a refused decision with what was done; the list and the status bar's count follow. Null on success. */
+  resolveAttention(mutationId: string, resolution: AttentionResolution): Promise<UiError | null>;
   syncNow(): Promise<void>;
   setOnline(online: boolean): void;
   dismissError(): void;
@@ -159,6 +161,15 @@ export const useFrame = create<FrameState>()((set, get) => ({
       set({ attention: (await unwrap(workstation().sync.attention({}))).items });
     } catch {
       // Kept as it was; the count in the status bar comes from sync.status and stays right.
+    }
+  },
+  async resolveAttention(mutationId, resolution) {
+    try {
+      set({ attention: (await unwrap(workstation().sync.resolveAttention({ mutationId, resolution }))).items });
+      await get().refreshSync();
+      return null;
+    } catch (err) {
+      return asUiError(err);
     }
   },
   async syncNow() {

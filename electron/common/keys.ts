@@ -10,7 +10,7 @@ export interface KeyProvider {
   masterKey(): Buffer;
 }
 
-export type KeyPurpose = 'sqlite' | 'blobs';
+export type KeyPurpose = 'sqlite' | 'blobs' | 'central';
 
 export function deriveKey(provider: KeyProvider, purpose: KeyPurpose): Buffer {
   return Buffer.from(hkdfSync('sha256', provider.masterKey(), Buffer.alloc(0), `verity/${purpose}/v1`, 32));

@@ -81,7 +81,8 @@ async function main(): Promise<void> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
 
   if (central.mode === 'embedded') progress('Starting the built-in central service (a new data folder gets its demo data first)…');
-  const { config, embedded } = await prepareCentral(central, { dataDir, demoCount: values.empty ? 0 : demoCount });
+  const keyProvider = new ExplicitKeyProvider(loadKey(dataDir, values['key-file']));
+  const { config, embedded } = await prepareCentral(central, { dataDir, demoCount: values.empty ? 0 : demoCount, keyProvider });
   // The built-in demo service signs its reviewer in unless --sign-in names someone else (or none).
   let signIn: { username: string; password: string } | null = embedded && !values.empty ? builtInDemoSignIn : null;
   if (values['sign-in'] === 'none') signIn = null;
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
     dataDir,
     host: 'browser',
     version: pkg.version,
-    keyProvider: new ExplicitKeyProvider(loadKey(dataDir, values['key-file'])),
+    keyProvider,
     ...(config ? { central: config } : {}),
     // Standalone: a new data folder gets local demo people and applications unless --empty asks for none.
     ...(central.mode === 'standalone' && !values.empty

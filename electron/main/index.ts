@@ -47,6 +47,7 @@ async function start(): Promise<void> {
   const prepared = await prepareCentral(parseCentralMode(centralArg ?? process.env.VERITY_CENTRAL_URL), {
     dataDir,
     demoCount: 40,
+    keyProvider,
     workerScript: new URL('./central-worker.js', import.meta.url),
     // The central session's tokens survive restarts only wrapped by the OS keychain.
     vault: fileVault(join(dataDir, 'central-session.bin'), {

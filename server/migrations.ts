@@ -3,6 +3,7 @@
 // decided again after an overturn); an older server refuses a newer schema rather than work on it half-way.
 import { randomUUID } from 'node:crypto';
 import { defaultQualityPolicy } from '../shared/contract/central';
+import { defaultRetentionDays } from '../shared/contract/retention';
 import type { Database, Queryable } from './db';
 import { calendarAndWithdrawals } from './calendarSchema';
 
@@ -447,6 +448,21 @@ export const migrations: readonly Migration[] = [
         )`);
       await tx.query(`CREATE INDEX login_failures_key ON login_failures (username, client, failed_at)`);
       await tx.query(`CREATE INDEX login_failures_failed_at ON login_failures (failed_at)`);
+    },
+  },
+  // How long workstations keep decided and synced cases' images and applicant fields (issue 25): one row.
+  {
+    version: 17,
+    name: 'retention period of workstations',
+    async up(tx) {
+      await tx.query(`
+        CREATE TABLE retention_policy (
+          singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+          days       integer NOT NULL CHECK (days BETWEEN 1 AND 3650),
+          updated_at timestamptz,
+          updated_by text REFERENCES people (username)
+        )`);
+      await tx.query(`INSERT INTO retention_policy (days) VALUES (${defaultRetentionDays})`);
     },
   },
 ];

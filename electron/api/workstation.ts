@@ -23,6 +23,7 @@ import { createDecisionCaseHandlers, type DecisionImages } from './decisionCase'
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
 import { EventHub } from './events';
+import { scheduleRetention } from './retention';
 import { log } from '../common/log';
 import type { CallContext, Handlers } from './registry';
 import { LocalProfiles, Session } from './session';
@@ -120,6 +121,9 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     .collectGarbage(store.referencedImages())
     .then((report) => log.info('image blobs collected', { ...report }))
     .catch((err: unknown) => log.warn('image blob collection failed', { error: String(err) }));
+
+  // Decided and synced cases past the central service's retention period lose their applicant data (hourly).
+  const retention = scheduleRetention({ store, images, deviceId, isOnline: () => central?.isOnline() ?? false });
 
   const sessionChanged = () => events.emit('session.changed', session.state());
   const context = (transport: CallContext['transport']): CallContext => ({ person: session.activePerson(), deviceId, transport });
@@ -220,6 +224,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       return { fileName: record.fileName, contentType, bytes };
     },
     close: async () => {
+      retention.stop();
+      await retention.idle();
       await central?.close();
       await images.close();
       await derived.close();

@@ -9,7 +9,7 @@ import { demoPassword } from '../api/demo';
 import { parseCentralMode, type CentralMode } from '../api/central';
 import { builtInDemoSignIn, prepareCentral } from '../api/embeddedCentral';
 import { openWorkstation, type WorkstationOptions } from '../api/workstation';
-import { ExplicitKeyProvider } from '../common/keys';
+import { dataFolderContents, ExplicitKeyProvider } from '../common/keys';
 import { startHost } from './server';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,6 +29,11 @@ function loadKey(dataDir: string, keyFile: string | undefined): Buffer {
   // acceptable only because this host is for development and tests (the Electron app wraps its key).
   const path = keyFile ?? join(dataDir, 'host-dev.key');
   if (!existsSync(path)) {
+    // A new key for a folder that holds data would only make a second, unreadable store beside it.
+    const held = dataFolderContents(dataDir);
+    if (held.length > 0) {
+      fail(`The data folder ${dataDir} holds data (${held.join(', ')}) but not its key: no VERITY_DATA_KEY, and no key file at ${path}. Give the key it was made with (VERITY_DATA_KEY or --key-file), or choose another --data folder.`);
+    }
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
   }

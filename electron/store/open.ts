@@ -122,6 +122,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     recordExport: write('recordExport'),
     storeReport: write('storeReport'),
     storeCalendar: write('storeCalendar'),
+    purgeApplicantData: write('purgeApplicantData'),
     close() {
       // The writer first: this connection then, as the last one, checkpoints and removes the WAL.
       writer.close();

@@ -6,6 +6,7 @@ import type { AuditVerification, CaseDetail, CaseReturned, DecisionStanding, Dec
 import type { DecidedStanding, QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../shared/contract/central';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogCopyPage, DecisionLogFreshness, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../shared/contract/supervision';
 import type { QualityQueueRecord } from './sqlite/supervision';
+import type { PurgeResult, PurgeScope } from './sqlite/retention';
 import type { DecisionReport, DecisionReportFilter } from '../../shared/contract/reports';
 import type { ChainedEntry } from '../../shared/auditChain';
 import type { AttentionItem } from '../../shared/contract/sync';
@@ -186,6 +187,11 @@ export interface CaseWrites {
   storeReport(filter: DecisionReportFilter, report: DecisionReport): Promise<void>;
   /** Keeps the central service's business calendar and counts every open case's deadline with it; answers how many moved. */
   storeCalendar(calendar: PublishedCalendar): Promise<{ recomputed: number }>;
+  /**
+   * Removes applicant fields and documents (retention: decided, synced and untouched since `before`; or every case,
+   * the device leaving service); the decisions and the audit trail stay, with one audit entry saying so.
+   */
+  purgeApplicantData(scope: PurgeScope, by: { deviceId: string; online: boolean }): Promise<PurgeResult>;
 }
 
 export interface CaseStore extends CaseReads, CaseWrites {

@@ -38,6 +38,7 @@ export const writeMethods = [
   'recordExport',
   'storeReport',
   'storeCalendar',
+  'purgeApplicantData',
 ] as const satisfies readonly (keyof CaseWrites)[];
 export type WriteMethod = (typeof writeMethods)[number];
 

@@ -206,6 +206,8 @@ export const auditActions = [
   'supervision_recorded',
   // A supervisor's export (CSV or PDF) handed over to be saved: what, which filter, how many rows.
   'export_saved',
+  // Applicant fields and documents removed here: after the retention period, or with the device leaving service.
+  'applicant_data_removed',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -22,6 +22,7 @@ import {
 import { JudgedOn } from './cases';
 import { CalendarChangesQuery, CalendarChangesResponse, CalendarYearRequest, CalendarYearResponse, PublishedCalendar } from './calendar';
 import { DecisionReport, DecisionReportFilter } from './reports';
+import { RetentionDays, RetentionPolicy, RetentionRequest } from './retention';
 import { lineText, multilineText } from '../text';
 import { intakeMediaTypes } from '../imagePolicy';
 import { CentralRole, centralRoles } from './roles';
@@ -237,6 +238,8 @@ export const ChangesResponse = z
     hasMore: z.boolean(),
     /** The business calendar's version (GET /v1/calendar); a workstation holding another fetches it. */
     calendarVersion: z.number().int().nonnegative().optional(),
+    /** Days a workstation keeps a decided and synced case's images and applicant fields (absent from older services). */
+    retentionDays: RetentionDays.optional(),
   })
   .strict();
 export type ChangesResponse = z.infer<typeof ChangesResponse>;
@@ -1185,6 +1188,16 @@ export const centralRoutes = [
     roles: ['supervisor'],
     query: CalendarChangesQuery,
     responses: { 200: CalendarChangesResponse },
+    errors: [],
+  },
+  {
+    method: 'put',
+    path: '/v1/retention',
+    operationId: 'setRetention',
+    summary: "Admin: how many days workstations keep decided and synced cases' images and applicant fields",
+    roles: ['admin'],
+    body: RetentionRequest,
+    responses: { 200: RetentionPolicy },
     errors: [],
   },
 ] as const satisfies readonly CentralRoute[];

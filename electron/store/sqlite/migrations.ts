@@ -346,7 +346,16 @@ const v13: Migration = {
   },
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v13];
+const v15: Migration = {
+  version: 15,
+  name: 'retention: applicant data removed from decided and synced cases',
+  statements: [
+    // When this case's applicant fields and documents were removed here (electron/store/sqlite/retention.ts); NULL: kept.
+    `ALTER TABLE applications ADD COLUMN purged_at INTEGER /* ms since the epoch */`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v13, v15];
 
 /** The newest schema this code knows. */
 export const latestVersion = Math.max(...migrations.map((m) => m.version));

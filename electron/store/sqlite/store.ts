@@ -19,6 +19,7 @@ import { Outbox } from './outbox';
 import { Queue } from './queue';
 import { Supervision, type QualityQueueRecord } from './supervision';
 import { ReportCache } from './reportCache';
+import { purgeApplicantData, type PurgeResult, type PurgeScope } from './retention';
 
 export class SqliteCaseStore {
   readonly connection: StoreConnection;
@@ -183,6 +184,9 @@ export class SqliteCaseStore {
         details: { ...record },
       });
     }, true);
+  }
+  purgeApplicantData(scope: PurgeScope, by: { deviceId: string; online: boolean }): PurgeResult {
+    return purgeApplicantData(this.connection, scope, by);
   }
   storeReport(filter: DecisionReportFilter, report: DecisionReport): void {
     this.reports.store(filter, report);

@@ -13,6 +13,7 @@ import { decisionCaseChannels } from './contract/decisionCase';
 import { supervisionChannels } from './contract/supervision';
 import { reportChannels } from './contract/reports';
 import { syncChannels, syncEvents } from './contract/sync';
+import { deviceChannels } from './contract/device';
 
 export const channels = {
   ...appChannels,
@@ -26,6 +27,7 @@ export const channels = {
   ...oversightChannels,
   ...calendarChannels,
   ...decisionCaseChannels,
+  ...deviceChannels,
 } as const;
 
 export const events = {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../server/app';
 import { tempFolder } from '../../tests/support/tempFolder';
 import { filesContaining } from '../../tests/support/atRest';
-import { centralSnapshotPath, legacyCentralFolder } from './centralSnapshot';
+import { centralSnapshotPath, legacyCentralFolder } from './embeddedCentralSnapshot';
 import { startEmbeddedCentral } from './embeddedCentral';
 
 let dir: string;

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { startServer } from '../../server/app';
 import { notificationOptionsFromEnv } from '../../server/notifications/config';
-import { sealedCentralSnapshot } from './centralSnapshot';
+import { sealedCentralSnapshot } from './embeddedCentralSnapshot';
 import type { EmbeddedCentralMessage, EmbeddedCentralWorkerData } from './embeddedCentral';
 
 const data = workerData as EmbeddedCentralWorkerData;

@@ -11,6 +11,8 @@ import { openWorkstationSide, rejectLocally, engineOptions, startCentral, type C
 import { createSyncEngine } from '../sync/engine';
 import { retentionDays } from '../sync/retention';
 import { applyRetention } from './retention';
+import { createRetirementHandlers } from './retirement';
+import type { CallContext } from './registry';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 let central: CentralFixture;
@@ -100,5 +102,55 @@ describe('retention', () => {
     expect(text).toContain('"action":"applicant_data_removed"');
     // A pass again finds nothing more to do.
     expect(await applyRetention({ ...parts, now: () => new Date(Date.now() + 11 * DAY_MS) })).toEqual({ applications: 0, documents: 0 });
+  }, 120_000);
+
+  it('"Remove all applicant data" syncs last, names every decision not synced, and removes everything only once each is confirmed', async () => {
+    const [decided, open] = (await central.submit(2)) as [ApplicationEnvelope, ApplicationEnvelope];
+    const engine = createSyncEngine(engineOptions(local, central.server.url));
+    await engine.syncNow();
+    await engine.stop();
+    const mutationId = await rejectLocally(local.store, decided.application.id, true);
+    // The last sync cannot reach the central service: the decision stays unsynced.
+    const offline = createSyncEngine(engineOptions(local, 'http://127.0.0.1:9'));
+    const handlers = createRetirementHandlers({
+      store: local.store,
+      images: local.images,
+      deviceId: 'device-test',
+      isOnline: () => false,
+      finalSync: async () => (await offline.syncNow()).ok,
+    });
+    const ctx = { person: { id: 'reviewer1', displayName: 'Reviewer One', role: 'reviewer' }, deviceId: 'device-test', transport: 'ipc' } as CallContext;
+    try {
+      const check = await handlers['device.retirementCheck']({}, ctx);
+      expect(check.synced).toBe(false);
+      const named = check.unsynced.map((d) => d.applicationId);
+      expect(named).toContain(decided.application.id);
+      expect(check.unsynced.find((d) => d.applicationId === decided.application.id)).toMatchObject({ outcome: 'reject', decidedBy: 'Reviewer One', state: 'pending' });
+      expect(mutationId).toBeTruthy();
+
+      // Unconfirmed: refused, naming the application; nothing removed.
+      const refused = handlers['device.removeApplicantData']({ confirmUnsynced: named.filter((id) => id !== decided.application.id) }, ctx);
+      await expect(refused).rejects.toMatchObject({ code: 'unsynced_decisions', message: expect.stringContaining(decided.application.id) });
+      expect(local.store.getCase(open.application.id).documents).toHaveLength(1);
+      await expect(handlers['device.removeApplicantData']({ confirmUnsynced: named }, { ...ctx, person: null })).rejects.toMatchObject({ code: 'unauthorized' });
+
+      const auditBefore = local.store.verifyAudit();
+      const removed = await handlers['device.removeApplicantData']({ confirmUnsynced: named }, ctx);
+      expect(removed.applications).toBeGreaterThanOrEqual(2);
+      // Every image is gone, every name and number; the trail and the decisions stay.
+      expect(blobHashes().size).toBe(0);
+      const text = storeText();
+      for (const e of [decided, open]) {
+        const identity = e.application.identity;
+        if (identity.kind !== 'individual') throw new Error('individual applications expected');
+        expect(text).not.toContain(identity.fullName);
+        expect(text).not.toContain(identity.documentNumber);
+      }
+      const auditAfter = local.store.verifyAudit();
+      expect(auditAfter.ok && auditAfter.count === auditBefore.count + 1).toBe(true);
+      expect(local.store.unsyncedDecisions().map((d) => d.applicationId)).toEqual(named);
+    } finally {
+      await offline.stop();
+    }
   }, 120_000);
 });

@@ -23,6 +23,7 @@ import { createDecisionCaseHandlers, type DecisionImages } from './decisionCase'
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
 import { EventHub } from './events';
+import { createRetirementHandlers } from './retirement';
 import { scheduleRetention } from './retention';
 import { log } from '../common/log';
 import type { CallContext, Handlers } from './registry';
@@ -182,6 +183,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     ...createOversightHandlers(store, central?.get ?? null),
     ...createCalendarHandlers(central),
     ...createDecisionCaseHandlers(central, decisionImages),
+    ...createRetirementHandlers({ store, images, deviceId, isOnline, finalSync: async () => (central ? (await central.syncOnce()) : false) }),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding

@@ -2,7 +2,7 @@
 // name bound in as associated data, so a blob moved or renamed on disk fails to decrypt instead of showing the
 // wrong applicant's document. Writes are atomic (temp file, fsync, rename); reads verify the tag and, for an
 // original, the SHA-256 the blob is named by.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from '../../shared/errors';

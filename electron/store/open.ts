@@ -103,6 +103,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     decisionLogAfter: (filter, after, limit) => local.decisionLogAfter(filter, after, limit),
     cachedReport: (filter) => local.cachedReport(filter),
     auditAfter: (seq, limit) => local.auditAfter(seq, limit),
+    unsyncedDecisions: () => local.unsyncedDecisions(),
     businessCalendar: () => local.businessCalendar(),
     upsertApplications: write('upsertApplications'),
     openCase: write('openCase'),

@@ -7,6 +7,7 @@ import type { DecidedStanding, QualityPolicyResponse, ReviewStage, SupervisionMu
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogCopyPage, DecisionLogFreshness, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../shared/contract/supervision';
 import type { QualityQueueRecord } from './sqlite/supervision';
 import type { PurgeResult, PurgeScope } from './sqlite/retention';
+import type { UnsyncedDecision } from '../../shared/contract/device';
 import type { DecisionReport, DecisionReportFilter } from '../../shared/contract/reports';
 import type { ChainedEntry } from '../../shared/auditChain';
 import type { AttentionItem } from '../../shared/contract/sync';
@@ -129,6 +130,8 @@ export interface CaseReads {
   cachedReport(filter: DecisionReportFilter): DecisionReport | null;
   /** The audit entries after `seq`, oldest first, as chained (what sync pushes to the central service). */
   auditAfter(seq: number, limit: number): ChainedEntry[];
+  /** Decisions the central service has not taken (pending or refused), named for the person retiring the device. */
+  unsyncedDecisions(): UnsyncedDecision[];
   /** The central service's business calendar as last pulled; null before the first sync (the fallback counts then). */
   businessCalendar(): PublishedCalendar | null;
 }

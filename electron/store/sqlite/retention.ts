@@ -3,7 +3,9 @@
 // (a device taken out of service) does it to every case at once. The decisions and the audit trail stay; the image
 // blobs no case refers to any more go at the next blob collection. SQLite overwrites what it deletes (secure_delete),
 // so the removed text is gone from the file's free pages too, not merely unlinked.
+import type { UnsyncedDecision } from '../../../shared/contract/device';
 import type { Application, Identity } from '../../../shared/domain';
+import type { Db } from './database';
 import type { StoreConnection } from './connection';
 
 /** What stands in for a removed applicant field: the shapes stay valid, the content is gone. */
@@ -86,4 +88,15 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
   } finally {
     db.pragma('secure_delete = OFF');
   }
+}
+
+/** Decisions the central service has not taken: waiting in the outbox, or refused by it. */
+export function unsyncedDecisions(db: Db): UnsyncedDecision[] {
+  return db
+    .prepare<[], { applicationId: string; displayName: string; decidedBy: string; outcome: 'approve' | 'reject'; state: 'pending' | 'rejected' }>(
+      `SELECT o.application_id AS applicationId, a.display_name AS displayName, d.decided_by_name AS decidedBy, d.outcome, o.state
+         FROM outbox o JOIN applications a ON a.id = o.application_id JOIN decisions d ON d.mutation_id = o.id
+        WHERE o.state IN ('pending', 'rejected') ORDER BY o.id`,
+    )
+    .all();
 }

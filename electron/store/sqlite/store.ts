@@ -19,7 +19,8 @@ import { Outbox } from './outbox';
 import { Queue } from './queue';
 import { Supervision, type QualityQueueRecord } from './supervision';
 import { ReportCache } from './reportCache';
-import { purgeApplicantData, type PurgeResult, type PurgeScope } from './retention';
+import { purgeApplicantData, unsyncedDecisions, type PurgeResult, type PurgeScope } from './retention';
+import type { UnsyncedDecision } from '../../../shared/contract/device';
 
 export class SqliteCaseStore {
   readonly connection: StoreConnection;
@@ -184,6 +185,9 @@ export class SqliteCaseStore {
         details: { ...record },
       });
     }, true);
+  }
+  unsyncedDecisions(): UnsyncedDecision[] {
+    return unsyncedDecisions(this.connection.db);
   }
   purgeApplicantData(scope: PurgeScope, by: { deviceId: string; online: boolean }): PurgeResult {
     return purgeApplicantData(this.connection, scope, by);

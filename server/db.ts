@@ -81,16 +81,22 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
   const base = wrap(db);
   let saving: Promise<void> = Promise.resolve();
   const save = () => {
-    saving = saving.then(async () => {
+    // A failed save leaves the writes dirty and must not stop the next one (nor the last, at close).
+    saving = saving.catch(() => undefined).then(async () => {
       if (!snapshot || !dirty) return;
       dirty = false;
-      await snapshot.save(new Uint8Array(await (await db.dumpDataDir('gzip')).arrayBuffer()));
+      try {
+        await snapshot.save(new Uint8Array(await (await db.dumpDataDir('gzip')).arrayBuffer()));
+      } catch (error) {
+        dirty = true;
+        throw error;
+      }
     });
     return saving;
   };
-  // A new database is saved at once, so that its first run leaves a snapshot even if it ends without close().
+  // A new database is saved at the first tick, so that its first run leaves a snapshot even if it ends without close().
   if (snapshot && !loaded) dirty = true;
-  const timer = snapshot ? setInterval(() => void save().catch(() => (dirty = true)), snapshot.everyMs ?? 30_000) : null;
+  const timer = snapshot ? setInterval(() => void save().catch(() => undefined), snapshot.everyMs ?? 30_000) : null;
   timer?.unref();
   return {
     driver: 'pglite',

@@ -51,7 +51,7 @@ describe('built-in central service', () => {
       await again.close();
     }
     await expect(startEmbeddedCentral({ dataDir: data, key: randomBytes(32), demoCount: 6 })).rejects.toMatchObject({ code: 'central_failed', message: expect.stringContaining('cannot be opened with this data folder') });
-  }, 180_000);
+  }, 360_000);
 
   it('moves the clear database folder of an older data folder into the sealed snapshot and removes it', async () => {
     const data = join(dir, 'legacy');

@@ -7,7 +7,7 @@ import type { CentralRole } from '../shared/contract/central';
 import { hashPassword } from './auth';
 import { jsonLog, Operations, type Log } from './operations';
 import { defaultThrottleLimit, LoginThrottle } from './throttle';
-import { openDatabase, type Database } from './db';
+import { openDatabase, type Database, type PgliteSnapshot } from './db';
 import { seedDemo, type DemoOptions } from './demo';
 import { createHandler } from './http';
 import { defaultTimeLimits, type TimeLimits } from './hardening';
@@ -29,6 +29,8 @@ export interface StartOptions {
   /** With databaseUrl and schema: drop the schema on close (tests). */
   dropSchemaOnClose?: boolean;
   dataDir?: string;
+  /** PGlite in memory, loaded from and saved to this snapshot (the workstation's built-in service seals it). */
+  snapshot?: PgliteSnapshot;
   /** Seed the demo applications (and the decision history, unless `history: false`) when the database has none. */
   demo?: boolean | DemoOptions;
   /** Password of the seeded people (reviewer1 to reviewer4, supervisor1, intake, admin1); default 'verity-demo'. */
@@ -96,6 +98,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const db = await openDatabase({
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.snapshot ? { snapshot: options.snapshot } : {}),
     ...(options.schema ? { schema: options.schema } : {}),
   });
   let server: ReturnType<typeof createServer> | null = null;

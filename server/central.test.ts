@@ -1172,6 +1172,20 @@ describe('linked accounts behind R2 and R3 (server/linked.ts)', () => {
   });
 });
 
+describe('the retention period (electron/api/retention.test.ts applies it on a workstation)', () => {
+  it('is 30 days until an administrator sets it, rides on the changes feed, and only an administrator may set it', async () => {
+    const feed = async () => ((await call('listChanges', r1, '/v1/changes?limit=1')).body as { retentionDays?: number }).retentionDays;
+    expect(await feed()).toBe(30);
+    expect((await call('setRetention', r1, '/v1/retention', { json: { days: 7 } })).status).toBe(403);
+    const adm = await new TestClient(server.url, () => server.clock.now).signIn('admin1');
+    expect(errorCode(await call('setRetention', adm, '/v1/retention', { json: { days: 0 } }))).toBe('invalid_request');
+    const set = await call('setRetention', adm, '/v1/retention', { json: { days: 45 } });
+    expect([set.status, set.body]).toEqual([200, { days: 45, updatedAt: server.clock.now.toISOString(), updatedBy: 'admin1' }]);
+    expect(await feed()).toBe(45);
+    expect((await call('setRetention', adm, '/v1/retention', { json: { days: 30 } })).status).toBe(200);
+  });
+});
+
 describe('the contract of server/openapi.yaml', () => {
   it('was exercised on every operation, with declared statuses and bodies that validate against the spec', () => {
     const spec = parse(readFileSync(openApiPath, 'utf8')) as {

@@ -33,6 +33,30 @@ const BYTEA_OID = 17;
 export interface PgliteOptions {
   /** A folder for the data; omitted: in memory. */
   dataDir?: string;
+  /** In memory, loaded from and saved to a snapshot (the embedded service seals it; see PgliteSnapshot). */
+  snapshot?: PgliteSnapshot;
+}
+
+/**
+ * Where an in-memory PGlite keeps its data between runs, as whole-folder dumps (a gzip tar) that the keeper may
+ * encrypt: PGlite has no encryption of its own, and its folder on disk would hold every applicant in clear.
+ */
+export interface PgliteSnapshot {
+  /** The last dump saved, or null for a new database. */
+  load(): Promise<Uint8Array | null>;
+  save(dump: Uint8Array): Promise<void>;
+  /** A dump is saved this often while there were writes since the last (and always on close); default 30 s. */
+  everyMs?: number;
+}
+
+/** A PGlite folder on disk as a dump that PgliteSnapshot.load may hand back (moving an old folder into a snapshot). */
+export async function dumpPgliteFolder(dataDir: string): Promise<Uint8Array> {
+  const db = await PGlite.create(dataDir);
+  try {
+    return new Uint8Array(await (await db.dumpDataDir('gzip')).arrayBuffer());
+  } finally {
+    await db.close();
+  }
 }
 
 export async function openPglite(options: PgliteOptions = {}): Promise<Database> {
@@ -43,20 +67,53 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
   };
   // pg_trgm: the decision log's free text goes through a trigram index (migration 13), as on PostgreSQL.
   const settings = { ...bytea, extensions: { pg_trgm } };
-  const db = options.dataDir ? await PGlite.create(options.dataDir, settings) : await PGlite.create(settings);
+  const snapshot = options.snapshot;
+  const loaded = snapshot ? await snapshot.load() : null;
+  const db = options.dataDir
+    ? await PGlite.create(options.dataDir, settings)
+    : await PGlite.create({ ...settings, ...(loaded ? { loadDataDir: new Blob([new Uint8Array(loaded)]) } : {}) });
+  // Any statement but a read may have written: the next snapshot tick saves a dump.
+  let dirty = false;
   const wrap = (runner: { query: PGlite['query'] }): Queryable => ({
     async query<R extends Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+      if (!/^\s*SELECT\b/i.test(sql)) dirty = true;
       const result = await runner.query<R>(sql, [...params]);
       return result.rows.map((r) => normaliseRow(r) as R);
     },
   });
   const base = wrap(db);
+  let saving: Promise<void> = Promise.resolve();
+  const save = () => {
+    // A failed save leaves the writes dirty and must not stop the next one (nor the last, at close).
+    saving = saving.catch(() => undefined).then(async () => {
+      if (!snapshot || !dirty) return;
+      dirty = false;
+      try {
+        await snapshot.save(new Uint8Array(await (await db.dumpDataDir('gzip')).arrayBuffer()));
+      } catch (error) {
+        dirty = true;
+        throw error;
+      }
+    });
+    return saving;
+  };
+  // A new database is saved at the first tick, so that its first run leaves a snapshot even if it ends without close().
+  if (snapshot && !loaded) dirty = true;
+  const timer = snapshot ? setInterval(() => void save().catch(() => undefined), snapshot.everyMs ?? 30_000) : null;
+  timer?.unref();
   return {
     driver: 'pglite',
     query: base.query,
     // PGlite has one connection; its transaction() holds it for the whole callback, so other work waits.
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    close: () => db.close(),
+    async close() {
+      if (timer) clearInterval(timer);
+      try {
+        await save();
+      } finally {
+        await db.close();
+      }
+    },
   };
 }
 
@@ -122,6 +179,8 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** PGlite data folder; omitted with no databaseUrl: in memory. */
   dataDir?: string;
+  /** PGlite in memory kept between runs as snapshots (the workstation's built-in service, sealed). */
+  snapshot?: PgliteSnapshot;
   schema?: string;
 }
 
@@ -129,5 +188,5 @@ export function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
     return openPg({ connectionString: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) });
   }
-  return openPglite(options.dataDir ? { dataDir: options.dataDir } : {});
+  return openPglite({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.snapshot ? { snapshot: options.snapshot } : {}) });
 }

@@ -43,6 +43,8 @@ import { accountMessages, applicationNotifications, notificationDeliveries } fro
 import { calendarChanges, currentCalendar, publishedCalendar, replaceCalendarYear } from './calendar';
 import { CalendarChangesQuery, CalendarYearNumber, CalendarYearRequest } from '../shared/contract/calendar';
 import { linkedAccounts } from './linked';
+import { RetentionRequest } from '../shared/contract/retention';
+import { retentionPolicy, setRetentionDays } from './retention';
 
 export const bodyLimits = {
   /** Six images of 8 MiB as base64, plus the fields. */
@@ -332,7 +334,7 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
       const centralId = await service.expectCentral(query.centralId);
       const page = await service.changes(caller?.username ?? '', query.cursor, query.limit);
       // The calendar's version rides on every page, so a workstation fetches GET /v1/calendar only when it moved.
-      sendJson(res, 200, { centralId, ...page, calendarVersion: (await currentCalendar(service, service.db)).version });
+      sendJson(res, 200, { centralId, ...page, calendarVersion: (await currentCalendar(service, service.db)).version, retentionDays: (await retentionPolicy(service.db)).days });
     }),
     route('GET', '/v1/documents/{id}/content', ['reviewer', 'supervisor'], documentRoute),
     route('HEAD', '/v1/documents/{id}/content', ['reviewer', 'supervisor'], documentRoute),
@@ -456,6 +458,10 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
     }),
     route('GET', '/v1/calendar/changes', ['supervisor'], async ({ res, url }) => {
       sendJson(res, 200, await calendarChanges(service, queryOf(url, CalendarChangesQuery).year));
+    }),
+    route('PUT', '/v1/retention', ['admin'], async ({ req, res, caller }) => {
+      const body = await jsonBody(req, RetentionRequest, bodyLimits.default);
+      sendJson(res, 200, await setRetentionDays(service.db, body.days, caller?.username ?? '', service.options.now()));
     }),
   ];
 

@@ -12,7 +12,7 @@ import type { Queryable } from './db';
 import { assertInvolved } from './involvement';
 import type { CentralService } from './service';
 
-/** Server migration 16: who looked at which other accounts, for which application, when. Append-only. */
+/** Server migration 15: who looked at which other accounts, for which application, when. Append-only. */
 export async function createLinkedAccountAccess(tx: Queryable): Promise<void> {
   await tx.query(`
     CREATE TABLE linked_account_access (

@@ -3,6 +3,7 @@
 // decided again after an overturn); an older server refuses a newer schema rather than work on it half-way.
 import { randomUUID } from 'node:crypto';
 import { defaultQualityPolicy } from '../shared/contract/central';
+import { defaultRetentionDays } from '../shared/contract/retention';
 import type { Database, Queryable } from './db';
 import { calendarAndWithdrawals } from './calendarSchema';
 import { createDecisionTallies } from './decisionTallies';
@@ -469,7 +470,7 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
-    version: 15,
+    version: 14,
     name: 'the identity a change replaces, with the documents its verification was made on',
     async up(tx) {
       await replacedIdentitySchema(tx);
@@ -477,10 +478,25 @@ export const migrations: readonly Migration[] = [
   },
   // Linked accounts behind R2/R3 (issue 23): every look at other accounts is audited (server/linked.ts).
   {
-    version: 16,
+    version: 15,
     name: 'linked-account access audited',
     async up(tx) {
       await createLinkedAccountAccess(tx);
+    },
+  },
+  // How long workstations keep decided and synced cases' images and applicant fields (issue 25): one row.
+  {
+    version: 16,
+    name: 'retention period of workstations',
+    async up(tx) {
+      await tx.query(`
+        CREATE TABLE retention_policy (
+          singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+          days       integer NOT NULL CHECK (days BETWEEN 1 AND 3650),
+          updated_at timestamptz,
+          updated_by text REFERENCES people (username)
+        )`);
+      await tx.query(`INSERT INTO retention_policy (days) VALUES (${defaultRetentionDays})`);
     },
   },
 ];

@@ -9,7 +9,7 @@ import { DomainError } from '../shared/errors';
 import type { Queryable } from './db';
 import type { MediaType } from './images';
 
-/** Migration 15. */
+/** Migration 14. */
 export async function replacedIdentitySchema(tx: Queryable): Promise<void> {
   await tx.query(`
     CREATE TABLE verification_documents (

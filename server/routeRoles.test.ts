@@ -56,6 +56,7 @@ const access = {
   listCalendarChanges: ['supervisor'],
   signOut: ['reviewer', 'supervisor', 'intake', 'admin'],
   listLinkedAccounts: ['supervisor', 'reviewer'],
+  setRetention: ['admin'],
 } as const satisfies Record<OperationId, readonly CentralRole[] | 'anyone'>;
 
 const routes = centralRoutes as readonly CentralRoute[];

@@ -14,6 +14,7 @@ import { linkedChannels } from './contract/linked';
 import { supervisionChannels } from './contract/supervision';
 import { reportChannels } from './contract/reports';
 import { syncChannels, syncEvents } from './contract/sync';
+import { deviceChannels } from './contract/device';
 
 export const channels = {
   ...appChannels,
@@ -28,6 +29,7 @@ export const channels = {
   ...calendarChannels,
   ...decisionCaseChannels,
   ...linkedChannels,
+  ...deviceChannels,
 } as const;
 
 export const events = {

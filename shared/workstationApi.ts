@@ -105,6 +105,10 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       summary: (r) => t.invoke('oversight.summary', r),
       applications: (r) => t.invoke('oversight.applications', r),
     },
+    device: {
+      retirementCheck: (r) => t.invoke('device.retirementCheck', r),
+      removeApplicantData: (r) => t.invoke('device.removeApplicantData', r),
+    },
     calendar: {
       get: (r) => t.invoke('calendar.get', r),
       replaceYear: (r) => t.invoke('calendar.replaceYear', r),

@@ -58,6 +58,8 @@ export interface CentralLink {
   started(): void;
   /** A decision was recorded: push it now rather than at the next tick. */
   decided(): void;
+  /** Pushes and pulls once now (the last sync before a device leaves service): whether it reached the central service. */
+  syncOnce(): Promise<boolean>;
   /** Whether the central service answers now (the sync engine's last contact); recorded with each audit entry. */
   isOnline(): boolean;
   /** Asks the central service on the signed-in person's session, outside a sync (reports). */
@@ -189,6 +191,7 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
       sync.nudge();
     },
     decided: () => sync.nudge(),
+    syncOnce: async () => (await sync.syncNow()).ok,
     isOnline: () => sync.online(),
     getJson: (path, schema, timeoutMs) => sync.getJson(path, schema, timeoutMs),
     auditTrail: (query) => sync.auditTrail(query),

@@ -4,12 +4,12 @@
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
 import { DomainError } from '../../shared/errors';
 import type { TokenVault } from '../sync/client';
 import type { CentralConfig, CentralMode } from './central';
 import { demoPassword } from './demo';
 import { workerScript } from '../common/workerScript';
+import { deriveKey, type KeyProvider } from '../common/keys';
 
 export interface EmbeddedCentral {
   url: string;
@@ -17,8 +17,12 @@ export interface EmbeddedCentral {
 }
 
 export interface EmbeddedCentralOptions {
-  /** Its PGlite folder (e.g. <data>/central). */
+  /** The workstation's data folder: the service keeps its database there only as a sealed snapshot (centralSnapshot.ts). */
   dataDir: string;
+  /** The snapshot's key (derived from the data folder's master key, purpose 'central'). */
+  key: Buffer;
+  /** How often a snapshot is saved while there were writes; default 30 s. */
+  snapshotEveryMs?: number;
   /** Demo applications seeded into a new database. */
   demoCount: number;
   /** The bundled worker entry of a build (out/main/central-worker.js); sources find their own. */
@@ -28,6 +32,8 @@ export interface EmbeddedCentralOptions {
 export interface EmbeddedCentralWorkerData {
   entry?: string;
   dataDir: string;
+  key: Uint8Array;
+  snapshotEveryMs?: number;
   demoCount: number;
 }
 
@@ -41,7 +47,13 @@ export async function startEmbeddedCentral(options: EmbeddedCentralOptions): Pro
     throw new DomainError('central_failed', `The built-in central service cannot keep its data in ${options.dataDir}: ${(error as Error).message}`);
   }
   const resolved = options.workerScript ? { script: options.workerScript } : workerScript(import.meta.url, './embeddedCentral.worker.ts', 'central-worker');
-  const workerData: EmbeddedCentralWorkerData = { dataDir: options.dataDir, demoCount: options.demoCount, ...(resolved.entry ? { entry: resolved.entry } : {}) };
+  const workerData: EmbeddedCentralWorkerData = {
+    dataDir: options.dataDir,
+    key: options.key,
+    demoCount: options.demoCount,
+    ...(options.snapshotEveryMs === undefined ? {} : { snapshotEveryMs: options.snapshotEveryMs }),
+    ...(resolved.entry ? { entry: resolved.entry } : {}),
+  };
   // The service validates intake images with sharp on its worker thread. libvips must be loaded by the main thread
   // before any worker loads it, or glibc may unload it under a live worker when that worker exits (sharp's
   // documented requirement for worker threads); only then, so a workstation with a real central has no libvips.
@@ -76,18 +88,19 @@ export async function startEmbeddedCentral(options: EmbeddedCentralOptions): Pro
 export const builtInDemoSignIn = { username: 'reviewer1', password: demoPassword } as const;
 
 /**
- * What a central mode needs before the workstation opens: the built-in service started (in `<dataDir>/central`)
+ * What a central mode needs before the workstation opens: the built-in service started (sealed in `<dataDir>/central.sealed`)
  * for 'embedded', the workstation's central configuration (null when standalone), and what to close at the end.
  */
 export async function prepareCentral(
   mode: CentralMode,
-  options: { dataDir: string; demoCount: number; workerScript?: URL; vault?: TokenVault },
+  options: { dataDir: string; demoCount: number; keyProvider: KeyProvider; workerScript?: URL; vault?: TokenVault },
 ): Promise<{ config: CentralConfig | null; embedded: EmbeddedCentral | null }> {
   const vault = options.vault ? { vault: options.vault } : {};
   if (mode.mode === 'remote') return { config: { url: mode.url, embedded: false, ...vault }, embedded: null };
   if (mode.mode === 'standalone') return { config: null, embedded: null };
   const embedded = await startEmbeddedCentral({
-    dataDir: join(options.dataDir, 'central'),
+    dataDir: options.dataDir,
+    key: deriveKey(options.keyProvider, 'central'),
     demoCount: options.demoCount,
     ...(options.workerScript ? { workerScript: options.workerScript } : {}),
   });

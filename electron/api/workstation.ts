@@ -25,6 +25,8 @@ import { createLinkedHandlers } from './linked';
 import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
 import { EventHub } from './events';
+import { createRetirementHandlers } from './retirement';
+import { scheduleRetention } from './retention';
 import { log } from '../common/log';
 import type { CallContext, Handlers } from './registry';
 import { LocalProfiles, Session } from './session';
@@ -125,6 +127,9 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     .then((report) => log.info('image blobs collected', { ...report }))
     .catch((err: unknown) => log.warn('image blob collection failed', { error: String(err) }));
 
+  // Decided and synced cases past the central service's retention period lose their applicant data (hourly).
+  const retention = scheduleRetention({ store, images, deviceId, isOnline: () => central?.isOnline() ?? false });
+
   const sessionChanged = () => events.emit('session.changed', session.state());
   const context = (transport: CallContext['transport']): CallContext => ({ person: session.activePerson(), deviceId, transport });
   // The sync engine's state at the moment of each decision or opening; standalone, always offline.
@@ -187,6 +192,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     ...createCalendarHandlers(central),
     ...createDecisionCaseHandlers(central, decisionImages),
     ...createLinkedHandlers(store, central?.get ?? null, (applicationId) => events.emit('queue.changed', { reason: 'sync', applicationIds: [applicationId] })),
+    ...createRetirementHandlers({ store, images, deviceId, isOnline, finalSync: async () => (central ? (await central.syncOnce()) : false) }),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding
@@ -236,6 +242,8 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       return { fileName: record.fileName, contentType, bytes };
     },
     close: async () => {
+      retention.stop();
+      await retention.idle();
       await central?.close();
       await images.close();
       await derived.close();

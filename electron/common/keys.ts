@@ -2,7 +2,7 @@
 // blobs each get their own key derived from it (HKDF), so one leaked derived key exposes one store.
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DomainError } from '../../shared/errors';
 
 export interface KeyProvider {
@@ -10,7 +10,7 @@ export interface KeyProvider {
   masterKey(): Buffer;
 }
 
-export type KeyPurpose = 'sqlite' | 'blobs';
+export type KeyPurpose = 'sqlite' | 'blobs' | 'central';
 
 export function deriveKey(provider: KeyProvider, purpose: KeyPurpose): Buffer {
   return Buffer.from(hkdfSync('sha256', provider.masterKey(), Buffer.alloc(0), `verity/${purpose}/v1`, 32));
@@ -63,4 +63,26 @@ export class WrappedFileKeyProvider implements KeyProvider {
     this.key = key;
     return key;
   }
+}
+
+/**
+ * Whether the OS keychain behind safeStorage protects the data key. On Linux without a secret service Chromium falls
+ * back to 'basic_text': a fixed, public key, so the wrapped data key would be as good as clear. Refused unless the
+ * person opted in (`--allow-plaintext-key`), and then only with a warning they see at every start.
+ */
+export type KeychainVerdict = { use: true; warning: string | null } | { use: false; reason: string };
+
+export function keychainVerdict(facts: { available: boolean; platform: string; backend: string | null; allowPlainText: boolean }): KeychainVerdict {
+  if (!facts.available) {
+    return { use: false, reason: "This computer offers no keychain (safeStorage) to protect the data key, so Verity will not store applicants' documents here. Sign in to a desktop session with a keychain and start Verity again." };
+  }
+  if (facts.platform !== 'linux' || (facts.backend !== 'basic_text' && facts.backend !== 'unknown')) return { use: true, warning: null };
+  const plain = `This desktop session has no secret service (GNOME Keyring, KWallet): the keychain Verity would use ('${facts.backend ?? 'unknown'}') protects the data key with a key known to anyone, so anyone who copies this computer's files can read the applicants' documents.`;
+  if (!facts.allowPlainText) return { use: false, reason: `${plain} Start a secret service and Verity again, or start Verity with --allow-plaintext-key to accept the risk.` };
+  return { use: true, warning: `${plain} You started Verity with --allow-plaintext-key: keep this computer's disk encrypted and never leave it unattended.` };
+}
+
+/** What a data folder holds that only its key opens (the case store, blobs, the built-in service's snapshot). */
+export function dataFolderContents(dataDir: string): string[] {
+  return ['cases.db', 'blobs', 'central.sealed', 'central'].filter((name) => existsSync(join(dataDir, name)));
 }

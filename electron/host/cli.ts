@@ -9,7 +9,7 @@ import { demoPassword } from '../api/demo';
 import { parseCentralMode, type CentralMode } from '../api/central';
 import { builtInDemoSignIn, prepareCentral } from '../api/embeddedCentral';
 import { openWorkstation, type WorkstationOptions } from '../api/workstation';
-import { ExplicitKeyProvider } from '../common/keys';
+import { dataFolderContents, ExplicitKeyProvider } from '../common/keys';
 import { startHost } from './server';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,6 +29,11 @@ function loadKey(dataDir: string, keyFile: string | undefined): Buffer {
   // acceptable only because this host is for development and tests (the Electron app wraps its key).
   const path = keyFile ?? join(dataDir, 'host-dev.key');
   if (!existsSync(path)) {
+    // A new key for a folder that holds data would only make a second, unreadable store beside it.
+    const held = dataFolderContents(dataDir);
+    if (held.length > 0) {
+      fail(`The data folder ${dataDir} holds data (${held.join(', ')}) but not its key: no VERITY_DATA_KEY, and no key file at ${path}. Give the key it was made with (VERITY_DATA_KEY or --key-file), or choose another --data folder.`);
+    }
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
   }
@@ -81,7 +86,8 @@ async function main(): Promise<void> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
 
   if (central.mode === 'embedded') progress('Starting the built-in central service (a new data folder gets its demo data first)…');
-  const { config, embedded } = await prepareCentral(central, { dataDir, demoCount: values.empty ? 0 : demoCount });
+  const keyProvider = new ExplicitKeyProvider(loadKey(dataDir, values['key-file']));
+  const { config, embedded } = await prepareCentral(central, { dataDir, demoCount: values.empty ? 0 : demoCount, keyProvider });
   // The built-in demo service signs its reviewer in unless --sign-in names someone else (or none).
   let signIn: { username: string; password: string } | null = embedded && !values.empty ? builtInDemoSignIn : null;
   if (values['sign-in'] === 'none') signIn = null;
@@ -92,7 +98,7 @@ async function main(): Promise<void> {
     dataDir,
     host: 'browser',
     version: pkg.version,
-    keyProvider: new ExplicitKeyProvider(loadKey(dataDir, values['key-file'])),
+    keyProvider,
     ...(config ? { central: config } : {}),
     // Standalone: a new data folder gets local demo people and applications unless --empty asks for none.
     ...(central.mode === 'standalone' && !values.empty

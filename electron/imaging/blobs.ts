@@ -2,10 +2,11 @@
 // name bound in as associated data, so a blob moved or renamed on disk fails to decrypt instead of showing the
 // wrong applicant's document. Writes are atomic (temp file, fsync, rename); reads verify the tag and, for an
 // original, the SHA-256 the blob is named by.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from '../../shared/errors';
+import { seal as sealBytes, unseal as unsealBytes, writeAtomically } from '../common/seal';
 
 /**
  * `original`: the applicant's bytes, sealed as evidence, only ever served as a download; `full`: the full-resolution
@@ -15,9 +16,6 @@ export const blobVariants = ['original', 'preview', 'thumbnail', 'full'] as cons
 export type BlobVariant = (typeof blobVariants)[number];
 
 const MAGIC = Buffer.from('VBL1');
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-const HEADER_BYTES = MAGIC.length + IV_BYTES + TAG_BYTES;
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 const BLOB_NAME = new RegExp(`^([0-9a-f]{64})\\.(${blobVariants.join('|')})$`);
 /** Temp files older than this are leftovers of a crash and may be removed by garbage collection. */
@@ -40,49 +38,13 @@ export function decryptBlob(key: Buffer, sha256: string, variant: BlobVariant, s
   return plain;
 }
 
-function seal(key: Buffer, associated: Buffer, plain: Uint8Array): Buffer {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(associated);
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]);
-}
-
-/** The plain bytes, or null when the sealed ones are damaged, altered, or sealed under another name. */
-function unseal(key: Buffer, associated: Buffer, sealed: Buffer): Buffer | null {
-  if (sealed.length < HEADER_BYTES || !sealed.subarray(0, MAGIC.length).equals(MAGIC)) return null;
-  const iv = sealed.subarray(MAGIC.length, MAGIC.length + IV_BYTES);
-  const tag = sealed.subarray(MAGIC.length + IV_BYTES, HEADER_BYTES);
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, iv);
-    decipher.setAAD(associated);
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(sealed.subarray(HEADER_BYTES)), decipher.final()]);
-  } catch {
-    return null;
-  }
-}
+const seal = (key: Buffer, associated: Buffer, plain: Uint8Array) => sealBytes(key, MAGIC, associated, plain);
+const unseal = (key: Buffer, associated: Buffer, sealed: Buffer) => unsealBytes(key, MAGIC, associated, sealed);
 
 /** A download that broke off: the bytes received, and the ETag they came with (a resume must name it in If-Range). */
 export interface PartialOriginal {
   etag: string;
   bytes: Buffer;
-}
-
-/** A temp file beside `path`, written (and flushed, with `flush`) and renamed over it; removed if writing fails. */
-async function writeAtomically(path: string, sealed: Buffer, flush: boolean): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(sealed);
-    if (flush) await handle.sync();
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
-  await rename(temp, path);
 }
 
 export interface GarbageReport {

@@ -6,7 +6,7 @@ import { parseCentralMode } from '../api/central';
 import { builtInDemoSignIn, prepareCentral, type EmbeddedCentral } from '../api/embeddedCentral';
 import { openWorkstation, type Workstation, type WorkstationOptions } from '../api/workstation';
 import { fileVault } from '../sync/fileVault';
-import { WrappedFileKeyProvider } from '../common/keys';
+import { keychainVerdict, WrappedFileKeyProvider } from '../common/keys';
 import { launchUtilityImagingProcess } from './imagingProcess';
 import { bindIpc, forwardEvents } from './ipc';
 import { sqliteBindingPath } from './natives';
@@ -34,11 +34,18 @@ async function start(): Promise<void> {
   denyPermissions(session.defaultSession);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 
-  if (!safeStorage.isEncryptionAvailable()) {
-    dialog.showErrorBox('Verity cannot protect its data', 'This computer offers no keychain (safeStorage) to protect the data key, so Verity will not store applicants\' documents here. Sign in to a desktop session with a keychain and start Verity again.');
+  const keychain = keychainVerdict({
+    available: safeStorage.isEncryptionAvailable(),
+    platform: process.platform,
+    backend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null,
+    allowPlainText: process.argv.includes('--allow-plaintext-key'),
+  });
+  if (!keychain.use) {
+    dialog.showErrorBox('Verity cannot protect its data', keychain.reason);
     app.exit(1);
     return;
   }
+  if (keychain.warning) dialog.showMessageBoxSync({ type: 'warning', title: 'The data key is not protected', message: keychain.warning, buttons: ['Continue'] });
   const dataDir = app.getPath('userData');
   const keyProvider = new WrappedFileKeyProvider(join(dataDir, 'data.key'), {
     wrap: (key) => safeStorage.encryptString(key.toString('base64')),
@@ -47,6 +54,7 @@ async function start(): Promise<void> {
   const prepared = await prepareCentral(parseCentralMode(centralArg ?? process.env.VERITY_CENTRAL_URL), {
     dataDir,
     demoCount: 40,
+    keyProvider,
     workerScript: new URL('./central-worker.js', import.meta.url),
     // The central session's tokens survive restarts only wrapped by the OS keychain.
     vault: fileVault(join(dataDir, 'central-session.bin'), {

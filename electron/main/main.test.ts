@@ -11,7 +11,15 @@ const electron = vi.hoisted(() => {
     constructor(readonly options: unknown) {
       created.push(this as unknown as { options: unknown; loaded: string[] });
     }
+    contentProtection: boolean | null = null;
+    titleHandlers: ((event: { preventDefault(): void }) => void)[] = [];
     once() {}
+    on(event: string, handler: (event: { preventDefault(): void }) => void) {
+      if (event === 'page-title-updated') this.titleHandlers.push(handler);
+    }
+    setContentProtection(enabled: boolean) {
+      this.contentProtection = enabled;
+    }
     loadURL(url: string) {
       this.loaded.push(url);
       return Promise.resolve();
@@ -48,6 +56,16 @@ describe('main window', () => {
     });
     expect(window.loaded).toEqual(['app://verity/index.html']);
     expect(window.options.minWidth).toBe(1280);
+  });
+
+  it('is protected from screen capture and keeps its title whatever the page sets', () => {
+    const window = createMainWindow('/app/out/preload/index.cjs') as unknown as { options: { title: string }; contentProtection: boolean | null; titleHandlers: ((event: { preventDefault(): void }) => void)[] };
+    expect(window.contentProtection).toBe(true);
+    expect(window.options.title).toBe('Verity');
+    const preventDefault = vi.fn();
+    for (const handler of window.titleHandlers) handler({ preventDefault });
+    expect(window.titleHandlers).toHaveLength(1);
+    expect(preventDefault).toHaveBeenCalledOnce();
   });
 });
 

@@ -29,6 +29,11 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
       disableBlinkFeatures: 'Auxclick',
     },
   });
+  // Screen capture and sharing show a blank window where the OS supports it (macOS, Windows): applicants' documents
+  // do not leave through a screen share or a recording.
+  window.setContentProtection(true);
+  // The title stays 'Verity' whatever the page sets: window titles reach task switchers, docks and screen readers.
+  window.on('page-title-updated', (event) => event.preventDefault());
   window.once('ready-to-show', () => window.show());
   void window.loadURL(`${APP_ORIGIN}/index.html`);
   return window;

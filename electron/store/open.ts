@@ -104,6 +104,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     decisionLogAfter: (filter, after, limit) => local.decisionLogAfter(filter, after, limit),
     cachedReport: (filter) => local.cachedReport(filter),
     auditAfter: (seq, limit) => local.auditAfter(seq, limit),
+    unsyncedDecisions: () => local.unsyncedDecisions(),
     businessCalendar: () => local.businessCalendar(),
     linkedAccounts: (applicationId) => local.linkedAccounts(applicationId),
     upsertApplications: write('upsertApplications'),
@@ -127,6 +128,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     storeReport: write('storeReport'),
     storeCalendar: write('storeCalendar'),
     storeLinkedAccounts: write('storeLinkedAccounts'),
+    purgeApplicantData: write('purgeApplicantData'),
     close() {
       // The writer first: this connection then, as the last one, checkpoints and removes the WAL.
       writer.close();

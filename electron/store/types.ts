@@ -9,6 +9,8 @@ import type { DecidedStanding, QualityPolicyResponse, ReviewStage, SupervisionMu
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogCopyPage, DecisionLogFreshness, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../shared/contract/supervision';
 import type { QualityQueueRecord } from './sqlite/supervision';
 import type { MrzResult } from './sqlite/mrz';
+import type { PurgeResult, PurgeScope } from './sqlite/retention';
+import type { UnsyncedDecision } from '../../shared/contract/device';
 import type { DecisionReport, DecisionReportFilter } from '../../shared/contract/reports';
 import type { ChainedEntry } from '../../shared/auditChain';
 import type { AttentionItem, AttentionResolution } from '../../shared/contract/sync';
@@ -136,6 +138,8 @@ export interface CaseReads {
   cachedReport(filter: DecisionReportFilter): DecisionReport | null;
   /** The audit entries after `seq`, oldest first, as chained (what sync pushes to the central service). */
   auditAfter(seq: number, limit: number): ChainedEntry[];
+  /** Decisions the central service has not taken (pending or refused), named for the person retiring the device. */
+  unsyncedDecisions(): UnsyncedDecision[];
   /** The central service's business calendar as last pulled; null before the first sync (the fallback counts then). */
   businessCalendar(): PublishedCalendar | null;
   /** The R2/R3 linked accounts as last fetched, while the case's counts still agree with them; else null. */
@@ -202,6 +206,11 @@ export interface CaseWrites {
   storeCalendar(calendar: PublishedCalendar): Promise<{ recomputed: number }>;
   /** Keeps the central service's linked accounts of a case and sets its R2/R3 counts to theirs, in one transaction. */
   storeLinkedAccounts(linked: LinkedAccountsResponse): Promise<{ factsChanged: boolean }>;
+  /**
+   * Removes applicant fields and documents (retention: decided, synced and untouched since `before`; or every case,
+   * the device leaving service); the decisions and the audit trail stay, with one audit entry saying so.
+   */
+  purgeApplicantData(scope: PurgeScope, by: { deviceId: string; online: boolean }): Promise<PurgeResult>;
 }
 
 export interface CaseStore extends CaseReads, CaseWrites {

@@ -41,6 +41,7 @@ export const writeMethods = [
   'storeReport',
   'storeCalendar',
   'storeLinkedAccounts',
+  'purgeApplicantData',
 ] as const satisfies readonly (keyof CaseWrites)[];
 export type WriteMethod = (typeof writeMethods)[number];
 

@@ -19,6 +19,7 @@ import { emptySupervisionReport, pullQuality, pullSecondReview, pushSupervision,
 import { emptyAuditReport, fetchAuditTrail, syncAuditTrail, type AuditSyncParts, type AuditSyncReport } from './audit';
 import type { AuditTrailQuery } from '../../shared/contract/audit';
 import { pullCalendar } from './calendar';
+import { storeRetentionDays } from './retention';
 import { pullOversight } from './oversight';
 
 /**
@@ -867,6 +868,7 @@ class Engine implements SyncEngine {
         // open case's due time or notice, so the queue is shown anew, as after a move.
         const calendar = await pullCalendar((path, schema) => this.retrying(report, signal, () => this.client.json({ method: 'GET', path, signal }, schema)), store, page.calendarVersion);
         if (calendar.fetched) report.pulled.moved += Math.max(1, calendar.recomputed);
+        await storeRetentionDays(store, page.retentionDays);
         break;
       }
     }

@@ -209,6 +209,8 @@ export const auditActions = [
   'export_saved',
   // What a reviewer did about a decision the central service refused (the "needs attention" list).
   'attention_resolved',
+  // Applicant fields and documents removed here: after the retention period, or with the device leaving service.
+  'applicant_data_removed',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -22,6 +22,7 @@ import {
 import { JudgedOn } from './cases';
 import { CalendarChangesQuery, CalendarChangesResponse, CalendarYearRequest, CalendarYearResponse, PublishedCalendar } from './calendar';
 import { DecisionReport, DecisionReportFilter } from './reports';
+import { RetentionDays, RetentionPolicy, RetentionRequest } from './retention';
 import { lineText, multilineText } from '../text';
 import { intakeMediaTypes } from '../imagePolicy';
 import { CentralRole, centralRoles } from './roles';
@@ -248,6 +249,8 @@ export const ChangesResponse = z
     hasMore: z.boolean(),
     /** The business calendar's version (GET /v1/calendar); a workstation holding another fetches it. */
     calendarVersion: z.number().int().nonnegative().optional(),
+    /** Days a workstation keeps a decided and synced case's images and applicant fields (absent from older services). */
+    retentionDays: RetentionDays.optional(),
   })
   .strict();
 export type ChangesResponse = z.infer<typeof ChangesResponse>;
@@ -1219,6 +1222,17 @@ export const centralRoutes = [
     roles: ['supervisor', 'reviewer'],
     responses: { 200: LinkedAccountsResponse },
     errors: ['not_found', 'not_assigned'],
+  },
+  // ── retention of workstations' applicant data (issue 25) ──
+  {
+    method: 'put',
+    path: '/v1/retention',
+    operationId: 'setRetention',
+    summary: "Admin: how many days workstations keep decided and synced cases' images and applicant fields",
+    roles: ['admin'],
+    body: RetentionRequest,
+    responses: { 200: RetentionPolicy },
+    errors: [],
   },
 ] as const satisfies readonly CentralRoute[];
 

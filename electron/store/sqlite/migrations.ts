@@ -331,7 +331,7 @@ const v9: Migration = {
   ],
 };
 
-const v13: Migration = {
+const v10: Migration = {
   version: 10,
   name: 'flags stored before the document checks (R9, R10)',
   statements: [
@@ -369,8 +369,8 @@ const v12: Migration = {
   ],
 };
 
-const v14: Migration = {
-  version: 14,
+const v13: Migration = {
+  version: 13,
   name: 'passport MRZ readings (R11)',
   statements: [
     // Derived on this workstation (electron/imaging/mrz.ts) and kept with the document like its quality; read in
@@ -379,7 +379,16 @@ const v14: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v13, v11, v12, v14];
+const v14: Migration = {
+  version: 14,
+  name: 'retention: applicant data removed from decided and synced cases',
+  statements: [
+    // When this case's applicant fields and documents were removed here (electron/store/sqlite/retention.ts); NULL: kept.
+    `ALTER TABLE applications ADD COLUMN purged_at INTEGER /* ms since the epoch */`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14];
 
 /** The newest schema this code knows. */
 export const latestVersion = Math.max(...migrations.map((m) => m.version));

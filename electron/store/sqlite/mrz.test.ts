@@ -1,4 +1,4 @@
-// R11 in the case store (store migration 14): an MRZ reading is kept with the passport page, compared with the
+// R11 in the case store (store migration 13): an MRZ reading is kept with the passport page, compared with the
 // entered identity whenever the rules run, and the case's flags are stored anew; the case detail carries the
 // comparison for the case view.
 import { afterEach, describe, expect, it } from 'vitest';

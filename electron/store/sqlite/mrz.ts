@@ -1,5 +1,5 @@
 // R11 in the case store: a passport data page's MRZ reading (electron/imaging/mrz.ts) is derived data kept with the
-// document (column documents.mrz, store migration 14; the store is encrypted like everything in it), compared with
+// document (column documents.mrz, store migration 13; the store is encrypted like everything in it), compared with
 // the entered identity whenever the rules run, so a change of the entered data is compared afresh.
 import { compareMrz } from '../mrzCheck';
 import { MrzReading, type MrzComparison } from '../../../shared/mrzReading';

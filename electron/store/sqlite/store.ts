@@ -22,6 +22,8 @@ import { Supervision, type QualityQueueRecord } from './supervision';
 import { ReportCache } from './reportCache';
 import { LinkedAccountsCache, type CachedLinkedAccounts } from './linked';
 import type { LinkedAccountsResponse } from '../../../shared/contract/linked';
+import { purgeApplicantData, unsyncedDecisions, type PurgeResult, type PurgeScope } from './retention';
+import type { UnsyncedDecision } from '../../../shared/contract/device';
 
 export class SqliteCaseStore {
   readonly connection: StoreConnection;
@@ -202,6 +204,12 @@ export class SqliteCaseStore {
         details: { ...record },
       });
     }, true);
+  }
+  unsyncedDecisions(): UnsyncedDecision[] {
+    return unsyncedDecisions(this.connection.db);
+  }
+  purgeApplicantData(scope: PurgeScope, by: { deviceId: string; online: boolean }): PurgeResult {
+    return purgeApplicantData(this.connection, scope, by);
   }
   storeReport(filter: DecisionReportFilter, report: DecisionReport): void {
     this.reports.store(filter, report);

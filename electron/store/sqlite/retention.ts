@@ -1,0 +1,102 @@
+// Least data on the workstation (ARCHITECTURE.md, issue 25): a case decided and synced longer ago than the retention
+// period the central service sets loses its applicant fields and its documents here; removing all applicant data
+// (a device taken out of service) does it to every case at once. The decisions and the audit trail stay; the image
+// blobs no case refers to any more go at the next blob collection. SQLite overwrites what it deletes (secure_delete),
+// so the removed text is gone from the file's free pages too, not merely unlinked.
+import type { UnsyncedDecision } from '../../../shared/contract/device';
+import type { Application, Identity } from '../../../shared/domain';
+import type { Db } from './database';
+import type { StoreConnection } from './connection';
+
+/** What stands in for a removed applicant field: the shapes stay valid, the content is gone. */
+export const REMOVED = '—';
+
+export interface PurgeResult {
+  /** Applications whose applicant data was removed now. */
+  applications: number;
+  documents: number;
+}
+
+export type PurgeScope =
+  /** Decided, synced (nothing pending or refused in the outbox) and untouched since `before` (ms since the epoch). */
+  | { kind: 'retention'; before: number }
+  /** Every case on this device, whatever its state (the device is leaving service; the caller synced first). */
+  | { kind: 'all' };
+
+function redactIdentity(identity: Identity): Identity {
+  if (identity.kind === 'individual') {
+    return { kind: 'individual', fullName: REMOVED, documentType: identity.documentType, documentNumber: REMOVED, issuingLocation: identity.issuingLocation };
+  }
+  return { kind: 'enterprise', enterpriseName: REMOVED, registeredAddress: REMOVED, businessRegistrationNumber: REMOVED };
+}
+
+function redactApplication(app: Application): Application {
+  return {
+    ...app,
+    identity: redactIdentity(app.identity),
+    currentIdentity: app.currentIdentity ? redactIdentity(app.currentIdentity) : null,
+    icp: { ...app.icp, icpEntityName: app.icp.icpEntityName === null ? null : REMOVED },
+  };
+}
+
+export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit: { deviceId: string; online: boolean }): PurgeResult {
+  const { db } = c;
+  const bodyOf = db.prepare<[string], { body: string }>(`SELECT body FROM application_bodies WHERE application_id = ?`);
+  const setBody = db.prepare<[string, string]>(`UPDATE application_bodies SET body = ?, server_body = NULL WHERE application_id = ?`);
+  const setApp = db.prepare<[number, string]>(`UPDATE applications SET display_name = '${REMOVED}', search_name = '', purged_at = ? WHERE id = ?`);
+  const dropDocuments = db.prepare<[string]>(`DELETE FROM documents WHERE application_id = ?`);
+  const dropFacts = db.prepare<[string]>(`DELETE FROM facts WHERE application_id = ?`);
+  // The supervisor's copies name the applicant too (the decision log and the QA queue are fetched again when needed).
+  const dropLogCopies = db.prepare<[string]>(`DELETE FROM decision_log WHERE application_id = ?`);
+  db.pragma('secure_delete = ON');
+  try {
+    return c.write(() => {
+      const now = c.now().getTime();
+      const rows =
+        scope.kind === 'all'
+          ? db.prepare<[], { id: string }>(`SELECT id FROM applications WHERE purged_at IS NULL`).all()
+          : db
+              .prepare<[number], { id: string }>(
+                `SELECT a.id FROM applications a
+                  WHERE a.purged_at IS NULL AND a.open = 0 AND a.conflict IS NULL AND a.updated_at < ?
+                    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = a.id AND o.state IN ('pending', 'rejected'))`,
+              )
+              .all(scope.before);
+      const ids = rows.map((r) => r.id);
+      let documents = 0;
+      for (const id of ids) {
+        const row = bodyOf.get(id);
+        if (row) setBody.run(JSON.stringify(redactApplication(JSON.parse(row.body) as Application)), id);
+        setApp.run(now, id);
+        documents += dropDocuments.run(id).changes;
+        dropFacts.run(id);
+        dropLogCopies.run(id);
+      }
+      if (ids.length > 0) {
+        c.audit.append({
+          at: now,
+          action: 'applicant_data_removed',
+          applicationId: null,
+          actor: null,
+          deviceId: audit.deviceId,
+          online: audit.online,
+          details: { reason: scope.kind === 'all' ? 'device_retired' : 'retention', applications: ids.length, documents },
+        });
+      }
+      return { applications: ids.length, documents };
+    }, true);
+  } finally {
+    db.pragma('secure_delete = OFF');
+  }
+}
+
+/** Decisions the central service has not taken: waiting in the outbox, or refused by it. */
+export function unsyncedDecisions(db: Db): UnsyncedDecision[] {
+  return db
+    .prepare<[], { applicationId: string; displayName: string; decidedBy: string; outcome: 'approve' | 'reject'; state: 'pending' | 'rejected' }>(
+      `SELECT o.application_id AS applicationId, a.display_name AS displayName, d.decided_by_name AS decidedBy, d.outcome, o.state
+         FROM outbox o JOIN applications a ON a.id = o.application_id JOIN decisions d ON d.mutation_id = o.id
+        WHERE o.state IN ('pending', 'rejected') ORDER BY o.id`,
+    )
+    .all();
+}

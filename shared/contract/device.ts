@@ -1,0 +1,46 @@
+// Taking a workstation out of service (issue 25): "Remove all applicant data" syncs a last time, names every decision
+// the central service has not taken (they would be lost), and removes every case's applicant fields and documents.
+import { z } from 'zod';
+import { lineText } from '../text';
+import { storeErrors } from './cases';
+import { defineChannel } from './channel';
+
+export const UnsyncedDecision = z
+  .object({
+    applicationId: lineText(64),
+    /** The applicant's name as the queue shows it: what the person confirming recognises. */
+    displayName: lineText(300),
+    decidedBy: lineText(200),
+    outcome: z.enum(['approve', 'reject']),
+    /** pending: not sent yet; rejected: refused by the central service (Needs attention). */
+    state: z.enum(['pending', 'rejected']),
+  })
+  .strict();
+export type UnsyncedDecision = z.infer<typeof UnsyncedDecision>;
+
+export const RetirementCheck = z
+  .object({
+    /** Whether the last sync just now reached the central service. */
+    synced: z.boolean(),
+    unsynced: z.array(UnsyncedDecision),
+  })
+  .strict();
+export type RetirementCheck = z.infer<typeof RetirementCheck>;
+
+export const deviceChannels = {
+  'device.retirementCheck': defineChannel({
+    request: z.object({}).strict(),
+    response: RetirementCheck,
+    errors: [...storeErrors],
+  }),
+  'device.removeApplicantData': defineChannel({
+    request: z
+      .object({
+        /** The application ids of the unsynced decisions the person saw named and accepts to lose; [] when none. */
+        confirmUnsynced: z.array(lineText(64)).max(10_000),
+      })
+      .strict(),
+    response: z.object({ applications: z.number().int().nonnegative(), documents: z.number().int().nonnegative() }).strict(),
+    errors: ['unsynced_decisions', ...storeErrors],
+  }),
+} as const;

@@ -89,19 +89,22 @@ test('after a worked session nothing under the data folder or in the logs holds 
     const browser = await chromium.launchPersistentContext(join(dataDir, 'chromium'), { viewport: { width: 1600, height: 1000 } });
     try {
       const page = browser.pages()[0] ?? (await browser.newPage());
+      // Every rendition the page was served is a marker too (re-encoded, not the original's bytes). Read from the
+      // responses: the page's CSP does not let a script fetch its own blob: URLs.
+      const served: Buffer[] = [];
+      const reads: Promise<void>[] = [];
+      page.on('response', (response) => {
+        if (!(response.headers()['content-type'] ?? '').startsWith('image/')) return;
+        // An empty answer (a cache revalidation) holds nothing to look for.
+        reads.push(response.body().then((bytes) => void (bytes.length >= 1024 && served.push(bytes)), () => undefined));
+      });
       await page.goto(started.openUrl);
       await expect(page.getByTestId('signed-in-person')).toContainText('Reviewer One');
       for (const id of ids) {
         await expect.poll(async () => ((await host.call('case.get', { applicationId: id, open: false })).json as { ok: boolean }).ok, { timeout: 120_000 }).toBe(true);
         await openBySearch(page, id);
         await imagesPainted(page);
-        // Every rendition the page was served (blob: URLs the host client made) is a marker too: re-encoded, not the original's bytes.
-        const served = await page.evaluate(async () => {
-          const sources = [...document.querySelectorAll('img')].map((i) => i.src).filter((s) => s.startsWith('blob:'));
-          return Promise.all(sources.map(async (s) => [...new Uint8Array(await (await fetch(s)).arrayBuffer())]));
-        });
-        expect(served.length).toBeGreaterThan(0);
-        for (const bytes of served) imageMarkers.push(...windowsOf(Buffer.from(bytes)));
+        await expect.poll(() => served.length).toBeGreaterThan(0);
         await page.keyboard.press('Escape');
         const decided = await host.call('case.decide', {
           applicationId: id,
@@ -113,6 +116,8 @@ test('after a worked session nothing under the data folder or in the logs holds 
         });
         expect(decided.json).toMatchObject({ ok: true });
       }
+      await Promise.all(reads);
+      for (const bytes of served) imageMarkers.push(...windowsOf(bytes));
       await call(host, 'sync.now', {});
       await expect.poll(async () => (await call<SyncStatus>(host, 'sync.status', {})).pendingDecisions, { timeout: 60_000 }).toBe(0);
     } finally {

@@ -48,6 +48,8 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
   const dropFacts = db.prepare<[string]>(`DELETE FROM facts WHERE application_id = ?`);
   // The supervisor's copies name the applicant too (the decision log and the QA queue are fetched again when needed).
   const dropLogCopies = db.prepare<[string]>(`DELETE FROM decision_log WHERE application_id = ?`);
+  // The R2/R3 lists name other applicants; fetched again from the central service if ever needed.
+  const dropLinked = db.prepare<[string]>(`DELETE FROM linked_accounts WHERE application_id = ?`);
   db.pragma('secure_delete = ON');
   try {
     return c.write(() => {
@@ -71,6 +73,7 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
         documents += dropDocuments.run(id).changes;
         dropFacts.run(id);
         dropLogCopies.run(id);
+        dropLinked.run(id);
       }
       if (ids.length > 0) {
         c.audit.append({

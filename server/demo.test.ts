@@ -286,7 +286,7 @@ describe("the supervisor's decision history", () => {
   it("leaves reviewer1's and reviewer2's changes feeds exactly as they are without it", async () => {
     const without = await startTestServer({ demo: { count: 40, history: false } });
     try {
-      // Document ids are made at intake (random); everything else a reviewer's workstation is sent must be equal. (Not
+      // Document ids (a change's previous identity's too) are made at intake (random); everything else a reviewer's workstation is sent must be equal. (Not
       // the opaque cursor: the feed's sequence is shared by all reviewers, and the history's rows take their numbers.)
       const feedOf = async (url: string, now: () => Date, reviewer: string) => {
         const client = await new TestClient(url, now).signIn(reviewer);
@@ -294,7 +294,8 @@ describe("the supervisor's decision history", () => {
         expect(answer.status).toBe(200);
         const body = answer.body as ChangesResponse;
         expect(body.hasMore).toBe(false);
-        return body.changes.map((c) => ({ ...c, documents: c.documents.map(({ id: _id, ...rest }) => rest) }));
+        const withoutIds = (documents: readonly { id: string }[] | undefined) => documents?.map(({ id: _id, ...rest }) => rest);
+        return body.changes.map((c) => ({ ...c, documents: withoutIds(c.documents), previousDocuments: withoutIds(c.previousDocuments) }));
       };
       for (const reviewer of ['reviewer1', 'reviewer2']) {
         const withHistory = await feedOf(server.url, () => server.clock.now, reviewer);

@@ -2,7 +2,6 @@
 // connection on the caller's thread), writes answered by promises (one writer thread holds the only connection that
 // writes). The SQLite implementation is in ./sqlite; openCaseStore (./open.ts) puts the two sides together.
 import type { LinkedAccountsResponse } from '../../shared/contract/linked';
-import type { CachedLinkedAccounts } from './sqlite/linked';
 import type { PublishedCalendar } from '../../shared/contract/calendar';
 import type { AuditVerification, CaseDetail, CaseReturned, DecisionStanding, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
 import type { DecidedStanding, QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../shared/contract/central';
@@ -18,6 +17,13 @@ import type { UiLanguage } from '../../shared/contract/app';
 import type { ExportKind } from '../../shared/contract/exports';
 import type { Application, DecisionInput, Person, QualitySignals } from '../../shared/domain';
 import type { RuleFacts } from '../../shared/rules';
+
+/** A case's R2/R3 linked accounts as the central service last gave them (electron/store/sqlite/linked.ts). */
+export interface CachedLinkedAccounts {
+  linked: LinkedAccountsResponse;
+  /** When this workstation stored it (ISO). */
+  storedAt: string;
+}
 
 export interface UpsertRecord {
   application: Application;

@@ -4,16 +4,11 @@
 // so a flag's count and the list shown beside it never disagree.
 import { LinkedAccountsResponse } from '../../../shared/contract/linked';
 import type { RuleFacts } from '../../../shared/rules';
+import type { CachedLinkedAccounts } from '../types';
 import type { Cases } from './cases';
 import type { StoreConnection } from './connection';
 import { parseJson } from './rows';
 import { caseSql } from './statements';
-
-export interface CachedLinkedAccounts {
-  linked: LinkedAccountsResponse;
-  /** When this workstation stored it (ISO). */
-  storedAt: string;
-}
 
 /** The counts R2 and R3 read, as the lists give them. */
 export function factsOfLinked(linked: LinkedAccountsResponse, facts: RuleFacts): RuleFacts {

@@ -8,7 +8,7 @@ import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLo
 import type { AttentionItem, AttentionResolution } from '../../../shared/contract/sync';
 import type { DecisionReport, DecisionReportFilter } from '../../../shared/contract/reports';
 import type { Application, DecisionInput, Person } from '../../../shared/domain';
-import type { CaseOpening, ExportRecord, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
+import type { CachedLinkedAccounts, CaseOpening, ExportRecord, ImageQuality, KnownImage, MutationAnswer, OutboxCounts, UpsertRecord, UpsertResult } from '../types';
 import { PublishedCalendar } from '../../../shared/contract/calendar';
 import { Cases } from './cases';
 import type { MrzResult } from './mrz';
@@ -20,7 +20,7 @@ import { Outbox } from './outbox';
 import { Queue } from './queue';
 import { Supervision, type QualityQueueRecord } from './supervision';
 import { ReportCache } from './reportCache';
-import { LinkedAccountsCache, type CachedLinkedAccounts } from './linked';
+import { LinkedAccountsCache } from './linked';
 import type { LinkedAccountsResponse } from '../../../shared/contract/linked';
 import { purgeApplicantData, unsyncedDecisions, type PurgeResult, type PurgeScope } from './retention';
 import type { UnsyncedDecision } from '../../../shared/contract/device';

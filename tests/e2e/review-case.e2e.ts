@@ -63,7 +63,7 @@ test('opens a case with images, zooms and rotates, and explains its flags', asyn
   await app.keyboard.press('?');
   const help = app.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(help).toBeVisible();
-  await expect(help).toContainText('Toggle reasons 1–9 while rejecting');
+  await expect(help).toContainText('Toggle reasons while rejecting');
   expect(await seriousViolations(app)).toEqual([]);
   await app.keyboard.press('Escape');
   await expect(help).toBeHidden();

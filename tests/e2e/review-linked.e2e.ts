@@ -1,5 +1,6 @@
 // Linked accounts: an R2 flag names the other account its document verifies (fetched from the central service,
 // the look audited there) and opens it read-only; axe finds nothing serious in the list or the dialog.
+import { shortRef } from '../../shared/applicationRef';
 import { expect, test, type Host } from './fixtures';
 import { getCase, openBySearch, seriousViolations, signIn } from './review-support';
 
@@ -55,7 +56,7 @@ test('an R2 flag lists the other account and opens it read-only', async ({ app, 
   await app.keyboard.press('a'); // approve's key does nothing while the dialog is open
   await app.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
-  await expect(app.getByRole('heading', { level: 1 })).toContainText(shared!.id);
+  await expect(app.getByRole('heading', { level: 1 })).toContainText(shortRef(shared!.id));
 
   // The central service recorded the look: who, which application, which account.
   const looks = await server.db.query<{ username: string; account_ids: string[] }>(`SELECT username, account_ids FROM linked_account_access WHERE application_id = $1`, [shared!.id]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkedCompany, checkedPerson } from '../tests/support/identities';
 import { createCalendar } from './businessDays';
 import { Application, Flag, type EnterpriseIdentity, type IndividualIdentity } from './domain';
 import { EXPIRY_WARNING_DAYS, ruleR10, ruleR9 } from './documentRules';
@@ -6,22 +7,8 @@ import { approvalBlockers, overriddenRules } from './rules';
 
 const calendar = createCalendar({});
 
-const person: IndividualIdentity = {
-  kind: 'individual',
-  fullName: '张三',
-  documentType: 'id_card',
-  documentNumber: '11010519491231002X',
-  issuingLocation: 'CN',
-  dateOfBirth: '1949-12-31',
-  expiryDate: '2036-05-01',
-};
-const company: EnterpriseIdentity = {
-  kind: 'enterprise',
-  enterpriseName: '福州示例有限公司',
-  registeredAddress: '福建省福州市示例路1号',
-  businessRegistrationNumber: '91350100M000100Y43',
-  establishedOn: '2015-03-02',
-};
+const person = checkedPerson;
+const company = checkedCompany;
 
 function application(identity: IndividualIdentity | EnterpriseIdentity, over: Partial<Application> = {}): Application {
   return Application.parse({

@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { checkedCompany, checkedPerson } from '../tests/support/identities';
 import { createCalendar } from './businessDays';
-import { Application, type EnterpriseIdentity, type IndividualIdentity } from './domain';
+import { Application } from './domain';
 import { preselectedReasons, reasonForFlag, reasonIndexForKey, reasonKeyHint } from './rejectReasons';
 import { evaluateRules, type RuleFacts } from './rules';
 import { reasonCodes } from './vocabulary';
 
 const calendar = createCalendar({});
 const now = new Date('2026-12-03T02:00:00Z');
-const person: IndividualIdentity = {
-  kind: 'individual',
-  fullName: '张三',
-  documentType: 'id_card',
-  documentNumber: '11010519491231002X',
-  issuingLocation: 'CN',
-  dateOfBirth: '1949-12-31',
-  expiryDate: '2036-05-01',
-};
-const company: EnterpriseIdentity = {
-  kind: 'enterprise',
-  enterpriseName: '福州示例有限公司',
-  registeredAddress: '福建省福州市示例路1号',
-  businessRegistrationNumber: '91350100M000100Y43',
-  establishedOn: '2015-03-02',
-};
+const person = checkedPerson;
+const company = checkedCompany;
 const noFacts: RuleFacts = { accountsVerifiedWithDocument: 0, enterpriseAccountsVerified: 0, lastVerifiedAt: null };
 
 function application(over: Partial<Application> = {}): Application {

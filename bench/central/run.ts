@@ -33,7 +33,9 @@ const seconds = Number(argValue('--seconds') ?? 40);
 const instanceCounts = (argValue('--instances') ?? '1,2').split(',').map(Number);
 const thinkMs = Number(argValue('--think-ms') ?? 0);
 const serverUrl = process.env.VERITY_BENCH_DATABASE_URL ?? 'postgres://postgres:verity-ci@127.0.0.1:5432/postgres';
-const dbName = 'verity_bench_central';
+// Another name and port range let two runs share one PostgreSQL (their CPU is told apart by database, below).
+const dbName = argValue('--database') ?? 'verity_bench_central';
+const portBase = Number(argValue('--port-base') ?? 18_870);
 const databaseUrl = serverUrl.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`);
 const adminPassword = 'bench-admin-Passw0rd';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -127,7 +129,7 @@ interface Instance {
 
 async function startInstances(count: number, env: Record<string, string>): Promise<Instance[]> {
   const started = Array.from({ length: count }, (_, i) => {
-    const port = 18_870 + i;
+    const port = portBase + i;
     return { url: `http://127.0.0.1:${port}`, child: node(['server/main.ts', '--port', String(port)], { DATABASE_URL: databaseUrl, ...env }, 'ignore', `${tmpdir()}/bench-central-${count}-${i}.log`) };
   });
   for (const s of started) {
@@ -167,12 +169,14 @@ const machineTicks = (): { busy: number; total: number } => {
 };
 
 /** CPU seconds per wall second of each part, from /proc (100 ticks a second). */
-function cpuMeter(instances: Instance[]) {
+function cpuMeter(instances: Instance[], ownBackends: readonly number[]) {
   const pgPids = postgresPids();
   const take = () => ({
     at: performance.now(),
     servers: instances.reduce((sum, s) => sum + ticks(s.child.pid ?? 0), 0),
     postgres: pgPids.reduce((sum, pid) => sum + ticks(pid), 0),
+    // The instances' pooled connections to this database: what these requests cost PostgreSQL whoever else uses it.
+    ownBackends: ownBackends.map(ticks),
     driver: process.cpuUsage(),
     machine: machineTicks(),
   });
@@ -184,6 +188,8 @@ function cpuMeter(instances: Instance[]) {
     return {
       servers: (end.servers - start.servers) / 100 / wall,
       postgres: (end.postgres - start.postgres) / 100 / wall,
+      // Backends that ended meanwhile count nothing (their ticks are gone); the pools keep theirs open.
+      postgresThisDatabase: end.ownBackends.reduce((sum, t, i) => sum + (t >= start.ownBackends[i]! ? t - start.ownBackends[i]! : 0), 0) / 100 / wall,
       driver: driver / wall,
       machineIdle: 1 - (end.machine.busy - start.machine.busy) / (end.machine.total - start.machine.total),
     };
@@ -340,7 +346,8 @@ async function measure(count: number, stations: Station[], db: pg.Pool, env: Rec
   const load = loadavg()[0]!;
   const [{ n: sentBefore }] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE channel <> 'message_centre' AND state = 'sent'`)).rows as [{ n: number }];
   await statementCosts(db, 0, true);
-  const cpu = cpuMeter(instances);
+  const backends = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()`, [dbName]);
+  const cpu = cpuMeter(instances, backends.rows.map((b) => b.pid));
   const waits = waitSampler(db);
   const started = performance.now();
   const stopAt = started + seconds * 1000;
@@ -378,7 +385,7 @@ async function measure(count: number, stations: Station[], db: pg.Pool, env: Rec
     errors: Object.fromEntries(stats.errors),
     cpu: used,
     // CPU milliseconds per request (changes or batch): nearly independent of the machine's other load.
-    cpuMsPerRequest: { servers: (1000 * used.servers * wall) / Math.max(1, requests), postgres: (1000 * used.postgres * wall) / Math.max(1, requests) },
+    cpuMsPerRequest: { servers: (1000 * used.servers * wall) / Math.max(1, requests), postgres: (1000 * used.postgres * wall) / Math.max(1, requests), postgresThisDatabase: (1000 * used.postgresThisDatabase * wall) / Math.max(1, requests) },
     waits: waited,
     statements,
   };

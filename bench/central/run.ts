@@ -33,7 +33,9 @@ const seconds = Number(argValue('--seconds') ?? 40);
 const instanceCounts = (argValue('--instances') ?? '1,2').split(',').map(Number);
 const thinkMs = Number(argValue('--think-ms') ?? 0);
 const serverUrl = process.env.VERITY_BENCH_DATABASE_URL ?? 'postgres://postgres:verity-ci@127.0.0.1:5432/postgres';
-const dbName = 'verity_bench_central';
+// Another name and port range let two runs share one PostgreSQL (their CPU is told apart by database, below).
+const dbName = argValue('--database') ?? 'verity_bench_central';
+const portBase = Number(argValue('--port-base') ?? 18_870);
 const databaseUrl = serverUrl.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`);
 const adminPassword = 'bench-admin-Passw0rd';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,7 +68,27 @@ async function freshDatabase(): Promise<pg.Pool> {
   cli.stdin!.end(`${adminPassword}\n`);
   const code = await new Promise<number | null>((resolve) => cli.on('exit', resolve));
   if (code !== 0) throw new Error(`people create exited ${code}`);
-  return new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  // Which statements the time goes to, when the server loads pg_stat_statements (shared_preload_libraries).
+  const [{ loaded }] = (await pool.query<{ loaded: boolean }>(`SELECT current_setting('shared_preload_libraries') LIKE '%pg_stat_statements%' AS loaded`)).rows as [{ loaded: boolean }];
+  if (loaded) await pool.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`);
+  return pool;
+}
+
+/** The statements that took most of PostgreSQL's time since the last reset (none without pg_stat_statements). */
+async function statementCosts(db: pg.Pool, requests: number, reset: boolean): Promise<string[]> {
+  const [{ present }] = (await db.query<{ present: boolean }>(`SELECT count(*) > 0 AS present FROM pg_extension WHERE extname = 'pg_stat_statements'`)).rows as [{ present: boolean }];
+  if (!present) return [];
+  if (reset) {
+    await db.query(`SELECT pg_stat_statements_reset()`);
+    return [];
+  }
+  const { rows } = await db.query<{ ms: number; calls: number; query: string }>(
+    `SELECT total_exec_time AS ms, calls::int AS calls, regexp_replace(query, '\\s+', ' ', 'g') AS query FROM pg_stat_statements
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1) ORDER BY total_exec_time DESC LIMIT 12`,
+    [dbName],
+  );
+  return rows.map((r) => `${(r.ms / Math.max(1, requests)).toFixed(2)} ms/request, ${r.calls} calls, ${(r.ms / Math.max(1, r.calls)).toFixed(2)} ms each: ${r.query.slice(0, 160)}`);
 }
 
 async function seedApplications(db: pg.Pool): Promise<void> {
@@ -81,11 +103,13 @@ async function seedApplications(db: pg.Pool): Promise<void> {
     [applications],
   );
   await db.query(
-    `INSERT INTO applications (id, account_id, kind, registration_location, submitted_at, status, version, identity, icp, applicant_language, due_at, escalate_at)
+    `INSERT INTO applications (id, account_id, kind, registration_location, submitted_at, status, version, identity, icp, applicant_language, due_at, escalate_at, doc_key)
      SELECT 'BC-' || lpad(t.n::text, 7, '0'), 'BC-ACC-' || t.n, 'individual', 'CN', now() - interval '1 hour' - t.n * interval '1 second', 'queued', 1,
             jsonb_build_object('kind', 'individual', 'fullName', 'SPECIMEN Bench ' || t.n, 'documentType', 'id_card', 'documentNumber', t.num, 'issuingLocation', 'CN'),
             '{"mainlandResources": false, "icpFilingIntended": false, "icpEntityName": null}'::jsonb,
-            CASE WHEN t.n % 3 = 0 THEN 'zh-CN' ELSE 'en' END, now() + interval '3 days' + t.n * interval '1 second', now() + interval '2 days'
+            CASE WHEN t.n % 3 = 0 THEN 'zh-CN' ELSE 'en' END, now() + interval '3 days' + t.n * interval '1 second', now() + interval '2 days',
+            -- the key intake stores (server/keys.ts), so R2's look-ups find what they would in production
+            'id_card|' || t.num || '|CN'
        FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS t(num, n)`,
     [numbers],
   );
@@ -105,7 +129,7 @@ interface Instance {
 
 async function startInstances(count: number, env: Record<string, string>): Promise<Instance[]> {
   const started = Array.from({ length: count }, (_, i) => {
-    const port = 18_870 + i;
+    const port = portBase + i;
     return { url: `http://127.0.0.1:${port}`, child: node(['server/main.ts', '--port', String(port)], { DATABASE_URL: databaseUrl, ...env }, 'ignore', `${tmpdir()}/bench-central-${count}-${i}.log`) };
   });
   for (const s of started) {
@@ -145,12 +169,14 @@ const machineTicks = (): { busy: number; total: number } => {
 };
 
 /** CPU seconds per wall second of each part, from /proc (100 ticks a second). */
-function cpuMeter(instances: Instance[]) {
+function cpuMeter(instances: Instance[], ownBackends: readonly number[]) {
   const pgPids = postgresPids();
   const take = () => ({
     at: performance.now(),
     servers: instances.reduce((sum, s) => sum + ticks(s.child.pid ?? 0), 0),
     postgres: pgPids.reduce((sum, pid) => sum + ticks(pid), 0),
+    // The instances' pooled connections to this database: what these requests cost PostgreSQL whoever else uses it.
+    ownBackends: ownBackends.map(ticks),
     driver: process.cpuUsage(),
     machine: machineTicks(),
   });
@@ -162,6 +188,8 @@ function cpuMeter(instances: Instance[]) {
     return {
       servers: (end.servers - start.servers) / 100 / wall,
       postgres: (end.postgres - start.postgres) / 100 / wall,
+      // Backends that ended meanwhile count nothing (their ticks are gone); the pools keep theirs open.
+      postgresThisDatabase: end.ownBackends.reduce((sum, t, i) => sum + (t >= start.ownBackends[i]! ? t - start.ownBackends[i]! : 0), 0) / 100 / wall,
       driver: driver / wall,
       machineIdle: 1 - (end.machine.busy - start.machine.busy) / (end.machine.total - start.machine.total),
     };
@@ -317,7 +345,9 @@ async function measure(count: number, stations: Station[], db: pg.Pool, env: Rec
   const stats: Stats = { changes: [], batch: [], errors: new Map(), applied: 0 };
   const load = loadavg()[0]!;
   const [{ n: sentBefore }] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE channel <> 'message_centre' AND state = 'sent'`)).rows as [{ n: number }];
-  const cpu = cpuMeter(instances);
+  await statementCosts(db, 0, true);
+  const backends = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()`, [dbName]);
+  const cpu = cpuMeter(instances, backends.rows.map((b) => b.pid));
   const waits = waitSampler(db);
   const started = performance.now();
   const stopAt = started + seconds * 1000;
@@ -341,6 +371,7 @@ async function measure(count: number, stations: Station[], db: pg.Pool, env: Rec
   for (const i of instances) i.child.kill('SIGTERM');
   await Promise.all(instances.map((i) => new Promise((resolve) => (i.child.exitCode !== null ? resolve(null) : i.child.on('exit', resolve)))));
   const requests = stats.changes.length + stats.batch.length;
+  const statements = await statementCosts(db, requests, false);
   return {
     instances: count,
     warmUp,
@@ -353,7 +384,10 @@ async function measure(count: number, stations: Station[], db: pg.Pool, env: Rec
     notificationBacklog: queued,
     errors: Object.fromEntries(stats.errors),
     cpu: used,
+    // CPU milliseconds per request (changes or batch): nearly independent of the machine's other load.
+    cpuMsPerRequest: { servers: (1000 * used.servers * wall) / Math.max(1, requests), postgres: (1000 * used.postgres * wall) / Math.max(1, requests), postgresThisDatabase: (1000 * used.postgresThisDatabase * wall) / Math.max(1, requests) },
     waits: waited,
+    statements,
   };
 }
 
@@ -372,7 +406,9 @@ for (const [i, count] of instanceCounts.entries()) {
   t = performance.now();
   const result = await measure(count, stations, db, env, i === 0);
   results.push(result);
-  console.log(JSON.stringify(result));
+  const { statements, ...summary } = result;
+  console.log(JSON.stringify(summary));
+  for (const line of statements) console.log(`  ${line}`);
 }
 const f = (x: number) => x.toFixed(x < 10 ? 1 : 0);
 console.log('\n| instances | requests/s | GET /v1/changes p50 / p95 / p99 ms | POST /v1/mutations:batch p50 / p95 / p99 ms | decisions/s | notifications/s | errors | CPU: instances / PostgreSQL / driver, machine idle | PostgreSQL active backends, waiting on | load |');

@@ -1,0 +1,159 @@
+// What one reviewer's fetch and mutation batch cost the database when many applications are held by others
+// (issue 22, bench/central: at 100,000 applications and 200 reviewers, 40,000 are assigned at any time). Every
+// statement the service sends is recorded and run again under EXPLAIN ANALYZE: none may read more rows of a table than
+// a look-up does. On the old schema the lease expiry of every fetch and the search for open applications sharing an
+// approved identity's keys each read every assigned application, and every fetch renewed the reviewer's leases when a
+// minute old. Runs on PGlite, and on real PostgreSQL when
+// VERITY_TEST_DATABASE_URL is set.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Database, Queryable, SqlValue } from './db';
+import { checkImage } from './images';
+import { CentralService } from './service';
+import { decisionMutation, sampleImage, startTestServer, type TestServer } from '../tests/support/central';
+import { specimenIdNumber } from '../tests/support/specimenNumbers';
+
+let server: TestServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+/** Held by reviewer2 (leases far off), as 200 reviewers at the cap of 200 hold: what reviewer1's requests must not read through. */
+const heldByOthers = 40_000;
+/** Rows a statement may read of one table: a page of the feed, a reviewer's cap, a look-up. */
+const lookUp = 100;
+
+interface Statement {
+  sql: string;
+  params: readonly SqlValue[];
+}
+
+/** The database, recording every statement sent through it (in transactions too). */
+function recording(db: Database): { db: Database; statements: Statement[] } {
+  const statements: Statement[] = [];
+  const record = (q: Queryable): Queryable => ({
+    query: (sql, params = []) => {
+      statements.push({ sql, params });
+      return q.query(sql, params);
+    },
+  });
+  return {
+    statements,
+    db: { driver: db.driver, close: () => db.close(), query: record(db).query, transaction: (fn) => db.transaction((tx) => fn(record(tx))) },
+  };
+}
+
+class RolledBack extends Error {
+  constructor(readonly plan: unknown) {
+    super('rolled back on purpose');
+  }
+}
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  Plans?: PlanNode[];
+}
+
+/** Rows each table's scans went through (returned or filtered out), in the statement's plan as run. */
+function rowsRead(node: PlanNode, into = new Map<string, number>()): Map<string, number> {
+  if (node['Relation Name']) {
+    const loops = node['Actual Loops'] ?? 1;
+    const read = ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * loops;
+    into.set(node['Relation Name'], (into.get(node['Relation Name']) ?? 0) + read);
+  }
+  for (const child of node.Plans ?? []) rowsRead(child, into);
+  return into;
+}
+
+/** The statement run again under EXPLAIN ANALYZE in a transaction that is rolled back (it may write). */
+async function explain(db: Database, s: Statement): Promise<PlanNode> {
+  try {
+    await db.transaction(async (tx) => {
+      const [row] = await tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${s.sql}`, s.params);
+      throw new RolledBack(row?.['QUERY PLAN']);
+    });
+  } catch (error) {
+    if (!(error instanceof RolledBack)) throw error;
+    const plan = (typeof error.plan === 'string' ? JSON.parse(error.plan) : error.plan) as { Plan: PlanNode }[];
+    return plan[0]!.Plan;
+  }
+  throw new Error('unreachable: the transaction always rolls back');
+}
+
+/**
+ * The statements that read more than a look-up's worth of rows of some table. Those that search (SELECT, UPDATE,
+ * DELETE) are run again; an INSERT would collide with the row it wrote, and a lock call reads nothing.
+ */
+async function heavyStatements(db: Database, statements: readonly Statement[]): Promise<string[]> {
+  const heavy: string[] = [];
+  for (const s of statements) {
+    if (!/^\s*(SELECT|UPDATE|DELETE)\b/i.test(s.sql) || /pg_advisory/.test(s.sql)) continue;
+    for (const [table, rows] of rowsRead(await explain(db, s))) {
+      if (rows > lookUp) heavy.push(`${rows} rows of ${table}: ${s.sql.replace(/\s+/g, ' ').slice(0, 140)}`);
+    }
+  }
+  return heavy;
+}
+
+describe('the per-request cost of a reviewer among many', () => {
+  it('a fetch and a batch with an approval read a look-up of applications, not every one held by other reviewers', async () => {
+    server = await startTestServer({ assignmentCap: 5 });
+    const db = server.db;
+    const now = server.clock.now;
+    // Reviewer1's own cases come through intake (valid numbers: the approval applies and announces the new facts).
+    const bytes = await sampleImage('jpeg');
+    const image = { role: 'front' as const, bytes, ...(await checkImage(bytes, 'image')) };
+    for (let i = 0; i < 3; i++) {
+      await server.service.submitChecked(
+        {
+          accountId: `COST-OWN-${i}`,
+          kind: 'individual',
+          registrationLocation: 'CN',
+          submittedAt: new Date(now.getTime() - (i + 1) * 60_000).toISOString(),
+          identity: { kind: 'individual', fullName: `SPECIMEN Cost ${i}`, documentType: 'id_card', documentNumber: specimenIdNumber(`cost-own-${i}`), issuingLocation: 'CN' },
+          icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
+          applicantLanguage: 'en',
+        },
+        [image],
+      );
+    }
+    // The others' held work, written by the database as bench/central does, with the keys intake stores.
+    await db.query(`INSERT INTO accounts (id, registration_location) SELECT 'COST-ACC-' || n, 'CN' FROM generate_series(1, $1::int) AS n`, [heldByOthers]);
+    await db.query(
+      `INSERT INTO applications (id, account_id, kind, registration_location, submitted_at, status, version, identity, icp, applicant_language,
+         due_at, escalate_at, assignee, lease_expires_at, doc_key)
+       SELECT 'COST-' || n, 'COST-ACC-' || n, 'individual', 'CN', $2::timestamptz - interval '1 day', 'queued', 2,
+              jsonb_build_object('kind', 'individual', 'fullName', 'SPECIMEN Held ' || n, 'documentType', 'id_card', 'documentNumber', 'H' || n, 'issuingLocation', 'CN'),
+              '{"mainlandResources": false, "icpFilingIntended": false, "icpEntityName": null}'::jsonb, 'en',
+              $2::timestamptz + interval '3 days', $2::timestamptz + interval '2 days', 'reviewer2', $2::timestamptz + interval '3 days', 'id_card|H' || n || '|CN'
+         FROM generate_series(1, $1::int) AS n`,
+      [heldByOthers, now],
+    );
+    await db.query(`ANALYZE`);
+
+    const recorded = recording(db);
+    const service = new CentralService(recorded.db, server.service.options);
+    const fetched = await service.changes('reviewer1', undefined, 100);
+    expect(fetched.changes).toHaveLength(3);
+    const [result] = await service.applyMutations('reviewer1', 'device-1', [decisionMutation(fetched.changes[0]!, 'reviewer1', now)]);
+    expect(result).toMatchObject({ status: 'applied' });
+    // The decided case comes back to its reviewer as updated.
+    const again = await service.changes('reviewer1', fetched.cursor, 100);
+    expect(again.changes.map((c) => c.application.id)).toEqual([fetched.changes[0]!.application.id]);
+
+    expect(recorded.statements.length).toBeGreaterThan(10);
+    expect(await heavyStatements(db, recorded.statements)).toEqual([]);
+
+    // Renewing a lease rewrites every case the reviewer holds: a fetch a few minutes later leaves them as they were.
+    const leases = () => db.query<{ id: string; lease: Date }>(`SELECT id, lease_expires_at AS lease FROM applications WHERE assignee = 'reviewer1' AND status = 'queued' ORDER BY id`);
+    const before = await leases();
+    expect(before).toHaveLength(2);
+    server.clock.advance(5 * 60_000);
+    await service.changes('reviewer1', again.cursor, 100);
+    expect(await leases()).toEqual(before);
+  }, 240_000);
+});

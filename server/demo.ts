@@ -2,7 +2,7 @@
 // direction and rule situation, with specimen document images. Deterministic in content (a seeded
 // generator); times are relative to the server's clock so deadlines look live. Each distinct image is
 // drawn and checked once and reused (the same document on two accounts is the same image).
-import { drawSpecimen, type PersonSpecimen, type Specimen } from '../resources/specimens/draw';
+import { jpegOf, renderSpecimen, type PersonSpecimen, type Specimen } from '../resources/specimens/draw';
 import { captureOf, photographed } from '../resources/specimens/capture';
 import type { IntakeRequest } from '../shared/contract/central';
 import type { DocumentType, EnterpriseIdentity, IcpFacts, Identity, IndividualIdentity } from '../shared/domain';
@@ -69,8 +69,9 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
     if (!image) {
       // Part of the set looks photographed (tilt, glare, shadow, slight blur: resources/specimens/capture.ts).
       const capture = captureOf(key);
-      image = drawSpecimen(specimen)
+      image = renderSpecimen(specimen)
         .then((flat) => (capture ? photographed(flat, capture, key, specimen.kind === 'passport') : flat))
+        .then((pixels) => jpegOf(pixels))
         .then(async (bytes) => ({ role, bytes, ...(await checkImage(bytes, key)) }));
       images.set(key, image);
     }

@@ -30,6 +30,25 @@ const positional = args.filter(
 const count = Number(positional[0] ?? 100_000);
 const switches = Number(positional[1] ?? 40);
 
+/** Every wait has a limit, so that a page that never gets where the bench expects fails with what it saw instead of hanging. */
+const HOST_START_LIMIT_MS = 5 * 60_000;
+const STEP_LIMIT_MS = 60_000;
+/** Where the bench is, on stderr (the JSON result stays alone on stdout). */
+const step = (text: string) => process.stderr.write(`[bench/ui ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+
+/** Stops a host and waits for it to exit, for at most 15 s (then SIGKILL); returns at once if it has exited already. */
+async function stopHost(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    step('the host did not exit within 15 s of SIGTERM; killing it');
+    child.kill('SIGKILL');
+  }, 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 async function startHost(dataDir: string, keyFile: string, cwd = root): Promise<{ url: string; token: string; child: ChildProcess; startMs: number }> {
   const started = Date.now();
   // Standalone (no central service, so no sync competes for the two cores while measuring); the folder already
@@ -40,8 +59,12 @@ async function startHost(dataDir: string, keyFile: string, cwd = root): Promise<
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((ok, fail) => {
-    createInterface({ input: child.stdout! }).once('line', ok);
-    child.once('exit', (code) => fail(new Error(`the host exited with ${code}`)));
+    const timer = setTimeout(() => fail(new Error(`the host printed no address within ${HOST_START_LIMIT_MS / 1000} s`)), HOST_START_LIMIT_MS);
+    createInterface({ input: child.stdout! }).once('line', (l) => (clearTimeout(timer), ok(l)));
+    child.once('exit', (code) => (clearTimeout(timer), fail(new Error(`the host exited with ${code}`))));
+  }).catch(async (error: unknown) => {
+    await stopHost(child);
+    throw error;
   });
   const { url, token } = JSON.parse(line) as { url: string; token: string };
   return { url, token, child, startMs: Date.now() - started };
@@ -62,7 +85,9 @@ if (!seed) {
   seed = await seedDataFolder(dataDir, count);
   console.log(`seeded in ${((seed.drawMs + seed.ingestMs + seed.upsertMs) / 1000).toFixed(0)} s`);
 }
+step(`starting the host on ${dataDir}`);
 const host = await startHost(dataDir, seed.keyFile);
+step(`host up in ${host.startMs} ms`);
 const LAUNCHES = 5;
 /** Pause between case switches (a glance at the case); the third argument, 0 for J held down. */
 const DWELL_MS = Number(positional[2] ?? 300);
@@ -98,6 +123,7 @@ try {
     };
   };
   // Each launch in a fresh browser context (empty HTTP and code caches, a new renderer process): a cold start.
+  step(`${LAUNCHES} cold launches`);
   const launches: Record<string, number>[] = [];
   for (let i = 0; i < LAUNCHES; i++) {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -116,6 +142,7 @@ try {
   await page.goto(`${host.url}#token=${host.token}`);
   await page.locator('.queue-body [role="row"]').first().waitFor();
 
+  step('scrolling the queue');
   // 2. Scroll the whole queue (loading further pages by keyset cursor) and record the most rows ever in the DOM.
   await page.getByLabel('Status', { exact: true }).selectOption('all');
   await page.locator('.queue-body [role="row"]').first().waitFor();
@@ -141,6 +168,7 @@ try {
   await page.keyboard.press('Home');
   await page.keyboard.press('Enter');
   await page.locator('[data-testid="document-image"]').waitFor();
+  step(`${switches} single-image case switches`);
   const single = await measureSwitches(page, switches);
   const { timings, stages } = single;
   const metrics = await cdp.send('Performance.getMetrics');
@@ -148,6 +176,7 @@ try {
 
   // 4. Compare (issue 23): C toggles two panes side by side, and stays on for the next cases; J then lands on a case
   // whose two previews must both be painted. Toggles are measured on a case with two images.
+  step('compare toggles, then two-image case switches');
   const toggles = await measureCompareToggles(page, Math.max(10, Math.round(switches / 2)));
   const compared = await measureSwitches(page, switches);
   await page.keyboard.press('c');
@@ -202,9 +231,9 @@ try {
 
   if (record) writeRow(result, scroll);
 } finally {
+  step('closing the browser and the host');
   await browser.close();
-  host.child.kill('SIGTERM');
-  await new Promise((r) => host.child.once('exit', r));
+  await stopHost(host.child);
   if (!reuseDir) rmSync(dataDir, { recursive: true, force: true });
 }
 
@@ -218,7 +247,7 @@ async function measureSwitches(page: Page, n: number): Promise<{ timings: number
   const twoImage: number[] = [];
   for (let i = 0; i < n; i++) {
     const before = (await page.locator('#case-title').textContent()) ?? '';
-    const elapsed = await page.evaluate(async (previous) => {
+    const elapsed = await page.evaluate(async ({ previous, limitMs }) => {
       const start = performance.now();
       let titleMs = Number.NaN;
       document.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true }));
@@ -234,11 +263,17 @@ async function measureSwitches(page: Page, n: number): Promise<{ timings: number
         panes = document.querySelectorAll('.viewer-stage').length;
         const shown = document.querySelectorAll('.viewer-image').length;
         if (changed && shown >= panes && images.length > 0 && images.every((img) => img.complete && img.naturalWidth > 0)) break;
+        if (performance.now() - start > limitMs) {
+          const waiting = images.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.getAttribute('src') ?? '(no src)');
+          const notes = [...document.querySelectorAll('.viewer-note')].map((n) => n.textContent ?? '');
+          return { stuck: `title ${JSON.stringify(title)} (before: ${JSON.stringify(previous)}), ${shown} of ${panes} panes with an image, images not decoded: ${waiting.join(', ') || 'none'}${notes.length ? `, viewer says: ${notes.join(' / ')}` : ''}` };
+        }
       }
       const imagesMs = performance.now() - start;
       await new Promise((r) => requestAnimationFrame(r));
       return { totalMs: performance.now() - start, titleMs, imagesMs, panes };
-    }, before);
+    }, { previous: before, limitMs: STEP_LIMIT_MS });
+    if ('stuck' in elapsed) throw new Error(`case switch ${i + 1}: the next case was not shown within ${STEP_LIMIT_MS / 1000} s: ${elapsed.stuck}`);
     timings.push(elapsed.totalMs);
     stages.push({ titleMs: elapsed.titleMs, imagesMs: elapsed.imagesMs });
     if (elapsed.panes === 2) twoImage.push(elapsed.totalMs);
@@ -255,17 +290,19 @@ async function measureCompareToggles(page: Page, n: number): Promise<{ runs: num
   const off: number[] = [];
   for (let i = 0; i < 2 * n; i++) {
     const panes = i % 2 === 0 ? 2 : 1;
-    const took = await page.evaluate(async (wanted) => {
+    const took = await page.evaluate(async ({ wanted, limitMs }) => {
       const start = performance.now();
       document.dispatchEvent(new KeyboardEvent('keydown', { key: 'c', bubbles: true }));
       for (;;) {
         await new Promise((r) => requestAnimationFrame(r));
         const images = [...document.querySelectorAll<HTMLImageElement>('.viewer-image')];
         if (images.length === wanted && images.every((img) => img.complete && img.naturalWidth > 0)) break;
+        if (performance.now() - start > limitMs) return `${images.length} of ${wanted} panes with an image, ${images.filter((img) => !img.complete || img.naturalWidth === 0).length} not decoded`;
       }
       await new Promise((r) => requestAnimationFrame(r));
       return performance.now() - start;
-    }, panes);
+    }, { wanted: panes, limitMs: STEP_LIMIT_MS });
+    if (typeof took === 'string') throw new Error(`compare toggle ${i + 1}: not painted within ${STEP_LIMIT_MS / 1000} s: ${took}`);
     (panes === 2 ? on : off).push(took);
     await page.waitForTimeout(DWELL_MS);
   }
@@ -295,8 +332,7 @@ async function measureBaseline(baseRoot: string, baseDir: string): Promise<{ med
     await p.close();
     return { medianMs: quantile(timings, 0.5), p95Ms: quantile(timings, 0.95), runs: timings.length };
   } finally {
-    base.child.kill('SIGTERM');
-    await new Promise((r) => base.child.once('exit', r));
+    await stopHost(base.child);
   }
 }
 

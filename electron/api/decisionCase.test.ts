@@ -1,8 +1,12 @@
 // A supervisor's read-only case of a decision, through the whole workstation against a real central service: the
 // application and its documents come from the central service, the images become viewable by that supervisor (and
 // nobody else) only once opened, and nothing lands in the case store.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApplicationEnvelope, MutationBatchResponse } from '../../shared/contract/central';
 import type { DecisionApplication } from '../../shared/contract/decisionCase';
+import { changesReader, decisionMutation, intakeRequest, sampleImage, TestClient } from '../../tests/support/central';
+import { specimenIdNumber } from '../../tests/support/specimenNumbers';
 import { ExplicitKeyProvider } from '../common/keys';
 import { tempFolder } from '../../tests/support/tempFolder';
 import { startCentral, type CentralFixture } from '../../tests/support/sync';
@@ -54,5 +58,35 @@ describe("a supervisor reading a decision's case", () => {
     expect(await call('session.signIn', { username: 'reviewer2', password: 'verity-demo' })).toMatchObject({ ok: true });
     expect(await call('decisions.application', { applicationId: id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await expect(workstation.readImage({ sha256, variant: 'preview' })).rejects.toMatchObject({ code: 'forbidden' });
+  }, 120_000);
+
+  it("gives a change application's replaced identity with its documents, viewable as the proposed ones are", async () => {
+    const { server, intake } = central;
+    const client = (username: string) => new TestClient(server.url, () => server.clock.now).signIn(username);
+    const read = changesReader();
+    const [verified] = await central.submit(1);
+    const firstId = verified!.application.id;
+    const previousSha = verified!.documents[0]!.sha256;
+    // Verified by the reviewer holding it, then, weeks later, the account asks to change its identity.
+    await central.assign(firstId, 'reviewer1');
+    const holder = await client('reviewer1');
+    const held = (await read(holder)).filter((c) => c.application.id === firstId).at(-1)!;
+    const applied = await holder.post('/v1/mutations:batch', { deviceId: 'device-prev', mutations: [decisionMutation(held, 'reviewer1', server.clock.now)] });
+    expect((applied.body as MutationBatchResponse).results[0]).toMatchObject({ status: 'applied' });
+    server.clock.advance(40 * 86_400_000);
+    const proposed = await sampleImage('jpeg', 520, 330);
+    const identity = { kind: 'individual' as const, fullName: 'SPECIMEN Changed', documentType: 'id_card' as const, documentNumber: specimenIdNumber('PREV2'), issuingLocation: 'CN' };
+    const change = await intake.post('/v1/applications', intakeRequest(verified!.application.accountId, identity, proposed, { kind: 'change' }));
+    expect(change.status).toBe(201);
+    const changeId = (change.body as ApplicationEnvelope).application.id;
+
+    expect(await call('session.signIn', { username: 'supervisor1', password: 'verity-demo' })).toMatchObject({ ok: true });
+    await expect(workstation.readImage({ sha256: previousSha, variant: 'preview' })).rejects.toMatchObject({ code: 'forbidden' });
+    const opened = await call('decisions.application', { applicationId: changeId });
+    expect(opened.ok).toBe(true);
+    const value = (opened as { value: DecisionApplication }).value;
+    expect(value.documents.map((d) => d.sha256)).toEqual([createHash('sha256').update(proposed).digest('hex')]);
+    expect(value.previousDocuments?.map((d) => [d.role, d.sha256])).toEqual([['front', previousSha]]);
+    expect((await workstation.readImage({ sha256: previousSha, variant: 'preview' })).bytes.length).toBeGreaterThan(1000);
   }, 120_000);
 });

@@ -21,8 +21,16 @@ export function createDecisionCaseHandlers(central: Pick<SyncEngine, 'get' | 'fe
       try {
         const envelope = await central.get(`/v1/applications/${encodeURIComponent(applicationId)}`, ApplicationEnvelope);
         const documents = await central.fetchDocuments(envelope.documents);
-        for (const d of documents) images.add(d.sha256);
-        return { application: envelope.application, documents, dueAt: envelope.dueAt, escalateAt: envelope.escalateAt };
+        // A change application's replaced identity: the central service serves its images to a supervisor too.
+        const previousDocuments = envelope.previousDocuments?.length ? await central.fetchDocuments(envelope.previousDocuments) : [];
+        for (const d of [...documents, ...previousDocuments]) images.add(d.sha256);
+        return {
+          application: envelope.application,
+          documents,
+          ...(previousDocuments.length > 0 ? { previousDocuments } : {}),
+          dueAt: envelope.dueAt,
+          escalateAt: envelope.escalateAt,
+        };
       } catch (error) {
         if (error instanceof SyncError && (error.kind === 'offline' || error.kind === 'transient' || error.kind === 'aborted')) {
           throw new DomainError('central_unreachable', "The central service cannot be reached now; a decision's documents are fetched from it when opened.");

@@ -4,7 +4,7 @@
 // data printed on them and SPECIMEN across them. Never a real person's document: the portrait is a drawing picked
 // from the name and every field comes from the caller or says "specimen". Fonts through fontconfig: DejaVu Sans
 // (fonts-dejavu-core) for Latin, WenQuanYi Micro Hei (fonts-wqy-microhei) for Chinese.
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { icaoCode, passportMrz, splitName } from './mrz';
 
 export interface PersonSpecimen {
@@ -342,6 +342,29 @@ const SCALE = 2;
 export function specimenSvg(specimen: Specimen): string {
   const { svg, width, height } = specimen.kind === 'business_licence' ? enterpriseSvg(specimen) : personSvg(specimen);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width * SCALE}" height="${height * SCALE}" viewBox="0 0 ${width} ${height}">${svg}</svg>`;
+}
+
+/** Decoded pixels passed between drawing steps: each step works on them, and only the last one encodes a JPEG. */
+export interface RawImage {
+  data: Buffer;
+  info: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
+}
+
+/** Raw pixels of a sharp pipeline's result. */
+export async function rawOf(image: Sharp): Promise<RawImage> {
+  const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+  return { data, info: { width: info.width, height: info.height, channels: info.channels } };
+}
+
+/** A sharp pipeline starting from raw pixels. */
+export const sharpOf = (image: RawImage): Sharp => sharp(image.data, { raw: image.info });
+
+/** A JPEG (no metadata) of raw pixels. */
+export const jpegOf = (image: RawImage, quality = 85): Promise<Buffer> => sharpOf(image).jpeg({ quality, mozjpeg: false }).toBuffer();
+
+/** One specimen rendered, as raw RGB pixels (for steps that follow, such as capture.ts). */
+export function renderSpecimen(specimen: Specimen): Promise<RawImage> {
+  return rawOf(sharp(Buffer.from(specimenSvg(specimen))).flatten({ background: '#ffffff' }));
 }
 
 /** One specimen as a JPEG (quality 85, no metadata). */

@@ -11,6 +11,8 @@ export const DecisionApplication = z.object({
   application: Application,
   /** The documents as the central service holds them, each image stored here for the viewer. */
   documents: z.array(DocumentRecord),
+  /** A change application's: the replaced identity's documents, shown previous | proposed as the reviewer sees them. */
+  previousDocuments: z.array(DocumentRecord).max(6).optional(),
   dueAt: Instant,
   escalateAt: Instant,
 });

@@ -24,6 +24,7 @@ function detailOf(entry: DecisionLogEntry, data: DecisionApplication): CaseDetai
     escalateAt: data.escalateAt,
     deadline: 'closed',
     documents: data.documents,
+    ...(data.previousDocuments ? { previousDocuments: data.previousDocuments } : {}),
     flags: entry.flags ?? [],
     flagsAsOf: entry.flags === null ? { kind: 'unrecorded' } : { kind: 'decision', decisionId: entry.id, decidedAt: entry.decidedAt },
     current: null,
@@ -131,7 +132,7 @@ export function DecisionCaseView({ onClose }: { onClose: () => void }) {
       {loading && <p className="padded muted">{t('case.loading')}</p>}
       {detail && (
         <div className="case-body">
-          <DocumentViewer key={entry.id} documents={detail.documents} readOnly ref={viewer} />
+          <DocumentViewer key={entry.id} documents={detail.documents} previousDocuments={detail.previousDocuments} readOnly ref={viewer} />
           <div className="case-side">
             <div className="case-details" role="region" aria-label={t('case.details')} tabIndex={0}>
               <TheDecision entry={entry} />

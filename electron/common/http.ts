@@ -99,3 +99,17 @@ function httpResponse(incoming: IncomingMessage): HttpResponse {
     },
   };
 }
+
+/** A body read as UTF-8 lines as it arrives (newline-delimited JSON), without the newlines; a last unterminated line too. */
+export async function* bodyLines(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let rest = '';
+  for await (const chunk of body) {
+    const text = rest + decoder.decode(chunk, { stream: true });
+    const lines = text.split('\n');
+    rest = lines.pop()!;
+    yield* lines;
+  }
+  rest += decoder.decode();
+  if (rest !== '') yield rest;
+}

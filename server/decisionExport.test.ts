@@ -51,7 +51,7 @@ beforeAll(async () => {
        FROM decisions WHERE application_id = 'LOG-00000020'`,
   );
   await server.db.query('ANALYZE');
-});
+}, 180_000); // a server, 4,321 decisions and their applications on PGlite: over a minute on a loaded machine
 afterAll(async () => {
   await server?.close();
 });

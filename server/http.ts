@@ -8,6 +8,7 @@ import {
   AuditEntriesQuery,
   ChangesQuery,
   DecisionCountsQuery,
+  DecisionsExportQuery,
   DecisionsQuery,
   IntakeRequest,
   MutationBatchRequest,
@@ -37,6 +38,7 @@ import { AuditTrails } from './audit';
 import type { CentralService } from './service';
 import { decisionReport } from './reports';
 import { decisionCounts } from './decisions';
+import { exportDecisions, responseSink } from './decisionExport';
 import { applicationEnvelope, oversightApplications, oversightSummary } from './oversight';
 import { AccountMessagesQuery } from '../shared/contract/notifications';
 import { accountMessages, applicationNotifications, notificationDeliveries } from './notifications/messages';
@@ -350,6 +352,11 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
     }),
     route('GET', '/v1/decisions/counts', ['supervisor'], async ({ res, url }) => {
       sendJson(res, 200, await decisionCounts(service.db, queryOf(url, DecisionCountsQuery)));
+    }),
+    // The filtered log as JSON lines from one cursor, for the workstation's CSV export (server/decisionExport.ts).
+    route('GET', '/v1/decisions/export', ['supervisor'], async ({ res, url, caller }) => {
+      const rows = await exportDecisions(service.db, queryOf(url, DecisionsExportQuery), callerOf(caller).username, now, responseSink(res));
+      res.end(`${JSON.stringify({ end: true, rows })}\n`);
     }),
     // Quality review, overturns and four-eyes (server/quality.ts).
     route('POST', '/v1/supervision:batch', ['supervisor', 'reviewer'], async ({ req, res, caller }) => {

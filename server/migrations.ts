@@ -512,6 +512,23 @@ export const migrations: readonly Migration[] = [
       }
     },
   },
+  {
+    version: 21,
+    name: 'decision exports on record',
+    async up(tx) {
+      // One row per export of the decision log (server/decisionExport.ts): who took which decisions out, and when.
+      await tx.query(`
+        CREATE TABLE decision_exports (
+          id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          exported_by text NOT NULL REFERENCES people (username),
+          started_at  timestamptz NOT NULL,
+          finished_at timestamptz NOT NULL,
+          filter      jsonb NOT NULL,
+          rows        integer NOT NULL,
+          complete    boolean NOT NULL
+        )`);
+    },
+  },
 ];
 
 export const latestSchemaVersion = Math.max(...migrations.map((m) => m.version));

@@ -12,6 +12,7 @@ import {
   Change,
   CentralFacts,
   DecisionRecord,
+  decisionsExportMediaType,
   DocumentRef,
   MutationResult,
   Review,
@@ -25,7 +26,7 @@ type JsonSchema = Record<string, unknown>;
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-function componentName(route: CentralRoute, part: 'Request' | 'Query' | `Response${number}`): string {
+function componentName(route: CentralRoute, part: 'Request' | 'Query' | `Response${number}` | `Response${number}Line${number}`): string {
   const base = route.operationId.charAt(0).toUpperCase() + route.operationId.slice(1);
   return `${base}${part}`;
 }
@@ -98,6 +99,18 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             ...(status === '206' ? { 'Content-Range': { schema: { type: 'string' } } } : {}),
           },
           content,
+        };
+      } else if (schema !== null && 'lines' in schema) {
+        // Each line is one of the schemas: the first line the first, the last the last, the rest the middle one.
+        const names = schema.lines.map((line, i) => {
+          const existing = responses.get(line)?.id;
+          const name = existing ?? componentName(route, `Response${Number(status)}Line${i + 1}`);
+          if (!existing) responses.add(line, { id: name });
+          return name;
+        });
+        answers[status] = {
+          description: 'Newline-delimited JSON: the first line, then any number of the middle one, then the last line',
+          content: { [decisionsExportMediaType]: { schema: { oneOf: names.map(ref) } } },
         };
       } else if (schema === null) {
         answers[status] = { description: status === '304' ? 'Not modified (If-None-Match matched the ETag)' : 'Range not satisfiable' };

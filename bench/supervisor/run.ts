@@ -128,7 +128,7 @@ async function measure(backend: 'pglite' | 'postgresql'): Promise<Result> {
   const get = engine.get.bind(engine);
   const log = createSupervisionHandlers(store, get);
   const events = new EventHub();
-  const exports = createExportHandlers(store, get, new ExportShelf(), events);
+  const exports = createExportHandlers(store, { get, lines: engine.lines.bind(engine) }, new ExportShelf(), events);
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
 

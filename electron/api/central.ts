@@ -64,6 +64,8 @@ export interface CentralLink {
   isOnline(): boolean;
   /** Asks the central service on the signed-in person's session, outside a sync (reports). */
   getJson: SyncEngine['getJson'];
+  /** Reads a streamed answer of the central service line by line (the decision export). */
+  lines: SyncEngine['lines'];
   /** A page of an application's audit trail across devices, asked of the central service now (throws a SyncError). */
   auditTrail: SyncEngine['auditTrail'];
   signedOut(): void;
@@ -194,6 +196,7 @@ export function connectCentral(config: CentralConfig, parts: LinkParts): Central
     syncOnce: async () => (await sync.syncNow()).ok,
     isOnline: () => sync.online(),
     getJson: (path, schema, timeoutMs) => sync.getJson(path, schema, timeoutMs),
+    lines: (path, timeoutMs) => sync.lines(path, timeoutMs),
     auditTrail: (query) => sync.auditTrail(query),
     signedOut: () => {
       sync.signOut();

@@ -4,6 +4,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { UiLanguage } from '../../shared/contract/app';
 import type { DecisionLogEntry } from '../../shared/contract/supervision';
+import type { ExportedLogEntry } from '../sync/mapping';
 
 export const csvColumns = [
   'decidedAt',
@@ -126,7 +127,7 @@ export function localIso(instant: string): string {
 
 const LIST = '; ';
 
-function cellsOf(e: DecisionLogEntry, w: Words): Record<Column, string> {
+function cellsOf(e: ExportedLogEntry, w: Words): Record<Column, string> {
   return {
     decidedAt: localIso(e.decidedAt),
     appliedAt: localIso(e.appliedAt),
@@ -160,7 +161,7 @@ export function csvHead(language: UiLanguage): string {
 }
 
 /** Rows for some decisions, in the order given; every cell made inert. */
-export function csvRows(entries: readonly DecisionLogEntry[], language: UiLanguage): string {
+export function csvRows(entries: readonly ExportedLogEntry[], language: UiLanguage): string {
   const w = csvWords[language];
   return stringify(
     entries.map((e) => {

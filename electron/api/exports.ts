@@ -7,7 +7,7 @@ import { ExportId, type ExportKind, type PreparedExport } from '../../shared/con
 import { DomainError } from '../../shared/errors';
 import { canonicalJson } from '../../shared/auditChain';
 import type { CaseStore, ExportRecord } from '../store/types';
-import { createDecisionLogReads } from '../sync/decisionLog';
+import { createDecisionLogReads, type CentralLines } from '../sync/decisionLog';
 import type { CentralGet } from '../sync/oversight';
 import { csvHead, csvRows } from './decisionsCsv';
 import { defaultCjkFont, renderReportPdf } from './reportPdf';
@@ -92,17 +92,23 @@ export interface ExportOptions {
 }
 
 /**
- * `get`: the central service, asked for every decision of the filter while it answers (more than the copy holds);
- * the copy when it does not (electron/sync/decisionLog.ts decides which).
+ * `central`: the central service, whose export stream gives every decision of the filter while it answers (more than
+ * the copy holds); the copy when it does not (electron/sync/decisionLog.ts decides which).
  */
-export function createExportHandlers(store: CaseStore, get: CentralGet | null, shelf: ExportShelf, events: EventHub, options: ExportOptions = {}): ExportHandlers {
-  const log = createDecisionLogReads(get, store);
+export function createExportHandlers(
+  store: CaseStore,
+  central: { get: CentralGet; lines: CentralLines } | null,
+  shelf: ExportShelf,
+  events: EventHub,
+  options: ExportOptions = {},
+): ExportHandlers {
+  const log = createDecisionLogReads(central?.get ?? null, store, central?.lines ?? null);
   const now = options.now ?? (() => new Date());
   const progressOf = (kind: ExportKind) => (done: number, total: number) => events.emit('exports.progress', { kind, done, total });
   return {
     'decisions.exportCsv': async ({ filter, language }, ctx) => {
-      // Each page encoded as it arrives (the next one is already on its way): the file grows as bytes, never as one
-      // string of every row.
+      // Each batch encoded as it arrives (the stream goes on meanwhile): the file grows as bytes, never as one string
+      // of every row.
       const parts = [Buffer.from(csvHead(language), 'utf8')];
       let rows = 0;
       for await (const batch of log.matching(filter, BATCH, progressOf('decisions_csv'))) {

@@ -185,7 +185,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     }),
     ...createSupervisionHandlers(store, central?.get ?? null),
     ...createQualityHandlers(store, { isOnline, onActed: () => central?.decided() }),
-    ...createExportHandlers(store, central?.get ?? null, exports, events, options.cjkFont ? { cjkFont: options.cjkFont } : {}),
+    ...createExportHandlers(store, central, exports, events, options.cjkFont ? { cjkFont: options.cjkFont } : {}),
     ...createReportHandlers(store, central),
     ...createAuditHandlers(store, central),
     ...createOversightHandlers(store, central?.get ?? null),

@@ -99,3 +99,17 @@ function httpResponse(incoming: IncomingMessage): HttpResponse {
     },
   };
 }
+
+/**
+ * A body read as UTF-8 lines as it arrives (newline-delimited JSON), without the newlines. Every line ends in one: text
+ * after the last newline is a line the answer broke off in, and is not given (the reader's protocol tells the loss).
+ */
+export async function* bodyLines(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let rest = '';
+  for await (const chunk of body) {
+    const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+    rest = lines.pop()!;
+    yield* lines;
+  }
+}

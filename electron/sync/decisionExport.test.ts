@@ -1,71 +1,124 @@
-// The export's check of each page of GET /v1/decisions (shared/contract/decisionExport.ts): lighter than the whole
-// DecisionRecord, but still a boundary check of every field the CSV writes. A page the full schema accepts is accepted
-// and maps to the same log row; a wrong value in a written field is refused; fields the CSV never writes are not read.
-import { describe, expect, it } from 'vitest';
-import { DecisionRecord, DecisionsResponse } from '../../shared/contract/central';
-import { DecisionsExportPage } from '../../shared/contract/decisionExport';
-import { decisionLogEntry } from './mapping';
+// The workstation's CSV export of the decision log from a real central service, through a proxy that counts and can
+// spoil what passes: one request streams every decision (no page after page), the file holds exactly the log's rows in
+// its order; a stream that breaks off before its end, or a line outside the contract, fails the export.
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse } from 'csv-parse/sync';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { seededDecision, seedDecisions } from '../../server/decisionsSeed';
+import { engineOptions, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
+import { EventHub } from '../api/events';
+import { createExportHandlers, ExportShelf } from '../api/exports';
+import type { CallContext } from '../api/registry';
+import { createSyncEngine, type SyncEngine } from './engine';
 
-const decision = {
-  id: '00000000-0000-7000-8000-000000000001',
-  application: {
-    id: 'LOG-00000001',
-    accountId: 'ACC-LOG-00000001',
-    kind: 'individual',
-    registrationLocation: 'CN',
-    submittedAt: '2026-11-20T11:00:00.000Z',
-    status: 'rejected',
-    version: 2,
-    assignee: 'reviewer1',
-    identity: { kind: 'individual', fullName: 'Wang Fang 1', documentType: 'id_card', documentNumber: 'D000000001', issuingLocation: 'CN' },
-    currentIdentity: null,
-    changeDirection: null,
-    icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
-    applicantLanguage: 'en',
-  },
-  reviewer: 'reviewer1',
-  reviewerName: 'Reviewer One',
-  deviceId: 'device-1',
-  outcome: 'reject',
-  reasonCodes: ['document_expired'],
-  applicantMessage: 'Please send a document that is still valid.',
-  internalNote: '',
-  overrideNote: null,
-  overriddenRules: [],
-  judgedOn: null,
-  decidedAt: '2026-11-20T12:00:01.000Z',
-  madeAt: '2026-11-20T12:00:00.000Z',
-  openedAt: '2026-11-20T11:56:00.000Z',
-  dueAt: '2026-11-23T12:00:00.000Z',
-  offline: false,
-  effect: 'in_effect',
-  reviews: [
-    { id: '00000000-0000-7000-9000-000000000001', decisionId: '00000000-0000-7000-8000-000000000001', stage: 'quality', reviewedBy: 'supervisor1', verdict: 'agree', reason: '', reviewedAt: '2026-11-21T12:00:00.000Z' },
-  ],
-};
-const page = { decisions: [decision], nextCursor: null, total: { count: 1, atLeast: false } };
+let central: CentralFixture;
+let side: Workstation;
+const n = 2_500;
+const newest = new Date('2026-11-23T12:00:00Z');
+beforeAll(async () => {
+  central = await startCentral();
+  await seedDecisions(central.server.db, 1, n, newest);
+});
+afterAll(async () => {
+  await central?.close();
+});
+beforeEach(() => {
+  side = openWorkstationSide();
+});
+afterEach(async () => {
+  await side?.close();
+});
 
-describe('an export page’s check', () => {
-  it('accepts what the full schema accepts, and maps to the same log row', () => {
-    const full = DecisionsResponse.parse(page);
-    const light = DecisionsExportPage.parse(page);
-    expect(light.decisions.map(decisionLogEntry)).toEqual(full.decisions.map(decisionLogEntry));
-    expect(DecisionRecord.safeParse(decision).success).toBe(true);
+const ctx: CallContext = { person: { id: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' }, deviceId: 'device-test', transport: 'http' };
+const supervisorCredentials = { credentials: { username: 'supervisor1', password: 'verity-demo' } };
+
+/** A proxy to the central service that records the paths asked for and may rewrite the decision export's body. */
+async function proxyOf(target: string, spoil: ((body: string) => string) | null = null) {
+  const paths: string[] = [];
+  const proxy = createServer((req: IncomingMessage, res: ServerResponse) => {
+    paths.push(req.url ?? '');
+    const upstream = request(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (answer) => {
+      if (spoil === null || !req.url?.startsWith('/v1/decisions/export')) {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        return void answer.pipe(res);
+      }
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('end', () => {
+        res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? '' });
+        res.end(spoil(Buffer.concat(chunks).toString('utf8')));
+      });
+    });
+    req.pipe(upstream);
   });
+  await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`,
+    decisionReads: () => paths.filter((p) => p.startsWith('/v1/decisions')),
+    close: () => new Promise<void>((ok) => proxy.close(() => ok())),
+  };
+}
+
+async function exportCsv(engine: SyncEngine, shelf: ExportShelf, filter: Record<string, unknown>, language: 'en' | 'zh-CN' = 'en') {
+  const events = new EventHub();
+  const progress: [number, number][] = [];
+  events.listen((event, payload) => {
+    if (event === 'exports.progress') progress.push([(payload as { done: number }).done, (payload as { total: number }).total]);
+  });
+  const made = await createExportHandlers(side.store, { get: engine.get.bind(engine), lines: engine.lines.bind(engine) }, shelf, events)['decisions.exportCsv']({ filter, language }, ctx);
+  return { made, progress };
+}
+
+describe('the CSV export from the central service', () => {
+  it('reads every decision in one streamed request and writes them in the log’s order', async () => {
+    const proxy = await proxyOf(central.server.url);
+    const engine = createSyncEngine(engineOptions(side, proxy.url, supervisorCredentials));
+    try {
+      await engine.authenticate({ username: 'supervisor1', password: 'verity-demo' });
+      const shelf = new ExportShelf();
+      const { made, progress } = await exportCsv(engine, shelf, {});
+      expect(made.rows).toBe(n);
+      // One request for all 2,500: the paged export asked GET /v1/decisions three times.
+      expect(proxy.decisionReads()).toEqual(['/v1/decisions/export?clock=made']);
+      expect(progress.at(0)).toEqual([0, n]);
+      expect(progress.at(-1)).toEqual([n, n]);
+      const text = shelf.take(made.exportId, 'supervisor1').bytes.toString('utf8');
+      expect(text.startsWith('\uFEFF')).toBe(true);
+      const rows = parse(text.slice(1), { columns: true }) as Record<string, string>[];
+      const expected = Array.from({ length: n }, (_, k) => seededDecision(k + 1, newest));
+      expect(rows.map((r) => r.Application)).toEqual(expected.map((d) => d.applicationId));
+      expect(rows.map((r) => r.Reviewer)).toEqual(expected.map((d) => d.reviewer));
+      expect(rows[0]).toMatchObject({ Applicant: expected[0]!.name, Outcome: expected[0]!.outcome === 'approve' ? 'Approved' : 'Rejected', 'Handling time (minutes)': '4.0' });
+
+      // A filter goes to the stream under the log's names, in Chinese too.
+      const filtered = await exportCsv(engine, new ExportShelf(), { reviewer: 'logrev05', outcome: 'reject' }, 'zh-CN');
+      expect(filtered.made.rows).toBe(expected.filter((d) => d.reviewer === 'logrev05' && d.outcome === 'reject').length);
+      expect(proxy.decisionReads().at(-1)).toBe('/v1/decisions/export?clock=made&reviewer=logrev05&outcome=reject');
+    } finally {
+      await engine.stop();
+      await proxy.close();
+    }
+  }, 60_000);
 
   it.each([
-    ['an outcome it does not know', { outcome: 'maybe' }],
-    ['a reviewer name with a line break', { reviewerName: 'Reviewer\nOne' }],
-    ['a reason code it does not know', { reasonCodes: ['because'] }],
-    ['an instant that is not one', { madeAt: 'yesterday' }],
-    ['an applicant without a name', { application: { ...decision.application, identity: { kind: 'individual', documentNumber: 'D1' } } }],
-    ['a flag of an unknown rule', { judgedOn: { flags: [{ rule: 'R99', severity: 'blocking', reason: 'x', overridable: false, facts: {} }] } }],
-    ['a review with an unknown verdict', { reviews: [{ ...decision.reviews[0], verdict: 'maybe' }] }],
-  ])('refuses %s in a field the CSV writes', (_, change) => {
-    expect(DecisionsExportPage.safeParse({ ...page, decisions: [{ ...decision, ...change }] }).success).toBe(false);
-  });
-
-  it('refuses a page without its cursor', () => {
-    expect(DecisionsExportPage.safeParse({ decisions: [decision] }).success).toBe(false);
-  });
+    ['a stream that stops before its end line', (body: string) => body.slice(0, body.lastIndexOf('{"end"')), 'export_cut_short'],
+    ['a stream cut in the middle of a line', (body: string) => body.slice(0, Math.floor(body.length / 2)), 'export_cut_short'],
+    ['a decision outside the contract', (body: string) => body.replace('"outcome" : "approve"', '"outcome" : "maybe"').replace('"outcome":"approve"', '"outcome":"maybe"'), 'bad_response'],
+    ['an end that counts other rows', (body: string) => body.replace(/\{"end":true,"rows":\d+\}/, '{"end":true,"rows":1}'), 'bad_response'],
+    ['a line after the end', (body: string) => `${body}{"end":true,"rows":0}\n`, 'bad_response'],
+  ])('fails on %s', async (_what, spoil, code) => {
+    const proxy = await proxyOf(central.server.url, spoil);
+    const engine = createSyncEngine(engineOptions(side, proxy.url, supervisorCredentials));
+    try {
+      await engine.authenticate({ username: 'supervisor1', password: 'verity-demo' });
+      // The file goes on the shelf only after the stream's end was checked: a refusal leaves nothing to save.
+      await expect(exportCsv(engine, new ExportShelf(), { reviewer: 'logrev02' })).rejects.toMatchObject({ code });
+      // Not retried from the copy either: half a log from each would not be the filtered log.
+      expect(proxy.decisionReads()).toHaveLength(1);
+    } finally {
+      await engine.stop();
+      await proxy.close();
+    }
+  }, 60_000);
 });

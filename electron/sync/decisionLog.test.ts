@@ -43,7 +43,7 @@ async function csvRows(engine: SyncEngine, filter: Record<string, unknown>): Pro
   events.listen((event, payload) => {
     if (event === 'exports.progress') progress.push((payload as { done: number }).done);
   });
-  const made = await createExportHandlers(side.store, getOf(engine), new ExportShelf(), events)['decisions.exportCsv']({ filter, language: 'en' }, ctx);
+  const made = await createExportHandlers(side.store, { get: getOf(engine), lines: engine.lines.bind(engine) }, new ExportShelf(), events)['decisions.exportCsv']({ filter, language: 'en' }, ctx);
   return { rows: made.rows, progress };
 }
 
@@ -82,7 +82,7 @@ describe('decisions.log and decisions.counts', () => {
     expect(counts).toEqual({ ...direct, source: 'central' });
     expect(counts.outcome).toEqual({ approve: 75, reject: 25 });
 
-    // The CSV export pages through the central service: all 100, though the copy holds 60, with progress to the end.
+    // The CSV export streams from the central service: all 100, though the copy holds 60, with progress to the end.
     const online = await csvRows(engine, {});
     expect(online.rows).toBe(100);
     expect(online.progress.at(-1)).toBe(100);

@@ -2,7 +2,8 @@
 // from this workstation's copy (the newest `decisionLogCapacity`, as fresh as the last sync) when it does not. The one
 // place where the log's filter becomes the central query: GET /v1/decisions and /v1/decisions/counts on the
 // device's clock (clock=made), the order and date range the copy uses too.
-import { DecisionCountsResponse, DecisionsResponse } from '../../shared/contract/central';
+import type { z } from 'zod';
+import { DecisionCountsResponse, DecisionsExportEnd, DecisionsExportHead, DecisionsResponse, ExportedDecisionRow } from '../../shared/contract/central';
 import {
   DecisionLogFilter,
   DecisionLogQuery,
@@ -10,11 +11,10 @@ import {
   type DecisionLogEntry,
   type DecisionLogPage,
 } from '../../shared/contract/supervision';
-import { DecisionsExportPage } from '../../shared/contract/decisionExport';
 import { DomainError } from '../../shared/errors';
 import type { CaseStore } from '../store/types';
 import { SyncError } from './errors';
-import { decisionLogEntry } from './mapping';
+import { decisionLogEntry, exportedLogEntry, type ExportedLogEntry } from './mapping';
 import type { CentralGet } from './oversight';
 
 type Filter = ReturnType<typeof DecisionLogFilter.parse>;
@@ -53,7 +53,11 @@ const centralMark = 'central.';
 
 export type DecisionLogStore = Pick<CaseStore, 'decisionLog' | 'decisionLogAfter' | 'decisionLogCounts' | 'decisionLogFreshness'>;
 
-export function createDecisionLogReads(get: CentralGet | null, store: DecisionLogStore) {
+/** One authenticated GET of the central API read line by line as it arrives (SyncEngine.lines). */
+export type CentralLines = (path: string, timeoutMs?: number) => Promise<AsyncIterable<string>>;
+
+/** `lines`: the central export's stream (GET /v1/decisions/export); null where only pages are read. */
+export function createDecisionLogReads(get: CentralGet | null, store: DecisionLogStore, lines: CentralLines | null = null) {
   const notConfigured = 'No central service is configured.';
   return {
     async page(raw: DecisionLogQuery): Promise<DecisionLogPage> {
@@ -103,36 +107,23 @@ export function createDecisionLogReads(get: CentralGet | null, store: DecisionLo
     },
 
     /**
-     * Every decision matching the filter, in the log's order, `batch` at a time: from the central service while it
-     * answers (all of them), else from the copy; with the total to report progress against (a lower bound past the
-     * central service's cap, so progress grows it as it goes).
+     * Every decision matching the filter, in the log's order, `batch` at a time: from the central service's export
+     * stream while it answers (all of them), else from the copy; with the total to report progress against (a lower
+     * bound past the central service's cap, so progress grows it as it goes).
      */
-    async *matching(raw: DecisionLogFilter, batch: number, progress: (done: number, total: number) => void): AsyncGenerator<DecisionLogEntry[]> {
+    async *matching(raw: DecisionLogFilter, batch: number, progress: (done: number, total: number) => void): AsyncGenerator<ExportedLogEntry[]> {
       const filter = DecisionLogFilter.parse(raw);
-      if (get !== null) {
-        let first: DecisionsExportPage | null = null;
+      if (lines !== null) {
+        let stream: AsyncIterable<string> | null = null;
         try {
-          first = await get(`/v1/decisions?${centralDecisionsQuery(filter, { limit: batch, withTotal: true }).toString()}`, DecisionsExportPage);
+          stream = await lines(`/v1/decisions/export?${centralDecisionsQuery(filter).toString()}`);
         } catch (error) {
           if (!centralUnreachable(error)) throw error;
         }
-        if (first) {
-          const total = first.total?.count ?? 0;
-          let page: DecisionsExportPage = first;
-          let done = 0;
-          progress(0, total);
-          for (;;) {
-            // The next page is asked for before this one is written out: the service's query and the file overlap.
-            const next = page.nextCursor === null ? null : get(`/v1/decisions?${centralDecisionsQuery(filter, { cursor: page.nextCursor, limit: batch }).toString()}`, DecisionsExportPage);
-            // Its failure is thrown where it is awaited below, not reported as unhandled meanwhile.
-            next?.catch(() => undefined);
-            done += page.decisions.length;
-            if (page.decisions.length > 0) yield page.decisions.map(decisionLogEntry);
-            progress(done, Math.max(done, total));
-            if (next === null) return;
-            // Once begun from the central service, an export finishes from it or fails: half from the copy would not be the filtered log.
-            page = await next;
-          }
+        // Once begun from the central service, an export finishes from it or fails: half from the copy would not be the filtered log.
+        if (stream) {
+          yield* centralMatching(stream, batch, progress);
+          return;
         }
       }
       yield* copyMatching(store, filter, batch, progress);
@@ -140,8 +131,57 @@ export function createDecisionLogReads(get: CentralGet | null, store: DecisionLo
   };
 }
 
+/** A line of the export as `schema` says, or the refusal of an answer outside the contract. */
+function exportLine<S extends z.ZodType>(line: string, schema: S, what: string): z.output<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    value = undefined;
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const where = parsed.error.issues[0]?.path.join('.') || 'line';
+    throw new SyncError('fatal', 'bad_response', `The central service's decision export sent ${what} outside the contract (${where}). Nothing was saved; export again.`);
+  }
+  return parsed.data;
+}
+
+/** The export stream's decisions, `batch` at a time, checked line by line: the head, the decisions, the end. */
+async function* centralMatching(stream: AsyncIterable<string>, batch: number, progress: (done: number, total: number) => void): AsyncGenerator<ExportedLogEntry[]> {
+  let total: number | null = null;
+  let end: DecisionsExportEnd | null = null;
+  let done = 0;
+  let rows: ExportedLogEntry[] = [];
+  for await (const line of stream) {
+    if (end !== null) throw new SyncError('fatal', 'bad_response', "The central service's decision export went on after its end. Nothing was saved; export again.");
+    if (total === null) {
+      total = exportLine(line, DecisionsExportHead, 'a first line').total.count;
+      progress(0, total);
+    } else if (line.startsWith('{"end"')) {
+      end = exportLine(line, DecisionsExportEnd, 'an end');
+    } else {
+      rows.push(exportedLogEntry(exportLine(line, ExportedDecisionRow, 'a decision')));
+      if (rows.length === batch) {
+        done += rows.length;
+        yield rows;
+        rows = [];
+        progress(done, Math.max(done, total));
+      }
+    }
+  }
+  if (rows.length > 0) {
+    done += rows.length;
+    yield rows;
+    progress(done, Math.max(done, total ?? 0));
+  }
+  // A stream that stops without its end line broke off (the service stopped, a proxy cut it): not the whole log.
+  if (end === null) throw new SyncError('transient', 'export_cut_short', "The central service's decision export broke off before its end. Nothing was saved; export again.");
+  if (end.rows !== done) throw new SyncError('fatal', 'bad_response', `The central service's decision export says it sent ${end.rows} decisions; ${done} arrived. Nothing was saved; export again.`);
+}
+
 /** Every decision of the copy matching the filter, a batch at a time; progress against the total it counted first. */
-async function* copyMatching(store: DecisionLogStore, filter: Filter, batch: number, progress: (done: number, total: number) => void): AsyncGenerator<DecisionLogEntry[]> {
+async function* copyMatching(store: DecisionLogStore, filter: Filter, batch: number, progress: (done: number, total: number) => void): AsyncGenerator<ExportedLogEntry[]> {
   const total = store.decisionLog({ ...filter, limit: 1 }).total;
   progress(0, total);
   let after: DecisionLogEntry | null = null;

@@ -12,7 +12,7 @@ import type { CaseStore, MutationAnswer, UpsertRecord } from '../store/types';
 import { backoffDelay, defaultBackoff, realSleep, yieldToEventLoop, type BackoffPolicy, type Sleep } from './backoff';
 import { CentralClient, memoryVault, type Credentials, type TokenVault } from './client';
 import { networkFailure, SyncError } from './errors';
-import { nodeHttpTransport, type HttpTransport } from '../common/http';
+import { bodyLines, HttpTimeout, nodeHttpTransport, type HttpTransport } from '../common/http';
 import { isOpen } from '../../shared/lifecycle';
 import { decisionLogEntry, documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
 import { emptySupervisionReport, pullQuality, pullSecondReview, pushSupervision, type SupervisionReport, type SupervisionSyncContext, type SupervisionSyncStore } from './supervision';
@@ -159,6 +159,12 @@ export interface SyncEngine {
    * `schema`. Throws a SyncError, kind 'offline' when the central service cannot be reached or answers too late.
    */
   getJson<S extends z.ZodType>(path: string, schema: S, timeoutMs?: number): Promise<z.output<S>>;
+  /**
+   * One GET on the signed-in person's session whose 2xx answer is read as it arrives, a line at a time (the decision
+   * export's JSON lines), the whole exchange within `timeoutMs`. Resolves once the answer began; throws a SyncError
+   * (kind 'offline' when the central service cannot be reached), and so does the iteration when the body breaks off.
+   */
+  lines(path: string, timeoutMs?: number): Promise<AsyncIterable<string>>;
   signOut(): void;
   /** Ends every session of the person at the central service, then signs out here; throws a SyncError when it could not. */
   signOutEverywhere(): Promise<void>;
@@ -419,6 +425,15 @@ class Engine implements SyncEngine {
       this.noteReach(failure);
       throw failure;
     }
+  }
+
+  async lines(path: string, timeoutMs = 300_000): Promise<AsyncIterable<string>> {
+    const response = await this.outsideSync(timeoutMs, async (signal) => {
+      const answer = await this.client.request({ method: 'GET', path, signal, timeoutMs });
+      if (!answer.ok) throw await this.client.failure(answer);
+      return answer;
+    });
+    return syncFailures(bodyLines(response.body));
   }
 
   signOut(): void {
@@ -1095,5 +1110,14 @@ function parseBody(body: string): unknown {
     return JSON.parse(body) as unknown;
   } catch {
     return null;
+  }
+}
+
+/** The lines of an answer, a body that breaks off (or times out) thrown as the SyncError it means. */
+async function* syncFailures(lines: AsyncIterable<string>): AsyncGenerator<string> {
+  try {
+    yield* lines;
+  } catch (error) {
+    throw networkFailure(error, false, error instanceof HttpTimeout);
   }
 }

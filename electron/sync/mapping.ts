@@ -1,7 +1,7 @@
 // Between the case store's records and the central API's: DecisionRecord → DecisionMutation, Change → UpsertRecord.
 // The only reshaping of a decision between the reviewer's screen and the wire.
-import type { ExportedDecision } from '../../shared/contract/decisionExport';
-import { DecisionMutation, type Change, type DocumentRef } from '../../shared/contract/central';
+import { DecisionMutation, type Change, type DecisionRecord as CentralDecision, type DocumentRef, type ExportedDecisionRow } from '../../shared/contract/central';
+import type { Flag } from '../../shared/domain';
 import type { DecisionLogEntry } from '../../shared/contract/supervision';
 import { verifiedName } from '../../shared/rules';
 import type { DecisionRecord, DocumentRecord } from '../../shared/contract/cases';
@@ -62,8 +62,7 @@ export function upsertRecord(change: Change, documents: DocumentRecord[], previo
 }
 
 /** A decision as the central service reports it, as the supervisor's decision log holds it. */
-/** A decision as the log shows it: from a whole DecisionRecord, or from an export page's lighter check of it. */
-export function decisionLogEntry(d: ExportedDecision): DecisionLogEntry {
+export function decisionLogEntry(d: CentralDecision): DecisionLogEntry {
   return {
     id: d.id,
     applicationId: d.application.id,
@@ -83,9 +82,52 @@ export function decisionLogEntry(d: ExportedDecision): DecisionLogEntry {
     deviceId: d.deviceId,
     openedAt: d.openedAt,
     dueAt: d.dueAt,
-    handlingMs: d.openedAt === null ? null : Math.max(0, Date.parse(d.madeAt) - Date.parse(d.openedAt)),
-    withinDeadline: Date.parse(d.madeAt) <= Date.parse(d.dueAt),
+    ...timing(d),
     effect: d.effect,
-    reviews: d.reviews.map((r) => ({ supervisor: r.reviewedBy, stage: r.stage, verdict: r.verdict, reason: r.reason, reviewedAt: r.reviewedAt })),
+    reviews: d.reviews.map(reviewOf),
   };
 }
+
+/** A decision as the CSV export writes it: the log's entry with the flags' rule and reason only (what the export route sends). */
+export type ExportedLogEntry = Omit<DecisionLogEntry, 'reviewerName' | 'flags'> & { flags: readonly Pick<Flag, 'rule' | 'reason'>[] | null };
+
+/** A line of the central service's decision export, as the CSV writes it. */
+export function exportedLogEntry(d: ExportedDecisionRow): ExportedLogEntry {
+  return {
+    id: d.id,
+    applicationId: d.applicationId,
+    kind: d.kind,
+    applicantName: d.applicantName,
+    reviewer: d.reviewer,
+    outcome: d.outcome,
+    reasonCodes: d.reasonCodes,
+    overriddenRules: d.overriddenRules,
+    overrideNote: d.overrideNote,
+    flags: d.flags,
+    decidedAt: d.madeAt,
+    appliedAt: d.decidedAt,
+    offline: d.offline,
+    deviceId: d.deviceId,
+    openedAt: d.openedAt,
+    dueAt: d.dueAt,
+    ...timing(d),
+    effect: d.effect,
+    reviews: d.reviews.map(reviewOf),
+  };
+}
+
+/** Handling time (case opened → decided, on the device's clock) and whether the decision met its deadline. */
+function timing(d: { madeAt: string; openedAt: string | null; dueAt: string }): Pick<DecisionLogEntry, 'handlingMs' | 'withinDeadline'> {
+  return {
+    handlingMs: d.openedAt === null ? null : Math.max(0, Date.parse(d.madeAt) - Date.parse(d.openedAt)),
+    withinDeadline: Date.parse(d.madeAt) <= Date.parse(d.dueAt),
+  };
+}
+
+const reviewOf = (r: Pick<CentralDecision['reviews'][number], 'reviewedBy' | 'stage' | 'verdict' | 'reason' | 'reviewedAt'>): DecisionLogEntry['reviews'][number] => ({
+  supervisor: r.reviewedBy,
+  stage: r.stage,
+  verdict: r.verdict,
+  reason: r.reason,
+  reviewedAt: r.reviewedAt,
+});

@@ -472,6 +472,52 @@ export const DecisionCountsResponse = z
   .strict();
 export type DecisionCountsResponse = z.infer<typeof DecisionCountsResponse>;
 
+// ── the decision log's export (GET /v1/decisions/export, server/decisionExport.ts) ──────────────────
+// The filtered log streamed as newline-delimited JSON from one database cursor, no paging round trips. First line: the
+// head (how many match, capped as a page's total); then one line per decision holding exactly the fields the CSV
+// writes (the applicant message, the internal note, the rest of the application and of the snapshot judged on never
+// leave the service); last line: the end, with the number of rows sent, so a stream cut short is told from a
+// finished one. The workstation checks each line with these schemas.
+/** The log's filters (and clock) of GET /v1/decisions, without paging: the export is every decision they match. */
+export const DecisionsExportQuery = DecisionCountsQuery;
+export type DecisionsExportQuery = z.infer<typeof DecisionsExportQuery>;
+
+export const DecisionsExportHead = z.object({ total: DecisionsTotal }).strict();
+export type DecisionsExportHead = z.infer<typeof DecisionsExportHead>;
+
+const exportedField = DecisionRecord.shape;
+/** One decision as the CSV writes it, flat: the application's id, kind and verified name instead of the application. */
+export const ExportedDecisionRow = z
+  .object({
+    id: exportedField.id,
+    applicationId: Application.shape.id,
+    kind: Application.shape.kind,
+    applicantName: z.union([IndividualIdentity.shape.fullName, EnterpriseIdentity.shape.enterpriseName]),
+    reviewer: exportedField.reviewer,
+    deviceId: exportedField.deviceId,
+    outcome: DecisionOutcome,
+    reasonCodes: exportedField.reasonCodes,
+    overriddenRules: exportedField.overriddenRules,
+    overrideNote: exportedField.overrideNote,
+    /** The flags judged on (rule and reason: what the CSV names); null when the workstation did not send them. */
+    flags: z.array(Flag.pick({ rule: true, reason: true }).strict()).max(64).nullable(),
+    decidedAt: exportedField.decidedAt,
+    madeAt: exportedField.madeAt,
+    openedAt: exportedField.openedAt,
+    dueAt: exportedField.dueAt,
+    offline: exportedField.offline,
+    effect: exportedField.effect,
+    reviews: z.array(Review.pick({ stage: true, reviewedBy: true, verdict: true, reason: true, reviewedAt: true }).strict()),
+  })
+  .strict();
+export type ExportedDecisionRow = z.infer<typeof ExportedDecisionRow>;
+
+export const DecisionsExportEnd = z.object({ end: z.literal(true), rows: z.number().int().nonnegative() }).strict();
+export type DecisionsExportEnd = z.infer<typeof DecisionsExportEnd>;
+
+/** The media type of the stream. */
+export const decisionsExportMediaType = 'application/x-ndjson';
+
 // ── supervision mutations: quality review, four-eyes, reassignment, the QA policy ───────────────────
 /** The quality-review and four-eyes policy, one per central service, changed by a supervisor's policy mutation. */
 export const QualityPolicy = z
@@ -861,8 +907,8 @@ export interface CentralRoute {
   readonly roles: readonly CentralRole[] | null;
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
-  /** Status → schema of the JSON body; 'binary' for raw bytes. */
-  readonly responses: Readonly<Record<number, z.ZodType | 'binary' | null>>;
+  /** Status → schema of the JSON body; 'binary' for raw bytes; `lines` for JSON lines, each one of the schemas, in order. */
+  readonly responses: Readonly<Record<number, z.ZodType | 'binary' | { readonly lines: readonly z.ZodType[] } | null>>;
   /** Error codes this route may answer beyond the common ones. */
   readonly errors: readonly string[];
 }
@@ -965,6 +1011,17 @@ export const centralRoutes = [
     roles: ['supervisor'],
     query: DecisionCountsQuery,
     responses: { 200: DecisionCountsResponse },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/v1/decisions/export',
+    operationId: 'exportDecisions',
+    summary:
+      "Supervisor: every decision the log's filter matches, newest first, as JSON lines from one cursor (head, one line per decision with the CSV's fields, end); recorded as an export",
+    roles: ['supervisor'],
+    query: DecisionsExportQuery,
+    responses: { 200: { lines: [DecisionsExportHead, ExportedDecisionRow, DecisionsExportEnd] } },
     errors: [],
   },
   {

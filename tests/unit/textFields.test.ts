@@ -92,7 +92,9 @@ function boundaryLeaves(): Leaf[] {
     if (route.query) stringLeaves(route.query, `${label} query`, leaves);
     if (route.body) stringLeaves(route.body, `${label} body`, leaves);
     for (const [status, response] of Object.entries(route.responses)) {
-      if (response && response !== 'binary') stringLeaves(response, `${label} ${status}`, leaves);
+      if (response && response !== 'binary') {
+        for (const [i, line] of ('lines' in response ? response.lines : [response]).entries()) stringLeaves(line, `${label} ${status}${'lines' in response ? ` line ${i + 1}` : ''}`, leaves);
+      }
     }
   }
   // Files the workstation reads back: settings, local profiles, the calendar, the central session's tokens.

@@ -499,6 +499,14 @@ export const migrations: readonly Migration[] = [
       await tx.query(`INSERT INTO retention_policy (days) VALUES (${defaultRetentionDays})`);
     },
   },
+  // The withdrawals on record in the supervisor's log (server/withdrawals.ts), newest first.
+  {
+    version: 17,
+    name: 'withdrawals on record in the decision log',
+    async up(tx) {
+      await tx.query(`CREATE INDEX applications_withdrawn ON applications (withdrawn_at DESC, id DESC) WHERE withdrawn_at IS NOT NULL`);
+    },
+  },
 ];
 
 export const latestSchemaVersion = Math.max(...migrations.map((m) => m.version));

@@ -30,6 +30,7 @@ const access = {
   applyMutations: ['reviewer'],
   listDecisions: ['supervisor'],
   countDecisions: ['supervisor'],
+  listWithdrawals: ['supervisor'],
   applySupervision: ['supervisor', 'reviewer'],
   getQualityPolicy: ['supervisor', 'reviewer'],
   listQualityQueue: ['supervisor', 'reviewer'],

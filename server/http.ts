@@ -45,6 +45,8 @@ import { accountMessages, applicationNotifications, notificationDeliveries } fro
 import { calendarChanges, currentCalendar, publishedCalendar, replaceCalendarYear } from './calendar';
 import { CalendarChangesQuery, CalendarYearNumber, CalendarYearRequest } from '../shared/contract/calendar';
 import { linkedAccounts } from './linked';
+import { listWithdrawals } from './withdrawals';
+import { WithdrawalsQuery } from '../shared/contract/withdrawals';
 import { RetentionRequest } from '../shared/contract/retention';
 import { retentionPolicy, setRetentionDays } from './retention';
 
@@ -357,6 +359,10 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
     route('GET', '/v1/decisions/export', ['supervisor'], async ({ res, url, caller }) => {
       const rows = await exportDecisions(service.db, queryOf(url, DecisionsExportQuery), callerOf(caller).username, now, responseSink(res));
       res.end(`${JSON.stringify({ end: true, rows })}\n`);
+      }),
+    // Withdrawals on record, beside the decisions in the log (server/withdrawals.ts).
+    route('GET', '/v1/withdrawals', ['supervisor'], async ({ res, url }) => {
+      sendJson(res, 200, await listWithdrawals(service.db, queryOf(url, WithdrawalsQuery)));
     }),
     // Quality review, overturns and four-eyes (server/quality.ts).
     route('POST', '/v1/supervision:batch', ['supervisor', 'reviewer'], async ({ req, res, caller }) => {

@@ -529,6 +529,14 @@ export const migrations: readonly Migration[] = [
         )`);
     },
   },
+  // The withdrawals on record in the supervisor's log (server/withdrawals.ts), newest first.
+  {
+    version: 17,
+    name: 'withdrawals on record in the decision log',
+    async up(tx) {
+      await tx.query(`CREATE INDEX applications_withdrawn ON applications (withdrawn_at DESC, id DESC) WHERE withdrawn_at IS NOT NULL`);
+    },
+  },
 ];
 
 export const latestSchemaVersion = Math.max(...migrations.map((m) => m.version));

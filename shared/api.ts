@@ -15,6 +15,7 @@ import { supervisionChannels } from './contract/supervision';
 import { reportChannels } from './contract/reports';
 import { syncChannels, syncEvents } from './contract/sync';
 import { deviceChannels } from './contract/device';
+import { withdrawalChannels } from './contract/withdrawals';
 
 export const channels = {
   ...appChannels,
@@ -30,6 +31,7 @@ export const channels = {
   ...decisionCaseChannels,
   ...linkedChannels,
   ...deviceChannels,
+  ...withdrawalChannels,
 } as const;
 
 export const events = {

@@ -109,6 +109,7 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       retirementCheck: (r) => t.invoke('device.retirementCheck', r),
       removeApplicantData: (r) => t.invoke('device.removeApplicantData', r),
     },
+    withdrawals: { log: (r) => t.invoke('withdrawals.log', r) },
     calendar: {
       get: (r) => t.invoke('calendar.get', r),
       replaceYear: (r) => t.invoke('calendar.replaceYear', r),

@@ -14,6 +14,7 @@ import { loadCalendar } from './calendar';
 import { connectCentral, notConfiguredHandlers, type CentralConfig, type CentralLink } from './central';
 import { createCaseHandlers } from './cases';
 import { createSupervisionHandlers } from './supervision';
+import { createWithdrawalHandlers } from './withdrawals';
 import { createQualityHandlers } from './quality';
 import { createExportHandlers, ExportShelf } from './exports';
 import { createReportHandlers } from './reports';
@@ -184,6 +185,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       },
     }),
     ...createSupervisionHandlers(store, central?.get ?? null),
+    ...createWithdrawalHandlers(store, central?.get ?? null),
     ...createQualityHandlers(store, { isOnline, onActed: () => central?.decided() }),
     ...createExportHandlers(store, central, exports, events, options.cjkFont ? { cjkFont: options.cjkFont } : {}),
     ...createReportHandlers(store, central),

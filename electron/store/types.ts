@@ -2,6 +2,8 @@
 // connection on the caller's thread), writes answered by promises (one writer thread holds the only connection that
 // writes). The SQLite implementation is in ./sqlite; openCaseStore (./open.ts) puts the two sides together.
 import type { LinkedAccountsResponse } from '../../shared/contract/linked';
+import type { WithdrawalLogQuery, WithdrawalRecord } from '../../shared/contract/withdrawals';
+import type { WithdrawalCopyPage } from './sqlite/withdrawalLog';
 import type { PublishedCalendar } from '../../shared/contract/calendar';
 import type { AuditVerification, CaseDetail, CaseReturned, DecisionStanding, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
 import type { DecidedStanding, QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../shared/contract/central';
@@ -127,6 +129,10 @@ export interface CaseReads {
   decisionLogCounts(filter: DecisionLogFilter): DecisionLogCounts;
   /** The newest decidedAt the log holds (where a refresh starts), or null when it holds none. */
   decisionLogNewest(): string | null;
+  /** A page of the withdrawals on record as last synced, newest first, with total and counts (./sqlite/withdrawalLog.ts). */
+  withdrawalLog(query: WithdrawalLogQuery): WithdrawalCopyPage;
+  /** The newest withdrawal the copy holds (where a refresh starts), or null when it holds none. */
+  withdrawalLogNewest(): string | null;
   /** The oldest queued supervisor actions `madeBy` made, in the order made: only that person's session sends them. */
   pendingSupervision(limit: number, madeBy: string): SupervisionMutation[];
   /** Supervision actions still queued (oldest first), then those refused and not dismissed (newest first); only `madeBy`'s when given. */
@@ -195,6 +201,8 @@ export interface CaseWrites {
    * the newest are kept. With `syncedAt`, the log is up to date as of then.
    */
   storeDecisionLog(entries: readonly DecisionLogEntry[], syncedAt: string | null): Promise<{ stored: number; pruned: number }>;
+  /** Withdrawals on record as the central service reported them; the newest are kept. With `syncedAt`, up to date as of then. */
+  storeWithdrawalLog(records: readonly WithdrawalRecord[], syncedAt: string | null): Promise<{ stored: number; pruned: number }>;
   /** A supervisor's action (id made here once), its outbox row and its audit entry, in one durable transaction. */
   recordSupervision(request: SupervisionActRequest, actor: Person, deviceId: string, online: boolean): Promise<SupervisionAction>;
   /** The central service's answers to supervisor actions; a repeated answer changes nothing. */

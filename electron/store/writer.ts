@@ -32,6 +32,7 @@ export const writeMethods = [
   'recordMrzReadings',
   'setSyncState',
   'storeDecisionLog',
+  'storeWithdrawalLog',
   'recordSupervision',
   'settleSupervision',
   'dismissSupervision',

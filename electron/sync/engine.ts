@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { Change, ChangesResponse, DecisionsResponse, type AuditEntriesResponse, maxMutationsPerBatch, MutationBatchResponse, type MutationResult, type SessionResponse, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
 import type { DocumentRecord } from '../../shared/contract/cases';
 import { decisionLogCapacity } from '../../shared/contract/supervision';
+import { WithdrawalsResponse } from '../../shared/contract/withdrawals';
+import { pullWithdrawalLog } from './withdrawalLog';
 import { DomainError } from '../../shared/errors';
 import { log } from '../common/log';
 import type { AdmitResult, FetchResult, ImagePipeline } from '../imaging';
@@ -42,6 +44,8 @@ export type SyncStore = Pick<
   | 'setSyncState'
   | 'decisionLogNewest'
   | 'storeDecisionLog'
+  | 'withdrawalLogNewest'
+  | 'storeWithdrawalLog'
   | 'auditAfter'
 > &
   SupervisionSyncStore & {
@@ -553,6 +557,11 @@ class Engine implements SyncEngine {
         const supervision = this.supervisionContext(report, controller.signal);
         await pushSupervision(supervision, username, report.supervision);
         await this.pullDecisionLog(report, controller.signal);
+        await pullWithdrawalLog(
+          (query) => this.retrying(report, controller.signal, () => this.client.json({ method: 'GET', path: `/v1/withdrawals?${query.toString()}`, signal: controller.signal }, WithdrawalsResponse)),
+          this.options.store,
+          this.now().toISOString(),
+        );
         await pullQuality(supervision, report.supervision);
       } else {
         const pushFailure = await this.pushUnlessStopped(report, controller.signal);

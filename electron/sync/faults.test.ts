@@ -271,6 +271,8 @@ function faultyStore(faults: { failRead?: boolean; failUpsert?: number }): { sto
     storeCalendar: (calendar) => s.storeCalendar(calendar),
     auditAfter: (seq, limit) => s.auditAfter(seq, limit),
     storeDecisionLog: (entries, syncedAt) => s.storeDecisionLog(entries, syncedAt),
+    withdrawalLogNewest: () => s.withdrawalLogNewest(),
+    storeWithdrawalLog: (records, syncedAt) => s.storeWithdrawalLog(records, syncedAt),
     pendingSupervision: (limit, madeBy) => s.pendingSupervision(limit, madeBy),
     settleSupervision: (answers) => s.settleSupervision(answers),
     storeQualityQueue: (stage, records, syncedAt) => s.storeQualityQueue(stage, records, syncedAt),

@@ -40,6 +40,7 @@ import {
 import { HealthResponse, ReadyResponse } from './operations';
 import { AccountMessagesQuery, AccountMessagesResponse, ApplicantContact, ApplicationNotificationsResponse, NotificationDelivery } from './notifications';
 import { LinkedAccountsResponse } from './linked';
+import { WithdrawalsQuery, WithdrawalsResponse } from './withdrawals';
 
 /** Every error answer: `{ error: { code, message } }`; the message names the field, never echoes values. */
 export const CentralError = z
@@ -1023,6 +1024,16 @@ export const centralRoutes = [
     query: DecisionsExportQuery,
     responses: { 200: { lines: [DecisionsExportHead, ExportedDecisionRow, DecisionsExportEnd] } },
     errors: [],
+  },
+  {
+    method: 'get',
+    path: '/v1/withdrawals',
+    operationId: 'listWithdrawals',
+    summary: 'Supervisor: the withdrawals on record (ticket, intake account, time), newest first, with the counts beside their filters',
+    roles: ['supervisor'],
+    query: WithdrawalsQuery,
+    responses: { 200: WithdrawalsResponse },
+    errors: ['invalid_cursor'],
   },
   {
     method: 'post',

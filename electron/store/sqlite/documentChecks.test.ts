@@ -24,6 +24,7 @@ describe('store migration 10', () => {
     t.db.exec('DROP TABLE linked_accounts');
     t.db.exec('ALTER TABLE documents DROP COLUMN mrz');
     t.db.exec('ALTER TABLE applications DROP COLUMN purged_at');
+    t.db.exec('DROP TABLE withdrawal_log');
     t.db.pragma('user_version = 9');
     expect(stored()).toEqual([]);
 

@@ -388,7 +388,26 @@ const v14: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14];
+const v15: Migration = {
+  version: 15,
+  name: "withdrawals on record: the supervisor's copy",
+  statements: [
+    // One row per withdrawal as GET /v1/withdrawals reported it (electron/store/sqlite/withdrawalLog.ts).
+    `CREATE TABLE withdrawal_log (
+      application_id TEXT PRIMARY KEY,
+      withdrawn_at INTEGER NOT NULL,      -- ms since the epoch: the order and the date filters
+      reviewer TEXT,                      -- who held it when withdrawn; NULL: nobody
+      reviewer_name TEXT,
+      kind TEXT NOT NULL,
+      ticket_ref TEXT NOT NULL,
+      search_text TEXT NOT NULL,          -- the applicant's name, NFKC and lower-cased
+      body TEXT NOT NULL                  -- the WithdrawalRecord as JSON
+    ) STRICT`,
+    `CREATE INDEX withdrawal_log_newest ON withdrawal_log (withdrawn_at, application_id)`,
+  ],
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15];
 
 /** The newest schema this code knows. */
 export const latestVersion = Math.max(...migrations.map((m) => m.version));

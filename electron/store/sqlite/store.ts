@@ -21,6 +21,8 @@ import { Queue } from './queue';
 import { Supervision, type QualityQueueRecord } from './supervision';
 import { ReportCache } from './reportCache';
 import { LinkedAccountsCache } from './linked';
+import { WithdrawalLog, type WithdrawalCopyPage } from './withdrawalLog';
+import type { WithdrawalLogQuery, WithdrawalRecord } from '../../../shared/contract/withdrawals';
 import type { LinkedAccountsResponse } from '../../../shared/contract/linked';
 import { purgeApplicantData, unsyncedDecisions, type PurgeResult, type PurgeScope } from './retention';
 import type { UnsyncedDecision } from '../../../shared/contract/device';
@@ -35,6 +37,7 @@ export class SqliteCaseStore {
   private readonly supervision: Supervision;
   private readonly reports: ReportCache;
   private readonly linked: LinkedAccountsCache;
+  private readonly withdrawals: WithdrawalLog;
 
   constructor(path: string, db: Db, calendar: BusinessCalendar, now: Date | null) {
     this.connection = new StoreConnection(path, db, calendar, now);
@@ -46,6 +49,7 @@ export class SqliteCaseStore {
     this.supervision = new Supervision(this.connection);
     this.reports = new ReportCache(this.connection);
     this.linked = new LinkedAccountsCache(this.connection, this.cases);
+    this.withdrawals = new WithdrawalLog(this.connection);
   }
 
   // ---- reads ----
@@ -107,6 +111,12 @@ export class SqliteCaseStore {
   }
   decisionLogNewest(): string | null {
     return this.decisionLogs.newest();
+  }
+  withdrawalLog(query: WithdrawalLogQuery): WithdrawalCopyPage {
+    return this.withdrawals.page(query);
+  }
+  withdrawalLogNewest(): string | null {
+    return this.withdrawals.newest();
   }
   pendingSupervision(limit: number, madeBy: string): SupervisionMutation[] {
     return this.supervision.pending(limit, madeBy);
@@ -175,7 +185,10 @@ export class SqliteCaseStore {
   }
   storeDecisionLog(entries: readonly DecisionLogEntry[], syncedAt: string | null): { stored: number; pruned: number } {
     return this.decisionLogs.store(entries, syncedAt);
+  }  storeWithdrawalLog(records: readonly WithdrawalRecord[], syncedAt: string | null): { stored: number; pruned: number } {
+    return this.withdrawals.store(records, syncedAt);
   }
+
   recordSupervision(request: SupervisionActRequest, actor: Person, deviceId: string, online: boolean): SupervisionAction {
     return this.supervision.record(request, actor, deviceId, online);
   }

@@ -16,6 +16,7 @@ import { FlagIcon } from './FlagIcon';
 import { LinkedAccounts } from './LinkedAccounts';
 import { MrzCheck } from './MrzCheck';
 import { StandingNote } from './Returned';
+import { WithdrawalOnRecord } from './WithdrawalOnRecord';
 
 type FieldRow = { key: string; label: string; value: string; mono?: boolean };
 
@@ -353,6 +354,7 @@ const reasonLabelKeys = {
 export function CaseDetails({ detail, auditSlot, onMrzField }: { detail: CaseDetail; auditSlot?: ReactNode; onMrzField?: (highlight: BandHighlight) => void }) {
   return (
     <>
+      <WithdrawalOnRecord application={detail.application} />
       {detail.application.kind === 'change' && <ChangeComparison detail={detail} />}
       <EnteredData application={detail.application} withIdentity={detail.application.kind !== 'change'} />
       <Flags detail={detail} />

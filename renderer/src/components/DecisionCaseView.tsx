@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'react';
 import type { CaseDetail } from '../../../shared/contract/cases';
 import type { DecisionApplication } from '../../../shared/contract/decisionCase';
 import type { DecisionLogEntry } from '../../../shared/contract/supervision';
+import { ruleR6 } from '../../../shared/rules';
 import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime } from '../lib/format';
@@ -27,6 +28,26 @@ function detailOf(entry: DecisionLogEntry, data: DecisionApplication): CaseDetai
     ...(data.previousDocuments ? { previousDocuments: data.previousDocuments } : {}),
     flags: entry.flags ?? [],
     flagsAsOf: entry.flags === null ? { kind: 'unrecorded' } : { kind: 'decision', decisionId: entry.id, decidedAt: entry.decidedAt },
+    current: null,
+    decisions: [],
+    audit: [],
+    conflict: null,
+    lastVerifiedAt: null,
+    returned: null,
+  };
+}
+
+/** A withdrawn application (no decision): R6 as it stands, with the withdrawal on record. */
+function withdrawnDetailOf(data: DecisionApplication): CaseDetail {
+  const r6 = ruleR6(data.application);
+  return {
+    application: data.application,
+    dueAt: data.dueAt,
+    escalateAt: data.escalateAt,
+    deadline: 'closed',
+    documents: data.documents,
+    flags: r6 ? [r6] : [],
+    flagsAsOf: { kind: 'now' },
     current: null,
     decisions: [],
     audit: [],
@@ -89,6 +110,7 @@ function CrossDeviceAuditSlot({ applicationId }: { applicationId: string }) {
 export function DecisionCaseView({ onClose }: { onClose: () => void }) {
   const t = useT();
   const entry = useDecisionCase((s) => s.entry);
+  const withdrawal = useDecisionCase((s) => s.withdrawal);
   const data = useDecisionCase((s) => s.data);
   const loading = useDecisionCase((s) => s.loading);
   const error = useDecisionCase((s) => s.error);
@@ -111,16 +133,17 @@ export function DecisionCaseView({ onClose }: { onClose: () => void }) {
     return () => document.removeEventListener('keydown', onKey);
   }, [onClose]);
 
-  if (!entry) return null;
-  const detail = data ? detailOf(entry, data) : null;
+  const subject = entry ?? withdrawal;
+  if (!subject) return null;
+  const detail = data ? (entry ? detailOf(entry, data) : withdrawnDetailOf(data)) : null;
   return (
-    <section className="case decision-case" aria-labelledby="decision-case-title" data-testid="decision-case" data-decision-id={entry.id}>
+    <section className="case decision-case" aria-labelledby="decision-case-title" data-testid="decision-case" data-decision-id={entry?.id}>
       <div className="case-bar">
         <button type="button" onClick={onClose} aria-keyshortcuts="Escape">
           ← {t('decisionCase.back')}
         </button>
         <h1 id="decision-case-title" ref={heading} tabIndex={-1}>
-          {t('decisionCase.heading', { kind: t(`kind.${entry.kind}`), id: entry.applicationId })}
+          {t('decisionCase.heading', { kind: t(`kind.${subject.kind}`), id: subject.applicationId })}
         </h1>
         <span className="status-pill">{t('decisionCase.readOnly')}</span>
       </div>
@@ -132,11 +155,11 @@ export function DecisionCaseView({ onClose }: { onClose: () => void }) {
       {loading && <p className="padded muted">{t('case.loading')}</p>}
       {detail && (
         <div className="case-body">
-          <DocumentViewer key={entry.id} documents={detail.documents} previousDocuments={detail.previousDocuments} readOnly ref={viewer} />
+          <DocumentViewer key={entry?.id ?? subject.applicationId} documents={detail.documents} previousDocuments={detail.previousDocuments} readOnly ref={viewer} />
           <div className="case-side">
             <div className="case-details" role="region" aria-label={t('case.details')} tabIndex={0}>
-              <TheDecision entry={entry} />
-              <CaseDetails detail={detail} auditSlot={<CrossDeviceAuditSlot applicationId={entry.applicationId} />} />
+              {entry && <TheDecision entry={entry} />}
+              <CaseDetails detail={detail} auditSlot={<CrossDeviceAuditSlot applicationId={subject.applicationId} />} />
             </div>
           </div>
         </div>

@@ -27,6 +27,14 @@ const sections = [
     ),
   },
   {
+    id: 'withdrawals',
+    label: 'supervisor.nav.withdrawals',
+    chunk: lazyChunk(
+      () => import('./WithdrawalLogView'),
+      (m) => m.WithdrawalLogView,
+    ),
+  },
+  {
     id: 'quality-review',
     label: 'supervisor.nav.qualityReview',
     chunk: lazyChunk(

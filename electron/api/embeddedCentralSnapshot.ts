@@ -45,3 +45,16 @@ export function sealedCentralSnapshot(dataDir: string, key: Buffer, everyMs?: nu
     },
   };
 }
+
+/**
+ * Re-seals the snapshot from key `from` to key `to` in one atomic replace (so it opens with one of the two at every
+ * instant); one `to` already opens is left as is (a rotation resumed).
+ */
+export async function rekeyCentralSnapshot(dataDir: string, from: Buffer, to: Buffer): Promise<'rekeyed' | 'already' | 'absent'> {
+  const path = centralSnapshotPath(dataDir);
+  if (!existsSync(path)) return 'absent';
+  const sealed = await readFile(path);
+  if (unseal(to, MAGIC, AAD, sealed) !== null) return 'already';
+  await writeAtomically(path, sealCentralSnapshot(to, unsealCentralSnapshot(from, sealed, path)), true);
+  return 'rekeyed';
+}

@@ -9,7 +9,8 @@ import { demoPassword } from '../api/demo';
 import { parseCentralMode, type CentralMode } from '../api/central';
 import { builtInDemoSignIn, prepareCentral } from '../api/embeddedCentral';
 import { openWorkstation, type WorkstationOptions } from '../api/workstation';
-import { dataFolderContents, ExplicitKeyProvider } from '../common/keys';
+import { dataFolderContents, ExplicitKeyProvider, HexKeyFile } from '../common/keys';
+import { finishInterruptedRekey, rekeyDataFolder } from '../api/rekey';
 import { startHost } from './server';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -19,11 +20,12 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function loadKey(dataDir: string, keyFile: string | undefined): Buffer {
+/** The data folder's key: VERITY_DATA_KEY as given (it cannot be rotated), or a key file (which can). */
+function loadKey(dataDir: string, keyFile: string | undefined): ExplicitKeyProvider | HexKeyFile {
   const fromEnv = process.env.VERITY_DATA_KEY;
   if (fromEnv) {
     if (!/^[0-9a-f]{64}$/i.test(fromEnv)) fail('VERITY_DATA_KEY must be 64 hex characters (32 bytes).');
-    return Buffer.from(fromEnv, 'hex');
+    return new ExplicitKeyProvider(Buffer.from(fromEnv, 'hex'));
   }
   // Without safeStorage the browser host cannot protect the key; it lives beside the data, which is
   // acceptable only because this host is for development and tests (the Electron app wraps its key).
@@ -37,9 +39,13 @@ function loadKey(dataDir: string, keyFile: string | undefined): Buffer {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
   }
-  const hex = readFileSync(path, 'utf8').trim();
-  if (!/^[0-9a-f]{64}$/i.test(hex)) fail(`The key file ${path} must hold 64 hex characters.`);
-  return Buffer.from(hex, 'hex');
+  const keys = new HexKeyFile(path);
+  try {
+    keys.masterKey();
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  return keys;
 }
 
 function openBrowser(url: string): void {
@@ -62,6 +68,7 @@ async function main(): Promise<void> {
       'demo-count': { type: 'string' },
       'sign-in': { type: 'string' },
       central: { type: 'string' },
+      rekey: { type: 'boolean', default: false },
     },
     allowPositionals: false,
   });
@@ -86,7 +93,17 @@ async function main(): Promise<void> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
 
   if (central.mode === 'embedded') progress('Starting the built-in central service (a new data folder gets its demo data first)…');
-  const keyProvider = new ExplicitKeyProvider(loadKey(dataDir, values['key-file']));
+  const keyProvider = loadKey(dataDir, values['key-file']);
+  if (keyProvider instanceof HexKeyFile) {
+    // A rotation a crash cut short is finished before anything opens the folder; --rekey starts a new one.
+    if (await finishInterruptedRekey(dataDir, keyProvider)) progress('Finished rotating the data key (it had been interrupted).');
+    if (values.rekey) {
+      const report = await rekeyDataFolder(dataDir, keyProvider, { onProgress: ({ done, total }) => done === total && progress(`Data key rotated: ${total} files re-encrypted under the new key.`) });
+      if (report.blobs.unreadable > 0) progress(`${report.blobs.unreadable} image file(s) were damaged before the rotation and stay unreadable.`);
+    }
+  } else if (values.rekey) {
+    fail('--rekey rotates a key file; a key given in VERITY_DATA_KEY cannot be replaced by Verity. Move it to a key file (--key-file) first.');
+  }
   const { config, embedded } = await prepareCentral(central, { dataDir, demoCount: values.empty ? 0 : demoCount, keyProvider });
   // The built-in demo service signs its reviewer in unless --sign-in names someone else (or none).
   let signIn: { username: string; password: string } | null = embedded && !values.empty ? builtInDemoSignIn : null;

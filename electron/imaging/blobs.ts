@@ -189,3 +189,61 @@ export class BlobStore {
     return report;
   }
 }
+
+export interface BlobRekeyReport {
+  rekeyed: number;
+  /** Already sealed under the new key (a rotation resumed). */
+  already: number;
+  /** Opened by neither key (damaged before the rotation): left as they were, as unreadable as before. */
+  unreadable: number;
+}
+
+/**
+ * Re-seals every blob and partial download under `root` from key `from` to key `to`, each file on its own and
+ * atomically (temp file, flush, rename), so each opens with exactly one of the two keys at every instant; a file `to`
+ * already opens is skipped, which makes an interrupted rotation resumable. Temp files (crash leftovers) are removed.
+ */
+export async function rekeyBlobs(root: string, from: Buffer, to: Buffer, onFile?: () => void): Promise<BlobRekeyReport> {
+  const report: BlobRekeyReport = { rekeyed: 0, already: 0, unreadable: 0 };
+  const shards = await readdir(root).catch(() => [] as string[]);
+  for (const shard of shards) {
+    const partials = shard === PARTIAL_DIR;
+    if (!partials && !/^[0-9a-f]{2}$/.test(shard)) continue;
+    const dir = join(root, shard);
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const path = join(dir, name);
+      if (name.endsWith('.tmp')) {
+        await unlink(path).catch(() => undefined);
+        continue;
+      }
+      const blob = BLOB_NAME.exec(name);
+      const part = partials ? /^([0-9a-f]{64})\.part$/.exec(name) : null;
+      const associated = blob ? aad(blob[1]!, blob[2] as BlobVariant) : part ? partialAad(part[1]!) : null;
+      if (!associated) continue;
+      const sealed = await readFile(path);
+      if (unseal(to, associated, sealed) !== null) {
+        report.already++;
+      } else {
+        const plain = unseal(from, associated, sealed);
+        if (plain === null) {
+          report.unreadable++;
+        } else {
+          await writeAtomically(path, seal(to, associated, plain), true);
+          report.rekeyed++;
+        }
+      }
+      onFile?.();
+    }
+  }
+  return report;
+}
+
+/** How many files rekeyBlobs will look at (for its progress). */
+export async function countBlobFiles(root: string): Promise<number> {
+  let count = 0;
+  for (const shard of await readdir(root).catch(() => [] as string[])) {
+    if (shard !== PARTIAL_DIR && !/^[0-9a-f]{2}$/.test(shard)) continue;
+    count += (await readdir(join(root, shard)).catch(() => [] as string[])).filter((name) => !name.endsWith('.tmp')).length;
+  }
+  return count;
+}

@@ -5,6 +5,7 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } f
 import { parseCentralMode } from '../api/central';
 import { builtInDemoSignIn, prepareCentral, type EmbeddedCentral } from '../api/embeddedCentral';
 import { openWorkstation, type Workstation, type WorkstationOptions } from '../api/workstation';
+import { finishInterruptedRekey } from '../api/rekey';
 import { fileVault } from '../sync/fileVault';
 import { keychainVerdict, WrappedFileKeyProvider } from '../common/keys';
 import { launchUtilityImagingProcess } from './imagingProcess';
@@ -51,6 +52,14 @@ async function start(): Promise<void> {
     wrap: (key) => safeStorage.encryptString(key.toString('base64')),
     unwrap: (wrapped) => Buffer.from(safeStorage.decryptString(wrapped), 'base64'),
   });
+  const sqliteNativeBinding = sqliteBindingPath({
+    packaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    appPath: app.getAppPath(),
+    electronVersion: process.versions.electron ?? '',
+  });
+  // A key rotation a crash cut short is finished before anything opens the data folder (electron/api/rekey.ts).
+  await finishInterruptedRekey(dataDir, keyProvider, { nativeBinding: sqliteNativeBinding });
   const prepared = await prepareCentral(parseCentralMode(centralArg ?? process.env.VERITY_CENTRAL_URL), {
     dataDir,
     demoCount: 40,
@@ -73,12 +82,7 @@ async function start(): Promise<void> {
     storeWriterWorker: new URL('./store-writer.js', import.meta.url),
     // electron-builder copies it to resources/fonts (extraResources); the app folder holds it otherwise.
     cjkFont: join(app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources'), 'fonts', 'wqy-microhei.ttc'),
-    sqliteNativeBinding: sqliteBindingPath({
-      packaged: app.isPackaged,
-      resourcesPath: process.resourcesPath,
-      appPath: app.getAppPath(),
-      electronVersion: process.versions.electron ?? '',
-    }),
+    sqliteNativeBinding,
     // Standalone (--central=none): a new data folder gets local demo people and applications.
     ...(prepared.config ? { central: prepared.config } : { demo: { count: 40 } }),
     ...(embedded ? { signIn: builtInDemoSignIn } : {}),

@@ -2,7 +2,7 @@
 // and telling apart "wrong key", "damaged file" and "disk full" so each reaches the reviewer as a clear error.
 import Database from 'better-sqlite3-multiple-ciphers';
 import { createHmac } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DomainError } from '../../../shared/errors';
 
@@ -36,20 +36,12 @@ function readKeyCheck(path: string): string | null {
 
 /** The newest `<file>.bak-v<N>-<timestamp>` next to the database, or null. */
 export function newestBackup(path: string): string | null {
-  const prefix = `${basename(path)}.bak-v`;
-  let best: { name: string; stamp: string } | null = null;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(path));
-  } catch {
-    return null;
+  let best: { path: string; stamp: string } | null = null;
+  for (const backup of backupsOf(path)) {
+    const stamp = backup.slice(backup.lastIndexOf('-') + 1);
+    if (!best || stamp > best.stamp) best = { path: backup, stamp };
   }
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const stamp = name.slice(name.lastIndexOf('-') + 1);
-    if (!best || stamp > best.stamp) best = { name, stamp };
-  }
-  return best ? join(dirname(path), best.name) : null;
+  return best?.path ?? null;
 }
 
 export function corruptError(path: string, detail: string): DomainError {
@@ -161,4 +153,93 @@ export function backupDatabase(db: Db, path: string, version: number, now: Date)
   const target = `${path}.bak-v${version}-${stamp}`;
   db.prepare('VACUUM INTO ?').run(target);
   return target;
+}
+
+/** Whether `key` opens the SQLCipher file at `path` (read only; nothing is written). */
+function opensWith(path: string, key: Buffer, nativeBinding?: string): boolean {
+  const db = new Database(path, nativeBinding ? { fileMustExist: true, readonly: true, nativeBinding } : { fileMustExist: true, readonly: true });
+  try {
+    applyCipherKey(db, key);
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return true;
+  } catch (err) {
+    if (isSqliteError(err) && err.code === 'SQLITE_NOTADB') return false;
+    throw translateSqliteError(err, path);
+  } finally {
+    db.close();
+  }
+}
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Re-encrypts a closed store file (the case store or one of its backups) from key `from` to key `to`. Crash-safe by
+ * construction: the copy `<path>.rekey` is re-encrypted (SQLCipher's rekey, which needs a rollback journal, not WAL)
+ * and flushed, then renamed over the file in one step, so the file opens with exactly one of the two keys at every
+ * instant. Idempotent: a file `to` already opens is left as is (an interrupted rotation resumed).
+ */
+export function rekeyDatabase(path: string, from: Buffer, to: Buffer, nativeBinding?: string): 'rekeyed' | 'already' | 'absent' {
+  const copy = `${path}.rekey`;
+  rmSync(copy, { force: true });
+  rmSync(`${copy}-journal`, { force: true });
+  if (!existsSync(path) || statSync(path).size === 0) return 'absent';
+  const hasKeyCheck = existsSync(keyCheckPath(path));
+  const writeKeyCheck = () => {
+    if (hasKeyCheck) writeFileSync(keyCheckPath(path), JSON.stringify({ v: 1, check: keyCheckValue(to) }) + '\n', { mode: 0o600 });
+  };
+  if (opensWith(path, to, nativeBinding)) {
+    writeKeyCheck();
+    return 'already';
+  }
+  // Everything in the WAL goes into the file first; closing the last connection then removes the WAL.
+  const source = new Database(path, nativeBinding ? { fileMustExist: true, nativeBinding } : { fileMustExist: true });
+  try {
+    applyCipherKey(source, from);
+    source.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (err) {
+    throw translateSqliteError(err, path);
+  } finally {
+    source.close();
+  }
+  if (existsSync(`${path}-wal`) && statSync(`${path}-wal`).size > 0) {
+    throw new DomainError('store_busy', `The case store at ${path} is still in use (its write-ahead log is not empty). Close Verity everywhere and rotate the key again.`);
+  }
+  copyFileSync(path, copy);
+  const target = new Database(copy, nativeBinding ? { fileMustExist: true, nativeBinding } : { fileMustExist: true });
+  try {
+    applyCipherKey(target, from);
+    target.pragma('journal_mode = DELETE');
+    target.pragma(`rekey="x'${to.toString('hex')}'"`);
+  } catch (err) {
+    throw translateSqliteError(err, path);
+  } finally {
+    target.close();
+  }
+  fsyncPath(copy);
+  rmSync(`${path}-wal`, { force: true });
+  rmSync(`${path}-shm`, { force: true });
+  renameSync(copy, path);
+  fsyncPath(dirname(path));
+  writeKeyCheck();
+  return 'rekeyed';
+}
+
+/** The migration backups (`<file>.bak-v<N>-<timestamp>`) beside a store, which its key opens as well. */
+export function backupsOf(path: string): string[] {
+  const prefix = `${basename(path)}.bak-v`;
+  try {
+    return readdirSync(dirname(path))
+      // Not a backup's own journal, WAL or rekey copy.
+      .filter((name) => name.startsWith(prefix) && /^\d+-[0-9A-Za-z]+$/.test(name.slice(prefix.length)))
+      .map((name) => join(dirname(path), name));
+  } catch {
+    return [];
+  }
 }

@@ -50,6 +50,10 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
   const dropLogCopies = db.prepare<[string]>(`DELETE FROM decision_log WHERE application_id = ?`);
   // The R2/R3 lists name other applicants; fetched again from the central service if ever needed.
   const dropLinked = db.prepare<[string]>(`DELETE FROM linked_accounts WHERE application_id = ?`);
+  // The QA queue's copies of a decision carry the applicant's name; the queue is fetched again at the next sync.
+  const dropQueueCopies = db.prepare<[string]>(`DELETE FROM quality_queue WHERE json_extract(body, '$.decision.applicationId') = ?`);
+  // The message sent to the applicant quotes their data; the decision itself (outcome, reasons, who, when) stays.
+  const redactMessages = db.prepare<[string]>(`UPDATE decisions SET applicant_message = '${REMOVED}' WHERE application_id = ?`);
   db.pragma('secure_delete = ON');
   try {
     return c.write(() => {
@@ -74,6 +78,8 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
         dropFacts.run(id);
         dropLogCopies.run(id);
         dropLinked.run(id);
+        dropQueueCopies.run(id);
+        redactMessages.run(id);
       }
       if (ids.length > 0) {
         c.audit.append({

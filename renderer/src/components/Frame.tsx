@@ -5,6 +5,7 @@ import { useLanguage, useT } from '../i18n/useT';
 import { useFrame } from '../state/frame';
 import { useUi } from '../state/ui';
 import { lockWorkstation, signOutOfWorkstation } from '../state/session';
+import { RemoveApplicantDataButton } from './RemoveApplicantData';
 import { SignIn } from './SignIn';
 import { StatusBar } from './StatusBar';
 import { SupervisorArea } from './SupervisorArea';
@@ -81,6 +82,7 @@ function SessionButtons() {
           {t('frame.signOutEverywhere')}
         </button>
       )}
+      <RemoveApplicantDataButton />
     </>
   );
 }

@@ -895,6 +895,24 @@ export const en = {
   'withdrawals.source.central': 'Live from the central service: every withdrawal on record.',
   'withdrawals.source.copy': 'Offline copy on this workstation, synced {syncedAt}: the central service cannot be asked now ({reason}).',
   'withdrawals.source.copyNever': 'The withdrawals have not been synced to this workstation yet, and the central service cannot be asked now ({reason}).',
+  // "Remove all applicant data" (RemoveApplicantData.tsx, issue 25).
+  'retire.button': 'Remove all applicant data',
+  'retire.title': 'Remove all applicant data from this workstation',
+  'retire.explain': 'For a workstation leaving service: every case’s applicant details and document images are removed from this device. Decisions and the audit trail stay.',
+  'retire.syncing': 'Syncing a last time with the central service…',
+  'retire.synced': 'The last sync reached the central service.',
+  'retire.notSynced': 'The central service could not be reached: decisions made here may not have reached it.',
+  'retire.nothingUnsynced': 'Every decision made here has reached the central service.',
+  'retire.unsynced': '{count, plural, one {# decision has} other {# decisions have}} not reached the central service and will be lost. Tick each one to confirm:',
+  'retire.unsyncedItem': '{id} · {name} · {outcome} by {by} ({state})',
+  'retire.outcome.approve': 'approved',
+  'retire.outcome.reject': 'rejected',
+  'retire.state.pending': 'not sent yet',
+  'retire.state.rejected': 'refused by the central service',
+  'retire.confirm': 'Remove all applicant data',
+  'retire.removing': 'Removing…',
+  'retire.cancel': 'Keep the data',
+  'retire.done': 'Removed the applicant data of {applications, plural, one {# application} other {# applications}} and {documents, plural, one {# document} other {# documents}}.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,0 +1,121 @@
+// "Remove all applicant data" (issue 25, a workstation leaving service): a last sync first, then every decision the
+// central service has not taken is named and must be ticked one by one (it would be lost), then the wipe. The
+// decisions and the audit trail stay; the main process refuses the wipe while any unsynced decision is unconfirmed.
+import { useEffect, useRef, useState } from 'react';
+import type { RetirementCheck } from '../../../shared/contract/device';
+import { errorMessage } from '../i18n';
+import { useT } from '../i18n/useT';
+import { unwrap, workstation, WorkstationError } from '../workstation';
+
+type Step =
+  | { kind: 'syncing' }
+  | { kind: 'confirm'; check: RetirementCheck }
+  | { kind: 'removing'; check: RetirementCheck }
+  | { kind: 'done'; applications: number; documents: number }
+  | { kind: 'failed'; error: WorkstationError | Error };
+
+export function RemoveApplicantDataButton() {
+  const t = useT();
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" onClick={() => setOpen(true)}>
+        {t('retire.button')}
+      </button>
+      {open && <RemoveApplicantDataDialog onClose={() => setOpen(false)} />}
+    </>
+  );
+}
+
+function RemoveApplicantDataDialog({ onClose }: { onClose: () => void }) {
+  const t = useT();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [step, setStep] = useState<Step>({ kind: 'syncing' });
+  const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+    let live = true;
+    unwrap(workstation().device.retirementCheck({})).then(
+      (check) => live && setStep({ kind: 'confirm', check }),
+      (error: Error) => live && setStep({ kind: 'failed', error }),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const remove = (check: RetirementCheck) => {
+    setStep({ kind: 'removing', check });
+    unwrap(workstation().device.removeApplicantData({ confirmUnsynced: [...ticked] })).then(
+      (removed) => setStep({ kind: 'done', ...removed }),
+      (error: Error) => setStep({ kind: 'failed', error }),
+    );
+  };
+  const toggle = (applicationId: string) =>
+    setTicked((before) => {
+      const next = new Set(before);
+      if (!next.delete(applicationId)) next.add(applicationId);
+      return next;
+    });
+
+  return (
+    <dialog
+      ref={dialog}
+      className="help-dialog retire-dialog"
+      aria-labelledby="retire-title"
+      data-testid="remove-applicant-data"
+      onCancel={(event) => {
+        event.preventDefault();
+        if (step.kind !== 'removing') onClose();
+      }}
+      onKeyDown={(event) => event.stopPropagation()}
+    >
+      <div className="dialog-head">
+        <h2 id="retire-title">{t('retire.title')}</h2>
+        <button type="button" onClick={onClose} disabled={step.kind === 'removing'}>
+          {t('shortcuts.close')}
+        </button>
+      </div>
+      <p>{t('retire.explain')}</p>
+      {step.kind === 'syncing' && <p role="status">{t('retire.syncing')}</p>}
+      {step.kind === 'failed' && (
+        <p className="error" role="alert">
+          {step.error instanceof WorkstationError ? errorMessage(t, step.error) : step.error.message}
+        </p>
+      )}
+      {(step.kind === 'confirm' || step.kind === 'removing') && (
+        <>
+          <p role="status">{step.check.synced ? t('retire.synced') : t('retire.notSynced')}</p>
+          {step.check.unsynced.length === 0 ? (
+            <p>{t('retire.nothingUnsynced')}</p>
+          ) : (
+            <fieldset>
+              <legend>{t('retire.unsynced', { count: step.check.unsynced.length })}</legend>
+              {step.check.unsynced.map((d) => (
+                <label key={d.applicationId} className="check">
+                  <input type="checkbox" checked={ticked.has(d.applicationId)} onChange={() => toggle(d.applicationId)} disabled={step.kind === 'removing'} />
+                  {t('retire.unsyncedItem', { id: d.applicationId, name: d.displayName, outcome: t(`retire.outcome.${d.outcome}`), by: d.decidedBy, state: t(`retire.state.${d.state}`) })}
+                </label>
+              ))}
+            </fieldset>
+          )}
+          <div className="dialog-actions">
+            <button
+              type="button"
+              className="danger"
+              disabled={step.kind === 'removing' || step.check.unsynced.some((d) => !ticked.has(d.applicationId))}
+              onClick={() => remove(step.check)}
+            >
+              {step.kind === 'removing' ? t('retire.removing') : t('retire.confirm')}
+            </button>
+            <button type="button" onClick={onClose} disabled={step.kind === 'removing'} autoFocus>
+              {t('retire.cancel')}
+            </button>
+          </div>
+        </>
+      )}
+      {step.kind === 'done' && <p role="status">{t('retire.done', { applications: step.applications, documents: step.documents })}</p>}
+    </dialog>
+  );
+}

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import verity from './eslint/layers.js';
+import security from './eslint/security.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -21,6 +22,16 @@ export default tseslint.config(
         'error',
         { selector: "CallExpression[callee.property.name='exposeInMainWorld'] > ObjectExpression > Property[key.name=/ipcRenderer|process|require/]", message: 'Never expose raw Electron or Node objects to the page.' },
       ],
+    },
+  },
+  {
+    // Issue 25 item 8: no code from strings, no raw HTML, no SQL built from strings (eslint/security.js).
+    plugins: { security },
+    rules: {
+      'no-eval': 'error',
+      'no-new-func': 'error',
+      'security/no-raw-html': 'error',
+      'security/no-sql-strings': 'error',
     },
   },
   {

@@ -52,6 +52,8 @@ describe('main window', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      // A URL or a file dropped onto the window must not replace the app (issue 25 item 7).
+      navigateOnDragDrop: false,
       disableBlinkFeatures: 'Auxclick',
     });
     expect(window.loaded).toEqual(['app://verity/index.html']);
@@ -107,6 +109,14 @@ describe('navigation and links', () => {
     expect(prevented).toHaveBeenCalledTimes(2);
     handlers.get('will-attach-webview')!({ preventDefault: prevented });
     expect(prevented).toHaveBeenCalledTimes(3);
+    // The app is one page: another address of its own origin (an asset, a query, the page served from another path)
+    // would replace it as surely as another site, through a link or a redirect.
+    for (const url of ['app://verity/assets/index.js', 'app://verity/index.html?x=1', 'app://verity/', 'app://verity//evil.example/', 'file:///etc/passwd', 'javascript:alert(1)']) {
+      const before = prevented.mock.calls.length;
+      handlers.get('will-navigate')!({ preventDefault: prevented }, url);
+      handlers.get('will-redirect')!({ preventDefault: prevented }, url);
+      expect(prevented.mock.calls.length - before, url).toBe(2);
+    }
 
     expect(openHandler({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
     expect(openHandler({ url: 'https://www.alibabacloud.com/help' })).toEqual({ action: 'deny' });

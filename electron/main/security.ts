@@ -1,4 +1,4 @@
-// Hardening applied to every web contents: no navigation away from the app, no new windows, no
+// Hardening applied to every web contents: no navigation away from the app's one page, no new windows, no
 // permissions. The app opens no external links yet, so shell.openExternal is not used at all; when
 // help links arrive, they go through isAllowedExternal (a URL parser and an allow-list) first.
 import type { Session, WebContents } from 'electron';
@@ -17,6 +17,11 @@ export function isAppUrl(raw: string): boolean {
   }
 }
 
+/** The app's one page, exactly: any other address, even of app://verity, would replace it. */
+export function isAppPage(raw: string): boolean {
+  return isAppUrl(raw) && new URL(raw).href === `${APP_ORIGIN}/index.html`;
+}
+
 export function isAllowedExternal(raw: string): boolean {
   try {
     const url = new URL(raw);
@@ -27,11 +32,12 @@ export function isAllowedExternal(raw: string): boolean {
 }
 
 export function hardenWebContents(contents: WebContents): void {
+  // The app never navigates itself; its page is loaded by loadURL, which raises neither event.
   contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
+    if (!isAppPage(url)) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
+    if (!isAppPage(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));

@@ -1,8 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { guardNavigation } from './lib/navigationGuard';
 import { useFrame } from './state/frame';
 import './styles.css';
+
+guardNavigation(window);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('The page has no #root element.');

@@ -1,6 +1,6 @@
 // The decision report from its tallies (migration 22) against the same numbers computed here from the rows: random
 // decisions written, redated and deleted through SQL (so the statement triggers keep the tallies), random filters
-// (ragged ranges, quarter-hour offsets). Every count must be equal; the median and p90 handling times within
+// (ragged ranges, quarter-hour offsets), quality verdicts written, changed and deleted. Every count must be equal; the median and p90 handling times within
 // handlingTimePrecision of percentile_cont over the rows. Real PostgreSQL too with VERITY_TEST_DATABASE_URL.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,8 @@ interface Row {
   dueAt: number;
   reasons: string[];
   overridden: string[];
+  /** A quality review's verdict, if sampled and reviewed. */
+  review: 'agree' | 'overturn' | null;
 }
 
 // Handling times across the whole scale: seconds, minutes around the 49.5-minute change of buckets, hours, days.
@@ -44,6 +46,7 @@ const row = fc.record({
   dueIn: fc.integer({ min: -hour, max: hour }),
   reasons: fc.uniqueArray(fc.constantFrom('document_unreadable', 'document_expired', 'name_mismatch'), { maxLength: 2 }),
   overridden: fc.uniqueArray(fc.constantFrom('R1', 'R4'), { maxLength: 2 }),
+  review: fc.constantFrom(null, 'agree' as const, 'overturn' as const),
 });
 /** An instant in the rows' span: often a UTC or local midnight, else anywhere. */
 const instant = fc.oneof(
@@ -103,6 +106,7 @@ function expected(rows: Row[], f: DecisionReportFilter) {
     flagOverrides: count(inside.flatMap((r) => r.overridden))
       .sort(byCount)
       .map(([rule, n]) => ({ rule, count: n })),
+    quality: { agree: inside.filter((r) => r.review === 'agree').length, overturn: inside.filter((r) => r.review === 'overturn').length },
     handling: (reviewer?: string) =>
       (reviewer ? mine(reviewer) : inside)
         .filter((r) => r.handlingMs !== null)
@@ -126,6 +130,7 @@ function check(report: DecisionReport, rows: Row[], f: DecisionReportFilter): vo
   expect(report.outcomesByKind).toEqual(want.outcomesByKind);
   expect(report.topRejectionReasons).toEqual(want.topRejectionReasons);
   expect(report.flagOverrides).toEqual(want.flagOverrides);
+  expect(report.quality).toEqual(want.quality);
   expect(report.handling.perReviewer.map((h) => h.measured)).toEqual(want.measured);
   expect(report.handling.overall.measured).toBe(want.handling().length);
   for (const p of [0.5, 0.9] as const) {
@@ -170,6 +175,11 @@ async function insert(rows: Row[]): Promise<void> {
        FROM jsonb_array_elements($1::jsonb) AS r`,
     [json],
   );
+  await db.query(
+    `INSERT INTO reviews (id, decision_id, reviewed_by, stage, verdict, reason, reviewed_at)
+     SELECT 'review-' || (r->>'id'), (r->>'id')::uuid, 'rt_a', 'quality', r->>'review', 'checked', now() FROM jsonb_array_elements($1::jsonb) AS r WHERE r->>'review' IS NOT NULL`,
+    [json],
+  );
 }
 
 describe('the decision report from its tallies', () => {
@@ -177,7 +187,7 @@ describe('the decision report from its tallies', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(row, { minLength: 1, maxLength: 60 }),
-        fc.array(fc.record({ pick: fc.nat(), hours: fc.integer({ min: -30, max: 30 }), drop: fc.boolean() }), { maxLength: 5 }),
+        fc.array(fc.record({ pick: fc.nat(), hours: fc.integer({ min: -30, max: 30 }), drop: fc.boolean(), flip: fc.boolean() }), { maxLength: 5 }),
         fc.array(filter, { minLength: 1, maxLength: 4 }),
         async (drawn, changes, filters) => {
           const rows: Row[] = drawn.map((r) => ({ ...r, id: nextId++, dueAt: r.madeAt + r.dueIn }));
@@ -186,7 +196,13 @@ describe('the decision report from its tallies', () => {
           for (const change of changes) {
             const target = rows[change.pick % rows.length];
             if (!target) continue;
-            if (change.drop) {
+            if (change.flip && target.review) {
+              // A verdict changed, as an overturn of an agreed decision would be.
+              const verdict = target.review === 'agree' ? 'overturn' : 'agree';
+              await db.query(`UPDATE reviews SET verdict = $2 WHERE decision_id = $1`, [uuid(target.id), verdict]);
+              target.review = verdict;
+            } else if (change.drop) {
+              await db.query(`DELETE FROM reviews WHERE decision_id = $1`, [uuid(target.id)]);
               await db.query(`DELETE FROM decisions WHERE id = $1`, [uuid(target.id)]);
               rows.splice(rows.indexOf(target), 1);
             } else {
@@ -197,6 +213,7 @@ describe('the decision report from its tallies', () => {
           try {
             for (const f of [{}, ...filters]) check(await decisionReport(db, f, new Date(start)), rows, f);
           } finally {
+            await db.query(`DELETE FROM reviews`);
             await db.query(`DELETE FROM decisions`);
           }
           // Everything deleted: the tallies hold only zeros.

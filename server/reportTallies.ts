@@ -46,6 +46,19 @@ export function codeDeltas(parts: readonly TallyPart[]): string {
   return `SELECT ${keyList}, facet, code, sum(delta)::int AS n FROM (${rows}) s GROUP BY ${keyList}, facet, code`;
 }
 
+/**
+ * Quality-review verdicts ('verdict': agree, overturn) per the reviewed decision's reviewer, kind and day, into the
+ * code tallies: `reviews` joined to `decisions`, either side a transition table (a verdict written, a decision redated).
+ */
+export function verdictDeltas(parts: readonly { reviews: string; decisions: string; sign: Sign }[]): string {
+  const rows = parts
+    // Only the reviews' two columns are named, so the decisions' need no alias (`decisions` may be an aliased subquery).
+    .map((p) => `SELECT reviewer, kind, ${daySql} AS day, 'verdict' AS facet, v.verdict AS code, ${p.sign} AS delta
+        FROM (SELECT decision_id, verdict FROM ${p.reviews} WHERE stage = 'quality') v JOIN ${p.decisions} ON id = v.decision_id`)
+    .join(' UNION ALL ');
+  return `SELECT ${keyList}, facet, code, sum(delta)::int AS n FROM (${rows}) s GROUP BY ${keyList}, facet, code`;
+}
+
 /** The handling-time histogram per reviewer, kind and day, over the decisions whose opening is known. */
 export function handlingDeltas(parts: readonly TallyPart[]): string {
   const rows = union(parts, (p) => `SELECT reviewer, kind, ${daySql} AS day, ${handlingBucketSql(handlingMsSql)} AS bucket, ${p.sign} AS delta FROM ${p.rows} WHERE opened_at IS NOT NULL`);
@@ -54,7 +67,13 @@ export function handlingDeltas(parts: readonly TallyPart[]): string {
 
 const counters = ['n', 'approved', 'rejected', 'within', 'missed', 'measured'] as const;
 
-/** The three upserts that bring the report's tallies up to date with `parts`; keys in order, so locks are taken in order. */
+function codeUpsert(deltas: string): string {
+  return `INSERT INTO report_code_tallies AS t (${keyList}, facet, code, n)
+      SELECT * FROM (${deltas}) d WHERE d.n <> 0 ORDER BY ${keyList}, facet, code
+     ON CONFLICT (${keyList}, facet, code) DO UPDATE SET n = t.n + excluded.n`;
+}
+
+/** The upserts that bring the report's tallies up to date with `parts`; keys in order, so locks are taken in order. */
 function upserts(parts: readonly TallyPart[]): string[] {
   const dayKeys = keyList;
   return [
@@ -64,9 +83,9 @@ function upserts(parts: readonly TallyPart[]): string[] {
        ORDER BY ${dayKeys}
      ON CONFLICT (${dayKeys}) DO UPDATE SET ${counters.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')},
        quarters = report_add_counts(t.quarters, excluded.quarters)`,
-    `INSERT INTO report_code_tallies AS t (${dayKeys}, facet, code, n)
-      SELECT * FROM (${codeDeltas(parts)}) d WHERE d.n <> 0 ORDER BY ${dayKeys}, facet, code
-     ON CONFLICT (${dayKeys}, facet, code) DO UPDATE SET n = t.n + excluded.n`,
+    codeUpsert(codeDeltas(parts)),
+    // A redated decision moves its verdicts to its new day (a new one has none yet; the backfill finds them all).
+    codeUpsert(verdictDeltas(parts.map((p) => ({ reviews: 'reviews', decisions: p.rows, sign: p.sign })))),
     `INSERT INTO report_handling_tallies AS t (${dayKeys}, bucket, n)
       SELECT * FROM (${handlingDeltas(parts)}) d WHERE d.n <> 0 ORDER BY ${dayKeys}, bucket
      ON CONFLICT (${dayKeys}, bucket) DO UPDATE SET n = t.n + excluded.n`,
@@ -93,7 +112,7 @@ export async function createReportTallies(tx: Queryable): Promise<void> {
   const keyColumns = `reviewer text NOT NULL, kind text NOT NULL, day date NOT NULL`;
   await tx.query(`CREATE TABLE report_tallies (${keyColumns}, ${counters.map((c) => `${c} integer NOT NULL`).join(', ')},
     quarters integer[] NOT NULL, PRIMARY KEY (${keyList}))`);
-  await tx.query(`CREATE TABLE report_code_tallies (${keyColumns}, facet text NOT NULL CHECK (facet IN ('reason', 'override')), code text NOT NULL,
+  await tx.query(`CREATE TABLE report_code_tallies (${keyColumns}, facet text NOT NULL CHECK (facet IN ('reason', 'override', 'verdict')), code text NOT NULL,
     n integer NOT NULL, PRIMARY KEY (${keyList}, facet, code))`);
   await tx.query(`CREATE TABLE report_handling_tallies (${keyColumns}, bucket integer NOT NULL, n integer NOT NULL, PRIMARY KEY (${keyList}, bucket))`);
   for (const [op, parts, referencing] of [
@@ -109,6 +128,19 @@ export async function createReportTallies(tx: Queryable): Promise<void> {
     // An update that leaves the keyed columns as they were (a verdict marking it reviewed) sums to nothing and writes nothing.
     await tx.query(`CREATE TRIGGER report_tallies_${op} AFTER ${op.toUpperCase()} ON decisions REFERENCING ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION report_tallies_${op}()`);
   }
-  // Backfill: the decisions already there, as the insert trigger would have counted them.
+  // Verdicts written, changed or deleted: the reviewed decision's tallies.
+  for (const [op, parts, referencing] of [
+    ['insert', [{ reviews: 'new_rows', decisions: 'decisions', sign: '+1' }], 'NEW TABLE AS new_rows'],
+    ['update', [{ reviews: 'new_rows', decisions: 'decisions', sign: '+1' }, { reviews: 'old_rows', decisions: 'decisions', sign: '-1' }], 'NEW TABLE AS new_rows OLD TABLE AS old_rows'],
+    ['delete', [{ reviews: 'old_rows', decisions: 'decisions', sign: '-1' }], 'OLD TABLE AS old_rows'],
+  ] as const) {
+    await tx.query(`CREATE FUNCTION report_verdict_tallies_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        ${codeUpsert(verdictDeltas(parts))};
+        RETURN NULL;
+      END $$`);
+    await tx.query(`CREATE TRIGGER report_verdict_tallies_${op} AFTER ${op.toUpperCase()} ON reviews REFERENCING ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION report_verdict_tallies_${op}()`);
+  }
+  // Backfill: the decisions and verdicts already there, as the insert triggers would have counted them.
   for (const statement of upserts([{ rows: 'decisions', sign: '+1' }])) await tx.query(statement);
 }

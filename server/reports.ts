@@ -6,7 +6,7 @@ import { topRejectionReasonsLimit, type DecisionReport, type DecisionReportFilte
 import type { ApplicationKind, ReasonCode, RuleId } from '../shared/domain';
 import type { Queryable } from './db';
 import { histogramPercentile } from './handlingHistogram';
-import { codeDeltas, dayDeltas, handlingDeltas } from './reportTallies';
+import { codeDeltas, dayDeltas, handlingDeltas, verdictDeltas, type TallyPart } from './reportTallies';
 
 const dayMs = 86_400_000;
 const utcDay = (at: Date) => new Date(Math.floor(at.getTime() / dayMs) * dayMs);
@@ -15,7 +15,7 @@ const utcDay = (at: Date) => new Date(Math.floor(at.getTime() / dayMs) * dayMs);
  * The filter as two sources of the same rows: the tallies of the UTC days wholly inside the range, and the decisions of
  * the days it covers in part. `tally(deltas, table)` is the SQL of their union; parameters bound, never in the text.
  */
-function sourcesOf(filter: DecisionReportFilter): { tally: (deltas: typeof dayDeltas, table: string) => string; params: (string | Date)[] } {
+function sourcesOf(filter: DecisionReportFilter): { tally: (deltas: (parts: readonly TallyPart[]) => string, table: string) => string; params: (string | Date)[] } {
   const params: (string | Date)[] = [];
   const bind = (value: string | Date) => `$${params.push(value)}`;
   const facets: string[] = [];
@@ -44,18 +44,6 @@ function sourcesOf(filter: DecisionReportFilter): { tally: (deltas: typeof dayDe
   };
 }
 
-/** The filter as clauses over `decisions d` (each after an AND), for the verdicts, which have no tallies. */
-function reviewedDecisions(filter: DecisionReportFilter): { sql: string; params: (string | Date)[] } {
-  const params: (string | Date)[] = [];
-  const bind = (value: string | Date) => `$${params.push(value)}`;
-  const clauses: string[] = [];
-  if (filter.from) clauses.push(`d.made_at >= ${bind(new Date(filter.from))}`);
-  if (filter.to) clauses.push(`d.made_at < ${bind(new Date(filter.to))}`);
-  if (filter.reviewer) clauses.push(`d.reviewer = ${bind(filter.reviewer)}`);
-  if (filter.kind) clauses.push(`d.kind = ${bind(filter.kind)}`);
-  return { sql: clauses.map((c) => `AND ${c}`).join(' '), params };
-}
-
 export async function decisionReport(db: Queryable, filter: DecisionReportFilter, now: Date): Promise<DecisionReport> {
   const { tally, params } = sourcesOf(filter);
   const days = tally(dayDeltas, 'report_tallies');
@@ -81,8 +69,10 @@ export async function decisionReport(db: Queryable, filter: DecisionReportFilter
     `SELECT kind, sum(approved)::int AS approved, sum(rejected)::int AS rejected FROM (${days}) s GROUP BY kind HAVING sum(n) > 0 ORDER BY kind`,
     params,
   );
-  const codes = await db.query<{ facet: 'reason' | 'override'; code: string; count: number }>(
-    `SELECT facet, code, sum(n)::int AS count FROM (${tally(codeDeltas, 'report_code_tallies')}) s
+  // Verdicts of quality reviews only: a four-eyes second review is part of deciding, not of judging a decision in effect.
+  const codeSources = (parts: readonly TallyPart[]) => `${codeDeltas(parts)} UNION ALL ${verdictDeltas(parts.map((p) => ({ reviews: 'reviews', decisions: p.rows, sign: p.sign })))}`;
+  const codes = await db.query<{ facet: 'reason' | 'override' | 'verdict'; code: string; count: number }>(
+    `SELECT facet, code, sum(n)::int AS count FROM (${tally(codeSources, 'report_code_tallies')}) s
       GROUP BY facet, code HAVING sum(n) > 0 ORDER BY facet, sum(n) DESC, code`,
     params,
   );
@@ -90,14 +80,6 @@ export async function decisionReport(db: Queryable, filter: DecisionReportFilter
     `SELECT reviewer, bucket, sum(n)::int AS n FROM (${tally(handlingDeltas, 'report_handling_tallies')}) s GROUP BY reviewer, bucket HAVING sum(n) > 0`,
     params,
   );
-  // Quality reviews only: a four-eyes second review is part of deciding, not of judging a decision in effect.
-  const reviewed = reviewedDecisions(filter);
-  const [quality] = await db.query<{ agree: number; overturn: number }>(
-    `SELECT count(*) FILTER (WHERE v.verdict = 'agree')::int AS agree, count(*) FILTER (WHERE v.verdict = 'overturn')::int AS overturn
-       FROM reviews v JOIN decisions d ON d.id = v.decision_id WHERE v.stage = 'quality' ${reviewed.sql}`,
-    reviewed.params,
-  );
-
   const histograms = new Map<string, Map<number, number>>();
   const overallHistogram = new Map<number, number>();
   for (const row of histogram) {
@@ -130,6 +112,9 @@ export async function decisionReport(db: Queryable, filter: DecisionReportFilter
       .slice(0, topRejectionReasonsLimit)
       .map((r) => ({ reasonCode: r.code as ReasonCode, count: r.count })),
     flagOverrides: codes.filter((r) => r.facet === 'override').map((r) => ({ rule: r.code as RuleId, count: r.count })),
-    quality: { agree: quality?.agree ?? 0, overturn: quality?.overturn ?? 0 },
+    quality: {
+      agree: codes.find((r) => r.facet === 'verdict' && r.code === 'agree')?.count ?? 0,
+      overturn: codes.find((r) => r.facet === 'verdict' && r.code === 'overturn')?.count ?? 0,
+    },
   };
 }

@@ -4,9 +4,9 @@
 // percentiles, which come from a histogram (handlingHistogram.ts). A date range whose ends are not UTC midnights
 // reads its two ragged days from the decisions themselves, through the same SQL that fills the tallies.
 import type { Queryable } from './db';
+import { createTallyTriggers, type Sign } from './decisionTallies';
 import { handlingBucketSql } from './handlingHistogram';
 
-type Sign = '+1' | '-1';
 /** A decision table (a statement's transition table, or a subquery of decisions) with the sign its rows count with. */
 export interface TallyPart {
   rows: string;
@@ -115,32 +115,12 @@ export async function createReportTallies(tx: Queryable): Promise<void> {
   await tx.query(`CREATE TABLE report_code_tallies (${keyColumns}, facet text NOT NULL CHECK (facet IN ('reason', 'override', 'verdict')), code text NOT NULL,
     n integer NOT NULL, PRIMARY KEY (${keyList}, facet, code))`);
   await tx.query(`CREATE TABLE report_handling_tallies (${keyColumns}, bucket integer NOT NULL, n integer NOT NULL, PRIMARY KEY (${keyList}, bucket))`);
-  for (const [op, parts, referencing] of [
-    ['insert', [{ rows: 'new_rows', sign: '+1' }], 'NEW TABLE AS new_rows'],
-    ['update', [{ rows: 'new_rows', sign: '+1' }, { rows: 'old_rows', sign: '-1' }], 'NEW TABLE AS new_rows OLD TABLE AS old_rows'],
-    ['delete', [{ rows: 'old_rows', sign: '-1' }], 'OLD TABLE AS old_rows'],
-  ] as const) {
-    await tx.query(`CREATE FUNCTION report_tallies_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        ${upserts(parts).join(';\n        ')};
-        RETURN NULL;
-      END $$`);
-    // An update that leaves the keyed columns as they were (a verdict marking it reviewed) sums to nothing and writes nothing.
-    await tx.query(`CREATE TRIGGER report_tallies_${op} AFTER ${op.toUpperCase()} ON decisions REFERENCING ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION report_tallies_${op}()`);
-  }
+  // An update that leaves the keyed columns as they were (a verdict marking it reviewed) sums to nothing and writes nothing.
+  await createTallyTriggers(tx, 'report_tallies', 'decisions', upserts);
   // Verdicts written, changed or deleted: the reviewed decision's tallies.
-  for (const [op, parts, referencing] of [
-    ['insert', [{ reviews: 'new_rows', decisions: 'decisions', sign: '+1' }], 'NEW TABLE AS new_rows'],
-    ['update', [{ reviews: 'new_rows', decisions: 'decisions', sign: '+1' }, { reviews: 'old_rows', decisions: 'decisions', sign: '-1' }], 'NEW TABLE AS new_rows OLD TABLE AS old_rows'],
-    ['delete', [{ reviews: 'old_rows', decisions: 'decisions', sign: '-1' }], 'OLD TABLE AS old_rows'],
-  ] as const) {
-    await tx.query(`CREATE FUNCTION report_verdict_tallies_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        ${codeUpsert(verdictDeltas(parts))};
-        RETURN NULL;
-      END $$`);
-    await tx.query(`CREATE TRIGGER report_verdict_tallies_${op} AFTER ${op.toUpperCase()} ON reviews REFERENCING ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION report_verdict_tallies_${op}()`);
-  }
+  await createTallyTriggers(tx, 'report_verdict_tallies', 'reviews', (parts) => [
+    codeUpsert(verdictDeltas(parts.map((p) => ({ reviews: p.rows, decisions: 'decisions', sign: p.sign })))),
+  ]);
   // Backfill: the decisions and verdicts already there, as the insert triggers would have counted them.
   for (const statement of upserts([{ rows: 'decisions', sign: '+1' }])) await tx.query(statement);
 }

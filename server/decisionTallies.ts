@@ -26,7 +26,7 @@ const facetsSql = Object.entries(facetColumns)
 const decisionDeltas = (rows: string, sign: Sign) => `SELECT ${facetsSql}, ${sign} AS delta FROM ${rows}`;
 const reasonDeltas = (rows: string, sign: Sign) =>
   `SELECT ${facetsSql}, r.code, ${sign} AS delta FROM ${rows} CROSS JOIN LATERAL jsonb_array_elements_text(reason_codes) AS r(code)`;
-type Sign = '+1' | '-1';
+export type Sign = '+1' | '-1';
 
 /**
  * One upsert of a table's deltas, summed per key; keys in order, so that two transactions changing the same tallies
@@ -46,26 +46,34 @@ function tallyUpserts(parts: readonly { rows: string; sign: Sign }[]): [string, 
   ];
 }
 
+/**
+ * Statement-level triggers `${name}_insert|update|delete` on `table` that run `statements` over the statement's rows:
+ * inserted +1, deleted −1, updated both (new +1, old −1), from the transition tables.
+ */
+export async function createTallyTriggers(tx: Queryable, name: string, table: string, statements: (parts: readonly { rows: string; sign: Sign }[]) => string[]): Promise<void> {
+  for (const [op, parts, referencing] of [
+    ['insert', [{ rows: 'new_rows', sign: '+1' }], 'NEW TABLE AS new_rows'],
+    ['update', [{ rows: 'new_rows', sign: '+1' }, { rows: 'old_rows', sign: '-1' }], 'NEW TABLE AS new_rows OLD TABLE AS old_rows'],
+    ['delete', [{ rows: 'old_rows', sign: '-1' }], 'OLD TABLE AS old_rows'],
+  ] as const) {
+    await tx.query(`CREATE FUNCTION ${name}_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        ${statements(parts).join(';\n        ')};
+        RETURN NULL;
+      END $$`);
+    await tx.query(`CREATE TRIGGER ${name}_${op} AFTER ${op.toUpperCase()} ON ${table} REFERENCING ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION ${name}_${op}()`);
+  }
+}
+
 export async function createDecisionTallies(tx: Queryable): Promise<void> {
   const keyColumns = `reviewer text NOT NULL, outcome text NOT NULL, kind text NOT NULL, offline boolean NOT NULL,
     overridden boolean NOT NULL, reviewed boolean NOT NULL, missed boolean NOT NULL`;
   await tx.query(`CREATE TABLE decision_tallies (${keyColumns}, n bigint NOT NULL, PRIMARY KEY (${keys}))`);
   // A decision counts once under each of its reason codes (as the reason code filter finds it).
   await tx.query(`CREATE TABLE decision_reason_tallies (${keyColumns}, code text NOT NULL, n bigint NOT NULL, PRIMARY KEY (${keys}, code))`);
-  for (const [op, parts, referencing] of [
-    ['insert', [{ rows: 'new_rows', sign: '+1' }], 'NEW TABLE AS new_rows'],
-    ['update', [{ rows: 'new_rows', sign: '+1' }, { rows: 'old_rows', sign: '-1' }], 'NEW TABLE AS new_rows OLD TABLE AS old_rows'],
-    ['delete', [{ rows: 'old_rows', sign: '-1' }], 'OLD TABLE AS old_rows'],
-  ] as const) {
-    await tx.query(`CREATE FUNCTION decision_tallies_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        ${tallyUpserts(parts).join(';\n        ')};
-        RETURN NULL;
-      END $$`);
-    // Every update (a trigger with transition tables cannot name columns): one that leaves the keyed columns as they
-    // were sums to nothing and writes nothing.
-    await tx.query(`CREATE TRIGGER decision_tallies_${op} AFTER ${op.toUpperCase()} ON decisions REFERENCING ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION decision_tallies_${op}()`);
-  }
+  // Every update (a trigger with transition tables cannot name columns): one that leaves the keyed columns as they
+  // were sums to nothing and writes nothing.
+  await createTallyTriggers(tx, 'decision_tallies', 'decisions', tallyUpserts);
   // Backfill: the decisions already there, as the insert trigger would have counted them.
   for (const statement of tallyUpserts([{ rows: 'decisions', sign: '+1' }])) await tx.query(statement);
 }

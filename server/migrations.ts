@@ -7,6 +7,7 @@ import { defaultRetentionDays } from '../shared/contract/retention';
 import type { Database, Queryable } from './db';
 import { calendarAndWithdrawals } from './calendarSchema';
 import { createDecisionTallies } from './decisionTallies';
+import { createReportTallies } from './reportTallies';
 import { replacedIdentitySchema } from './replacedIdentity';
 import { createTextSearchIndex } from './textSearch';
 import { createLinkedAccountAccess } from './linked';
@@ -535,6 +536,15 @@ export const migrations: readonly Migration[] = [
     name: 'withdrawals on record in the decision log',
     async up(tx) {
       await tx.query(`CREATE INDEX applications_withdrawn ON applications (withdrawn_at DESC, id DESC) WHERE withdrawn_at IS NOT NULL`);
+    },
+  },
+  // The decision report at a million decisions (issue 21): exact counts and a handling-time histogram per reviewer,
+  // kind and day, kept by triggers.
+  {
+    version: 22,
+    name: 'decision report tallies kept by triggers',
+    async up(tx) {
+      await createReportTallies(tx);
     },
   },
 ];

@@ -57,6 +57,9 @@ describe('the decision report as a PDF', () => {
     expect(text).toContain('Supervisor One');
     expect(text).toContain(`Report made by the central service at: ${localIso('2026-12-05T09:30:00.000Z')}`);
     for (const n of ['137', '41', '57', '39', '7.5 min', '22.3 min', '129', '94.2 %', '88', '23', '79.3 %', '17', '9', 'name_mismatch', 'R1', '31', '91.2 %']) expect(text).toContain(n);
+    // The handling percentiles come from the central service's histogram: marked, with their precision.
+    expect(text).toContain('approx. 7.5 min / approx. 22.3 min');
+    expect(text).toContain('Median and p90 are approximate: within 2 % or 1 minute of the exact value, whichever is larger');
     for (const title of ['Decisions per reviewer per day', 'Handling time', 'Deadline compliance', 'Approval and rejection by kind', 'Top rejection reasons', 'Flag overrides by rule', 'Quality review']) {
       expect(text).toContain(title);
     }
@@ -70,6 +73,7 @@ describe('the decision report as a PDF', () => {
     expect(text).toContain('审核员: reviewer4');
     expect(text).toContain('主管 一');
     for (const n of ['137', '129', '94.2 %', '已通过', '个人']) expect(text).toContain(n);
+    expect(text).toContain('中位数和 p90 为近似值：与精确值相差不超过 2% 或 1 分钟');
     // A subset of the font, not the 5 MB file.
     expect(pdf.length).toBeLessThan(200_000);
   });

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import type { UiLanguage } from '../../shared/contract/app';
-import type { CachedDecisionReport, DecisionReport } from '../../shared/contract/reports';
+import { handlingTimePrecision, type CachedDecisionReport, type DecisionReport } from '../../shared/contract/reports';
 import { localIso } from './decisionsCsv';
 
 /** The CJK font as the sources hold it; Electron passes the packaged copy (electron-builder's extraResources). */
@@ -34,6 +34,9 @@ interface Words {
   measured: string;
   median: string;
   p90: string;
+  /** Marks the handling percentiles (from the central service's histogram); Helvetica has no '≈'. */
+  approximately: string;
+  approximateNote: string;
   deadline: string;
   within: string;
   missed: string;
@@ -79,6 +82,8 @@ const words: Record<UiLanguage, Words> = {
     measured: 'Measured',
     median: 'Median',
     p90: 'p90',
+    approximately: 'approx.',
+    approximateNote: 'Median and p90 are approximate: within {percent} % or {minutes} minute of the exact value, whichever is larger (from a histogram of handling times).',
     deadline: 'Deadline compliance (decided within 3 business days)',
     within: 'Within',
     missed: 'Missed',
@@ -122,6 +127,8 @@ const words: Record<UiLanguage, Words> = {
     measured: '已计时',
     median: '中位数',
     p90: 'p90',
+    approximately: '约',
+    approximateNote: '中位数和 p90 为近似值：与精确值相差不超过 {percent}% 或 {minutes} 分钟（取较大者），由处理时长直方图计算。',
     deadline: '时限达成（3 个工作日内决定）',
     within: '按时',
     missed: '超时',
@@ -306,7 +313,7 @@ export function renderReportPdf(cached: CachedDecisionReport, meta: ReportPdfMet
     doc.y = top + height + 16;
   };
 
-  const minutes = (ms: number | null) => (ms === null ? '—' : `${(ms / 60_000).toFixed(1)} ${w.minutes}`);
+  const minutes = (ms: number | null) => (ms === null ? '—' : `${w.approximately} ${(ms / 60_000).toFixed(1)} ${w.minutes}`);
 
   // ── summary ──
   heading(w.summary);
@@ -342,6 +349,8 @@ export function renderReportPdf(cached: CachedDecisionReport, meta: ReportPdfMet
     [w.reviewer, w.measured, w.median, w.p90],
     (h) => [h.reviewer, h.measured, minutes(h.medianMs), minutes(h.p90Ms)],
   );
+  const precision = w.approximateNote.replace('{percent}', String(handlingTimePrecision.relative * 100)).replace('{minutes}', String(handlingTimePrecision.absoluteMs / 60_000));
+  doc.font(regular).fontSize(8).fillColor(MUTED).text(precision, left, doc.y, { width });
   section(
     w.deadline,
     [{ reviewer: w.overall, ...r.deadline.overall }, ...r.deadline.perReviewer],

@@ -36,7 +36,10 @@ export const HandlingTime = z
   .object({
     /** Decisions with a known handling time; the rest came from workstations that did not record the opening. */
     measured: Count,
-    /** Continuous percentiles (PostgreSQL percentile_cont), milliseconds; null when nothing was measured. */
+    /**
+     * Continuous percentiles (as PostgreSQL's percentile_cont interpolates), milliseconds, from a histogram of handling
+     * times: approximate within `handlingTimePrecision`; null when nothing was measured.
+     */
     medianMs: z.number().nonnegative().nullable(),
     p90Ms: z.number().nonnegative().nullable(),
   })
@@ -89,6 +92,12 @@ export const DecisionReport = z
 export type DecisionReport = z.infer<typeof DecisionReport>;
 
 export const topRejectionReasonsLimit = 10;
+
+/**
+ * How far the median and p90 handling times may be from the exact percentile of every decision: within 2 % or within
+ * 1 minute, whichever is larger (they come from a histogram kept in the central service's tallies; server/handlingHistogram.ts).
+ */
+export const handlingTimePrecision = { relative: 0.02, absoluteMs: 60_000 } as const;
 
 /** The workstation's answer: the report, and whether it is live or the last one cached for this filter. */
 export const CachedDecisionReport = z.object({

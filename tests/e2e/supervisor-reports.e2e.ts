@@ -61,6 +61,12 @@ test('the reports view shows the central service’s numbers as charts and table
   // Screenshots of a chart (as a chart) in light and dark.
   const handling = app.getByTestId('report-handling');
   await expect(handling.getByTestId('report-svg')).toBeVisible();
+  // The handling percentiles come from the central service's histogram: marked ≈, the precision in the summary's
+  // tooltip and under the chart.
+  const median = app.getByTestId('report-summary').locator('dd').nth(1);
+  await expect(median).toContainText('≈');
+  await expect(median).toHaveAttribute('title', /within 2% or 1 min of the exact value, whichever is larger/);
+  await expect(handling).toContainText('Median and 90th percentile are approximate (≈): within 2% or 1 min');
   for (const theme of ['light', 'dark'] as const) {
     await app.getByLabel('Theme').selectOption(theme);
     await expect(app.locator('html')).toHaveAttribute('data-theme', theme);

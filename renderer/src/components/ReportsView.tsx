@@ -2,7 +2,7 @@
 // table view each; live when the central service answers, else the last report kept for these filters, said plainly.
 // A chunk of its own (SupervisorArea.tsx).
 import { useEffect, useMemo } from 'react';
-import type { DecisionReport } from '../../../shared/contract/reports';
+import { handlingTimePrecision, type DecisionReport } from '../../../shared/contract/reports';
 import { KindSelect } from './KindSelect';
 import { errorMessage, type Translate } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
@@ -12,6 +12,12 @@ import { ruleName } from '../lib/ruleLabels';
 import { useReports } from '../state/reports';
 import { ReportPdfExport } from './ReportPdfExport';
 import { ReportChart, type ChartRow } from './ReportChart';
+
+/** A handling-time percentile, marked approximate (the central service reads it from a histogram). */
+const approximateDuration = (ms: number, t: Translate) => t('reports.approximate', { value: formatDuration(ms, t) });
+/** How approximate: the precision handlingTimePrecision promises, in words. */
+const approximateNote = (language: UiLanguage, t: Translate) =>
+  t('reports.approximate.note', { percent: formatPercent(handlingTimePrecision.relative, language), minute: formatDuration(handlingTimePrecision.absoluteMs, t) });
 
 const rate = (part: number, whole: number, language: UiLanguage, t: Translate) => (whole > 0 ? formatPercent(part / whole, language) : t('reports.summary.notAvailable'));
 
@@ -55,19 +61,21 @@ function Summary({ report }: { report: DecisionReport }) {
   const language = useLanguage();
   const { handling, deadline, quality } = report;
   const na = t('reports.summary.notAvailable');
-  const items: [string, string, string?][] = [
+  const note = approximateNote(language, t);
+  // [label, value, detail, title]: the percentiles carry their precision as a tooltip (and the handling chart's note).
+  const items: [string, string, string?, string?][] = [
     [t('reports.summary.decisions'), formatNumber(report.decisions, language)],
-    [t('reports.summary.median'), handling.overall.medianMs === null ? na : formatDuration(handling.overall.medianMs, t), t('reports.summary.measured', { measured: handling.overall.measured })],
-    [t('reports.summary.p90'), handling.overall.p90Ms === null ? na : formatDuration(handling.overall.p90Ms, t)],
+    [t('reports.summary.median'), handling.overall.medianMs === null ? na : approximateDuration(handling.overall.medianMs, t), t('reports.summary.measured', { measured: handling.overall.measured }), note],
+    [t('reports.summary.p90'), handling.overall.p90Ms === null ? na : approximateDuration(handling.overall.p90Ms, t), undefined, note],
     [t('reports.summary.compliance'), rate(deadline.overall.within, deadline.overall.within + deadline.overall.missed, language, t)],
     [t('reports.summary.agreement'), rate(quality.agree, quality.agree + quality.overturn, language, t)],
   ];
   return (
     <dl className="report-summary" aria-label={t('reports.summary')} data-testid="report-summary">
-      {items.map(([label, value, detail]) => (
+      {items.map(([label, value, detail, title]) => (
         <div key={label}>
           <dt>{label}</dt>
-          <dd>
+          <dd title={title}>
             {value}
             {detail && <span className="muted small"> · {detail}</span>}
           </dd>
@@ -81,7 +89,7 @@ function Charts({ report }: { report: DecisionReport }) {
   const t = useT();
   const language = useLanguage();
   const count = (v: number) => formatNumber(v, language);
-  const duration = (v: number) => formatDuration(v, t);
+  const duration = (v: number) => approximateDuration(v, t);
   const charts = useMemo(() => {
     const reviewers = [...new Set(report.perReviewerDay.map((r) => r.reviewer))].sort((a, b) => a.localeCompare(b));
     const days = [...new Set(report.perReviewerDay.map((r) => r.day))].sort();
@@ -135,6 +143,7 @@ function Charts({ report }: { report: DecisionReport }) {
       <ReportChart
         id="handling"
         title={t('reports.chart.handling')}
+        note={approximateNote(language, t)}
         rows={charts.handling}
         series={[
           { key: 'median', label: t('reports.chart.handling.median') },

@@ -582,6 +582,9 @@ export const en = {
   'reports.chart.handling.median': 'Median',
   'reports.chart.handling.p90': '90th percentile',
   'reports.chart.handling.measured': 'Measured',
+  // Median and p90 come from the central service's histogram of handling times (issue 21, a million decisions).
+  'reports.approximate': '≈ {value}',
+  'reports.approximate.note': 'Median and 90th percentile are approximate (≈): within {percent} or {minute} of the exact value, whichever is larger, from a histogram of handling times.',
   'reports.chart.deadline': 'Deadline compliance per reviewer (3 business days)',
   'reports.chart.deadline.within': 'Within deadline',
   'reports.chart.deadline.missed': 'Missed',

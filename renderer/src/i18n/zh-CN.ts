@@ -583,6 +583,9 @@ export const zhCN: Record<MessageKey, string> = {
   'reports.chart.handling.median': '中位数',
   'reports.chart.handling.p90': '第 90 百分位',
   'reports.chart.handling.measured': '已计量',
+  // Median and p90 come from the central service's histogram of handling times (issue 21, a million decisions).
+  'reports.approximate': '≈ {value}',
+  'reports.approximate.note': '中位数和第 90 百分位为近似值（≈）：与精确值相差不超过 {percent} 或 {minute}（取较大者），由处理时长直方图计算。',
   'reports.chart.deadline': '每位审核员的按期率（3 个工作日）',
   'reports.chart.deadline.within': '按期',
   'reports.chart.deadline.missed': '逾期',

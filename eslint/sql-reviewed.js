@@ -45,10 +45,12 @@ export const reviewedSql = {
     "tallyKeys": "a fixed column list or SQL expression, a constant of this module",
   },
   "server/decisionTallies.ts": {
+    "name": "tally DDL and queries built from the fixed facet/key column lists of this module; filter values are $n parameters",
+    "statements(parts).join(';\\n        ')": "tally DDL and queries built from the fixed facet/key column lists of this module; filter values are $n parameters",
+    "table": "tally DDL and queries built from the fixed facet/key column lists of this module; filter values are $n parameters",
     "keyColumns": "tally DDL and queries built from the fixed facet/key column lists of this module; filter values are $n parameters",
     "keys": "tally DDL and queries built from the fixed facet/key column lists of this module; filter values are $n parameters",
     "op": "tally DDL and queries built from the fixed facet/key column lists of this module; filter values are $n parameters",
-    "tallyUpserts(parts).join(';\\n        ')": "tally DDL and queries built from the fixed facet/key column lists of this module; filter values are $n parameters",
     "op.toUpperCase()": "tally DDL and queries built from the fixed facet/key column lists of this module; filter values are $n parameters",
     "referencing": "tally DDL and queries built from the fixed facet/key column lists of this module; filter values are $n parameters",
     "f": "tally DDL and queries built from the fixed facet/key column lists of this module; filter values are $n parameters",
@@ -97,6 +99,7 @@ export const reviewedSql = {
     "openList": "the fixed list of open statuses, quoted from a constant array",
   },
   "server/migrations.ts": {
+    "key": "an index over one of three fixed column names listed in the migration, never input",
     "table": "a migration or trigger built from fixed names in this module (table, operation), never input",
     "defaultRetentionDays": "a numeric constant (30), the default retention period",
     "MIGRATION_LOCK": "a numeric advisory-lock id, a module constant",
@@ -121,13 +124,12 @@ export const reviewedSql = {
     "sampleWeekSql('$2')": "a fixed SQL expression (sampleWeekSql) over a $n parameter",
   },
   "server/reports.ts": {
-    "params.length + 1": "the report's fixed SQL expressions and filter clauses; values as $n parameters",
-    "where": "the report's fixed SQL expressions and filter clauses; values as $n parameters",
-    "handlingMs": "the report's fixed SQL expressions and filter clauses; values as $n parameters",
-    "and(where, `d.outcome = 'reject'`)": "the report's fixed SQL expressions and filter clauses; values as $n parameters",
-    "topRejectionReasonsLimit": "the report's fixed SQL expressions and filter clauses; values as $n parameters",
-    "and(where, `d.overridden_rules <> '[]'::jsonb`)": "the report's fixed SQL expressions and filter clauses; values as $n parameters",
-    "and(where, `v.stage = 'quality'`)": "the report's fixed SQL expressions and filter clauses; values as $n parameters",
+    "days": "the report's tally query, built from fixed SQL of server/reportTallies.ts; values as $n parameters",
+    "shift": "a whole number (0 or -1) computed from the schema-bounded UTC offset",
+    "shift + 1": "a whole number (0 or -1) computed from the schema-bounded UTC offset",
+    "split + 1": "a whole number (1 … 97) computed from the schema-bounded UTC offset",
+    "tally(codeSources, 'report_code_tallies')": "the report's tally query, built from fixed SQL of server/reportTallies.ts; values as $n parameters",
+    "tally(handlingDeltas, 'report_handling_tallies')": "the report's tally query, built from fixed SQL of server/reportTallies.ts; values as $n parameters",
   },
   "server/service.ts": {
     "where.join(' AND ')": "a WHERE clause joined from fixed fragments; every value in it is a $n/@name parameter",
@@ -147,5 +149,32 @@ export const reviewedSql = {
   "tests/support/central.ts": {
     "schema": "a schema name checked against ^[a-z_][a-z0-9_]{0,62}$ (server/db.ts) or made by the tests",
     "name.replace(/\"/g, '\"\"')": "tests: table, column and key names read from the database's own catalogue or fixed by the test (quoted as an identifier)",
+  },
+  "electron/store/sqlite/purge.test.ts": {
+    "table": "tests: table, column and key names read from the database's own catalogue or fixed by the test",
+  },
+  "electron/store/sqlite/withdrawalLog.ts": {
+    "sqlWhere(where)": "a WHERE clause joined from fixed fragments; every value in it is a $n/@name parameter",
+    "column": "a facet column picked by the code ('reviewer' or 'kind'), never input",
+  },
+  "server/decisionExport.ts": {
+    "lineSql": "the export line's fixed SELECT list, a module constant",
+    "w.sql()": "a WHERE clause joined from fixed fragments; every value in it is a $n/@name parameter",
+    "at": "the clock column picked from a fixed map by a schema-checked clock name",
+    "exportFetchRows": "a numeric constant, the cursor's fetch size",
+  },
+  "server/requestCost.test.ts": {
+    "s.sql": "tests: EXPLAIN of a statement the server itself ran, with its own parameters",
+  },
+  "server/withdrawals.ts": {
+    "w.sql()": "a WHERE clause joined from fixed fragments; every value in it is a $n/@name parameter",
+    "w.params.length": "a parameter number ($n), computed from the parameter list",
+    "byReviewer.sql()": "a WHERE clause joined from fixed fragments; every value in it is a $n/@name parameter",
+    "byKind.sql()": "a WHERE clause joined from fixed fragments; every value in it is a $n/@name parameter",
+  },
+  "server/reportTallies.ts": {
+    "keyColumns": "tally DDL built from the fixed key and counter column lists of this module",
+    "counters.map((c) => `${c} integer NOT NULL`).join(', ')": "tally DDL built from the fixed key and counter column lists of this module",
+    "keyList": "tally DDL built from the fixed key and counter column lists of this module",
   },
 };

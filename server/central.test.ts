@@ -302,7 +302,9 @@ describe('intake', () => {
   it('accepts JPEG, PNG, WebP, TIFF and AVIF and stores each with its SHA-256', async () => {
     for (const format of ['jpeg', 'png', 'webp', 'tiff', 'avif'] as const) {
       const bytes = images[format] as Buffer;
-      const envelope = await submit({ documents: [{ role: 'front', contentBase64: b64(bytes) }, { role: 'selfie', contentBase64: b64(images.png as Buffer) }] });
+      const envelope = await submit({
+        documents: [{ role: 'front', contentBase64: b64(bytes) }, { role: 'back', contentBase64: b64(bytes) }, { role: 'selfie', contentBase64: b64(images.png as Buffer) }],
+      });
       expect(envelope.documents[0]?.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
       expect(envelope.documents[0]?.byteSize).toBe(bytes.length);
       expect(envelope.documents[0]?.mediaType).toBe(`image/${format}`);
@@ -340,9 +342,28 @@ describe('intake', () => {
   it('refuses images over 100 megapixels', async () => {
     // A tiny PNG whose header declares 20000 × 6000 pixels.
     const big = pngHeaderOnly(20000, 6000);
-    const answer = await call('submitApplication', intake, '/v1/applications', { json: intakeBody({ documents: [{ role: 'front', contentBase64: b64(big) }] }) });
+    const answer = await call('submitApplication', intake, '/v1/applications', { json: intakeBody({ documents: [{ role: 'front', contentBase64: b64(big) }, { role: 'back', contentBase64: b64(big) }] }) });
     expect(answer.status).toBe(400);
     expect(errorCode(answer)).toBe('invalid_image');
+  });
+
+  it('refuses an ID card with one side (id_card_back_missing) and takes it with both, or a passport with its page alone', async () => {
+    const front = { role: 'front' as const, contentBase64: b64(images.jpeg as Buffer) };
+    for (const documents of [[front], [front, { role: 'selfie' as const, contentBase64: b64(images.png as Buffer) }]]) {
+      const oneSide = await call('submitApplication', intake, '/v1/applications', { json: intakeBody({ documents }) });
+      expect(oneSide.status).toBe(400);
+      expect(errorCode(oneSide)).toBe('id_card_back_missing');
+      expect(errorMessage(oneSide)).toMatch(/both sides.*role back/);
+    }
+    const both = await submit({ documents: [front, { role: 'back', contentBase64: b64(images.png as Buffer) }] });
+    expect(both.documents.map((d) => d.role)).toEqual(['front', 'back']);
+    const passport: Identity = { kind: 'individual', fullName: 'SPECIMEN Traveller', documentType: 'passport', documentNumber: 'E12345678', issuingLocation: 'CN' };
+    const page = await submit({ identity: passport, documents: [{ role: 'page', contentBase64: b64(images.jpeg as Buffer) }] });
+    expect(page.documents.map((d) => d.role)).toEqual(['page']);
+    // Withdrawn at once so they do not crowd the reviewers' queues below.
+    for (const envelope of [both, page]) {
+      expect((await call('withdrawApplication', intake, `/v1/applications/${envelope.application.id}/withdraw`, { json: { ticketRef: 'SUP-2' } })).status).toBe(200);
+    }
   });
 
   it('refuses unknown fields, wrong kinds and missing documents, naming the field', async () => {
@@ -409,7 +430,7 @@ describe('assignment and the changes feed', () => {
     for (const change of [...page.changes, ...restPage.changes]) {
       expect(change.application.assignee).toBe('reviewer1');
       expect(change.application.version).toBe(2);
-      expect(change.documents).toHaveLength(1);
+      expect(change.documents.map((d) => d.role)).toEqual(['front', 'back']);
     }
     // Refreshing versions after assignment.
     for (const key of ['a', 'd', 'mismatch', 'b'] as const) {

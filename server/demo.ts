@@ -4,6 +4,7 @@
 // drawn and checked once and reused (the same document on two accounts is the same image).
 import { jpegOf, renderSpecimen, type PersonSpecimen, type Specimen } from '../resources/specimens/draw';
 import { captureOf, photographed } from '../resources/specimens/capture';
+import { specimenNationality, specimenSex } from '../shared/specimenPeople';
 import type { IntakeRequest } from '../shared/contract/central';
 import type { DocumentType, EnterpriseIdentity, IcpFacts, Identity, IndividualIdentity } from '../shared/domain';
 import { checkImage } from './images';
@@ -85,6 +86,8 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
     issuingLocation: p.issuingLocation,
     birthDate: p.dateOfBirth ?? '1990-01-01',
     expiryDate: p.expiryDate ?? '2036-06-30',
+    ...(p.sex ? { sex: p.sex } : {}),
+    ...(p.nationality ? { nationality: p.nationality } : {}),
   });
   const personImage = (p: IndividualIdentity): Promise<CheckedDocument> =>
     imageOf(`person:${identityKeys(p).docKey}`, p.documentType === 'passport' ? 'page' : 'front', personSpecimen(p, 'front'));
@@ -96,12 +99,12 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
       businessRegistrationNumber: e.businessRegistrationNumber,
       issuedDate: e.establishedOn ?? '2015-01-15',
     });
-  const imagesOf = (identity: Identity) => (identity.kind === 'individual' ? personImage(identity) : enterpriseImage(identity));
+  const mainImageOf = (identity: Identity) => (identity.kind === 'individual' ? personImage(identity) : enterpriseImage(identity));
   /** An ID card has two sides: the front with the photo, the back with the issuing authority and validity. */
   const allImagesOf = async (identity: Identity): Promise<CheckedDocument[]> =>
     identity.kind === 'individual' && identity.documentType === 'id_card'
       ? [await personImage(identity), await imageOf(`person-back:${identityKeys(identity).docKey}`, 'back', personSpecimen(identity, 'back'))]
-      : [await imagesOf(identity)];
+      : [await mainImageOf(identity)];
 
   // Specimen documents exercise R9 and R10: numbers with valid check characters but every 10th (counter ending in 7)
   // deliberately wrong; expiry dates far off, but every 12th already past at submission and every 12th (+5) near.
@@ -126,7 +129,8 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
       documentNumber = `${documentType[0]?.toUpperCase()}${digits}${personCounter}`;
     }
     const expiryDate = personCounter % 12 === 0 ? addLocalDays(today, -40) : personCounter % 12 === 5 ? addLocalDays(today, 12) : `20${30 + (Number(digits.slice(6, 8)) % 9)}-06-30`;
-    return { kind: 'individual', fullName, documentType, documentNumber, issuingLocation: issuing, dateOfBirth, expiryDate };
+    const sex = specimenSex({ kind: documentType, documentNumber, fullName });
+    return { kind: 'individual', fullName, documentType, documentNumber, issuingLocation: issuing, dateOfBirth, expiryDate, sex, nationality: specimenNationality(issuing) };
   };
   const enterprises: EnterpriseIdentity[] = enterpriseStems.map((stem, i) => {
     const city = cities[i % cities.length] ?? 'Hangzhou';
@@ -263,10 +267,10 @@ export async function seedDemo(service: CentralService, options: DemoOptions = {
 
   // Draw every distinct image up front, two at a time per core: the history's first, so that its decisions are written
   // while the rest draw (the main thread is idle meanwhile).
-  for (const identity of history.identities) void imagesOf(identity).catch(() => undefined); // awaited in seedHistory
+  for (const identity of history.identities) void allImagesOf(identity).catch(() => undefined); // awaited in seedHistory
   const drawn = Promise.all(plan.flatMap((p) => [allImagesOf(p.identity), ...(p.previous ? [allImagesOf(p.previous)] : [])]));
   drawn.catch(() => undefined); // awaited just below, where a failure stops the seeding; not unhandled meanwhile
-  await seedHistory(service, history, imagesOf);
+  await seedHistory(service, history, allImagesOf);
   // What the history's workstations pushed of their audit trails (server/demoAudit.ts).
   await seedAuditTrails(service, history);
   await drawn;

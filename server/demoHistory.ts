@@ -349,13 +349,13 @@ function within(tx: Queryable, db: Database): Database {
 export async function seedHistory(
   service: CentralService,
   plan: HistoryPlan,
-  imageOf: (identity: Identity) => Promise<CheckedDocument>,
+  imagesOf: (identity: Identity) => Promise<CheckedDocument[]>,
 ): Promise<void> {
   if (plan.decisions.length === 0) return;
-  await service.db.transaction((tx) => writeHistory(new CentralService(within(tx, service.db), service.options), plan, imageOf));
+  await service.db.transaction((tx) => writeHistory(new CentralService(within(tx, service.db), service.options), plan, imagesOf));
 }
 
-async function writeHistory(service: CentralService, plan: HistoryPlan, imageOf: (identity: Identity) => Promise<CheckedDocument>): Promise<void> {
+async function writeHistory(service: CentralService, plan: HistoryPlan, imagesOf: (identity: Identity) => Promise<CheckedDocument[]>): Promise<void> {
   let clock = service.options.now();
   const past = new CentralService(service.db, { ...service.options, now: () => clock });
   // The verdicts, in the order they happened among the decisions: an overturn or a second look takes effect then.
@@ -386,7 +386,7 @@ async function writeHistory(service: CentralService, plan: HistoryPlan, imageOf:
         icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
         applicantLanguage: d.applicantLanguage,
       },
-      [await imageOf(d.identity)],
+      await imagesOf(d.identity),
       d.applicationId,
       false,
     );

@@ -62,6 +62,7 @@ const statusOfCode: Record<string, number> = {
   invalid_ticket_ref: 400,
   invalid_calendar_day: 400,
   invalid_image: 400,
+  id_card_back_missing: 400,
   invalid_cursor: 400,
   wrong_central: 409,
   unknown_reviewer: 400,

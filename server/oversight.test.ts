@@ -17,7 +17,7 @@ import type { SqlValue } from './db';
 import { checkImage } from './images';
 import { oversightCountsSql } from './oversight';
 import type { CheckedDocument } from './service';
-import { sampleImage, startTestServer, testClock, TestClient, type TestServer } from '../tests/support/central';
+import { bothSides, sampleImage, startTestServer, testClock, TestClient, type TestServer } from '../tests/support/central';
 import { specimenIdNumber } from '../tests/support/specimenNumbers';
 
 // Tuesday 24 November 2026, 10:00 in Shanghai.
@@ -51,7 +51,7 @@ async function submitAt(submittedAt: string, assignee: string | null = null): Pr
       icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
       applicantLanguage: 'en',
     },
-    [image],
+    bothSides(image),
     id,
   );
   if (assignee) await server.service.assign(id, assignee);

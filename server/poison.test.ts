@@ -23,7 +23,7 @@ function intakeBody(fullName = 'SPECIMEN Person'): Record<string, unknown> {
     identity: { kind: 'individual', fullName, documentType: 'id_card', documentNumber: specimenIdNumber(`P${randomUUID()}`), issuingLocation: 'CN' },
     icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
     applicantLanguage: 'en',
-    documents: [{ role: 'front', contentBase64: jpeg }],
+    documents: [{ role: 'front', contentBase64: jpeg }, { role: 'back', contentBase64: jpeg }],
   };
 }
 

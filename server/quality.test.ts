@@ -26,7 +26,7 @@ import { drawSpecimen } from '../resources/specimens/draw';
 import { checkImage } from './images';
 import { latestSchemaVersion, migrate, migrations } from './migrations';
 import { qualityPolicy, qualityQueueSql, refreshRandomSample } from './quality';
-import { changesReader, decisionMutation, openTestDatabase, startTestServer, TestClient, type TestServer, intakeRequest, noIcp } from '../tests/support/central';
+import { bothSides, changesReader, decisionMutation, openTestDatabase, startTestServer, TestClient, type TestServer, intakeRequest, noIcp } from '../tests/support/central';
 import type { CheckedDocument } from './service';
 import { specimenIdNumber } from '../tests/support/specimenNumbers';
 import { withUsccCheck } from '../shared/documentNumbers';
@@ -435,7 +435,7 @@ describe('the QA sample', () => {
       const id = identity?.() ?? person(`GEN${randomUUID().slice(0, 8)}`);
       const submitted = await server.service.submitChecked(
         { accountId: nextAccount(), kind: id.kind, registrationLocation: 'CN', identity: id, icp: noIcp, applicantLanguage: 'en' },
-        [checked],
+        id.kind === 'individual' && id.documentType === 'id_card' ? bothSides(checked) : [checked],
       );
       const envelope = await server.service.assign(submitted.application.id, 'reviewer2');
       const mutation = decision(envelope, 'reviewer2', { outcome: 'reject', reasonCodes: ['document_unreadable'], ...overrides });

@@ -346,6 +346,10 @@ export class CentralService {
     if (identity.kind === 'individual' && !roles.includes('front') && !roles.includes('page')) {
       throw new DomainError('invalid_request', 'documents: an individual identity needs the document (role front or page)');
     }
+    // Issue 24: the back carries the issuing authority and the validity the reviewer checks against (R10).
+    if (identity.kind === 'individual' && identity.documentType === 'id_card' && !roles.includes('back')) {
+      throw new DomainError('id_card_back_missing', 'documents: an ID card needs both sides; add a photo of the back (role back) beside the front');
+    }
     if (request.submittedAt && Date.parse(request.submittedAt) > this.now().getTime() + 5 * 60 * 1000) {
       throw new DomainError('invalid_request', 'submittedAt: in the future');
     }

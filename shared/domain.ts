@@ -31,6 +31,11 @@ const text = (max: number) => lineText(max).trim().min(1);
 export const CalendarDate = z.iso.date();
 export type CalendarDate = z.infer<typeof CalendarDate>;
 
+/** Sex as an identity document prints it (ICAO 9303): F, M, or X when unspecified. */
+export const sexes = ['F', 'M', 'X'] as const;
+export const Sex = z.enum(sexes);
+export type Sex = z.infer<typeof Sex>;
+
 export const IndividualIdentity = z.object({
   kind: z.literal('individual'),
   fullName: text(200),
@@ -41,6 +46,13 @@ export const IndividualIdentity = z.object({
   dateOfBirth: CalendarDate.optional(),
   /** The last day the document is valid (R10); absent when not given (older applications). */
   expiryDate: CalendarDate.optional(),
+  /** As printed on the document (R11 compares it with a passport's MRZ); absent on older applications. */
+  sex: Sex.optional(),
+  /**
+   * The holder's nationality as a location code (a Hong Kong or Macao passport holder's is CN, as the MRZ writes CHN);
+   * R11 compares it with a passport's MRZ. Absent on older applications.
+   */
+  nationality: LocationCode.optional(),
 });
 export type IndividualIdentity = z.infer<typeof IndividualIdentity>;
 

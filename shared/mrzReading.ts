@@ -44,7 +44,7 @@ export type MrzComparedField = (typeof mrzComparedFields)[number];
 /**
  * `match_via_pinyin`: the entered name is in Chinese characters and its pinyin is what the MRZ says;
  * `unreadable`: no band, or the field failed its own check digit (OCR noise, never the applicant's fault);
- * `not_entered`: the application carries nothing to compare (sex is not asked; older applications lack dates).
+ * `not_entered`: the application carries nothing to compare (older applications lack sex, nationality and dates; a nationality with no known ICAO code).
  */
 export const MrzFieldState = z.enum(['match', 'match_via_pinyin', 'mismatch', 'unreadable', 'not_entered']);
 export type MrzFieldState = z.infer<typeof MrzFieldState>;

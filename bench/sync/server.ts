@@ -75,8 +75,10 @@ for await (const line of commands) {
     }
   } else if (command === 'seed-plain') {
     const bytes = await sharp({ create: { width: 640, height: 400, channels: 3, background: { r: 200, g: 210, b: 220 } } }).jpeg().toBuffer();
-    const checked: CheckedDocument = { role: 'front', bytes, ...(await checkImage(bytes, 'front')) };
-    for (let n = 0; n < count; n++) await server.service.submitChecked(request(n, 'D'), [checked], randomUUID(), false);
+    const checked = await checkImage(bytes, 'plain');
+    // The same plain image as both sides of the ID card (one blob).
+    const sides: CheckedDocument[] = [{ role: 'front', bytes, ...checked }, { role: 'back', bytes, ...checked }];
+    for (let n = 0; n < count; n++) await server.service.submitChecked(request(n, 'D'), sides, randomUUID(), false);
   } else if (command === 'quit') {
     break;
   }

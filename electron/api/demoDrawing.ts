@@ -26,6 +26,8 @@ function specimenFor(record: SeedRecord, documentIndex: number): Specimen {
     issuingLocation: identity.issuingLocation,
     birthDate: identity.dateOfBirth ?? '1990-05-17',
     expiryDate: identity.expiryDate ?? '2034-05-16',
+    ...(identity.sex ? { sex: identity.sex } : {}),
+    ...(identity.nationality ? { nationality: identity.nationality } : {}),
   };
 }
 

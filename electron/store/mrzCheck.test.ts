@@ -15,6 +15,8 @@ const identity = (over: Partial<IndividualIdentity> = {}): IndividualIdentity =>
   issuingLocation: 'CN',
   dateOfBirth: '1990-01-15',
   expiryDate: '2032-06-14',
+  sex: 'M',
+  nationality: 'CN',
   ...over,
 });
 
@@ -34,9 +36,25 @@ describe('comparing the MRZ with the entered data', () => {
       documentNumber: 'match',
       nationality: 'match',
       birthDate: 'match',
-      sex: 'not_entered',
+      sex: 'match',
       expiryDate: 'match',
     });
+  });
+
+  it('compares the entered sex and nationality, not the issuing location, with the zone', () => {
+    // A Singapore-issued document of a Chinese national: the MRZ's CHN is the nationality entered.
+    const national = compareMrz(identity({ issuingLocation: 'SG', nationality: 'CN' }), reading(), 0).fields.find((f) => f.field === 'nationality');
+    expect(national).toEqual({ field: 'nationality', entered: 'CHN', read: 'CHN', state: 'match' });
+    const other = compareMrz(identity({ nationality: 'SG', sex: 'F' }), reading(), 0);
+    expect(other.fields.filter((f) => f.state === 'mismatch').map((f) => [f.field, f.entered, f.read])).toEqual([
+      ['nationality', 'SGP', 'CHN'],
+      ['sex', 'F', 'M'],
+    ]);
+    expect(states(identity({ sex: 'X' }), reading({ sex: 'X' })).sex).toBe('match');
+    // Older applications carry neither; a code with no known ICAO form is not compared.
+    const older = states(identity({ sex: undefined, nationality: undefined }), reading());
+    expect([older.sex, older.nationality]).toEqual(['not_entered', 'not_entered']);
+    expect(states(identity({ nationality: 'XK' }), reading()).nationality).toBe('not_entered');
   });
 
   it.each([
@@ -60,7 +78,7 @@ describe('comparing the MRZ with the entered data', () => {
   });
 
   it('says mismatch for a number, a date or a nationality that differ, and tells what was entered and read', () => {
-    const r = compareMrz(identity({ documentNumber: 'e 1234-5679', dateOfBirth: '1990-01-16', issuingLocation: 'HK' }), reading({ expiryDate: '320615' }), 1);
+    const r = compareMrz(identity({ documentNumber: 'e 1234-5679', dateOfBirth: '1990-01-16', issuingLocation: 'HK', nationality: 'HK' }), reading({ expiryDate: '320615' }), 1);
     const byField = Object.fromEntries(r.fields.map((f) => [f.field, f]));
     expect(byField.documentNumber).toEqual({ field: 'documentNumber', entered: 'E12345679', read: 'E12345678', state: 'mismatch' });
     expect(byField.birthDate!.state).toBe('mismatch');

@@ -6,7 +6,7 @@ import { pinyin } from 'pinyin-pro';
 import type { IndividualIdentity } from '../../shared/domain';
 import type { MrzComparison, MrzFieldCheck, MrzFieldState, MrzReading } from '../../shared/mrzReading';
 
-/** ISO 3166 alpha-2 (and the regions the product knows) to the ICAO nationality codes of their passports. */
+/** ISO 3166 alpha-2 (and the regions the product knows) to the ICAO nationality codes their passports print. */
 const nationalityCodes: Record<string, string> = {
   CN: 'CHN', HK: 'CHN', MO: 'CHN', TW: 'TWN', US: 'USA', GB: 'GBR', DE: 'D', FR: 'FRA', JP: 'JPN', KR: 'KOR', SG: 'SGP', MY: 'MYS',
   TH: 'THA', VN: 'VNM', PH: 'PHL', ID: 'IDN', IN: 'IND', AU: 'AUS', NZ: 'NZL', CA: 'CAN', IT: 'ITA', ES: 'ESP', NL: 'NLD', BE: 'BEL',
@@ -67,14 +67,17 @@ export function compareMrz(identity: IndividualIdentity, reading: MrzReading, im
   const value = (name: keyof NonNullable<MrzReading['fields']>): string | null => fields?.[name]?.value ?? null;
   const [surnameState, givenState] = compareNames(identity.fullName, value('surname'), value('givenNames'));
   const number = identity.documentNumber.toUpperCase().replace(/[\s-]/g, '');
-  const nationality = nationalityCodes[identity.issuingLocation] ?? null;
+  // The entered nationality, not the issuing location: a resident's permit or a second passport can differ from it.
+  // A code with no known ICAO form is not compared (not_entered) rather than called a mismatch.
+  const nationality = identity.nationality ? (nationalityCodes[identity.nationality] ?? null) : null;
+  const sex = identity.sex ?? null;
   const checks: MrzFieldCheck[] = [
     { field: 'surname', entered: identity.fullName, read: value('surname'), state: surnameState },
     { field: 'givenNames', entered: identity.fullName, read: value('givenNames'), state: givenState },
     { field: 'documentNumber', entered: number, read: value('documentNumber'), state: compareValue(number, value('documentNumber')) },
     { field: 'nationality', entered: nationality, read: value('nationality'), state: compareValue(nationality, value('nationality')) },
     { field: 'birthDate', entered: identity.dateOfBirth ?? null, read: value('birthDate'), state: compareValue(mrzDate(identity.dateOfBirth), value('birthDate')) },
-    { field: 'sex', entered: null, read: value('sex'), state: value('sex') === null ? 'unreadable' : 'not_entered' },
+    { field: 'sex', entered: sex, read: value('sex'), state: compareValue(sex, value('sex')) },
     { field: 'expiryDate', entered: identity.expiryDate ?? null, read: value('expiryDate'), state: compareValue(mrzDate(identity.expiryDate), value('expiryDate')) },
   ];
   return { status: reading.status, valid: reading.valid, band: reading.band, image, fields: checks };

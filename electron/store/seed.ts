@@ -7,6 +7,7 @@ import type { RuleFacts } from '../../shared/rules';
 import { seededRandom } from '../../shared/prng';
 import { addLocalDays } from '../../shared/businessDays';
 import { withMod11_2Check, withUsccCheck } from '../../shared/documentNumbers';
+import { specimenNationality, specimenSex } from '../../shared/specimenPeople';
 
 export interface SeedRecord {
   application: Application;
@@ -108,7 +109,9 @@ export function generateApplications(count: number, seed: number, options: { now
       const valid = withMod11_2Check(`${specimenRegions[Number(drawn[0])]}${dateOfBirth.replace(/-/g, '')}${drawn.slice(7, 10)}`);
       documentNumber = deliberatelyInvalid ? `${valid.slice(0, 17)}${valid.endsWith('X') ? '0' : 'X'}` : valid;
     }
-    return { kind: 'individual', fullName: hostile ?? personName(chinese), documentType, documentNumber, issuingLocation, dateOfBirth };
+    const fullName = hostile ?? personName(chinese);
+    const sex = specimenSex({ kind: documentType, documentNumber, fullName });
+    return { kind: 'individual', fullName, documentType, documentNumber, issuingLocation, dateOfBirth, sex, nationality: specimenNationality(issuingLocation) };
   };
   const enterprise = (registrationLocation: string, hostile: string | null): Identity => {
     const chinese = registrationLocation === 'CN' || chance(0.2);

@@ -6,6 +6,7 @@
 // (fonts-dejavu-core) for Latin, WenQuanYi Micro Hei (fonts-wqy-microhei) for Chinese.
 import sharp, { type Sharp } from 'sharp';
 import { icaoCode, passportMrz, splitName } from './mrz';
+import { hashOf, specimenSex } from '../../shared/specimenPeople';
 
 export interface PersonSpecimen {
   kind: 'id_card' | 'passport' | 'drivers_license' | 'work_permit';
@@ -16,6 +17,10 @@ export interface PersonSpecimen {
   /** YYYY-MM-DD */
   birthDate: string;
   expiryDate: string;
+  /** As entered; when absent, specimenSex picks one. */
+  sex?: 'M' | 'F' | 'X';
+  /** As entered (a location code); when absent, the issuing location's. */
+  nationality?: string;
 }
 
 export interface EnterpriseSpecimen {
@@ -34,12 +39,6 @@ function esc(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
 }
 
-/** A stable number from text: the same person always gets the same drawn face and the same sex. */
-function hashOf(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
 
 /**
  * A drawn portrait (an illustration, never a photo of anyone): head, hair, eyes, brows, nose, mouth and shoulders,
@@ -137,13 +136,12 @@ function chineseName(fullName: string): string | null {
   return s && g ? s + g : null;
 }
 
-/** M or F, from a mainland ID number's 17th digit (odd: male) or else from the name; the same on every document. */
-export function sexOf(s: PersonSpecimen): 'M' | 'F' {
-  const digit = s.kind === 'id_card' && /^\d{17}/.test(s.documentNumber) ? Number(s.documentNumber[16]) : hashOf(s.fullName);
-  return digit % 2 === 1 ? 'M' : 'F';
+/** The sex a specimen prints: the entered one, else specimenSex; the same on every document. */
+export function sexOf(s: PersonSpecimen): 'M' | 'F' | 'X' {
+  return s.sex ?? specimenSex(s);
 }
 
-const sexText = { M: '男 M', F: '女 F' } as const;
+const sexText = { M: '男 M', F: '女 F', X: '— X' } as const;
 const months = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 /** 01 JAN 1990, as a passport prints dates. */
 const passportDate = (iso: string) => `${iso.slice(8, 10)} ${months[Number(iso.slice(5, 7)) - 1] ?? '---'} ${iso.slice(0, 4)}`;
@@ -193,6 +191,7 @@ function passportPage(s: PersonSpecimen): { svg: string; width: number; height: 
   const height = 620;
   const sex = sexOf(s);
   const state = icaoCode(s.issuingLocation);
+  const nationality = icaoCode(s.nationality ?? s.issuingLocation);
   const mainland = state === 'CHN';
   const { surname, given } = splitName(s.fullName);
   const zh = chineseName(s.fullName);
@@ -207,7 +206,7 @@ function passportPage(s: PersonSpecimen): { svg: string; width: number; height: 
     ${bilingual(580, 92, '护照号', 'Passport No.', s.documentNumber, 22, '#5b3f8f')}
     ${bilingual(280, 148, '姓名', 'Name', `${surname.toUpperCase()}, ${given.toUpperCase()}${zh ? `  ${zh}` : ''}`, 26, '#5b3f8f')}
     ${bilingual(280, 210, '性别', 'Sex', sexText[sex], 22, '#5b3f8f')}
-    ${bilingual(400, 210, '国籍', 'Nationality', mainland ? '中国 CHINESE' : state.replace(/<+$/, ''), 22, '#5b3f8f')}
+    ${bilingual(400, 210, '国籍', 'Nationality', nationality === 'CHN' ? '中国 CHINESE' : nationality.replace(/<+$/, ''), 22, '#5b3f8f')}
     ${bilingual(620, 210, '出生日期', 'Date of birth', passportDate(s.birthDate), 22, '#5b3f8f')}
     ${bilingual(280, 266, '签发日期', 'Date of issue', passportDate(issuedFrom(s.expiryDate)), 22, '#5b3f8f')}
     ${bilingual(520, 266, '有效期至', 'Date of expiry', passportDate(s.expiryDate), 22, '#5b3f8f')}

@@ -54,7 +54,10 @@ export interface MrzInput {
   /** YYYY-MM-DD */
   birthDate: string;
   expiryDate: string;
-  sex: 'M' | 'F' | '<';
+  /** X (unspecified) is written '<'. */
+  sex: 'M' | 'F' | 'X' | '<';
+  /** The holder's nationality (a location code); the issuing state's when absent. */
+  nationality?: string;
 }
 
 /** The two TD3 lines of a passport data page. */
@@ -68,6 +71,8 @@ export function passportMrz(p: MrzInput): [string, string] {
   const expiry = yymmdd(p.expiryDate);
   const personal = '<'.repeat(14);
   const parts = [number + checkDigit(number), birth + checkDigit(birth), expiry + checkDigit(expiry), personal + checkDigit(personal)];
-  const line2 = `${parts[0]}${state}${parts[1]}${p.sex}${parts[2]}${parts[3]}${checkDigit((parts as string[]).join(''))}`;
+  const nationality = icaoCode(p.nationality ?? p.issuingLocation);
+  const sex = p.sex === 'X' ? '<' : p.sex;
+  const line2 = `${parts[0]}${nationality}${parts[1]}${sex}${parts[2]}${parts[3]}${checkDigit((parts as string[]).join(''))}`;
   return [line1, line2];
 }

@@ -18,7 +18,7 @@ import type {
 import type { AccountMessagesResponse } from '../../shared/contract/notifications';
 import type { Identity } from '../../shared/domain';
 import { drawSpecimen } from '../../resources/specimens/draw';
-import { changesReader, decisionMutation, startTestServer, TestClient, type TestServer, intakeRequest, noIcp } from '../../tests/support/central';
+import { changesReader, decisionMutation, startTestServer, TestClient, type TestServer, intakeDocuments, intakeRequest, noIcp } from '../../tests/support/central';
 import { startSmsReceiver, startSmtpReceiver, type SmsReceiver, type SmtpReceiver } from '../../tests/support/notificationReceivers';
 import { parseNotificationConfig, sendersOf, type NotificationConfig } from './config';
 import { NotificationDispatcher, retryDelayMs } from './dispatcher';
@@ -448,7 +448,7 @@ describe('the server’s start path', () => {
       const s = await new TestClient(own.url, () => own.clock.now).signIn('supervisor1');
       const submitted = (await i.post('/v1/applications', {
         accountId: 'START-1', kind: 'individual', registrationLocation: 'CN', identity: person(), icp: noIcp, applicantLanguage: 'en',
-        documents: [{ role: 'front', contentBase64: jpeg.toString('base64') }], contact: { phone: '+8613900000000' },
+        documents: intakeDocuments(person(), jpeg), contact: { phone: '+8613900000000' },
       })).body as ApplicationEnvelope;
       await s.post(`/v1/applications/${submitted.application.id}/assign`, { reviewer: 'reviewer1' });
       const envelope = ((await r.get('/v1/changes?limit=10')).body as ChangesResponse).changes.at(-1) as ApplicationEnvelope;

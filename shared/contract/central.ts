@@ -943,7 +943,7 @@ export const centralRoutes = [
     roles: ['intake'],
     body: IntakeRequest,
     responses: { 201: ApplicationEnvelope },
-    errors: ['invalid_image', 'account_not_verified', 'account_already_verified', 'application_pending'],
+    errors: ['invalid_image', 'id_card_back_missing', 'account_not_verified', 'account_already_verified', 'application_pending'],
   },
   {
     method: 'post',

@@ -78,7 +78,11 @@ test('after a worked session nothing under the data folder or in the logs holds 
         identity: { kind: 'individual', ...person, documentType: 'id_card', issuingLocation: 'CN' },
         icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
         applicantLanguage: 'en',
-        documents: [{ role: 'front', contentBase64: image.toString('base64') }],
+        // The same marker image as both sides (intake refuses an ID card with one side).
+        documents: [
+          { role: 'front', contentBase64: image.toString('base64') },
+          { role: 'back', contentBase64: image.toString('base64') },
+        ],
       });
       await supervisor.post(`/v1/applications/${submitted.application.id}/assign`, { reviewer: 'reviewer1' });
       ids.push(submitted.application.id);

@@ -52,7 +52,8 @@ test('a supervisor exports the filtered decision log as CSV; a hostile applicant
   test.slow(); // the first sync brings the demo's whole decision history
   const url = service!.server.url;
   // Intake submits an application whose applicant name is a spreadsheet formula; reviewer1 rejects it.
-  const photo = await drawSpecimen({ kind: 'id_card', side: 'front', fullName: 'SPECIMEN Person', documentNumber: 'HX1', issuingLocation: 'CN', birthDate: '1990-01-01', expiryDate: '2035-01-01' });
+  const card = { kind: 'id_card', fullName: 'SPECIMEN Person', documentNumber: 'HX1', issuingLocation: 'CN', birthDate: '1990-01-01', expiryDate: '2035-01-01' } as const;
+  const [front, back] = await Promise.all([drawSpecimen({ ...card, side: 'front' }), drawSpecimen({ ...card, side: 'back' })]);
   const submitted = await central<ApplicationEnvelope>(url, 'intake', '/v1/applications', {
     accountId: `acct-${randomUUID().slice(0, 8)}`,
     kind: 'individual',
@@ -60,7 +61,10 @@ test('a supervisor exports the filtered decision log as CSV; a hostile applicant
     identity: { kind: 'individual', fullName: hostile, documentType: 'id_card', documentNumber: specimenIdNumber('HX1'), issuingLocation: 'CN' },
     icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
     applicantLanguage: 'en',
-    documents: [{ role: 'front', contentBase64: photo.toString('base64') }],
+    documents: [
+      { role: 'front', contentBase64: front.toString('base64') },
+      { role: 'back', contentBase64: back.toString('base64') },
+    ],
   });
   const assigned = await central<ApplicationEnvelope>(url, 'supervisor1', `/v1/applications/${submitted.application.id}/assign`, { reviewer: 'reviewer1' });
   await central(url, 'reviewer1', '/v1/mutations:batch', {

@@ -33,7 +33,8 @@ export async function centralSession(url: string, username: string): Promise<{ g
 /** A new individual application submitted by intake (a specimen photo), assigned to `reviewer`: its envelope. */
 export async function submitAssigned(url: string, reviewer: string, fullName = 'SPECIMEN Person'): Promise<ApplicationEnvelope> {
   const documentNumber = `E2E${randomUUID().slice(0, 8)}`;
-  const photo = await drawSpecimen({ kind: 'id_card', side: 'front', fullName: 'SPECIMEN Person', documentNumber, issuingLocation: 'CN', birthDate: '1990-01-01', expiryDate: '2035-01-01' });
+  const card = { kind: 'id_card', fullName: 'SPECIMEN Person', documentNumber, issuingLocation: 'CN', birthDate: '1990-01-01', expiryDate: '2035-01-01' } as const;
+  const [front, back] = await Promise.all([drawSpecimen({ ...card, side: 'front' }), drawSpecimen({ ...card, side: 'back' })]);
   const intake = await centralSession(url, 'intake');
   const submitted = await intake.post<ApplicationEnvelope>('/v1/applications', {
     accountId: `acct-${randomUUID().slice(0, 8)}`,
@@ -42,7 +43,10 @@ export async function submitAssigned(url: string, reviewer: string, fullName = '
     identity: { kind: 'individual', fullName, documentType: 'id_card', documentNumber, issuingLocation: 'CN' },
     icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
     applicantLanguage: 'en',
-    documents: [{ role: 'front', contentBase64: photo.toString('base64') }],
+    documents: [
+      { role: 'front', contentBase64: front.toString('base64') },
+      { role: 'back', contentBase64: back.toString('base64') },
+    ],
   });
   const supervisor = await centralSession(url, 'supervisor1');
   return supervisor.post<ApplicationEnvelope>(`/v1/applications/${submitted.application.id}/assign`, { reviewer });

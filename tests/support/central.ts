@@ -157,7 +157,7 @@ export async function submitIndividualAt(service: CentralService, image: Checked
       icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
       applicantLanguage: 'en',
     },
-    [image],
+    bothSides(image),
     id,
   );
   if (assignee) await service.assign(id, assignee);
@@ -200,7 +200,22 @@ export async function installPoisonTrigger(db: Database): Promise<void> {
 /** An application with no mainland resources and no ICP filing (R5 stays quiet). */
 export const noIcp = { mainlandResources: false, icpFilingIntended: false, icpEntityName: null };
 
-/** An intake request for one identity with one image (the licence of an enterprise, else the front); overrides win. */
+/**
+ * The documents of an identity shown by one image: the licence of an enterprise, else the front, and for an ID card
+ * the same image as its back too (intake refuses an ID card with one side: id_card_back_missing).
+ */
+export function intakeDocuments(identity: Identity, image: Buffer): IntakeRequest['documents'] {
+  const contentBase64 = image.toString('base64');
+  if (identity.kind === 'enterprise') return [{ role: 'licence', contentBase64 }];
+  return identity.documentType === 'id_card' ? [{ role: 'front', contentBase64 }, { role: 'back', contentBase64 }] : [{ role: 'front', contentBase64 }];
+}
+
+/** An already checked test image as both sides of an ID card (one blob: the bytes are the same). */
+export function bothSides(image: CheckedDocument): CheckedDocument[] {
+  return [{ ...image, role: 'front' }, { ...image, role: 'back' }];
+}
+
+/** An intake request for one identity with one image (intakeDocuments); overrides win. */
 export function intakeRequest(accountId: string, identity: Identity, image: Buffer, overrides: Partial<IntakeRequest> = {}): IntakeRequest {
   return {
     accountId,
@@ -209,7 +224,7 @@ export function intakeRequest(accountId: string, identity: Identity, image: Buff
     identity,
     icp: noIcp,
     applicantLanguage: 'en',
-    documents: [{ role: identity.kind === 'enterprise' ? 'licence' : 'front', contentBase64: image.toString('base64') }],
+    documents: intakeDocuments(identity, image),
     ...overrides,
   };
 }

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { startTestServer, TestClient, type TestServer } from './central';
+import { intakeDocuments, startTestServer, TestClient, type TestServer } from './central';
 import type { ApplicationEnvelope, IntakeRequest } from '../../shared/contract/central';
-import type { Person } from '../../shared/domain';
+import type { Identity, Person } from '../../shared/domain';
 import { createImagePipeline, type ImagePipeline } from '../../electron/imaging';
 import { openCaseStore } from '../../electron/store/open';
 import type { CaseStore } from '../../electron/store/types';
@@ -30,7 +30,7 @@ export interface CentralFixture {
   server: TestServer;
   intake: TestClient;
   supervisor: TestClient;
-  /** Submits `count` individual applications, each with one photo (the n-th photo of the corpus, cycling, or `photo`). */
+  /** Submits `count` individual ID card applications, each with one photo as both sides (the n-th photo of the corpus, cycling, or `photo`). */
   submit(count: number, photo?: number): Promise<ApplicationEnvelope[]>;
   withdraw(applicationId: string): Promise<void>;
   assign(applicationId: string, reviewer: string): Promise<void>;
@@ -68,14 +68,15 @@ export async function startCentral(): Promise<CentralFixture> {
       const out: ApplicationEnvelope[] = [];
       for (let i = 0; i < count; i++) {
         const n = submitted++;
+        const identity: Identity = { kind: 'individual', fullName: `SPECIMEN Person ${n}`, documentType: 'id_card', documentNumber: specimenIdNumber(`SYNC${randomUUID()}`), issuingLocation: 'CN' };
         const body: IntakeRequest = {
           accountId: `SYNC-ACC-${n}-${randomUUID().slice(0, 8)}`,
           kind: 'individual',
           registrationLocation: 'CN',
-          identity: { kind: 'individual', fullName: `SPECIMEN Person ${n}`, documentType: 'id_card', documentNumber: specimenIdNumber(`SYNC${randomUUID()}`), issuingLocation: 'CN' },
+          identity,
           icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
           applicantLanguage: 'en',
-          documents: [{ role: 'front', contentBase64: (await photoFor(n, photo)).toString('base64') }],
+          documents: intakeDocuments(identity, await photoFor(n, photo)),
         };
         const answer = await intake.post('/v1/applications', body);
         if (answer.status !== 201) throw new Error(`intake failed: ${answer.status} ${JSON.stringify(answer.body)}`);

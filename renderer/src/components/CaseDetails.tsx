@@ -32,6 +32,9 @@ function identityRows(identity: Identity | null, t: Translate, language: ReturnT
     // The dates as printed (R9 compares the birth date, R10 reads the expiry); older applications have none.
     rows.set('dateOfBirth', { key: 'dateOfBirth', label: t('field.dateOfBirth'), value: identity.dateOfBirth ?? t('field.notGiven'), mono: true });
     rows.set('expiryDate', { key: 'expiryDate', label: t('field.expiryDate'), value: identity.expiryDate ?? t('field.notGiven'), mono: true });
+    // R11 compares both with a passport's MRZ; older applications have neither.
+    rows.set('sex', { key: 'sex', label: t('field.sex'), value: identity.sex ? t(`sex.${identity.sex}`) : t('field.notGiven') });
+    rows.set('nationality', { key: 'nationality', label: t('field.nationality'), value: identity.nationality ? formatLocation(identity.nationality, language, t) : t('field.notGiven') });
   } else {
     rows.set('enterpriseName', { key: 'enterpriseName', label: t('field.enterpriseName'), value: identity.enterpriseName });
     rows.set('registeredAddress', { key: 'registeredAddress', label: t('field.registeredAddress'), value: identity.registeredAddress });

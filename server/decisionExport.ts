@@ -2,7 +2,7 @@
 // filter matches, newest first on the filter's clock, read through one database cursor and written out as JSON lines
 // that PostgreSQL builds itself, holding only what the CSV writes. The paged export it replaces spent ~160 ms of the
 // service per 1,000 rows building full decision records (every column, the application, a query for the reviews).
-// Each export is recorded in decision_exports (migration 21): who, when, which filter, how many rows.
+// Each export is recorded in decision_exports (migration 18): who, when, which filter, how many rows.
 import type { ServerResponse } from 'node:http';
 import { decisionsExportMediaType, type DecisionsExportHead, type DecisionsExportQuery } from '../shared/contract/central';
 import { canonicalJson } from '../shared/auditChain';

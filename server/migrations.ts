@@ -504,7 +504,7 @@ export const migrations: readonly Migration[] = [
   // expired leases, and every approval for the open applications sharing its identity's keys, by reading all the
   // assigned applications (40,000 at 200 reviewers). Partial indexes over the open ones make each a look-up.
   {
-    version: 18,
+    version: 17,
     name: 'open applications indexed by lease expiry and identity keys',
     async up(tx) {
       await tx.query(`CREATE INDEX applications_open_lease ON applications (lease_expires_at) WHERE status = 'queued' AND assignee IS NOT NULL`);
@@ -514,7 +514,7 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
-    version: 21,
+    version: 18,
     name: 'decision exports on record',
     async up(tx) {
       // One row per export of the decision log (server/decisionExport.ts): who took which decisions out, and when.
@@ -532,7 +532,7 @@ export const migrations: readonly Migration[] = [
   },
   // The withdrawals on record in the supervisor's log (server/withdrawals.ts), newest first.
   {
-    version: 17,
+    version: 19,
     name: 'withdrawals on record in the decision log',
     async up(tx) {
       await tx.query(`CREATE INDEX applications_withdrawn ON applications (withdrawn_at DESC, id DESC) WHERE withdrawn_at IS NOT NULL`);
@@ -541,7 +541,7 @@ export const migrations: readonly Migration[] = [
   // The decision report at a million decisions (issue 21): exact counts and a handling-time histogram per reviewer,
   // kind and day, kept by triggers.
   {
-    version: 22,
+    version: 20,
     name: 'decision report tallies kept by triggers',
     async up(tx) {
       await createReportTallies(tx);

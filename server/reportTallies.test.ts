@@ -1,4 +1,4 @@
-// The decision report from its tallies (migration 22) against the same numbers computed here from the rows: random
+// The decision report from its tallies (migration 20) against the same numbers computed here from the rows: random
 // decisions written, redated and deleted through SQL (so the statement triggers keep the tallies), random filters
 // (ragged ranges, quarter-hour offsets), quality verdicts written, changed and deleted. Every count must be equal; the median and p90 handling times within
 // handlingTimePrecision of percentile_cont over the rows. Real PostgreSQL too with VERITY_TEST_DATABASE_URL.

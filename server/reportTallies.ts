@@ -1,4 +1,4 @@
-// Running tallies of the decision report (migration 22), so that a report over a million decisions reads a few
+// Running tallies of the decision report (migration 20), so that a report over a million decisions reads a few
 // thousand summary rows. Keyed by reviewer, kind and UTC day (the report's filters), kept by statement-level triggers
 // on `decisions` like the log's tallies (server/decisionTallies.ts). Every number is exact except the handling-time
 // percentiles, which come from a histogram (handlingHistogram.ts). A date range whose ends are not UTC midnights

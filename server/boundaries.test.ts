@@ -150,7 +150,15 @@ describe('every central route, fuzzed from its schema', () => {
   });
 
   it('left every table as it was, the prototypes clean and the process answering; in bounded time', async () => {
-    expect(await databaseFingerprint(server.db)).toEqual(before);
+    // An accepted query to the export route is an export, and each is recorded (decision_exports): only those rows
+    // may be new, each a supervisor's finished export; every other table is as it was.
+    const { decision_exports: exportsAfter, ...after } = await databaseFingerprint(server.db);
+    const { decision_exports: exportsBefore, ...unchanged } = before;
+    expect(after).toEqual(unchanged);
+    expect(exportsBefore).toMatch(/^0 rows/);
+    const recorded = await server.db.query<{ exported_by: string; complete: boolean }>(`SELECT exported_by, complete FROM decision_exports`);
+    expect(exportsAfter).toMatch(new RegExp(`^${recorded.length} rows`));
+    for (const row of recorded) expect(row).toEqual({ exported_by: 'supervisor1', complete: true });
     expect(prototypeNames()).toEqual(prototypeBefore);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((await clients.get('anonymous')!.get('/healthz')).status).toBe(200);

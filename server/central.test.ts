@@ -672,6 +672,29 @@ describe('supervisor', () => {
     expect((await call('listDecisions', sup, '/v1/decisions?outcome=maybe')).status).toBe(400);
   });
 
+  it('exports the same decisions the log lists, as JSON lines (server/decisionExport.test.ts goes further)', async () => {
+    const listed = ((await call('listDecisions', sup, '/v1/decisions')).body as DecisionsResponse).decisions;
+    const answer = await call('exportDecisions', sup, '/v1/decisions/export');
+    expect(answer.status).toBe(200);
+    const lines = answer.bytes.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ total: { count: listed.length } });
+    expect(lines.slice(1, -1).map((l) => l.id)).toEqual(listed.map((d) => d.id));
+    expect(lines.at(-1)).toEqual({ end: true, rows: listed.length });
+    expect((await call('exportDecisions', r1, '/v1/decisions/export')).status).toBe(403);
+    expect((await call('exportDecisions', sup, '/v1/decisions/export?outcome=maybe')).status).toBe(400);
+  });
+
+  it('lists the withdrawals on record with their tickets (server/withdrawals.test.ts goes further)', async () => {
+    const answer = await call('listWithdrawals', sup, '/v1/withdrawals');
+    expect(answer.status).toBe(200);
+    const body = answer.body as { withdrawals: { ticketRef: string; withdrawnBy: string }[]; total: number };
+    expect(body.total).toBe(body.withdrawals.length);
+    expect(body.withdrawals.length).toBeGreaterThan(0);
+    for (const w of body.withdrawals) expect(w).toMatchObject({ ticketRef: expect.stringMatching(/^[A-Z]{2,8}-\d{1,12}$/), withdrawnBy: 'intake' });
+    expect((await call('listWithdrawals', r1, '/v1/withdrawals')).status).toBe(403);
+    expect((await call('listWithdrawals', sup, '/v1/withdrawals?cursor=garbage')).status).toBe(400);
+  });
+
   it('records a quality review once per supervisor and decision, through the supervision batch', async () => {
     const decisions = ((await call('listDecisions', sup, '/v1/decisions')).body as DecisionsResponse).decisions;
     const target = decisions.find((d) => d.outcome === 'reject');

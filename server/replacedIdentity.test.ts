@@ -68,7 +68,8 @@ describe('a change application and the identity it replaces', () => {
       ['back', createHash('sha256').update(back).digest('hex')],
     ]);
     // Not the change's own documents: those are the proposed identity's.
-    expect(held?.documents.map((d) => d.sha256)).toEqual([createHash('sha256').update(proposed).digest('hex')]);
+    const proposedSha = createHash('sha256').update(proposed).digest('hex');
+    expect(held?.documents.map((d) => [d.role, d.sha256])).toEqual([['front', proposedSha], ['back', proposedSha]]);
 
     for (const doc of previous) {
       const path = `/v1/documents/${doc.id}/content`;

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Database, Queryable, SqlValue } from './db';
 import { checkImage } from './images';
 import { CentralService } from './service';
-import { decisionMutation, sampleImage, startTestServer, type TestServer } from '../tests/support/central';
+import { bothSides, decisionMutation, sampleImage, startTestServer, type TestServer } from '../tests/support/central';
 import { specimenIdNumber } from '../tests/support/specimenNumbers';
 
 let server: TestServer | null = null;
@@ -118,7 +118,7 @@ describe('the per-request cost of a reviewer among many', () => {
           icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
           applicantLanguage: 'en',
         },
-        [image],
+        bothSides(image),
       );
     }
     // The others' held work, written by the database as bench/central does, with the keys intake stores.

@@ -45,7 +45,8 @@ describe("a supervisor reading a decision's case", () => {
     expect(opened.ok).toBe(true);
     const value = (opened as { value: DecisionApplication }).value;
     expect(value.application.id).toBe(id);
-    expect(value.documents.map((d) => d.sha256)).toEqual([sha256]);
+    // An ID card: the fixture sends the one test image as its front and its back.
+    expect(value.documents.map((d) => [d.role, d.sha256])).toEqual([['front', sha256], ['back', sha256]]);
     expect(value.documents[0]).toMatchObject({ format: 'jpeg', width: expect.any(Number) });
     const image = await workstation.readImage({ sha256, variant: 'preview' });
     expect(image.bytes.length).toBeGreaterThan(1000);
@@ -85,8 +86,9 @@ describe("a supervisor reading a decision's case", () => {
     const opened = await call('decisions.application', { applicationId: changeId });
     expect(opened.ok).toBe(true);
     const value = (opened as { value: DecisionApplication }).value;
-    expect(value.documents.map((d) => d.sha256)).toEqual([createHash('sha256').update(proposed).digest('hex')]);
-    expect(value.previousDocuments?.map((d) => [d.role, d.sha256])).toEqual([['front', previousSha]]);
+    const proposedSha = createHash('sha256').update(proposed).digest('hex');
+    expect(value.documents.map((d) => [d.role, d.sha256])).toEqual([['front', proposedSha], ['back', proposedSha]]);
+    expect(value.previousDocuments?.map((d) => [d.role, d.sha256])).toEqual([['front', previousSha], ['back', previousSha]]);
     expect((await workstation.readImage({ sha256: previousSha, variant: 'preview' })).bytes.length).toBeGreaterThan(1000);
   }, 120_000);
 });

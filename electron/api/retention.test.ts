@@ -71,6 +71,9 @@ describe('retention', () => {
     const shaOf = (e: ApplicationEnvelope) => e.documents[0]!.sha256;
     const names = (e: ApplicationEnvelope) => [e.application.identity.kind === 'individual' ? e.application.identity.fullName : '', e.application.identity.kind === 'individual' ? e.application.identity.documentNumber : ''];
     for (const e of [synced1, synced2, unsynced, open]) expect(blobHashes().has(shaOf(e))).toBe(true);
+    // Previews are derived in the background after a pull. One written after the purge is young, and collection spares
+    // files younger than 15 min (the next hourly pass takes it), so this purge starts once they are all written.
+    await local.images.whenDerived();
     // The blobs were written when the cases were pulled, long ago by now (collection spares files younger than 15 min).
     const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
     for (const name of readdirSync(join(local.dir, 'blobs'), { recursive: true, encoding: 'utf8' })) utimesSync(join(local.dir, 'blobs', name), old, old);
@@ -81,7 +84,7 @@ describe('retention', () => {
     expect(await applyRetention({ ...parts, now: () => new Date(Date.now() + 9 * DAY_MS) })).toEqual({ applications: 0, documents: 0 });
 
     // Eleven days on: the two decided and synced cases go; the unsynced decision and the open case stay.
-    expect(await applyRetention({ ...parts, now: () => new Date(Date.now() + 11 * DAY_MS) })).toEqual({ applications: 2, documents: 2 });
+    expect(await applyRetention({ ...parts, now: () => new Date(Date.now() + 11 * DAY_MS) })).toEqual({ applications: 2, documents: 4 }); // ID cards: front and back each
     for (const gone of [synced1, synced2]) {
       const detail = local.store.getCase(gone.application.id);
       expect(detail.documents).toEqual([]);
@@ -91,7 +94,7 @@ describe('retention', () => {
     const text = storeText();
     for (const name of [...names(synced1), ...names(synced2)]) expect(text).not.toContain(name);
     for (const kept of [unsynced, open]) {
-      expect(local.store.getCase(kept.application.id).documents).toHaveLength(1);
+      expect(local.store.getCase(kept.application.id).documents).toHaveLength(2);
       expect(blobHashes().has(shaOf(kept))).toBe(true);
       for (const name of names(kept)) expect(text).toContain(name);
     }
@@ -131,7 +134,7 @@ describe('retention', () => {
       // Unconfirmed: refused, naming the application; nothing removed.
       const refused = handlers['device.removeApplicantData']({ confirmUnsynced: named.filter((id) => id !== decided.application.id) }, ctx);
       await expect(refused).rejects.toMatchObject({ code: 'unsynced_decisions', message: expect.stringContaining(decided.application.id) });
-      expect(local.store.getCase(open.application.id).documents).toHaveLength(1);
+      expect(local.store.getCase(open.application.id).documents).toHaveLength(2);
       await expect(handlers['device.removeApplicantData']({ confirmUnsynced: named }, { ...ctx, person: null })).rejects.toMatchObject({ code: 'unauthorized' });
 
       const auditBefore = local.store.verifyAudit();

@@ -9,7 +9,7 @@ import { log } from '../common/log';
 
 export interface RetirementParts {
   store: CaseStore;
-  images: Pick<ImagePipeline, 'collectGarbage'>;
+  images: Pick<ImagePipeline, 'collectGarbage' | 'whenDerived'>;
   deviceId: string;
   isOnline: () => boolean;
   /** Pushes and pulls once now; false when the central service could not be reached (or there is none). */
@@ -40,6 +40,8 @@ export function createRetirementHandlers(parts: RetirementParts): Pick<Handlers,
         );
       }
       const removed = await store.purgeApplicantData({ kind: 'all' }, { deviceId: parts.deviceId, online: parts.isOnline() });
+      // A preview derived in the background from a purged original would otherwise be written after the collection.
+      await parts.images.whenDerived();
       // Every blob no case shows, the ones downloaded a minute ago too: the device is leaving service.
       const blobs = await parts.images.collectGarbage(store.referencedImages(), { minAgeMs: 0 });
       log.info('all applicant data removed from this device', { applications: removed.applications, documents: removed.documents, blobFiles: blobs.removedFiles });

@@ -118,7 +118,7 @@ describe('an image admitted but not decodable here', () => {
 
     const detail = local.store.getCase(id);
     expect(detail.documents[0]).toMatchObject({ sha256, quality: null, imageFailure: { code: 'image_corrupt', message: expect.stringMatching(/damaged/) } });
-    expect(detail.flags.filter((f) => f.rule === 'R8')).toEqual([{ rule: 'R8', severity: 'warning', reason: 'image_unreadable', overridable: false, facts: { image: 0, code: 'image_corrupt' } }]);
+    expect(detail.flags.filter((f) => f.rule === 'R8' && f.reason === 'image_unreadable')).toEqual([{ rule: 'R8', severity: 'warning', reason: 'image_unreadable', overridable: false, facts: { image: 0, code: 'image_corrupt' } }]);
     // The queue's flag filter sees it too (the stored flags), and the original stays verified and stored.
     expect(local.store.listQueue({ flag: 'R8', status: 'all' }).items.map((i) => i.id)).toContain(id);
     expect(existsSync(blob(sha256, 'original'))).toBe(true);

@@ -217,7 +217,7 @@ describe('rejections', () => {
     expect(report.ok).toBe(true);
     const detail = local.store.getCase(id);
     expect(detail.application.assignee).toBe('reviewer2');
-    expect(detail.documents).toHaveLength(1);
+    expect(detail.documents.map((d) => d.role)).toEqual(['front', 'back']);
     expect(detail.conflict).toBeNull();
   });
 

@@ -67,7 +67,7 @@ describe('a change application on the workstation', () => {
     }
     // Another sync keeps them (nothing fetched again), and a plain case has none.
     await engine.syncNow();
-    expect(local.store.getCase(change.application.id).previousDocuments).toHaveLength(1);
+    expect(local.store.getCase(change.application.id).previousDocuments).toHaveLength(first.documents.length);
     expect(local.store.getCase(change.application.id).previousDocuments).toEqual(detail.previousDocuments);
     await engine.stop();
   });

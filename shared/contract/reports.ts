@@ -93,11 +93,7 @@ export type DecisionReport = z.infer<typeof DecisionReport>;
 
 export const topRejectionReasonsLimit = 10;
 
-/**
- * How far the median and p90 handling times may be from the exact percentile of every decision: within 2 % or within
- * 1 minute, whichever is larger (they come from a histogram kept in the central service's tallies; server/handlingHistogram.ts).
- */
-export const handlingTimePrecision = { relative: 0.02, absoluteMs: 60_000 } as const;
+export { handlingTimePrecision } from '../reportPrecision';
 
 /** The workstation's answer: the report, and whether it is live or the last one cached for this filter. */
 export const CachedDecisionReport = z.object({

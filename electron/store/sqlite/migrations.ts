@@ -394,12 +394,12 @@ const v15: Migration = {
   statements: [
     // One row per withdrawal as GET /v1/withdrawals reported it (electron/store/sqlite/withdrawalLog.ts).
     `CREATE TABLE withdrawal_log (
-      application_id TEXT PRIMARY KEY,
+      application_id TEXT PRIMARY KEY,    -- the withdrawn application
       withdrawn_at INTEGER NOT NULL,      -- ms since the epoch: the order and the date filters
       reviewer TEXT,                      -- who held it when withdrawn; NULL: nobody
-      reviewer_name TEXT,
-      kind TEXT NOT NULL,
-      ticket_ref TEXT NOT NULL,
+      reviewer_name TEXT,                 -- that reviewer's display name, for the filter's counts
+      kind TEXT NOT NULL,                 -- individual, enterprise or change
+      ticket_ref TEXT NOT NULL,           -- the support ticket the withdrawal came through
       search_text TEXT NOT NULL,          -- the applicant's name, NFKC and lower-cased
       body TEXT NOT NULL                  -- the WithdrawalRecord as JSON
     ) STRICT`,

@@ -2,7 +2,8 @@
 // table view each; live when the central service answers, else the last report kept for these filters, said plainly.
 // A chunk of its own (SupervisorArea.tsx).
 import { useEffect, useMemo } from 'react';
-import { handlingTimePrecision, type DecisionReport } from '../../../shared/contract/reports';
+import type { DecisionReport } from '../../../shared/contract/reports';
+import { handlingTimePrecision } from '../../../shared/reportPrecision';
 import { KindSelect } from './KindSelect';
 import { errorMessage, type Translate } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';

@@ -17,17 +17,16 @@ import { ApplicationAuditTrail } from './ApplicationAuditTrail';
 import { CaseDetails } from './CaseDetails';
 import { DocumentViewer, type ViewerHandle } from './DocumentViewer';
 
-/** The case as CaseDetails shows it, with the flags of the decision's snapshot (none when it was not sent). */
-function detailOf(entry: DecisionLogEntry, data: DecisionApplication): CaseDetail {
+/** The case as CaseDetails shows it read-only: closed, no decisions, audit or conflict of its own, with the given flags. */
+function readOnlyDetail(data: DecisionApplication, flags: CaseDetail['flags'], flagsAsOf: CaseDetail['flagsAsOf']): CaseDetail {
   return {
     application: data.application,
     dueAt: data.dueAt,
     escalateAt: data.escalateAt,
     deadline: 'closed',
     documents: data.documents,
-    ...(data.previousDocuments ? { previousDocuments: data.previousDocuments } : {}),
-    flags: entry.flags ?? [],
-    flagsAsOf: entry.flags === null ? { kind: 'unrecorded' } : { kind: 'decision', decisionId: entry.id, decidedAt: entry.decidedAt },
+    flags,
+    flagsAsOf,
     current: null,
     decisions: [],
     audit: [],
@@ -37,24 +36,19 @@ function detailOf(entry: DecisionLogEntry, data: DecisionApplication): CaseDetai
   };
 }
 
+/** A decided application, with the flags of the decision's snapshot (none when it was not sent). */
+function detailOf(entry: DecisionLogEntry, data: DecisionApplication): CaseDetail {
+  const flagsAsOf: CaseDetail['flagsAsOf'] = entry.flags === null ? { kind: 'unrecorded' } : { kind: 'decision', decisionId: entry.id, decidedAt: entry.decidedAt };
+  return {
+    ...readOnlyDetail(data, entry.flags ?? [], flagsAsOf),
+    ...(data.previousDocuments ? { previousDocuments: data.previousDocuments } : {}),
+  };
+}
+
 /** A withdrawn application (no decision): R6 as it stands, with the withdrawal on record. */
 function withdrawnDetailOf(data: DecisionApplication): CaseDetail {
   const r6 = ruleR6(data.application);
-  return {
-    application: data.application,
-    dueAt: data.dueAt,
-    escalateAt: data.escalateAt,
-    deadline: 'closed',
-    documents: data.documents,
-    flags: r6 ? [r6] : [],
-    flagsAsOf: { kind: 'now' },
-    current: null,
-    decisions: [],
-    audit: [],
-    conflict: null,
-    lastVerifiedAt: null,
-    returned: null,
-  };
+  return readOnlyDetail(data, r6 ? [r6] : [], { kind: 'now' });
 }
 
 function TheDecision({ entry }: { entry: DecisionLogEntry }) {

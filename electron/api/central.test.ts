@@ -2,6 +2,8 @@
 // use, sync fills the queue, decisions reach the server, a refused one is listed under "needs attention".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCentralMode } from './central';
+import { CentralClient, memoryVault } from '../sync/client';
+import { nodeHttpTransport } from '../common/http';
 import { dispatch } from './registry';
 import { openWorkstation, type Workstation } from './workstation';
 import { ExplicitKeyProvider } from '../common/keys';
@@ -16,6 +18,24 @@ describe('parseCentralMode', () => {
     for (const bad of ['ftp://x', 'central', 'http://user:pw@host/', 'javascript:alert(1)']) {
       expect(() => parseCentralMode(bad)).toThrow(expect.objectContaining({ code: 'bad_central_url' }));
     }
+  });
+
+  it('refuses a plain http: address unless it names this computer, saying why and what to use instead', () => {
+    for (const loopback of ['http://127.0.0.1:8080/', 'http://127.1.2.3/api/', 'http://localhost:3000/', 'http://[::1]:4000/', 'http://127.1/']) {
+      expect(parseCentralMode(loopback)).toEqual({ mode: 'remote', url: new URL(loopback).toString() });
+    }
+    for (const remote of ['http://central.example.com/api', 'http://10.0.0.5:8080/', 'http://128.0.0.1/', 'http://localhost.example.com/', 'http://[::2]/', 'http://0.0.0.0:9/']) {
+      expect(() => parseCentralMode(remote)).toThrow(
+        expect.objectContaining({ code: 'bad_central_url', message: expect.stringMatching(/plain http: .*unencrypted.*Use its https:\/\/ address/) }),
+      );
+    }
+    // The password in a refused address is not repeated back.
+    expect(() => parseCentralMode('https://ann:s3cret@central.example.com/')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret') }));
+  });
+
+  it('the sync client refuses such an address too, whoever configured it', () => {
+    const client = () => new CentralClient({ centralUrl: 'http://central.example.com/', transport: nodeHttpTransport, now: () => new Date(), requestTimeoutMs: 1000, vault: memoryVault(), credentials: null });
+    expect(client).toThrow(expect.objectContaining({ code: 'bad_central_url' }));
   });
 });
 

@@ -8,6 +8,7 @@ import type { ImagePipeline } from '../imaging';
 import type { CaseStore } from '../store/types';
 import { createSyncEngine, type SyncEngine } from '../sync/engine';
 import type { TokenVault } from '../sync/client';
+import { centralUrlProblem } from '../sync/centralUrl';
 import type { CentralGet } from '../sync/oversight';
 import type { CentralPut } from './businessCalendar';
 import { SyncError } from '../sync/errors';
@@ -39,9 +40,9 @@ export function parseCentralMode(value: string | undefined): CentralMode {
   } catch {
     url = null;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
-    throw new DomainError('bad_central_url', `The central service is named by an http(s) URL without credentials, or "none"; got ${value.slice(0, 200)}.`);
-  }
+  if (!url) throw new DomainError('bad_central_url', `The central service is named by an http(s) URL without credentials, or "none"; got ${value.slice(0, 200)}.`);
+  const problem = centralUrlProblem(url);
+  if (problem) throw new DomainError('bad_central_url', problem);
   return { mode: 'remote', url: url.toString() };
 }
 

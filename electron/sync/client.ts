@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CentralError, CentralRole, SessionResponse, SignOutResponse } from '../../shared/contract/central';
 import { lineText } from '../../shared/text';
 import { parseRetryAfter } from './backoff';
+import { centralUrlProblem } from './centralUrl';
 import { networkFailure, SyncError } from './errors';
 import { HttpTimeout, type HttpResponse, type HttpTransport } from '../common/http';
 
@@ -59,7 +60,9 @@ export class CentralClient {
 
   constructor(private readonly options: CentralClientOptions) {
     const base = new URL(options.centralUrl);
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new SyncError('fatal', 'bad_central_url', 'The central service URL must be http(s).');
+    // Checked again here, whoever configured the address (parseCentralMode refuses it first, with the same sentence).
+    const problem = centralUrlProblem(base);
+    if (problem) throw new SyncError('fatal', 'bad_central_url', problem);
     if (!base.pathname.endsWith('/')) base.pathname += '/';
     this.base = base;
     // A vault is a file on disk in Electron: what it gives back is checked like any input.

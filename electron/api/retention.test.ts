@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationEnvelope } from '../../shared/contract/central';
 import { TestClient } from '../../tests/support/central';
 import { openInspection } from '../../tests/support/store';
-import { openWorkstationSide, rejectLocally, engineOptions, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
+import { openWorkstationSide, rejectLocally, engineOptions, reviewer1, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
 import { createSyncEngine } from '../sync/engine';
 import { retentionDays } from '../sync/retention';
 import { applyRetention } from './retention';
@@ -49,6 +49,24 @@ function storeText(): string {
   }
 }
 
+/** The applicant's name and document number, as a note a reviewer might write would quote them. */
+function applicantOf(e: ApplicationEnvelope): { fullName: string; documentNumber: string } {
+  const identity = e.application.identity;
+  if (identity.kind !== 'individual') throw new Error('individual applications expected');
+  return identity;
+}
+
+/** A rejection whose notes name the applicant (people write such notes; retention must not keep them). */
+async function rejectWithNotes(e: ApplicationEnvelope, notes: { internalNote: string; overrideNote: string | null }): Promise<string> {
+  const decision = await local.store.recordDecision(
+    { applicationId: e.application.id, outcome: 'reject', reasonCodes: ['other'], applicantMessage: 'Please submit a clearer photo.', ...notes },
+    reviewer1,
+    'device-test',
+    true,
+  );
+  return decision.mutationId;
+}
+
 describe('retention', () => {
   it("purges decided and synced cases after the central service's period; keeps open and unsynced ones and the audit trail", async () => {
     const admin = await new TestClient(central.server.url, () => central.server.clock.now).signIn('admin1');
@@ -60,7 +78,8 @@ describe('retention', () => {
     try {
       await engine.syncNow();
       expect(retentionDays(local.store)).toBe(10);
-      await rejectLocally(local.store, synced1.application.id, true);
+      const named = applicantOf(synced1);
+      await rejectWithNotes(synced1, { internalNote: `Called ${named.fullName} about document ${named.documentNumber}.`, overrideNote: null });
       await rejectLocally(local.store, synced2.application.id, true);
       await engine.syncNow();
       // Decided after the last push: waits in the outbox.
@@ -91,6 +110,9 @@ describe('retention', () => {
       expect(detail.application.identity).toMatchObject({ kind: 'individual', fullName: '—', documentNumber: '—' });
       expect(blobHashes().has(shaOf(gone))).toBe(false);
     }
+    // The decision stays, with its outcome and reasons; a note that was written shows as removed, an empty one stays empty.
+    expect(local.store.getCase(synced1.application.id).decisions.map((d) => [d.outcome, d.reasonCodes, d.internalNote, d.overrideNote])).toEqual([['reject', ['other'], '—', null]]);
+    expect(local.store.getCase(synced2.application.id).decisions.map((d) => d.internalNote)).toEqual(['']);
     const text = storeText();
     for (const name of [...names(synced1), ...names(synced2)]) expect(text).not.toContain(name);
     for (const kept of [unsynced, open]) {
@@ -112,7 +134,8 @@ describe('retention', () => {
     const engine = createSyncEngine(engineOptions(local, central.server.url));
     await engine.syncNow();
     await engine.stop();
-    const mutationId = await rejectLocally(local.store, decided.application.id, true);
+    const person = applicantOf(decided);
+    const mutationId = await rejectWithNotes(decided, { internalNote: '', overrideNote: `${person.fullName} showed the original ${person.documentNumber} by video.` });
     // The last sync cannot reach the central service: the decision stays unsynced.
     const offline = createSyncEngine(engineOptions(local, 'http://127.0.0.1:9'));
     const handlers = createRetirementHandlers({

@@ -1,8 +1,9 @@
 // Least data on the workstation (ARCHITECTURE.md, issue 25): a case decided and synced longer ago than the retention
-// period the central service sets loses its applicant fields and its documents here; removing all applicant data
-// (a device taken out of service) does it to every case at once. The decisions and the audit trail stay; the image
-// blobs no case refers to any more go at the next blob collection. SQLite overwrites what it deletes (secure_delete),
-// so the removed text is gone from the file's free pages too, not merely unlinked.
+// period the central service sets loses its applicant fields, its documents and the notes people wrote about it here;
+// removing all applicant data (a device taken out of service) does it to every case at once. The decisions (outcome,
+// reasons, who, when) and the audit trail stay; the image blobs no case refers to any more go at the next blob
+// collection. SQLite overwrites what it deletes (secure_delete), so the removed text is gone from the file's free
+// pages too, not merely unlinked.
 import type { UnsyncedDecision } from '../../../shared/contract/device';
 import type { Application, Identity } from '../../../shared/domain';
 import type { Db } from './database';
@@ -54,6 +55,16 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
   const dropQueueCopies = db.prepare<[string]>(`DELETE FROM quality_queue WHERE json_extract(body, '$.decision.applicationId') = ?`);
   // The message sent to the applicant quotes their data; the decision itself (outcome, reasons, who, when) stays.
   const redactMessages = db.prepare<[string]>(`UPDATE decisions SET applicant_message = '${REMOVED}' WHERE application_id = ?`);
+  // The internal and override notes, and a supervisor's reason for returning the case, are people's own words and may
+  // name the applicant. They go too: retention takes only decisions the central service holds, notes included (its
+  // record is the one of authority), and what the audit trail keeps here (who decided what, when, on which device,
+  // which rules were overridden) names nobody. A note that was empty stays empty, so "had a note" still shows.
+  const redactNotes = db.prepare<[string, string, string]>(
+    `UPDATE decisions SET internal_note = CASE WHEN internal_note = '' THEN '' ELSE ? END,
+                          override_note = CASE WHEN override_note IS NULL THEN NULL ELSE ? END
+      WHERE application_id = ?`,
+  );
+  const redactReturned = db.prepare<[string, string]>(`UPDATE applications SET returned = json_set(returned, '$.reason', ?) WHERE id = ? AND returned IS NOT NULL`);
   db.pragma('secure_delete = ON');
   try {
     return c.write(() => {
@@ -80,6 +91,8 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
         dropLinked.run(id);
         dropQueueCopies.run(id);
         redactMessages.run(id);
+        redactNotes.run(REMOVED, REMOVED, id);
+        redactReturned.run(REMOVED, id);
       }
       if (ids.length > 0) {
         c.audit.append({

@@ -108,6 +108,7 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
     device: {
       retirementCheck: (r) => t.invoke('device.retirementCheck', r),
       removeApplicantData: (r) => t.invoke('device.removeApplicantData', r),
+      rotateDataKey: (r) => t.invoke('device.rotateDataKey', r),
     },
     withdrawals: { log: (r) => t.invoke('withdrawals.log', r) },
     calendar: {

@@ -62,10 +62,13 @@ export async function rekeyDataFolder(dataDir: string, keys: KeyStore, options: 
   return { storeFiles: rekeyedStores, blobs, centralSnapshot: central !== 'absent' };
 }
 
-/** At start, before the data folder is opened: finishes a rotation a crash or a closed window cut short. */
+/**
+ * At start, before the data folder is opened: finishes a pending rotation, one the app asked for before restarting
+ * (electron/api/rotateKey.ts) or one a crash or a closed window cut short.
+ */
 export async function finishInterruptedRekey(dataDir: string, keys: KeyStore, options: RekeyOptions = {}): Promise<boolean> {
   if (!keys.nextKey()) return false;
-  log.warn('finishing a data key rotation that was cut short');
+  log.warn('finishing a pending data key rotation (asked for in the app, or cut short)');
   await rekeyDataFolder(dataDir, keys, options);
   return true;
 }

@@ -27,6 +27,7 @@ import { drawDemo, seedDemo } from './demo';
 import { loadDeviceId } from './device';
 import { EventHub } from './events';
 import { createRetirementHandlers } from './retirement';
+import { createRotateKeyHandlers, type RestartHook } from './rotateKey';
 import { scheduleRetention } from './retention';
 import { log } from '../common/log';
 import type { CallContext, Handlers } from './registry';
@@ -54,6 +55,8 @@ export interface WorkstationOptions {
   cjkFont?: string;
   /** The central service to sync with; without one, decisions wait in the outbox and people are local profiles. */
   central?: CentralConfig;
+  /** Restarts the app after the call that asks for it is answered (rotating the data key); none: it cannot. */
+  restart?: RestartHook;
 }
 
 export interface Workstation {
@@ -195,6 +198,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     ...createDecisionCaseHandlers(central, decisionImages),
     ...createLinkedHandlers(store, central?.get ?? null, (applicationId) => events.emit('queue.changed', { reason: 'sync', applicationIds: [applicationId] })),
     ...createRetirementHandlers({ store, images, deviceId, isOnline, finalSync: async () => (central ? (await central.syncOnce()) : false) }),
+    ...createRotateKeyHandlers(options.keyProvider, options.restart),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding

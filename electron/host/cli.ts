@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { demoPassword } from '../api/demo';
 import { parseCentralMode, type CentralMode } from '../api/central';
-import { builtInDemoSignIn, prepareCentral } from '../api/embeddedCentral';
-import { openWorkstation, type WorkstationOptions } from '../api/workstation';
+import { builtInDemoSignIn, prepareCentral, type EmbeddedCentral } from '../api/embeddedCentral';
+import { openWorkstation, type Workstation, type WorkstationOptions } from '../api/workstation';
 import { dataFolderContents, ExplicitKeyProvider, HexKeyFile } from '../common/keys';
 import { finishInterruptedRekey, rekeyDataFolder } from '../api/rekey';
-import { startHost } from './server';
+import { startHost, type RunningHost } from './server';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const keyProvider = loadKey(dataDir, values['key-file']);
   if (keyProvider instanceof HexKeyFile) {
     // A rotation a crash cut short is finished before anything opens the folder; --rekey starts a new one.
-    if (await finishInterruptedRekey(dataDir, keyProvider)) progress('Finished rotating the data key (it had been interrupted).');
+    if (await finishInterruptedRekey(dataDir, keyProvider)) progress('Finished rotating the data key (a rotation was pending).');
     if (values.rekey) {
       const report = await rekeyDataFolder(dataDir, keyProvider, { onProgress: ({ done, total }) => done === total && progress(`Data key rotated: ${total} files re-encrypted under the new key.`) });
       if (report.blobs.unreadable > 0) progress(`${report.blobs.unreadable} image file(s) were damaged before the rotation and stay unreadable.`);
@@ -104,50 +104,69 @@ async function main(): Promise<void> {
   } else if (values.rekey) {
     fail('--rekey rotates a key file; a key given in VERITY_DATA_KEY cannot be replaced by Verity. Move it to a key file (--key-file) first.');
   }
-  const { config, embedded } = await prepareCentral(central, { dataDir, demoCount: values.empty ? 0 : demoCount, keyProvider });
-  // The built-in demo service signs its reviewer in unless --sign-in names someone else (or none).
-  let signIn: { username: string; password: string } | null = embedded && !values.empty ? builtInDemoSignIn : null;
-  if (values['sign-in'] === 'none') signIn = null;
-  else if (values['sign-in'] !== undefined) signIn = { username: values['sign-in'], password: process.env.VERITY_PASSWORD ?? demoPassword };
-
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-  const options: WorkstationOptions = {
-    dataDir,
-    host: 'browser',
-    version: pkg.version,
-    keyProvider,
-    ...(config ? { central: config } : {}),
-    // Standalone: a new data folder gets local demo people and applications unless --empty asks for none.
-    ...(central.mode === 'standalone' && !values.empty
-      ? {
-          demo: {
-            count: demoCount,
-            onProgress: (done: number, total: number) => {
-              if (done === total || done % 20 < 2) progress(`Preparing demo data (first start only): ${done} of ${total} document images`);
+  let host: RunningHost | null = null;
+  /** The built-in service (if any) and the workstation; opened again after a restart. */
+  const openApp = async (): Promise<{ workstation: Workstation; embedded: EmbeddedCentral | null }> => {
+    const { config, embedded } = await prepareCentral(central, { dataDir, demoCount: values.empty ? 0 : demoCount, keyProvider });
+    // The built-in demo service signs its reviewer in unless --sign-in names someone else (or none).
+    let signIn: { username: string; password: string } | null = embedded && !values.empty ? builtInDemoSignIn : null;
+    if (values['sign-in'] === 'none') signIn = null;
+    else if (values['sign-in'] !== undefined) signIn = { username: values['sign-in'], password: process.env.VERITY_PASSWORD ?? demoPassword };
+    const options: WorkstationOptions = {
+      dataDir,
+      host: 'browser',
+      version: pkg.version,
+      keyProvider,
+      ...(config ? { central: config } : {}),
+      // Standalone: a new data folder gets local demo people and applications unless --empty asks for none.
+      ...(central.mode === 'standalone' && !values.empty
+        ? {
+            demo: {
+              count: demoCount,
+              onProgress: (done: number, total: number) => {
+                if (done === total || done % 20 < 2) progress(`Preparing demo data (first start only): ${done} of ${total} document images`);
+              },
             },
-          },
-        }
-      : {}),
-    ...(signIn ? { signIn } : {}),
+          }
+        : {}),
+      ...(signIn ? { signIn } : {}),
+      restart: () => void restart(),
+    };
+    const workstation = await openWorkstation(options).catch(async (error: unknown) => {
+      await embedded?.close();
+      throw error;
+    });
+    return { workstation, embedded };
   };
-  const workstation = await openWorkstation(options).catch(async (error: unknown) => {
-    await embedded?.close();
-    throw error;
-  });
-  const host = await startHost({ workstation, rendererDir, clientScript, port });
+  // The in-app key rotation's restart: the same address and token, the workstation closed, the rotation the request
+  // prepared finished on the closed folder, and everything opened again. A failure ends the host: the next start
+  // finishes the rotation (the new key is kept beside the old one until every file is done).
+  const restart = () =>
+    host!
+      .restartWith(async (old) => {
+        await old.close();
+        await running.embedded?.close();
+        if (keyProvider instanceof HexKeyFile && (await finishInterruptedRekey(dataDir, keyProvider))) progress('Data key rotated; opening the workstation again.');
+        running = await openApp();
+        return running.workstation;
+      })
+      .catch((error: unknown) => fail(`restarting after the data key rotation failed: ${error instanceof Error ? error.message : String(error)}. Start Verity again: it finishes the rotation first.`));
+  let running = await openApp();
+  host = await startHost({ workstation: running.workstation, rendererDir, clientScript, port });
   const url = `${host.url}#token=${host.token}`;
   // `url` is the base the HTTP API hangs under (scripts call `${url}api/…`); `openUrl` opens the app with its token.
   if (values.json) process.stdout.write(JSON.stringify({ url: host.url, token: host.token, openUrl: url }) + '\n');
   else {
-    const centralLine = embedded ? `built-in demo service at ${embedded.url}` : central.mode === 'remote' ? central.url : 'none (standalone)';
+    const centralLine = running.embedded ? `built-in demo service at ${running.embedded.url}` : central.mode === 'remote' ? central.url : 'none (standalone)';
     process.stdout.write(`Verity is running in the browser host.\nOpen ${url}\nData folder: ${dataDir}\nCentral service: ${centralLine}\nPress Ctrl+C to stop.\n`);
   }
   if (values.open) openBrowser(url);
 
   const stop = async () => {
-    await host.close();
-    await workstation.close();
-    await embedded?.close();
+    await host?.close();
+    await running.workstation.close();
+    await running.embedded?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

@@ -31,6 +31,12 @@ export interface RunningHost {
   url: string;
   token: string;
   server: Server;
+  /**
+   * Restarts the workstation behind the same address and token (rotating the data key): from now on every API, image
+   * and export request is answered 503 `restarting`; once the requests already running are answered and the event
+   * streams ended, `reopen` closes the old workstation and opens the next one, which then answers.
+   */
+  restartWith(reopen: (old: Workstation) => Promise<Workstation>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,7 +73,12 @@ function decodedOrNull(part: string): string | null {
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const tokenBytes = Buffer.from(token);
-  const { workstation } = options;
+  let workstation = options.workstation;
+  let restarting: Promise<void> | null = null;
+  // Requests being answered (an event stream counts only while it starts): a restart waits for them.
+  let inFlight = 0;
+  let whenIdle: (() => void) | null = null;
+  const streams = new Set<() => void>();
   const csp = contentSecurityPolicy('');
   let origin = '';
   let allowedHosts = new Set<string>();
@@ -124,10 +135,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       res.write(`data: ${JSON.stringify({ event, payload })}\n\n`);
     });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    req.on('close', () => {
+    // Also at a restart: the page's stream ends and it connects again, to the next workstation.
+    const end = () => {
       clearInterval(keepAlive);
       stop();
-    });
+      streams.delete(end);
+      res.end();
+    };
+    streams.add(end);
+    req.on('close', end);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -137,6 +153,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const url = urlOfTarget(origin, req.url ?? '/');
     if (!url) return refuse(res, 400, 'invalid_request', 'The request address must be a path such as /api/app.info.');
     const path = url.pathname;
+    // While the workstation restarts nothing may reach it; the page asks again (static files are still served).
+    if (restarting && (path.startsWith('/api/') || path.startsWith('/images/') || path.startsWith('/exports/'))) {
+      res.setHeader('Retry-After', '2');
+      return refuse(res, 503, 'restarting', 'Verity is restarting (its data key is being rotated); try again in a few seconds.');
+    }
 
     if (path.startsWith('/api/')) {
       if (req.headers.origin !== undefined && !allowedOrigins.has(req.headers.origin)) return refuse(res, 403, 'forbidden', 'Requests from other origins are refused.');
@@ -206,12 +227,32 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      log.error('host request failed', { error: err instanceof Error ? err.stack : String(err) });
-      if (!res.headersSent) refuse(res, 500, 'internal', 'The browser host failed to answer.');
-      else res.end();
-    });
+    inFlight++;
+    handle(req, res)
+      .catch((err: unknown) => {
+        log.error('host request failed', { error: err instanceof Error ? err.stack : String(err) });
+        if (!res.headersSent) refuse(res, 500, 'internal', 'The browser host failed to answer.');
+        else res.end();
+      })
+      .finally(() => {
+        if (--inFlight === 0) whenIdle?.();
+      });
   });
+  const idle = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((done) => (whenIdle = done)));
+
+  const restartWith = (reopen: (old: Workstation) => Promise<Workstation>): Promise<void> => {
+    restarting ??= (async () => {
+      // Wait a turn, so that the request asking for the restart (running now) is counted and answered first.
+      await new Promise((r) => setImmediate(r));
+      await idle();
+      whenIdle = null;
+      for (const end of [...streams]) end();
+      workstation = await reopen(workstation);
+    })().finally(() => {
+      restarting = null;
+    });
+    return restarting;
+  };
   await new Promise<void>((ready, fail) => {
     server.once('error', fail);
     server.listen(options.port ?? 0, '127.0.0.1', () => ready());
@@ -225,6 +266,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     url: origin + '/',
     token,
     server,
+    restartWith,
     close: () =>
       new Promise<void>((done) => {
         server.closeAllConnections();

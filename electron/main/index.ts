@@ -7,11 +7,13 @@ import { builtInDemoSignIn, prepareCentral, type EmbeddedCentral } from '../api/
 import { openWorkstation, type Workstation, type WorkstationOptions } from '../api/workstation';
 import { finishInterruptedRekey } from '../api/rekey';
 import { fileVault } from '../sync/fileVault';
+import { log } from '../common/log';
 import { keychainVerdict, WrappedFileKeyProvider } from '../common/keys';
 import { launchUtilityImagingProcess } from './imagingProcess';
 import { bindIpc, forwardEvents } from './ipc';
 import { sqliteBindingPath } from './natives';
 import { privilegedSchemes, registerProtocols } from './protocol';
+import { relaunchAfterClosing } from './relaunch';
 import { bindSaveExport } from './saveExport';
 import { denyPermissions, hardenWebContents } from './security';
 import { createMainWindow } from './window';
@@ -86,6 +88,8 @@ async function start(): Promise<void> {
     // Standalone (--central=none): a new data folder gets local demo people and applications.
     ...(prepared.config ? { central: prepared.config } : { demo: { count: 40 } }),
     ...(embedded ? { signIn: builtInDemoSignIn } : {}),
+    // Rotating the data key from the app: the new key is saved; the next process finishes the rotation at its start.
+    restart: () => relaunchAfterClosing({ app, close: closeAll, onError: (error) => log.error('closing before the restart failed', { error: String(error) }) }),
   };
   workstation = await openWorkstation(options);
   registerProtocols(protocol, join(here, '../renderer'), workstation);
@@ -93,6 +97,14 @@ async function start(): Promise<void> {
   bindSaveExport(ipcMain, workstation, { dialog, windowOf: (contents) => BrowserWindow.fromWebContents(contents), downloads: () => app.getPath('downloads') });
   forwardEvents(workstation, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
   createMainWindow(join(here, '../preload/index.cjs'));
+}
+
+/** The workstation, then the built-in service: everything that holds the data folder open. */
+async function closeAll(): Promise<void> {
+  await workstation?.close();
+  workstation = null;
+  await embedded?.close();
+  embedded = null;
 }
 
 if (!app.requestSingleInstanceLock()) {

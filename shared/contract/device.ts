@@ -43,4 +43,11 @@ export const deviceChannels = {
     response: z.object({ applications: z.number().int().nonnegative(), documents: z.number().int().nonnegative() }).strict(),
     errors: ['unsynced_decisions', ...storeErrors],
   }),
+  // Rotating the data key from the app (issue 25 item 2): a new random key is saved beside the old one, then the app
+  // restarts and re-encrypts everything before it opens the data folder again (electron/api/rekey.ts).
+  'device.rotateDataKey': defineChannel({
+    request: z.object({}).strict(),
+    response: z.object({ restarting: z.literal(true) }).strict(),
+    errors: ['rekey_unavailable'],
+  }),
 } as const;

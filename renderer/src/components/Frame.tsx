@@ -6,6 +6,7 @@ import { useFrame } from '../state/frame';
 import { useUi } from '../state/ui';
 import { lockWorkstation, signOutOfWorkstation } from '../state/session';
 import { RemoveApplicantDataButton } from './RemoveApplicantData';
+import { RotateDataKeyButton } from './RotateDataKey';
 import { SignIn } from './SignIn';
 import { StatusBar } from './StatusBar';
 import { SupervisorArea } from './SupervisorArea';
@@ -83,6 +84,7 @@ function SessionButtons() {
         </button>
       )}
       <RemoveApplicantDataButton />
+      <RotateDataKeyButton />
     </>
   );
 }

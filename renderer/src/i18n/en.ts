@@ -921,6 +921,12 @@ export const en = {
   'retire.removing': 'Removing…',
   'retire.cancel': 'Keep the data',
   'retire.done': 'Removed the applicant data of {applications, plural, one {# application} other {# applications}} and {documents, plural, one {# document} other {# documents}}.',
+  'rekey.button': 'Rotate data key',
+  'rekey.title': 'Rotate the data key of this workstation',
+  'rekey.explain': 'A new random key re-encrypts the case store, the document images and the built-in service’s data; the old key then opens nothing. Verity restarts to do it and nothing is lost. Use it when the key may have been copied, or as your organisation’s policy asks.',
+  'rekey.confirm': 'Rotate and restart',
+  'rekey.cancel': 'Cancel',
+  'rekey.restarting': 'Rotating the data key and restarting… This page reloads by itself when Verity is back.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -922,4 +922,10 @@ export const zhCN: Record<MessageKey, string> = {
   'retire.removing': '正在删除…',
   'retire.cancel': '保留数据',
   'retire.done': '已删除 {applications, plural, other {# 个申请}}的申请人数据和 {documents, plural, other {# 份证件}}。',
+  'rekey.button': '更换数据密钥',
+  'rekey.title': '更换本工作站的数据密钥',
+  'rekey.explain': '用新的随机密钥重新加密案件库、证件图片和内置服务的数据，旧密钥随即失效。Verity 会为此重新启动，数据不会丢失。当密钥可能已被复制，或按机构的安全规定时使用。',
+  'rekey.confirm': '更换并重新启动',
+  'rekey.cancel': '取消',
+  'rekey.restarting': '正在更换数据密钥并重新启动…… Verity 恢复后本页面会自动重新加载。',
 };

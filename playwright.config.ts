@@ -6,6 +6,9 @@ export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.e2e.ts',
   outputDir: 'test-results/e2e',
+  // Every host's and page's log of the run is kept, then searched for applicant data (tests/support/logScan.ts).
+  globalSetup: './tests/e2e/logs.setup.ts',
+  globalTeardown: './tests/e2e/logs.teardown.ts',
   fullyParallel: true,
   workers: 2,
   retries: 0,

@@ -1,12 +1,15 @@
 // Each test gets its own browser host with a fresh data folder, started through the real CLI.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { _electron, test as base, expect, type Page } from '@playwright/test';
 import { startServer, type RunningServer } from '../../server/app';
 import { startNetSwitch, type NetSwitch } from './netSwitch';
+import type { Application } from '../../shared/domain';
+import { generateApplications } from '../../electron/store/seed';
+import { applicantStrings, runLog } from '../support/logScan';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -34,13 +37,14 @@ function hostArgs(dataDir: string, demoCount: number, central: Central | null, s
   return [...common, '--central', 'none', '--demo', '--demo-count', String(demoCount)];
 }
 
-async function startHost(dataDir: string, demoCount: number, central: Central | null, signInAs: string): Promise<{ host: Host; child: ChildProcess }> {
+async function startHost(dataDir: string, demoCount: number, central: Central | null, signInAs: string, log: RunLog): Promise<{ host: Host; child: ChildProcess }> {
   // Every host starts on a fresh data folder seeded with demo people and applications (real specimen images).
-  const child = spawn(process.execPath, hostArgs(dataDir, demoCount, central, signInAs), {
-    cwd: root,
-    env: { ...process.env, VERITY_QUIET: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // Not quiet: every line it logs, info included, goes to the run's log, which is searched for applicant data.
+  const env = { ...process.env };
+  delete env.VERITY_QUIET;
+  const child = spawn(process.execPath, hostArgs(dataDir, demoCount, central, signInAs), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (chunk: Buffer) => log.write(chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => log.write(chunk.toString('utf8')));
   let started: { url: string; token: string; openUrl: string };
   try {
     started = JSON.parse(await firstLine(child)) as typeof started;
@@ -87,14 +91,30 @@ export async function stopHost(child: ChildProcess): Promise<void> {
 /** `npm run test:electron` runs this suite against the built Electron app instead of the browser host. */
 export const target = process.env.VERITY_E2E_TARGET === 'electron' ? 'electron' : 'browser';
 
-export const test = base.extend<{ demoCount: number; centralDemoCount: number | null; centralSignIn: string; central: Central | null; host: Host; app: Page }>({
+type RunLog = ReturnType<typeof runLog>;
+
+/** The applicants a central server held (the demo's and every test's own submissions): what no log may name. */
+async function centralApplicants(server: RunningServer): Promise<string[]> {
+  const rows = await server.db.query<{ identity: unknown; current_identity: unknown; icp: unknown }>(`SELECT identity, current_identity, icp FROM applications`);
+  const parsed = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
+  return applicantStrings(rows.map((r) => ({ identity: parsed(r.identity), currentIdentity: parsed(r.current_identity), icp: parsed(r.icp) }) as Pick<Application, 'identity' | 'currentIdentity' | 'icp'>));
+}
+
+export const test = base.extend<{ demoCount: number; centralDemoCount: number | null; centralSignIn: string; runLog: RunLog; central: Central | null; host: Host; app: Page }>({
+  /** This test's log in the run's logs (tests/support/logScan.ts); attached to the test when it fails. */
+  // eslint-disable-next-line no-empty-pattern -- Playwright's fixture signature; this one needs no other fixture
+  runLog: async ({}, use, testInfo) => {
+    const log = runLog(`${testInfo.file.split('/').pop()}-${testInfo.testId}`);
+    await use(log);
+    if (testInfo.status !== testInfo.expectedStatus && existsSync(log.path)) await testInfo.attach('host and page log', { path: log.path, contentType: 'text/plain' });
+  },
   /** How many demo applications the test's host seeds (override with test.use({ demoCount })). */
   demoCount: [12, { option: true }],
   /** With a number: a real central server with that many demo applications, and the host syncs with it. */
   centralDemoCount: [null, { option: true }],
   /** Who the host signs in at start when it syncs with a central server. */
   centralSignIn: ['reviewer1', { option: true }],
-  central: async ({ centralDemoCount }, use) => {
+  central: async ({ centralDemoCount, runLog }, use) => {
     if (centralDemoCount === null) {
       await use(null);
       return;
@@ -102,14 +122,18 @@ export const test = base.extend<{ demoCount: number; centralDemoCount: number | 
     const server = await startServer({ demo: { count: centralDemoCount }, log: () => undefined });
     const link = await startNetSwitch(server.port);
     await use({ server, link });
+    runLog.markers(await centralApplicants(server), 'central');
     await link.close();
     await server.close();
   },
-  host: async ({ demoCount, central, centralSignIn }, use) => {
+  host: async ({ demoCount, central, centralSignIn, runLog }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'verity-e2e-'));
     let child: ChildProcess | null = null;
+    // A standalone host seeds the demo's applications (electron/api/demo.ts: seed 7, two reviewers); its names are
+    // known before it starts. A synced host's applicants are the central server's (written when it stops).
+    if (!central) runLog.markers(applicantStrings(generateApplications(demoCount, 7, { reviewers: 2 }).map((r) => r.application)), 'standalone');
     try {
-      const started = await startHost(dataDir, demoCount, central, centralSignIn);
+      const started = await startHost(dataDir, demoCount, central, centralSignIn, runLog);
       child = started.child;
       await use(started.host);
     } finally {
@@ -118,7 +142,10 @@ export const test = base.extend<{ demoCount: number; centralDemoCount: number | 
       rmSync(dataDir, { recursive: true, force: true });
     }
   },
-  app: async ({ page, host, central }, use) => {
+  app: async ({ page, host, central, runLog }, use) => {
+    // The page's console is a log too.
+    page.on('console', (message) => runLog.write(`[page ${message.type()}] ${message.text()}\n`));
+    page.on('pageerror', (error) => runLog.write(`[page error] ${error.message}\n`));
     if (target === 'electron') {
       const electronApp = await _electron.launch({
         args: [join(root, 'out/main/index.js'), `--data=${host.dataDir}/electron`, `--central=${central ? central.link.url : 'none'}`],

@@ -36,23 +36,16 @@ export type PreparedExport = z.infer<typeof PreparedExport>;
 export const SavedExport = z.object({ saved: z.boolean(), fileName: z.string() });
 export type SavedExport = z.infer<typeof SavedExport>;
 
-export const DecisionsCsvRequest = z
-  .object({
-    /** Exactly the filters the log shows. */
-    filter: DecisionLogFilter,
-    /** The language of the header row and of the words in the cells: the person's. */
-    language: UiLanguage,
-  })
-  .strict();
+/**
+ * A log as CSV: `filter` exactly the filters the view shows; `language` the person's, for the header row and the words in
+ * the cells.
+ */
+const csvRequest = <F extends z.ZodType>(filter: F) => z.object({ filter, language: UiLanguage }).strict();
+
+export const DecisionsCsvRequest = csvRequest(DecisionLogFilter);
 export type DecisionsCsvRequest = z.input<typeof DecisionsCsvRequest>;
 
-export const WithdrawalsCsvRequest = z
-  .object({
-    /** Exactly the filters the withdrawals view shows. */
-    filter: WithdrawalLogFilter,
-    language: UiLanguage,
-  })
-  .strict();
+export const WithdrawalsCsvRequest = csvRequest(WithdrawalLogFilter);
 export type WithdrawalsCsvRequest = z.input<typeof WithdrawalsCsvRequest>;
 
 export const ReportPdfRequest = z

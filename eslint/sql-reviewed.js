@@ -163,7 +163,7 @@ export const reviewedSql = {
     "at": "the clock column picked from a fixed map by a schema-checked clock name",
     "exportFetchRows": "a numeric constant, the cursor's fetch size",
   },
-  "server/requestCost.test.ts": {
+  "tests/support/queryCost.ts": {
     "s.sql": "tests: EXPLAIN of a statement the server itself ran, with its own parameters",
   },
   "server/withdrawals.ts": {

@@ -8,6 +8,13 @@ import pg from 'pg';
 export type SqlValue = string | number | boolean | null | Date | Buffer | string[];
 export type Row = Record<string, unknown>;
 
+/**
+ * A list of ids as one array parameter, looked up with `= ANY($n::text[])` (or unnest): the planner sees how many there
+ * are. `IN (SELECT jsonb_array_elements_text($n::jsonb))` and jsonb_to_recordset are planned as 100 rows whatever they
+ * hold, which on bench/central's database scanned every mutation and decision (thousands) to find one.
+ */
+export const idsParam = (ids: readonly string[]): string[] => [...ids];
+
 export interface Queryable {
   query<R extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<R[]>;
 }

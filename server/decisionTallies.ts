@@ -4,7 +4,7 @@
 // transaction, with one upsert per statement (a transition table, not a row trigger per decision), keys in one order.
 import type { DecisionCountsResponse } from '../shared/contract/central';
 import type { ReasonCode } from '../shared/domain';
-import type { Queryable } from './db';
+import { idsParam, type Queryable } from './db';
 import type { DecisionFilter } from './decisions';
 
 /** The facets a tally row is keyed by, each as an expression over a decision row. */
@@ -129,8 +129,8 @@ export async function tallyCounts(db: Queryable, filter: TallyFilter): Promise<D
     r.params,
   );
   const names = new Map(
-    (await db.query<{ username: string; display_name: string }>(`SELECT username, display_name FROM people WHERE username IN (SELECT jsonb_array_elements_text($1::jsonb))`, [
-      JSON.stringify(rows.filter((r) => r.facet === 'reviewer').map((r) => r.value)),
+    (await db.query<{ username: string; display_name: string }>(`SELECT username, display_name FROM people WHERE username = ANY($1::text[])`, [
+      idsParam(rows.filter((r) => r.facet === 'reviewer').map((r) => r.value)),
     ])).map((p) => [p.username, p.display_name]),
   );
   const of = (facet: TallyFacet, value: string) => rows.find((r) => r.facet === facet && r.value === value)?.n ?? 0;

@@ -8,7 +8,7 @@ import { openStatuses } from '../shared/lifecycle';
 import { verifiedName } from '../shared/rules';
 import type { LinkedAccount, LinkedAccountsResponse, LinkedApplication } from '../shared/contract/linked';
 import type { Caller } from './auth';
-import type { Queryable } from './db';
+import { idsParam, type Queryable } from './db';
 import { assertInvolved } from './involvement';
 import type { CentralService } from './service';
 
@@ -66,11 +66,11 @@ export async function linkedAccounts(service: CentralService, applicationId: str
     const applications = await tx.query<{ id: string; account_id: string; kind: LinkedApplication['kind']; status: LinkedApplication['status']; submitted_at: Date; decided_at: Date | null }>(
       `SELECT x.account_id, x.id, x.kind, x.status, x.submitted_at, d.decided_at
          FROM (SELECT x.*, row_number() OVER (PARTITION BY x.account_id ORDER BY x.submitted_at DESC, x.id) AS n
-                 FROM applications x WHERE x.account_id IN (SELECT jsonb_array_elements_text($1::jsonb))) x
+                 FROM applications x WHERE x.account_id = ANY($1::text[])) x
          LEFT JOIN decisions d ON d.application_id = x.id
         WHERE x.n <= 10
         ORDER BY x.account_id, x.submitted_at DESC, x.id`,
-      [JSON.stringify(rows.map((r) => r.id))],
+      [idsParam(rows.map((r) => r.id))],
     );
     const byAccount = new Map<string, LinkedApplication[]>();
     for (const x of applications) {

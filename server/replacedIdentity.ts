@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { DocumentRef } from '../shared/contract/central';
 import type { DocumentRole } from '../shared/domain';
 import { DomainError } from '../shared/errors';
-import type { Queryable } from './db';
+import { idsParam, type Queryable } from './db';
 import type { MediaType } from './images';
 
 /** Migration 14. */
@@ -73,9 +73,9 @@ export async function previousDocumentsFor(q: Queryable, ids: readonly string[])
        FROM applications a
        JOIN verification_documents vd ON vd.verification_id = a.replaces_verification
        JOIN blobs b ON b.sha256 = vd.sha256
-      WHERE a.id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND a.replaces_verification IS NOT NULL
+      WHERE a.id = ANY($1::text[]) AND a.replaces_verification IS NOT NULL
       ORDER BY a.id, vd.position`,
-    [JSON.stringify(ids)],
+    [idsParam(ids)],
   );
   const map = new Map<string, DocumentRef[]>();
   for (const r of rows) {

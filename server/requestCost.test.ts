@@ -6,10 +6,10 @@
 // minute old. Runs on PGlite, and on real PostgreSQL when
 // VERITY_TEST_DATABASE_URL is set.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Database, Queryable, SqlValue } from './db';
 import { checkImage } from './images';
 import { CentralService } from './service';
 import { bothSides, decisionMutation, sampleImage, startTestServer, type TestServer } from '../tests/support/central';
+import { heavyStatements, recording } from '../tests/support/queryCost';
 import { specimenIdNumber } from '../tests/support/specimenNumbers';
 
 let server: TestServer | null = null;
@@ -20,84 +20,6 @@ afterEach(async () => {
 
 /** Held by reviewer2 (leases far off), as 200 reviewers at the cap of 200 hold: what reviewer1's requests must not read through. */
 const heldByOthers = 40_000;
-/** Rows a statement may read of one table: a page of the feed, a reviewer's cap, a look-up. */
-const lookUp = 100;
-
-interface Statement {
-  sql: string;
-  params: readonly SqlValue[];
-}
-
-/** The database, recording every statement sent through it (in transactions too). */
-function recording(db: Database): { db: Database; statements: Statement[] } {
-  const statements: Statement[] = [];
-  const record = (q: Queryable): Queryable => ({
-    query: (sql, params = []) => {
-      statements.push({ sql, params });
-      return q.query(sql, params);
-    },
-  });
-  return {
-    statements,
-    db: { driver: db.driver, close: () => db.close(), query: record(db).query, transaction: (fn) => db.transaction((tx) => fn(record(tx))) },
-  };
-}
-
-class RolledBack extends Error {
-  constructor(readonly plan: unknown) {
-    super('rolled back on purpose');
-  }
-}
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PlanNode[];
-}
-
-/** Rows each table's scans went through (returned or filtered out), in the statement's plan as run. */
-function rowsRead(node: PlanNode, into = new Map<string, number>()): Map<string, number> {
-  if (node['Relation Name']) {
-    const loops = node['Actual Loops'] ?? 1;
-    const read = ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * loops;
-    into.set(node['Relation Name'], (into.get(node['Relation Name']) ?? 0) + read);
-  }
-  for (const child of node.Plans ?? []) rowsRead(child, into);
-  return into;
-}
-
-/** The statement run again under EXPLAIN ANALYZE in a transaction that is rolled back (it may write). */
-async function explain(db: Database, s: Statement): Promise<PlanNode> {
-  try {
-    await db.transaction(async (tx) => {
-      const [row] = await tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${s.sql}`, s.params);
-      throw new RolledBack(row?.['QUERY PLAN']);
-    });
-  } catch (error) {
-    if (!(error instanceof RolledBack)) throw error;
-    const plan = (typeof error.plan === 'string' ? JSON.parse(error.plan) : error.plan) as { Plan: PlanNode }[];
-    return plan[0]!.Plan;
-  }
-  throw new Error('unreachable: the transaction always rolls back');
-}
-
-/**
- * The statements that read more than a look-up's worth of rows of some table. Those that search (SELECT, UPDATE,
- * DELETE) are run again; an INSERT would collide with the row it wrote, and a lock call reads nothing.
- */
-async function heavyStatements(db: Database, statements: readonly Statement[]): Promise<string[]> {
-  const heavy: string[] = [];
-  for (const s of statements) {
-    if (!/^\s*(SELECT|UPDATE|DELETE)\b/i.test(s.sql) || /pg_advisory/.test(s.sql)) continue;
-    for (const [table, rows] of rowsRead(await explain(db, s))) {
-      if (rows > lookUp) heavy.push(`${rows} rows of ${table}: ${s.sql.replace(/\s+/g, ' ').slice(0, 140)}`);
-    }
-  }
-  return heavy;
-}
 
 describe('the per-request cost of a reviewer among many', () => {
   it('a fetch and a batch with an approval read a look-up of applications, not every one held by other reviewers', async () => {

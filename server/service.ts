@@ -36,7 +36,7 @@ import type { JudgedOn } from '../shared/contract/cases';
 import { DomainError, describeIssues } from '../shared/errors';
 import { canDecide, isDecided, nextStatus } from '../shared/lifecycle';
 import { approvalBlockers, evaluateRules, rejectionBlockers, type RuleFacts } from '../shared/rules';
-import type { Database, Queryable } from './db';
+import { idsParam, type Database, type Queryable } from './db';
 import { currentCalendar } from './calendar';
 import { checkImage, type CheckedImage, type MediaType } from './images';
 import { identityKeys } from './keys';
@@ -161,11 +161,9 @@ export const OPEN = 'queued';
 /** Advisory lock class of one reviewer's fetch (assignment top-up); the second key is the reviewer's hashtext. */
 const ASSIGNMENT_LOCK = 7_331_004;
 
-export const idsParam = (ids: readonly string[]) => JSON.stringify(ids);
-
 export async function selectApplications(q: Queryable, ids: readonly string[], forUpdate = false): Promise<Map<string, ApplicationRow>> {
   const rows = await q.query<ApplicationRow & Record<string, unknown>>(
-    `SELECT * FROM applications WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))${forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT * FROM applications WHERE id = ANY($1::text[])${forUpdate ? ' FOR UPDATE' : ''}`,
     [idsParam(ids)],
   );
   return new Map(rows.map((r) => [r.id, r]));
@@ -183,7 +181,7 @@ export async function factsFor(q: Queryable, ids: readonly string[]): Promise<Ma
               WHERE o.id <> a.account_id) AS ent_accounts,
             acc.verified_at AS last_verified_at
        FROM applications a JOIN accounts acc ON acc.id = a.account_id
-      WHERE a.id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+      WHERE a.id = ANY($1::text[])`,
     [idsParam(ids)],
   );
   return new Map(
@@ -202,7 +200,7 @@ async function documentsFor(q: Queryable, ids: readonly string[]): Promise<Map<s
   const rows = await q.query<{ id: string; application_id: string; role: DocumentRole; sha256: string; media_type: MediaType; byte_size: number }>(
     `SELECT d.id, d.application_id, d.role, d.sha256, b.media_type, b.byte_size
        FROM documents d JOIN blobs b ON b.sha256 = d.sha256
-      WHERE d.application_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+      WHERE d.application_id = ANY($1::text[])
       ORDER BY d.application_id, d.position`,
     [idsParam(ids)],
   );
@@ -475,7 +473,7 @@ export class CentralService {
     if (expired.length > 0) {
       await tx.query(
         `UPDATE applications SET assignee = NULL, lease_expires_at = NULL, version = version + 1
-          WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+          WHERE id = ANY($1::text[])`,
         [idsParam(expired.map((e) => e.id))],
       );
     }
@@ -492,7 +490,7 @@ export class CentralService {
     if (taken.length === 0) return;
     await tx.query(
       `UPDATE applications SET assignee = $1, lease_expires_at = $2, version = version + 1
-        WHERE id IN (SELECT jsonb_array_elements_text($3::jsonb))`,
+        WHERE id = ANY($3::text[])`,
       [reviewer, leaseEnd, idsParam(taken.map((t) => t.id))],
     );
     for (const t of taken) appendChange(tx, reviewer, t.id, 'assigned', now);
@@ -637,9 +635,10 @@ export class CentralService {
     batch.writes = emptyWrites();
     if (w.applications.length > 0) {
       await tx.query(
-        `UPDATE applications a SET status = v.status, version = v.version, lease_expires_at = NULL
-           FROM jsonb_to_recordset($1::jsonb) AS v(id text, status text, version integer) WHERE a.id = v.id`,
-        [JSON.stringify(w.applications)],
+        // Arrays, not jsonb_to_recordset: the planner sees how many rows (see idsParam).
+        `UPDATE applications a SET status = v.status, version = v.version::integer, lease_expires_at = NULL
+           FROM unnest($1::text[], $2::text[], $3::text[]) AS v(id, status, version) WHERE a.id = v.id`,
+        [idsParam(w.applications.map((a) => a.id)), w.applications.map((a) => a.status), w.applications.map((a) => String(a.version))],
       );
     }
     if (w.decisions.length > 0) {
@@ -896,7 +895,7 @@ export class CentralService {
     const map = new Map<string, Review[]>();
     if (decisionIds.length === 0) return map;
     const rows = await this.db.query<ReviewRow>(
-      `SELECT * FROM reviews WHERE decision_id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid) ORDER BY reviewed_at, id`,
+      `SELECT * FROM reviews WHERE decision_id = ANY($1::uuid[]) ORDER BY reviewed_at, id`,
       [idsParam(decisionIds)],
     );
     for (const r of rows) {
@@ -1017,7 +1016,7 @@ export async function claimMutationIds(a: StoredAnswers, items: readonly { id: s
       ? []
       : (
           await a.tx.query<{ id: string; username: string; kind: string; result: unknown }>(
-            `SELECT id, username, kind, result FROM mutations WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
+            `SELECT id, username, kind, result FROM mutations WHERE id = ANY($1::uuid[])`,
             [idsParam(repeated)],
           )
         ).map((r) => [r.id, r]),
@@ -1057,8 +1056,10 @@ export async function answerEach<M extends { id: string }, R>(
 /** Stores the answers given (with their claimed ids), so a resend is answered the same. */
 export async function storeAnswers(tx: Queryable, results: readonly { id: string; result: unknown }[]): Promise<void> {
   if (results.length === 0) return;
-  await tx.query(`UPDATE mutations m SET result = v.result FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, result jsonb) WHERE m.id = v.id`, [
-    JSON.stringify(results),
+  // Arrays, not jsonb_to_recordset (planned as 100 rows whatever it holds): every stored mutation was scanned.
+  await tx.query(`UPDATE mutations m SET result = v.result::jsonb FROM unnest($1::uuid[], $2::text[]) AS v(id, result) WHERE m.id = v.id`, [
+    idsParam(results.map((r) => r.id)),
+    results.map((r) => JSON.stringify(r.result)),
   ]);
 }
 

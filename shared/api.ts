@@ -98,7 +98,7 @@ export interface ImageApi {
 
 export interface ExportApi {
   /**
-   * Hands a prepared export (decisions.exportCsv, reports.exportPdf) to the person: Electron asks where to save it,
+   * Hands a prepared export (decisions.exportCsv, withdrawals.exportCsv, reports.exportPdf) to the person: Electron asks where to save it,
    * the browser host downloads it. Once only; the workstation records it in the audit trail.
    */
   save(prepared: { exportId: string }): Promise<Outcome<SavedExport>>;

@@ -16,7 +16,7 @@ export interface Transport {
 
 /** A prepared export's one-time id (ExportId in shared/contract/exports.ts); here, so the preload loads no zod. */
 export const exportIdPattern = /^[A-Za-z0-9_-]{22,64}$/;
-const badExportId = { ok: false, error: { code: 'invalid_request', message: 'An export is named by the id decisions.exportCsv or reports.exportPdf answered.' } } as const;
+const badExportId = { ok: false, error: { code: 'invalid_request', message: 'An export is named by the id decisions.exportCsv, withdrawals.exportCsv or reports.exportPdf answered.' } } as const;
 
 const SHA256 = /^[0-9a-f]{64}$/;
 /** Every variant the page may ask a URL for, checked against the contract by the compiler (no original). */
@@ -110,7 +110,10 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       removeApplicantData: (r) => t.invoke('device.removeApplicantData', r),
       rotateDataKey: (r) => t.invoke('device.rotateDataKey', r),
     },
-    withdrawals: { log: (r) => t.invoke('withdrawals.log', r) },
+    withdrawals: {
+      log: (r) => t.invoke('withdrawals.log', r),
+      exportCsv: (r) => t.invoke('withdrawals.exportCsv', r),
+    },
     calendar: {
       get: (r) => t.invoke('calendar.get', r),
       replaceYear: (r) => t.invoke('calendar.replaceYear', r),

@@ -5,7 +5,8 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { DecisionLogEntry } from '../../shared/contract/supervision';
 import { seededRandom } from '../../shared/prng';
-import { csvColumns, csvHead, csvRows, csvWords, inertCell, localIso } from './decisionsCsv';
+import { inertCell, localIso } from './csvFile';
+import { csvColumns, csvHead, csvRows, csvWords } from './decisionsCsv';
 
 const entry = (over: Partial<DecisionLogEntry> = {}): DecisionLogEntry => ({
   id: '01900000-0000-7000-8000-000000000001',

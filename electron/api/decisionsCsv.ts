@@ -1,10 +1,9 @@
-// The decision log as CSV, for a spreadsheet: UTF-8 with a BOM (so Excel reads CJK names right), one header row in
-// the person's language, CRLF rows (RFC 4180), instants in ISO 8601 with the zone, lists joined with "; ". A cell a
-// spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading single quote (OWASP's advice).
-import { stringify } from 'csv-stringify/sync';
+// The decision log as CSV, for a spreadsheet (electron/api/csvFile.ts: the BOM, CRLF rows, cells made inert): one
+// header row in the person's language, instants in ISO 8601 with the zone, lists joined with "; ".
 import type { UiLanguage } from '../../shared/contract/app';
 import type { DecisionLogEntry } from '../../shared/contract/supervision';
 import type { ExportedLogEntry } from '../sync/mapping';
+import { csvHeader, csvLines, localIso } from './csvFile';
 
 export const csvColumns = [
   'decidedAt',
@@ -107,24 +106,6 @@ export const csvWords: Record<UiLanguage, Words> = {
   },
 };
 
-/** What a spreadsheet may run when a cell starts with it. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** A cell no spreadsheet runs: one starting like a formula gets a leading single quote. */
-export function inertCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
-
-const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, '0');
-
-/** An instant as ISO 8601 in this machine's zone, with its offset (2026-03-02T17:05:09+08:00). */
-export function localIso(instant: string): string {
-  const d = new Date(instant);
-  const offset = -d.getTimezoneOffset();
-  const zone = `${offset < 0 ? '-' : '+'}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${zone}`;
-}
-
 const LIST = '; ';
 
 function cellsOf(e: ExportedLogEntry, w: Words): Record<Column, string> {
@@ -153,21 +134,18 @@ function cellsOf(e: ExportedLogEntry, w: Words): Record<Column, string> {
   };
 }
 
-const options = { record_delimiter: 'windows' as const, quoted_match: /^\s|\s$/ };
-
 /** The BOM and the header row. */
 export function csvHead(language: UiLanguage): string {
-  return `\uFEFF${stringify([csvColumns.map((c) => csvWords[language].header[c])], options)}`;
+  return csvHeader(csvColumns.map((c) => csvWords[language].header[c]));
 }
 
 /** Rows for some decisions, in the order given; every cell made inert. */
 export function csvRows(entries: readonly ExportedLogEntry[], language: UiLanguage): string {
   const w = csvWords[language];
-  return stringify(
+  return csvLines(
     entries.map((e) => {
       const cells = cellsOf(e, w);
-      return csvColumns.map((c) => inertCell(cells[c]));
+      return csvColumns.map((c) => cells[c]);
     }),
-    options,
   );
 }

@@ -1,4 +1,4 @@
-// Exports: the channels that make a file (the filtered decision log as CSV; a report as PDF), and the shelf that
+// Exports: the channels that make a file (the filtered decision log or withdrawals as CSV; a report as PDF), and the shelf that
 // holds each made file under a one-time id until the person saves it. Saving goes past the contract's JSON: a save
 // dialog in Electron (electron/main/saveExport.ts), a download in the browser host (GET /exports/<id>); both take
 // the file through `takeExport`, which records it in the audit trail.
@@ -9,10 +9,13 @@ import { canonicalJson } from '../../shared/auditChain';
 import type { CaseStore, ExportRecord } from '../store/types';
 import { createDecisionLogReads, type CentralLines } from '../sync/decisionLog';
 import type { CentralGet } from '../sync/oversight';
+import { matchingWithdrawals } from '../sync/withdrawalLog';
 import { csvHead, csvRows } from './decisionsCsv';
+import { withdrawalsCsvHead, withdrawalsCsvRows } from './withdrawalsCsv';
 import { defaultCjkFont, renderReportPdf } from './reportPdf';
 import type { EventHub } from './events';
-import type { Handler } from './registry';
+import type { CallContext, Handler } from './registry';
+import type { UiLanguage } from '../../shared/contract/app';
 
 /** A made file waiting on the shelf. */
 export interface HeldExport {
@@ -46,7 +49,7 @@ export class ExportShelf {
   peek(exportId: unknown, personId: string): HeldExport {
     this.dropExpired();
     const parsed = ExportId.safeParse(exportId);
-    if (!parsed.success) throw new DomainError('invalid_request', 'An export is named by the id decisions.exportCsv or reports.exportPdf answered.');
+    if (!parsed.success) throw new DomainError('invalid_request', 'An export is named by the id decisions.exportCsv, withdrawals.exportCsv or reports.exportPdf answered.');
     const file = this.held.get(parsed.data);
     // Another person's export is answered as missing: its existence is not theirs to learn.
     if (!file || file.personId !== personId) throw new DomainError('export_not_found', 'This export is no longer waiting to be saved (it was saved already, or made too long ago). Export again.');
@@ -82,6 +85,7 @@ export function exportFileName(stem: string, extension: string, at: Date): strin
 
 export interface ExportHandlers {
   'decisions.exportCsv': Handler<'decisions.exportCsv'>;
+  'withdrawals.exportCsv': Handler<'withdrawals.exportCsv'>;
   'reports.exportPdf': Handler<'reports.exportPdf'>;
 }
 
@@ -105,26 +109,40 @@ export function createExportHandlers(
   const log = createDecisionLogReads(central?.get ?? null, store, central?.lines ?? null);
   const now = options.now ?? (() => new Date());
   const progressOf = (kind: ExportKind) => (done: number, total: number) => events.emit('exports.progress', { kind, done, total });
+  /**
+   * A CSV made from the rows as they arrive, each batch encoded at once (the source goes on meanwhile): the file grows
+   * as bytes, never as one string of every row. Put on the shelf for the person who asked.
+   */
+  async function shelveCsv<Row>(
+    kind: ExportKind,
+    stem: string,
+    asked: { filter: object; language: UiLanguage; ctx: CallContext },
+    head: string,
+    batches: AsyncIterable<readonly Row[]>,
+    encode: (batch: readonly Row[]) => string,
+  ): Promise<PreparedExport> {
+    const parts = [Buffer.from(head, 'utf8')];
+    let rows = 0;
+    for await (const batch of batches) {
+      parts.push(Buffer.from(encode(batch), 'utf8'));
+      rows += batch.length;
+    }
+    const bytes = Buffer.concat(parts);
+    return shelf.put({
+      record: { kind, fileName: exportFileName(stem, 'csv', now()), rows, bytes: bytes.length, filter: canonicalJson(asked.filter), language: asked.language },
+      contentType: 'text/csv; charset=utf-8',
+      bytes,
+      // dispatch let only a signed-in supervisor through.
+      personId: asked.ctx.person!.id,
+    });
+  }
   return {
-    'decisions.exportCsv': async ({ filter, language }, ctx) => {
-      // Each batch encoded as it arrives (the stream goes on meanwhile): the file grows as bytes, never as one string
-      // of every row.
-      const parts = [Buffer.from(csvHead(language), 'utf8')];
-      let rows = 0;
-      for await (const batch of log.matching(filter, BATCH, progressOf('decisions_csv'))) {
-        parts.push(Buffer.from(csvRows(batch, language), 'utf8'));
-        rows += batch.length;
-      }
-      const bytes = Buffer.concat(parts);
-      const fileName = exportFileName('decisions', 'csv', now());
-      return shelf.put({
-        record: { kind: 'decisions_csv', fileName, rows, bytes: bytes.length, filter: canonicalJson(filter), language },
-        contentType: 'text/csv; charset=utf-8',
-        bytes,
-        // dispatch let only a signed-in supervisor through.
-        personId: ctx.person!.id,
-      });
-    },
+    'decisions.exportCsv': ({ filter, language }, ctx) =>
+      shelveCsv('decisions_csv', 'decisions', { filter, language, ctx }, csvHead(language), log.matching(filter, BATCH, progressOf('decisions_csv')), (batch) => csvRows(batch, language)),
+    'withdrawals.exportCsv': ({ filter, language }, ctx) =>
+      shelveCsv('withdrawals_csv', 'withdrawals', { filter, language, ctx }, withdrawalsCsvHead(language), matchingWithdrawals(central?.get ?? null, store, filter, progressOf('withdrawals_csv')), (page) =>
+        withdrawalsCsvRows(page, language),
+      ),
     'reports.exportPdf': async ({ report, language }, ctx) => {
       const at = now();
       const person = ctx.person!;

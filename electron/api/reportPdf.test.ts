@@ -4,7 +4,7 @@
 import { extractText, getDocumentProxy } from 'unpdf';
 import { describe, expect, it } from 'vitest';
 import type { CachedDecisionReport } from '../../shared/contract/reports';
-import { localIso } from './decisionsCsv';
+import { localIso } from './csvFile';
 import { defaultCjkFont, renderReportPdf } from './reportPdf';
 
 const report: CachedDecisionReport = {

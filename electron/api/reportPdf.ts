@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import type { UiLanguage } from '../../shared/contract/app';
 import { handlingTimePrecision, type CachedDecisionReport, type DecisionReport } from '../../shared/contract/reports';
-import { localIso } from './decisionsCsv';
+import { localIso } from './csvFile';
 
 /** The CJK font as the sources hold it; Electron passes the packaged copy (electron-builder's extraResources). */
 export const defaultCjkFont = fileURLToPath(new URL('../../resources/fonts/wqy-microhei.ttc', import.meta.url));

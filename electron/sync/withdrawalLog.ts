@@ -1,7 +1,14 @@
 // The withdrawals on record for the supervisor (issue 22 item 3): read live from the central service while it
 // answers, from this workstation's copy when it does not (each answer says which), and the sync step that keeps the
 // copy: withdrawals since the newest held, newest first, until the copy's capacity. As electron/sync/decisionLog.ts.
-import { WithdrawalLogQuery, WithdrawalsResponse, withdrawalLogCapacity, type WithdrawalLogFilter, type WithdrawalLogPage } from '../../shared/contract/withdrawals';
+import {
+  WithdrawalLogFilter,
+  WithdrawalLogQuery,
+  WithdrawalsResponse,
+  withdrawalLogCapacity,
+  type WithdrawalLogPage,
+  type WithdrawalRecord,
+} from '../../shared/contract/withdrawals';
 import { DomainError } from '../../shared/errors';
 import type { CaseStore } from '../store/types';
 import { centralUnreachable, liveReadTimeoutMs } from './decisionLog';
@@ -48,6 +55,53 @@ export async function readWithdrawals(get: CentralGet | null, store: Pick<CaseSt
     throw new DomainError('bad_cursor', `The central service went out of reach (${offlineReason}); the withdrawals now come from this workstation's copy. Go back to the first page.`);
   }
   return { ...store.withdrawalLog(q), source: 'copy', offlineReason };
+}
+
+/** A page of an export: the most GET /v1/withdrawals gives at once; the copy's pages are smaller. */
+const centralExportPage = 1000;
+const copyExportPage = 200;
+
+/**
+ * Every withdrawal matching the filter, newest first, a page at a time: from the central service while it answers
+ * (all of them), else from the copy; with the total to report progress against. Once begun from the central service,
+ * an export finishes from it or fails: half from the copy would not be what the view shows.
+ */
+export async function* matchingWithdrawals(
+  get: CentralGet | null,
+  store: Pick<CaseStore, 'withdrawalLog'>,
+  raw: WithdrawalLogFilter,
+  progress: (done: number, total: number) => void,
+): AsyncGenerator<WithdrawalRecord[]> {
+  const filter = WithdrawalLogFilter.parse(raw);
+  let first: WithdrawalsResponse | null = null;
+  if (get !== null) {
+    try {
+      first = await get(`/v1/withdrawals?${centralQuery(filter, { limit: centralExportPage }).toString()}`, WithdrawalsResponse);
+    } catch (error) {
+      if (!centralUnreachable(error)) throw error;
+    }
+  }
+  let done = 0;
+  if (first !== null) {
+    for (let page: WithdrawalsResponse = first; ; ) {
+      done += page.withdrawals.length;
+      if (page.withdrawals.length > 0) yield page.withdrawals;
+      // One withdrawn meanwhile may add a row the first count did not know: done can pass total.
+      progress(done, Math.max(done, first.total));
+      if (page.nextCursor === null) return;
+      page = await get!(`/v1/withdrawals?${centralQuery(filter, { cursor: page.nextCursor, limit: centralExportPage }).toString()}`, WithdrawalsResponse);
+    }
+  }
+  let cursor: string | undefined;
+  for (;;) {
+    const page = store.withdrawalLog({ ...filter, limit: copyExportPage, ...(cursor ? { cursor } : {}) });
+    done += page.items.length;
+    if (page.items.length > 0) yield page.items;
+    progress(done, Math.max(done, page.total));
+    if (page.nextCursor === null) return;
+    cursor = page.nextCursor;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 const pageSize = 200;

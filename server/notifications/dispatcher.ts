@@ -72,10 +72,10 @@ export class NotificationDispatcher {
         `UPDATE notifications n SET state = 'sending', attempts = n.attempts + 1, claimed_by = $1, claimed_until = $2, next_attempt_at = $2
           WHERE n.id IN (SELECT id FROM notifications
                           WHERE state IN ('queued', 'sending') AND next_attempt_at <= $3
-                            AND channel IN (SELECT jsonb_array_elements_text($4::jsonb))
+                            AND channel = ANY($4::text[])
                           ORDER BY next_attempt_at LIMIT $5 FOR UPDATE SKIP LOCKED)
           RETURNING n.id, n.channel, n.recipient, n.language, n.idempotency_key, n.subject, n.body, n.attempts`,
-        [this.name, claimedUntil, now, JSON.stringify(this.channels), this.options.policy.batchSize],
+        [this.name, claimedUntil, now, [...this.channels], this.options.policy.batchSize],
       ),
     );
   }

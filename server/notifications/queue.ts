@@ -6,7 +6,7 @@ import type { IntakeRequest } from '../../shared/contract/central';
 import type { NotificationChannel } from '../../shared/contract/notifications';
 import type { ApplicantLanguage, DecisionOutcome, Identity, ReasonCode } from '../../shared/domain';
 import { ruleR5 } from '../../shared/rules';
-import type { Queryable } from '../db';
+import { idsParam, type Queryable } from '../db';
 import { applicationOf, jsonOf, selectApplications } from '../service';
 import { renderFor } from './templates';
 
@@ -21,8 +21,8 @@ export async function queueDecisionNotifications(tx: Queryable, decisionIds: rea
   const decisions = await tx.query<{ id: string; application_id: string; outcome: DecisionOutcome; reason_codes: unknown; applicant_message: string; language: ApplicantLanguage | null; email: string | null; phone: string | null }>(
     `SELECT d.id, d.application_id, d.outcome, d.reason_codes, d.applicant_message, acc.language, acc.email, acc.phone
        FROM decisions d JOIN applications a ON a.id = d.application_id JOIN accounts acc ON acc.id = a.account_id
-      WHERE d.id IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid) AND d.effect = 'in_effect' AND a.status <> 'withdrawn'`,
-    [JSON.stringify(decisionIds)],
+      WHERE d.id = ANY($1::uuid[]) AND d.effect = 'in_effect' AND a.status <> 'withdrawn'`,
+    [idsParam(decisionIds)],
   );
   if (decisions.length === 0) return;
   const applications = await selectApplications(tx, decisions.map((d) => d.application_id));

@@ -1,4 +1,4 @@
-// Exports: a file the workstation makes (the filtered decision log as CSV, a report as PDF) and the person saves
+// Exports: a file the workstation makes (the filtered decision log or withdrawals as CSV, a report as PDF) and the person saves
 // where they choose. Making it is a channel; it answers a one-time id, and `workstation.exports.save` hands the
 // bytes over: a save dialog in Electron, a download in the browser host. The file never travels through the
 // contract's JSON, and handing it over is what the audit trail records.
@@ -8,13 +8,14 @@ import { defineChannel, defineEvent } from './channel';
 import { storeErrors } from './cases';
 import { CachedDecisionReport } from './reports';
 import { DecisionLogFilter } from './supervision';
+import { WithdrawalLogFilter } from './withdrawals';
 import { exportIdPattern } from '../workstationApi';
 
 /** The one-time id of a prepared export: random, valid for a few minutes, handed over once. */
 export const ExportId = z.string().regex(exportIdPattern, 'an export id is 22–64 letters, digits, - or _');
 export type ExportId = z.infer<typeof ExportId>;
 
-export const exportKinds = ['decisions_csv', 'report_pdf'] as const;
+export const exportKinds = ['decisions_csv', 'report_pdf', 'withdrawals_csv'] as const;
 export const ExportKind = z.enum(exportKinds);
 export type ExportKind = z.infer<typeof ExportKind>;
 
@@ -26,7 +27,7 @@ export const PreparedExport = z.object({
   fileName: z.string().regex(/^[\w.-]{1,120}$/),
   contentType: z.string(),
   bytes: z.number().int().nonnegative(),
-  /** Decisions in the file (the CSV's rows below its header; the decisions a report covers). */
+  /** Rows in the file (the CSV's rows below its header: decisions or withdrawals; the decisions a report covers). */
   rows: z.number().int().nonnegative(),
 });
 export type PreparedExport = z.infer<typeof PreparedExport>;
@@ -35,15 +36,17 @@ export type PreparedExport = z.infer<typeof PreparedExport>;
 export const SavedExport = z.object({ saved: z.boolean(), fileName: z.string() });
 export type SavedExport = z.infer<typeof SavedExport>;
 
-export const DecisionsCsvRequest = z
-  .object({
-    /** Exactly the filters the log shows. */
-    filter: DecisionLogFilter,
-    /** The language of the header row and of the words in the cells: the person's. */
-    language: UiLanguage,
-  })
-  .strict();
+/**
+ * A log as CSV: `filter` exactly the filters the view shows; `language` the person's, for the header row and the words in
+ * the cells.
+ */
+const csvRequest = <F extends z.ZodType>(filter: F) => z.object({ filter, language: UiLanguage }).strict();
+
+export const DecisionsCsvRequest = csvRequest(DecisionLogFilter);
 export type DecisionsCsvRequest = z.input<typeof DecisionsCsvRequest>;
+
+export const WithdrawalsCsvRequest = csvRequest(WithdrawalLogFilter);
+export type WithdrawalsCsvRequest = z.input<typeof WithdrawalsCsvRequest>;
 
 export const ReportPdfRequest = z
   .object({
@@ -64,6 +67,12 @@ export const exportErrors = ['export_not_found', 'export_failed'] as const;
 export const exportChannels = {
   'decisions.exportCsv': defineChannel({
     request: DecisionsCsvRequest,
+    response: PreparedExport,
+    errors: [...storeErrors],
+    role: 'supervisor',
+  }),
+  'withdrawals.exportCsv': defineChannel({
+    request: WithdrawalsCsvRequest,
     response: PreparedExport,
     errors: [...storeErrors],
     role: 'supervisor',

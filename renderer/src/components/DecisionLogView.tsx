@@ -1,25 +1,24 @@
 // The decision log: every decision of every reviewer, newest first, from the central service while it answers, else from the workstation's copy (so a
 // supervisor can audit offline). Filters that combine, each choice with its count; keyset paging by "load more".
 // A chunk of its own (SupervisorArea.tsx).
-import { memo, useCallback, useEffect } from 'react';
-import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFreshness, DecisionLogSource } from '../../../shared/contract/supervision';
-import { applicationKinds, reasonCodes } from '../../../shared/vocabulary';
+import { memo } from 'react';
+import type { DecisionLogEntry, DecisionLogFreshness, DecisionLogSource } from '../../../shared/contract/supervision';
+import { reasonCodes } from '../../../shared/vocabulary';
 import { errorMessage, type Translate } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatDuration, formatNumber } from '../lib/format';
-import { hasModifier, isTypingTarget } from '../lib/keys';
 import { ruleName } from '../lib/ruleLabels';
-import { useSearchText } from '../lib/useSearchText';
 import { decisionOutcomes, yesNoChoices, filtersActive, toFilter, useDecisionLog, type DecisionLogFilters, type YesNo } from '../state/decisionLog';
 import { useDecisionCase } from '../state/decisionCase';
 import { useExports } from '../state/exports';
 import type { UiLanguage } from '../../../shared/contract/app';
 import { ExportButton } from './ExportButton';
 import { useRefreshOnSync } from '../lib/useRefreshOnSync';
-import { useUi } from '../state/ui';
+import { useLogKeys } from '../lib/useLogKeys';
 import { workstation } from '../workstation';
 import { EffectBadge, SelectedDecisionVerdict } from './Verdict';
 import { DecisionCaseView } from './DecisionCaseView';
+import { LogFilterBar } from './LogFilterBar';
 
 const SEARCH_ID = 'decision-log-search';
 const rowId = (index: number) => `decision-row-${index}`;
@@ -29,54 +28,29 @@ const outcomeLabel = { approve: 'appStatus.approved', reject: 'appStatus.rejecte
 type YesNoFilter = 'offline' | 'overridden' | 'reviewed' | 'deadlineMissed';
 const yesNoFilters: readonly YesNoFilter[] = ['offline', 'overridden', 'reviewed', 'deadlineMissed'];
 
+const filterLabels = { form: 'log.filters', placeholder: 'log.searchPlaceholder', reviewer: 'log.filter.reviewer', from: 'log.filter.from', to: 'log.filter.to' } as const;
+
 function Filters() {
   const t = useT();
   const filters = useDecisionLog((s) => s.filters);
   const counts = useDecisionLog((s) => s.counts);
   const setFilters = useDecisionLog((s) => s.setFilters);
   const resetFilters = useDecisionLog((s) => s.resetFilters);
-  const applyText = useCallback((text: string) => setFilters({ text }), [setFilters]);
-  const [text, setText] = useSearchText(filters.text, applyText);
 
   const withCount = (label: string, count: number | undefined) => (count === undefined ? label : t('queue.withCount', { label, count }));
-  const reviewers = reviewerChoices(counts, filters.reviewer);
   const reasonCount = (code: (typeof reasonCodes)[number]) => (counts ? (counts.reasonCode.find((r) => r.reasonCode === code)?.count ?? 0) : undefined);
 
   return (
-    <form className="log-filters" role="search" aria-label={t('log.filters')} onSubmit={(e) => e.preventDefault()}>
-      <label className="field search">
-        <span>{t('log.search')}</span>
-        <input
-          type="search"
-          id={SEARCH_ID}
-          aria-label={t('log.search')}
-          value={text}
-          placeholder={t('log.searchPlaceholder')}
-          maxLength={100}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              setFilters({ text });
-            } else if (e.key === 'Escape') {
-              e.preventDefault();
-              setText('');
-              if (filters.text !== '') setFilters({ text: '' });
-            }
-          }}
-        />
-      </label>
-      <label className="field">
-        <span>{t('log.filter.reviewer')}</span>
-        <select aria-label={t('log.filter.reviewer')} value={filters.reviewer} onChange={(e) => setFilters({ reviewer: e.target.value })}>
-          <option value="">{t('log.filter.allReviewers')}</option>
-          {reviewers.map((r) => (
-            <option key={r.reviewer} value={r.reviewer}>
-              {withCount(r.name ?? r.reviewer, r.count)}
-            </option>
-          ))}
-        </select>
-      </label>
+    <LogFilterBar
+      labels={filterLabels}
+      searchId={SEARCH_ID}
+      filters={filters}
+      setFilters={setFilters}
+      reset={resetFilters}
+      active={filtersActive(filters)}
+      reviewers={counts?.reviewer ?? null}
+      kindCounts={counts?.kind}
+    >
       <label className="field">
         <span>{t('log.filter.outcome')}</span>
         <select aria-label={t('log.filter.outcome')} value={filters.outcome} onChange={(e) => setFilters({ outcome: e.target.value as DecisionLogFilters['outcome'] })}>
@@ -84,17 +58,6 @@ function Filters() {
           {decisionOutcomes.map((o) => (
             <option key={o} value={o}>
               {withCount(t(outcomeLabel[o]), counts?.outcome[o])}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>{t('queue.filter.kind')}</span>
-        <select aria-label={t('queue.filter.kind')} value={filters.kind} onChange={(e) => setFilters({ kind: e.target.value as DecisionLogFilters['kind'] })}>
-          <option value="all">{t('queue.filter.allKinds')}</option>
-          {applicationKinds.map((k) => (
-            <option key={k} value={k}>
-              {withCount(t(`kind.${k}`), counts?.kind[k])}
             </option>
           ))}
         </select>
@@ -122,26 +85,8 @@ function Filters() {
           </select>
         </label>
       ))}
-      <label className="field">
-        <span>{t('log.filter.from')}</span>
-        <input type="date" aria-label={t('log.filter.from')} value={filters.from} max={filters.to || undefined} onChange={(e) => setFilters({ from: e.target.value })} />
-      </label>
-      <label className="field">
-        <span>{t('log.filter.to')}</span>
-        <input type="date" aria-label={t('log.filter.to')} value={filters.to} min={filters.from || undefined} onChange={(e) => setFilters({ to: e.target.value })} />
-      </label>
-      <button type="button" onClick={resetFilters} disabled={!filtersActive(filters)}>
-        {t('queue.filter.reset')}
-      </button>
-    </form>
+    </LogFilterBar>
   );
-}
-
-/** The reviewers the counts know, and the one chosen even when none of its decisions match the other filters. */
-function reviewerChoices(counts: DecisionLogCounts | null, chosen: string): { reviewer: string; name?: string | undefined; count: number | undefined }[] {
-  const known: { reviewer: string; name?: string | undefined; count: number | undefined }[] = counts?.reviewer ?? [];
-  if (chosen === '' || known.some((r) => r.reviewer === chosen)) return known;
-  return [...known, { reviewer: chosen, count: counts ? 0 : undefined }];
 }
 
 /** Where the rows come from: the central service (every decision), or this workstation's copy, why and how fresh. */
@@ -329,48 +274,15 @@ export function DecisionLogView() {
   // Read on every visit; read again when a sync may have changed the workstation's copy.
   useRefreshOnSync(() => void useDecisionLog.getState().reload({ keepPlace: true }));
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || useUi.getState().helpOpen || hasModifier(event)) return;
-      if (isTypingTarget(event.target) || useDecisionCase.getState().entry !== null) return;
-      switch (event.key) {
-        case 'Enter':
-          if (event.target instanceof HTMLButtonElement || event.target instanceof HTMLSelectElement) return;
-          event.preventDefault();
-          openSelected();
-          break;
-        case 'j':
-        case 'J':
-        case 'ArrowDown':
-          event.preventDefault();
-          moveSelection(1);
-          break;
-        case 'k':
-        case 'K':
-        case 'ArrowUp':
-          event.preventDefault();
-          moveSelection(-1);
-          break;
-        case '/':
-          event.preventDefault();
-          document.getElementById(SEARCH_ID)?.focus();
-          break;
-        case 'e':
-        case 'E':
-          event.preventDefault();
-          exportCsv(language);
-          break;
-        case 'Escape':
-          if (useDecisionLog.getState().filters.text === '') return;
-          event.preventDefault();
-          useDecisionLog.getState().setFilters({ text: '' });
-          break;
-        default:
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [language]);
+  useLogKeys({
+    searchId: SEARCH_ID,
+    caseOpen: () => useDecisionCase.getState().entry !== null,
+    move: moveSelection,
+    open: openSelected,
+    exportCsv: () => exportCsv(language),
+    searchText: () => useDecisionLog.getState().filters.text,
+    clearSearch: () => useDecisionLog.getState().setFilters({ text: '' }),
+  });
 
   const opened = useDecisionCase((s) => s.entry !== null);
   if (opened) return <DecisionCaseView onClose={closeCase} />;

@@ -1,4 +1,4 @@
-// A button that exports (CSV of the decision log, PDF of a report) and saves the file, with its progress, its
+// A button that exports (CSV of the decision log or the withdrawals, PDF of a report) and saves the file, with its progress, its
 // outcome and a clear error beside it. Any view can mount one: it names the kind and how to make the file.
 import { useId } from 'react';
 import type { ExportKind, PreparedExport } from '../../../shared/contract/exports';
@@ -7,6 +7,13 @@ import { errorMessage, type MessageKey } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatNumber } from '../lib/format';
 import { exportRunning, useExports } from '../state/exports';
+
+/** The progress and the outcome name what the file holds: decisions, or withdrawals. */
+const counted: Record<ExportKind, { progress: MessageKey; saved: MessageKey }> = {
+  decisions_csv: { progress: 'export.progress', saved: 'export.saved' },
+  report_pdf: { progress: 'export.progress', saved: 'export.saved' },
+  withdrawals_csv: { progress: 'export.progressWithdrawals', saved: 'export.savedWithdrawals' },
+};
 
 export interface ExportButtonProps {
   kind: ExportKind;
@@ -39,12 +46,12 @@ export function ExportButton({ kind, label, hint, make, shortcut }: ExportButton
       <span className="muted small" role="status" aria-live="polite" data-testid={`export-${kind}-status`}>
         {mine && status.phase === 'preparing' && (
           <>
-            {status.total === null ? t('export.preparing') : t('export.progress', { done: formatNumber(status.done, language), total: formatNumber(status.total, language) })}
+            {status.total === null ? t('export.preparing') : t(counted[kind].progress, { done: formatNumber(status.done, language), total: formatNumber(status.total, language) })}
             {status.total !== null && status.total > 0 && <progress max={status.total} value={status.done} />}
           </>
         )}
         {mine && status.phase === 'saving' && t('export.saving', { fileName: status.fileName })}
-        {mine && status.phase === 'saved' && (status.saved.saved ? t('export.saved', { fileName: status.saved.fileName, rows: formatNumber(status.rows, language) }) : t('export.cancelled'))}
+        {mine && status.phase === 'saved' && (status.saved.saved ? t(counted[kind].saved, { fileName: status.saved.fileName, rows: formatNumber(status.rows, language) }) : t('export.cancelled'))}
       </span>
       {mine && status.phase === 'failed' && (
         <div className="error-banner" role="alert" data-testid={`export-${kind}-error`} data-code={status.error.code}>

@@ -104,6 +104,16 @@ const shortcuts: ShortcutSections = [
       [['E'], 'shortcut.log.exportCsv'],
     ],
   ],
+  [
+    'shortcuts.withdrawals',
+    [
+      [['↑', '↓', 'J', 'K'], 'shortcut.withdrawals.move'],
+      [['Enter'], 'shortcut.withdrawals.open'],
+      [['/'], 'shortcut.log.search'],
+      [['Esc'], 'shortcut.log.clearSearch'],
+      [['E'], 'shortcut.withdrawals.exportCsv'],
+    ],
+  ],
   qualityReviewShortcuts,
   [
     'shortcuts.oversight',

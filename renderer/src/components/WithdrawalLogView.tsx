@@ -1,48 +1,36 @@
 // The withdrawals view of the decision log (issue 22 item 3): each withdrawal on record (ticket, intake account, time,
 // the reviewer holding it), newest first, from the central service while it answers, else from this workstation's
-// copy; filters with counts beside them (holder, kind, date range, text). A row opens the case read-only.
+// copy; filters with counts beside them (holder, kind, date range, text), the decision log's keys (J/K, Enter, /, Esc,
+// E) and its CSV export of exactly the filtered rows. A row opens the case read-only.
 // A chunk of its own (SupervisorArea.tsx).
-import { useCallback, useEffect, useState } from 'react';
-import type { WithdrawalLogPage, WithdrawalLogQuery, WithdrawalRecord } from '../../../shared/contract/withdrawals';
-import type { ApplicationKind } from '../../../shared/domain';
-import { applicationKinds } from '../../../shared/vocabulary';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { WithdrawalLogFilter, WithdrawalLogPage, WithdrawalLogQuery, WithdrawalRecord } from '../../../shared/contract/withdrawals';
 import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatNumber } from '../lib/format';
+import { useLogKeys } from '../lib/useLogKeys';
 import { useRefreshOnSync } from '../lib/useRefreshOnSync';
-import { useSearchText } from '../lib/useSearchText';
 import { useDecisionCase } from '../state/decisionCase';
-import { localDayStart } from '../state/decisionLog';
+import { commonFilter } from '../state/decisionLog';
+import { useExports } from '../state/exports';
 import { asUiError, type UiError } from '../state/frame';
 import { unwrap, workstation } from '../workstation';
 import { DecisionCaseView } from './DecisionCaseView';
+import { ExportButton } from './ExportButton';
+import { LogFilterBar, type CommonLogFilters } from './LogFilterBar';
 
-interface Filters {
-  text: string;
-  /** A username, '' for any. */
-  reviewer: string;
-  kind: ApplicationKind | 'all';
-  /** yyyy-mm-dd, local days; '' for open-ended. */
-  from: string;
-  to: string;
-}
+type Filters = CommonLogFilters;
 const noFilters: Filters = { text: '', reviewer: '', kind: 'all', from: '', to: '' };
 const pageSize = 50;
 
-function queryOf(f: Filters, cursor?: string): WithdrawalLogQuery {
-  const text = f.text.trim();
-  const from = localDayStart(f.from);
-  const to = localDayStart(f.to, 1);
-  return {
-    ...(f.reviewer ? { reviewer: f.reviewer } : {}),
-    ...(f.kind !== 'all' ? { kind: f.kind } : {}),
-    ...(from ? { from } : {}),
-    ...(to ? { to } : {}),
-    ...(text ? { text } : {}),
-    limit: pageSize,
-    ...(cursor ? { cursor } : {}),
-  };
-}
+const SEARCH_ID = 'withdrawals-search';
+const rowId = (index: number) => `withdrawal-row-${index}`;
+const filterLabels = { form: 'withdrawals.filters', placeholder: 'withdrawals.searchPlaceholder', reviewer: 'withdrawals.filter.reviewer', from: 'withdrawals.filter.from', to: 'withdrawals.filter.to' } as const;
+
+/** The filters as the workstation takes them (the decision log's rule): local days, `to` included. */
+const filterOf = (f: Filters): WithdrawalLogFilter => commonFilter(f);
+
+const queryOf = (f: Filters, cursor?: string): WithdrawalLogQuery => ({ ...filterOf(f), limit: pageSize, ...(cursor ? { cursor } : {}) });
 
 export function WithdrawalLogView() {
   const t = useT();
@@ -50,11 +38,15 @@ export function WithdrawalLogView() {
   const [filters, setFiltersState] = useState<Filters>(noFilters);
   const [page, setPage] = useState<WithdrawalLogPage | null>(null);
   const [items, setItems] = useState<WithdrawalRecord[]>([]);
+  const [selected, setSelected] = useState(0);
   const [error, setError] = useState<UiError | null>(null);
   const [loading, setLoading] = useState(false);
-  const setFilters = (patch: Partial<Filters>) => setFiltersState((f) => ({ ...f, ...patch }));
-  const applyText = useCallback((text: string) => setFiltersState((f) => ({ ...f, text })), []);
-  const [text, setText] = useSearchText(filters.text, applyText);
+  // Set when the keyboard moved the selection: the focus follows it, so a screen reader reads the row.
+  const focusSelected = useRef(false);
+  const setFilters = useCallback((patch: Partial<Filters>) => {
+    setFiltersState((f) => ({ ...f, ...patch }));
+    setSelected(0);
+  }, []);
 
   const load = useCallback(async (f: Filters, cursor?: string) => {
     setLoading(true);
@@ -62,6 +54,7 @@ export function WithdrawalLogView() {
       const next = await unwrap(workstation().withdrawals.log(queryOf(f, cursor)));
       setPage(next);
       setItems((shown) => (cursor ? [...shown, ...next.items] : next.items));
+      if (!cursor) setSelected((i) => Math.min(i, Math.max(0, next.items.length - 1)));
       setError(null);
     } catch (err) {
       setError(asUiError(err));
@@ -73,13 +66,47 @@ export function WithdrawalLogView() {
   useRefreshOnSync(() => void load(filters));
   // A case opened here is closed when the view goes.
   useEffect(() => () => useDecisionCase.getState().close(), []);
+  useEffect(() => {
+    if (!focusSelected.current) return;
+    focusSelected.current = false;
+    document.getElementById(rowId(selected))?.focus();
+  }, [selected]);
+
+  /** Exactly the filtered withdrawals, every one (not only the loaded pages), in the person's language. */
+  const makeCsv = () => workstation().withdrawals.exportCsv({ filter: filterOf(filters), language });
+  const openSelected = () => {
+    const w = items[selected];
+    if (w) void useDecisionCase.getState().openWithdrawal(w);
+  };
+  useLogKeys({
+    searchId: SEARCH_ID,
+    caseOpen: () => useDecisionCase.getState().withdrawal !== null,
+    move: (delta) => {
+      if (items.length === 0) return;
+      const next = Math.max(0, Math.min(items.length - 1, selected + delta));
+      if (next === selected) document.getElementById(rowId(next))?.focus();
+      else {
+        focusSelected.current = true;
+        setSelected(next);
+      }
+    },
+    open: openSelected,
+    exportCsv: () => void useExports.getState().run('withdrawals_csv', makeCsv),
+    searchText: () => filters.text,
+    clearSearch: () => setFilters({ text: '' }),
+  });
 
   const opened = useDecisionCase((s) => s.withdrawal !== null);
-  if (opened) return <DecisionCaseView onClose={() => useDecisionCase.getState().close()} />;
+  if (opened) {
+    const back = () => {
+      useDecisionCase.getState().close();
+      // Back at the row it was opened from.
+      requestAnimationFrame(() => document.getElementById(rowId(selected))?.focus());
+    };
+    return <DecisionCaseView onClose={back} />;
+  }
 
   const counts = page?.counts;
-  const withCount = (label: string, count: number | undefined) => (count === undefined ? label : t('queue.withCount', { label, count }));
-  const reviewers = counts?.reviewer ?? [];
   const source =
     page === null
       ? ''
@@ -96,51 +123,22 @@ export function WithdrawalLogView() {
         <span className="muted" role="status" aria-live="polite" data-testid="withdrawals-shown">
           {page ? t('log.shown', { shown: formatNumber(items.length, language), total: formatNumber(page.total, language) }) : t('log.loading')}
         </span>
+        <ExportButton kind="withdrawals_csv" label="export.csv" hint="withdrawals.exportHint" make={makeCsv} shortcut="E" />
       </div>
       <p className="muted small">{t('withdrawals.intro')}</p>
       <p className="muted small" data-testid="withdrawals-source" data-source={page?.source}>
         {source}
       </p>
-      <form className="log-filters" role="search" aria-label={t('withdrawals.filters')} onSubmit={(e) => e.preventDefault()}>
-        <label className="field search">
-          <span>{t('log.search')}</span>
-          <input type="search" aria-label={t('log.search')} value={text} placeholder={t('withdrawals.searchPlaceholder')} maxLength={100} onChange={(e) => setText(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>{t('withdrawals.filter.reviewer')}</span>
-          <select aria-label={t('withdrawals.filter.reviewer')} value={filters.reviewer} onChange={(e) => setFilters({ reviewer: e.target.value })}>
-            <option value="">{t('log.filter.allReviewers')}</option>
-            {filters.reviewer && !reviewers.some((r) => r.reviewer === filters.reviewer) && <option value={filters.reviewer}>{withCount(filters.reviewer, 0)}</option>}
-            {reviewers.map((r) => (
-              <option key={r.reviewer} value={r.reviewer}>
-                {withCount(r.name, r.count)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('queue.filter.kind')}</span>
-          <select aria-label={t('queue.filter.kind')} value={filters.kind} onChange={(e) => setFilters({ kind: e.target.value as Filters['kind'] })}>
-            <option value="all">{t('queue.filter.allKinds')}</option>
-            {applicationKinds.map((k) => (
-              <option key={k} value={k}>
-                {withCount(t(`kind.${k}`), counts?.kind[k])}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('withdrawals.filter.from')}</span>
-          <input type="date" aria-label={t('withdrawals.filter.from')} value={filters.from} max={filters.to || undefined} onChange={(e) => setFilters({ from: e.target.value })} />
-        </label>
-        <label className="field">
-          <span>{t('withdrawals.filter.to')}</span>
-          <input type="date" aria-label={t('withdrawals.filter.to')} value={filters.to} min={filters.from || undefined} onChange={(e) => setFilters({ to: e.target.value })} />
-        </label>
-        <button type="button" onClick={() => setFiltersState(noFilters)} disabled={JSON.stringify(filters) === JSON.stringify(noFilters)}>
-          {t('queue.filter.reset')}
-        </button>
-      </form>
+      <LogFilterBar
+        labels={filterLabels}
+        searchId={SEARCH_ID}
+        filters={filters}
+        setFilters={setFilters}
+        reset={() => setFilters(noFilters)}
+        active={Object.keys(filterOf(filters)).length > 0}
+        reviewers={counts?.reviewer ?? null}
+        kindCounts={counts?.kind}
+      />
       {error && (
         <div className="error-banner" role="alert" data-testid="withdrawals-error" data-code={error.code}>
           <p>{errorMessage(t, error)}</p>
@@ -163,8 +161,17 @@ export function WithdrawalLogView() {
             </tr>
           </thead>
           <tbody>
-            {items.map((w) => (
-              <tr key={w.applicationId} data-testid="withdrawal-row" data-application-id={w.applicationId}>
+            {items.map((w, index) => (
+              <tr
+                key={w.applicationId}
+                id={rowId(index)}
+                data-testid="withdrawal-row"
+                data-application-id={w.applicationId}
+                className={index === selected ? 'selected' : undefined}
+                aria-current={index === selected ? 'true' : undefined}
+                tabIndex={index === selected ? 0 : -1}
+                onClick={() => setSelected(index)}
+              >
                 <td>{formatDateTime(w.withdrawnAt, language)}</td>
                 <td>
                   <button type="button" className="link" aria-label={t('withdrawals.open', { id: w.applicationId })} onClick={() => void useDecisionCase.getState().openWithdrawal(w)}>

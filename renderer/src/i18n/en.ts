@@ -903,6 +903,13 @@ export const en = {
   'withdrawals.source.central': 'Live from the central service: every withdrawal on record.',
   'withdrawals.source.copy': 'Offline copy on this workstation, synced {syncedAt}: the central service cannot be asked now ({reason}).',
   'withdrawals.source.copyNever': 'The withdrawals have not been synced to this workstation yet, and the central service cannot be asked now ({reason}).',
+  'withdrawals.exportHint': 'Saves every withdrawal matching these filters (not only the rows loaded) as a CSV file, with the columns shown here. The export is recorded in the audit trail.',
+  'export.progressWithdrawals': 'Exporting {done} of {total} withdrawals…',
+  'export.savedWithdrawals': 'Saved {fileName}: {rows} withdrawals.',
+  'shortcuts.withdrawals': 'Withdrawals',
+  'shortcut.withdrawals.move': 'Move through the withdrawals',
+  'shortcut.withdrawals.open': 'Open the selected withdrawal read-only',
+  'shortcut.withdrawals.exportCsv': 'Export the filtered withdrawals as CSV',
   // "Remove all applicant data" (RemoveApplicantData.tsx, issue 25).
   'retire.button': 'Remove all applicant data',
   'retire.title': 'Remove all applicant data from this workstation',

@@ -904,6 +904,13 @@ export const zhCN: Record<MessageKey, string> = {
   'withdrawals.source.central': '来自中心服务的实时数据：全部撤回记录。',
   'withdrawals.source.copy': '本工作站的离线副本，同步于 {syncedAt}：目前无法连接中心服务（{reason}）。',
   'withdrawals.source.copyNever': '撤回记录尚未同步到本工作站，且目前无法连接中心服务（{reason}）。',
+  'withdrawals.exportHint': '将符合这些筛选条件的全部撤回（不只是已加载的行）按此处显示的列保存为 CSV 文件。导出会记入审计记录。',
+  'export.progressWithdrawals': '正在导出 {done} / {total} 条撤回…',
+  'export.savedWithdrawals': '已保存 {fileName}：{rows} 条撤回。',
+  'shortcuts.withdrawals': '撤回',
+  'shortcut.withdrawals.move': '在撤回记录中移动',
+  'shortcut.withdrawals.open': '只读打开所选撤回',
+  'shortcut.withdrawals.exportCsv': '将筛选后的撤回导出为 CSV',
   // “删除所有申请人数据”（RemoveApplicantData.tsx，issue 25）。
   'retire.button': '删除所有申请人数据',
   'retire.title': '从本工作站删除所有申请人数据',

@@ -85,31 +85,38 @@ export function localDayStart(value: string, days = 0): string | undefined {
 
 const yesNo = (value: YesNo): boolean | undefined => (value === 'any' ? undefined : value === 'yes');
 
+/** The filters every log has (LogFilterBar's) as the workstation takes them: each one left at "any" is absent. */
+export function commonFilter(filters: Pick<DecisionLogFilters, 'reviewer' | 'kind' | 'from' | 'to' | 'text'>): Pick<DecisionLogFilter, 'reviewer' | 'kind' | 'from' | 'to' | 'text'> {
+  const text = filters.text.trim();
+  const reviewer = filters.reviewer.trim();
+  const from = localDayStart(filters.from);
+  const to = localDayStart(filters.to, 1);
+  return {
+    ...(reviewer ? { reviewer } : {}),
+    ...(filters.kind !== 'all' ? { kind: filters.kind } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+    ...(text ? { text } : {}),
+  };
+}
+
 /**
  * The filters as the workstation takes them: each one left at "any" is absent, and the days are the supervisor's
  * local days, `to` included (the log's `to` is exclusive, so it is the start of the next day).
  */
 export function toFilter(filters: DecisionLogFilters): DecisionLogFilter {
-  const text = filters.text.trim();
-  const reviewer = filters.reviewer.trim();
-  const from = localDayStart(filters.from);
-  const to = localDayStart(filters.to, 1);
   const offline = yesNo(filters.offline);
   const overridden = yesNo(filters.overridden);
   const reviewed = yesNo(filters.reviewed);
   const deadlineMissed = yesNo(filters.deadlineMissed);
   return {
-    ...(reviewer ? { reviewer } : {}),
+    ...commonFilter(filters),
     ...(filters.outcome !== 'all' ? { outcome: filters.outcome } : {}),
-    ...(filters.kind !== 'all' ? { kind: filters.kind } : {}),
     ...(filters.reasonCode !== 'all' ? { reasonCode: filters.reasonCode } : {}),
     ...(offline !== undefined ? { offline } : {}),
     ...(overridden !== undefined ? { overridden } : {}),
     ...(reviewed !== undefined ? { reviewed } : {}),
     ...(deadlineMissed !== undefined ? { deadlineMissed } : {}),
-    ...(from ? { from } : {}),
-    ...(to ? { to } : {}),
-    ...(text ? { text } : {}),
   };
 }
 

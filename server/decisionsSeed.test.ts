@@ -22,7 +22,7 @@ beforeAll(async () => {
   const slices: number[] = [];
   await seedDecisionsInBulk(bulk.db, before + 1, last, newest, { slice: 200, onSlice: (done) => slices.push(done) });
   expect(slices).toEqual([240, 440, 640, 700]);
-}, 120_000);
+}, 400_000);
 afterAll(async () => {
   await Promise.all([rowByRow?.close(), bulk?.close()]);
 });

@@ -4,8 +4,9 @@
 // handlers (electron/api/supervision.ts, exports.ts; a real sync engine signed in as supervisor1): the log's first
 // page and filtered pages end to end (server → workstation handler → rows), the counts beside the filters, the
 // decision report (server/reports.ts, over every decision), the CSV export of 100,000 rows, and the workstation's
-// RSS. Medians and p95 over runs. Writes bench/supervisor/README.md's results block and bench/.results/supervisor.json.
-// Usage: npm run bench supervisor   (or: node --import tsx bench/supervisor/run.ts [--count 1000000] [--only pglite|postgresql] [--no-record])
+// RSS; then the rendered step (rendered.ts: the app in Chromium through the browser host, rows painted). Medians and
+// p95 over runs. Writes bench/supervisor/README.md's results block and bench/.results/supervisor.json.
+// Usage: npm run bench supervisor   (or: node --import tsx bench/supervisor/run.ts [--count 1000000] [--only pglite|postgresql] [--no-record] [--no-render])
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

@@ -82,6 +82,10 @@ export const reviewedSql = {
     "kind": "seed/bench SQL fragments fixed in this module (generate_series expressions), values as $n",
     "made": "seed/bench SQL fragments fixed in this module (generate_series expressions), values as $n",
     "identity": "seed/bench SQL fragments fixed in this module (generate_series expressions), values as $n",
+    "quoteIdentifier(index.name)": "an index name read from pg_index (the bulk seed's own tables), quoted as an identifier",
+  },
+  "server/decisionsSeed.test.ts": {
+    "table": "tests: table names fixed by the test",
   },
   "server/demo.test.ts": {
     "notHistory": "tests: a fixed WHERE fragment",

@@ -75,7 +75,12 @@ export async function createDecisionTallies(tx: Queryable): Promise<void> {
   // were sums to nothing and writes nothing.
   await createTallyTriggers(tx, 'decision_tallies', 'decisions', tallyUpserts);
   // Backfill: the decisions already there, as the insert trigger would have counted them.
-  for (const statement of tallyUpserts([{ rows: 'decisions', sign: '+1' }])) await tx.query(statement);
+  await countIntoDecisionTallies(tx, 'decisions');
+}
+
+/** Adds `rows` (a decision table or an aliased subquery of decisions) to the tallies, as the insert trigger counts them. */
+export async function countIntoDecisionTallies(tx: Queryable, rows: string): Promise<void> {
+  for (const statement of tallyUpserts([{ rows, sign: '+1' }])) await tx.query(statement);
 }
 
 /** The filters the tallies can answer: facets only (a date range, free text or a queue reads the decisions). */

@@ -122,5 +122,13 @@ export async function createReportTallies(tx: Queryable): Promise<void> {
     codeUpsert(verdictDeltas(parts.map((p) => ({ reviews: p.rows, decisions: 'decisions', sign: p.sign })))),
   ]);
   // Backfill: the decisions and verdicts already there, as the insert triggers would have counted them.
-  for (const statement of upserts([{ rows: 'decisions', sign: '+1' }])) await tx.query(statement);
+  await countIntoReportTallies(tx, 'decisions');
+}
+
+/**
+ * Adds `rows` (a decision table or an aliased subquery of decisions) and the quality verdicts on them to the report's
+ * tallies, as the insert triggers count a decision and then its verdicts.
+ */
+export async function countIntoReportTallies(tx: Queryable, rows: string): Promise<void> {
+  for (const statement of upserts([{ rows, sign: '+1' }])) await tx.query(statement);
 }

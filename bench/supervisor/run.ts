@@ -4,10 +4,11 @@
 // handlers (electron/api/supervision.ts, exports.ts; a real sync engine signed in as supervisor1): the log's first
 // page and filtered pages end to end (server → workstation handler → rows), the counts beside the filters, the
 // decision report (server/reports.ts, over every decision), the CSV export of 100,000 rows, and the workstation's
-// RSS. Medians and p95 over runs. Writes bench/supervisor/README.md's results block and bench/.results/supervisor.json.
-// Usage: npm run bench supervisor   (or: node --import tsx bench/supervisor/run.ts [--count 1000000] [--only pglite|postgresql] [--no-record])
+// RSS; then the rendered step (rendered.ts: the app in Chromium through the browser host, rows painted). Medians and
+// p95 over runs. Writes bench/supervisor/README.md's results block and bench/.results/supervisor.json.
+// Usage: npm run bench supervisor   (or: node --import tsx bench/supervisor/run.ts [--count 1000000] [--only pglite|postgresql] [--no-record] [--no-render])
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
@@ -25,6 +26,7 @@ import { createSupervisionHandlers, type SupervisionHandlers } from '../../elect
 /** A log query as the handler takes it (parsed: the limit given). */
 type DecisionLogQuery = Parameters<SupervisionHandlers['decisions.log']>[0];
 import { argValue, bundleEntries, machine } from '../common';
+import type { RenderedResult } from './renderedResult';
 
 // The repository: two folders up from this file; a bundle is told where it is.
 const root = process.env.VERITY_BENCH_REPO ?? resolve(import.meta.dirname, '../..');
@@ -48,6 +50,13 @@ const only = argValue('--only');
 const record = !process.argv.includes('--no-record');
 const sources = process.argv.includes('--sources');
 const databaseUrl = argValue('--database-url') ?? process.env.VERITY_TEST_DATABASE_URL;
+// The rendered step (the app in Chromium through the browser host) needs the built app; --no-render leaves it out.
+const render = !process.argv.includes('--no-render');
+const RENDER_RUNS = 20;
+if (render && !existsSync(join(root, 'out/renderer/index.html'))) {
+  console.error('bench/supervisor: the rendered step needs the built app (out/renderer): run `npm run build` first, or pass --no-render.');
+  process.exit(2);
+}
 const PAGE_RUNS = 30;
 const REPORT_RUNS = 5;
 const EXPORT_RUNS = 3;
@@ -83,6 +92,23 @@ function startCentral(url: string | undefined): Promise<Child & { url: string; n
   return next().then((hello) => ({ child, lines, next, url: hello.url as string, newest: hello.newest as string }));
 }
 
+/** The rendered step in a process of its own (bench/supervisor/rendered.ts): its one JSON line. */
+function measureRenderedStep(centralUrl: string): Promise<RenderedResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/supervisor/rendered.ts', '--central', centralUrl, '--runs', String(RENDER_RUNS)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  return new Promise((ok, fail) =>
+    child.once('exit', (code) => {
+      const line = out.trim().split('\n').at(-1);
+      if (code !== 0 || !line) fail(new Error(`the rendered step (bench/supervisor/rendered.ts) exited with ${code}${line ? `: ${line}` : ''}`));
+      else ok(JSON.parse(line) as RenderedResult);
+    }),
+  );
+}
+
 async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
   await fn(); // warm-up: plans cached, connections open
   const out: number[] = [];
@@ -106,6 +132,7 @@ interface Result {
   report: Summary & { decisions: number };
   export: Summary & { rows: number; bytes: number };
   rss: { peakMb: number; endMb: number };
+  rendered: (RenderedResult & { cold: Summary; filtered: Summary; first: Summary }) | null;
   loadBefore: number[];
   loadAfter: number[];
 }
@@ -128,7 +155,8 @@ async function measure(backend: 'pglite' | 'postgresql'): Promise<Result> {
   const get = engine.get.bind(engine);
   const log = createSupervisionHandlers(store, get);
   const events = new EventHub();
-  const exports = createExportHandlers(store, { get, lines: engine.lines.bind(engine) }, new ExportShelf(), events);
+  const shelf = new ExportShelf();
+  const exports = createExportHandlers(store, { get, lines: engine.lines.bind(engine) }, shelf, events);
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
 
@@ -183,22 +211,39 @@ async function measure(backend: 'pglite' | 'postgresql'): Promise<Result> {
   let exportBytes = 0;
   const exportRuns = await timed(EXPORT_RUNS, async () => {
     const made = await exports['decisions.exportCsv']({ filter: exportFilter, language: 'en' }, ctx);
+    // Saved, as the person's save takes it off the shelf (Workstation.takeExport): the shelf holds up to four files
+    // waiting to be saved, which a bench that never saves would count as the workstation's memory.
+    const { record } = shelf.take(made.exportId, ctx.person!.id);
+    await store.recordExport(record, { actor: ctx.person!, deviceId: ctx.deviceId, online: true });
     exportRows = made.rows;
     exportBytes = made.bytes;
   });
   const exported = summary(exportRuns);
   console.log(`CSV export of ${exportRows} rows (${(exportBytes / 2 ** 20).toFixed(1)} MB): median ${(exported.median / 1000).toFixed(2)} s, p95 ${(exported.p95 / 1000).toFixed(2)} s`);
   clearInterval(sampler);
-  const rss = { peakMb: peakRss / 2 ** 20, endMb: process.memoryUsage().rss / 2 ** 20 };
+  // The last sample counts too: it can be the highest one (the sampler runs only between awaits).
+  const endRss = process.memoryUsage().rss;
+  const rss = { peakMb: Math.max(peakRss, endRss) / 2 ** 20, endMb: endRss / 2 ** 20 };
   console.log(`workstation RSS (${sources ? 'sources under tsx' : 'bundled, as shipped'}): peak ${rss.peakMb.toFixed(0)} MB, at the end ${rss.endMb.toFixed(0)} MB`);
 
   await engine.stop();
   await images.close?.();
   store.close();
   rmSync(dir, { recursive: true, force: true });
+
+  let rendered: Result['rendered'] = null;
+  if (render) {
+    console.log('rendered: the app in Chromium through the browser host, signed in as supervisor1');
+    const r = await measureRenderedStep(central.url);
+    rendered = { ...r, cold: summary(r.coldFirstPage), filtered: summary(r.filteredPage), first: summary(r.firstPage) };
+    console.log(`rendered: cold launch → first page painted median ${rendered.cold.median.toFixed(0)} ms, p95 ${rendered.cold.p95.toFixed(0)} ms`);
+    console.log(`rendered: filtered page painted median ${rendered.filtered.median.toFixed(1)} ms, p95 ${rendered.filtered.p95.toFixed(1)} ms`);
+    console.log(`rendered: first page painted (Reset filters) median ${rendered.first.median.toFixed(1)} ms, p95 ${rendered.first.p95.toFixed(1)} ms`);
+    console.log(`rendered: host RSS peak ${r.hostRss.peakMb.toFixed(0)} MB, end ${r.hostRss.endMb.toFixed(0)} MB; page JS heap ${r.jsHeapUsedMb.toFixed(1)} MB; ${r.syncsDuringRuns} syncs during the runs`);
+  }
   central.child.stdin!.write('quit\n');
   await new Promise((ok) => central.child.once('exit', ok));
-  return { backend, count, seeded: seeded as unknown as Result['seeded'], pages, counts, report: { ...report, decisions: reportDecisions }, export: { ...exported, rows: exportRows, bytes: exportBytes }, rss, loadBefore, loadAfter: loadavg() };
+  return { backend, count, seeded: seeded as unknown as Result['seeded'], pages, counts, report: { ...report, decisions: reportDecisions }, export: { ...exported, rows: exportRows, bytes: exportBytes }, rss, rendered, loadBefore, loadAfter: loadavg() };
 }
 
 const backends = (['postgresql', 'pglite'] as const).filter((b) => (b === 'postgresql' ? databaseUrl !== undefined : true)).filter((b) => !only || only === b);
@@ -219,6 +264,14 @@ if (record) {
     `| decision report, every decision | ${fmt(r.report)} | ${r.report.decisions.toLocaleString('en')} |`,
     `| CSV export | ${fmt(r.export, 's')} | ${r.export.rows.toLocaleString('en')} rows, ${(r.export.bytes / 2 ** 20).toFixed(1)} MB |`,
     `| workstation RSS (${sources ? 'sources under tsx' : 'the handlers’ process, bundled'}), peak / end | ${r.rss.peakMb.toFixed(0)} / ${r.rss.endMb.toFixed(0)} MB | |`,
+    ...(r.rendered
+      ? [
+          `| rendered: cold launch → first page painted (${r.rendered.cold.runs} launches) | ${fmt(r.rendered.cold)} | ${r.rendered.rowsPerPage} rows |`,
+          `| rendered: filtered page painted (reviewer + reason, then online) | ${fmt(r.rendered.filtered)} | ${r.rendered.rowsPerPage} rows |`,
+          `| rendered: first page painted (Reset filters) | ${fmt(r.rendered.first)} | ${r.rendered.rowsPerPage} rows |`,
+          `| rendered: browser host RSS (under tsx), peak / end; page JS heap | ${r.rendered.hostRss.peakMb.toFixed(0)} / ${r.rendered.hostRss.endMb.toFixed(0)} MB; ${r.rendered.jsHeapUsedMb.toFixed(1)} MB | first sync ${(r.rendered.firstSyncMs / 1000).toFixed(1)} s (${r.rendered.decisionsCopied.toLocaleString('en')} copied); ${r.rendered.syncsDuringRuns} syncs during the runs |`,
+        ]
+      : []),
   ];
   const block = results
     .map((r) =>

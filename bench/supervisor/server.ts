@@ -1,14 +1,14 @@
 // The central server of the supervisor benchmark, in a child process of run.ts so that its work (PGlite is
 // WebAssembly on its main thread) counts against neither the workstation's event loop nor its memory. On PGlite in a
 // temporary data folder, or on PostgreSQL (`--database-url URL`, a schema of its own, dropped at the end).
-// Commands, one per line on stdin: `seed N` (decisions 1 … N by server/decisionsSeed.ts, in slices, then ANALYZE
-// and VACUUM), `quit`; each answered with a JSON line on stdout.
+// Commands, one per line on stdin: `seed N` (decisions 1 … N by server/decisionsSeed.ts's bulk seed: indexes built
+// and tallies counted once at the end; then ANALYZE and VACUUM), `quit`; each answered with a JSON line on stdout.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startServer } from '../../server/app';
-import { seedDecisions } from '../../server/decisionsSeed';
+import { seedDecisionsInBulk } from '../../server/decisionsSeed';
 
 process.env.VERITY_QUIET = '1';
 const args = process.argv.slice(2);
@@ -30,10 +30,10 @@ for await (const line of commands) {
   const answer: Record<string, unknown> = { done: command };
   if (command === 'seed') {
     const count = Number(countText);
-    for (let from = 1; from <= count; from += slice) {
-      await server.db.transaction((tx) => seedDecisions(tx, from, Math.min(count, from + slice - 1), newest));
-      process.stderr.write(`  seeded ${Math.min(count, from + slice - 1)} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
-    }
+    await seedDecisionsInBulk(server.db, 1, count, newest, {
+      slice,
+      onSlice: (done) => process.stderr.write(`  seeded ${done} (${((performance.now() - started) / 1000).toFixed(0)} s)${done === count ? ', building the indexes and counting the tallies' : ''}\n`),
+    });
     const seededMs = performance.now() - started;
     await server.db.query('ANALYZE');
     // The visibility map, so that counts can read the indexes alone (as autovacuum would do in time).

@@ -4,7 +4,8 @@
 // the photo loaders) holds inside its imaging processes.
 import sharp from 'sharp';
 import { rawOf, renderSpecimen, sharpOf, type RawImage, type Specimen } from '../../resources/specimens/draw';
-import { captureOf, photographed } from '../../resources/specimens/capture';
+import { captureOf, photographed, type Capture } from '../../resources/specimens/capture';
+import type { QualitySignals } from '../../shared/domain';
 import type { SeedRecord } from '../store/seed';
 
 function specimenFor(record: SeedRecord, documentIndex: number): Specimen {
@@ -54,9 +55,8 @@ async function photograph(document: RawImage): Promise<RawImage> {
 }
 
 /** Degrades a specimen the way the seeded quality signals describe, so R8 flags come from real pixels. */
-async function degrade(flat: RawImage, record: SeedRecord, documentIndex: number): Promise<Buffer> {
+async function degrade(flat: RawImage, seeded: QualitySignals | null | undefined): Promise<Buffer> {
   const image = sharpOf(await photograph(flat));
-  const seeded = record.documents[documentIndex]?.quality;
   // One JPEG encode per image: the steps before hand on raw pixels.
   if (seeded?.blurry) return image.blur(8).jpeg({ quality: 85 }).toBuffer();
   if (seeded?.underExposed) return image.linear(0.18, 0).jpeg({ quality: 85 }).toBuffer();
@@ -64,11 +64,17 @@ async function degrade(flat: RawImage, record: SeedRecord, documentIndex: number
   return image.jpeg({ quality: 88 }).toBuffer();
 }
 
-/** The photo of one of a demo record's documents. */
-export async function drawDocument(record: SeedRecord, documentIndex: number): Promise<Buffer> {
-  const specimen = specimenFor(record, documentIndex);
-  const key = `${record.application.id}:${documentIndex}`;
-  const capture = captureOf(key);
+/**
+ * A specimen as the demo photographs it: drawn, taken with `capture`'s effects (or flat), laid on a desk and degraded
+ * as `seeded` says. Every variant the demo can draw comes from here (the MRZ reader's tests read them all).
+ */
+export async function specimenPhoto(specimen: Specimen, key: string, capture: Capture | null, seeded: QualitySignals | null | undefined): Promise<Buffer> {
   const flat = await renderSpecimen(specimen);
-  return degrade(capture ? await photographed(flat, capture, key, specimen.kind === 'passport') : flat, record, documentIndex);
+  return degrade(capture ? await photographed(flat, capture, key, specimen.kind === 'passport') : flat, seeded);
+}
+
+/** The photo of one of a demo record's documents. */
+export function drawDocument(record: SeedRecord, documentIndex: number): Promise<Buffer> {
+  const key = `${record.application.id}:${documentIndex}`;
+  return specimenPhoto(specimenFor(record, documentIndex), key, captureOf(key), record.documents[documentIndex]?.quality);
 }

@@ -1,5 +1,6 @@
-// R11's reader: generated passport pages (clean, degraded, sideways) read in an imaging process through the real
-// pool, offline; the corpus never crashes it; a crash of the process running the OCR costs that one job.
+// R11's reader: generated passport pages (clean, degraded, sideways) and the demos' own specimen passports (every
+// variant they draw) read in an imaging process through the real pool, offline; the corpus never crashes it; a crash
+// of the process running the OCR costs that one job.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,11 @@ import { ExplicitKeyProvider } from '../common/keys';
 import { createImagePipeline, type ImagePipeline } from './index';
 import { forkImagingProcess, type ImagingProcess, type LaunchImagingProcess } from './launch';
 import { mrzLinesOf, readFields } from './mrz';
+import { specimenPhoto } from '../api/demoDrawing';
+import { compareMrz } from '../store/mrzCheck';
+import { photographed, type Capture } from '../../resources/specimens/capture';
+import { jpegOf, renderSpecimen, type PersonSpecimen } from '../../resources/specimens/draw';
+import type { IndividualIdentity, QualitySignals } from '../../shared/domain';
 
 const keyProvider = new ExplicitKeyProvider(Buffer.alloc(32, 7));
 
@@ -94,6 +100,107 @@ describe('reading the MRZ of a passport photo', () => {
     await expect(reading).rejects.toMatchObject({ code: 'image_decoder_crashed' });
     expect((await images.readMrz(sha256)).status).toBe('read');
   }, 60_000);
+});
+
+describe("the demo's own specimen passports", () => {
+  // Every variant the demos draw (electron/api/demoDrawing.ts on the workstation: photographed or flat, on a desk,
+  // degraded as seeded; server/demo.ts on the central service: photographed or flat JPEG), for names in characters,
+  // in pinyin and in Latin script; each must be read and agree with the entered data, field by field.
+  const person = (fullName: string, issuingLocation: string, documentNumber: string, sex: 'M' | 'F' | 'X', dateOfBirth: string, expiryDate: string): IndividualIdentity => ({
+    kind: 'individual',
+    fullName,
+    documentType: 'passport',
+    documentNumber,
+    issuingLocation,
+    dateOfBirth,
+    expiryDate,
+    sex,
+    nationality: issuingLocation,
+  });
+  const specimenOf = (p: IndividualIdentity): PersonSpecimen => ({
+    kind: 'passport',
+    side: 'front',
+    fullName: p.fullName,
+    documentNumber: p.documentNumber,
+    issuingLocation: p.issuingLocation,
+    birthDate: p.dateOfBirth!,
+    expiryDate: p.expiryDate!,
+    sex: p.sex!,
+    nationality: p.nationality!,
+  });
+  const seeded = (bad: Partial<Pick<QualitySignals, 'blurry' | 'underExposed' | 'overExposed'>>): QualitySignals => ({
+    width: 1760,
+    height: 1240,
+    lowResolution: false,
+    blurVariance: bad.blurry ? 20 : 400,
+    blurry: false,
+    darkShare: bad.underExposed ? 0.6 : 0.02,
+    brightShare: bad.overExposed ? 0.6 : 0.02,
+    underExposed: false,
+    overExposed: false,
+    glareShare: 0,
+    glare: false,
+    ...bad,
+  });
+  const all = { tilt: true, glare: true, shadow: true, blur: true };
+  /** The central demo's pipeline: drawn, photographed when its key says so, one JPEG. */
+  const centralPhoto = async (p: IndividualIdentity, key: string, capture: Capture | null) => {
+    const flat = await renderSpecimen(specimenOf(p));
+    return jpegOf(capture ? await photographed(flat, capture, key, true) : flat);
+  };
+  const workstationPhoto = (p: IndividualIdentity, key: string, capture: Capture | null, quality?: QualitySignals) => specimenPhoto(specimenOf(p), key, capture, quality);
+  const xu = person('徐敏', 'CN', 'K44257217', 'F', '1992-10-22', '2026-11-03');
+  const ouyang = person('欧阳子轩', 'CN', 'E78554420', 'M', '1980-07-15', '2030-01-28');
+  const zhao = person('赵霞', 'TW', 'P87368158', 'F', '1968-09-16', '2031-05-02');
+  const lin = person('LIN Xiu Ying', 'HK', 'E20481736', 'F', '1975-03-09', '2033-06-30');
+  const keller = person('Anna Keller', 'DE', 'X31415926', 'F', '1988-12-01', '2029-02-14');
+  const martin = person('Lucas Martin', 'FR', 'P27182818', 'X', '2001-01-31', '2035-08-20');
+  /** [what it is, the entered data, the photo, the fields allowed to differ from the entered data]. */
+  const variants: [string, IndividualIdentity, () => Promise<Buffer>, string[]][] = [
+    ['workstation, flat on the desk', xu, () => workstationPhoto(xu, 'w1', null), []],
+    ['workstation, tilted with a shadow', ouyang, () => workstationPhoto(ouyang, 'w2', { tilt: true, glare: false, shadow: true, blur: false }), []],
+    ['workstation, glare and blur', zhao, () => workstationPhoto(zhao, 'w3', { tilt: false, glare: true, shadow: false, blur: true }), []],
+    ['workstation, every effect', keller, () => workstationPhoto(keller, 'w4', all), []],
+    ['workstation, every effect, another angle', lin, () => workstationPhoto(lin, 'w5', all), []],
+    ['workstation, under-exposed as seeded', martin, () => workstationPhoto(martin, 'w6', null, seeded({ underExposed: true })), []],
+    ['workstation, over-exposed as seeded', xu, () => workstationPhoto(xu, 'w7', null, seeded({ overExposed: true })), []],
+    ['central, flat', lin, () => centralPhoto(lin, 'c1', null), []],
+    ['central, tilted with glare and a shadow', martin, () => centralPhoto(martin, 'c2', { tilt: true, glare: true, shadow: true, blur: false }), []],
+    // The central demo's deliberately invalid passport number (11 characters): the MRZ holds its first nine.
+    ['central, a number too long for the MRZ', keller, () => centralPhoto({ ...keller, documentNumber: 'E1234567897' }, 'c3', null), ['documentNumber']],
+  ];
+
+  it('reads every variant the demos draw, and its fields agree with the entered data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verity-mrz-demo-'));
+    const images = createImagePipeline({ blobDir: join(dir, 'blobs'), keyProvider, workers: { size: 1 } });
+    try {
+      const outcomes: Record<string, string> = {};
+      const expected: Record<string, string> = {};
+      for (const [name, identity, photo, differing] of variants) {
+        const reading = await images.readMrz((await images.admit(await photo())).sha256);
+        const states = compareMrz(identity, reading, 0).fields.map((f) => `${f.field} ${f.state === 'match_via_pinyin' ? 'match' : f.state}`);
+        outcomes[name] = `${reading.status} ${reading.valid ? 'valid' : 'invalid'}; ${states.join(', ')}; band at ${reading.band && reading.band.y > 0.6 ? 'the foot' : JSON.stringify(reading.band)}`;
+        const want = compareMrz(identity, reading, 0).fields.map((f) => `${f.field} ${differing.includes(f.field) ? 'mismatch' : 'match'}`);
+        expected[name] = `read valid; ${want.join(', ')}; band at the foot`;
+      }
+      expect(outcomes).toEqual(expected);
+    } finally {
+      await images.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('never reads a passport the demo blurred past reading as a mismatch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verity-mrz-blurred-'));
+    const images = createImagePipeline({ blobDir: join(dir, 'blobs'), keyProvider, workers: { size: 1 } });
+    try {
+      const reading = await images.readMrz((await images.admit(await workstationPhoto(ouyang, 'b1', null, seeded({ blurry: true })))).sha256);
+      expect(compareMrz(ouyang, reading, 0).fields.filter((f) => f.state === 'mismatch')).toEqual([]);
+    } finally {
+      await images.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('reading offline', () => {

@@ -61,31 +61,43 @@ export function otsu(grey: Grey): number {
 }
 
 interface RowStats {
-  /** Light-to-dark transitions in the row. */
+  /** Strokes the row crosses. */
   transitions: number;
   first: number;
   last: number;
 }
 
-function rowStats(grey: Grey, threshold: number): RowStats[] {
-  const rows: RowStats[] = [];
+/**
+ * Calls `visit` with every dark run of a grey image that can be a stroke of print: not touching the left or right
+ * edge (the desk or shadow around a photographed page) and at most a twentieth of the width long (a header bar, a
+ * photo's dark area).
+ */
+function eachStroke(grey: Grey, threshold: number, visit: (y: number, start: number, end: number) => void): void {
+  const longest = Math.max(4, grey.width * 0.05);
   for (let y = 0; y < grey.height; y++) {
-    let transitions = 0;
-    let first = -1;
-    let last = -1;
-    let wasDark = false;
     const offset = y * grey.width;
-    for (let x = 0; x < grey.width; x++) {
-      const dark = grey.data[offset + x]! < threshold;
-      if (dark && !wasDark) {
-        transitions++;
-        if (first < 0) first = x;
-        last = x;
+    let x = 0;
+    while (x < grey.width) {
+      if (grey.data[offset + x]! >= threshold) {
+        x++;
+        continue;
       }
-      wasDark = dark;
+      const start = x;
+      while (x < grey.width && grey.data[offset + x]! < threshold) x++;
+      if (start > 0 && x < grey.width && x - start <= longest) visit(y, start, x);
     }
-    rows.push({ transitions, first, last });
   }
+}
+
+/** Per row, the strokes of print it crosses (eachStroke: not the desk around a photographed page, not a dark area). */
+function rowStats(grey: Grey, threshold: number): RowStats[] {
+  const rows: RowStats[] = Array.from({ length: grey.height }, () => ({ transitions: 0, first: -1, last: -1 }));
+  eachStroke(grey, threshold, (y, start) => {
+    const row = rows[y]!;
+    row.transitions++;
+    if (row.first < 0) row.first = start;
+    row.last = start;
+  });
   return rows;
 }
 
@@ -107,22 +119,35 @@ export function findBand(grey: Grey): MrzBand | null {
     right: number;
     strokesPerRow: number;
   }
-  // Runs of text rows (a stroke's gap of a row or two ignored), then lines merged when the gap between them is
-  // smaller than the lines are tall: the MRZ's two lines become one group at any scale.
-  const runs: { top: number; bottom: number }[] = [];
+  // Runs of text rows (a stroke's gap of a row or two ignored), each with the extent of its strokes.
+  const runs: { top: number; bottom: number; left: number; right: number }[] = [];
   for (let y = 0; y < grey.height; y++) {
     if (!texty[y]) continue;
+    const row = rows[y]!;
     const previous = runs[runs.length - 1];
-    if (previous && y - previous.bottom <= 3) previous.bottom = y;
-    else runs.push({ top: y, bottom: y });
+    if (previous && y - previous.bottom <= 3) {
+      previous.bottom = y;
+      previous.left = Math.min(previous.left, row.first);
+      previous.right = Math.max(previous.right, row.last);
+    } else runs.push({ top: y, bottom: y, left: row.first, right: row.last });
   }
-  const merged: { top: number; bottom: number; tallest: number }[] = [];
+  // Lines merged into groups when the gap between them is smaller than they are tall, or, for two lines that start
+  // and end alike (the MRZ's lines are both 44 characters), up to four times: the MRZ's two lines become one group
+  // at any scale and line spacing. A tilted line or one of fillers has fewer text rows than its characters are tall.
+  const aligned = (a: { left: number; right: number }, b: { left: number; right: number }) =>
+    Math.abs(a.left - b.left) <= grey.width * 0.03 && Math.abs(a.right - b.right) <= grey.width * 0.03;
+  const merged: { top: number; bottom: number; tallest: number; left: number; right: number }[] = [];
   for (const run of runs) {
     const height = run.bottom - run.top + 1;
     const previous = merged[merged.length - 1];
-    if (previous && run.top - previous.bottom <= 1.6 * Math.max(previous.tallest, height)) {
+    const gap = previous ? run.top - previous.bottom : Infinity;
+    const tallest = Math.max(previous?.tallest ?? 0, height);
+    if (previous && (gap <= 1.6 * tallest || (gap <= 4 * tallest && aligned(previous, run)))) {
       previous.bottom = run.bottom;
-      previous.tallest = Math.max(previous.tallest, height);
+      previous.tallest = tallest;
+      // The next line is compared with this one, the last of the group.
+      previous.left = run.left;
+      previous.right = run.right;
     } else merged.push({ ...run, tallest: height });
   }
   const groups: Group[] = merged.map(({ top, bottom }) => {
@@ -169,26 +194,25 @@ async function greyOf(image: Sharp): Promise<Grey> {
 
 /**
  * The angle (degrees, for sharp's rotate: clockwise) that levels the text lines of a grey image, from −6° to 6° by
- * ¼°: every dark pixel is projected onto rows along the slope tried, and the sharpest profile (sum of squared row
- * counts) wins. A page photographed askew must be levelled before its MRZ lines can be seen as rows.
+ * ¼°: every dark pixel of a stroke is projected onto rows along the slope tried, and the sharpest profile (sum of
+ * squared row counts) wins. A page photographed askew must be levelled before its MRZ lines can be seen as rows;
+ * the desk around it would otherwise pull the answer to level (its edges are the image's rows).
  */
 export function skewAngle(grey: Grey, threshold: number): number {
   // At most ~60,000 dark pixels are projected (a sample of a very dark image).
   let dark = 0;
-  for (const v of grey.data) if (v < threshold) dark++;
+  eachStroke(grey, threshold, (_y, start, end) => (dark += end - start));
   const step = Math.max(1, Math.ceil(dark / 60_000));
   const xs: number[] = [];
   const ys: number[] = [];
   let seen = 0;
-  for (let y = 0; y < grey.height; y++) {
-    for (let x = 0; x < grey.width; x++) {
-      if (grey.data[y * grey.width + x]! >= threshold) continue;
-      if (seen++ % step === 0) {
-        xs.push(x);
-        ys.push(y);
-      }
+  eachStroke(grey, threshold, (y, start, end) => {
+    for (let x = start; x < end; x++) {
+      if (seen++ % step !== 0) continue;
+      xs.push(x);
+      ys.push(y);
     }
-  }
+  });
   const reach = Math.ceil(grey.width * Math.tan((6 * Math.PI) / 180));
   const rows = new Int32Array(grey.height + 2 * reach + 2);
   let best = 0;
@@ -343,7 +367,8 @@ export async function readMrz(input: Uint8Array, options: MrzReadOptions): Promi
     const smallTurned = turn === 0 ? small : await sharp(small).rotate(turn).png({ compressionLevel: 0 }).toBuffer();
     const grey = await greyOf(sharp(smallTurned));
     const skew = skewAngle(grey, otsu(grey));
-    const search = skew === 0 ? grey : await greyOf(sharp(smallTurned).rotate(skew, { background: '#ffffff' }));
+    // The corners the rotation adds are black: background, like a desk reaching the edge (findBand ignores it).
+    const search = skew === 0 ? grey : await greyOf(sharp(smallTurned).rotate(skew, { background: '#000000' }));
     const band = findBand(search);
     if (!band) continue;
     let turned = sharp(page);
@@ -360,12 +385,10 @@ export async function readMrz(input: Uint8Array, options: MrzReadOptions): Promi
  * found on the page, `pad` being the share of the cut added above and below it), with a small margin.
  */
 function tightCrop(grey: Grey, threshold: number, pad: number): Region {
-  const inked: boolean[] = [];
-  for (let y = 0; y < grey.height; y++) {
-    let dark = 0;
-    for (let x = 0; x < grey.width; x++) if (grey.data[y * grey.width + x]! < threshold) dark++;
-    inked.push(dark >= grey.width * 0.01);
-  }
+  // Only strokes count: a desk or shadow reaching into the cut from its side inks every row.
+  const dark = new Array<number>(grey.height).fill(0);
+  eachStroke(grey, threshold, (y, start, end) => (dark[y]! += end - start));
+  const inked = dark.map((n) => n >= grey.width * 0.01);
   const middleTop = grey.height * pad;
   const middleBottom = grey.height * (1 - pad);
   let top = -1;

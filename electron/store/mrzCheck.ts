@@ -1,8 +1,8 @@
 // R11: the passport's machine-readable zone (as read on this workstation, shared/mrzReading.ts) compared with the
-// data the applicant entered, field by field. A Chinese name is compared through its pinyin (pinyin-pro, with
-// the surname readings of 单, 曾, 解 …), the way a PRC passport writes it: 张伟 → ZHANG WEI, 吕小明 → LV XIAOMING.
+// data the applicant entered, field by field. A Chinese name is compared through its pinyin (electron/common/pinyin.ts,
+// with the surname readings of 单, 曾, 解 …), the way a PRC passport writes it: 张伟 → ZHANG WEI, 吕小明 → LV XIAOMING.
 // Runs where the case store runs (Node: shared/ stays free of the pinyin dictionary); the renderer gets the result.
-import { pinyin } from 'pinyin-pro';
+import { inChineseScript, pinyinSyllables } from '../common/pinyin';
 import type { IndividualIdentity } from '../../shared/domain';
 import type { MrzComparison, MrzFieldCheck, MrzFieldState, MrzReading } from '../../shared/mrzReading';
 
@@ -14,8 +14,6 @@ const nationalityCodes: Record<string, string> = {
   AR: 'ARG', ZA: 'ZAF', AE: 'ARE', SA: 'SAU', TR: 'TUR', IL: 'ISR', EG: 'EGY', NG: 'NGA', KE: 'KEN', PK: 'PAK', BD: 'BGD', LK: 'LKA',
   NP: 'NPL', MN: 'MNG', KZ: 'KAZ', UA: 'UKR', GR: 'GRC', CZ: 'CZE', HU: 'HUN', RO: 'ROU',
 };
-
-const hanzi = /[\u3400-\u9fff]/;
 
 /** Upper-case Latin letters only, words split: "Zoë O'Brien-Smith" → ["ZOE", "O", "BRIEN", "SMITH"]. */
 function latinWords(text: string): string[] {
@@ -33,8 +31,8 @@ function compareNames(fullName: string, surname: string | null, givenNames: stri
   if (surname === null || givenNames === null) return ['unreadable', 'unreadable'];
   const readSurname = latinWords(surname);
   const readGiven = latinWords(givenNames);
-  if (hanzi.test(fullName)) {
-    const syllables = pinyin(fullName.replace(/\s+/g, ''), { toneType: 'none', type: 'array', surname: 'head', v: true }).map((s) => s.toUpperCase());
+  if (inChineseScript(fullName)) {
+    const syllables = pinyinSyllables(fullName);
     // One- or two-character surnames (欧阳, 司马); the given name is the rest, written as one word.
     for (const length of [1, 2]) {
       if (syllables.length <= length) continue;

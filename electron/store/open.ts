@@ -58,7 +58,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     throw translateSqliteError(err, options.path);
   }
   const local = new SqliteCaseStore(options.path, db, calendar, now);
-  // Flags evaluated before rules this Verity added (migration 10) are stored anew, before the writer starts.
+  // Flags evaluated before rules this Verity added or changed (migrations 10 and 16) are stored anew, before the writer starts.
   const restored = local.storeStaleFlags();
   if (restored > 0) log.info('case store: flags stored anew', { applications: restored });
   // Started only once the schema is in place: the writer's connection never sees a half-migrated store.

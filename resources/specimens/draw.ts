@@ -6,6 +6,7 @@
 // (fonts-dejavu-core) for Latin, WenQuanYi Micro Hei (fonts-wqy-microhei) for Chinese.
 import sharp, { type Sharp } from 'sharp';
 import { icaoCode, passportMrz, splitName } from './mrz';
+import { inChineseScript } from '../../electron/common/pinyin';
 import { hashOf, specimenSex } from '../../shared/specimenPeople';
 
 export interface PersonSpecimen {
@@ -194,7 +195,7 @@ function passportPage(s: PersonSpecimen): { svg: string; width: number; height: 
   const nationality = icaoCode(s.nationality ?? s.issuingLocation);
   const mainland = state === 'CHN';
   const { surname, given } = splitName(s.fullName);
-  const zh = chineseName(s.fullName);
+  const zh = inChineseScript(s.fullName) ? s.fullName.replace(/\s+/g, '') : chineseName(s.fullName);
   const [line1, line2] = passportMrz({ ...s, sex });
   const title = mainland ? '中华人民共和国  护照 <tspan font-size="18">PEOPLE\'S REPUBLIC OF CHINA · PASSPORT</tspan>' : `护照 <tspan font-size="18">PASSPORT · ${esc(s.issuingLocation)}</tspan>`;
   const svg = `<rect width="${width}" height="${height}" rx="6" fill="#efe8f6"/>${guilloche(width, height, '#7a5aa8')}

@@ -2,6 +2,7 @@
 // the entered data with valid check digits, so the MRZ reader (R11) has something true to read. A number longer
 // than nine characters (the demo's deliberately invalid ones) cannot fit: its first nine are encoded, and the MRZ
 // then disagrees with the entered number, as it would on a forged page.
+import { inChineseScript, pinyinName } from '../../electron/common/pinyin';
 
 /** ISO 3166-1 alpha-3 as ICAO writes it, for the locations the demo issues documents in. */
 const icaoCodes: Record<string, string> = { CN: 'CHN', HK: 'CHN', MO: 'CHN', TW: 'TWN', SG: 'SGP', DE: 'D<<', FR: 'FRA', IT: 'ITA', GB: 'GBR', US: 'USA', JP: 'JPN', KR: 'KOR' };
@@ -33,10 +34,12 @@ function mrzText(text: string): string {
 }
 
 /**
- * Surname and given names as the demo writes them: a Chinese name "ZHANG Wei" (surname first, in capitals), any
- * other "Anna Keller" (surname last).
+ * Surname and given names as the demo writes them: a name in characters "张伟" in pinyin (ZHANG / WEI, as a PRC
+ * passport's MRZ spells it), a Chinese name "ZHANG Wei" (surname first, in capitals), any other "Anna Keller"
+ * (surname last).
  */
 export function splitName(fullName: string): { surname: string; given: string } {
+  if (inChineseScript(fullName)) return pinyinName(fullName);
   const words = fullName.trim().split(/\s+/);
   if (words.length === 1) return { surname: words[0] ?? '', given: '' };
   const first = words[0] ?? '';

@@ -424,7 +424,8 @@ export class Cases {
 
   /**
    * Stores anew the flags of the cases marked stale (store migration 10: open cases whose flags were evaluated before
-   * R9 and R10), in one transaction; returns how many. Runs when the store opens, before its writer starts.
+   * R9 and R10; 16: before R11 compared nationality and sex), in one transaction; returns how many. Runs when the
+   * store opens, before its writer starts.
    */
   storeStaleFlags(): number {
     const stale = this.c.db.prepare('SELECT id FROM applications WHERE flags_stale = 1').pluck().all() as string[];

@@ -407,7 +407,19 @@ const v15: Migration = {
   ],
 };
 
-export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15];
+const v16: Migration = {
+  version: 16,
+  name: 'R11 flags stored before nationality and sex were compared',
+  statements: [],
+  // R11 once compared the MRZ's nationality with the issuing location (a resident's permit or a second passport
+  // differs from it) and did not compare sex. Open cases with a reading have their flags stored anew at open
+  // (Cases.storeStaleFlags, the path of migration 10); decided ones keep the flags they were decided on.
+  after: (db) => {
+    db.prepare(`UPDATE applications SET flags_stale = 1 WHERE open = 1 AND id IN (SELECT application_id FROM documents WHERE role = 'page' AND mrz IS NOT NULL)`).run();
+  },
+};
+
+export const migrations: readonly Migration[] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16];
 
 /** The newest schema this code knows. */
 export const latestVersion = Math.max(...migrations.map((m) => m.version));

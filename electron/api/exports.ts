@@ -86,7 +86,7 @@ export interface ExportHandlers {
 }
 
 export interface ExportOptions {
-  /** The CJK font for Chinese PDFs (the packaged copy in Electron); the sources' copy by default. */
+  /** The CJK font for Chinese PDFs (the packaged copy in Electron); its npm package's copy by default. */
   cjkFont?: string;
   now?: () => Date;
 }

@@ -9,6 +9,7 @@ import { canonicalJson } from '../../shared/auditChain';
 import type { CaseStore, ExportRecord } from '../store/types';
 import { createDecisionLogReads, type CentralLines } from '../sync/decisionLog';
 import type { CentralGet } from '../sync/oversight';
+import { readExportsOnRecord } from '../sync/exportsOnRecord';
 import { csvHead, csvRows } from './decisionsCsv';
 import { defaultCjkFont, renderReportPdf } from './reportPdf';
 import type { EventHub } from './events';
@@ -83,6 +84,7 @@ export function exportFileName(stem: string, extension: string, at: Date): strin
 export interface ExportHandlers {
   'decisions.exportCsv': Handler<'decisions.exportCsv'>;
   'reports.exportPdf': Handler<'reports.exportPdf'>;
+  'decisions.exports': Handler<'decisions.exports'>;
 }
 
 export interface ExportOptions {
@@ -137,5 +139,6 @@ export function createExportHandlers(
         personId: person.id,
       });
     },
+    'decisions.exports': (query) => readExportsOnRecord(central?.get ?? null, query),
   };
 }

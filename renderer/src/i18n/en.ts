@@ -921,6 +921,22 @@ export const en = {
   'retire.removing': 'Removing…',
   'retire.cancel': 'Keep the data',
   'retire.done': 'Removed the applicant data of {applications, plural, one {# application} other {# applications}} and {documents, plural, one {# document} other {# documents}}.',
+  'supervisor.nav.exports': 'Exports',
+  'exportLog.title': 'Exports on record',
+  'exportLog.label': 'Every export of the decision log the central service recorded, newest first',
+  'exportLog.col.finishedAt': 'Exported at',
+  'exportLog.col.exportedBy': 'By',
+  'exportLog.col.filter': 'Filters',
+  'exportLog.col.rows': 'Decisions',
+  'exportLog.col.complete': 'Finished',
+  'exportLog.startedAt': 'Started at {time}',
+  'exportLog.complete': 'Complete',
+  'exportLog.brokenOff': 'Broken off',
+  'exportLog.allDecisions': 'All decisions',
+  'exportLog.from': 'From {time}',
+  'exportLog.to': 'Before {time}',
+  'exportLog.text': 'Search: {text}',
+  'exportLog.empty': 'No export of the decision log is on record yet.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -140,7 +140,7 @@ export const reviewedSql = {
     "ASSIGNMENT_LOCK": "a numeric advisory-lock id, a module constant",
     "sampleWeekSql('$4')": "a fixed SQL expression of server/quality.ts over $n parameters",
     "sampleRankSql('(SELECT c.id FROM central_identity c)', 'v.id')": "a fixed SQL expression of server/quality.ts over $n parameters",
-    "at": "a clock column picked from a fixed map (clockColumn) by a schema-checked enum",
+    "order": "an ORDER BY of fixed column names: changeOrder, or the clock column picked from a fixed map (clockColumn) by a schema-checked enum",
     "params.length": "a parameter number ($n), computed from the parameter list",
   },
   "server/textSearch.ts": {
@@ -175,6 +175,10 @@ export const reviewedSql = {
     "w.params.length": "a parameter number ($n), computed from the parameter list",
     "byReviewer.sql()": "a WHERE clause joined from fixed fragments; every value in it is a $n/@name parameter",
     "byKind.sql()": "a WHERE clause joined from fixed fragments; every value in it is a $n/@name parameter",
+  },
+  "server/decisionExportLog.ts": {
+    "w.sql()": "a WHERE clause joined from fixed fragments; every value in it is a $n/@name parameter",
+    "w.params.length": "a parameter number ($n), computed from the parameter list",
   },
   "server/reportTallies.ts": {
     "keyColumns": "tally DDL built from the fixed key and counter column lists of this module",

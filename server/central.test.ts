@@ -684,6 +684,17 @@ describe('supervisor', () => {
     expect((await call('exportDecisions', sup, '/v1/decisions/export?outcome=maybe')).status).toBe(400);
   });
 
+  it('lists the exports on record, the one just made first (server/decisionExportLog.test.ts goes further)', async () => {
+    expect((await call('exportDecisions', sup, '/v1/decisions/export?outcome=approve')).status).toBe(200);
+    const answer = await call('listDecisionExports', sup, '/v1/decisions/exports?limit=1');
+    expect(answer.status).toBe(200);
+    expect((answer.body as { exports: { exportedBy: string; filter: unknown; complete: boolean }[] }).exports).toEqual([
+      expect.objectContaining({ exportedBy: 'supervisor1', filter: { outcome: 'approve', clock: 'applied' }, complete: true }),
+    ]);
+    expect((await call('listDecisionExports', r1, '/v1/decisions/exports')).status).toBe(403);
+    expect((await call('listDecisionExports', sup, '/v1/decisions/exports?cursor=garbage')).status).toBe(400);
+  });
+
   it('lists the withdrawals on record with their tickets (server/withdrawals.test.ts goes further)', async () => {
     const answer = await call('listWithdrawals', sup, '/v1/withdrawals');
     expect(answer.status).toBe(200);

@@ -31,6 +31,8 @@ export interface DecisionFilter {
   clock?: 'applied' | 'made' | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  /** Only decisions changed since this watermark, oldest change first (server/decisionChanges.ts; the page only). */
+  changedSince?: string | undefined;
   cursor?: string | undefined;
   limit: number;
 }

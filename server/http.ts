@@ -9,6 +9,7 @@ import {
   ChangesQuery,
   DecisionCountsQuery,
   DecisionsExportQuery,
+  DecisionExportsQuery,
   DecisionsQuery,
   IntakeRequest,
   MutationBatchRequest,
@@ -46,6 +47,7 @@ import { calendarChanges, currentCalendar, publishedCalendar, replaceCalendarYea
 import { CalendarChangesQuery, CalendarYearNumber, CalendarYearRequest } from '../shared/contract/calendar';
 import { linkedAccounts } from './linked';
 import { listWithdrawals } from './withdrawals';
+import { listDecisionExports } from './decisionExportLog';
 import { WithdrawalsQuery } from '../shared/contract/withdrawals';
 import { RetentionRequest } from '../shared/contract/retention';
 import { retentionPolicy, setRetentionDays } from './retention';
@@ -361,6 +363,10 @@ export function createHandler({ service, throttle, trustedProxyHeader, operation
       const rows = await exportDecisions(service.db, queryOf(url, DecisionsExportQuery), callerOf(caller).username, now, responseSink(res));
       res.end(`${JSON.stringify({ end: true, rows })}\n`);
       }),
+    // Who exported what, when (server/decisionExportLog.ts).
+    route('GET', '/v1/decisions/exports', ['supervisor'], async ({ res, url }) => {
+      sendJson(res, 200, await listDecisionExports(service.db, queryOf(url, DecisionExportsQuery)));
+    }),
     // Withdrawals on record, beside the decisions in the log (server/withdrawals.ts).
     route('GET', '/v1/withdrawals', ['supervisor'], async ({ res, url }) => {
       sendJson(res, 200, await listWithdrawals(service.db, queryOf(url, WithdrawalsQuery)));

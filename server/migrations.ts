@@ -8,6 +8,7 @@ import type { Database, Queryable } from './db';
 import { calendarAndWithdrawals } from './calendarSchema';
 import { createDecisionTallies } from './decisionTallies';
 import { createReportTallies } from './reportTallies';
+import { createDecisionChanges } from './decisionChanges';
 import { replacedIdentitySchema } from './replacedIdentity';
 import { createTextSearchIndex } from './textSearch';
 import { createLinkedAccountAccess } from './linked';
@@ -545,6 +546,14 @@ export const migrations: readonly Migration[] = [
     name: 'decision report tallies kept by triggers',
     async up(tx) {
       await createReportTallies(tx);
+    },
+  },
+  // What changed in the decision log since a supervisor's workstation last asked (server/decisionChanges.ts).
+  {
+    version: 24,
+    name: 'decisions changed since a watermark',
+    async up(tx) {
+      await createDecisionChanges(tx);
     },
   },
 ];

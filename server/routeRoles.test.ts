@@ -31,6 +31,7 @@ const access = {
   listDecisions: ['supervisor'],
   countDecisions: ['supervisor'],
   exportDecisions: ['supervisor'],
+  listDecisionExports: ['supervisor'],
   listWithdrawals: ['supervisor'],
   applySupervision: ['supervisor', 'reviewer'],
   getQualityPolicy: ['supervisor', 'reviewer'],

@@ -42,6 +42,7 @@ import { checkImage, type CheckedImage, type MediaType } from './images';
 import { identityKeys } from './keys';
 import { keepVerificationDocuments, previousDocumentInfo, previousDocumentsFor, standingVerification } from './replacedIdentity';
 import { afterCursor, clockColumn, decisionsTotal, decisionWhere, encodeDecisionsCursor, type DecisionFilter } from './decisions';
+import { changedSince, changeOrder, changeWatermark, encodeChangeCursor } from './decisionChanges';
 import {
   currentPolicy,
   decidedFor,
@@ -813,17 +814,21 @@ export class CentralService {
 
   // ── supervision ────────────────────────────────────────────────────────────────────────────────
   async decisions(filter: DecisionFilter & { withTotal?: boolean | undefined }): Promise<DecisionsResponse> {
+    // Taken before the page is read (server/decisionChanges.ts): a workstation asks changedSince it next time.
+    const watermark = await changeWatermark(this.db);
     const [page, total] = await Promise.all([this.decisionPage(filter), filter.withTotal ? decisionsTotal(this.db, filter) : undefined]);
-    return { decisions: page.items.map((i) => i.decision), nextCursor: page.nextCursor, ...(total ? { total } : {}) };
+    return { decisions: page.items.map((i) => i.decision), nextCursor: page.nextCursor, ...(total ? { total } : {}), watermark };
   }
 
   /** A page of decisions, newest first, each with why the QA sample holds it (server/quality.ts builds its queues on it). */
   async decisionPage(filter: DecisionFilter): Promise<{ items: { decision: DecisionRecord; sampledFor: QualitySampleReason[] }[]; nextCursor: string | null }> {
     // The filter as SQL, in one place for the log, its counts and the QA queues (server/decisions.ts).
     const w = decisionWhere(filter);
-    if (filter.cursor) afterCursor(w, filter.cursor, filter.clock);
+    const byChange = filter.changedSince !== undefined;
+    if (filter.changedSince !== undefined) changedSince(w, filter.changedSince, filter.cursor);
+    else if (filter.cursor) afterCursor(w, filter.cursor, filter.clock);
     const { where, params } = w;
-    const at = clockColumn(filter.clock);
+    const order = byChange ? changeOrder : `${clockColumn(filter.clock)} DESC, d.id DESC`;
     params.push(filter.limit + 1);
     const rows = await this.db.query<{
       id: string;
@@ -847,10 +852,11 @@ export class CentralService {
       opened_at: Date | null;
       due_at: Date;
       reviewer_name: string | null;
+      changed: string;
     }>(
-      `SELECT d.*, (SELECT p.display_name FROM people p WHERE p.username = d.reviewer) AS reviewer_name
+      `SELECT d.*, (SELECT p.display_name FROM people p WHERE p.username = d.reviewer) AS reviewer_name, d.changed_xid::text AS changed
          FROM decisions d ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY ${at} DESC, d.id DESC LIMIT $${params.length}`,
+        ORDER BY ${order} LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, filter.limit);
@@ -888,7 +894,8 @@ export class CentralService {
       return [{ decision, sampledFor }];
     });
     const last = page.at(-1);
-    return { items, nextCursor: rows.length > filter.limit && last ? encodeDecisionsCursor(filter.clock === 'made' ? last.made_at : last.decided_at, last.id, filter.clock) : null };
+    if (!(rows.length > filter.limit && last)) return { items, nextCursor: null };
+    return { items, nextCursor: byChange ? encodeChangeCursor(last.changed, last.id) : encodeDecisionsCursor(filter.clock === 'made' ? last.made_at : last.decided_at, last.id, filter.clock) };
   }
 
   private async reviewsOf(decisionIds: readonly string[]): Promise<Map<string, Review[]>> {

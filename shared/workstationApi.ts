@@ -83,6 +83,7 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       counts: (r) => t.invoke('decisions.counts', r),
       application: (r) => t.invoke('decisions.application', r),
       exportCsv: (r) => t.invoke('decisions.exportCsv', r),
+      exports: (r) => t.invoke('decisions.exports', r),
     },
     exports: {
       save: async (prepared) => (typeof prepared?.exportId === 'string' && exportIdPattern.test(prepared.exportId) ? t.saveExport(prepared.exportId) : badExportId),

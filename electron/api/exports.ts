@@ -10,6 +10,7 @@ import type { CaseStore, ExportRecord } from '../store/types';
 import { createDecisionLogReads, type CentralLines } from '../sync/decisionLog';
 import type { CentralGet } from '../sync/oversight';
 import { matchingWithdrawals } from '../sync/withdrawalLog';
+import { readExportsOnRecord } from '../sync/exportsOnRecord';
 import { csvHead, csvRows } from './decisionsCsv';
 import { withdrawalsCsvHead, withdrawalsCsvRows } from './withdrawalsCsv';
 import { defaultCjkFont, renderReportPdf } from './reportPdf';
@@ -87,10 +88,11 @@ export interface ExportHandlers {
   'decisions.exportCsv': Handler<'decisions.exportCsv'>;
   'withdrawals.exportCsv': Handler<'withdrawals.exportCsv'>;
   'reports.exportPdf': Handler<'reports.exportPdf'>;
+  'decisions.exports': Handler<'decisions.exports'>;
 }
 
 export interface ExportOptions {
-  /** The CJK font for Chinese PDFs (the packaged copy in Electron); the sources' copy by default. */
+  /** The CJK font for Chinese PDFs (the packaged copy in Electron); its npm package's copy by default. */
   cjkFont?: string;
   now?: () => Date;
 }
@@ -155,5 +157,6 @@ export function createExportHandlers(
         personId: person.id,
       });
     },
+    'decisions.exports': (query) => readExportsOnRecord(central?.get ?? null, query),
   };
 }

@@ -1,18 +1,17 @@
 // The decision report as a PDF, made on the node side with pdfkit: the title, the filters, when the central service
 // made the report and when it was exported, then each chart drawn as vector bars and lines from the report's own
-// numbers, each followed by its table. pdfkit's built-in fonts are Latin only: Chinese text uses WenQuanYi Micro Hei
-// (Apache-2.0, resources/fonts/), embedded as a subset of the glyphs used. Without that file the PDF is English,
-// with a note saying so, never garbled.
+// numbers, each followed by its table. pdfkit's built-in fonts are Latin only: Chinese text uses Noto Sans SC
+// (./cjkFont.ts), embedded as a subset of the glyphs used. Without that file the PDF is English, with a note saying so,
+// never garbled.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import type { UiLanguage } from '../../shared/contract/app';
 import { handlingTimePrecision, type CachedDecisionReport, type DecisionReport } from '../../shared/contract/reports';
 import { localIso } from './csvFile';
+import { installedCjkFont } from './cjkFont';
 
-/** The CJK font as the sources hold it; Electron passes the packaged copy (electron-builder's extraResources). */
-export const defaultCjkFont = fileURLToPath(new URL('../../resources/fonts/wqy-microhei.ttc', import.meta.url));
-const CJK_FACE = 'WenQuanYiMicroHei';
+/** The CJK font from its package; Electron passes the packaged copy (electron-builder's extraResources). */
+export const defaultCjkFont = installedCjkFont();
 
 interface Words {
   title: string;
@@ -185,7 +184,7 @@ export function renderReportPdf(cached: CachedDecisionReport, meta: ReportPdfMet
   // Every piece of text in one face: the CJK face also carries Latin letters and digits.
   const regular = cjk ? 'cjk' : 'Helvetica';
   const bold = cjk ? 'cjk' : 'Helvetica-Bold';
-  if (cjk) doc.registerFont('cjk', cjk, CJK_FACE);
+  if (cjk) doc.registerFont('cjk', cjk);
   const left = PAGE.margin;
   const width = PAGE.width - 2 * PAGE.margin;
   const bottom = PAGE.height - PAGE.margin;

@@ -51,7 +51,7 @@ export interface WorkstationOptions {
   storeWriterWorker?: URL;
   /** Sign this person in at start (tests and the embedded demo). */
   signIn?: { username: string; password: string };
-  /** The CJK font file for Chinese PDF reports (Electron: the packaged copy); the sources' copy by default. */
+  /** The CJK font file for Chinese PDF reports (Electron: the packaged copy); its npm package's copy by default. */
   cjkFont?: string;
   /** The central service to sync with; without one, decisions wait in the outbox and people are local profiles. */
   central?: CentralConfig;

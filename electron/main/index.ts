@@ -5,6 +5,7 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } f
 import { parseCentralMode } from '../api/central';
 import { builtInDemoSignIn, prepareCentral, type EmbeddedCentral } from '../api/embeddedCentral';
 import { openWorkstation, type Workstation, type WorkstationOptions } from '../api/workstation';
+import { installedCjkFont, packagedCjkFont } from '../api/cjkFont';
 import { finishInterruptedRekey } from '../api/rekey';
 import { fileVault } from '../sync/fileVault';
 import { log } from '../common/log';
@@ -82,8 +83,8 @@ async function start(): Promise<void> {
     imagingWorker: new URL('./imaging-worker.js', import.meta.url),
     launchImaging: launchUtilityImagingProcess,
     storeWriterWorker: new URL('./store-writer.js', import.meta.url),
-    // electron-builder copies it to resources/fonts (extraResources); the app folder holds it otherwise.
-    cjkFont: join(app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources'), 'fonts', 'wqy-microhei.ttc'),
+    // electron-builder copies it to resources/fonts (extraResources); unpackaged, its package in node_modules.
+    cjkFont: app.isPackaged ? join(process.resourcesPath, 'fonts', packagedCjkFont) : installedCjkFont(),
     sqliteNativeBinding,
     // Standalone (--central=none): a new data folder gets local demo people and applications.
     ...(prepared.config ? { central: prepared.config } : { demo: { count: 40 } }),

@@ -4,7 +4,6 @@
 import { z } from 'zod';
 import { Change, ChangesResponse, DecisionsResponse, type AuditEntriesResponse, maxMutationsPerBatch, MutationBatchResponse, type MutationResult, type SessionResponse, type DecisionMutation, type DocumentRef } from '../../shared/contract/central';
 import type { DocumentRecord } from '../../shared/contract/cases';
-import { decisionLogCapacity } from '../../shared/contract/supervision';
 import { WithdrawalsResponse } from '../../shared/contract/withdrawals';
 import { pullWithdrawalLog } from './withdrawalLog';
 import { DomainError } from '../../shared/errors';
@@ -16,7 +15,8 @@ import { CentralClient, memoryVault, type Credentials, type TokenVault } from '.
 import { networkFailure, SyncError } from './errors';
 import { bodyLines, HttpTimeout, nodeHttpTransport, type HttpTransport } from '../common/http';
 import { isOpen } from '../../shared/lifecycle';
-import { decisionLogEntry, documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
+import { documentRecord, toCentralMutation, upsertRecord, type ImageFacts } from './mapping';
+import { pullDecisionLog } from './decisionLogPull';
 import { emptySupervisionReport, pullQuality, pullSecondReview, pushSupervision, type SupervisionReport, type SupervisionSyncContext, type SupervisionSyncStore } from './supervision';
 import { emptyAuditReport, fetchAuditTrail, syncAuditTrail, type AuditSyncParts, type AuditSyncReport } from './audit';
 import type { AuditTrailQuery } from '../../shared/contract/audit';
@@ -234,10 +234,6 @@ const settleChunk = 50;
 
 /** Images the engine has ingested lately, by SHA-256, so a document shared by cases is fetched once. */
 const imageCacheLimit = 10_000;
-
-/** The decision log's refresh: the most a page of GET /v1/decisions holds, and how far back it looks again. */
-const decisionLogPageSize = 200;
-const decisionLogOverlapMs = 7 * 24 * 3_600_000;
 
 function emptyReport(startedAt: Date): SyncReport {
   return {
@@ -807,31 +803,13 @@ class Engine implements SyncEngine {
   }
 
   // ── pull ─────────────────────────────────────────────────────────────────────────────────────────
-  /**
-   * Brings the supervisor's decision log up to date: decisions applied since the newest held, and those of the week
-   * before it again (a review added meanwhile replaces the copy), newest first, until the log's capacity.
-   */
+  /** Brings the supervisor's decision log up to date: what was recorded or changed since the last sync (./decisionLogPull.ts). */
   private async pullDecisionLog(report: SyncReport, signal: AbortSignal): Promise<void> {
-    const { store } = this.options;
-    const asOf = this.now().toISOString();
-    const newest = store.decisionLogNewest();
-    const from = newest === null ? null : new Date(Date.parse(newest) - decisionLogOverlapMs).toISOString();
     this.progress('pull', 0, null);
-    let cursor: string | null = null;
-    for (;;) {
-      const query: URLSearchParams = new URLSearchParams({ limit: String(decisionLogPageSize), ...(from ? { from } : {}), ...(cursor ? { cursor } : {}) });
-      const page: DecisionsResponse = await this.retrying(report, signal, () => this.client.json({ method: 'GET', path: `/v1/decisions?${query.toString()}`, signal }, DecisionsResponse));
-      const entries = page.decisions.map(decisionLogEntry);
-      report.decisionLog.pages += 1;
-      report.decisionLog.decisions += entries.length;
-      const done = page.nextCursor === null || report.decisionLog.decisions >= decisionLogCapacity;
-      // Up to date as of the sync's start only once the last page is stored.
-      await store.storeDecisionLog(entries, done ? asOf : null);
-      this.progress('pull', report.decisionLog.decisions, done ? report.decisionLog.decisions : null);
-      if (done) break;
-      cursor = page.nextCursor;
-      await yieldToEventLoop();
-    }
+    const fetchPage = (query: URLSearchParams) =>
+      this.retrying(report, signal, () => this.client.json({ method: 'GET', path: `/v1/decisions?${query.toString()}`, signal }, DecisionsResponse));
+    const progress = (done: number, total: number | null) => this.progress('pull', done, total);
+    await pullDecisionLog({ store: this.options.store, fetchPage, progress, yield: yieldToEventLoop }, report.decisionLog, this.now().toISOString());
   }
 
   private async pull(report: SyncReport, signal: AbortSignal): Promise<void> {

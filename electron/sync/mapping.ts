@@ -64,27 +64,12 @@ export function upsertRecord(change: Change, documents: DocumentRecord[], previo
 /** A decision as the central service reports it, as the supervisor's decision log holds it. */
 export function decisionLogEntry(d: CentralDecision): DecisionLogEntry {
   return {
-    id: d.id,
+    ...loggedDecision(d),
     applicationId: d.application.id,
     kind: d.application.kind,
     applicantName: verifiedName(d.application.identity),
-    reviewer: d.reviewer,
     reviewerName: d.reviewerName,
-    outcome: d.outcome,
-    reasonCodes: d.reasonCodes,
-    overriddenRules: d.overriddenRules,
-    overrideNote: d.overrideNote,
     flags: d.judgedOn?.flags ?? null,
-    // The central service says decidedAt for when it applied a decision, madeAt for when the reviewer made it.
-    decidedAt: d.madeAt,
-    appliedAt: d.decidedAt,
-    offline: d.offline,
-    deviceId: d.deviceId,
-    openedAt: d.openedAt,
-    dueAt: d.dueAt,
-    ...timing(d),
-    effect: d.effect,
-    reviews: d.reviews.map(reviewOf),
   };
 }
 
@@ -93,17 +78,21 @@ export type ExportedLogEntry = Omit<DecisionLogEntry, 'reviewerName' | 'flags'> 
 
 /** A line of the central service's decision export, as the CSV writes it. */
 export function exportedLogEntry(d: ExportedDecisionRow): ExportedLogEntry {
+  return { ...loggedDecision(d), applicationId: d.applicationId, kind: d.kind, applicantName: d.applicantName, flags: d.flags };
+}
+
+/** The fields a decision record and an export line carry alike (they differ in the application and the flags). */
+type LoggedDecision = Omit<ExportedLogEntry, 'applicationId' | 'kind' | 'applicantName' | 'flags'>;
+
+function loggedDecision(d: CentralDecision | ExportedDecisionRow): LoggedDecision {
   return {
     id: d.id,
-    applicationId: d.applicationId,
-    kind: d.kind,
-    applicantName: d.applicantName,
     reviewer: d.reviewer,
     outcome: d.outcome,
     reasonCodes: d.reasonCodes,
     overriddenRules: d.overriddenRules,
     overrideNote: d.overrideNote,
-    flags: d.flags,
+    // The central service says decidedAt for when it applied a decision, madeAt for when the reviewer made it.
     decidedAt: d.madeAt,
     appliedAt: d.decidedAt,
     offline: d.offline,

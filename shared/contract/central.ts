@@ -435,6 +435,11 @@ export const DecisionsQuery = z
     text: lineText(100).optional(),
     /** `true`: answer `total` too (counted up to decisionsTotalCap). */
     withTotal: queryBoolean.optional(),
+    /**
+     * A `watermark` an earlier answer gave: only the decisions recorded or changed (a review, a new effect) since,
+     * oldest change first, with the other filters; a workstation's sync asks this instead of the whole log again.
+     */
+    changedSince: lineText(20).regex(/^\d{1,20}$/).optional(),
     cursor: lineText(200).optional(),
     /** Up to 1,000: an export of the filtered log reads it in pages this large. */
     limit: z.coerce.number().int().min(1).max(1000).default(50),
@@ -450,11 +455,13 @@ export const DecisionsResponse = z
     nextCursor: lineText(200).nullable(),
     /** With withTotal: how many match; `atLeast` when there are more than decisionsTotalCap. */
     total: DecisionsTotal.optional(),
+    /** Pass as `changedSince` later for what was recorded or changed meanwhile (taken before this page was read). */
+    watermark: lineText(20).regex(/^\d{1,20}$/),
   })
   .strict();
 export type DecisionsResponse = z.infer<typeof DecisionsResponse>;
 /** The counts beside the log's filters take the same filters, without paging. */
-export const DecisionCountsQuery = DecisionsQuery.omit({ cursor: true, limit: true, withTotal: true });
+export const DecisionCountsQuery = DecisionsQuery.omit({ cursor: true, limit: true, withTotal: true, changedSince: true });
 export type DecisionCountsQuery = z.infer<typeof DecisionCountsQuery>;
 const FacetCount = z.number().int().nonnegative();
 const YesNo = z.object({ yes: FacetCount, no: FacetCount }).strict();
@@ -518,6 +525,62 @@ export type DecisionsExportEnd = z.infer<typeof DecisionsExportEnd>;
 
 /** The media type of the stream. */
 export const decisionsExportMediaType = 'application/x-ndjson';
+
+// ── the exports on record (GET /v1/decisions/exports, server/decisionExportLog.ts) ───────────────────
+/** An export's filter as the service recorded it: the export query's values, booleans as booleans. */
+export const RecordedExportFilter = z
+  .object({
+    reviewer: Username.optional(),
+    outcome: DecisionOutcome.optional(),
+    kind: ApplicationKind.optional(),
+    reasonCode: ReasonCode.optional(),
+    offline: z.boolean().optional(),
+    overridden: z.boolean().optional(),
+    effect: DecisionEffect.optional(),
+    reviewed: z.boolean().optional(),
+    from: Instant.optional(),
+    to: Instant.optional(),
+    clock: z.enum(['applied', 'made']),
+    deadlineMissed: z.boolean().optional(),
+    text: lineText(100).optional(),
+  })
+  .strict();
+export type RecordedExportFilter = z.infer<typeof RecordedExportFilter>;
+
+export const DecisionExportsQuery = z
+  .object({
+    /** Only this supervisor's exports. */
+    exportedBy: Username.optional(),
+    cursor: lineText(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export type DecisionExportsQuery = z.infer<typeof DecisionExportsQuery>;
+
+/** One export of the decision log, as the service recorded it (also one that broke off: `complete` false). */
+export const DecisionExportRecord = z
+  .object({
+    id: lineText(20).regex(/^\d+$/),
+    exportedBy: Username,
+    exportedByName: lineText(200),
+    startedAt: Instant,
+    finishedAt: Instant,
+    filter: RecordedExportFilter,
+    /** Decisions sent (up to where it broke off). */
+    rows: z.number().int().nonnegative(),
+    complete: z.boolean(),
+  })
+  .strict();
+export type DecisionExportRecord = z.infer<typeof DecisionExportRecord>;
+
+export const DecisionExportsResponse = z
+  .object({
+    /** Newest first. */
+    exports: z.array(DecisionExportRecord),
+    nextCursor: lineText(200).nullable(),
+  })
+  .strict();
+export type DecisionExportsResponse = z.infer<typeof DecisionExportsResponse>;
 
 // ── supervision mutations: quality review, four-eyes, reassignment, the QA policy ───────────────────
 /** The quality-review and four-eyes policy, one per central service, changed by a supervisor's policy mutation. */
@@ -1024,6 +1087,16 @@ export const centralRoutes = [
     query: DecisionsExportQuery,
     responses: { 200: { lines: [DecisionsExportHead, ExportedDecisionRow, DecisionsExportEnd] } },
     errors: [],
+  },
+  {
+    method: 'get',
+    path: '/v1/decisions/exports',
+    operationId: 'listDecisionExports',
+    summary: 'Supervisor: the exports of the decision log on record (who, when, which filter, how many rows, finished or broken off), newest first',
+    roles: ['supervisor'],
+    query: DecisionExportsQuery,
+    responses: { 200: DecisionExportsResponse },
+    errors: ['invalid_cursor'],
   },
   {
     method: 'get',

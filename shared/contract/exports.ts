@@ -6,10 +6,13 @@ import { z } from 'zod';
 import { UiLanguage } from './app';
 import { defineChannel, defineEvent } from './channel';
 import { storeErrors } from './cases';
+import { DecisionExportsResponse } from './central';
+import { oversightErrors } from './oversight';
 import { CachedDecisionReport } from './reports';
 import { DecisionLogFilter } from './supervision';
 import { WithdrawalLogFilter } from './withdrawals';
 import { exportIdPattern } from '../workstationApi';
+import { lineText } from '../text';
 
 /** The one-time id of a prepared export: random, valid for a few minutes, handed over once. */
 export const ExportId = z.string().regex(exportIdPattern, 'an export id is 22–64 letters, digits, - or _');
@@ -61,6 +64,17 @@ export type ReportPdfRequest = z.input<typeof ReportPdfRequest>;
 export const ExportProgress = z.object({ kind: ExportKind, done: z.number().int().nonnegative(), total: z.number().int().nonnegative() });
 export type ExportProgress = z.infer<typeof ExportProgress>;
 
+/** The decision log's exports on record at the central service (who exported what, when, which filter): asked live. */
+export const ExportsOnRecordQuery = z
+  .object({
+    /** Only this supervisor's exports. */
+    exportedBy: lineText(64).min(1).optional(),
+    cursor: lineText(200).optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export type ExportsOnRecordQuery = z.input<typeof ExportsOnRecordQuery>;
+
 /** Errors of handing an export over. */
 export const exportErrors = ['export_not_found', 'export_failed'] as const;
 
@@ -81,6 +95,12 @@ export const exportChannels = {
     request: ReportPdfRequest,
     response: PreparedExport,
     errors: [],
+    role: 'supervisor',
+  }),
+  'decisions.exports': defineChannel({
+    request: ExportsOnRecordQuery,
+    response: DecisionExportsResponse,
+    errors: [...oversightErrors],
     role: 'supervisor',
   }),
 } as const;

@@ -13,6 +13,7 @@ import { useDecisionCase } from '../state/decisionCase';
 import { useExports } from '../state/exports';
 import type { UiLanguage } from '../../../shared/contract/app';
 import { ExportButton } from './ExportButton';
+import { SelectableRow } from './SelectableRow';
 import { useRefreshOnSync } from '../lib/useRefreshOnSync';
 import { useLogKeys } from '../lib/useLogKeys';
 import { workstation } from '../workstation';
@@ -137,16 +138,7 @@ const Row = memo(function Row({ entry, index, selected, onSelect }: { entry: Dec
   const language = useLanguage();
   const decided = formatDateTime(entry.decidedAt, language);
   return (
-    <tr
-      id={rowId(index)}
-      data-testid="decision-row"
-      data-decision-id={entry.id}
-      data-application-id={entry.applicationId}
-      className={selected ? 'selected' : undefined}
-      aria-current={selected ? 'true' : undefined}
-      tabIndex={selected ? 0 : -1}
-      onClick={() => onSelect(index)}
-    >
+    <SelectableRow id={rowId(index)} testId="decision-row" decisionId={entry.id} applicationId={entry.applicationId} index={index} selected={selected} onSelect={onSelect}>
       <td className="nowrap" title={t('log.madeAt', { made: decided, applied: formatDateTime(entry.appliedAt, language) })}>
         {decided}
       </td>
@@ -201,7 +193,7 @@ const Row = memo(function Row({ entry, index, selected, onSelect }: { entry: Dec
           </ul>
         )}
       </td>
-    </tr>
+    </SelectableRow>
   );
 });
 

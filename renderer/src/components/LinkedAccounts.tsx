@@ -1,13 +1,14 @@
 // The accounts behind an R2 or R3 flag, named: account, verified name, status, when verified. Each opens read-only
 // (what matched, its applications). Asked of the central service when it answers, else the copy kept here; the list
 // is shown only where it holds exactly as many accounts as the flag counts (the workstation keeps them in step).
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { CaseLinkedAccounts, LinkedAccount } from '../../../shared/contract/linked';
 import type { Flag } from '../../../shared/domain';
 import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime } from '../lib/format';
 import { unwrap, workstation, WorkstationError } from '../workstation';
+import { ModalDialog } from './ModalDialog';
 
 type Loaded = { state: 'loading' } | { state: 'ready'; data: CaseLinkedAccounts } | { state: 'failed'; error: { code: string; message: string } };
 
@@ -32,30 +33,15 @@ function useLinkedAccounts(applicationId: string): Loaded {
 function AccountDialog({ account, onClose }: { account: LinkedAccount; onClose: () => void }) {
   const t = useT();
   const language = useLanguage();
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal();
-  }, []);
   return (
-    // Keys stay in the dialog: Escape closes it (the case view would go back to the queue), A/R/J/K act on no case.
-    <dialog
-      ref={dialog}
-      className="help-dialog linked-dialog"
-      aria-labelledby="linked-account-title"
-      data-testid="linked-account"
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-      onKeyDown={(event) => event.stopPropagation()}
+    <ModalDialog
+      className="linked-dialog"
+      titleId="linked-account-title"
+      title={t('linked.accountTitle', { id: account.accountId })}
+      testId="linked-account"
+      onClose={onClose}
+      focusClose
     >
-      <div className="dialog-head">
-        <h2 id="linked-account-title">{t('linked.accountTitle', { id: account.accountId })}</h2>
-        <button type="button" onClick={onClose} autoFocus>
-          {t('shortcuts.close')}
-        </button>
-      </div>
       <p className="muted small">{t('linked.readOnly')}</p>
       <dl className="fields compact">
         <dt>{t('linked.name')}</dt>
@@ -94,7 +80,7 @@ function AccountDialog({ account, onClose }: { account: LinkedAccount; onClose: 
           </tbody>
         </table>
       )}
-    </dialog>
+    </ModalDialog>
   );
 }
 

@@ -12,6 +12,7 @@ import { useRefreshOnSync } from '../lib/useRefreshOnSync';
 import { useQualityQueue, useSecondReview, useVerdict, type QualityListState } from '../state/quality';
 import { useUi } from '../state/ui';
 import { FlagIcon } from './FlagIcon';
+import { SelectableRow } from './SelectableRow';
 import { EffectBadge, SupervisionAttention, useVerdictKeys, VerdictPanel, VerdictStatus } from './Verdict';
 import type { StoreApi, UseBoundStore } from 'zustand';
 
@@ -24,16 +25,7 @@ const Row = memo(function Row({ item, index, stage, selected, onSelect }: { item
   const language = useLanguage();
   const d = item.decision;
   return (
-    <tr
-      id={rowId(stage, index)}
-      data-testid="qa-row"
-      data-decision-id={d.id}
-      data-application-id={d.applicationId}
-      className={selected ? 'selected' : undefined}
-      aria-current={selected ? 'true' : undefined}
-      tabIndex={selected ? 0 : -1}
-      onClick={() => onSelect(index)}
-    >
+    <SelectableRow id={rowId(stage, index)} testId="qa-row" decisionId={d.id} applicationId={d.applicationId} index={index} selected={selected} onSelect={onSelect}>
       <td className="nowrap">{formatDateTime(d.decidedAt, language)}</td>
       <td>{d.reviewer}</td>
       <td>
@@ -72,7 +64,7 @@ const Row = memo(function Row({ item, index, stage, selected, onSelect }: { item
         <VerdictStatus action={item.verdict} />
         <EffectBadge entry={d} />
       </td>
-    </tr>
+    </SelectableRow>
   );
 });
 

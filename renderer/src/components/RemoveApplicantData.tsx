@@ -1,11 +1,12 @@
 // "Remove all applicant data" (issue 25, a workstation leaving service): a last sync first, then every decision the
 // central service has not taken is named and must be ticked one by one (it would be lost), then the wipe. The
 // decisions and the audit trail stay; the main process refuses the wipe while any unsynced decision is unconfirmed.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { RetirementCheck } from '../../../shared/contract/device';
 import { errorMessage } from '../i18n';
 import { useT } from '../i18n/useT';
 import { unwrap, workstation, WorkstationError } from '../workstation';
+import { ModalDialog } from './ModalDialog';
 
 type Step =
   | { kind: 'syncing' }
@@ -29,12 +30,9 @@ export function RemoveApplicantDataButton() {
 
 function RemoveApplicantDataDialog({ onClose }: { onClose: () => void }) {
   const t = useT();
-  const dialog = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState<Step>({ kind: 'syncing' });
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal();
     let live = true;
     unwrap(workstation().device.retirementCheck({})).then(
       (check) => live && setStep({ kind: 'confirm', check }),
@@ -60,23 +58,7 @@ function RemoveApplicantDataDialog({ onClose }: { onClose: () => void }) {
     });
 
   return (
-    <dialog
-      ref={dialog}
-      className="help-dialog retire-dialog"
-      aria-labelledby="retire-title"
-      data-testid="remove-applicant-data"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (step.kind !== 'removing') onClose();
-      }}
-      onKeyDown={(event) => event.stopPropagation()}
-    >
-      <div className="dialog-head">
-        <h2 id="retire-title">{t('retire.title')}</h2>
-        <button type="button" onClick={onClose} disabled={step.kind === 'removing'}>
-          {t('shortcuts.close')}
-        </button>
-      </div>
+    <ModalDialog className="retire-dialog" titleId="retire-title" title={t('retire.title')} testId="remove-applicant-data" onClose={onClose} busy={step.kind === 'removing'}>
       <p>{t('retire.explain')}</p>
       {step.kind === 'syncing' && <p role="status">{t('retire.syncing')}</p>}
       {step.kind === 'failed' && (
@@ -116,6 +98,6 @@ function RemoveApplicantDataDialog({ onClose }: { onClose: () => void }) {
         </>
       )}
       {step.kind === 'done' && <p role="status">{t('retire.done', { applications: step.applications, documents: step.documents })}</p>}
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -75,6 +75,14 @@ const sections = [
     ),
   },
   {
+    id: 'exports',
+    label: 'supervisor.nav.exports',
+    chunk: lazyChunk(
+      () => import('./ExportsOnRecordView'),
+      (m) => m.ExportsOnRecordView,
+    ),
+  },
+  {
     id: 'policy',
     label: 'supervisor.nav.policy',
     chunk: lazyChunk(

@@ -934,6 +934,22 @@ export const en = {
   'rekey.confirm': 'Rotate and restart',
   'rekey.cancel': 'Cancel',
   'rekey.restarting': 'Rotating the data key and restarting… This page reloads by itself when Verity is back.',
+  'supervisor.nav.exports': 'Exports',
+  'exportLog.title': 'Exports on record',
+  'exportLog.label': 'Every export of the decision log the central service recorded, newest first',
+  'exportLog.col.finishedAt': 'Exported at',
+  'exportLog.col.exportedBy': 'By',
+  'exportLog.col.filter': 'Filters',
+  'exportLog.col.rows': 'Decisions',
+  'exportLog.col.complete': 'Finished',
+  'exportLog.startedAt': 'Started at {time}',
+  'exportLog.complete': 'Complete',
+  'exportLog.brokenOff': 'Broken off',
+  'exportLog.allDecisions': 'All decisions',
+  'exportLog.from': 'From {time}',
+  'exportLog.to': 'Before {time}',
+  'exportLog.text': 'Search: {text}',
+  'exportLog.empty': 'No export of the decision log is on record yet.',
 } as const;
 
 export type MessageKey = keyof typeof en;

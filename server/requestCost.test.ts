@@ -6,11 +6,12 @@
 // minute old. Runs on PGlite, and on real PostgreSQL when
 // VERITY_TEST_DATABASE_URL is set.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Database, Queryable, SqlValue } from './db';
+import type { Database } from './db';
 import { checkImage } from './images';
 import { CentralService } from './service';
 import { bothSides, decisionMutation, sampleImage, startTestServer, type TestServer } from '../tests/support/central';
 import { specimenIdNumber } from '../tests/support/specimenNumbers';
+import { recording, type Statement } from '../tests/support/recordingDb';
 
 let server: TestServer | null = null;
 afterEach(async () => {
@@ -22,26 +23,6 @@ afterEach(async () => {
 const heldByOthers = 40_000;
 /** Rows a statement may read of one table: a page of the feed, a reviewer's cap, a look-up. */
 const lookUp = 100;
-
-interface Statement {
-  sql: string;
-  params: readonly SqlValue[];
-}
-
-/** The database, recording every statement sent through it (in transactions too). */
-function recording(db: Database): { db: Database; statements: Statement[] } {
-  const statements: Statement[] = [];
-  const record = (q: Queryable): Queryable => ({
-    query: (sql, params = []) => {
-      statements.push({ sql, params });
-      return q.query(sql, params);
-    },
-  });
-  return {
-    statements,
-    db: { driver: db.driver, close: () => db.close(), query: record(db).query, transaction: (fn) => db.transaction((tx) => fn(record(tx))) },
-  };
-}
 
 class RolledBack extends Error {
   constructor(readonly plan: unknown) {
@@ -85,13 +66,13 @@ async function explain(db: Database, s: Statement): Promise<PlanNode> {
 }
 
 /**
- * The statements that read more than a look-up's worth of rows of some table. Those that search (SELECT, UPDATE,
+ * The statements that read more than a look-up's worth of rows of some table. Those that search (WITH, SELECT, UPDATE,
  * DELETE) are run again; an INSERT would collide with the row it wrote, and a lock call reads nothing.
  */
 async function heavyStatements(db: Database, statements: readonly Statement[]): Promise<string[]> {
   const heavy: string[] = [];
   for (const s of statements) {
-    if (!/^\s*(SELECT|UPDATE|DELETE)\b/i.test(s.sql) || /pg_advisory/.test(s.sql)) continue;
+    if (!/^\s*(WITH|SELECT|UPDATE|DELETE)\b/i.test(s.sql) || /pg_advisory/.test(s.sql)) continue;
     for (const [table, rows] of rowsRead(await explain(db, s))) {
       if (rows > lookUp) heavy.push(`${rows} rows of ${table}: ${s.sql.replace(/\s+/g, ' ').slice(0, 140)}`);
     }
@@ -99,28 +80,33 @@ async function heavyStatements(db: Database, statements: readonly Statement[]): 
   return heavy;
 }
 
+/** Open cases through intake (valid numbers, so an approval applies and announces the new facts), oldest due first. */
+async function submitOwnCases(on: TestServer, count: number): Promise<void> {
+  const now = on.clock.now;
+  const bytes = await sampleImage('jpeg');
+  const image = { role: 'front' as const, bytes, ...(await checkImage(bytes, 'image')) };
+  for (let i = 0; i < count; i++) {
+    await on.service.submitChecked(
+      {
+        accountId: `COST-OWN-${i}`,
+        kind: 'individual',
+        registrationLocation: 'CN',
+        submittedAt: new Date(now.getTime() - (i + 1) * 60_000).toISOString(),
+        identity: { kind: 'individual', fullName: `SPECIMEN Cost ${i}`, documentType: 'id_card', documentNumber: specimenIdNumber(`cost-own-${i}`), issuingLocation: 'CN' },
+        icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
+        applicantLanguage: 'en',
+      },
+      bothSides(image),
+    );
+  }
+}
+
 describe('the per-request cost of a reviewer among many', () => {
   it('a fetch and a batch with an approval read a look-up of applications, not every one held by other reviewers', async () => {
     server = await startTestServer({ assignmentCap: 5 });
     const db = server.db;
     const now = server.clock.now;
-    // Reviewer1's own cases come through intake (valid numbers: the approval applies and announces the new facts).
-    const bytes = await sampleImage('jpeg');
-    const image = { role: 'front' as const, bytes, ...(await checkImage(bytes, 'image')) };
-    for (let i = 0; i < 3; i++) {
-      await server.service.submitChecked(
-        {
-          accountId: `COST-OWN-${i}`,
-          kind: 'individual',
-          registrationLocation: 'CN',
-          submittedAt: new Date(now.getTime() - (i + 1) * 60_000).toISOString(),
-          identity: { kind: 'individual', fullName: `SPECIMEN Cost ${i}`, documentType: 'id_card', documentNumber: specimenIdNumber(`cost-own-${i}`), issuingLocation: 'CN' },
-          icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
-          applicantLanguage: 'en',
-        },
-        bothSides(image),
-      );
-    }
+    await submitOwnCases(server, 3);
     // The others' held work, written by the database as bench/central does, with the keys intake stores.
     await db.query(`INSERT INTO accounts (id, registration_location) SELECT 'COST-ACC-' || n, 'CN' FROM generate_series(1, $1::int) AS n`, [heldByOthers]);
     await db.query(
@@ -155,5 +141,42 @@ describe('the per-request cost of a reviewer among many', () => {
     server.clock.advance(5 * 60_000);
     await service.changes('reviewer1', again.cursor, 100);
     expect(await leases()).toEqual(before);
+  }, 240_000);
+});
+
+describe('round trips per request', () => {
+  it('a fetch that takes work and a batch of approvals send a fixed number of statements, whatever the batch holds', async () => {
+    server = await startTestServer({ assignmentCap: 5 });
+    await submitOwnCases(server, 7);
+    const recorded = recording(server.db);
+    const service = new CentralService(recorded.db, server.service.options);
+    const count = async (fn: () => Promise<unknown>) => {
+      const before = recorded.statements.length;
+      await fn();
+      return recorded.statements.slice(before).map((s) => s.sql.replace(/\s+/g, ' ').trim());
+    };
+    let fetched = await service.changes('reviewer1', undefined, 100);
+    const decide = (n: number) =>
+      fetched.changes
+        .filter((c) => c.type === 'assigned')
+        .slice(0, n)
+        .map((c) => decisionMutation(c, 'reviewer1', server!.clock.now));
+    const twice = await count(() => service.applyMutations('reviewer1', 'device-1', decide(2)));
+    // A fetch that tops the reviewer up to the cap again: counting, picking and taking were three round trips.
+    const topUp = await count(async () => (fetched = await service.changes('reviewer1', fetched.cursor, 100)));
+    expect(fetched.changes.filter((c) => c.type === 'assigned')).toHaveLength(2);
+    const once = await count(() => service.applyMutations('reviewer1', 'device-1', decide(1)));
+    // Each approval is written before its verification, but the week's sample is drawn again, the applicant's
+    // notifications written and the answers stored once per batch: a second approval adds only what it must.
+    const perBatch = [/^UPDATE decisions d SET sample_random/, /^INSERT INTO notifications/, /^UPDATE mutations m SET result/];
+    for (const pattern of perBatch) {
+      expect(twice.filter((s) => pattern.test(s)), String(pattern)).toHaveLength(1);
+      expect(once.filter((s) => pattern.test(s)), String(pattern)).toHaveLength(1);
+    }
+    // The second approval's own writes: its decision and application, its verification (account, verification, its
+    // documents, the announcement), the facts read again for the next mutation; 12 before.
+    expect(twice.length - once.length).toBeLessThanOrEqual(7);
+    expect(topUp.filter((s) => /FROM applications WHERE assignee IS NULL/.test(s))).toHaveLength(1);
+    expect(topUp.filter((s) => /^SELECT count\(\*\)/.test(s))).toEqual([]);
   }, 240_000);
 });

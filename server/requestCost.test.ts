@@ -23,6 +23,8 @@ afterEach(async () => {
 const heldByOthers = 40_000;
 /** Rows a statement may read of one table: a page of the feed, a reviewer's cap, a look-up. */
 const lookUp = 100;
+/** Waiting to be assigned, due later than the reviewer's own cases. */
+const unassigned = 20_000;
 
 class RolledBack extends Error {
   constructor(readonly plan: unknown) {
@@ -148,12 +150,26 @@ describe('round trips per request', () => {
   it('a fetch that takes work and a batch of approvals send a fixed number of statements, whatever the batch holds', async () => {
     server = await startTestServer({ assignmentCap: 5 });
     await submitOwnCases(server, 7);
+    // Many unassigned applications due later than reviewer1's: a top-up must read the first few of them, not sort them all.
+    await server.db.query(`INSERT INTO accounts (id, registration_location) SELECT 'POOL-ACC-' || n, 'CN' FROM generate_series(1, $1::int) AS n`, [unassigned]);
+    await server.db.query(
+      `INSERT INTO applications (id, account_id, kind, registration_location, submitted_at, status, version, identity, icp, applicant_language, due_at, escalate_at)
+       SELECT 'POOL-' || n, 'POOL-ACC-' || n, 'individual', 'CN', $2::timestamptz, 'queued', 1,
+              jsonb_build_object('kind', 'individual', 'fullName', 'SPECIMEN Pool ' || n, 'documentType', 'id_card', 'documentNumber', 'P' || n, 'issuingLocation', 'CN'),
+              '{"mainlandResources": false, "icpFilingIntended": false, "icpEntityName": null}'::jsonb, 'en',
+              $2::timestamptz + interval '30 days' + n * interval '1 second', $2::timestamptz + interval '29 days'
+         FROM generate_series(1, $1::int) AS n`,
+      [unassigned, server.clock.now],
+    );
+    await server.db.query(`ANALYZE`);
     const recorded = recording(server.db);
     const service = new CentralService(recorded.db, server.service.options);
+    let sent: Statement[] = [];
     const count = async (fn: () => Promise<unknown>) => {
       const before = recorded.statements.length;
       await fn();
-      return recorded.statements.slice(before).map((s) => s.sql.replace(/\s+/g, ' ').trim());
+      sent = recorded.statements.slice(before);
+      return sent.map((s) => s.sql.replace(/\s+/g, ' ').trim());
     };
     let fetched = await service.changes('reviewer1', undefined, 100);
     const decide = (n: number) =>
@@ -162,8 +178,9 @@ describe('round trips per request', () => {
         .slice(0, n)
         .map((c) => decisionMutation(c, 'reviewer1', server!.clock.now));
     const twice = await count(() => service.applyMutations('reviewer1', 'device-1', decide(2)));
-    // A fetch that tops the reviewer up to the cap again: counting, picking and taking were three round trips.
+    // A fetch that tops the reviewer up to the cap again: picking and taking were two round trips.
     const topUp = await count(async () => (fetched = await service.changes('reviewer1', fetched.cursor, 100)));
+    const topUpStatements = sent;
     expect(fetched.changes.filter((c) => c.type === 'assigned')).toHaveLength(2);
     const once = await count(() => service.applyMutations('reviewer1', 'device-1', decide(1)));
     // Each approval is written before its verification, but the week's sample is drawn again, the applicant's
@@ -177,6 +194,6 @@ describe('round trips per request', () => {
     // documents, the announcement), the facts read again for the next mutation; 12 before.
     expect(twice.length - once.length).toBeLessThanOrEqual(7);
     expect(topUp.filter((s) => /FROM applications WHERE assignee IS NULL/.test(s))).toHaveLength(1);
-    expect(topUp.filter((s) => /^SELECT count\(\*\)/.test(s))).toEqual([]);
+    expect(await heavyStatements(server.db, topUpStatements)).toEqual([]);
   }, 240_000);
 });

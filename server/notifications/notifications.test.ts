@@ -119,6 +119,17 @@ const contact = () => {
   return { email: `applicant-${n}@example.com`, phone: `+86138${String(parseInt(n, 16) % 100_000_000).padStart(8, '0')}` };
 };
 
+/** Decides `count` applications of accounts that give only a phone (one SMS queued each); answers the phones. */
+async function decidedWithSms(count: number): Promise<string[]> {
+  const phones: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const c = contact();
+    phones.push(c.phone);
+    await decide(r1, await assigned(r1, { contact: { phone: c.phone } }));
+  }
+  return phones;
+}
+
 beforeAll(async () => {
   smtp = await startSmtpReceiver();
   sms = await startSmsReceiver();
@@ -425,12 +436,7 @@ describe('delivery', () => {
   });
 
   it('gives each notification to one dispatcher when several run at once (FOR UPDATE SKIP LOCKED)', async () => {
-    const phones: string[] = [];
-    for (let i = 0; i < 12; i += 1) {
-      const c = contact();
-      phones.push(c.phone);
-      await decide(r1, await assigned(r1, { contact: { phone: c.phone } }));
-    }
+    const phones = await decidedWithSms(12);
     const before = sms.requests.length;
     await Promise.all(['a', 'b', 'c'].map((n) => drain(dispatcher(`parallel-${n}`))));
     const requests = sms.requests.slice(before).filter((r) => phones.includes(r.body.to));
@@ -440,12 +446,7 @@ describe('delivery', () => {
 
   it('writes a round’s outcomes together: the sends that finish while one mark is written share the next', async () => {
     await drain(dispatcher('before-marks'));
-    const phones: string[] = [];
-    for (let i = 0; i < 6; i += 1) {
-      const c = contact();
-      phones.push(c.phone);
-      await decide(r1, await assigned(r1, { contact: { phone: c.phone } }));
-    }
+    const phones = await decidedWithSms(6);
     // The provider answers all six at once; the first mark written is held back a moment, as a busy database would.
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -480,12 +481,7 @@ describe('delivery', () => {
 
   it('claims again at once only after a full batch: a round that took everything due waits pollMs', async () => {
     await drain(dispatcher('before-poll'));
-    const phones: string[] = [];
-    for (let i = 0; i < 3; i += 1) {
-      const c = contact();
-      phones.push(c.phone);
-      await decide(r1, await assigned(r1, { contact: { phone: c.phone } }));
-    }
+    const phones = await decidedWithSms(3);
     const recorded = recording(server.db);
     const isClaim = (sql: string) => /^\s*UPDATE notifications\b/.test(sql) && /SET state = 'sending'/.test(sql);
     const d = new NotificationDispatcher(recorded.db, { senders: sendersOf(config), policy: { ...config, pollMs: 60_000 }, now: () => server.clock.now, log: () => undefined, name: 'trickle' });

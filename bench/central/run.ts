@@ -38,6 +38,8 @@ const dbName = argValue('--database') ?? 'verity_bench_central';
 const portBase = Number(argValue('--port-base') ?? 18_870);
 const databaseUrl = serverUrl.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`);
 const adminPassword = 'bench-admin-Passw0rd';
+/** Names the bench's own connections in pg_stat_activity, so that their CPU is not counted as the service's. */
+const benchApplicationName = 'bench-central-driver';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A Node child running a TypeScript file; its stderr (an instance's JSON log) goes to `logFile` when given. */
@@ -46,12 +48,12 @@ function node(args: string[], env: Record<string, string>, stdio: 'ignore' | 'pi
   return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', stdio, stderr] });
 }
 
-/** The child's stdout, a line at a time. */
-function lines(child: ChildProcess): () => Promise<string> {
+/** The child's stdout, a line at a time; `logFile` is where its stderr says why it ended early. */
+function lines(child: ChildProcess, logFile: string): () => Promise<string> {
   const iterator = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   return async () => {
     const next = await iterator.next();
-    if (next.done) throw new Error('child ended without a line');
+    if (next.done) throw new Error(`child ended without a line (exit ${child.exitCode ?? child.signalCode}); see ${logFile}`);
     return next.value;
   };
 }
@@ -68,7 +70,7 @@ async function freshDatabase(): Promise<pg.Pool> {
   cli.stdin!.end(`${adminPassword}\n`);
   const code = await new Promise<number | null>((resolve) => cli.on('exit', resolve));
   if (code !== 0) throw new Error(`people create exited ${code}`);
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: benchApplicationName });
   // Which statements the time goes to, when the server loads pg_stat_statements (shared_preload_libraries).
   const [{ loaded }] = (await pool.query<{ loaded: boolean }>(`SELECT current_setting('shared_preload_libraries') LIKE '%pg_stat_statements%' AS loaded`)).rows as [{ loaded: boolean }];
   if (loaded) await pool.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`);
@@ -83,12 +85,25 @@ async function statementCosts(db: pg.Pool, requests: number, reset: boolean): Pr
     await db.query(`SELECT pg_stat_statements_reset()`);
     return [];
   }
-  const { rows } = await db.query<{ ms: number; calls: number; query: string }>(
-    `SELECT total_exec_time AS ms, calls::int AS calls, regexp_replace(query, '\\s+', ' ', 'g') AS query FROM pg_stat_statements
-      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1) ORDER BY total_exec_time DESC LIMIT 12`,
+  // Planning counts too where the server tracks it (pg_stat_statements.track_planning; 0 otherwise): every statement
+  // is planned afresh on each call, and for short statements planning may cost more than running them.
+  const { rows } = await db.query<{ ms: number; planMs: number; calls: number; query: string }>(
+    `SELECT total_exec_time + total_plan_time AS ms, total_plan_time AS "planMs", calls::int AS calls, regexp_replace(query, '\\s+', ' ', 'g') AS query
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1) ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
     [dbName],
   );
-  return rows.map((r) => `${(r.ms / Math.max(1, requests)).toFixed(2)} ms/request, ${r.calls} calls, ${(r.ms / Math.max(1, r.calls)).toFixed(2)} ms each: ${r.query.slice(0, 160)}`);
+  const [{ ms: all, calls: statements }] = (
+    await db.query<{ ms: number; calls: number }>(
+      `SELECT coalesce(sum(total_exec_time + total_plan_time), 0)::float8 AS ms, coalesce(sum(calls), 0)::float8 AS calls
+         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1) AND toplevel`,
+      [dbName],
+    )
+  ).rows as [{ ms: number; calls: number }];
+  const per = (x: number) => (x / Math.max(1, requests)).toFixed(2);
+  return [
+    `all top-level statements: ${per(all)} ms/request, ${per(statements)} statements/request`,
+    ...rows.map((r) => `${per(r.ms)} ms/request (plan ${per(r.planMs)}), ${r.calls} calls, ${(r.ms / Math.max(1, r.calls)).toFixed(2)} ms each: ${r.query.slice(0, 160)}`),
+  ];
 }
 
 async function seedApplications(db: pg.Pool): Promise<void> {
@@ -132,7 +147,7 @@ interface Instance {
 async function startInstances(count: number, env: Record<string, string>): Promise<Instance[]> {
   const started = Array.from({ length: count }, (_, i) => {
     const port = portBase + i;
-    return { url: `http://127.0.0.1:${port}`, child: node(['server/main.ts', '--port', String(port)], { DATABASE_URL: databaseUrl, ...env }, 'ignore', `${tmpdir()}/bench-central-${count}-${i}.log`) };
+    return { url: `http://127.0.0.1:${port}`, child: node(['server/main.ts', '--port', String(port)], { DATABASE_URL: databaseUrl, ...env }, 'ignore', `${tmpdir()}/bench-central-${dbName}-${count}-${i}.log`) };
   });
   for (const s of started) {
     for (let i = 0; ; i++) {
@@ -153,45 +168,81 @@ const ticks = (pid: number): number => {
     return 0;
   }
 };
-const postgresPids = (): number[] =>
-  readdirSync('/proc')
+/** The parent of a process (field 4 of /proc/PID/stat), or 0 when it is gone. */
+const parentOf = (pid: number): number => {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+  } catch {
+    return 0;
+  }
+};
+/**
+ * The processes of the PostgreSQL server this bench uses (its postmaster and every child: backends, autovacuum, WAL
+ * writer, checkpointer), not every `postgres` on the machine: another cluster's work must not count.
+ */
+const serverPids = (postmaster: number): number[] => [
+  postmaster,
+  ...readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .map(Number)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
-      } catch {
-        return false;
-      }
-    });
+    .filter((pid) => parentOf(pid) === postmaster),
+];
 const machineTicks = (): { busy: number; total: number } => {
   const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
   const total = f.reduce((a, b) => a + b, 0);
   return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
 };
 
-/** CPU seconds per wall second of each part, from /proc (100 ticks a second). */
-function cpuMeter(instances: Instance[], ownBackends: readonly number[]) {
-  const pgPids = postgresPids();
-  const take = () => ({
-    at: performance.now(),
-    servers: instances.reduce((sum, s) => sum + ticks(s.child.pid ?? 0), 0),
-    postgres: pgPids.reduce((sum, pid) => sum + ticks(pid), 0),
-    // The instances' pooled connections to this database: what these requests cost PostgreSQL whoever else uses it.
-    ownBackends: ownBackends.map(ticks),
-    driver: process.cpuUsage(),
-    machine: machineTicks(),
-  });
+/** The process title PostgreSQL gives a backend ("postgres: [cluster:] user database host(port) state"). */
+const titleOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+};
+
+/** Ticks used between two listings of processes: a difference where a process is in both, all of one that started. */
+function ticksBetween(start: ReadonlyMap<number, number>, end: ReadonlyMap<number, number>): number {
+  let sum = 0;
+  for (const [pid, t] of end) {
+    const before = start.get(pid);
+    sum += before !== undefined && t >= before ? t - before : t;
+  }
+  return sum;
+}
+
+/**
+ * CPU seconds per wall second of each part, from /proc (100 ticks a second). PostgreSQL's processes are listed at both
+ * ends, so a backend or autovacuum worker started meanwhile counts; one that ended meanwhile is lost with its ticks
+ * (an instance's pool closes connections idle for 10 s: at reviewers' pace this database's share is a lower bound).
+ */
+function cpuMeter(instances: Instance[], postmaster: number, excluded: () => Promise<ReadonlySet<number>>) {
+  const take = () => {
+    const postgres = new Map(serverPids(postmaster).map((pid) => [pid, ticks(pid)]));
+    // This database's backends: the instances' pooled connections (the bench's own are excluded at the end).
+    const database = new RegExp(`\\s${dbName}\\s`);
+    const thisDatabase = new Map([...postgres].filter(([pid]) => database.test(titleOf(pid))));
+    return {
+      at: performance.now(),
+      servers: instances.reduce((sum, s) => sum + ticks(s.child.pid ?? 0), 0),
+      postgres,
+      thisDatabase,
+      driver: process.cpuUsage(),
+      machine: machineTicks(),
+    };
+  };
   const start = take();
-  return () => {
+  return async () => {
     const end = take();
+    const own = await excluded();
     const wall = (end.at - start.at) / 1000;
     const driver = (end.driver.user + end.driver.system - start.driver.user - start.driver.system) / 1e6;
+    const withoutOwn = (m: ReadonlyMap<number, number>) => new Map([...m].filter(([pid]) => !own.has(pid)));
     return {
       servers: (end.servers - start.servers) / 100 / wall,
-      postgres: (end.postgres - start.postgres) / 100 / wall,
-      // Backends that ended meanwhile count nothing (their ticks are gone); the pools keep theirs open.
-      postgresThisDatabase: end.ownBackends.reduce((sum, t, i) => sum + (t >= start.ownBackends[i]! ? t - start.ownBackends[i]! : 0), 0) / 100 / wall,
+      postgres: ticksBetween(start.postgres, end.postgres) / 100 / wall,
+      postgresThisDatabase: ticksBetween(withoutOwn(start.thisDatabase), withoutOwn(end.thisDatabase)) / 100 / wall,
       driver: driver / wall,
       machineIdle: 1 - (end.machine.busy - start.machine.busy) / (end.machine.total - start.machine.total),
     };
@@ -348,13 +399,25 @@ async function measure(count: number, stations: Station[], db: pg.Pool, env: Rec
   const load = loadavg()[0]!;
   const [{ n: sentBefore }] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE channel <> 'message_centre' AND state = 'sent'`)).rows as [{ n: number }];
   await statementCosts(db, 0, true);
-  const backends = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()`, [dbName]);
-  const cpu = cpuMeter(instances, backends.rows.map((b) => b.pid));
+  // The postmaster: the parent of this bench's own backend (PostgreSQL runs on this machine, or its CPU is not measured).
+  const [{ pid: ownBackend }] = (await db.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`)).rows as [{ pid: number }];
+  const postmaster = parentOf(ownBackend);
+  if (postmaster <= 1) throw new Error(`backend ${ownBackend} is not a process of this machine: bench/central meters PostgreSQL's CPU from /proc, so run it where PostgreSQL runs`);
+  // The bench's own connections (its wait sampler) are this database's too, but no request's cost.
+  const benchBackends = async () => {
+    const { rows } = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [benchApplicationName]);
+    return rows.map((r) => r.pid);
+  };
+  const before = await benchBackends();
+  const cpu = cpuMeter(instances, postmaster, async () => new Set([...before, ...(await benchBackends())]));
   const waits = waitSampler(db);
   const started = performance.now();
   const stopAt = started + seconds * 1000;
   await Promise.all(
     stations.map(async (s) => {
+      // At reviewers' pace each workstation starts its first cycle at a random moment of the first think time, as
+      // people's do: all 200 starting together after the warm-up would queue up in bursts that no real day has.
+      if (thinkMs > 0) await sleep(Math.random() * thinkMs);
       while (performance.now() < stopAt) {
         while ((await pull(urls, s, stats)) && performance.now() < stopAt);
         await decide(urls, s, stats);
@@ -363,7 +426,7 @@ async function measure(count: number, stations: Station[], db: pg.Pool, env: Rec
     }),
   );
   const wall = (performance.now() - started) / 1000;
-  const used = cpu();
+  const used = await cpu();
   const waited = await waits();
   const [{ n: sentAfter, queued }] = (
     await db.query<{ n: number; queued: number }>(
@@ -394,8 +457,10 @@ async function measure(count: number, stations: Station[], db: pg.Pool, env: Rec
 }
 
 console.log(`bench/central — ${machine()}; ${reviewers} reviewers, ${applications} applications, ${seconds} s per configuration, think ${thinkMs} ms`);
-const receivers = node(['bench/central/receivers.ts'], {}, 'pipe');
-const receiverLine = lines(receivers);
+// Its stderr goes to a file: an unread pipe would fill, and a crash's reason must be readable.
+const receiversLog = `${tmpdir()}/bench-central-receivers-${dbName}.log`;
+const receivers = node(['bench/central/receivers.ts'], {}, 'pipe', receiversLog);
+const receiverLine = lines(receivers, receiversLog);
 const { smtpUrl, smsUrl } = JSON.parse(await receiverLine()) as { smtpUrl: string; smsUrl: string };
 const env = { VERITY_SMTP_URL: smtpUrl, VERITY_MAIL_FROM: 'Verity <no-reply@verity.example>', VERITY_SMS_URL: smsUrl };
 let t = performance.now();

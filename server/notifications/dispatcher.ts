@@ -35,6 +35,17 @@ type Claimed = {
   attempts: number;
 };
 
+/** A send's outcome as written to its row: sent, or queued again (a retry) or failed for good. */
+type Outcome = {
+  id: string;
+  state: 'sent' | 'queued' | 'failed';
+  sent_at: string | null;
+  provider_id: string | null;
+  /** The retry's time; null leaves the claim's expiry (a sent row is never due again). */
+  next_attempt_at: string | null;
+  last_error: string | null;
+};
+
 export interface DispatcherOptions {
   senders: Partial<Record<NotificationChannel, Channel>>;
   policy: RetryPolicy;
@@ -50,6 +61,9 @@ export class NotificationDispatcher {
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** Outcomes waiting to be written, and whether a write is running (see mark). */
+  private outcomes: { outcome: Outcome; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private marking = false;
 
   constructor(
     private readonly db: Database,
@@ -67,16 +81,15 @@ export class NotificationDispatcher {
     if (this.channels.length === 0) return [];
     const now = this.options.now();
     const claimedUntil = new Date(now.getTime() + 2 * this.options.policy.sendTimeoutMs);
-    return this.db.transaction((tx) =>
-      tx.query<Claimed>(
-        `UPDATE notifications n SET state = 'sending', attempts = n.attempts + 1, claimed_by = $1, claimed_until = $2, next_attempt_at = $2
-          WHERE n.id IN (SELECT id FROM notifications
-                          WHERE state IN ('queued', 'sending') AND next_attempt_at <= $3
-                            AND channel = ANY($4::text[])
-                          ORDER BY next_attempt_at LIMIT $5 FOR UPDATE SKIP LOCKED)
-          RETURNING n.id, n.channel, n.recipient, n.language, n.idempotency_key, n.subject, n.body, n.attempts`,
-        [this.name, claimedUntil, now, [...this.channels], this.options.policy.batchSize],
-      ),
+    // One statement, so its own transaction: no BEGIN and COMMIT round trips around it.
+    return this.db.query<Claimed>(
+      `UPDATE notifications n SET state = 'sending', attempts = n.attempts + 1, claimed_by = $1, claimed_until = $2, next_attempt_at = $2
+        WHERE n.id IN (SELECT id FROM notifications
+                        WHERE state IN ('queued', 'sending') AND next_attempt_at <= $3
+                          AND channel = ANY($4::text[])
+                        ORDER BY next_attempt_at LIMIT $5 FOR UPDATE SKIP LOCKED)
+        RETURNING n.id, n.channel, n.recipient, n.language, n.idempotency_key, n.subject, n.body, n.attempts`,
+      [this.name, claimedUntil, now, [...this.channels], this.options.policy.batchSize],
     );
   }
 
@@ -95,26 +108,64 @@ export class NotificationDispatcher {
       const sent = await sender.send({ idempotencyKey: n.idempotency_key, recipient: n.recipient, language: n.language, subject: n.subject, body: n.body }, signal);
       // Stopped meanwhile: as after a crash, the row stays `sending` and its claim's expiry brings the resend.
       if (signal.aborted) return;
-      await this.db.query(
-        `UPDATE notifications SET state = 'sent', sent_at = $3, provider_id = $4, last_error = NULL, claimed_by = NULL, claimed_until = NULL
-          WHERE id = $1 AND state = 'sending' AND claimed_by = $2`,
-        [n.id, this.name, this.options.now(), toLineText(sent.providerId, 200)],
-      );
+      await this.mark({ id: n.id, state: 'sent', sent_at: this.options.now().toISOString(), provider_id: toLineText(sent.providerId, 200), next_attempt_at: null, last_error: null });
     } catch (error) {
       if (signal.aborted) return;
       const failure = error instanceof DeliveryFailure ? error : new DeliveryFailure('transient', error instanceof Error ? error.message : String(error));
       const final = failure.kind === 'permanent' || n.attempts >= this.options.policy.maxAttempts;
       const retryAt = new Date(this.options.now().getTime() + retryDelayMs(this.options.policy, n.attempts, this.options.random));
-      await this.db.query(
-        `UPDATE notifications SET state = $3, next_attempt_at = $4, last_error = $5, claimed_by = NULL, claimed_until = NULL
-          WHERE id = $1 AND state = 'sending' AND claimed_by = $2`,
-        [n.id, this.name, final ? 'failed' : 'queued', retryAt, toLineText(`${failure.kind}: ${failure.message}`, 500)],
-      );
+      await this.mark({
+        id: n.id,
+        state: final ? 'failed' : 'queued',
+        sent_at: null,
+        provider_id: null,
+        next_attempt_at: retryAt.toISOString(),
+        last_error: toLineText(`${failure.kind}: ${failure.message}`, 500),
+      });
       if (final) this.options.log(`notification ${n.id} (${n.channel}) failed after ${n.attempts} attempt(s): ${failure.message}`);
     }
   }
 
-  /** Runs rounds until stopped: at once while there is work, else every pollMs. */
+  /**
+   * Records a send's outcome, if this dispatcher still holds the claim. Outcomes are written together: one UPDATE takes
+   * every outcome that arrived while the previous one ran, so a round of fifty sends costs a few commits (each a WAL
+   * flush) rather than fifty. A send is marked as soon as the write in flight, if any, has finished.
+   */
+  private mark(outcome: Outcome): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.outcomes.push({ outcome, resolve, reject });
+      if (!this.marking) void this.writeOutcomes();
+    });
+  }
+
+  private async writeOutcomes(): Promise<void> {
+    this.marking = true;
+    try {
+      while (this.outcomes.length > 0) {
+        const waiting = this.outcomes.splice(0);
+        try {
+          await this.db.query(
+            `UPDATE notifications n SET state = v.state, sent_at = coalesce(v.sent_at, n.sent_at), provider_id = coalesce(v.provider_id, n.provider_id),
+                next_attempt_at = coalesce(v.next_attempt_at, n.next_attempt_at), last_error = v.last_error, claimed_by = NULL, claimed_until = NULL
+               FROM jsonb_to_recordset($2::jsonb) AS v(id uuid, state text, sent_at timestamptz, provider_id text, next_attempt_at timestamptz, last_error text)
+              WHERE n.id = v.id AND n.state = 'sending' AND n.claimed_by = $1`,
+            [this.name, JSON.stringify(waiting.map((w) => w.outcome))],
+          );
+          for (const w of waiting) w.resolve();
+        } catch (error) {
+          for (const w of waiting) w.reject(error);
+        }
+      }
+    } finally {
+      this.marking = false;
+    }
+  }
+
+  /**
+   * Runs rounds until stopped: at once after a full batch (more may be due), else after pollMs. A round that took less
+   * than a batch took everything due, so the next one waits too: under a steady trickle, claiming again at once would
+   * cost a claim (a statement and a commit) for every few notifications.
+   */
   start(): void {
     if (this.channels.length === 0 || this.loop) return;
     this.loop = (async () => {
@@ -125,7 +176,7 @@ export class NotificationDispatcher {
         } catch (error) {
           if (!this.abort.signal.aborted) this.options.log('notification dispatch round failed', error);
         }
-        if (claimed > 0 || this.abort.signal.aborted) continue;
+        if (claimed >= this.options.policy.batchSize || this.abort.signal.aborted) continue;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.options.policy.pollMs);
           this.wake = () => {

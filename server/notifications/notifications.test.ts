@@ -24,6 +24,7 @@ import { parseNotificationConfig, sendersOf, type NotificationConfig } from './c
 import { NotificationDispatcher, retryDelayMs } from './dispatcher';
 import { splitSms } from './sms';
 import { specimenIdNumber } from '../../tests/support/specimenNumbers';
+import { recording } from '../../tests/support/recordingDb';
 
 let server: TestServer;
 let smtp: SmtpReceiver;
@@ -117,6 +118,17 @@ const contact = () => {
   const n = randomUUID().slice(0, 8);
   return { email: `applicant-${n}@example.com`, phone: `+86138${String(parseInt(n, 16) % 100_000_000).padStart(8, '0')}` };
 };
+
+/** Decides `count` applications of accounts that give only a phone (one SMS queued each); answers the phones. */
+async function decidedWithSms(count: number): Promise<string[]> {
+  const phones: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const c = contact();
+    phones.push(c.phone);
+    await decide(r1, await assigned(r1, { contact: { phone: c.phone } }));
+  }
+  return phones;
+}
 
 beforeAll(async () => {
   smtp = await startSmtpReceiver();
@@ -424,17 +436,66 @@ describe('delivery', () => {
   });
 
   it('gives each notification to one dispatcher when several run at once (FOR UPDATE SKIP LOCKED)', async () => {
-    const phones: string[] = [];
-    for (let i = 0; i < 12; i += 1) {
-      const c = contact();
-      phones.push(c.phone);
-      await decide(r1, await assigned(r1, { contact: { phone: c.phone } }));
-    }
+    const phones = await decidedWithSms(12);
     const before = sms.requests.length;
     await Promise.all(['a', 'b', 'c'].map((n) => drain(dispatcher(`parallel-${n}`))));
     const requests = sms.requests.slice(before).filter((r) => phones.includes(r.body.to));
     expect(requests).toHaveLength(12);
     expect(new Set(requests.map((r) => r.key)).size).toBe(12);
+  });
+
+  it('writes a round’s outcomes together: the sends that finish while one mark is written share the next', async () => {
+    await drain(dispatcher('before-marks'));
+    const phones = await decidedWithSms(6);
+    // The provider answers all six at once; the first mark written is held back a moment, as a busy database would.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    sms.answer = async (r): Promise<'ok'> => {
+      if (phones.includes(r.body.to)) await gate;
+      return 'ok';
+    };
+    // A claim sets `sending`; every other UPDATE of notifications writes an outcome.
+    const isMark = (sql: string) => /^\s*UPDATE notifications\b/.test(sql) && !/SET state = 'sending'/.test(sql);
+    let held = false;
+    const recorded = recording(server.db, async (sql) => {
+      if (!isMark(sql) || held) return;
+      held = true;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    });
+    const d = new NotificationDispatcher(recorded.db, { senders: sendersOf(config), policy: config, now: () => server.clock.now, log: () => undefined, name: 'marks-together' });
+    try {
+      const round = d.runOnce();
+      while (sms.requests.filter((r) => phones.includes(r.body.to)).length < 6) await new Promise((resolve) => setTimeout(resolve, 10));
+      release();
+      expect(await round).toBe(6);
+    } finally {
+      sms.answer = () => 'ok';
+    }
+    const rows = await server.db.query<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM notifications WHERE recipient = ANY($1::text[]) GROUP BY state`, [phones]);
+    expect(rows).toEqual([{ state: 'sent', n: 6 }]);
+    // One write per mark was six statements, each its own commit (a WAL flush); now the first and then the other five.
+    const marks = recorded.statements.filter((st) => isMark(st.sql)).length;
+    expect(marks).toBeGreaterThanOrEqual(1);
+    expect(marks).toBeLessThanOrEqual(2);
+  });
+
+  it('claims again at once only after a full batch: a round that took everything due waits pollMs', async () => {
+    await drain(dispatcher('before-poll'));
+    const phones = await decidedWithSms(3);
+    const recorded = recording(server.db);
+    const isClaim = (sql: string) => /^\s*UPDATE notifications\b/.test(sql) && /SET state = 'sending'/.test(sql);
+    const d = new NotificationDispatcher(recorded.db, { senders: sendersOf(config), policy: { ...config, pollMs: 60_000 }, now: () => server.clock.now, log: () => undefined, name: 'trickle' });
+    d.start();
+    try {
+      const sent = () => server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE recipient = ANY($1::text[]) AND state = 'sent'`, [phones]);
+      for (let n = 0; n < 500 && (await sent())[0]?.n !== 3; n += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect((await sent())[0]?.n).toBe(3);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Three claimed of a batch of fifty: nothing more was due, so no second claim until the poll.
+      expect(recorded.statements.filter((st) => isClaim(st.sql))).toHaveLength(1);
+    } finally {
+      await d.stop();
+    }
   });
 });
 

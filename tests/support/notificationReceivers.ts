@@ -44,6 +44,11 @@ export interface SmtpReceiver {
   beforeAnswer: ((mail: ReceivedMail) => void | Promise<void>) | null;
   /** One message per Message-ID, as a mail system that drops repeats delivers them. */
   delivered(): ReceivedMail[];
+  /**
+   * Connections that broke mid-message (a sender killed while sending): kept, not thrown. smtp-server emits them as
+   * the server's 'error', which without a listener ends the process (bench/central's receivers died so).
+   */
+  connectionErrors: Error[];
   close(): Promise<void>;
 }
 
@@ -53,6 +58,7 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     mails: [],
     beforeAnswer: null,
     delivered: () => [...new Map(receiver.mails.map((m) => [m.messageId, m])).values()],
+    connectionErrors: [],
     close: () => new Promise<void>((resolve) => smtp.close(() => resolve())),
   };
   const smtp = new SMTPServer({
@@ -68,6 +74,11 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
         void Promise.resolve(receiver.beforeAnswer?.(mail)).then(() => callback());
       });
     },
+  });
+  smtp.on('error', (error: Error) => {
+    // smtp-connection gives its errors the peer's address; anything else is the server's own and ends the process.
+    if (!('remoteAddress' in error)) throw error;
+    receiver.connectionErrors.push(error);
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
   const { port } = (smtp as unknown as { server: { address(): AddressInfo } }).server.address();

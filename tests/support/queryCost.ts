@@ -1,30 +1,13 @@
 // What statements cost the database, read from their plans as run: every statement sent through a database recorded,
 // then run again under EXPLAIN ANALYZE (in a transaction rolled back) to count the rows each table's scans went
 // through. server/requestCost.test.ts and server/idLists.test.ts hold the service to a look-up's worth per table.
-import type { Database, Queryable, SqlValue } from '../../server/db';
+import type { Database } from '../../server/db';
+import type { Statement } from './recordingDb';
+
+export { recording, type Statement } from './recordingDb';
 
 /** Rows a statement may read of one table: a page of the feed, a reviewer's cap, a look-up. */
 export const lookUp = 100;
-
-export interface Statement {
-  sql: string;
-  params: readonly SqlValue[];
-}
-
-/** The database, recording every statement sent through it (in transactions too). */
-export function recording(db: Database): { db: Database; statements: Statement[] } {
-  const statements: Statement[] = [];
-  const record = (q: Queryable): Queryable => ({
-    query: (sql, params = []) => {
-      statements.push({ sql, params });
-      return q.query(sql, params);
-    },
-  });
-  return {
-    statements,
-    db: { driver: db.driver, close: () => db.close(), query: record(db).query, transaction: (fn) => db.transaction((tx) => fn(record(tx))) },
-  };
-}
 
 class RolledBack extends Error {
   constructor(readonly plan: unknown) {
@@ -68,13 +51,13 @@ async function explain(db: Database, s: Statement): Promise<PlanNode> {
 }
 
 /**
- * The statements that read more than a look-up's worth of rows of some table. Those that search (SELECT, UPDATE,
- * DELETE) are run again; an INSERT would collide with the row it wrote, and a lock call reads nothing.
+ * The statements that read more than a look-up's worth of rows of some table. Those that search (WITH, SELECT,
+ * UPDATE, DELETE) are run again; an INSERT would collide with the row it wrote, and a lock call reads nothing.
  */
 export async function heavyStatements(db: Database, statements: readonly Statement[]): Promise<string[]> {
   const heavy: string[] = [];
   for (const s of statements) {
-    if (!/^\s*(SELECT|UPDATE|DELETE)\b/i.test(s.sql) || /pg_advisory/.test(s.sql)) continue;
+    if (!/^\s*(WITH|SELECT|UPDATE|DELETE)\b/i.test(s.sql) || /pg_advisory/.test(s.sql)) continue;
     for (const [table, rows] of rowsRead(await explain(db, s))) {
       if (rows > lookUp) heavy.push(`${rows} rows of ${table}: ${s.sql.replace(/\s+/g, ' ').slice(0, 140)}`);
     }

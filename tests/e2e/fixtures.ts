@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { _electron, test as base, expect, type Page } from '@playwright/test';
+import { seedDataFolder } from '../../bench/ui/seed';
 import { startServer, type RunningServer } from '../../server/app';
 import { startNetSwitch, type NetSwitch } from './netSwitch';
 
@@ -27,16 +28,28 @@ export interface Central {
   link: NetSwitch;
 }
 
-/** How the test's host is started: standalone with local demo data, or synced with the central server, signed in. */
-function hostArgs(dataDir: string, demoCount: number, central: Central | null, signInAs: string): string[] {
+/** A queue longer than the demo draws in time: `count` generated applications sharing `specimens` drawn cases' images. */
+export interface Generated {
+  count: number;
+  specimens: number;
+}
+
+/**
+ * How the test's host is started: standalone with local demo data, synced with the central server, or standalone on
+ * a folder seeded already (its key file given); signed in.
+ */
+function hostArgs(dataDir: string, demoCount: number, central: Central | null, signInAs: string, keyFile: string | null): string[] {
   const common = ['--import', 'tsx', 'electron/host/cli.ts', '--json', '--data', dataDir];
   if (central) return [...common, '--central', central.link.url, '--sign-in', signInAs];
+  if (keyFile) return [...common, '--central', 'none', '--key-file', keyFile, '--sign-in', signInAs];
   return [...common, '--central', 'none', '--demo', '--demo-count', String(demoCount)];
 }
 
-async function startHost(dataDir: string, demoCount: number, central: Central | null, signInAs: string): Promise<{ host: Host; child: ChildProcess }> {
+async function startHost(dataDir: string, demoCount: number, central: Central | null, signInAs: string, generated: Generated | null): Promise<{ host: Host; child: ChildProcess }> {
+  // bench/ui's seed, the real store and image pipeline: many cases, few drawings.
+  const keyFile = generated ? (await seedDataFolder(dataDir, generated.count, generated.specimens)).keyFile : null;
   // Every host starts on a fresh data folder seeded with demo people and applications (real specimen images).
-  const child = spawn(process.execPath, hostArgs(dataDir, demoCount, central, signInAs), {
+  const child = spawn(process.execPath, hostArgs(dataDir, demoCount, central, signInAs, keyFile), {
     cwd: root,
     env: { ...process.env, VERITY_QUIET: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -87,12 +100,14 @@ export async function stopHost(child: ChildProcess): Promise<void> {
 /** `npm run test:electron` runs this suite against the built Electron app instead of the browser host. */
 export const target = process.env.VERITY_E2E_TARGET === 'electron' ? 'electron' : 'browser';
 
-export const test = base.extend<{ demoCount: number; centralDemoCount: number | null; centralSignIn: string; central: Central | null; host: Host; app: Page }>({
+export const test = base.extend<{ demoCount: number; generated: Generated | null; centralDemoCount: number | null; centralSignIn: string; central: Central | null; host: Host; app: Page }>({
   /** How many demo applications the test's host seeds (override with test.use({ demoCount })). */
   demoCount: [12, { option: true }],
+  /** Instead of the drawn demo: generated applications sharing a few drawn specimens (a queue past its first page). */
+  generated: [null, { option: true }],
   /** With a number: a real central server with that many demo applications, and the host syncs with it. */
   centralDemoCount: [null, { option: true }],
-  /** Who the host signs in at start when it syncs with a central server. */
+  /** Who the host signs in at start when it syncs with a central server or opens a generated folder. */
   centralSignIn: ['reviewer1', { option: true }],
   central: async ({ centralDemoCount }, use) => {
     if (centralDemoCount === null) {
@@ -105,11 +120,11 @@ export const test = base.extend<{ demoCount: number; centralDemoCount: number | 
     await link.close();
     await server.close();
   },
-  host: async ({ demoCount, central, centralSignIn }, use) => {
+  host: async ({ demoCount, generated, central, centralSignIn }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'verity-e2e-'));
     let child: ChildProcess | null = null;
     try {
-      const started = await startHost(dataDir, demoCount, central, centralSignIn);
+      const started = await startHost(dataDir, demoCount, central, centralSignIn, generated);
       child = started.child;
       await use(started.host);
     } finally {

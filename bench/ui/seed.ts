@@ -44,7 +44,7 @@ export async function seedDataFolder(dataDir: string, count: number, specimens =
   // The same place and format as the host's own dev key (electron/host/cli.ts), passed to it with --key-file.
   const keyFile = join(dataDir, 'host-dev.key');
   if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
-  const keyProvider = new ExplicitKeyProvider(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex'));
+  const keyProvider = keyOf(keyFile);
   const now = new Date();
 
   // Drawing renders SVG, which the pipeline's workers block process-wide: draw before creating the pipeline.
@@ -110,6 +110,11 @@ export async function seedDataFolder(dataDir: string, count: number, specimens =
   writeFileSync(join(dataDir, 'bench-seed.json'), JSON.stringify(info) + '\n');
   return info;
 }
+
+const keyOf = (keyFile: string) => new ExplicitKeyProvider(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex'));
+
+/** The data key of a seeded folder (for a process of the bench's own reading its blobs beside the host). */
+export const seedKey = (info: SeedInfo) => keyOf(info.keyFile);
 
 /** The seed a data folder was made with, or null when it was not seeded by this script (or unfinished). */
 export function seededWith(dataDir: string): SeedInfo | null {

@@ -5,10 +5,11 @@ import { expect, test } from './fixtures';
 import { getCase, listCases, openBySearch, setSettings, signIn } from './review-support';
 
 test.use({ demoCount: 6, viewport: { width: 1280, height: 720 } });
+test.describe.configure({ timeout: 180_000 });
 
 /** The toolbar's items, each with the top of its box: one row when every item starts at the same height. */
 async function toolbarRows(app: Page): Promise<{ rows: number; height: number; items: string[] }> {
-  return app.getByRole('toolbar', { name: 'Image tools' }).evaluate((bar) => {
+  return app.getByRole('toolbar').evaluate((bar) => {
     const items = [...bar.children].filter((c) => (c as HTMLElement).offsetParent !== null) as HTMLElement[];
     const tops = [...new Set(items.map((c) => Math.round(c.getBoundingClientRect().top + c.getBoundingClientRect().height / 2)))];
     // Items centred on the same line count as one row, whatever their own heights.

@@ -1,8 +1,9 @@
 // UI benchmark (a script, not a test): drives the real renderer in Chromium through the browser host on a data
 // folder seeded with N generated applications (bench/ui/seed.ts) and measures launch → interactive queue, rows
 // in the DOM while scrolling, case switch (keypress → the next case's images painted; median and p95) and the
-// JS heap; then, with two images side by side (issue 23), the compare toggle and the case switch until both
-// previews are painted. Writes bench/ui/README.md.
+// JS heap; the same case switch while an imaging process reads passport MRZs in the background (issue 24: no effect
+// on the case-switch time), as a ratio in this run; then, with two images side by side (issue 23), the compare toggle
+// and the case switch until both previews are painted. Writes bench/ui/README.md.
 // Usage: npm run bench ui   (or: node --import tsx bench/ui/run.ts [count=100000] [switches=40] [dwellMs=300] [--data DIR] [--no-record] [--baseline ROOT])
 //   --data DIR seeds DIR once and reuses it on later runs (seeding 100,000 cases takes a few minutes).
 //   --baseline ROOT: another checkout, built (e.g. `git archive main`), whose single-image case switch is measured in
@@ -13,8 +14,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { createImagePipeline } from '../../electron/imaging';
 import { chromiumLaunchOptions } from '../../tests/e2e/browser';
-import { seedDataFolder, seededWith } from './seed';
+import { seedDataFolder, seededWith, seedKey, type SeedInfo } from './seed';
 
 const root = resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
@@ -174,6 +176,10 @@ try {
   const metrics = await cdp.send('Performance.getMetrics');
   const heap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN;
 
+  // 3b. The same switch while passport MRZs are read in the background, right after the one without (same load).
+  step(`${switches} single-image case switches with passport OCR in the background`);
+  const ocr = await withOcrLoad(dataDir, seed, () => measureSwitches(page, switches));
+
   // 4. Compare (issue 23): C toggles two panes side by side, and stays on for the next cases; J then lands on a case
   // whose two previews must both be painted. Toggles are measured on a case with two images.
   step('compare toggles, then two-image case switches');
@@ -214,6 +220,14 @@ try {
       titleMedianMs: quantile(stages.map((s) => s.titleMs), 0.5),
       titleP95Ms: quantile(stages.map((s) => s.titleMs), 0.95),
       all: timings.map((t) => Math.round(t)),
+    },
+    singleImageSwitchWithOcr: {
+      runs: ocr.result.timings.length,
+      medianMs: quantile(ocr.result.timings, 0.5),
+      p95Ms: quantile(ocr.result.timings, 0.95),
+      ratioToWithout: { median: Math.round((quantile(ocr.result.timings, 0.5) / quantile(timings, 0.5)) * 100) / 100, p95: Math.round((quantile(ocr.result.timings, 0.95) / quantile(timings, 0.95)) * 100) / 100 },
+      mrzReads: ocr.reads,
+      mrzReadsPerSecond: Math.round((ocr.reads / (ocr.ms / 1000)) * 10) / 10,
     },
     compareToggle: toggles,
     twoImageCaseSwitch: {
@@ -281,6 +295,42 @@ async function measureSwitches(page: Page, n: number): Promise<{ timings: number
     await page.waitForTimeout(DWELL_MS);
   }
   return { timings, stages, twoImage };
+}
+
+/**
+ * Runs `measure` while an imaging process of its own reads the seed's passport pages' MRZs over and over, through the
+ * pipeline's background lane (lowered priority, as R11 runs after a pull: electron/sync/derivedMrz.ts) on the host's
+ * blobs; the OCR model is loaded (one page read) before `measure` starts. Returns how many pages were read meanwhile.
+ */
+async function withOcrLoad<T>(folder: string, info: SeedInfo, measure: () => Promise<T>): Promise<{ result: T; reads: number; ms: number }> {
+  const pages = info.passportPages ?? [];
+  if (pages.length === 0) throw new Error(`${folder} was seeded without passport pages listed (an older seed or no passport drawn): seed a new folder`);
+  const pipeline = createImagePipeline({ blobDir: join(folder, 'blobs'), keyProvider: seedKey(info), workers: { size: 1 } });
+  let reads = 0;
+  let measuring = false;
+  let stopped = false;
+  let warm: () => void = () => undefined;
+  const warmed = new Promise<void>((r) => (warm = r));
+  const off = pipeline.onMrzRead((outcome) => {
+    if (measuring) reads++;
+    warm();
+    // The page goes to the back of the queue again: reading never stops while measuring.
+    if (!stopped) pipeline.requestMrz([outcome.sha256]);
+  });
+  try {
+    pipeline.requestMrz(pages);
+    await Promise.race([warmed, new Promise((_, fail) => setTimeout(() => fail(new Error(`no passport page was read within ${STEP_LIMIT_MS / 1000} s`)), STEP_LIMIT_MS).unref())]);
+    measuring = true;
+    const started = performance.now();
+    const result = await measure();
+    const ms = performance.now() - started;
+    measuring = false;
+    return { result, reads, ms };
+  } finally {
+    stopped = true;
+    off();
+    await pipeline.close();
+  }
 }
 
 /** C on a case with two images, `n` times each way: until both panes' previews (or the one pane's) are painted. */

@@ -16,7 +16,7 @@ import { ExplicitKeyProvider } from '../../electron/common/keys';
 import { generateApplications, type SeedRecord } from '../../electron/store/seed';
 import type { DocumentRecord } from '../../shared/contract/cases';
 
-/** How many demo cases are drawn; their images are shared by all generated cases. */
+/** How many demo cases are drawn by default; their images are shared by all generated cases. */
 export const SPECIMEN_CASES = 24;
 const BATCH = 5000;
 
@@ -27,29 +27,35 @@ export interface SeedInfo {
   ingestMs: number;
   upsertMs: number;
   images: number;
+  /** The drawn passport data pages (sha256): what R11 reads in the background (bench/ui's OCR load). */
+  passportPages?: string[];
 }
 
 const rolesKey = (r: SeedRecord) => r.documents.map((d) => d.role).join('+');
 
-/** Seeds `dataDir` (new or empty) with the demo people and `count` applications; returns where the key is. */
-export async function seedDataFolder(dataDir: string, count: number): Promise<SeedInfo> {
+/**
+ * Seeds `dataDir` (new or empty) with the demo people and `count` applications whose images are `specimens` drawn
+ * demo cases' (fewer draw sooner: a test's queue needs many cases, not many pictures); returns where the key is.
+ */
+export async function seedDataFolder(dataDir: string, count: number, specimens = SPECIMEN_CASES): Promise<SeedInfo> {
   // Never into someone's real data folder (or over an unfinished seed, whose store would get a second set).
   if (existsSync(join(dataDir, 'cases.db')) || existsSync(join(dataDir, 'people.json'))) throw new Error(`${dataDir} already holds a case store; seed a new folder`);
   mkdirSync(dataDir, { recursive: true });
   // The same place and format as the host's own dev key (electron/host/cli.ts), passed to it with --key-file.
   const keyFile = join(dataDir, 'host-dev.key');
   if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('hex') + '\n', { mode: 0o600 });
-  const keyProvider = new ExplicitKeyProvider(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex'));
+  const keyProvider = keyOf(keyFile);
   const now = new Date();
 
   // Drawing renders SVG, which the pipeline's workers block process-wide: draw before creating the pipeline.
   let t = performance.now();
-  const drawn = await drawDemo({ count: SPECIMEN_CASES, now });
+  const drawn = await drawDemo({ count: specimens, now });
   const drawMs = performance.now() - t;
 
   t = performance.now();
   const pipeline = createImagePipeline({ blobDir: join(dataDir, 'blobs'), keyProvider });
   const pool = new Map<string, DocumentRecord[][]>();
+  const passportPages = new Set<string>();
   try {
     for (const [index, record] of drawn.records.entries()) {
       const outcomes = await pipeline.ingestBatch(drawn.images[index] ?? []);
@@ -59,6 +65,8 @@ export async function seedDataFolder(dataDir: string, count: number): Promise<Se
         const r = outcome.result;
         return { ...document, sha256: r.sha256, format: r.format, width: r.width, height: r.height, forensic: r.forensic, quality: r.quality };
       });
+      const identity = record.application.identity;
+      if (identity.kind === 'individual' && identity.documentType === 'passport' && documents[0]) passportPages.add(documents[0].sha256);
       const key = rolesKey(record);
       pool.set(key, [...(pool.get(key) ?? []), documents]);
     }
@@ -98,10 +106,15 @@ export async function seedDataFolder(dataDir: string, count: number): Promise<Se
     store.close();
   }
   const upsertMs = performance.now() - t;
-  const info: SeedInfo = { count, keyFile, drawMs, ingestMs, upsertMs, images: all.reduce((n, docs) => n + docs.length, 0) };
+  const info: SeedInfo = { count, keyFile, drawMs, ingestMs, upsertMs, images: all.reduce((n, docs) => n + docs.length, 0), passportPages: [...passportPages] };
   writeFileSync(join(dataDir, 'bench-seed.json'), JSON.stringify(info) + '\n');
   return info;
 }
+
+const keyOf = (keyFile: string) => new ExplicitKeyProvider(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex'));
+
+/** The data key of a seeded folder (for a process of the bench's own reading its blobs beside the host). */
+export const seedKey = (info: SeedInfo) => keyOf(info.keyFile);
 
 /** The seed a data folder was made with, or null when it was not seeded by this script (or unfinished). */
 export function seededWith(dataDir: string): SeedInfo | null {

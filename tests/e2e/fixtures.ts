@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { _electron, test as base, expect, type Page } from '@playwright/test';
+import { seedDataFolder } from '../../bench/ui/seed';
 import { startServer, type RunningServer } from '../../server/app';
 import { startNetSwitch, type NetSwitch } from './netSwitch';
 import type { Application } from '../../shared/domain';
@@ -30,19 +31,31 @@ export interface Central {
   link: NetSwitch;
 }
 
-/** How the test's host is started: standalone with local demo data, or synced with the central server, signed in. */
-function hostArgs(dataDir: string, demoCount: number, central: Central | null, signInAs: string): string[] {
+/** A queue longer than the demo draws in time: `count` generated applications sharing `specimens` drawn cases' images. */
+export interface Generated {
+  count: number;
+  specimens: number;
+}
+
+/**
+ * How the test's host is started: standalone with local demo data, synced with the central server, or standalone on
+ * a folder seeded already (its key file given); signed in.
+ */
+function hostArgs(dataDir: string, demoCount: number, central: Central | null, signInAs: string, keyFile: string | null): string[] {
   const common = ['--import', 'tsx', 'electron/host/cli.ts', '--json', '--data', dataDir];
   if (central) return [...common, '--central', central.link.url, '--sign-in', signInAs];
+  if (keyFile) return [...common, '--central', 'none', '--key-file', keyFile, '--sign-in', signInAs];
   return [...common, '--central', 'none', '--demo', '--demo-count', String(demoCount)];
 }
 
-async function startHost(dataDir: string, demoCount: number, central: Central | null, signInAs: string, log: RunLog): Promise<{ host: Host; child: ChildProcess }> {
+async function startHost(dataDir: string, demoCount: number, central: Central | null, signInAs: string, generated: Generated | null, log: RunLog): Promise<{ host: Host; child: ChildProcess }> {
+  // bench/ui's seed, the real store and image pipeline: many cases, few drawings.
+  const keyFile = generated ? (await seedDataFolder(dataDir, generated.count, generated.specimens)).keyFile : null;
   // Every host starts on a fresh data folder seeded with demo people and applications (real specimen images).
   // Not quiet: every line it logs, info included, goes to the run's log, which is searched for applicant data.
   const env = { ...process.env };
   delete env.VERITY_QUIET;
-  const child = spawn(process.execPath, hostArgs(dataDir, demoCount, central, signInAs), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, hostArgs(dataDir, demoCount, central, signInAs, keyFile), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk: Buffer) => log.write(chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => log.write(chunk.toString('utf8')));
   let started: { url: string; token: string; openUrl: string };
@@ -100,7 +113,7 @@ async function centralApplicants(server: RunningServer): Promise<string[]> {
   return applicantStrings(rows.map((r) => ({ identity: parsed(r.identity), currentIdentity: parsed(r.current_identity), icp: parsed(r.icp) }) as Pick<Application, 'identity' | 'currentIdentity' | 'icp'>));
 }
 
-export const test = base.extend<{ demoCount: number; centralDemoCount: number | null; centralSignIn: string; runLog: RunLog; central: Central | null; host: Host; app: Page }>({
+export const test = base.extend<{ demoCount: number; generated: Generated | null; centralDemoCount: number | null; centralSignIn: string; runLog: RunLog; central: Central | null; host: Host; app: Page }>({
   /** This test's log in the run's logs (tests/support/logScan.ts); attached to the test when it fails. */
   // eslint-disable-next-line no-empty-pattern -- Playwright's fixture signature; this one needs no other fixture
   runLog: async ({}, use, testInfo) => {
@@ -110,9 +123,11 @@ export const test = base.extend<{ demoCount: number; centralDemoCount: number | 
   },
   /** How many demo applications the test's host seeds (override with test.use({ demoCount })). */
   demoCount: [12, { option: true }],
+  /** Instead of the drawn demo: generated applications sharing a few drawn specimens (a queue past its first page). */
+  generated: [null, { option: true }],
   /** With a number: a real central server with that many demo applications, and the host syncs with it. */
   centralDemoCount: [null, { option: true }],
-  /** Who the host signs in at start when it syncs with a central server. */
+  /** Who the host signs in at start when it syncs with a central server or opens a generated folder. */
   centralSignIn: ['reviewer1', { option: true }],
   central: async ({ centralDemoCount, runLog }, use) => {
     if (centralDemoCount === null) {
@@ -126,14 +141,15 @@ export const test = base.extend<{ demoCount: number; centralDemoCount: number | 
     await link.close();
     await server.close();
   },
-  host: async ({ demoCount, central, centralSignIn, runLog }, use) => {
+  host: async ({ demoCount, generated, central, centralSignIn, runLog }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'verity-e2e-'));
     let child: ChildProcess | null = null;
     // A standalone host seeds the demo's applications (electron/api/demo.ts: seed 7, two reviewers); its names are
     // known before it starts. A synced host's applicants are the central server's (written when it stops).
-    if (!central) runLog.markers(applicantStrings(generateApplications(demoCount, 7, { reviewers: 2 }).map((r) => r.application)), 'standalone');
+    // bench/ui's generated folder uses the same seed (bench/ui/seed.ts).
+    if (!central) runLog.markers(applicantStrings(generateApplications(generated?.count ?? demoCount, 7, { reviewers: 2 }).map((r) => r.application)), 'standalone');
     try {
-      const started = await startHost(dataDir, demoCount, central, centralSignIn, runLog);
+      const started = await startHost(dataDir, demoCount, central, centralSignIn, generated, runLog);
       child = started.child;
       await use(started.host);
     } finally {

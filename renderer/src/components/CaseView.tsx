@@ -10,7 +10,7 @@ import { formatDateTime, formatDue } from '../lib/format';
 import { hasModifier, isTypingTarget } from '../lib/keys';
 import { useNow } from '../lib/useNow';
 import { useFrame } from '../state/frame';
-import { useQueue } from '../state/queue';
+import { LOAD_AHEAD, useQueue } from '../state/queue';
 import { useReview } from '../state/review';
 import { useUi } from '../state/ui';
 import type { BandHighlight } from './BandOverlay';
@@ -61,6 +61,10 @@ export function CaseView() {
   // lands on a case that is ready.
   useEffect(() => {
     if (!openId || !detail) return;
+    // The queue holds the pages loaded so far (the queue view, which loads on scrolling, is not on screen): near
+    // their end the next page comes now, so that J and this prefetch find the cases after it.
+    const { items, nextCursor, loadMore } = useQueue.getState();
+    if (nextCursor && items.findIndex((i) => i.id === openId) >= items.length - LOAD_AHEAD) void loadMore();
     const skip = useReview.getState().pending?.input.applicationId ?? null;
     const next = neighbour(openId, 1, skip);
     if (!next) return;
@@ -74,10 +78,16 @@ export function CaseView() {
   }, [detail?.application.id]);
 
   useEffect(() => {
-    const go = (step: 1 | -1) => {
+    const go = async (step: 1 | -1) => {
       const id = useReview.getState().openId;
       if (!id) return;
-      const next = neighbour(id, step, null);
+      let next = neighbour(id, step, null);
+      // At the last loaded case, J waits for the next page instead of doing nothing.
+      if (!next && step === 1 && useQueue.getState().nextCursor) {
+        await useQueue.getState().loadMore();
+        if (useReview.getState().openId !== id) return;
+        next = neighbour(id, step, null);
+      }
       if (next) {
         selectInQueue(next);
         void open(next);
@@ -98,12 +108,12 @@ export function CaseView() {
       }
       if (event.key === 'j' || event.key === 'J') {
         event.preventDefault();
-        go(1);
+        void go(1);
         return;
       }
       if (event.key === 'k' || event.key === 'K') {
         event.preventDefault();
-        go(-1);
+        void go(-1);
         return;
       }
       if (viewer.current?.handleKey(event)) event.preventDefault();

@@ -45,6 +45,21 @@ function Thumbnail({ doc, index, label, active, shownIn, onSelect }: { doc: Docu
   );
 }
 
+/**
+ * A tool's name, and the sign that stands for it where the viewer is narrow (CSS: `.tool-icon`, `.tool-text`), so the
+ * tools stay on one row at 1280×720; the name stays the control's accessible name and its tooltip.
+ */
+function ToolLabel({ icon, text }: { icon: string; text: string }) {
+  return (
+    <>
+      <span className="tool-icon" aria-hidden="true">
+        {icon}
+      </span>
+      <span className="tool-text">{text}</span>
+    </>
+  );
+}
+
 /** Saves the applicant's original file (a download the workstation audits); the case's audit trail then shows it. */
 function DownloadOriginal({ sha256 }: { sha256: string }) {
   const t = useT();
@@ -58,7 +73,7 @@ function DownloadOriginal({ sha256 }: { sha256: string }) {
   return (
     <>
       <button type="button" onClick={() => void download()} title={t('viewer.downloadOriginalHint')}>
-        {t('viewer.downloadOriginal')}
+        <ToolLabel icon="↓" text={t('viewer.downloadOriginal')} />
       </button>
       {error && (
         <span className="form-error small" role="alert">
@@ -285,7 +300,7 @@ export function DocumentViewer({
         </button>
         {compare && (
           <button type="button" onClick={toggleLinked} aria-pressed={linked} aria-keyshortcuts="L" title={t('viewer.linkedHint')} data-testid="linked-toggle">
-            {t('viewer.linked')}
+            <ToolLabel icon="⇔" text={t('viewer.linked')} />
           </button>
         )}
         <span className="toolbar-sep" aria-hidden="true" />
@@ -301,11 +316,11 @@ export function DocumentViewer({
         <button type="button" onClick={() => dispatch({ type: 'actual' })} aria-label={t('viewer.actualName')} aria-keyshortcuts="0">
           {t('viewer.actual')}
         </button>
-        <button type="button" onClick={() => dispatch({ type: 'rotate' })} aria-keyshortcuts="E">
-          {t('viewer.rotate')}
+        <button type="button" onClick={() => dispatch({ type: 'rotate' })} aria-keyshortcuts="E" title={t('viewer.rotate')}>
+          <ToolLabel icon="↻" text={t('viewer.rotate')} />
         </button>
-        <label className="field slider">
-          <span>{t('viewer.brightness')}</span>
+        <label className="field slider" title={t('viewer.brightness')}>
+          <ToolLabel icon="☀" text={t('viewer.brightness')} />
           <input
             type="range"
             min={adjustRange.min}
@@ -316,8 +331,8 @@ export function DocumentViewer({
             onChange={(e) => dispatch({ type: 'setAdjust', brightness: Number(e.target.value) })}
           />
         </label>
-        <label className="field slider">
-          <span>{t('viewer.contrast')}</span>
+        <label className="field slider" title={t('viewer.contrast')}>
+          <ToolLabel icon="◐" text={t('viewer.contrast')} />
           <input
             type="range"
             min={adjustRange.min}
@@ -332,7 +347,7 @@ export function DocumentViewer({
           ↺
         </button>
         {compare && (
-          <span className="muted small" data-testid="active-pane">
+          <span className="muted small acts-on" data-testid="active-pane">
             {t('viewer.actsOn', { side: linked ? t('viewer.both') : sideName(active) })}
           </span>
         )}

@@ -10,7 +10,7 @@ import { ruleName } from '../lib/ruleLabels';
 import { useSearchText } from '../lib/useSearchText';
 import { hasModifier, isTypingTarget } from '../lib/keys';
 import { useNow } from '../lib/useNow';
-import { dueWindows, statusFilters, useQueue, type QueueFilters } from '../state/queue';
+import { dueWindows, LOAD_AHEAD, statusFilters, useQueue, type QueueFilters } from '../state/queue';
 import { useReview } from '../state/review';
 import { useUi } from '../state/ui';
 import { KindSelect } from './KindSelect';
@@ -219,7 +219,7 @@ export function QueueView() {
 
   // Infinite scroll: fetch the next page (keyset cursor) when the window nears the end of what is loaded.
   useEffect(() => {
-    if (nextCursor && last >= items.length - 10) void loadMore();
+    if (nextCursor && last >= items.length - LOAD_AHEAD) void loadMore();
   }, [last, items.length, nextCursor, loadMore]);
 
   // Keep the selected row in view.

@@ -24,6 +24,8 @@ export const dueWindows: readonly DueWindow[] = ['all', 'overdue', 'escalated', 
 
 const STORAGE_KEY = 'verity.queue.filters.v1';
 const PAGE_SIZE = 50;
+/** The next page is fetched once the selection or the case open is this close to the end of what is loaded. */
+export const LOAD_AHEAD = 10;
 
 /** Reads the saved filters, dropping anything this version does not know. */
 export function loadFilters(): QueueFilters {
@@ -73,6 +75,8 @@ interface Early {
 }
 let early: Early | null = null;
 const EARLY_TTL_MS = 10_000;
+/** The next page on its way, for the list it belongs to (a reload or clear lets go of it). */
+let more: Promise<void> | null = null;
 
 function startEarly(): void {
   const filters = loadFilters();
@@ -126,6 +130,7 @@ interface QueueState {
   setFilters(patch: Partial<QueueFilters>): void;
   resetFilters(): void;
   reload(options?: { keepSelection?: boolean }): Promise<void>;
+  /** Fetches the page after the loaded ones; resolves when it is in (or dropped), also for a page already on its way. */
   loadMore(): Promise<void>;
   /** Reads the counts, or takes them from an answer already on its way. */
   refreshCounts(answer?: Promise<Outcome<QueueCounts>>): Promise<void>;
@@ -165,6 +170,7 @@ export const useQueue = create<QueueState>()((set, get) => ({
     const query = toQuery(get().filters, limit);
     const head = takeEarly(query);
     // A next page on its way belongs to the list this reload replaces: its answer will be dropped, so it no longer blocks.
+    more = null;
     set({ generation, loading: head?.applied !== true, loadingMore: false, error: null });
     void get().refreshCounts(head?.counts);
     // The early page is already shown: this reload is it.
@@ -182,19 +188,28 @@ export const useQueue = create<QueueState>()((set, get) => ({
       set({ loading: false, loaded: true, error: asUiError(err) });
     }
   },
-  async loadMore() {
-    const { nextCursor, loadingMore, loading, generation, filters } = get();
-    if (!nextCursor || loadingMore || loading) return;
+  loadMore() {
+    // One page at a time: a second caller (J at the last loaded case) waits for the page already on its way.
+    if (more) return more;
+    const { nextCursor, loading, generation, filters } = get();
+    if (!nextCursor || loading) return Promise.resolve();
     set({ loadingMore: true });
-    try {
-      const page = await unwrap(workstation().queue.list(toQuery(filters, PAGE_SIZE, nextCursor)));
-      if (get().generation !== generation) return;
-      const known = new Set(get().items.map((i) => i.id));
-      set({ items: [...get().items, ...page.items.filter((i) => !known.has(i.id))], nextCursor: page.nextCursor, loadingMore: false });
-    } catch (err) {
-      if (get().generation !== generation) return;
-      set({ loadingMore: false, error: asUiError(err) });
-    }
+    const fetchPage = async () => {
+      try {
+        const answer = await unwrap(workstation().queue.list(toQuery(filters, PAGE_SIZE, nextCursor)));
+        if (get().generation !== generation) return;
+        const known = new Set(get().items.map((i) => i.id));
+        set({ items: [...get().items, ...answer.items.filter((i) => !known.has(i.id))], nextCursor: answer.nextCursor, loadingMore: false });
+      } catch (err) {
+        if (get().generation !== generation) return;
+        set({ loadingMore: false, error: asUiError(err) });
+      }
+    };
+    const page: Promise<void> = fetchPage().finally(() => {
+      if (more === page) more = null;
+    });
+    more = page;
+    return page;
   },
   async refreshCounts(answer) {
     try {
@@ -211,6 +226,7 @@ export const useQueue = create<QueueState>()((set, get) => ({
   },
   clear() {
     early = null;
+    more = null;
     set({ items: [], nextCursor: null, counts: null, selected: 0, loaded: false, loading: false, loadingMore: false, error: null, generation: get().generation + 1 });
   },
 }));

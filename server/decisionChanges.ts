@@ -1,6 +1,6 @@
 // The decisions changed since a supervisor's workstation last asked (GET /v1/decisions?changedSince=), so its sync
 // brings exactly what is new or changed instead of a week of decisions again. Each decision carries the id of the
-// transaction that last changed what its log entry shows (migration 24): its recording, a review added, its effect.
+// transaction that last changed what its log entry shows (migration 21): its recording, a review added, its effect.
 // A watermark is the oldest transaction still running when the service answered (pg_snapshot_xmin): every change by
 // an older transaction was visible then, and a change still being written, whatever its commit order, has an id at
 // or above the watermark, so the next ask (changed_xid >= watermark) brings it. What is brought twice is stored once.
@@ -8,7 +8,7 @@ import { DomainError } from '../shared/errors';
 import type { Queryable } from './db';
 import type { DecisionWhere } from './decisions';
 
-/** Migration 24: the column, its index, and the triggers that keep it. */
+/** Migration 21: the column, its index, and the triggers that keep it. */
 export async function createDecisionChanges(tx: Queryable): Promise<void> {
   // Rows already there count as changed by the migration: a workstation asking with an older watermark gets them.
   await tx.query(`ALTER TABLE decisions ADD COLUMN changed_xid xid8 NOT NULL DEFAULT pg_current_xact_id()`);

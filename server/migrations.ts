@@ -550,7 +550,7 @@ export const migrations: readonly Migration[] = [
   },
   // What changed in the decision log since a supervisor's workstation last asked (server/decisionChanges.ts).
   {
-    version: 24,
+    version: 21,
     name: 'decisions changed since a watermark',
     async up(tx) {
       await createDecisionChanges(tx);

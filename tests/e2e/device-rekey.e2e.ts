@@ -64,7 +64,10 @@ test('rotates the data key from the app: the host restarts under the new key and
     .toBe(200);
   expect([...refusals].every((r) => r === '503 restarting'), [...refusals].join(', ')).toBe(true);
 
-  // The page reloaded by itself; the session ended with the old workstation.
+  // The page reloads by itself once it sees the host back (its own poll, up to a second after ours); the session
+  // ended with the old workstation, so the reloaded page asks to sign in. Waiting for that form, not for any page:
+  // the old page still shows Sign out until it reloads (CI failed on that race, signing in on the old page).
+  await expect(app.getByLabel('User name')).toBeVisible({ timeout: 60_000 });
   await signIn(app);
   const newKey = readFileSync(keyFile, 'utf8').trim();
   expect(newKey).toMatch(/^[0-9a-f]{64}$/);

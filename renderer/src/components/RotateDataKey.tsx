@@ -1,10 +1,11 @@
 // "Rotate data key" (issue 25 item 2): a new random key re-encrypts the case store, the document images and the built-in
 // service's data. The main process saves the new key and restarts; this dialog waits until the workstation answers
 // again and reloads the page (in Electron the app comes back as a new window by itself).
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { errorMessage } from '../i18n';
 import { useT } from '../i18n/useT';
 import { unwrap, workstation, WorkstationError } from '../workstation';
+import { ModalDialog } from './ModalDialog';
 
 type Step = { kind: 'confirm' } | { kind: 'asking' } | { kind: 'restarting' } | { kind: 'failed'; error: WorkstationError | Error };
 
@@ -25,12 +26,7 @@ export function RotateDataKeyButton() {
 
 function RotateDataKeyDialog({ onClose }: { onClose: () => void }) {
   const t = useT();
-  const dialog = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState<Step>({ kind: 'confirm' });
-  useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal();
-  }, []);
   useEffect(() => {
     if (step.kind !== 'restarting') return;
     // The host answers 503 `restarting` until the workstation is open again under the new key.
@@ -61,23 +57,7 @@ function RotateDataKeyDialog({ onClose }: { onClose: () => void }) {
   const busy = step.kind === 'asking' || step.kind === 'restarting';
 
   return (
-    <dialog
-      ref={dialog}
-      className="help-dialog"
-      aria-labelledby="rekey-title"
-      data-testid="rotate-data-key"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onClose();
-      }}
-      onKeyDown={(event) => event.stopPropagation()}
-    >
-      <div className="dialog-head">
-        <h2 id="rekey-title">{t('rekey.title')}</h2>
-        <button type="button" onClick={onClose} disabled={busy}>
-          {t('shortcuts.close')}
-        </button>
-      </div>
+    <ModalDialog className="rekey-dialog" titleId="rekey-title" title={t('rekey.title')} testId="rotate-data-key" onClose={onClose} busy={busy}>
       <p>{t('rekey.explain')}</p>
       {step.kind === 'failed' && (
         <p className="error" role="alert">
@@ -96,6 +76,6 @@ function RotateDataKeyDialog({ onClose }: { onClose: () => void }) {
           </button>
         </div>
       )}
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -1,9 +1,9 @@
 // Quality review at the workstation against a real central service with its demo decision history: a supervisor
-// filters the log by reviewer and reason, overturns a decision from the log by keyboard while offline (queued, then
-// applied by "Sync now" once back online), sees the QA queue (screenshots in light and dark under
-// test-results/screenshots/); the reviewer who made the decision then signs in and sees the overturn and the
-// application back in their queue.
-import type { DecisionLogCounts, DecisionLogPage, QualityQueuePage } from '../../shared/contract/supervision';
+// filters the log by reviewer and reason, records three verdicts from the log by keyboard while offline (an overturn
+// and two agreements, queued, then applied once each by "Sync now" once back online), sees the QA queue (screenshots
+// in light and dark under test-results/screenshots/); the reviewer who made the decision then signs in and sees the
+// overturn and the application back in their queue.
+import type { DecisionLogCounts, DecisionLogPage, QualityQueuePage, SupervisionAction } from '../../shared/contract/supervision';
 import type { CaseDetail, QueuePage } from '../../shared/contract/cases';
 import { expect, test } from './fixtures';
 import { channelValue, seriousViolations, signIn } from './review-support';
@@ -18,7 +18,8 @@ test('a supervisor overturns a decision from the log; its reviewer sees the over
   // Filter the log by reviewer4 and a reason they gave.
   await app.getByLabel('Reviewer').selectOption('reviewer4');
   const theirs = await channelValue<DecisionLogCounts>(host, 'decisions.counts', { reviewer: 'reviewer4' });
-  const reason = theirs.reasonCode[0]!;
+  // Their most frequent reason: enough decisions to record three verdicts on.
+  const reason = [...theirs.reasonCode].sort((a, b) => b.count - a.count)[0]!;
   await app.getByLabel('Reason').selectOption(reason.reasonCode);
   const filtered = await channelValue<DecisionLogPage>(host, 'decisions.log', { reviewer: 'reviewer4', reasonCode: reason.reasonCode, limit: 200 });
   await expect(app.getByTestId('decision-log-shown')).toContainText(`of ${filtered.total} shown`);
@@ -44,12 +45,49 @@ test('a supervisor overturns a decision from the log; its reviewer sees the over
   await app.keyboard.press('Enter');
   await expect(panel.getByTestId('verdict-status')).toHaveAttribute('data-state', 'pending');
 
-  // Back online, one sync: applied, and the log shows the decision overturned with a quality review.
+  // Two more verdicts while offline, agreements on other applications' decisions (A, Enter): three queued in all.
+  const others = filtered.items
+    .slice(0, 40)
+    .filter((e) => e.effect === 'in_effect' && e.reviews.length === 0 && e.applicationId !== target!.applicationId)
+    .slice(0, 2);
+  expect(others, 'two more reviewer4 decisions in effect, not yet reviewed').toHaveLength(2);
+  for (const other of others) {
+    await app.locator(`[data-testid="decision-row"][data-decision-id="${other.id}"]`).click();
+    await expect(panel).toHaveAttribute('data-decision-id', other.id);
+    await app.keyboard.press('a');
+    await expect(panel.getByLabel('Comment (optional)')).toBeFocused();
+    await app.keyboard.press('Enter');
+    await expect(panel.getByTestId('verdict-status')).toHaveAttribute('data-state', 'pending');
+  }
+  const verdictOn = [target!.id, ...others.map((o) => o.id)];
+  const queued = await channelValue<{ items: SupervisionAction[] }>(host, 'supervision.outbox', {});
+  expect(queued.items.filter((a) => a.state === 'pending').map((a) => (a.mutation.type === 'review' ? [a.mutation.decisionId, a.mutation.verdict] : a.mutation.type))).toEqual([
+    [target!.id, 'overturn'],
+    [others[0]!.id, 'agree'],
+    [others[1]!.id, 'agree'],
+  ]);
+
+  // Back online, one sync: all three applied, and the log shows the decision overturned with a quality review.
   await central!.link.up();
   await app.getByRole('button', { name: 'Sync now' }).click();
+  await row.click();
   await expect(panel.getByTestId('verdict-status')).toHaveAttribute('data-state', 'applied', { timeout: 60_000 });
   await expect(row.getByTestId('decision-effect')).toHaveAttribute('data-effect', 'overturned');
   await expect(row).toContainText('Overturned (supervisor1) · quality review');
+  type Verdicts = { items: { decisionId: string; action: SupervisionAction }[] };
+  await expect
+    .poll(async () => (await channelValue<Verdicts>(host, 'supervision.verdicts', { decisionIds: verdictOn })).items.map((i) => i.action.state), { timeout: 60_000 })
+    .toEqual(['applied', 'applied', 'applied']);
+  // Once each at the central service, also after another sync.
+  await app.getByRole('button', { name: 'Sync now' }).click();
+  await expect(app.getByTestId('connection')).not.toContainText('Offline');
+  const applied = await channelValue<DecisionLogPage>(host, 'decisions.log', { reviewer: 'reviewer4', reasonCode: reason.reasonCode, limit: 200 });
+  expect(applied.source, 'asked of the central service').toBe('central');
+  expect(verdictOn.map((id) => applied.items.find((e) => e.id === id)?.reviews.map((r) => [r.supervisor, r.verdict]))).toEqual([
+    [['supervisor1', 'overturn']],
+    [['supervisor1', 'agree']],
+    [['supervisor1', 'agree']],
+  ]);
 
   // The QA queue the same sync brought: the policy's sample of the demo history, in light and dark.
   await app.getByRole('navigation').getByRole('button', { name: 'Quality review' }).click();

@@ -1,6 +1,6 @@
 // A supervisor's reports against the built-in central service with its demo history: the charts' table views show
 // exactly the numbers the central service's report holds, a number opens the decision log on the decisions behind
-// it, and a chart is screenshotted in light and dark (test-results/screenshots/).
+// it, and a chart is screenshotted in light and dark (test-results/screenshots/); then the same view in Chinese.
 import type { Locator } from '@playwright/test';
 import type { CachedDecisionReport } from '../../shared/contract/reports';
 import type { DecisionLogPage } from '../../shared/contract/supervision';
@@ -81,4 +81,25 @@ test('the reports view shows the central service’s numbers as charts and table
   expect(log.total).toBe(missedBy.missed);
   await expect(app.getByTestId('decision-log-shown')).toContainText(`of ${missedBy.missed} shown`);
   for (const text of await app.getByTestId('decision-deadline').allInnerTexts()) expect(text).toBe('Missed');
+
+  // The same report in Chinese (issue 21 item 7: en and zh-CN): chart names and legends in zh-CN, the same numbers.
+  await app.getByRole('navigation').getByRole('button', { name: 'Reports' }).click();
+  await app.getByLabel('Language').selectOption('zh-CN');
+  await expect(app.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(app.getByRole('heading', { name: '报表', level: 2 })).toBeVisible();
+  const perDayZh = app.getByTestId('report-per-day');
+  await expect(perDayZh.getByRole('heading', { name: '每位审核员每日决定数' })).toBeVisible();
+  // The table view chosen above stays chosen; a table's numbers are the central service's report.
+  await expect(perDayZh.getByTestId('report-per-day-toggle')).toHaveAttribute('aria-pressed', 'true');
+  const daysZh = await tableOf(perDayZh);
+  for (const { reviewer, day, decisions } of report.perReviewerDay) expect(daysZh.get(day)?.[reviewers.indexOf(reviewer)], `${reviewer} ${day}`).toBe(String(decisions));
+  const handlingZh = app.getByTestId('report-handling');
+  await expect(handlingZh.getByRole('group', { name: '每位审核员的处理时长（首次打开案件 → 决定）' })).toBeVisible();
+  await expect(handlingZh).toContainText('中位数');
+  expect(await seriousViolations(app)).toEqual([]);
+  for (const theme of ['light', 'dark'] as const) {
+    await app.getByLabel('主题').selectOption(theme);
+    await expect(app.locator('html')).toHaveAttribute('data-theme', theme);
+    await handlingZh.screenshot({ path: `test-results/screenshots/report-chart-zh-CN-${theme}.png` });
+  }
 });

@@ -4,9 +4,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DecisionReport } from '../../shared/contract/reports';
 import { DomainError } from '../../shared/errors';
-import { supervisorCall as ctx, supervisorCredentials } from '../../tests/support/supervisorSync';
 import { engineOptions, openWorkstationSide, rejectLocally, reviewer1, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
 import { createSyncEngine } from '../sync/engine';
+import type { CallContext } from './registry';
 import { createReportHandlers, reportPath } from './reports';
 
 let central: CentralFixture;
@@ -26,6 +26,9 @@ afterEach(async () => {
   await reviewerSide?.close();
   await supervisorSide?.close();
 });
+
+const ctx: CallContext = { person: { id: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' }, deviceId: 'device-test', transport: 'http' };
+const supervisorCredentials = { credentials: { username: 'supervisor1', password: 'verity-demo' } };
 
 describe('reports.decisions', () => {
   it('answers live, keeps the answer, and offline shows the kept one as not live', async () => {

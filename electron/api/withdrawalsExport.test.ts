@@ -5,18 +5,16 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WithdrawalLogPage, WithdrawalRecord } from '../../shared/contract/withdrawals';
+import { supervisorCall as ctx, supervisorCredentials } from '../../tests/support/supervisorSync';
 import { engineOptions, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
 import { createSyncEngine, type SyncEngine } from '../sync/engine';
 import { EventHub } from './events';
 import { createExportHandlers, ExportShelf } from './exports';
-import type { CallContext } from './registry';
 import { createWithdrawalHandlers } from './withdrawals';
 
 const hostile = '=HYPERLINK("http://x","y")';
 /** More than one central page (1,000) of withdrawals. */
 const withdrawn = 1_050;
-const ctx: CallContext = { person: { id: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' }, deviceId: 'device-test', transport: 'http' };
-const supervisorCredentials = { credentials: { username: 'supervisor1', password: 'verity-demo' } };
 
 let central: CentralFixture;
 let side: Workstation;

@@ -4,34 +4,16 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seededDecision, seedDecisions } from '../../server/decisionsSeed';
-import { engineOptions, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
-import { EventHub } from '../api/events';
-import { createExportHandlers, ExportShelf } from '../api/exports';
-import type { CallContext } from '../api/registry';
-import { createSyncEngine, type SyncEngine } from './engine';
+import { engineOptions } from '../../tests/support/sync';
+import { centralAndSide, exportDecisionsCsv, supervisorCredentials } from '../../tests/support/supervisorSync';
+import { ExportShelf } from '../api/exports';
+import { createSyncEngine } from './engine';
 
-let central: CentralFixture;
-let side: Workstation;
 const n = 2_500;
 const newest = new Date('2026-11-23T12:00:00Z');
-beforeAll(async () => {
-  central = await startCentral();
-  await seedDecisions(central.server.db, 1, n, newest);
-});
-afterAll(async () => {
-  await central?.close();
-});
-beforeEach(() => {
-  side = openWorkstationSide();
-});
-afterEach(async () => {
-  await side?.close();
-});
-
-const ctx: CallContext = { person: { id: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' }, deviceId: 'device-test', transport: 'http' };
-const supervisorCredentials = { credentials: { username: 'supervisor1', password: 'verity-demo' } };
+const fixture = centralAndSide((central) => seedDecisions(central.server.db, 1, n, newest));
 
 /** A proxy to the central service that records the paths asked for and may rewrite the decision export's body. */
 async function proxyOf(target: string, spoil: ((body: string) => string) | null = null) {
@@ -60,24 +42,15 @@ async function proxyOf(target: string, spoil: ((body: string) => string) | null 
   };
 }
 
-async function exportCsv(engine: SyncEngine, shelf: ExportShelf, filter: Record<string, unknown>, language: 'en' | 'zh-CN' = 'en') {
-  const events = new EventHub();
-  const progress: [number, number][] = [];
-  events.listen((event, payload) => {
-    if (event === 'exports.progress') progress.push([(payload as { done: number }).done, (payload as { total: number }).total]);
-  });
-  const made = await createExportHandlers(side.store, { get: engine.get.bind(engine), lines: engine.lines.bind(engine) }, shelf, events)['decisions.exportCsv']({ filter, language }, ctx);
-  return { made, progress };
-}
-
 describe('the CSV export from the central service', () => {
   it('reads every decision in one streamed request and writes them in the log’s order', async () => {
+    const { central, side } = fixture;
     const proxy = await proxyOf(central.server.url);
     const engine = createSyncEngine(engineOptions(side, proxy.url, supervisorCredentials));
     try {
       await engine.authenticate({ username: 'supervisor1', password: 'verity-demo' });
       const shelf = new ExportShelf();
-      const { made, progress } = await exportCsv(engine, shelf, {});
+      const { made, progress } = await exportDecisionsCsv(side, engine, {}, { shelf });
       expect(made.rows).toBe(n);
       // One request for all 2,500: the paged export asked GET /v1/decisions three times.
       expect(proxy.decisionReads()).toEqual(['/v1/decisions/export?clock=made']);
@@ -92,7 +65,7 @@ describe('the CSV export from the central service', () => {
       expect(rows[0]).toMatchObject({ Applicant: expected[0]!.name, Outcome: expected[0]!.outcome === 'approve' ? 'Approved' : 'Rejected', 'Handling time (minutes)': '4.0' });
 
       // A filter goes to the stream under the log's names, in Chinese too.
-      const filtered = await exportCsv(engine, new ExportShelf(), { reviewer: 'logrev05', outcome: 'reject' }, 'zh-CN');
+      const filtered = await exportDecisionsCsv(side, engine, { reviewer: 'logrev05', outcome: 'reject' }, { language: 'zh-CN' });
       expect(filtered.made.rows).toBe(expected.filter((d) => d.reviewer === 'logrev05' && d.outcome === 'reject').length);
       expect(proxy.decisionReads().at(-1)).toBe('/v1/decisions/export?clock=made&reviewer=logrev05&outcome=reject');
     } finally {
@@ -108,12 +81,13 @@ describe('the CSV export from the central service', () => {
     ['an end that counts other rows', (body: string) => body.replace(/\{"end":true,"rows":\d+\}/, '{"end":true,"rows":1}'), 'bad_response'],
     ['a line after the end', (body: string) => `${body}{"end":true,"rows":0}\n`, 'bad_response'],
   ])('fails on %s', async (_what, spoil, code) => {
+    const { central, side } = fixture;
     const proxy = await proxyOf(central.server.url, spoil);
     const engine = createSyncEngine(engineOptions(side, proxy.url, supervisorCredentials));
     try {
       await engine.authenticate({ username: 'supervisor1', password: 'verity-demo' });
       // The file goes on the shelf only after the stream's end was checked: a refusal leaves nothing to save.
-      await expect(exportCsv(engine, new ExportShelf(), { reviewer: 'logrev02' })).rejects.toMatchObject({ code });
+      await expect(exportDecisionsCsv(side, engine, { reviewer: 'logrev02' })).rejects.toMatchObject({ code });
       // Not retried from the copy either: half a log from each would not be the filtered log.
       expect(proxy.decisionReads()).toHaveLength(1);
     } finally {

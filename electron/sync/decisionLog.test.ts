@@ -4,51 +4,23 @@
 // not go on from the copy.
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DecisionCountsResponse } from '../../shared/contract/central';
 import type { DecisionLogPage } from '../../shared/contract/supervision';
 import { seededDecision, seedDecisions, seedReviewerName } from '../../server/decisionsSeed';
-import { engineOptions, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
-import { EventHub } from '../api/events';
-import { createExportHandlers, ExportShelf } from '../api/exports';
-import type { CallContext } from '../api/registry';
+import { engineOptions } from '../../tests/support/sync';
+import { centralAndSide, exportDecisionsCsv, supervisorCall as ctx, supervisorCredentials } from '../../tests/support/supervisorSync';
 import { createSupervisionHandlers } from '../api/supervision';
 import { liveReadTimeoutMs } from './decisionLog';
 import { createSyncEngine, type SyncEngine } from './engine';
 
-let central: CentralFixture;
-let side: Workstation;
 const newest = new Date('2026-11-23T12:00:00Z');
-beforeAll(async () => {
-  central = await startCentral();
-  await seedDecisions(central.server.db, 1, 60, newest);
-});
-afterAll(async () => {
-  await central?.close();
-});
-beforeEach(() => {
-  side = openWorkstationSide();
-});
-afterEach(async () => {
-  await side?.close();
-});
-
-const ctx: CallContext = { person: { id: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' }, deviceId: 'device-test', transport: 'http' };
-const supervisorCredentials = { credentials: { username: 'supervisor1', password: 'verity-demo' } };
+const fixture = centralAndSide((central) => seedDecisions(central.server.db, 1, 60, newest));
 const getOf = (engine: SyncEngine) => engine.get.bind(engine);
-
-async function csvRows(engine: SyncEngine, filter: Record<string, unknown>): Promise<{ rows: number; progress: number[] }> {
-  const events = new EventHub();
-  const progress: number[] = [];
-  events.listen((event, payload) => {
-    if (event === 'exports.progress') progress.push((payload as { done: number }).done);
-  });
-  const made = await createExportHandlers(side.store, { get: getOf(engine), lines: engine.lines.bind(engine) }, new ExportShelf(), events)['decisions.exportCsv']({ filter, language: 'en' }, ctx);
-  return { rows: made.rows, progress };
-}
 
 describe('decisions.log and decisions.counts', () => {
   it('answer from the central service while it answers, and from the copy, saying so, when it does not', async () => {
+    const { central, side } = fixture;
     const engine = createSyncEngine(engineOptions(side, central.server.url, supervisorCredentials));
     expect((await engine.syncNow()).error).toBeNull();
     const copyHeld = side.store.decisionLogFreshness();
@@ -83,9 +55,9 @@ describe('decisions.log and decisions.counts', () => {
     expect(counts.outcome).toEqual({ approve: 75, reject: 25 });
 
     // The CSV export streams from the central service: all 100, though the copy holds 60, with progress to the end.
-    const online = await csvRows(engine, {});
-    expect(online.rows).toBe(100);
-    expect(online.progress.at(-1)).toBe(100);
+    const online = await exportDecisionsCsv(side, engine, {});
+    expect(online.made.rows).toBe(100);
+    expect(online.progress.at(-1)).toEqual([100, 100]);
     await engine.stop();
 
     // Out of reach: the copy answers, says why and how fresh it is; a central page does not go on from the copy.
@@ -100,7 +72,7 @@ describe('decisions.log and decisions.counts', () => {
     const copyNext = await offline['decisions.log']({ reviewer: 'logrev02', limit: 2, cursor: copy.nextCursor! }, ctx);
     expect(copyNext.source).toBe('copy');
     expect((await offline['decisions.counts']({ outcome: 'reject' }, ctx)).source).toBe('copy');
-    expect((await csvRows(away, {})).rows).toBe(copyHeld.cached);
+    expect((await exportDecisionsCsv(side, away, {})).made.rows).toBe(copyHeld.cached);
     // No central service at all: the copy, and it says so.
     expect(await createSupervisionHandlers(side.store, null)['decisions.log']({ limit: 1 }, ctx)).toMatchObject({ source: 'copy', offlineReason: 'No central service is configured.' });
     await away.stop();
@@ -131,6 +103,7 @@ describe('a central service that hangs', () => {
   }
 
   it('lets the copy answer the log and its counts after a short wait, not the engine’s 10 s', async () => {
+    const { central, side } = fixture;
     const proxy = await hangingDecisions(central.server.url);
     const engine = createSyncEngine(engineOptions(side, proxy.url, supervisorCredentials));
     try {

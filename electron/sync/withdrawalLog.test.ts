@@ -1,36 +1,22 @@
 // withdrawals.log through a real central service and a real store: live while the service answers, from the copy a
 // supervisor's sync keeps (store migration 15) when it does not, each answer saying which (issue 22 item 3).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { engineOptions, openWorkstationSide, startCentral, type CentralFixture, type Workstation } from '../../tests/support/sync';
-import type { CallContext } from '../api/registry';
+import { describe, expect, it } from 'vitest';
+import { engineOptions } from '../../tests/support/sync';
+import { centralAndSide, supervisorCall as ctx, supervisorCredentials } from '../../tests/support/supervisorSync';
 import { createWithdrawalHandlers } from '../api/withdrawals';
 import { createSyncEngine, type SyncEngine } from './engine';
 
-let central: CentralFixture;
-let side: Workstation;
 let ids: string[] = [];
-beforeAll(async () => {
-  central = await startCentral();
+const fixture = centralAndSide(async (central) => {
   ids = (await central.submit(3, 1)).map((e) => e.application.id);
   await central.assign(ids[0]!, 'reviewer1');
   for (const id of ids) await central.withdraw(id);
 }, 120_000);
-afterAll(async () => {
-  await central?.close();
-});
-beforeEach(() => {
-  side = openWorkstationSide();
-});
-afterEach(async () => {
-  await side?.close();
-});
-
-const ctx: CallContext = { person: { id: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' }, deviceId: 'device-test', transport: 'http' };
-const supervisorCredentials = { credentials: { username: 'supervisor1', password: 'verity-demo' } };
 const getOf = (engine: SyncEngine) => engine.get.bind(engine);
 
 describe('withdrawals.log', () => {
   it('answers live with the ticket, who and when, and from the synced copy, saying so, when the service is out of reach', async () => {
+    const { central, side } = fixture;
     const engine = createSyncEngine(engineOptions(side, central.server.url, supervisorCredentials));
     expect((await engine.syncNow()).error).toBeNull();
     const live = await createWithdrawalHandlers(side.store, getOf(engine))['withdrawals.log']({ limit: 10 }, ctx);

@@ -61,6 +61,11 @@ test("a supervisor sees every device's audit chain, a broken one named, and an a
   await app.getByRole('button', { name: 'Show trail' }).click();
   await expect(app.getByTestId('trail-error')).toHaveAttribute('data-code', 'central_unreachable', { timeout: 30_000 });
   await expect(app.getByTestId('trail-error')).toContainText('Offline: the trail across devices shows when the central service can be reached');
+  // Back in reach, Try again brings the trail (nothing else asks for it again).
+  await central!.link.up();
+  await app.getByTestId('trail-error').getByRole('button', { name: 'Try again' }).click();
+  await expect(trail).toHaveCount(2);
+  await expect(app.getByTestId('trail-error')).toHaveCount(0);
 });
 
 test('a reviewer is refused the audit channels', async ({ host }) => {

@@ -7,7 +7,7 @@ import { expect, test } from './fixtures';
 
 test.use({ centralDemoCount: 12, centralSignIn: 'supervisor1' });
 
-test('an export of the decision log is on record: who, when, which filters, how many decisions', async ({ app }) => {
+test('an export of the decision log is on record: who, when, which filters, how many decisions', async ({ app, central }) => {
   test.slow(); // the first sync brings the demo's whole decision history
   await expect(app.getByTestId('decision-row').first()).toBeVisible({ timeout: 60_000 });
   await app.getByLabel('Outcome').selectOption('reject');
@@ -25,4 +25,14 @@ test('an export of the decision log is on record: who, when, which filters, how 
   await expect(newest).toHaveAttribute('data-complete', 'true');
   await expect(newest).toContainText('Complete');
   await app.screenshot({ path: 'test-results/screenshots/exports-on-record-en-light.png' });
+
+  // The record is kept at the central service only: out of reach, the section says so as an alert with its code and
+  // offers Try again.
+  await central!.link.down();
+  await app.getByRole('navigation').getByRole('button', { name: 'Devices' }).click();
+  await app.getByRole('navigation').getByText('Exports').click();
+  const failed = app.getByRole('alert');
+  await expect(failed).toHaveAttribute('data-code', 'central_unreachable');
+  await expect(failed).toContainText('The central service cannot be reached now');
+  await expect(failed.getByRole('button', { name: 'Try again' })).toBeVisible();
 });

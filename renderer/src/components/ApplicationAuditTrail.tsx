@@ -5,14 +5,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { StoredAuditEntry } from '../../../shared/contract/central';
 import type { NotificationDelivery } from '../../../shared/contract/notifications';
-import { errorMessage, type MessageKey } from '../i18n';
+import type { MessageKey } from '../i18n';
 import { en } from '../i18n/en';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime } from '../lib/format';
-import { unwrap, workstation, WorkstationError } from '../workstation';
+import { asUiError, type UiError } from '../state/frame';
+import { unwrap, workstation } from '../workstation';
+import { ErrorBanner } from './ErrorBanner';
 import { NotificationDeliveries } from './NotificationDeliveries';
-
-type Failure = { code: string; message: string };
 
 /** An action this app names; a newer workstation's action shows as it was recorded. */
 const actionKey = (action: string): MessageKey | null => {
@@ -27,7 +27,7 @@ export function ApplicationAuditTrail({ applicationId }: { applicationId: string
   const [notifications, setNotifications] = useState<NotificationDelivery[] | null>(null);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<Failure | null>(null);
+  const [error, setError] = useState<UiError | null>(null);
 
   const load = useCallback(
     async (cursor: string | null) => {
@@ -39,7 +39,7 @@ export function ApplicationAuditTrail({ applicationId }: { applicationId: string
         setNextCursor(page.nextCursor);
         setError(null);
       } catch (e) {
-        setError(e instanceof WorkstationError ? { code: e.code, message: e.message } : { code: 'internal', message: String(e) });
+        setError(asUiError(e));
       } finally {
         setLoading(false);
       }
@@ -62,12 +62,7 @@ export function ApplicationAuditTrail({ applicationId }: { applicationId: string
         </p>
       )}
       {error && (
-        <div className={offline ? 'muted' : 'error-banner'} role={offline ? 'status' : 'alert'} data-testid="trail-error" data-code={error.code}>
-          <p>{offline ? t('trail.offline') : errorMessage(t, error)}</p>
-          <button type="button" onClick={() => void load(null)}>
-            {t('error.retry')}
-          </button>
-        </div>
+        <ErrorBanner error={error} text={offline ? t('trail.offline') : undefined} tone={offline ? 'offline' : 'alert'} testId="trail-error" onRetry={() => void load(null)} />
       )}
       {notifications && <NotificationDeliveries deliveries={notifications} />}
       {!loading && !error && entries.length === 0 && <p className="muted">{t('trail.empty')}</p>}

@@ -6,12 +6,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AuditDevicesView as DevicesView } from '../../../shared/contract/audit';
 import type { AuditDevice } from '../../../shared/contract/central';
-import { errorMessage, type Translate } from '../i18n';
+import type { Translate } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatNumber } from '../lib/format';
-import { useFrame } from '../state/frame';
-import { unwrap, workstation, WorkstationError } from '../workstation';
+import { asUiError, useFrame, type UiError } from '../state/frame';
+import { unwrap, workstation } from '../workstation';
 import { ApplicationAuditTrail } from './ApplicationAuditTrail';
+import { ErrorBanner } from './ErrorBanner';
 
 /** The problem of a broken chain in the reader's language (the central service's own words are its title). */
 function problemText(t: Translate, integrity: Extract<AuditDevice['integrity'], { ok: false }>): string {
@@ -62,14 +63,14 @@ export function AuditDevicesView() {
   const t = useT();
   const language = useLanguage();
   const [view, setView] = useState<DevicesView | null>(null);
-  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  const [error, setError] = useState<UiError | null>(null);
 
   const load = useCallback(async () => {
     try {
       setView(await unwrap(workstation().audit.devices({})));
       setError(null);
     } catch (e) {
-      setError(e instanceof WorkstationError ? { code: e.code, message: e.message } : { code: 'internal', message: String(e) });
+      setError(asUiError(e));
     }
   }, []);
 
@@ -94,14 +95,7 @@ export function AuditDevicesView() {
           {view.fetchedAt ? t('devices.freshness', { time: formatDateTime(view.fetchedAt, language) }) : t('devices.freshness.never')}
         </p>
       )}
-      {error && (
-        <div className="error-banner" role="alert">
-          <p>{errorMessage(t, error)}</p>
-          <button type="button" onClick={() => void load()}>
-            {t('error.retry')}
-          </button>
-        </div>
-      )}
+      {error && <ErrorBanner error={error} onRetry={() => void load()} />}
       {broken.length > 0 && (
         <div className="error-banner" role="alert" data-testid="devices-broken">
           <ul className="plain-list">

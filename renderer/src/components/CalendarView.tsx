@@ -7,10 +7,10 @@
 import { useEffect, useState } from 'react';
 import type { CalendarDay, CalendarYearRequest, PublishedCalendar } from '../../../shared/contract/calendar';
 import { formatHolidayTable, parseHolidayTable } from '../../../shared/holidays';
-import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime } from '../lib/format';
 import { useCalendar } from '../state/calendar';
+import { ErrorBanner } from './ErrorBanner';
 
 interface Draft {
   year: string;
@@ -97,11 +97,7 @@ export function CalendarView() {
         </button>
       </div>
       <p className="muted small">{t('calendar.intro')}</p>
-      {error && (
-        <div className="error-banner" role="alert">
-          <p>{errorMessage(t, error)}</p>
-        </div>
-      )}
+      {error && <ErrorBanner error={error} />}
       {missing.map((year) => (
         <p key={year} className="warning-banner small" role="status" data-testid="calendar-missing-year">
           {t('calendar.missingYear', { year: String(year) })}

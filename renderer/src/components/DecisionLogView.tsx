@@ -12,6 +12,7 @@ import { decisionOutcomes, yesNoChoices, filtersActive, toFilter, useDecisionLog
 import { useDecisionCase } from '../state/decisionCase';
 import { useExports } from '../state/exports';
 import type { UiLanguage } from '../../../shared/contract/app';
+import { ErrorBanner } from './ErrorBanner';
 import { ExportButton } from './ExportButton';
 import { SelectableRow } from './SelectableRow';
 import { useRefreshOnSync } from '../lib/useRefreshOnSync';
@@ -305,14 +306,7 @@ export function DecisionLogView() {
           {t('log.countsFailed', { message: errorMessage(t, countsError) })}
         </p>
       )}
-      {error && (
-        <div className="error-banner" role="alert" data-testid="decision-log-error" data-code={error.code}>
-          <p>{errorMessage(t, error)}</p>
-          <button type="button" onClick={() => void retry()}>
-            {t('error.retry')}
-          </button>
-        </div>
-      )}
+      {error && <ErrorBanner error={error} testId="decision-log-error" onRetry={() => void retry()} />}
       <div className="log-table-wrap">
         <table className="log-table" aria-labelledby="decision-log-title" aria-describedby="decision-log-order" aria-busy={loading}>
           <caption id="decision-log-order" className="visually-hidden">

@@ -7,6 +7,7 @@ import { errorMessage, type MessageKey } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatNumber } from '../lib/format';
 import { exportRunning, useExports } from '../state/exports';
+import { ErrorBanner } from './ErrorBanner';
 
 /** The progress and the outcome name what the file holds: decisions, or withdrawals. */
 const counted: Record<ExportKind, { progress: MessageKey; saved: MessageKey }> = {
@@ -54,12 +55,7 @@ export function ExportButton({ kind, label, hint, make, shortcut }: ExportButton
         {mine && status.phase === 'saved' && (status.saved.saved ? t(counted[kind].saved, { fileName: status.saved.fileName, rows: formatNumber(status.rows, language) }) : t('export.cancelled'))}
       </span>
       {mine && status.phase === 'failed' && (
-        <div className="error-banner" role="alert" data-testid={`export-${kind}-error`} data-code={status.error.code}>
-          <p>{t('export.failed', { message: errorMessage(t, status.error) })}</p>
-          <button type="button" onClick={dismiss}>
-            {t('error.dismiss')}
-          </button>
-        </div>
+        <ErrorBanner error={status.error} text={t('export.failed', { message: errorMessage(t, status.error) })} testId={`export-${kind}-error`} onDismiss={dismiss} />
       )}
     </div>
   );

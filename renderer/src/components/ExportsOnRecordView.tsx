@@ -3,11 +3,13 @@
 // (it keeps them; the workstation holds no copy), again after each sync. A chunk of its own (SupervisorArea.tsx).
 import { useCallback, useState } from 'react';
 import type { DecisionExportRecord, RecordedExportFilter } from '../../../shared/contract/central';
-import { errorMessage, type Translate } from '../i18n';
+import type { Translate } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { useRefreshOnSync } from '../lib/useRefreshOnSync';
-import { unwrap, workstation, WorkstationError } from '../workstation';
+import { asUiError, type UiError } from '../state/frame';
+import { unwrap, workstation } from '../workstation';
+import { ErrorBanner } from './ErrorBanner';
 import type { UiLanguage } from '../../../shared/contract/app';
 
 const outcomeLabel = { approve: 'appStatus.approved', reject: 'appStatus.rejected' } as const;
@@ -39,7 +41,7 @@ export function ExportsOnRecordView() {
   const t = useT();
   const language = useLanguage();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  const [error, setError] = useState<UiError | null>(null);
 
   const load = useCallback(async (after?: Loaded) => {
     try {
@@ -47,7 +49,7 @@ export function ExportsOnRecordView() {
       setLoaded({ exports: [...(after?.exports ?? []), ...page.exports], nextCursor: page.nextCursor });
       setError(null);
     } catch (e) {
-      setError(e instanceof WorkstationError ? { code: e.code, message: e.message } : { code: 'internal', message: String(e) });
+      setError(asUiError(e));
     }
   }, []);
   useRefreshOnSync(() => void load());
@@ -57,14 +59,7 @@ export function ExportsOnRecordView() {
       <div className="log-head">
         <h1 id="export-log-title">{t('exportLog.title')}</h1>
       </div>
-      {error && (
-        <div className="error-banner" role="alert">
-          <p>{errorMessage(t, error)}</p>
-          <button type="button" onClick={() => void load()}>
-            {t('error.retry')}
-          </button>
-        </div>
-      )}
+      {error && <ErrorBanner error={error} onRetry={() => void load()} />}
       <div className="log-table-wrap">
         <table className="log-table" aria-labelledby="export-log-title" aria-describedby="export-log-order">
           <caption id="export-log-order" className="visually-hidden">

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { Settings } from '../../../shared/contract/app';
-import { errorMessage } from '../i18n';
+import { ErrorBanner } from './ErrorBanner';
 import { useLanguage, useT } from '../i18n/useT';
 import { useFrame } from '../state/frame';
 import { useUi } from '../state/ui';
@@ -100,12 +100,7 @@ function SyncProblem() {
   const person = useFrame((s) => s.person);
   const locked = useFrame((s) => s.locked);
   if (!failing || !sync?.lastError || person === null || locked) return null;
-  return (
-    <div className="error-banner sync-problem" role="status" data-testid="sync-error" data-code={sync.lastError.code}>
-      <strong>{t('sync.state.error')}</strong>
-      <p>{errorMessage(t, sync.lastError)}</p>
-    </div>
-  );
+  return <ErrorBanner error={sync.lastError} title={t('sync.state.error')} tone="lasting" testId="sync-error" />;
 }
 
 export function Frame() {
@@ -132,15 +127,7 @@ export function Frame() {
     <div className="frame">
       <Header />
       <main className="frame-main" aria-label={t('frame.main')}>
-        {error && (
-          <div className="error-banner" role="alert">
-            <strong>{t('error.title')}</strong>
-            <p>{errorMessage(t, error)}</p>
-            <button type="button" onClick={() => (status === 'failed' ? void load() : dismissError())}>
-              {status === 'failed' ? t('error.retry') : t('error.dismiss')}
-            </button>
-          </div>
-        )}
+        {error && <ErrorBanner error={error} title={t('error.title')} {...(status === 'failed' ? { onRetry: () => void load() } : { onDismiss: dismissError })} />}
         <SyncProblem />
         {status === 'loading' && <p className="padded">{t('frame.loading')}</p>}
         {status === 'ready' && (person === null || locked ? <SignIn /> : person.role === 'supervisor' ? <SupervisorArea /> : <Workspace />)}

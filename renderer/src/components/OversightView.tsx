@@ -3,11 +3,12 @@
 // range) and reassign them to another reviewer (queued here, applied once at the next sync). A chunk of its own.
 import { useEffect, useState } from 'react';
 import type { OversightApplication, OversightRow } from '../../../shared/contract/central';
-import { errorMessage, type Translate } from '../i18n';
+import type { Translate } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { bucketField, MAX_REASSIGN, oversightBuckets, useOversight, type OversightList } from '../state/oversight';
 import { useFrame } from '../state/frame';
+import { ErrorBanner } from './ErrorBanner';
 
 const checkboxId = (index: number) => `oversight-check-${index}`;
 /** Events that arrive together (a sync's end and its status) make one refresh. */
@@ -233,19 +234,8 @@ function ListPanel({ list }: { list: OversightList }) {
           {t('oversight.reassigned', { count: reassigned.count, reviewer: reassigned.reviewer })}
         </p>
       )}
-      {reassignError && (
-        <p className="error-banner" role="alert">
-          {errorMessage(t, reassignError)}
-        </p>
-      )}
-      {listError && (
-        <div className="error-banner" role="alert" data-testid="oversight-list-error" data-code={listError.code}>
-          <p>{errorMessage(t, listError)}</p>
-          <button type="button" onClick={() => void openList(list)}>
-            {t('error.retry')}
-          </button>
-        </div>
-      )}
+      {reassignError && <ErrorBanner error={reassignError} />}
+      {listError && <ErrorBanner error={listError} testId="oversight-list-error" onRetry={() => void openList(list)} />}
       <Reassign list={list} />
       <div className="log-table-wrap">
         <table className="log-table">
@@ -327,11 +317,7 @@ export function OversightView() {
       </div>
       <Freshness />
       <HolidayDataMissing />
-      {error && (
-        <div className="error-banner" role="alert">
-          <p>{errorMessage(t, error)}</p>
-        </div>
-      )}
+      {error && <ErrorBanner error={error} />}
       <Summary />
       {list && <ListPanel list={list} />}
     </section>

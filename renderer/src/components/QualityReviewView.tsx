@@ -4,13 +4,13 @@
 // Chunks of their own (SupervisorArea.tsx).
 import { memo, useEffect } from 'react';
 import type { QualityQueueEntry } from '../../../shared/contract/supervision';
-import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { hasModifier, isTypingTarget } from '../lib/keys';
 import { useRefreshOnSync } from '../lib/useRefreshOnSync';
 import { useQualityQueue, useSecondReview, useVerdict, type QualityListState } from '../state/quality';
 import { useUi } from '../state/ui';
+import { ErrorBanner } from './ErrorBanner';
 import { FlagIcon } from './FlagIcon';
 import { SelectableRow } from './SelectableRow';
 import { EffectBadge, SupervisionAttention, useVerdictKeys, VerdictPanel, VerdictStatus } from './Verdict';
@@ -145,14 +145,7 @@ function QualityList({ store }: { store: ListStore }) {
           </select>
         </label>
       </form>
-      {error && (
-        <div className="error-banner" role="alert">
-          <p>{errorMessage(t, error)}</p>
-          <button type="button" onClick={() => void store.getState().reload({ keepPlace: true })}>
-            {t('error.retry')}
-          </button>
-        </div>
-      )}
+      {error && <ErrorBanner error={error} onRetry={() => void store.getState().reload({ keepPlace: true })} />}
       <div className="qa-body">
         <div className="log-table-wrap">
           <table className="log-table" aria-labelledby={titleId} aria-busy={loading}>

@@ -5,7 +5,6 @@
 // A chunk of its own (SupervisorArea.tsx).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { WithdrawalLogFilter, WithdrawalLogPage, WithdrawalLogQuery, WithdrawalRecord } from '../../../shared/contract/withdrawals';
-import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { useLogKeys } from '../lib/useLogKeys';
@@ -16,6 +15,7 @@ import { useExports } from '../state/exports';
 import { asUiError, type UiError } from '../state/frame';
 import { unwrap, workstation } from '../workstation';
 import { DecisionCaseView } from './DecisionCaseView';
+import { ErrorBanner } from './ErrorBanner';
 import { ExportButton } from './ExportButton';
 import { LogFilterBar, type CommonLogFilters } from './LogFilterBar';
 
@@ -139,14 +139,7 @@ export function WithdrawalLogView() {
         reviewers={counts?.reviewer ?? null}
         kindCounts={counts?.kind}
       />
-      {error && (
-        <div className="error-banner" role="alert" data-testid="withdrawals-error" data-code={error.code}>
-          <p>{errorMessage(t, error)}</p>
-          <button type="button" onClick={() => void load(filters)}>
-            {t('error.retry')}
-          </button>
-        </div>
-      )}
+      {error && <ErrorBanner error={error} testId="withdrawals-error" onRetry={() => void load(filters)} />}
       <div className="log-table-wrap">
         <table className="log-table" aria-labelledby="withdrawals-title" aria-busy={loading}>
           <thead>

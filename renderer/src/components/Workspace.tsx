@@ -14,6 +14,7 @@ import { useReview } from '../state/review';
 import { useUi } from '../state/ui';
 import { workstation } from '../workstation';
 import { AreaNav, AreaViewFailed, AreaViewLoading, type AreaSection } from './Area';
+import { ErrorBanner } from './ErrorBanner';
 import { QueueView } from './QueueView';
 import { ShortcutHelp, useHelpKey } from './ShortcutHelp';
 import { ViewBoundary } from './ViewBoundary';
@@ -72,14 +73,7 @@ function CommitError() {
   const error = useReview((s) => s.commitError);
   const dismiss = useReview((s) => s.dismissCommitError);
   if (!error) return null;
-  return (
-    <div className="error-banner" role="alert">
-      <p>{t('undo.failed', { id: error.applicationId, message: errorMessage(t, error) })}</p>
-      <button type="button" onClick={dismiss}>
-        {t('error.dismiss')}
-      </button>
-    </div>
-  );
+  return <ErrorBanner error={error} text={t('undo.failed', { id: error.applicationId, message: errorMessage(t, error) })} onDismiss={dismiss} />;
 }
 
 function CaseViewFailed({ error, onRetry }: { error: unknown; onRetry: () => void }) {

@@ -32,6 +32,25 @@ function neighbour(applicationId: string, step: 1 | -1, skip: string | null): st
   return null;
 }
 
+/** The longest a prefetch waits for the page to be idle after a case is shown. */
+const PREFETCH_WAIT_MS = 150;
+
+/** Prefetches the two cases after the one open now (if any), and the queue's next page when they are near its end. */
+function prefetchAhead(prefetch: (applicationId: string) => void): void {
+  const openId = useReview.getState().openId;
+  if (!openId) return;
+  // The queue holds the pages loaded so far (the queue view, which loads on scrolling, is not on screen): near
+  // their end the next page comes now, so that J and this prefetch find the cases after it.
+  const { items, nextCursor, loadMore } = useQueue.getState();
+  if (nextCursor && items.findIndex((i) => i.id === openId) >= items.length - LOAD_AHEAD) void loadMore();
+  const skip = useReview.getState().pending?.input.applicationId ?? null;
+  const next = neighbour(openId, 1, skip);
+  if (!next) return;
+  prefetch(next);
+  const after = neighbour(next, 1, skip);
+  if (after) prefetch(after);
+}
+
 function selectInQueue(applicationId: string | null) {
   if (!applicationId) return;
   const index = useQueue.getState().items.findIndex((i) => i.id === applicationId);
@@ -58,19 +77,12 @@ export function CaseView() {
   const heading = useRef<HTMLHeadingElement>(null);
 
   // Prefetch the next two cases (data and images) while this one is reviewed: J pressed quickly twice still
-  // lands on a case that is ready.
+  // lands on a case that is ready. Once this case is painted (the page idle, or PREFETCH_WAIT_MS at most while J is
+  // held): the answers' parsing and their images' decoding competed with this case's own paint on two cores.
   useEffect(() => {
     if (!openId || !detail) return;
-    // The queue holds the pages loaded so far (the queue view, which loads on scrolling, is not on screen): near
-    // their end the next page comes now, so that J and this prefetch find the cases after it.
-    const { items, nextCursor, loadMore } = useQueue.getState();
-    if (nextCursor && items.findIndex((i) => i.id === openId) >= items.length - LOAD_AHEAD) void loadMore();
-    const skip = useReview.getState().pending?.input.applicationId ?? null;
-    const next = neighbour(openId, 1, skip);
-    if (!next) return;
-    prefetch(next);
-    const after = neighbour(next, 1, skip);
-    if (after) prefetch(after);
+    // Not cancelled when the case changes again: with J held the page is never idle, and the wait's end still comes.
+    requestIdleCallback(() => prefetchAhead(prefetch), { timeout: PREFETCH_WAIT_MS });
   }, [openId, detail, prefetch]);
 
   useEffect(() => {

@@ -74,16 +74,23 @@ export function rememberImageUrl(sha256: string, variant: ImageVariant, url: str
   if (knownUrls.size > MAX_KNOWN_URLS) knownUrls.delete(knownUrls.keys().next().value as string);
 }
 
-/** Asks for the preview and thumbnails and decodes them, so the browser has them before the case is shown. */
+/**
+ * Asks for the preview and thumbnails and decodes them, so the browser has them before the case is shown. An image
+ * already warm (the same URL) is not decoded again: the case being opened was warmed while it was next, and decoding
+ * its images a second time, as its own answer arrived, competed with painting them on a two-core machine.
+ */
 export function warmImages(detail: CaseDetail): void {
   const asked = epoch;
   for (const doc of [...(detail.previousDocuments ?? []), ...detail.documents]) {
     for (const variant of ['preview', 'thumbnail'] as const) {
+      // Asked even when known: the transport answers from its cache, and a URL it has let go since comes back new.
       void workstation()
         .images.url({ sha256: doc.sha256, variant })
         .then((o) => {
           if (!o.ok || asked !== epoch) return;
+          const warm = knownImageUrl(doc.sha256, variant) === o.value;
           rememberImageUrl(doc.sha256, variant, o.value);
+          if (warm) return;
           const img = new Image();
           img.src = o.value;
           img.decode().then(

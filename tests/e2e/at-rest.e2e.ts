@@ -35,6 +35,25 @@ async function markerImage(): Promise<Buffer> {
 /** Windows of an image's bytes to look for (a copy anywhere, whole or in part, holds one of them). */
 const windowsOf = (bytes: Buffer): Buffer[] => [0.3, 0.5, 0.7].map((at) => bytes.subarray(Math.floor(bytes.length * at), Math.floor(bytes.length * at) + 48));
 
+/** An application of `person` with the marker image as both sides (intake refuses an ID card with one side), given to reviewer1. */
+async function submitToReviewer1(centralUrl: string, person: { fullName: string; documentNumber: string }, image: Buffer): Promise<ApplicationEnvelope> {
+  const intake = await centralSession(centralUrl, 'intake');
+  const submitted = await intake.post<ApplicationEnvelope>('/v1/applications', {
+    accountId: `acct-${randomUUID().slice(0, 8)}`,
+    kind: 'individual',
+    registrationLocation: 'CN',
+    identity: { kind: 'individual', ...person, documentType: 'id_card', issuingLocation: 'CN' },
+    icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
+    applicantLanguage: 'en',
+    documents: [
+      { role: 'front', contentBase64: image.toString('base64') },
+      { role: 'back', contentBase64: image.toString('base64') },
+    ],
+  });
+  const supervisor = await centralSession(centralUrl, 'supervisor1');
+  return supervisor.post<ApplicationEnvelope>(`/v1/applications/${submitted.application.id}/assign`, { reviewer: 'reviewer1' });
+}
+
 /** The host's HTTP form of the channels, as scripts call them. */
 function hostOf(started: { url: string; token: string; openUrl: string }, dataDir: string): Host {
   return {
@@ -76,26 +95,8 @@ test('after a worked session nothing under the data folder or in the logs holds 
     const centralUrl = status.centralUrl!;
 
     // Submitted at the central service, and given to the reviewer signed in at this workstation.
-    const intake = await centralSession(centralUrl, 'intake');
-    const supervisor = await centralSession(centralUrl, 'supervisor1');
     const ids: string[] = [];
-    for (const person of people) {
-      const submitted = await intake.post<ApplicationEnvelope>('/v1/applications', {
-        accountId: `acct-${randomUUID().slice(0, 8)}`,
-        kind: 'individual',
-        registrationLocation: 'CN',
-        identity: { kind: 'individual', ...person, documentType: 'id_card', issuingLocation: 'CN' },
-        icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
-        applicantLanguage: 'en',
-        // The same marker image as both sides (intake refuses an ID card with one side).
-        documents: [
-          { role: 'front', contentBase64: image.toString('base64') },
-          { role: 'back', contentBase64: image.toString('base64') },
-        ],
-      });
-      await supervisor.post(`/v1/applications/${submitted.application.id}/assign`, { reviewer: 'reviewer1' });
-      ids.push(submitted.application.id);
-    }
+    for (const person of people) ids.push((await submitToReviewer1(centralUrl, person, image)).application.id);
     await call(host, 'sync.now', {});
 
     // Chromium's own storage for the app's pages in the data folder, as Electron keeps it in userData.
@@ -174,23 +175,8 @@ test("a supervisor's device holds no applicant marker in clear: its decision log
   // Two decided by reviewer1 at the central service (another workstation's work), one withdrawn through a ticket.
   const url = server.url;
   const intake = await centralSession(url, 'intake');
-  const supervisorAtCentral = await centralSession(url, 'supervisor1');
   const envelopes: ApplicationEnvelope[] = [];
-  for (const person of people) {
-    const submitted = await intake.post<ApplicationEnvelope>('/v1/applications', {
-      accountId: `acct-${randomUUID().slice(0, 8)}`,
-      kind: 'individual',
-      registrationLocation: 'CN',
-      identity: { kind: 'individual', ...person, documentType: 'id_card', issuingLocation: 'CN' },
-      icp: { mainlandResources: false, icpFilingIntended: false, icpEntityName: null },
-      applicantLanguage: 'en',
-      documents: [
-        { role: 'front', contentBase64: image.toString('base64') },
-        { role: 'back', contentBase64: image.toString('base64') },
-      ],
-    });
-    envelopes.push(await supervisorAtCentral.post<ApplicationEnvelope>(`/v1/applications/${submitted.application.id}/assign`, { reviewer: 'reviewer1' }));
-  }
+  for (const person of people) envelopes.push(await submitToReviewer1(url, person, image));
   const [first, second, withdrawn] = envelopes as [ApplicationEnvelope, ApplicationEnvelope, ApplicationEnvelope];
   const decisionIds: string[] = [];
   for (const e of [first, second]) {

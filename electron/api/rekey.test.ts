@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Application, IndividualIdentity } from '../../shared/domain';
+import type { AuditVerification } from '../../shared/contract/cases';
+import type { Application, IndividualIdentity, Person } from '../../shared/domain';
 import type { MrzReading } from '../../shared/mrzReading';
 import { reviewer, tempStore, type TempStore } from '../../tests/support/store';
 import { tempFolder } from '../../tests/support/tempFolder';
@@ -19,6 +20,8 @@ import { seedEpoch } from '../store/seed';
 import { backupDatabase, backupsOf, openDatabase } from '../store/sqlite/database';
 import { centralSnapshotPath, sealCentralSnapshot, unsealCentralSnapshot } from './embeddedCentralSnapshot';
 import { finishInterruptedRekey, rekeyDataFolder, type RekeyProgress } from './rekey';
+import { dispatch, type Handlers } from './registry';
+import { createRotateKeyHandlers } from './rotateKey';
 
 let t: TempStore | null = null;
 afterEach(() => t?.cleanup());
@@ -32,7 +35,7 @@ interface FullFolder {
   keyFile: string;
   /** What must read back after the rotation. */
   cases: Record<string, unknown>;
-  audit: unknown;
+  audit: AuditVerification;
   auditRows: number;
   images: { sha256: string; variant: BlobVariant; plain: Buffer }[];
   partialSha: string;
@@ -86,6 +89,8 @@ async function fullFolder(): Promise<FullFolder> {
   return { dir, keyFile, cases, audit, auditRows, images: stored, partialSha };
 }
 
+const deviceIdOf = (folder: FullFolder) => readFileSync(join(folder.dir, 'device-id'), 'utf8').trim();
+
 const opens = (path: string, master: Buffer): boolean => {
   try {
     openDatabase(path, derived(master, 'sqlite'), undefined, { quickCheck: true }).db.close();
@@ -95,11 +100,17 @@ const opens = (path: string, master: Buffer): boolean => {
   }
 };
 
-async function expectReadsBackUnder(folder: FullFolder, master: Buffer): Promise<void> {
+/** Reads everything back under `master`; the audit trail whole, with one entry for each of the `rotations` since. */
+async function expectReadsBackUnder(folder: FullFolder, master: Buffer, rotations: number, by: Person | null = null): Promise<void> {
   const store = openCaseStore({ path: join(folder.dir, 'cases.db'), keyProvider: new ExplicitKeyProvider(master), now: seedEpoch });
   try {
     for (const [id, detail] of Object.entries(folder.cases)) expect(await store.getCase(id)).toEqual(detail);
-    expect(store.verifyAudit()).toEqual(folder.audit);
+    expect(store.verifyAudit()).toEqual({ ok: true, count: folder.audit.count + rotations });
+    // The rotations' entries, as sync pushes them to the central service with the rest of the trail: the device's own
+    // (its id from the folder), offline, naming the person who asked for the last one in the app.
+    const entries = store.auditAfter(folder.audit.count, 1000);
+    expect(entries.map((e) => [e.action, e.applicationId, e.deviceId, e.online])).toEqual(Array.from({ length: rotations }, () => ['data_key_rotated', null, deviceIdOf(folder), false]));
+    expect(entries.at(-1)).toMatchObject({ actorId: by?.id ?? null, actorName: by?.displayName ?? null, details: JSON.stringify({ requestedInApp: by !== null }) });
   } finally {
     store.close();
   }
@@ -139,7 +150,7 @@ describe('rekey: rotating the data key', () => {
     expect(keys.nextKey()).toBeNull();
     expect(report).toMatchObject({ storeFiles: 2, blobs: { rekeyed: 4, already: 0, unreadable: 0 }, centralSnapshot: true });
     expect(progress.at(-1)).toEqual({ step: 'key', done: progress.length, total: progress.length });
-    await expectReadsBackUnder(folder, newMaster);
+    await expectReadsBackUnder(folder, newMaster, 1);
     await expectNothingOpensUnder(folder, oldMaster);
     // No clear trace of the rotation is left beside the data.
     expect(readFileSync(folder.keyFile, 'utf8').trim()).toBe(newMaster.toString('hex'));
@@ -173,9 +184,29 @@ describe('rekey: rotating the data key', () => {
       expect(await finishInterruptedRekey(folder.dir, new HexKeyFile(folder.keyFile))).toBe(true);
       const after = new HexKeyFile(folder.keyFile).masterKey();
       expect(after.equals(next!)).toBe(true);
-      await expectReadsBackUnder(folder, after);
+      // One entry per rotation, however it was cut short: written into the store's re-encrypted copy before that
+      // replaces the file, so it is there exactly when the store is under the new key.
+      await expectReadsBackUnder(folder, after, 1 + stopAt);
       await expectNothingOpensUnder(folder, before);
     }
     expect(await finishInterruptedRekey(folder.dir, new HexKeyFile(folder.keyFile))).toBe(false);
   }, 120_000);
+
+  it('asked for in the app, names the person who asked in its audit entry', async () => {
+    const folder = await fullFolder();
+    const keys = new HexKeyFile(folder.keyFile);
+    const person: Person = { id: 'reviewer-01', displayName: 'Lin Wei', role: 'reviewer' };
+    const store = openCaseStore({ path: join(folder.dir, 'cases.db'), keyProvider: keys, now: seedEpoch });
+    let restarts = 0;
+    try {
+      const answer = await dispatch(createRotateKeyHandlers(keys, () => restarts++, store) as Handlers, 'device.rotateDataKey', {}, { person, deviceId: 'device-test', transport: 'http' });
+      expect(answer).toEqual({ ok: true, value: { restarting: true } });
+    } finally {
+      store.close();
+    }
+    expect(restarts).toBe(1);
+    // The restart finishes the rotation before anything opens the folder.
+    expect(await finishInterruptedRekey(folder.dir, new HexKeyFile(folder.keyFile))).toBe(true);
+    await expectReadsBackUnder(folder, new HexKeyFile(folder.keyFile).masterKey(), 1, person);
+  }, 60_000);
 });

@@ -11,6 +11,8 @@ import { deriveKey, ExplicitKeyProvider, type KeyPurpose, type KeyStore } from '
 import { log } from '../common/log';
 import { countBlobFiles, rekeyBlobs, type BlobRekeyReport } from '../imaging/blobs';
 import { backupsOf, rekeyDatabase } from '../store/sqlite/database';
+import { recordKeyRotation } from '../store/sqlite/keyRotation';
+import { loadDeviceId } from './device';
 import { rekeyCentralSnapshot } from './embeddedCentralSnapshot';
 
 export type RekeyStep = 'store' | 'blobs' | 'central' | 'key';
@@ -49,8 +51,10 @@ export async function rekeyDataFolder(dataDir: string, keys: KeyStore, options: 
   const advance = (step: RekeyStep) => options.onProgress?.({ step, done: ++done, total });
 
   let rekeyedStores = 0;
+  // The case store itself (not its backups) gets the rotation's audit entry, under the new key only.
+  const recordRotation = (db: Parameters<typeof recordKeyRotation>[0]) => recordKeyRotation(db, loadDeviceId(join(dataDir, 'device-id')), Date.now());
   for (const file of storeFiles) {
-    if (rekeyDatabase(file, derived(from, 'sqlite'), derived(next, 'sqlite'), options.nativeBinding) !== 'absent') rekeyedStores++;
+    if (rekeyDatabase(file, derived(from, 'sqlite'), derived(next, 'sqlite'), options.nativeBinding, file === casesPath ? recordRotation : undefined) !== 'absent') rekeyedStores++;
     advance('store');
   }
   const blobs = await rekeyBlobs(blobRoot, derived(from, 'blobs'), derived(next, 'blobs'), () => advance('blobs'));

@@ -100,10 +100,10 @@ describe('retention', () => {
     const parts = { store: local.store, images: local.images, deviceId: 'device-test', isOnline: () => true };
 
     // Nine days on: within the period, nothing goes.
-    expect(await applyRetention({ ...parts, now: () => new Date(Date.now() + 9 * DAY_MS) })).toEqual({ applications: 0, documents: 0 });
+    expect(await applyRetention({ ...parts, now: () => new Date(Date.now() + 9 * DAY_MS) })).toEqual({ applications: 0, documents: 0, copies: 0 });
 
     // Eleven days on: the two decided and synced cases go; the unsynced decision and the open case stay.
-    expect(await applyRetention({ ...parts, now: () => new Date(Date.now() + 11 * DAY_MS) })).toEqual({ applications: 2, documents: 4 }); // ID cards: front and back each
+    expect(await applyRetention({ ...parts, now: () => new Date(Date.now() + 11 * DAY_MS) })).toEqual({ applications: 2, documents: 4, copies: 0 }); // ID cards: front and back each
     for (const gone of [synced1, synced2]) {
       const detail = local.store.getCase(gone.application.id);
       expect(detail.documents).toEqual([]);
@@ -126,7 +126,7 @@ describe('retention', () => {
     expect(auditAfter.count).toBe(auditBefore.count + 1);
     expect(text).toContain('"action":"applicant_data_removed"');
     // A pass again finds nothing more to do.
-    expect(await applyRetention({ ...parts, now: () => new Date(Date.now() + 11 * DAY_MS) })).toEqual({ applications: 0, documents: 0 });
+    expect(await applyRetention({ ...parts, now: () => new Date(Date.now() + 11 * DAY_MS) })).toEqual({ applications: 0, documents: 0, copies: 0 });
   }, 120_000);
 
   it('"Remove all applicant data" syncs last, names every decision not synced, and removes everything only once each is confirmed', async () => {

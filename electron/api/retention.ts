@@ -25,8 +25,8 @@ export async function applyRetention(parts: RetentionParts): Promise<PurgeResult
   const result = await parts.store.purgeApplicantData({ kind: 'retention', before: now - days * DAY_MS }, { deviceId: parts.deviceId, online: parts.isOnline() });
   if (result.applications > 0) {
     const blobs = await parts.images.collectGarbage(parts.store.referencedImages());
-    log.info('retention: applicant data removed', { days, applications: result.applications, documents: result.documents, blobFiles: blobs.removedFiles });
-  }
+    log.info('retention: applicant data removed', { days, applications: result.applications, documents: result.documents, copies: result.copies, blobFiles: blobs.removedFiles });
+  } else if (result.copies > 0) log.info("retention: applicant data removed from a supervisor's copies", { days, copies: result.copies });
   return result;
 }
 

@@ -44,8 +44,8 @@ export function createRetirementHandlers(parts: RetirementParts): Pick<Handlers,
       await parts.images.whenDerived();
       // Every blob no case shows, the ones downloaded a minute ago too: the device is leaving service.
       const blobs = await parts.images.collectGarbage(store.referencedImages(), { minAgeMs: 0 });
-      log.info('all applicant data removed from this device', { applications: removed.applications, documents: removed.documents, blobFiles: blobs.removedFiles });
-      return removed;
+      log.info('all applicant data removed from this device', { applications: removed.applications, documents: removed.documents, copies: removed.copies, blobFiles: blobs.removedFiles });
+      return { applications: removed.applications, documents: removed.documents };
     },
   };
 }

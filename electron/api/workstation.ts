@@ -198,7 +198,7 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
     ...createDecisionCaseHandlers(central, decisionImages),
     ...createLinkedHandlers(store, central?.get ?? null, (applicationId) => events.emit('queue.changed', { reason: 'sync', applicationIds: [applicationId] })),
     ...createRetirementHandlers({ store, images, deviceId, isOnline, finalSync: async () => (central ? (await central.syncOnce()) : false) }),
-    ...createRotateKeyHandlers(options.keyProvider, options.restart),
+    ...createRotateKeyHandlers(options.keyProvider, options.restart, store),
     'images.import': async ({ applicationId, role, bytes }, ctx) => {
       if (!ctx.person) throw new DomainError('unauthorized', 'Sign in to add images to a case.');
       store.getCase(applicationId); // case_not_found before any decoding

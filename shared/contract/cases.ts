@@ -211,6 +211,8 @@ export const auditActions = [
   'attention_resolved',
   // Applicant fields and documents removed here: after the retention period, or with the device leaving service.
   'applicant_data_removed',
+  // The device's data key rotated (everything re-encrypted under a new one); the person who asked for it in the app.
+  'data_key_rotated',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;

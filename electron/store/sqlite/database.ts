@@ -183,9 +183,10 @@ function fsyncPath(path: string): void {
  * Re-encrypts a closed store file (the case store or one of its backups) from key `from` to key `to`. Crash-safe by
  * construction: the copy `<path>.rekey` is re-encrypted (SQLCipher's rekey, which needs a rollback journal, not WAL)
  * and flushed, then renamed over the file in one step, so the file opens with exactly one of the two keys at every
- * instant. Idempotent: a file `to` already opens is left as is (an interrupted rotation resumed).
+ * instant. Idempotent: a file `to` already opens is left as is (an interrupted rotation resumed). `beforeRekey` writes
+ * into the copy before it is re-encrypted: what it writes is in the file exactly when the file is under `to`.
  */
-export function rekeyDatabase(path: string, from: Buffer, to: Buffer, nativeBinding?: string): 'rekeyed' | 'already' | 'absent' {
+export function rekeyDatabase(path: string, from: Buffer, to: Buffer, nativeBinding?: string, beforeRekey?: (db: Db) => void): 'rekeyed' | 'already' | 'absent' {
   const copy = `${path}.rekey`;
   rmSync(copy, { force: true });
   rmSync(`${copy}-journal`, { force: true });
@@ -216,6 +217,7 @@ export function rekeyDatabase(path: string, from: Buffer, to: Buffer, nativeBind
   try {
     applyCipherKey(target, from);
     target.pragma('journal_mode = DELETE');
+    beforeRekey?.(target);
     target.pragma(`rekey="x'${to.toString('hex')}'"`);
   } catch (err) {
     throw translateSqliteError(err, path);

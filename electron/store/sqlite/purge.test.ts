@@ -3,6 +3,9 @@
 // applicant's name) and the decision's message to the applicant go with the case's applicant data; copies of other
 // cases stay, and so do the decision and the audit trail.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DecisionLogEntry } from '../../../shared/contract/supervision';
+import type { WithdrawalRecord } from '../../../shared/contract/withdrawals';
+import type { Application, Person } from '../../../shared/domain';
 import { seedEpoch } from '../seed';
 import { reviewer, tempStore, type TempStore } from '../../../tests/support/store';
 import { REMOVED } from './retention';
@@ -50,5 +53,122 @@ describe('retention purge: cached copies and the applicant message', () => {
     // The marker is nowhere in the store's rows.
     const tables = t.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[];
     for (const table of tables) expect(JSON.stringify(t.db.prepare(`SELECT * FROM "${table}"`).all())).not.toContain(MARKER);
+  });
+});
+
+/** Every row of every table of the store, as text. */
+function storeText(store: TempStore): string {
+  const tables = store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[];
+  return tables.map((table) => JSON.stringify(store.db.prepare(`SELECT * FROM "${table}"`).all())).join('\n');
+}
+
+const supervisor: Person = { id: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' };
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function logEntry(id: string, name: string, at: number): DecisionLogEntry {
+  return {
+    id,
+    applicationId: `VA-${id.slice(0, 8)}`,
+    kind: 'individual',
+    applicantName: name,
+    reviewer: 'reviewer1',
+    outcome: 'approve',
+    reasonCodes: [],
+    overriddenRules: ['R1'],
+    overrideNote: `${name} registered before 2020.`,
+    flags: [],
+    decidedAt: iso(at),
+    appliedAt: iso(at + 1000),
+    offline: false,
+    deviceId: 'device-1',
+    openedAt: null,
+    dueAt: null,
+    handlingMs: null,
+    withinDeadline: null,
+    effect: 'in_effect',
+    reviews: [{ supervisor: 'supervisor2', stage: 'quality', verdict: 'agree', reason: `Checked ${name}'s registration.`, reviewedAt: iso(at + 2000) }],
+  };
+}
+
+function withdrawal(applicationId: string, name: string, at: number): WithdrawalRecord {
+  return { applicationId, kind: 'individual', applicantName: name, reviewer: 'reviewer1', reviewerName: 'Reviewer One', submittedAt: iso(at - DAY_MS), ticketRef: 'SUP-900001', withdrawnAt: iso(at), withdrawnBy: 'intake' };
+}
+
+describe("retention purge: a supervisor's copies", () => {
+  it('takes applicant text out of the decision log, the withdrawals and the verdicts older than the period; all of it when the device leaves service', async () => {
+    // A supervisor's workstation: no cases of its own, copies of everyone's.
+    t = await tempStore();
+    const before = seedEpoch.getTime() + 60 * DAY_MS;
+    const oldAt = seedEpoch.getTime() - DAY_MS;
+    const newAt = seedEpoch.getTime() + 70 * DAY_MS;
+    const [oldName, newName, oldWithdrawn, newWithdrawn] = ['Old Logged', 'New Logged', 'Old Withdrawn', 'New Withdrawn'].map((n) => `${MARKER} ${n}`) as [string, string, string, string];
+    const oldId = '01900000-0000-7000-8000-000000000001';
+    const newId = '01900000-0000-7000-8000-000000000002';
+    await t.store.storeDecisionLog([logEntry(oldId, oldName, oldAt), logEntry(newId, newName, newAt)], iso(newAt));
+    await t.store.storeWithdrawalLog([withdrawal('VA-W-OLD', oldWithdrawn, oldAt), withdrawal('VA-W-NEW', newWithdrawn, newAt)], iso(newAt));
+    // A verdict answered long ago (settled at the store's clock, before the cut-off), and one still queued.
+    const answered = await t.store.recordSupervision({ type: 'review', decisionId: oldId, verdict: 'overturn', reason: `Spoke to ${oldName}: not their photo.` }, supervisor, 'device-s', true);
+    await t.store.settleSupervision([{ id: answered.mutation.id, status: 'applied' }]);
+    await t.store.recordSupervision({ type: 'review', decisionId: newId, verdict: 'overturn', reason: `Spoke to ${newName}: not their photo.` }, supervisor, 'device-s', false);
+    await t.store.storeQualityQueue('quality', [{ decision: logEntry(newId, newName, newAt), sampledFor: ['random'] }], iso(newAt));
+    const auditBefore = t.store.verifyAudit();
+
+    const retained = await t.store.purgeApplicantData({ kind: 'retention', before }, { deviceId: 'device-s', online: true });
+    // The old log entry (with the verdict shown in it), the old withdrawal and the answered verdict.
+    expect(retained).toMatchObject({ applications: 0, copies: 3 });
+    let text = storeText(t);
+    for (const gone of [oldName, oldWithdrawn]) expect(text).not.toContain(gone);
+    for (const kept of [newName, newWithdrawn]) expect(text).toContain(kept);
+    // The rows stay, so the log's filters and counts still hold them; the name is gone from them and from its search.
+    const log = t.store.decisionLog({ limit: 50 });
+    expect(log.items.map((e) => [e.id, e.applicantName, e.overrideNote, e.reviews.map((r) => r.reason)])).toEqual([
+      [newId, newName, `${newName} registered before 2020.`, [`Checked ${newName}'s registration.`]],
+      [oldId, REMOVED, REMOVED, [REMOVED, REMOVED]],
+    ]);
+    expect(t.store.decisionLog({ text: 'old logged', limit: 50 }).total).toBe(0);
+    const withdrawals = t.store.withdrawalLog({ limit: 50 });
+    expect(withdrawals.items.map((w) => [w.applicationId, w.applicantName])).toEqual([['VA-W-NEW', newWithdrawn], ['VA-W-OLD', REMOVED]]);
+    expect(withdrawals.counts.kind.individual).toBe(2);
+    expect(t.store.supervisionOutbox().map((a) => a.mutation.type === 'review' && a.mutation.reason)).toEqual([`Spoke to ${newName}: not their photo.`]);
+    // One audit entry says what went; a second pass finds nothing more to do and writes nothing.
+    expect(t.store.verifyAudit()).toEqual({ ok: true, count: auditBefore.count + 1 });
+    expect(await t.store.purgeApplicantData({ kind: 'retention', before }, { deviceId: 'device-s', online: true })).toMatchObject({ applications: 0, copies: 0 });
+    expect(t.store.verifyAudit()).toEqual({ ok: true, count: auditBefore.count + 1 });
+
+    // Leaving service: every copy, the queued verdict's reason and the QA queue too.
+    await t.store.purgeApplicantData({ kind: 'all' }, { deviceId: 'device-s', online: true });
+    text = storeText(t);
+    expect(text).not.toContain(MARKER);
+    expect(t.store.decisionLog({ limit: 50 }).total).toBe(2);
+    expect(t.store.verifyAudit()).toEqual({ ok: true, count: auditBefore.count + 2 });
+  });
+
+  it("removes the applicant from a refused decision's copy of the central service's application and from the name search's index when the device leaves service", async () => {
+    t = await tempStore(30, 5);
+    const [refused] = t.store.listQueue({ assignee: reviewer.id, limit: 1 }).items;
+    const application = (await t.store.getCase(refused!.id)).application as Application;
+    if (application.identity.kind !== 'individual') throw new Error('an individual application expected');
+    const { fullName, documentNumber } = application.identity;
+    const decision = await t.store.recordDecision(
+      { applicationId: refused!.id, outcome: 'approve', reasonCodes: [], applicantMessage: 'Approved.', internalNote: '', overrideNote: null },
+      reviewer,
+      'device-test',
+      true,
+    );
+    await t.store.settleMutations([{ id: decision.mutationId, status: 'rejected', reason: 'stale', current: application }]);
+    expect(storeText(t)).toContain(fullName);
+    // The trigram index's segments, as bytes: a name of three characters (李一诺) is one whole term in them.
+    const names = t.db.prepare(`SELECT display_name FROM applications`).pluck().all() as string[];
+    const indexed = () => {
+      const blocks = Buffer.concat(t!.db.prepare(`SELECT block FROM application_search_data`).pluck().all() as Buffer[]);
+      return names.filter((name) => blocks.includes(Buffer.from(name, 'utf8')));
+    };
+    expect(indexed().length).toBeGreaterThan(0);
+
+    await t.store.purgeApplicantData({ kind: 'all' }, { deviceId: 'device-test', online: true });
+    const text = storeText(t);
+    expect(text).not.toContain(fullName);
+    expect(text).not.toContain(documentNumber);
+    expect(indexed()).toEqual([]);
   });
 });

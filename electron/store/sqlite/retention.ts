@@ -8,6 +8,7 @@ import type { UnsyncedDecision } from '../../../shared/contract/device';
 import type { Application, Identity } from '../../../shared/domain';
 import type { Db } from './database';
 import type { StoreConnection } from './connection';
+import { redactSupervisorCopies } from './supervisorCopies';
 
 /** What stands in for a removed applicant field: the shapes stay valid, the content is gone. */
 export const REMOVED = '—';
@@ -16,6 +17,8 @@ export interface PurgeResult {
   /** Applications whose applicant data was removed now. */
   applications: number;
   documents: number;
+  /** A supervisor's copies (decision log entries, withdrawals, verdicts, QA queue items) whose applicant text went now. */
+  copies: number;
 }
 
 export type PurgeScope =
@@ -65,6 +68,11 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
       WHERE application_id = ?`,
   );
   const redactReturned = db.prepare<[string, string]>(`UPDATE applications SET returned = json_set(returned, '$.reason', ?) WHERE id = ? AND returned IS NOT NULL`);
+  // A refused decision keeps the central service's application as it answered (the "needs attention" view): it names
+  // the applicant too. The outbox's payload is no longer filled, but rows written before that carry the decision's text.
+  const refusalsOf = db.prepare<[string], { id: string; rejected_current: string }>(`SELECT id, rejected_current FROM outbox WHERE application_id = ? AND rejected_current IS NOT NULL`);
+  const setRefusal = db.prepare<[string, string]>(`UPDATE outbox SET rejected_current = ? WHERE id = ?`);
+  const emptyPayloads = db.prepare<[string]>(`UPDATE outbox SET payload = '{}' WHERE application_id = ? AND payload <> '{}'`);
   db.pragma('secure_delete = ON');
   try {
     return c.write(() => {
@@ -93,8 +101,15 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
         redactMessages.run(id);
         redactNotes.run(REMOVED, REMOVED, id);
         redactReturned.run(REMOVED, id);
+        for (const refusal of refusalsOf.all(id)) setRefusal.run(JSON.stringify(redactApplication(JSON.parse(refusal.rejected_current) as Application)), refusal.id);
+        emptyPayloads.run(id);
       }
-      if (ids.length > 0) {
+      // The name search's trigram index keeps a removed name's terms in its older segments until they are merged (a
+      // three-character name is one whole term); merged now, their pages overwritten.
+      if (ids.length > 0) db.prepare(`INSERT INTO application_search (application_search) VALUES ('optimize')`).run();
+      const redacted = redactSupervisorCopies(db, scope.kind === 'all' ? null : scope.before, REMOVED);
+      const copies = redacted.decisionLog + redacted.withdrawals + redacted.verdicts + redacted.qualityQueue;
+      if (ids.length > 0 || copies > 0) {
         c.audit.append({
           at: now,
           action: 'applicant_data_removed',
@@ -102,10 +117,10 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
           actor: null,
           deviceId: audit.deviceId,
           online: audit.online,
-          details: { reason: scope.kind === 'all' ? 'device_retired' : 'retention', applications: ids.length, documents },
+          details: { reason: scope.kind === 'all' ? 'device_retired' : 'retention', applications: ids.length, documents, ...redacted },
         });
       }
-      return { applications: ids.length, documents };
+      return { applications: ids.length, documents, copies };
     }, true);
   } finally {
     db.pragma('secure_delete = OFF');

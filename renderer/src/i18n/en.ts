@@ -779,6 +779,7 @@ export const en = {
 
   'audit.action.export_saved': 'Saved an export',
   'audit.action.applicant_data_removed': "Removed applicants' data from this device",
+  'audit.action.data_key_rotated': "Rotated this device's data key",
   'export.csv': 'Export CSV',
   'export.csvHint': 'Saves every decision matching these filters (not only the rows loaded) as a CSV file. The export is recorded in the audit trail.',
   'export.pdf': 'Export PDF',

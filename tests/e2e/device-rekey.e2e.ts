@@ -1,4 +1,4 @@
-// "Rotate data key" from the header, through the browser host (issue 25 item 2): the app saves a new random key,
+// "Rotate data key" from the header's "This device" menu, through the browser host (issue 25 item 2): the app saves a new random key,
 // the host closes the workstation, re-encrypts the closed data folder under the new key and opens it again behind
 // the same address and token, and the page reloads by itself. Every case, decision and image reads back as before,
 // the key file holds the new key, and the old key no longer opens the case store.
@@ -9,7 +9,7 @@ import type { Outcome } from '../../shared/errors';
 import { ExplicitKeyProvider } from '../../electron/common/keys';
 import { openInspection } from '../support/store';
 import { expect, test } from './fixtures';
-import { channelValue, getCase, imagesPainted, listCases, openBySearch, signIn } from './review-support';
+import { channelValue, deviceAction, getCase, imagesPainted, listCases, openBySearch, signIn } from './review-support';
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -46,7 +46,7 @@ test('rotates the data key from the app: the host restarts under the new key and
   const before = await Promise.all([getCase(host, decided!.id), getCase(host, viewed!.id)]);
   const auditBefore = await channelValue<{ ok: boolean; count: number }>(host, 'audit.verify', {});
 
-  await app.getByRole('button', { name: 'Rotate data key' }).click();
+  await deviceAction(app, 'Rotate data key');
   const dialog = app.getByTestId('rotate-data-key');
   await dialog.getByRole('button', { name: 'Rotate and restart' }).click();
   await expect(dialog.getByRole('status')).toContainText('Rotating the data key and restarting');
@@ -66,7 +66,7 @@ test('rotates the data key from the app: the host restarts under the new key and
 
   // The page reloads by itself once it sees the host back (its own poll, up to a second after ours); the session
   // ended with the old workstation, so the reloaded page asks to sign in. Waiting for that form, not for any page:
-  // the old page still shows Sign out until it reloads (CI failed on that race, signing in on the old page).
+  // the old page still shows the signed-in header until it reloads (CI failed on that race, signing in on the old page).
   await expect(app.getByLabel('User name')).toBeVisible({ timeout: 60_000 });
   await signIn(app);
   const newKey = readFileSync(keyFile, 'utf8').trim();

@@ -1,9 +1,9 @@
-// "Remove all applicant data" from the header (issue 25): the dialog syncs a last time (a standalone workstation
+// "Remove all applicant data" from the header's "This device" menu (issue 25): the dialog syncs a last time (a standalone workstation
 // cannot reach any central service), names the decision that never reached it, refuses to remove until it is ticked,
 // then removes every case's applicant details; the decision stays.
 import type { QueueItem } from '../../shared/contract/cases';
 import { expect, test } from './fixtures';
-import { channelValue, listCases, signIn } from './review-support';
+import { channelValue, deviceAction, listCases, signIn } from './review-support';
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -21,7 +21,7 @@ test('names the unsynced decision, waits for its confirmation, then removes the 
     overrideNote: null,
   });
 
-  await app.getByRole('button', { name: 'Remove all applicant data' }).click();
+  await deviceAction(app, 'Remove all applicant data');
   const dialog = app.getByTestId('remove-applicant-data');
   await expect(dialog.getByText('The central service could not be reached')).toBeVisible();
   await expect(dialog.getByText('1 decision has not reached the central service')).toBeVisible();

@@ -8,7 +8,7 @@ import { preselectedReasons } from '../../shared/rejectReasons';
 import { reasonCodes } from '../../shared/vocabulary';
 import { en } from '../../renderer/src/i18n/en';
 import { expect, test } from './fixtures';
-import { findCase, getCase, isHardBlocked, listCases, openBySearch, seriousViolations, signIn } from './review-support';
+import { deviceAction, findCase, getCase, isHardBlocked, listCases, openBySearch, seriousViolations, signIn } from './review-support';
 
 test.use({ demoCount: 40, viewport: { width: 1280, height: 720 } });
 test.describe.configure({ timeout: 300_000 });
@@ -134,7 +134,7 @@ test('labels: the help button, the flag legend, whole due times, openings of one
   // A reload forgets what was typed at sign-in; the lock screen still names the person signed in.
   await app.reload();
   await expect(app.getByRole('grid')).toBeVisible();
-  await app.getByRole('button', { name: 'Lock screen' }).click();
+  await deviceAction(app, 'Lock screen');
   await expect(app.getByLabel('User name')).toHaveValue('reviewer1');
   await expect(app.getByLabel('Password')).toBeFocused();
 });

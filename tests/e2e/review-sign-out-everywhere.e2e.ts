@@ -1,7 +1,7 @@
-// Sign-out everywhere from the header (issue 25): synced with a central service, "End all sessions" signs the person
+// Sign-out everywhere from the header's "This device" menu (issue 25): synced with a central service, "End all sessions" signs the person
 // out here and ends their session on another device too; a standalone workstation does not offer it.
 import { expect, test } from './fixtures';
-import { signIn } from './review-support';
+import { deviceAction, signIn } from './review-support';
 
 // A central server with demo data and a host on a loaded two-core machine take a while to start.
 test.describe.configure({ timeout: 300_000 });
@@ -16,8 +16,7 @@ test.describe('synced with a central service', () => {
     const { accessToken } = (await session.json()) as { accessToken: string };
     const feed = async () => (await fetch(`${base}/v1/changes`, { headers: { authorization: `Bearer ${accessToken}` } })).status;
     expect(await feed()).toBe(200);
-    await expect(app.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
-    await app.getByRole('button', { name: 'End all sessions' }).click();
+    await deviceAction(app, 'End all sessions');
     await expect(app.getByRole('heading', { name: 'Sign in to Verity' })).toBeVisible();
     expect(await feed()).toBe(401);
   });
@@ -25,6 +24,8 @@ test.describe('synced with a central service', () => {
 
 test('a standalone workstation does not offer it', async ({ app }) => {
   await signIn(app);
-  await expect(app.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
-  await expect(app.getByRole('button', { name: 'End all sessions' })).toHaveCount(0);
+  await app.getByRole('button', { name: 'This device' }).click();
+  const menu = app.getByRole('menu', { name: 'This device' });
+  await expect(menu.getByRole('menuitem', { name: 'Sign out', exact: true })).toBeVisible();
+  await expect(menu.getByRole('menuitem', { name: 'End all sessions' })).toHaveCount(0);
 });

@@ -1,6 +1,6 @@
 // Sign-in, sign-out and the idle lock: applicant data is unmounted while locked.
 import { expect, test } from './fixtures';
-import { listCases, seriousViolations, setSettings, signIn } from './review-support';
+import { deviceAction, listCases, seriousViolations, setSettings, signIn } from './review-support';
 
 // Hosts seed demo data and axe scans are slow on a loaded two-core machine.
 test.describe.configure({ timeout: 120_000 });
@@ -26,7 +26,7 @@ test('signs in with a translated error first, shows the person, and signs out', 
   await expect(app.getByTestId('signed-in-person')).toContainText('Signed in as Reviewer One');
   await expect(app.getByRole('grid', { name: 'Applications, sorted by due time' })).toBeVisible();
 
-  await app.getByRole('button', { name: 'Sign out' }).click();
+  await deviceAction(app, 'Sign out');
   await expect(app.getByRole('heading', { name: 'Sign in to Verity' })).toBeVisible();
   await expect(app.getByRole('grid')).toHaveCount(0);
   await expect(app.getByTestId('signed-in-person')).toHaveText('Not signed in');

@@ -19,17 +19,23 @@ export async function channelValue<T>(host: Host, channel: string, body: unknown
 
 export async function signIn(page: Page, username = 'reviewer1', password = demoPassword): Promise<void> {
   // A host started with --sign-in (or a session from an earlier page) is already signed in.
-  const signOut = page.getByRole('button', { name: 'Sign out' });
-  await expect(page.getByLabel('User name').or(signOut)).toBeVisible();
-  if (await signOut.isVisible()) {
+  const signedIn = page.getByRole('button', { name: 'This device' });
+  await expect(page.getByLabel('User name').or(signedIn)).toBeVisible();
+  if (await signedIn.isVisible()) {
     await expect(page.getByRole('grid')).toBeVisible();
     return;
   }
   await page.getByLabel('User name').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(signedIn).toBeVisible();
   await expect(page.getByRole('grid')).toBeVisible();
+}
+
+/** Chooses an action of the header's "This device" menu (Lock screen, Sign out, Rotate data key, …) with the mouse. */
+export async function deviceAction(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'This device' }).click();
+  await page.getByRole('menu', { name: 'This device' }).getByRole('menuitem', { name, exact: true }).click();
 }
 
 /** Every case matching the query (first page of up to 200), through the host's HTTP API. */

@@ -6,7 +6,7 @@
 import type { DecisionLogCounts, DecisionLogPage, QualityQueuePage, SupervisionAction } from '../../shared/contract/supervision';
 import type { CaseDetail, QueuePage } from '../../shared/contract/cases';
 import { expect, test } from './fixtures';
-import { channelValue, seriousViolations, signIn } from './review-support';
+import { channelValue, deviceAction, seriousViolations, signIn } from './review-support';
 
 test.use({ centralDemoCount: 12, centralSignIn: 'supervisor1' });
 
@@ -114,7 +114,7 @@ test('a supervisor overturns a decision from the log; its reviewer sees the over
   }
 
   // reviewer4 signs in on this workstation: the application is back in their queue, with the overturn.
-  await app.getByRole('button', { name: 'Sign out' }).click();
+  await deviceAction(app, 'Sign out');
   await signIn(app, 'reviewer4');
   await expect
     .poll(async () => (await channelValue<QueuePage>(host, 'queue.list', { status: 'open', limit: 200 })).items.find((i) => i.id === target!.applicationId)?.returned?.reviewedBy, {

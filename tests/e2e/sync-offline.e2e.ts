@@ -6,7 +6,7 @@ import { shortRef } from '../../shared/applicationRef';
 import type { QueueItem } from '../../shared/contract/cases';
 import { startServer } from '../../server/app';
 import { expect, test, type Host } from './fixtures';
-import { listCases, openBySearch, signIn } from './review-support';
+import { deviceAction, listCases, openBySearch, signIn } from './review-support';
 
 test.use({ centralDemoCount: 40 });
 // The central server seeds demo data and the host pulls and ingests its images: minutes on a loaded machine.
@@ -124,7 +124,7 @@ test('decides 20 cases offline; back online, 18 are applied and 2 need attention
     await app.getByRole('button', { name: 'Sync now' }).click();
     await expect(app.getByRole('status', { name: 'Sync' })).toHaveText('Signed out of the central service');
     await app.getByRole('button', { name: 'Dismiss' }).click();
-    await app.getByRole('button', { name: 'Sign out' }).click();
+    await deviceAction(app, 'Sign out');
     await signIn(app);
     await expect(app.getByTestId('sync-error')).toContainText("is not the one this workstation's cases came from");
     await expect(app.getByRole('status', { name: 'Sync' })).toHaveText('Sync failed');
@@ -135,7 +135,7 @@ test('decides 20 cases offline; back online, 18 are applied and 2 need attention
     link.retarget(server.port);
     await other.close();
   }
-  await app.getByRole('button', { name: 'Sign out' }).click();
+  await deviceAction(app, 'Sign out');
   await signIn(app);
   await expect(app.getByTestId('sync-error')).toBeHidden();
   // A sync may retry a connection the switch cut; the status it ends with must reach the page all the same.

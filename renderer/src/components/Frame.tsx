@@ -4,9 +4,7 @@ import { ErrorBanner } from './ErrorBanner';
 import { useLanguage, useT } from '../i18n/useT';
 import { useFrame } from '../state/frame';
 import { useUi } from '../state/ui';
-import { lockWorkstation, signOutOfWorkstation } from '../state/session';
-import { RemoveApplicantDataButton } from './RemoveApplicantData';
-import { RotateDataKeyButton } from './RotateDataKey';
+import { DeviceMenu } from './DeviceMenu';
 import { SignIn } from './SignIn';
 import { StatusBar } from './StatusBar';
 import { SupervisorArea } from './SupervisorArea';
@@ -65,26 +63,12 @@ function Header() {
 
 function SessionButtons() {
   const t = useT();
-  // Other devices' sessions exist only with a central service.
-  const central = useFrame((s) => s.sync?.centralUrl ?? null) !== null;
   return (
     <>
       <button type="button" className="help-button" aria-keyshortcuts="?" data-testid="help-button" onClick={() => useUi.getState().setHelpOpen(true)}>
         <span aria-hidden="true">?</span> {t('frame.help')}
       </button>
-      <button type="button" onClick={() => void lockWorkstation()}>
-        {t('frame.lock')}
-      </button>
-      <button type="button" onClick={() => void signOutOfWorkstation()}>
-        {t('frame.signOut')}
-      </button>
-      {central && (
-        <button type="button" title={t('frame.signOutEverywhere.hint')} onClick={() => void signOutOfWorkstation(true)}>
-          {t('frame.signOutEverywhere')}
-        </button>
-      )}
-      <RemoveApplicantDataButton />
-      <RotateDataKeyButton />
+      <DeviceMenu />
     </>
   );
 }

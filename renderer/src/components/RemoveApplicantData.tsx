@@ -15,20 +15,8 @@ type Step =
   | { kind: 'done'; applications: number; documents: number }
   | { kind: 'failed'; error: WorkstationError | Error };
 
-export function RemoveApplicantDataButton() {
-  const t = useT();
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <button type="button" onClick={() => setOpen(true)}>
-        {t('retire.button')}
-      </button>
-      {open && <RemoveApplicantDataDialog onClose={() => setOpen(false)} />}
-    </>
-  );
-}
-
-function RemoveApplicantDataDialog({ onClose }: { onClose: () => void }) {
+/** Opened from the header's "This device" menu (DeviceMenu.tsx). */
+export function RemoveApplicantDataDialog({ onClose }: { onClose: () => void }) {
   const t = useT();
   const [step, setStep] = useState<Step>({ kind: 'syncing' });
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());

@@ -11,20 +11,8 @@ type Step = { kind: 'confirm' } | { kind: 'asking' } | { kind: 'restarting' } | 
 
 const POLL_MS = 1000;
 
-export function RotateDataKeyButton() {
-  const t = useT();
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <button type="button" onClick={() => setOpen(true)}>
-        {t('rekey.button')}
-      </button>
-      {open && <RotateDataKeyDialog onClose={() => setOpen(false)} />}
-    </>
-  );
-}
-
-function RotateDataKeyDialog({ onClose }: { onClose: () => void }) {
+/** Opened from the header's "This device" menu (DeviceMenu.tsx). */
+export function RotateDataKeyDialog({ onClose }: { onClose: () => void }) {
   const t = useT();
   const [step, setStep] = useState<Step>({ kind: 'confirm' });
   useEffect(() => {

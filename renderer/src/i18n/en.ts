@@ -935,6 +935,7 @@ export const en = {
   'rekey.confirm': 'Rotate and restart',
   'rekey.cancel': 'Cancel',
   'rekey.restarting': 'Rotating the data key and restarting… This page reloads by itself when Verity is back.',
+  'device.menu': 'This device',
   'supervisor.nav.exports': 'Exports',
   'exportLog.title': 'Exports on record',
   'exportLog.label': 'Every export of the decision log the central service recorded, newest first',

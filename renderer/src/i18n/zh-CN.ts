@@ -936,6 +936,7 @@ export const zhCN: Record<MessageKey, string> = {
   'rekey.confirm': '更换并重新启动',
   'rekey.cancel': '取消',
   'rekey.restarting': '正在更换数据密钥并重新启动…… Verity 恢复后本页面会自动重新加载。',
+  'device.menu': '本设备',
   'supervisor.nav.exports': '导出记录',
   'exportLog.title': '导出记录',
   'exportLog.label': '中央服务记录的每一次审核决定日志导出，最新的在前',

@@ -167,7 +167,12 @@ export function CaseView() {
             <span className="mono">{t('case.account', { id: application.accountId })}</span>
             <span>{t('case.submitted', { time: formatDateTime(application.submittedAt, language) })}</span>
             <span className={`deadline-${detail.deadline}`}>
-              {detail.deadline === 'closed' ? t('deadline.closed') : t('case.due', { time: formatDue(detail.dueAt, now, t) })}
+              {detail.deadline === 'closed'
+                ? t('deadline.closed')
+                : // "Due in 2 d", but "3 d 11 h overdue" (not "Due 3 d 11 h overdue")
+                  Date.parse(detail.dueAt) < now
+                  ? formatDue(detail.dueAt, now, t)
+                  : t('case.due', { time: formatDue(detail.dueAt, now, t) })}
             </span>
             <span className={`status-pill status-${application.status}`}>{t(`appStatus.${application.status}`)}</span>
           </div>

@@ -1,8 +1,5 @@
 // Email over SMTP with nodemailer to the configured server. The notification's idempotency key is the Message-ID, so
 // a resend after a crash is the same message to every mail system that deduplicates on it (and to the reader's client).
-// Messages go over a small pool of kept connections: a connection per message (TCP, the greeting, EHLO, and whatever
-// the mail server does per connection, such as a reverse look-up of the sender) cost both sides more per message,
-// and the slowest of a round's sends holds up the round (dispatch fell behind the decisions in bench/central).
 import nodemailer from 'nodemailer';
 import type { Channel, Delivery, Sent } from './channel';
 import { deliveryFailure } from './channel';
@@ -17,18 +14,9 @@ export interface EmailConfig {
 
 const domainOf = (from: string): string => /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'verity.invalid';
 
-/** Connections kept open to the mail server; nodemailer queues a round's messages over them. */
-export const smtpConnections = 5;
-
 export function emailChannel(config: EmailConfig): Channel {
   const url = new URL(config.url);
   const transport = nodemailer.createTransport({
-    pool: true,
-    maxConnections: smtpConnections,
-    maxMessages: 1_000,
-    // A message whose connection broke fails, and the dispatcher's retry rule (backoff, attempts) decides what follows:
-    // nodemailer's own requeue would be a second retry rule, outside the claim's time.
-    maxRequeues: 0,
     host: url.hostname,
     port: url.port === '' ? (url.protocol === 'smtps:' ? 465 : 587) : Number(url.port),
     secure: url.protocol === 'smtps:',

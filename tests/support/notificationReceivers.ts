@@ -49,8 +49,6 @@ export interface SmtpReceiver {
    * the server's 'error', which without a listener ends the process (bench/central's receivers died so).
    */
   connectionErrors: Error[];
-  /** Connections opened to it so far (a sender that keeps its connections opens few). */
-  connections: number;
   close(): Promise<void>;
 }
 
@@ -61,19 +59,12 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     beforeAnswer: null,
     delivered: () => [...new Map(receiver.mails.map((m) => [m.messageId, m])).values()],
     connectionErrors: [],
-    connections: 0,
     close: () => new Promise<void>((resolve) => smtp.close(() => resolve())),
   };
   const smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
-    // Senders keep pooled connections open: closing ends them after this long instead of smtp-server's 30 s.
-    closeTimeout: 200,
-    onConnect(_session, callback) {
-      receiver.connections += 1;
-      callback();
-    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

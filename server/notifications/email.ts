@@ -39,11 +39,11 @@ export function emailChannel(config: EmailConfig): Channel {
         headers: { 'Content-Language': delivery.language, 'X-Verity-Notification': delivery.idempotencyKey },
       });
       // nodemailer takes no signal: an abort stops waiting for the answer (whether the server took it stays unknown).
-      const aborted = new Promise<never>((_, reject) => {
-        const stop = () => reject(deliveryFailure('transient', 'aborted while the SMTP server was answering'));
-        if (signal.aborted) stop();
-        else signal.addEventListener('abort', stop, { once: true });
-      });
+      let reject: (error: Error) => void = () => undefined;
+      const aborted = new Promise<never>((_, r) => (reject = r));
+      const stop = () => reject(deliveryFailure('transient', 'aborted while the SMTP server was answering'));
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
       try {
         await Promise.race([sending, aborted]);
       } catch (error) {
@@ -53,6 +53,9 @@ export function emailChannel(config: EmailConfig): Channel {
         // 5xx: the server refuses this message or address for good; anything else (4xx, connection) may pass later.
         const permanent = typeof code === 'number' && code >= 500 && code < 600;
         throw deliveryFailure(permanent ? 'permanent' : 'transient', `SMTP: ${error instanceof Error ? error.message : String(error)}`.slice(0, 480));
+      } finally {
+        // The signal is the dispatcher's, alive as long as it runs: a listener left per email would keep every one.
+        signal.removeEventListener('abort', stop);
       }
       return { providerId: messageId };
     },

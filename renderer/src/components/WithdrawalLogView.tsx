@@ -3,69 +3,41 @@
 // copy; filters with counts beside them (holder, kind, date range, text), the decision log's keys (J/K, Enter, /, Esc,
 // E) and its CSV export of exactly the filtered rows. A row opens the case read-only.
 // A chunk of its own (SupervisorArea.tsx).
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { WithdrawalLogFilter, WithdrawalLogPage, WithdrawalLogQuery, WithdrawalRecord } from '../../../shared/contract/withdrawals';
+import { useEffect, useRef } from 'react';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { useLogKeys } from '../lib/useLogKeys';
 import { useRefreshOnSync } from '../lib/useRefreshOnSync';
 import { useDecisionCase } from '../state/decisionCase';
-import { commonFilter } from '../state/decisionLog';
 import { useExports } from '../state/exports';
-import { asUiError, type UiError } from '../state/frame';
-import { unwrap, workstation } from '../workstation';
+import { noWithdrawalFilters, useWithdrawalLog, withdrawalFilterOf } from '../state/withdrawalLog';
+import { workstation } from '../workstation';
 import { DecisionCaseView } from './DecisionCaseView';
 import { ErrorBanner } from './ErrorBanner';
 import { ExportButton } from './ExportButton';
-import { LogFilterBar, type CommonLogFilters } from './LogFilterBar';
-
-type Filters = CommonLogFilters;
-const noFilters: Filters = { text: '', reviewer: '', kind: 'all', from: '', to: '' };
-const pageSize = 50;
+import { LogFilterBar } from './LogFilterBar';
 
 const SEARCH_ID = 'withdrawals-search';
 const rowId = (index: number) => `withdrawal-row-${index}`;
 const filterLabels = { form: 'withdrawals.filters', placeholder: 'withdrawals.searchPlaceholder', reviewer: 'withdrawals.filter.reviewer', from: 'withdrawals.filter.from', to: 'withdrawals.filter.to' } as const;
 
-/** The filters as the workstation takes them (the decision log's rule): local days, `to` included. */
-const filterOf = (f: Filters): WithdrawalLogFilter => commonFilter(f);
-
-const queryOf = (f: Filters, cursor?: string): WithdrawalLogQuery => ({ ...filterOf(f), limit: pageSize, ...(cursor ? { cursor } : {}) });
-
 export function WithdrawalLogView() {
   const t = useT();
   const language = useLanguage();
-  const [filters, setFiltersState] = useState<Filters>(noFilters);
-  const [page, setPage] = useState<WithdrawalLogPage | null>(null);
-  const [items, setItems] = useState<WithdrawalRecord[]>([]);
-  const [selected, setSelected] = useState(0);
-  const [error, setError] = useState<UiError | null>(null);
-  const [loading, setLoading] = useState(false);
+  // The loading lives in the store: an answer to an older question (filters changed meanwhile) is dropped there.
+  const { filters, page, items, selected, error, loading, setFilters, load, select: setSelected } = useWithdrawalLog();
   // Set when the keyboard moved the selection: the focus follows it, so a screen reader reads the row.
   const focusSelected = useRef(false);
-  const setFilters = useCallback((patch: Partial<Filters>) => {
-    setFiltersState((f) => ({ ...f, ...patch }));
-    setSelected(0);
-  }, []);
-
-  const load = useCallback(async (f: Filters, cursor?: string) => {
-    setLoading(true);
-    try {
-      const next = await unwrap(workstation().withdrawals.log(queryOf(f, cursor)));
-      setPage(next);
-      setItems((shown) => (cursor ? [...shown, ...next.items] : next.items));
-      if (!cursor) setSelected((i) => Math.min(i, Math.max(0, next.items.length - 1)));
-      setError(null);
-    } catch (err) {
-      setError(asUiError(err));
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-  useEffect(() => void load(filters), [filters, load]);
-  useRefreshOnSync(() => void load(filters));
-  // A case opened here is closed when the view goes.
-  useEffect(() => () => useDecisionCase.getState().close(), []);
+  // Each visit reads the first page, and again after a sync.
+  useRefreshOnSync(() => void load());
+  // A case opened here is closed when the view goes, and the view's answers are forgotten.
+  useEffect(
+    () => () => {
+      useDecisionCase.getState().close();
+      useWithdrawalLog.getState().reset();
+    },
+    [],
+  );
   useEffect(() => {
     if (!focusSelected.current) return;
     focusSelected.current = false;
@@ -73,7 +45,7 @@ export function WithdrawalLogView() {
   }, [selected]);
 
   /** Exactly the filtered withdrawals, every one (not only the loaded pages), in the person's language. */
-  const makeCsv = () => workstation().withdrawals.exportCsv({ filter: filterOf(filters), language });
+  const makeCsv = () => workstation().withdrawals.exportCsv({ filter: withdrawalFilterOf(filters), language });
   const openSelected = () => {
     const w = items[selected];
     if (w) void useDecisionCase.getState().openWithdrawal(w);
@@ -134,12 +106,12 @@ export function WithdrawalLogView() {
         searchId={SEARCH_ID}
         filters={filters}
         setFilters={setFilters}
-        reset={() => setFilters(noFilters)}
-        active={Object.keys(filterOf(filters)).length > 0}
+        reset={() => setFilters(noWithdrawalFilters)}
+        active={Object.keys(withdrawalFilterOf(filters)).length > 0}
         reviewers={counts?.reviewer ?? null}
         kindCounts={counts?.kind}
       />
-      {error && <ErrorBanner error={error} testId="withdrawals-error" onRetry={() => void load(filters)} />}
+      {error && <ErrorBanner error={error} testId="withdrawals-error" onRetry={() => void load()} />}
       <div className="log-table-wrap">
         <table className="log-table" aria-labelledby="withdrawals-title" aria-busy={loading}>
           <thead>
@@ -186,7 +158,7 @@ export function WithdrawalLogView() {
       </div>
       {page?.nextCursor && (
         <div className="log-more">
-          <button type="button" onClick={() => void load(filters, page.nextCursor ?? undefined)} disabled={loading}>
+          <button type="button" onClick={() => void load(page.nextCursor ?? undefined)} disabled={loading}>
             {t('log.loadMore')}
           </button>
         </div>

@@ -1,29 +1,8 @@
 // The decision log's store against a workstation whose answers the test releases in any order.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogPage, DecisionLogQuery } from '../../../shared/contract/supervision';
-import type { Outcome } from '../../../shared/errors';
+import { deferredChannel } from '../../../tests/support/deferredChannel';
 import { defaultFilters, loadFilters, toFilter, toQuery, useDecisionLog, type DecisionLogFilters } from './decisionLog';
-
-interface Pending<Req, Res> {
-  request: Req;
-  answer(value: Res): Promise<void>;
-  fail(code: string, message?: string): Promise<void>;
-}
-
-/** Every call waits until the test answers it; `settle` lets the store's continuations run. */
-function deferredChannel<Req, Res>() {
-  const calls: Pending<Req, Res>[] = [];
-  const fn = (request: Req) =>
-    new Promise<Outcome<Res>>((resolve) => {
-      calls.push({
-        request,
-        answer: (value) => (resolve({ ok: true, value }), settle()),
-        fail: (code, message = code) => (resolve({ ok: false, error: { code, message } } as Outcome<Res>), settle()),
-      });
-    });
-  return { calls, fn };
-}
-const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 const freshness = { syncedAt: '2026-12-05T08:00:00.000Z', cached: 3, capacity: 100_000 };
 const entry = (id: string): DecisionLogEntry => ({

@@ -222,8 +222,8 @@ export const useDecisionLog = create<DecisionLogState>()((set, get) => ({
       if (get().generation !== generation) return;
       set({ loading: false, loaded: true, error: asUiError(err), failed: 'page' });
     }
-    // The counts only once the page is there: asked together, they shared the service's two cores with the page and
-    // held it back (~370 ms at a million decisions, bench/supervisor). The rows are what the person waits for.
+    // The counts only once the page is there: the rows are what the person waits for, and asked together the counts'
+    // query shares the service (two cores, one PostgreSQL) with the page's.
     void get().refreshCounts();
   },
   async loadMore() {

@@ -5,6 +5,9 @@ export const reviewedSql = {
   "bench/central/run.ts": {
     "dbName": "a database name fixed by the bench (verity_bench_\u2026), never input",
   },
+  "bench/supervisor/migration.ts": {
+    "schema": "a schema name checked against ^[a-z_][a-z0-9_]{0,62}$ (server/db.ts) before any statement runs",
+  },
   "electron/api/retention.test.ts": {
     "t.name": "tests: table, column and key names read from the database's own catalogue or fixed by the test",
   },

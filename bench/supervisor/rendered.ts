@@ -7,66 +7,22 @@
 // A script of its own (run.ts starts it once the central service is seeded), so neither Playwright nor the page's
 // types come into the workstation's process that run.ts measures. Prints its result as one JSON line on stdout.
 // Usage: node --import tsx bench/supervisor/rendered.ts --central URL [--runs 20]
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { chromium, type Page } from '@playwright/test';
 import type { DecisionLogPage, DecisionLogQuery } from '../../shared/contract/supervision';
 import type { SyncStatus } from '../../shared/contract/sync';
 import { chromiumLaunchOptions } from '../../tests/e2e/browser';
-import { argValue } from '../common';
+import { argValue, startHost, stopHost, type BenchHost } from '../common';
 import type { RenderedResult } from './renderedResult';
 
 /** Every wait has a limit and names what it waited for (as bench/ui's). */
-const HOST_START_LIMIT_MS = 5 * 60_000;
 const FIRST_SYNC_LIMIT_MS = 10 * 60_000;
 const STEP_LIMIT_MS = 60_000;
 const LAUNCHES = 5;
 /** A supervisor looks at the page before choosing again. */
 const DWELL_MS = 300;
-
-interface Host {
-  child: ChildProcess;
-  url: string;
-  openUrl: string;
-  call<T>(channel: string, body: unknown): Promise<T>;
-}
-
-async function startHost(root: string, dataDir: string, centralUrl: string): Promise<Host> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--json', '--central', centralUrl, '--data', dataDir, '--sign-in', 'supervisor1'], {
-    cwd: root,
-    env: { ...process.env, VERITY_QUIET: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the browser host printed no address within ${HOST_START_LIMIT_MS / 1000} s`)), HOST_START_LIMIT_MS);
-    createInterface({ input: child.stdout! }).once('line', (l) => (clearTimeout(timer), ok(l)));
-    child.once('exit', (code) => (clearTimeout(timer), fail(new Error(`the browser host exited with ${code} before printing its address`))));
-  }).catch(async (error: unknown) => {
-    await stopHost(child);
-    throw error;
-  });
-  const { url, token, openUrl } = JSON.parse(line) as { url: string; token: string; openUrl: string };
-  const call = async <T>(channel: string, body: unknown): Promise<T> => {
-    const res = await fetch(`${url}api/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
-    const answer = (await res.json()) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
-    if (!answer.ok) throw new Error(`${channel}: ${answer.error.code} ${answer.error.message}`);
-    return answer.value;
-  };
-  return { child, url, openUrl, call };
-}
-
-/** Stops a host and waits for it to exit: SIGTERM, then SIGKILL after 15 s. */
-async function stopHost(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** The resident set of a process in MB, from /proc (NaN where there is none). */
 function rssMb(pid: number | undefined): number {
@@ -79,7 +35,7 @@ function rssMb(pid: number | undefined): number {
 }
 
 /** Waits until the host's sync has run once and is idle (or fails naming the state it saw). */
-async function firstSync(host: Host): Promise<SyncStatus> {
+async function firstSync(host: BenchHost): Promise<SyncStatus> {
   const started = Date.now();
   for (;;) {
     const status = await host.call<SyncStatus>('sync.status', {});
@@ -136,8 +92,8 @@ async function measureRendered(options: { root: string; centralUrl: string; runs
   const say = options.log ?? (() => undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'verity-bench-supervisor-host-'));
   const started = Date.now();
-  const host = await startHost(options.root, dataDir, options.centralUrl);
-  const hostStartMs = Date.now() - started;
+  const host = await startHost({ cwd: options.root, dataDir, central: options.centralUrl, signIn: 'supervisor1' });
+  const hostStartMs = host.startMs;
   let peakRss = rssMb(host.child.pid);
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(host.child.pid) || 0)), 100);
   const browser = await chromium.launch(chromiumLaunchOptions());

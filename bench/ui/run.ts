@@ -8,14 +8,14 @@
 //   --data DIR seeds DIR once and reuses it on later runs (seeding 100,000 cases takes a few minutes).
 //   --baseline ROOT: another checkout, built (e.g. `git archive main`), whose single-image case switch is measured in
 //   the same run, on a folder it seeds itself, so the ratio of the two is taken under the same load.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { createImagePipeline } from '../../electron/imaging';
 import { chromiumLaunchOptions } from '../../tests/e2e/browser';
+import { startHost, stopHost } from '../common';
 import { seedDataFolder, seededWith, seedKey, type SeedInfo } from './seed';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -33,44 +33,9 @@ const count = Number(positional[0] ?? 100_000);
 const switches = Number(positional[1] ?? 40);
 
 /** Every wait has a limit, so that a page that never gets where the bench expects fails with what it saw instead of hanging. */
-const HOST_START_LIMIT_MS = 5 * 60_000;
 const STEP_LIMIT_MS = 60_000;
 /** Where the bench is, on stderr (the JSON result stays alone on stdout). */
 const step = (text: string) => process.stderr.write(`[bench/ui ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
-
-/** Stops a host and waits for it to exit, for at most 15 s (then SIGKILL); returns at once if it has exited already. */
-async function stopHost(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    step('the host did not exit within 15 s of SIGTERM; killing it');
-    child.kill('SIGKILL');
-  }, 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function startHost(dataDir: string, keyFile: string, cwd = root): Promise<{ url: string; token: string; child: ChildProcess; startMs: number }> {
-  const started = Date.now();
-  // Standalone (no central service, so no sync competes for the two cores while measuring); the folder already
-  // has people, so the host seeds nothing and opens the store as on any start.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--json', '--central', 'none', '--data', dataDir, '--key-file', keyFile, '--sign-in', 'reviewer1'], {
-    cwd,
-    env: { ...process.env, VERITY_QUIET: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the host printed no address within ${HOST_START_LIMIT_MS / 1000} s`)), HOST_START_LIMIT_MS);
-    createInterface({ input: child.stdout! }).once('line', (l) => (clearTimeout(timer), ok(l)));
-    child.once('exit', (code) => (clearTimeout(timer), fail(new Error(`the host exited with ${code}`))));
-  }).catch(async (error: unknown) => {
-    await stopHost(child);
-    throw error;
-  });
-  const { url, token } = JSON.parse(line) as { url: string; token: string };
-  return { url, token, child, startMs: Date.now() - started };
-}
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -88,7 +53,9 @@ if (!seed) {
   console.log(`seeded in ${((seed.drawMs + seed.ingestMs + seed.upsertMs) / 1000).toFixed(0)} s`);
 }
 step(`starting the host on ${dataDir}`);
-const host = await startHost(dataDir, seed.keyFile);
+// Standalone (no central service, so no sync competes for the two cores while measuring); the folder already has
+// people, so the host seeds nothing and opens the store as on any start.
+const host = await startHost({ cwd: root, dataDir, central: 'none', keyFile: seed.keyFile, signIn: 'reviewer1' });
 step(`host up in ${host.startMs} ms`);
 const LAUNCHES = 5;
 /** Pause between case switches (a glance at the case); the third argument, 0 for J held down. */
@@ -369,7 +336,7 @@ async function measureBaseline(baseRoot: string, baseDir: string): Promise<{ med
     child.once('exit', (code) => (code === 0 ? ok() : fail(new Error(`the baseline's seeding exited with ${code}`))));
   });
   const info = JSON.parse(readFileSync(join(baseDir, 'bench-seed.json'), 'utf8')) as { keyFile: string };
-  const base = await startHost(baseDir, info.keyFile, baseRoot);
+  const base = await startHost({ cwd: baseRoot, dataDir: baseDir, central: 'none', keyFile: info.keyFile, signIn: 'reviewer1' });
   try {
     const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await p.goto(`${base.url}#token=${base.token}`);

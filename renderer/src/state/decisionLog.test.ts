@@ -98,10 +98,25 @@ describe('filters → request', () => {
   it('asks for the log and its counts with the same filters whenever they change', async () => {
     useDecisionLog.getState().setFilters({ outcome: 'approve', overridden: 'yes' });
     expect(log.calls.map((c) => c.request)).toEqual([{ outcome: 'approve', overridden: true, limit: 50 }]);
+    await log.calls[0]!.answer(page(['a1'], null, 1));
     expect(countsChannel.calls.map((c) => c.request)).toEqual([{ outcome: 'approve', overridden: true }]);
     useDecisionLog.getState().setFilters({ overridden: 'any' });
     expect(log.calls[1]?.request).toEqual({ outcome: 'approve', limit: 50 });
+    await log.calls[1]!.answer(page(['a1', 'a2'], null, 2));
     expect(countsChannel.calls[1]?.request).toEqual({ outcome: 'approve' });
+  });
+
+  it('asks for the counts only once the page has answered, so the page has the service to itself', async () => {
+    useDecisionLog.getState().setFilters({ reviewer: 'reviewer1' });
+    expect(log.calls).toHaveLength(1);
+    expect(countsChannel.calls).toHaveLength(0);
+    await log.calls[0]!.answer(page(['d1'], null, 1));
+    expect(useDecisionLog.getState().items.map((i) => i.id)).toEqual(['d1']);
+    expect(countsChannel.calls.map((c) => c.request)).toEqual([{ reviewer: 'reviewer1' }]);
+    // A failed page still brings the counts of the filters chosen, not those of the filters before.
+    useDecisionLog.getState().setFilters({ outcome: 'reject' });
+    await log.calls[1]!.fail('store_busy');
+    expect(countsChannel.calls[1]?.request).toEqual({ reviewer: 'reviewer1', outcome: 'reject' });
   });
 });
 
@@ -123,13 +138,20 @@ describe('request ordering', () => {
   it('never lets the answer to older filters overwrite the newer ones, for the page and for the counts', async () => {
     const store = useDecisionLog.getState();
     store.setFilters({ outcome: 'approve' });
-    store.setFilters({ outcome: 'reject' });
-    const [olderPage, newerPage] = log.calls;
-    const [olderCounts, newerCounts] = countsChannel.calls;
+    await log.calls[0]!.answer(page(['a0'], null, 1));
+    const [olderCounts] = countsChannel.calls;
+    // Counts on their way and a page on its way when the filters change twice.
+    store.setFilters({ kind: 'change' });
+    store.setFilters({ outcome: 'reject', kind: 'all' });
+    const [, olderPage, newerPage] = log.calls;
     await newerPage!.answer(page(['r1'], null, 1));
+    const [, newerCounts] = countsChannel.calls;
+    expect(newerCounts?.request).toEqual({ outcome: 'reject' });
     await newerCounts!.answer(counts(1));
     await olderPage!.answer(page(['a1', 'a2'], 'c', 2));
     await olderCounts!.answer(counts(2));
+    // The older page asks no counts of its own.
+    expect(countsChannel.calls).toHaveLength(2);
     const state = useDecisionLog.getState();
     expect(state.items.map((i) => i.id)).toEqual(['r1']);
     expect(state.total).toBe(1);
@@ -141,9 +163,11 @@ describe('request ordering', () => {
   it('drops an older failure too: the newer answer stands without an error', async () => {
     const store = useDecisionLog.getState();
     store.setFilters({ kind: 'change' });
+    await log.calls[0]!.answer(page(['c1'], null, 1));
     store.setFilters({ kind: 'enterprise' });
-    await log.calls[1]!.answer(page(['e1'], null, 1));
-    await log.calls[0]!.fail('store_busy');
+    store.setFilters({ kind: 'individual' });
+    await log.calls[2]!.answer(page(['e1'], null, 1));
+    await log.calls[1]!.fail('store_busy');
     await countsChannel.calls[1]!.answer(counts(1));
     await countsChannel.calls[0]!.fail('store_busy');
     expect(useDecisionLog.getState()).toMatchObject({ error: null, countsError: null, loading: false });
@@ -167,9 +191,12 @@ describe('request ordering', () => {
 
   it('forgets everything on clear, and an answer that arrives afterwards stays out', async () => {
     void useDecisionLog.getState().reload();
-    useDecisionLog.getState().clear();
     await log.calls[0]!.answer(page(['a'], null));
+    void useDecisionLog.getState().reload();
+    useDecisionLog.getState().clear();
+    await log.calls[1]!.answer(page(['b'], null));
     await countsChannel.calls[0]!.answer(counts(1));
+    expect(countsChannel.calls).toHaveLength(1);
     expect(useDecisionLog.getState()).toMatchObject({ items: [], counts: null, total: null, loaded: false });
   });
 });

@@ -150,7 +150,7 @@ interface DecisionLogState {
   failed: 'page' | 'more' | null;
   /** Bumped on each reload, so answers to an older query (its first page or a later one) are dropped. */
   generation: number;
-  /** Bumped on each counts request, for the same reason. */
+  /** Bumped on each counts request and each reload, for the same reason. */
   countsGeneration: number;
   setFilters(patch: Partial<DecisionLogFilters>): void;
   resetFilters(): void;
@@ -210,8 +210,8 @@ export const useDecisionLog = create<DecisionLogState>()((set, get) => ({
     const selectedId = options?.keepPlace ? previous.items[previous.selected]?.id : undefined;
     const limit = options?.keepPlace ? Math.min(MAX_LIMIT, Math.max(PAGE_SIZE, previous.items.length)) : PAGE_SIZE;
     // A "load more" still on its way belongs to the old query: its answer is dropped, so it no longer blocks the next.
-    set({ generation, loading: true, loadingMore: false, error: null, failed: null });
-    void get().refreshCounts();
+    // So are counts still on their way: they belong to the old filters.
+    set({ generation, countsGeneration: get().countsGeneration + 1, loading: true, loadingMore: false, error: null, failed: null });
     try {
       const page = await unwrap(workstation().decisions.log(toQuery(get().filters, limit)));
       if (get().generation !== generation) return;
@@ -222,6 +222,9 @@ export const useDecisionLog = create<DecisionLogState>()((set, get) => ({
       if (get().generation !== generation) return;
       set({ loading: false, loaded: true, error: asUiError(err), failed: 'page' });
     }
+    // The counts only once the page is there: the rows are what the person waits for, and asked together the counts'
+    // query shares the service (two cores, one PostgreSQL) with the page's.
+    void get().refreshCounts();
   },
   async loadMore() {
     const { nextCursor, loadingMore, loading, generation, filters } = get();

@@ -4,6 +4,7 @@
 // Esc goes back to the log at the same row.
 import type { AuditEntriesResponse } from '../../shared/contract/central';
 import type { DecisionLogPage } from '../../shared/contract/supervision';
+import { shortRef } from '../../shared/applicationRef';
 import { expect, test } from './fixtures';
 import { channelValue, imagesPainted, seriousViolations } from './review-support';
 
@@ -27,7 +28,10 @@ test('a supervisor opens a decision read-only: its documents and its flags as de
 
   const view = app.getByTestId('decision-case');
   await expect(view).toHaveAttribute('data-decision-id', entry!.id);
-  await expect(view.getByRole('heading', { level: 1 })).toContainText(entry!.applicationId);
+  // A short reference to read (issue 23 item 5), the full id on the copy button beside it.
+  await expect(view.getByRole('heading', { level: 1 })).toContainText(shortRef(entry!.applicationId));
+  await expect(view.getByRole('heading', { level: 1 })).not.toContainText(entry!.applicationId);
+  await expect(view.getByTestId('copy-id')).toHaveAttribute('data-id', entry!.applicationId);
   // The documents, fetched from the central service with the supervisor's access, painted in the reviewer's viewer.
   await imagesPainted(app);
   await expect(app.getByTestId('watermark')).toHaveAttribute('data-text', /^supervisor1 · /);

@@ -5,6 +5,7 @@ import { useEffect, useRef } from 'react';
 import type { CaseDetail } from '../../../shared/contract/cases';
 import type { DecisionApplication } from '../../../shared/contract/decisionCase';
 import type { DecisionLogEntry } from '../../../shared/contract/supervision';
+import { shortRef } from '../../../shared/applicationRef';
 import { ruleR6 } from '../../../shared/rules';
 import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
@@ -15,6 +16,7 @@ import { useDecisionCase } from '../state/decisionCase';
 import { useUi } from '../state/ui';
 import { ApplicationAuditTrail } from './ApplicationAuditTrail';
 import { CaseDetails } from './CaseDetails';
+import { CopyId } from './CopyId';
 import { DocumentViewer, type ViewerHandle } from './DocumentViewer';
 
 /** The case as CaseDetails shows it read-only: closed, no decisions, audit or conflict of its own, with the given flags. */
@@ -137,8 +139,9 @@ export function DecisionCaseView({ onClose }: { onClose: () => void }) {
           ← {t('decisionCase.back')}
         </button>
         <h1 id="decision-case-title" ref={heading} tabIndex={-1}>
-          {t('decisionCase.heading', { kind: t(`kind.${subject.kind}`), id: subject.applicationId })}
+          {t('decisionCase.heading', { kind: t(`kind.${subject.kind}`), id: shortRef(subject.applicationId) })}
         </h1>
+        <CopyId id={subject.applicationId} />
         <span className="status-pill">{t('decisionCase.readOnly')}</span>
       </div>
       {error && (

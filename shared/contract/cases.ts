@@ -211,9 +211,17 @@ export const auditActions = [
   'attention_resolved',
   // Applicant fields and documents removed here: after the retention period, or with the device leaving service.
   'applicant_data_removed',
+  // Who used this workstation when (issue 21: the evidence reaches the supervisor): sign-in, lock, unlock, sign-out.
+  'session_signed_in',
+  'session_locked',
+  'session_unlocked',
+  'session_signed_out',
+  // The central service refused a decision: written with the refusal, attributed to the decision's maker.
+  'sync_refused',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;
+export type SessionAuditAction = Extract<AuditAction, `session_${string}`>;
 
 export const AuditEntry = z.object({
   seq: z.number().int().positive(),

@@ -779,6 +779,11 @@ export const en = {
 
   'audit.action.export_saved': 'Saved an export',
   'audit.action.applicant_data_removed': "Removed applicants' data from this device",
+  'audit.action.session_signed_in': 'Signed in',
+  'audit.action.session_locked': 'Locked the workstation',
+  'audit.action.session_unlocked': 'Unlocked the workstation',
+  'audit.action.session_signed_out': 'Signed out',
+  'audit.action.sync_refused': 'Decision refused by the central service',
   'export.csv': 'Export CSV',
   'export.csvHint': 'Saves every decision matching these filters (not only the rows loaded) as a CSV file. The export is recorded in the audit trail.',
   'export.pdf': 'Export PDF',

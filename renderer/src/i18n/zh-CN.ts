@@ -780,6 +780,11 @@ export const zhCN: Record<MessageKey, string> = {
 
   'audit.action.export_saved': '保存了导出文件',
   'audit.action.applicant_data_removed': '从本设备删除了申请人数据',
+  'audit.action.session_signed_in': '登录',
+  'audit.action.session_locked': '锁定了工作站',
+  'audit.action.session_unlocked': '解锁了工作站',
+  'audit.action.session_signed_out': '退出登录',
+  'audit.action.sync_refused': '中央服务拒绝了审核决定',
   'export.csv': '导出 CSV',
   'export.csvHint': '将符合这些筛选条件的全部审核决定（不只是已加载的行）保存为 CSV 文件。导出会记入审计记录。',
   'export.pdf': '导出 PDF',

@@ -3,6 +3,8 @@
 // Electron's main process and the browser host both call this.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SessionAuditAction } from '../../shared/contract/cases';
+import type { Person } from '../../shared/domain';
 import { DomainError } from '../../shared/errors';
 import { createImagePipeline, type CaseImage, type ImagePipeline, type LaunchImagingProcess } from '../imaging';
 import { openCaseStore } from '../store/open';
@@ -119,8 +121,18 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
   const personActive = (): boolean => session.activePerson() !== null;
   const central: CentralLink | null = options.central ? connectCentral(options.central, { store, images, deviceId, events, personActive }) : null;
   const session: Session = new Session(profiles, Date.now, central?.check ?? null);
+  // The sync engine's state at the moment of each decision or opening; standalone, always offline.
+  const isOnline = (): boolean => central?.isOnline() ?? false;
+  // Who used this workstation when goes on its audit trail, and with it to the central service (issue 21).
+  const recordSession = (action: SessionAuditAction, actor: Person, details: Record<string, string | boolean> = {}) =>
+    store.recordSessionEvent(action, details, { actor, deviceId, online: isOnline() });
   const signIn = async (username: string, password: string) => {
+    const before = session.state();
     const state = await session.signIn(username, password);
+    const person = state.person!;
+    // The same person signing in after a lock unlocks; anyone else takes the workstation over (the first is signed out).
+    if (before.locked && before.person?.id === person.id) await recordSession('session_unlocked', person);
+    else await recordSession('session_signed_in', person, before.person ? { replaced: before.person.id } : {});
     central?.started();
     return state;
   };
@@ -136,8 +148,6 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
 
   const sessionChanged = () => events.emit('session.changed', session.state());
   const context = (transport: CallContext['transport']): CallContext => ({ person: session.activePerson(), deviceId, transport });
-  // The sync engine's state at the moment of each decision or opening; standalone, always offline.
-  const isOnline = (): boolean => central?.isOnline() ?? false;
   // Made exports hold applicant data: forgotten when the person locks or signs out.
   const exports = new ExportShelf();
   const signedInPerson = () => {
@@ -156,10 +166,12 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
       sessionChanged();
       return state;
     },
-    'session.lock': () => {
+    'session.lock': async () => {
+      const person = session.activePerson();
       const state = session.lock();
       exports.clear();
       sessionChanged();
+      if (person) await recordSession('session_locked', person);
       return state;
     },
     'session.signOut': async ({ everywhere }) => {
@@ -167,10 +179,12 @@ export async function openWorkstation(options: WorkstationOptions): Promise<Work
         if (!central) throw new DomainError('sign_out_everywhere_unavailable', 'This workstation works without a central service: there are no sessions elsewhere to end.');
         await central.signOutEverywhere();
       }
+      const person = session.state().person;
       const state = session.signOut();
       exports.clear();
       central?.signedOut();
       sessionChanged();
+      if (person) await recordSession('session_signed_out', person, { everywhere: everywhere === true });
       return state;
     },
     'settings.get': () => settings.read(),

@@ -128,6 +128,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     storeQualityQueue: write('storeQualityQueue'),
     storeQualityPolicy: write('storeQualityPolicy'),
     recordExport: write('recordExport'),
+    recordSessionEvent: write('recordSessionEvent'),
     storeReport: write('storeReport'),
     storeCalendar: write('storeCalendar'),
     storeLinkedAccounts: write('storeLinkedAccounts'),

@@ -5,7 +5,7 @@ import type { LinkedAccountsResponse } from '../../shared/contract/linked';
 import type { WithdrawalLogQuery, WithdrawalRecord } from '../../shared/contract/withdrawals';
 import type { WithdrawalCopyPage } from './sqlite/withdrawalLog';
 import type { PublishedCalendar } from '../../shared/contract/calendar';
-import type { AuditVerification, CaseDetail, CaseReturned, DecisionStanding, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
+import type { AuditVerification, SessionAuditAction, CaseDetail, CaseReturned, DecisionStanding, DecisionRecord, DocumentRecord, ImageFailure, QueueCounts, QueuePage, QueueQuery } from '../../shared/contract/cases';
 import type { DecidedStanding, QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../shared/contract/central';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogCopyPage, DecisionLogFreshness, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../shared/contract/supervision';
 import type { QualityQueueRecord } from './sqlite/supervision';
@@ -214,6 +214,8 @@ export interface CaseWrites {
   storeQualityPolicy(policy: QualityPolicyResponse, syncedAt: string): Promise<void>;
   /** Records that `by.actor` took an export (the workstation's audit trail, no application). */
   recordExport(record: ExportRecord, by: CaseOpening): Promise<void>;
+  /** Records a sign-in, lock, unlock or sign-out of `by.actor` (the workstation's audit trail, no application). */
+  recordSessionEvent(action: SessionAuditAction, details: Record<string, string | boolean>, by: CaseOpening): Promise<void>;
   /** Keeps the central service's report as the last one for this filter (the newest filters' are kept). */
   storeReport(filter: DecisionReportFilter, report: DecisionReport): Promise<void>;
   /** Keeps the central service's business calendar and counts every open case's deadline with it; answers how many moved. */

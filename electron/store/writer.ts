@@ -39,6 +39,7 @@ export const writeMethods = [
   'storeQualityQueue',
   'storeQualityPolicy',
   'recordExport',
+  'recordSessionEvent',
   'storeReport',
   'storeCalendar',
   'storeLinkedAccounts',

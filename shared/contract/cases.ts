@@ -213,9 +213,17 @@ export const auditActions = [
   'applicant_data_removed',
   // The device's data key rotated (everything re-encrypted under a new one); the person who asked for it in the app.
   'data_key_rotated',
+  // Who used this workstation when (issue 21: the evidence reaches the supervisor): sign-in, lock, unlock, sign-out.
+  'session_signed_in',
+  'session_locked',
+  'session_unlocked',
+  'session_signed_out',
+  // The central service refused a decision: written with the refusal, attributed to the decision's maker.
+  'sync_refused',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;
+export type SessionAuditAction = Extract<AuditAction, `session_${string}`>;
 
 export const AuditEntry = z.object({
   seq: z.number().int().positive(),

@@ -15,7 +15,8 @@ test("a supervisor sees every device's audit chain, a broken one named, and an a
   await expect(app.getByTestId('signed-in-person')).toContainText('Supervisor One');
   await app.getByRole('navigation').getByRole('button', { name: 'Devices' }).click();
   const rows = app.getByTestId('device-row');
-  await expect(rows).toHaveCount(3, { timeout: 60_000 });
+  // The history's three workstations, and this one: its sign-in is an audit entry that went up on the first sync.
+  await expect(rows).toHaveCount(4, { timeout: 60_000 });
   await expect(app.getByTestId('devices-freshness')).toContainText('As of');
 
   const view = await value<AuditDevicesView>(host, 'audit.devices', {});
@@ -26,6 +27,10 @@ test("a supervisor sees every device's audit chain, a broken one named, and an a
     await expect(row).toHaveAttribute('data-integrity', 'ok');
     await expect(row).toContainText('Intact');
   }
+  const { deviceId: own } = await value<{ deviceId: string }>(host, 'app.info', {});
+  expect(view.devices.find((d) => d.deviceId === own)).toMatchObject({ integrity: { ok: true }, lastSeq: 1, entries: 1, people: [expect.objectContaining({ username: 'supervisor1' })] });
+  await expect(rows.filter({ hasText: own })).toHaveAttribute('data-integrity', 'ok');
+  await expect(rows.filter({ hasText: own })).toContainText('Supervisor One');
   // Broken first, and announced above the table by device and entry.
   await expect(rows.first()).toHaveAttribute('data-integrity', 'broken');
   await expect(rows.first()).toContainText(`Broken at entry ${laptop.integrity.firstBadSeq}: its content was changed after it was written`);
@@ -56,7 +61,7 @@ test("a supervisor sees every device's audit chain, a broken one named, and an a
   await central!.link.down();
   await app.reload();
   await app.getByRole('navigation').getByRole('button', { name: 'Devices' }).click();
-  await expect(rows).toHaveCount(3);
+  await expect(rows).toHaveCount(4);
   await app.getByRole('searchbox', { name: "An application's trail across devices" }).fill(decided.applicationId);
   await app.getByRole('button', { name: 'Show trail' }).click();
   await expect(app.getByTestId('trail-error')).toHaveAttribute('data-code', 'central_unreachable', { timeout: 30_000 });

@@ -179,13 +179,25 @@ export class Outbox {
     if (row.state !== 'pending') throw new DomainError('mutation_settled', `Mutation ${id} was already ${row.state}.`);
     const at = this.c.now();
     this.s.rejected.run(reason.slice(0, 200), server ? JSON.stringify(server) : null, at.getTime(), id);
+    // Every outbox row carries a decision (written together); the refusal is on the record with it, in this
+    // transaction, attributed to the decision's maker: nobody need be signed in when the answer arrives.
+    const decision = this.s.decisionByMutation.get(id);
+    if (!decision) throw new Error(`Outbox mutation ${id} has no decision.`);
+    this.c.audit.append({
+      at: at.getTime(),
+      action: 'sync_refused',
+      applicationId: row.application_id,
+      actor: { id: decision.decided_by, displayName: decision.decided_by_name },
+      deviceId: decision.device_id,
+      online: true,
+      details: { mutationId: id, decisionId: decision.id, refusal: reason.slice(0, 200) },
+    });
     const appRow = this.cases.find(row.application_id);
     if (!appRow) return;
     // The central service's view wins: what it sent now, else what sync parked during the conflict,
     // else the status the case had before the refused decision.
     const parked = appRow.server_body ? parseJson<Application>(appRow.server_body) : null;
-    const decision = this.s.decisionByMutation.get(id);
-    const restored = server ?? parked ?? { ...this.cases.application(appRow), status: decision?.prior_status ?? appRow.status };
+    const restored = server ?? parked ?? { ...this.cases.application(appRow), status: decision.prior_status };
     this.cases.writeApplication(restored, null, null, at);
   }
 

@@ -2,7 +2,7 @@
 // the writes of one of these on the connection that writes; the caller's thread runs the reads of another.
 import type { ChainedEntry } from '../../../shared/auditChain';
 import type { BusinessCalendar } from '../../../shared/businessDays';
-import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, QueueCounts, QueuePage, QueueQuery } from '../../../shared/contract/cases';
+import type { AuditVerification, CaseDetail, DecisionRecord, DocumentRecord, QueueCounts, QueuePage, QueueQuery, SessionAuditAction } from '../../../shared/contract/cases';
 import type { QualityPolicyResponse, ReviewStage, SupervisionMutation, SupervisionResult } from '../../../shared/contract/central';
 import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLogCopyPage, DecisionLogFreshness, DecisionLogQuery, QualityPolicyState, QualityQueuePage, QualityQueueRequest, SupervisionActRequest, SupervisionAction } from '../../../shared/contract/supervision';
 import type { AttentionItem, AttentionResolution } from '../../../shared/contract/sync';
@@ -216,6 +216,12 @@ export class SqliteCaseStore {
         online: by.online,
         details: { ...record },
       });
+    }, true);
+  }
+  recordSessionEvent(action: SessionAuditAction, details: Record<string, string | boolean>, by: CaseOpening): void {
+    const c = this.connection;
+    c.write(() => {
+      c.audit.append({ at: c.now().getTime(), action, applicationId: null, actor: by.actor, deviceId: by.deviceId, online: by.online, details });
     }, true);
   }
   unsyncedDecisions(): UnsyncedDecision[] {

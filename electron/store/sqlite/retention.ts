@@ -4,10 +4,13 @@
 // reasons, who, when) and the audit trail stay; the image blobs no case refers to any more go at the next blob
 // collection. SQLite overwrites what it deletes (secure_delete), so the removed text is gone from the file's free
 // pages too, not merely unlinked.
+import type { JudgedOn } from '../../../shared/contract/cases';
 import type { UnsyncedDecision } from '../../../shared/contract/device';
 import type { Application, Identity } from '../../../shared/domain';
 import type { Db } from './database';
 import type { StoreConnection } from './connection';
+import { reasonsQuotingApplicant, redactFlagFacts, redactFlags } from './applicantFacts';
+import { parseJson } from './rows';
 import { redactSupervisorCopies } from './supervisorCopies';
 
 /** What stands in for a removed applicant field: the shapes stay valid, the content is gone. */
@@ -72,6 +75,22 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
   // the applicant too. The outbox's payload is no longer filled, but rows written before that carry the decision's text.
   const refusalsOf = db.prepare<[string], { id: string; rejected_current: string }>(`SELECT id, rejected_current FROM outbox WHERE application_id = ? AND rejected_current IS NOT NULL`);
   const setRefusal = db.prepare<[string, string]>(`UPDATE outbox SET rejected_current = ? WHERE id = ?`);
+  // A flag quoting the applicant (R9's dates of birth) keeps its rule, reason and severity; the quoted values go, in
+  // the stored flags and in what each decision was judged on.
+  const quotingFlags = db.prepare<[string, string], { position: number; reason: string; facts: string }>(
+    `SELECT position, reason, facts FROM flags WHERE application_id = ? AND reason IN (SELECT value FROM json_each(?))`,
+  );
+  const setFlagFacts = db.prepare<[string, string, number]>(`UPDATE flags SET facts = ? WHERE application_id = ? AND position = ?`);
+  const judgedOn = db.prepare<[string], { id: string; judged_on: string }>(`SELECT id, judged_on FROM decisions WHERE application_id = ? AND judged_on IS NOT NULL`);
+  const setJudgedOn = db.prepare<[string, string]>(`UPDATE decisions SET judged_on = ? WHERE id = ?`);
+  const reasons = JSON.stringify(reasonsQuotingApplicant);
+  const redactQuotingFlags = (id: string) => {
+    for (const flag of quotingFlags.all(id, reasons)) setFlagFacts.run(JSON.stringify(redactFlagFacts(flag.reason, parseJson(flag.facts), REMOVED)), id, flag.position);
+    for (const decision of judgedOn.all(id)) {
+      const judged = parseJson<JudgedOn>(decision.judged_on);
+      setJudgedOn.run(JSON.stringify({ ...judged, flags: redactFlags(judged.flags, REMOVED) }), decision.id);
+    }
+  };
   const emptyPayloads = db.prepare<[string]>(`UPDATE outbox SET payload = '{}' WHERE application_id = ? AND payload <> '{}'`);
   db.pragma('secure_delete = ON');
   try {
@@ -102,6 +121,7 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
         redactNotes.run(REMOVED, REMOVED, id);
         redactReturned.run(REMOVED, id);
         for (const refusal of refusalsOf.all(id)) setRefusal.run(JSON.stringify(redactApplication(JSON.parse(refusal.rejected_current) as Application)), refusal.id);
+        redactQuotingFlags(id);
         emptyPayloads.run(id);
       }
       // The name search's trigram index keeps a removed name's terms in its older segments until they are merged (a

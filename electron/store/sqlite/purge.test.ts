@@ -221,3 +221,34 @@ describe('retention purge: flags that quote the applicant', () => {
     expect(await t.store.purgeApplicantData({ kind: 'retention', before }, { deviceId: 'device-s', online: true })).toMatchObject({ copies: 0 });
   });
 });
+
+describe('retention purge: refused decisions', () => {
+  it('holds back a case while its refusal needs attention, and purges it once the refusal is resolved and the case decided again', async () => {
+    t = await tempStore();
+    const base = generateApplications(1, 7)[0]!;
+    const id = 'VA-REFUSED-1';
+    const application = { ...base.application, id, status: 'queued', version: 3, assignee: reviewer.id } as Application;
+    await t.store.upsertApplications([{ ...base, application, documents: base.documents.map((d, i) => ({ ...d, id: `${id}-${i}` })) }]);
+    const by = { actor: reviewer, deviceId: 'device-test', online: true };
+    const reject = { applicationId: id, outcome: 'reject' as const, reasonCodes: ['document_unreadable' as const], applicantMessage: 'Please upload a sharper photo.', internalNote: '', overrideNote: null };
+    const first = await t.store.recordDecision(reject, reviewer, 'device-test', true);
+    // Refused as stale; the central service's copy comes back with the next pull, and the reviewer decides again.
+    await t.store.settleMutations([{ id: first.mutationId, status: 'rejected', reason: 'stale', current: { ...application, version: 4 } }]);
+    await t.store.upsertApplications([{ ...base, application: { ...application, version: 4 }, documents: base.documents.map((d, i) => ({ ...d, id: `${id}-${i}` })) }]);
+    const second = await t.store.recordDecision(reject, reviewer, 'device-test', true);
+    await t.store.settleMutations([{ id: second.mutationId, status: 'applied', serverVersion: 5 }]);
+    const retention = { kind: 'retention' as const, before: seedEpoch.getTime() + 3650 * DAY_MS };
+    const purged = t.db.prepare('SELECT purged_at IS NOT NULL FROM applications WHERE id = ?').pluck();
+
+    // Unresolved (still in "needs attention"): the reviewer has yet to say what was done about it.
+    expect(t.store.needsAttention()).toEqual([expect.objectContaining({ mutationId: first.mutationId, reDecided: true })]);
+    expect(await t.store.purgeApplicantData(retention, { deviceId: 'device-test', online: true })).toMatchObject({ applications: 0 });
+    expect(purged.get(id)).toBe(0);
+
+    // Resolved: the refusal's outbox row stays `rejected`, but it no longer holds the case back.
+    await t.store.resolveAttention(first.mutationId, 're_decided', by);
+    expect(t.db.prepare('SELECT state FROM outbox WHERE id = ?').pluck().get(first.mutationId)).toBe('rejected');
+    expect(await t.store.purgeApplicantData(retention, { deviceId: 'device-test', online: true })).toMatchObject({ applications: 1 });
+    expect(purged.get(id)).toBe(1);
+  });
+});

@@ -11,6 +11,7 @@ import type { Db } from './database';
 import type { StoreConnection } from './connection';
 import { reasonsQuotingApplicant, redactFlagFacts, redactFlags } from './applicantFacts';
 import { parseJson } from './rows';
+import { refusalResolved } from './statements';
 import { redactSupervisorCopies } from './supervisorCopies';
 
 /** What stands in for a removed applicant field: the shapes stay valid, the content is gone. */
@@ -25,7 +26,10 @@ export interface PurgeResult {
 }
 
 export type PurgeScope =
-  /** Decided, synced (nothing pending or refused in the outbox) and untouched since `before` (ms since the epoch). */
+  /**
+   * Decided, synced (nothing pending in the outbox, no refusal still needing attention) and untouched since `before`
+   * (ms since the epoch). A refusal resolved in "needs attention" no longer holds the case: its row stays `rejected`.
+   */
   | { kind: 'retention'; before: number }
   /** Every case on this device, whatever its state (the device is leaving service; the caller synced first). */
   | { kind: 'all' };
@@ -103,7 +107,8 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
               .prepare<[number], { id: string }>(
                 `SELECT a.id FROM applications a
                   WHERE a.purged_at IS NULL AND a.open = 0 AND a.conflict IS NULL AND a.updated_at < ?
-                    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = a.id AND o.state IN ('pending', 'rejected'))`,
+                    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = a.id
+                                      AND (o.state = 'pending' OR (o.state = 'rejected' AND NOT ${refusalResolved})))`,
               )
               .all(scope.before);
       const ids = rows.map((r) => r.id);

@@ -5,7 +5,7 @@
 // collection. SQLite overwrites what it deletes (secure_delete), so the removed text is gone from the file's free
 // pages too, not merely unlinked.
 import type { JudgedOn } from '../../../shared/contract/cases';
-import type { UnsyncedDecision } from '../../../shared/contract/device';
+import type { UnsyncedDecision, UnsyncedVerdict } from '../../../shared/contract/device';
 import type { Application, Identity } from '../../../shared/domain';
 import type { Db } from './database';
 import type { StoreConnection } from './connection';
@@ -159,6 +159,21 @@ export function unsyncedDecisions(db: Db): UnsyncedDecision[] {
       `SELECT o.application_id AS applicationId, a.display_name AS displayName, d.decided_by_name AS decidedBy, d.outcome, o.state
          FROM outbox o JOIN applications a ON a.id = o.application_id JOIN decisions d ON d.mutation_id = o.id
         WHERE o.state IN ('pending', 'rejected') ORDER BY o.id`,
+    )
+    .all();
+}
+
+/**
+ * A supervisor's verdicts the central service has not answered, named like the decisions above. A refused verdict is
+ * not listed: the central service answered it (the supervisor sees why in their outbox), nothing of it is in flight.
+ */
+export function unsyncedVerdicts(db: Db): UnsyncedVerdict[] {
+  return db
+    .prepare<[], UnsyncedVerdict>(
+      `SELECT s.id, s.decision_id AS decisionId, json_extract(l.body, '$.applicationId') AS applicationId,
+              json_extract(l.body, '$.applicantName') AS applicantName, json_extract(s.body, '$.verdict') AS verdict, s.made_by AS madeBy
+         FROM supervision_outbox s LEFT JOIN decision_log l ON l.id = s.decision_id
+        WHERE s.type = 'review' AND s.state = 'pending' ORDER BY s.seq`,
     )
     .all();
 }

@@ -244,11 +244,14 @@ describe('retention purge: refused decisions', () => {
     expect(t.store.needsAttention()).toEqual([expect.objectContaining({ mutationId: first.mutationId, reDecided: true })]);
     expect(await t.store.purgeApplicantData(retention, { deviceId: 'device-test', online: true })).toMatchObject({ applications: 0 });
     expect(purged.get(id)).toBe(0);
+    expect(t.store.unsyncedDecisions()).toEqual([expect.objectContaining({ applicationId: id, state: 'rejected' })]);
 
     // Resolved: the refusal's outbox row stays `rejected`, but it no longer holds the case back.
     await t.store.resolveAttention(first.mutationId, 're_decided', by);
     expect(t.db.prepare('SELECT state FROM outbox WHERE id = ?').pluck().get(first.mutationId)).toBe('rejected');
     expect(await t.store.purgeApplicantData(retention, { deviceId: 'device-test', online: true })).toMatchObject({ applications: 1 });
     expect(purged.get(id)).toBe(1);
+    // Nor is it named as a decision "Remove all applicant data" would lose: what was done about it is on the record.
+    expect(t.store.unsyncedDecisions()).toEqual([]);
   });
 });

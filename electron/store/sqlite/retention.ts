@@ -152,13 +152,13 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
   }
 }
 
-/** Decisions the central service has not taken: waiting in the outbox, or refused by it. */
+/** Decisions the central service has not taken: waiting in the outbox, or refused by it and not yet resolved. */
 export function unsyncedDecisions(db: Db): UnsyncedDecision[] {
   return db
     .prepare<[], { applicationId: string; displayName: string; decidedBy: string; outcome: 'approve' | 'reject'; state: 'pending' | 'rejected' }>(
       `SELECT o.application_id AS applicationId, a.display_name AS displayName, d.decided_by_name AS decidedBy, d.outcome, o.state
          FROM outbox o JOIN applications a ON a.id = o.application_id JOIN decisions d ON d.mutation_id = o.id
-        WHERE o.state IN ('pending', 'rejected') ORDER BY o.id`,
+        WHERE o.state = 'pending' OR (o.state = 'rejected' AND NOT ${refusalResolved}) ORDER BY o.id`,
     )
     .all();
 }

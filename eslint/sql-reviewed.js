@@ -25,6 +25,7 @@ export const reviewedSql = {
   },
   "electron/store/sqlite/retention.ts": {
     "REMOVED": "the fixed placeholder text a purged name becomes, a module constant",
+    "refusalResolved": "a fixed EXISTS clause of electron/store/sqlite/statements.ts (a refusal's attention_resolved entry), no value",
   },
   "electron/store/sqlite/supervision.ts": {
     "where.join(' AND ')": "a WHERE clause joined from fixed fragments; every value in it is a $n/@name parameter",

@@ -155,13 +155,13 @@ describe('retention', () => {
       expect(mutationId).toBeTruthy();
 
       // Unconfirmed: refused, naming the application; nothing removed.
-      const refused = handlers['device.removeApplicantData']({ confirmUnsynced: named.filter((id) => id !== decided.application.id) }, ctx);
+      const refused = handlers['device.removeApplicantData']({ confirmUnsynced: named.filter((id) => id !== decided.application.id), confirmVerdicts: [] }, ctx);
       await expect(refused).rejects.toMatchObject({ code: 'unsynced_decisions', message: expect.stringContaining(decided.application.id) });
       expect(local.store.getCase(open.application.id).documents).toHaveLength(2);
-      await expect(handlers['device.removeApplicantData']({ confirmUnsynced: named }, { ...ctx, person: null })).rejects.toMatchObject({ code: 'unauthorized' });
+      await expect(handlers['device.removeApplicantData']({ confirmUnsynced: named, confirmVerdicts: [] }, { ...ctx, person: null })).rejects.toMatchObject({ code: 'unauthorized' });
 
       const auditBefore = local.store.verifyAudit();
-      const removed = await handlers['device.removeApplicantData']({ confirmUnsynced: named }, ctx);
+      const removed = await handlers['device.removeApplicantData']({ confirmUnsynced: named, confirmVerdicts: [] }, ctx);
       expect(removed.applications).toBeGreaterThanOrEqual(2);
       // Every image is gone, every name and number; the trail and the decisions stay.
       expect(blobHashes().size).toBe(0);
@@ -179,4 +179,22 @@ describe('retention', () => {
       await offline.stop();
     }
   }, 120_000);
+
+  it('"Remove all applicant data" names a supervisor\'s queued verdicts too, and removes nothing until each is confirmed', async () => {
+    const supervisor = { id: 'supervisor1', displayName: 'Supervisor One', role: 'supervisor' } as const;
+    const decisionId = '01900000-0000-7000-8000-00000000d001';
+    // Made offline: it waits in the supervisor's outbox, and the last sync cannot reach the central service.
+    const verdict = await local.store.recordSupervision({ type: 'review', decisionId, verdict: 'overturn', reason: 'Not the applicant in the photo.' }, supervisor, 'device-test', false);
+    const handlers = createRetirementHandlers({ store: local.store, images: local.images, deviceId: 'device-test', isOnline: () => false, finalSync: async () => false });
+    const ctx = { person: supervisor, deviceId: 'device-test', transport: 'ipc' } as CallContext;
+    const check = await handlers['device.retirementCheck']({}, ctx);
+    expect(check.unsyncedVerdicts).toEqual([{ id: verdict.mutation.id, decisionId, applicationId: null, applicantName: null, verdict: 'overturn', madeBy: 'supervisor1' }]);
+    const confirmUnsynced = check.unsynced.map((d) => d.applicationId);
+
+    const auditBefore = local.store.verifyAudit();
+    await expect(handlers['device.removeApplicantData']({ confirmUnsynced, confirmVerdicts: [] }, ctx)).rejects.toMatchObject({ code: 'unsynced_verdicts', message: expect.stringContaining(decisionId) });
+    expect(local.store.verifyAudit()).toEqual(auditBefore);
+    await handlers['device.removeApplicantData']({ confirmUnsynced, confirmVerdicts: [verdict.mutation.id] }, ctx);
+    expect(local.store.verifyAudit().count).toBe(auditBefore.count + 1);
+  }, 60_000);
 });

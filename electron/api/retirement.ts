@@ -25,9 +25,9 @@ export function createRetirementHandlers(parts: RetirementParts): Pick<Handlers,
     'device.retirementCheck': async (_request, ctx) => {
       signedIn(ctx.person);
       const synced = await parts.finalSync();
-      return { synced, unsynced: store.unsyncedDecisions() };
+      return { synced, unsynced: store.unsyncedDecisions(), unsyncedVerdicts: store.unsyncedVerdicts() };
     },
-    'device.removeApplicantData': async ({ confirmUnsynced }, ctx) => {
+    'device.removeApplicantData': async ({ confirmUnsynced, confirmVerdicts }, ctx) => {
       signedIn(ctx.person);
       await parts.finalSync();
       const confirmed = new Set(confirmUnsynced);
@@ -37,6 +37,15 @@ export function createRetirementHandlers(parts: RetirementParts): Pick<Handlers,
         throw new DomainError(
           'unsynced_decisions',
           `${unconfirmed.length} decision${unconfirmed.length === 1 ? ' has' : 's have'} not reached the central service and would be lost: ${named.join('; ')}${unconfirmed.length > 20 ? '; …' : ''}. Sync again, or confirm each of them to remove the data anyway.`,
+        );
+      }
+      const confirmedVerdicts = new Set(confirmVerdicts);
+      const unconfirmedVerdicts = store.unsyncedVerdicts().filter((v) => !confirmedVerdicts.has(v.id));
+      if (unconfirmedVerdicts.length > 0) {
+        const named = unconfirmedVerdicts.slice(0, 20).map((v) => `${v.verdict} of ${v.applicationId ?? `decision ${v.decisionId}`}${v.applicantName ? ` (${v.applicantName})` : ''} by ${v.madeBy}`);
+        throw new DomainError(
+          'unsynced_verdicts',
+          `${unconfirmedVerdicts.length} verdict${unconfirmedVerdicts.length === 1 ? ' has' : 's have'} not reached the central service and would be lost: ${named.join('; ')}${unconfirmedVerdicts.length > 20 ? '; …' : ''}. Sync again, or confirm each of them to remove the data anyway.`,
         );
       }
       const removed = await store.purgeApplicantData({ kind: 'all' }, { deviceId: parts.deviceId, online: parts.isOnline() });

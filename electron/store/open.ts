@@ -107,6 +107,7 @@ export function openCaseStore(options: OpenCaseStoreOptions): CaseStore {
     cachedReport: (filter) => local.cachedReport(filter),
     auditAfter: (seq, limit) => local.auditAfter(seq, limit),
     unsyncedDecisions: () => local.unsyncedDecisions(),
+    unsyncedVerdicts: () => local.unsyncedVerdicts(),
     businessCalendar: () => local.businessCalendar(),
     linkedAccounts: (applicationId) => local.linkedAccounts(applicationId),
     upsertApplications: write('upsertApplications'),

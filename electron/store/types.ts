@@ -11,7 +11,7 @@ import type { DecisionLogCounts, DecisionLogEntry, DecisionLogFilter, DecisionLo
 import type { QualityQueueRecord } from './sqlite/supervision';
 import type { MrzResult } from './sqlite/mrz';
 import type { PurgeResult, PurgeScope } from './sqlite/retention';
-import type { UnsyncedDecision } from '../../shared/contract/device';
+import type { UnsyncedDecision, UnsyncedVerdict } from '../../shared/contract/device';
 import type { DecisionReport, DecisionReportFilter } from '../../shared/contract/reports';
 import type { ChainedEntry } from '../../shared/auditChain';
 import type { AttentionItem, AttentionResolution } from '../../shared/contract/sync';
@@ -152,6 +152,8 @@ export interface CaseReads {
   auditAfter(seq: number, limit: number): ChainedEntry[];
   /** Decisions the central service has not taken (pending or refused), named for the person retiring the device. */
   unsyncedDecisions(): UnsyncedDecision[];
+  /** A supervisor's verdicts the central service has not answered, named the same way. */
+  unsyncedVerdicts(): UnsyncedVerdict[];
   /** The central service's business calendar as last pulled; null before the first sync (the fallback counts then). */
   businessCalendar(): PublishedCalendar | null;
   /** The R2/R3 linked accounts as last fetched, while the case's counts still agree with them; else null. */

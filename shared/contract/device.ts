@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { lineText } from '../text';
 import { storeErrors } from './cases';
+import { ReviewVerdict } from './central';
 import { defineChannel } from './channel';
 
 export const UnsyncedDecision = z
@@ -18,11 +19,27 @@ export const UnsyncedDecision = z
   .strict();
 export type UnsyncedDecision = z.infer<typeof UnsyncedDecision>;
 
+/** A supervisor's verdict still queued on this device (the central service has not answered it): lost with the device. */
+export const UnsyncedVerdict = z
+  .object({
+    /** The verdict's mutation id: what the person confirms. */
+    id: lineText(64),
+    decisionId: lineText(64),
+    /** The decision's application and applicant as the decision log copy names them; null when the copy is gone. */
+    applicationId: lineText(64).nullable(),
+    applicantName: lineText(300).nullable(),
+    verdict: ReviewVerdict,
+    madeBy: lineText(200),
+  })
+  .strict();
+export type UnsyncedVerdict = z.infer<typeof UnsyncedVerdict>;
+
 export const RetirementCheck = z
   .object({
     /** Whether the last sync just now reached the central service. */
     synced: z.boolean(),
     unsynced: z.array(UnsyncedDecision),
+    unsyncedVerdicts: z.array(UnsyncedVerdict),
   })
   .strict();
 export type RetirementCheck = z.infer<typeof RetirementCheck>;
@@ -38,10 +55,12 @@ export const deviceChannels = {
       .object({
         /** The application ids of the unsynced decisions the person saw named and accepts to lose; [] when none. */
         confirmUnsynced: z.array(lineText(64)).max(10_000),
+        /** The ids of the queued verdicts the person saw named and accepts to lose; [] when none. */
+        confirmVerdicts: z.array(lineText(64)).max(10_000),
       })
       .strict(),
     response: z.object({ applications: z.number().int().nonnegative(), documents: z.number().int().nonnegative() }).strict(),
-    errors: ['unsynced_decisions', ...storeErrors],
+    errors: ['unsynced_decisions', 'unsynced_verdicts', ...storeErrors],
   }),
   // Rotating the data key from the app (issue 25 item 2): a new random key is saved beside the old one, then the app
   // restarts and re-encrypts everything before it opens the data folder again (electron/api/rekey.ts).

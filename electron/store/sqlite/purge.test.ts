@@ -3,10 +3,12 @@
 // applicant's name) and the decision's message to the applicant go with the case's applicant data; copies of other
 // cases stay, and so do the decision and the audit trail.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { JudgedOn } from '../../../shared/contract/cases';
 import type { DecisionLogEntry } from '../../../shared/contract/supervision';
 import type { WithdrawalRecord } from '../../../shared/contract/withdrawals';
 import type { Application, Person } from '../../../shared/domain';
-import { seedEpoch } from '../seed';
+import { generateApplications, seedEpoch } from '../seed';
+import { checkedPerson } from '../../../tests/support/identities';
 import { reviewer, tempStore, type TempStore } from '../../../tests/support/store';
 import { REMOVED } from './retention';
 
@@ -170,5 +172,86 @@ describe("retention purge: a supervisor's copies", () => {
     expect(text).not.toContain(fullName);
     expect(text).not.toContain(documentNumber);
     expect(indexed()).toEqual([]);
+  });
+});
+
+describe('retention purge: flags that quote the applicant', () => {
+  const entered = '1949-12-30';
+  const inNumber = '1949-12-31';
+  const blanked = { rule: 'R9', severity: 'warning', reason: 'birth_date_differs', facts: { entered: REMOVED, inNumber: REMOVED } };
+
+  it("blanks R9's dates of birth in the stored flags and in what the decision was judged on, keeping the flag", async () => {
+    t = await tempStore();
+    const base = generateApplications(1, 7)[0]!;
+    const id = 'VA-DOB-1';
+    // The entered date of birth differs from the one in the ID card's number: R9 warns, quoting both.
+    const application = { ...base.application, id, status: 'queued', version: 3, assignee: reviewer.id, identity: { ...checkedPerson, dateOfBirth: entered } } as Application;
+    await t.store.upsertApplications([{ ...base, application, documents: base.documents.map((d, i) => ({ ...d, id: `${id}-${i}` })) }]);
+    await t.store.openCase(id, { actor: reviewer, deviceId: 'device-test', online: true });
+    const decision = await t.store.recordDecision(
+      { applicationId: id, outcome: 'reject', reasonCodes: ['document_unreadable'], applicantMessage: 'Please upload a sharper photo.', internalNote: '', overrideNote: null },
+      reviewer,
+      'device-test',
+      true,
+    );
+    await t.store.settleMutations([{ id: decision.mutationId, status: 'applied', serverVersion: 4 }]);
+    const storedFlags = () => t!.db.prepare(`SELECT rule, reason, facts FROM flags WHERE application_id = ? AND rule = 'R9'`).all(id) as { facts: string }[];
+    const judgedFlags = () => (JSON.parse(t!.db.prepare('SELECT judged_on FROM decisions WHERE application_id = ?').pluck().get(id) as string) as JudgedOn).flags.filter((f) => f.rule === 'R9');
+    expect(storedFlags().map((f) => JSON.parse(f.facts) as unknown)).toEqual([{ entered, inNumber }]);
+    expect(judgedFlags()).toEqual([expect.objectContaining({ reason: 'birth_date_differs', facts: { entered, inNumber } })]);
+
+    await t.store.purgeApplicantData({ kind: 'retention', before: seedEpoch.getTime() + 3650 * DAY_MS }, { deviceId: 'device-test', online: true });
+    expect(storedFlags().map((f) => ({ ...f, facts: JSON.parse(f.facts) as unknown }))).toEqual([{ rule: 'R9', reason: 'birth_date_differs', facts: blanked.facts }]);
+    expect(judgedFlags()).toEqual([expect.objectContaining(blanked)]);
+    const text = storeText(t);
+    for (const date of [entered, inNumber, entered.replaceAll('-', ''), inNumber.replaceAll('-', '')]) expect(text).not.toContain(date);
+  });
+
+  it("blanks them in a supervisor's decision log copy", async () => {
+    t = await tempStore();
+    const id = '01900000-0000-7000-8000-000000000003';
+    const at = seedEpoch.getTime() - DAY_MS;
+    const flag = { rule: 'R9' as const, severity: 'warning' as const, reason: 'birth_date_differs', overridable: false, facts: { entered, inNumber } };
+    await t.store.storeDecisionLog([{ ...logEntry(id, 'Dob Person', at), flags: [flag] }], iso(at));
+    const before = seedEpoch.getTime() + 60 * DAY_MS;
+    expect(await t.store.purgeApplicantData({ kind: 'retention', before }, { deviceId: 'device-s', online: true })).toMatchObject({ copies: 1 });
+    expect(t.store.decisionLog({ limit: 50 }).items.map((e) => e.flags)).toEqual([[{ ...flag, facts: blanked.facts }]]);
+    expect(storeText(t)).not.toContain(entered);
+    // Nothing more to do on a second pass.
+    expect(await t.store.purgeApplicantData({ kind: 'retention', before }, { deviceId: 'device-s', online: true })).toMatchObject({ copies: 0 });
+  });
+});
+
+describe('retention purge: refused decisions', () => {
+  it('holds back a case while its refusal needs attention, and purges it once the refusal is resolved and the case decided again', async () => {
+    t = await tempStore();
+    const base = generateApplications(1, 7)[0]!;
+    const id = 'VA-REFUSED-1';
+    const application = { ...base.application, id, status: 'queued', version: 3, assignee: reviewer.id } as Application;
+    await t.store.upsertApplications([{ ...base, application, documents: base.documents.map((d, i) => ({ ...d, id: `${id}-${i}` })) }]);
+    const by = { actor: reviewer, deviceId: 'device-test', online: true };
+    const reject = { applicationId: id, outcome: 'reject' as const, reasonCodes: ['document_unreadable' as const], applicantMessage: 'Please upload a sharper photo.', internalNote: '', overrideNote: null };
+    const first = await t.store.recordDecision(reject, reviewer, 'device-test', true);
+    // Refused as stale; the central service's copy comes back with the next pull, and the reviewer decides again.
+    await t.store.settleMutations([{ id: first.mutationId, status: 'rejected', reason: 'stale', current: { ...application, version: 4 } }]);
+    await t.store.upsertApplications([{ ...base, application: { ...application, version: 4 }, documents: base.documents.map((d, i) => ({ ...d, id: `${id}-${i}` })) }]);
+    const second = await t.store.recordDecision(reject, reviewer, 'device-test', true);
+    await t.store.settleMutations([{ id: second.mutationId, status: 'applied', serverVersion: 5 }]);
+    const retention = { kind: 'retention' as const, before: seedEpoch.getTime() + 3650 * DAY_MS };
+    const purged = t.db.prepare('SELECT purged_at IS NOT NULL FROM applications WHERE id = ?').pluck();
+
+    // Unresolved (still in "needs attention"): the reviewer has yet to say what was done about it.
+    expect(t.store.needsAttention()).toEqual([expect.objectContaining({ mutationId: first.mutationId, reDecided: true })]);
+    expect(await t.store.purgeApplicantData(retention, { deviceId: 'device-test', online: true })).toMatchObject({ applications: 0 });
+    expect(purged.get(id)).toBe(0);
+    expect(t.store.unsyncedDecisions()).toEqual([expect.objectContaining({ applicationId: id, state: 'rejected' })]);
+
+    // Resolved: the refusal's outbox row stays `rejected`, but it no longer holds the case back.
+    await t.store.resolveAttention(first.mutationId, 're_decided', by);
+    expect(t.db.prepare('SELECT state FROM outbox WHERE id = ?').pluck().get(first.mutationId)).toBe('rejected');
+    expect(await t.store.purgeApplicantData(retention, { deviceId: 'device-test', online: true })).toMatchObject({ applications: 1 });
+    expect(purged.get(id)).toBe(1);
+    // Nor is it named as a decision "Remove all applicant data" would lose: what was done about it is on the record.
+    expect(t.store.unsyncedDecisions()).toEqual([]);
   });
 });

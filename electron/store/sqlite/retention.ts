@@ -4,10 +4,14 @@
 // reasons, who, when) and the audit trail stay; the image blobs no case refers to any more go at the next blob
 // collection. SQLite overwrites what it deletes (secure_delete), so the removed text is gone from the file's free
 // pages too, not merely unlinked.
-import type { UnsyncedDecision } from '../../../shared/contract/device';
+import type { JudgedOn } from '../../../shared/contract/cases';
+import type { UnsyncedDecision, UnsyncedVerdict } from '../../../shared/contract/device';
 import type { Application, Identity } from '../../../shared/domain';
 import type { Db } from './database';
 import type { StoreConnection } from './connection';
+import { reasonsQuotingApplicant, redactFlagFacts, redactFlags } from './applicantFacts';
+import { parseJson } from './rows';
+import { refusalResolved } from './statements';
 import { redactSupervisorCopies } from './supervisorCopies';
 
 /** What stands in for a removed applicant field: the shapes stay valid, the content is gone. */
@@ -22,7 +26,10 @@ export interface PurgeResult {
 }
 
 export type PurgeScope =
-  /** Decided, synced (nothing pending or refused in the outbox) and untouched since `before` (ms since the epoch). */
+  /**
+   * Decided, synced (nothing pending in the outbox, no refusal still needing attention) and untouched since `before`
+   * (ms since the epoch). A refusal resolved in "needs attention" no longer holds the case: its row stays `rejected`.
+   */
   | { kind: 'retention'; before: number }
   /** Every case on this device, whatever its state (the device is leaving service; the caller synced first). */
   | { kind: 'all' };
@@ -72,6 +79,22 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
   // the applicant too. The outbox's payload is no longer filled, but rows written before that carry the decision's text.
   const refusalsOf = db.prepare<[string], { id: string; rejected_current: string }>(`SELECT id, rejected_current FROM outbox WHERE application_id = ? AND rejected_current IS NOT NULL`);
   const setRefusal = db.prepare<[string, string]>(`UPDATE outbox SET rejected_current = ? WHERE id = ?`);
+  // A flag quoting the applicant (R9's dates of birth) keeps its rule, reason and severity; the quoted values go, in
+  // the stored flags and in what each decision was judged on.
+  const quotingFlags = db.prepare<[string, string], { position: number; reason: string; facts: string }>(
+    `SELECT position, reason, facts FROM flags WHERE application_id = ? AND reason IN (SELECT value FROM json_each(?))`,
+  );
+  const setFlagFacts = db.prepare<[string, string, number]>(`UPDATE flags SET facts = ? WHERE application_id = ? AND position = ?`);
+  const judgedOn = db.prepare<[string], { id: string; judged_on: string }>(`SELECT id, judged_on FROM decisions WHERE application_id = ? AND judged_on IS NOT NULL`);
+  const setJudgedOn = db.prepare<[string, string]>(`UPDATE decisions SET judged_on = ? WHERE id = ?`);
+  const reasons = JSON.stringify(reasonsQuotingApplicant);
+  const redactQuotingFlags = (id: string) => {
+    for (const flag of quotingFlags.all(id, reasons)) setFlagFacts.run(JSON.stringify(redactFlagFacts(flag.reason, parseJson(flag.facts), REMOVED)), id, flag.position);
+    for (const decision of judgedOn.all(id)) {
+      const judged = parseJson<JudgedOn>(decision.judged_on);
+      setJudgedOn.run(JSON.stringify({ ...judged, flags: redactFlags(judged.flags, REMOVED) }), decision.id);
+    }
+  };
   const emptyPayloads = db.prepare<[string]>(`UPDATE outbox SET payload = '{}' WHERE application_id = ? AND payload <> '{}'`);
   db.pragma('secure_delete = ON');
   try {
@@ -84,7 +107,8 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
               .prepare<[number], { id: string }>(
                 `SELECT a.id FROM applications a
                   WHERE a.purged_at IS NULL AND a.open = 0 AND a.conflict IS NULL AND a.updated_at < ?
-                    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = a.id AND o.state IN ('pending', 'rejected'))`,
+                    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.application_id = a.id
+                                      AND (o.state = 'pending' OR (o.state = 'rejected' AND NOT ${refusalResolved})))`,
               )
               .all(scope.before);
       const ids = rows.map((r) => r.id);
@@ -102,6 +126,7 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
         redactNotes.run(REMOVED, REMOVED, id);
         redactReturned.run(REMOVED, id);
         for (const refusal of refusalsOf.all(id)) setRefusal.run(JSON.stringify(redactApplication(JSON.parse(refusal.rejected_current) as Application)), refusal.id);
+        redactQuotingFlags(id);
         emptyPayloads.run(id);
       }
       // The name search's trigram index keeps a removed name's terms in its older segments until they are merged (a
@@ -127,13 +152,28 @@ export function purgeApplicantData(c: StoreConnection, scope: PurgeScope, audit:
   }
 }
 
-/** Decisions the central service has not taken: waiting in the outbox, or refused by it. */
+/** Decisions the central service has not taken: waiting in the outbox, or refused by it and not yet resolved. */
 export function unsyncedDecisions(db: Db): UnsyncedDecision[] {
   return db
     .prepare<[], { applicationId: string; displayName: string; decidedBy: string; outcome: 'approve' | 'reject'; state: 'pending' | 'rejected' }>(
       `SELECT o.application_id AS applicationId, a.display_name AS displayName, d.decided_by_name AS decidedBy, d.outcome, o.state
          FROM outbox o JOIN applications a ON a.id = o.application_id JOIN decisions d ON d.mutation_id = o.id
-        WHERE o.state IN ('pending', 'rejected') ORDER BY o.id`,
+        WHERE o.state = 'pending' OR (o.state = 'rejected' AND NOT ${refusalResolved}) ORDER BY o.id`,
+    )
+    .all();
+}
+
+/**
+ * A supervisor's verdicts the central service has not answered, named like the decisions above. A refused verdict is
+ * not listed: the central service answered it (the supervisor sees why in their outbox), nothing of it is in flight.
+ */
+export function unsyncedVerdicts(db: Db): UnsyncedVerdict[] {
+  return db
+    .prepare<[], UnsyncedVerdict>(
+      `SELECT s.id, s.decision_id AS decisionId, json_extract(l.body, '$.applicationId') AS applicationId,
+              json_extract(l.body, '$.applicantName') AS applicantName, json_extract(s.body, '$.verdict') AS verdict, s.made_by AS madeBy
+         FROM supervision_outbox s LEFT JOIN decision_log l ON l.id = s.decision_id
+        WHERE s.type = 'review' AND s.state = 'pending' ORDER BY s.seq`,
     )
     .all();
 }

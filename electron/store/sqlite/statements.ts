@@ -84,12 +84,12 @@ export const decisionSql = {
  * A refused decision is resolved once an `attention_resolved` audit entry names its mutation: the audit log, append-only,
  * is the record of what was done about it (and travels to the central service with the trail).
  */
-const resolved = `EXISTS (SELECT 1 FROM audit_log r WHERE r.application_id = o.application_id AND r.action = 'attention_resolved'
+export const refusalResolved = `EXISTS (SELECT 1 FROM audit_log r WHERE r.application_id = o.application_id AND r.action = 'attention_resolved'
       AND json_extract(r.details, '$.mutationId') = o.id)`;
 
 export const outboxSql = {
   // `rejected` counts the refusals still needing attention.
-  counts: `SELECT o.state, count(*) AS n FROM outbox o WHERE o.state <> 'rejected' OR NOT ${resolved} GROUP BY o.state`,
+  counts: `SELECT o.state, count(*) AS n FROM outbox o WHERE o.state <> 'rejected' OR NOT ${refusalResolved} GROUP BY o.state`,
   pending: `SELECT d.*, o.state, o.rejected_reason FROM outbox o JOIN decisions d ON d.mutation_id = o.id
     WHERE o.state = 'pending' AND d.decided_by = ? ORDER BY o.id LIMIT ?`,
   pendingByPerson: `SELECT d.decided_by, max(d.decided_by_name) AS decided_by_name, count(*) AS n
@@ -98,9 +98,9 @@ export const outboxSql = {
       EXISTS (SELECT 1 FROM decisions later JOIN outbox lo ON lo.id = later.mutation_id
         WHERE later.application_id = o.application_id AND later.mutation_id <> o.id AND later.decided_at >= d.decided_at AND lo.state <> 'rejected') AS re_decided
     FROM outbox o JOIN decisions d ON d.mutation_id = o.id LEFT JOIN applications a ON a.id = o.application_id
-    WHERE o.state = 'rejected' AND NOT ${resolved} ORDER BY o.settled_at DESC, o.id DESC LIMIT ?`,
+    WHERE o.state = 'rejected' AND NOT ${refusalResolved} ORDER BY o.settled_at DESC, o.id DESC LIMIT ?`,
   /** One refused decision still needing attention, by its mutation id. */
-  attentionItem: `SELECT o.id AS mutation_id, o.application_id, o.state, o.rejected_reason, o.rejected_current, ${resolved} AS resolved,
+  attentionItem: `SELECT o.id AS mutation_id, o.application_id, o.state, o.rejected_reason, o.rejected_current, ${refusalResolved} AS resolved,
       EXISTS (SELECT 1 FROM decisions d JOIN decisions later ON later.application_id = d.application_id AND later.mutation_id <> d.mutation_id AND later.decided_at >= d.decided_at
         JOIN outbox lo ON lo.id = later.mutation_id WHERE d.mutation_id = o.id AND lo.state <> 'rejected') AS re_decided
     FROM outbox o WHERE o.id = ?`,

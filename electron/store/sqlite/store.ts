@@ -24,8 +24,8 @@ import { LinkedAccountsCache } from './linked';
 import { WithdrawalLog, type WithdrawalCopyPage } from './withdrawalLog';
 import type { WithdrawalLogQuery, WithdrawalRecord } from '../../../shared/contract/withdrawals';
 import type { LinkedAccountsResponse } from '../../../shared/contract/linked';
-import { purgeApplicantData, unsyncedDecisions, type PurgeResult, type PurgeScope } from './retention';
-import type { UnsyncedDecision } from '../../../shared/contract/device';
+import { purgeApplicantData, unsyncedDecisions, unsyncedVerdicts, type PurgeResult, type PurgeScope } from './retention';
+import type { UnsyncedDecision, UnsyncedVerdict } from '../../../shared/contract/device';
 
 export class SqliteCaseStore {
   readonly connection: StoreConnection;
@@ -226,6 +226,9 @@ export class SqliteCaseStore {
   }
   unsyncedDecisions(): UnsyncedDecision[] {
     return unsyncedDecisions(this.connection.db);
+  }
+  unsyncedVerdicts(): UnsyncedVerdict[] {
+    return unsyncedVerdicts(this.connection.db);
   }
   purgeApplicantData(scope: PurgeScope, by: { deviceId: string; online: boolean }): PurgeResult {
     return purgeApplicantData(this.connection, scope, by);

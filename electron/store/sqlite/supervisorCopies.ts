@@ -5,6 +5,7 @@
 // reports keep working offline; the QA queue is live work that each sync replaces, so only leaving service empties it.
 import type { SupervisionMutation } from '../../../shared/contract/central';
 import type { DecisionLogEntry } from '../../../shared/contract/supervision';
+import { reasonsQuotingApplicant, redactFlags } from './applicantFacts';
 import type { Db } from './database';
 import { parseJson } from './rows';
 
@@ -24,6 +25,7 @@ function redactLogEntry(entry: DecisionLogEntry, removed: string): DecisionLogEn
     applicantName: removed,
     overrideNote: entry.overrideNote === null ? null : redactWords(entry.overrideNote, removed),
     reviews: entry.reviews.map((r) => ({ ...r, reason: redactWords(r.reason, removed) })),
+    flags: entry.flags === null ? null : redactFlags(entry.flags, removed),
   };
 }
 
@@ -36,16 +38,25 @@ export function redactSupervisorCopies(db: Db, before: number | null, removed: s
   // A decision older than the period: applied by the central service that long ago. An entry sync stored again (a
   // newer review) shows its name until the next pass.
   const logRows = db
-    .prepare<{ until: number; removed: string }, { id: string; body: string }>(
+    .prepare<{ until: number; removed: string; reasons: string }, { id: string; body: string }>(
       `SELECT id, body FROM decision_log
         WHERE applied_at < @until
           AND (json_extract(body, '$.applicantName') IS NOT @removed
             OR ifnull(json_extract(body, '$.overrideNote'), '') NOT IN ('', @removed)
-            OR EXISTS (SELECT 1 FROM json_each(body, '$.reviews') r WHERE json_extract(r.value, '$.reason') NOT IN ('', @removed)))`,
+            OR EXISTS (SELECT 1 FROM json_each(body, '$.reviews') r WHERE json_extract(r.value, '$.reason') NOT IN ('', @removed))
+            OR EXISTS (SELECT 1 FROM json_each(body, '$.flags') f WHERE json_extract(f.value, '$.reason') IN (SELECT value FROM json_each(@reasons))))`,
     )
-    .all({ until, removed });
+    .all({ until, removed, reasons: JSON.stringify(reasonsQuotingApplicant) });
   const setLogRow = db.prepare<[string, string]>(`UPDATE decision_log SET search_name = '', body = ? WHERE id = ?`);
-  for (const row of logRows) setLogRow.run(JSON.stringify(redactLogEntry(parseJson<DecisionLogEntry>(row.body), removed)), row.id);
+  let decisionLog = 0;
+  for (const row of logRows) {
+    const entry = parseJson<DecisionLogEntry>(row.body);
+    const redacted = JSON.stringify(redactLogEntry(entry, removed));
+    // A flag already blanked picks the row again: only a row that changes is written and counted.
+    if (redacted === JSON.stringify(entry)) continue;
+    setLogRow.run(redacted, row.id);
+    decisionLog += 1;
+  }
 
   const withdrawals = db
     .prepare<{ until: number; removed: string }>(
@@ -70,5 +81,5 @@ export function redactSupervisorCopies(db: Db, before: number | null, removed: s
   }
 
   const qualityQueue = before === null ? db.prepare(`DELETE FROM quality_queue`).run().changes : 0;
-  return { decisionLog: logRows.length, withdrawals, verdicts: verdictRows.length, qualityQueue };
+  return { decisionLog, withdrawals, verdicts: verdictRows.length, qualityQueue };
 }

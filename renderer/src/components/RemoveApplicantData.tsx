@@ -1,6 +1,7 @@
 // "Remove all applicant data" (issue 25, a workstation leaving service): a last sync first, then every decision the
 // central service has not taken is named and must be ticked one by one (it would be lost), then the wipe. The
 // decisions and the audit trail stay; the main process refuses the wipe while any unsynced decision is unconfirmed.
+// A supervisor's verdicts still queued here are named and ticked the same way.
 import { useEffect, useState } from 'react';
 import type { RetirementCheck } from '../../../shared/contract/device';
 import { errorMessage } from '../i18n';
@@ -20,6 +21,7 @@ export function RemoveApplicantDataDialog({ onClose }: { onClose: () => void }) 
   const t = useT();
   const [step, setStep] = useState<Step>({ kind: 'syncing' });
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
+  const [tickedVerdicts, setTickedVerdicts] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => {
     let live = true;
     unwrap(workstation().device.retirementCheck({})).then(
@@ -33,17 +35,18 @@ export function RemoveApplicantDataDialog({ onClose }: { onClose: () => void }) 
 
   const remove = (check: RetirementCheck) => {
     setStep({ kind: 'removing', check });
-    unwrap(workstation().device.removeApplicantData({ confirmUnsynced: [...ticked] })).then(
+    unwrap(workstation().device.removeApplicantData({ confirmUnsynced: [...ticked], confirmVerdicts: [...tickedVerdicts] })).then(
       (removed) => setStep({ kind: 'done', ...removed }),
       (error: Error) => setStep({ kind: 'failed', error }),
     );
   };
-  const toggle = (applicationId: string) =>
-    setTicked((before) => {
-      const next = new Set(before);
-      if (!next.delete(applicationId)) next.add(applicationId);
-      return next;
-    });
+  const flip = (id: string) => (before: ReadonlySet<string>) => {
+    const next = new Set(before);
+    if (!next.delete(id)) next.add(id);
+    return next;
+  };
+  const toggle = (applicationId: string) => setTicked(flip(applicationId));
+  const toggleVerdict = (id: string) => setTickedVerdicts(flip(id));
 
   return (
     <ModalDialog className="retire-dialog" titleId="retire-title" title={t('retire.title')} testId="remove-applicant-data" onClose={onClose} busy={step.kind === 'removing'}>
@@ -70,11 +73,24 @@ export function RemoveApplicantDataDialog({ onClose }: { onClose: () => void }) 
               ))}
             </fieldset>
           )}
+          {step.check.unsyncedVerdicts.length > 0 && (
+            <fieldset>
+              <legend>{t('retire.unsyncedVerdicts', { count: step.check.unsyncedVerdicts.length })}</legend>
+              {step.check.unsyncedVerdicts.map((v) => (
+                <label key={v.id} className="check">
+                  <input type="checkbox" checked={tickedVerdicts.has(v.id)} onChange={() => toggleVerdict(v.id)} disabled={step.kind === 'removing'} />
+                  {t('retire.unsyncedVerdict', { id: v.applicationId ?? v.decisionId, name: v.applicantName ?? '—', verdict: t(`retire.verdict.${v.verdict}`), by: v.madeBy })}
+                </label>
+              ))}
+            </fieldset>
+          )}
           <div className="dialog-actions">
             <button
               type="button"
               className="danger"
-              disabled={step.kind === 'removing' || step.check.unsynced.some((d) => !ticked.has(d.applicationId))}
+              disabled={
+                step.kind === 'removing' || step.check.unsynced.some((d) => !ticked.has(d.applicationId)) || step.check.unsyncedVerdicts.some((v) => !tickedVerdicts.has(v.id))
+              }
               onClick={() => remove(step.check)}
             >
               {step.kind === 'removing' ? t('retire.removing') : t('retire.confirm')}

@@ -776,6 +776,8 @@ export const en = {
   'notifications.state.failed': 'Failed',
   'notifications.nextAttempt': 'next attempt {at}',
   'error.central_refused': '{message}',
+  'error.unsynced_decisions': 'Some decisions have not reached the central service yet. Sync first, or tick each one to confirm it will be lost.',
+  'error.unsynced_verdicts': 'Some quality-review verdicts have not reached the central service yet. Sync first, or tick each one to confirm it will be lost.',
 
   'audit.action.export_saved': 'Saved an export',
   'audit.action.applicant_data_removed': "Removed applicants' data from this device",

@@ -777,6 +777,8 @@ export const zhCN: Record<MessageKey, string> = {
   'notifications.state.failed': '失败',
   'notifications.nextAttempt': '下次尝试 {at}',
   'error.central_refused': '{message}',
+  'error.unsynced_decisions': '部分决定尚未同步到中心服务。请先同步，或逐项勾选以确认将丢失这些决定。',
+  'error.unsynced_verdicts': '部分质检结论尚未同步到中心服务。请先同步，或逐项勾选以确认将丢失这些结论。',
 
   'audit.action.export_saved': '保存了导出文件',
   'audit.action.applicant_data_removed': '从本设备删除了申请人数据',

@@ -776,6 +776,9 @@ export const zhCN: Record<MessageKey, string> = {
   'notifications.state.sent': '已发送',
   'notifications.state.failed': '失败',
   'notifications.nextAttempt': '下次尝试 {at}',
+  // A reviewer's decided case (CaseNotifications.tsx).
+  'notifications.loading': '正在向中心服务查询申请人通知的状态…',
+  'notifications.offline': '离线时不可用：连上中心服务后才显示申请人通知的状态。',
   'error.central_refused': '{message}',
 
   'audit.action.export_saved': '保存了导出文件',

@@ -77,6 +77,7 @@ export function createWorkstationApi(t: Transport): WorkstationApi {
       verify: (r) => t.invoke('audit.verify', r),
       devices: (r) => t.invoke('audit.devices', r),
       trail: (r) => t.invoke('audit.trail', r),
+      notifications: (r) => t.invoke('audit.notifications', r),
     },
     decisions: {
       log: (r) => t.invoke('decisions.log', r),

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { DecisionInput } from '../../../shared/domain';
 import { shortRef } from '../../../shared/applicationRef';
-import { canDecide } from '../../../shared/lifecycle';
+import { canDecide, isDecided } from '../../../shared/lifecycle';
 import { errorMessage } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatDue } from '../lib/format';
@@ -15,6 +15,7 @@ import { useReview } from '../state/review';
 import { useUi } from '../state/ui';
 import type { BandHighlight } from './BandOverlay';
 import { CaseDetails } from './CaseDetails';
+import { CaseNotifications } from './CaseNotifications';
 import { CopyId } from './CopyId';
 import { DecisionPanel, type DecisionHandle } from './DecisionPanel';
 import { DocumentViewer, type ViewerHandle } from './DocumentViewer';
@@ -215,6 +216,8 @@ export function CaseView() {
                 </p>
               )}
               <CaseDetails detail={detail} onMrzField={(h) => setHighlight({ ...h, applicationId: detail.application.id })} />
+              {/* Once decided: where the applicant's notifications stand, as the central service knows it. */}
+              {isDecided(detail.application.status) && <CaseNotifications key={detail.application.id} applicationId={detail.application.id} />}
             </div>
             <DecisionPanel key={detail.application.id} detail={detail} onDecide={onDecide} unavailable={unavailable} ref={decision} />
           </div>

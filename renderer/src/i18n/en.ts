@@ -775,6 +775,9 @@ export const en = {
   'notifications.state.sent': 'Sent',
   'notifications.state.failed': 'Failed',
   'notifications.nextAttempt': 'next attempt {at}',
+  // A reviewer's decided case (CaseNotifications.tsx).
+  'notifications.loading': 'Asking the central service where the applicant notifications stand…',
+  'notifications.offline': 'Not available offline: where the applicant notifications stand shows when the central service can be reached.',
   'error.central_refused': '{message}',
   'error.unsynced_decisions': 'Some decisions have not reached the central service yet. Sync first, or tick each one to confirm it will be lost.',
   'error.unsynced_verdicts': 'Some quality-review verdicts have not reached the central service yet. Sync first, or tick each one to confirm it will be lost.',

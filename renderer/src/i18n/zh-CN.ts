@@ -776,6 +776,9 @@ export const zhCN: Record<MessageKey, string> = {
   'notifications.state.sent': '已发送',
   'notifications.state.failed': '失败',
   'notifications.nextAttempt': '下次尝试 {at}',
+  // A reviewer's decided case (CaseNotifications.tsx).
+  'notifications.loading': '正在向中心服务查询申请人通知的状态…',
+  'notifications.offline': '离线时不可用：连上中心服务后才显示申请人通知的状态。',
   'error.central_refused': '{message}',
   'error.unsynced_decisions': '部分决定尚未同步到中心服务。请先同步，或逐项勾选以确认将丢失这些决定。',
   'error.unsynced_verdicts': '部分质检结论尚未同步到中心服务。请先同步，或逐项勾选以确认将丢失这些结论。',

@@ -14,6 +14,7 @@ export const reviewedSql = {
   "electron/store/sqlite/decisionLog.ts": {
     "sqlWhere(where)": "a WHERE clause joined from fixed fragments; every value in it is a $n/@name parameter",
     "column": "a facet column picked from a fixed map by a schema-checked facet name",
+    "oldest ? 'decided_at ASC, id ASC' : 'decided_at DESC, id DESC'": "one of two fixed ORDER BY texts, picked by a schema-checked order",
   },
   "electron/store/sqlite/migrations.test.ts": {
     "key.toString('hex')": "tests: the store key as hex digits (SQLite ATTACH takes no parameter for KEY)",
@@ -168,7 +169,7 @@ export const reviewedSql = {
   "server/decisionExport.ts": {
     "lineSql": "the export line's fixed SELECT list, a module constant",
     "w.sql()": "a WHERE clause joined from fixed fragments; every value in it is a $n/@name parameter",
-    "at": "the clock column picked from a fixed map by a schema-checked clock name",
+    "decisionOrderSql(filter.clock, filter.order)": "a fixed ORDER BY: the clock column and ASC/DESC picked by schema-checked enums",
     "exportFetchRows": "a numeric constant, the cursor's fetch size",
   },
   "tests/support/queryCost.ts": {

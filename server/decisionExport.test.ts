@@ -132,6 +132,13 @@ describe('GET /v1/decisions/export', () => {
     expect(byApp.get('LOG-00000001')?.applicantName).toMatch(/ Trading 1 Ltd$/);
   });
 
+  it('streams oldest first when the log is sorted so, as its pages read that way', async () => {
+    const log = await logRows('order=oldest&reviewer=logrev02');
+    expect(log.length).toBeGreaterThan(2);
+    expect(log.map((r) => r.madeAt)).toEqual([...log.map((r) => r.madeAt)].sort());
+    expect((await exported('order=oldest&reviewer=logrev02')).rows).toEqual(log);
+  });
+
   it('applies the log’s filters, combined, on the device’s clock', async () => {
     const from = new Date(newest.getTime() - 3000 * 60_000).toISOString();
     const to = new Date(newest.getTime() - 100 * 60_000).toISOString();

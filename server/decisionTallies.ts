@@ -85,7 +85,7 @@ export async function countIntoDecisionTallies(tx: Queryable, rows: string): Pro
 
 /** The filters the tallies can answer: facets only (a date range, free text or a queue reads the decisions). */
 export type TallyFilter = Pick<DecisionFilter, 'reviewer' | 'outcome' | 'kind' | 'reasonCode' | 'offline' | 'overridden' | 'reviewed' | 'deadlineMissed'>;
-const tallyFilterKeys = new Set<string>(['reviewer', 'outcome', 'kind', 'reasonCode', 'offline', 'overridden', 'reviewed', 'deadlineMissed', 'clock']);
+const tallyFilterKeys = new Set<string>(['reviewer', 'outcome', 'kind', 'reasonCode', 'offline', 'overridden', 'reviewed', 'deadlineMissed', 'clock', 'order']);
 
 export function tallyAnswers(filter: Omit<DecisionFilter, 'limit' | 'cursor'>): filter is TallyFilter {
   return Object.entries(filter).every(([key, value]) => value === undefined || tallyFilterKeys.has(key));

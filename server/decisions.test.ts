@@ -95,6 +95,32 @@ describe('GET /v1/decisions on the log’s clock', () => {
       await server.db.query(`DELETE FROM decisions WHERE application_id > $1`, [all.at(-1)!.applicationId]);
     }
   });
+
+  it('pages oldest first on either clock, none skipped or repeated, the cursor keeping its direction', async () => {
+    const oldest = await page('order=oldest&limit=50&withTotal=true');
+    expect(oldest.decisions.map((d) => d.application.id)).toEqual(idsOf(all.slice(-50).reverse()));
+    expect(oldest.total).toEqual({ count: n, atLeast: false });
+    expect(await walk('order=oldest', 170)).toEqual(idsOf([...all].reverse()));
+    const mine = all.filter((d) => d.reviewer === 'logrev03' && d.outcome === 'reject');
+    expect(await walk('order=oldest&reviewer=logrev03&outcome=reject', 4)).toEqual(idsOf(mine.reverse()));
+    // The service's clock (offline decisions applied two hours late): oldest applied first, all of them.
+    const applied: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const answer = await sup.get(`/v1/decisions?order=oldest&limit=250${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      const p: DecisionsResponse = DecisionsResponse.parse(answer.body);
+      applied.push(...p.decisions.map((d) => d.decidedAt));
+      cursor = p.nextCursor;
+    } while (cursor);
+    expect(applied).toHaveLength(n);
+    expect(applied).toEqual([...applied].sort());
+    // A cursor goes on only in the order that gave it out.
+    const newestFirst = await page('limit=1');
+    expect((await sup.get(`/v1/decisions?clock=made&order=oldest&cursor=${newestFirst.nextCursor}`)).status).toBe(400);
+    expect((await sup.get(`/v1/decisions?clock=made&cursor=${oldest.nextCursor}`)).status).toBe(400);
+    expect((await sup.get('/v1/decisions?order=sideways')).status).toBe(400);
+  });
 });
 
 describe('GET /v1/decisions/counts', () => {

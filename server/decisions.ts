@@ -1,7 +1,7 @@
 // The decisions supervisors read: one filter (the query of GET /v1/decisions and of its counts) turned into SQL in one
 // place, the keyset cursor of either clock, the capped total of a page and the counts beside the decision log's
 // filters. Made to stay fast on a million decisions: migration 8 holds the indexes these queries walk.
-import { decisionEffects, decisionsTotalCap, type DecisionCountsResponse, type DecisionEffect } from '../shared/contract/central';
+import { decisionEffects, decisionsTotalCap, type DecisionCountsResponse, type DecisionEffect, type DecisionOrder } from '../shared/contract/central';
 import type { ApplicationKind, ReasonCode } from '../shared/domain';
 import { DomainError } from '../shared/errors';
 import type { Queryable } from './db';
@@ -29,6 +29,8 @@ export interface DecisionFilter {
   notReviewer?: string | undefined;
   /** Which clock orders the page and bounds from/to: the service's (decided_at, the default) or the device's (made_at). */
   clock?: 'applied' | 'made' | undefined;
+  /** Newest first on the clock (the default) or oldest first: the same index, read the other way. */
+  order?: DecisionOrder | undefined;
   from?: string | undefined;
   to?: string | undefined;
   /** Only decisions changed since this watermark, oldest change first (server/decisionChanges.ts; the page only). */
@@ -96,21 +98,29 @@ export function decisionWhere(filter: Omit<DecisionFilter, 'limit'>, without?: F
   return w;
 }
 
-/** Adds the keyset condition of `cursor` (given on `clock`) to `w`. */
-export function afterCursor(w: DecisionWhere, cursor: string, clock: DecisionFilter['clock']): void {
-  const { at, id } = decodeDecisionsCursor(cursor, clock);
+/** The ORDER BY of a page or an export on `clock` in `order` (id breaks ties, as the keyset cursor does). */
+export function decisionOrderSql(clock: DecisionFilter['clock'], order: DecisionFilter['order']): string {
+  const way = order === 'oldest' ? 'ASC' : 'DESC';
+  return `${clockColumn(clock)} ${way}, d.id ${way}`;
+}
+
+/** Adds the keyset condition of `cursor` (given on `clock`, in `order`) to `w`. */
+export function afterCursor(w: DecisionWhere, cursor: string, clock: DecisionFilter['clock'], order: DecisionFilter['order']): void {
+  const { at, id } = decodeDecisionsCursor(cursor, clock, order);
   w.params.push(new Date(at), id);
-  w.where.push(`(${clockColumn(clock)}, d.id) < ($${w.params.length - 1}, $${w.params.length}::uuid)`);
+  w.where.push(`(${clockColumn(clock)}, d.id) ${order === 'oldest' ? '>' : '<'} ($${w.params.length - 1}, $${w.params.length}::uuid)`);
 }
 
-// d1 (the service's clock) stays as it was given out; d2 names the clock, so a cursor of the other order is refused.
-export function encodeDecisionsCursor(at: Date, id: string, clock: DecisionFilter['clock']): string {
-  return Buffer.from(clock === 'made' ? `d2:made:${at.toISOString()}:${id}` : `d1:${at.toISOString()}:${id}`).toString('base64url');
+// d1 (the service's clock, newest first) stays as it was given out; d2 names the clock; d3 names clock and order (oldest
+// first), so a cursor of another clock or order is refused rather than read the wrong way.
+export function encodeDecisionsCursor(at: Date, id: string, clock: DecisionFilter['clock'], order: DecisionFilter['order']): string {
+  const text = order === 'oldest' ? `d3:${clock ?? 'applied'}:oldest:${at.toISOString()}:${id}` : clock === 'made' ? `d2:made:${at.toISOString()}:${id}` : `d1:${at.toISOString()}:${id}`;
+  return Buffer.from(text).toString('base64url');
 }
 
-function decodeDecisionsCursor(cursor: string, clock: DecisionFilter['clock']): { at: string; id: string } {
-  const pattern = clock === 'made' ? /^d2:made:(\d{4}-\d{2}-\d{2}T[\d:.]+Z):([0-9a-f-]{36})$/ : /^d1:(\d{4}-\d{2}-\d{2}T[\d:.]+Z):([0-9a-f-]{36})$/;
-  const match = pattern.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+function decodeDecisionsCursor(cursor: string, clock: DecisionFilter['clock'], order: DecisionFilter['order']): { at: string; id: string } {
+  const head = order === 'oldest' ? `d3:${clock ?? 'applied'}:oldest` : clock === 'made' ? 'd2:made' : 'd1';
+  const match = new RegExp(`^${head}:(\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z):([0-9a-f-]{36})$`).exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!match || !match[1] || !match[2] || Number.isNaN(Date.parse(match[1]))) {
     throw new DomainError('invalid_cursor', 'cursor: not a cursor this server gave out for this order; ask for the first page again');
   }

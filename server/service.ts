@@ -41,7 +41,7 @@ import { currentCalendar } from './calendar';
 import { checkImage, type CheckedImage, type MediaType } from './images';
 import { identityKeys } from './keys';
 import { keepVerificationDocuments, previousDocumentInfo, previousDocumentsFor, standingVerification } from './replacedIdentity';
-import { afterCursor, clockColumn, decisionsTotal, decisionWhere, encodeDecisionsCursor, type DecisionFilter } from './decisions';
+import { afterCursor, decisionOrderSql, decisionsTotal, decisionWhere, encodeDecisionsCursor, type DecisionFilter } from './decisions';
 import { changedSince, changeOrder, changeWatermark, encodeChangeCursor } from './decisionChanges';
 import {
   currentPolicy,
@@ -844,15 +844,15 @@ export class CentralService {
     return { decisions: page.items.map((i) => i.decision), nextCursor: page.nextCursor, ...(total ? { total } : {}), watermark };
   }
 
-  /** A page of decisions, newest first, each with why the QA sample holds it (server/quality.ts builds its queues on it). */
+  /** A page of decisions, newest first (or oldest first), each with why the QA sample holds it (server/quality.ts builds its queues on it). */
   async decisionPage(filter: DecisionFilter): Promise<{ items: { decision: DecisionRecord; sampledFor: QualitySampleReason[] }[]; nextCursor: string | null }> {
     // The filter as SQL, in one place for the log, its counts and the QA queues (server/decisions.ts).
     const w = decisionWhere(filter);
     const byChange = filter.changedSince !== undefined;
     if (filter.changedSince !== undefined) changedSince(w, filter.changedSince, filter.cursor);
-    else if (filter.cursor) afterCursor(w, filter.cursor, filter.clock);
+    else if (filter.cursor) afterCursor(w, filter.cursor, filter.clock, filter.order);
     const { where, params } = w;
-    const order = byChange ? changeOrder : `${clockColumn(filter.clock)} DESC, d.id DESC`;
+    const order = byChange ? changeOrder : decisionOrderSql(filter.clock, filter.order);
     params.push(filter.limit + 1);
     const rows = await this.db.query<{
       id: string;
@@ -919,7 +919,7 @@ export class CentralService {
     });
     const last = page.at(-1);
     if (!(rows.length > filter.limit && last)) return { items, nextCursor: null };
-    return { items, nextCursor: byChange ? encodeChangeCursor(last.changed, last.id) : encodeDecisionsCursor(filter.clock === 'made' ? last.made_at : last.decided_at, last.id, filter.clock) };
+    return { items, nextCursor: byChange ? encodeChangeCursor(last.changed, last.id) : encodeDecisionsCursor(filter.clock === 'made' ? last.made_at : last.decided_at, last.id, filter.clock, filter.order) };
   }
 
   private async reviewsOf(decisionIds: readonly string[]): Promise<Map<string, Review[]>> {

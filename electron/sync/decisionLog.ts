@@ -22,7 +22,7 @@ type Filter = ReturnType<typeof DecisionLogFilter.parse>;
 /** The central query of a log filter (and paging): each filter under the same name, on the device's clock. */
 export function centralDecisionsQuery(filter: Filter, paging?: { cursor?: string | undefined; limit: number; withTotal?: boolean }): URLSearchParams {
   const query = new URLSearchParams({ clock: 'made' });
-  for (const key of ['reviewer', 'outcome', 'kind', 'reasonCode', 'offline', 'overridden', 'reviewed', 'deadlineMissed', 'from', 'to'] as const) {
+  for (const key of ['reviewer', 'outcome', 'kind', 'reasonCode', 'offline', 'overridden', 'reviewed', 'deadlineMissed', 'from', 'to', 'order'] as const) {
     const value = filter[key];
     if (value !== undefined) query.set(key, String(value));
   }

@@ -406,6 +406,10 @@ export type DecisionRecord = z.infer<typeof DecisionRecord>;
 /** A query-string flag: exactly `true` or `false` (z.coerce.boolean would take any text as true). */
 const queryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
 
+/** Which end of the clock a page of the decision log starts from. */
+export const DecisionOrder = z.enum(['newest', 'oldest']);
+export type DecisionOrder = z.infer<typeof DecisionOrder>;
+
 export const DecisionsQuery = z
   .object({
     reviewer: Username.optional(),
@@ -429,6 +433,8 @@ export const DecisionsQuery = z
      * pulls by) or `made` (the reviewer's device, madeAt; the decision log's order).
      */
     clock: z.enum(['applied', 'made']).default('applied'),
+    /** On that clock: `newest` first (the default) or `oldest` first; a cursor goes on only in the order it was given in. */
+    order: DecisionOrder.default('newest'),
     /** `true`: made after the application's due time (madeAt > dueAt); `false`: by it. */
     deadlineMissed: queryBoolean.optional(),
     /** An application id prefix, or part of the applicant's name or of the document or registration number. */
@@ -451,7 +457,7 @@ export const DecisionsTotal = z.object({ count: z.number().int().nonnegative(), 
 export const DecisionsResponse = z
   .object({
     decisions: z.array(DecisionRecord),
-    /** Pass as `cursor` for the next page (newest first); null at the end. */
+    /** Pass as `cursor` for the next page (in the query's order); null at the end. */
     nextCursor: lineText(200).nullable(),
     /** With withTotal: how many match; `atLeast` when there are more than decisionsTotalCap. */
     total: DecisionsTotal.optional(),
@@ -541,6 +547,8 @@ export const RecordedExportFilter = z
     from: Instant.optional(),
     to: Instant.optional(),
     clock: z.enum(['applied', 'made']),
+    /** Absent in exports recorded before the log could be sorted (newest first). */
+    order: DecisionOrder.optional(),
     deadlineMissed: z.boolean().optional(),
     text: lineText(100).optional(),
   })

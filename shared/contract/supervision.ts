@@ -8,6 +8,7 @@ import { defineChannel } from './channel';
 import { storeErrors } from './cases';
 import {
   DecisionEffect,
+  DecisionOrder,
   PolicyMutation,
   QualityPolicyResponse,
   ReassignRefusal,
@@ -90,12 +91,14 @@ export const DecisionLogFilter = z
     to: Instant.optional(),
     /** An application id prefix, or part of the applicant's name. */
     text: lineText(100).optional(),
+    /** By decidedAt: newest first when absent, or oldest first. The page, its cursor and the export follow it. */
+    order: DecisionOrder.optional(),
   })
   .strict();
 export type DecisionLogFilter = z.infer<typeof DecisionLogFilter>;
 
 export const DecisionLogQuery = DecisionLogFilter.extend({
-  /** From the previous page's nextCursor (newest first); valid only with the same filters. */
+  /** From the previous page's nextCursor; valid only with the same filters and order. */
   cursor: lineText(200).optional(),
   limit: z.number().int().min(1).max(200).default(50),
 }).strict();

@@ -42,6 +42,16 @@ test('a supervisor audits the decision log: filters combine, counts follow, it w
   for (const text of await rows.allInnerTexts()) expect(text).toContain('reviewer4');
   await expect(app.getByLabel('Reason').locator('option:checked')).toContainText(`(${reason.count})`);
   expect(await seriousViolations(app)).toEqual([]);
+  // Oldest first, chosen from the keyboard: the oldest of the filtered decisions heads the list, the newest no longer.
+  expect(filtered.total).toBeGreaterThan(1);
+  expect(filtered.total).toBeLessThanOrEqual(200);
+  const [newestShown, oldestShown] = [filtered.items[0]!, filtered.items.at(-1)!];
+  await app.getByLabel('Sort').focus();
+  await app.keyboard.press('ArrowDown');
+  await expect(app.getByLabel('Sort')).toHaveValue('oldest');
+  await expect(rows.first()).toContainText(oldestShown.applicationId);
+  await expect(rows.first()).not.toContainText(newestShown.applicationId);
+  await expect(app.getByTestId('decision-log-shown')).toContainText(`of ${filtered.total} shown`);
 
   for (const theme of ['light', 'dark'] as const) {
     await app.getByLabel('Theme').selectOption(theme);
@@ -55,6 +65,9 @@ test('a supervisor audits the decision log: filters combine, counts follow, it w
   await expect(app.getByTestId('decision-log-shown')).toContainText(`of ${filtered.total} shown`);
   await expect(rows.first()).toContainText('reviewer4');
   await expect(app.getByTestId('decision-log-freshness')).toContainText('Log as of');
+  // The order is kept with the filters, and the copy answers in it too.
+  await expect(app.getByLabel('Sort')).toHaveValue('oldest');
+  await expect(rows.first()).toContainText(oldestShown.applicationId);
 });
 
 test('a reviewer is refused the supervisor channels', async ({ host }) => {

@@ -109,6 +109,32 @@ describe('decision log', () => {
     expect(walk(filter, 7)).toEqual(want);
   });
 
+  it('pages oldest first through exactly the same decisions, ties by id, none twice; a cursor keeps its order', async () => {
+    // Three more decided in the same millisecond as entry 10: the id breaks the tie both ways.
+    const twins = [1, 2, 3].map((k) => ({ ...all[10]!, id: `0190${String(10).padStart(4, '0')}-000${k}-7000-8000-000000000000` }));
+    await t.store.storeDecisionLog(twins, null);
+    const held = [...all, ...twins];
+    for (const filter of [{}, { reviewer: 'reviewer4' }, { outcome: 'reject', offline: false }] as DecisionLogFilter[]) {
+      // Oldest first is exactly newest first read backwards.
+      const want = expected(held, filter).reverse().map((e) => e.id);
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = t.store.decisionLog({ ...filter, order: 'oldest', limit: 2, ...(cursor ? { cursor } : {}) });
+        expect(page.total).toBe(want.length);
+        ids.push(...page.items.map((e) => e.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(ids, JSON.stringify(filter)).toEqual(want);
+      // The export's walk of the copy reads the same order.
+      expect(t.store.decisionLogAfter({ ...filter, order: 'oldest' }, null, 1000).map((e) => e.id)).toEqual(want);
+    }
+    const newestFirst = t.store.decisionLog({ limit: 5 });
+    const oldestFirst = t.store.decisionLog({ order: 'oldest', limit: 5 });
+    expect(() => t.store.decisionLog({ order: 'oldest', limit: 5, cursor: newestFirst.nextCursor! })).toThrow(expect.objectContaining({ code: 'bad_cursor' }));
+    expect(() => t.store.decisionLog({ limit: 5, cursor: oldestFirst.nextCursor! })).toThrow(expect.objectContaining({ code: 'bad_cursor' }));
+  });
+
   it('counts beside each filter what its choices would show with the other filters as they are', () => {
     const filter: DecisionLogFilter = { reviewer: 'reviewer4', outcome: 'reject', offline: false };
     const counts = t.store.decisionLogCounts(filter);

@@ -1,6 +1,6 @@
 // The supervisor's decision log: every reviewer's synced decisions as the central service reported them, held here
 // (the newest `capacity`) so that a supervisor can filter, count and read them offline. Filters combine; pages are
-// keyset, newest first, with an opaque cursor bound to the filters.
+// keyset, newest first (or oldest first), with an opaque cursor bound to the filters and the order.
 import { createHash } from 'node:crypto';
 import { decisionLogCapacity, DecisionLogFilter, DecisionLogQuery, type DecisionLogCounts, type DecisionLogEntry, type DecisionLogFreshness, type DecisionLogCopyPage } from '../../../shared/contract/supervision';
 import { DomainError } from '../../../shared/errors';
@@ -80,9 +80,10 @@ function whereOf(f: Filter, without?: Facet): Built {
 const sqlWhere = (where: readonly string[]) => (where.length > 0 ? `WHERE ${where.join(' AND ')}` : '');
 
 function filterKey(f: Filter): string {
-  const { reviewer, outcome, kind, reasonCode, offline, overridden, reviewed, deadlineMissed, from, to, text } = f;
+  const { reviewer, outcome, kind, reasonCode, offline, overridden, reviewed, deadlineMissed, from, to, text, order } = f;
+  // The order is in the key: a cursor goes on only in the direction it was given in.
   return createHash('sha256')
-    .update(JSON.stringify([reviewer, outcome, kind, reasonCode, offline, overridden, reviewed, from, to, text?.trim(), deadlineMissed]))
+    .update(JSON.stringify([reviewer, outcome, kind, reasonCode, offline, overridden, reviewed, from, to, text?.trim(), deadlineMissed, ...(order === 'oldest' ? [order] : [])]))
     .digest('base64url')
     .slice(0, 12);
 }
@@ -162,12 +163,14 @@ export class DecisionLog {
 
   private rowsAfter(f: Filter, after: { at: number; id: string } | null, limit: number): { id: string; decided_at: number; body: string }[] {
     const { where, params } = whereOf(f);
+    // Oldest first reads the same (decided_at, id) index the other way.
+    const oldest = f.order === 'oldest';
     if (after) {
-      where.push('(decided_at, id) < (@cAt, @cId)');
+      where.push(oldest ? '(decided_at, id) > (@cAt, @cId)' : '(decided_at, id) < (@cAt, @cId)');
       Object.assign(params, { cAt: after.at, cId: after.id });
     }
     return this.c.db
-      .prepare(`SELECT id, decided_at, body FROM decision_log ${sqlWhere(where)} ORDER BY decided_at DESC, id DESC LIMIT @limit`)
+      .prepare(`SELECT id, decided_at, body FROM decision_log ${sqlWhere(where)} ORDER BY ${oldest ? 'decided_at ASC, id ASC' : 'decided_at DESC, id DESC'} LIMIT @limit`)
       .all({ ...params, limit }) as { id: string; decided_at: number; body: string }[];
   }
 

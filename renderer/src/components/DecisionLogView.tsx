@@ -8,7 +8,7 @@ import { errorMessage, type Translate } from '../i18n';
 import { useLanguage, useT } from '../i18n/useT';
 import { formatDateTime, formatDuration, formatNumber } from '../lib/format';
 import { ruleName } from '../lib/ruleLabels';
-import { decisionOutcomes, yesNoChoices, filtersActive, toFilter, useDecisionLog, type DecisionLogFilters, type YesNo } from '../state/decisionLog';
+import { decisionLogOrders, decisionOutcomes, yesNoChoices, filtersActive, toFilter, useDecisionLog, type DecisionLogFilters, type DecisionLogOrder, type YesNo } from '../state/decisionLog';
 import { useDecisionCase } from '../state/decisionCase';
 import { useExports } from '../state/exports';
 import type { UiLanguage } from '../../../shared/contract/app';
@@ -87,6 +87,16 @@ function Filters() {
           </select>
         </label>
       ))}
+      <label className="field">
+        <span>{t('log.order')}</span>
+        <select aria-label={t('log.order')} value={filters.order} onChange={(e) => setFilters({ order: e.target.value as DecisionLogOrder })}>
+          {decisionLogOrders.map((order) => (
+            <option key={order} value={order}>
+              {t(`log.order.${order}`)}
+            </option>
+          ))}
+        </select>
+      </label>
     </LogFilterBar>
   );
 }

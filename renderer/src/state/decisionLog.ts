@@ -30,7 +30,13 @@ export interface DecisionLogFilters {
   to: string;
   /** An application id prefix or part of the applicant's name. */
   text: string;
+  /** By when the reviewer decided; kept with the filters (not a filter: clearing them keeps it). */
+  order: DecisionLogOrder;
 }
+
+/** Plain values (the contract's DecisionOrder): the renderer's bundle must not load schemas. */
+export const decisionLogOrders = ['newest', 'oldest'] as const;
+export type DecisionLogOrder = (typeof decisionLogOrders)[number];
 
 export const defaultFilters: DecisionLogFilters = {
   reviewer: '',
@@ -44,6 +50,7 @@ export const defaultFilters: DecisionLogFilters = {
   from: '',
   to: '',
   text: '',
+  order: 'newest',
 };
 
 const STORAGE_KEY = 'verity.decisionLog.filters.v1';
@@ -70,6 +77,7 @@ export function loadFilters(): DecisionLogFilters {
     from: day(saved.from),
     to: day(saved.to),
     text: typeof saved.text === 'string' ? saved.text.slice(0, 100) : '',
+    order: oneOf(saved.order, decisionLogOrders, 'newest'),
   };
 }
 
@@ -117,6 +125,7 @@ export function toFilter(filters: DecisionLogFilters): DecisionLogFilter {
     ...(overridden !== undefined ? { overridden } : {}),
     ...(reviewed !== undefined ? { reviewed } : {}),
     ...(deadlineMissed !== undefined ? { deadlineMissed } : {}),
+    ...(filters.order === 'oldest' ? { order: 'oldest' as const } : {}),
   };
 }
 
@@ -124,7 +133,8 @@ export function toQuery(filters: DecisionLogFilters, limit: number, cursor?: str
   return { ...toFilter(filters), limit, ...(cursor ? { cursor } : {}) };
 }
 
-export const filtersActive = (filters: DecisionLogFilters): boolean => Object.keys(toFilter(filters)).length > 0;
+// The order is not a filter: oldest first alone hides nothing.
+export const filtersActive = (filters: DecisionLogFilters): boolean => Object.keys(toFilter({ ...filters, order: 'newest' })).length > 0;
 
 interface DecisionLogState {
   filters: DecisionLogFilters;
@@ -200,8 +210,9 @@ export const useDecisionLog = create<DecisionLogState>()((set, get) => ({
     void get().reload();
   },
   resetFilters() {
-    saveFilters(defaultFilters);
-    set({ filters: defaultFilters, selected: 0 });
+    const filters = { ...defaultFilters, order: get().filters.order };
+    saveFilters(filters);
+    set({ filters, selected: 0 });
     void get().reload();
   },
   async reload(options) {

@@ -3,9 +3,9 @@
 // the state is not available rather than showing nothing.
 import { useCallback, useEffect, useState } from 'react';
 import type { NotificationDelivery } from '../../../shared/contract/notifications';
-import { errorMessage } from '../i18n';
 import { useT } from '../i18n/useT';
 import { unwrap, workstation, WorkstationError } from '../workstation';
+import { ErrorBanner } from './ErrorBanner';
 import { NotificationDeliveries } from './NotificationDeliveries';
 
 type Failure = { code: string; message: string };
@@ -43,12 +43,13 @@ export function CaseNotifications({ applicationId }: { applicationId: string }) 
         </p>
       )}
       {error && (
-        <div className={offline ? 'muted' : 'error-banner'} role={offline ? 'status' : 'alert'} data-testid="case-notifications-error" data-code={error.code}>
-          <p>{offline ? t('notifications.offline') : errorMessage(t, error)}</p>
-          <button type="button" onClick={() => void load()} disabled={loading}>
-            {t('error.retry')}
-          </button>
-        </div>
+        <ErrorBanner
+          error={error}
+          tone={offline ? 'offline' : 'alert'}
+          text={offline ? t('notifications.offline') : undefined}
+          testId="case-notifications-error"
+          onRetry={() => void load()}
+        />
       )}
       {deliveries && !error && <NotificationDeliveries deliveries={deliveries} />}
     </div>

@@ -689,7 +689,7 @@ describe('supervisor', () => {
     const answer = await call('listDecisionExports', sup, '/v1/decisions/exports?limit=1');
     expect(answer.status).toBe(200);
     expect((answer.body as { exports: { exportedBy: string; filter: unknown; complete: boolean }[] }).exports).toEqual([
-      expect.objectContaining({ exportedBy: 'supervisor1', filter: { outcome: 'approve', clock: 'applied' }, complete: true }),
+      expect.objectContaining({ exportedBy: 'supervisor1', filter: { outcome: 'approve', clock: 'applied', order: 'newest' }, complete: true }),
     ]);
     expect((await call('listDecisionExports', r1, '/v1/decisions/exports')).status).toBe(403);
     expect((await call('listDecisionExports', sup, '/v1/decisions/exports?cursor=garbage')).status).toBe(400);

@@ -50,8 +50,9 @@ describe('the decision exports on record', () => {
     const { exports, nextCursor } = await list();
     expect(nextCursor).toBeNull();
     expect(exports.map((e) => [e.exportedBy, e.exportedByName, e.filter, e.rows, e.complete])).toEqual([
-      ['supervisor1', sup.person?.displayName, { outcome: 'reject', offline: true, clock: 'made' }, offlineRejections, true],
-      ['supervisor1', sup.person?.displayName, { clock: 'applied' }, everything, true],
+      ['supervisor1', sup.person?.displayName, { outcome: 'reject', offline: true, clock: 'made', order: 'newest' }, offlineRejections, true],
+      ['supervisor1', sup.person?.displayName, { clock: 'applied', order: 'newest' }, everything, true],
+      // recorded before the log had a sort: read as it was written
       ['supervisor9', 'Supervisor Nine', { clock: 'made', kind: 'individual' }, 12, false],
     ]);
     for (const e of exports) expect(Date.parse(e.finishedAt)).toBeGreaterThanOrEqual(Date.parse(e.startedAt));

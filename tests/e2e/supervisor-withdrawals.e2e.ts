@@ -5,6 +5,7 @@
 // applicant name made inert.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
+import { shortRef } from '../../shared/applicationRef';
 import type { WithdrawalLogPage } from '../../shared/contract/withdrawals';
 import { expect, test } from './fixtures';
 import { seriousViolations } from './review-support';
@@ -96,7 +97,8 @@ test('a supervisor reads, filters, opens and exports the withdrawals on record, 
   const secondAt = (await cellsOf(second))[0]!;
   await app.keyboard.press('Enter');
   const opened = app.getByTestId('decision-case');
-  await expect(opened.getByRole('heading', { level: 1 })).toContainText(second);
+  await expect(opened.getByRole('heading', { level: 1 })).toContainText(shortRef(second));
+  await expect(opened.getByTestId('copy-id')).toHaveAttribute('data-id', second);
   await expect(opened.locator('.status-pill')).toHaveText('Read-only');
   const onRecord = opened.getByTestId('withdrawal-on-record');
   await expect(onRecord.getByTestId('withdrawal-ticket')).toHaveText('SUP-900002');
